@@ -1,0 +1,389 @@
+// Package auth0fake is an in-memory, stateful fake of the Auth0 Management API's client-grants
+// surface and its token endpoint, for tests and examples that must run without a tenant.
+//
+// It serves the same OpenAPI description the auth0 client is generated from, so it enforces
+// the same validation (scope lengths, enums, required fields) and answers with Auth0's error
+// body. It requires a bearer token it issued, from the client-credentials grant with
+// ClientID and ClientSecret or from IssueToken, and can be told to fail the next requests.
+//
+//	srv := auth0fake.NewServer()
+//	defer srv.Close()
+//	c, err := auth0.New("tenant.example.com", auth0.WithBaseURL(srv.URL),
+//		auth0.WithClientCredentials(auth0fake.ClientID, auth0fake.ClientSecret))
+package auth0fake
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/ogen-go/ogen/ogenerrors"
+
+	"github.com/grantkit/grantkit/auth0/internal/oas"
+	"github.com/grantkit/grantkit/internal/fake"
+)
+
+// The client credentials the fake's token endpoint accepts.
+const (
+	ClientID     = "grantkit-fake-client"
+	ClientSecret = "grantkit-fake-secret-Zq7!"
+)
+
+// Fault describes how the fake answers a request it is told to fail (see Fake.FailNext).
+type Fault = fake.Fault
+
+// Request is an API request as the fake received it.
+type Request = fake.Request
+
+// Fake is an in-memory Auth0 tenant. It is an http.Handler: mount it anywhere, or use
+// NewServer. It is safe for concurrent use.
+type Fake struct {
+	srv *fake.Server
+
+	mu     sync.Mutex
+	grants map[string]*oas.ClientGrant
+	orgs   map[string][]oas.Organization // by grant id
+}
+
+// New returns an empty fake tenant.
+func New() *Fake {
+	f := &Fake{grants: map[string]*oas.ClientGrant{}, orgs: map[string][]oas.Organization{}}
+	h := handler{f}
+	api, err := oas.NewServer(h, h,
+		oas.WithPathPrefix("/api/v2"),
+		oas.WithErrorHandler(f.serveError),
+		oas.WithNotFound(func(w http.ResponseWriter, r *http.Request) {
+			f.srv.WriteError(w, http.StatusNotFound, "Not Found")
+		}),
+		oas.WithMethodNotAllowed(func(w http.ResponseWriter, r *http.Request, allowed string) {
+			w.Header().Set("Allow", allowed)
+			f.srv.WriteError(w, http.StatusMethodNotAllowed, "Method Not Allowed")
+		}),
+	)
+	if err != nil {
+		panic(err) // the generated server only fails on invalid options
+	}
+	f.srv = fake.New(fake.Config{
+		ClientID:     ClientID,
+		ClientSecret: ClientSecret,
+		TokenPath:    "/oauth/token",
+		ErrorBody:    errorBody,
+		CheckTokenRequest: func(r *http.Request) string {
+			if r.PostForm.Get("audience") == "" {
+				return "audience is required"
+			}
+			return ""
+		},
+	}, api)
+	return f
+}
+
+// ServeHTTP serves the token endpoint at /oauth/token and the API under /api/v2.
+func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) { f.srv.ServeHTTP(w, r) }
+
+// FailNext makes the next n API requests meet fault, for example
+// Fault{Status: 429, RetryAfter: "1"} or Fault{Status: 503}.
+func (f *Fake) FailNext(n int, fault Fault) { f.srv.FailNext(n, fault) }
+
+// FailTokenRequests makes the next n token requests meet fault.
+func (f *Fake) FailTokenRequests(n int, fault Fault) { f.srv.FailTokenRequests(n, fault) }
+
+// Requests returns the API requests received so far, token requests excluded.
+func (f *Fake) Requests() []Request { return f.srv.Requests() }
+
+// TokenRequests returns how many token requests were received.
+func (f *Fake) TokenRequests() int { return f.srv.TokenRequests() }
+
+// IssueToken returns a valid access token, for a client built with auth0.WithToken.
+func (f *Fake) IssueToken() string { return f.srv.IssueToken() }
+
+// RevokeTokens invalidates every token issued so far.
+func (f *Fake) RevokeTokens() { f.srv.RevokeTokens() }
+
+// AddOrganization associates an organization with grant grantID, as the Organizations API
+// would; it reports whether the grant exists.
+func (f *Fake) AddOrganization(grantID, orgID, name string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if _, ok := f.grants[grantID]; !ok {
+		return false
+	}
+	f.orgs[grantID] = append(f.orgs[grantID], oas.Organization{
+		ID: oas.NewOptString(orgID), Name: oas.NewOptString(name), DisplayName: oas.NewOptString(name),
+	})
+	return true
+}
+
+// AddSystemGrant stores a grant flagged is_system, which Auth0 does not let callers modify or
+// delete, and returns its id.
+func (f *Fake) AddSystemGrant(clientID, audience string, scope ...string) string {
+	g := &oas.ClientGrant{
+		ID: oas.NewOptString(fake.NewID("cgr_")), ClientID: oas.NewOptString(clientID),
+		Audience: oas.NewOptString(audience), Scope: append([]string{}, scope...),
+		IsSystem: oas.NewOptBool(true), SubjectType: oas.NewOptString("client"),
+	}
+	f.mu.Lock()
+	f.grants[g.ID.Value] = g
+	f.mu.Unlock()
+	return g.ID.Value
+}
+
+// Server is a Fake listening on a loopback address.
+type Server struct {
+	*Fake
+	// URL is the base URL to give auth0.WithBaseURL, such as http://127.0.0.1:53412.
+	URL string
+	hs  *httptest.Server
+}
+
+// NewServer starts a new Fake on a loopback address. Close it when done.
+func NewServer() *Server {
+	f := New()
+	hs := fake.Start(f)
+	return &Server{Fake: f, URL: hs.URL, hs: hs}
+}
+
+// Close shuts the server down and waits for its requests to finish.
+func (s *Server) Close() { s.hs.Close() }
+
+// apiError is an Auth0 error the handler returns; NewError turns it into the response.
+type apiError struct {
+	status int
+	code   string
+	msg    string
+}
+
+func (e *apiError) Error() string { return e.msg }
+
+func errorBody(status int, message string) []byte {
+	b, _ := json.Marshal(map[string]any{"statusCode": status, "error": http.StatusText(status), "message": message})
+	return b
+}
+
+// serveError answers requests the generated server rejects before the handler: a missing or
+// unknown token (401) or a body or parameter that breaks the schema (400), as Auth0 does.
+func (f *Fake) serveError(_ context.Context, w http.ResponseWriter, _ *http.Request, err error) {
+	var secErr *ogenerrors.SecurityError
+	switch {
+	case errors.As(err, &secErr):
+		f.srv.WriteError(w, http.StatusUnauthorized, "Invalid token")
+	case errors.Is(err, ogenerrors.ErrSecurityRequirementIsNotSatisfied):
+		f.srv.WriteError(w, http.StatusUnauthorized, "Missing authentication")
+	default:
+		var ctErr *ogenerrors.DecodeRequestError
+		var paramErr *ogenerrors.DecodeParamsError
+		if errors.As(err, &ctErr) || errors.As(err, &paramErr) {
+			f.srv.WriteError(w, http.StatusBadRequest, "Payload validation error: "+err.Error())
+			return
+		}
+		f.srv.WriteError(w, http.StatusInternalServerError, err.Error())
+	}
+}
+
+// handler implements the generated server interfaces over the Fake's state.
+type handler struct{ f *Fake }
+
+func (h handler) HandleBearerAuth(ctx context.Context, _ oas.OperationName, t oas.BearerAuth) (context.Context, error) {
+	if !h.f.srv.ValidToken(t.Token) {
+		return ctx, errors.New("invalid token")
+	}
+	return ctx, nil
+}
+
+func (h handler) NewError(_ context.Context, err error) *oas.ErrorStatusCodeWithHeaders {
+	var ae *apiError
+	if !errors.As(err, &ae) {
+		ae = &apiError{status: http.StatusInternalServerError, msg: err.Error()}
+	}
+	body := oas.Error{
+		StatusCode: oas.NewOptInt(ae.status),
+		Error:      oas.NewOptString(http.StatusText(ae.status)),
+		Message:    oas.NewOptString(ae.msg),
+	}
+	if ae.code != "" {
+		body.ErrorCode = oas.NewOptString(ae.code)
+	}
+	return &oas.ErrorStatusCodeWithHeaders{StatusCode: ae.status, Response: body}
+}
+
+func notFound() error {
+	return &apiError{status: http.StatusNotFound, code: "inexistent_client_grant", msg: "The client grant does not exist"}
+}
+
+func (h handler) ListClientGrants(_ context.Context, p oas.ListClientGrantsParams) (oas.ListClientGrantsOK, error) {
+	h.f.mu.Lock()
+	defer h.f.mu.Unlock()
+	var all []oas.ClientGrant
+	for _, g := range h.f.grants {
+		if p.Audience.IsSet() && g.Audience.Value != p.Audience.Value ||
+			p.ClientID.IsSet() && g.ClientID.Value != p.ClientID.Value ||
+			p.SubjectType.IsSet() && g.SubjectType.Value != string(p.SubjectType.Value) ||
+			p.AllowAnyOrganization.IsSet() && g.AllowAnyOrganization.Value != p.AllowAnyOrganization.Value {
+			continue
+		}
+		all = append(all, clone(g))
+	}
+	slices.SortFunc(all, func(a, b oas.ClientGrant) int { return strings.Compare(a.ID.Value, b.ID.Value) })
+
+	switch {
+	case p.Take.IsSet() || p.From.IsSet():
+		items, next := checkpoint(all, p.From.Or(""), p.Take.Or(50), func(g oas.ClientGrant) string { return g.ID.Value })
+		page := oas.ClientGrantPage{ClientGrants: items}
+		if next != "" {
+			page.Next = oas.NewOptString(next)
+		}
+		return oas.NewClientGrantPageListClientGrantsOK(page), nil
+	case p.PerPage.IsSet() || p.Page.IsSet():
+		per, pg := p.PerPage.Or(50), p.Page.Or(0)
+		start := min(pg*per, len(all))
+		items := all[start:min(start+per, len(all))]
+		if p.IncludeTotals.Or(false) {
+			return oas.NewClientGrantPageListClientGrantsOK(oas.ClientGrantPage{
+				ClientGrants: items, Start: oas.NewOptInt(start), Limit: oas.NewOptInt(per), Total: oas.NewOptInt(len(all)),
+			}), nil
+		}
+		return oas.NewClientGrantArrayListClientGrantsOK(items), nil
+	default:
+		return oas.NewClientGrantArrayListClientGrantsOK(all), nil
+	}
+}
+
+// checkpoint returns up to take items starting at the one whose id is from, and the id that
+// starts the next page. Auth0's checkpoints are opaque; the fake's are ids.
+func checkpoint[T any](all []T, from string, take int, id func(T) string) ([]T, string) {
+	start := 0
+	if from != "" {
+		start = len(all)
+		for i, it := range all {
+			if id(it) >= from {
+				start = i
+				break
+			}
+		}
+	}
+	end := min(start+take, len(all))
+	next := ""
+	if end < len(all) {
+		next = id(all[end])
+	}
+	return all[start:end], next
+}
+
+func clone(g *oas.ClientGrant) oas.ClientGrant {
+	c := *g
+	c.Scope = slices.Clone(g.Scope)
+	c.AuthorizationDetailsTypes = slices.Clone(g.AuthorizationDetailsTypes)
+	return c
+}
+
+func (h handler) CreateClientGrant(_ context.Context, req *oas.CreateClientGrantRequest) (*oas.ClientGrant, error) {
+	h.f.mu.Lock()
+	defer h.f.mu.Unlock()
+	for _, g := range h.f.grants {
+		if g.ClientID.Value == req.ClientID && g.Audience.Value == req.Audience {
+			return nil, &apiError{status: http.StatusConflict, code: "client_grant_conflict",
+				msg: "A client grant for this client and audience already exists"}
+		}
+	}
+	g := &oas.ClientGrant{
+		ID:                        oas.NewOptString(fake.NewID("cgr_")),
+		ClientID:                  oas.NewOptString(req.ClientID),
+		Audience:                  oas.NewOptString(req.Audience),
+		Scope:                     append([]string{}, req.Scope...),
+		AllowAnyOrganization:      oas.NewOptBool(req.AllowAnyOrganization.Or(false)),
+		IsSystem:                  oas.NewOptBool(false),
+		SubjectType:               oas.NewOptString(string(req.SubjectType.Or(oas.SubjectTypeClient))),
+		AuthorizationDetailsTypes: slices.Clone(req.AuthorizationDetailsTypes),
+		AllowAllScopes:            oas.NewOptBool(req.AllowAllScopes.Or(false)),
+	}
+	if v, ok := req.OrganizationUsage.Get(); ok {
+		g.OrganizationUsage = oas.NewOptString(string(v))
+	}
+	h.f.grants[g.ID.Value] = g
+	c := clone(g)
+	return &c, nil
+}
+
+func (h handler) GetClientGrant(_ context.Context, p oas.GetClientGrantParams) (*oas.ClientGrant, error) {
+	h.f.mu.Lock()
+	defer h.f.mu.Unlock()
+	g, ok := h.f.grants[p.ID]
+	if !ok {
+		return nil, notFound()
+	}
+	c := clone(g)
+	return &c, nil
+}
+
+// UpdateClientGrant applies a PATCH: an absent field is kept, null clears it (an empty scope
+// list, or the field removed), [] and values replace it.
+func (h handler) UpdateClientGrant(_ context.Context, req *oas.UpdateClientGrantRequest, p oas.UpdateClientGrantParams) (*oas.ClientGrant, error) {
+	h.f.mu.Lock()
+	defer h.f.mu.Unlock()
+	g, ok := h.f.grants[p.ID]
+	if !ok {
+		return nil, notFound()
+	}
+	if g.IsSystem.Value {
+		return nil, &apiError{status: http.StatusForbidden, code: "operation_not_supported", msg: "System grants cannot be modified"}
+	}
+	if req.Scope.IsSet() {
+		g.Scope = append([]string{}, req.Scope.Value...) // null and [] both leave no scopes
+	}
+	if req.OrganizationUsage.IsSet() {
+		g.OrganizationUsage = oas.OptString{}
+		if !req.OrganizationUsage.IsNull() {
+			g.OrganizationUsage = oas.NewOptString(string(req.OrganizationUsage.Value))
+		}
+	}
+	if req.AllowAnyOrganization.IsSet() {
+		g.AllowAnyOrganization = oas.NewOptBool(req.AllowAnyOrganization.Or(false))
+	}
+	if req.AuthorizationDetailsTypes != nil {
+		g.AuthorizationDetailsTypes = slices.Clone(req.AuthorizationDetailsTypes)
+	}
+	if req.AllowAllScopes.IsSet() {
+		g.AllowAllScopes = oas.NewOptBool(req.AllowAllScopes.Or(false))
+	}
+	c := clone(g)
+	return &c, nil
+}
+
+func (h handler) DeleteClientGrant(_ context.Context, p oas.DeleteClientGrantParams) error {
+	h.f.mu.Lock()
+	defer h.f.mu.Unlock()
+	g, ok := h.f.grants[p.ID]
+	if !ok {
+		return notFound()
+	}
+	if g.IsSystem.Value {
+		return &apiError{status: http.StatusForbidden, code: "operation_not_supported", msg: "System grants cannot be deleted"}
+	}
+	delete(h.f.grants, p.ID)
+	delete(h.f.orgs, p.ID)
+	return nil
+}
+
+func (h handler) ListClientGrantOrganizations(_ context.Context, p oas.ListClientGrantOrganizationsParams) (oas.ListClientGrantOrganizationsOK, error) {
+	h.f.mu.Lock()
+	defer h.f.mu.Unlock()
+	if _, ok := h.f.grants[p.ID]; !ok {
+		return oas.ListClientGrantOrganizationsOK{}, notFound()
+	}
+	all := slices.Clone(h.f.orgs[p.ID])
+	slices.SortFunc(all, func(a, b oas.Organization) int { return strings.Compare(a.ID.Value, b.ID.Value) })
+	if !p.Take.IsSet() && !p.From.IsSet() {
+		return oas.NewOrganizationArrayListClientGrantOrganizationsOK(all), nil
+	}
+	items, next := checkpoint(all, p.From.Or(""), p.Take.Or(50), func(o oas.Organization) string { return o.ID.Value })
+	page := oas.OrganizationPage{Organizations: items}
+	if next != "" {
+		page.Next = oas.NewOptString(next)
+	}
+	return oas.NewOrganizationPageListClientGrantOrganizationsOK(page), nil
+}

@@ -1,0 +1,23 @@
+// Package grantkit manages OAuth client grants and their scopes at several identity vendors
+// through one consistent, typed and reliable SDK.
+//
+// Each vendor has its own package with one constructor and functional options:
+//
+//   - [github.com/grantkit/grantkit/auth0]: Auth0 Management API client grants.
+//
+// This root package holds what every vendor package shares:
+//
+//   - [Field], the three-plus-one states of a field in a partial update (PATCH): left out,
+//     null, an empty list, or values. Build them with [Value], [Set] and [Null].
+//   - [Error], the one error type for a call that reached (or tried to reach) a vendor:
+//     HTTP status, the vendor's error code and message, request id, Retry-After and the
+//     number of attempts. Use [errors.As] to get it.
+//   - [ErrInvalidInput], wrapped by every error for input rejected before anything is sent.
+//   - [RetryPolicy], how a client retries rate-limited and transient failures.
+//
+// Every vendor client authenticates with its vendor's real token flow (tokens are cached,
+// shared by concurrent calls and refreshed once on a 401), retries 429 and transient 5xx
+// answers with exponential backoff and jitter while honouring Retry-After and the vendor's
+// rate-limit headers, never sleeps past the context's deadline, and never puts a secret or an
+// access token in an error or log line.
+package grantkit

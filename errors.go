@@ -1,0 +1,95 @@
+package grantkit
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ErrInvalidInput is wrapped by every error for input that a client rejects before sending
+// anything: an empty or unsafe id, a value outside its documented length or range, an unknown
+// enum value, a secret that does not meet the vendor's pattern. Test with errors.Is.
+var ErrInvalidInput = errors.New("invalid input")
+
+// ErrNotSupported is wrapped by errors for an operation a vendor does not offer.
+var ErrNotSupported = errors.New("not supported by this vendor")
+
+// Error is the error of a call that was sent to a vendor (or whose sending failed): the vendor
+// answered with a non-2xx status, or no answer came back after every allowed attempt.
+// Get it with errors.As:
+//
+//	var apiErr *grantkit.Error
+//	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound { ... }
+//
+// An Error never holds an access token, a client secret or a request body.
+type Error struct {
+	// Vendor is the vendor package that made the call: "auth0", "cpn", "onelogin", "pingone".
+	Vendor string
+	// Operation names the call, such as "ClientGrants.Update", or "token" for the token request.
+	Operation string
+	// StatusCode is the HTTP status of the last answer, or 0 if none was received.
+	StatusCode int
+	// Code is the vendor's machine-readable error code, when it sends one.
+	Code string
+	// Message is the vendor's human-readable message, when it sends one.
+	Message string
+	// RequestID is the vendor's id for the request, when it sends one; quote it to support.
+	RequestID string
+	// RetryAfter is how long the vendor asked the caller to wait (Retry-After or its
+	// rate-limit reset header), or zero if it did not say.
+	RetryAfter time.Duration
+	// Attempts is how many times the request was sent.
+	Attempts int
+	// Err is the underlying cause when no answer was received (a network or context error).
+	Err error
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Vendor)
+	if e.Operation != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Operation)
+	}
+	b.WriteString(": ")
+	if e.StatusCode != 0 {
+		b.WriteString(strconv.Itoa(e.StatusCode))
+		if t := http.StatusText(e.StatusCode); t != "" {
+			b.WriteString(" ")
+			b.WriteString(t)
+		}
+		if e.Code != "" {
+			fmt.Fprintf(&b, " (%s)", e.Code)
+		}
+		if e.Message != "" {
+			b.WriteString(": ")
+			b.WriteString(e.Message)
+		}
+	} else if e.Err != nil {
+		b.WriteString(e.Err.Error())
+	} else {
+		b.WriteString("request failed")
+	}
+	var extra []string
+	if e.RequestID != "" {
+		extra = append(extra, "request id "+e.RequestID)
+	}
+	if e.Attempts > 1 {
+		extra = append(extra, strconv.Itoa(e.Attempts)+" attempts")
+	}
+	if e.RetryAfter > 0 {
+		extra = append(extra, "retry after "+e.RetryAfter.String())
+	}
+	if len(extra) > 0 {
+		b.WriteString(" [")
+		b.WriteString(strings.Join(extra, ", "))
+		b.WriteString("]")
+	}
+	return b.String()
+}
+
+// Unwrap returns the underlying cause, so errors.Is(err, context.DeadlineExceeded) works.
+func (e *Error) Unwrap() error { return e.Err }

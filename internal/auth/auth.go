@@ -1,0 +1,167 @@
+// Package auth is grantkit's token layer, shared by every vendor client: it caches an access
+// token, lets concurrent callers share one fetch, and can drop a token the vendor rejected so
+// the next call fetches a fresh one.
+package auth
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sync"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
+
+	"github.com/grantkit/grantkit"
+)
+
+// FetchFunc gets a new token. It is called with the context of the call that needs the token.
+type FetchFunc func(ctx context.Context) (*oauth2.Token, error)
+
+// Tokens caches the current token of one client.
+type Tokens struct {
+	fetch       FetchFunc
+	refreshable bool
+
+	mu       sync.Mutex
+	tok      *oauth2.Token
+	header   string      // "Bearer <token>" for tok, built once per token
+	inflight *fetchState // non-nil while a fetch is running
+}
+
+type fetchState struct {
+	done   chan struct{}
+	tok    *oauth2.Token
+	header string
+	err    error
+}
+
+// New returns a cache over fetch. refreshable says whether fetching again can give a
+// different token (false for a static token), which decides whether a 401 is retried.
+func New(fetch FetchFunc, refreshable bool) *Tokens {
+	return &Tokens{fetch: fetch, refreshable: refreshable}
+}
+
+// Static returns a cache holding one fixed bearer token that never expires or refreshes.
+func Static(token string) *Tokens {
+	t := &oauth2.Token{AccessToken: token, TokenType: "Bearer"}
+	return New(func(context.Context) (*oauth2.Token, error) { return t, nil }, false)
+}
+
+// FromTokenSource adapts any oauth2.TokenSource. The source decides about its own caching;
+// this layer adds sharing between concurrent callers and 401 handling.
+func FromTokenSource(ts oauth2.TokenSource) *Tokens {
+	return New(func(context.Context) (*oauth2.Token, error) { return ts.Token() }, true)
+}
+
+// ClientCredentials returns a cache that runs the OAuth 2.0 client-credentials grant with cfg,
+// sending the token request through hc (nil means http.DefaultClient).
+func ClientCredentials(cfg *clientcredentials.Config, hc *http.Client) *Tokens {
+	return New(func(ctx context.Context) (*oauth2.Token, error) {
+		if hc != nil {
+			ctx = context.WithValue(ctx, oauth2.HTTPClient, hc)
+		}
+		return cfg.Token(ctx)
+	}, true)
+}
+
+// Refreshable reports whether Invalidate followed by Token can yield a different token.
+func (t *Tokens) Refreshable() bool { return t.refreshable }
+
+// Header returns the Authorization header value for a valid token ("Bearer ..."), fetching one
+// if none is cached or the cached one has expired. Concurrent callers share one fetch; a caller
+// whose context ends while waiting returns at once with its context's error.
+func (t *Tokens) Header(ctx context.Context) (string, error) {
+	for {
+		t.mu.Lock()
+		if t.tok != nil && t.tok.Valid() {
+			h := t.header
+			t.mu.Unlock()
+			return h, nil
+		}
+		st := t.inflight
+		leader := st == nil
+		if leader {
+			st = &fetchState{done: make(chan struct{})}
+			t.inflight = st
+		}
+		t.mu.Unlock()
+
+		if leader {
+			t.run(ctx, st)
+		} else {
+			select {
+			case <-st.done:
+			case <-ctx.Done():
+				return "", ctx.Err()
+			}
+		}
+		if st.err == nil {
+			return st.header, nil
+		}
+		// The fetch failed. If it failed only because the leader's context ended, a waiter
+		// whose own context is still alive tries again rather than inheriting that error.
+		if !leader && isContextErr(st.err) && ctx.Err() == nil {
+			continue
+		}
+		return "", st.err
+	}
+}
+
+func (t *Tokens) run(ctx context.Context, st *fetchState) {
+	tok, err := t.fetch(ctx)
+	if err == nil && (tok == nil || tok.AccessToken == "") {
+		err = errors.New("token endpoint returned no access token")
+	}
+	if err == nil {
+		st.tok, st.header = tok, tok.Type()+" "+tok.AccessToken
+	} else {
+		st.err = tokenError(err)
+	}
+	t.mu.Lock()
+	if err == nil {
+		t.tok, t.header = st.tok, st.header
+	}
+	t.inflight = nil
+	t.mu.Unlock()
+	close(st.done)
+}
+
+// Invalidate drops the cached token if it is still the one whose header was rejected, so the
+// next Header call fetches a new one. A token already replaced by another caller is kept.
+func (t *Tokens) Invalidate(rejected string) {
+	t.mu.Lock()
+	if t.tok != nil && t.header == rejected {
+		t.tok, t.header = nil, ""
+	}
+	t.mu.Unlock()
+}
+
+func isContextErr(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// tokenError turns a failed token request into a *grantkit.Error with the token endpoint's
+// status and OAuth error code. oauth2.RetrieveError is not wrapped: its message embeds the raw
+// response body, which is not ours to print.
+func tokenError(err error) error {
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) {
+		e := &grantkit.Error{Operation: "token", Code: re.ErrorCode, Message: re.ErrorDescription, Attempts: 1}
+		if re.Response != nil {
+			e.StatusCode = re.Response.StatusCode
+		}
+		if e.Message == "" {
+			e.Message = "the token endpoint refused the credentials"
+		}
+		return e
+	}
+	var ge *grantkit.Error
+	if errors.As(err, &ge) {
+		if ge.Operation == "" {
+			ge.Operation = "token"
+		}
+		return ge
+	}
+	return &grantkit.Error{Operation: "token", Err: err, Attempts: 1}
+}

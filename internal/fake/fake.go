@@ -1,0 +1,298 @@
+// Package fake is the machinery every vendor fake shares: an OAuth token endpoint that issues
+// bearer tokens for one set of client credentials, the bearer check, fault injection (errors,
+// delays, dropped connections, truncated bodies) and a log of the requests received.
+package fake
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// Fault is an answer the fake gives instead of (or after) serving a request normally.
+type Fault struct {
+	// Status is the HTTP status to answer with, with the vendor's error body. Zero with Drop
+	// or Truncate set means no status of its own.
+	Status int
+	// RetryAfter, when set, is sent as the Retry-After header (e.g. "2" or an HTTP date).
+	RetryAfter string
+	// Header holds extra headers, such as a vendor's rate-limit reset header.
+	Header http.Header
+	// Delay holds the answer back this long (or until the client gives up).
+	Delay time.Duration
+	// Drop closes the connection without an answer. With Apply, the request is carried out first.
+	Drop bool
+	// Truncate serves the request but cuts the JSON body in half.
+	Truncate bool
+	// Apply carries the request out before dropping the connection, as a server that
+	// committed a change and then lost the connection would.
+	Apply bool
+}
+
+// Request is one API request as the fake received it.
+type Request struct {
+	Method   string
+	Path     string
+	RawQuery string
+	Header   http.Header
+	Body     []byte
+}
+
+// Config configures a Server.
+type Config struct {
+	ClientID, ClientSecret string
+	// TokenPath is where the token endpoint is served, e.g. "/oauth/token".
+	TokenPath string
+	// TokenTTL is the lifetime of issued tokens; zero means one hour.
+	TokenTTL time.Duration
+	// ErrorBody renders the vendor's error body for a status and message.
+	ErrorBody func(status int, message string) []byte
+	// CheckTokenRequest, if set, may reject a token request (e.g. a missing audience)
+	// with a message; it is called after the credentials are verified.
+	CheckTokenRequest func(r *http.Request) string
+}
+
+// Server holds the shared state of one vendor fake.
+type Server struct {
+	cfg Config
+	api http.Handler
+
+	mu            sync.Mutex
+	tokens        map[string]time.Time
+	faults        []Fault
+	tokenFaults   []Fault
+	requests      []Request
+	tokenRequests int
+}
+
+// New returns a Server that answers cfg.TokenPath itself and passes API requests to api.
+func New(cfg Config, api http.Handler) *Server {
+	if cfg.TokenTTL == 0 {
+		cfg.TokenTTL = time.Hour
+	}
+	return &Server{cfg: cfg, api: api, tokens: map[string]time.Time{}}
+}
+
+// Start serves h on a new loopback listener, as httptest.NewServer does.
+func Start(h http.Handler) *httptest.Server { return httptest.NewServer(h) }
+
+// ServeHTTP answers the token endpoint, applies any queued fault, records the request and
+// serves it.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == s.cfg.TokenPath {
+		s.serveToken(w, r)
+		return
+	}
+	body, _ := io.ReadAll(io.LimitReader(r.Body, 8<<20))
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	s.mu.Lock()
+	s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.EscapedPath(), RawQuery: r.URL.RawQuery, Header: r.Header.Clone(), Body: body})
+	f, faulty := pop(&s.faults)
+	s.mu.Unlock()
+	if faulty {
+		s.serveFault(w, r, f, s.api)
+		return
+	}
+	s.api.ServeHTTP(w, r)
+}
+
+func pop(q *[]Fault) (Fault, bool) {
+	if len(*q) == 0 {
+		return Fault{}, false
+	}
+	f := (*q)[0]
+	*q = (*q)[1:]
+	return f, true
+}
+
+// FailNext makes the next n API requests meet fault f.
+func (s *Server) FailNext(n int, f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for range n {
+		s.faults = append(s.faults, f)
+	}
+}
+
+// FailTokenRequests makes the next n token requests meet fault f.
+func (s *Server) FailTokenRequests(n int, f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for range n {
+		s.tokenFaults = append(s.tokenFaults, f)
+	}
+}
+
+// Requests returns a copy of the API requests received so far (token requests excluded).
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Request(nil), s.requests...)
+}
+
+// TokenRequests returns how many token requests were received.
+func (s *Server) TokenRequests() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.tokenRequests
+}
+
+// IssueToken returns a new valid access token, for clients configured with a static token.
+func (s *Server) IssueToken() string {
+	tok := randomToken()
+	s.mu.Lock()
+	s.tokens[tok] = time.Now().Add(s.cfg.TokenTTL)
+	s.mu.Unlock()
+	return tok
+}
+
+// RevokeTokens makes every token issued so far invalid, as a key rotation at the vendor would.
+func (s *Server) RevokeTokens() {
+	s.mu.Lock()
+	clear(s.tokens)
+	s.mu.Unlock()
+}
+
+// ValidToken reports whether tok was issued by this fake and has not expired.
+func (s *Server) ValidToken(tok string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	exp, ok := s.tokens[tok]
+	return ok && time.Now().Before(exp)
+}
+
+func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	s.tokenRequests++
+	f, faulty := pop(&s.tokenFaults)
+	s.mu.Unlock()
+	if faulty {
+		s.serveFault(w, r, f, nil)
+		return
+	}
+	if r.Method != http.MethodPost {
+		writeOAuthError(w, http.StatusMethodNotAllowed, "invalid_request", "use POST")
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "malformed form body")
+		return
+	}
+	if r.PostForm.Get("grant_type") != "client_credentials" {
+		writeOAuthError(w, http.StatusBadRequest, "unsupported_grant_type", "only client_credentials is supported")
+		return
+	}
+	id, secret, basic := r.BasicAuth()
+	if !basic {
+		id, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
+	}
+	if id != s.cfg.ClientID || secret != s.cfg.ClientSecret {
+		writeOAuthError(w, http.StatusUnauthorized, "access_denied", "Unauthorized")
+		return
+	}
+	if s.cfg.CheckTokenRequest != nil {
+		if msg := s.cfg.CheckTokenRequest(r); msg != "" {
+			writeOAuthError(w, http.StatusForbidden, "access_denied", msg)
+			return
+		}
+	}
+	tok := s.IssueToken()
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"access_token": tok,
+		"token_type":   "Bearer",
+		"expires_in":   int(s.cfg.TokenTTL / time.Second),
+	})
+}
+
+func writeOAuthError(w http.ResponseWriter, status int, code, desc string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]string{"error": code, "error_description": desc})
+}
+
+// WriteError writes the vendor's error body with status.
+func (s *Server) WriteError(w http.ResponseWriter, status int, message string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(s.cfg.ErrorBody(status, message))
+}
+
+func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, f Fault, next http.Handler) {
+	if f.Delay > 0 {
+		t := time.NewTimer(f.Delay)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
+	}
+	for k, vs := range f.Header {
+		w.Header()[k] = vs
+	}
+	if f.RetryAfter != "" {
+		w.Header().Set("Retry-After", f.RetryAfter)
+	}
+	switch {
+	case f.Drop:
+		if f.Apply && next != nil {
+			next.ServeHTTP(httptest.NewRecorder(), r)
+		}
+		hijackClose(w)
+	case f.Truncate && next != nil:
+		rec := httptest.NewRecorder()
+		next.ServeHTTP(rec, r)
+		body := rec.Body.Bytes()
+		for k, vs := range rec.Header() {
+			w.Header()[k] = vs
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)/2))
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(body[:len(body)/2])
+	case f.Status != 0:
+		s.WriteError(w, f.Status, http.StatusText(f.Status))
+	default:
+		if next != nil {
+			next.ServeHTTP(w, r)
+		}
+	}
+}
+
+// hijackClose ends the connection without writing a response.
+func hijackClose(w http.ResponseWriter) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic(http.ErrAbortHandler)
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	_ = conn.Close()
+}
+
+func randomToken() string {
+	b := make([]byte, 24)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// NewID returns a random id made of prefix and 16 letters and digits.
+func NewID(prefix string) string {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return prefix + string(b)
+}

@@ -1,0 +1,41 @@
+// Package paging turns a vendor's single-page list call into an iterator over every item.
+package paging
+
+import (
+	"context"
+	"errors"
+	"iter"
+
+	"github.com/grantkit/grantkit"
+)
+
+// All iterates over every item of every page, starting at cursor. fetch gets one page. The
+// iterator yields each item with a nil error; a failed fetch is yielded once as (nil, err) and
+// ends the iteration. Breaking out of the loop stops fetching. A vendor that returns the same
+// cursor twice ends the iteration with an error instead of looping forever.
+func All[T any](ctx context.Context, cursor string, fetch func(ctx context.Context, cursor string) (grantkit.Page[T], error)) iter.Seq2[*T, error] {
+	return func(yield func(*T, error) bool) {
+		seen := map[string]bool{}
+		for {
+			page, err := fetch(ctx, cursor)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			for i := range page.Items {
+				if !yield(&page.Items[i], nil) {
+					return
+				}
+			}
+			if page.Next == "" {
+				return
+			}
+			if page.Next == cursor || seen[page.Next] {
+				yield(nil, errors.New("the vendor returned a page cursor already visited; stopping"))
+				return
+			}
+			seen[cursor] = true
+			cursor = page.Next
+		}
+	}
+}

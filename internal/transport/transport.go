@@ -1,0 +1,354 @@
+// Package transport is the HTTP layer every generated vendor client sends through. It adds
+// the User-Agent and the access token, retries rate-limited and transient failures under a
+// grantkit.RetryPolicy, refreshes the token once on a 401, caps response bodies, and turns every
+// non-2xx answer into a *grantkit.Error carrying the vendor's own error code and message.
+//
+// It implements the Do method that ogen's generated clients call (not http.RoundTripper, whose
+// contract forbids interpreting status codes); the caller's *http.Client sends the requests.
+package transport
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"runtime"
+	"strconv"
+	"time"
+
+	"github.com/grantkit/grantkit"
+	"github.com/grantkit/grantkit/internal/auth"
+	"github.com/ogen-go/ogen/validate"
+)
+
+// MaxResponseBytes caps every response body read by grantkit (4 MiB, far above any grant or
+// page the vendors return). A larger body fails the call instead of exhausting memory.
+const MaxResponseBytes = 4 << 20
+
+// maxErrorBodyBytes caps how much of an error body is read to find the vendor's message.
+const maxErrorBodyBytes = 64 << 10
+
+// Config describes one vendor client's transport.
+type Config struct {
+	Vendor     string       // "auth0", ...: put in User-Agent and errors
+	HTTPClient *http.Client // sends the requests; nil means http.DefaultClient
+	Tokens     *auth.Tokens // the access token; required
+	Retry      grantkit.RetryPolicy
+	UserAgent  string // optional product token put before grantkit's own
+
+	// RequestIDHeader names the vendor's request id response header, if it has one.
+	RequestIDHeader string
+	// ResetAfter reads the vendor's rate-limit reset header, if it has one, as a wait from now.
+	// Retry-After is always honoured first and needs no function here.
+	ResetAfter func(h http.Header, now time.Time) (time.Duration, bool)
+	// ParseError fills e.Code and e.Message from a non-2xx body in the vendor's error format.
+	// It must tolerate any bytes.
+	ParseError func(body []byte, e *grantkit.Error)
+
+	// Sleep waits for d or until ctx ends; tests replace it. Nil means a real timer.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Now returns the current time; tests replace it. Nil means time.Now.
+	Now func() time.Time
+}
+
+// Client sends requests for one vendor client. It is safe for concurrent use.
+type Client struct {
+	cfg       Config
+	hc        *http.Client
+	policy    grantkit.RetryPolicy
+	userAgent []string
+}
+
+// New returns a Client for cfg.
+func New(cfg Config) *Client {
+	c := &Client{cfg: cfg, hc: cfg.HTTPClient, policy: cfg.Retry.WithDefaults()}
+	if c.hc == nil {
+		c.hc = http.DefaultClient
+	}
+	if c.cfg.Sleep == nil {
+		c.cfg.Sleep = sleep
+	}
+	if c.cfg.Now == nil {
+		c.cfg.Now = time.Now
+	}
+	ua := "grantkit/" + grantkit.Version + " (" + cfg.Vendor + "; " + runtime.Version() + ")"
+	if cfg.UserAgent != "" {
+		ua = cfg.UserAgent + " " + ua
+	}
+	c.userAgent = []string{ua}
+	return c
+}
+
+// UserAgent returns the User-Agent header value this client sends.
+func (c *Client) UserAgent() string { return c.userAgent[0] }
+
+// Do sends req, retrying as the policy allows. It returns the response only for a 2xx status;
+// anything else is a *grantkit.Error. The request's body must be replayable through GetBody
+// (ogen's requests are) for it to be retried.
+func (c *Client) Do(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	var (
+		sent      int  // requests sent, 401 replays included
+		retries   int  // retries spent from the policy
+		refreshed bool // the one 401 refresh has been used
+	)
+	for {
+		if sent > 0 {
+			if err := rewind(req); err != nil {
+				return nil, c.failure(sent, err)
+			}
+		}
+		authz, err := c.cfg.Tokens.Header(ctx)
+		if err != nil {
+			return nil, c.tokenFailure(err)
+		}
+		req.Header["User-Agent"] = c.userAgent
+		req.Header.Set("Authorization", authz)
+
+		resp, err := c.hc.Do(req)
+		sent++
+		var (
+			last  error
+			delay time.Duration
+			retry bool
+		)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, c.failure(sent, ctx.Err())
+			}
+			last, retry = c.failure(sent, err), retryableNetErr(req.Method, err)
+		} else if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+			resp.Body = &cappedBody{rc: resp.Body, left: MaxResponseBytes}
+			return resp, nil
+		} else {
+			apiErr := c.apiError(resp, sent)
+			if resp.StatusCode == http.StatusUnauthorized && !refreshed && c.cfg.Tokens.Refreshable() {
+				// The token may have been revoked or rotated early: fetch a new one and
+				// replay once. This does not spend a retry.
+				refreshed = true
+				c.cfg.Tokens.Invalidate(authz)
+				continue
+			}
+			last, retry, delay = apiErr, retryableStatus(req.Method, resp.StatusCode), apiErr.RetryAfter
+			if delay > c.policy.MaxRetryAfter {
+				return nil, apiErr
+			}
+		}
+		if !retry || retries+1 >= c.policy.MaxAttempts {
+			return nil, last
+		}
+		retries++
+		if delay <= 0 {
+			delay = c.backoff(retries)
+		}
+		if dl, ok := ctx.Deadline(); ok && c.cfg.Now().Add(delay).After(dl) {
+			// Waiting would outlive the caller's deadline: report the real failure now.
+			return nil, last
+		}
+		if err := c.cfg.Sleep(ctx, delay); err != nil {
+			return nil, last
+		}
+	}
+}
+
+// backoff is the wait before retry number n (1-based): a random duration in [d/2, d] where
+// d = BaseDelay·2^(n-1) capped at MaxDelay. The jitter keeps many clients from retrying in step.
+func (c *Client) backoff(n int) time.Duration {
+	d := c.policy.BaseDelay
+	for i := 1; i < n && d < c.policy.MaxDelay; i++ {
+		d *= 2
+	}
+	d = min(d, c.policy.MaxDelay)
+	half := d / 2
+	return half + rand.N(d-half+1)
+}
+
+func (c *Client) failure(sent int, err error) *grantkit.Error {
+	return &grantkit.Error{Vendor: c.cfg.Vendor, Attempts: sent, Err: err}
+}
+
+func (c *Client) tokenFailure(err error) error {
+	var ge *grantkit.Error
+	if errors.As(err, &ge) {
+		ge.Vendor = c.cfg.Vendor
+		return ge
+	}
+	return &grantkit.Error{Vendor: c.cfg.Vendor, Operation: "token", Err: err}
+}
+
+// apiError reads (a capped prefix of) a non-2xx response and closes it.
+func (c *Client) apiError(resp *http.Response, sent int) *grantkit.Error {
+	e := &grantkit.Error{Vendor: c.cfg.Vendor, StatusCode: resp.StatusCode, Attempts: sent}
+	if c.cfg.RequestIDHeader != "" {
+		e.RequestID = resp.Header.Get(c.cfg.RequestIDHeader)
+	}
+	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
+		e.RetryAfter = c.serverDelay(resp.Header)
+	}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBodyBytes))
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBodyBytes)) // let the connection be reused
+	resp.Body.Close()
+	if c.cfg.ParseError != nil && len(body) > 0 {
+		c.cfg.ParseError(body, e)
+	}
+	return e
+}
+
+// serverDelay is the wait the vendor asked for: Retry-After (seconds or HTTP date) first, then
+// the vendor's reset header. Zero means it did not say (or said "now").
+func (c *Client) serverDelay(h http.Header) time.Duration {
+	now := c.cfg.Now()
+	if d, ok := RetryAfter(h, now); ok {
+		return d
+	}
+	if c.cfg.ResetAfter != nil {
+		if d, ok := c.cfg.ResetAfter(h, now); ok {
+			return d
+		}
+	}
+	return 0
+}
+
+// RetryAfter parses a Retry-After header given in seconds or as an HTTP date.
+func RetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
+	v := h.Get("Retry-After")
+	if v == "" {
+		return 0, false
+	}
+	if s, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if s < 0 {
+			return 0, false
+		}
+		return time.Duration(min(s, int64(24*time.Hour/time.Second))) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(now), 0), true
+	}
+	return 0, false
+}
+
+// ResetAtUnix reads a header holding the UNIX time (seconds) at which a rate limit resets,
+// as Auth0's X-RateLimit-Reset does.
+func ResetAtUnix(name string) func(http.Header, time.Time) (time.Duration, bool) {
+	return func(h http.Header, now time.Time) (time.Duration, bool) {
+		s, err := strconv.ParseInt(h.Get(name), 10, 64)
+		if err != nil || s <= 0 {
+			return 0, false
+		}
+		return max(time.Unix(s, 0).Sub(now), 0), true
+	}
+}
+
+// ResetInSeconds reads a header holding the number of seconds until a rate limit resets.
+func ResetInSeconds(name string) func(http.Header, time.Time) (time.Duration, bool) {
+	return func(h http.Header, _ time.Time) (time.Duration, bool) {
+		s, err := strconv.ParseInt(h.Get(name), 10, 64)
+		if err != nil || s < 0 {
+			return 0, false
+		}
+		return time.Duration(min(s, int64(24*time.Hour/time.Second))) * time.Second, true
+	}
+}
+
+// retryableStatus: 429 and 503 mean the vendor did not act on the request, so any method is
+// retried; 502 and 504 may hide a request that was carried out, so a create (POST) is not.
+func retryableStatus(method string, status int) bool {
+	switch status {
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+		return true
+	case http.StatusBadGateway, http.StatusGatewayTimeout:
+		return method != http.MethodPost
+	}
+	return false
+}
+
+// retryableNetErr: a connection that could not be made never reached the vendor, so any
+// method is retried; any other network failure may hide a request that was carried out.
+func retryableNetErr(method string, err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return true
+	}
+	return method != http.MethodPost
+}
+
+func rewind(req *http.Request) error {
+	if req.Body == nil || req.Body == http.NoBody {
+		return nil
+	}
+	if req.GetBody == nil {
+		return errors.New("request body cannot be replayed")
+	}
+	body, err := req.GetBody()
+	if err != nil {
+		return err
+	}
+	req.Body = body
+	return nil
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// ErrResponseTooLarge is returned while reading a response body larger than MaxResponseBytes.
+var ErrResponseTooLarge = errors.New("response body exceeds " + strconv.Itoa(MaxResponseBytes) + " bytes")
+
+type cappedBody struct {
+	rc   io.ReadCloser
+	left int64
+}
+
+func (b *cappedBody) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		// One byte more tells a body of exactly the cap from a longer one.
+		var one [1]byte
+		n, err := b.rc.Read(one[:])
+		if n > 0 {
+			return 0, ErrResponseTooLarge
+		}
+		return 0, err
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.rc.Read(p)
+	b.left -= int64(n)
+	return n, err
+}
+
+func (b *cappedBody) Close() error { return b.rc.Close() }
+
+// Wrap names the operation in an error returned by a generated client call. A
+// *grantkit.Error is returned as itself (with Operation set), so the generated client's own
+// wrapping ("do request: ...") never reaches the caller; a request the generated validator
+// rejected wraps grantkit.ErrInvalidInput.
+func Wrap(vendor, op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var ge *grantkit.Error
+	if errors.As(err, &ge) {
+		if ge.Operation == "token" {
+			ge.Operation = op + ": token request"
+		} else {
+			ge.Operation = op
+		}
+		return ge
+	}
+	var ve *validate.Error
+	if errors.As(err, &ve) {
+		return fmt.Errorf("%s: %s: %w: %v", vendor, op, grantkit.ErrInvalidInput, ve)
+	}
+	return fmt.Errorf("%s: %s: %w", vendor, op, err)
+}

@@ -1,0 +1,131 @@
+// Package validate holds the input checks every vendor client runs before sending anything.
+// Every error wraps grantkit.ErrInvalidInput and names the offending field.
+package validate
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/grantkit/grantkit"
+)
+
+// Errorf returns an error wrapping grantkit.ErrInvalidInput for field.
+func Errorf(field, format string, args ...any) error {
+	return fmt.Errorf("%w: %s: %s", grantkit.ErrInvalidInput, field, fmt.Sprintf(format, args...))
+}
+
+// maxIDLen bounds ids; no vendor's ids come near it.
+const maxIDLen = 256
+
+// ID checks an identifier that becomes a path segment: not empty, not "." or "..", and free of
+// '/', '\\', '%', '?', '#', whitespace and control characters. Such an id can never reach a
+// path other than the one intended, however the URL is later escaped or normalised.
+func ID(field, id string) error {
+	switch {
+	case id == "":
+		return Errorf(field, "must not be empty")
+	case len(id) > maxIDLen:
+		return Errorf(field, "longer than %d bytes", maxIDLen)
+	case id == "." || id == "..":
+		return Errorf(field, "%q is not an id", id)
+	case !utf8.ValidString(id):
+		return Errorf(field, "not valid UTF-8")
+	}
+	for _, r := range id {
+		if strings.ContainsRune(`/\%?#`, r) || unicode.IsSpace(r) || unicode.IsControl(r) {
+			return Errorf(field, "contains %q, which is not allowed in an id", r)
+		}
+	}
+	return nil
+}
+
+// Length checks that s has between lo and hi characters (hi < 0: no upper bound).
+func Length(field, s string, lo, hi int) error {
+	n := utf8.RuneCountInString(s)
+	if n < lo || (hi >= 0 && n > hi) {
+		if hi < 0 {
+			return Errorf(field, "length %d, want at least %d", n, lo)
+		}
+		return Errorf(field, "length %d, want %d to %d", n, lo, hi)
+	}
+	return nil
+}
+
+// Each runs check on every element, naming it field[i].
+func Each[T any](field string, list []T, check func(field string, v T) error) error {
+	for i, v := range list {
+		if err := check(fmt.Sprintf("%s[%d]", field, i), v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// OneOf checks that v is one of the allowed values.
+func OneOf[T ~string](field string, v T, allowed ...T) error {
+	for _, a := range allowed {
+		if v == a {
+			return nil
+		}
+	}
+	return Errorf(field, "%q is not one of %v", string(v), allowed)
+}
+
+// BaseURL parses a vendor base URL given by the caller. It must be absolute https, or plain
+// http only on a loopback host (a local fake or test server): a token must never cross a
+// network in clear text.
+func BaseURL(field, raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || u.Opaque != "" {
+		return nil, Errorf(field, "%q is not an absolute URL", raw)
+	}
+	if u.User != nil {
+		return nil, Errorf(field, "must not carry credentials")
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !IsLoopback(u.Hostname()) {
+			return nil, Errorf(field, "plain http is allowed only for a loopback host, got %q", u.Host)
+		}
+	default:
+		return nil, Errorf(field, "scheme %q, want https", u.Scheme)
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawQuery, u.Fragment = "", ""
+	return u, nil
+}
+
+// IsLoopback reports whether host is localhost or a loopback IP address.
+func IsLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// Hostname checks a bare DNS name such as an Auth0 tenant domain: no scheme, path or port.
+func Hostname(field, host string) error {
+	if host == "" {
+		return Errorf(field, "must not be empty")
+	}
+	if len(host) > 253 || strings.ContainsAny(host, "/:@?#% ") {
+		return Errorf(field, "%q is not a host name (give the name only, without scheme or path)", host)
+	}
+	for _, label := range strings.Split(host, ".") {
+		if label == "" || len(label) > 63 {
+			return Errorf(field, "%q is not a host name", host)
+		}
+		for _, r := range label {
+			if !(r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+				return Errorf(field, "%q is not a host name", host)
+			}
+		}
+	}
+	return nil
+}
