@@ -165,24 +165,16 @@ func errorBody(status int, message string) []byte {
 	return b
 }
 
-// serveError answers requests the generated server rejects before the handler: a missing or
-// unknown token (401) or a body or parameter that breaks the schema (400), as Auth0 does.
+// serveError answers requests the generated server rejects before the handler: a body or
+// parameter that breaks the schema (400), as Auth0 does.
 func (f *Fake) serveError(_ context.Context, w http.ResponseWriter, _ *http.Request, err error) {
-	var secErr *ogenerrors.SecurityError
-	switch {
-	case errors.As(err, &secErr):
-		f.srv.WriteError(w, http.StatusUnauthorized, "Invalid token")
-	case errors.Is(err, ogenerrors.ErrSecurityRequirementIsNotSatisfied):
-		f.srv.WriteError(w, http.StatusUnauthorized, "Missing authentication")
-	default:
-		var ctErr *ogenerrors.DecodeRequestError
-		var paramErr *ogenerrors.DecodeParamsError
-		if errors.As(err, &ctErr) || errors.As(err, &paramErr) {
-			f.srv.WriteError(w, http.StatusBadRequest, "Payload validation error: "+err.Error())
-			return
-		}
-		f.srv.WriteError(w, http.StatusInternalServerError, err.Error())
+	var ctErr *ogenerrors.DecodeRequestError
+	var paramErr *ogenerrors.DecodeParamsError
+	if errors.As(err, &ctErr) || errors.As(err, &paramErr) {
+		f.srv.WriteError(w, http.StatusBadRequest, "Payload validation error: "+err.Error())
+		return
 	}
+	f.srv.WriteError(w, http.StatusInternalServerError, err.Error())
 }
 
 // handler implements the generated server interfaces over the Fake's state.
@@ -197,7 +189,13 @@ func (h handler) HandleBearerAuth(ctx context.Context, _ oas.OperationName, t oa
 
 func (h handler) NewError(_ context.Context, err error) *oas.ErrorStatusCodeWithHeaders {
 	var ae *apiError
-	if !errors.As(err, &ae) {
+	var secErr *ogenerrors.SecurityError
+	switch {
+	case errors.As(err, &ae):
+	case errors.As(err, &secErr):
+		// Security failures reach NewError because the spec has one default response.
+		ae = &apiError{status: http.StatusUnauthorized, msg: "Invalid token"}
+	default:
 		ae = &apiError{status: http.StatusInternalServerError, msg: err.Error()}
 	}
 	body := oas.Error{
