@@ -3,6 +3,7 @@ package auth0
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 
 	"golang.org/x/oauth2"
@@ -80,6 +81,12 @@ func WithRetryPolicy(p grantkit.RetryPolicy) Option {
 // User-Agent header.
 func WithUserAgent(ua string) Option {
 	return func(o *options) { o.UserAgent = ua }
+}
+
+// WithLogger logs each retry (vendor, method, URL path, status or error, attempt, wait) to
+// logger at Info level. Headers, bodies, query strings and tokens are never logged.
+func WithLogger(logger *slog.Logger) Option {
+	return func(o *options) { o.Logger = logger }
 }
 
 // WithBaseURL sends requests to baseURL instead of https://{domain}: the Management API is

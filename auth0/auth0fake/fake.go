@@ -22,8 +22,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/ogen-go/ogen/ogenerrors"
-
 	"github.com/grantkit/grantkit/auth0/internal/oas"
 	"github.com/grantkit/grantkit/internal/fake"
 )
@@ -53,21 +51,6 @@ type Fake struct {
 // New returns an empty fake tenant.
 func New() *Fake {
 	f := &Fake{grants: map[string]*oas.ClientGrant{}, orgs: map[string][]oas.Organization{}}
-	h := handler{f}
-	api, err := oas.NewServer(h, h,
-		oas.WithPathPrefix("/api/v2"),
-		oas.WithErrorHandler(f.serveError),
-		oas.WithNotFound(func(w http.ResponseWriter, r *http.Request) {
-			f.srv.WriteError(w, http.StatusNotFound, "Not Found")
-		}),
-		oas.WithMethodNotAllowed(func(w http.ResponseWriter, r *http.Request, allowed string) {
-			w.Header().Set("Allow", allowed)
-			f.srv.WriteError(w, http.StatusMethodNotAllowed, "Method Not Allowed")
-		}),
-	)
-	if err != nil {
-		panic(err) // the generated server only fails on invalid options
-	}
 	f.srv = fake.New(fake.Config{
 		ClientID:     ClientID,
 		ClientSecret: ClientSecret,
@@ -79,7 +62,19 @@ func New() *Fake {
 			}
 			return ""
 		},
-	}, api)
+	})
+	h := handler{f}
+	o := f.srv.Options("Payload validation error: ")
+	api, err := oas.NewServer(h, h,
+		oas.WithPathPrefix("/api/v2"),
+		oas.WithErrorHandler(o.Error),
+		oas.WithNotFound(o.NotFound),
+		oas.WithMethodNotAllowed(o.MethodNotAllowed),
+	)
+	if err != nil {
+		panic(err) // the generated server fails only on invalid options
+	}
+	f.srv.SetAPI(api)
 	return f
 }
 
@@ -165,18 +160,6 @@ func errorBody(status int, message string) []byte {
 	return b
 }
 
-// serveError answers requests the generated server rejects before the handler: a body or
-// parameter that breaks the schema (400), as Auth0 does.
-func (f *Fake) serveError(_ context.Context, w http.ResponseWriter, _ *http.Request, err error) {
-	var ctErr *ogenerrors.DecodeRequestError
-	var paramErr *ogenerrors.DecodeParamsError
-	if errors.As(err, &ctErr) || errors.As(err, &paramErr) {
-		f.srv.WriteError(w, http.StatusBadRequest, "Payload validation error: "+err.Error())
-		return
-	}
-	f.srv.WriteError(w, http.StatusInternalServerError, err.Error())
-}
-
 // handler implements the generated server interfaces over the Fake's state.
 type handler struct{ f *Fake }
 
@@ -189,14 +172,8 @@ func (h handler) HandleBearerAuth(ctx context.Context, _ oas.OperationName, t oa
 
 func (h handler) NewError(_ context.Context, err error) *oas.ErrorStatusCodeWithHeaders {
 	var ae *apiError
-	var secErr *ogenerrors.SecurityError
-	switch {
-	case errors.As(err, &ae):
-	case errors.As(err, &secErr):
-		// Security failures reach NewError because the spec has one default response.
-		ae = &apiError{status: http.StatusUnauthorized, msg: "Invalid token"}
-	default:
-		ae = &apiError{status: http.StatusInternalServerError, msg: err.Error()}
+	if !errors.As(err, &ae) {
+		ae = &apiError{status: fake.StatusOf(err), msg: err.Error()}
 	}
 	body := oas.Error{
 		StatusCode: oas.NewOptInt(ae.status),

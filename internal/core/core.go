@@ -6,6 +6,7 @@ package core
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -26,6 +27,7 @@ type Settings struct {
 	BaseURL     string
 	Token       string
 	TokenSource oauth2.TokenSource
+	Logger      *slog.Logger
 
 	// Sleep and Now replace the transport's clock; only tests set them.
 	Sleep func(ctx context.Context, d time.Duration) error
@@ -71,6 +73,6 @@ func (s *Settings) ResolveBaseURL(def string) (string, error) {
 // with these settings and returns the transport.
 func (s *Settings) Transport(cfg transport.Config) *transport.Client {
 	cfg.HTTPClient, cfg.Retry, cfg.UserAgent = s.HTTPClient, s.Retry, s.UserAgent
-	cfg.Sleep, cfg.Now = s.Sleep, s.Now
+	cfg.Sleep, cfg.Now, cfg.Logger = s.Sleep, s.Now, s.Logger
 	return transport.New(cfg)
 }

@@ -5,15 +5,19 @@ package fake
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/ogen-go/ogen/ogenerrors"
 )
 
 // Fault is an answer the fake gives instead of (or after) serving a request normally.
@@ -57,6 +61,11 @@ type Config struct {
 	// CheckTokenRequest, if set, may reject a token request (e.g. a missing audience)
 	// with a message; it is called after the credentials are verified.
 	CheckTokenRequest func(r *http.Request) string
+	// VerifyTokenRequest, if set, replaces the default check of a token request (a form POST
+	// with grant_type=client_credentials and ClientID/ClientSecret in Basic auth or the form),
+	// for vendors with another flow. It returns 0 to issue a token, or an HTTP status, an OAuth
+	// error code and a description to refuse it.
+	VerifyTokenRequest func(r *http.Request) (status int, code, desc string)
 }
 
 // Server holds the shared state of one vendor fake.
@@ -72,13 +81,18 @@ type Server struct {
 	tokenRequests int
 }
 
-// New returns a Server that answers cfg.TokenPath itself and passes API requests to api.
-func New(cfg Config, api http.Handler) *Server {
+// New returns a Server that answers cfg.TokenPath itself. Give it the API handler with
+// SetAPI before serving.
+func New(cfg Config) *Server {
 	if cfg.TokenTTL == 0 {
 		cfg.TokenTTL = time.Hour
 	}
-	return &Server{cfg: cfg, api: api, tokens: map[string]time.Time{}}
+	return &Server{cfg: cfg, tokens: map[string]time.Time{}}
 }
+
+// SetAPI sets the handler for every request other than the token endpoint. The API handler
+// is built after the Server because its error handlers (see Options) need the Server.
+func (s *Server) SetAPI(api http.Handler) { s.api = api }
 
 // Start serves h on a new loopback listener, as httptest.NewServer does.
 func Start(h http.Handler) *httptest.Server { return httptest.NewServer(h) }
@@ -181,6 +195,14 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 		writeOAuthError(w, http.StatusMethodNotAllowed, "invalid_request", "use POST")
 		return
 	}
+	if s.cfg.VerifyTokenRequest != nil {
+		if status, code, desc := s.cfg.VerifyTokenRequest(r); status != 0 {
+			writeOAuthError(w, status, code, desc)
+			return
+		}
+		s.writeToken(w)
+		return
+	}
 	if err := r.ParseForm(); err != nil {
 		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "malformed form body")
 		return
@@ -203,6 +225,10 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	s.writeToken(w)
+}
+
+func (s *Server) writeToken(w http.ResponseWriter) {
 	tok := s.IssueToken()
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
@@ -224,6 +250,49 @@ func (s *Server) WriteError(w http.ResponseWriter, status int, message string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write(s.cfg.ErrorBody(status, message))
+}
+
+// StatusOf returns the HTTP status for an error the generated server passes to a fake's
+// NewError: 401 for a failed security check (these arrive there because every spec has one
+// default response), otherwise 500. A fake checks its own error type first.
+func StatusOf(err error) int {
+	var secErr *ogenerrors.SecurityError
+	if errors.As(err, &secErr) {
+		return http.StatusUnauthorized
+	}
+	return http.StatusInternalServerError
+}
+
+// ServerOptions are the handlers every fake gives its generated server, so that requests the
+// generated code rejects before the fake's handler still get the vendor's error body: a body
+// or parameter that breaks the schema (400), an unknown path (404), a wrong method (405).
+type ServerOptions struct {
+	Error            func(ctx context.Context, w http.ResponseWriter, r *http.Request, err error)
+	NotFound         http.HandlerFunc
+	MethodNotAllowed func(w http.ResponseWriter, r *http.Request, allowed string)
+}
+
+// Options returns the ServerOptions for this fake. badRequest prefixes schema errors, e.g.
+// "Payload validation error: ".
+func (s *Server) Options(badRequest string) ServerOptions {
+	return ServerOptions{
+		Error: func(_ context.Context, w http.ResponseWriter, _ *http.Request, err error) {
+			var bodyErr *ogenerrors.DecodeRequestError
+			var paramErr *ogenerrors.DecodeParamsError
+			if errors.As(err, &bodyErr) || errors.As(err, &paramErr) {
+				s.WriteError(w, http.StatusBadRequest, badRequest+err.Error())
+				return
+			}
+			s.WriteError(w, StatusOf(err), err.Error())
+		},
+		NotFound: func(w http.ResponseWriter, _ *http.Request) {
+			s.WriteError(w, http.StatusNotFound, "Not Found")
+		},
+		MethodNotAllowed: func(w http.ResponseWriter, _ *http.Request, allowed string) {
+			w.Header().Set("Allow", allowed)
+			s.WriteError(w, http.StatusMethodNotAllowed, "Method Not Allowed")
+		},
+	}
 }
 
 func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, f Fault, next http.Handler) {

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -47,6 +48,10 @@ type Config struct {
 	// ParseError fills e.Code and e.Message from a non-2xx body in the vendor's error format.
 	// It must tolerate any bytes.
 	ParseError func(body []byte, e *grantkit.Error)
+
+	// Logger, if set, receives one Info record per retry (vendor, method, URL path, status or
+	// error, attempt, wait). It never receives headers, bodies, query strings or tokens.
+	Logger *slog.Logger
 
 	// Sleep waits for d or until ctx ends; tests replace it. Nil means a real timer.
 	Sleep func(ctx context.Context, d time.Duration) error
@@ -148,10 +153,30 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 			// Waiting would outlive the caller's deadline: report the real failure now.
 			return nil, last
 		}
+		if c.cfg.Logger != nil {
+			c.logRetry(ctx, req, last, sent, delay)
+		}
 		if err := c.cfg.Sleep(ctx, delay); err != nil {
 			return nil, last
 		}
 	}
+}
+
+func (c *Client) logRetry(ctx context.Context, req *http.Request, last error, sent int, delay time.Duration) {
+	attrs := []slog.Attr{
+		slog.String("vendor", c.cfg.Vendor),
+		slog.String("method", req.Method),
+		slog.String("path", req.URL.Path),
+		slog.Int("attempt", sent),
+		slog.Duration("wait", delay),
+	}
+	var ge *grantkit.Error
+	if errors.As(last, &ge) && ge.StatusCode != 0 {
+		attrs = append(attrs, slog.Int("status", ge.StatusCode))
+	} else if ge != nil && ge.Err != nil {
+		attrs = append(attrs, slog.String("error", ge.Err.Error()))
+	}
+	c.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "grantkit: retrying request", attrs...)
 }
 
 // backoff is the wait before retry number n (1-based): a random duration in [d/2, d] where

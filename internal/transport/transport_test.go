@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -464,3 +465,32 @@ func TestHeaderParsers(t *testing.T) {
 	_, ok = ResetAtUnix("X-RateLimit-Reset")(h, fixedNow)
 	assert.False(t, ok)
 }
+
+func TestRetriesAreLoggedWithoutSecrets(t *testing.T) {
+	var buf strings.Builder
+	var mu sync.Mutex
+	logger := slog.New(slog.NewJSONHandler(writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return buf.Write(p)
+	}), nil))
+	srv := newServer(t, status(429, "Retry-After", "1"), status(200))
+	c := newClient(t, &sleeper{}, auth.Static("tok-SECRET-123"), grantkit.RetryPolicy{})
+	c.cfg.Logger = logger
+	_, err := send(t, c, context.Background(), http.MethodPatch, srv.URL+"/things/1?filter=x", `{"secret":"body-SECRET"}`)
+	require.NoError(t, err)
+	mu.Lock()
+	out := buf.String()
+	mu.Unlock()
+	assert.Contains(t, out, `"msg":"grantkit: retrying request"`)
+	assert.Contains(t, out, `"status":429`)
+	assert.Contains(t, out, `"path":"/things/1"`)
+	assert.Contains(t, out, `"wait":1000000000`)
+	for _, s := range []string{"SECRET", "filter=x", "Bearer"} {
+		assert.NotContains(t, out, s)
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
