@@ -1,0 +1,31 @@
+package auth0_test
+
+import (
+	"context"
+	"strconv"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/grantkit/grantkit"
+	"github.com/grantkit/grantkit/auth0"
+	"github.com/grantkit/grantkit/internal/grantstest"
+)
+
+func TestGrantsAdapter(t *testing.T) {
+	grantstest.Run(t, func(t *testing.T) grantstest.Env {
+		c, _, _ := setup(t)
+		var n atomic.Int32
+		return grantstest.Env{
+			Grants: c.Grants(),
+			Vendor: "auth0",
+			Seed: func(t *testing.T, scopes ...string) grantkit.GrantKey {
+				key := grantkit.GrantKey{Resource: "https://api.example.com/", ClientID: "client-" + strconv.Itoa(int(n.Add(1)))}
+				_, err := c.ClientGrants.Create(context.Background(), auth0.ClientGrantCreate{ClientID: key.ClientID, Audience: key.Resource, Scope: scopes})
+				require.NoError(t, err)
+				return key
+			},
+		}
+	})
+}
