@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"slices"
+	"strings"
 )
 
 // Grant is a client's grant on a resource, described the same way at every vendor: which
@@ -58,10 +59,17 @@ type ScopeChange struct {
 func (c ScopeChange) IsEmpty() bool { return len(c.Add) == 0 && len(c.Remove) == 0 }
 
 func (c ScopeChange) String() string {
-	if c.IsEmpty() {
+	var parts []string
+	if len(c.Add) > 0 {
+		parts = append(parts, fmt.Sprintf("add %q", c.Add))
+	}
+	if len(c.Remove) > 0 {
+		parts = append(parts, fmt.Sprintf("remove %q", c.Remove))
+	}
+	if len(parts) == 0 {
 		return "no change"
 	}
-	return fmt.Sprintf("add %q, remove %q", c.Add, c.Remove)
+	return strings.Join(parts, ", ")
 }
 
 // Diff reports what would change if a grant's scopes went from current to desired. It is pure:

@@ -35,6 +35,8 @@ func TestDiff(t *testing.T) {
 	}
 	assert.Equal(t, "no change", grantkit.Diff(nil, nil).String())
 	assert.Equal(t, `add ["b"], remove ["a"]`, grantkit.Diff([]string{"a"}, []string{"b"}).String())
+	assert.Equal(t, `add ["b"]`, grantkit.Diff(nil, []string{"b"}).String())
+	assert.Equal(t, `remove ["a"]`, grantkit.Diff([]string{"a"}, nil).String())
 }
 
 func TestNormalizeScopes(t *testing.T) {

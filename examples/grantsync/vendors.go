@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/grantkit/grantkit"
+	"github.com/grantkit/grantkit/auth0"
+	"github.com/grantkit/grantkit/auth0/auth0fake"
+)
+
+// connect returns an adapter per vendor: a real account where its environment variables are
+// set, otherwise a fake seeded with a few grants. The returned func stops the fakes.
+func connect(ctx context.Context) (map[string]grantkit.Grants, func(), error) {
+	var closers []func()
+	closeAll := func() {
+		for _, c := range closers {
+			c()
+		}
+	}
+	vendors := map[string]grantkit.Grants{}
+	for name, open := range map[string]func(context.Context) (grantkit.Grants, func(), error){
+		"auth0": openAuth0,
+	} {
+		g, closeFn, err := open(ctx)
+		if err != nil {
+			closeAll()
+			return nil, nil, fmt.Errorf("%s: %w", name, err)
+		}
+		vendors[name] = g
+		if closeFn != nil {
+			closers = append(closers, closeFn)
+		}
+	}
+	return vendors, closeAll, nil
+}
+
+func openAuth0(ctx context.Context) (grantkit.Grants, func(), error) {
+	if d := os.Getenv("AUTH0_DOMAIN"); d != "" {
+		c, err := auth0.New(d, auth0.WithClientCredentials(os.Getenv("AUTH0_CLIENT_ID"), os.Getenv("AUTH0_CLIENT_SECRET")))
+		if err != nil {
+			return nil, nil, err
+		}
+		return c.Grants(), nil, nil
+	}
+	srv := auth0fake.NewServer()
+	c, err := auth0.New("example.auth0.com", auth0.WithBaseURL(srv.URL), auth0.WithToken(srv.IssueToken()))
+	if err != nil {
+		srv.Close()
+		return nil, nil, err
+	}
+	for client, scopes := range map[string][]string{
+		"billing-service": {"read:invoices"},
+		"reporting":       {"read:invoices"},
+	} {
+		if _, err := c.ClientGrants.Create(ctx, auth0.ClientGrantCreate{ClientID: client, Audience: "https://api.example.com/", Scope: scopes}); err != nil {
+			srv.Close()
+			return nil, nil, err
+		}
+	}
+	return c.Grants(), srv.Close, nil
+}
