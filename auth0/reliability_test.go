@@ -1,0 +1,85 @@
+package auth0_test
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/grantkit/grantkit"
+	"github.com/grantkit/grantkit/auth0"
+	"github.com/grantkit/grantkit/auth0/auth0fake"
+	"github.com/grantkit/grantkit/internal/fake"
+	"github.com/grantkit/grantkit/internal/reliabilitytest"
+)
+
+func TestReliability(t *testing.T) {
+	reliabilitytest.Run(t, func(t *testing.T, o reliabilitytest.Options) reliabilitytest.Env {
+		srv := auth0fake.NewServer()
+		t.Cleanup(srv.Close)
+		// The grant the scenarios read and update, created with a token of the fake's own.
+		seed, err := auth0.New("tenant.example.com", auth0.WithBaseURL(srv.URL), auth0.WithToken(srv.IssueToken()))
+		require.NoError(t, err)
+		g, err := seed.ClientGrants.Create(context.Background(), auth0.ClientGrantCreate{ClientID: "app", Audience: "https://api.example.com/", Scope: []string{"a"}})
+		require.NoError(t, err)
+
+		secret := auth0fake.ClientSecret
+		if o.WrongSecret != "" {
+			secret = o.WrongSecret
+		}
+		c, err := auth0.New("tenant.example.com", auth0.WithBaseURL(srv.URL),
+			auth0.WithClientCredentials(auth0fake.ClientID, secret),
+			auth0.WithRetryPolicy(o.Retry), auth0.WithSleep(o.Sleep))
+		require.NoError(t, err)
+		n := 0
+		return reliabilitytest.Env{
+			Read: func(ctx context.Context) error { _, err := c.ClientGrants.Get(ctx, g.ID); return err },
+			Update: func(ctx context.Context) (func() bool, error) {
+				n++
+				want := "scope:" + strconv.Itoa(n)
+				_, err := c.ClientGrants.Update(ctx, g.ID, auth0.ClientGrantUpdate{Scope: grantkit.Set(want)})
+				return func() bool {
+					got, err := seed.ClientGrants.Get(context.Background(), g.ID)
+					return err == nil && len(got.Scope) == 1 && got.Scope[0] == want
+				}, err
+			},
+			Create: func(ctx context.Context) error {
+				n++
+				_, err := c.ClientGrants.Create(ctx, auth0.ClientGrantCreate{ClientID: "app" + strconv.Itoa(n), Audience: "https://api.example.com/"})
+				return err
+			},
+			Fake: srv,
+			ResetFault: func(d time.Duration) fake.Fault {
+				return fake.Fault{Status: 429, Header: map[string][]string{
+					"X-Ratelimit-Reset": {strconv.FormatInt(time.Now().Add(d).Unix(), 10)},
+				}}
+			},
+			BadInputs: map[string]func(ctx context.Context) error{
+				"empty id":       func(ctx context.Context) error { _, err := c.ClientGrants.Get(ctx, ""); return err },
+				"../ id":         func(ctx context.Context) error { _, err := c.ClientGrants.Get(ctx, "../x"); return err },
+				"/ id":           func(ctx context.Context) error { return c.ClientGrants.Delete(ctx, "a/b") },
+				"%2F id":         func(ctx context.Context) error { _, err := c.ClientGrants.Get(ctx, "a%2Fb"); return err },
+				"empty scope":    func(ctx context.Context) error { return update(ctx, c, g.ID, grantkit.Set("")) },
+				"281-char scope": func(ctx context.Context) error { return update(ctx, c, g.ID, grantkit.Set(strings.Repeat("x", 281))) },
+				"bad enum": func(ctx context.Context) error {
+					_, err := c.ClientGrants.Update(ctx, g.ID, auth0.ClientGrantUpdate{OrganizationUsage: grantkit.Value(auth0.OrganizationUsage("maybe"))})
+					return err
+				},
+				"page size 0..100": func(ctx context.Context) error {
+					_, err := c.ClientGrants.ListPage(ctx, auth0.ClientGrantListOptions{PageSize: 500})
+					return err
+				},
+			},
+			Client:  c,
+			Secrets: []string{auth0fake.ClientSecret},
+		}
+	})
+}
+
+func update(ctx context.Context, c *auth0.Client, id string, scope grantkit.Field[[]string]) error {
+	_, err := c.ClientGrants.Update(ctx, id, auth0.ClientGrantUpdate{Scope: scope})
+	return err
+}

@@ -1,0 +1,293 @@
+// Package reliabilitytest is the fault, token, bad-input and secret scenario table that every
+// vendor client must pass against its own fake. Each vendor's tests call Run with an Env built
+// over a fresh fake; the scenarios are the same for all four vendors.
+package reliabilitytest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/grantkit/grantkit"
+	"github.com/grantkit/grantkit/internal/fake"
+)
+
+// Options are what a scenario needs the vendor's client built with.
+type Options struct {
+	Retry grantkit.RetryPolicy
+	// Sleep must replace the client's retry sleep (the vendor's test-only WithSleep option).
+	Sleep func(ctx context.Context, d time.Duration) error
+	// WrongSecret, when set, must be used as the client secret instead of the fake's.
+	WrongSecret string
+}
+
+// Env is one vendor client over a fresh fake holding one object to read and update.
+type Env struct {
+	// Read reads the object (a GET). Update runs the vendor's seed update on it (a PATCH or
+	// PUT) and reports whether the stored value afterwards is the updated one. Create creates
+	// a new object (a POST), or is nil if the vendor has no create in its seed surface.
+	Read   func(ctx context.Context) error
+	Update func(ctx context.Context) (applied func() bool, err error)
+	Create func(ctx context.Context) error
+
+	Fake interface {
+		FailNext(n int, f fake.Fault)
+		FailTokenRequests(n int, f fake.Fault)
+		Requests() []fake.Request
+		TokenRequests() int
+		RevokeTokens()
+	}
+	// ResetFault, if the vendor has a rate-limit reset header, returns a 429 fault asking for
+	// a wait of d through that header only.
+	ResetFault func(d time.Duration) fake.Fault
+	// BadInputs are calls the client must reject before sending anything.
+	BadInputs map[string]func(ctx context.Context) error
+	// Client is the client value, checked for secrets under %v, %+v and %#v.
+	Client any
+	// Secrets must never appear in an error or in the client's formatting.
+	Secrets []string
+}
+
+type recorder struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+func (r *recorder) sleep(ctx context.Context, d time.Duration) error {
+	r.mu.Lock()
+	r.d = append(r.d, d)
+	r.mu.Unlock()
+	return ctx.Err()
+}
+
+func (r *recorder) waits() []time.Duration {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]time.Duration(nil), r.d...)
+}
+
+// Run runs every scenario. newEnv builds a client with opts over a fresh fake.
+func Run(t *testing.T, newEnv func(t *testing.T, opts Options) Env) {
+	bg := context.Background()
+	env := func(t *testing.T, p grantkit.RetryPolicy) (Env, *recorder) {
+		r := &recorder{}
+		return newEnv(t, Options{Retry: p, Sleep: r.sleep}), r
+	}
+	apiErr := func(t *testing.T, err error) *grantkit.Error {
+		t.Helper()
+		var e *grantkit.Error
+		require.ErrorAs(t, err, &e)
+		return e
+	}
+	sent := func(e Env) int { return len(e.Fake.Requests()) }
+
+	t.Run("faults", func(t *testing.T) {
+		httpDate := func() string { return time.Now().Add(4 * time.Second).UTC().Format(http.TimeFormat) }
+		retried := []struct {
+			name  string
+			fault func(e Env) fake.Fault
+			wait  func(t *testing.T, w time.Duration)
+		}{
+			{"429 Retry-After seconds", func(Env) fake.Fault { return fake.Fault{Status: 429, RetryAfter: "2"} },
+				func(t *testing.T, w time.Duration) { assert.Equal(t, 2*time.Second, w) }},
+			{"429 Retry-After HTTP date", func(Env) fake.Fault { return fake.Fault{Status: 429, RetryAfter: httpDate()} },
+				func(t *testing.T, w time.Duration) { assert.InDelta(t, 4*time.Second, w, float64(1100*time.Millisecond)) }},
+			{"429 vendor reset header", func(e Env) fake.Fault {
+				if e.ResetFault == nil {
+					return fake.Fault{Status: 429, RetryAfter: "3"}
+				}
+				return e.ResetFault(3 * time.Second)
+			}, func(t *testing.T, w time.Duration) { assert.InDelta(t, 3*time.Second, w, float64(1100*time.Millisecond)) }},
+			{"502", func(Env) fake.Fault { return fake.Fault{Status: 502} }, nil},
+			{"503", func(Env) fake.Fault { return fake.Fault{Status: 503} }, nil},
+			{"504", func(Env) fake.Fault { return fake.Fault{Status: 504} }, nil},
+			{"connection reset", func(Env) fake.Fault { return fake.Fault{Drop: true} }, nil},
+		}
+		for _, tc := range retried {
+			t.Run(tc.name+" is retried", func(t *testing.T) {
+				e, r := env(t, grantkit.RetryPolicy{})
+				e.Fake.FailNext(2, tc.fault(e))
+				before := sent(e)
+				applied, err := e.Update(bg)
+				require.NoError(t, err)
+				assert.Equal(t, 3, sent(e)-before, "two failures, then success")
+				assert.True(t, applied())
+				w := r.waits()
+				require.Len(t, w, 2)
+				for _, d := range w {
+					if tc.wait != nil {
+						tc.wait(t, d)
+					} else {
+						assert.Positive(t, d)
+						assert.LessOrEqual(t, d, 8*time.Second)
+					}
+				}
+			})
+		}
+
+		for _, code := range []int{400, 401, 403, 404, 409, 422, 500} {
+			t.Run(strconv.Itoa(code)+" is not retried", func(t *testing.T) {
+				e, r := env(t, grantkit.RetryPolicy{})
+				e.Fake.FailNext(1, fake.Fault{Status: code})
+				if code == 401 {
+					e.Fake.FailNext(1, fake.Fault{Status: code}) // the one refresh replay also fails
+				}
+				before := sent(e)
+				err := e.Read(bg)
+				ae := apiErr(t, err)
+				assert.Equal(t, code, ae.StatusCode)
+				want := 1
+				if code == 401 {
+					want = 2
+				}
+				assert.Equal(t, want, ae.Attempts)
+				assert.Equal(t, want, sent(e)-before)
+				assert.Empty(t, r.waits())
+			})
+		}
+
+		t.Run("final error carries status and attempts", func(t *testing.T) {
+			e, r := env(t, grantkit.RetryPolicy{MaxAttempts: 3})
+			e.Fake.FailNext(10, fake.Fault{Status: 503, RetryAfter: "1"})
+			ae := apiErr(t, e.Read(bg))
+			assert.Equal(t, 503, ae.StatusCode)
+			assert.Equal(t, 3, ae.Attempts)
+			assert.Equal(t, time.Second, ae.RetryAfter)
+			assert.Len(t, r.waits(), 2)
+			assert.Contains(t, ae.Error(), "503")
+			assert.Contains(t, ae.Error(), "3 attempts")
+		})
+
+		t.Run("an update applied before the connection dropped is not reported failed", func(t *testing.T) {
+			e, _ := env(t, grantkit.RetryPolicy{})
+			e.Fake.FailNext(1, fake.Fault{Drop: true, Apply: true})
+			applied, err := e.Update(bg)
+			require.NoError(t, err)
+			assert.True(t, applied())
+		})
+
+		t.Run("a create is not resent after a dropped connection", func(t *testing.T) {
+			e, _ := env(t, grantkit.RetryPolicy{})
+			if e.Create == nil {
+				t.Skip("no create in this vendor's surface")
+			}
+			e.Fake.FailNext(1, fake.Fault{Drop: true})
+			before := sent(e)
+			err := e.Create(bg)
+			require.Error(t, err)
+			assert.Equal(t, 1, sent(e)-before)
+		})
+
+		t.Run("slow server past the deadline", func(t *testing.T) {
+			e, r := env(t, grantkit.RetryPolicy{})
+			e.Fake.FailNext(1, fake.Fault{Delay: time.Minute})
+			ctx, cancel := context.WithTimeout(bg, 100*time.Millisecond)
+			defer cancel()
+			err := e.Read(ctx)
+			require.ErrorIs(t, err, context.DeadlineExceeded)
+			assert.Equal(t, 1, apiErr(t, err).Attempts)
+			assert.Empty(t, r.waits())
+		})
+
+		t.Run("a wait past the deadline is not started", func(t *testing.T) {
+			e, r := env(t, grantkit.RetryPolicy{})
+			e.Fake.FailNext(1, fake.Fault{Status: 429, RetryAfter: "30"})
+			ctx, cancel := context.WithTimeout(bg, 5*time.Second)
+			defer cancel()
+			ae := apiErr(t, e.Read(ctx))
+			assert.Equal(t, 429, ae.StatusCode)
+			assert.Equal(t, 30*time.Second, ae.RetryAfter)
+			assert.Empty(t, r.waits())
+		})
+
+		t.Run("truncated JSON is an error, not a panic", func(t *testing.T) {
+			e, _ := env(t, grantkit.RetryPolicy{})
+			e.Fake.FailNext(1, fake.Fault{Truncate: true})
+			err := e.Read(bg)
+			require.Error(t, err)
+			assert.False(t, errors.Is(err, grantkit.ErrInvalidInput))
+		})
+	})
+
+	t.Run("tokens", func(t *testing.T) {
+		t.Run("one fetch for many calls and concurrent callers", func(t *testing.T) {
+			e, _ := env(t, grantkit.RetryPolicy{})
+			var wg sync.WaitGroup
+			for range 64 {
+				wg.Go(func() { assert.NoError(t, e.Read(bg)) })
+			}
+			wg.Wait()
+			for range 5 {
+				require.NoError(t, e.Read(bg))
+			}
+			assert.Equal(t, 1, e.Fake.TokenRequests())
+		})
+		t.Run("a revoked token is refreshed once", func(t *testing.T) {
+			e, _ := env(t, grantkit.RetryPolicy{})
+			require.NoError(t, e.Read(bg))
+			e.Fake.RevokeTokens()
+			require.NoError(t, e.Read(bg))
+			assert.Equal(t, 2, e.Fake.TokenRequests())
+		})
+		t.Run("a failing token endpoint is a clear error, not a loop", func(t *testing.T) {
+			e, _ := env(t, grantkit.RetryPolicy{})
+			e.Fake.FailTokenRequests(1, fake.Fault{Status: 500})
+			before := sent(e)
+			err := e.Read(bg)
+			ae := apiErr(t, err)
+			assert.Equal(t, 500, ae.StatusCode)
+			assert.Contains(t, ae.Operation, "token")
+			assert.Equal(t, 1, e.Fake.TokenRequests())
+			assert.Equal(t, before, sent(e), "nothing is sent without a token")
+			require.NoError(t, e.Read(bg), "the next call fetches again")
+		})
+		t.Run("wrong credentials", func(t *testing.T) {
+			const wrong = "Wrong-Secret-Never-Print-7!"
+			r := &recorder{}
+			e := newEnv(t, Options{Sleep: r.sleep, WrongSecret: wrong})
+			err := e.Read(bg)
+			ae := apiErr(t, err)
+			assert.Contains(t, []int{400, 401, 403}, ae.StatusCode)
+			assert.Equal(t, 1, e.Fake.TokenRequests())
+			for _, s := range []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", ae)} {
+				assert.NotContains(t, s, wrong)
+			}
+		})
+	})
+
+	t.Run("bad input sends nothing", func(t *testing.T) {
+		e, _ := env(t, grantkit.RetryPolicy{})
+		require.NotEmpty(t, e.BadInputs)
+		for name, call := range e.BadInputs {
+			t.Run(name, func(t *testing.T) {
+				before, tokens := sent(e), e.Fake.TokenRequests()
+				err := call(bg)
+				require.ErrorIs(t, err, grantkit.ErrInvalidInput)
+				assert.Equal(t, before, sent(e), "no API request")
+				assert.Equal(t, tokens, e.Fake.TokenRequests(), "no token request")
+			})
+		}
+	})
+
+	t.Run("secrets stay out", func(t *testing.T) {
+		e, _ := env(t, grantkit.RetryPolicy{MaxAttempts: 1})
+		e.Fake.FailNext(1, fake.Fault{Status: 400})
+		err := e.Read(bg)
+		require.Error(t, err)
+		outs := []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%v", e.Client), fmt.Sprintf("%+v", e.Client), fmt.Sprintf("%#v", e.Client)}
+		for _, s := range e.Secrets {
+			require.NotEmpty(t, s)
+			for _, out := range outs {
+				assert.NotContains(t, out, s)
+			}
+		}
+	})
+}
