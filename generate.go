@@ -4,3 +4,4 @@ package grantkit
 // Run `go generate ./...` from the module root; CI checks that it leaves the tree unchanged.
 
 //go:generate go tool ogen --config specs/ogen.yml --target auth0/internal/oas --package oas --clean specs/auth0.yaml
+//go:generate go tool ogen --config specs/ogen.yml --target onelogin/internal/oas --package oas --clean specs/onelogin.yaml

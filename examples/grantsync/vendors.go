@@ -8,6 +8,8 @@ import (
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/auth0"
 	"github.com/grantkit/grantkit/auth0/auth0fake"
+	"github.com/grantkit/grantkit/onelogin"
+	"github.com/grantkit/grantkit/onelogin/oneloginfake"
 )
 
 // connect returns an adapter per vendor: a real account where its environment variables are
@@ -21,7 +23,8 @@ func connect(ctx context.Context) (map[string]grantkit.Grants, func(), error) {
 	}
 	vendors := map[string]grantkit.Grants{}
 	for name, open := range map[string]func(context.Context) (grantkit.Grants, func(), error){
-		"auth0": openAuth0,
+		"auth0":    openAuth0,
+		"onelogin": openOneLogin,
 	} {
 		g, closeFn, err := open(ctx)
 		if err != nil {
@@ -58,6 +61,40 @@ func openAuth0(ctx context.Context) (grantkit.Grants, func(), error) {
 			srv.Close()
 			return nil, nil, err
 		}
+	}
+	return c.Grants(), srv.Close, nil
+}
+
+func openOneLogin(ctx context.Context) (grantkit.Grants, func(), error) {
+	if sub := os.Getenv("ONELOGIN_SUBDOMAIN"); sub != "" {
+		c, err := onelogin.New(sub, onelogin.WithClientCredentials(os.Getenv("ONELOGIN_CLIENT_ID"), os.Getenv("ONELOGIN_CLIENT_SECRET")))
+		if err != nil {
+			return nil, nil, err
+		}
+		return c.Grants(), nil, nil
+	}
+	// The fake's first authorization server gets id 1001; desired.yaml refers to it.
+	srv := oneloginfake.NewServer()
+	authID := srv.AddAuthorization("Invoices API", "https://api.example.com/")
+	c, err := onelogin.New("acme", onelogin.WithBaseURL(srv.URL), onelogin.WithToken(srv.IssueToken()))
+	if err != nil {
+		srv.Close()
+		return nil, nil, err
+	}
+	var read int64
+	for _, v := range []string{"read:invoices", "write:invoices"} {
+		s, err := c.Scopes.Create(ctx, authID, onelogin.ScopeParams{Value: v, Description: v})
+		if err != nil {
+			srv.Close()
+			return nil, nil, err
+		}
+		if read == 0 {
+			read = s.ID
+		}
+	}
+	if _, err := c.ClientApps.Add(ctx, authID, 4242, []int64{read}); err != nil {
+		srv.Close()
+		return nil, nil, err
 	}
 	return c.Grants(), srv.Close, nil
 }

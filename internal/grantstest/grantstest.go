@@ -22,6 +22,9 @@ type Env struct {
 	Seed func(t *testing.T, scopes ...string) grantkit.GrantKey
 	// Vendor is the name the adapter must report.
 	Vendor string
+	// Missing turns a seeded key into a well-formed key of a grant that does not exist. Nil
+	// appends "-missing" to the client id.
+	Missing func(grantkit.GrantKey) grantkit.GrantKey
 }
 
 // Scopes are the scope names the scenarios use.
@@ -86,7 +89,11 @@ func Run(t *testing.T, newEnv func(t *testing.T) Env) {
 		}},
 		{"a missing grant is ErrGrantNotFound", func(t *testing.T, e Env) {
 			key := e.Seed(t, "read:a")
-			key.ClientID += "-missing"
+			if e.Missing != nil {
+				key = e.Missing(key)
+			} else {
+				key.ClientID += "-missing"
+			}
 			_, err := e.Grants.Get(ctx, key)
 			require.ErrorIs(t, err, grantkit.ErrGrantNotFound)
 			_, err = e.Grants.SetScopes(ctx, key, []string{"read:a"})

@@ -1,0 +1,16 @@
+// Package onelogin manages OneLogin API authorization servers, their scopes, and the client
+// apps allowed to request those scopes, through the OneLogin API v2.
+//
+// A OneLogin "grant" is a client app on an API authorization server: the app (an OpenID
+// Connect app) may request a set of the server's scopes. Scopes are named by value
+// ("read:invoices") but assigned by id; the vendor-neutral view (Client.Grants) resolves names.
+//
+//	c, err := onelogin.New("acme", onelogin.WithClientCredentials(id, secret)) // acme.onelogin.com
+//	s, err := c.Scopes.Update(ctx, authID, scopeID, onelogin.ScopeParams{Value: "read:invoices", Description: "Read invoices"})
+//
+// Tokens come from https://{subdomain}.onelogin.com/auth/oauth2/v2/token with the
+// client-credentials grant and are cached until they expire (10 hours). Rate-limited calls are
+// retried, honouring OneLogin's X-RateLimit-Reset header (seconds until the limit resets).
+//
+// Package onelogin/oneloginfake provides an in-memory OneLogin to test against.
+package onelogin

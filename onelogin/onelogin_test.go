@@ -1,0 +1,298 @@
+package onelogin_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/grantkit/grantkit"
+	"github.com/grantkit/grantkit/internal/fake"
+	"github.com/grantkit/grantkit/internal/grantstest"
+	"github.com/grantkit/grantkit/internal/reliabilitytest"
+	"github.com/grantkit/grantkit/onelogin"
+	"github.com/grantkit/grantkit/onelogin/oneloginfake"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func setup(t *testing.T, opts ...onelogin.Option) (*onelogin.Client, *oneloginfake.Server) {
+	t.Helper()
+	srv := oneloginfake.NewServer()
+	t.Cleanup(srv.Close)
+	base := []onelogin.Option{onelogin.WithBaseURL(srv.URL), onelogin.WithClientCredentials(oneloginfake.ClientID, oneloginfake.ClientSecret)}
+	c, err := onelogin.New("acme", append(base, opts...)...)
+	require.NoError(t, err)
+	return c, srv
+}
+
+func last(t *testing.T, srv *oneloginfake.Server) oneloginfake.Request {
+	t.Helper()
+	r := srv.Requests()
+	require.NotEmpty(t, r)
+	return r[len(r)-1]
+}
+
+// The seed operation: PUT /api/2/api_authorizations/{id}/scopes/{scope_id}, checked on the wire.
+func TestUpdateScopeWire(t *testing.T) {
+	ctx := context.Background()
+	c, srv := setup(t)
+	authID := srv.AddAuthorization("Invoices", "https://api.example.com/")
+	s, err := c.Scopes.Create(ctx, authID, onelogin.ScopeParams{Value: "read:invoices", Description: "Read"})
+	require.NoError(t, err)
+
+	got, err := c.Scopes.Update(ctx, authID, s.ID, onelogin.ScopeParams{Value: "custom:scope", Description: "A custom scope"})
+	require.NoError(t, err)
+	assert.Equal(t, &onelogin.Scope{ID: s.ID, Value: "custom:scope", Description: "A custom scope"}, got)
+	req := last(t, srv)
+	assert.Equal(t, http.MethodPut, req.Method)
+	assert.Equal(t, fmt.Sprintf("/api/2/api_authorizations/%d/scopes/%d", authID, s.ID), req.Path)
+	assert.Empty(t, req.RawQuery)
+	assert.Equal(t, `{"value":"custom:scope","description":"A custom scope"}`, string(req.Body))
+	assert.Equal(t, "application/json", req.Header.Get("Content-Type"))
+	assert.Regexp(t, `^Bearer \S+$`, req.Header.Get("Authorization"))
+	assert.Contains(t, req.Header.Get("User-Agent"), "(onelogin;")
+
+	// An empty description is still sent: OneLogin requires the field on every write.
+	_, err = c.Scopes.Update(ctx, authID, s.ID, onelogin.ScopeParams{Value: "custom:scope"})
+	require.NoError(t, err)
+	assert.Equal(t, `{"value":"custom:scope","description":""}`, string(last(t, srv).Body))
+}
+
+func TestScopeErrors(t *testing.T) {
+	ctx := context.Background()
+	c, srv := setup(t)
+	authID := srv.AddAuthorization("Invoices", "https://api.example.com/")
+	a, err := c.Scopes.Create(ctx, authID, onelogin.ScopeParams{Value: "a", Description: "A"})
+	require.NoError(t, err)
+	_, err = c.Scopes.Create(ctx, authID, onelogin.ScopeParams{Value: "b", Description: "B"})
+	require.NoError(t, err)
+
+	_, err = c.Scopes.Update(ctx, authID, a.ID, onelogin.ScopeParams{Value: "b", Description: "dup"})
+	var apiErr *grantkit.Error
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, 422, apiErr.StatusCode)
+	assert.Equal(t, "UnprocessableEntityError", apiErr.Code)
+	assert.Equal(t, "Validation failed: Value has already been taken", apiErr.Message)
+	assert.Equal(t, "Scopes.Update", apiErr.Operation)
+
+	_, err = c.Scopes.Update(ctx, authID, 999999, onelogin.ScopeParams{Value: "x", Description: "x"})
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, 404, apiErr.StatusCode)
+	assert.Equal(t, "NotFoundError", apiErr.Code)
+}
+
+func TestLifecycle(t *testing.T) {
+	ctx := context.Background()
+	c, srv := setup(t)
+	authID := srv.AddAuthorization("Invoices", "https://api.example.com/")
+
+	var auths []int64
+	for a, err := range c.Authorizations.List(ctx) {
+		require.NoError(t, err)
+		auths = append(auths, a.ID)
+		assert.Equal(t, "https://api.example.com/", a.ResourceIdentifier)
+	}
+	assert.Equal(t, []int64{authID}, auths)
+	a, err := c.Authorizations.Get(ctx, authID)
+	require.NoError(t, err)
+	assert.Equal(t, "Invoices", a.Name)
+
+	r, err := c.Scopes.Create(ctx, authID, onelogin.ScopeParams{Value: "read", Description: "Read"})
+	require.NoError(t, err)
+	assert.Equal(t, `{"value":"read","description":"Read"}`, string(last(t, srv).Body))
+	w, err := c.Scopes.Create(ctx, authID, onelogin.ScopeParams{Value: "write", Description: "Write"})
+	require.NoError(t, err)
+
+	app, err := c.ClientApps.Add(ctx, authID, 42, []int64{r.ID})
+	require.NoError(t, err)
+	assert.Equal(t, []int64{r.ID}, app.ScopeIDs())
+	assert.Equal(t, fmt.Sprintf(`{"app_id":42,"scopes":[%d]}`, r.ID), string(last(t, srv).Body))
+
+	app, err = c.ClientApps.UpdateScopes(ctx, authID, 42, []int64{r.ID, w.ID})
+	require.NoError(t, err)
+	assert.Equal(t, []int64{r.ID, w.ID}, app.ScopeIDs())
+	req := last(t, srv)
+	assert.Equal(t, fmt.Sprintf("/api/2/api_authorizations/%d/clients/42", authID), req.Path)
+	assert.Equal(t, fmt.Sprintf(`{"scopes":[%d,%d]}`, r.ID, w.ID), string(req.Body))
+
+	_, err = c.ClientApps.UpdateScopes(ctx, authID, 42, nil)
+	require.NoError(t, err)
+	assert.Equal(t, `{"scopes":[]}`, string(last(t, srv).Body), "no scopes is [], never null")
+
+	_, err = c.ClientApps.UpdateScopes(ctx, authID, 42, []int64{w.ID})
+	require.NoError(t, err)
+	var apps []onelogin.ClientApp
+	for a, err := range c.ClientApps.List(ctx, authID) {
+		require.NoError(t, err)
+		apps = append(apps, *a)
+	}
+	require.Len(t, apps, 1)
+	assert.Equal(t, []onelogin.Scope{{ID: w.ID, Value: "write", Description: "Write"}}, apps[0].Scopes)
+
+	require.NoError(t, c.Scopes.Delete(ctx, authID, r.ID))
+	var values []string
+	for s, err := range c.Scopes.List(ctx, authID) {
+		require.NoError(t, err)
+		values = append(values, s.Value)
+	}
+	assert.Equal(t, []string{"write"}, values)
+
+	require.NoError(t, c.ClientApps.Remove(ctx, authID, 42))
+	err = c.ClientApps.Remove(ctx, authID, 42)
+	var apiErr *grantkit.Error
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, 404, apiErr.StatusCode)
+}
+
+func TestNewValidates(t *testing.T) {
+	cc := onelogin.WithClientCredentials("id", "secret")
+	for name, tc := range map[string]struct {
+		account string
+		opts    []onelogin.Option
+	}{
+		"empty account":   {"", []onelogin.Option{cc}},
+		"scheme":          {"https://acme.onelogin.com", []onelogin.Option{cc}},
+		"no credentials":  {"acme", nil},
+		"two credentials": {"acme", []onelogin.Option{cc, onelogin.WithToken("t")}},
+		"http base URL":   {"acme", []onelogin.Option{cc, onelogin.WithBaseURL("http://example.com")}},
+		"empty secret":    {"acme", []onelogin.Option{onelogin.WithClientCredentials("id", "")}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := onelogin.New(tc.account, tc.opts...)
+			require.ErrorIs(t, err, grantkit.ErrInvalidInput)
+		})
+	}
+	for _, ok := range []string{"acme", "acme.onelogin.com", "api.eu.onelogin.com"} {
+		_, err := onelogin.New(ok, cc)
+		assert.NoError(t, err, ok)
+	}
+}
+
+func TestForwardCompatibleResponses(t *testing.T) {
+	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		return jsonResponse(r, 200, `[{"app_id":1,"api_auth_id":2,"name":"n","scopes":[{"id":3,"value":"v","description":"d","new":true}],"added_later":{"x":[1]}}]`), nil
+	})}
+	c, err := onelogin.New("acme", onelogin.WithToken("t"), onelogin.WithHTTPClient(hc))
+	require.NoError(t, err)
+	for app, err := range c.ClientApps.List(context.Background(), 2) {
+		require.NoError(t, err)
+		assert.Equal(t, []onelogin.Scope{{ID: 3, Value: "v", Description: "d"}}, app.Scopes)
+	}
+}
+
+func TestGrantsAdapter(t *testing.T) {
+	grantstest.Run(t, func(t *testing.T) grantstest.Env {
+		c, srv := setup(t)
+		ctx := context.Background()
+		authID := srv.AddAuthorization("API", "https://api.example.com/")
+		for _, s := range grantstest.Scopes {
+			_, err := c.Scopes.Create(ctx, authID, onelogin.ScopeParams{Value: s, Description: s})
+			require.NoError(t, err)
+		}
+		ids := map[string]int64{}
+		for s, err := range c.Scopes.List(ctx, authID) {
+			require.NoError(t, err)
+			ids[s.Value] = s.ID
+		}
+		var next atomic.Int64
+		next.Store(100)
+		return grantstest.Env{
+			Grants:  c.Grants(),
+			Vendor:  "onelogin",
+			Missing: func(k grantkit.GrantKey) grantkit.GrantKey { k.ClientID = "999999"; return k },
+			Seed: func(t *testing.T, scopes ...string) grantkit.GrantKey {
+				app := next.Add(1)
+				var sids []int64
+				for _, s := range scopes {
+					sids = append(sids, ids[s])
+				}
+				_, err := c.ClientApps.Add(ctx, authID, app, sids)
+				require.NoError(t, err)
+				return grantkit.GrantKey{Resource: strconv.FormatInt(authID, 10), ClientID: strconv.FormatInt(app, 10)}
+			},
+		}
+	})
+	t.Run("unknown scope name is invalid input", func(t *testing.T) {
+		c, srv := setup(t)
+		authID := srv.AddAuthorization("API", "https://api.example.com/")
+		_, err := c.ClientApps.Add(context.Background(), authID, 7, nil)
+		require.NoError(t, err)
+		_, err = c.Grants().SetScopes(context.Background(), grantkit.GrantKey{Resource: strconv.FormatInt(authID, 10), ClientID: "7"}, []string{"nope"})
+		require.ErrorIs(t, err, grantkit.ErrInvalidInput)
+		assert.ErrorContains(t, err, `"nope" is not a scope`)
+	})
+}
+
+func TestReliability(t *testing.T) {
+	reliabilitytest.Run(t, func(t *testing.T, o reliabilitytest.Options) reliabilitytest.Env {
+		srv := oneloginfake.NewServer()
+		t.Cleanup(srv.Close)
+		ctx := context.Background()
+		authID := srv.AddAuthorization("API", "https://api.example.com/")
+		seed, err := onelogin.New("acme", onelogin.WithBaseURL(srv.URL), onelogin.WithToken(srv.IssueToken()))
+		require.NoError(t, err)
+		sc, err := seed.Scopes.Create(ctx, authID, onelogin.ScopeParams{Value: "v0", Description: "d"})
+		require.NoError(t, err)
+
+		secret := oneloginfake.ClientSecret
+		if o.WrongSecret != "" {
+			secret = o.WrongSecret
+		}
+		c, err := onelogin.New("acme", onelogin.WithBaseURL(srv.URL), onelogin.WithClientCredentials(oneloginfake.ClientID, secret),
+			onelogin.WithRetryPolicy(o.Retry), onelogin.WithSleep(o.Sleep))
+		require.NoError(t, err)
+		n := 0
+		return reliabilitytest.Env{
+			Read: func(ctx context.Context) error { _, err := c.Authorizations.Get(ctx, authID); return err },
+			Update: func(ctx context.Context) (func() bool, error) {
+				n++
+				want := "v" + strconv.Itoa(n)
+				_, err := c.Scopes.Update(ctx, authID, sc.ID, onelogin.ScopeParams{Value: want, Description: "d"})
+				return func() bool {
+					for s, err := range seed.Scopes.List(context.Background(), authID) {
+						if err == nil && s.ID == sc.ID {
+							return s.Value == want
+						}
+					}
+					return false
+				}, err
+			},
+			Create: func(ctx context.Context) error {
+				n++
+				_, err := c.Scopes.Create(ctx, authID, onelogin.ScopeParams{Value: "new" + strconv.Itoa(n), Description: "d"})
+				return err
+			},
+			Fake: srv,
+			ResetFault: func(d time.Duration) fake.Fault {
+				return fake.Fault{Status: 429, Header: http.Header{"X-Ratelimit-Reset": {strconv.Itoa(int(d / time.Second))}}}
+			},
+			BadInputs: map[string]func(ctx context.Context) error{
+				"zero auth id":   func(ctx context.Context) error { _, err := c.Authorizations.Get(ctx, 0); return err },
+				"negative scope": func(ctx context.Context) error { return c.Scopes.Delete(ctx, authID, -1) },
+				"empty value": func(ctx context.Context) error {
+					_, err := c.Scopes.Update(ctx, authID, sc.ID, onelogin.ScopeParams{Description: "d"})
+					return err
+				},
+				"bad scope id": func(ctx context.Context) error {
+					_, err := c.ClientApps.UpdateScopes(ctx, authID, 1, []int64{1, 0})
+					return err
+				},
+				"zero app id": func(ctx context.Context) error { return c.ClientApps.Remove(ctx, authID, 0) },
+				"non-numeric key": func(ctx context.Context) error {
+					_, err := c.Grants().Get(ctx, grantkit.GrantKey{Resource: "../1", ClientID: "2"})
+					return err
+				},
+			},
+			Client:  c,
+			Secrets: []string{oneloginfake.ClientSecret},
+		}
+	})
+}

@@ -1,0 +1,380 @@
+// Package oneloginfake is an in-memory, stateful fake of the OneLogin API v2 authorization
+// servers, scopes and client apps, with OneLogin's token endpoint, for tests and examples that
+// must run without an account.
+//
+// It serves the same OpenAPI description the onelogin client is generated from, so it enforces
+// the same validation, and answers with OneLogin's error body. Authorization servers and the
+// apps that can be added to them exist elsewhere in OneLogin; create them with
+// AddAuthorization.
+//
+//	srv := oneloginfake.NewServer()
+//	defer srv.Close()
+//	authID := srv.AddAuthorization("Invoices API", "https://api.example.com/")
+//	c, err := onelogin.New("acme", onelogin.WithBaseURL(srv.URL),
+//		onelogin.WithClientCredentials(oneloginfake.ClientID, oneloginfake.ClientSecret))
+package oneloginfake
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/grantkit/grantkit/internal/fake"
+	"github.com/grantkit/grantkit/onelogin/internal/oas"
+)
+
+// The API credentials the fake's token endpoint accepts.
+const (
+	ClientID     = "grantkit-fake-onelogin-client"
+	ClientSecret = "grantkit-fake-onelogin-secret"
+)
+
+// Fault describes how the fake answers a request it is told to fail (see Fake.FailNext).
+type Fault = fake.Fault
+
+// Request is an API request as the fake received it.
+type Request = fake.Request
+
+// Fake is an in-memory OneLogin account. It is an http.Handler; it is safe for concurrent use.
+type Fake struct {
+	srv *fake.Server
+
+	mu      sync.Mutex
+	nextID  int64
+	servers map[int64]*authServer
+}
+
+type authServer struct {
+	api     oas.ApiAuthorization
+	scopes  map[int64]oas.Scope
+	clients map[int64][]int64 // app id → scope ids
+}
+
+// New returns an empty fake account.
+func New() *Fake {
+	f := &Fake{nextID: 1000, servers: map[int64]*authServer{}}
+	f.srv = fake.New(fake.Config{
+		ClientID:     ClientID,
+		ClientSecret: ClientSecret,
+		TokenPath:    "/auth/oauth2/v2/token",
+		TokenTTL:     10 * time.Hour,
+		ErrorBody:    errorBody,
+	})
+	h := handler{f}
+	o := f.srv.Options("Validation failed: ")
+	api, err := oas.NewServer(h, h, oas.WithPathPrefix("/api/2"),
+		oas.WithErrorHandler(o.Error), oas.WithNotFound(o.NotFound), oas.WithMethodNotAllowed(o.MethodNotAllowed))
+	if err != nil {
+		panic(err) // the generated server fails only on invalid options
+	}
+	f.srv.SetAPI(api)
+	return f
+}
+
+// ServeHTTP serves the token endpoint at /auth/oauth2/v2/token and the API under /api/2.
+func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) { f.srv.ServeHTTP(w, r) }
+
+// FailNext makes the next n API requests meet fault.
+func (f *Fake) FailNext(n int, fault Fault) { f.srv.FailNext(n, fault) }
+
+// FailTokenRequests makes the next n token requests meet fault.
+func (f *Fake) FailTokenRequests(n int, fault Fault) { f.srv.FailTokenRequests(n, fault) }
+
+// Requests returns the API requests received so far, token requests excluded.
+func (f *Fake) Requests() []Request { return f.srv.Requests() }
+
+// TokenRequests returns how many token requests were received.
+func (f *Fake) TokenRequests() int { return f.srv.TokenRequests() }
+
+// IssueToken returns a valid access token, for a client built with onelogin.WithToken.
+func (f *Fake) IssueToken() string { return f.srv.IssueToken() }
+
+// RevokeTokens invalidates every token issued so far.
+func (f *Fake) RevokeTokens() { f.srv.RevokeTokens() }
+
+// AddAuthorization creates an API authorization server for the API resourceIdentifier and
+// returns its id.
+func (f *Fake) AddAuthorization(name, resourceIdentifier string) int64 {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.nextID++
+	id := f.nextID
+	f.servers[id] = &authServer{
+		api: oas.ApiAuthorization{
+			ID: oas.NewOptInt64(id), Name: oas.NewOptString(name),
+			Configuration: oas.NewOptApiAuthorizationConfiguration(oas.ApiAuthorizationConfiguration{
+				ResourceIdentifier: oas.NewOptString(resourceIdentifier), Audiences: []string{resourceIdentifier},
+			}),
+		},
+		scopes:  map[int64]oas.Scope{},
+		clients: map[int64][]int64{},
+	}
+	return id
+}
+
+// Server is a Fake listening on a loopback address.
+type Server struct {
+	*Fake
+	// URL is the base URL to give onelogin.WithBaseURL.
+	URL string
+	hs  *httptest.Server
+}
+
+// NewServer starts a new Fake on a loopback address. Close it when done.
+func NewServer() *Server {
+	f := New()
+	hs := fake.Start(f)
+	return &Server{Fake: f, URL: hs.URL, hs: hs}
+}
+
+// Close shuts the server down.
+func (s *Server) Close() { s.hs.Close() }
+
+type apiError struct {
+	status int
+	name   string
+	msg    string
+}
+
+func (e *apiError) Error() string { return e.msg }
+
+func errorBody(status int, message string) []byte {
+	b, _ := json.Marshal(map[string]any{"statusCode": status, "name": errorName(status), "message": message})
+	return b
+}
+
+func errorName(status int) string {
+	switch status {
+	case 400:
+		return "BadRequestError"
+	case 401:
+		return "UnauthorizedError"
+	case 404:
+		return "NotFoundError"
+	case 422:
+		return "UnprocessableEntityError"
+	}
+	return "Error"
+}
+
+func notFound() error {
+	return &apiError{status: 404, name: "NotFoundError", msg: "The resource with the given id could not be found"}
+}
+
+type handler struct{ f *Fake }
+
+func (h handler) HandleBearerAuth(ctx context.Context, _ oas.OperationName, t oas.BearerAuth) (context.Context, error) {
+	if !h.f.srv.ValidToken(t.Token) {
+		return ctx, errors.New("invalid token")
+	}
+	return ctx, nil
+}
+
+func (h handler) NewError(_ context.Context, err error) *oas.ErrorStatusCodeWithHeaders {
+	var ae *apiError
+	if !errors.As(err, &ae) {
+		status := fake.StatusOf(err)
+		msg := err.Error()
+		if status == http.StatusUnauthorized {
+			msg = "Unauthorized"
+		}
+		ae = &apiError{status: status, name: errorName(status), msg: msg}
+	}
+	return &oas.ErrorStatusCodeWithHeaders{StatusCode: ae.status, Response: oas.Error{
+		StatusCode: oas.NewOptInt(ae.status), Name: oas.NewOptString(ae.name), Message: oas.NewOptString(ae.msg),
+	}}
+}
+
+// server returns authorization server id; the caller holds f.mu.
+func (h handler) server(id int64) (*authServer, error) {
+	s, ok := h.f.servers[id]
+	if !ok {
+		return nil, notFound()
+	}
+	return s, nil
+}
+
+func sortedKeys[V any](m map[int64]V) []int64 {
+	keys := make([]int64, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func (h handler) ListApiAuthorizations(context.Context) ([]oas.ApiAuthorization, error) {
+	h.f.mu.Lock()
+	defer h.f.mu.Unlock()
+	out := []oas.ApiAuthorization{}
+	for _, id := range sortedKeys(h.f.servers) {
+		out = append(out, h.f.servers[id].api)
+	}
+	return out, nil
+}
+
+func (h handler) GetApiAuthorization(_ context.Context, p oas.GetApiAuthorizationParams) (*oas.ApiAuthorization, error) {
+	h.f.mu.Lock()
+	defer h.f.mu.Unlock()
+	s, err := h.server(p.ID)
+	if err != nil {
+		return nil, err
+	}
+	a := s.api
+	return &a, nil
+}
+
+func (h handler) ListAuthorizationScopes(_ context.Context, p oas.ListAuthorizationScopesParams) ([]oas.Scope, error) {
+	h.f.mu.Lock()
+	defer h.f.mu.Unlock()
+	s, err := h.server(p.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := []oas.Scope{}
+	for _, id := range sortedKeys(s.scopes) {
+		out = append(out, s.scopes[id])
+	}
+	return out, nil
+}
+
+func duplicate(s *authServer, value string, except int64) error {
+	for id, sc := range s.scopes {
+		if id != except && sc.Value.Value == value {
+			return &apiError{status: 422, name: "UnprocessableEntityError", msg: "Validation failed: Value has already been taken"}
+		}
+	}
+	return nil
+}
+
+func (h handler) CreateAuthorizationScope(_ context.Context, req *oas.ScopeRequest, p oas.CreateAuthorizationScopeParams) (*oas.ScopeID, error) {
+	h.f.mu.Lock()
+	defer h.f.mu.Unlock()
+	s, err := h.server(p.ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := duplicate(s, req.Value, 0); err != nil {
+		return nil, err
+	}
+	h.f.nextID++
+	id := h.f.nextID
+	s.scopes[id] = oas.Scope{ID: oas.NewOptInt64(id), Value: oas.NewOptString(req.Value), Description: oas.NewOptString(req.Description)}
+	return &oas.ScopeID{ID: oas.NewOptInt64(id)}, nil
+}
+
+func (h handler) UpdateAuthorizationScope(_ context.Context, req *oas.ScopeRequest, p oas.UpdateAuthorizationScopeParams) (*oas.ScopeID, error) {
+	h.f.mu.Lock()
+	defer h.f.mu.Unlock()
+	s, err := h.server(p.ID)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := s.scopes[p.ScopeID]; !ok {
+		return nil, notFound()
+	}
+	if err := duplicate(s, req.Value, p.ScopeID); err != nil {
+		return nil, err
+	}
+	s.scopes[p.ScopeID] = oas.Scope{ID: oas.NewOptInt64(p.ScopeID), Value: oas.NewOptString(req.Value), Description: oas.NewOptString(req.Description)}
+	return &oas.ScopeID{ID: oas.NewOptInt64(p.ScopeID)}, nil
+}
+
+func (h handler) DeleteAuthorizationScope(_ context.Context, p oas.DeleteAuthorizationScopeParams) error {
+	h.f.mu.Lock()
+	defer h.f.mu.Unlock()
+	s, err := h.server(p.ID)
+	if err != nil {
+		return err
+	}
+	if _, ok := s.scopes[p.ScopeID]; !ok {
+		return notFound()
+	}
+	delete(s.scopes, p.ScopeID)
+	for app, ids := range s.clients {
+		s.clients[app] = slices.DeleteFunc(ids, func(id int64) bool { return id == p.ScopeID })
+	}
+	return nil
+}
+
+func (h handler) ListAuthorizationClientApps(_ context.Context, p oas.ListAuthorizationClientAppsParams) ([]oas.ClientApp, error) {
+	h.f.mu.Lock()
+	defer h.f.mu.Unlock()
+	s, err := h.server(p.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := []oas.ClientApp{}
+	for _, app := range sortedKeys(s.clients) {
+		c := oas.ClientApp{AppID: oas.NewOptInt64(app), APIAuthID: oas.NewOptInt64(p.ID), Name: oas.NewOptString(fmt.Sprintf("App %d", app)), Scopes: []oas.Scope{}}
+		for _, id := range s.clients[app] {
+			c.Scopes = append(c.Scopes, s.scopes[id])
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// checkScopes verifies every id names a scope of s; the caller holds f.mu.
+func checkScopes(s *authServer, ids []int64) error {
+	for _, id := range ids {
+		if _, ok := s.scopes[id]; !ok {
+			return &apiError{status: 422, name: "UnprocessableEntityError", msg: fmt.Sprintf("Validation failed: scope %d does not exist", id)}
+		}
+	}
+	return nil
+}
+
+func (h handler) AddAuthorizationClientApp(_ context.Context, req *oas.AddClientAppRequest, p oas.AddAuthorizationClientAppParams) (*oas.ClientAppIDs, error) {
+	h.f.mu.Lock()
+	defer h.f.mu.Unlock()
+	s, err := h.server(p.ID)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := s.clients[req.AppID]; ok {
+		return nil, &apiError{status: 422, name: "UnprocessableEntityError", msg: "Validation failed: App has already been added"}
+	}
+	if err := checkScopes(s, req.Scopes); err != nil {
+		return nil, err
+	}
+	s.clients[req.AppID] = slices.Clone(req.Scopes)
+	return &oas.ClientAppIDs{AppID: oas.NewOptInt64(req.AppID), APIAuthID: oas.NewOptInt64(p.ID), Scopes: slices.Clone(req.Scopes)}, nil
+}
+
+func (h handler) UpdateAuthorizationClientApp(_ context.Context, req *oas.UpdateClientAppRequest, p oas.UpdateAuthorizationClientAppParams) (*oas.ClientAppIDs, error) {
+	h.f.mu.Lock()
+	defer h.f.mu.Unlock()
+	s, err := h.server(p.ID)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := s.clients[p.ClientAppID]; !ok {
+		return nil, notFound()
+	}
+	if err := checkScopes(s, req.Scopes); err != nil {
+		return nil, err
+	}
+	s.clients[p.ClientAppID] = slices.Clone(req.Scopes)
+	return &oas.ClientAppIDs{AppID: oas.NewOptInt64(p.ClientAppID), APIAuthID: oas.NewOptInt64(p.ID), Scopes: slices.Clone(req.Scopes)}, nil
+}
+
+func (h handler) RemoveAuthorizationClientApp(_ context.Context, p oas.RemoveAuthorizationClientAppParams) error {
+	h.f.mu.Lock()
+	defer h.f.mu.Unlock()
+	s, err := h.server(p.ID)
+	if err != nil {
+		return err
+	}
+	if _, ok := s.clients[p.ClientAppID]; !ok {
+		return notFound()
+	}
+	delete(s.clients, p.ClientAppID)
+	return nil
+}

@@ -1,0 +1,271 @@
+package onelogin
+
+import (
+	"context"
+	"iter"
+	"slices"
+
+	"github.com/grantkit/grantkit"
+	"github.com/grantkit/grantkit/internal/paging"
+	"github.com/grantkit/grantkit/internal/validate"
+	"github.com/grantkit/grantkit/onelogin/internal/oas"
+)
+
+// Authorization is an API authorization server: it issues tokens for one API (its resource
+// identifier, the tokens' audience) with the scopes defined on it.
+type Authorization struct {
+	ID                 int64
+	Name               string
+	Description        string
+	ResourceIdentifier string
+	Audiences          []string
+}
+
+// Scope is a scope defined on an authorization server.
+type Scope struct {
+	ID          int64
+	Value       string // as it appears in tokens, such as "read:invoices"
+	Description string
+}
+
+// ScopeParams is the body of ScopesService.Create and Update. OneLogin requires both fields
+// on every write; Value must not be empty.
+type ScopeParams struct {
+	Value       string
+	Description string
+}
+
+// ClientApp is an app allowed to request tokens from an authorization server, with the scopes
+// it may request. In the results of Add and UpdateScopes only the scopes' ids are set.
+type ClientApp struct {
+	AppID           int64
+	AuthorizationID int64
+	Name            string
+	Scopes          []Scope
+}
+
+// ScopeIDs returns the ids of the app's scopes.
+func (a *ClientApp) ScopeIDs() []int64 {
+	ids := make([]int64, len(a.Scopes))
+	for i, s := range a.Scopes {
+		ids[i] = s.ID
+	}
+	return ids
+}
+
+// AuthorizationsService reads API authorization servers (/api/2/api_authorizations).
+type AuthorizationsService struct{ c *Client }
+
+// List iterates over the account's authorization servers.
+func (s *AuthorizationsService) List(ctx context.Context) iter.Seq2[*Authorization, error] {
+	return single(ctx, func(ctx context.Context) ([]Authorization, error) {
+		list, err := s.c.api.ListApiAuthorizations(ctx)
+		if err != nil {
+			return nil, wrap("Authorizations.List", err)
+		}
+		out := make([]Authorization, len(list))
+		for i := range list {
+			out[i] = fromAuthorization(&list[i])
+		}
+		return out, nil
+	})
+}
+
+// Get returns the authorization server with id.
+func (s *AuthorizationsService) Get(ctx context.Context, id int64) (*Authorization, error) {
+	const op = "Authorizations.Get"
+	if err := checkID("id", id); err != nil {
+		return nil, wrap(op, err)
+	}
+	a, err := s.c.api.GetApiAuthorization(ctx, oas.GetApiAuthorizationParams{ID: id})
+	if err != nil {
+		return nil, wrap(op, err)
+	}
+	out := fromAuthorization(a)
+	return &out, nil
+}
+
+// ScopesService manages the scopes of an authorization server
+// (/api/2/api_authorizations/{id}/scopes).
+type ScopesService struct{ c *Client }
+
+// List iterates over the scopes of authorization server authID.
+func (s *ScopesService) List(ctx context.Context, authID int64) iter.Seq2[*Scope, error] {
+	return single(ctx, func(ctx context.Context) ([]Scope, error) {
+		const op = "Scopes.List"
+		if err := checkID("authID", authID); err != nil {
+			return nil, wrap(op, err)
+		}
+		list, err := s.c.api.ListAuthorizationScopes(ctx, oas.ListAuthorizationScopesParams{ID: authID})
+		if err != nil {
+			return nil, wrap(op, err)
+		}
+		out := make([]Scope, len(list))
+		for i, sc := range list {
+			out[i] = fromScope(sc)
+		}
+		return out, nil
+	})
+}
+
+// Create creates a scope on authorization server authID. OneLogin answers 422 if a scope with
+// the same value exists.
+func (s *ScopesService) Create(ctx context.Context, authID int64, p ScopeParams) (*Scope, error) {
+	const op = "Scopes.Create"
+	req, err := p.toOAS(authID)
+	if err != nil {
+		return nil, wrap(op, err)
+	}
+	res, err := s.c.api.CreateAuthorizationScope(ctx, req, oas.CreateAuthorizationScopeParams{ID: authID})
+	if err != nil {
+		return nil, wrap(op, err)
+	}
+	return &Scope{ID: res.ID.Or(0), Value: p.Value, Description: p.Description}, nil
+}
+
+// Update replaces the value and description of scope scopeID on authorization server authID
+// (PUT /api/2/api_authorizations/{id}/scopes/{scope_id}).
+func (s *ScopesService) Update(ctx context.Context, authID, scopeID int64, p ScopeParams) (*Scope, error) {
+	const op = "Scopes.Update"
+	if err := checkID("scopeID", scopeID); err != nil {
+		return nil, wrap(op, err)
+	}
+	req, err := p.toOAS(authID)
+	if err != nil {
+		return nil, wrap(op, err)
+	}
+	res, err := s.c.api.UpdateAuthorizationScope(ctx, req, oas.UpdateAuthorizationScopeParams{ID: authID, ScopeID: scopeID})
+	if err != nil {
+		return nil, wrap(op, err)
+	}
+	return &Scope{ID: res.ID.Or(scopeID), Value: p.Value, Description: p.Description}, nil
+}
+
+// Delete deletes scope scopeID of authorization server authID.
+func (s *ScopesService) Delete(ctx context.Context, authID, scopeID int64) error {
+	const op = "Scopes.Delete"
+	if err := checkID("authID", authID); err != nil {
+		return wrap(op, err)
+	}
+	if err := checkID("scopeID", scopeID); err != nil {
+		return wrap(op, err)
+	}
+	return wrap(op, s.c.api.DeleteAuthorizationScope(ctx, oas.DeleteAuthorizationScopeParams{ID: authID, ScopeID: scopeID}))
+}
+
+func (p ScopeParams) toOAS(authID int64) (*oas.ScopeRequest, error) {
+	if err := checkID("authID", authID); err != nil {
+		return nil, err
+	}
+	if err := validate.Length("Value", p.Value, 1, -1); err != nil {
+		return nil, err
+	}
+	return &oas.ScopeRequest{Value: p.Value, Description: p.Description}, nil
+}
+
+// ClientAppsService manages the client apps of an authorization server and the scopes each may
+// request (/api/2/api_authorizations/{id}/clients).
+type ClientAppsService struct{ c *Client }
+
+// List iterates over the client apps of authorization server authID, with their scopes.
+func (s *ClientAppsService) List(ctx context.Context, authID int64) iter.Seq2[*ClientApp, error] {
+	return single(ctx, func(ctx context.Context) ([]ClientApp, error) {
+		const op = "ClientApps.List"
+		if err := checkID("authID", authID); err != nil {
+			return nil, wrap(op, err)
+		}
+		list, err := s.c.api.ListAuthorizationClientApps(ctx, oas.ListAuthorizationClientAppsParams{ID: authID})
+		if err != nil {
+			return nil, wrap(op, err)
+		}
+		out := make([]ClientApp, len(list))
+		for i, a := range list {
+			out[i] = ClientApp{AppID: a.AppID.Or(0), AuthorizationID: a.APIAuthID.Or(authID), Name: a.Name.Or("")}
+			for _, sc := range a.Scopes {
+				out[i].Scopes = append(out[i].Scopes, fromScope(sc))
+			}
+		}
+		return out, nil
+	})
+}
+
+// Add allows app appID to request scopeIDs from authorization server authID.
+func (s *ClientAppsService) Add(ctx context.Context, authID, appID int64, scopeIDs []int64) (*ClientApp, error) {
+	const op = "ClientApps.Add"
+	if err := checkIDs(authID, appID, scopeIDs); err != nil {
+		return nil, wrap(op, err)
+	}
+	res, err := s.c.api.AddAuthorizationClientApp(ctx, &oas.AddClientAppRequest{AppID: appID, Scopes: nonNil(scopeIDs)}, oas.AddAuthorizationClientAppParams{ID: authID})
+	if err != nil {
+		return nil, wrap(op, err)
+	}
+	return fromClientAppIDs(res, authID, appID), nil
+}
+
+// UpdateScopes replaces the scopes app appID may request from authorization server authID.
+func (s *ClientAppsService) UpdateScopes(ctx context.Context, authID, appID int64, scopeIDs []int64) (*ClientApp, error) {
+	const op = "ClientApps.UpdateScopes"
+	if err := checkIDs(authID, appID, scopeIDs); err != nil {
+		return nil, wrap(op, err)
+	}
+	res, err := s.c.api.UpdateAuthorizationClientApp(ctx, &oas.UpdateClientAppRequest{Scopes: nonNil(scopeIDs)},
+		oas.UpdateAuthorizationClientAppParams{ID: authID, ClientAppID: appID})
+	if err != nil {
+		return nil, wrap(op, err)
+	}
+	return fromClientAppIDs(res, authID, appID), nil
+}
+
+// Remove removes app appID from authorization server authID.
+func (s *ClientAppsService) Remove(ctx context.Context, authID, appID int64) error {
+	const op = "ClientApps.Remove"
+	if err := checkIDs(authID, appID, nil); err != nil {
+		return wrap(op, err)
+	}
+	return wrap(op, s.c.api.RemoveAuthorizationClientApp(ctx, oas.RemoveAuthorizationClientAppParams{ID: authID, ClientAppID: appID}))
+}
+
+func checkIDs(authID, appID int64, scopeIDs []int64) error {
+	if err := checkID("authID", authID); err != nil {
+		return err
+	}
+	if err := checkID("appID", appID); err != nil {
+		return err
+	}
+	return validate.Each("scopeIDs", scopeIDs, checkID)
+}
+
+func nonNil(ids []int64) []int64 {
+	if ids == nil {
+		return []int64{}
+	}
+	return slices.Clone(ids)
+}
+
+func fromClientAppIDs(res *oas.ClientAppIDs, authID, appID int64) *ClientApp {
+	a := &ClientApp{AppID: res.AppID.Or(appID), AuthorizationID: res.APIAuthID.Or(authID)}
+	for _, id := range res.Scopes {
+		a.Scopes = append(a.Scopes, Scope{ID: id})
+	}
+	return a
+}
+
+func fromScope(s oas.Scope) Scope {
+	return Scope{ID: s.ID.Or(0), Value: s.Value.Or(""), Description: s.Description.Or("")}
+}
+
+func fromAuthorization(a *oas.ApiAuthorization) Authorization {
+	cfg := a.Configuration.Value
+	return Authorization{
+		ID: a.ID.Or(0), Name: a.Name.Or(""), Description: a.Description.Or(""),
+		ResourceIdentifier: cfg.ResourceIdentifier.Or(""), Audiences: cfg.Audiences,
+	}
+}
+
+// single adapts an unpaged list call to the iterator every list method returns.
+func single[T any](ctx context.Context, fetch func(context.Context) ([]T, error)) iter.Seq2[*T, error] {
+	return paging.All(ctx, "", func(ctx context.Context, _ string) (grantkit.Page[T], error) {
+		items, err := fetch(ctx)
+		return grantkit.Page[T]{Items: items}, err
+	})
+}
