@@ -10,6 +10,8 @@ import (
 	"github.com/grantkit/grantkit/auth0/auth0fake"
 	"github.com/grantkit/grantkit/onelogin"
 	"github.com/grantkit/grantkit/onelogin/oneloginfake"
+	"github.com/grantkit/grantkit/pingone"
+	"github.com/grantkit/grantkit/pingone/pingonefake"
 )
 
 // connect returns an adapter per vendor: a real account where its environment variables are
@@ -25,6 +27,7 @@ func connect(ctx context.Context) (map[string]grantkit.Grants, func(), error) {
 	for name, open := range map[string]func(context.Context) (grantkit.Grants, func(), error){
 		"auth0":    openAuth0,
 		"onelogin": openOneLogin,
+		"pingone":  openPingOne,
 	} {
 		g, closeFn, err := open(ctx)
 		if err != nil {
@@ -93,6 +96,44 @@ func openOneLogin(ctx context.Context) (grantkit.Grants, func(), error) {
 		}
 	}
 	if _, err := c.ClientApps.Add(ctx, authID, 4242, []int64{read}); err != nil {
+		srv.Close()
+		return nil, nil, err
+	}
+	return c.Grants(), srv.Close, nil
+}
+
+// The PingOne fake's ids are random, so desired.yaml names the fake's application and resource
+// by these fixed ids, which the fake is told to use.
+const (
+	pingoneApp      = "billing-service"
+	pingoneResource = "invoices-api"
+)
+
+func openPingOne(ctx context.Context) (grantkit.Grants, func(), error) {
+	if env := os.Getenv("PINGONE_ENVIRONMENT_ID"); env != "" {
+		region := pingone.Region(os.Getenv("PINGONE_REGION"))
+		if region == "" {
+			region = pingone.RegionNorthAmerica
+		}
+		c, err := pingone.New(env, pingone.WithRegion(region),
+			pingone.WithClientCredentials(os.Getenv("PINGONE_CLIENT_ID"), os.Getenv("PINGONE_CLIENT_SECRET")))
+		if err != nil {
+			return nil, nil, err
+		}
+		return c.Grants(), nil, nil
+	}
+	srv := pingonefake.NewServer()
+	app := srv.AddApplicationWithID(pingoneApp, "billing-service")
+	res := srv.AddResourceWithID(pingoneResource, "Invoices API", "https://api.example.com")
+	read := srv.AddScope(res, "read:invoices")
+	srv.AddScope(res, "write:invoices")
+	srv.AddScope(res, "admin:invoices")
+	c, err := pingone.New(pingonefake.EnvironmentID, pingone.WithBaseURL(srv.URL), pingone.WithToken(srv.IssueToken()))
+	if err != nil {
+		srv.Close()
+		return nil, nil, err
+	}
+	if _, err := c.ApplicationGrants.Create(ctx, app, pingone.GrantParams{ResourceID: res, ScopeIDs: []string{read}}); err != nil {
 		srv.Close()
 		return nil, nil, err
 	}

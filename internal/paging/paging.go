@@ -39,3 +39,11 @@ func All[T any](ctx context.Context, cursor string, fetch func(ctx context.Conte
 		}
 	}
 }
+
+// Single is All for a vendor list that is not paged: one call returns every item.
+func Single[T any](ctx context.Context, fetch func(ctx context.Context) ([]T, error)) iter.Seq2[*T, error] {
+	return All(ctx, "", func(ctx context.Context, _ string) (grantkit.Page[T], error) {
+		items, err := fetch(ctx)
+		return grantkit.Page[T]{Items: items}, err
+	})
+}

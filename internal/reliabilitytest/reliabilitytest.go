@@ -99,13 +99,17 @@ func Run(t *testing.T, newEnv func(t *testing.T, opts Options) Env) {
 			{"429 Retry-After seconds", func(Env) fake.Fault { return fake.Fault{Status: 429, RetryAfter: "2"} },
 				func(t *testing.T, w time.Duration) { assert.Equal(t, 2*time.Second, w) }},
 			{"429 Retry-After HTTP date", func(Env) fake.Fault { return fake.Fault{Status: 429, RetryAfter: httpDate()} },
-				func(t *testing.T, w time.Duration) { assert.InDelta(t, 4*time.Second, w, float64(1100*time.Millisecond)) }},
+				func(t *testing.T, w time.Duration) {
+					assert.InDelta(t, 4*time.Second, w, float64(1100*time.Millisecond))
+				}},
 			{"429 vendor reset header", func(e Env) fake.Fault {
 				if e.ResetFault == nil {
 					return fake.Fault{Status: 429, RetryAfter: "3"}
 				}
 				return e.ResetFault(3 * time.Second)
-			}, func(t *testing.T, w time.Duration) { assert.InDelta(t, 3*time.Second, w, float64(1100*time.Millisecond)) }},
+			}, func(t *testing.T, w time.Duration) {
+				assert.InDelta(t, 3*time.Second, w, float64(1100*time.Millisecond))
+			}},
 			{"502", func(Env) fake.Fault { return fake.Fault{Status: 502} }, nil},
 			{"503", func(Env) fake.Fault { return fake.Fault{Status: 503} }, nil},
 			{"504", func(Env) fake.Fault { return fake.Fault{Status: 504} }, nil},

@@ -1,0 +1,17 @@
+// Package pingone manages PingOne application resource grants: which scopes of which protected
+// resource (API) an application may request.
+//
+// A grant belongs to an application and names one resource and some of its scopes, by id.
+// ResourcesService lists resources and their scopes so that names can be turned into ids; the
+// vendor-neutral view (Client.Grants) does it for you.
+//
+//	c, err := pingone.New(envID, pingone.WithClientCredentials(id, secret), pingone.WithRegion(pingone.RegionEurope))
+//	g, err := c.ApplicationGrants.Update(ctx, appID, grantID, pingone.GrantParams{ResourceID: resID, ScopeIDs: ids})
+//
+// Tokens come from a worker application with the client-credentials grant at
+// https://auth.pingone.{tld}/{environmentID}/as/token (client_secret_basic) and are cached until
+// they expire. The region (WithRegion) selects both that host and the API host
+// https://api.pingone.{tld}/v1.
+//
+// Package pingone/pingonefake provides an in-memory PingOne environment to test against.
+package pingone

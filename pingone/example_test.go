@@ -1,0 +1,48 @@
+package pingone_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+
+	"github.com/grantkit/grantkit"
+	"github.com/grantkit/grantkit/pingone"
+	"github.com/grantkit/grantkit/pingone/pingonefake"
+)
+
+// Replace the scopes an application is granted on a resource. The example runs against the
+// in-memory fake; with a real environment, drop WithBaseURL and pass your environment id, a
+// worker application's credentials and your region.
+func ExampleApplicationGrantsService_Update() {
+	srv := pingonefake.NewServer()
+	defer srv.Close()
+	app := srv.AddApplication("billing")
+	res := srv.AddResource("Invoices API", "https://api.example.com")
+	read, write := srv.AddScope(res, "read:invoices"), srv.AddScope(res, "write:invoices")
+
+	c, err := pingone.New(pingonefake.EnvironmentID, pingone.WithBaseURL(srv.URL),
+		pingone.WithClientCredentials(pingonefake.ClientID, pingonefake.ClientSecret))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	g, err := c.ApplicationGrants.Create(ctx, app, pingone.GrantParams{ResourceID: res, ScopeIDs: []string{read}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	g, err = c.ApplicationGrants.Update(ctx, app, g.ID, pingone.GrantParams{ResourceID: res, ScopeIDs: []string{read, write}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(len(g.ScopeIDs), "scopes granted")
+
+	// The same by name, through the vendor-neutral view.
+	n, err := grantkit.RemoveScopes(ctx, c.Grants(), grantkit.GrantKey{Resource: res, ClientID: app}, "write:invoices")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(n.Scopes)
+	// Output:
+	// 2 scopes granted
+	// [read:invoices]
+}

@@ -1,0 +1,320 @@
+package pingone_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/grantkit/grantkit"
+	"github.com/grantkit/grantkit/internal/grantstest"
+	"github.com/grantkit/grantkit/internal/reliabilitytest"
+	"github.com/grantkit/grantkit/pingone"
+	"github.com/grantkit/grantkit/pingone/pingonefake"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+type world struct {
+	c            *pingone.Client
+	srv          *pingonefake.Server
+	app, res     string
+	read, write  string
+	otherRes     string
+	otherResRead string
+}
+
+func setup(t *testing.T, opts ...pingone.Option) *world {
+	t.Helper()
+	srv := pingonefake.NewServer()
+	t.Cleanup(srv.Close)
+	w := &world{srv: srv, app: srv.AddApplication("billing"), res: srv.AddResource("Invoices", "https://api.example.com")}
+	w.read, w.write = srv.AddScope(w.res, "read:invoices"), srv.AddScope(w.res, "write:invoices")
+	w.otherRes = srv.AddResource("Other", "https://other.example.com")
+	w.otherResRead = srv.AddScope(w.otherRes, "read")
+	base := []pingone.Option{pingone.WithBaseURL(srv.URL), pingone.WithClientCredentials(pingonefake.ClientID, pingonefake.ClientSecret)}
+	c, err := pingone.New(pingonefake.EnvironmentID, append(base, opts...)...)
+	require.NoError(t, err)
+	w.c = c
+	return w
+}
+
+func (w *world) last(t *testing.T) pingonefake.Request {
+	t.Helper()
+	r := w.srv.Requests()
+	require.NotEmpty(t, r)
+	return r[len(r)-1]
+}
+
+// The seed operation: PUT .../applications/{appID}/grants/{grantID} with resource.id and
+// scopes[{id}], checked on the wire.
+func TestUpdateGrantWire(t *testing.T) {
+	ctx := context.Background()
+	w := setup(t)
+	g, err := w.c.ApplicationGrants.Create(ctx, w.app, pingone.GrantParams{ResourceID: w.res, ScopeIDs: []string{w.read}})
+	require.NoError(t, err)
+
+	got, err := w.c.ApplicationGrants.Update(ctx, w.app, g.ID, pingone.GrantParams{ResourceID: w.res, ScopeIDs: []string{w.read, w.write}})
+	require.NoError(t, err)
+	req := w.last(t)
+	assert.Equal(t, http.MethodPut, req.Method)
+	assert.Equal(t, "/v1/environments/"+pingonefake.EnvironmentID+"/applications/"+w.app+"/grants/"+g.ID, req.Path)
+	assert.Equal(t, `{"resource":{"id":"`+w.res+`"},"scopes":[{"id":"`+w.read+`"},{"id":"`+w.write+`"}]}`, string(req.Body))
+	assert.Equal(t, "application/json", req.Header.Get("Content-Type"))
+	assert.Regexp(t, `^Bearer \S+$`, req.Header.Get("Authorization"))
+	assert.Contains(t, req.Header.Get("User-Agent"), "(pingone;")
+
+	assert.Equal(t, g.ID, got.ID)
+	assert.Equal(t, pingonefake.EnvironmentID, got.EnvironmentID)
+	assert.Equal(t, w.app, got.ApplicationID)
+	assert.Equal(t, w.res, got.ResourceID)
+	assert.Equal(t, []string{w.read, w.write}, got.ScopeIDs)
+	assert.False(t, got.CreatedAt.IsZero())
+	assert.False(t, got.UpdatedAt.Before(got.CreatedAt))
+
+	// The resource must be the grant's own: PingOne's 400 comes back typed, naming the field.
+	_, err = w.c.ApplicationGrants.Update(ctx, w.app, g.ID, pingone.GrantParams{ResourceID: w.otherRes, ScopeIDs: []string{w.otherResRead}})
+	var apiErr *grantkit.Error
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, 400, apiErr.StatusCode)
+	assert.Equal(t, "INVALID_DATA", apiErr.Code)
+	assert.Contains(t, apiErr.Message, "resource.id")
+	assert.NotEmpty(t, apiErr.RequestID, "PingOne's error id")
+}
+
+func TestLifecycle(t *testing.T) {
+	ctx := context.Background()
+	w := setup(t)
+	g, err := w.c.ApplicationGrants.Create(ctx, w.app, pingone.GrantParams{ResourceID: w.res, ScopeIDs: []string{w.read}})
+	require.NoError(t, err)
+	assert.Equal(t, `{"resource":{"id":"`+w.res+`"},"scopes":[{"id":"`+w.read+`"}]}`, string(w.last(t).Body))
+
+	_, err = w.c.ApplicationGrants.Create(ctx, w.app, pingone.GrantParams{ResourceID: w.res, ScopeIDs: []string{w.write}})
+	var apiErr *grantkit.Error
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, 409, apiErr.StatusCode)
+
+	got, err := w.c.ApplicationGrants.Get(ctx, w.app, g.ID)
+	require.NoError(t, err)
+	assert.Equal(t, g.ScopeIDs, got.ScopeIDs)
+
+	var ids []string
+	for ag, err := range w.c.ApplicationGrants.List(ctx, w.app) {
+		require.NoError(t, err)
+		ids = append(ids, ag.ID)
+	}
+	assert.Equal(t, []string{g.ID}, ids)
+
+	var names []string
+	for r, err := range w.c.Resources.List(ctx) {
+		require.NoError(t, err)
+		names = append(names, r.Name)
+	}
+	assert.ElementsMatch(t, []string{"Invoices", "Other"}, names)
+	r, err := w.c.Resources.Get(ctx, w.res)
+	require.NoError(t, err)
+	assert.Equal(t, "https://api.example.com", r.Audience)
+	var scopes []string
+	for s, err := range w.c.Resources.ListScopes(ctx, w.res) {
+		require.NoError(t, err)
+		scopes = append(scopes, s.Name)
+	}
+	assert.ElementsMatch(t, []string{"read:invoices", "write:invoices"}, scopes)
+	for a, err := range w.c.Applications.List(ctx) {
+		require.NoError(t, err)
+		assert.Equal(t, "billing", a.Name)
+	}
+
+	require.NoError(t, w.c.ApplicationGrants.Delete(ctx, w.app, g.ID))
+	_, err = w.c.ApplicationGrants.Get(ctx, w.app, g.ID)
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, 404, apiErr.StatusCode)
+	assert.Equal(t, "NOT_FOUND", apiErr.Code)
+}
+
+func TestRegions(t *testing.T) {
+	for region, host := range map[pingone.Region]string{
+		"":                         "pingone.com",
+		pingone.RegionNorthAmerica: "pingone.com",
+		pingone.RegionEurope:       "pingone.eu",
+		pingone.RegionCanada:       "pingone.ca",
+		pingone.RegionAsiaPacific:  "pingone.asia",
+		pingone.RegionAustralia:    "pingone.com.au",
+	} {
+		t.Run(string(region), func(t *testing.T) {
+			var mu sync.Mutex
+			var urls []string
+			hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				mu.Lock()
+				urls = append(urls, r.Method+" "+r.URL.String())
+				mu.Unlock()
+				if strings.HasSuffix(r.URL.Path, "/as/token") {
+					user, _, ok := r.BasicAuth()
+					assert.True(t, ok, "client_secret_basic")
+					assert.Equal(t, "id", user)
+					return jsonResponse(r, 200, `{"access_token":"tok","token_type":"Bearer","expires_in":3600}`), nil
+				}
+				return jsonResponse(r, 200, `{"id":"r1","name":"n"}`), nil
+			})}
+			opts := []pingone.Option{pingone.WithClientCredentials("id", "secret"), pingone.WithHTTPClient(hc)}
+			if region != "" {
+				opts = append(opts, pingone.WithRegion(region))
+			}
+			c, err := pingone.New("env1", opts...)
+			require.NoError(t, err)
+			_, err = c.Resources.Get(context.Background(), "r1")
+			require.NoError(t, err)
+			assert.Equal(t, []string{
+				"POST https://auth." + host + "/env1/as/token",
+				"GET https://api." + host + "/v1/environments/env1/resources/r1",
+			}, urls)
+		})
+	}
+	_, err := pingone.New("env1", pingone.WithToken("t"), pingone.WithRegion("moon"))
+	require.ErrorIs(t, err, grantkit.ErrInvalidInput)
+}
+
+func TestNewValidates(t *testing.T) {
+	cc := pingone.WithClientCredentials("id", "secret")
+	for name, tc := range map[string]struct {
+		env  string
+		opts []pingone.Option
+	}{
+		"empty env":       {"", []pingone.Option{cc}},
+		"traversing env":  {"../x", []pingone.Option{cc}},
+		"no credentials":  {"env", nil},
+		"two credentials": {"env", []pingone.Option{cc, pingone.WithToken("t")}},
+		"http base URL":   {"env", []pingone.Option{cc, pingone.WithBaseURL("http://example.com")}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := pingone.New(tc.env, tc.opts...)
+			require.ErrorIs(t, err, grantkit.ErrInvalidInput)
+		})
+	}
+}
+
+func TestMorePagesIsAnErrorNotASilentTruncation(t *testing.T) {
+	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		return jsonResponse(r, 200, `{"_links":{"next":{"href":"https://api.pingone.com/v1/x?cursor=abc"}},"_embedded":{"resources":[{"id":"r1"}]}}`), nil
+	})}
+	c, err := pingone.New("env1", pingone.WithToken("t"), pingone.WithHTTPClient(hc))
+	require.NoError(t, err)
+	for _, err := range c.Resources.List(context.Background()) {
+		require.ErrorContains(t, err, "next page")
+	}
+}
+
+func TestForwardCompatibleResponses(t *testing.T) {
+	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		return jsonResponse(r, 200, `{"id":"g1","resource":{"id":"r","type":"NEW"},"scopes":[{"id":"s","extra":1}],"createdAt":"not a time","brandNew":{"a":[1]}}`), nil
+	})}
+	c, err := pingone.New("env1", pingone.WithToken("t"), pingone.WithHTTPClient(hc))
+	require.NoError(t, err)
+	g, err := c.ApplicationGrants.Get(context.Background(), "a", "g1")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"s"}, g.ScopeIDs)
+	assert.True(t, g.CreatedAt.IsZero())
+}
+
+func TestGrantsAdapter(t *testing.T) {
+	grantstest.Run(t, func(t *testing.T) grantstest.Env {
+		srv := pingonefake.NewServer()
+		t.Cleanup(srv.Close)
+		res := srv.AddResource("API", "https://api.example.com")
+		ids := map[string]string{}
+		for _, s := range grantstest.Scopes {
+			ids[s] = srv.AddScope(res, s)
+		}
+		c, err := pingone.New(pingonefake.EnvironmentID, pingone.WithBaseURL(srv.URL), pingone.WithToken(srv.IssueToken()))
+		require.NoError(t, err)
+		return grantstest.Env{
+			Grants: c.Grants(),
+			Vendor: "pingone",
+			Seed: func(t *testing.T, scopes ...string) grantkit.GrantKey {
+				app := srv.AddApplication("app")
+				var sids []string
+				for _, s := range scopes {
+					sids = append(sids, ids[s])
+				}
+				_, err := c.ApplicationGrants.Create(context.Background(), app, pingone.GrantParams{ResourceID: res, ScopeIDs: sids})
+				require.NoError(t, err)
+				return grantkit.GrantKey{Resource: res, ClientID: app}
+			},
+			Missing: func(k grantkit.GrantKey) grantkit.GrantKey { k.ClientID = srv.AddApplication("no grants"); return k },
+		}
+	})
+}
+
+func TestReliability(t *testing.T) {
+	reliabilitytest.Run(t, func(t *testing.T, o reliabilitytest.Options) reliabilitytest.Env {
+		w := setup(t)
+		ctx := context.Background()
+		seed, err := pingone.New(pingonefake.EnvironmentID, pingone.WithBaseURL(w.srv.URL), pingone.WithToken(w.srv.IssueToken()))
+		require.NoError(t, err)
+		g, err := seed.ApplicationGrants.Create(ctx, w.app, pingone.GrantParams{ResourceID: w.res, ScopeIDs: []string{w.read}})
+		require.NoError(t, err)
+		secret := pingonefake.ClientSecret
+		if o.WrongSecret != "" {
+			secret = o.WrongSecret
+		}
+		c, err := pingone.New(pingonefake.EnvironmentID, pingone.WithBaseURL(w.srv.URL),
+			pingone.WithClientCredentials(pingonefake.ClientID, secret), pingone.WithRetryPolicy(o.Retry), pingone.WithSleep(o.Sleep))
+		require.NoError(t, err)
+		flip := false
+		return reliabilitytest.Env{
+			Read: func(ctx context.Context) error { _, err := c.ApplicationGrants.Get(ctx, w.app, g.ID); return err },
+			Update: func(ctx context.Context) (func() bool, error) {
+				flip = !flip
+				want := []string{w.read}
+				if flip {
+					want = []string{w.read, w.write}
+				}
+				_, err := c.ApplicationGrants.Update(ctx, w.app, g.ID, pingone.GrantParams{ResourceID: w.res, ScopeIDs: want})
+				return func() bool {
+					got, err := seed.ApplicationGrants.Get(context.Background(), w.app, g.ID)
+					return err == nil && assert.ObjectsAreEqual(want, got.ScopeIDs)
+				}, err
+			},
+			Create: func(ctx context.Context) error {
+				_, err := c.ApplicationGrants.Create(ctx, w.srv.AddApplication("x"), pingone.GrantParams{ResourceID: w.res, ScopeIDs: []string{w.read}})
+				return err
+			},
+			Fake: w.srv,
+			BadInputs: map[string]func(ctx context.Context) error{
+				"empty app id":    func(ctx context.Context) error { _, err := c.ApplicationGrants.Get(ctx, "", g.ID); return err },
+				"../ grant id":    func(ctx context.Context) error { _, err := c.ApplicationGrants.Get(ctx, w.app, "../"+g.ID); return err },
+				"/ in grant id":   func(ctx context.Context) error { return c.ApplicationGrants.Delete(ctx, w.app, "a/b") },
+				"%2F resource id": func(ctx context.Context) error { _, err := c.Resources.Get(ctx, "a%2Fb"); return err },
+				"empty resource": func(ctx context.Context) error {
+					_, err := c.ApplicationGrants.Update(ctx, w.app, g.ID, pingone.GrantParams{ScopeIDs: []string{w.read}})
+					return err
+				},
+				"empty scope id": func(ctx context.Context) error {
+					_, err := c.ApplicationGrants.Update(ctx, w.app, g.ID, pingone.GrantParams{ResourceID: w.res, ScopeIDs: []string{""}})
+					return err
+				},
+			},
+			Client:  c,
+			Secrets: []string{pingonefake.ClientSecret},
+		}
+	})
+}
+
+func TestUnknownScopeNameWritesNothing(t *testing.T) {
+	ctx := context.Background()
+	w := setup(t)
+	_, err := w.c.ApplicationGrants.Create(ctx, w.app, pingone.GrantParams{ResourceID: w.res, ScopeIDs: []string{w.read}})
+	require.NoError(t, err)
+	before := len(w.srv.Requests())
+	_, err = w.c.Grants().SetScopes(ctx, grantkit.GrantKey{Resource: w.res, ClientID: w.app}, []string{"read:invoices", "nope"})
+	require.ErrorIs(t, err, grantkit.ErrInvalidInput)
+	assert.ErrorContains(t, err, `"nope" is not a scope of resource`)
+	for _, r := range w.srv.Requests()[before:] {
+		assert.Equal(t, http.MethodGet, r.Method, "names are resolved by reading; nothing is written")
+	}
+}

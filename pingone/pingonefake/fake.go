@@ -1,0 +1,462 @@
+// Package pingonefake is an in-memory, stateful fake of one PingOne environment: its
+// applications, resources, resource scopes and application resource grants, with the
+// environment's token endpoint, for tests and examples that must run without an account.
+//
+// It serves the same OpenAPI description the pingone client is generated from and answers with
+// PingOne's error body. Applications, resources and scopes are created in PingOne's admin API,
+// which grantkit does not cover: create them here with AddApplication, AddResource and AddScope.
+//
+//	srv := pingonefake.NewServer()
+//	defer srv.Close()
+//	c, err := pingone.New(pingonefake.EnvironmentID, pingone.WithBaseURL(srv.URL),
+//		pingone.WithClientCredentials(pingonefake.ClientID, pingonefake.ClientSecret))
+package pingonefake
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/grantkit/grantkit/internal/fake"
+	"github.com/grantkit/grantkit/pingone/internal/oas"
+)
+
+// The fake's environment and the worker application credentials its token endpoint accepts
+// (client_secret_basic or client_secret_post).
+const (
+	EnvironmentID = "abfba8f6-49eb-49f5-a5d9-80ad5c98f9f6"
+	ClientID      = "9b1f2c3d-0000-4000-8000-00000000c11e"
+	ClientSecret  = "grantkit-fake-pingone-secret"
+)
+
+// Fault describes how the fake answers a request it is told to fail (see Fake.FailNext).
+type Fault = fake.Fault
+
+// Request is an API request as the fake received it.
+type Request = fake.Request
+
+// Fake is an in-memory PingOne environment. It is an http.Handler; it is safe for concurrent use.
+type Fake struct {
+	srv *fake.Server
+
+	mu        sync.Mutex
+	apps      map[string]oas.Application
+	resources map[string]*resource
+	grants    map[string]map[string]*oas.ApplicationResourceGrant // app id → grant id → grant
+}
+
+type resource struct {
+	res    oas.Resource
+	scopes map[string]oas.ResourceScope
+}
+
+// New returns an empty fake environment.
+func New() *Fake {
+	f := &Fake{apps: map[string]oas.Application{}, resources: map[string]*resource{}, grants: map[string]map[string]*oas.ApplicationResourceGrant{}}
+	f.srv = fake.New(fake.Config{
+		ClientID:     ClientID,
+		ClientSecret: ClientSecret,
+		TokenPath:    "/" + EnvironmentID + "/as/token",
+		ErrorBody:    func(status int, msg string) []byte { return errorBody(codeFor(status), msg, "", "") },
+	})
+	h := handler{f}
+	o := f.srv.Options("")
+	api, err := oas.NewServer(h, h, oas.WithPathPrefix("/v1"),
+		oas.WithErrorHandler(o.Error), oas.WithNotFound(o.NotFound), oas.WithMethodNotAllowed(o.MethodNotAllowed))
+	if err != nil {
+		panic(err) // the generated server fails only on invalid options
+	}
+	f.srv.SetAPI(api)
+	return f
+}
+
+// ServeHTTP serves the token endpoint at /{EnvironmentID}/as/token and the API under /v1.
+func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) { f.srv.ServeHTTP(w, r) }
+
+// FailNext makes the next n API requests meet fault.
+func (f *Fake) FailNext(n int, fault Fault) { f.srv.FailNext(n, fault) }
+
+// FailTokenRequests makes the next n token requests meet fault.
+func (f *Fake) FailTokenRequests(n int, fault Fault) { f.srv.FailTokenRequests(n, fault) }
+
+// Requests returns the API requests received so far, token requests excluded.
+func (f *Fake) Requests() []Request { return f.srv.Requests() }
+
+// TokenRequests returns how many token requests were received.
+func (f *Fake) TokenRequests() int { return f.srv.TokenRequests() }
+
+// IssueToken returns a valid access token, for a client built with pingone.WithToken.
+func (f *Fake) IssueToken() string { return f.srv.IssueToken() }
+
+// RevokeTokens invalidates every token issued so far.
+func (f *Fake) RevokeTokens() { f.srv.RevokeTokens() }
+
+// AddApplication creates an OpenID Connect worker application and returns its id.
+func (f *Fake) AddApplication(name string) string { return f.AddApplicationWithID(uuid(), name) }
+
+// AddApplicationWithID is AddApplication with an id of the caller's choice, for fixtures that
+// must name it in advance. It returns id.
+func (f *Fake) AddApplicationWithID(id, name string) string {
+	f.mu.Lock()
+	f.apps[id] = oas.Application{ID: oas.NewOptString(id), Name: oas.NewOptString(name), Type: oas.NewOptString("WORKER"),
+		Protocol: oas.NewOptString("OPENID_CONNECT"), Enabled: oas.NewOptBool(true)}
+	f.mu.Unlock()
+	return id
+}
+
+// AddResource creates a custom resource (an API) and returns its id.
+func (f *Fake) AddResource(name, audience string) string {
+	return f.AddResourceWithID(uuid(), name, audience)
+}
+
+// AddResourceWithID is AddResource with an id of the caller's choice. It returns id.
+func (f *Fake) AddResourceWithID(id, name, audience string) string {
+	f.mu.Lock()
+	f.resources[id] = &resource{
+		res: oas.Resource{ID: oas.NewOptString(id), Name: oas.NewOptString(name), Type: oas.NewOptString("CUSTOM"),
+			Audience: oas.NewOptString(audience), AccessTokenValiditySeconds: oas.NewOptInt(3600)},
+		scopes: map[string]oas.ResourceScope{},
+	}
+	f.mu.Unlock()
+	return id
+}
+
+// AddScope creates a scope named name on resource resourceID and returns its id, or "" if the
+// resource does not exist.
+func (f *Fake) AddScope(resourceID, name string) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	r, ok := f.resources[resourceID]
+	if !ok {
+		return ""
+	}
+	id := uuid()
+	r.scopes[id] = oas.ResourceScope{ID: oas.NewOptString(id), Name: oas.NewOptString(name),
+		Resource: oas.NewOptObjectID(oas.ObjectID{ID: oas.NewOptString(resourceID)})}
+	return id
+}
+
+// Server is a Fake listening on a loopback address.
+type Server struct {
+	*Fake
+	// URL is the base URL to give pingone.WithBaseURL.
+	URL string
+	hs  *httptest.Server
+}
+
+// NewServer starts a new Fake on a loopback address. Close it when done.
+func NewServer() *Server {
+	f := New()
+	hs := fake.Start(f)
+	return &Server{Fake: f, URL: hs.URL, hs: hs}
+}
+
+// Close shuts the server down.
+func (s *Server) Close() { s.hs.Close() }
+
+func uuid() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	b[6], b[8] = b[6]&0x0f|0x40, b[8]&0x3f|0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}
+
+type apiError struct {
+	status      int
+	code, msg   string
+	target, det string
+}
+
+func (e *apiError) Error() string { return e.msg }
+
+func codeFor(status int) string {
+	switch status {
+	case 400:
+		return "INVALID_DATA"
+	case 401:
+		return "ACCESS_FAILED"
+	case 403:
+		return "ACCESS_FAILED"
+	case 404:
+		return "NOT_FOUND"
+	case 409:
+		return "UNIQUENESS_VIOLATION"
+	case 429:
+		return "REQUEST_LIMITED"
+	}
+	return "UNEXPECTED_ERROR"
+}
+
+func errorBody(code, msg, target, detail string) []byte {
+	body := map[string]any{"id": uuid(), "code": code, "message": msg}
+	if target != "" {
+		body["details"] = []map[string]string{{"code": "INVALID_VALUE", "target": target, "message": detail}}
+	}
+	b, _ := json.Marshal(body)
+	return b
+}
+
+func notFound(what string) error {
+	return &apiError{status: 404, code: "NOT_FOUND", msg: "Unable to find " + what}
+}
+
+func invalid(target, detail string) error {
+	return &apiError{status: 400, code: "INVALID_DATA", msg: "The request could not be completed. One or more validation errors were in the request.", target: target, det: detail}
+}
+
+type handler struct{ f *Fake }
+
+func (h handler) HandleBearer(ctx context.Context, _ oas.OperationName, t oas.Bearer) (context.Context, error) {
+	if !h.f.srv.ValidToken(t.Token) {
+		return ctx, errors.New("invalid token")
+	}
+	return ctx, nil
+}
+
+func (h handler) NewError(_ context.Context, err error) *oas.ErrorStatusCodeWithHeaders {
+	var ae *apiError
+	if !errors.As(err, &ae) {
+		status := fake.StatusOf(err)
+		ae = &apiError{status: status, code: codeFor(status), msg: err.Error()}
+		if status == http.StatusUnauthorized {
+			ae.msg = "The request could not be completed. You do not have access to this resource."
+		}
+	}
+	var b oas.P1Error
+	_ = b.UnmarshalJSON(errorBody(ae.code, ae.msg, ae.target, ae.det))
+	return &oas.ErrorStatusCodeWithHeaders{StatusCode: ae.status, Response: b}
+}
+
+func (h handler) env(id string) error {
+	if id != EnvironmentID {
+		return notFound("environment " + id)
+	}
+	return nil
+}
+
+func links(pairs ...string) oas.OptLinksHATEOAS {
+	l := oas.LinksHATEOAS{}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		l[pairs[i]] = oas.Link{Href: oas.NewOptString("https://api.pingone.com/v1" + pairs[i+1])}
+	}
+	return oas.NewOptLinksHATEOAS(l)
+}
+
+func (h handler) ReadAllApplications(_ context.Context, p oas.ReadAllApplicationsParams) (*oas.ApplicationList, error) {
+	if err := h.env(p.EnvironmentID); err != nil {
+		return nil, err
+	}
+	h.f.mu.Lock()
+	defer h.f.mu.Unlock()
+	out := []oas.Application{}
+	for _, id := range sortedKeys(h.f.apps) {
+		out = append(out, h.f.apps[id])
+	}
+	return &oas.ApplicationList{Links: links("self", "/environments/"+p.EnvironmentID+"/applications"),
+		Embedded: oas.NewOptApplicationListEmbedded(oas.ApplicationListEmbedded{Applications: out}),
+		Count:    oas.NewOptInt(len(out)), Size: oas.NewOptInt(len(out))}, nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// app checks the environment and application; the caller holds f.mu.
+func (h handler) app(env, appID string) error {
+	if err := h.env(env); err != nil {
+		return err
+	}
+	if _, ok := h.f.apps[appID]; !ok {
+		return notFound("application " + appID)
+	}
+	return nil
+}
+
+func (h handler) ReadAllApplicationGrants(_ context.Context, p oas.ReadAllApplicationGrantsParams) (*oas.GrantList, error) {
+	h.f.mu.Lock()
+	defer h.f.mu.Unlock()
+	if err := h.app(p.EnvironmentID, p.ApplicationID); err != nil {
+		return nil, err
+	}
+	out := []oas.ApplicationResourceGrant{}
+	gs := h.f.grants[p.ApplicationID]
+	for _, id := range sortedKeys(gs) {
+		out = append(out, clone(gs[id]))
+	}
+	return &oas.GrantList{Links: links("self", "/environments/"+p.EnvironmentID+"/applications/"+p.ApplicationID+"/grants"),
+		Embedded: oas.NewOptGrantListEmbedded(oas.GrantListEmbedded{Grants: out}),
+		Count:    oas.NewOptInt(len(out)), Size: oas.NewOptInt(len(out))}, nil
+}
+
+func clone(g *oas.ApplicationResourceGrant) oas.ApplicationResourceGrant {
+	c := *g
+	c.Scopes = slices.Clone(g.Scopes)
+	return c
+}
+
+// checkScopes verifies the request's resource and scopes; the caller holds f.mu.
+func (h handler) checkScopes(req *oas.ApplicationResourceGrantRequest) ([]oas.ObjectID, error) {
+	r, ok := h.f.resources[req.Resource.ID]
+	if !ok {
+		return nil, invalid("resource.id", "Resource "+req.Resource.ID+" does not exist")
+	}
+	out := make([]oas.ObjectID, len(req.Scopes))
+	for i, s := range req.Scopes {
+		if _, ok := r.scopes[s.ID]; !ok {
+			return nil, invalid(fmt.Sprintf("scopes[%d].id", i), "Scope "+s.ID+" is not a scope of resource "+req.Resource.ID)
+		}
+		out[i] = oas.ObjectID{ID: oas.NewOptString(s.ID)}
+	}
+	return out, nil
+}
+
+func (h handler) CreateApplicationGrant(_ context.Context, req *oas.ApplicationResourceGrantRequest, p oas.CreateApplicationGrantParams) (*oas.ApplicationResourceGrant, error) {
+	h.f.mu.Lock()
+	defer h.f.mu.Unlock()
+	if err := h.app(p.EnvironmentID, p.ApplicationID); err != nil {
+		return nil, err
+	}
+	scopes, err := h.checkScopes(req)
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range h.f.grants[p.ApplicationID] {
+		if g.Resource.Value.ID.Value == req.Resource.ID {
+			return nil, &apiError{status: 409, code: "UNIQUENESS_VIOLATION", msg: "A grant for this resource already exists"}
+		}
+	}
+	id := uuid()
+	now := time.Now().UTC().Format(time.RFC3339Nano)
+	base := "/environments/" + p.EnvironmentID + "/applications/" + p.ApplicationID
+	g := &oas.ApplicationResourceGrant{
+		Links:       links("self", base+"/grants/"+id, "environment", "/environments/"+p.EnvironmentID, "application", base, "resource", "/environments/"+p.EnvironmentID+"/resources/"+req.Resource.ID),
+		ID:          oas.NewOptString(id),
+		Environment: oas.NewOptObjectID(oas.ObjectID{ID: oas.NewOptString(p.EnvironmentID)}),
+		Resource:    oas.NewOptObjectID(oas.ObjectID{ID: oas.NewOptString(req.Resource.ID)}),
+		Application: oas.NewOptObjectID(oas.ObjectID{ID: oas.NewOptString(p.ApplicationID)}),
+		Scopes:      scopes,
+		CreatedAt:   oas.NewOptString(now),
+		UpdatedAt:   oas.NewOptString(now),
+	}
+	if h.f.grants[p.ApplicationID] == nil {
+		h.f.grants[p.ApplicationID] = map[string]*oas.ApplicationResourceGrant{}
+	}
+	h.f.grants[p.ApplicationID][id] = g
+	c := clone(g)
+	return &c, nil
+}
+
+// grant finds a grant; the caller holds f.mu.
+func (h handler) grant(env, appID, grantID string) (*oas.ApplicationResourceGrant, error) {
+	if err := h.app(env, appID); err != nil {
+		return nil, err
+	}
+	g, ok := h.f.grants[appID][grantID]
+	if !ok {
+		return nil, notFound("grant " + grantID)
+	}
+	return g, nil
+}
+
+func (h handler) ReadOneApplicationGrant(_ context.Context, p oas.ReadOneApplicationGrantParams) (*oas.ApplicationResourceGrant, error) {
+	h.f.mu.Lock()
+	defer h.f.mu.Unlock()
+	g, err := h.grant(p.EnvironmentID, p.ApplicationID, p.GrantID)
+	if err != nil {
+		return nil, err
+	}
+	c := clone(g)
+	return &c, nil
+}
+
+// UpdateApplicationGrant replaces the scopes; resource.id must be the grant's own resource.
+func (h handler) UpdateApplicationGrant(_ context.Context, req *oas.ApplicationResourceGrantRequest, p oas.UpdateApplicationGrantParams) (*oas.ApplicationResourceGrant, error) {
+	h.f.mu.Lock()
+	defer h.f.mu.Unlock()
+	g, err := h.grant(p.EnvironmentID, p.ApplicationID, p.GrantID)
+	if err != nil {
+		return nil, err
+	}
+	if req.Resource.ID != g.Resource.Value.ID.Value {
+		return nil, invalid("resource.id", "The resource of a grant cannot be changed")
+	}
+	scopes, err := h.checkScopes(req)
+	if err != nil {
+		return nil, err
+	}
+	g.Scopes = scopes
+	g.UpdatedAt = oas.NewOptString(time.Now().UTC().Format(time.RFC3339Nano))
+	c := clone(g)
+	return &c, nil
+}
+
+func (h handler) DeleteApplicationGrant(_ context.Context, p oas.DeleteApplicationGrantParams) error {
+	h.f.mu.Lock()
+	defer h.f.mu.Unlock()
+	if _, err := h.grant(p.EnvironmentID, p.ApplicationID, p.GrantID); err != nil {
+		return err
+	}
+	delete(h.f.grants[p.ApplicationID], p.GrantID)
+	return nil
+}
+
+func (h handler) ReadAllResources(_ context.Context, p oas.ReadAllResourcesParams) (*oas.ResourceList, error) {
+	if err := h.env(p.EnvironmentID); err != nil {
+		return nil, err
+	}
+	h.f.mu.Lock()
+	defer h.f.mu.Unlock()
+	out := []oas.Resource{}
+	for _, id := range sortedKeys(h.f.resources) {
+		out = append(out, h.f.resources[id].res)
+	}
+	return &oas.ResourceList{Links: links("self", "/environments/"+p.EnvironmentID+"/resources"),
+		Embedded: oas.NewOptResourceListEmbedded(oas.ResourceListEmbedded{Resources: out}),
+		Count:    oas.NewOptInt(len(out)), Size: oas.NewOptInt(len(out))}, nil
+}
+
+func (h handler) ReadOneResource(_ context.Context, p oas.ReadOneResourceParams) (*oas.Resource, error) {
+	if err := h.env(p.EnvironmentID); err != nil {
+		return nil, err
+	}
+	h.f.mu.Lock()
+	defer h.f.mu.Unlock()
+	r, ok := h.f.resources[p.ResourceID]
+	if !ok {
+		return nil, notFound("resource " + p.ResourceID)
+	}
+	res := r.res
+	return &res, nil
+}
+
+func (h handler) ReadAllResourceScopes(_ context.Context, p oas.ReadAllResourceScopesParams) (*oas.ResourceScopeList, error) {
+	if err := h.env(p.EnvironmentID); err != nil {
+		return nil, err
+	}
+	h.f.mu.Lock()
+	defer h.f.mu.Unlock()
+	r, ok := h.f.resources[p.ResourceID]
+	if !ok {
+		return nil, notFound("resource " + p.ResourceID)
+	}
+	out := []oas.ResourceScope{}
+	for _, id := range sortedKeys(r.scopes) {
+		out = append(out, r.scopes[id])
+	}
+	self := "/environments/" + p.EnvironmentID + "/resources/" + p.ResourceID + "/scopes"
+	return &oas.ResourceScopeList{Links: links("self", self),
+		Embedded: oas.NewOptResourceScopeListEmbedded(oas.ResourceScopeListEmbedded{Scopes: out}),
+		Count:    oas.NewOptInt(len(out)), Size: oas.NewOptInt(len(out))}, nil
+}
