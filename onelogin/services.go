@@ -5,7 +5,6 @@ import (
 	"iter"
 	"slices"
 
-	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/paging"
 	"github.com/grantkit/grantkit/internal/validate"
 	"github.com/grantkit/grantkit/onelogin/internal/oas"
@@ -58,7 +57,7 @@ type AuthorizationsService struct{ c *Client }
 
 // List iterates over the account's authorization servers.
 func (s *AuthorizationsService) List(ctx context.Context) iter.Seq2[*Authorization, error] {
-	return single(ctx, func(ctx context.Context) ([]Authorization, error) {
+	return paging.Single(ctx, func(ctx context.Context) ([]Authorization, error) {
 		list, err := s.c.api.ListApiAuthorizations(ctx)
 		if err != nil {
 			return nil, wrap("Authorizations.List", err)
@@ -91,7 +90,7 @@ type ScopesService struct{ c *Client }
 
 // List iterates over the scopes of authorization server authID.
 func (s *ScopesService) List(ctx context.Context, authID int64) iter.Seq2[*Scope, error] {
-	return single(ctx, func(ctx context.Context) ([]Scope, error) {
+	return paging.Single(ctx, func(ctx context.Context) ([]Scope, error) {
 		const op = "Scopes.List"
 		if err := checkID("authID", authID); err != nil {
 			return nil, wrap(op, err)
@@ -169,7 +168,7 @@ type ClientAppsService struct{ c *Client }
 
 // List iterates over the client apps of authorization server authID, with their scopes.
 func (s *ClientAppsService) List(ctx context.Context, authID int64) iter.Seq2[*ClientApp, error] {
-	return single(ctx, func(ctx context.Context) ([]ClientApp, error) {
+	return paging.Single(ctx, func(ctx context.Context) ([]ClientApp, error) {
 		const op = "ClientApps.List"
 		if err := checkID("authID", authID); err != nil {
 			return nil, wrap(op, err)
@@ -260,12 +259,4 @@ func fromAuthorization(a *oas.ApiAuthorization) Authorization {
 		ID: a.ID.Or(0), Name: a.Name.Or(""), Description: a.Description.Or(""),
 		ResourceIdentifier: cfg.ResourceIdentifier.Or(""), Audiences: cfg.Audiences,
 	}
-}
-
-// single adapts an unpaged list call to the iterator every list method returns.
-func single[T any](ctx context.Context, fetch func(context.Context) ([]T, error)) iter.Seq2[*T, error] {
-	return paging.All(ctx, "", func(ctx context.Context, _ string) (grantkit.Page[T], error) {
-		items, err := fetch(ctx)
-		return grantkit.Page[T]{Items: items}, err
-	})
 }
