@@ -8,6 +8,8 @@ import (
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/auth0"
 	"github.com/grantkit/grantkit/auth0/auth0fake"
+	"github.com/grantkit/grantkit/cpn"
+	"github.com/grantkit/grantkit/cpn/cpnfake"
 	"github.com/grantkit/grantkit/onelogin"
 	"github.com/grantkit/grantkit/onelogin/oneloginfake"
 	"github.com/grantkit/grantkit/pingone"
@@ -26,6 +28,7 @@ func connect(ctx context.Context) (map[string]grantkit.Grants, func(), error) {
 	vendors := map[string]grantkit.Grants{}
 	for name, open := range map[string]func(context.Context) (grantkit.Grants, func(), error){
 		"auth0":    openAuth0,
+		"cpn":      openCPN,
 		"onelogin": openOneLogin,
 		"pingone":  openPingOne,
 	} {
@@ -134,6 +137,29 @@ func openPingOne(ctx context.Context) (grantkit.Grants, func(), error) {
 		return nil, nil, err
 	}
 	if _, err := c.ApplicationGrants.Create(ctx, app, pingone.GrantParams{ResourceID: res, ScopeIDs: []string{read}}); err != nil {
+		srv.Close()
+		return nil, nil, err
+	}
+	return c.Grants(), srv.Close, nil
+}
+
+func openCPN(ctx context.Context) (grantkit.Grants, func(), error) {
+	if org := os.Getenv("CPN_ORG_ID"); org != "" {
+		c, err := cpn.New(org, cpn.WithAPIToken(os.Getenv("CPN_API_TOKEN")))
+		if err != nil {
+			return nil, nil, err
+		}
+		return c.Grants(), nil, nil
+	}
+	srv := cpnfake.NewServer()
+	c, err := cpn.New(cpnfake.OrgID, cpn.WithBaseURL(srv.URL), cpn.WithToken(srv.IssueToken()))
+	if err != nil {
+		srv.Close()
+		return nil, nil, err
+	}
+	if _, err := c.OAuthApps.Create(ctx, cpn.OAuthAppCreate{ID: "billing-sync", AllowedScopes: cpn.AllowedScopes{
+		GeneralScopes: []string{"openid"}, OrganizationRoles: []string{"org_owner"},
+	}}); err != nil {
 		srv.Close()
 		return nil, nil, err
 	}

@@ -22,6 +22,7 @@ type FetchFunc func(ctx context.Context) (*oauth2.Token, error)
 type Tokens struct {
 	fetch       FetchFunc
 	refreshable bool
+	raw         bool // the header value is the bare token, not "Bearer <token>"
 
 	mu       sync.Mutex
 	tok      *oauth2.Token
@@ -63,6 +64,13 @@ func ClientCredentials(cfg *clientcredentials.Config, hc *http.Client) *Tokens {
 		}
 		return cfg.Token(ctx)
 	}, true)
+}
+
+// Raw makes the header value the bare access token, for vendors that send it in a header of
+// their own (CPN's csp-auth-token) rather than as "Authorization: Bearer". It returns t.
+func (t *Tokens) Raw() *Tokens {
+	t.raw = true
+	return t
 }
 
 // Refreshable reports whether Invalidate followed by Token can yield a different token.
@@ -115,6 +123,9 @@ func (t *Tokens) run(ctx context.Context, st *fetchState) {
 	}
 	if err == nil {
 		st.tok, st.header = tok, tok.Type()+" "+tok.AccessToken
+		if t.raw {
+			st.header = tok.AccessToken
+		}
 	} else {
 		st.err = tokenError(err)
 	}

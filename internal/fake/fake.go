@@ -13,6 +13,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -52,8 +53,13 @@ type Request struct {
 // Config configures a Server.
 type Config struct {
 	ClientID, ClientSecret string
-	// TokenPath is where the token endpoint is served, e.g. "/oauth/token".
-	TokenPath string
+	// TokenPath is where the token endpoint is served, e.g. "/oauth/token"; a vendor with
+	// several token flows lists the other paths in MoreTokenPaths.
+	TokenPath      string
+	MoreTokenPaths []string
+	// TokenBody, if set, shapes the token response for vendors whose format is not OAuth's
+	// {"access_token","token_type","expires_in"}.
+	TokenBody func(token string, ttl time.Duration) any
 	// TokenTTL is the lifetime of issued tokens; zero means one hour.
 	TokenTTL time.Duration
 	// ErrorBody renders the vendor's error body for a status and message.
@@ -100,7 +106,7 @@ func Start(h http.Handler) *httptest.Server { return httptest.NewServer(h) }
 // ServeHTTP answers the token endpoint, applies any queued fault, records the request and
 // serves it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path == s.cfg.TokenPath {
+	if r.URL.Path == s.cfg.TokenPath || slices.Contains(s.cfg.MoreTokenPaths, r.URL.Path) {
 		s.serveToken(w, r)
 		return
 	}
@@ -232,11 +238,15 @@ func (s *Server) writeToken(w http.ResponseWriter) {
 	tok := s.IssueToken()
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
-	_ = json.NewEncoder(w).Encode(map[string]any{
+	var body any = map[string]any{
 		"access_token": tok,
 		"token_type":   "Bearer",
 		"expires_in":   int(s.cfg.TokenTTL / time.Second),
-	})
+	}
+	if s.cfg.TokenBody != nil {
+		body = s.cfg.TokenBody(tok, s.cfg.TokenTTL)
+	}
+	_ = json.NewEncoder(w).Encode(body)
 }
 
 func writeOAuthError(w http.ResponseWriter, status int, code, desc string) {

@@ -37,6 +37,8 @@ type Config struct {
 	Vendor     string       // "auth0", ...: put in User-Agent and errors
 	HTTPClient *http.Client // sends the requests; nil means http.DefaultClient
 	Tokens     *auth.Tokens // the access token; required
+	// AuthHeader names the header the token is sent in; empty means Authorization.
+	AuthHeader string
 	Retry      grantkit.RetryPolicy
 	UserAgent  string // optional product token put before grantkit's own
 
@@ -69,6 +71,10 @@ type Client struct {
 
 // New returns a Client for cfg.
 func New(cfg Config) *Client {
+	if cfg.AuthHeader == "" {
+		cfg.AuthHeader = "Authorization"
+	}
+	cfg.AuthHeader = http.CanonicalHeaderKey(cfg.AuthHeader)
 	c := &Client{cfg: cfg, hc: cfg.HTTPClient, policy: cfg.Retry.WithDefaults()}
 	if c.hc == nil {
 		c.hc = http.DefaultClient
@@ -111,7 +117,7 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 			return nil, c.tokenFailure(err)
 		}
 		req.Header["User-Agent"] = c.userAgent
-		req.Header.Set("Authorization", authz)
+		req.Header.Set(c.cfg.AuthHeader, authz)
 
 		resp, err := c.hc.Do(req)
 		sent++

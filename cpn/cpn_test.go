@@ -1,0 +1,353 @@
+package cpn_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/grantkit/grantkit"
+	"github.com/grantkit/grantkit/cpn"
+	"github.com/grantkit/grantkit/cpn/cpnfake"
+	"github.com/grantkit/grantkit/internal/grantstest"
+	"github.com/grantkit/grantkit/internal/reliabilitytest"
+)
+
+// regexp2 (used by the generated validator for CPN's secret pattern) runs a coarse clock
+// goroutine for match timeouts, which stops by itself once idle; it is not ours to leak.
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m, goleak.IgnoreAnyFunction("github.com/dlclark/regexp2.runClock"))
+}
+
+func setup(t *testing.T, opts ...cpn.Option) (*cpn.Client, *cpnfake.Server) {
+	t.Helper()
+	srv := cpnfake.NewServer()
+	t.Cleanup(srv.Close)
+	c, err := cpn.New(cpnfake.OrgID, append([]cpn.Option{cpn.WithBaseURL(srv.URL), cpn.WithAPIToken(cpnfake.APIToken)}, opts...)...)
+	require.NoError(t, err)
+	return c, srv
+}
+
+func last(t *testing.T, srv *cpnfake.Server) cpnfake.Request {
+	t.Helper()
+	r := srv.Requests()
+	require.NotEmpty(t, r)
+	return r[len(r)-1]
+}
+
+// The seed operation: PATCH .../orgs/{orgId}/oauth-apps/{oauthAppId}?context=..., every body
+// field, checked on the wire.
+func TestUpdateWire(t *testing.T) {
+	ctx := context.Background()
+	c, srv := setup(t)
+	created, err := c.OAuthApps.Create(ctx, cpn.OAuthAppCreate{ID: "billing", DisplayName: "Billing"})
+	require.NoError(t, err)
+	assert.Equal(t, "billing", created.ClientID)
+	assert.NotEmpty(t, created.ClientSecret.Reveal())
+
+	app, err := c.OAuthApps.Update(ctx, "billing", cpn.OAuthAppUpdate{
+		Context:        cpn.ContextProvider,
+		AccessTokenTTL: grantkit.Value[int32](900),
+		AllowedScopes: grantkit.Value(cpn.AllowedScopes{
+			GeneralScopes:     []string{"openid"},
+			OrganizationRoles: []string{"org_member"},
+			Services:          []cpn.ServiceScope{{ServiceDefinitionID: "svc-1", Roles: []string{"viewer"}}, {ServiceDefinitionID: "svc-2", AllRoles: true}},
+		}),
+		Description:                       grantkit.Value("billing jobs"),
+		DisplayName:                       grantkit.Value("Billing"),
+		OwnerOnlySecretRotation:           grantkit.Value(true),
+		Secret:                            grantkit.Value(cpn.Secret("N3w-Secret!")),
+		SecretRotationExpirationInSeconds: grantkit.Value[int32](3600),
+	})
+	require.NoError(t, err)
+	req := last(t, srv)
+	assert.Equal(t, http.MethodPatch, req.Method)
+	assert.Equal(t, "/cphub/api/auth/v2/orgs/"+cpnfake.OrgID+"/oauth-apps/billing", req.Path)
+	assert.Equal(t, "context=PROVIDER", req.RawQuery)
+	assert.Equal(t, `{"accessTokenTTL":900,"allowedScopes":{"generalScopes":["openid"],"organizationScopes":{"roles":[{"name":"org_member"}]},`+
+		`"servicesScopes":[{"allRoles":false,"roles":[{"name":"viewer"}],"serviceDefinitionId":"svc-1"},{"allRoles":true,"roles":[],"serviceDefinitionId":"svc-2"}]},`+
+		`"description":"billing jobs","displayName":"Billing","ownerOnlySecretRotation":true,"secret":"N3w-Secret!","secretRotationExpirationInSeconds":3600}`, string(req.Body))
+	assert.NotEmpty(t, req.Header.Get("Csp-Auth-Token"), "CPN's token header")
+	assert.Empty(t, req.Header.Get("Authorization"))
+	assert.Contains(t, req.Header.Get("User-Agent"), "(cpn;")
+
+	assert.Equal(t, int32(900), app.AccessTokenTTL)
+	assert.Equal(t, []string{"openid"}, app.AllowedScopes.GeneralScopes)
+	assert.Equal(t, []string{"org_member"}, app.AllowedScopes.OrganizationRoles)
+	assert.Equal(t, []cpn.ServiceScope{{ServiceDefinitionID: "svc-1", Roles: []string{"viewer"}}, {ServiceDefinitionID: "svc-2", AllRoles: true}}, app.AllowedScopes.Services)
+	assert.True(t, app.OwnerOnlySecretRotation)
+	assert.False(t, app.LastUpdatedAt.Before(app.CreatedAt))
+	secret, _ := srv.SecretOf("billing")
+	assert.Equal(t, "N3w-Secret!", secret)
+
+	// Only what is set is sent.
+	_, err = c.OAuthApps.Update(ctx, "billing", cpn.OAuthAppUpdate{DisplayName: grantkit.Value("B2")})
+	require.NoError(t, err)
+	assert.Equal(t, `{"displayName":"B2"}`, string(last(t, srv).Body))
+	assert.Empty(t, last(t, srv).RawQuery)
+}
+
+func TestSecretRules(t *testing.T) {
+	ctx := context.Background()
+	for name, s := range map[string]string{
+		"short":        "Ab1!xyz",
+		"no upper":     "abcdef1!",
+		"no lower":     "ABCDEF1!",
+		"no digit":     "Abcdefg!",
+		"no special":   "Abcdefg1",
+		"only special": "!!!!!!!!",
+	} {
+		t.Run(name, func(t *testing.T) {
+			c, srv := setup(t)
+			_, err := c.OAuthApps.Update(ctx, "app", cpn.OAuthAppUpdate{Secret: grantkit.Value(cpn.Secret(s))})
+			require.ErrorIs(t, err, grantkit.ErrInvalidInput)
+			assert.Contains(t, err.Error(), "Secret: needs")
+			assert.NotContains(t, err.Error(), s)
+			_, err = c.OAuthApps.Create(ctx, cpn.OAuthAppCreate{Secret: cpn.Secret(s)})
+			require.ErrorIs(t, err, grantkit.ErrInvalidInput)
+			assert.Empty(t, srv.Requests())
+			assert.Zero(t, srv.TokenRequests())
+		})
+	}
+	for _, ok := range []string{"Abcdef1!", "N3w-Secret!", "xY9`~~~~", "Pässwörd1["} {
+		assert.NoError(t, cpn.Secret(ok).Check(), ok)
+	}
+}
+
+func TestSecretNeverPrints(t *testing.T) {
+	const v = "Sup3r-Secret!"
+	s := cpn.Secret(v)
+	upd := cpn.OAuthAppUpdate{Secret: grantkit.Value(s)}
+	create := cpn.OAuthAppCreate{Secret: s}
+	creds := cpn.OAuthAppCredentials{ClientID: "x", ClientSecret: s}
+	var logs bytes.Buffer
+	slog.New(slog.NewJSONHandler(&logs, nil)).Info("x", "secret", s, "update", upd)
+	js, err := json.Marshal(creds)
+	require.NoError(t, err)
+	for _, out := range []string{
+		fmt.Sprint(s), fmt.Sprintf("%v %+v %#v %s %q %x", s, s, s, s, s, s),
+		fmt.Sprintf("%v %+v %#v", upd, upd, upd), fmt.Sprintf("%v %+v %#v", create, create, create),
+		fmt.Sprintf("%+v %#v", creds, &creds), logs.String(), string(js),
+	} {
+		assert.NotContains(t, out, v)
+		assert.NotContains(t, out, "Sup3r")
+	}
+	assert.Equal(t, v, s.Reveal())
+}
+
+func TestClientCredentialsFlow(t *testing.T) {
+	srv := cpnfake.NewServer()
+	defer srv.Close()
+	c, err := cpn.New(cpnfake.OrgID, cpn.WithBaseURL(srv.URL), cpn.WithClientCredentials(cpnfake.ClientID, cpnfake.ClientSecret))
+	require.NoError(t, err)
+	for range 3 {
+		_, err = c.OAuthApps.ListPage(context.Background(), cpn.OAuthAppListOptions{})
+		require.NoError(t, err)
+	}
+	assert.Equal(t, 1, srv.TokenRequests())
+
+	c, err = cpn.New("another-org", cpn.WithBaseURL(srv.URL), cpn.WithClientCredentials(cpnfake.ClientID, cpnfake.ClientSecret))
+	require.NoError(t, err)
+	_, err = c.OAuthApps.Get(context.Background(), "x")
+	var apiErr *grantkit.Error
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, 403, apiErr.StatusCode)
+	assert.Contains(t, apiErr.Operation, "token")
+	assert.NotContains(t, err.Error(), cpnfake.ClientSecret)
+
+	_, err = cpn.New(cpnfake.OrgID, cpn.WithAPIToken("a"), cpn.WithClientCredentials("b", "c"))
+	require.ErrorIs(t, err, grantkit.ErrInvalidInput)
+}
+
+func TestLifecyclePagingAndDelete(t *testing.T) {
+	ctx := context.Background()
+	c, srv := setup(t)
+	for i := range 5 {
+		_, err := c.OAuthApps.Create(ctx, cpn.OAuthAppCreate{ID: "app-" + strconv.Itoa(i), Context: cpn.ContextTenant,
+			AllowedScopes: cpn.AllowedScopes{GeneralScopes: []string{"openid"}}})
+		require.NoError(t, err)
+	}
+	assert.Equal(t, "context=TENANT", last(t, srv).RawQuery)
+	assert.Equal(t, `{"allowedScopes":{"generalScopes":["openid"],"organizationScopes":{"roles":[]},"servicesScopes":[]},"id":"app-4"}`, string(last(t, srv).Body))
+
+	before := len(srv.Requests())
+	var ids []string
+	for a, err := range c.OAuthApps.List(ctx, cpn.OAuthAppListOptions{PageSize: 2}) {
+		require.NoError(t, err)
+		ids = append(ids, a.ID)
+	}
+	assert.Equal(t, []string{"app-0", "app-1", "app-2", "app-3", "app-4"}, ids)
+	reqs := srv.Requests()[before:]
+	require.Len(t, reqs, 3)
+	assert.Equal(t, "pageLimit=2", reqs[0].RawQuery)
+	assert.Equal(t, "pageLimit=2&pageStart=2", reqs[1].RawQuery)
+
+	a, err := c.OAuthApps.Get(ctx, "app-3")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"client_credentials"}, a.GrantTypes)
+
+	res, err := c.OAuthApps.Delete(ctx, "app-0", "app-1", "missing")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `1 of 3 apps not deleted: ["missing"]`)
+	assert.Equal(t, []string{"app-0", "app-1"}, res.Deleted)
+	assert.Equal(t, `{"clientIdsToDelete":["app-0","app-1","missing"]}`, string(last(t, srv).Body))
+	assert.Equal(t, http.MethodDelete, last(t, srv).Method)
+
+	_, err = c.OAuthApps.Get(ctx, "app-0")
+	var apiErr *grantkit.Error
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, 404, apiErr.StatusCode)
+	assert.Equal(t, "404.1", apiErr.Code)
+	assert.NotEmpty(t, apiErr.RequestID)
+
+	_, err = c.OAuthApps.Create(ctx, cpn.OAuthAppCreate{ID: "app-2"})
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, 409, apiErr.StatusCode)
+}
+
+func TestTokenExpiryFromJWT(t *testing.T) {
+	var tokenCalls int
+	exp := time.Now().Add(time.Hour).Unix()
+	jwt := "eyJhbGciOiJub25lIn0." + b64(fmt.Sprintf(`{"exp":%d}`, exp)) + ".sig"
+	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		if r.URL.Path == "/cphub/api/auth/v1/authn/accesstoken" {
+			tokenCalls++
+			return jsonResponse(r, 201, `{"accessToken":"`+jwt+`"}`), nil
+		}
+		assert.Equal(t, jwt, r.Header.Get("Csp-Auth-Token"))
+		return jsonResponse(r, 200, `{"results":[]}`), nil
+	})}
+	c, err := cpn.New("org", cpn.WithAPIToken("api"), cpn.WithHTTPClient(hc))
+	require.NoError(t, err)
+	for range 3 {
+		_, err := c.OAuthApps.ListPage(context.Background(), cpn.OAuthAppListOptions{})
+		require.NoError(t, err)
+	}
+	assert.Equal(t, 1, tokenCalls)
+}
+
+func TestForwardCompatibleResponses(t *testing.T) {
+	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		return jsonResponse(r, 200, `{"id":"a","grantTypes":["brand_new_grant"],"allowedScopes":{"servicesScopes":[{"serviceDefinitionId":"s","keptInToken":["ROLES"]}],"newKind":[]},"createdAt":1700000000000,"futureField":{"x":1}}`), nil
+	})}
+	c, err := cpn.New("org", cpn.WithToken("t"), cpn.WithHTTPClient(hc))
+	require.NoError(t, err)
+	a, err := c.OAuthApps.Get(context.Background(), "a")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"brand_new_grant"}, a.GrantTypes)
+	assert.Equal(t, time.UnixMilli(1700000000000), a.CreatedAt)
+}
+
+func TestScopeNames(t *testing.T) {
+	a := cpn.AllowedScopes{GeneralScopes: []string{"openid"}, OrganizationRoles: []string{"org_owner"},
+		Services: []cpn.ServiceScope{{ServiceDefinitionID: "svc", AllRoles: true, Roles: []string{"viewer"}}}}
+	names := a.Names()
+	assert.Equal(t, []string{"openid", "organization-role:org_owner", "service-role:svc:*", "service-role:svc:viewer"}, names)
+	back, err := cpn.ParseScopes(names)
+	require.NoError(t, err)
+	assert.Equal(t, a, back)
+	for _, bad := range []string{"organization-role:", "service-role:svc", "service-role::r", ""} {
+		_, err := cpn.ParseScopes([]string{bad})
+		assert.ErrorIs(t, err, grantkit.ErrInvalidInput, bad)
+	}
+}
+
+func TestGrantsAdapter(t *testing.T) {
+	grantstest.Run(t, func(t *testing.T) grantstest.Env {
+		c, _ := setup(t)
+		n := 0
+		return grantstest.Env{
+			Grants: c.Grants(),
+			Vendor: "cpn",
+			Seed: func(t *testing.T, scopes ...string) grantkit.GrantKey {
+				n++
+				id := "app-" + strconv.Itoa(n)
+				_, err := c.OAuthApps.Create(context.Background(), cpn.OAuthAppCreate{ID: id, AllowedScopes: cpn.AllowedScopes{GeneralScopes: scopes}})
+				require.NoError(t, err)
+				return grantkit.GrantKey{Resource: cpnfake.OrgID, ClientID: id}
+			},
+		}
+	})
+}
+
+func TestReliability(t *testing.T) {
+	reliabilitytest.Run(t, func(t *testing.T, o reliabilitytest.Options) reliabilitytest.Env {
+		srv := cpnfake.NewServer()
+		t.Cleanup(srv.Close)
+		seed, err := cpn.New(cpnfake.OrgID, cpn.WithBaseURL(srv.URL), cpn.WithToken(srv.IssueToken()))
+		require.NoError(t, err)
+		_, err = seed.OAuthApps.Create(context.Background(), cpn.OAuthAppCreate{ID: "app"})
+		require.NoError(t, err)
+		secret := cpn.Secret(cpnfake.ClientSecret)
+		if o.WrongSecret != "" {
+			secret = cpn.Secret(o.WrongSecret)
+		}
+		c, err := cpn.New(cpnfake.OrgID, cpn.WithBaseURL(srv.URL), cpn.WithClientCredentials(cpnfake.ClientID, secret),
+			cpn.WithRetryPolicy(o.Retry), cpn.WithSleep(o.Sleep))
+		require.NoError(t, err)
+		n := 0
+		return reliabilitytest.Env{
+			Read: func(ctx context.Context) error { _, err := c.OAuthApps.Get(ctx, "app"); return err },
+			Update: func(ctx context.Context) (func() bool, error) {
+				n++
+				want := "name-" + strconv.Itoa(n)
+				_, err := c.OAuthApps.Update(ctx, "app", cpn.OAuthAppUpdate{DisplayName: grantkit.Value(want)})
+				return func() bool {
+					a, err := seed.OAuthApps.Get(context.Background(), "app")
+					return err == nil && a.DisplayName == want
+				}, err
+			},
+			Create: func(ctx context.Context) error {
+				n++
+				_, err := c.OAuthApps.Create(ctx, cpn.OAuthAppCreate{ID: "new-" + strconv.Itoa(n)})
+				return err
+			},
+			Fake: srv,
+			BadInputs: map[string]func(ctx context.Context) error{
+				"empty id": func(ctx context.Context) error { _, err := c.OAuthApps.Get(ctx, ""); return err },
+				"../ id":   func(ctx context.Context) error { _, err := c.OAuthApps.Get(ctx, "../app"); return err },
+				"%2F id":   func(ctx context.Context) error { _, err := c.OAuthApps.Get(ctx, "a%2Fb"); return err },
+				"weak secret": func(ctx context.Context) error {
+					_, err := c.OAuthApps.Update(ctx, "app", cpn.OAuthAppUpdate{Secret: grantkit.Value(cpn.Secret("weak"))})
+					return err
+				},
+				"null field": func(ctx context.Context) error {
+					_, err := c.OAuthApps.Update(ctx, "app", cpn.OAuthAppUpdate{DisplayName: grantkit.Null[string]()})
+					return err
+				},
+				"negative TTL": func(ctx context.Context) error {
+					_, err := c.OAuthApps.Update(ctx, "app", cpn.OAuthAppUpdate{AccessTokenTTL: grantkit.Value[int32](-1)})
+					return err
+				},
+				"bad context": func(ctx context.Context) error {
+					_, err := c.OAuthApps.Update(ctx, "app", cpn.OAuthAppUpdate{Context: "OPERATOR", DisplayName: grantkit.Value("x")})
+					return err
+				},
+				"empty role": func(ctx context.Context) error {
+					_, err := c.OAuthApps.Update(ctx, "app", cpn.OAuthAppUpdate{AllowedScopes: grantkit.Value(cpn.AllowedScopes{OrganizationRoles: []string{""}})})
+					return err
+				},
+				"bad app id": func(ctx context.Context) error {
+					_, err := c.OAuthApps.Create(ctx, cpn.OAuthAppCreate{ID: "a b"})
+					return err
+				},
+				"16 deletes": func(ctx context.Context) error { _, err := c.OAuthApps.Delete(ctx, make([]string, 16)...); return err },
+				"empty update": func(ctx context.Context) error {
+					_, err := c.OAuthApps.Update(ctx, "app", cpn.OAuthAppUpdate{})
+					return err
+				},
+			},
+			Client:  c,
+			Secrets: []string{cpnfake.ClientSecret},
+		}
+	})
+}

@@ -1,0 +1,19 @@
+// Package cpn manages the OAuth apps of a VMware Cloud Partner Navigator organization: their
+// settings, secrets and allowed scopes (general scopes, organization roles and service roles).
+//
+// A client works on one organization, since CPN's API tokens are scoped to one:
+//
+//	c, err := cpn.New(orgID, cpn.WithAPIToken(apiToken))
+//	app, err := c.OAuthApps.Update(ctx, appID, cpn.OAuthAppUpdate{
+//		AllowedScopes: grantkit.Value(cpn.AllowedScopes{GeneralScopes: []string{"openid"}}),
+//	})
+//
+// Authentication is CPN's own: an API token exchanged at
+// /cphub/api/auth/v1/authn/accesstoken (WithAPIToken), or an OAuth app's client credentials at
+// /cphub/api/auth/v2/authn/authorize (WithClientCredentials). The access token is sent in the
+// csp-auth-token header, cached until shortly before it expires, and refreshed once on a 401.
+//
+// Secrets are of type Secret, which never prints: not in errors, logs, %v, %+v or %#v.
+//
+// Package cpn/cpnfake provides an in-memory CPN organization to test against.
+package cpn
