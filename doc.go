@@ -4,6 +4,9 @@
 // Each vendor has its own package with one constructor and functional options:
 //
 //   - [github.com/grantkit/grantkit/auth0]: Auth0 Management API client grants.
+//   - [github.com/grantkit/grantkit/cpn]: VMware Cloud Partner Navigator OAuth apps.
+//   - [github.com/grantkit/grantkit/onelogin]: OneLogin API authorization scopes and client apps.
+//   - [github.com/grantkit/grantkit/pingone]: PingOne application resource grants.
 //
 // This root package holds what every vendor package shares:
 //
@@ -14,6 +17,10 @@
 //     number of attempts. Use [errors.As] to get it.
 //   - [ErrInvalidInput], wrapped by every error for input rejected before anything is sent.
 //   - [RetryPolicy], how a client retries rate-limited and transient failures.
+//   - [Page], one page of a list call; every List method also offers an iterator over all pages.
+//   - [Grants], the vendor-neutral view every vendor client offers through its Grants method:
+//     a client's grant on a resource ([GrantKey]) and its scopes by name, with [Diff],
+//     [AddScopes] and [RemoveScopes].
 //
 // Every vendor client authenticates with its vendor's real token flow (tokens are cached,
 // shared by concurrent calls and refreshed once on a 401), retries 429 and transient 5xx
