@@ -66,7 +66,7 @@ func GetRolesForCspAuthToken(operation string) []string {
 
 func (s *Server) securityCspAuthToken(ctx context.Context, operationName OperationName, req *http.Request) (context.Context, bool, error) {
 	var t CspAuthToken
-	const parameterName = "csp-auth-token"
+	const parameterName = "Csp-Auth-Token"
 	value := req.Header.Get(parameterName)
 	if value == "" {
 		return ctx, false, nil
@@ -95,6 +95,6 @@ func (s *Client) securityCspAuthToken(ctx context.Context, operationName Operati
 	if err != nil {
 		return errors.Wrap(err, "security source \"CspAuthToken\"")
 	}
-	req.Header.Set("csp-auth-token", t.APIKey)
+	req.Header.Set("Csp-Auth-Token", t.APIKey)
 	return nil
 }
