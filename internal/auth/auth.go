@@ -26,14 +26,14 @@ type Tokens struct {
 
 	mu       sync.Mutex
 	tok      *oauth2.Token
-	header   string      // "Bearer <token>" for tok, built once per token
+	header   []string    // {"Bearer <token>"} for tok, built once per token so no call allocates it
 	inflight *fetchState // non-nil while a fetch is running
 }
 
 type fetchState struct {
 	done   chan struct{}
 	tok    *oauth2.Token
-	header string
+	header []string
 	err    error
 }
 
@@ -80,6 +80,16 @@ func (t *Tokens) Refreshable() bool { return t.refreshable }
 // if none is cached or the cached one has expired. Concurrent callers share one fetch; a caller
 // whose context ends while waiting returns at once with its context's error.
 func (t *Tokens) Header(ctx context.Context) (string, error) {
+	v, err := t.HeaderValues(ctx)
+	if err != nil {
+		return "", err
+	}
+	return v[0], nil
+}
+
+// HeaderValues is Header as a one-element slice, shared by every call with the same token, to
+// be assigned to http.Header directly. Callers must not modify it.
+func (t *Tokens) HeaderValues(ctx context.Context) ([]string, error) {
 	for {
 		t.mu.Lock()
 		if t.tok != nil && t.tok.Valid() {
@@ -101,7 +111,7 @@ func (t *Tokens) Header(ctx context.Context) (string, error) {
 			select {
 			case <-st.done:
 			case <-ctx.Done():
-				return "", ctx.Err()
+				return nil, ctx.Err()
 			}
 		}
 		if st.err == nil {
@@ -112,7 +122,7 @@ func (t *Tokens) Header(ctx context.Context) (string, error) {
 		if !leader && isContextErr(st.err) && ctx.Err() == nil {
 			continue
 		}
-		return "", st.err
+		return nil, st.err
 	}
 }
 
@@ -122,10 +132,11 @@ func (t *Tokens) run(ctx context.Context, st *fetchState) {
 		err = errors.New("token endpoint returned no access token")
 	}
 	if err == nil {
-		st.tok, st.header = tok, tok.Type()+" "+tok.AccessToken
+		h := tok.Type() + " " + tok.AccessToken
 		if t.raw {
-			st.header = tok.AccessToken
+			h = tok.AccessToken
 		}
+		st.tok, st.header = tok, []string{h}
 	} else {
 		st.err = tokenError(err)
 	}
@@ -142,8 +153,8 @@ func (t *Tokens) run(ctx context.Context, st *fetchState) {
 // next Header call fetches a new one. A token already replaced by another caller is kept.
 func (t *Tokens) Invalidate(rejected string) {
 	t.mu.Lock()
-	if t.tok != nil && t.header == rejected {
-		t.tok, t.header = nil, ""
+	if t.tok != nil && t.header[0] == rejected {
+		t.tok, t.header = nil, nil
 	}
 	t.mu.Unlock()
 }

@@ -112,12 +112,13 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 				return nil, c.failure(sent, err)
 			}
 		}
-		authz, err := c.cfg.Tokens.Header(ctx)
+		authz, err := c.cfg.Tokens.HeaderValues(ctx)
 		if err != nil {
 			return nil, c.tokenFailure(err)
 		}
+		// Shared, read-only slices: setting a header this way allocates nothing.
 		req.Header["User-Agent"] = c.userAgent
-		req.Header.Set(c.cfg.AuthHeader, authz)
+		req.Header[c.cfg.AuthHeader] = authz
 
 		resp, err := c.hc.Do(req)
 		sent++
@@ -132,15 +133,14 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 			}
 			last, retry = c.failure(sent, err), retryableNetErr(req.Method, err)
 		} else if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-			resp.Body = &cappedBody{rc: resp.Body, left: MaxResponseBytes}
-			return resp, nil
+			return capBody(resp)
 		} else {
 			apiErr := c.apiError(resp, sent)
 			if resp.StatusCode == http.StatusUnauthorized && !refreshed && c.cfg.Tokens.Refreshable() {
 				// The token may have been revoked or rotated early: fetch a new one and
 				// replay once. This does not spend a retry.
 				refreshed = true
-				c.cfg.Tokens.Invalidate(authz)
+				c.cfg.Tokens.Invalidate(authz[0])
 				continue
 			}
 			last, retry, delay = apiErr, retryableStatus(req.Method, resp.StatusCode), apiErr.RetryAfter
@@ -334,6 +334,20 @@ func sleep(ctx context.Context, d time.Duration) error {
 
 // ErrResponseTooLarge is returned while reading a response body larger than MaxResponseBytes.
 var ErrResponseTooLarge = errors.New("response body exceeds " + strconv.Itoa(MaxResponseBytes) + " bytes")
+
+// capBody enforces MaxResponseBytes. A declared Content-Length already bounds what net/http
+// will read, so only a larger declaration (refused at once) or an unknown length (wrapped)
+// needs work; the common case costs nothing.
+func capBody(resp *http.Response) (*http.Response, error) {
+	switch {
+	case resp.ContentLength > MaxResponseBytes:
+		resp.Body.Close()
+		return nil, ErrResponseTooLarge
+	case resp.ContentLength < 0:
+		resp.Body = &cappedBody{rc: resp.Body, left: MaxResponseBytes}
+	}
+	return resp, nil
+}
 
 type cappedBody struct {
 	rc   io.ReadCloser

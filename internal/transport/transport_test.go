@@ -494,3 +494,13 @@ func TestRetriesAreLoggedWithoutSecrets(t *testing.T) {
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+func TestDeclaredTooLargeBodyIsRefusedWithoutReading(t *testing.T) {
+	srv := newServer(t, func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Length", strconv.Itoa(MaxResponseBytes+1))
+		w.WriteHeader(200)
+		_, _ = w.Write([]byte("{}")) // the server never sends the rest
+	})
+	_, err := send(t, newClient(t, &sleeper{}, nil, grantkit.RetryPolicy{}), context.Background(), http.MethodGet, srv.URL, "")
+	require.ErrorIs(t, err, ErrResponseTooLarge)
+}
