@@ -55,11 +55,13 @@ func Length(field, s string, lo, hi int) error {
 	return nil
 }
 
-// Each runs check on every element, naming it field[i].
+// Each runs check on every element. An element that fails is checked again under its indexed
+// name, field[i], for the error: naming every element up front would cost an allocation each on
+// the success path. check must be deterministic.
 func Each[T any](field string, list []T, check func(field string, v T) error) error {
 	for i, v := range list {
-		if err := check(fmt.Sprintf("%s[%d]", field, i), v); err != nil {
-			return err
+		if check(field, v) != nil {
+			return check(fmt.Sprintf("%s[%d]", field, i), v)
 		}
 	}
 	return nil
