@@ -14,9 +14,6 @@ import (
 // enum value, a secret that does not meet the vendor's pattern. Test with errors.Is.
 var ErrInvalidInput = errors.New("invalid input")
 
-// ErrNotSupported is wrapped by errors for an operation a vendor does not offer.
-var ErrNotSupported = errors.New("not supported by this vendor")
-
 // Error is the error of a call that was sent to a vendor (or whose sending failed): the vendor
 // answered with a non-2xx status, or no answer came back after every allowed attempt.
 // Get it with errors.As:

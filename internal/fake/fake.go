@@ -34,8 +34,12 @@ type Fault struct {
 	Delay time.Duration
 	// Drop closes the connection without an answer. With Apply, the request is carried out first.
 	Drop bool
-	// Truncate serves the request but cuts the JSON body in half.
+	// Truncate serves the request but cuts the JSON body in half (a short but complete
+	// response: its Content-Length matches what is sent).
 	Truncate bool
+	// ResetMidBody carries the request out, sends the status, headers and half the body, then
+	// breaks the connection: a response cut off in flight.
+	ResetMidBody bool
 	// Apply carries the request out before dropping the connection, as a server that
 	// committed a change and then lost the connection would.
 	Apply bool
@@ -327,6 +331,20 @@ func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, f Fault, nex
 			next.ServeHTTP(httptest.NewRecorder(), r)
 		}
 		hijackClose(w)
+	case f.ResetMidBody && next != nil:
+		rec := httptest.NewRecorder()
+		next.ServeHTTP(rec, r)
+		body := rec.Body.Bytes()
+		for k, vs := range rec.Header() {
+			w.Header()[k] = vs
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(body[:len(body)/2])
+		if fl, ok := w.(http.Flusher); ok {
+			fl.Flush()
+		}
+		panic(http.ErrAbortHandler) // net/http closes the connection without finishing the body
 	case f.Truncate && next != nil:
 		rec := httptest.NewRecorder()
 		next.ServeHTTP(rec, r)

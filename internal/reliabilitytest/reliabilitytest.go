@@ -114,6 +114,7 @@ func Run(t *testing.T, newEnv func(t *testing.T, opts Options) Env) {
 			{"503", func(Env) fake.Fault { return fake.Fault{Status: 503} }, nil},
 			{"504", func(Env) fake.Fault { return fake.Fault{Status: 504} }, nil},
 			{"connection reset", func(Env) fake.Fault { return fake.Fault{Drop: true} }, nil},
+			{"connection reset mid-response, after the update was applied", func(Env) fake.Fault { return fake.Fault{ResetMidBody: true} }, nil},
 		}
 		for _, tc := range retried {
 			t.Run(tc.name+" is retried", func(t *testing.T) {

@@ -8,6 +8,7 @@
 package transport
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -18,6 +19,7 @@ import (
 	"net/http"
 	"runtime"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/grantkit/grantkit"
@@ -133,7 +135,18 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 			}
 			last, retry = c.failure(sent, err), retryableNetErr(req.Method, err)
 		} else if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-			return capBody(resp)
+			body, err := readBody(resp)
+			if err == nil {
+				resp.Body = body
+				return resp, nil
+			}
+			// The connection failed while the answer was being read: a network failure like
+			// any other (a create is not resent; the rest are, and an update the vendor
+			// applied before the connection broke is then reported as the success it was).
+			if ctx.Err() != nil {
+				return nil, c.failure(sent, ctx.Err())
+			}
+			last, retry = c.failure(sent, err), !errors.Is(err, ErrResponseTooLarge) && retryableNetErr(req.Method, err)
 		} else {
 			apiErr := c.apiError(resp, sent)
 			if resp.StatusCode == http.StatusUnauthorized && !refreshed && c.cfg.Tokens.Refreshable() {
@@ -335,44 +348,74 @@ func sleep(ctx context.Context, d time.Duration) error {
 // ErrResponseTooLarge is returned while reading a response body larger than MaxResponseBytes.
 var ErrResponseTooLarge = errors.New("response body exceeds " + strconv.Itoa(MaxResponseBytes) + " bytes")
 
-// capBody enforces MaxResponseBytes. A declared Content-Length already bounds what net/http
-// will read, so only a larger declaration (refused at once) or an unknown length (wrapped)
-// needs work; the common case costs nothing.
-func capBody(resp *http.Response) (*http.Response, error) {
-	switch {
-	case resp.ContentLength > MaxResponseBytes:
-		resp.Body.Close()
+// readBody reads a 2xx body whole, up to MaxResponseBytes, into a pooled buffer, so that a
+// connection that breaks mid-body is seen here, where the request can still be retried, and
+// not later by the decoder. The returned body hands its buffer back to the pool on Close; the
+// decoders copy what they keep, so nothing refers to it afterwards.
+func readBody(resp *http.Response) (io.ReadCloser, error) {
+	defer resp.Body.Close()
+	if resp.ContentLength > MaxResponseBytes {
 		return nil, ErrResponseTooLarge
-	case resp.ContentLength < 0:
-		resp.Body = &cappedBody{rc: resp.Body, left: MaxResponseBytes}
 	}
-	return resp, nil
-}
-
-type cappedBody struct {
-	rc   io.ReadCloser
-	left int64
-}
-
-func (b *cappedBody) Read(p []byte) (int, error) {
-	if b.left <= 0 {
-		// One byte more tells a body of exactly the cap from a longer one.
-		var one [1]byte
-		n, err := b.rc.Read(one[:])
-		if n > 0 {
-			return 0, ErrResponseTooLarge
+	pb := bodyPool.Get().(*pooledBody)
+	buf := pb.buf[:0]
+	if resp.ContentLength > int64(cap(buf)) {
+		buf = make([]byte, 0, resp.ContentLength)
+	}
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
 		}
-		return 0, err
+		n, err := resp.Body.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if len(buf) > MaxResponseBytes {
+			pb.release(buf)
+			return nil, ErrResponseTooLarge
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			pb.release(buf)
+			return nil, err
+		}
 	}
-	if int64(len(p)) > b.left {
-		p = p[:b.left]
-	}
-	n, err := b.rc.Read(p)
-	b.left -= int64(n)
-	return n, err
+	pb.buf, pb.closed = buf, false
+	pb.r.Reset(buf)
+	return pb, nil
 }
 
-func (b *cappedBody) Close() error { return b.rc.Close() }
+var bodyPool = sync.Pool{New: func() any { return new(pooledBody) }}
+
+// maxPooledBuffer keeps the pool from holding on to the buffer of an unusually large answer.
+const maxPooledBuffer = 64 << 10
+
+type pooledBody struct {
+	r      bytes.Reader
+	buf    []byte
+	closed bool
+}
+
+func (p *pooledBody) Read(b []byte) (int, error) { return p.r.Read(b) }
+
+// Close returns the buffer to the pool. The body must be closed once, as the generated
+// clients do: after Close the value may already serve another response.
+func (p *pooledBody) Close() error {
+	if !p.closed {
+		p.release(p.buf)
+	}
+	return nil
+}
+
+func (p *pooledBody) release(buf []byte) {
+	p.closed = true
+	p.r.Reset(nil)
+	p.buf = nil
+	if cap(buf) <= maxPooledBuffer {
+		p.buf = buf[:0]
+	}
+	bodyPool.Put(p)
+}
 
 // Wrap names the operation in an error returned by a generated client call. A
 // *grantkit.Error is returned as itself (with Operation set), so the generated client's own

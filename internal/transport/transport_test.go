@@ -415,14 +415,16 @@ func TestResponseBodyIsCapped(t *testing.T) {
 		srv := newServer(t, func(w http.ResponseWriter, _ *http.Request) {
 			_, _ = w.Write([]byte(strings.Repeat("x", n)))
 		})
-		resp, err := send(t, newClient(t, &sleeper{}, nil, grantkit.RetryPolicy{}), context.Background(), http.MethodGet, srv.URL, "")
-		require.NoError(t, err)
-		b, err := io.ReadAll(resp.Body)
+		s := &sleeper{}
+		resp, err := send(t, newClient(t, s, nil, grantkit.RetryPolicy{}), context.Background(), http.MethodGet, srv.URL, "")
 		if n <= MaxResponseBytes {
+			require.NoError(t, err)
+			b, err := io.ReadAll(resp.Body)
 			require.NoError(t, err)
 			assert.Len(t, b, n)
 		} else {
 			require.ErrorIs(t, err, ErrResponseTooLarge)
+			assert.Empty(t, s.waits(), "too large is not transient: no retry")
 		}
 	}
 }
@@ -503,4 +505,33 @@ func TestDeclaredTooLargeBodyIsRefusedWithoutReading(t *testing.T) {
 	})
 	_, err := send(t, newClient(t, &sleeper{}, nil, grantkit.RetryPolicy{}), context.Background(), http.MethodGet, srv.URL, "")
 	require.ErrorIs(t, err, ErrResponseTooLarge)
+}
+
+func TestBodyCutMidwayIsRetried(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			w.Header().Set("Content-Length", "100")
+			w.WriteHeader(200)
+			_, _ = w.Write([]byte(`{"id":`))
+			w.(http.Flusher).Flush()
+			panic(http.ErrAbortHandler)
+		}
+		status(200)(w, r)
+	}))
+	defer srv.Close()
+	s := &sleeper{}
+	resp, err := send(t, newClient(t, s, nil, grantkit.RetryPolicy{}), context.Background(), http.MethodPut, srv.URL, `{"a":1}`)
+	require.NoError(t, err)
+	b, _ := io.ReadAll(resp.Body)
+	assert.JSONEq(t, `{"code":"c200","message":"m200"}`, string(b))
+	assert.EqualValues(t, 2, calls.Load())
+	assert.Len(t, s.waits(), 1)
+
+	// A create cut midway is not resent: the vendor has acted on it.
+	calls.Store(0)
+	_, err = send(t, newClient(t, &sleeper{}, nil, grantkit.RetryPolicy{}), context.Background(), http.MethodPost, srv.URL, `{}`)
+	var ge *grantkit.Error
+	require.ErrorAs(t, err, &ge)
+	assert.Equal(t, 1, ge.Attempts)
 }
