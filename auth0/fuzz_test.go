@@ -3,18 +3,13 @@ package auth0_test
 import (
 	"context"
 	"errors"
-	"io"
 	"net/http"
-	"strings"
 	"testing"
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/auth0"
+	"github.com/grantkit/grantkit/internal/httpfake"
 )
-
-type roundTripFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 // FuzzResponses feeds arbitrary status codes and bodies to every decoding path of the client
 // (grant, list in both shapes, organizations, Auth0's error body). Whatever comes back, a call
@@ -31,14 +26,9 @@ func FuzzResponses(f *testing.F) {
 
 	f.Fuzz(func(t *testing.T, status uint16, body []byte) {
 		code := 200 + int(status)%400 // 200..599
-		hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
-			return &http.Response{
-				StatusCode: code,
-				Header:     http.Header{"Content-Type": {"application/json"}},
-				Body:       io.NopCloser(strings.NewReader(string(body))),
-				Request:    r,
-			}, nil
-		})}
+		hc := httpfake.Client(func(r *http.Request) (*http.Response, error) {
+			return httpfake.JSON(r, code, string(body)), nil
+		})
 		c, err := auth0.New("tenant.example.com", auth0.WithToken("t"), auth0.WithHTTPClient(hc),
 			auth0.WithRetryPolicy(grantkit.RetryPolicy{MaxAttempts: 1}))
 		if err != nil {

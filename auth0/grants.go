@@ -6,6 +6,7 @@ import (
 	"iter"
 
 	"github.com/grantkit/grantkit"
+	"github.com/grantkit/grantkit/internal/paging"
 	"github.com/grantkit/grantkit/internal/validate"
 )
 
@@ -18,17 +19,7 @@ type grants struct{ c *Client }
 func (grants) Vendor() string { return vendor }
 
 func (g grants) List(ctx context.Context) iter.Seq2[*grantkit.Grant, error] {
-	return func(yield func(*grantkit.Grant, error) bool) {
-		for cg, err := range g.c.ClientGrants.List(ctx, ClientGrantListOptions{PageSize: 100}) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
-			if !yield(toGrant(cg), nil) {
-				return
-			}
-		}
-	}
+	return paging.Map(g.c.ClientGrants.List(ctx, ClientGrantListOptions{PageSize: 100}), toGrant)
 }
 
 func (g grants) Get(ctx context.Context, key grantkit.GrantKey) (*grantkit.Grant, error) {

@@ -19,6 +19,7 @@ import (
 	"github.com/grantkit/grantkit/cpn"
 	"github.com/grantkit/grantkit/cpn/cpnfake"
 	"github.com/grantkit/grantkit/internal/grantstest"
+	"github.com/grantkit/grantkit/internal/httpfake"
 	"github.com/grantkit/grantkit/internal/reliabilitytest"
 )
 
@@ -218,14 +219,14 @@ func TestTokenExpiryFromJWT(t *testing.T) {
 	var tokenCalls int
 	exp := time.Now().Add(time.Hour).Unix()
 	jwt := "eyJhbGciOiJub25lIn0." + b64(fmt.Sprintf(`{"exp":%d}`, exp)) + ".sig"
-	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+	hc := httpfake.Client(func(r *http.Request) (*http.Response, error) {
 		if r.URL.Path == "/cphub/api/auth/v1/authn/accesstoken" {
 			tokenCalls++
-			return jsonResponse(r, 201, `{"accessToken":"`+jwt+`"}`), nil
+			return httpfake.JSON(r, 201, `{"accessToken":"`+jwt+`"}`), nil
 		}
 		assert.Equal(t, jwt, r.Header.Get("Csp-Auth-Token"))
-		return jsonResponse(r, 200, `{"results":[]}`), nil
-	})}
+		return httpfake.JSON(r, 200, `{"results":[]}`), nil
+	})
 	c, err := cpn.New("org", cpn.WithAPIToken("api"), cpn.WithHTTPClient(hc))
 	require.NoError(t, err)
 	for range 3 {
@@ -236,9 +237,9 @@ func TestTokenExpiryFromJWT(t *testing.T) {
 }
 
 func TestForwardCompatibleResponses(t *testing.T) {
-	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
-		return jsonResponse(r, 200, `{"id":"a","grantTypes":["brand_new_grant"],"allowedScopes":{"servicesScopes":[{"serviceDefinitionId":"s","keptInToken":["ROLES"]}],"newKind":[]},"createdAt":1700000000000,"futureField":{"x":1}}`), nil
-	})}
+	hc := httpfake.Client(func(r *http.Request) (*http.Response, error) {
+		return httpfake.JSON(r, 200, `{"id":"a","grantTypes":["brand_new_grant"],"allowedScopes":{"servicesScopes":[{"serviceDefinitionId":"s","keptInToken":["ROLES"]}],"newKind":[]},"createdAt":1700000000000,"futureField":{"x":1}}`), nil
+	})
 	c, err := cpn.New("org", cpn.WithToken("t"), cpn.WithHTTPClient(hc))
 	require.NoError(t, err)
 	a, err := c.OAuthApps.Get(context.Background(), "a")

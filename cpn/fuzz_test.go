@@ -8,6 +8,7 @@ import (
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/cpn"
+	"github.com/grantkit/grantkit/internal/httpfake"
 )
 
 // FuzzResponses feeds arbitrary statuses and bodies to every decoding path of the client, the
@@ -23,9 +24,9 @@ func FuzzResponses(f *testing.F) {
 	f.Add(uint16(0), []byte(`{"results":[{"id":`))
 	f.Fuzz(func(t *testing.T, status uint16, body []byte) {
 		code := 200 + int(status)%400
-		hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
-			return jsonResponse(r, code, string(body)), nil
-		})}
+		hc := httpfake.Client(func(r *http.Request) (*http.Response, error) {
+			return httpfake.JSON(r, code, string(body)), nil
+		})
 		ctx := context.Background()
 		check := func(err error) {
 			var apiErr *grantkit.Error

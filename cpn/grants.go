@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/grantkit/grantkit"
+	"github.com/grantkit/grantkit/internal/paging"
 	"github.com/grantkit/grantkit/internal/validate"
 )
 
@@ -34,17 +35,7 @@ type grants struct{ c *Client }
 func (grants) Vendor() string { return vendor }
 
 func (g grants) List(ctx context.Context) iter.Seq2[*grantkit.Grant, error] {
-	return func(yield func(*grantkit.Grant, error) bool) {
-		for a, err := range g.c.OAuthApps.List(ctx, OAuthAppListOptions{}) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
-			if !yield(g.toGrant(a), nil) {
-				return
-			}
-		}
-	}
+	return paging.Map(g.c.OAuthApps.List(ctx, OAuthAppListOptions{}), g.toGrant)
 }
 
 func (g grants) Get(ctx context.Context, key grantkit.GrantKey) (*grantkit.Grant, error) {

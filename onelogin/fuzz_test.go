@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/grantkit/grantkit"
+	"github.com/grantkit/grantkit/internal/httpfake"
 	"github.com/grantkit/grantkit/onelogin"
 )
 
@@ -23,9 +24,9 @@ func FuzzResponses(f *testing.F) {
 	f.Add(uint16(0), []byte(`[{"id":1,"value":`))
 	f.Fuzz(func(t *testing.T, status uint16, body []byte) {
 		code := 200 + int(status)%400
-		hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
-			return jsonResponse(r, code, string(body)), nil
-		})}
+		hc := httpfake.Client(func(r *http.Request) (*http.Response, error) {
+			return httpfake.JSON(r, code, string(body)), nil
+		})
 		c, err := onelogin.New("acme", onelogin.WithToken("t"), onelogin.WithHTTPClient(hc),
 			onelogin.WithRetryPolicy(grantkit.RetryPolicy{MaxAttempts: 1}))
 		if err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/fake"
 	"github.com/grantkit/grantkit/internal/grantstest"
+	"github.com/grantkit/grantkit/internal/httpfake"
 	"github.com/grantkit/grantkit/internal/reliabilitytest"
 	"github.com/grantkit/grantkit/onelogin"
 	"github.com/grantkit/grantkit/onelogin/oneloginfake"
@@ -177,9 +178,9 @@ func TestNewValidates(t *testing.T) {
 }
 
 func TestForwardCompatibleResponses(t *testing.T) {
-	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
-		return jsonResponse(r, 200, `[{"app_id":1,"api_auth_id":2,"name":"n","scopes":[{"id":3,"value":"v","description":"d","new":true}],"added_later":{"x":[1]}}]`), nil
-	})}
+	hc := httpfake.Client(func(r *http.Request) (*http.Response, error) {
+		return httpfake.JSON(r, 200, `[{"app_id":1,"api_auth_id":2,"name":"n","scopes":[{"id":3,"value":"v","description":"d","new":true}],"added_later":{"x":[1]}}]`), nil
+	})
 	c, err := onelogin.New("acme", onelogin.WithToken("t"), onelogin.WithHTTPClient(hc))
 	require.NoError(t, err)
 	for app, err := range c.ClientApps.List(context.Background(), 2) {

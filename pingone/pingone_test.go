@@ -13,6 +13,7 @@ import (
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/grantstest"
+	"github.com/grantkit/grantkit/internal/httpfake"
 	"github.com/grantkit/grantkit/internal/reliabilitytest"
 	"github.com/grantkit/grantkit/pingone"
 	"github.com/grantkit/grantkit/pingone/pingonefake"
@@ -149,7 +150,7 @@ func TestRegions(t *testing.T) {
 		t.Run(string(region), func(t *testing.T) {
 			var mu sync.Mutex
 			var urls []string
-			hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			hc := httpfake.Client(func(r *http.Request) (*http.Response, error) {
 				mu.Lock()
 				urls = append(urls, r.Method+" "+r.URL.String())
 				mu.Unlock()
@@ -157,10 +158,10 @@ func TestRegions(t *testing.T) {
 					user, _, ok := r.BasicAuth()
 					assert.True(t, ok, "client_secret_basic")
 					assert.Equal(t, "id", user)
-					return jsonResponse(r, 200, `{"access_token":"tok","token_type":"Bearer","expires_in":3600}`), nil
+					return httpfake.JSON(r, 200, `{"access_token":"tok","token_type":"Bearer","expires_in":3600}`), nil
 				}
-				return jsonResponse(r, 200, `{"id":"r1","name":"n"}`), nil
-			})}
+				return httpfake.JSON(r, 200, `{"id":"r1","name":"n"}`), nil
+			})
 			opts := []pingone.Option{pingone.WithClientCredentials("id", "secret"), pingone.WithHTTPClient(hc)}
 			if region != "" {
 				opts = append(opts, pingone.WithRegion(region))
@@ -199,9 +200,9 @@ func TestNewValidates(t *testing.T) {
 }
 
 func TestMorePagesIsAnErrorNotASilentTruncation(t *testing.T) {
-	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
-		return jsonResponse(r, 200, `{"_links":{"next":{"href":"https://api.pingone.com/v1/x?cursor=abc"}},"_embedded":{"resources":[{"id":"r1"}]}}`), nil
-	})}
+	hc := httpfake.Client(func(r *http.Request) (*http.Response, error) {
+		return httpfake.JSON(r, 200, `{"_links":{"next":{"href":"https://api.pingone.com/v1/x?cursor=abc"}},"_embedded":{"resources":[{"id":"r1"}]}}`), nil
+	})
 	c, err := pingone.New("env1", pingone.WithToken("t"), pingone.WithHTTPClient(hc))
 	require.NoError(t, err)
 	for _, err := range c.Resources.List(context.Background()) {
@@ -210,9 +211,9 @@ func TestMorePagesIsAnErrorNotASilentTruncation(t *testing.T) {
 }
 
 func TestForwardCompatibleResponses(t *testing.T) {
-	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
-		return jsonResponse(r, 200, `{"id":"g1","resource":{"id":"r","type":"NEW"},"scopes":[{"id":"s","extra":1}],"createdAt":"not a time","brandNew":{"a":[1]}}`), nil
-	})}
+	hc := httpfake.Client(func(r *http.Request) (*http.Response, error) {
+		return httpfake.JSON(r, 200, `{"id":"g1","resource":{"id":"r","type":"NEW"},"scopes":[{"id":"s","extra":1}],"createdAt":"not a time","brandNew":{"a":[1]}}`), nil
+	})
 	c, err := pingone.New("env1", pingone.WithToken("t"), pingone.WithHTTPClient(hc))
 	require.NoError(t, err)
 	g, err := c.ApplicationGrants.Get(context.Background(), "a", "g1")

@@ -4,7 +4,12 @@
 package codecbench
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
 	"testing"
 
 	"github.com/go-faster/jx"
@@ -16,27 +21,35 @@ type Generated interface {
 	Encode(e *jx.Encoder)
 }
 
+// sink keeps the compiler from dropping an encoding nobody reads.
+var sink []byte
+
 // Run benchmarks data (a JSON object) decoded into and encoded from gen (a fresh value each
 // time from newGen) and std (a pointer to a struct for encoding/json, fresh from newStd).
+// Check with Equivalent, in a test, that the two are a fair comparison.
 //
-//	decode/ogen            jx decoding into the generated type
-//	decode/encoding-json   json.Unmarshal into the hand-written struct
-//	encode/ogen-client     a new jx.Encoder per call, as the generated client does per request
-//	encode/ogen-pooled     one jx.Encoder reset and reused
-//	encode/encoding-json   json.Marshal of the hand-written struct
+//	decode/ogen               what the generated client does with a 2xx body: jx.DecodeBytes,
+//	                          Decode into a new value, then check there is nothing after it
+//	decode/encoding-json      json.Unmarshal into a new hand-written struct
+//	encode/ogen-client        a new jx.Encoder per call, as the generated client does per request
+//	encode/ogen-pooled        one jx.Encoder reset and reused (the bytes stay in the encoder)
+//	encode/ogen-pooled-copy   jx.GetEncoder, encode, copy the bytes out, jx.PutEncoder: the
+//	                          owned []byte a request body needs, like json.Marshal's
+//	encode/encoding-json      json.Marshal of the hand-written struct
 func Run[G Generated, S any](b *testing.B, data []byte, newGen func() G, newStd func() *S) {
 	gen, std := newGen(), newStd()
-	if err := gen.Decode(jx.DecodeBytes(data)); err != nil {
+	if err := decodeOgen(data, gen); err != nil {
 		b.Fatal(err)
 	}
 	if err := json.Unmarshal(data, std); err != nil {
 		b.Fatal(err)
 	}
+
 	b.Run("decode/ogen", func(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(len(data)))
 		for b.Loop() {
-			if err := newGen().Decode(jx.DecodeBytes(data)); err != nil {
+			if err := decodeOgen(data, newGen()); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -55,7 +68,7 @@ func Run[G Generated, S any](b *testing.B, data []byte, newGen func() G, newStd 
 		for b.Loop() {
 			e := new(jx.Encoder)
 			gen.Encode(e)
-			_ = e.Bytes()
+			sink = e.Bytes()
 		}
 	})
 	b.Run("encode/ogen-pooled", func(b *testing.B) {
@@ -64,15 +77,70 @@ func Run[G Generated, S any](b *testing.B, data []byte, newGen func() G, newStd 
 		for b.Loop() {
 			e.Reset()
 			gen.Encode(e)
-			_ = e.Bytes()
+			sink = e.Bytes()
+		}
+	})
+	b.Run("encode/ogen-pooled-copy", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			e := jx.GetEncoder()
+			gen.Encode(e)
+			sink = bytes.Clone(e.Bytes())
+			jx.PutEncoder(e)
 		}
 	})
 	b.Run("encode/encoding-json", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := json.Marshal(std); err != nil {
+			out, err := json.Marshal(std)
+			if err != nil {
 				b.Fatal(err)
 			}
+			sink = out
 		}
 	})
+}
+
+// Equivalent reports whether the generated type and the hand-written struct both decode data
+// and encode it back to the same JSON (same fields, names and values; any order), which is
+// what makes Run's comparison fair.
+func Equivalent[G Generated, S any](data []byte, gen G, std *S) error {
+	if err := decodeOgen(data, gen); err != nil {
+		return fmt.Errorf("the generated type: %w", err)
+	}
+	if err := json.Unmarshal(data, std); err != nil {
+		return fmt.Errorf("the hand-written struct: %w", err)
+	}
+	e := new(jx.Encoder)
+	gen.Encode(e)
+	stdOut, err := json.Marshal(std)
+	if err != nil {
+		return fmt.Errorf("the hand-written struct: %w", err)
+	}
+	for _, c := range []struct {
+		name string
+		out  []byte
+	}{{"the generated type", e.Bytes()}, {"the hand-written struct", stdOut}} {
+		if !jsonEqual(data, c.out) {
+			return fmt.Errorf("%s does not encode back to the input:\nin  %s\nout %s", c.name, data, c.out)
+		}
+	}
+	return nil
+}
+
+// decodeOgen decodes a response body as the generated client does.
+func decodeOgen(data []byte, v Generated) error {
+	d := jx.DecodeBytes(data)
+	if err := v.Decode(d); err != nil {
+		return err
+	}
+	if err := d.Skip(); err != io.EOF {
+		return errors.New("unexpected trailing data")
+	}
+	return nil
+}
+
+func jsonEqual(a, b []byte) bool {
+	var x, y any
+	return json.Unmarshal(a, &x) == nil && json.Unmarshal(b, &y) == nil && reflect.DeepEqual(x, y)
 }

@@ -47,3 +47,18 @@ func Single[T any](ctx context.Context, fetch func(ctx context.Context) ([]T, er
 		return grantkit.Page[T]{Items: items}, err
 	})
 }
+
+// Map converts every item of seq with f; an error ends the sequence as it does seq.
+func Map[T, U any](seq iter.Seq2[*T, error], f func(*T) *U) iter.Seq2[*U, error] {
+	return func(yield func(*U, error) bool) {
+		for v, err := range seq {
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if !yield(f(v), nil) {
+				return
+			}
+		}
+	}
+}

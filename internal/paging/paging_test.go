@@ -77,3 +77,12 @@ func TestSingle(t *testing.T) {
 	_, err = collect(Single(context.Background(), func(context.Context) ([]int, error) { return nil, errors.New("boom") }))
 	assert.EqualError(t, err, "boom")
 }
+
+func TestMap(t *testing.T) {
+	double := func(v *int) *int { d := *v * 2; return &d }
+	got, err := collect(Map(Single(context.Background(), func(context.Context) ([]int, error) { return []int{1, 2}, nil }), double))
+	assert.NoError(t, err)
+	assert.Equal(t, []int{2, 4}, got)
+	_, err = collect(Map(Single(context.Background(), func(context.Context) ([]int, error) { return nil, errors.New("boom") }), double))
+	assert.EqualError(t, err, "boom")
+}
