@@ -28,7 +28,8 @@ const (
 	RegionNorthAmerica Region = "com"
 	RegionEurope       Region = "eu"
 	RegionCanada       Region = "ca"
-	RegionAsiaPacific  Region = "asia"
+	RegionAsiaPacific  Region = "asia" // the older Asia-Pacific domain
+	RegionSingapore    Region = "sg"
 	RegionAustralia    Region = "com.au"
 )
 
@@ -69,7 +70,7 @@ func WithClientCredentials(clientID, clientSecret string) Option {
 // WithRegion selects the environment's region; the default is RegionNorthAmerica.
 func WithRegion(r Region) Option {
 	return func(o *options) {
-		if err := validate.OneOf("region", r, RegionNorthAmerica, RegionEurope, RegionCanada, RegionAsiaPacific, RegionAustralia); err != nil {
+		if err := validate.OneOf("region", r, RegionNorthAmerica, RegionEurope, RegionCanada, RegionAsiaPacific, RegionSingapore, RegionAustralia); err != nil {
 			o.Fail(err)
 		}
 		o.region = r

@@ -146,6 +146,7 @@ func TestRegions(t *testing.T) {
 		pingone.RegionCanada:       "pingone.ca",
 		pingone.RegionAsiaPacific:  "pingone.asia",
 		pingone.RegionAustralia:    "pingone.com.au",
+		pingone.RegionSingapore:    "pingone.sg",
 	} {
 		t.Run(string(region), func(t *testing.T) {
 			var mu sync.Mutex

@@ -31,7 +31,7 @@ type Invoker interface {
 	CreateApplicationGrant(ctx context.Context, request *ApplicationResourceGrantRequest, params CreateApplicationGrantParams) (*ApplicationResourceGrant, error)
 	// DeleteApplicationGrant invokes deleteApplicationGrant operation.
 	//
-	// Documented errors: 400, 401, 403, 404, 429, 500.
+	// Documented errors: 400, 401, 403, 404, 409, 429, 500.
 	//
 	// DELETE /environments/{environmentID}/applications/{applicationID}/grants/{grantID}
 	DeleteApplicationGrant(ctx context.Context, params DeleteApplicationGrantParams) error
@@ -43,19 +43,20 @@ type Invoker interface {
 	ReadAllApplicationGrants(ctx context.Context, params ReadAllApplicationGrantsParams) (*GrantList, error)
 	// ReadAllApplications invokes readAllApplications operation.
 	//
-	// Lists the environment's applications. Documented errors: 400, 401, 403, 404, 429, 500.
+	// Lists the environment's applications. Documented errors: 400, 401, 403, 404, 409, 429, 500.
 	//
 	// GET /environments/{environmentID}/applications
 	ReadAllApplications(ctx context.Context, params ReadAllApplicationsParams) (*ApplicationList, error)
 	// ReadAllResourceScopes invokes readAllResourceScopes operation.
 	//
-	// Documented errors: 400, 401, 403, 404, 429, 500.
+	// Lists the scopes a resource defines, to turn scope names into ids. Documented errors: 400, 401, 403,
+	// 404, 409, 429, 500.
 	//
 	// GET /environments/{environmentID}/resources/{resourceID}/scopes
 	ReadAllResourceScopes(ctx context.Context, params ReadAllResourceScopesParams) (*ResourceScopeList, error)
 	// ReadAllResources invokes readAllResources operation.
 	//
-	// Documented errors: 400, 401, 403, 404, 429, 500.
+	// Documented errors: 400, 401, 403, 404, 409, 429, 500.
 	//
 	// GET /environments/{environmentID}/resources
 	ReadAllResources(ctx context.Context, params ReadAllResourcesParams) (*ResourceList, error)
@@ -67,7 +68,7 @@ type Invoker interface {
 	ReadOneApplicationGrant(ctx context.Context, params ReadOneApplicationGrantParams) (*ApplicationResourceGrant, error)
 	// ReadOneResource invokes readOneResource operation.
 	//
-	// Documented errors: 400, 401, 403, 404, 429, 500.
+	// Documented errors: 400, 401, 403, 404, 409, 429, 500.
 	//
 	// GET /environments/{environmentID}/resources/{resourceID}
 	ReadOneResource(ctx context.Context, params ReadOneResourceParams) (*Resource, error)
@@ -250,7 +251,7 @@ func (c *Client) sendCreateApplicationGrant(ctx context.Context, request *Applic
 
 // DeleteApplicationGrant invokes deleteApplicationGrant operation.
 //
-// Documented errors: 400, 401, 403, 404, 429, 500.
+// Documented errors: 400, 401, 403, 404, 409, 429, 500.
 //
 // DELETE /environments/{environmentID}/applications/{applicationID}/grants/{grantID}
 func (c *Client) DeleteApplicationGrant(ctx context.Context, params DeleteApplicationGrantParams) error {
@@ -496,7 +497,7 @@ func (c *Client) sendReadAllApplicationGrants(ctx context.Context, params ReadAl
 
 // ReadAllApplications invokes readAllApplications operation.
 //
-// Lists the environment's applications. Documented errors: 400, 401, 403, 404, 429, 500.
+// Lists the environment's applications. Documented errors: 400, 401, 403, 404, 409, 429, 500.
 //
 // GET /environments/{environmentID}/applications
 func (c *Client) ReadAllApplications(ctx context.Context, params ReadAllApplicationsParams) (*ApplicationList, error) {
@@ -591,7 +592,8 @@ func (c *Client) sendReadAllApplications(ctx context.Context, params ReadAllAppl
 
 // ReadAllResourceScopes invokes readAllResourceScopes operation.
 //
-// Documented errors: 400, 401, 403, 404, 429, 500.
+// Lists the scopes a resource defines, to turn scope names into ids. Documented errors: 400, 401, 403,
+// 404, 409, 429, 500.
 //
 // GET /environments/{environmentID}/resources/{resourceID}/scopes
 func (c *Client) ReadAllResourceScopes(ctx context.Context, params ReadAllResourceScopesParams) (*ResourceScopeList, error) {
@@ -705,7 +707,7 @@ func (c *Client) sendReadAllResourceScopes(ctx context.Context, params ReadAllRe
 
 // ReadAllResources invokes readAllResources operation.
 //
-// Documented errors: 400, 401, 403, 404, 429, 500.
+// Documented errors: 400, 401, 403, 404, 409, 429, 500.
 //
 // GET /environments/{environmentID}/resources
 func (c *Client) ReadAllResources(ctx context.Context, params ReadAllResourcesParams) (*ResourceList, error) {
@@ -932,7 +934,7 @@ func (c *Client) sendReadOneApplicationGrant(ctx context.Context, params ReadOne
 
 // ReadOneResource invokes readOneResource operation.
 //
-// Documented errors: 400, 401, 403, 404, 429, 500.
+// Documented errors: 400, 401, 403, 404, 409, 429, 500.
 //
 // GET /environments/{environmentID}/resources/{resourceID}
 func (c *Client) ReadOneResource(ctx context.Context, params ReadOneResourceParams) (*Resource, error) {

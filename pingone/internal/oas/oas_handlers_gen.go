@@ -191,7 +191,7 @@ func (s *Server) handleCreateApplicationGrantRequest(args [2]string, argsEscaped
 
 // handleDeleteApplicationGrantRequest handles deleteApplicationGrant operation.
 //
-// Documented errors: 400, 401, 403, 404, 429, 500.
+// Documented errors: 400, 401, 403, 404, 409, 429, 500.
 //
 // DELETE /environments/{environmentID}/applications/{applicationID}/grants/{grantID}
 func (s *Server) handleDeleteApplicationGrantRequest(args [3]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -485,7 +485,7 @@ func (s *Server) handleReadAllApplicationGrantsRequest(args [2]string, argsEscap
 
 // handleReadAllApplicationsRequest handles readAllApplications operation.
 //
-// Lists the environment's applications. Documented errors: 400, 401, 403, 404, 429, 500.
+// Lists the environment's applications. Documented errors: 400, 401, 403, 404, 409, 429, 500.
 //
 // GET /environments/{environmentID}/applications
 func (s *Server) handleReadAllApplicationsRequest(args [1]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -626,7 +626,8 @@ func (s *Server) handleReadAllApplicationsRequest(args [1]string, argsEscaped bo
 
 // handleReadAllResourceScopesRequest handles readAllResourceScopes operation.
 //
-// Documented errors: 400, 401, 403, 404, 429, 500.
+// Lists the scopes a resource defines, to turn scope names into ids. Documented errors: 400, 401, 403,
+// 404, 409, 429, 500.
 //
 // GET /environments/{environmentID}/resources/{resourceID}/scopes
 func (s *Server) handleReadAllResourceScopesRequest(args [2]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -771,7 +772,7 @@ func (s *Server) handleReadAllResourceScopesRequest(args [2]string, argsEscaped 
 
 // handleReadAllResourcesRequest handles readAllResources operation.
 //
-// Documented errors: 400, 401, 403, 404, 429, 500.
+// Documented errors: 400, 401, 403, 404, 409, 429, 500.
 //
 // GET /environments/{environmentID}/resources
 func (s *Server) handleReadAllResourcesRequest(args [1]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -1061,7 +1062,7 @@ func (s *Server) handleReadOneApplicationGrantRequest(args [3]string, argsEscape
 
 // handleReadOneResourceRequest handles readOneResource operation.
 //
-// Documented errors: 400, 401, 403, 404, 429, 500.
+// Documented errors: 400, 401, 403, 404, 409, 429, 500.
 //
 // GET /environments/{environmentID}/resources/{resourceID}
 func (s *Server) handleReadOneResourceRequest(args [2]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {

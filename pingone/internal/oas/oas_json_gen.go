@@ -1407,6 +1407,39 @@ func (s *OptObjectID) UnmarshalJSON(data []byte) error {
 	return s.Decode(d)
 }
 
+// Encode encodes P1ErrorDetailsItemInnerError as json.
+func (o OptP1ErrorDetailsItemInnerError) Encode(e *jx.Encoder) {
+	if !o.Set {
+		return
+	}
+	o.Value.Encode(e)
+}
+
+// Decode decodes P1ErrorDetailsItemInnerError from json.
+func (o *OptP1ErrorDetailsItemInnerError) Decode(d *jx.Decoder) error {
+	if o == nil {
+		return errors.New("invalid: unable to decode OptP1ErrorDetailsItemInnerError to nil")
+	}
+	o.Set = true
+	if err := o.Value.Decode(d); err != nil {
+		return err
+	}
+	return nil
+}
+
+// MarshalJSON implements stdjson.Marshaler.
+func (s OptP1ErrorDetailsItemInnerError) MarshalJSON() ([]byte, error) {
+	e := jx.Encoder{}
+	s.Encode(&e)
+	return e.Bytes(), nil
+}
+
+// UnmarshalJSON implements stdjson.Unmarshaler.
+func (s *OptP1ErrorDetailsItemInnerError) UnmarshalJSON(data []byte) error {
+	d := jx.DecodeBytes(data)
+	return s.Decode(d)
+}
+
 // Encode encodes ResourceListEmbedded as json.
 func (o OptResourceListEmbedded) Encode(e *jx.Encoder) {
 	if !o.Set {
@@ -1660,12 +1693,19 @@ func (s *P1ErrorDetailsItem) encodeFields(e *jx.Encoder) {
 			s.Message.Encode(e)
 		}
 	}
+	{
+		if s.InnerError.Set {
+			e.FieldStart("innerError")
+			s.InnerError.Encode(e)
+		}
+	}
 }
 
-var jsonFieldsNameOfP1ErrorDetailsItem = [3]string{
+var jsonFieldsNameOfP1ErrorDetailsItem = [4]string{
 	0: "code",
 	1: "target",
 	2: "message",
+	3: "innerError",
 }
 
 // Decode decodes P1ErrorDetailsItem from json.
@@ -1706,6 +1746,16 @@ func (s *P1ErrorDetailsItem) Decode(d *jx.Decoder) error {
 			}(); err != nil {
 				return errors.Wrap(err, "decode field \"message\"")
 			}
+		case "innerError":
+			if err := func() error {
+				s.InnerError.Reset()
+				if err := s.InnerError.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"innerError\"")
+			}
 		default:
 			return d.Skip()
 		}
@@ -1726,6 +1776,180 @@ func (s *P1ErrorDetailsItem) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON implements stdjson.Unmarshaler.
 func (s *P1ErrorDetailsItem) UnmarshalJSON(data []byte) error {
+	d := jx.DecodeBytes(data)
+	return s.Decode(d)
+}
+
+// Encode implements json.Marshaler.
+func (s *P1ErrorDetailsItemInnerError) Encode(e *jx.Encoder) {
+	e.ObjStart()
+	s.encodeFields(e)
+	e.ObjEnd()
+}
+
+// encodeFields encodes fields.
+func (s *P1ErrorDetailsItemInnerError) encodeFields(e *jx.Encoder) {
+	{
+		if s.RangeMinimumValue.Set {
+			e.FieldStart("rangeMinimumValue")
+			s.RangeMinimumValue.Encode(e)
+		}
+	}
+	{
+		if s.RangeMaximumValue.Set {
+			e.FieldStart("rangeMaximumValue")
+			s.RangeMaximumValue.Encode(e)
+		}
+	}
+	{
+		if s.AllowedPattern.Set {
+			e.FieldStart("allowedPattern")
+			s.AllowedPattern.Encode(e)
+		}
+	}
+	{
+		if s.AllowedValues != nil {
+			e.FieldStart("allowedValues")
+			e.ArrStart()
+			for _, elem := range s.AllowedValues {
+				e.Str(elem)
+			}
+			e.ArrEnd()
+		}
+	}
+	{
+		if s.MaximumValue.Set {
+			e.FieldStart("maximumValue")
+			s.MaximumValue.Encode(e)
+		}
+	}
+	{
+		if s.ReferencedValues != nil {
+			e.FieldStart("referencedValues")
+			e.ArrStart()
+			for _, elem := range s.ReferencedValues {
+				e.Str(elem)
+			}
+			e.ArrEnd()
+		}
+	}
+}
+
+var jsonFieldsNameOfP1ErrorDetailsItemInnerError = [6]string{
+	0: "rangeMinimumValue",
+	1: "rangeMaximumValue",
+	2: "allowedPattern",
+	3: "allowedValues",
+	4: "maximumValue",
+	5: "referencedValues",
+}
+
+// Decode decodes P1ErrorDetailsItemInnerError from json.
+func (s *P1ErrorDetailsItemInnerError) Decode(d *jx.Decoder) error {
+	if s == nil {
+		return errors.New("invalid: unable to decode P1ErrorDetailsItemInnerError to nil")
+	}
+
+	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
+		switch string(k) {
+		case "rangeMinimumValue":
+			if err := func() error {
+				s.RangeMinimumValue.Reset()
+				if err := s.RangeMinimumValue.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"rangeMinimumValue\"")
+			}
+		case "rangeMaximumValue":
+			if err := func() error {
+				s.RangeMaximumValue.Reset()
+				if err := s.RangeMaximumValue.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"rangeMaximumValue\"")
+			}
+		case "allowedPattern":
+			if err := func() error {
+				s.AllowedPattern.Reset()
+				if err := s.AllowedPattern.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"allowedPattern\"")
+			}
+		case "allowedValues":
+			if err := func() error {
+				s.AllowedValues = make([]string, 0)
+				if err := d.Arr(func(d *jx.Decoder) error {
+					var elem string
+					v, err := d.Str()
+					elem = string(v)
+					if err != nil {
+						return err
+					}
+					s.AllowedValues = append(s.AllowedValues, elem)
+					return nil
+				}); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"allowedValues\"")
+			}
+		case "maximumValue":
+			if err := func() error {
+				s.MaximumValue.Reset()
+				if err := s.MaximumValue.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"maximumValue\"")
+			}
+		case "referencedValues":
+			if err := func() error {
+				s.ReferencedValues = make([]string, 0)
+				if err := d.Arr(func(d *jx.Decoder) error {
+					var elem string
+					v, err := d.Str()
+					elem = string(v)
+					if err != nil {
+						return err
+					}
+					s.ReferencedValues = append(s.ReferencedValues, elem)
+					return nil
+				}); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"referencedValues\"")
+			}
+		default:
+			return d.Skip()
+		}
+		return nil
+	}); err != nil {
+		return errors.Wrap(err, "decode P1ErrorDetailsItemInnerError")
+	}
+
+	return nil
+}
+
+// MarshalJSON implements stdjson.Marshaler.
+func (s *P1ErrorDetailsItemInnerError) MarshalJSON() ([]byte, error) {
+	e := jx.Encoder{}
+	s.Encode(&e)
+	return e.Bytes(), nil
+}
+
+// UnmarshalJSON implements stdjson.Unmarshaler.
+func (s *P1ErrorDetailsItemInnerError) UnmarshalJSON(data []byte) error {
 	d := jx.DecodeBytes(data)
 	return s.Decode(d)
 }

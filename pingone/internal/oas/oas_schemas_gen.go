@@ -137,12 +137,15 @@ func (s *ApplicationListEmbedded) SetApplications(val []Application) {
 // An application resource grant as PingOne returns it.
 // Ref: #/components/schemas/ApplicationResourceGrant
 type ApplicationResourceGrant struct {
-	Links       OptLinksHATEOAS `json:"_links"`
-	ID          OptString       `json:"id"`
-	Environment OptObjectID     `json:"environment"`
-	Resource    OptObjectID     `json:"resource"`
-	Application OptObjectID     `json:"application"`
-	Scopes      []ObjectID      `json:"scopes"`
+	Links OptLinksHATEOAS `json:"_links"`
+	// The grant's id.
+	ID OptString `json:"id"`
+	// The environment (shown in the UPDATE Grant example, absent from the official schema).
+	Environment OptObjectID `json:"environment"`
+	Resource    OptObjectID `json:"resource"`
+	Application OptObjectID `json:"application"`
+	// The scopes granted, by id.
+	Scopes []ObjectID `json:"scopes"`
 	// RFC 3339 time.
 	CreatedAt OptString `json:"createdAt"`
 	// RFC 3339 time.
@@ -415,6 +418,7 @@ func (s *GrantListEmbedded) SetGrants(val []ApplicationResourceGrant) {
 
 // Ref: #/components/schemas/Link
 type Link struct {
+	// The linked URL.
 	Href OptString `json:"href"`
 }
 
@@ -428,6 +432,7 @@ func (s *Link) SetHref(val OptString) {
 	s.Href = val
 }
 
+// Links by relation (self, next, environment, application, resource, ...).
 // Ref: #/components/schemas/LinksHATEOAS
 type LinksHATEOAS map[string]Link
 
@@ -440,6 +445,7 @@ func (s *LinksHATEOAS) init() LinksHATEOAS {
 	return m
 }
 
+// A reference to another object by its id.
 // Ref: #/components/schemas/ObjectID
 type ObjectID struct {
 	ID OptString `json:"id"`
@@ -731,6 +737,52 @@ func (o OptObjectID) Or(d ObjectID) ObjectID {
 	return d
 }
 
+// NewOptP1ErrorDetailsItemInnerError returns new OptP1ErrorDetailsItemInnerError with value set to v.
+func NewOptP1ErrorDetailsItemInnerError(v P1ErrorDetailsItemInnerError) OptP1ErrorDetailsItemInnerError {
+	return OptP1ErrorDetailsItemInnerError{
+		Value: v,
+		Set:   true,
+	}
+}
+
+// OptP1ErrorDetailsItemInnerError is optional P1ErrorDetailsItemInnerError.
+type OptP1ErrorDetailsItemInnerError struct {
+	Value P1ErrorDetailsItemInnerError
+	Set   bool
+}
+
+// IsSet returns true if OptP1ErrorDetailsItemInnerError was set.
+func (o OptP1ErrorDetailsItemInnerError) IsSet() bool { return o.Set }
+
+// Reset unsets value.
+func (o *OptP1ErrorDetailsItemInnerError) Reset() {
+	var v P1ErrorDetailsItemInnerError
+	o.Value = v
+	o.Set = false
+}
+
+// SetTo sets value to v.
+func (o *OptP1ErrorDetailsItemInnerError) SetTo(v P1ErrorDetailsItemInnerError) {
+	o.Set = true
+	o.Value = v
+}
+
+// Get returns value and boolean that denotes whether value was set.
+func (o OptP1ErrorDetailsItemInnerError) Get() (v P1ErrorDetailsItemInnerError, ok bool) {
+	if !o.Set {
+		return v, false
+	}
+	return o.Value, true
+}
+
+// Or returns value if set, or given parameter if does not.
+func (o OptP1ErrorDetailsItemInnerError) Or(d P1ErrorDetailsItemInnerError) P1ErrorDetailsItemInnerError {
+	if v, ok := o.Get(); ok {
+		return v
+	}
+	return d
+}
+
 // NewOptResourceListEmbedded returns new OptResourceListEmbedded with value set to v.
 func NewOptResourceListEmbedded(v ResourceListEmbedded) OptResourceListEmbedded {
 	return OptResourceListEmbedded{
@@ -874,8 +926,10 @@ type P1Error struct {
 	// An id for this error.
 	ID OptString `json:"id"`
 	// A general fault code, such as INVALID_DATA or NOT_FOUND.
-	Code    OptString            `json:"code"`
-	Message OptString            `json:"message"`
+	Code OptString `json:"code"`
+	// A short English description, for debugging.
+	Message OptString `json:"message"`
+	// Optional specifics, one per problem found.
 	Details []P1ErrorDetailsItem `json:"details"`
 }
 
@@ -920,10 +974,14 @@ func (s *P1Error) SetDetails(val []P1ErrorDetailsItem) {
 }
 
 type P1ErrorDetailsItem struct {
+	// A fault code for this detail, such as INVALID_VALUE.
 	Code OptString `json:"code"`
 	// The field that caused the error.
-	Target  OptString `json:"target"`
+	Target OptString `json:"target"`
+	// A short English description of this detail.
 	Message OptString `json:"message"`
+	// Hints for fixing the input (validation failures).
+	InnerError OptP1ErrorDetailsItemInnerError `json:"innerError"`
 }
 
 // GetCode returns the value of Code.
@@ -941,6 +999,11 @@ func (s *P1ErrorDetailsItem) GetMessage() OptString {
 	return s.Message
 }
 
+// GetInnerError returns the value of InnerError.
+func (s *P1ErrorDetailsItem) GetInnerError() OptP1ErrorDetailsItemInnerError {
+	return s.InnerError
+}
+
 // SetCode sets the value of Code.
 func (s *P1ErrorDetailsItem) SetCode(val OptString) {
 	s.Code = val
@@ -956,19 +1019,105 @@ func (s *P1ErrorDetailsItem) SetMessage(val OptString) {
 	s.Message = val
 }
 
+// SetInnerError sets the value of InnerError.
+func (s *P1ErrorDetailsItem) SetInnerError(val OptP1ErrorDetailsItemInnerError) {
+	s.InnerError = val
+}
+
+// Hints for fixing the input (validation failures).
+type P1ErrorDetailsItemInnerError struct {
+	// The smallest value allowed.
+	RangeMinimumValue OptInt `json:"rangeMinimumValue"`
+	// The largest value allowed.
+	RangeMaximumValue OptInt `json:"rangeMaximumValue"`
+	// A regular expression the value must match.
+	AllowedPattern OptString `json:"allowedPattern"`
+	// The values accepted.
+	AllowedValues []string `json:"allowedValues"`
+	// The maximum allowed for the request.
+	MaximumValue     OptInt   `json:"maximumValue"`
+	ReferencedValues []string `json:"referencedValues"`
+}
+
+// GetRangeMinimumValue returns the value of RangeMinimumValue.
+func (s *P1ErrorDetailsItemInnerError) GetRangeMinimumValue() OptInt {
+	return s.RangeMinimumValue
+}
+
+// GetRangeMaximumValue returns the value of RangeMaximumValue.
+func (s *P1ErrorDetailsItemInnerError) GetRangeMaximumValue() OptInt {
+	return s.RangeMaximumValue
+}
+
+// GetAllowedPattern returns the value of AllowedPattern.
+func (s *P1ErrorDetailsItemInnerError) GetAllowedPattern() OptString {
+	return s.AllowedPattern
+}
+
+// GetAllowedValues returns the value of AllowedValues.
+func (s *P1ErrorDetailsItemInnerError) GetAllowedValues() []string {
+	return s.AllowedValues
+}
+
+// GetMaximumValue returns the value of MaximumValue.
+func (s *P1ErrorDetailsItemInnerError) GetMaximumValue() OptInt {
+	return s.MaximumValue
+}
+
+// GetReferencedValues returns the value of ReferencedValues.
+func (s *P1ErrorDetailsItemInnerError) GetReferencedValues() []string {
+	return s.ReferencedValues
+}
+
+// SetRangeMinimumValue sets the value of RangeMinimumValue.
+func (s *P1ErrorDetailsItemInnerError) SetRangeMinimumValue(val OptInt) {
+	s.RangeMinimumValue = val
+}
+
+// SetRangeMaximumValue sets the value of RangeMaximumValue.
+func (s *P1ErrorDetailsItemInnerError) SetRangeMaximumValue(val OptInt) {
+	s.RangeMaximumValue = val
+}
+
+// SetAllowedPattern sets the value of AllowedPattern.
+func (s *P1ErrorDetailsItemInnerError) SetAllowedPattern(val OptString) {
+	s.AllowedPattern = val
+}
+
+// SetAllowedValues sets the value of AllowedValues.
+func (s *P1ErrorDetailsItemInnerError) SetAllowedValues(val []string) {
+	s.AllowedValues = val
+}
+
+// SetMaximumValue sets the value of MaximumValue.
+func (s *P1ErrorDetailsItemInnerError) SetMaximumValue(val OptInt) {
+	s.MaximumValue = val
+}
+
+// SetReferencedValues sets the value of ReferencedValues.
+func (s *P1ErrorDetailsItemInnerError) SetReferencedValues(val []string) {
+	s.ReferencedValues = val
+}
+
 // A protected resource (an API).
 // Ref: #/components/schemas/Resource
 type Resource struct {
 	Links OptLinksHATEOAS `json:"_links"`
-	ID    OptString       `json:"id"`
-	Name  OptString       `json:"name"`
-	// OPENID_CONNECT, PINGONE_API or CUSTOM.
-	Type                       OptString `json:"type"`
-	Audience                   OptString `json:"audience"`
-	Description                OptString `json:"description"`
-	AccessTokenValiditySeconds OptInt    `json:"accessTokenValiditySeconds"`
-	CreatedAt                  OptString `json:"createdAt"`
-	UpdatedAt                  OptString `json:"updatedAt"`
+	// The resource's id.
+	ID OptString `json:"id"`
+	// The resource name, unique in its environment.
+	Name OptString `json:"name"`
+	// OPENID_CONNECT (built in), PINGONE_API (built in) or CUSTOM.
+	Type OptString `json:"type"`
+	// The aud claim of tokens issued for this resource.
+	Audience    OptString `json:"audience"`
+	Description OptString `json:"description"`
+	// Lifetime of tokens for this resource (PingOne default 3600).
+	AccessTokenValiditySeconds OptInt `json:"accessTokenValiditySeconds"`
+	// RFC 3339 time.
+	CreatedAt OptString `json:"createdAt"`
+	// RFC 3339 time.
+	UpdatedAt OptString `json:"updatedAt"`
 }
 
 // GetLinks returns the value of Links.
@@ -1125,13 +1274,17 @@ func (s *ResourceListEmbedded) SetResources(val []Resource) {
 
 // Ref: #/components/schemas/ResourceScope
 type ResourceScope struct {
-	Links       OptLinksHATEOAS `json:"_links"`
-	ID          OptString       `json:"id"`
-	Name        OptString       `json:"name"`
-	Description OptString       `json:"description"`
-	Resource    OptObjectID     `json:"resource"`
-	CreatedAt   OptString       `json:"createdAt"`
-	UpdatedAt   OptString       `json:"updatedAt"`
+	Links OptLinksHATEOAS `json:"_links"`
+	// The scope's id (what a grant lists).
+	ID OptString `json:"id"`
+	// The scope name, such as p1:read:user or a custom name.
+	Name        OptString   `json:"name"`
+	Description OptString   `json:"description"`
+	Resource    OptObjectID `json:"resource"`
+	// RFC 3339 time.
+	CreatedAt OptString `json:"createdAt"`
+	// RFC 3339 time.
+	UpdatedAt OptString `json:"updatedAt"`
 }
 
 // GetLinks returns the value of Links.

@@ -17,7 +17,7 @@ type Handler interface {
 	CreateApplicationGrant(ctx context.Context, req *ApplicationResourceGrantRequest, params CreateApplicationGrantParams) (*ApplicationResourceGrant, error)
 	// DeleteApplicationGrant implements deleteApplicationGrant operation.
 	//
-	// Documented errors: 400, 401, 403, 404, 429, 500.
+	// Documented errors: 400, 401, 403, 404, 409, 429, 500.
 	//
 	// DELETE /environments/{environmentID}/applications/{applicationID}/grants/{grantID}
 	DeleteApplicationGrant(ctx context.Context, params DeleteApplicationGrantParams) error
@@ -29,19 +29,20 @@ type Handler interface {
 	ReadAllApplicationGrants(ctx context.Context, params ReadAllApplicationGrantsParams) (*GrantList, error)
 	// ReadAllApplications implements readAllApplications operation.
 	//
-	// Lists the environment's applications. Documented errors: 400, 401, 403, 404, 429, 500.
+	// Lists the environment's applications. Documented errors: 400, 401, 403, 404, 409, 429, 500.
 	//
 	// GET /environments/{environmentID}/applications
 	ReadAllApplications(ctx context.Context, params ReadAllApplicationsParams) (*ApplicationList, error)
 	// ReadAllResourceScopes implements readAllResourceScopes operation.
 	//
-	// Documented errors: 400, 401, 403, 404, 429, 500.
+	// Lists the scopes a resource defines, to turn scope names into ids. Documented errors: 400, 401, 403,
+	// 404, 409, 429, 500.
 	//
 	// GET /environments/{environmentID}/resources/{resourceID}/scopes
 	ReadAllResourceScopes(ctx context.Context, params ReadAllResourceScopesParams) (*ResourceScopeList, error)
 	// ReadAllResources implements readAllResources operation.
 	//
-	// Documented errors: 400, 401, 403, 404, 429, 500.
+	// Documented errors: 400, 401, 403, 404, 409, 429, 500.
 	//
 	// GET /environments/{environmentID}/resources
 	ReadAllResources(ctx context.Context, params ReadAllResourcesParams) (*ResourceList, error)
@@ -53,7 +54,7 @@ type Handler interface {
 	ReadOneApplicationGrant(ctx context.Context, params ReadOneApplicationGrantParams) (*ApplicationResourceGrant, error)
 	// ReadOneResource implements readOneResource operation.
 	//
-	// Documented errors: 400, 401, 403, 404, 429, 500.
+	// Documented errors: 400, 401, 403, 404, 409, 429, 500.
 	//
 	// GET /environments/{environmentID}/resources/{resourceID}
 	ReadOneResource(ctx context.Context, params ReadOneResourceParams) (*Resource, error)

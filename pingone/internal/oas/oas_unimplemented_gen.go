@@ -25,7 +25,7 @@ func (UnimplementedHandler) CreateApplicationGrant(ctx context.Context, req *App
 
 // DeleteApplicationGrant implements deleteApplicationGrant operation.
 //
-// Documented errors: 400, 401, 403, 404, 429, 500.
+// Documented errors: 400, 401, 403, 404, 409, 429, 500.
 //
 // DELETE /environments/{environmentID}/applications/{applicationID}/grants/{grantID}
 func (UnimplementedHandler) DeleteApplicationGrant(ctx context.Context, params DeleteApplicationGrantParams) error {
@@ -43,7 +43,7 @@ func (UnimplementedHandler) ReadAllApplicationGrants(ctx context.Context, params
 
 // ReadAllApplications implements readAllApplications operation.
 //
-// Lists the environment's applications. Documented errors: 400, 401, 403, 404, 429, 500.
+// Lists the environment's applications. Documented errors: 400, 401, 403, 404, 409, 429, 500.
 //
 // GET /environments/{environmentID}/applications
 func (UnimplementedHandler) ReadAllApplications(ctx context.Context, params ReadAllApplicationsParams) (r *ApplicationList, _ error) {
@@ -52,7 +52,8 @@ func (UnimplementedHandler) ReadAllApplications(ctx context.Context, params Read
 
 // ReadAllResourceScopes implements readAllResourceScopes operation.
 //
-// Documented errors: 400, 401, 403, 404, 429, 500.
+// Lists the scopes a resource defines, to turn scope names into ids. Documented errors: 400, 401, 403,
+// 404, 409, 429, 500.
 //
 // GET /environments/{environmentID}/resources/{resourceID}/scopes
 func (UnimplementedHandler) ReadAllResourceScopes(ctx context.Context, params ReadAllResourceScopesParams) (r *ResourceScopeList, _ error) {
@@ -61,7 +62,7 @@ func (UnimplementedHandler) ReadAllResourceScopes(ctx context.Context, params Re
 
 // ReadAllResources implements readAllResources operation.
 //
-// Documented errors: 400, 401, 403, 404, 429, 500.
+// Documented errors: 400, 401, 403, 404, 409, 429, 500.
 //
 // GET /environments/{environmentID}/resources
 func (UnimplementedHandler) ReadAllResources(ctx context.Context, params ReadAllResourcesParams) (r *ResourceList, _ error) {
@@ -79,7 +80,7 @@ func (UnimplementedHandler) ReadOneApplicationGrant(ctx context.Context, params 
 
 // ReadOneResource implements readOneResource operation.
 //
-// Documented errors: 400, 401, 403, 404, 429, 500.
+// Documented errors: 400, 401, 403, 404, 409, 429, 500.
 //
 // GET /environments/{environmentID}/resources/{resourceID}
 func (UnimplementedHandler) ReadOneResource(ctx context.Context, params ReadOneResourceParams) (r *Resource, _ error) {
