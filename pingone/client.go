@@ -54,10 +54,33 @@ type options struct {
 	clientID, clientSecret string
 	credentials            bool
 	region                 Region
+	authMethod             TokenAuthMethod
+}
+
+// TokenAuthMethod is how a worker application presents its secret at the token endpoint. It
+// must match the application's "Token Endpoint Authentication Method" in PingOne, which
+// accepts only the one it is set to.
+type TokenAuthMethod string
+
+// The token endpoint authentication methods grantkit supports.
+const (
+	ClientSecretBasic TokenAuthMethod = "CLIENT_SECRET_BASIC" // HTTP Basic (the default)
+	ClientSecretPost  TokenAuthMethod = "CLIENT_SECRET_POST"  // client_id and client_secret in the form
+)
+
+// WithTokenAuthMethod selects how the client credentials are sent; the default is
+// ClientSecretBasic.
+func WithTokenAuthMethod(m TokenAuthMethod) Option {
+	return func(o *options) {
+		if err := validate.OneOf("token auth method", m, ClientSecretBasic, ClientSecretPost); err != nil {
+			o.Fail(err)
+		}
+		o.authMethod = m
+	}
 }
 
 // WithClientCredentials authenticates as a worker application of the environment, with the
-// client-credentials grant (client_secret_basic).
+// client-credentials grant (sent as WithTokenAuthMethod says; HTTP Basic by default).
 func WithClientCredentials(clientID, clientSecret string) Option {
 	return func(o *options) {
 		if clientID == "" || clientSecret == "" {
@@ -110,7 +133,7 @@ func WithBaseURL(baseURL string) Option { return func(o *options) { o.BaseURL = 
 // New returns a client for the environment environmentID. Exactly one of
 // WithClientCredentials, WithToken and WithTokenSource must be given.
 func New(environmentID string, opts ...Option) (*Client, error) {
-	o := options{region: RegionNorthAmerica}
+	o := options{region: RegionNorthAmerica, authMethod: ClientSecretBasic}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -131,11 +154,15 @@ func New(environmentID string, opts ...Option) (*Client, error) {
 	tokens, n := o.StaticTokens()
 	if o.credentials {
 		n++
+		style := oauth2.AuthStyleInHeader
+		if o.authMethod == ClientSecretPost {
+			style = oauth2.AuthStyleInParams
+		}
 		tokens = auth.ClientCredentials(&clientcredentials.Config{
 			ClientID:     o.clientID,
 			ClientSecret: o.clientSecret,
 			TokenURL:     authBase + "/" + environmentID + "/as/token",
-			AuthStyle:    oauth2.AuthStyleInHeader,
+			AuthStyle:    style,
 		}, o.HTTPClient)
 	}
 	if n != 1 {

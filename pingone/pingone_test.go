@@ -320,3 +320,26 @@ func TestUnknownScopeNameWritesNothing(t *testing.T) {
 		assert.Equal(t, http.MethodGet, r.Method, "names are resolved by reading; nothing is written")
 	}
 }
+
+func TestTokenAuthMethods(t *testing.T) {
+	for _, m := range []pingone.TokenAuthMethod{pingone.ClientSecretBasic, pingone.ClientSecretPost} {
+		t.Run(string(m), func(t *testing.T) {
+			hc := httpfake.Client(func(r *http.Request) (*http.Response, error) {
+				if strings.HasSuffix(r.URL.Path, "/as/token") {
+					require.NoError(t, r.ParseForm())
+					_, _, basic := r.BasicAuth()
+					assert.Equal(t, m == pingone.ClientSecretBasic, basic)
+					assert.Equal(t, m == pingone.ClientSecretPost, r.PostForm.Get("client_secret") == "secret")
+					return httpfake.JSON(r, 200, `{"access_token":"tok","token_type":"Bearer","expires_in":3600}`), nil
+				}
+				return httpfake.JSON(r, 200, `{"id":"r1"}`), nil
+			})
+			c, err := pingone.New("env1", pingone.WithClientCredentials("id", "secret"), pingone.WithTokenAuthMethod(m), pingone.WithHTTPClient(hc))
+			require.NoError(t, err)
+			_, err = c.Resources.Get(context.Background(), "r1")
+			require.NoError(t, err)
+		})
+	}
+	_, err := pingone.New("env1", pingone.WithToken("t"), pingone.WithTokenAuthMethod("PRIVATE_KEY_JWT"))
+	require.ErrorIs(t, err, grantkit.ErrInvalidInput)
+}
