@@ -192,6 +192,17 @@ func TestLifecyclePagingAndDelete(t *testing.T) {
 	assert.Equal(t, "pageLimit=2", reqs[0].RawQuery)
 	assert.Equal(t, "pageLimit=2&pageStart=2", reqs[1].RawQuery)
 
+	// Search narrows the list (CPN's searchTerm) and is kept on every page.
+	before = len(srv.Requests())
+	ids = nil
+	for a, err := range c.OAuthApps.List(ctx, cpn.OAuthAppListOptions{PageSize: 1, Search: "APP-3"}) {
+		require.NoError(t, err)
+		ids = append(ids, a.ID)
+	}
+	assert.Equal(t, []string{"app-3"}, ids)
+	require.Len(t, srv.Requests()[before:], 1)
+	assert.Equal(t, "pageLimit=1&searchTerm=APP-3", last(t, srv).RawQuery)
+
 	a, err := c.OAuthApps.Get(ctx, "app-3")
 	require.NoError(t, err)
 	assert.Equal(t, []string{"client_credentials"}, a.GrantTypes)

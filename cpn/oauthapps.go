@@ -92,6 +92,9 @@ type OAuthAppListOptions struct {
 	Context  Context // ContextProvider or ContextTenant; empty leaves it out
 	PageSize int     // 1 to 200; zero means CPN's default
 	Cursor   string  // a previous page's Next
+	// Search keeps only the apps whose display name or client ID matches this text
+	// (CPN's searchTerm); empty lists every app.
+	Search string
 }
 
 // DeleteResult says which apps a bulk delete removed and which it did not.
@@ -126,6 +129,9 @@ func (s *OAuthAppsService) ListPage(ctx context.Context, opts OAuthAppListOption
 	}
 	if opts.PageSize > 0 {
 		params.PageLimit.SetTo(int32(opts.PageSize))
+	}
+	if opts.Search != "" {
+		params.SearchTerm.SetTo(opts.Search)
 	}
 	start := 0
 	if opts.Cursor != "" {

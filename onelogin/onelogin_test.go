@@ -189,6 +189,26 @@ func TestForwardCompatibleResponses(t *testing.T) {
 	}
 }
 
+// OneLogin's doc page and its SDKs disagree on the status of a removal (204 or 200): both are a
+// success, never an error for a change that was made.
+func TestRemoveClientAppAcceptsBothSuccessStatuses(t *testing.T) {
+	for _, code := range []int{http.StatusOK, http.StatusNoContent} {
+		t.Run(strconv.Itoa(code), func(t *testing.T) {
+			var got string
+			hc := httpfake.Client(func(r *http.Request) (*http.Response, error) {
+				got = r.Method + " " + r.URL.Path
+				resp := httpfake.JSON(r, code, "")
+				resp.Header = http.Header{}
+				return resp, nil
+			})
+			c, err := onelogin.New("acme", onelogin.WithToken("t"), onelogin.WithHTTPClient(hc))
+			require.NoError(t, err)
+			require.NoError(t, c.ClientApps.Remove(context.Background(), 2, 7))
+			assert.Equal(t, "DELETE /api/2/api_authorizations/2/clients/7", got)
+		})
+	}
+}
+
 func TestGrantsAdapter(t *testing.T) {
 	grantstest.Run(t, func(t *testing.T) grantstest.Env {
 		c, srv := setup(t)

@@ -20,8 +20,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -216,8 +218,12 @@ func (h handler) ListOauthApps(_ context.Context, p oas.ListOauthAppsParams) (*o
 	h.f.mu.Lock()
 	defer h.f.mu.Unlock()
 	ids := make([]string, 0, len(h.f.apps))
-	for id := range h.f.apps {
-		ids = append(ids, id)
+	term := strings.ToLower(p.SearchTerm.Or(""))
+	for id, app := range h.f.apps {
+		// CSP's searchTerm matches the display name or the client ID.
+		if term == "" || strings.Contains(strings.ToLower(id), term) || strings.Contains(strings.ToLower(app.DisplayName.Or("")), term) {
+			ids = append(ids, id)
+		}
 	}
 	slices.Sort(ids)
 	start, limit := int(p.PageStart.Or(0)), int(p.PageLimit.Or(20))
@@ -228,12 +234,20 @@ func (h handler) ListOauthApps(_ context.Context, p oas.ListOauthAppsParams) (*o
 		page.Results = append(page.Results, clone(h.f.apps[id]))
 	}
 	if end < len(ids) {
-		page.NextLink.SetTo(fmt.Sprintf("/cphub/api/auth/v2/orgs/%s/oauth-apps?pageStart=%d&pageLimit=%d", p.OrgId, end, limit))
+		page.NextLink.SetTo(fmt.Sprintf("/cphub/api/auth/v2/orgs/%s/oauth-apps?pageStart=%d&pageLimit=%d%s", p.OrgId, end, limit, search(p.SearchTerm.Or(""))))
 	}
 	if start > 0 {
-		page.PrevLink.SetTo(fmt.Sprintf("/cphub/api/auth/v2/orgs/%s/oauth-apps?pageStart=%d&pageLimit=%d", p.OrgId, max(0, start-limit), limit))
+		page.PrevLink.SetTo(fmt.Sprintf("/cphub/api/auth/v2/orgs/%s/oauth-apps?pageStart=%d&pageLimit=%d%s", p.OrgId, max(0, start-limit), limit, search(p.SearchTerm.Or(""))))
 	}
 	return page, nil
+}
+
+// search is the searchTerm part of a page link.
+func search(term string) string {
+	if term == "" {
+		return ""
+	}
+	return "&searchTerm=" + url.QueryEscape(term)
 }
 
 // generatedSecret meets CPN's secret rules.

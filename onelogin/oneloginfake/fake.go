@@ -365,16 +365,17 @@ func (h handler) UpdateAuthorizationClientApp(_ context.Context, req *oas.Update
 	return &oas.ClientAppIDs{AppID: oas.NewOptInt64(p.ClientAppID), APIAuthID: oas.NewOptInt64(p.ID), Scopes: slices.Clone(req.Scopes)}, nil
 }
 
-func (h handler) RemoveAuthorizationClientApp(_ context.Context, p oas.RemoveAuthorizationClientAppParams) error {
+func (h handler) RemoveAuthorizationClientApp(_ context.Context, p oas.RemoveAuthorizationClientAppParams) (oas.RemoveAuthorizationClientAppRes, error) {
 	h.f.mu.Lock()
 	defer h.f.mu.Unlock()
 	s, err := h.server(p.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if _, ok := s.clients[p.ClientAppID]; !ok {
-		return notFound()
+		return nil, notFound()
 	}
 	delete(s.clients, p.ClientAppID)
-	return nil
+	// The doc page's status; the client accepts OneLogin SDKs' 200 too.
+	return &oas.RemoveAuthorizationClientAppNoContent{}, nil
 }

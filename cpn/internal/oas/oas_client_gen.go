@@ -24,33 +24,39 @@ func trimTrailingSlashes(u *url.URL) {
 type Invoker interface {
 	// CreateOauthApp invokes createOauthApp operation.
 	//
-	// Creates an OAuth app owned by the organization. Without an id and secret, CPN generates them and
-	// returns the secret once. Documented errors: 400, 401, 403.
+	// Creates an OAuth app owned by the organization. When no client ID and secret are given, CPN
+	// generates them; the answer is the only place the secret is ever shown. Documented answers: 200;
+	// errors 400, 401, 403.
 	//
 	// POST /orgs/{orgId}/oauth-apps
 	CreateOauthApp(ctx context.Context, request *OrgOauthAppRequest, params CreateOauthAppParams) (*OauthAppCreated, error)
 	// DeleteOauthApps invokes deleteOauthApps operation.
 	//
-	// Deletes up to 15 apps; a partial success lists the ids that failed. Documented errors: 400, 401,
-	// 403, 404, 429.
+	// Deletes up to 15 apps in one call (CSP's bulk delete; neither CSP nor CPN documents a single-app
+	// delete). A 200 may be a partial success: `failed` lists the IDs that remain. Documented errors: 400,
+	// 401, 403, 404, 429.
 	//
 	// DELETE /orgs/{orgId}/oauth-apps
 	DeleteOauthApps(ctx context.Context, request *DeleteClientsRequest, params DeleteOauthAppsParams) (*PartialSuccess, error)
 	// GetOauthApp invokes getOauthApp operation.
 	//
-	// Documented errors: 400, 401, 403, 404.
+	// Reads one of the organization's OAuth apps. Documented answers: 200; errors 400, 401, 403, 404.
 	//
 	// GET /orgs/{orgId}/oauth-apps/{oauthAppId}
 	GetOauthApp(ctx context.Context, params GetOauthAppParams) (*CpnOrgOauthAppResponse, error)
 	// ListOauthApps invokes listOauthApps operation.
 	//
-	// Pages with pageStart/pageLimit; nextLink is set while more remain. Documented errors: 400, 401, 403.
+	// Lists the OAuth apps the organization owns, one page at a time. Paging follows CSP:
+	// pageStart/pageLimit in the query, `nextLink` in the answer while more remain. Documented errors
+	// (CSP's list): 400, 401, 403, 404, 429.
 	//
 	// GET /orgs/{orgId}/oauth-apps
 	ListOauthApps(ctx context.Context, params ListOauthAppsParams) (*OauthAppPage, error)
 	// UpdateOauthApp invokes updateOauthApp operation.
 	//
-	// Updates the app's settings; fields left out are unchanged. Documented errors: 400, 401, 403.
+	// Changes an app's settings; a field left out keeps its value (the page shows no null values). Sending
+	// `secret` replaces the secret; `secretRotationExpirationInSeconds` says how long the old one keeps
+	// working. Documented answers: 200; errors 400, 401, 403.
 	//
 	// PATCH /orgs/{orgId}/oauth-apps/{oauthAppId}
 	UpdateOauthApp(ctx context.Context, request *CpnOrgOauthAppUpdateRequest, params UpdateOauthAppParams) (*CpnOrgOauthAppResponse, error)
@@ -99,8 +105,9 @@ func (c *Client) requestURL(ctx context.Context) *url.URL {
 
 // CreateOauthApp invokes createOauthApp operation.
 //
-// Creates an OAuth app owned by the organization. Without an id and secret, CPN generates them and
-// returns the secret once. Documented errors: 400, 401, 403.
+// Creates an OAuth app owned by the organization. When no client ID and secret are given, CPN
+// generates them; the answer is the only place the secret is ever shown. Documented answers: 200;
+// errors 400, 401, 403.
 //
 // POST /orgs/{orgId}/oauth-apps
 func (c *Client) CreateOauthApp(ctx context.Context, request *OrgOauthAppRequest, params CreateOauthAppParams) (*OauthAppCreated, error) {
@@ -227,8 +234,9 @@ func (c *Client) sendCreateOauthApp(ctx context.Context, request *OrgOauthAppReq
 
 // DeleteOauthApps invokes deleteOauthApps operation.
 //
-// Deletes up to 15 apps; a partial success lists the ids that failed. Documented errors: 400, 401,
-// 403, 404, 429.
+// Deletes up to 15 apps in one call (CSP's bulk delete; neither CSP nor CPN documents a single-app
+// delete). A 200 may be a partial success: `failed` lists the IDs that remain. Documented errors: 400,
+// 401, 403, 404, 429.
 //
 // DELETE /orgs/{orgId}/oauth-apps
 func (c *Client) DeleteOauthApps(ctx context.Context, request *DeleteClientsRequest, params DeleteOauthAppsParams) (*PartialSuccess, error) {
@@ -335,7 +343,7 @@ func (c *Client) sendDeleteOauthApps(ctx context.Context, request *DeleteClients
 
 // GetOauthApp invokes getOauthApp operation.
 //
-// Documented errors: 400, 401, 403, 404.
+// Reads one of the organization's OAuth apps. Documented answers: 200; errors 400, 401, 403, 404.
 //
 // GET /orgs/{orgId}/oauth-apps/{oauthAppId}
 func (c *Client) GetOauthApp(ctx context.Context, params GetOauthAppParams) (*CpnOrgOauthAppResponse, error) {
@@ -448,7 +456,9 @@ func (c *Client) sendGetOauthApp(ctx context.Context, params GetOauthAppParams) 
 
 // ListOauthApps invokes listOauthApps operation.
 //
-// Pages with pageStart/pageLimit; nextLink is set while more remain. Documented errors: 400, 401, 403.
+// Lists the OAuth apps the organization owns, one page at a time. Paging follows CSP:
+// pageStart/pageLimit in the query, `nextLink` in the answer while more remain. Documented errors
+// (CSP's list): 400, 401, 403, 404, 429.
 //
 // GET /orgs/{orgId}/oauth-apps
 func (c *Client) ListOauthApps(ctx context.Context, params ListOauthAppsParams) (*OauthAppPage, error) {
@@ -511,6 +521,23 @@ func (c *Client) sendListOauthApps(ctx context.Context, params ListOauthAppsPara
 		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
 			if val, ok := params.PageLimit.Get(); ok {
 				return e.EncodeValue(conv.Int32ToString(val))
+			}
+			return nil
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "searchTerm" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "searchTerm",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			if val, ok := params.SearchTerm.Get(); ok {
+				return e.EncodeValue(conv.StringToString(val))
 			}
 			return nil
 		}); err != nil {
@@ -597,7 +624,9 @@ func (c *Client) sendListOauthApps(ctx context.Context, params ListOauthAppsPara
 
 // UpdateOauthApp invokes updateOauthApp operation.
 //
-// Updates the app's settings; fields left out are unchanged. Documented errors: 400, 401, 403.
+// Changes an app's settings; a field left out keeps its value (the page shows no null values). Sending
+// `secret` replaces the secret; `secretRotationExpirationInSeconds` says how long the old one keeps
+// working. Documented answers: 200; errors 400, 401, 403.
 //
 // PATCH /orgs/{orgId}/oauth-apps/{oauthAppId}
 func (c *Client) UpdateOauthApp(ctx context.Context, request *CpnOrgOauthAppUpdateRequest, params UpdateOauthAppParams) (*CpnOrgOauthAppResponse, error) {

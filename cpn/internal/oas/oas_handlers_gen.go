@@ -30,8 +30,9 @@ func recordError(string, error) {}
 
 // handleCreateOauthAppRequest handles createOauthApp operation.
 //
-// Creates an OAuth app owned by the organization. Without an id and secret, CPN generates them and
-// returns the secret once. Documented errors: 400, 401, 403.
+// Creates an OAuth app owned by the organization. When no client ID and secret are given, CPN
+// generates them; the answer is the only place the secret is ever shown. Documented answers: 200;
+// errors 400, 401, 403.
 //
 // POST /orgs/{orgId}/oauth-apps
 func (s *Server) handleCreateOauthAppRequest(args [1]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -191,8 +192,9 @@ func (s *Server) handleCreateOauthAppRequest(args [1]string, argsEscaped bool, w
 
 // handleDeleteOauthAppsRequest handles deleteOauthApps operation.
 //
-// Deletes up to 15 apps; a partial success lists the ids that failed. Documented errors: 400, 401,
-// 403, 404, 429.
+// Deletes up to 15 apps in one call (CSP's bulk delete; neither CSP nor CPN documents a single-app
+// delete). A 200 may be a partial success: `failed` lists the IDs that remain. Documented errors: 400,
+// 401, 403, 404, 429.
 //
 // DELETE /orgs/{orgId}/oauth-apps
 func (s *Server) handleDeleteOauthAppsRequest(args [1]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -348,7 +350,7 @@ func (s *Server) handleDeleteOauthAppsRequest(args [1]string, argsEscaped bool, 
 
 // handleGetOauthAppRequest handles getOauthApp operation.
 //
-// Documented errors: 400, 401, 403, 404.
+// Reads one of the organization's OAuth apps. Documented answers: 200; errors 400, 401, 403, 404.
 //
 // GET /orgs/{orgId}/oauth-apps/{oauthAppId}
 func (s *Server) handleGetOauthAppRequest(args [2]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -493,7 +495,9 @@ func (s *Server) handleGetOauthAppRequest(args [2]string, argsEscaped bool, w ht
 
 // handleListOauthAppsRequest handles listOauthApps operation.
 //
-// Pages with pageStart/pageLimit; nextLink is set while more remain. Documented errors: 400, 401, 403.
+// Lists the OAuth apps the organization owns, one page at a time. Paging follows CSP:
+// pageStart/pageLimit in the query, `nextLink` in the answer while more remain. Documented errors
+// (CSP's list): 400, 401, 403, 404, 429.
 //
 // GET /orgs/{orgId}/oauth-apps
 func (s *Server) handleListOauthAppsRequest(args [1]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -586,6 +590,10 @@ func (s *Server) handleListOauthAppsRequest(args [1]string, argsEscaped bool, w 
 					In:   "query",
 				}: params.PageLimit,
 				{
+					Name: "searchTerm",
+					In:   "query",
+				}: params.SearchTerm,
+				{
 					Name: "context",
 					In:   "query",
 				}: params.Context,
@@ -646,7 +654,9 @@ func (s *Server) handleListOauthAppsRequest(args [1]string, argsEscaped bool, w 
 
 // handleUpdateOauthAppRequest handles updateOauthApp operation.
 //
-// Updates the app's settings; fields left out are unchanged. Documented errors: 400, 401, 403.
+// Changes an app's settings; a field left out keeps its value (the page shows no null values). Sending
+// `secret` replaces the secret; `secretRotationExpirationInSeconds` says how long the old one keeps
+// working. Documented answers: 200; errors 400, 401, 403.
 //
 // PATCH /orgs/{orgId}/oauth-apps/{oauthAppId}
 func (s *Server) handleUpdateOauthAppRequest(args [2]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {

@@ -16,9 +16,9 @@ import (
 
 // CreateOauthAppParams is parameters of createOauthApp operation.
 type CreateOauthAppParams struct {
-	// OPERATOR, PROVIDER or TENANT.
+	// The role the caller acts in, OPERATOR, PROVIDER or TENANT.
 	Context OptCreateOauthAppContext `json:",omitempty,omitzero"`
-	// Unique identifier (GUID) of the organization.
+	// ID (GUID) of the organization.
 	OrgId string
 }
 
@@ -170,7 +170,7 @@ func decodeCreateOauthAppParams(args [1]string, argsEscaped bool, r *http.Reques
 
 // DeleteOauthAppsParams is parameters of deleteOauthApps operation.
 type DeleteOauthAppsParams struct {
-	// Unique identifier (GUID) of the organization.
+	// ID (GUID) of the organization.
 	OrgId string
 }
 
@@ -256,9 +256,9 @@ func decodeDeleteOauthAppsParams(args [1]string, argsEscaped bool, r *http.Reque
 
 // GetOauthAppParams is parameters of getOauthApp operation.
 type GetOauthAppParams struct {
-	// Unique identifier (GUID) of the organization.
+	// ID (GUID) of the organization.
 	OrgId string
-	// The unique identifier of the OAuth application (client).
+	// ID of the OAuth application (its client ID).
 	OauthAppId string
 }
 
@@ -416,13 +416,15 @@ func decodeGetOauthAppParams(args [2]string, argsEscaped bool, r *http.Request) 
 
 // ListOauthAppsParams is parameters of listOauthApps operation.
 type ListOauthAppsParams struct {
-	// Index of the first result.
+	// Index of the first result of the page (CSP's examples advance it by the page size).
 	PageStart OptInt32 `json:",omitempty,omitzero"`
-	// Maximum results per page.
+	// Largest number of results on one page (CSP allows 1 to 200).
 	PageLimit OptInt32 `json:",omitempty,omitzero"`
-	// PROVIDER or TENANT.
+	// Keeps only the apps whose display name or client ID matches this text (CSP).
+	SearchTerm OptString `json:",omitempty,omitzero"`
+	// The role the caller acts in, PROVIDER or TENANT (as on CPN's update).
 	Context OptListOauthAppsContext `json:",omitempty,omitzero"`
-	// Unique identifier (GUID) of the organization.
+	// ID (GUID) of the organization.
 	OrgId string
 }
 
@@ -443,6 +445,15 @@ func unpackListOauthAppsParams(packed middleware.Parameters) (params ListOauthAp
 		}
 		if v, ok := packed[key]; ok {
 			params.PageLimit = v.(OptInt32)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "searchTerm",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.SearchTerm = v.(OptString)
 		}
 	}
 	{
@@ -598,6 +609,74 @@ func decodeListOauthAppsParams(args [1]string, argsEscaped bool, r *http.Request
 			Err:  err,
 		}
 	}
+	// Decode query: searchTerm.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "searchTerm",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotSearchTermVal string
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToString(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotSearchTermVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.SearchTerm.SetTo(paramsDotSearchTermVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+			if err := func() error {
+				if value, ok := params.SearchTerm.Get(); ok {
+					if err := func() error {
+						if err := (validate.String{
+							MinLength:     1,
+							MinLengthSet:  true,
+							MaxLength:     0,
+							MaxLengthSet:  false,
+							Email:         false,
+							Hostname:      false,
+							Regex:         nil,
+							MinNumeric:    0,
+							MinNumericSet: false,
+							MaxNumeric:    0,
+							MaxNumericSet: false,
+						}).Validate(string(value)); err != nil {
+							return errors.Wrap(err, "string")
+						}
+						return nil
+					}(); err != nil {
+						return err
+					}
+				}
+				return nil
+			}(); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "searchTerm",
+			In:   "query",
+			Err:  err,
+		}
+	}
 	// Decode query: context.
 	if err := func() error {
 		cfg := uri.QueryParameterDecodingConfig{
@@ -724,11 +803,11 @@ func decodeListOauthAppsParams(args [1]string, argsEscaped bool, r *http.Request
 
 // UpdateOauthAppParams is parameters of updateOauthApp operation.
 type UpdateOauthAppParams struct {
-	// PROVIDER or TENANT.
+	// The role the caller acts in, PROVIDER or TENANT.
 	Context OptUpdateOauthAppContext `json:",omitempty,omitzero"`
-	// Unique identifier (GUID) of the organization.
+	// ID (GUID) of the organization.
 	OrgId string
-	// The unique identifier of the OAuth application (client).
+	// ID of the OAuth application (its client ID).
 	OauthAppId string
 }
 

@@ -12,12 +12,15 @@ func (s *ErrorStatusCodeWithHeaders) Error() string {
 	return fmt.Sprintf("code %d: %+v", s.StatusCode, s.Response)
 }
 
-// The general, organization and service scopes an app may request.
+// The general, organization and service scopes an app may be granted.
 // Ref: #/components/schemas/AllowedScopes
 type AllowedScopes struct {
-	GeneralScopes      []string                           `json:"generalScopes"`
+	// General (non-role) scopes.
+	GeneralScopes []string `json:"generalScopes"`
+	// Organization roles the app may hold.
 	OrganizationScopes OptAllowedScopesOrganizationScopes `json:"organizationScopes"`
-	ServicesScopes     []AllowedScopesServicesScopesItem  `json:"servicesScopes"`
+	// Roles per service the app may hold.
+	ServicesScopes []AllowedScopesServicesScopesItem `json:"servicesScopes"`
 }
 
 // GetGeneralScopes returns the value of GeneralScopes.
@@ -50,6 +53,7 @@ func (s *AllowedScopes) SetServicesScopes(val []AllowedScopesServicesScopesItem)
 	s.ServicesScopes = val
 }
 
+// Organization roles the app may hold.
 type AllowedScopesOrganizationScopes struct {
 	Roles []Role `json:"roles"`
 }
@@ -65,9 +69,12 @@ func (s *AllowedScopesOrganizationScopes) SetRoles(val []Role) {
 }
 
 type AllowedScopesServicesScopesItem struct {
-	AllRoles            OptBool `json:"allRoles"`
-	Roles               []Role  `json:"roles"`
-	ServiceDefinitionId string  `json:"serviceDefinitionId"`
+	// Every role of the service.
+	AllRoles OptBool `json:"allRoles"`
+	// The service's roles.
+	Roles []Role `json:"roles"`
+	// ID of the service definition.
+	ServiceDefinitionId string `json:"serviceDefinitionId"`
 }
 
 // GetAllRoles returns the value of AllRoles.
@@ -100,19 +107,27 @@ func (s *AllowedScopesServicesScopesItem) SetServiceDefinitionId(val string) {
 	s.ServiceDefinitionId = val
 }
 
+// An organization OAuth app as CPN answers it (the secret is never part of it).
 // Ref: #/components/schemas/CpnOrgOauthAppResponse
 type CpnOrgOauthAppResponse struct {
+	// Lifetime in seconds of the access tokens the app gets.
 	AccessTokenTTL OptInt32                 `json:"accessTokenTTL"`
 	AllowedScopes  OptResponseAllowedScopes `json:"allowedScopes"`
-	// Milliseconds since the UNIX epoch.
-	CreatedAt   OptInt64  `json:"createdAt"`
+	// When the app was created (a timestamp; CSP uses milliseconds since the UNIX epoch).
+	CreatedAt OptInt64 `json:"createdAt"`
+	// Free text about the app.
 	Description OptString `json:"description"`
+	// The app's name as shown.
 	DisplayName OptString `json:"displayName"`
-	GrantTypes  []string  `json:"grantTypes"`
-	ID          OptString `json:"id"`
-	// Milliseconds since the UNIX epoch.
-	LastUpdatedAt                     OptInt64 `json:"lastUpdatedAt"`
-	OwnerOnlySecretRotation           OptBool  `json:"ownerOnlySecretRotation"`
+	// OAuth grant types the app may use, e.g. client_credentials.
+	GrantTypes []string `json:"grantTypes"`
+	// The app's ID (its client ID).
+	ID OptString `json:"id"`
+	// When the app was last changed (same unit as createdAt).
+	LastUpdatedAt OptInt64 `json:"lastUpdatedAt"`
+	// When true the app may not rotate its own secret; by default it may.
+	OwnerOnlySecretRotation OptBool `json:"ownerOnlySecretRotation"`
+	// Seconds an old secret keeps working after a new one is set.
 	SecretRotationExpirationInSeconds OptInt32 `json:"secretRotationExpirationInSeconds"`
 }
 
@@ -216,16 +231,21 @@ func (s *CpnOrgOauthAppResponse) SetSecretRotationExpirationInSeconds(val OptInt
 	s.SecretRotationExpirationInSeconds = val
 }
 
-// The PATCH body; every field is optional.
+// The PATCH body; every field is optional and a field left out is unchanged.
 // Ref: #/components/schemas/CpnOrgOauthAppUpdateRequest
 type CpnOrgOauthAppUpdateRequest struct {
-	AccessTokenTTL                    OptInt32         `json:"accessTokenTTL"`
-	AllowedScopes                     OptAllowedScopes `json:"allowedScopes"`
-	Description                       OptString        `json:"description"`
-	DisplayName                       OptString        `json:"displayName"`
-	OwnerOnlySecretRotation           OptBool          `json:"ownerOnlySecretRotation"`
-	Secret                            OptSecret        `json:"secret"`
-	SecretRotationExpirationInSeconds OptInt32         `json:"secretRotationExpirationInSeconds"`
+	// Lifetime in seconds of the access tokens the app gets.
+	AccessTokenTTL OptInt32         `json:"accessTokenTTL"`
+	AllowedScopes  OptAllowedScopes `json:"allowedScopes"`
+	// Free text about the app.
+	Description OptString `json:"description"`
+	// The app's name as shown.
+	DisplayName OptString `json:"displayName"`
+	// When true the app may not rotate its own secret.
+	OwnerOnlySecretRotation OptBool   `json:"ownerOnlySecretRotation"`
+	Secret                  OptSecret `json:"secret"`
+	// Seconds the old secret keeps working after this one replaces it.
+	SecretRotationExpirationInSeconds OptInt32 `json:"secretRotationExpirationInSeconds"`
 }
 
 // GetAccessTokenTTL returns the value of AccessTokenTTL.
@@ -371,14 +391,21 @@ func (s *CspAuthToken) SetRoles(val []string) {
 	s.Roles = val
 }
 
+// VMware's error body, as CSP documents it for every error status.
 // Ref: #/components/schemas/CspErrorResponse
 type CspErrorResponse struct {
-	StatusCode   OptInt    `json:"statusCode"`
-	Message      OptString `json:"message"`
-	ErrorCode    OptString `json:"errorCode"`
+	// The HTTP status again.
+	StatusCode OptInt `json:"statusCode"`
+	// What went wrong.
+	Message OptString `json:"message"`
+	// A machine-readable error code.
+	ErrorCode OptString `json:"errorCode"`
+	// CSP's own error code.
 	CspErrorCode OptString `json:"cspErrorCode"`
-	ModuleCode   OptInt    `json:"moduleCode"`
-	RequestId    OptString `json:"requestId"`
+	// Number of the service module that failed.
+	ModuleCode OptInt `json:"moduleCode"`
+	// ID of the request.
+	RequestId OptString `json:"requestId"`
 }
 
 // GetStatusCode returns the value of StatusCode.
@@ -441,8 +468,10 @@ func (s *CspErrorResponse) SetRequestId(val OptString) {
 	s.RequestId = val
 }
 
+// The apps to delete.
 // Ref: #/components/schemas/DeleteClientsRequest
 type DeleteClientsRequest struct {
+	// Client IDs of the apps to delete, 1 to 15 of them.
 	ClientIdsToDelete []string `json:"clientIdsToDelete"`
 }
 
@@ -537,7 +566,9 @@ func (s *ListOauthAppsContext) UnmarshalText(data []byte) error {
 // The credentials of a new app; the secret is shown only here.
 // Ref: #/components/schemas/OauthAppCreated
 type OauthAppCreated struct {
-	ClientId     OptString `json:"clientId"`
+	// The new app's client ID.
+	ClientId OptString `json:"clientId"`
+	// The new app's client secret.
 	ClientSecret OptString `json:"clientSecret"`
 }
 
@@ -561,11 +592,15 @@ func (s *OauthAppCreated) SetClientSecret(val OptString) {
 	s.ClientSecret = val
 }
 
+// One page of OAuth apps (CSP's paged response).
 // Ref: #/components/schemas/OauthAppPage
 type OauthAppPage struct {
-	Results  []CpnOrgOauthAppResponse `json:"results"`
-	NextLink OptString                `json:"nextLink"`
-	PrevLink OptString                `json:"prevLink"`
+	// The apps on this page.
+	Results []CpnOrgOauthAppResponse `json:"results"`
+	// Relative URL of the next page; absent on the last.
+	NextLink OptString `json:"nextLink"`
+	// Relative URL of the previous page; absent on the first.
+	PrevLink OptString `json:"prevLink"`
 }
 
 // GetResults returns the value of Results.
@@ -1196,16 +1231,23 @@ func (o OptUpdateOauthAppContext) Or(d UpdateOauthAppContext) UpdateOauthAppCont
 	return d
 }
 
+// The body that creates an organization OAuth app; every field is optional.
 // Ref: #/components/schemas/OrgOauthAppRequest
 type OrgOauthAppRequest struct {
-	AccessTokenTTL                    OptInt32         `json:"accessTokenTTL"`
-	AllowedScopes                     OptAllowedScopes `json:"allowedScopes"`
-	Description                       OptString        `json:"description"`
-	DisplayName                       OptString        `json:"displayName"`
-	ID                                OptString        `json:"id"`
-	OwnerOnlySecretRotation           OptBool          `json:"ownerOnlySecretRotation"`
-	Secret                            OptSecret        `json:"secret"`
-	SecretRotationExpirationInSeconds OptInt32         `json:"secretRotationExpirationInSeconds"`
+	// Lifetime in seconds of the access tokens the app gets.
+	AccessTokenTTL OptInt32         `json:"accessTokenTTL"`
+	AllowedScopes  OptAllowedScopes `json:"allowedScopes"`
+	// Free text about the app.
+	Description OptString `json:"description"`
+	// The app's name as shown.
+	DisplayName OptString `json:"displayName"`
+	// The client ID to use; generated when left out.
+	ID OptString `json:"id"`
+	// When true the app may not rotate its own secret.
+	OwnerOnlySecretRotation OptBool   `json:"ownerOnlySecretRotation"`
+	Secret                  OptSecret `json:"secret"`
+	// Seconds an old secret keeps working after a new one is set.
+	SecretRotationExpirationInSeconds OptInt32 `json:"secretRotationExpirationInSeconds"`
 }
 
 // GetAccessTokenTTL returns the value of AccessTokenTTL.
@@ -1288,10 +1330,13 @@ func (s *OrgOauthAppRequest) SetSecretRotationExpirationInSeconds(val OptInt32) 
 	s.SecretRotationExpirationInSeconds = val
 }
 
+// The outcome of a bulk delete, which may succeed for only some of the apps.
 // Ref: #/components/schemas/PartialSuccess
 type PartialSuccess struct {
+	// IDs of the apps that were deleted.
 	Succeeded []string `json:"succeeded"`
-	Failed    []string `json:"failed"`
+	// IDs of the apps that were not deleted.
+	Failed []string `json:"failed"`
 }
 
 // GetSucceeded returns the value of Succeeded.
@@ -1314,11 +1359,15 @@ func (s *PartialSuccess) SetFailed(val []string) {
 	s.Failed = val
 }
 
+// The general, organization and service scopes the app may be granted.
 // Ref: #/components/schemas/ResponseAllowedScopes
 type ResponseAllowedScopes struct {
-	GeneralScopes      []string                                   `json:"generalScopes"`
+	// General (non-role) scopes.
+	GeneralScopes []string `json:"generalScopes"`
+	// Organization roles the app may hold.
 	OrganizationScopes OptResponseAllowedScopesOrganizationScopes `json:"organizationScopes"`
-	ServicesScopes     []ResponseAllowedScopesServicesScopesItem  `json:"servicesScopes"`
+	// Roles per service the app may hold.
+	ServicesScopes []ResponseAllowedScopesServicesScopesItem `json:"servicesScopes"`
 }
 
 // GetGeneralScopes returns the value of GeneralScopes.
@@ -1351,6 +1400,7 @@ func (s *ResponseAllowedScopes) SetServicesScopes(val []ResponseAllowedScopesSer
 	s.ServicesScopes = val
 }
 
+// Organization roles the app may hold.
 type ResponseAllowedScopesOrganizationScopes struct {
 	Roles []ResponseRole `json:"roles"`
 }
@@ -1366,9 +1416,12 @@ func (s *ResponseAllowedScopesOrganizationScopes) SetRoles(val []ResponseRole) {
 }
 
 type ResponseAllowedScopesServicesScopesItem struct {
-	AllRoles            OptBool        `json:"allRoles"`
-	Roles               []ResponseRole `json:"roles"`
-	ServiceDefinitionId OptString      `json:"serviceDefinitionId"`
+	// Every role of the service.
+	AllRoles OptBool `json:"allRoles"`
+	// The service's roles.
+	Roles []ResponseRole `json:"roles"`
+	// ID of the service definition.
+	ServiceDefinitionId OptString `json:"serviceDefinitionId"`
 }
 
 // GetAllRoles returns the value of AllRoles.
@@ -1401,8 +1454,10 @@ func (s *ResponseAllowedScopesServicesScopesItem) SetServiceDefinitionId(val Opt
 	s.ServiceDefinitionId = val
 }
 
+// A role, named.
 // Ref: #/components/schemas/ResponseRole
 type ResponseRole struct {
+	// The role's name.
 	Name OptString `json:"name"`
 }
 
@@ -1416,8 +1471,10 @@ func (s *ResponseRole) SetName(val OptString) {
 	s.Name = val
 }
 
+// A role, named.
 // Ref: #/components/schemas/Role
 type Role struct {
+	// The role's name.
 	Name string `json:"name"`
 }
 

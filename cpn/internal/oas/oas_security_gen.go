@@ -14,7 +14,8 @@ import (
 // SecurityHandler is handler for security parameters.
 type SecurityHandler interface {
 	// HandleCspAuthToken handles cspAuthToken security.
-	// An access token from POST /cphub/api/auth/v1/authn/accesstoken (API token exchange) or POST
+	// CPN reads the access token from the csp-auth-token header, not from Authorization. The token comes
+	// from POST /cphub/api/auth/v1/authn/accesstoken (API token exchange) or POST
 	// /cphub/api/auth/v2/authn/authorize (OAuth app client credentials).
 	HandleCspAuthToken(ctx context.Context, operationName OperationName, t CspAuthToken) (context.Context, error)
 }
@@ -85,7 +86,8 @@ func (s *Server) securityCspAuthToken(ctx context.Context, operationName Operati
 // SecuritySource is provider of security values (tokens, passwords, etc.).
 type SecuritySource interface {
 	// CspAuthToken provides cspAuthToken security value.
-	// An access token from POST /cphub/api/auth/v1/authn/accesstoken (API token exchange) or POST
+	// CPN reads the access token from the csp-auth-token header, not from Authorization. The token comes
+	// from POST /cphub/api/auth/v1/authn/accesstoken (API token exchange) or POST
 	// /cphub/api/auth/v2/authn/authorize (OAuth app client credentials).
 	CspAuthToken(ctx context.Context, operationName OperationName) (CspAuthToken, error)
 }

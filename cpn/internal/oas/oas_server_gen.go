@@ -10,33 +10,39 @@ import (
 type Handler interface {
 	// CreateOauthApp implements createOauthApp operation.
 	//
-	// Creates an OAuth app owned by the organization. Without an id and secret, CPN generates them and
-	// returns the secret once. Documented errors: 400, 401, 403.
+	// Creates an OAuth app owned by the organization. When no client ID and secret are given, CPN
+	// generates them; the answer is the only place the secret is ever shown. Documented answers: 200;
+	// errors 400, 401, 403.
 	//
 	// POST /orgs/{orgId}/oauth-apps
 	CreateOauthApp(ctx context.Context, req *OrgOauthAppRequest, params CreateOauthAppParams) (*OauthAppCreated, error)
 	// DeleteOauthApps implements deleteOauthApps operation.
 	//
-	// Deletes up to 15 apps; a partial success lists the ids that failed. Documented errors: 400, 401,
-	// 403, 404, 429.
+	// Deletes up to 15 apps in one call (CSP's bulk delete; neither CSP nor CPN documents a single-app
+	// delete). A 200 may be a partial success: `failed` lists the IDs that remain. Documented errors: 400,
+	// 401, 403, 404, 429.
 	//
 	// DELETE /orgs/{orgId}/oauth-apps
 	DeleteOauthApps(ctx context.Context, req *DeleteClientsRequest, params DeleteOauthAppsParams) (*PartialSuccess, error)
 	// GetOauthApp implements getOauthApp operation.
 	//
-	// Documented errors: 400, 401, 403, 404.
+	// Reads one of the organization's OAuth apps. Documented answers: 200; errors 400, 401, 403, 404.
 	//
 	// GET /orgs/{orgId}/oauth-apps/{oauthAppId}
 	GetOauthApp(ctx context.Context, params GetOauthAppParams) (*CpnOrgOauthAppResponse, error)
 	// ListOauthApps implements listOauthApps operation.
 	//
-	// Pages with pageStart/pageLimit; nextLink is set while more remain. Documented errors: 400, 401, 403.
+	// Lists the OAuth apps the organization owns, one page at a time. Paging follows CSP:
+	// pageStart/pageLimit in the query, `nextLink` in the answer while more remain. Documented errors
+	// (CSP's list): 400, 401, 403, 404, 429.
 	//
 	// GET /orgs/{orgId}/oauth-apps
 	ListOauthApps(ctx context.Context, params ListOauthAppsParams) (*OauthAppPage, error)
 	// UpdateOauthApp implements updateOauthApp operation.
 	//
-	// Updates the app's settings; fields left out are unchanged. Documented errors: 400, 401, 403.
+	// Changes an app's settings; a field left out keeps its value (the page shows no null values). Sending
+	// `secret` replaces the secret; `secretRotationExpirationInSeconds` says how long the old one keeps
+	// working. Documented answers: 200; errors 400, 401, 403.
 	//
 	// PATCH /orgs/{orgId}/oauth-apps/{oauthAppId}
 	UpdateOauthApp(ctx context.Context, req *CpnOrgOauthAppUpdateRequest, params UpdateOauthAppParams) (*CpnOrgOauthAppResponse, error)

@@ -15,8 +15,9 @@ var _ Handler = UnimplementedHandler{}
 
 // CreateOauthApp implements createOauthApp operation.
 //
-// Creates an OAuth app owned by the organization. Without an id and secret, CPN generates them and
-// returns the secret once. Documented errors: 400, 401, 403.
+// Creates an OAuth app owned by the organization. When no client ID and secret are given, CPN
+// generates them; the answer is the only place the secret is ever shown. Documented answers: 200;
+// errors 400, 401, 403.
 //
 // POST /orgs/{orgId}/oauth-apps
 func (UnimplementedHandler) CreateOauthApp(ctx context.Context, req *OrgOauthAppRequest, params CreateOauthAppParams) (r *OauthAppCreated, _ error) {
@@ -25,8 +26,9 @@ func (UnimplementedHandler) CreateOauthApp(ctx context.Context, req *OrgOauthApp
 
 // DeleteOauthApps implements deleteOauthApps operation.
 //
-// Deletes up to 15 apps; a partial success lists the ids that failed. Documented errors: 400, 401,
-// 403, 404, 429.
+// Deletes up to 15 apps in one call (CSP's bulk delete; neither CSP nor CPN documents a single-app
+// delete). A 200 may be a partial success: `failed` lists the IDs that remain. Documented errors: 400,
+// 401, 403, 404, 429.
 //
 // DELETE /orgs/{orgId}/oauth-apps
 func (UnimplementedHandler) DeleteOauthApps(ctx context.Context, req *DeleteClientsRequest, params DeleteOauthAppsParams) (r *PartialSuccess, _ error) {
@@ -35,7 +37,7 @@ func (UnimplementedHandler) DeleteOauthApps(ctx context.Context, req *DeleteClie
 
 // GetOauthApp implements getOauthApp operation.
 //
-// Documented errors: 400, 401, 403, 404.
+// Reads one of the organization's OAuth apps. Documented answers: 200; errors 400, 401, 403, 404.
 //
 // GET /orgs/{orgId}/oauth-apps/{oauthAppId}
 func (UnimplementedHandler) GetOauthApp(ctx context.Context, params GetOauthAppParams) (r *CpnOrgOauthAppResponse, _ error) {
@@ -44,7 +46,9 @@ func (UnimplementedHandler) GetOauthApp(ctx context.Context, params GetOauthAppP
 
 // ListOauthApps implements listOauthApps operation.
 //
-// Pages with pageStart/pageLimit; nextLink is set while more remain. Documented errors: 400, 401, 403.
+// Lists the OAuth apps the organization owns, one page at a time. Paging follows CSP:
+// pageStart/pageLimit in the query, `nextLink` in the answer while more remain. Documented errors
+// (CSP's list): 400, 401, 403, 404, 429.
 //
 // GET /orgs/{orgId}/oauth-apps
 func (UnimplementedHandler) ListOauthApps(ctx context.Context, params ListOauthAppsParams) (r *OauthAppPage, _ error) {
@@ -53,7 +57,9 @@ func (UnimplementedHandler) ListOauthApps(ctx context.Context, params ListOauthA
 
 // UpdateOauthApp implements updateOauthApp operation.
 //
-// Updates the app's settings; fields left out are unchanged. Documented errors: 400, 401, 403.
+// Changes an app's settings; a field left out keeps its value (the page shows no null values). Sending
+// `secret` replaces the secret; `secretRotationExpirationInSeconds` says how long the old one keeps
+// working. Documented answers: 200; errors 400, 401, 403.
 //
 // PATCH /orgs/{orgId}/oauth-apps/{oauthAppId}
 func (UnimplementedHandler) UpdateOauthApp(ctx context.Context, req *CpnOrgOauthAppUpdateRequest, params UpdateOauthAppParams) (r *CpnOrgOauthAppResponse, _ error) {

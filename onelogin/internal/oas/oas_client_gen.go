@@ -24,62 +24,74 @@ func trimTrailingSlashes(u *url.URL) {
 type Invoker interface {
 	// AddAuthorizationClientApp invokes addAuthorizationClientApp operation.
 	//
-	// Documented errors: 401, 404, 422.
+	// Allows an OpenID Connect app to get tokens from this server with the given scopes. Documented
+	// statuses: 201, 401, 404 (unknown authorization server), 422 (a scope id that does not belong to this
+	// server).
 	//
 	// POST /api_authorizations/{id}/clients
 	AddAuthorizationClientApp(ctx context.Context, request *AddClientAppRequest, params AddAuthorizationClientAppParams) (*ClientAppIDs, error)
 	// CreateAuthorizationScope invokes createAuthorizationScope operation.
 	//
-	// Documented errors: 401, 404, 422 (a scope with this value already exists).
+	// Adds a scope; both value and description are required. Answers only the new scope's id. Documented
+	// statuses: 200 (not 201), 401, 404 (unknown authorization server), 422 (a scope with this value
+	// already exists on the server).
 	//
 	// POST /api_authorizations/{id}/scopes
 	CreateAuthorizationScope(ctx context.Context, request *ScopeRequest, params CreateAuthorizationScopeParams) (*ScopeID, error)
 	// DeleteAuthorizationScope invokes deleteAuthorizationScope operation.
 	//
-	// Documented errors: 401, 404.
+	// Documented statuses: 204 (no body), 401, 404.
 	//
 	// DELETE /api_authorizations/{id}/scopes/{scope_id}
 	DeleteAuthorizationScope(ctx context.Context, params DeleteAuthorizationScopeParams) error
 	// GetApiAuthorization invokes getApiAuthorization operation.
 	//
-	// Documented errors: 401, 404.
+	// Documented statuses: 200, 401, 404 (unknown authorization server).
 	//
 	// GET /api_authorizations/{id}
 	GetApiAuthorization(ctx context.Context, params GetApiAuthorizationParams) (*ApiAuthorization, error)
 	// ListApiAuthorizations invokes listApiAuthorizations operation.
 	//
-	// Documented errors: 401.
+	// Returns every authorization server of the account (at most 1000; no paging). Documented statuses:
+	// 200, 401.
 	//
 	// GET /api_authorizations
 	ListApiAuthorizations(ctx context.Context) ([]ApiAuthorization, error)
 	// ListAuthorizationClientApps invokes listAuthorizationClientApps operation.
 	//
-	// Documented errors: 401, 404.
+	// Returns the OpenID Connect apps allowed to get tokens from this server, each with the scopes it may
+	// request (full scope objects). No paging. Documented statuses: 200, 401, 404 (unknown authorization
+	// server).
 	//
 	// GET /api_authorizations/{id}/clients
 	ListAuthorizationClientApps(ctx context.Context, params ListAuthorizationClientAppsParams) ([]ClientApp, error)
 	// ListAuthorizationScopes invokes listAuthorizationScopes operation.
 	//
-	// Documented errors: 401, 404.
+	// Returns every scope defined on the authorization server (no paging). Documented statuses: 200, 401,
+	// 404 (unknown authorization server).
 	//
 	// GET /api_authorizations/{id}/scopes
 	ListAuthorizationScopes(ctx context.Context, params ListAuthorizationScopesParams) ([]Scope, error)
 	// RemoveAuthorizationClientApp invokes removeAuthorizationClientApp operation.
 	//
-	// Documented errors: 401, 404.
+	// Stops the app from getting tokens from this server. Documented statuses (doc page): 204 (no body),
+	// 401, 422. OneLogin's generated SDKs list 200, 401, 404 and 422 instead, so both success codes are
+	// accepted: a removal that worked is never reported as a failure.
 	//
 	// DELETE /api_authorizations/{id}/clients/{client_app_id}
-	RemoveAuthorizationClientApp(ctx context.Context, params RemoveAuthorizationClientAppParams) error
+	RemoveAuthorizationClientApp(ctx context.Context, params RemoveAuthorizationClientAppParams) (RemoveAuthorizationClientAppRes, error)
 	// UpdateAuthorizationClientApp invokes updateAuthorizationClientApp operation.
 	//
-	// Replaces the scopes the client app may request. Documented errors: 401, 404, 422.
+	// Replaces the list of scopes the client app may request. Documented statuses: 200, 401, 404 (unknown
+	// authorization server or app), 422 (a scope id that does not belong to this server).
 	//
 	// PUT /api_authorizations/{id}/clients/{client_app_id}
 	UpdateAuthorizationClientApp(ctx context.Context, request *UpdateClientAppRequest, params UpdateAuthorizationClientAppParams) (*ClientAppIDs, error)
 	// UpdateAuthorizationScope invokes updateAuthorizationScope operation.
 	//
-	// Replaces the value and description of a scope; both are required. Documented errors: 401, 404
-	// (unknown authorization server or scope), 422 (a scope with this value already exists).
+	// Replaces the value and description of a scope; both are required. Answers only the scope's id.
+	// Documented statuses: 200, 401, 404 (unknown authorization server or scope), 422 (another scope
+	// already has this value).
 	//
 	// PUT /api_authorizations/{id}/scopes/{scope_id}
 	UpdateAuthorizationScope(ctx context.Context, request *ScopeRequest, params UpdateAuthorizationScopeParams) (*ScopeID, error)
@@ -128,7 +140,9 @@ func (c *Client) requestURL(ctx context.Context) *url.URL {
 
 // AddAuthorizationClientApp invokes addAuthorizationClientApp operation.
 //
-// Documented errors: 401, 404, 422.
+// Allows an OpenID Connect app to get tokens from this server with the given scopes. Documented
+// statuses: 201, 401, 404 (unknown authorization server), 422 (a scope id that does not belong to this
+// server).
 //
 // POST /api_authorizations/{id}/clients
 func (c *Client) AddAuthorizationClientApp(ctx context.Context, request *AddClientAppRequest, params AddAuthorizationClientAppParams) (*ClientAppIDs, error) {
@@ -235,7 +249,9 @@ func (c *Client) sendAddAuthorizationClientApp(ctx context.Context, request *Add
 
 // CreateAuthorizationScope invokes createAuthorizationScope operation.
 //
-// Documented errors: 401, 404, 422 (a scope with this value already exists).
+// Adds a scope; both value and description are required. Answers only the new scope's id. Documented
+// statuses: 200 (not 201), 401, 404 (unknown authorization server), 422 (a scope with this value
+// already exists on the server).
 //
 // POST /api_authorizations/{id}/scopes
 func (c *Client) CreateAuthorizationScope(ctx context.Context, request *ScopeRequest, params CreateAuthorizationScopeParams) (*ScopeID, error) {
@@ -342,7 +358,7 @@ func (c *Client) sendCreateAuthorizationScope(ctx context.Context, request *Scop
 
 // DeleteAuthorizationScope invokes deleteAuthorizationScope operation.
 //
-// Documented errors: 401, 404.
+// Documented statuses: 204 (no body), 401, 404.
 //
 // DELETE /api_authorizations/{id}/scopes/{scope_id}
 func (c *Client) DeleteAuthorizationScope(ctx context.Context, params DeleteAuthorizationScopeParams) error {
@@ -455,7 +471,7 @@ func (c *Client) sendDeleteAuthorizationScope(ctx context.Context, params Delete
 
 // GetApiAuthorization invokes getApiAuthorization operation.
 //
-// Documented errors: 401, 404.
+// Documented statuses: 200, 401, 404 (unknown authorization server).
 //
 // GET /api_authorizations/{id}
 func (c *Client) GetApiAuthorization(ctx context.Context, params GetApiAuthorizationParams) (*ApiAuthorization, error) {
@@ -549,7 +565,8 @@ func (c *Client) sendGetApiAuthorization(ctx context.Context, params GetApiAutho
 
 // ListApiAuthorizations invokes listApiAuthorizations operation.
 //
-// Documented errors: 401.
+// Returns every authorization server of the account (at most 1000; no paging). Documented statuses:
+// 200, 401.
 //
 // GET /api_authorizations
 func (c *Client) ListApiAuthorizations(ctx context.Context) ([]ApiAuthorization, error) {
@@ -625,7 +642,9 @@ func (c *Client) sendListApiAuthorizations(ctx context.Context) (res []ApiAuthor
 
 // ListAuthorizationClientApps invokes listAuthorizationClientApps operation.
 //
-// Documented errors: 401, 404.
+// Returns the OpenID Connect apps allowed to get tokens from this server, each with the scopes it may
+// request (full scope objects). No paging. Documented statuses: 200, 401, 404 (unknown authorization
+// server).
 //
 // GET /api_authorizations/{id}/clients
 func (c *Client) ListAuthorizationClientApps(ctx context.Context, params ListAuthorizationClientAppsParams) ([]ClientApp, error) {
@@ -720,7 +739,8 @@ func (c *Client) sendListAuthorizationClientApps(ctx context.Context, params Lis
 
 // ListAuthorizationScopes invokes listAuthorizationScopes operation.
 //
-// Documented errors: 401, 404.
+// Returns every scope defined on the authorization server (no paging). Documented statuses: 200, 401,
+// 404 (unknown authorization server).
 //
 // GET /api_authorizations/{id}/scopes
 func (c *Client) ListAuthorizationScopes(ctx context.Context, params ListAuthorizationScopesParams) ([]Scope, error) {
@@ -815,15 +835,17 @@ func (c *Client) sendListAuthorizationScopes(ctx context.Context, params ListAut
 
 // RemoveAuthorizationClientApp invokes removeAuthorizationClientApp operation.
 //
-// Documented errors: 401, 404.
+// Stops the app from getting tokens from this server. Documented statuses (doc page): 204 (no body),
+// 401, 422. OneLogin's generated SDKs list 200, 401, 404 and 422 instead, so both success codes are
+// accepted: a removal that worked is never reported as a failure.
 //
 // DELETE /api_authorizations/{id}/clients/{client_app_id}
-func (c *Client) RemoveAuthorizationClientApp(ctx context.Context, params RemoveAuthorizationClientAppParams) error {
-	_, err := c.sendRemoveAuthorizationClientApp(ctx, params)
-	return err
+func (c *Client) RemoveAuthorizationClientApp(ctx context.Context, params RemoveAuthorizationClientAppParams) (RemoveAuthorizationClientAppRes, error) {
+	res, err := c.sendRemoveAuthorizationClientApp(ctx, params)
+	return res, err
 }
 
-func (c *Client) sendRemoveAuthorizationClientApp(ctx context.Context, params RemoveAuthorizationClientAppParams) (res *RemoveAuthorizationClientAppNoContent, err error) {
+func (c *Client) sendRemoveAuthorizationClientApp(ctx context.Context, params RemoveAuthorizationClientAppParams) (res RemoveAuthorizationClientAppRes, err error) {
 
 	u := uri.Clone(c.requestURL(ctx))
 	var pathParts [4]string
@@ -928,7 +950,8 @@ func (c *Client) sendRemoveAuthorizationClientApp(ctx context.Context, params Re
 
 // UpdateAuthorizationClientApp invokes updateAuthorizationClientApp operation.
 //
-// Replaces the scopes the client app may request. Documented errors: 401, 404, 422.
+// Replaces the list of scopes the client app may request. Documented statuses: 200, 401, 404 (unknown
+// authorization server or app), 422 (a scope id that does not belong to this server).
 //
 // PUT /api_authorizations/{id}/clients/{client_app_id}
 func (c *Client) UpdateAuthorizationClientApp(ctx context.Context, request *UpdateClientAppRequest, params UpdateAuthorizationClientAppParams) (*ClientAppIDs, error) {
@@ -1053,8 +1076,9 @@ func (c *Client) sendUpdateAuthorizationClientApp(ctx context.Context, request *
 
 // UpdateAuthorizationScope invokes updateAuthorizationScope operation.
 //
-// Replaces the value and description of a scope; both are required. Documented errors: 401, 404
-// (unknown authorization server or scope), 422 (a scope with this value already exists).
+// Replaces the value and description of a scope; both are required. Answers only the scope's id.
+// Documented statuses: 200, 401, 404 (unknown authorization server or scope), 422 (another scope
+// already has this value).
 //
 // PUT /api_authorizations/{id}/scopes/{scope_id}
 func (c *Client) UpdateAuthorizationScope(ctx context.Context, request *ScopeRequest, params UpdateAuthorizationScopeParams) (*ScopeID, error) {

@@ -30,7 +30,9 @@ func recordError(string, error) {}
 
 // handleAddAuthorizationClientAppRequest handles addAuthorizationClientApp operation.
 //
-// Documented errors: 401, 404, 422.
+// Allows an OpenID Connect app to get tokens from this server with the given scopes. Documented
+// statuses: 201, 401, 404 (unknown authorization server), 422 (a scope id that does not belong to this
+// server).
 //
 // POST /api_authorizations/{id}/clients
 func (s *Server) handleAddAuthorizationClientAppRequest(args [1]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -186,7 +188,9 @@ func (s *Server) handleAddAuthorizationClientAppRequest(args [1]string, argsEsca
 
 // handleCreateAuthorizationScopeRequest handles createAuthorizationScope operation.
 //
-// Documented errors: 401, 404, 422 (a scope with this value already exists).
+// Adds a scope; both value and description are required. Answers only the new scope's id. Documented
+// statuses: 200 (not 201), 401, 404 (unknown authorization server), 422 (a scope with this value
+// already exists on the server).
 //
 // POST /api_authorizations/{id}/scopes
 func (s *Server) handleCreateAuthorizationScopeRequest(args [1]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -342,7 +346,7 @@ func (s *Server) handleCreateAuthorizationScopeRequest(args [1]string, argsEscap
 
 // handleDeleteAuthorizationScopeRequest handles deleteAuthorizationScope operation.
 //
-// Documented errors: 401, 404.
+// Documented statuses: 204 (no body), 401, 404.
 //
 // DELETE /api_authorizations/{id}/scopes/{scope_id}
 func (s *Server) handleDeleteAuthorizationScopeRequest(args [2]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -487,7 +491,7 @@ func (s *Server) handleDeleteAuthorizationScopeRequest(args [2]string, argsEscap
 
 // handleGetApiAuthorizationRequest handles getApiAuthorization operation.
 //
-// Documented errors: 401, 404.
+// Documented statuses: 200, 401, 404 (unknown authorization server).
 //
 // GET /api_authorizations/{id}
 func (s *Server) handleGetApiAuthorizationRequest(args [1]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -628,7 +632,8 @@ func (s *Server) handleGetApiAuthorizationRequest(args [1]string, argsEscaped bo
 
 // handleListApiAuthorizationsRequest handles listApiAuthorizations operation.
 //
-// Documented errors: 401.
+// Returns every authorization server of the account (at most 1000; no paging). Documented statuses:
+// 200, 401.
 //
 // GET /api_authorizations
 func (s *Server) handleListApiAuthorizationsRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -754,7 +759,9 @@ func (s *Server) handleListApiAuthorizationsRequest(args [0]string, argsEscaped 
 
 // handleListAuthorizationClientAppsRequest handles listAuthorizationClientApps operation.
 //
-// Documented errors: 401, 404.
+// Returns the OpenID Connect apps allowed to get tokens from this server, each with the scopes it may
+// request (full scope objects). No paging. Documented statuses: 200, 401, 404 (unknown authorization
+// server).
 //
 // GET /api_authorizations/{id}/clients
 func (s *Server) handleListAuthorizationClientAppsRequest(args [1]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -895,7 +902,8 @@ func (s *Server) handleListAuthorizationClientAppsRequest(args [1]string, argsEs
 
 // handleListAuthorizationScopesRequest handles listAuthorizationScopes operation.
 //
-// Documented errors: 401, 404.
+// Returns every scope defined on the authorization server (no paging). Documented statuses: 200, 401,
+// 404 (unknown authorization server).
 //
 // GET /api_authorizations/{id}/scopes
 func (s *Server) handleListAuthorizationScopesRequest(args [1]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -1036,7 +1044,9 @@ func (s *Server) handleListAuthorizationScopesRequest(args [1]string, argsEscape
 
 // handleRemoveAuthorizationClientAppRequest handles removeAuthorizationClientApp operation.
 //
-// Documented errors: 401, 404.
+// Stops the app from getting tokens from this server. Documented statuses (doc page): 204 (no body),
+// 401, 422. OneLogin's generated SDKs list 200, 401, 404 and 422 instead, so both success codes are
+// accepted: a removal that worked is never reported as a failure.
 //
 // DELETE /api_authorizations/{id}/clients/{client_app_id}
 func (s *Server) handleRemoveAuthorizationClientAppRequest(args [2]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -1110,7 +1120,7 @@ func (s *Server) handleRemoveAuthorizationClientAppRequest(args [2]string, argsE
 
 	var rawBody []byte
 
-	var response *RemoveAuthorizationClientAppNoContent
+	var response RemoveAuthorizationClientAppRes
 	if m := s.cfg.Middleware; m != nil {
 		mreq := middleware.Request{
 			Context:          ctx,
@@ -1135,7 +1145,7 @@ func (s *Server) handleRemoveAuthorizationClientAppRequest(args [2]string, argsE
 		type (
 			Request  = struct{}
 			Params   = RemoveAuthorizationClientAppParams
-			Response = *RemoveAuthorizationClientAppNoContent
+			Response = RemoveAuthorizationClientAppRes
 		)
 		response, err = middleware.HookMiddleware[
 			Request,
@@ -1146,12 +1156,12 @@ func (s *Server) handleRemoveAuthorizationClientAppRequest(args [2]string, argsE
 			mreq,
 			unpackRemoveAuthorizationClientAppParams,
 			func(ctx context.Context, request Request, params Params) (response Response, err error) {
-				err = s.h.RemoveAuthorizationClientApp(ctx, params)
+				response, err = s.h.RemoveAuthorizationClientApp(ctx, params)
 				return response, err
 			},
 		)
 	} else {
-		err = s.h.RemoveAuthorizationClientApp(ctx, params)
+		response, err = s.h.RemoveAuthorizationClientApp(ctx, params)
 	}
 	if err != nil {
 		if errRes, ok := errors.Into[*ErrorStatusCodeWithHeaders](err); ok {
@@ -1181,7 +1191,8 @@ func (s *Server) handleRemoveAuthorizationClientAppRequest(args [2]string, argsE
 
 // handleUpdateAuthorizationClientAppRequest handles updateAuthorizationClientApp operation.
 //
-// Replaces the scopes the client app may request. Documented errors: 401, 404, 422.
+// Replaces the list of scopes the client app may request. Documented statuses: 200, 401, 404 (unknown
+// authorization server or app), 422 (a scope id that does not belong to this server).
 //
 // PUT /api_authorizations/{id}/clients/{client_app_id}
 func (s *Server) handleUpdateAuthorizationClientAppRequest(args [2]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -1341,8 +1352,9 @@ func (s *Server) handleUpdateAuthorizationClientAppRequest(args [2]string, argsE
 
 // handleUpdateAuthorizationScopeRequest handles updateAuthorizationScope operation.
 //
-// Replaces the value and description of a scope; both are required. Documented errors: 401, 404
-// (unknown authorization server or scope), 422 (a scope with this value already exists).
+// Replaces the value and description of a scope; both are required. Answers only the scope's id.
+// Documented statuses: 200, 401, 404 (unknown authorization server or scope), 422 (another scope
+// already has this value).
 //
 // PUT /api_authorizations/{id}/scopes/{scope_id}
 func (s *Server) handleUpdateAuthorizationScopeRequest(args [2]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {

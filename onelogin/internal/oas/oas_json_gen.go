@@ -639,12 +639,19 @@ func (s *Error) encodeFields(e *jx.Encoder) {
 			s.Message.Encode(e)
 		}
 	}
+	{
+		if s.Field.Set {
+			e.FieldStart("field")
+			s.Field.Encode(e)
+		}
+	}
 }
 
-var jsonFieldsNameOfError = [3]string{
+var jsonFieldsNameOfError = [4]string{
 	0: "statusCode",
 	1: "name",
 	2: "message",
+	3: "field",
 }
 
 // Decode decodes Error from json.
@@ -684,6 +691,16 @@ func (s *Error) Decode(d *jx.Decoder) error {
 				return nil
 			}(); err != nil {
 				return errors.Wrap(err, "decode field \"message\"")
+			}
+		case "field":
+			if err := func() error {
+				s.Field.Reset()
+				if err := s.Field.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"field\"")
 			}
 		default:
 			return d.Skip()

@@ -594,7 +594,7 @@ func decodeListAuthorizationScopesParams(args [1]string, argsEscaped bool, r *ht
 type RemoveAuthorizationClientAppParams struct {
 	// The id of the API authorization server.
 	ID int64
-	// The app id of the client app.
+	// The id of the client app (its OpenID Connect app id, app_id).
 	ClientAppID int64
 }
 
@@ -750,7 +750,7 @@ func decodeRemoveAuthorizationClientAppParams(args [2]string, argsEscaped bool, 
 type UpdateAuthorizationClientAppParams struct {
 	// The id of the API authorization server.
 	ID int64
-	// The app id of the client app.
+	// The id of the client app (its OpenID Connect app id, app_id).
 	ClientAppID int64
 }
 

@@ -212,8 +212,8 @@ func decodeAddAuthorizationClientAppResponse(resp *http.Response) (res *ClientAp
 
 func decodeCreateAuthorizationScopeResponse(resp *http.Response) (res *ScopeID, _ error) {
 	switch resp.StatusCode {
-	case 201:
-		// Code 201.
+	case 200:
+		// Code 200.
 		ct, _, err := mime.ParseMediaType(resp.Header.Get("Content-Type"))
 		if err != nil {
 			return res, errors.Wrap(err, "parse media type")
@@ -1399,8 +1399,11 @@ func decodeListAuthorizationScopesResponse(resp *http.Response) (res []Scope, _ 
 	return res, errors.Wrap(defRes, "error")
 }
 
-func decodeRemoveAuthorizationClientAppResponse(resp *http.Response) (res *RemoveAuthorizationClientAppNoContent, _ error) {
+func decodeRemoveAuthorizationClientAppResponse(resp *http.Response) (res RemoveAuthorizationClientAppRes, _ error) {
 	switch resp.StatusCode {
+	case 200:
+		// Code 200.
+		return &RemoveAuthorizationClientAppOK{}, nil
 	case 204:
 		// Code 204.
 		return &RemoveAuthorizationClientAppNoContent{}, nil

@@ -27,7 +27,7 @@ func encodeAddAuthorizationClientAppResponse(response *ClientAppIDs, w http.Resp
 
 func encodeCreateAuthorizationScopeResponse(response *ScopeID, w http.ResponseWriter) error {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(201)
+	w.WriteHeader(200)
 
 	e := new(jx.Encoder)
 	response.Encode(e)
@@ -108,10 +108,21 @@ func encodeListAuthorizationScopesResponse(response []Scope, w http.ResponseWrit
 	return nil
 }
 
-func encodeRemoveAuthorizationClientAppResponse(response *RemoveAuthorizationClientAppNoContent, w http.ResponseWriter) error {
-	w.WriteHeader(204)
+func encodeRemoveAuthorizationClientAppResponse(response RemoveAuthorizationClientAppRes, w http.ResponseWriter) error {
+	switch response := response.(type) {
+	case *RemoveAuthorizationClientAppOK:
+		w.WriteHeader(200)
 
-	return nil
+		return nil
+
+	case *RemoveAuthorizationClientAppNoContent:
+		w.WriteHeader(204)
+
+		return nil
+
+	default:
+		return errors.Errorf("unexpected response type: %T", response)
+	}
 }
 
 func encodeUpdateAuthorizationClientAppResponse(response *ClientAppIDs, w http.ResponseWriter) error {

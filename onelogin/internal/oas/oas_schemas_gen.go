@@ -10,11 +10,12 @@ func (s *ErrorStatusCodeWithHeaders) Error() string {
 	return fmt.Sprintf("code %d: %+v", s.StatusCode, s.Response)
 }
 
+// Body of the add client app call.
 // Ref: #/components/schemas/AddClientAppRequest
 type AddClientAppRequest struct {
 	// The id of the OpenID Connect app to allow.
 	AppID int64 `json:"app_id"`
-	// Ids of the scopes the app may request.
+	// Ids of the scopes the app may request; each must belong to this server.
 	Scopes []int64 `json:"scopes"`
 }
 
@@ -38,12 +39,16 @@ func (s *AddClientAppRequest) SetScopes(val []int64) {
 	s.Scopes = val
 }
 
-// An API authorization server.
+// An API authorization server; it issues access tokens for one API.
 // Ref: #/components/schemas/ApiAuthorization
 type ApiAuthorization struct {
-	ID            OptInt64                         `json:"id"`
-	Name          OptString                        `json:"name"`
-	Description   OptString                        `json:"description"`
+	// The server's id.
+	ID OptInt64 `json:"id"`
+	// The API's name.
+	Name OptString `json:"name"`
+	// What the API does.
+	Description OptString `json:"description"`
+	// Token settings of the server.
 	Configuration OptApiAuthorizationConfiguration `json:"configuration"`
 }
 
@@ -87,12 +92,16 @@ func (s *ApiAuthorization) SetConfiguration(val OptApiAuthorizationConfiguration
 	s.Configuration = val
 }
 
+// Token settings of the server.
 type ApiAuthorizationConfiguration struct {
-	// The API's identifier (the audience of its tokens).
-	ResourceIdentifier            OptString `json:"resource_identifier"`
-	Audiences                     []string  `json:"audiences"`
-	AccessTokenExpirationMinutes  OptInt    `json:"access_token_expiration_minutes"`
-	RefreshTokenExpirationMinutes OptInt    `json:"refresh_token_expiration_minutes"`
+	// The API's unique identifier.
+	ResourceIdentifier OptString `json:"resource_identifier"`
+	// The audience values put into access tokens.
+	Audiences []string `json:"audiences"`
+	// Access token lifetime in minutes.
+	AccessTokenExpirationMinutes OptInt `json:"access_token_expiration_minutes"`
+	// Refresh token lifetime in minutes.
+	RefreshTokenExpirationMinutes OptInt `json:"refresh_token_expiration_minutes"`
 }
 
 // GetResourceIdentifier returns the value of ResourceIdentifier.
@@ -163,10 +172,14 @@ func (s *BearerAuth) SetRoles(val []string) {
 // A client app of an authorization server, with the scopes it may request.
 // Ref: #/components/schemas/ClientApp
 type ClientApp struct {
-	AppID     OptInt64  `json:"app_id"`
-	APIAuthID OptInt64  `json:"api_auth_id"`
-	Name      OptString `json:"name"`
-	Scopes    []Scope   `json:"scopes"`
+	// The OpenID Connect app's id.
+	AppID OptInt64 `json:"app_id"`
+	// The authorization server's id.
+	APIAuthID OptInt64 `json:"api_auth_id"`
+	// The app's name.
+	Name OptString `json:"name"`
+	// The scopes the app may request.
+	Scopes []Scope `json:"scopes"`
 }
 
 // GetAppID returns the value of AppID.
@@ -209,12 +222,16 @@ func (s *ClientApp) SetScopes(val []Scope) {
 	s.Scopes = val
 }
 
-// A client app as the add and update calls return it, with scope ids.
+// The answer of the client app add and update calls. Documented: app_id and api_auth_id; scopes (scope
+// ids) is not in the documented sample and is read only if present.
 // Ref: #/components/schemas/ClientAppIDs
 type ClientAppIDs struct {
-	AppID     OptInt64 `json:"app_id"`
+	// The OpenID Connect app's id.
+	AppID OptInt64 `json:"app_id"`
+	// The authorization server's id.
 	APIAuthID OptInt64 `json:"api_auth_id"`
-	Scopes    []int64  `json:"scopes"`
+	// Ids of the scopes the app may request, if OneLogin includes them.
+	Scopes []int64 `json:"scopes"`
 }
 
 // GetAppID returns the value of AppID.
@@ -253,10 +270,14 @@ type DeleteAuthorizationScopeNoContent struct{}
 // OneLogin's v2 error body.
 // Ref: #/components/schemas/Error
 type Error struct {
+	// The HTTP status repeated.
 	StatusCode OptInt `json:"statusCode"`
-	// An error class such as "NotFoundError".
-	Name    OptString `json:"name"`
+	// An error class such as "NotFoundError" or "UnprocessableEntityError".
+	Name OptString `json:"name"`
+	// What went wrong.
 	Message OptString `json:"message"`
+	// The offending request field.
+	Field OptString `json:"field"`
 }
 
 // GetStatusCode returns the value of StatusCode.
@@ -274,6 +295,11 @@ func (s *Error) GetMessage() OptString {
 	return s.Message
 }
 
+// GetField returns the value of Field.
+func (s *Error) GetField() OptString {
+	return s.Field
+}
+
 // SetStatusCode sets the value of StatusCode.
 func (s *Error) SetStatusCode(val OptInt) {
 	s.StatusCode = val
@@ -287,6 +313,11 @@ func (s *Error) SetName(val OptString) {
 // SetMessage sets the value of Message.
 func (s *Error) SetMessage(val OptString) {
 	s.Message = val
+}
+
+// SetField sets the value of Field.
+func (s *Error) SetField(val OptString) {
+	s.Field = val
 }
 
 // ErrorStatusCodeWithHeaders wraps Error with status code and response headers.
@@ -535,11 +566,21 @@ func (o OptString) Or(d string) string {
 // RemoveAuthorizationClientAppNoContent is response for RemoveAuthorizationClientApp operation.
 type RemoveAuthorizationClientAppNoContent struct{}
 
+func (*RemoveAuthorizationClientAppNoContent) removeAuthorizationClientAppRes() {}
+
+// RemoveAuthorizationClientAppOK is response for RemoveAuthorizationClientApp operation.
+type RemoveAuthorizationClientAppOK struct{}
+
+func (*RemoveAuthorizationClientAppOK) removeAuthorizationClientAppRes() {}
+
+// A scope defined on an authorization server.
 // Ref: #/components/schemas/Scope
 type Scope struct {
+	// The scope's id.
 	ID OptInt64 `json:"id"`
 	// The scope as it appears in tokens.
-	Value       OptString `json:"value"`
+	Value OptString `json:"value"`
+	// What access the scope grants.
 	Description OptString `json:"description"`
 }
 
@@ -573,8 +614,10 @@ func (s *Scope) SetDescription(val OptString) {
 	s.Description = val
 }
 
+// The answer of the scope create and update calls.
 // Ref: #/components/schemas/ScopeID
 type ScopeID struct {
+	// The scope's id.
 	ID OptInt64 `json:"id"`
 }
 
@@ -588,9 +631,10 @@ func (s *ScopeID) SetID(val OptInt64) {
 	s.ID = val
 }
 
+// Body of the scope create and update calls; both fields are always required.
 // Ref: #/components/schemas/ScopeRequest
 type ScopeRequest struct {
-	// The scope as it appears in tokens.
+	// The scope as it will appear in tokens; unique within the server.
 	Value string `json:"value"`
 	// What access the scope grants.
 	Description string `json:"description"`
@@ -616,9 +660,10 @@ func (s *ScopeRequest) SetDescription(val string) {
 	s.Description = val
 }
 
+// Body of the update client app call.
 // Ref: #/components/schemas/UpdateClientAppRequest
 type UpdateClientAppRequest struct {
-	// Ids of the scopes the app may request (replaces the current list).
+	// Ids of the scopes the app may request; replaces the current list.
 	Scopes []int64 `json:"scopes"`
 }
 

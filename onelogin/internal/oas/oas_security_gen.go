@@ -14,8 +14,8 @@ import (
 // SecurityHandler is handler for security parameters.
 type SecurityHandler interface {
 	// HandleBearerAuth handles bearerAuth security.
-	// An access token from POST https://{subdomain}.onelogin.com/auth/oauth2/v2/token (client
-	// credentials).
+	// An access token from POST https://{subdomain}.onelogin.com/auth/oauth2/v2/token (client credentials
+	// of an API credential pair with "Manage All" access).
 	HandleBearerAuth(ctx context.Context, operationName OperationName, t BearerAuth) (context.Context, error)
 }
 
@@ -89,8 +89,8 @@ func (s *Server) securityBearerAuth(ctx context.Context, operationName Operation
 // SecuritySource is provider of security values (tokens, passwords, etc.).
 type SecuritySource interface {
 	// BearerAuth provides bearerAuth security value.
-	// An access token from POST https://{subdomain}.onelogin.com/auth/oauth2/v2/token (client
-	// credentials).
+	// An access token from POST https://{subdomain}.onelogin.com/auth/oauth2/v2/token (client credentials
+	// of an API credential pair with "Manage All" access).
 	BearerAuth(ctx context.Context, operationName OperationName) (BearerAuth, error)
 }
 

@@ -10,62 +10,74 @@ import (
 type Handler interface {
 	// AddAuthorizationClientApp implements addAuthorizationClientApp operation.
 	//
-	// Documented errors: 401, 404, 422.
+	// Allows an OpenID Connect app to get tokens from this server with the given scopes. Documented
+	// statuses: 201, 401, 404 (unknown authorization server), 422 (a scope id that does not belong to this
+	// server).
 	//
 	// POST /api_authorizations/{id}/clients
 	AddAuthorizationClientApp(ctx context.Context, req *AddClientAppRequest, params AddAuthorizationClientAppParams) (*ClientAppIDs, error)
 	// CreateAuthorizationScope implements createAuthorizationScope operation.
 	//
-	// Documented errors: 401, 404, 422 (a scope with this value already exists).
+	// Adds a scope; both value and description are required. Answers only the new scope's id. Documented
+	// statuses: 200 (not 201), 401, 404 (unknown authorization server), 422 (a scope with this value
+	// already exists on the server).
 	//
 	// POST /api_authorizations/{id}/scopes
 	CreateAuthorizationScope(ctx context.Context, req *ScopeRequest, params CreateAuthorizationScopeParams) (*ScopeID, error)
 	// DeleteAuthorizationScope implements deleteAuthorizationScope operation.
 	//
-	// Documented errors: 401, 404.
+	// Documented statuses: 204 (no body), 401, 404.
 	//
 	// DELETE /api_authorizations/{id}/scopes/{scope_id}
 	DeleteAuthorizationScope(ctx context.Context, params DeleteAuthorizationScopeParams) error
 	// GetApiAuthorization implements getApiAuthorization operation.
 	//
-	// Documented errors: 401, 404.
+	// Documented statuses: 200, 401, 404 (unknown authorization server).
 	//
 	// GET /api_authorizations/{id}
 	GetApiAuthorization(ctx context.Context, params GetApiAuthorizationParams) (*ApiAuthorization, error)
 	// ListApiAuthorizations implements listApiAuthorizations operation.
 	//
-	// Documented errors: 401.
+	// Returns every authorization server of the account (at most 1000; no paging). Documented statuses:
+	// 200, 401.
 	//
 	// GET /api_authorizations
 	ListApiAuthorizations(ctx context.Context) ([]ApiAuthorization, error)
 	// ListAuthorizationClientApps implements listAuthorizationClientApps operation.
 	//
-	// Documented errors: 401, 404.
+	// Returns the OpenID Connect apps allowed to get tokens from this server, each with the scopes it may
+	// request (full scope objects). No paging. Documented statuses: 200, 401, 404 (unknown authorization
+	// server).
 	//
 	// GET /api_authorizations/{id}/clients
 	ListAuthorizationClientApps(ctx context.Context, params ListAuthorizationClientAppsParams) ([]ClientApp, error)
 	// ListAuthorizationScopes implements listAuthorizationScopes operation.
 	//
-	// Documented errors: 401, 404.
+	// Returns every scope defined on the authorization server (no paging). Documented statuses: 200, 401,
+	// 404 (unknown authorization server).
 	//
 	// GET /api_authorizations/{id}/scopes
 	ListAuthorizationScopes(ctx context.Context, params ListAuthorizationScopesParams) ([]Scope, error)
 	// RemoveAuthorizationClientApp implements removeAuthorizationClientApp operation.
 	//
-	// Documented errors: 401, 404.
+	// Stops the app from getting tokens from this server. Documented statuses (doc page): 204 (no body),
+	// 401, 422. OneLogin's generated SDKs list 200, 401, 404 and 422 instead, so both success codes are
+	// accepted: a removal that worked is never reported as a failure.
 	//
 	// DELETE /api_authorizations/{id}/clients/{client_app_id}
-	RemoveAuthorizationClientApp(ctx context.Context, params RemoveAuthorizationClientAppParams) error
+	RemoveAuthorizationClientApp(ctx context.Context, params RemoveAuthorizationClientAppParams) (RemoveAuthorizationClientAppRes, error)
 	// UpdateAuthorizationClientApp implements updateAuthorizationClientApp operation.
 	//
-	// Replaces the scopes the client app may request. Documented errors: 401, 404, 422.
+	// Replaces the list of scopes the client app may request. Documented statuses: 200, 401, 404 (unknown
+	// authorization server or app), 422 (a scope id that does not belong to this server).
 	//
 	// PUT /api_authorizations/{id}/clients/{client_app_id}
 	UpdateAuthorizationClientApp(ctx context.Context, req *UpdateClientAppRequest, params UpdateAuthorizationClientAppParams) (*ClientAppIDs, error)
 	// UpdateAuthorizationScope implements updateAuthorizationScope operation.
 	//
-	// Replaces the value and description of a scope; both are required. Documented errors: 401, 404
-	// (unknown authorization server or scope), 422 (a scope with this value already exists).
+	// Replaces the value and description of a scope; both are required. Answers only the scope's id.
+	// Documented statuses: 200, 401, 404 (unknown authorization server or scope), 422 (another scope
+	// already has this value).
 	//
 	// PUT /api_authorizations/{id}/scopes/{scope_id}
 	UpdateAuthorizationScope(ctx context.Context, req *ScopeRequest, params UpdateAuthorizationScopeParams) (*ScopeID, error)

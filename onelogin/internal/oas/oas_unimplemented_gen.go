@@ -15,7 +15,9 @@ var _ Handler = UnimplementedHandler{}
 
 // AddAuthorizationClientApp implements addAuthorizationClientApp operation.
 //
-// Documented errors: 401, 404, 422.
+// Allows an OpenID Connect app to get tokens from this server with the given scopes. Documented
+// statuses: 201, 401, 404 (unknown authorization server), 422 (a scope id that does not belong to this
+// server).
 //
 // POST /api_authorizations/{id}/clients
 func (UnimplementedHandler) AddAuthorizationClientApp(ctx context.Context, req *AddClientAppRequest, params AddAuthorizationClientAppParams) (r *ClientAppIDs, _ error) {
@@ -24,7 +26,9 @@ func (UnimplementedHandler) AddAuthorizationClientApp(ctx context.Context, req *
 
 // CreateAuthorizationScope implements createAuthorizationScope operation.
 //
-// Documented errors: 401, 404, 422 (a scope with this value already exists).
+// Adds a scope; both value and description are required. Answers only the new scope's id. Documented
+// statuses: 200 (not 201), 401, 404 (unknown authorization server), 422 (a scope with this value
+// already exists on the server).
 //
 // POST /api_authorizations/{id}/scopes
 func (UnimplementedHandler) CreateAuthorizationScope(ctx context.Context, req *ScopeRequest, params CreateAuthorizationScopeParams) (r *ScopeID, _ error) {
@@ -33,7 +37,7 @@ func (UnimplementedHandler) CreateAuthorizationScope(ctx context.Context, req *S
 
 // DeleteAuthorizationScope implements deleteAuthorizationScope operation.
 //
-// Documented errors: 401, 404.
+// Documented statuses: 204 (no body), 401, 404.
 //
 // DELETE /api_authorizations/{id}/scopes/{scope_id}
 func (UnimplementedHandler) DeleteAuthorizationScope(ctx context.Context, params DeleteAuthorizationScopeParams) error {
@@ -42,7 +46,7 @@ func (UnimplementedHandler) DeleteAuthorizationScope(ctx context.Context, params
 
 // GetApiAuthorization implements getApiAuthorization operation.
 //
-// Documented errors: 401, 404.
+// Documented statuses: 200, 401, 404 (unknown authorization server).
 //
 // GET /api_authorizations/{id}
 func (UnimplementedHandler) GetApiAuthorization(ctx context.Context, params GetApiAuthorizationParams) (r *ApiAuthorization, _ error) {
@@ -51,7 +55,8 @@ func (UnimplementedHandler) GetApiAuthorization(ctx context.Context, params GetA
 
 // ListApiAuthorizations implements listApiAuthorizations operation.
 //
-// Documented errors: 401.
+// Returns every authorization server of the account (at most 1000; no paging). Documented statuses:
+// 200, 401.
 //
 // GET /api_authorizations
 func (UnimplementedHandler) ListApiAuthorizations(ctx context.Context) (r []ApiAuthorization, _ error) {
@@ -60,7 +65,9 @@ func (UnimplementedHandler) ListApiAuthorizations(ctx context.Context) (r []ApiA
 
 // ListAuthorizationClientApps implements listAuthorizationClientApps operation.
 //
-// Documented errors: 401, 404.
+// Returns the OpenID Connect apps allowed to get tokens from this server, each with the scopes it may
+// request (full scope objects). No paging. Documented statuses: 200, 401, 404 (unknown authorization
+// server).
 //
 // GET /api_authorizations/{id}/clients
 func (UnimplementedHandler) ListAuthorizationClientApps(ctx context.Context, params ListAuthorizationClientAppsParams) (r []ClientApp, _ error) {
@@ -69,7 +76,8 @@ func (UnimplementedHandler) ListAuthorizationClientApps(ctx context.Context, par
 
 // ListAuthorizationScopes implements listAuthorizationScopes operation.
 //
-// Documented errors: 401, 404.
+// Returns every scope defined on the authorization server (no paging). Documented statuses: 200, 401,
+// 404 (unknown authorization server).
 //
 // GET /api_authorizations/{id}/scopes
 func (UnimplementedHandler) ListAuthorizationScopes(ctx context.Context, params ListAuthorizationScopesParams) (r []Scope, _ error) {
@@ -78,16 +86,19 @@ func (UnimplementedHandler) ListAuthorizationScopes(ctx context.Context, params 
 
 // RemoveAuthorizationClientApp implements removeAuthorizationClientApp operation.
 //
-// Documented errors: 401, 404.
+// Stops the app from getting tokens from this server. Documented statuses (doc page): 204 (no body),
+// 401, 422. OneLogin's generated SDKs list 200, 401, 404 and 422 instead, so both success codes are
+// accepted: a removal that worked is never reported as a failure.
 //
 // DELETE /api_authorizations/{id}/clients/{client_app_id}
-func (UnimplementedHandler) RemoveAuthorizationClientApp(ctx context.Context, params RemoveAuthorizationClientAppParams) error {
-	return ht.ErrNotImplemented
+func (UnimplementedHandler) RemoveAuthorizationClientApp(ctx context.Context, params RemoveAuthorizationClientAppParams) (r RemoveAuthorizationClientAppRes, _ error) {
+	return r, ht.ErrNotImplemented
 }
 
 // UpdateAuthorizationClientApp implements updateAuthorizationClientApp operation.
 //
-// Replaces the scopes the client app may request. Documented errors: 401, 404, 422.
+// Replaces the list of scopes the client app may request. Documented statuses: 200, 401, 404 (unknown
+// authorization server or app), 422 (a scope id that does not belong to this server).
 //
 // PUT /api_authorizations/{id}/clients/{client_app_id}
 func (UnimplementedHandler) UpdateAuthorizationClientApp(ctx context.Context, req *UpdateClientAppRequest, params UpdateAuthorizationClientAppParams) (r *ClientAppIDs, _ error) {
@@ -96,8 +107,9 @@ func (UnimplementedHandler) UpdateAuthorizationClientApp(ctx context.Context, re
 
 // UpdateAuthorizationScope implements updateAuthorizationScope operation.
 //
-// Replaces the value and description of a scope; both are required. Documented errors: 401, 404
-// (unknown authorization server or scope), 422 (a scope with this value already exists).
+// Replaces the value and description of a scope; both are required. Answers only the scope's id.
+// Documented statuses: 200, 401, 404 (unknown authorization server or scope), 422 (another scope
+// already has this value).
 //
 // PUT /api_authorizations/{id}/scopes/{scope_id}
 func (UnimplementedHandler) UpdateAuthorizationScope(ctx context.Context, req *ScopeRequest, params UpdateAuthorizationScopeParams) (r *ScopeID, _ error) {
