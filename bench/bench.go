@@ -1,15 +1,39 @@
-// Package bench holds the fixtures grantkit's benchmarks share: one loopback server answering
-// every vendor's update with a fixed response, the 20-scope payloads, and the HTTP transport
-// every client under test uses, so that grantkit, a hand-written net/http client and the
-// official Auth0 SDK (bench/officialsdk) are measured against exactly the same thing.
+// Package bench holds the fixtures grantkit's benchmarks share, so that grantkit, a
+// hand-written net/http client (the floor) and the official Auth0 SDK (bench/officialsdk, a
+// module of its own) are measured against exactly the same thing:
+//
+//   - Scopes and each vendor's grant object with those 20 scopes, pre-encoded;
+//   - Handler, the server every benchmark talks to: it answers a token endpoint and every
+//     benchmarked API path with a fixed, pre-encoded 200 (NewServer puts it on loopback);
+//   - NewHTTPClient, the one keep-alive transport every client under test sends through, and
+//     NewMemoryClient, the same answers without a network (to measure only client-side work);
+//   - Recorder, Handler recording each request, for the tests that check that the clients a
+//     benchmark compares send the same request.
+//
+// The benchmarks are in bench_test.go (whole calls, concurrency, token sharing), in each
+// vendor's codec_bench_test.go (JSON encode/decode of the generated types), in
+// internal/transport/bench_test.go (what the retry layer adds) and in bench/officialsdk.
+// BENCHMARKS.md has the numbers and the commands.
+//
+// Adding a vendor: put its grant object here (a var like Auth0Grant), add its API path prefix
+// to routes, and add an updateCase to bench_test.go (its grantkit call and the same request
+// written by hand); then a codec benchmark in the vendor's package (internal/codecbench.Run,
+// with a test calling codecbench.Equivalent).
 package bench
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strconv"
 	"strings"
+	"sync"
+
+	"github.com/grantkit/grantkit/internal/httpfake"
 )
 
 // Scopes are the 20 scopes of every benchmarked grant.
@@ -37,7 +61,7 @@ func idObjects() string {
 	return strings.Join(q, ",")
 }
 
-// The responses the server sends: each vendor's main grant object with 20 scopes.
+// Each vendor's main grant object with the 20 Scopes, as the vendor answers it.
 var (
 	Auth0Grant = `{"id":"cgr_1","client_id":"client-1","audience":"https://api.example.com/","scope":[` + quoted("") +
 		`],"organization_usage":"allow","allow_any_organization":true,"is_system":false,"subject_type":"client","authorization_details_types":["payment"],"allow_all_scopes":false}`
@@ -45,42 +69,142 @@ var (
 		idObjects() + `],"createdAt":"2019-08-13T19:39:58.450Z","updatedAt":"2021-09-24T15:43:19.846Z"}`
 	CPNApp = `{"accessTokenTTL":1800,"allowedScopes":{"generalScopes":[` + quoted("") +
 		`],"organizationScopes":{"roles":[]},"servicesScopes":[]},"createdAt":1700000000000,"description":"d","displayName":"n","grantTypes":["client_credentials"],"id":"app","lastUpdatedAt":1700000000000,"ownerOnlySecretRotation":false,"secretRotationExpirationInSeconds":0}`
+	// OneLoginScope is what OneLogin's seed call (update a scope) answers: only the id.
 	OneLoginScope = `{"id":323005}`
+	// OneLoginClientApp is OneLogin's grant object: a client app of an authorization server
+	// with the scopes it may request.
+	OneLoginClientApp = func() string {
+		q := make([]string, len(Scopes))
+		for i, s := range Scopes {
+			q[i] = fmt.Sprintf(`{"id":%d,"value":%q,"description":"Access %s"}`, 1000+i, s, s)
+		}
+		return `{"app_id":4242,"api_auth_id":1001,"name":"billing-service","scopes":[` + strings.Join(q, ",") + `]}`
+	}()
 )
 
-// Token is the access token every benchmarked client sends.
+// Token is the access token every benchmarked client sends, and the one TokenPath issues.
 const Token = "bench-token"
 
-// NewServer starts the shared loopback server. It answers the token endpoints of Auth0 and
-// CPN, and every API request with the vendor's fixed response chosen by path.
-func NewServer() *httptest.Server {
-	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+// TokenPath is the path of the token endpoint (the client-credentials grant).
+const TokenPath = "/oauth/token"
+
+// TokenResponse is what TokenPath answers: Token, valid for a day.
+const TokenResponse = `{"access_token":"` + Token + `","token_type":"Bearer","expires_in":86400}`
+
+// route is a path prefix and the fixed body answered for it.
+type route struct {
+	prefix string
+	body   string
+	length []string // Content-Length, pre-formatted
+}
+
+func newRoute(prefix, body string) route {
+	return route{prefix, body, []string{strconv.Itoa(len(body))}}
+}
+
+// routes are the benchmarked API paths; a vendor is added here with its grant object.
+var routes = []route{
+	newRoute(TokenPath, TokenResponse),
+	newRoute("/api/v2/client-grants/", Auth0Grant),
+	newRoute("/v1/environments/", PingOneGrant),
+	newRoute("/cphub/api/auth/v2/orgs/", CPNApp),
+	newRoute("/api/2/api_authorizations/", OneLoginScope),
+}
+
+var jsonContentType = []string{"application/json"}
+
+func lookup(path string) (route, bool) {
+	for _, r := range routes {
+		if strings.HasPrefix(path, r.prefix) {
+			return r, true
+		}
+	}
+	return route{}, false
+}
+
+// Handler answers TokenPath with TokenResponse and every benchmarked API path with that
+// vendor's grant object (a fixed 200 whatever the method or body), everything else with 404.
+// The request body is read and discarded. Its answers are pre-encoded, so the server's own
+// work is small and the same for every client.
+func Handler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
-		w.Header().Set("Content-Type", "application/json")
-		p := r.URL.Path
-		var body string
-		switch {
-		case p == "/oauth/token":
-			body = `{"access_token":"` + Token + `","token_type":"Bearer","expires_in":86400}`
-		case strings.HasPrefix(p, "/api/v2/client-grants"):
-			body = Auth0Grant
-		case strings.HasPrefix(p, "/v1/environments"):
-			body = PingOneGrant
-		case strings.HasPrefix(p, "/cphub/api/auth/v2/orgs"):
-			body = CPNApp
-		case strings.HasPrefix(p, "/api/2/api_authorizations"):
-			body = OneLoginScope
-		default:
+		rt, ok := lookup(r.URL.Path)
+		if !ok {
 			http.NotFound(w, r)
 			return
 		}
-		w.Header().Set("Content-Length", fmt.Sprint(len(body)))
-		_, _ = w.Write([]byte(body))
-	}))
+		h := w.Header()
+		h["Content-Type"] = jsonContentType
+		h["Content-Length"] = rt.length
+		_, _ = io.WriteString(w, rt.body)
+	})
 }
 
-// NewHTTPClient returns the client every benchmarked SDK sends through: one keep-alive
-// transport with enough idle connections for the concurrent benchmarks.
-func NewHTTPClient() *http.Client {
-	return &http.Client{Transport: &http.Transport{MaxIdleConns: 256, MaxIdleConnsPerHost: 256, DisableCompression: true}}
+// Request is what a Recorder saw of one request.
+type Request struct {
+	Method, Path, ContentType string
+	// Token is the credential header: Authorization, or csp-auth-token for CPN.
+	Token string
+	Body  any // the JSON body, decoded; the raw text if it is not JSON
+}
+
+// Recorder is Handler that also records every request, for tests that check that the clients
+// a benchmark compares send the same thing. The zero value is ready to use.
+type Recorder struct {
+	mu   sync.Mutex
+	reqs []Request
+}
+
+func (rec *Recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	data, _ := io.ReadAll(r.Body)
+	req := Request{Method: r.Method, Path: r.URL.Path, ContentType: r.Header.Get("Content-Type"), Token: r.Header.Get("Authorization")}
+	if req.Token == "" {
+		req.Token = "csp-auth-token: " + r.Header.Get("Csp-Auth-Token")
+	}
+	if json.Unmarshal(data, &req.Body) != nil {
+		req.Body = string(data)
+	}
+	rec.mu.Lock()
+	rec.reqs = append(rec.reqs, req)
+	rec.mu.Unlock()
+	r.Body = io.NopCloser(bytes.NewReader(data))
+	Handler().ServeHTTP(w, r)
+}
+
+// Requests returns the requests recorded so far.
+func (rec *Recorder) Requests() []Request {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	return slices.Clone(rec.reqs)
+}
+
+// NewServer starts Handler on a loopback address.
+func NewServer() *httptest.Server { return httptest.NewServer(Handler()) }
+
+// NewTransport is the HTTP transport every client under test sends through: keep-alive, with
+// enough idle connections for the concurrent benchmarks, no compression.
+func NewTransport() *http.Transport {
+	return &http.Transport{MaxIdleConns: 256, MaxIdleConnsPerHost: 256, DisableCompression: true}
+}
+
+// NewHTTPClient returns an *http.Client over a NewTransport.
+func NewHTTPClient() *http.Client { return &http.Client{Transport: NewTransport()} }
+
+// NewMemoryClient returns an *http.Client that answers as Handler does, without a network or
+// a server: a benchmark through it measures only the client's own work (building the request,
+// encoding, headers, decoding) plus the same few allocations for every client. Use any base
+// URL with it.
+func NewMemoryClient() *http.Client {
+	return httpfake.Client(func(r *http.Request) (*http.Response, error) {
+		if r.Body != nil {
+			_, _ = io.Copy(io.Discard, r.Body)
+			_ = r.Body.Close()
+		}
+		rt, ok := lookup(r.URL.Path)
+		if !ok {
+			return httpfake.JSON(r, http.StatusNotFound, `{}`), nil
+		}
+		return httpfake.JSON(r, http.StatusOK, rt.body), nil
+	})
 }

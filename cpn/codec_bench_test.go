@@ -37,5 +37,13 @@ type stdApp struct {
 
 // BenchmarkCodec: CPN's CpnOrgOauthAppResponse with 20 general scopes.
 func BenchmarkCodec(b *testing.B) {
-	codecbench.Run(b, []byte(bench.CPNApp), func() *oas.CpnOrgOauthAppResponse { return new(oas.CpnOrgOauthAppResponse) }, func() *stdApp { return new(stdApp) })
+	b.Run("type=CpnOrgOauthAppResponse", func(b *testing.B) {
+		codecbench.Run(b, []byte(bench.CPNApp), func() *oas.CpnOrgOauthAppResponse { return new(oas.CpnOrgOauthAppResponse) }, func() *stdApp { return new(stdApp) })
+	})
+}
+
+func TestCodecBenchmarkComparesEquivalentTypes(t *testing.T) {
+	if err := codecbench.Equivalent([]byte(bench.CPNApp), new(oas.CpnOrgOauthAppResponse), new(stdApp)); err != nil {
+		t.Error(err)
+	}
 }

@@ -26,16 +26,19 @@ var sink []byte
 
 // Run benchmarks data (a JSON object) decoded into and encoded from gen (a fresh value each
 // time from newGen) and std (a pointer to a struct for encoding/json, fresh from newStd).
-// Check with Equivalent, in a test, that the two are a fair comparison.
+// Check with Equivalent, in a test, that the two are a fair comparison. Sub-benchmarks, the
+// encoding/json one first so that `benchstat -col /codec` uses it as the baseline:
 //
-//	decode/ogen               what the generated client does with a 2xx body: jx.DecodeBytes,
-//	                          Decode into a new value, then check there is nothing after it
-//	decode/encoding-json      json.Unmarshal into a new hand-written struct
-//	encode/ogen-client        a new jx.Encoder per call, as the generated client does per request
-//	encode/ogen-pooled        one jx.Encoder reset and reused (the bytes stay in the encoder)
-//	encode/ogen-pooled-copy   jx.GetEncoder, encode, copy the bytes out, jx.PutEncoder: the
-//	                          owned []byte a request body needs, like json.Marshal's
-//	encode/encoding-json      json.Marshal of the hand-written struct
+//	op=decode/codec=encoding-json     json.Unmarshal into a new hand-written struct
+//	op=decode/codec=ogen              what the generated client does with a 2xx body:
+//	                                  jx.DecodeBytes, Decode into a new value, check the end
+//	op=encode/codec=encoding-json     json.Marshal of the hand-written struct
+//	op=encode/codec=ogen-client       a new jx.Encoder per call, as the generated client does
+//	                                  per request
+//	op=encode/codec=ogen-pooled       one jx.Encoder reset and reused (the bytes stay in it)
+//	op=encode/codec=ogen-pooled-copy  jx.GetEncoder, encode, copy the bytes out, jx.PutEncoder:
+//	                                  an owned []byte, as a request body needs and as
+//	                                  json.Marshal returns
 func Run[G Generated, S any](b *testing.B, data []byte, newGen func() G, newStd func() *S) {
 	gen, std := newGen(), newStd()
 	if err := decodeOgen(data, gen); err != nil {
@@ -45,16 +48,7 @@ func Run[G Generated, S any](b *testing.B, data []byte, newGen func() G, newStd 
 		b.Fatal(err)
 	}
 
-	b.Run("decode/ogen", func(b *testing.B) {
-		b.ReportAllocs()
-		b.SetBytes(int64(len(data)))
-		for b.Loop() {
-			if err := decodeOgen(data, newGen()); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("decode/encoding-json", func(b *testing.B) {
+	b.Run("op=decode/codec=encoding-json", func(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(len(data)))
 		for b.Loop() {
@@ -63,7 +57,26 @@ func Run[G Generated, S any](b *testing.B, data []byte, newGen func() G, newStd 
 			}
 		}
 	})
-	b.Run("encode/ogen-client", func(b *testing.B) {
+	b.Run("op=decode/codec=ogen", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			if err := decodeOgen(data, newGen()); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("op=encode/codec=encoding-json", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			out, err := json.Marshal(std)
+			if err != nil {
+				b.Fatal(err)
+			}
+			sink = out
+		}
+	})
+	b.Run("op=encode/codec=ogen-client", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			e := new(jx.Encoder)
@@ -71,7 +84,7 @@ func Run[G Generated, S any](b *testing.B, data []byte, newGen func() G, newStd 
 			sink = e.Bytes()
 		}
 	})
-	b.Run("encode/ogen-pooled", func(b *testing.B) {
+	b.Run("op=encode/codec=ogen-pooled", func(b *testing.B) {
 		b.ReportAllocs()
 		e := new(jx.Encoder)
 		for b.Loop() {
@@ -80,23 +93,13 @@ func Run[G Generated, S any](b *testing.B, data []byte, newGen func() G, newStd 
 			sink = e.Bytes()
 		}
 	})
-	b.Run("encode/ogen-pooled-copy", func(b *testing.B) {
+	b.Run("op=encode/codec=ogen-pooled-copy", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			e := jx.GetEncoder()
 			gen.Encode(e)
 			sink = bytes.Clone(e.Bytes())
 			jx.PutEncoder(e)
-		}
-	})
-	b.Run("encode/encoding-json", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			out, err := json.Marshal(std)
-			if err != nil {
-				b.Fatal(err)
-			}
-			sink = out
 		}
 	})
 }

@@ -12,8 +12,9 @@ import (
 )
 
 // cannedRT answers every request with the same small 200, without a network, so that the
-// benchmarks below measure only what the transport adds.
-type cannedRT struct{}
+// benchmarks below measure only what the transport adds. With chunked, the answer does not
+// declare its length (ContentLength -1), as a chunked or compressed response does not.
+type cannedRT struct{ chunked bool }
 
 const cannedBody = `{"id":"cgr_1","scope":["a"]}`
 
@@ -21,11 +22,20 @@ type cannedReader struct{ strings.Reader }
 
 func (*cannedReader) Close() error { return nil }
 
-func (cannedRT) RoundTrip(r *http.Request) (*http.Response, error) {
+func (rt cannedRT) RoundTrip(r *http.Request) (*http.Response, error) {
 	body := &cannedReader{}
 	body.Reset(cannedBody)
-	return &http.Response{StatusCode: 200, ContentLength: int64(len(cannedBody)), Header: http.Header{}, Body: body, Request: r}, nil
+	n := int64(len(cannedBody))
+	if rt.chunked {
+		n = -1
+	}
+	return &http.Response{StatusCode: 200, ContentLength: n, Header: http.Header{}, Body: body, Request: r}, nil
 }
+
+var cannedRTs = []struct {
+	name string
+	rt   cannedRT
+}{{"length=declared", cannedRT{}}, {"length=unknown", cannedRT{chunked: true}}}
 
 // newRequest is what a hand-written client would send: the same token and User-Agent headers
 // that the transport sets, so that only the transport's own work differs.
@@ -36,50 +46,57 @@ func newRequest() *http.Request {
 	return req
 }
 
-func benchDo(b *testing.B, do func(*http.Request) (*http.Response, error)) {
-	b.ReportAllocs()
-	req := newRequest()
-	for b.Loop() {
-		resp, err := do(req)
-		if err != nil {
-			b.Fatal(err)
-		}
-		_, _ = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
+// call makes one request with do and reads and closes the answer, as a decoder would.
+func call(tb testing.TB, do func(*http.Request) (*http.Response, error), req *http.Request) {
+	resp, err := do(req)
+	if err != nil {
+		tb.Fatal(err)
 	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
 }
 
 // BenchmarkSuccessPath compares a request through the transport (token, User-Agent, retry
-// bookkeeping, body cap) with the same request through a plain http.Client: the difference in
-// allocs/op is what the retry layer adds on the success path, and must be zero.
+// bookkeeping, body cap) with the same request through a plain http.Client over the same
+// canned RoundTripper: the difference in allocs/op is what the retry layer adds on the success
+// path, and must be zero (TestSuccessPathAddsNoAllocations checks it).
 func BenchmarkSuccessPath(b *testing.B) {
-	hc := &http.Client{Transport: cannedRT{}}
-	b.Run("plain", func(b *testing.B) { benchDo(b, hc.Do) })
-	b.Run("transport", func(b *testing.B) {
-		c := New(Config{Vendor: "bench", Tokens: auth.Static("tok"), HTTPClient: hc, Retry: grantkit.RetryPolicy{}})
-		benchDo(b, c.Do)
-	})
+	for _, tc := range cannedRTs {
+		b.Run(tc.name, func(b *testing.B) {
+			hc := &http.Client{Transport: tc.rt}
+			c := New(Config{Vendor: "bench", Tokens: auth.Static("tok"), HTTPClient: hc, Retry: grantkit.RetryPolicy{}})
+			for _, d := range []struct {
+				name string
+				do   func(*http.Request) (*http.Response, error)
+			}{{"client=plain", hc.Do}, {"client=transport", c.Do}} {
+				b.Run(d.name, func(b *testing.B) {
+					b.ReportAllocs()
+					req := newRequest()
+					for b.Loop() {
+						call(b, d.do, req)
+					}
+				})
+			}
+		})
+	}
 }
 
 func TestSuccessPathAddsNoAllocations(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		t.Skip("allocation counts differ under -race")
 	}
-	hc := &http.Client{Transport: cannedRT{}}
-	c := New(Config{Vendor: "bench", Tokens: auth.Static("tok"), HTTPClient: hc})
-	req := newRequest()
-	run := func(do func(*http.Request) (*http.Response, error)) float64 {
-		return testing.AllocsPerRun(200, func() {
-			resp, err := do(req)
-			if err != nil {
-				t.Fatal(err)
+	for _, tc := range cannedRTs {
+		t.Run(tc.name, func(t *testing.T) {
+			hc := &http.Client{Transport: tc.rt}
+			c := New(Config{Vendor: "bench", Tokens: auth.Static("tok"), HTTPClient: hc})
+			req := newRequest()
+			allocs := func(do func(*http.Request) (*http.Response, error)) float64 {
+				return testing.AllocsPerRun(200, func() { call(t, do, req) })
 			}
-			_, _ = io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
+			plain, through := allocs(hc.Do), allocs(c.Do)
+			if through > plain {
+				t.Fatalf("the transport adds %.0f allocations per successful call (plain %.0f, transport %.0f)", through-plain, plain, through)
+			}
 		})
-	}
-	plain, through := run(hc.Do), run(c.Do)
-	if through > plain {
-		t.Fatalf("the transport adds %.0f allocations per successful call (plain %.0f, transport %.0f)", through-plain, plain, through)
 	}
 }

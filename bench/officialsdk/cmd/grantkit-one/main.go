@@ -1,5 +1,7 @@
-// Command grantkit-one makes one client-grant update with grantkit, for build time and binary
-// size comparisons.
+// Command grantkit-one sets the scopes of one Auth0 client grant with grantkit: the one-call
+// program whose build time and binary size BENCHMARKS.md compares with cmd/goauth0-one.
+//
+//	AUTH0_DOMAIN=… AUTH0_TOKEN=… AUTH0_GRANT_ID=… grantkit-one read:users update:users
 package main
 
 import (
@@ -12,11 +14,15 @@ import (
 )
 
 func main() {
-	c, err := auth0.New(os.Getenv("AUTH0_DOMAIN")+"x.example.com", auth0.WithToken("t"))
+	c, err := auth0.New(os.Getenv("AUTH0_DOMAIN"), auth0.WithToken(os.Getenv("AUTH0_TOKEN")))
 	if err != nil {
-		fmt.Println(err)
-		return
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
 	}
-	_, err = c.ClientGrants.Update(context.Background(), "cgr_1", auth0.ClientGrantUpdate{Scope: grantkit.Set("read:users")})
-	fmt.Println(err)
+	g, err := c.ClientGrants.Update(context.Background(), os.Getenv("AUTH0_GRANT_ID"), auth0.ClientGrantUpdate{Scope: grantkit.Set(os.Args[1:]...)})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	fmt.Println(g.ID, g.Scope)
 }
