@@ -438,5 +438,18 @@ func Wrap(vendor, op string, err error) error {
 	if errors.As(err, &ve) {
 		return fmt.Errorf("%s: %s: %w: %v", vendor, op, grantkit.ErrInvalidInput, ve)
 	}
+	// Error statuses never reach the generated client (Do turns them into *grantkit.Error),
+	// so a status the generated client still reports is a success or redirect status the
+	// spec does not list for this call. Say so plainly: the server accepted the request, and
+	// a change it asked for may have been made.
+	var sc interface{ GetStatusCode() int }
+	if errors.As(err, &sc) {
+		return &grantkit.Error{
+			Vendor:     vendor,
+			Operation:  op,
+			StatusCode: sc.GetStatusCode(),
+			Message:    fmt.Sprintf("unexpected HTTP %d, a status not documented for this call; the request may have taken effect", sc.GetStatusCode()),
+		}
+	}
 	return fmt.Errorf("%s: %s: %w", vendor, op, err)
 }

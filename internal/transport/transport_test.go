@@ -3,6 +3,7 @@ package transport
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -439,10 +440,24 @@ func TestWrap(t *testing.T) {
 	_ = Wrap("v", "Things.Get", tokErr)
 	assert.Equal(t, "Things.Get: token request", tokErr.Operation)
 
+	// A status the generated client reports itself is an undocumented 2xx or 3xx.
+	undocumented := Wrap("v", "Things.Delete", fmt.Errorf("decode response: %w", statusErr(200)))
+	var got *grantkit.Error
+	require.ErrorAs(t, undocumented, &got)
+	assert.Equal(t, 200, got.StatusCode)
+	assert.Equal(t, "Things.Delete", got.Operation)
+	assert.Contains(t, got.Error(), "unexpected HTTP 200")
+
 	other := Wrap("v", "Things.Get", errors.New("decode response: unexpected EOF"))
 	assert.EqualError(t, other, "v: Things.Get: decode response: unexpected EOF")
 	assert.NoError(t, Wrap("v", "op", nil))
 }
+
+// statusErr is the shape of an ogen-generated ErrorStatusCode.
+type statusErr int
+
+func (e statusErr) Error() string      { return fmt.Sprintf("code %d", int(e)) }
+func (e statusErr) GetStatusCode() int { return int(e) }
 
 func TestHeaderParsers(t *testing.T) {
 	h := http.Header{}
