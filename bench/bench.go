@@ -7,8 +7,10 @@
 //     benchmarked API path with a fixed, pre-encoded 200 (NewServer puts it on loopback);
 //   - NewHTTPClient, the one keep-alive transport every client under test sends through, and
 //     NewMemoryClient, the same answers without a network (to measure only client-side work);
-//   - Recorder, Handler recording each request, for the tests that check that the clients a
-//     benchmark compares send the same request.
+//   - Recorder, Handler recording each request, and CheckSameRequests, which uses it to check
+//     that the clients a benchmark compares send the same request (harness.go, with Call,
+//     Client, Networks and Loop, the pieces every whole-call benchmark is made of);
+//   - the hand-written encoding/json types of the floor and of the codec comparisons (floor.go).
 //
 // The benchmarks are in bench_test.go (whole calls, concurrency, token sharing), in each
 // vendor's codec_bench_test.go (JSON encode/decode of the generated types), in

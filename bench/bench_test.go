@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"reflect"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -22,25 +21,20 @@ import (
 	"github.com/grantkit/grantkit/pingone"
 )
 
-// A call is one request made by the client under test; it returns how many scopes the answer
-// it decoded holds (for OneLogin, whose seed answers only an id: 1 when the id is right), so
-// that a test can check the answer was really decoded.
-type call func(ctx context.Context) (int, error)
-
 // updateCase is one vendor's seed update, made two ways against the same base URL and
 // *http.Client: through grantkit, and by hand (the floor).
 type updateCase struct {
 	vendor   string
-	want     int // what a call returns
-	grantkit func(baseURL string, hc *http.Client) (call, error)
-	raw      func(baseURL string, hc *http.Client) call
+	want     int // what a call decodes (0: the 20 bench.Scopes)
+	grantkit func(baseURL string, hc *http.Client) (bench.Call, error)
+	raw      func(baseURL string, hc *http.Client) bench.Call
 }
 
 // updateCases: one per vendor. To add a vendor, see the package doc in bench.go.
 var updateCases = []updateCase{
 	{
 		vendor: "auth0",
-		grantkit: func(baseURL string, hc *http.Client) (call, error) {
+		grantkit: func(baseURL string, hc *http.Client) (bench.Call, error) {
 			c, err := auth0.New("tenant.example.com", auth0.WithBaseURL(baseURL), auth0.WithToken(bench.Token), auth0.WithHTTPClient(hc))
 			if err != nil {
 				return nil, err
@@ -53,17 +47,17 @@ var updateCases = []updateCase{
 				return len(g.Scope), nil
 			}, nil
 		},
-		raw: func(baseURL string, hc *http.Client) call {
+		raw: func(baseURL string, hc *http.Client) bench.Call {
 			return func(ctx context.Context) (int, error) {
-				var out auth0Grant
-				err := do(ctx, hc, http.MethodPatch, baseURL+"/api/v2/client-grants/cgr_1", bearer, auth0GrantUpdate{Scope: bench.Scopes}, &out)
+				var out bench.StdAuth0Grant
+				err := do(ctx, hc, http.MethodPatch, baseURL+"/api/v2/client-grants/cgr_1", bearer, bench.StdAuth0GrantUpdate{Scope: bench.Scopes}, &out)
 				return len(out.Scope), err
 			}
 		},
 	},
 	{
 		vendor: "pingone",
-		grantkit: func(baseURL string, hc *http.Client) (call, error) {
+		grantkit: func(baseURL string, hc *http.Client) (bench.Call, error) {
 			c, err := pingone.New("e", pingone.WithBaseURL(baseURL), pingone.WithToken(bench.Token), pingone.WithHTTPClient(hc))
 			if err != nil {
 				return nil, err
@@ -76,13 +70,13 @@ var updateCases = []updateCase{
 				return len(g.ScopeIDs), nil
 			}, nil
 		},
-		raw: func(baseURL string, hc *http.Client) call {
-			in := pingoneGrantUpdate{Resource: idRef{"r"}, Scopes: make([]idRef, len(bench.Scopes))}
+		raw: func(baseURL string, hc *http.Client) bench.Call {
+			in := bench.StdPingOneGrantUpdate{Resource: bench.StdIDRef{ID: "r"}, Scopes: make([]bench.StdIDRef, len(bench.Scopes))}
 			for i, s := range bench.Scopes {
 				in.Scopes[i].ID = s
 			}
 			return func(ctx context.Context) (int, error) {
-				var out pingoneGrant
+				var out bench.StdPingOneGrant
 				err := do(ctx, hc, http.MethodPut, baseURL+"/v1/environments/e/applications/a/grants/g", bearer, in, &out)
 				return len(out.Scopes), err
 			}
@@ -90,7 +84,7 @@ var updateCases = []updateCase{
 	},
 	{
 		vendor: "cpn",
-		grantkit: func(baseURL string, hc *http.Client) (call, error) {
+		grantkit: func(baseURL string, hc *http.Client) (bench.Call, error) {
 			c, err := cpn.New("org", cpn.WithBaseURL(baseURL), cpn.WithToken(bench.Token), cpn.WithHTTPClient(hc))
 			if err != nil {
 				return nil, err
@@ -103,13 +97,13 @@ var updateCases = []updateCase{
 				return len(a.AllowedScopes.GeneralScopes), nil
 			}, nil
 		},
-		raw: func(baseURL string, hc *http.Client) call {
-			in := cpnAppUpdate{}
+		raw: func(baseURL string, hc *http.Client) bench.Call {
+			in := bench.StdCPNAppUpdate{}
 			in.AllowedScopes.GeneralScopes = bench.Scopes
-			in.AllowedScopes.OrganizationScopes.Roles = []cpnRole{}
-			in.AllowedScopes.ServicesScopes = []cpnServiceScopes{}
+			in.AllowedScopes.OrganizationScopes.Roles = []bench.StdCPNRole{}
+			in.AllowedScopes.ServicesScopes = []bench.StdCPNServiceScopes{}
 			return func(ctx context.Context) (int, error) {
-				var out cpnApp
+				var out bench.StdCPNApp
 				err := do(ctx, hc, http.MethodPatch, baseURL+"/cphub/api/auth/v2/orgs/org/oauth-apps/app", cspAuthToken, in, &out)
 				return len(out.AllowedScopes.GeneralScopes), err
 			}
@@ -118,7 +112,7 @@ var updateCases = []updateCase{
 	{
 		vendor: "onelogin",
 		want:   1,
-		grantkit: func(baseURL string, hc *http.Client) (call, error) {
+		grantkit: func(baseURL string, hc *http.Client) (bench.Call, error) {
 			c, err := onelogin.New("acme", onelogin.WithBaseURL(baseURL), onelogin.WithToken(bench.Token), onelogin.WithHTTPClient(hc))
 			if err != nil {
 				return nil, err
@@ -131,12 +125,10 @@ var updateCases = []updateCase{
 				return oneIf(sc.ID == 323005), nil
 			}, nil
 		},
-		raw: func(baseURL string, hc *http.Client) call {
-			in := oneloginScopeUpdate{Value: "custom:scope", Description: "A custom scope"}
+		raw: func(baseURL string, hc *http.Client) bench.Call {
+			in := bench.StdOneLoginScopeUpdate{Value: "custom:scope", Description: "A custom scope"}
 			return func(ctx context.Context) (int, error) {
-				var out struct {
-					ID int64 `json:"id"`
-				}
+				var out bench.StdOneLoginScopeID
 				err := do(ctx, hc, http.MethodPut, baseURL+"/api/2/api_authorizations/1001/scopes/323005", bearer, in, &out)
 				return oneIf(out.ID == 323005), err
 			}
@@ -155,81 +147,6 @@ func oneIf(ok bool) int {
 var (
 	bearer       = [2]string{"Authorization", "Bearer " + bench.Token}
 	cspAuthToken = [2]string{"Csp-Auth-Token", bench.Token}
-)
-
-// The floor's hand-written types.
-type (
-	auth0GrantUpdate struct {
-		Scope []string `json:"scope"`
-	}
-	auth0Grant struct {
-		ID                        string   `json:"id"`
-		ClientID                  string   `json:"client_id"`
-		Audience                  string   `json:"audience"`
-		Scope                     []string `json:"scope"`
-		OrganizationUsage         string   `json:"organization_usage"`
-		AllowAnyOrganization      bool     `json:"allow_any_organization"`
-		IsSystem                  bool     `json:"is_system"`
-		SubjectType               string   `json:"subject_type"`
-		AuthorizationDetailsTypes []string `json:"authorization_details_types"`
-		AllowAllScopes            bool     `json:"allow_all_scopes"`
-	}
-
-	idRef struct {
-		ID string `json:"id"`
-	}
-	pingoneGrantUpdate struct {
-		Resource idRef   `json:"resource"`
-		Scopes   []idRef `json:"scopes"`
-	}
-	pingoneGrant struct {
-		Links map[string]struct {
-			Href string `json:"href"`
-		} `json:"_links"`
-		ID          string  `json:"id"`
-		Environment idRef   `json:"environment"`
-		Resource    idRef   `json:"resource"`
-		Application idRef   `json:"application"`
-		Scopes      []idRef `json:"scopes"`
-		CreatedAt   string  `json:"createdAt"`
-		UpdatedAt   string  `json:"updatedAt"`
-	}
-
-	cpnRole struct {
-		Name string `json:"name"`
-	}
-	cpnServiceScopes struct {
-		AllRoles            bool      `json:"allRoles"`
-		Roles               []cpnRole `json:"roles"`
-		ServiceDefinitionID string    `json:"serviceDefinitionId"`
-	}
-	cpnAllowedScopes struct {
-		GeneralScopes      []string `json:"generalScopes"`
-		OrganizationScopes struct {
-			Roles []cpnRole `json:"roles"`
-		} `json:"organizationScopes"`
-		ServicesScopes []cpnServiceScopes `json:"servicesScopes"`
-	}
-	cpnAppUpdate struct {
-		AllowedScopes cpnAllowedScopes `json:"allowedScopes"`
-	}
-	cpnApp struct {
-		AccessTokenTTL                    int32            `json:"accessTokenTTL"`
-		AllowedScopes                     cpnAllowedScopes `json:"allowedScopes"`
-		CreatedAt                         int64            `json:"createdAt"`
-		Description                       string           `json:"description"`
-		DisplayName                       string           `json:"displayName"`
-		GrantTypes                        []string         `json:"grantTypes"`
-		ID                                string           `json:"id"`
-		LastUpdatedAt                     int64            `json:"lastUpdatedAt"`
-		OwnerOnlySecretRotation           bool             `json:"ownerOnlySecretRotation"`
-		SecretRotationExpirationInSeconds int32            `json:"secretRotationExpirationInSeconds"`
-	}
-
-	oneloginScopeUpdate struct {
-		Value       string `json:"value"`
-		Description string `json:"description"`
-	}
 )
 
 // do is the floor: what a hand-written client does for one call, with encoding/json and
@@ -267,89 +184,38 @@ func do(ctx context.Context, hc *http.Client, method, url string, token [2]strin
 	return json.Unmarshal(data, out)
 }
 
-// networks: the loopback server (the measurement the targets are about) and the same answers
-// in memory (only the client's own work).
-var networks = []struct {
-	name   string
-	client func(t testing.TB) (baseURL string, hc *http.Client)
-}{
-	{"loopback", func(t testing.TB) (string, *http.Client) {
-		srv := bench.NewServer()
-		t.Cleanup(srv.Close)
-		hc := bench.NewHTTPClient()
-		t.Cleanup(hc.CloseIdleConnections)
-		return srv.URL, hc
-	}},
-	{"memory", func(testing.TB) (string, *http.Client) { return "http://127.0.0.1:1", bench.NewMemoryClient() }},
-}
-
 // BenchmarkUpdate measures each vendor's seed update (20 scopes in, a grant with 20 scopes
 // back) through grantkit and through the hand-written floor, with the same server, transport
 // and payloads. Compare with `benchstat -col /client`.
 func BenchmarkUpdate(b *testing.B) {
 	for _, tc := range updateCases {
-		for _, n := range networks {
-			b.Run("vendor="+tc.vendor+"/net="+n.name, func(b *testing.B) {
-				baseURL, hc := n.client(b)
+		for _, n := range bench.Networks {
+			b.Run("vendor="+tc.vendor+"/net="+n.Name, func(b *testing.B) {
+				baseURL, hc := n.Client(b)
 				gk, err := tc.grantkit(baseURL, hc)
 				if err != nil {
 					b.Fatal(err)
 				}
 				// The floor first: `benchstat -col /client` takes the first as its baseline.
-				b.Run("client=raw", func(b *testing.B) { benchCall(b, tc.raw(baseURL, hc)) })
-				b.Run("client=grantkit", func(b *testing.B) { benchCall(b, gk) })
+				b.Run("client=raw", func(b *testing.B) { bench.Loop(b, tc.raw(baseURL, hc)) })
+				b.Run("client=grantkit", func(b *testing.B) { bench.Loop(b, gk) })
 			})
-		}
-	}
-}
-
-func benchCall(b *testing.B, c call) {
-	ctx := context.Background()
-	if _, err := c(ctx); err != nil { // warm up: a connection, the token, pools
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := c(ctx); err != nil {
-			b.Fatal(err)
 		}
 	}
 }
 
 // TestUpdateCasesSendTheSameRequest checks what the benchmark compares: for each vendor,
 // grantkit and the floor send the same method, path, token and JSON body, and both decode
-// the 20 scopes of the answer.
+// the whole answer.
 func TestUpdateCasesSendTheSameRequest(t *testing.T) {
 	for _, tc := range updateCases {
 		t.Run(tc.vendor, func(t *testing.T) {
-			var rec bench.Recorder
-			srv := newServer(t, &rec)
-			hc := bench.NewHTTPClient()
-			defer hc.CloseIdleConnections()
-			gk, err := tc.grantkit(srv.URL, hc)
-			if err != nil {
-				t.Fatal(err)
+			want := tc.want
+			if want == 0 {
+				want = len(bench.Scopes)
 			}
-			for _, c := range []call{gk, tc.raw(srv.URL, hc)} {
-				n, err := c(context.Background())
-				if err != nil {
-					t.Fatal(err)
-				}
-				want := tc.want
-				if want == 0 {
-					want = len(bench.Scopes)
-				}
-				if n != want {
-					t.Errorf("decoded %d, want %d", n, want)
-				}
-			}
-			got := rec.Requests()
-			if len(got) != 2 {
-				t.Fatalf("%d requests, want 2", len(got))
-			}
-			if !reflect.DeepEqual(got[0], got[1]) {
-				t.Errorf("grantkit and the floor send different requests:\ngrantkit %+v\nfloor    %+v", got[0], got[1])
-			}
+			raw := func(baseURL string, hc *http.Client) (bench.Call, error) { return tc.raw(baseURL, hc), nil }
+			bench.CheckSameRequests(t, want, bench.Client{Name: "grantkit", New: tc.grantkit}, bench.Client{Name: "floor", New: raw})
 		})
 	}
 }
@@ -373,7 +239,7 @@ func BenchmarkConcurrentGet(b *testing.B) {
 	}
 	b.Run("client=raw", func(b *testing.B) {
 		benchConcurrent(b, func(ctx context.Context) error {
-			var out auth0Grant
+			var out bench.StdAuth0Grant
 			return do(ctx, hc, http.MethodGet, srv.URL+"/api/v2/client-grants/cgr_1", bearer, nil, &out)
 		})
 	})
@@ -471,7 +337,7 @@ type counts struct {
 func countingServer(t testing.TB, gate <-chan struct{}) (*httptest.Server, *counts) {
 	var n counts
 	h := bench.Handler()
-	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == bench.TokenPath {
 			n.token.Add(1)
 			if gate != nil {
@@ -489,12 +355,6 @@ func countingServer(t testing.TB, gate <-chan struct{}) (*httptest.Server, *coun
 		}
 		h.ServeHTTP(w, r)
 	}))
-	return srv, &n
-}
-
-// newServer starts h on loopback until the test or benchmark ends.
-func newServer(t testing.TB, h http.Handler) *httptest.Server {
-	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return srv
+	return srv, &n
 }

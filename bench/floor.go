@@ -1,0 +1,117 @@
+package bench
+
+// The hand-written encoding/json types of each vendor's grant objects and seed request bodies:
+// what a careful hand-written client would declare. The update benchmarks' floor sends and
+// decodes them, and each vendor's codec benchmark compares its generated type with them
+// (codecbench.Equivalent checks, per vendor, that the two encode the same JSON).
+
+// StdAuth0Grant is Auth0's ClientGrant.
+type StdAuth0Grant struct {
+	ID                        string   `json:"id,omitempty"`
+	ClientID                  string   `json:"client_id,omitempty"`
+	Audience                  string   `json:"audience,omitempty"`
+	Scope                     []string `json:"scope"`
+	OrganizationUsage         string   `json:"organization_usage,omitempty"`
+	AllowAnyOrganization      bool     `json:"allow_any_organization"`
+	DefaultFor                string   `json:"default_for,omitempty"`
+	IsSystem                  bool     `json:"is_system"`
+	SubjectType               string   `json:"subject_type,omitempty"`
+	AuthorizationDetailsTypes []string `json:"authorization_details_types,omitempty"`
+	AllowAllScopes            bool     `json:"allow_all_scopes"`
+}
+
+// StdAuth0GrantUpdate is the seed update's body with only a scope.
+type StdAuth0GrantUpdate struct {
+	Scope []string `json:"scope"`
+}
+
+// StdIDRef is PingOne's {"id": …} reference.
+type StdIDRef struct {
+	ID string `json:"id"`
+}
+
+// StdPingOneGrant is PingOne's ApplicationResourceGrant.
+type StdPingOneGrant struct {
+	Links map[string]struct {
+		Href string `json:"href"`
+	} `json:"_links"`
+	ID          string     `json:"id"`
+	Environment StdIDRef   `json:"environment"`
+	Resource    StdIDRef   `json:"resource"`
+	Application StdIDRef   `json:"application"`
+	Scopes      []StdIDRef `json:"scopes"`
+	CreatedAt   string     `json:"createdAt"`
+	UpdatedAt   string     `json:"updatedAt"`
+}
+
+// StdPingOneGrantUpdate is the seed update's body.
+type StdPingOneGrantUpdate struct {
+	Resource StdIDRef   `json:"resource"`
+	Scopes   []StdIDRef `json:"scopes"`
+}
+
+// StdCPNRole is a CPN role, named.
+type StdCPNRole struct {
+	Name string `json:"name"`
+}
+
+// StdCPNServiceScopes are the roles of one service an app may hold.
+type StdCPNServiceScopes struct {
+	AllRoles            bool         `json:"allRoles"`
+	Roles               []StdCPNRole `json:"roles"`
+	ServiceDefinitionID string       `json:"serviceDefinitionId"`
+}
+
+// StdCPNAllowedScopes are an OAuth app's allowed scopes.
+type StdCPNAllowedScopes struct {
+	GeneralScopes      []string `json:"generalScopes"`
+	OrganizationScopes struct {
+		Roles []StdCPNRole `json:"roles"`
+	} `json:"organizationScopes"`
+	ServicesScopes []StdCPNServiceScopes `json:"servicesScopes"`
+}
+
+// StdCPNApp is CPN's CpnOrgOauthAppResponse.
+type StdCPNApp struct {
+	AccessTokenTTL                    int32               `json:"accessTokenTTL"`
+	AllowedScopes                     StdCPNAllowedScopes `json:"allowedScopes"`
+	CreatedAt                         int64               `json:"createdAt"`
+	Description                       string              `json:"description"`
+	DisplayName                       string              `json:"displayName"`
+	GrantTypes                        []string            `json:"grantTypes"`
+	ID                                string              `json:"id"`
+	LastUpdatedAt                     int64               `json:"lastUpdatedAt"`
+	OwnerOnlySecretRotation           bool                `json:"ownerOnlySecretRotation"`
+	SecretRotationExpirationInSeconds int32               `json:"secretRotationExpirationInSeconds"`
+}
+
+// StdCPNAppUpdate is the seed update's body with only the allowed scopes.
+type StdCPNAppUpdate struct {
+	AllowedScopes StdCPNAllowedScopes `json:"allowedScopes"`
+}
+
+// StdOneLoginScope is a OneLogin authorization server scope.
+type StdOneLoginScope struct {
+	ID          int64  `json:"id"`
+	Value       string `json:"value"`
+	Description string `json:"description"`
+}
+
+// StdOneLoginClientApp is a OneLogin client app with its scopes.
+type StdOneLoginClientApp struct {
+	AppID     int64              `json:"app_id"`
+	APIAuthID int64              `json:"api_auth_id"`
+	Name      string             `json:"name"`
+	Scopes    []StdOneLoginScope `json:"scopes"`
+}
+
+// StdOneLoginScopeUpdate is the seed update's body.
+type StdOneLoginScopeUpdate struct {
+	Value       string `json:"value"`
+	Description string `json:"description"`
+}
+
+// StdOneLoginScopeID is the seed update's answer.
+type StdOneLoginScopeID struct {
+	ID int64 `json:"id"`
+}
