@@ -229,25 +229,24 @@ func (h handler) ListOauthApps(_ context.Context, p oas.ListOauthAppsParams) (*o
 	start, limit := int(p.PageStart.Or(0)), int(p.PageLimit.Or(20))
 	start = min(start, len(ids))
 	end := min(start+limit, len(ids))
+	link := func(from int) string {
+		l := fmt.Sprintf("/cphub/api/auth/v2/orgs/%s/oauth-apps?pageStart=%d&pageLimit=%d", p.OrgId, from, limit)
+		if term, ok := p.SearchTerm.Get(); ok {
+			l += "&searchTerm=" + url.QueryEscape(term)
+		}
+		return l
+	}
 	page := &oas.OauthAppPage{Results: []oas.CpnOrgOauthAppResponse{}}
 	for _, id := range ids[start:end] {
 		page.Results = append(page.Results, clone(h.f.apps[id]))
 	}
 	if end < len(ids) {
-		page.NextLink.SetTo(fmt.Sprintf("/cphub/api/auth/v2/orgs/%s/oauth-apps?pageStart=%d&pageLimit=%d%s", p.OrgId, end, limit, search(p.SearchTerm.Or(""))))
+		page.NextLink.SetTo(link(end))
 	}
 	if start > 0 {
-		page.PrevLink.SetTo(fmt.Sprintf("/cphub/api/auth/v2/orgs/%s/oauth-apps?pageStart=%d&pageLimit=%d%s", p.OrgId, max(0, start-limit), limit, search(p.SearchTerm.Or(""))))
+		page.PrevLink.SetTo(link(max(0, start-limit)))
 	}
 	return page, nil
-}
-
-// search is the searchTerm part of a page link.
-func search(term string) string {
-	if term == "" {
-		return ""
-	}
-	return "&searchTerm=" + url.QueryEscape(term)
 }
 
 // generatedSecret meets CPN's secret rules.
