@@ -22,14 +22,40 @@ type Grant struct {
 	Scopes []string // scope names, sorted and without duplicates
 }
 
-// GrantKey identifies a grant at every vendor: at most one grant exists per client and
-// resource.
+// GrantKey identifies one grant. What identifies a grant differs by vendor:
+//
+//   - Auth0 keeps one client grant per client, audience and subject type: a client-access
+//     (machine-to-machine) grant and a user-access grant of the same client on the same API
+//     are two grants. SubjectType says which one is meant.
+//   - PingOne keeps one grant per application and resource, OneLogin one client app per
+//     authorization server and app, CPN one set of allowed scopes per OAuth app: Resource and
+//     ClientID are the whole key, and those vendors reject a key whose SubjectType is set
+//     rather than ignore it.
+//
+// A key never picks among several grants: a lookup that matches more than one is an error
+// wrapping ErrAmbiguousGrant that names the candidates.
 type GrantKey struct {
 	Resource string
 	ClientID string
+	// SubjectType is the kind of access the grant gives, at vendors that keep one grant per
+	// kind (Auth0). The zero value means client access: the machine-to-machine grant a client
+	// uses with its own credentials (Auth0's subject_type "client", or a grant without
+	// subject_type). SubjectUser means user access; any other value is passed to the vendor
+	// as it is (Auth0 has added "anonymous_user").
+	SubjectType string
 }
 
-func (k GrantKey) String() string { return k.ClientID + " on " + k.Resource }
+// SubjectUser is the GrantKey.SubjectType of a grant that gives user access (Auth0's
+// subject_type "user"). Client access is the zero value.
+const SubjectUser = "user"
+
+func (k GrantKey) String() string {
+	s := k.ClientID + " on " + k.Resource
+	if k.SubjectType != "" {
+		s += " (" + k.SubjectType + " access)"
+	}
+	return s
+}
 
 // Grants is the vendor-neutral view of one vendor account's grants. Each vendor package
 // provides it through its client's Grants method. Scope changes are made with the vendor's own
@@ -39,15 +65,51 @@ type Grants interface {
 	Vendor() string
 	// List iterates over every grant.
 	List(ctx context.Context) iter.Seq2[*Grant, error]
-	// Get returns the grant of key.ClientID on key.Resource. A missing grant is an error
-	// wrapping ErrGrantNotFound.
+	// Get returns the grant key identifies. A missing grant is an error wrapping
+	// ErrGrantNotFound; a key matching several grants, one wrapping ErrAmbiguousGrant.
 	Get(ctx context.Context, key GrantKey) (*Grant, error)
-	// SetScopes replaces the grant's scopes with exactly these and returns the grant as stored.
+	// SetScopes replaces the grant's scopes with exactly these and returns the grant as the
+	// vendor stored it. When the vendor stored other scopes than asked, the error wraps
+	// ErrNotApplied (see CheckStored).
 	SetScopes(ctx context.Context, key GrantKey, scopes []string) (*Grant, error)
 }
 
 // ErrGrantNotFound is wrapped by Grants.Get and the helpers when no grant matches a key.
 var ErrGrantNotFound = errors.New("grant not found")
+
+// ErrAmbiguousGrant is wrapped when a key matches more than one grant; the error names the
+// candidates' ids. Nothing is written: make the key say which grant is meant.
+var ErrAmbiguousGrant = errors.New("key matches more than one grant")
+
+// ErrNotApplied is wrapped when a vendor answered a write with success but stored something
+// other than what was asked (a scope silently left out or kept). The error names both. The
+// vendor's change, whatever it was, has been made.
+var ErrNotApplied = errors.New("vendor did not store what was asked")
+
+// CheckStored compares the scopes asked for in a write with the grant the vendor reports it
+// stored. It returns nil when they are the same set, and otherwise an error wrapping
+// ErrNotApplied that names what was asked, what was stored and the difference. Every
+// vendor's SetScopes, AddScopes and RemoveScopes check their writes with it; an
+// implementation of Grants of your own can too.
+func CheckStored(key GrantKey, asked []string, stored *Grant) error {
+	want := NormalizeScopes(asked)
+	if stored == nil {
+		return fmt.Errorf("%w: %s: asked %q, the vendor returned no grant", ErrNotApplied, key, want)
+	}
+	d := Diff(stored.Scopes, want)
+	if d.IsEmpty() {
+		return nil
+	}
+	var parts []string
+	if len(d.Add) > 0 {
+		parts = append(parts, fmt.Sprintf("missing %q", d.Add))
+	}
+	if len(d.Remove) > 0 {
+		parts = append(parts, fmt.Sprintf("not asked %q", d.Remove))
+	}
+	return fmt.Errorf("%w: %s: asked %q, vendor stored %q (%s)", ErrNotApplied, key, want,
+		NormalizeScopes(stored.Scopes), strings.Join(parts, ", "))
+}
 
 // ScopeChange is what Diff reports: the scopes to add and to remove, each sorted.
 type ScopeChange struct {
@@ -102,13 +164,14 @@ func NormalizeScopes(scopes []string) []string {
 }
 
 // AddScopes adds scopes to a grant (read, modify, write with the vendor's update call). When
-// the grant already has them all, nothing is written.
+// the grant already has them all, nothing is written. The vendor's answer is checked with
+// CheckStored: a scope it did not store is an error wrapping ErrNotApplied.
 func AddScopes(ctx context.Context, g Grants, key GrantKey, scopes ...string) (*Grant, error) {
 	return modifyScopes(ctx, g, key, func(cur []string) []string { return append(cur, scopes...) })
 }
 
 // RemoveScopes removes scopes from a grant (read, modify, write). When the grant has none of
-// them, nothing is written.
+// them, nothing is written. The vendor's answer is checked as AddScopes checks it.
 func RemoveScopes(ctx context.Context, g Grants, key GrantKey, scopes ...string) (*Grant, error) {
 	return modifyScopes(ctx, g, key, func(cur []string) []string {
 		return slices.DeleteFunc(cur, func(s string) bool { return slices.Contains(scopes, s) })
@@ -124,5 +187,14 @@ func modifyScopes(ctx context.Context, g Grants, key GrantKey, change func([]str
 	if Diff(cur.Scopes, want).IsEmpty() {
 		return cur, nil
 	}
-	return g.SetScopes(ctx, key, want)
+	got, err := g.SetScopes(ctx, key, want)
+	if err != nil {
+		return nil, err
+	}
+	// The vendors' own adapters already check; an implementation of Grants that does not must
+	// not let a silently dropped scope through either.
+	if err := CheckStored(key, want, got); err != nil {
+		return nil, err
+	}
+	return got, nil
 }

@@ -227,9 +227,8 @@ func TestListPagesAndFilters(t *testing.T) {
 	assert.Len(t, page2.Items, 2)
 	assert.Empty(t, page2.Next)
 
-	yes := true
 	n := 0
-	for _, err := range c.ClientGrants.List(ctx, auth0.ClientGrantListOptions{ClientID: "app3", AllowAnyOrganization: &yes}) {
+	for _, err := range c.ClientGrants.List(ctx, auth0.ClientGrantListOptions{ClientID: "app3", AllowAnyOrganization: true}) {
 		require.NoError(t, err)
 		n++
 	}
@@ -396,10 +395,6 @@ func TestBadInputSendsNothing(t *testing.T) {
 			_, err := c.ClientGrants.Update(ctx, "cgr_1", auth0.ClientGrantUpdate{Scope: grantkit.Set(long)})
 			return err
 		}, "Scope[0]: length 281, want 1 to 280"},
-		{"unknown organization usage", func(c *auth0.Client) error {
-			_, err := c.ClientGrants.Update(ctx, "cgr_1", auth0.ClientGrantUpdate{OrganizationUsage: grantkit.Value(auth0.OrganizationUsage("sometimes"))})
-			return err
-		}, `"sometimes" is not one of`},
 		{"empty update", func(c *auth0.Client) error {
 			_, err := c.ClientGrants.Update(ctx, "cgr_1", auth0.ClientGrantUpdate{})
 			return err
@@ -416,10 +411,22 @@ func TestBadInputSendsNothing(t *testing.T) {
 			_, err := c.ClientGrants.Create(ctx, auth0.ClientGrantCreate{ClientID: "a"})
 			return err
 		}, "Audience"},
-		{"create with bad subject type", func(c *auth0.Client) error {
-			_, err := c.ClientGrants.Create(ctx, auth0.ClientGrantCreate{ClientID: "a", Audience: "b", SubjectType: "robot"})
+		{"create without client or default group", func(c *auth0.Client) error {
+			_, err := c.ClientGrants.Create(ctx, auth0.ClientGrantCreate{Audience: "b"})
 			return err
-		}, "SubjectType"},
+		}, "ClientID: required unless DefaultFor is set"},
+		{"create for a client and a default group", func(c *auth0.Client) error {
+			_, err := c.ClientGrants.Create(ctx, auth0.ClientGrantCreate{ClientID: "a", DefaultFor: auth0.DefaultForThirdPartyClients, Audience: "b"})
+			return err
+		}, "DefaultFor: cannot be combined with ClientID"},
+		{"list by client and default group", func(c *auth0.Client) error {
+			_, err := c.ClientGrants.ListPage(ctx, auth0.ClientGrantListOptions{ClientID: "a", DefaultFor: auth0.DefaultForThirdPartyClients})
+			return err
+		}, "DefaultFor: cannot be combined with ClientID"},
+		{"offset cursor that is no page index", func(c *auth0.Client) error {
+			_, err := c.ClientGrants.ListPage(ctx, auth0.ClientGrantListOptions{IncludeTotals: true, Cursor: "cgr_1"})
+			return err
+		}, "Cursor"},
 		{"page size too big", func(c *auth0.Client) error {
 			_, err := c.ClientGrants.ListPage(ctx, auth0.ClientGrantListOptions{PageSize: 101})
 			return err

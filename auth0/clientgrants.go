@@ -2,7 +2,12 @@ package auth0
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
+	"slices"
+	"strconv"
+
+	"github.com/go-faster/jx"
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/auth0/internal/oas"
@@ -11,8 +16,9 @@ import (
 	"github.com/grantkit/grantkit/internal/validate"
 )
 
-// OrganizationUsage says how organizations may be used with a grant. Auth0 may add values;
-// a value this package does not know is kept as is.
+// OrganizationUsage says how organizations may be used with a grant. The constants are the
+// values Auth0 documents; any other value is sent as it is and Auth0 decides (it validates
+// the field itself), and a value this package does not know is kept as is when read.
 type OrganizationUsage string
 
 // The organization usages Auth0 documents.
@@ -22,41 +28,77 @@ const (
 	OrganizationUsageRequire OrganizationUsage = "require"
 )
 
-// SubjectType is the kind of application access a grant allows. Auth0 may add values; a
-// value this package does not know is kept as is.
+// SubjectType is the kind of application access a grant allows. Auth0 keeps one grant per
+// client, audience and subject type, so a client may hold a client-access and a user-access
+// grant on the same API. The constants are the values Auth0's reference documents; Auth0 has
+// added others since (such as "anonymous_user"), and any value is sent as it is for Auth0 to
+// validate, and kept as is when read.
 type SubjectType string
 
-// The subject types Auth0 documents.
+// The subject types Auth0's reference documents.
 const (
+	// SubjectTypeClient is client access (machine to machine). A grant without a subject
+	// type is a client-access grant.
 	SubjectTypeClient SubjectType = "client"
-	SubjectTypeUser   SubjectType = "user"
+	// SubjectTypeUser is user access: tokens an application gets on behalf of a user.
+	SubjectTypeUser SubjectType = "user"
 )
 
-// ClientGrant authorizes a client to call an API (its audience) with a set of scopes.
+// DefaultFor names a group of clients a grant is the default for, instead of one client.
+// Auth0 documents one group; any value is sent as it is for Auth0 to validate.
+type DefaultFor string
+
+// DefaultForThirdPartyClients makes a grant the default of every third-party client; a
+// client's own grant on the same audience takes precedence.
+const DefaultForThirdPartyClients DefaultFor = "third_party_clients"
+
+// ClientGrant authorizes a client (or, for a default grant, a group of clients) to call an
+// API (its audience) with a set of scopes.
 type ClientGrant struct {
-	ID                        string
-	ClientID                  string
-	Audience                  string
-	Scope                     []string
-	OrganizationUsage         OrganizationUsage // empty when not set
-	AllowAnyOrganization      bool
-	DefaultFor                string // the client group the grant is the default for, if any
-	IsSystem                  bool   // created by Auth0; it cannot be modified or deleted
+	ID                   string
+	ClientID             string // empty for a default grant (DefaultFor set)
+	Audience             string
+	Scope                []string
+	OrganizationUsage    OrganizationUsage // empty when not set
+	AllowAnyOrganization bool
+	DefaultFor           DefaultFor // the client group the grant is the default for, if any
+	IsSystem             bool       // created by Auth0; it cannot be modified or deleted
+	// SubjectType is the grant's subject type as Auth0 sent it: empty when Auth0 left it out,
+	// which Auth0 documents as client access (see Access).
 	SubjectType               SubjectType
 	AuthorizationDetailsTypes []string
 	AllowAllScopes            bool
+	// Extra holds the fields of Auth0's answer that this version does not model, as raw JSON
+	// by name (nil when there are none), so that nothing Auth0 returns is lost.
+	Extra map[string]json.RawMessage
 }
 
-// ClientGrantCreate is the body of ClientGrantsService.Create. ClientID and Audience are
-// required; zero values of the other fields are left out, so Auth0's defaults apply.
+// Access is the grant's kind of access: its SubjectType, or SubjectTypeClient when Auth0 sent
+// none.
+func (g *ClientGrant) Access() SubjectType {
+	if g.SubjectType == "" {
+		return SubjectTypeClient
+	}
+	return g.SubjectType
+}
+
+// ClientGrantCreate is the body of ClientGrantsService.Create. Audience and exactly one of
+// ClientID and DefaultFor are required; zero values of the other fields are left out, so
+// Auth0's defaults apply, except Scope (see there).
 type ClientGrantCreate struct {
-	ClientID                  string
-	Audience                  string
-	Scope                     []string // each 1 to 280 characters
+	// ClientID is the client the grant is for. Leave it empty to create a default grant.
+	ClientID string
+	// DefaultFor, instead of ClientID, makes the grant the default of a group of clients.
+	DefaultFor DefaultFor
+	Audience   string
+	// Scope lists the scopes, each 1 to 280 characters. It is always sent, as [] when empty,
+	// because Auth0 refuses a create without it; only with AllowAllScopes and no scopes is it
+	// left out, as Auth0 then requires.
+	Scope                     []string
 	OrganizationUsage         OrganizationUsage
 	AllowAnyOrganization      bool
-	SubjectType               SubjectType
-	AuthorizationDetailsTypes []string // each 1 to 255 characters
+	SubjectType               SubjectType // empty: Auth0's default, client access
+	AuthorizationDetailsTypes []string    // each 1 to 255 characters
 	AllowAllScopes            bool
 }
 
@@ -79,14 +121,37 @@ type ClientGrantUpdate struct {
 // ClientGrantListOptions filters and pages ClientGrantsService.List and ListPage.
 // Zero fields do not filter.
 type ClientGrantListOptions struct {
-	Audience             string
-	ClientID             string
-	SubjectType          SubjectType
-	AllowAnyOrganization *bool
+	Audience string
+	ClientID string
+	// DefaultFor keeps only the default grants of a client group; it cannot be combined with
+	// ClientID (Auth0 documents them as mutually exclusive).
+	DefaultFor  DefaultFor
+	SubjectType SubjectType
+	// AllowAnyOrganization keeps only grants that allow any organization. Auth0's filter
+	// accepts only true, so false does not filter (there is no filter for the opposite).
+	AllowAnyOrganization bool
 	// PageSize is the number of grants per request, 1 to 100; zero means Auth0's default (50).
 	PageSize int
 	// Cursor continues from a previous page's Next; empty starts at the beginning.
 	Cursor string
+	// IncludeTotals asks for Auth0's offset paging (page, per_page, include_totals) instead
+	// of checkpoints, whose answers carry the total number of grants: see ClientGrantPage.
+	IncludeTotals bool
+}
+
+// ClientGrantPage is one page of grants (Items, and Next to continue) and, when the list was
+// asked for with IncludeTotals, the totals Auth0 sent.
+type ClientGrantPage struct {
+	grantkit.Page[ClientGrant]
+	Totals *Totals // nil unless Auth0 sent totals
+}
+
+// Totals is what Auth0 adds to a page asked for with include_totals: the index of the page's
+// first item, the page size and the number of items in the whole list.
+type Totals struct {
+	Start int
+	Limit int
+	Total int
 }
 
 // Organization is an organization associated with a client grant.
@@ -94,12 +159,57 @@ type Organization struct {
 	ID          string
 	Name        string
 	DisplayName string
+	Branding    *OrganizationBranding // nil when Auth0 sent none
+	// Metadata holds the organization's metadata, string values by key. A key Auth0 sent
+	// with null (it stores none; null clears a key in a write) maps to "".
+	Metadata   map[string]string
+	TokenQuota *TokenQuota // nil when Auth0 sent none (an early-access feature)
+	// ThirdPartyClientAccess says whether third-party clients may be used with the
+	// organization: "allow" or "block" today; other values are kept as they are.
+	ThirdPartyClientAccess string
+	IsAppEntitlementActive bool
+	// Extra holds the fields of Auth0's answer that this version does not model, as raw JSON
+	// by name (nil when there are none).
+	Extra map[string]json.RawMessage
+}
+
+// OrganizationBranding is how an organization's login pages look.
+type OrganizationBranding struct {
+	LogoURL string
+	Colors  *BrandingColors // nil when Auth0 sent none
+}
+
+// BrandingColors are the colours of an organization's login pages, as HEX strings.
+type BrandingColors struct {
+	Primary        string
+	PageBackground string
+}
+
+// TokenQuota limits the tokens issued for an organization.
+type TokenQuota struct {
+	ClientCredentials *TokenQuotaLimits // nil when Auth0 sent none
+}
+
+// TokenQuotaLimits is a token quota: the counts allowed and whether going past them fails
+// the token request (Enforce) or is only logged.
+type TokenQuotaLimits struct {
+	Enforce bool
+	PerDay  int // zero when not set
+	PerHour int // zero when not set
 }
 
 // OrganizationListOptions pages ClientGrantsService.ListOrganizations.
 type OrganizationListOptions struct {
 	PageSize int    // 1 to 100; zero means Auth0's default (50)
 	Cursor   string // a previous page's Next
+	// IncludeTotals asks for offset paging whose answers carry totals: see OrganizationPage.
+	IncludeTotals bool
+}
+
+// OrganizationPage is one page of organizations and, with IncludeTotals, Auth0's totals.
+type OrganizationPage struct {
+	grantkit.Page[Organization]
+	Totals *Totals // nil unless Auth0 sent totals
 }
 
 // ClientGrantsService manages client grants (/api/v2/client-grants).
@@ -118,8 +228,9 @@ func (s *ClientGrantsService) Get(ctx context.Context, id string) (*ClientGrant,
 	return fromOAS(g), nil
 }
 
-// Create creates a grant for p.ClientID on p.Audience. Auth0 answers 409 if the client
-// already has a grant for that audience.
+// Create creates a grant for p.ClientID (or the default grant of p.DefaultFor) on
+// p.Audience. Auth0 answers 409 if that client (or group) already has a grant of the same
+// subject type for that audience.
 func (s *ClientGrantsService) Create(ctx context.Context, p ClientGrantCreate) (*ClientGrant, error) {
 	const op = "ClientGrants.Create"
 	req, err := p.toOAS()
@@ -134,7 +245,8 @@ func (s *ClientGrantsService) Create(ctx context.Context, p ClientGrantCreate) (
 }
 
 // Update changes the fields of grant id that p sets, and returns the grant as Auth0 stored it.
-// An update that sets no field is rejected without a request.
+// Auth0 leaves every field the PATCH does not carry as it was. An update that sets no field
+// is rejected without a request.
 func (s *ClientGrantsService) Update(ctx context.Context, id string, p ClientGrantUpdate) (*ClientGrant, error) {
 	const op = "ClientGrants.Update"
 	if err := validate.ID("id", id); err != nil {
@@ -169,29 +281,36 @@ func (s *ClientGrantsService) Delete(ctx context.Context, id string) error {
 func (s *ClientGrantsService) List(ctx context.Context, opts ClientGrantListOptions) iter.Seq2[*ClientGrant, error] {
 	return paging.All(ctx, opts.Cursor, func(ctx context.Context, cursor string) (grantkit.Page[ClientGrant], error) {
 		opts.Cursor = cursor
-		return s.ListPage(ctx, opts)
+		page, err := s.ListPage(ctx, opts)
+		return page.Page, err
 	})
 }
 
-// ListPage returns one page of grants matching opts, using Auth0's checkpoint paging.
-func (s *ClientGrantsService) ListPage(ctx context.Context, opts ClientGrantListOptions) (grantkit.Page[ClientGrant], error) {
+// ListPage returns one page of grants matching opts, using Auth0's checkpoint paging, or its
+// offset paging with totals when opts.IncludeTotals is set.
+func (s *ClientGrantsService) ListPage(ctx context.Context, opts ClientGrantListOptions) (ClientGrantPage, error) {
 	const op = "ClientGrants.List"
-	params, err := opts.toOAS()
+	params, index, err := opts.toOAS()
 	if err != nil {
-		return grantkit.Page[ClientGrant]{}, wrap(op, err)
+		return ClientGrantPage{}, wrap(op, err)
 	}
 	res, err := s.c.api.ListClientGrants(ctx, params)
 	if err != nil {
-		return grantkit.Page[ClientGrant]{}, wrap(op, err)
+		return ClientGrantPage{}, wrap(op, err)
 	}
-	var page grantkit.Page[ClientGrant]
+	var page ClientGrantPage
 	list := res.ClientGrantArray
 	if res.IsClientGrantPage() {
-		list, page.Next = res.ClientGrantPage.ClientGrants, res.ClientGrantPage.Next.Or("")
+		p := res.ClientGrantPage
+		list, page.Next = p.ClientGrants, p.Next.Or("")
+		page.Totals = totals(p.Start, p.Limit, p.Total)
 	}
 	page.Items = make([]ClientGrant, len(list))
 	for i := range list {
 		page.Items[i] = *fromOAS(&list[i])
+	}
+	if opts.IncludeTotals {
+		page.Next = offsetNext(index, page.Totals, len(list))
 	}
 	return page, nil
 }
@@ -200,56 +319,111 @@ func (s *ClientGrantsService) ListPage(ctx context.Context, opts ClientGrantList
 func (s *ClientGrantsService) ListOrganizations(ctx context.Context, id string, opts OrganizationListOptions) iter.Seq2[*Organization, error] {
 	return paging.All(ctx, opts.Cursor, func(ctx context.Context, cursor string) (grantkit.Page[Organization], error) {
 		opts.Cursor = cursor
-		return s.ListOrganizationsPage(ctx, id, opts)
+		page, err := s.ListOrganizationsPage(ctx, id, opts)
+		return page.Page, err
 	})
 }
 
 // ListOrganizationsPage returns one page of the organizations associated with grant id.
-func (s *ClientGrantsService) ListOrganizationsPage(ctx context.Context, id string, opts OrganizationListOptions) (grantkit.Page[Organization], error) {
+func (s *ClientGrantsService) ListOrganizationsPage(ctx context.Context, id string, opts OrganizationListOptions) (OrganizationPage, error) {
 	const op = "ClientGrants.ListOrganizations"
 	if err := validate.ID("id", id); err != nil {
-		return grantkit.Page[Organization]{}, wrap(op, err)
+		return OrganizationPage{}, wrap(op, err)
 	}
 	params := oas.ListClientGrantOrganizationsParams{ID: id}
-	if err := pageParams(opts.PageSize, opts.Cursor, &params.Take, &params.From); err != nil {
-		return grantkit.Page[Organization]{}, wrap(op, err)
+	index, err := pageParams(opts.PageSize, opts.Cursor, opts.IncludeTotals, pageQuery{
+		take: &params.Take, from: &params.From, perPage: &params.PerPage, page: &params.Page, totals: &params.IncludeTotals,
+	})
+	if err != nil {
+		return OrganizationPage{}, wrap(op, err)
 	}
 	res, err := s.c.api.ListClientGrantOrganizations(ctx, params)
 	if err != nil {
-		return grantkit.Page[Organization]{}, wrap(op, err)
+		return OrganizationPage{}, wrap(op, err)
 	}
-	var page grantkit.Page[Organization]
+	var page OrganizationPage
 	list := res.OrganizationArray
 	if res.IsOrganizationPage() {
-		list, page.Next = res.OrganizationPage.Organizations, res.OrganizationPage.Next.Or("")
+		p := res.OrganizationPage
+		list, page.Next = p.Organizations, p.Next.Or("")
+		page.Totals = totals(p.Start, p.Limit, p.Total)
 	}
 	page.Items = make([]Organization, len(list))
-	for i, o := range list {
-		page.Items[i] = Organization{ID: o.ID.Or(""), Name: o.Name.Or(""), DisplayName: o.DisplayName.Or("")}
+	for i := range list {
+		page.Items[i] = fromOASOrganization(&list[i])
+	}
+	if opts.IncludeTotals {
+		page.Next = offsetNext(index, page.Totals, len(list))
 	}
 	return page, nil
 }
 
-// pageParams sets Auth0's checkpoint paging parameters. A first page is requested with
-// from="" omitted but take set, which is what makes Auth0 answer with a "next" checkpoint.
-func pageParams(size int, cursor string, take *oas.OptInt, from *oas.OptString) error {
+// pageQuery points at the paging parameters of one list call.
+type pageQuery struct {
+	take, perPage, page *oas.OptInt
+	from                *oas.OptString
+	totals              *oas.OptBool
+}
+
+// pageParams sets Auth0's paging parameters. Checkpoint paging: a first page is requested
+// with from omitted but take set, which is what makes Auth0 answer with a "next" checkpoint.
+// Offset paging (withTotals): the cursor is the page index grantkit handed out as Next, and
+// include_totals makes Auth0 answer with start, limit and total. It returns the page index.
+func pageParams(size int, cursor string, withTotals bool, q pageQuery) (int, error) {
 	if size < 0 || size > 100 {
-		return validate.Errorf("PageSize", "%d, want 1 to 100 (0 for the default)", size)
+		return 0, validate.Errorf("PageSize", "%d, want 1 to 100 (0 for the default)", size)
 	}
 	if size == 0 {
 		size = 50
 	}
-	take.SetTo(size)
-	if cursor != "" {
-		from.SetTo(cursor)
+	if !withTotals {
+		q.take.SetTo(size)
+		if cursor != "" {
+			q.from.SetTo(cursor)
+		}
+		return 0, nil
 	}
-	return nil
+	index := 0
+	if cursor != "" {
+		n, err := strconv.Atoi(cursor)
+		if err != nil || n < 0 {
+			return 0, validate.Errorf("Cursor", "%q is not a Next of a list with IncludeTotals", cursor)
+		}
+		index = n
+	}
+	q.perPage.SetTo(size)
+	q.page.SetTo(index)
+	q.totals.SetTo(true)
+	return index, nil
 }
 
-func (o ClientGrantListOptions) toOAS() (oas.ListClientGrantsParams, error) {
+// totals returns the totals of a paged answer, or nil when it carries none (checkpoint paging).
+func totals(start, limit, total oas.OptInt) *Totals {
+	if !start.IsSet() && !limit.IsSet() && !total.IsSet() {
+		return nil
+	}
+	return &Totals{Start: start.Or(0), Limit: limit.Or(0), Total: total.Or(0)}
+}
+
+// offsetNext is the cursor after page index of an offset-paged list: the next index while the
+// totals say items remain, empty on the last page (or when Auth0 sent no totals to tell).
+func offsetNext(index int, t *Totals, n int) string {
+	if t == nil || n == 0 || t.Start+n >= t.Total {
+		return ""
+	}
+	return strconv.Itoa(index + 1)
+}
+
+func (o ClientGrantListOptions) toOAS() (oas.ListClientGrantsParams, int, error) {
 	var p oas.ListClientGrantsParams
-	if err := pageParams(o.PageSize, o.Cursor, &p.Take, &p.From); err != nil {
-		return p, err
+	index, err := pageParams(o.PageSize, o.Cursor, o.IncludeTotals, pageQuery{
+		take: &p.Take, from: &p.From, perPage: &p.PerPage, page: &p.Page, totals: &p.IncludeTotals,
+	})
+	if err != nil {
+		return p, 0, err
+	}
+	if o.ClientID != "" && o.DefaultFor != "" {
+		return p, 0, validate.Errorf("DefaultFor", "cannot be combined with ClientID")
 	}
 	if o.Audience != "" {
 		p.Audience.SetTo(o.Audience)
@@ -257,16 +431,16 @@ func (o ClientGrantListOptions) toOAS() (oas.ListClientGrantsParams, error) {
 	if o.ClientID != "" {
 		p.ClientID.SetTo(o.ClientID)
 	}
+	if o.DefaultFor != "" {
+		p.DefaultFor.SetTo(oas.DefaultFor(o.DefaultFor))
+	}
 	if o.SubjectType != "" {
-		if err := validate.OneOf("SubjectType", o.SubjectType, SubjectTypeClient, SubjectTypeUser); err != nil {
-			return p, err
-		}
 		p.SubjectType.SetTo(oas.SubjectType(o.SubjectType))
 	}
-	if o.AllowAnyOrganization != nil {
-		p.AllowAnyOrganization.SetTo(*o.AllowAnyOrganization)
+	if o.AllowAnyOrganization {
+		p.AllowAnyOrganization.SetTo(oas.ListClientGrantsAllowAnyOrganizationTrue)
 	}
-	return p, nil
+	return p, index, nil
 }
 
 func checkScopes(field string, scopes []string) error {
@@ -277,13 +451,12 @@ func checkDetailsTypes(field string, types []string) error {
 	return validate.Each(field, types, func(f, s string) error { return validate.Length(f, s, 1, 255) })
 }
 
-func checkUsage(field string, u OrganizationUsage) error {
-	return validate.OneOf(field, u, OrganizationUsageDeny, OrganizationUsageAllow, OrganizationUsageRequire)
-}
-
 func (p ClientGrantCreate) toOAS() (*oas.CreateClientGrantRequest, error) {
-	if err := validate.Length("ClientID", p.ClientID, 1, -1); err != nil {
-		return nil, err
+	switch {
+	case p.ClientID != "" && p.DefaultFor != "":
+		return nil, validate.Errorf("DefaultFor", "cannot be combined with ClientID")
+	case p.ClientID == "" && p.DefaultFor == "":
+		return nil, validate.Errorf("ClientID", "required unless DefaultFor is set")
 	}
 	if err := validate.Length("Audience", p.Audience, 1, -1); err != nil {
 		return nil, err
@@ -295,21 +468,28 @@ func (p ClientGrantCreate) toOAS() (*oas.CreateClientGrantRequest, error) {
 		return nil, err
 	}
 	req := &oas.CreateClientGrantRequest{
-		ClientID:                  p.ClientID,
 		Audience:                  p.Audience,
 		Scope:                     p.Scope,
 		AuthorizationDetailsTypes: p.AuthorizationDetailsTypes,
 	}
-	if p.OrganizationUsage != "" {
-		if err := checkUsage("OrganizationUsage", p.OrganizationUsage); err != nil {
-			return nil, err
+	// Auth0 refuses a create without scope unless allow_all_scopes is set, and refuses scopes
+	// beside allow_all_scopes: a non-nil empty list is what makes the encoder send [].
+	if len(p.Scope) == 0 {
+		req.Scope = []string{}
+		if p.AllowAllScopes {
+			req.Scope = nil
 		}
+	}
+	if p.ClientID != "" {
+		req.ClientID.SetTo(p.ClientID)
+	}
+	if p.DefaultFor != "" {
+		req.DefaultFor.SetTo(oas.DefaultFor(p.DefaultFor))
+	}
+	if p.OrganizationUsage != "" {
 		req.OrganizationUsage.SetTo(oas.OrganizationUsage(p.OrganizationUsage))
 	}
 	if p.SubjectType != "" {
-		if err := validate.OneOf("SubjectType", p.SubjectType, SubjectTypeClient, SubjectTypeUser); err != nil {
-			return nil, err
-		}
 		req.SubjectType.SetTo(oas.SubjectType(p.SubjectType))
 	}
 	if p.AllowAnyOrganization {
@@ -334,11 +514,6 @@ func (p ClientGrantUpdate) toOAS() (*oas.UpdateClientGrantRequest, error) {
 			p.Scope = grantkit.Set[string]() // a nil list set explicitly means []
 		}
 	}
-	if v, ok := p.OrganizationUsage.Get(); ok {
-		if err := checkUsage("OrganizationUsage", v); err != nil {
-			return nil, err
-		}
-	}
 	if p.AuthorizationDetailsTypes.IsNull() {
 		return nil, validate.Errorf("AuthorizationDetailsTypes", "cannot be null; use grantkit.Set[string]() for an empty list")
 	}
@@ -353,9 +528,7 @@ func (p ClientGrantUpdate) toOAS() (*oas.UpdateClientGrantRequest, error) {
 		}
 	}
 	patch.Apply(p.Scope, &req.Scope)
-	patch.Apply(patch.Map(p.OrganizationUsage, func(u OrganizationUsage) oas.UpdateClientGrantRequestOrganizationUsage {
-		return oas.UpdateClientGrantRequestOrganizationUsage(u)
-	}), &req.OrganizationUsage)
+	patch.Apply(patch.Map(p.OrganizationUsage, func(u OrganizationUsage) string { return string(u) }), &req.OrganizationUsage)
 	patch.Apply(p.AllowAnyOrganization, &req.AllowAnyOrganization)
 	patch.Apply(p.AllowAllScopes, &req.AllowAllScopes)
 	return req, nil
@@ -369,10 +542,54 @@ func fromOAS(g *oas.ClientGrant) *ClientGrant {
 		Scope:                     g.Scope,
 		OrganizationUsage:         OrganizationUsage(g.OrganizationUsage.Or("")),
 		AllowAnyOrganization:      g.AllowAnyOrganization.Or(false),
-		DefaultFor:                g.DefaultFor.Or(""),
+		DefaultFor:                DefaultFor(g.DefaultFor.Or("")),
 		IsSystem:                  g.IsSystem.Or(false),
 		SubjectType:               SubjectType(g.SubjectType.Or("")),
 		AuthorizationDetailsTypes: g.AuthorizationDetailsTypes,
 		AllowAllScopes:            g.AllowAllScopes.Or(false),
+		Extra:                     extra(g.AdditionalProps),
 	}
+}
+
+func fromOASOrganization(o *oas.Organization) Organization {
+	org := Organization{
+		ID:                     o.ID.Or(""),
+		Name:                   o.Name.Or(""),
+		DisplayName:            o.DisplayName.Or(""),
+		ThirdPartyClientAccess: o.ThirdPartyClientAccess.Or(""),
+		IsAppEntitlementActive: o.IsAppEntitlementActive.Or(false),
+		Extra:                  extra(o.AdditionalProps),
+	}
+	if b, ok := o.Branding.Get(); ok {
+		org.Branding = &OrganizationBranding{LogoURL: b.LogoURL.Or("")}
+		if c, ok := b.Colors.Get(); ok {
+			org.Branding.Colors = &BrandingColors{Primary: c.Primary.Or(""), PageBackground: c.PageBackground.Or("")}
+		}
+	}
+	if m, ok := o.Metadata.Get(); ok {
+		org.Metadata = make(map[string]string, len(m))
+		for k, v := range m {
+			org.Metadata[k] = v.Or("")
+		}
+	}
+	if q, ok := o.TokenQuota.Get(); ok {
+		org.TokenQuota = &TokenQuota{}
+		if cc, ok := q.ClientCredentials.Get(); ok {
+			org.TokenQuota.ClientCredentials = &TokenQuotaLimits{Enforce: cc.Enforce.Or(false), PerDay: cc.PerDay.Or(0), PerHour: cc.PerHour.Or(0)}
+		}
+	}
+	return org
+}
+
+// extra copies the fields the generated decoder kept aside (those the spec does not name).
+// The copy keeps a caller's ClientGrant independent of the decoder's buffers.
+func extra(m map[string]jx.Raw) map[string]json.RawMessage {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make(map[string]json.RawMessage, len(m))
+	for k, v := range m {
+		out[k] = json.RawMessage(slices.Clone(v))
+	}
+	return out
 }

@@ -6,12 +6,24 @@ import (
 	"iter"
 
 	"github.com/grantkit/grantkit"
+	"github.com/grantkit/grantkit/internal/neutral"
 	"github.com/grantkit/grantkit/internal/paging"
 	"github.com/grantkit/grantkit/internal/validate"
 )
 
 // Grants returns the vendor-neutral view of the tenant's client grants (see grantkit.Grants):
-// a grant's Key.Resource is its audience, Key.ClientID its client, Scopes its scope.
+// a grant's Key.Resource is its audience, Key.ClientID its client, Key.SubjectType its
+// subject type and Scopes its scope.
+//
+// Auth0 keeps one grant per client, audience and subject type. A key with an empty
+// SubjectType means the client-access (machine-to-machine) grant: subject_type "client", or
+// none, which Auth0 documents as the same. grantkit.SubjectUser means the user-access grant,
+// and any other subject type is matched as it is. A grant listed with subject type "client"
+// has an empty Key.SubjectType, so a key read from List or Get finds the same grant again.
+//
+// A default grant (ClientGrant.DefaultFor set) belongs to no single client: List shows it
+// with an empty Key.ClientID, and Get and SetScopes, which need a client, do not reach it;
+// manage it with ClientGrants.
 func (c *Client) Grants() grantkit.Grants { return grants{c} }
 
 type grants struct{ c *Client }
@@ -23,7 +35,7 @@ func (g grants) List(ctx context.Context) iter.Seq2[*grantkit.Grant, error] {
 }
 
 func (g grants) Get(ctx context.Context, key grantkit.GrantKey) (*grantkit.Grant, error) {
-	cg, err := g.find(ctx, key)
+	cg, err := g.find(ctx, "Grants.Get", key)
 	if err != nil {
 		return nil, err
 	}
@@ -31,40 +43,64 @@ func (g grants) Get(ctx context.Context, key grantkit.GrantKey) (*grantkit.Grant
 }
 
 func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []string) (*grantkit.Grant, error) {
-	cg, err := g.find(ctx, key)
+	const op = "Grants.SetScopes"
+	cg, err := g.find(ctx, op, key)
 	if err != nil {
 		return nil, err
 	}
-	cg, err = g.c.ClientGrants.Update(ctx, cg.ID, ClientGrantUpdate{Scope: grantkit.Set(grantkit.NormalizeScopes(scopes)...)})
+	want := grantkit.NormalizeScopes(scopes)
+	// Only scope is sent: Auth0's PATCH leaves every other field of the grant as it was.
+	cg, err = g.c.ClientGrants.Update(ctx, cg.ID, ClientGrantUpdate{Scope: grantkit.Set(want...)})
 	if err != nil {
 		return nil, err
 	}
-	return toGrant(cg), nil
+	stored := toGrant(cg)
+	if err := grantkit.CheckStored(key, want, stored); err != nil {
+		return nil, fmt.Errorf("%s: %s: grant %s: %w", vendor, op, cg.ID, err)
+	}
+	return stored, nil
 }
 
-// find looks the grant up by client and audience, which Auth0 keeps unique.
-func (g grants) find(ctx context.Context, key grantkit.GrantKey) (*ClientGrant, error) {
-	const op = "Grants.Get"
+// find returns the one grant of key's client on key's audience with key's subject type. It
+// reads every grant of the client on the audience and matches the subject type itself rather
+// than filter on it at Auth0: a grant without subject_type is a client-access grant, and a
+// subject_type=client filter is not documented to return it.
+func (g grants) find(ctx context.Context, op string, key grantkit.GrantKey) (*ClientGrant, error) {
 	if key.ClientID == "" || key.Resource == "" {
 		return nil, wrap(op, validate.Errorf("key", "client id and resource (audience) are both required"))
 	}
-	page, err := g.c.ClientGrants.ListPage(ctx, ClientGrantListOptions{ClientID: key.ClientID, Audience: key.Resource, PageSize: 2})
-	if err != nil {
-		return nil, err
-	}
-	for i := range page.Items {
-		if page.Items[i].ClientID == key.ClientID && page.Items[i].Audience == key.Resource {
-			return &page.Items[i], nil
+	want := access(key.SubjectType)
+	var matches []*ClientGrant
+	for cg, err := range g.c.ClientGrants.List(ctx, ClientGrantListOptions{ClientID: key.ClientID, Audience: key.Resource, PageSize: 100}) {
+		if err != nil {
+			return nil, err
+		}
+		// The filters are Auth0's; checking the fields again means a filter Auth0 ignored
+		// can never hand back another client's grant.
+		if cg.ClientID == key.ClientID && cg.Audience == key.Resource && cg.Access() == want {
+			matches = append(matches, cg)
 		}
 	}
-	return nil, fmt.Errorf("%s: %s: %w: %s", vendor, op, grantkit.ErrGrantNotFound, key)
+	return neutral.One(vendor, op, key, matches, func(cg *ClientGrant) string { return cg.ID })
+}
+
+// access is the Auth0 subject type a key's SubjectType means: empty is client access.
+func access(subject string) SubjectType {
+	if subject == "" {
+		return SubjectTypeClient
+	}
+	return SubjectType(subject)
 }
 
 func toGrant(cg *ClientGrant) *grantkit.Grant {
+	key := grantkit.GrantKey{Resource: cg.Audience, ClientID: cg.ClientID}
+	if a := cg.Access(); a != SubjectTypeClient {
+		key.SubjectType = string(a)
+	}
 	return &grantkit.Grant{
 		Vendor: vendor,
 		ID:     cg.ID,
-		Key:    grantkit.GrantKey{Resource: cg.Audience, ClientID: cg.ClientID},
+		Key:    key,
 		Scopes: grantkit.NormalizeScopes(cg.Scope),
 	}
 }

@@ -2,9 +2,13 @@
 // surface and its token endpoint, for tests and examples that must run without a tenant.
 //
 // It serves the same OpenAPI description the auth0 client is generated from, so it enforces
-// the same validation (scope lengths, enums, required fields) and answers with Auth0's error
-// body. It requires a bearer token it issued, from the client-credentials grant with
-// ClientID and ClientSecret or from IssueToken, and can be told to fail the next requests.
+// the same validation (scope lengths, required fields) and answers with Auth0's error body.
+// Beyond the description it checks what Auth0 checks itself: the values of subject_type,
+// organization_usage and default_for, a create's scope, and Auth0's uniqueness rule — one
+// grant per client (or default group), audience and subject type, so a client-access and a
+// user-access grant of one client on one API coexist. It requires a bearer token it issued,
+// from the client-credentials grant with ClientID and ClientSecret or from IssueToken, and
+// can be told to fail the next requests.
 //
 //	srv := auth0fake.NewServer()
 //	defer srv.Close()
@@ -16,6 +20,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -101,7 +106,8 @@ func (f *Fake) IssueToken() string { return f.srv.IssueToken() }
 func (f *Fake) RevokeTokens() { f.srv.RevokeTokens() }
 
 // AddOrganization associates an organization with grant grantID, as the Organizations API
-// would; it reports whether the grant exists.
+// would; it reports whether the grant exists. The organization carries what Auth0 answers
+// for one created with a name only: third-party client access blocked, app entitlement off.
 func (f *Fake) AddOrganization(grantID, orgID, name string) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -110,6 +116,7 @@ func (f *Fake) AddOrganization(grantID, orgID, name string) bool {
 	}
 	f.orgs[grantID] = append(f.orgs[grantID], oas.Organization{
 		ID: oas.NewOptString(orgID), Name: oas.NewOptString(name), DisplayName: oas.NewOptString(name),
+		ThirdPartyClientAccess: oas.NewOptString("block"), IsAppEntitlementActive: oas.NewOptBool(false),
 	})
 	return true
 }
@@ -193,12 +200,16 @@ func notFound() error {
 func (h handler) ListClientGrants(_ context.Context, p oas.ListClientGrantsParams) (oas.ListClientGrantsOK, error) {
 	h.f.mu.Lock()
 	defer h.f.mu.Unlock()
+	if p.ClientID.IsSet() && p.DefaultFor.IsSet() {
+		return oas.ListClientGrantsOK{}, invalidQuery("default_for cannot be combined with client_id")
+	}
 	var all []oas.ClientGrant
 	for _, g := range h.f.grants {
 		if p.Audience.IsSet() && g.Audience.Value != p.Audience.Value ||
 			p.ClientID.IsSet() && g.ClientID.Value != p.ClientID.Value ||
-			p.SubjectType.IsSet() && g.SubjectType.Value != string(p.SubjectType.Value) ||
-			p.AllowAnyOrganization.IsSet() && g.AllowAnyOrganization.Value != p.AllowAnyOrganization.Value {
+			p.DefaultFor.IsSet() && g.DefaultFor.Value != string(p.DefaultFor.Value) ||
+			p.SubjectType.IsSet() && access(g.SubjectType.Value) != string(p.SubjectType.Value) ||
+			p.AllowAnyOrganization.IsSet() && !g.AllowAnyOrganization.Value {
 			continue
 		}
 		all = append(all, clone(g))
@@ -256,25 +267,99 @@ func clone(g *oas.ClientGrant) oas.ClientGrant {
 	return c
 }
 
+// The values Auth0 accepts for its enum fields. The OpenAPI description leaves them open
+// (grantkit sends what its caller gives), so the fake checks them here, as Auth0 does; its
+// subject types include anonymous_user, which Auth0 accepts though its reference lists only
+// client and user.
+var (
+	subjectTypes       = []string{"client", "user", "anonymous_user"}
+	organizationUsages = []string{"deny", "allow", "require"}
+	defaultFors        = []string{"third_party_clients"}
+)
+
+// access is a grant's kind of access: its subject_type, "client" when it has none.
+func access(subjectType string) string {
+	if subjectType == "" {
+		return "client"
+	}
+	return subjectType
+}
+
+// invalidBody is Auth0's answer to a body that breaks one of its rules.
+func invalidBody(format string, args ...any) error {
+	return &apiError{status: http.StatusBadRequest, code: "invalid_body", msg: "Payload validation error: " + fmt.Sprintf(format, args...)}
+}
+
+func invalidQuery(msg string) error {
+	return &apiError{status: http.StatusBadRequest, code: "invalid_query_string", msg: "Query validation error: " + msg}
+}
+
+func checkEnum(field, v string, allowed []string) error {
+	if slices.Contains(allowed, v) {
+		return nil
+	}
+	return invalidBody("'No enum match for: %q' on property %s", v, field)
+}
+
 func (h handler) CreateClientGrant(_ context.Context, req *oas.CreateClientGrantRequest) (*oas.ClientGrant, error) {
+	clientID, defaultFor := req.ClientID.Or(""), string(req.DefaultFor.Or(""))
+	switch {
+	case req.ClientID.IsSet() && req.DefaultFor.IsSet():
+		return nil, invalidBody("client_id and default_for are mutually exclusive")
+	case clientID == "" && defaultFor == "":
+		return nil, invalidBody("Missing required property: client_id")
+	// Auth0 requires scope, even [], unless every scope is allowed; with allow_all_scopes
+	// it refuses a list of scopes.
+	case req.Scope == nil && !req.AllowAllScopes.Or(false):
+		return nil, invalidBody("Missing required property: scope")
+	case len(req.Scope) > 0 && req.AllowAllScopes.Or(false):
+		return nil, invalidBody("scope cannot be provided when allow_all_scopes is true")
+	}
+	if req.DefaultFor.IsSet() {
+		if err := checkEnum("default_for", defaultFor, defaultFors); err != nil {
+			return nil, err
+		}
+	}
+	subject := string(req.SubjectType.Or("client"))
+	if err := checkEnum("subject_type", subject, subjectTypes); err != nil {
+		return nil, err
+	}
+	if v, ok := req.OrganizationUsage.Get(); ok {
+		if err := checkEnum("organization_usage", string(v), organizationUsages); err != nil {
+			return nil, err
+		}
+	}
 	h.f.mu.Lock()
 	defer h.f.mu.Unlock()
+	// Auth0's uniqueness rule: one grant per client (or default group), audience and subject
+	// type. The message is the one Auth0 gives; its reference documents no body for this 409.
 	for _, g := range h.f.grants {
-		if g.ClientID.Value == req.ClientID && g.Audience.Value == req.Audience {
-			return nil, &apiError{status: http.StatusConflict, code: "client_grant_conflict",
-				msg: "A client grant for this client and audience already exists"}
+		if g.ClientID.Value == clientID && g.DefaultFor.Value == defaultFor && g.Audience.Value == req.Audience &&
+			access(g.SubjectType.Value) == subject {
+			owner := clientID
+			if owner == "" {
+				owner = defaultFor
+			}
+			return nil, &apiError{status: http.StatusConflict,
+				msg: "A client grant already exists between " + owner + " and " + req.Audience}
 		}
 	}
 	g := &oas.ClientGrant{
 		ID:                        oas.NewOptString(fake.NewID("cgr_")),
-		ClientID:                  oas.NewOptString(req.ClientID),
 		Audience:                  oas.NewOptString(req.Audience),
 		Scope:                     append([]string{}, req.Scope...),
 		AllowAnyOrganization:      oas.NewOptBool(req.AllowAnyOrganization.Or(false)),
 		IsSystem:                  oas.NewOptBool(false),
-		SubjectType:               oas.NewOptString(string(req.SubjectType.Or(oas.SubjectTypeClient))),
+		SubjectType:               oas.NewOptString(subject),
 		AuthorizationDetailsTypes: slices.Clone(req.AuthorizationDetailsTypes),
 		AllowAllScopes:            oas.NewOptBool(req.AllowAllScopes.Or(false)),
+	}
+	// A default grant has no client_id in Auth0's answers, only default_for.
+	if clientID != "" {
+		g.ClientID = oas.NewOptString(clientID)
+	}
+	if defaultFor != "" {
+		g.DefaultFor = oas.NewOptString(defaultFor)
 	}
 	if v, ok := req.OrganizationUsage.Get(); ok {
 		g.OrganizationUsage = oas.NewOptString(string(v))
@@ -298,6 +383,11 @@ func (h handler) GetClientGrant(_ context.Context, p oas.GetClientGrantParams) (
 // UpdateClientGrant applies a PATCH: an absent field is kept, null clears it (an empty scope
 // list, or the field removed), [] and values replace it.
 func (h handler) UpdateClientGrant(_ context.Context, req *oas.UpdateClientGrantRequest, p oas.UpdateClientGrantParams) (*oas.ClientGrant, error) {
+	if v, ok := req.OrganizationUsage.Get(); ok {
+		if err := checkEnum("organization_usage", v, organizationUsages); err != nil {
+			return nil, err
+		}
+	}
 	h.f.mu.Lock()
 	defer h.f.mu.Unlock()
 	g, ok := h.f.grants[p.ID]
@@ -313,7 +403,7 @@ func (h handler) UpdateClientGrant(_ context.Context, req *oas.UpdateClientGrant
 	if req.OrganizationUsage.IsSet() {
 		g.OrganizationUsage = oas.OptString{}
 		if !req.OrganizationUsage.IsNull() {
-			g.OrganizationUsage = oas.NewOptString(string(req.OrganizationUsage.Value))
+			g.OrganizationUsage = oas.NewOptString(req.OrganizationUsage.Value)
 		}
 	}
 	if req.AllowAnyOrganization.IsSet() {
@@ -352,13 +442,25 @@ func (h handler) ListClientGrantOrganizations(_ context.Context, p oas.ListClien
 	}
 	all := slices.Clone(h.f.orgs[p.ID])
 	slices.SortFunc(all, func(a, b oas.Organization) int { return strings.Compare(a.ID.Value, b.ID.Value) })
-	if !p.Take.IsSet() && !p.From.IsSet() {
+	switch {
+	case p.Take.IsSet() || p.From.IsSet():
+		items, next := checkpoint(all, p.From.Or(""), p.Take.Or(50), func(o oas.Organization) string { return o.ID.Value })
+		page := oas.OrganizationPage{Organizations: items}
+		if next != "" {
+			page.Next = oas.NewOptString(next)
+		}
+		return oas.NewOrganizationPageListClientGrantOrganizationsOK(page), nil
+	case p.PerPage.IsSet() || p.Page.IsSet():
+		per, pg := p.PerPage.Or(50), p.Page.Or(0)
+		start := min(pg*per, len(all))
+		items := all[start:min(start+per, len(all))]
+		if p.IncludeTotals.Or(false) {
+			return oas.NewOrganizationPageListClientGrantOrganizationsOK(oas.OrganizationPage{
+				Organizations: items, Start: oas.NewOptInt(start), Limit: oas.NewOptInt(per), Total: oas.NewOptInt(len(all)),
+			}), nil
+		}
+		return oas.NewOrganizationArrayListClientGrantOrganizationsOK(items), nil
+	default:
 		return oas.NewOrganizationArrayListClientGrantOrganizationsOK(all), nil
 	}
-	items, next := checkpoint(all, p.From.Or(""), p.Take.Or(50), func(o oas.Organization) string { return o.ID.Value })
-	page := oas.OrganizationPage{Organizations: items}
-	if next != "" {
-		page.Next = oas.NewOptString(next)
-	}
-	return oas.NewOrganizationPageListClientGrantOrganizationsOK(page), nil
 }

@@ -24,9 +24,10 @@ func trimTrailingSlashes(u *url.URL) {
 type Invoker interface {
 	// CreateClientGrant invokes createClientGrant operation.
 	//
-	// Creates a client grant for a client on an API (audience). Documented errors: 400, 401, 403, 404
-	// (client or resource server not found), 409 (a grant for this client and audience already exists),
-	// 429.
+	// Creates a client grant for a client on an API (audience), or, with `default_for` instead of
+	// `client_id`, the default grant of a group of clients on that API. Auth0 keeps one grant per client
+	// (or default group), audience and subject type. Documented errors: 400, 401, 403, 404 (client or
+	// resource server not found), 409 (that grant already exists), 429.
 	//
 	// POST /client-grants
 	CreateClientGrant(ctx context.Context, request *CreateClientGrantRequest) (*ClientGrant, error)
@@ -45,7 +46,8 @@ type Invoker interface {
 	// ListClientGrantOrganizations invokes listClientGrantOrganizations operation.
 	//
 	// Lists the organizations a client grant is associated with, with checkpoint paging (`from`/`take`;
-	// the object form carries `next`). Documented errors: 400, 401, 403, 404, 429.
+	// the object form carries `next`) or offset paging (`page`/`per_page`; with `include_totals=true` the
+	// object form carries `start`, `limit`, `total`). Documented errors: 400, 401, 403, 404, 429.
 	//
 	// GET /client-grants/{id}/organizations
 	ListClientGrantOrganizations(ctx context.Context, params ListClientGrantOrganizationsParams) (ListClientGrantOrganizationsOK, error)
@@ -53,7 +55,7 @@ type Invoker interface {
 	//
 	// Lists client grants. With `include_totals=true` and `page`/`per_page` the result is an object with
 	// `client_grants`, `start`, `limit`, `total`; with `from`/`take` (checkpoint paging) it is an object
-	// with `client_grants` and `next`; otherwise a bare array. Documented errors: 400, 401, 403, 429.
+	// with `client_grants` and `next`; otherwise a bare array. Documented errors: 401, 403, 429.
 	//
 	// GET /client-grants
 	ListClientGrants(ctx context.Context, params ListClientGrantsParams) (ListClientGrantsOK, error)
@@ -109,9 +111,10 @@ func (c *Client) requestURL(ctx context.Context) *url.URL {
 
 // CreateClientGrant invokes createClientGrant operation.
 //
-// Creates a client grant for a client on an API (audience). Documented errors: 400, 401, 403, 404
-// (client or resource server not found), 409 (a grant for this client and audience already exists),
-// 429.
+// Creates a client grant for a client on an API (audience), or, with `default_for` instead of
+// `client_id`, the default grant of a group of clients on that API. Auth0 keeps one grant per client
+// (or default group), audience and subject type. Documented errors: 400, 401, 403, 404 (client or
+// resource server not found), 409 (that grant already exists), 429.
 //
 // POST /client-grants
 func (c *Client) CreateClientGrant(ctx context.Context, request *CreateClientGrantRequest) (*ClientGrant, error) {
@@ -388,7 +391,8 @@ func (c *Client) sendGetClientGrant(ctx context.Context, params GetClientGrantPa
 // ListClientGrantOrganizations invokes listClientGrantOrganizations operation.
 //
 // Lists the organizations a client grant is associated with, with checkpoint paging (`from`/`take`;
-// the object form carries `next`). Documented errors: 400, 401, 403, 404, 429.
+// the object form carries `next`) or offset paging (`page`/`per_page`; with `include_totals=true` the
+// object form carries `start`, `limit`, `total`). Documented errors: 400, 401, 403, 404, 429.
 //
 // GET /client-grants/{id}/organizations
 func (c *Client) ListClientGrantOrganizations(ctx context.Context, params ListClientGrantOrganizationsParams) (ListClientGrantOrganizationsOK, error) {
@@ -423,6 +427,57 @@ func (c *Client) sendListClientGrantOrganizations(ctx context.Context, params Li
 	uri.AddPathParts(u, pathParts[:]...)
 
 	q := uri.NewQueryEncoder()
+	{
+		// Encode "page" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "page",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			if val, ok := params.Page.Get(); ok {
+				return e.EncodeValue(conv.IntToString(val))
+			}
+			return nil
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "per_page" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "per_page",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			if val, ok := params.PerPage.Get(); ok {
+				return e.EncodeValue(conv.IntToString(val))
+			}
+			return nil
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "include_totals" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "include_totals",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			if val, ok := params.IncludeTotals.Get(); ok {
+				return e.EncodeValue(conv.BoolToString(val))
+			}
+			return nil
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
 	{
 		// Encode "from" parameter.
 		cfg := uri.QueryParameterEncodingConfig{
@@ -522,7 +577,7 @@ func (c *Client) sendListClientGrantOrganizations(ctx context.Context, params Li
 //
 // Lists client grants. With `include_totals=true` and `page`/`per_page` the result is an object with
 // `client_grants`, `start`, `limit`, `total`; with `from`/`take` (checkpoint paging) it is an object
-// with `client_grants` and `next`; otherwise a bare array. Documented errors: 400, 401, 403, 429.
+// with `client_grants` and `next`; otherwise a bare array. Documented errors: 401, 403, 429.
 //
 // GET /client-grants
 func (c *Client) ListClientGrants(ctx context.Context, params ListClientGrantsParams) (ListClientGrantsOK, error) {
@@ -667,7 +722,7 @@ func (c *Client) sendListClientGrants(ctx context.Context, params ListClientGran
 
 		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
 			if val, ok := params.AllowAnyOrganization.Get(); ok {
-				return e.EncodeValue(conv.BoolToString(val))
+				return e.EncodeValue(conv.BoolToString(bool(val)))
 			}
 			return nil
 		}); err != nil {
@@ -684,7 +739,30 @@ func (c *Client) sendListClientGrants(ctx context.Context, params ListClientGran
 
 		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
 			if val, ok := params.SubjectType.Get(); ok {
-				return e.EncodeValue(conv.StringToString(string(val)))
+				if unwrapped := string(val); true {
+					return e.EncodeValue(conv.StringToString(unwrapped))
+				}
+				return nil
+			}
+			return nil
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	{
+		// Encode "default_for" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "default_for",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			if val, ok := params.DefaultFor.Get(); ok {
+				if unwrapped := string(val); true {
+					return e.EncodeValue(conv.StringToString(unwrapped))
+				}
+				return nil
 			}
 			return nil
 		}); err != nil {

@@ -30,9 +30,10 @@ func recordError(string, error) {}
 
 // handleCreateClientGrantRequest handles createClientGrant operation.
 //
-// Creates a client grant for a client on an API (audience). Documented errors: 400, 401, 403, 404
-// (client or resource server not found), 409 (a grant for this client and audience already exists),
-// 429.
+// Creates a client grant for a client on an API (audience), or, with `default_for` instead of
+// `client_id`, the default grant of a group of clients on that API. Auth0 keeps one grant per client
+// (or default group), audience and subject type. Documented errors: 400, 401, 403, 404 (client or
+// resource server not found), 409 (that grant already exists), 429.
 //
 // POST /client-grants
 func (s *Server) handleCreateClientGrantRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -456,7 +457,8 @@ func (s *Server) handleGetClientGrantRequest(args [1]string, argsEscaped bool, w
 // handleListClientGrantOrganizationsRequest handles listClientGrantOrganizations operation.
 //
 // Lists the organizations a client grant is associated with, with checkpoint paging (`from`/`take`;
-// the object form carries `next`). Documented errors: 400, 401, 403, 404, 429.
+// the object form carries `next`) or offset paging (`page`/`per_page`; with `include_totals=true` the
+// object form carries `start`, `limit`, `total`). Documented errors: 400, 401, 403, 404, 429.
 //
 // GET /client-grants/{id}/organizations
 func (s *Server) handleListClientGrantOrganizationsRequest(args [1]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -545,6 +547,18 @@ func (s *Server) handleListClientGrantOrganizationsRequest(args [1]string, argsE
 					In:   "path",
 				}: params.ID,
 				{
+					Name: "page",
+					In:   "query",
+				}: params.Page,
+				{
+					Name: "per_page",
+					In:   "query",
+				}: params.PerPage,
+				{
+					Name: "include_totals",
+					In:   "query",
+				}: params.IncludeTotals,
+				{
 					Name: "from",
 					In:   "query",
 				}: params.From,
@@ -607,7 +621,7 @@ func (s *Server) handleListClientGrantOrganizationsRequest(args [1]string, argsE
 //
 // Lists client grants. With `include_totals=true` and `page`/`per_page` the result is an object with
 // `client_grants`, `start`, `limit`, `total`; with `from`/`take` (checkpoint paging) it is an object
-// with `client_grants` and `next`; otherwise a bare array. Documented errors: 400, 401, 403, 429.
+// with `client_grants` and `next`; otherwise a bare array. Documented errors: 401, 403, 429.
 //
 // GET /client-grants
 func (s *Server) handleListClientGrantsRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -727,6 +741,10 @@ func (s *Server) handleListClientGrantsRequest(args [0]string, argsEscaped bool,
 					Name: "subject_type",
 					In:   "query",
 				}: params.SubjectType,
+				{
+					Name: "default_for",
+					In:   "query",
+				}: params.DefaultFor,
 			},
 			Raw: r,
 		}

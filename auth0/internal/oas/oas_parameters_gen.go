@@ -190,6 +190,12 @@ func decodeGetClientGrantParams(args [1]string, argsEscaped bool, r *http.Reques
 type ListClientGrantOrganizationsParams struct {
 	// ID of the client grant.
 	ID string
+	// Page index of the results to return; the first page is 0.
+	Page OptInt `json:",omitempty,omitzero"`
+	// Number of results per page (offset paging).
+	PerPage OptInt `json:",omitempty,omitzero"`
+	// Wrap the results in an object with the total count.
+	IncludeTotals OptBool `json:",omitempty,omitzero"`
 	// Checkpoint paging — the id from which to start the selection.
 	From OptString `json:",omitempty,omitzero"`
 	// Checkpoint paging — number of results per page (default 50).
@@ -203,6 +209,33 @@ func unpackListClientGrantOrganizationsParams(packed middleware.Parameters) (par
 			In:   "path",
 		}
 		params.ID = packed[key].(string)
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "page",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.Page = v.(OptInt)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "per_page",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.PerPage = v.(OptInt)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "include_totals",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.IncludeTotals = v.(OptBool)
+		}
 	}
 	{
 		key := middleware.ParameterKey{
@@ -289,6 +322,179 @@ func decodeListClientGrantOrganizationsParams(args [1]string, argsEscaped bool, 
 		return params, &ogenerrors.DecodeParamError{
 			Name: "id",
 			In:   "path",
+			Err:  err,
+		}
+	}
+	// Decode query: page.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "page",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotPageVal int
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToInt(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotPageVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.Page.SetTo(paramsDotPageVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+			if err := func() error {
+				if value, ok := params.Page.Get(); ok {
+					if err := func() error {
+						if err := (validate.Int{
+							MinSet:        true,
+							Min:           0,
+							MaxSet:        false,
+							Max:           0,
+							MinExclusive:  false,
+							MaxExclusive:  false,
+							MultipleOfSet: false,
+							MultipleOf:    0,
+							Pattern:       nil,
+						}).Validate(int64(value)); err != nil {
+							return errors.Wrap(err, "int")
+						}
+						return nil
+					}(); err != nil {
+						return err
+					}
+				}
+				return nil
+			}(); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "page",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: per_page.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "per_page",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotPerPageVal int
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToInt(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotPerPageVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.PerPage.SetTo(paramsDotPerPageVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+			if err := func() error {
+				if value, ok := params.PerPage.Get(); ok {
+					if err := func() error {
+						if err := (validate.Int{
+							MinSet:        true,
+							Min:           1,
+							MaxSet:        true,
+							Max:           100,
+							MinExclusive:  false,
+							MaxExclusive:  false,
+							MultipleOfSet: false,
+							MultipleOf:    0,
+							Pattern:       nil,
+						}).Validate(int64(value)); err != nil {
+							return errors.Wrap(err, "int")
+						}
+						return nil
+					}(); err != nil {
+						return err
+					}
+				}
+				return nil
+			}(); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "per_page",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: include_totals.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "include_totals",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotIncludeTotalsVal bool
+				if err := func() error {
+					val, err := d.DecodeValue()
+					if err != nil {
+						return err
+					}
+
+					c, err := conv.ToBool(val)
+					if err != nil {
+						return err
+					}
+
+					paramsDotIncludeTotalsVal = c
+					return nil
+				}(); err != nil {
+					return err
+				}
+				params.IncludeTotals.SetTo(paramsDotIncludeTotalsVal)
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "include_totals",
+			In:   "query",
 			Err:  err,
 		}
 	}
@@ -418,10 +624,15 @@ type ListClientGrantsParams struct {
 	Audience OptString `json:",omitempty,omitzero"`
 	// Only grants of this client.
 	ClientID OptString `json:",omitempty,omitzero"`
-	// Only grants with this allow_any_organization value.
-	AllowAnyOrganization OptBool `json:",omitempty,omitzero"`
-	// Only grants of this subject type.
+	// Only grants that allow any organization. The official document allows only `true`
+	// (ClientGrantAllowAnyOrganizationEnum); there is no filter for `false`.
+	AllowAnyOrganization OptListClientGrantsAllowAnyOrganization `json:",omitempty,omitzero"`
+	// Only grants of this subject type. Documented values: client, user; Auth0 has since added others
+	// (anonymous_user) and validates the value itself, so any is sent.
 	SubjectType OptSubjectType `json:",omitempty,omitzero"`
+	// Only the default grants of this client group. The only documented value is third_party_clients;
+	// mutually exclusive with client_id.
+	DefaultFor OptDefaultFor `json:",omitempty,omitzero"`
 }
 
 func unpackListClientGrantsParams(packed middleware.Parameters) (params ListClientGrantsParams) {
@@ -494,7 +705,7 @@ func unpackListClientGrantsParams(packed middleware.Parameters) (params ListClie
 			In:   "query",
 		}
 		if v, ok := packed[key]; ok {
-			params.AllowAnyOrganization = v.(OptBool)
+			params.AllowAnyOrganization = v.(OptListClientGrantsAllowAnyOrganization)
 		}
 	}
 	{
@@ -504,6 +715,15 @@ func unpackListClientGrantsParams(packed middleware.Parameters) (params ListClie
 		}
 		if v, ok := packed[key]; ok {
 			params.SubjectType = v.(OptSubjectType)
+		}
+	}
+	{
+		key := middleware.ParameterKey{
+			Name: "default_for",
+			In:   "query",
+		}
+		if v, ok := packed[key]; ok {
+			params.DefaultFor = v.(OptDefaultFor)
 		}
 	}
 	return params
@@ -883,7 +1103,7 @@ func decodeListClientGrantsParams(args [0]string, argsEscaped bool, r *http.Requ
 
 		if err := q.HasParam(cfg); err == nil {
 			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
-				var paramsDotAllowAnyOrganizationVal bool
+				var paramsDotAllowAnyOrganizationVal ListClientGrantsAllowAnyOrganization
 				if err := func() error {
 					val, err := d.DecodeValue()
 					if err != nil {
@@ -895,7 +1115,7 @@ func decodeListClientGrantsParams(args [0]string, argsEscaped bool, r *http.Requ
 						return err
 					}
 
-					paramsDotAllowAnyOrganizationVal = c
+					paramsDotAllowAnyOrganizationVal = ListClientGrantsAllowAnyOrganization(c)
 					return nil
 				}(); err != nil {
 					return err
@@ -903,6 +1123,21 @@ func decodeListClientGrantsParams(args [0]string, argsEscaped bool, r *http.Requ
 				params.AllowAnyOrganization.SetTo(paramsDotAllowAnyOrganizationVal)
 				return nil
 			}); err != nil {
+				return err
+			}
+			if err := func() error {
+				if value, ok := params.AllowAnyOrganization.Get(); ok {
+					if err := func() error {
+						if err := value.Validate(); err != nil {
+							return err
+						}
+						return nil
+					}(); err != nil {
+						return err
+					}
+				}
+				return nil
+			}(); err != nil {
 				return err
 			}
 		}
@@ -926,17 +1161,24 @@ func decodeListClientGrantsParams(args [0]string, argsEscaped bool, r *http.Requ
 			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
 				var paramsDotSubjectTypeVal SubjectType
 				if err := func() error {
-					val, err := d.DecodeValue()
-					if err != nil {
+					var paramsDotSubjectTypeValVal string
+					if err := func() error {
+						val, err := d.DecodeValue()
+						if err != nil {
+							return err
+						}
+
+						c, err := conv.ToString(val)
+						if err != nil {
+							return err
+						}
+
+						paramsDotSubjectTypeValVal = c
+						return nil
+					}(); err != nil {
 						return err
 					}
-
-					c, err := conv.ToString(val)
-					if err != nil {
-						return err
-					}
-
-					paramsDotSubjectTypeVal = SubjectType(c)
+					paramsDotSubjectTypeVal = SubjectType(paramsDotSubjectTypeValVal)
 					return nil
 				}(); err != nil {
 					return err
@@ -946,26 +1188,59 @@ func decodeListClientGrantsParams(args [0]string, argsEscaped bool, r *http.Requ
 			}); err != nil {
 				return err
 			}
-			if err := func() error {
-				if value, ok := params.SubjectType.Get(); ok {
+		}
+		return nil
+	}(); err != nil {
+		return params, &ogenerrors.DecodeParamError{
+			Name: "subject_type",
+			In:   "query",
+			Err:  err,
+		}
+	}
+	// Decode query: default_for.
+	if err := func() error {
+		cfg := uri.QueryParameterDecodingConfig{
+			Name:    "default_for",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.HasParam(cfg); err == nil {
+			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
+				var paramsDotDefaultForVal DefaultFor
+				if err := func() error {
+					var paramsDotDefaultForValVal string
 					if err := func() error {
-						if err := value.Validate(); err != nil {
+						val, err := d.DecodeValue()
+						if err != nil {
 							return err
 						}
+
+						c, err := conv.ToString(val)
+						if err != nil {
+							return err
+						}
+
+						paramsDotDefaultForValVal = c
 						return nil
 					}(); err != nil {
 						return err
 					}
+					paramsDotDefaultForVal = DefaultFor(paramsDotDefaultForValVal)
+					return nil
+				}(); err != nil {
+					return err
 				}
+				params.DefaultFor.SetTo(paramsDotDefaultForVal)
 				return nil
-			}(); err != nil {
+			}); err != nil {
 				return err
 			}
 		}
 		return nil
 	}(); err != nil {
 		return params, &ogenerrors.DecodeParamError{
-			Name: "subject_type",
+			Name: "default_for",
 			In:   "query",
 			Err:  err,
 		}

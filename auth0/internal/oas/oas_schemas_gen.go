@@ -5,7 +5,7 @@ package oas
 import (
 	"fmt"
 
-	"github.com/go-faster/errors"
+	"github.com/go-faster/jx"
 )
 
 func (s *ErrorStatusCodeWithHeaders) Error() string {
@@ -38,7 +38,9 @@ func (s *BearerAuth) SetRoles(val []string) {
 }
 
 // A client grant as Auth0 returns it. Lenient on purpose: organization_usage is one of deny, allow,
-// require and subject_type one of client, user today, but new values must not fail a call.
+// require and subject_type one of client, user (and anonymous_user) today, but new values must not
+// fail a call. Fields Auth0 adds later are kept as raw JSON. A default grant (default_for set) has no
+// client_id.
 // Ref: #/components/schemas/ClientGrant
 type ClientGrant struct {
 	// ID of the client grant.
@@ -57,12 +59,13 @@ type ClientGrant struct {
 	DefaultFor OptString `json:"default_for"`
 	// A special grant created by Auth0; it cannot be modified or deleted.
 	IsSystem OptBool `json:"is_system"`
-	// Client or user.
+	// Client, user or anonymous_user; absent means client.
 	SubjectType OptString `json:"subject_type"`
 	// Types of authorization_details allowed for this grant.
 	AuthorizationDetailsTypes []string `json:"authorization_details_types"`
 	// Whether every scope of the resource server is allowed.
-	AllowAllScopes OptBool `json:"allow_all_scopes"`
+	AllowAllScopes  OptBool `json:"allow_all_scopes"`
+	AdditionalProps ClientGrantAdditional
 }
 
 // GetID returns the value of ID.
@@ -120,6 +123,11 @@ func (s *ClientGrant) GetAllowAllScopes() OptBool {
 	return s.AllowAllScopes
 }
 
+// GetAdditionalProps returns the value of AdditionalProps.
+func (s *ClientGrant) GetAdditionalProps() ClientGrantAdditional {
+	return s.AdditionalProps
+}
+
 // SetID sets the value of ID.
 func (s *ClientGrant) SetID(val OptString) {
 	s.ID = val
@@ -173,6 +181,22 @@ func (s *ClientGrant) SetAuthorizationDetailsTypes(val []string) {
 // SetAllowAllScopes sets the value of AllowAllScopes.
 func (s *ClientGrant) SetAllowAllScopes(val OptBool) {
 	s.AllowAllScopes = val
+}
+
+// SetAdditionalProps sets the value of AdditionalProps.
+func (s *ClientGrant) SetAdditionalProps(val ClientGrantAdditional) {
+	s.AdditionalProps = val
+}
+
+type ClientGrantAdditional map[string]jx.Raw
+
+func (s *ClientGrantAdditional) init() ClientGrantAdditional {
+	m := *s
+	if m == nil {
+		m = map[string]jx.Raw{}
+		*s = m
+	}
+	return m
 }
 
 // A page of client grants (include_totals or checkpoint paging).
@@ -239,10 +263,14 @@ func (s *ClientGrantPage) SetNext(val OptString) {
 	s.Next = val
 }
 
+// The POST body. `client_id` and `default_for` are mutually exclusive; exactly one is sent. `scope` is
+// always sent (an empty list when there are none) unless `allow_all_scopes` is set, because Auth0
+// refuses a create without it.
 // Ref: #/components/schemas/CreateClientGrantRequest
 type CreateClientGrantRequest struct {
 	// ID of the client.
-	ClientID string `json:"client_id"`
+	ClientID   OptString     `json:"client_id"`
+	DefaultFor OptDefaultFor `json:"default_for"`
 	// The audience (API identifier) of the grant.
 	Audience string `json:"audience"`
 	// Scopes allowed for this grant.
@@ -258,8 +286,13 @@ type CreateClientGrantRequest struct {
 }
 
 // GetClientID returns the value of ClientID.
-func (s *CreateClientGrantRequest) GetClientID() string {
+func (s *CreateClientGrantRequest) GetClientID() OptString {
 	return s.ClientID
+}
+
+// GetDefaultFor returns the value of DefaultFor.
+func (s *CreateClientGrantRequest) GetDefaultFor() OptDefaultFor {
+	return s.DefaultFor
 }
 
 // GetAudience returns the value of Audience.
@@ -298,8 +331,13 @@ func (s *CreateClientGrantRequest) GetAllowAllScopes() OptBool {
 }
 
 // SetClientID sets the value of ClientID.
-func (s *CreateClientGrantRequest) SetClientID(val string) {
+func (s *CreateClientGrantRequest) SetClientID(val OptString) {
 	s.ClientID = val
+}
+
+// SetDefaultFor sets the value of DefaultFor.
+func (s *CreateClientGrantRequest) SetDefaultFor(val OptDefaultFor) {
+	s.DefaultFor = val
 }
 
 // SetAudience sets the value of Audience.
@@ -336,6 +374,8 @@ func (s *CreateClientGrantRequest) SetAuthorizationDetailsTypes(val []string) {
 func (s *CreateClientGrantRequest) SetAllowAllScopes(val OptBool) {
 	s.AllowAllScopes = val
 }
+
+type DefaultFor string
 
 // DeleteClientGrantNoContent is response for DeleteClientGrant operation.
 type DeleteClientGrantNoContent struct{}
@@ -521,6 +561,19 @@ func NewOrganizationPageListClientGrantOrganizationsOK(v OrganizationPage) ListC
 	return s
 }
 
+type ListClientGrantsAllowAnyOrganization bool
+
+const (
+	ListClientGrantsAllowAnyOrganizationTrue ListClientGrantsAllowAnyOrganization = true
+)
+
+// AllValues returns all ListClientGrantsAllowAnyOrganization values.
+func (ListClientGrantsAllowAnyOrganization) AllValues() []ListClientGrantsAllowAnyOrganization {
+	return []ListClientGrantsAllowAnyOrganization{
+		ListClientGrantsAllowAnyOrganizationTrue,
+	}
+}
+
 // ListClientGrantsOK represents sum type.
 type ListClientGrantsOK struct {
 	// Type selects the active sum variant, switch on this field.
@@ -590,6 +643,51 @@ func NewClientGrantPageListClientGrantsOK(v ClientGrantPage) ListClientGrantsOK 
 	return s
 }
 
+// NewNilString returns new NilString with value set to v.
+func NewNilString(v string) NilString {
+	return NilString{
+		Value: v,
+	}
+}
+
+// NilString is nullable string.
+type NilString struct {
+	Value string
+	Null  bool
+}
+
+// SetTo sets value to v.
+func (o *NilString) SetTo(v string) {
+	o.Null = false
+	o.Value = v
+}
+
+// IsNull returns true if value is Null.
+func (o NilString) IsNull() bool { return o.Null }
+
+// SetToNull sets value to null.
+func (o *NilString) SetToNull() {
+	o.Null = true
+	var v string
+	o.Value = v
+}
+
+// Get returns value and boolean that denotes whether value was set.
+func (o NilString) Get() (v string, ok bool) {
+	if o.Null {
+		return v, false
+	}
+	return o.Value, true
+}
+
+// Or returns value if set, or given parameter if does not.
+func (o NilString) Or(d string) string {
+	if v, ok := o.Get(); ok {
+		return v
+	}
+	return d
+}
+
 // NewOptBool returns new OptBool with value set to v.
 func NewOptBool(v bool) OptBool {
 	return OptBool{
@@ -630,6 +728,52 @@ func (o OptBool) Get() (v bool, ok bool) {
 
 // Or returns value if set, or given parameter if does not.
 func (o OptBool) Or(d bool) bool {
+	if v, ok := o.Get(); ok {
+		return v
+	}
+	return d
+}
+
+// NewOptDefaultFor returns new OptDefaultFor with value set to v.
+func NewOptDefaultFor(v DefaultFor) OptDefaultFor {
+	return OptDefaultFor{
+		Value: v,
+		Set:   true,
+	}
+}
+
+// OptDefaultFor is optional DefaultFor.
+type OptDefaultFor struct {
+	Value DefaultFor
+	Set   bool
+}
+
+// IsSet returns true if OptDefaultFor was set.
+func (o OptDefaultFor) IsSet() bool { return o.Set }
+
+// Reset unsets value.
+func (o *OptDefaultFor) Reset() {
+	var v DefaultFor
+	o.Value = v
+	o.Set = false
+}
+
+// SetTo sets value to v.
+func (o *OptDefaultFor) SetTo(v DefaultFor) {
+	o.Set = true
+	o.Value = v
+}
+
+// Get returns value and boolean that denotes whether value was set.
+func (o OptDefaultFor) Get() (v DefaultFor, ok bool) {
+	if !o.Set {
+		return v, false
+	}
+	return o.Value, true
+}
+
+// Or returns value if set, or given parameter if does not.
+func (o OptDefaultFor) Or(d DefaultFor) DefaultFor {
 	if v, ok := o.Get(); ok {
 		return v
 	}
@@ -728,6 +872,52 @@ func (o OptInt64) Or(d int64) int64 {
 	return d
 }
 
+// NewOptListClientGrantsAllowAnyOrganization returns new OptListClientGrantsAllowAnyOrganization with value set to v.
+func NewOptListClientGrantsAllowAnyOrganization(v ListClientGrantsAllowAnyOrganization) OptListClientGrantsAllowAnyOrganization {
+	return OptListClientGrantsAllowAnyOrganization{
+		Value: v,
+		Set:   true,
+	}
+}
+
+// OptListClientGrantsAllowAnyOrganization is optional ListClientGrantsAllowAnyOrganization.
+type OptListClientGrantsAllowAnyOrganization struct {
+	Value ListClientGrantsAllowAnyOrganization
+	Set   bool
+}
+
+// IsSet returns true if OptListClientGrantsAllowAnyOrganization was set.
+func (o OptListClientGrantsAllowAnyOrganization) IsSet() bool { return o.Set }
+
+// Reset unsets value.
+func (o *OptListClientGrantsAllowAnyOrganization) Reset() {
+	var v ListClientGrantsAllowAnyOrganization
+	o.Value = v
+	o.Set = false
+}
+
+// SetTo sets value to v.
+func (o *OptListClientGrantsAllowAnyOrganization) SetTo(v ListClientGrantsAllowAnyOrganization) {
+	o.Set = true
+	o.Value = v
+}
+
+// Get returns value and boolean that denotes whether value was set.
+func (o OptListClientGrantsAllowAnyOrganization) Get() (v ListClientGrantsAllowAnyOrganization, ok bool) {
+	if !o.Set {
+		return v, false
+	}
+	return o.Value, true
+}
+
+// Or returns value if set, or given parameter if does not.
+func (o OptListClientGrantsAllowAnyOrganization) Or(d ListClientGrantsAllowAnyOrganization) ListClientGrantsAllowAnyOrganization {
+	if v, ok := o.Get(); ok {
+		return v
+	}
+	return d
+}
+
 // NewOptNilBool returns new OptNilBool with value set to v.
 func NewOptNilBool(v bool) OptNilBool {
 	return OptNilBool{
@@ -790,6 +980,74 @@ func (o OptNilBool) Get() (v bool, ok bool) {
 
 // Or returns value if set, or given parameter if does not.
 func (o OptNilBool) Or(d bool) bool {
+	if v, ok := o.Get(); ok {
+		return v
+	}
+	return d
+}
+
+// NewOptNilString returns new OptNilString with value set to v.
+func NewOptNilString(v string) OptNilString {
+	return OptNilString{
+		Value: v,
+		Set:   true,
+	}
+}
+
+// OptNilString is optional nullable string.
+type OptNilString struct {
+	Value string
+	Set   bool
+	Null  bool
+}
+
+// IsSet returns true if OptNilString was set.
+func (o OptNilString) IsSet() bool { return o.Set }
+
+// Reset unsets value.
+func (o *OptNilString) Reset() {
+	var v string
+	o.Value = v
+	o.Set = false
+	o.Null = false
+}
+
+// SetTo sets value to v.
+func (o *OptNilString) SetTo(v string) {
+	o.Set = true
+	o.Null = false
+	o.Value = v
+}
+
+// IsNull returns true if value is Null.
+func (o OptNilString) IsNull() bool { return o.Null }
+
+// SetToNull sets value to null.
+func (o *OptNilString) SetToNull() {
+	o.Set = true
+	o.Null = true
+	var v string
+	o.Value = v
+}
+
+// IsEmpty returns true if the field was omitted from the payload (not Set and not Null).
+func (o OptNilString) IsEmpty() bool {
+	return !o.Set && !o.Null
+}
+
+// Get returns value and boolean that denotes whether value was set.
+func (o OptNilString) Get() (v string, ok bool) {
+	if o.Null {
+		return v, false
+	}
+	if !o.Set {
+		return v, false
+	}
+	return o.Value, true
+}
+
+// Or returns value if set, or given parameter if does not.
+func (o OptNilString) Or(d string) string {
 	if v, ok := o.Get(); ok {
 		return v
 	}
@@ -864,60 +1122,38 @@ func (o OptNilStringArray) Or(d []string) []string {
 	return d
 }
 
-// NewOptNilUpdateClientGrantRequestOrganizationUsage returns new OptNilUpdateClientGrantRequestOrganizationUsage with value set to v.
-func NewOptNilUpdateClientGrantRequestOrganizationUsage(v UpdateClientGrantRequestOrganizationUsage) OptNilUpdateClientGrantRequestOrganizationUsage {
-	return OptNilUpdateClientGrantRequestOrganizationUsage{
+// NewOptOrganizationBranding returns new OptOrganizationBranding with value set to v.
+func NewOptOrganizationBranding(v OrganizationBranding) OptOrganizationBranding {
+	return OptOrganizationBranding{
 		Value: v,
 		Set:   true,
 	}
 }
 
-// OptNilUpdateClientGrantRequestOrganizationUsage is optional nullable UpdateClientGrantRequestOrganizationUsage.
-type OptNilUpdateClientGrantRequestOrganizationUsage struct {
-	Value UpdateClientGrantRequestOrganizationUsage
+// OptOrganizationBranding is optional OrganizationBranding.
+type OptOrganizationBranding struct {
+	Value OrganizationBranding
 	Set   bool
-	Null  bool
 }
 
-// IsSet returns true if OptNilUpdateClientGrantRequestOrganizationUsage was set.
-func (o OptNilUpdateClientGrantRequestOrganizationUsage) IsSet() bool { return o.Set }
+// IsSet returns true if OptOrganizationBranding was set.
+func (o OptOrganizationBranding) IsSet() bool { return o.Set }
 
 // Reset unsets value.
-func (o *OptNilUpdateClientGrantRequestOrganizationUsage) Reset() {
-	var v UpdateClientGrantRequestOrganizationUsage
+func (o *OptOrganizationBranding) Reset() {
+	var v OrganizationBranding
 	o.Value = v
 	o.Set = false
-	o.Null = false
 }
 
 // SetTo sets value to v.
-func (o *OptNilUpdateClientGrantRequestOrganizationUsage) SetTo(v UpdateClientGrantRequestOrganizationUsage) {
+func (o *OptOrganizationBranding) SetTo(v OrganizationBranding) {
 	o.Set = true
-	o.Null = false
 	o.Value = v
-}
-
-// IsNull returns true if value is Null.
-func (o OptNilUpdateClientGrantRequestOrganizationUsage) IsNull() bool { return o.Null }
-
-// SetToNull sets value to null.
-func (o *OptNilUpdateClientGrantRequestOrganizationUsage) SetToNull() {
-	o.Set = true
-	o.Null = true
-	var v UpdateClientGrantRequestOrganizationUsage
-	o.Value = v
-}
-
-// IsEmpty returns true if the field was omitted from the payload (not Set and not Null).
-func (o OptNilUpdateClientGrantRequestOrganizationUsage) IsEmpty() bool {
-	return !o.Set && !o.Null
 }
 
 // Get returns value and boolean that denotes whether value was set.
-func (o OptNilUpdateClientGrantRequestOrganizationUsage) Get() (v UpdateClientGrantRequestOrganizationUsage, ok bool) {
-	if o.Null {
-		return v, false
-	}
+func (o OptOrganizationBranding) Get() (v OrganizationBranding, ok bool) {
 	if !o.Set {
 		return v, false
 	}
@@ -925,7 +1161,99 @@ func (o OptNilUpdateClientGrantRequestOrganizationUsage) Get() (v UpdateClientGr
 }
 
 // Or returns value if set, or given parameter if does not.
-func (o OptNilUpdateClientGrantRequestOrganizationUsage) Or(d UpdateClientGrantRequestOrganizationUsage) UpdateClientGrantRequestOrganizationUsage {
+func (o OptOrganizationBranding) Or(d OrganizationBranding) OrganizationBranding {
+	if v, ok := o.Get(); ok {
+		return v
+	}
+	return d
+}
+
+// NewOptOrganizationBrandingColors returns new OptOrganizationBrandingColors with value set to v.
+func NewOptOrganizationBrandingColors(v OrganizationBrandingColors) OptOrganizationBrandingColors {
+	return OptOrganizationBrandingColors{
+		Value: v,
+		Set:   true,
+	}
+}
+
+// OptOrganizationBrandingColors is optional OrganizationBrandingColors.
+type OptOrganizationBrandingColors struct {
+	Value OrganizationBrandingColors
+	Set   bool
+}
+
+// IsSet returns true if OptOrganizationBrandingColors was set.
+func (o OptOrganizationBrandingColors) IsSet() bool { return o.Set }
+
+// Reset unsets value.
+func (o *OptOrganizationBrandingColors) Reset() {
+	var v OrganizationBrandingColors
+	o.Value = v
+	o.Set = false
+}
+
+// SetTo sets value to v.
+func (o *OptOrganizationBrandingColors) SetTo(v OrganizationBrandingColors) {
+	o.Set = true
+	o.Value = v
+}
+
+// Get returns value and boolean that denotes whether value was set.
+func (o OptOrganizationBrandingColors) Get() (v OrganizationBrandingColors, ok bool) {
+	if !o.Set {
+		return v, false
+	}
+	return o.Value, true
+}
+
+// Or returns value if set, or given parameter if does not.
+func (o OptOrganizationBrandingColors) Or(d OrganizationBrandingColors) OrganizationBrandingColors {
+	if v, ok := o.Get(); ok {
+		return v
+	}
+	return d
+}
+
+// NewOptOrganizationMetadata returns new OptOrganizationMetadata with value set to v.
+func NewOptOrganizationMetadata(v OrganizationMetadata) OptOrganizationMetadata {
+	return OptOrganizationMetadata{
+		Value: v,
+		Set:   true,
+	}
+}
+
+// OptOrganizationMetadata is optional OrganizationMetadata.
+type OptOrganizationMetadata struct {
+	Value OrganizationMetadata
+	Set   bool
+}
+
+// IsSet returns true if OptOrganizationMetadata was set.
+func (o OptOrganizationMetadata) IsSet() bool { return o.Set }
+
+// Reset unsets value.
+func (o *OptOrganizationMetadata) Reset() {
+	var v OrganizationMetadata
+	o.Value = v
+	o.Set = false
+}
+
+// SetTo sets value to v.
+func (o *OptOrganizationMetadata) SetTo(v OrganizationMetadata) {
+	o.Set = true
+	o.Value = v
+}
+
+// Get returns value and boolean that denotes whether value was set.
+func (o OptOrganizationMetadata) Get() (v OrganizationMetadata, ok bool) {
+	if !o.Set {
+		return v, false
+	}
+	return o.Value, true
+}
+
+// Or returns value if set, or given parameter if does not.
+func (o OptOrganizationMetadata) Or(d OrganizationMetadata) OrganizationMetadata {
 	if v, ok := o.Get(); ok {
 		return v
 	}
@@ -1070,12 +1398,114 @@ func (o OptSubjectType) Or(d SubjectType) SubjectType {
 	return d
 }
 
-// An organization associated with a client grant.
+// NewOptTokenQuota returns new OptTokenQuota with value set to v.
+func NewOptTokenQuota(v TokenQuota) OptTokenQuota {
+	return OptTokenQuota{
+		Value: v,
+		Set:   true,
+	}
+}
+
+// OptTokenQuota is optional TokenQuota.
+type OptTokenQuota struct {
+	Value TokenQuota
+	Set   bool
+}
+
+// IsSet returns true if OptTokenQuota was set.
+func (o OptTokenQuota) IsSet() bool { return o.Set }
+
+// Reset unsets value.
+func (o *OptTokenQuota) Reset() {
+	var v TokenQuota
+	o.Value = v
+	o.Set = false
+}
+
+// SetTo sets value to v.
+func (o *OptTokenQuota) SetTo(v TokenQuota) {
+	o.Set = true
+	o.Value = v
+}
+
+// Get returns value and boolean that denotes whether value was set.
+func (o OptTokenQuota) Get() (v TokenQuota, ok bool) {
+	if !o.Set {
+		return v, false
+	}
+	return o.Value, true
+}
+
+// Or returns value if set, or given parameter if does not.
+func (o OptTokenQuota) Or(d TokenQuota) TokenQuota {
+	if v, ok := o.Get(); ok {
+		return v
+	}
+	return d
+}
+
+// NewOptTokenQuotaClientCredentials returns new OptTokenQuotaClientCredentials with value set to v.
+func NewOptTokenQuotaClientCredentials(v TokenQuotaClientCredentials) OptTokenQuotaClientCredentials {
+	return OptTokenQuotaClientCredentials{
+		Value: v,
+		Set:   true,
+	}
+}
+
+// OptTokenQuotaClientCredentials is optional TokenQuotaClientCredentials.
+type OptTokenQuotaClientCredentials struct {
+	Value TokenQuotaClientCredentials
+	Set   bool
+}
+
+// IsSet returns true if OptTokenQuotaClientCredentials was set.
+func (o OptTokenQuotaClientCredentials) IsSet() bool { return o.Set }
+
+// Reset unsets value.
+func (o *OptTokenQuotaClientCredentials) Reset() {
+	var v TokenQuotaClientCredentials
+	o.Value = v
+	o.Set = false
+}
+
+// SetTo sets value to v.
+func (o *OptTokenQuotaClientCredentials) SetTo(v TokenQuotaClientCredentials) {
+	o.Set = true
+	o.Value = v
+}
+
+// Get returns value and boolean that denotes whether value was set.
+func (o OptTokenQuotaClientCredentials) Get() (v TokenQuotaClientCredentials, ok bool) {
+	if !o.Set {
+		return v, false
+	}
+	return o.Value, true
+}
+
+// Or returns value if set, or given parameter if does not.
+func (o OptTokenQuotaClientCredentials) Or(d TokenQuotaClientCredentials) TokenQuotaClientCredentials {
+	if v, ok := o.Get(); ok {
+		return v
+	}
+	return d
+}
+
+// An organization associated with a client grant: the official document's Organization plus
+// third_party_client_access and is_app_entitlement_active, which real answers carry. Fields Auth0 adds
+// later are kept as raw JSON.
 // Ref: #/components/schemas/Organization
 type Organization struct {
-	ID          OptString `json:"id"`
-	Name        OptString `json:"name"`
-	DisplayName OptString `json:"display_name"`
+	ID          OptString               `json:"id"`
+	Name        OptString               `json:"name"`
+	DisplayName OptString               `json:"display_name"`
+	Branding    OptOrganizationBranding `json:"branding"`
+	// String values (null clears one in a write); up to 25 keys.
+	Metadata   OptOrganizationMetadata `json:"metadata"`
+	TokenQuota OptTokenQuota           `json:"token_quota"`
+	// Allow or block.
+	ThirdPartyClientAccess OptString `json:"third_party_client_access"`
+	IsAppEntitlementActive OptBool   `json:"is_app_entitlement_active"`
+	AdditionalProps        OrganizationAdditional
 }
 
 // GetID returns the value of ID.
@@ -1093,6 +1523,36 @@ func (s *Organization) GetDisplayName() OptString {
 	return s.DisplayName
 }
 
+// GetBranding returns the value of Branding.
+func (s *Organization) GetBranding() OptOrganizationBranding {
+	return s.Branding
+}
+
+// GetMetadata returns the value of Metadata.
+func (s *Organization) GetMetadata() OptOrganizationMetadata {
+	return s.Metadata
+}
+
+// GetTokenQuota returns the value of TokenQuota.
+func (s *Organization) GetTokenQuota() OptTokenQuota {
+	return s.TokenQuota
+}
+
+// GetThirdPartyClientAccess returns the value of ThirdPartyClientAccess.
+func (s *Organization) GetThirdPartyClientAccess() OptString {
+	return s.ThirdPartyClientAccess
+}
+
+// GetIsAppEntitlementActive returns the value of IsAppEntitlementActive.
+func (s *Organization) GetIsAppEntitlementActive() OptBool {
+	return s.IsAppEntitlementActive
+}
+
+// GetAdditionalProps returns the value of AdditionalProps.
+func (s *Organization) GetAdditionalProps() OrganizationAdditional {
+	return s.AdditionalProps
+}
+
 // SetID sets the value of ID.
 func (s *Organization) SetID(val OptString) {
 	s.ID = val
@@ -1108,9 +1568,123 @@ func (s *Organization) SetDisplayName(val OptString) {
 	s.DisplayName = val
 }
 
+// SetBranding sets the value of Branding.
+func (s *Organization) SetBranding(val OptOrganizationBranding) {
+	s.Branding = val
+}
+
+// SetMetadata sets the value of Metadata.
+func (s *Organization) SetMetadata(val OptOrganizationMetadata) {
+	s.Metadata = val
+}
+
+// SetTokenQuota sets the value of TokenQuota.
+func (s *Organization) SetTokenQuota(val OptTokenQuota) {
+	s.TokenQuota = val
+}
+
+// SetThirdPartyClientAccess sets the value of ThirdPartyClientAccess.
+func (s *Organization) SetThirdPartyClientAccess(val OptString) {
+	s.ThirdPartyClientAccess = val
+}
+
+// SetIsAppEntitlementActive sets the value of IsAppEntitlementActive.
+func (s *Organization) SetIsAppEntitlementActive(val OptBool) {
+	s.IsAppEntitlementActive = val
+}
+
+// SetAdditionalProps sets the value of AdditionalProps.
+func (s *Organization) SetAdditionalProps(val OrganizationAdditional) {
+	s.AdditionalProps = val
+}
+
+type OrganizationAdditional map[string]jx.Raw
+
+func (s *OrganizationAdditional) init() OrganizationAdditional {
+	m := *s
+	if m == nil {
+		m = map[string]jx.Raw{}
+		*s = m
+	}
+	return m
+}
+
+// How the login pages of the organization look.
+// Ref: #/components/schemas/OrganizationBranding
+type OrganizationBranding struct {
+	LogoURL OptString                     `json:"logo_url"`
+	Colors  OptOrganizationBrandingColors `json:"colors"`
+}
+
+// GetLogoURL returns the value of LogoURL.
+func (s *OrganizationBranding) GetLogoURL() OptString {
+	return s.LogoURL
+}
+
+// GetColors returns the value of Colors.
+func (s *OrganizationBranding) GetColors() OptOrganizationBrandingColors {
+	return s.Colors
+}
+
+// SetLogoURL sets the value of LogoURL.
+func (s *OrganizationBranding) SetLogoURL(val OptString) {
+	s.LogoURL = val
+}
+
+// SetColors sets the value of Colors.
+func (s *OrganizationBranding) SetColors(val OptOrganizationBrandingColors) {
+	s.Colors = val
+}
+
+type OrganizationBrandingColors struct {
+	// HEX colour of primary elements.
+	Primary OptString `json:"primary"`
+	// HEX colour of the background.
+	PageBackground OptString `json:"page_background"`
+}
+
+// GetPrimary returns the value of Primary.
+func (s *OrganizationBrandingColors) GetPrimary() OptString {
+	return s.Primary
+}
+
+// GetPageBackground returns the value of PageBackground.
+func (s *OrganizationBrandingColors) GetPageBackground() OptString {
+	return s.PageBackground
+}
+
+// SetPrimary sets the value of Primary.
+func (s *OrganizationBrandingColors) SetPrimary(val OptString) {
+	s.Primary = val
+}
+
+// SetPageBackground sets the value of PageBackground.
+func (s *OrganizationBrandingColors) SetPageBackground(val OptString) {
+	s.PageBackground = val
+}
+
+// String values (null clears one in a write); up to 25 keys.
+type OrganizationMetadata map[string]NilString
+
+func (s *OrganizationMetadata) init() OrganizationMetadata {
+	m := *s
+	if m == nil {
+		m = map[string]NilString{}
+		*s = m
+	}
+	return m
+}
+
+// A page of organizations (include_totals or checkpoint paging).
 // Ref: #/components/schemas/OrganizationPage
 type OrganizationPage struct {
 	Organizations []Organization `json:"organizations"`
+	// Index of the first result (offset paging).
+	Start OptInt `json:"start"`
+	// Page size (offset paging).
+	Limit OptInt `json:"limit"`
+	// Total number of results (offset paging).
+	Total OptInt `json:"total"`
 	// Checkpoint for the next page; absent on the last page.
 	Next OptString `json:"next"`
 }
@@ -1118,6 +1692,21 @@ type OrganizationPage struct {
 // GetOrganizations returns the value of Organizations.
 func (s *OrganizationPage) GetOrganizations() []Organization {
 	return s.Organizations
+}
+
+// GetStart returns the value of Start.
+func (s *OrganizationPage) GetStart() OptInt {
+	return s.Start
+}
+
+// GetLimit returns the value of Limit.
+func (s *OrganizationPage) GetLimit() OptInt {
+	return s.Limit
+}
+
+// GetTotal returns the value of Total.
+func (s *OrganizationPage) GetTotal() OptInt {
+	return s.Total
 }
 
 // GetNext returns the value of Next.
@@ -1130,102 +1719,79 @@ func (s *OrganizationPage) SetOrganizations(val []Organization) {
 	s.Organizations = val
 }
 
+// SetStart sets the value of Start.
+func (s *OrganizationPage) SetStart(val OptInt) {
+	s.Start = val
+}
+
+// SetLimit sets the value of Limit.
+func (s *OrganizationPage) SetLimit(val OptInt) {
+	s.Limit = val
+}
+
+// SetTotal sets the value of Total.
+func (s *OrganizationPage) SetTotal(val OptInt) {
+	s.Total = val
+}
+
 // SetNext sets the value of Next.
 func (s *OrganizationPage) SetNext(val OptString) {
 	s.Next = val
 }
 
-// How organizations may be used with a grant (request side).
-// Ref: #/components/schemas/OrganizationUsage
 type OrganizationUsage string
 
-const (
-	OrganizationUsageDeny    OrganizationUsage = "deny"
-	OrganizationUsageAllow   OrganizationUsage = "allow"
-	OrganizationUsageRequire OrganizationUsage = "require"
-)
-
-// AllValues returns all OrganizationUsage values.
-func (OrganizationUsage) AllValues() []OrganizationUsage {
-	return []OrganizationUsage{
-		OrganizationUsageDeny,
-		OrganizationUsageAllow,
-		OrganizationUsageRequire,
-	}
-}
-
-// MarshalText implements encoding.TextMarshaler.
-func (s OrganizationUsage) MarshalText() ([]byte, error) {
-	switch s {
-	case OrganizationUsageDeny:
-		return []byte(s), nil
-	case OrganizationUsageAllow:
-		return []byte(s), nil
-	case OrganizationUsageRequire:
-		return []byte(s), nil
-	default:
-		return nil, errors.Errorf("invalid value: %q", s)
-	}
-}
-
-// UnmarshalText implements encoding.TextUnmarshaler.
-func (s *OrganizationUsage) UnmarshalText(data []byte) error {
-	switch OrganizationUsage(data) {
-	case OrganizationUsageDeny:
-		*s = OrganizationUsageDeny
-		return nil
-	case OrganizationUsageAllow:
-		*s = OrganizationUsageAllow
-		return nil
-	case OrganizationUsageRequire:
-		*s = OrganizationUsageRequire
-		return nil
-	default:
-		return errors.Errorf("invalid value: %q", data)
-	}
-}
-
-// The type of application access a grant allows (request side).
-// Ref: #/components/schemas/SubjectType
 type SubjectType string
 
-const (
-	SubjectTypeClient SubjectType = "client"
-	SubjectTypeUser   SubjectType = "user"
-)
-
-// AllValues returns all SubjectType values.
-func (SubjectType) AllValues() []SubjectType {
-	return []SubjectType{
-		SubjectTypeClient,
-		SubjectTypeUser,
-	}
+// Ref: #/components/schemas/TokenQuota
+type TokenQuota struct {
+	ClientCredentials OptTokenQuotaClientCredentials `json:"client_credentials"`
 }
 
-// MarshalText implements encoding.TextMarshaler.
-func (s SubjectType) MarshalText() ([]byte, error) {
-	switch s {
-	case SubjectTypeClient:
-		return []byte(s), nil
-	case SubjectTypeUser:
-		return []byte(s), nil
-	default:
-		return nil, errors.Errorf("invalid value: %q", s)
-	}
+// GetClientCredentials returns the value of ClientCredentials.
+func (s *TokenQuota) GetClientCredentials() OptTokenQuotaClientCredentials {
+	return s.ClientCredentials
 }
 
-// UnmarshalText implements encoding.TextUnmarshaler.
-func (s *SubjectType) UnmarshalText(data []byte) error {
-	switch SubjectType(data) {
-	case SubjectTypeClient:
-		*s = SubjectTypeClient
-		return nil
-	case SubjectTypeUser:
-		*s = SubjectTypeUser
-		return nil
-	default:
-		return errors.Errorf("invalid value: %q", data)
-	}
+// SetClientCredentials sets the value of ClientCredentials.
+func (s *TokenQuota) SetClientCredentials(val OptTokenQuotaClientCredentials) {
+	s.ClientCredentials = val
+}
+
+type TokenQuotaClientCredentials struct {
+	Enforce OptBool `json:"enforce"`
+	PerDay  OptInt  `json:"per_day"`
+	PerHour OptInt  `json:"per_hour"`
+}
+
+// GetEnforce returns the value of Enforce.
+func (s *TokenQuotaClientCredentials) GetEnforce() OptBool {
+	return s.Enforce
+}
+
+// GetPerDay returns the value of PerDay.
+func (s *TokenQuotaClientCredentials) GetPerDay() OptInt {
+	return s.PerDay
+}
+
+// GetPerHour returns the value of PerHour.
+func (s *TokenQuotaClientCredentials) GetPerHour() OptInt {
+	return s.PerHour
+}
+
+// SetEnforce sets the value of Enforce.
+func (s *TokenQuotaClientCredentials) SetEnforce(val OptBool) {
+	s.Enforce = val
+}
+
+// SetPerDay sets the value of PerDay.
+func (s *TokenQuotaClientCredentials) SetPerDay(val OptInt) {
+	s.PerDay = val
+}
+
+// SetPerHour sets the value of PerHour.
+func (s *TokenQuotaClientCredentials) SetPerHour(val OptInt) {
+	s.PerHour = val
 }
 
 // The PATCH body. Every field is optional; `scope`, `organization_usage`, `allow_any_organization` and
@@ -1234,8 +1800,9 @@ func (s *SubjectType) UnmarshalText(data []byte) error {
 type UpdateClientGrantRequest struct {
 	// Scopes allowed for this grant.
 	Scope OptNilStringArray `json:"scope"`
-	// Controls how organizations may be used with this grant.
-	OrganizationUsage OptNilUpdateClientGrantRequestOrganizationUsage `json:"organization_usage"`
+	// Controls how organizations may be used with this grant. Documented: deny, allow, require, or null;
+	// open on purpose, as SubjectType.
+	OrganizationUsage OptNilString `json:"organization_usage"`
 	// Controls allowing any organization to be used with this grant.
 	AllowAnyOrganization OptNilBool `json:"allow_any_organization"`
 	// Types of authorization_details allowed for this grant.
@@ -1250,7 +1817,7 @@ func (s *UpdateClientGrantRequest) GetScope() OptNilStringArray {
 }
 
 // GetOrganizationUsage returns the value of OrganizationUsage.
-func (s *UpdateClientGrantRequest) GetOrganizationUsage() OptNilUpdateClientGrantRequestOrganizationUsage {
+func (s *UpdateClientGrantRequest) GetOrganizationUsage() OptNilString {
 	return s.OrganizationUsage
 }
 
@@ -1275,7 +1842,7 @@ func (s *UpdateClientGrantRequest) SetScope(val OptNilStringArray) {
 }
 
 // SetOrganizationUsage sets the value of OrganizationUsage.
-func (s *UpdateClientGrantRequest) SetOrganizationUsage(val OptNilUpdateClientGrantRequestOrganizationUsage) {
+func (s *UpdateClientGrantRequest) SetOrganizationUsage(val OptNilString) {
 	s.OrganizationUsage = val
 }
 
@@ -1292,53 +1859,4 @@ func (s *UpdateClientGrantRequest) SetAuthorizationDetailsTypes(val []string) {
 // SetAllowAllScopes sets the value of AllowAllScopes.
 func (s *UpdateClientGrantRequest) SetAllowAllScopes(val OptNilBool) {
 	s.AllowAllScopes = val
-}
-
-// Controls how organizations may be used with this grant.
-type UpdateClientGrantRequestOrganizationUsage string
-
-const (
-	UpdateClientGrantRequestOrganizationUsageDeny    UpdateClientGrantRequestOrganizationUsage = "deny"
-	UpdateClientGrantRequestOrganizationUsageAllow   UpdateClientGrantRequestOrganizationUsage = "allow"
-	UpdateClientGrantRequestOrganizationUsageRequire UpdateClientGrantRequestOrganizationUsage = "require"
-)
-
-// AllValues returns all UpdateClientGrantRequestOrganizationUsage values.
-func (UpdateClientGrantRequestOrganizationUsage) AllValues() []UpdateClientGrantRequestOrganizationUsage {
-	return []UpdateClientGrantRequestOrganizationUsage{
-		UpdateClientGrantRequestOrganizationUsageDeny,
-		UpdateClientGrantRequestOrganizationUsageAllow,
-		UpdateClientGrantRequestOrganizationUsageRequire,
-	}
-}
-
-// MarshalText implements encoding.TextMarshaler.
-func (s UpdateClientGrantRequestOrganizationUsage) MarshalText() ([]byte, error) {
-	switch s {
-	case UpdateClientGrantRequestOrganizationUsageDeny:
-		return []byte(s), nil
-	case UpdateClientGrantRequestOrganizationUsageAllow:
-		return []byte(s), nil
-	case UpdateClientGrantRequestOrganizationUsageRequire:
-		return []byte(s), nil
-	default:
-		return nil, errors.Errorf("invalid value: %q", s)
-	}
-}
-
-// UnmarshalText implements encoding.TextUnmarshaler.
-func (s *UpdateClientGrantRequestOrganizationUsage) UnmarshalText(data []byte) error {
-	switch UpdateClientGrantRequestOrganizationUsage(data) {
-	case UpdateClientGrantRequestOrganizationUsageDeny:
-		*s = UpdateClientGrantRequestOrganizationUsageDeny
-		return nil
-	case UpdateClientGrantRequestOrganizationUsageAllow:
-		*s = UpdateClientGrantRequestOrganizationUsageAllow
-		return nil
-	case UpdateClientGrantRequestOrganizationUsageRequire:
-		*s = UpdateClientGrantRequestOrganizationUsageRequire
-		return nil
-	default:
-		return errors.Errorf("invalid value: %q", data)
-	}
 }

@@ -15,9 +15,10 @@ var _ Handler = UnimplementedHandler{}
 
 // CreateClientGrant implements createClientGrant operation.
 //
-// Creates a client grant for a client on an API (audience). Documented errors: 400, 401, 403, 404
-// (client or resource server not found), 409 (a grant for this client and audience already exists),
-// 429.
+// Creates a client grant for a client on an API (audience), or, with `default_for` instead of
+// `client_id`, the default grant of a group of clients on that API. Auth0 keeps one grant per client
+// (or default group), audience and subject type. Documented errors: 400, 401, 403, 404 (client or
+// resource server not found), 409 (that grant already exists), 429.
 //
 // POST /client-grants
 func (UnimplementedHandler) CreateClientGrant(ctx context.Context, req *CreateClientGrantRequest) (r *ClientGrant, _ error) {
@@ -45,7 +46,8 @@ func (UnimplementedHandler) GetClientGrant(ctx context.Context, params GetClient
 // ListClientGrantOrganizations implements listClientGrantOrganizations operation.
 //
 // Lists the organizations a client grant is associated with, with checkpoint paging (`from`/`take`;
-// the object form carries `next`). Documented errors: 400, 401, 403, 404, 429.
+// the object form carries `next`) or offset paging (`page`/`per_page`; with `include_totals=true` the
+// object form carries `start`, `limit`, `total`). Documented errors: 400, 401, 403, 404, 429.
 //
 // GET /client-grants/{id}/organizations
 func (UnimplementedHandler) ListClientGrantOrganizations(ctx context.Context, params ListClientGrantOrganizationsParams) (r ListClientGrantOrganizationsOK, _ error) {
@@ -56,7 +58,7 @@ func (UnimplementedHandler) ListClientGrantOrganizations(ctx context.Context, pa
 //
 // Lists client grants. With `include_totals=true` and `page`/`per_page` the result is an object with
 // `client_grants`, `start`, `limit`, `total`; with `from`/`take` (checkpoint paging) it is an object
-// with `client_grants` and `next`; otherwise a bare array. Documented errors: 400, 401, 403, 429.
+// with `client_grants` and `next`; otherwise a bare array. Documented errors: 401, 403, 429.
 //
 // GET /client-grants
 func (UnimplementedHandler) ListClientGrants(ctx context.Context, params ListClientGrantsParams) (r ListClientGrantsOK, _ error) {

@@ -28,29 +28,6 @@ func (s *CreateClientGrantRequest) Validate() error {
 			MinNumericSet: false,
 			MaxNumeric:    0,
 			MaxNumericSet: false,
-		}).Validate(string(s.ClientID)); err != nil {
-			return errors.Wrap(err, "string")
-		}
-		return nil
-	}(); err != nil {
-		failures = append(failures, validate.FieldError{
-			Name:  "client_id",
-			Error: err,
-		})
-	}
-	if err := func() error {
-		if err := (validate.String{
-			MinLength:     1,
-			MinLengthSet:  true,
-			MaxLength:     0,
-			MaxLengthSet:  false,
-			Email:         false,
-			Hostname:      false,
-			Regex:         nil,
-			MinNumeric:    0,
-			MinNumericSet: false,
-			MaxNumeric:    0,
-			MaxNumericSet: false,
 		}).Validate(string(s.Audience)); err != nil {
 			return errors.Wrap(err, "string")
 		}
@@ -95,42 +72,6 @@ func (s *CreateClientGrantRequest) Validate() error {
 	}(); err != nil {
 		failures = append(failures, validate.FieldError{
 			Name:  "scope",
-			Error: err,
-		})
-	}
-	if err := func() error {
-		if value, ok := s.OrganizationUsage.Get(); ok {
-			if err := func() error {
-				if err := value.Validate(); err != nil {
-					return err
-				}
-				return nil
-			}(); err != nil {
-				return err
-			}
-		}
-		return nil
-	}(); err != nil {
-		failures = append(failures, validate.FieldError{
-			Name:  "organization_usage",
-			Error: err,
-		})
-	}
-	if err := func() error {
-		if value, ok := s.SubjectType.Get(); ok {
-			if err := func() error {
-				if err := value.Validate(); err != nil {
-					return err
-				}
-				return nil
-			}(); err != nil {
-				return err
-			}
-		}
-		return nil
-	}(); err != nil {
-		failures = append(failures, validate.FieldError{
-			Name:  "subject_type",
 			Error: err,
 		})
 	}
@@ -191,6 +132,15 @@ func (s ListClientGrantOrganizationsOK) Validate() error {
 	}
 }
 
+func (s ListClientGrantsAllowAnyOrganization) Validate() error {
+	switch s {
+	case true:
+		return nil
+	default:
+		return errors.Errorf("invalid value: %v", s)
+	}
+}
+
 func (s ListClientGrantsOK) Validate() error {
 	switch s.Type {
 	case ClientGrantArrayListClientGrantsOK:
@@ -202,30 +152,6 @@ func (s ListClientGrantsOK) Validate() error {
 		return nil // no validation needed
 	default:
 		return errors.Errorf("invalid type %q", s.Type)
-	}
-}
-
-func (s OrganizationUsage) Validate() error {
-	switch s {
-	case "deny":
-		return nil
-	case "allow":
-		return nil
-	case "require":
-		return nil
-	default:
-		return errors.Errorf("invalid value: %v", s)
-	}
-}
-
-func (s SubjectType) Validate() error {
-	switch s {
-	case "client":
-		return nil
-	case "user":
-		return nil
-	default:
-		return errors.Errorf("invalid value: %v", s)
 	}
 }
 
@@ -283,24 +209,6 @@ func (s *UpdateClientGrantRequest) Validate() error {
 		})
 	}
 	if err := func() error {
-		if value, ok := s.OrganizationUsage.Get(); ok {
-			if err := func() error {
-				if err := value.Validate(); err != nil {
-					return err
-				}
-				return nil
-			}(); err != nil {
-				return err
-			}
-		}
-		return nil
-	}(); err != nil {
-		failures = append(failures, validate.FieldError{
-			Name:  "organization_usage",
-			Error: err,
-		})
-	}
-	if err := func() error {
 		var failures []validate.FieldError
 		for i, elem := range s.AuthorizationDetailsTypes {
 			if err := func() error {
@@ -341,17 +249,4 @@ func (s *UpdateClientGrantRequest) Validate() error {
 		return &validate.Error{Fields: failures}
 	}
 	return nil
-}
-
-func (s UpdateClientGrantRequestOrganizationUsage) Validate() error {
-	switch s {
-	case "deny":
-		return nil
-	case "allow":
-		return nil
-	case "require":
-		return nil
-	default:
-		return errors.Errorf("invalid value: %v", s)
-	}
 }
