@@ -1,9 +1,12 @@
 package grantkit_test
 
 import (
+	"context"
+	"iter"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/grantkit/grantkit"
 )
@@ -43,4 +46,63 @@ func TestNormalizeScopes(t *testing.T) {
 	assert.Equal(t, []string{}, grantkit.NormalizeScopes(nil))
 	assert.Equal(t, []string{"a", "b"}, grantkit.NormalizeScopes([]string{"b", "a", "b"}))
 	assert.Equal(t, "c on r", grantkit.GrantKey{Resource: "r", ClientID: "c"}.String())
+	assert.Equal(t, "c on r (user access)", grantkit.GrantKey{Resource: "r", ClientID: "c", SubjectType: grantkit.SubjectUser}.String())
+}
+
+func TestCheckStored(t *testing.T) {
+	key := grantkit.GrantKey{Resource: "r", ClientID: "c"}
+	stored := func(s ...string) *grantkit.Grant { return &grantkit.Grant{Key: key, Scopes: s} }
+
+	assert.NoError(t, grantkit.CheckStored(key, []string{"b", "a", "a"}, stored("a", "b")))
+	assert.NoError(t, grantkit.CheckStored(key, nil, stored()))
+
+	err := grantkit.CheckStored(key, []string{"a", "b"}, stored("a"))
+	require.ErrorIs(t, err, grantkit.ErrNotApplied)
+	assert.Equal(t, `vendor did not store what was asked: c on r: asked ["a" "b"], vendor stored ["a"] (missing ["b"])`, err.Error())
+
+	err = grantkit.CheckStored(key, []string{"a"}, stored("a", "z"))
+	assert.Equal(t, `vendor did not store what was asked: c on r: asked ["a"], vendor stored ["a" "z"] (not asked ["z"])`, err.Error())
+
+	err = grantkit.CheckStored(key, []string{"a"}, stored("b"))
+	assert.ErrorContains(t, err, `(missing ["a"], not asked ["b"])`)
+
+	err = grantkit.CheckStored(key, []string{"a"}, nil)
+	require.ErrorIs(t, err, grantkit.ErrNotApplied)
+	assert.ErrorContains(t, err, "returned no grant")
+}
+
+// lying is a Grants implementation that answers every write with success and stores nothing.
+type lying struct{ scopes []string }
+
+func (lying) Vendor() string { return "test" }
+
+func (l *lying) List(context.Context) iter.Seq2[*grantkit.Grant, error] {
+	return func(func(*grantkit.Grant, error) bool) {}
+}
+
+func (l *lying) Get(_ context.Context, key grantkit.GrantKey) (*grantkit.Grant, error) {
+	return &grantkit.Grant{Vendor: "test", ID: "g", Key: key, Scopes: grantkit.NormalizeScopes(l.scopes)}, nil
+}
+
+func (l *lying) SetScopes(ctx context.Context, key grantkit.GrantKey, _ []string) (*grantkit.Grant, error) {
+	return l.Get(ctx, key)
+}
+
+// AddScopes and RemoveScopes check the answer of any Grants implementation, not only the
+// vendors' adapters, which check their own.
+func TestHelpersCheckWhatWasStored(t *testing.T) {
+	ctx := context.Background()
+	key := grantkit.GrantKey{Resource: "r", ClientID: "c"}
+	g := &lying{scopes: []string{"a"}}
+
+	_, err := grantkit.AddScopes(ctx, g, key, "b")
+	require.ErrorIs(t, err, grantkit.ErrNotApplied)
+	assert.ErrorContains(t, err, `missing ["b"]`)
+	_, err = grantkit.RemoveScopes(ctx, g, key, "a")
+	require.ErrorIs(t, err, grantkit.ErrNotApplied)
+	assert.ErrorContains(t, err, `not asked ["a"]`)
+
+	got, err := grantkit.AddScopes(ctx, g, key, "a")
+	require.NoError(t, err, "nothing to write, nothing to check")
+	assert.Equal(t, []string{"a"}, got.Scopes)
 }

@@ -15,7 +15,8 @@ import (
 
 func TestGrantsAdapter(t *testing.T) {
 	grantstest.Run(t, func(t *testing.T) grantstest.Env {
-		c, _, _ := setup(t)
+		d := grantstest.NewDropper(nil)
+		c, _, _ := setup(t, auth0.WithHTTPClient(d.Client()))
 		var n atomic.Int32
 		return grantstest.Env{
 			Grants: c.Grants(),
@@ -26,6 +27,8 @@ func TestGrantsAdapter(t *testing.T) {
 				require.NoError(t, err)
 				return key
 			},
+			Subjects: true,
+			Drop:     func(scope string) { d.Drop(scope) },
 		}
 	})
 }

@@ -275,11 +275,13 @@ func TestScopeNames(t *testing.T) {
 
 func TestGrantsAdapter(t *testing.T) {
 	grantstest.Run(t, func(t *testing.T) grantstest.Env {
-		c, _ := setup(t)
+		d := grantstest.NewDropper(nil)
+		c, _ := setup(t, cpn.WithHTTPClient(d.Client()))
 		n := 0
 		return grantstest.Env{
 			Grants: c.Grants(),
 			Vendor: "cpn",
+			Drop:   func(scope string) { d.Drop(scope) },
 			Seed: func(t *testing.T, scopes ...string) grantkit.GrantKey {
 				n++
 				id := "app-" + strconv.Itoa(n)

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/grantkit/grantkit"
+	"github.com/grantkit/grantkit/internal/neutral"
 	"github.com/grantkit/grantkit/internal/paging"
 	"github.com/grantkit/grantkit/internal/validate"
 )
@@ -27,7 +28,8 @@ const (
 
 // Grants returns the vendor-neutral view of the organization (see grantkit.Grants): a grant is
 // an OAuth app. Key.Resource is the organization id and Key.ClientID the app's id; Scopes name
-// its allowed scopes as described above.
+// its allowed scopes as described above. An app has one set of allowed scopes, so the
+// organization and the app id identify a grant; a key with a SubjectType is invalid input.
 func (c *Client) Grants() grantkit.Grants { return grants{c} }
 
 type grants struct{ c *Client }
@@ -68,10 +70,17 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 	if err != nil {
 		return nil, err
 	}
-	return g.toGrant(a), nil
+	stored := g.toGrant(a)
+	if err := grantkit.CheckStored(key, scopes, stored); err != nil {
+		return nil, fmt.Errorf("%s: Grants.SetScopes: %w", vendor, err)
+	}
+	return stored, nil
 }
 
 func (g grants) check(key grantkit.GrantKey) error {
+	if err := neutral.NoSubject(vendor, "Grants", key); err != nil {
+		return err
+	}
 	if err := validate.ID("key.ClientID", key.ClientID); err != nil {
 		return wrap("Grants", err)
 	}

@@ -7,12 +7,15 @@ import (
 	"strconv"
 
 	"github.com/grantkit/grantkit"
+	"github.com/grantkit/grantkit/internal/neutral"
 	"github.com/grantkit/grantkit/internal/validate"
 )
 
 // Grants returns the vendor-neutral view of the account (see grantkit.Grants): a grant is a
 // client app on an authorization server. Key.Resource is the authorization server's id and
 // Key.ClientID the app's id, both in decimal; Scopes are scope values, resolved to ids on write.
+// OneLogin keeps one client app per authorization server and app, so those two identify a
+// grant; a key with a SubjectType is invalid input.
 func (c *Client) Grants() grantkit.Grants { return grants{c} }
 
 type grants struct{ c *Client }
@@ -44,15 +47,21 @@ func (g grants) Get(ctx context.Context, key grantkit.GrantKey) (*grantkit.Grant
 	if err != nil {
 		return nil, err
 	}
+	// OneLogin lists an app once per server; should it ever list it twice, neither is picked.
+	var matches []*ClientApp
 	for app, err := range g.c.ClientApps.List(ctx, authID) {
 		if err != nil {
 			return nil, err
 		}
 		if app.AppID == appID {
-			return toGrant(app), nil
+			matches = append(matches, app)
 		}
 	}
-	return nil, fmt.Errorf("%s: Grants.Get: %w: %s", vendor, grantkit.ErrGrantNotFound, key)
+	app, err := neutral.One(vendor, "Grants.Get", key, matches, func(a *ClientApp) string { return strconv.FormatInt(a.AppID, 10) })
+	if err != nil {
+		return nil, err
+	}
+	return toGrant(app), nil
 }
 
 func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []string) (*grantkit.Grant, error) {
@@ -82,10 +91,22 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 	if _, err := g.c.ClientApps.UpdateScopes(ctx, authID, appID, ids); err != nil {
 		return nil, err
 	}
-	return &grantkit.Grant{Vendor: vendor, ID: strconv.FormatInt(appID, 10), Key: key, Scopes: names}, nil
+	// OneLogin's answer to the update carries ids at most, not necessarily the scopes: read
+	// the app back to see what was stored.
+	stored, err := g.Get(ctx, key)
+	if err != nil {
+		return nil, fmt.Errorf("%s: Grants.SetScopes: the update was answered with success, but reading it back failed: %w", vendor, err)
+	}
+	if err := grantkit.CheckStored(key, names, stored); err != nil {
+		return nil, fmt.Errorf("%s: Grants.SetScopes: %w", vendor, err)
+	}
+	return stored, nil
 }
 
 func parseKey(key grantkit.GrantKey) (authID, appID int64, err error) {
+	if err := neutral.NoSubject(vendor, "Grants", key); err != nil {
+		return 0, 0, err
+	}
 	authID, err1 := strconv.ParseInt(key.Resource, 10, 64)
 	appID, err2 := strconv.ParseInt(key.ClientID, 10, 64)
 	if err1 != nil || err2 != nil || authID <= 0 || appID <= 0 {

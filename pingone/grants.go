@@ -6,13 +6,15 @@ import (
 	"iter"
 
 	"github.com/grantkit/grantkit"
+	"github.com/grantkit/grantkit/internal/neutral"
 	"github.com/grantkit/grantkit/internal/validate"
 )
 
 // Grants returns the vendor-neutral view of the environment (see grantkit.Grants): a grant is
 // an application resource grant. Key.Resource is the resource's id and Key.ClientID the
 // application's id; Scopes are scope names, resolved to and from ids through the resource's
-// scopes.
+// scopes. PingOne keeps one grant per application and resource, so those two identify a
+// grant; a key with a SubjectType is invalid input.
 func (c *Client) Grants() grantkit.Grants { return grants{c} }
 
 type grants struct{ c *Client }
@@ -44,7 +46,7 @@ func (g grants) List(ctx context.Context) iter.Seq2[*grantkit.Grant, error] {
 }
 
 func (g grants) Get(ctx context.Context, key grantkit.GrantKey) (*grantkit.Grant, error) {
-	ag, err := g.find(ctx, key)
+	ag, err := g.find(ctx, "Grants.Get", key)
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +58,7 @@ func (g grants) Get(ctx context.Context, key grantkit.GrantKey) (*grantkit.Grant
 }
 
 func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []string) (*grantkit.Grant, error) {
-	ag, err := g.find(ctx, key)
+	ag, err := g.find(ctx, "Grants.SetScopes", key)
 	if err != nil {
 		return nil, err
 	}
@@ -81,23 +83,32 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 	if err != nil {
 		return nil, err
 	}
-	return toGrant(ag, names), nil
+	stored := toGrant(ag, names)
+	if err := grantkit.CheckStored(key, want, stored); err != nil {
+		return nil, fmt.Errorf("%s: Grants.SetScopes: grant %s: %w", vendor, ag.ID, err)
+	}
+	return stored, nil
 }
 
-// find returns the application's grant on the resource; PingOne keeps one per pair.
-func (g grants) find(ctx context.Context, key grantkit.GrantKey) (*ApplicationGrant, error) {
-	if err := validate.ID("key.Resource", key.Resource); err != nil {
-		return nil, wrap("Grants.Get", err)
+// find returns the application's grant on the resource. PingOne keeps one per pair; should
+// it ever list two, neither is picked.
+func (g grants) find(ctx context.Context, op string, key grantkit.GrantKey) (*ApplicationGrant, error) {
+	if err := neutral.NoSubject(vendor, op, key); err != nil {
+		return nil, err
 	}
+	if err := validate.ID("key.Resource", key.Resource); err != nil {
+		return nil, wrap(op, err)
+	}
+	var matches []*ApplicationGrant
 	for ag, err := range g.c.ApplicationGrants.List(ctx, key.ClientID) {
 		if err != nil {
 			return nil, err
 		}
 		if ag.ResourceID == key.Resource {
-			return ag, nil
+			matches = append(matches, ag)
 		}
 	}
-	return nil, fmt.Errorf("%s: Grants.Get: %w: %s", vendor, grantkit.ErrGrantNotFound, key)
+	return neutral.One(vendor, op, key, matches, func(ag *ApplicationGrant) string { return ag.ID })
 }
 
 func (g grants) scopeNames(ctx context.Context, resourceID string) (map[string]string, error) {

@@ -232,11 +232,15 @@ func TestGrantsAdapter(t *testing.T) {
 		for _, s := range grantstest.Scopes {
 			ids[s] = srv.AddScope(res, s)
 		}
-		c, err := pingone.New(pingonefake.EnvironmentID, pingone.WithBaseURL(srv.URL), pingone.WithToken(srv.IssueToken()))
+		d := grantstest.NewDropper(nil)
+		c, err := pingone.New(pingonefake.EnvironmentID, pingone.WithBaseURL(srv.URL), pingone.WithToken(srv.IssueToken()),
+			pingone.WithHTTPClient(d.Client()))
 		require.NoError(t, err)
 		return grantstest.Env{
 			Grants: c.Grants(),
 			Vendor: "pingone",
+			// PingOne's writes name scopes by id.
+			Drop: func(scope string) { d.Drop(ids[scope]) },
 			Seed: func(t *testing.T, scopes ...string) grantkit.GrantKey {
 				app := srv.AddApplication("app")
 				var sids []string

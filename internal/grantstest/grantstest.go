@@ -3,8 +3,13 @@
 package grantstest
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"io"
+	"net/http"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -25,6 +30,14 @@ type Env struct {
 	// Missing turns a seeded key into a well-formed key of a grant that does not exist. Nil
 	// appends "-missing" to the client id.
 	Missing func(grantkit.GrantKey) grantkit.GrantKey
+	// Subjects says the vendor keeps one grant per client, resource and subject type (Auth0),
+	// so a key's SubjectType names a grant; elsewhere a key with one is invalid input.
+	Subjects bool
+	// Drop makes the vendor leave scope out of every following write while answering
+	// success, as a vendor that silently refuses a scope does. Build it with a Dropper in
+	// the client's HTTP client, given the scope as the vendor's write names it (its id at a
+	// vendor that names scopes by id).
+	Drop func(scope string)
 }
 
 // Scopes are the scope names the scenarios use.
@@ -103,8 +116,134 @@ func Run(t *testing.T, newEnv func(t *testing.T) Env) {
 			_, err := e.Grants.Get(ctx, grantkit.GrantKey{})
 			require.ErrorIs(t, err, grantkit.ErrInvalidInput)
 		}},
+		{"a subject type names another grant or is refused", func(t *testing.T, e Env) {
+			key := e.Seed(t, "read:a")
+			user := key
+			user.SubjectType = grantkit.SubjectUser
+			// Where subject types name grants, the seeded grant is the client-access one
+			// and no user-access grant exists; elsewhere the field cannot be honoured, and
+			// ignoring it could write a grant the caller did not mean.
+			want := grantkit.ErrInvalidInput
+			if e.Subjects {
+				want = grantkit.ErrGrantNotFound
+			}
+			_, err := e.Grants.Get(ctx, user)
+			require.ErrorIs(t, err, want)
+			_, err = e.Grants.SetScopes(ctx, user, []string{"admin"})
+			require.ErrorIs(t, err, want)
+			_, err = grantkit.AddScopes(ctx, e.Grants, user, "admin")
+			require.ErrorIs(t, err, want)
+			g, err := e.Grants.Get(ctx, key)
+			require.NoError(t, err)
+			assert.Equal(t, []string{"read:a"}, g.Scopes, "the seeded grant was not written")
+		}},
+		{"a write stored otherwise is ErrNotApplied", func(t *testing.T, e Env) {
+			require.NotNil(t, e.Drop, "every vendor's adapter checks what the vendor stored")
+			key := e.Seed(t, "read:a")
+			e.Drop("write:a")
+			_, err := e.Grants.SetScopes(ctx, key, []string{"read:a", "write:a"})
+			require.ErrorIs(t, err, grantkit.ErrNotApplied)
+			assert.ErrorContains(t, err, `missing ["write:a"]`)
+			_, err = grantkit.AddScopes(ctx, e.Grants, key, "write:a", "admin")
+			require.ErrorIs(t, err, grantkit.ErrNotApplied)
+			assert.ErrorContains(t, err, `asked ["admin" "read:a" "write:a"], vendor stored ["admin" "read:a"]`)
+			g, err := e.Grants.Get(ctx, key)
+			require.NoError(t, err)
+			assert.Equal(t, []string{"admin", "read:a"}, g.Scopes, "the error said what the vendor stored")
+		}},
 	}
 	for _, s := range scenarios {
 		t.Run(s.name, func(t *testing.T) { s.run(t, newEnv(t)) })
 	}
+}
+
+// Dropper is an http.RoundTripper for a vendor client under test. Once told which values to
+// drop, it removes them from every array in the JSON body of each write (POST, PUT, PATCH)
+// before sending it: the vendor then answers success for a write that left them out. An
+// array element is dropped when it is one of the values as a JSON string or number, or an
+// object whose "id" is one of them.
+type Dropper struct {
+	next http.RoundTripper
+
+	mu   sync.Mutex
+	drop []string
+}
+
+// NewDropper returns a Dropper sending through next (http.DefaultTransport when nil).
+func NewDropper(next http.RoundTripper) *Dropper {
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	return &Dropper{next: next}
+}
+
+// Client returns an *http.Client sending through d, for the vendor's WithHTTPClient.
+func (d *Dropper) Client() *http.Client { return &http.Client{Transport: d} }
+
+// Drop adds values to drop from every following write.
+func (d *Dropper) Drop(values ...string) {
+	d.mu.Lock()
+	d.drop = append(d.drop, values...)
+	d.mu.Unlock()
+}
+
+// RoundTrip sends r, with the values dropped from its body if it is a JSON write.
+func (d *Dropper) RoundTrip(r *http.Request) (*http.Response, error) {
+	d.mu.Lock()
+	drop := slices.Clone(d.drop)
+	d.mu.Unlock()
+	if len(drop) == 0 || r.Body == nil || !slices.Contains([]string{http.MethodPost, http.MethodPut, http.MethodPatch}, r.Method) {
+		return d.next.RoundTrip(r)
+	}
+	body, err := io.ReadAll(r.Body)
+	_ = r.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) == nil {
+		if out, err := json.Marshal(without(v, drop)); err == nil {
+			body = out
+		}
+	}
+	// A RoundTripper must not change the request it was given: send a copy.
+	r = r.Clone(r.Context())
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	r.ContentLength = int64(len(body))
+	return d.next.RoundTrip(r)
+}
+
+func without(v any, drop []string) any {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			v[k] = without(x, drop)
+		}
+		return v
+	case []any:
+		out := v[:0]
+		for _, x := range v {
+			if !dropped(x, drop) {
+				out = append(out, without(x, drop))
+			}
+		}
+		return out
+	}
+	return v
+}
+
+func dropped(x any, drop []string) bool {
+	switch x := x.(type) {
+	case string:
+		return slices.Contains(drop, x)
+	case json.Number:
+		return slices.Contains(drop, x.String())
+	case map[string]any:
+		id, ok := x["id"].(string)
+		return ok && slices.Contains(drop, id)
+	}
+	return false
 }
