@@ -176,7 +176,7 @@ func TestAmbiguousKeyWritesNothing(t *testing.T) {
 func TestScopeNotStoredIsReported(t *testing.T) {
 	ctx := context.Background()
 	e := &exact{answers: map[string]func([]byte) (int, string){
-		"GET /api/v2/client-grants": fixed(200, `{"client_grants":[{"id":"cgr_1","client_id":"app1","audience":"`+aud+`","scope":["read:users"],"subject_type":"client"}]}`),
+		"GET /api/v2/client-grants":         fixed(200, `{"client_grants":[{"id":"cgr_1","client_id":"app1","audience":"`+aud+`","scope":["read:users"],"subject_type":"client"}]}`),
 		"PATCH /api/v2/client-grants/cgr_1": fixed(200, `{"id":"cgr_1","client_id":"app1","audience":"`+aud+`","scope":["read:users"],"subject_type":"client"}`),
 	}}
 	g := e.client(t).Grants()
