@@ -20,7 +20,14 @@
 //   - [Page], one page of a list call; every List method also offers an iterator over all pages.
 //   - [Grants], the vendor-neutral view every vendor client offers through its Grants method:
 //     a client's grant on a resource ([GrantKey]) and its scopes by name, with [Diff],
-//     [AddScopes] and [RemoveScopes].
+//     [AddScopes] and [RemoveScopes]. A key identifies one grant by the vendor's own rule
+//     (Auth0: client, audience and subject type; PingOne, OneLogin, CPN: client and
+//     resource); a key matching several grants is [ErrAmbiguousGrant], and a write the
+//     vendor stored otherwise than asked is [ErrNotApplied] (see [CheckStored]).
+//
+// Request fields a vendor documents as enums accept values grantkit does not know: they are
+// sent as they are and the vendor validates them. Only what protects the URL and what the
+// vendor's documentation forbids is refused before sending.
 //
 // Every vendor client authenticates with its vendor's real token flow (tokens are cached,
 // shared by concurrent calls and refreshed once on a 401), retries 429 and transient 5xx

@@ -12,6 +12,20 @@
 //		Scope: grantkit.Set("read:users", "update:users"),
 //	})
 //
+// Auth0 keeps one grant per client, audience and subject type: a client-access
+// (machine-to-machine, SubjectTypeClient) and a user-access (SubjectTypeUser) grant of the
+// same client on the same API are two grants. A default grant names a client group
+// (DefaultFor) instead of a client. The vendor-neutral view (c.Grants()) identifies a grant
+// by audience, client and subject type, the empty subject type meaning client access; see
+// Client.Grants.
+//
+// The fields Auth0 documents as enums (SubjectType, OrganizationUsage, DefaultFor) are open
+// string types: a value this package has no constant for (Auth0 has added subject type
+// "anonymous_user") is sent as it is and Auth0 validates it, and a value Auth0 returns is
+// kept. Fields of Auth0's answers this version does not model are kept in Extra, as raw JSON.
+// A create always sends "scope" (an empty list when there are none), because Auth0 refuses
+// one without it unless AllowAllScopes is set.
+//
 // The client fetches Management API tokens with the client-credentials grant (audience
 // https://{domain}/api/v2/), caches them until they expire, and retries rate-limited calls,
 // honouring Auth0's X-RateLimit-Reset header. Errors from Auth0 are *grantkit.Error values
