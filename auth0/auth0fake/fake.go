@@ -106,8 +106,9 @@ func (f *Fake) IssueToken() string { return f.srv.IssueToken() }
 func (f *Fake) RevokeTokens() { f.srv.RevokeTokens() }
 
 // AddOrganization associates an organization with grant grantID, as the Organizations API
-// would; it reports whether the grant exists. The organization carries what Auth0 answers
-// for one created with a name only: third-party client access blocked, app entitlement off.
+// would; it reports whether the grant exists. The organization carries third-party client
+// access "block", as Auth0 answers for an organization created without that setting, and an
+// inactive app entitlement.
 func (f *Fake) AddOrganization(grantID, orgID, name string) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
