@@ -15,6 +15,8 @@ import (
 func ExampleClientGrantsService_Update() {
 	srv := auth0fake.NewServer()
 	defer srv.Close()
+	// The API the grant is on, with the scopes it defines: Auth0 grants no other.
+	srv.AddResourceServer("https://api.example.com/", "read:invoices", "write:invoices")
 
 	c, err := auth0.New("example.auth0.com",
 		auth0.WithBaseURL(srv.URL),
@@ -44,6 +46,7 @@ func ExampleClientGrantsService_Update() {
 func ExampleClientGrantsService_List() {
 	srv := auth0fake.NewServer()
 	defer srv.Close()
+	srv.AddResourceServer("https://api.example.com/")
 	c, _ := auth0.New("example.auth0.com", auth0.WithBaseURL(srv.URL), auth0.WithToken(srv.IssueToken()))
 	ctx := context.Background()
 	for _, id := range []string{"app-a", "app-b", "app-c"} {
