@@ -384,10 +384,10 @@ func scopesFromInput(in []oas.ResourceServerScopeInput) []oas.ResourceServerScop
 func subjectTypeFromInput(in oas.SubjectTypeAuthorizationInput) oas.SubjectTypeAuthorization {
 	var out oas.SubjectTypeAuthorization
 	if u, ok := in.User.Get(); ok {
-		out.User = oas.NewOptSubjectTypePolicy(oas.SubjectTypePolicy{Policy: u.Policy})
+		out.User = oas.NewOptSubjectTypePolicy(oas.SubjectTypePolicy(u))
 	}
 	if c, ok := in.Client.Get(); ok {
-		out.Client = oas.NewOptSubjectTypePolicy(oas.SubjectTypePolicy{Policy: c.Policy})
+		out.Client = oas.NewOptSubjectTypePolicy(oas.SubjectTypePolicy(c))
 	}
 	return out
 }
