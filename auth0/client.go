@@ -24,6 +24,8 @@ const vendor = "auth0"
 type Client struct {
 	// ClientGrants manages the tenant's client grants.
 	ClientGrants *ClientGrantsService
+	// ResourceServers manages the tenant's APIs and the scopes they define.
+	ResourceServers *ResourceServersService
 
 	api *oas.Client
 }
@@ -142,6 +144,7 @@ func New(domain string, opts ...Option) (*Client, error) {
 	}
 	c := &Client{api: api}
 	c.ClientGrants = &ClientGrantsService{c: c}
+	c.ResourceServers = newResourceServersService(c)
 	return c, nil
 }
 

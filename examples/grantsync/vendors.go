@@ -59,6 +59,8 @@ func openAuth0(ctx context.Context) (grantkit.Grants, func(), error) {
 		srv.Close()
 		return nil, nil, err
 	}
+	// The API the grants are on, with the scopes desired.yaml uses: Auth0 grants no other.
+	srv.AddResourceServer("https://api.example.com/", "read:invoices", "write:invoices")
 	for client, scopes := range map[string][]string{
 		"billing-service": {"read:invoices"},
 		"reporting":       {"read:invoices"},
