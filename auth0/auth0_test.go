@@ -59,7 +59,7 @@ func setup(t *testing.T, opts ...auth0.Option) (*auth0.Client, *auth0fake.Server
 	// The APIs the tests grant on, with every scope they use: Auth0 refuses a grant on an
 	// audience that is not an API, or with a scope the API does not define.
 	srv.AddResourceServer(testAudience, append([]string{"read:users", "update:users",
-		"read", "read:u", "read:data", "a", "b", "c", "d", "e"}, grantstest.Scopes...)...)
+		"read", "read:u", "write:u", "write:a", "read:data", "a", "b", "c", "d", "e"}, grantstest.Scopes...)...)
 	srv.AddResourceServer("https://other/")
 	return c, srv, sl
 }
