@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"strings"
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/validate"
@@ -69,7 +70,10 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 		ids[name] = id
 	}
 	want := grantkit.NormalizeScopes(scopes)
-	p := GrantParams{ResourceID: key.Resource, ScopeIDs: make([]string, 0, len(want))}
+	// UPDATE Grant replaces the grant: start from the grant as read, so that what grantkit
+	// does not model goes back unchanged.
+	p := ag.Params()
+	p.ScopeIDs = make([]string, 0, len(want))
 	for _, n := range want {
 		id, ok := ids[n]
 		if !ok {
@@ -84,20 +88,33 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 	return toGrant(ag, names), nil
 }
 
-// find returns the application's grant on the resource; PingOne keeps one per pair.
+// find returns the application's grant on the resource. PingOne is taken to keep one per
+// pair (its docs do not say; specs/README.md), so two are an error naming both rather than a
+// guess at which one the caller meant.
 func (g grants) find(ctx context.Context, key grantkit.GrantKey) (*ApplicationGrant, error) {
 	if err := validate.ID("key.Resource", key.Resource); err != nil {
 		return nil, wrap("Grants.Get", err)
 	}
+	var found []*ApplicationGrant
 	for ag, err := range g.c.ApplicationGrants.List(ctx, key.ClientID) {
 		if err != nil {
 			return nil, err
 		}
 		if ag.ResourceID == key.Resource {
-			return ag, nil
+			found = append(found, ag)
 		}
 	}
-	return nil, fmt.Errorf("%s: Grants.Get: %w: %s", vendor, grantkit.ErrGrantNotFound, key)
+	switch len(found) {
+	case 0:
+		return nil, fmt.Errorf("%s: Grants.Get: %w: %s", vendor, grantkit.ErrGrantNotFound, key)
+	case 1:
+		return found[0], nil
+	}
+	ids := make([]string, len(found))
+	for i, ag := range found {
+		ids[i] = ag.ID
+	}
+	return nil, fmt.Errorf("%s: Grants.Get: %s matches %d grants (%s); act on one by id with ApplicationGrants", vendor, key, len(found), strings.Join(ids, ", "))
 }
 
 func (g grants) scopeNames(ctx context.Context, resourceID string) (map[string]string, error) {

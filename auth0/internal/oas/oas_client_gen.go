@@ -5,6 +5,7 @@ package oas
 import (
 	"context"
 	"io"
+	"net/http"
 	"net/url"
 	"strings"
 
@@ -14,6 +15,64 @@ import (
 	"github.com/ogen-go/ogen/ogenerrors"
 	"github.com/ogen-go/ogen/uri"
 )
+
+type requestConfig struct {
+	Client       ht.Client
+	ServerURL    *url.URL
+	EditRequest  func(req *http.Request) error
+	EditResponse func(resp *http.Response) error
+}
+
+func (cfg *requestConfig) setDefaults(c baseClient) {
+	if cfg.Client == nil {
+		cfg.Client = c.cfg.Client
+	}
+}
+
+func (cfg *requestConfig) onRequest(req *http.Request) error {
+	if fn := cfg.EditRequest; fn != nil {
+		return fn(req)
+	}
+	return nil
+}
+
+func (cfg *requestConfig) onResponse(resp *http.Response) error {
+	if fn := cfg.EditResponse; fn != nil {
+		return fn(resp)
+	}
+	return nil
+}
+
+// RequestOption defines options for request.
+type RequestOption func(cfg *requestConfig)
+
+// WithRequestClient sets client for request.
+func WithRequestClient(client ht.Client) RequestOption {
+	return func(cfg *requestConfig) {
+		cfg.Client = client
+	}
+}
+
+// WithServerURL sets client for request.
+func WithServerURL(u *url.URL) RequestOption {
+	return func(cfg *requestConfig) {
+		cfg.ServerURL = u
+	}
+}
+
+// WithEditRequest sets function to edit request.
+func WithEditRequest(fn func(req *http.Request) error) RequestOption {
+	return func(cfg *requestConfig) {
+		cfg.EditRequest = fn
+	}
+}
+
+// WithEditResponse sets function to edit response.
+func WithEditResponse(fn func(resp *http.Response) error) RequestOption {
+	return func(cfg *requestConfig) {
+		cfg.EditResponse = fn
+	}
+}
 
 func trimTrailingSlashes(u *url.URL) {
 	u.Path = strings.TrimRight(u.Path, "/")
@@ -29,26 +88,26 @@ type Invoker interface {
 	// 429.
 	//
 	// POST /client-grants
-	CreateClientGrant(ctx context.Context, request *CreateClientGrantRequest) (*ClientGrant, error)
+	CreateClientGrant(ctx context.Context, request *CreateClientGrantRequest, options ...RequestOption) (*ClientGrant, error)
 	// DeleteClientGrant invokes deleteClientGrant operation.
 	//
 	// Deletes a client grant. Documented errors: 400, 401, 403, 429.
 	//
 	// DELETE /client-grants/{id}
-	DeleteClientGrant(ctx context.Context, params DeleteClientGrantParams) error
+	DeleteClientGrant(ctx context.Context, params DeleteClientGrantParams, options ...RequestOption) error
 	// GetClientGrant invokes getClientGrant operation.
 	//
 	// Retrieves one client grant by id. Documented errors: 401, 403, 404, 429.
 	//
 	// GET /client-grants/{id}
-	GetClientGrant(ctx context.Context, params GetClientGrantParams) (*ClientGrant, error)
+	GetClientGrant(ctx context.Context, params GetClientGrantParams, options ...RequestOption) (*ClientGrant, error)
 	// ListClientGrantOrganizations invokes listClientGrantOrganizations operation.
 	//
 	// Lists the organizations a client grant is associated with, with checkpoint paging (`from`/`take`;
 	// the object form carries `next`). Documented errors: 400, 401, 403, 404, 429.
 	//
 	// GET /client-grants/{id}/organizations
-	ListClientGrantOrganizations(ctx context.Context, params ListClientGrantOrganizationsParams) (ListClientGrantOrganizationsOK, error)
+	ListClientGrantOrganizations(ctx context.Context, params ListClientGrantOrganizationsParams, options ...RequestOption) (ListClientGrantOrganizationsOK, error)
 	// ListClientGrants invokes listClientGrants operation.
 	//
 	// Lists client grants. With `include_totals=true` and `page`/`per_page` the result is an object with
@@ -56,14 +115,14 @@ type Invoker interface {
 	// with `client_grants` and `next`; otherwise a bare array. Documented errors: 400, 401, 403, 429.
 	//
 	// GET /client-grants
-	ListClientGrants(ctx context.Context, params ListClientGrantsParams) (ListClientGrantsOK, error)
+	ListClientGrants(ctx context.Context, params ListClientGrantsParams, options ...RequestOption) (ListClientGrantsOK, error)
 	// UpdateClientGrant invokes updateClientGrant operation.
 	//
 	// Updates a client grant. Fields left out are unchanged; nullable fields accept `null`. Documented
 	// errors: 400, 401, 403, 404, 409, 429.
 	//
 	// PATCH /client-grants/{id}
-	UpdateClientGrant(ctx context.Context, request *UpdateClientGrantRequest, params UpdateClientGrantParams) (*ClientGrant, error)
+	UpdateClientGrant(ctx context.Context, request *UpdateClientGrantRequest, params UpdateClientGrantParams, options ...RequestOption) (*ClientGrant, error)
 }
 
 // Client implements OAS client.
@@ -92,21 +151,6 @@ func NewClient(serverURL string, sec SecuritySource, opts ...ClientOption) (*Cli
 	}, nil
 }
 
-type serverURLKey struct{}
-
-// WithServerURL sets context key to override server URL.
-func WithServerURL(ctx context.Context, u *url.URL) context.Context {
-	return context.WithValue(ctx, serverURLKey{}, u)
-}
-
-func (c *Client) requestURL(ctx context.Context) *url.URL {
-	u, ok := ctx.Value(serverURLKey{}).(*url.URL)
-	if !ok {
-		return c.serverURL
-	}
-	return u
-}
-
 // CreateClientGrant invokes createClientGrant operation.
 //
 // Creates a client grant for a client on an API (audience). Documented errors: 400, 401, 403, 404
@@ -114,12 +158,12 @@ func (c *Client) requestURL(ctx context.Context) *url.URL {
 // 429.
 //
 // POST /client-grants
-func (c *Client) CreateClientGrant(ctx context.Context, request *CreateClientGrantRequest) (*ClientGrant, error) {
-	res, err := c.sendCreateClientGrant(ctx, request)
+func (c *Client) CreateClientGrant(ctx context.Context, request *CreateClientGrantRequest, options ...RequestOption) (*ClientGrant, error) {
+	res, err := c.sendCreateClientGrant(ctx, request, options...)
 	return res, err
 }
 
-func (c *Client) sendCreateClientGrant(ctx context.Context, request *CreateClientGrantRequest) (res *ClientGrant, err error) {
+func (c *Client) sendCreateClientGrant(ctx context.Context, request *CreateClientGrantRequest, requestOptions ...RequestOption) (res *ClientGrant, err error) {
 	// Validate request before sending.
 	if err := func() error {
 		if err := request.Validate(); err != nil {
@@ -130,7 +174,17 @@ func (c *Client) sendCreateClientGrant(ctx context.Context, request *CreateClien
 		return res, errors.Wrap(err, "validate")
 	}
 
-	u := uri.Clone(c.requestURL(ctx))
+	var reqCfg requestConfig
+	reqCfg.setDefaults(c.baseClient)
+	for _, o := range requestOptions {
+		o(&reqCfg)
+	}
+
+	u := c.serverURL
+	if override := reqCfg.ServerURL; override != nil {
+		u = override
+	}
+	u = uri.Clone(u)
 	var pathParts [1]string
 	pathParts[0] = "/client-grants"
 	uri.AddPathParts(u, pathParts[:]...)
@@ -176,7 +230,11 @@ func (c *Client) sendCreateClientGrant(ctx context.Context, request *CreateClien
 		}
 	}
 
-	resp, err := c.cfg.Client.Do(r)
+	if err := reqCfg.onRequest(r); err != nil {
+		return res, errors.Wrap(err, "edit request")
+	}
+
+	resp, err := reqCfg.Client.Do(r)
 	if err != nil {
 		return res, errors.Wrap(err, "do request")
 	}
@@ -188,6 +246,10 @@ func (c *Client) sendCreateClientGrant(ctx context.Context, request *CreateClien
 		_, _ = io.Copy(io.Discard, body)
 		_ = body.Close()
 	}()
+
+	if err := reqCfg.onResponse(resp); err != nil {
+		return res, errors.Wrap(err, "edit response")
+	}
 
 	result, err := decodeCreateClientGrantResponse(resp)
 	if err != nil {
@@ -202,14 +264,24 @@ func (c *Client) sendCreateClientGrant(ctx context.Context, request *CreateClien
 // Deletes a client grant. Documented errors: 400, 401, 403, 429.
 //
 // DELETE /client-grants/{id}
-func (c *Client) DeleteClientGrant(ctx context.Context, params DeleteClientGrantParams) error {
-	_, err := c.sendDeleteClientGrant(ctx, params)
+func (c *Client) DeleteClientGrant(ctx context.Context, params DeleteClientGrantParams, options ...RequestOption) error {
+	_, err := c.sendDeleteClientGrant(ctx, params, options...)
 	return err
 }
 
-func (c *Client) sendDeleteClientGrant(ctx context.Context, params DeleteClientGrantParams) (res *DeleteClientGrantNoContent, err error) {
+func (c *Client) sendDeleteClientGrant(ctx context.Context, params DeleteClientGrantParams, requestOptions ...RequestOption) (res *DeleteClientGrantNoContent, err error) {
 
-	u := uri.Clone(c.requestURL(ctx))
+	var reqCfg requestConfig
+	reqCfg.setDefaults(c.baseClient)
+	for _, o := range requestOptions {
+		o(&reqCfg)
+	}
+
+	u := c.serverURL
+	if override := reqCfg.ServerURL; override != nil {
+		u = override
+	}
+	u = uri.Clone(u)
 	var pathParts [2]string
 	pathParts[0] = "/client-grants/"
 	{
@@ -270,7 +342,11 @@ func (c *Client) sendDeleteClientGrant(ctx context.Context, params DeleteClientG
 		}
 	}
 
-	resp, err := c.cfg.Client.Do(r)
+	if err := reqCfg.onRequest(r); err != nil {
+		return res, errors.Wrap(err, "edit request")
+	}
+
+	resp, err := reqCfg.Client.Do(r)
 	if err != nil {
 		return res, errors.Wrap(err, "do request")
 	}
@@ -282,6 +358,10 @@ func (c *Client) sendDeleteClientGrant(ctx context.Context, params DeleteClientG
 		_, _ = io.Copy(io.Discard, body)
 		_ = body.Close()
 	}()
+
+	if err := reqCfg.onResponse(resp); err != nil {
+		return res, errors.Wrap(err, "edit response")
+	}
 
 	result, err := decodeDeleteClientGrantResponse(resp)
 	if err != nil {
@@ -296,14 +376,24 @@ func (c *Client) sendDeleteClientGrant(ctx context.Context, params DeleteClientG
 // Retrieves one client grant by id. Documented errors: 401, 403, 404, 429.
 //
 // GET /client-grants/{id}
-func (c *Client) GetClientGrant(ctx context.Context, params GetClientGrantParams) (*ClientGrant, error) {
-	res, err := c.sendGetClientGrant(ctx, params)
+func (c *Client) GetClientGrant(ctx context.Context, params GetClientGrantParams, options ...RequestOption) (*ClientGrant, error) {
+	res, err := c.sendGetClientGrant(ctx, params, options...)
 	return res, err
 }
 
-func (c *Client) sendGetClientGrant(ctx context.Context, params GetClientGrantParams) (res *ClientGrant, err error) {
+func (c *Client) sendGetClientGrant(ctx context.Context, params GetClientGrantParams, requestOptions ...RequestOption) (res *ClientGrant, err error) {
 
-	u := uri.Clone(c.requestURL(ctx))
+	var reqCfg requestConfig
+	reqCfg.setDefaults(c.baseClient)
+	for _, o := range requestOptions {
+		o(&reqCfg)
+	}
+
+	u := c.serverURL
+	if override := reqCfg.ServerURL; override != nil {
+		u = override
+	}
+	u = uri.Clone(u)
 	var pathParts [2]string
 	pathParts[0] = "/client-grants/"
 	{
@@ -364,7 +454,11 @@ func (c *Client) sendGetClientGrant(ctx context.Context, params GetClientGrantPa
 		}
 	}
 
-	resp, err := c.cfg.Client.Do(r)
+	if err := reqCfg.onRequest(r); err != nil {
+		return res, errors.Wrap(err, "edit request")
+	}
+
+	resp, err := reqCfg.Client.Do(r)
 	if err != nil {
 		return res, errors.Wrap(err, "do request")
 	}
@@ -376,6 +470,10 @@ func (c *Client) sendGetClientGrant(ctx context.Context, params GetClientGrantPa
 		_, _ = io.Copy(io.Discard, body)
 		_ = body.Close()
 	}()
+
+	if err := reqCfg.onResponse(resp); err != nil {
+		return res, errors.Wrap(err, "edit response")
+	}
 
 	result, err := decodeGetClientGrantResponse(resp)
 	if err != nil {
@@ -391,14 +489,24 @@ func (c *Client) sendGetClientGrant(ctx context.Context, params GetClientGrantPa
 // the object form carries `next`). Documented errors: 400, 401, 403, 404, 429.
 //
 // GET /client-grants/{id}/organizations
-func (c *Client) ListClientGrantOrganizations(ctx context.Context, params ListClientGrantOrganizationsParams) (ListClientGrantOrganizationsOK, error) {
-	res, err := c.sendListClientGrantOrganizations(ctx, params)
+func (c *Client) ListClientGrantOrganizations(ctx context.Context, params ListClientGrantOrganizationsParams, options ...RequestOption) (ListClientGrantOrganizationsOK, error) {
+	res, err := c.sendListClientGrantOrganizations(ctx, params, options...)
 	return res, err
 }
 
-func (c *Client) sendListClientGrantOrganizations(ctx context.Context, params ListClientGrantOrganizationsParams) (res ListClientGrantOrganizationsOK, err error) {
+func (c *Client) sendListClientGrantOrganizations(ctx context.Context, params ListClientGrantOrganizationsParams, requestOptions ...RequestOption) (res ListClientGrantOrganizationsOK, err error) {
 
-	u := uri.Clone(c.requestURL(ctx))
+	var reqCfg requestConfig
+	reqCfg.setDefaults(c.baseClient)
+	for _, o := range requestOptions {
+		o(&reqCfg)
+	}
+
+	u := c.serverURL
+	if override := reqCfg.ServerURL; override != nil {
+		u = override
+	}
+	u = uri.Clone(u)
 	var pathParts [3]string
 	pathParts[0] = "/client-grants/"
 	{
@@ -497,7 +605,11 @@ func (c *Client) sendListClientGrantOrganizations(ctx context.Context, params Li
 		}
 	}
 
-	resp, err := c.cfg.Client.Do(r)
+	if err := reqCfg.onRequest(r); err != nil {
+		return res, errors.Wrap(err, "edit request")
+	}
+
+	resp, err := reqCfg.Client.Do(r)
 	if err != nil {
 		return res, errors.Wrap(err, "do request")
 	}
@@ -509,6 +621,10 @@ func (c *Client) sendListClientGrantOrganizations(ctx context.Context, params Li
 		_, _ = io.Copy(io.Discard, body)
 		_ = body.Close()
 	}()
+
+	if err := reqCfg.onResponse(resp); err != nil {
+		return res, errors.Wrap(err, "edit response")
+	}
 
 	result, err := decodeListClientGrantOrganizationsResponse(resp)
 	if err != nil {
@@ -525,14 +641,24 @@ func (c *Client) sendListClientGrantOrganizations(ctx context.Context, params Li
 // with `client_grants` and `next`; otherwise a bare array. Documented errors: 400, 401, 403, 429.
 //
 // GET /client-grants
-func (c *Client) ListClientGrants(ctx context.Context, params ListClientGrantsParams) (ListClientGrantsOK, error) {
-	res, err := c.sendListClientGrants(ctx, params)
+func (c *Client) ListClientGrants(ctx context.Context, params ListClientGrantsParams, options ...RequestOption) (ListClientGrantsOK, error) {
+	res, err := c.sendListClientGrants(ctx, params, options...)
 	return res, err
 }
 
-func (c *Client) sendListClientGrants(ctx context.Context, params ListClientGrantsParams) (res ListClientGrantsOK, err error) {
+func (c *Client) sendListClientGrants(ctx context.Context, params ListClientGrantsParams, requestOptions ...RequestOption) (res ListClientGrantsOK, err error) {
 
-	u := uri.Clone(c.requestURL(ctx))
+	var reqCfg requestConfig
+	reqCfg.setDefaults(c.baseClient)
+	for _, o := range requestOptions {
+		o(&reqCfg)
+	}
+
+	u := c.serverURL
+	if override := reqCfg.ServerURL; override != nil {
+		u = override
+	}
+	u = uri.Clone(u)
 	var pathParts [1]string
 	pathParts[0] = "/client-grants"
 	uri.AddPathParts(u, pathParts[:]...)
@@ -731,7 +857,11 @@ func (c *Client) sendListClientGrants(ctx context.Context, params ListClientGran
 		}
 	}
 
-	resp, err := c.cfg.Client.Do(r)
+	if err := reqCfg.onRequest(r); err != nil {
+		return res, errors.Wrap(err, "edit request")
+	}
+
+	resp, err := reqCfg.Client.Do(r)
 	if err != nil {
 		return res, errors.Wrap(err, "do request")
 	}
@@ -743,6 +873,10 @@ func (c *Client) sendListClientGrants(ctx context.Context, params ListClientGran
 		_, _ = io.Copy(io.Discard, body)
 		_ = body.Close()
 	}()
+
+	if err := reqCfg.onResponse(resp); err != nil {
+		return res, errors.Wrap(err, "edit response")
+	}
 
 	result, err := decodeListClientGrantsResponse(resp)
 	if err != nil {
@@ -758,12 +892,12 @@ func (c *Client) sendListClientGrants(ctx context.Context, params ListClientGran
 // errors: 400, 401, 403, 404, 409, 429.
 //
 // PATCH /client-grants/{id}
-func (c *Client) UpdateClientGrant(ctx context.Context, request *UpdateClientGrantRequest, params UpdateClientGrantParams) (*ClientGrant, error) {
-	res, err := c.sendUpdateClientGrant(ctx, request, params)
+func (c *Client) UpdateClientGrant(ctx context.Context, request *UpdateClientGrantRequest, params UpdateClientGrantParams, options ...RequestOption) (*ClientGrant, error) {
+	res, err := c.sendUpdateClientGrant(ctx, request, params, options...)
 	return res, err
 }
 
-func (c *Client) sendUpdateClientGrant(ctx context.Context, request *UpdateClientGrantRequest, params UpdateClientGrantParams) (res *ClientGrant, err error) {
+func (c *Client) sendUpdateClientGrant(ctx context.Context, request *UpdateClientGrantRequest, params UpdateClientGrantParams, requestOptions ...RequestOption) (res *ClientGrant, err error) {
 	// Validate request before sending.
 	if err := func() error {
 		if err := request.Validate(); err != nil {
@@ -774,7 +908,17 @@ func (c *Client) sendUpdateClientGrant(ctx context.Context, request *UpdateClien
 		return res, errors.Wrap(err, "validate")
 	}
 
-	u := uri.Clone(c.requestURL(ctx))
+	var reqCfg requestConfig
+	reqCfg.setDefaults(c.baseClient)
+	for _, o := range requestOptions {
+		o(&reqCfg)
+	}
+
+	u := c.serverURL
+	if override := reqCfg.ServerURL; override != nil {
+		u = override
+	}
+	u = uri.Clone(u)
 	var pathParts [2]string
 	pathParts[0] = "/client-grants/"
 	{
@@ -838,7 +982,11 @@ func (c *Client) sendUpdateClientGrant(ctx context.Context, request *UpdateClien
 		}
 	}
 
-	resp, err := c.cfg.Client.Do(r)
+	if err := reqCfg.onRequest(r); err != nil {
+		return res, errors.Wrap(err, "edit request")
+	}
+
+	resp, err := reqCfg.Client.Do(r)
 	if err != nil {
 		return res, errors.Wrap(err, "do request")
 	}
@@ -850,6 +998,10 @@ func (c *Client) sendUpdateClientGrant(ctx context.Context, request *UpdateClien
 		_, _ = io.Copy(io.Discard, body)
 		_ = body.Close()
 	}()
+
+	if err := reqCfg.onResponse(resp); err != nil {
+		return res, errors.Wrap(err, "edit response")
+	}
 
 	result, err := decodeUpdateClientGrantResponse(resp)
 	if err != nil {
