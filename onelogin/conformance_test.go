@@ -94,6 +94,15 @@ func TestReadModifyWriteKeepsEveryScope(t *testing.T) {
 	require.NoError(t, err)
 	put = w.reqs[len(w.reqs)-1]
 	assert.JSONEq(t, `{"scopes":[5,3]}`, strings.SplitN(put, " ", 3)[2], "only the scope removed goes")
+
+	// OneLogin's own update built from a read keeps them too.
+	for app, err := range c.ClientApps.List(ctx, 2) {
+		require.NoError(t, err)
+		_, err = c.ClientApps.UpdateScopes(ctx, 2, app.AppID, append(app.ScopeIDs, 6))
+		require.NoError(t, err)
+	}
+	put = w.reqs[len(w.reqs)-1]
+	assert.JSONEq(t, `{"scopes":[3,4,5,6]}`, strings.SplitN(put, " ", 3)[2])
 }
 
 // OneLogin documents no paging for these lists; if it pages them the way its API v2 pages
