@@ -14,8 +14,9 @@ import (
 	"github.com/grantkit/grantkit/internal/validate"
 )
 
-// Context is the role a call is made in. Update and List accept ContextProvider and
-// ContextTenant; Create also accepts ContextOperator. Empty leaves it to CPN.
+// Context is the role a call is made in. CPN documents ContextProvider and ContextTenant for
+// Update and List, and ContextOperator too for Create; any other value is sent as is and CPN
+// decides (grantkit does not refuse a context CPN may add). Empty leaves it to CPN.
 type Context string
 
 // The contexts CPN documents.
@@ -24,20 +25,6 @@ const (
 	ContextTenant   Context = "TENANT"
 	ContextOperator Context = "OPERATOR"
 )
-
-// AllowedScopes are the scopes an OAuth app may request.
-type AllowedScopes struct {
-	GeneralScopes     []string       // such as "openid"
-	OrganizationRoles []string       // organization role names
-	Services          []ServiceScope // roles in services of the organization
-}
-
-// ServiceScope is the access an app may request in one service.
-type ServiceScope struct {
-	ServiceDefinitionID string
-	AllRoles            bool     // every role of the service
-	Roles               []string // role names, when not AllRoles
-}
 
 // OAuthApp is an OAuth app (client) of the organization.
 type OAuthApp struct {
@@ -118,11 +105,8 @@ func (s *OAuthAppsService) List(ctx context.Context, opts OAuthAppListOptions) i
 func (s *OAuthAppsService) ListPage(ctx context.Context, opts OAuthAppListOptions) (grantkit.Page[OAuthApp], error) {
 	const op = "OAuthApps.List"
 	params := oas.ListOauthAppsParams{OrgId: s.c.org}
-	if err := checkContext(opts.Context, false); err != nil {
-		return grantkit.Page[OAuthApp]{}, wrap(op, err)
-	}
 	if opts.Context != "" {
-		params.Context.SetTo(oas.ListOauthAppsContext(opts.Context))
+		params.Context.SetTo(string(opts.Context))
 	}
 	if opts.PageSize < 0 || opts.PageSize > 200 {
 		return grantkit.Page[OAuthApp]{}, wrap(op, validate.Errorf("PageSize", "%d, want 1 to 200 (0 for the default)", opts.PageSize))
@@ -201,7 +185,7 @@ func (s *OAuthAppsService) Update(ctx context.Context, id string, p OAuthAppUpda
 	}
 	params := oas.UpdateOauthAppParams{OrgId: s.c.org, OauthAppId: id}
 	if p.Context != "" {
-		params.Context.SetTo(oas.UpdateOauthAppContext(p.Context))
+		params.Context.SetTo(string(p.Context))
 	}
 	a, err := s.c.api.UpdateOauthApp(ctx, req, params)
 	if err != nil {
@@ -231,64 +215,10 @@ func (s *OAuthAppsService) Delete(ctx context.Context, ids ...string) (DeleteRes
 	return r, nil
 }
 
-func checkContext(c Context, create bool) error {
-	if c == "" {
-		return nil
-	}
-	if create {
-		return validate.OneOf("Context", c, ContextProvider, ContextTenant, ContextOperator)
-	}
-	return validate.OneOf("Context", c, ContextProvider, ContextTenant)
-}
-
-func (a AllowedScopes) check() error {
-	nonEmpty := func(f, s string) error { return validate.Length(f, s, 1, -1) }
-	if err := validate.Each("AllowedScopes.GeneralScopes", a.GeneralScopes, nonEmpty); err != nil {
-		return err
-	}
-	if err := validate.Each("AllowedScopes.OrganizationRoles", a.OrganizationRoles, nonEmpty); err != nil {
-		return err
-	}
-	return validate.Each("AllowedScopes.Services", a.Services, func(f string, s ServiceScope) error {
-		if err := nonEmpty(f+".ServiceDefinitionID", s.ServiceDefinitionID); err != nil {
-			return err
-		}
-		return validate.Each(f+".Roles", s.Roles, nonEmpty)
-	})
-}
-
-func (a AllowedScopes) toOAS() oas.AllowedScopes {
-	roles := func(names []string) []oas.Role {
-		out := make([]oas.Role, len(names))
-		for i, n := range names {
-			out[i].Name = n
-		}
-		return out
-	}
-	out := oas.AllowedScopes{GeneralScopes: nonNil(a.GeneralScopes)}
-	out.OrganizationScopes.SetTo(oas.AllowedScopesOrganizationScopes{Roles: roles(a.OrganizationRoles)})
-	out.ServicesScopes = make([]oas.AllowedScopesServicesScopesItem, len(a.Services))
-	for i, s := range a.Services {
-		out.ServicesScopes[i] = oas.AllowedScopesServicesScopesItem{ServiceDefinitionId: s.ServiceDefinitionID, Roles: roles(s.Roles)}
-		out.ServicesScopes[i].AllRoles.SetTo(s.AllRoles)
-	}
-	return out
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
-
 func (p OAuthAppCreate) toOAS(org string) (*oas.OrgOauthAppRequest, oas.CreateOauthAppParams, error) {
 	params := oas.CreateOauthAppParams{OrgId: org}
-	if err := checkContext(p.Context, true); err != nil {
-		return nil, params, err
-	}
 	if p.Context != "" {
-		params.Context.SetTo(oas.CreateOauthAppContext(p.Context))
+		params.Context.SetTo(string(p.Context))
 	}
 	req := &oas.OrgOauthAppRequest{}
 	if p.ID != "" {
@@ -363,9 +293,6 @@ func text(name string, f grantkit.Field[string], dst *oas.OptString) error {
 }
 
 func (p OAuthAppUpdate) toOAS() (*oas.CpnOrgOauthAppUpdateRequest, error) {
-	if err := checkContext(p.Context, false); err != nil {
-		return nil, err
-	}
 	if p.AccessTokenTTL.IsZero() && p.AllowedScopes.IsZero() && p.Description.IsZero() && p.DisplayName.IsZero() &&
 		p.OwnerOnlySecretRotation.IsZero() && p.Secret.IsZero() && p.SecretRotationExpirationInSeconds.IsZero() {
 		return nil, validate.Errorf("update", "sets no field")
@@ -410,30 +337,18 @@ func (p OAuthAppUpdate) toOAS() (*oas.CpnOrgOauthAppUpdateRequest, error) {
 }
 
 func fromOAS(a *oas.CpnOrgOauthAppResponse) *OAuthApp {
-	out := &OAuthApp{
+	return &OAuthApp{
 		ID:                                a.ID.Or(""),
 		DisplayName:                       a.DisplayName.Or(""),
 		Description:                       a.Description.Or(""),
 		AccessTokenTTL:                    a.AccessTokenTTL.Or(0),
+		AllowedScopes:                     fromOASScopes(a.AllowedScopes.Value),
 		GrantTypes:                        a.GrantTypes,
 		OwnerOnlySecretRotation:           a.OwnerOnlySecretRotation.Or(false),
 		SecretRotationExpirationInSeconds: a.SecretRotationExpirationInSeconds.Or(0),
 		CreatedAt:                         millis(a.CreatedAt.Or(0)),
 		LastUpdatedAt:                     millis(a.LastUpdatedAt.Or(0)),
 	}
-	s := a.AllowedScopes.Value
-	out.AllowedScopes.GeneralScopes = s.GeneralScopes
-	for _, r := range s.OrganizationScopes.Value.Roles {
-		out.AllowedScopes.OrganizationRoles = append(out.AllowedScopes.OrganizationRoles, r.Name.Or(""))
-	}
-	for _, sv := range s.ServicesScopes {
-		ss := ServiceScope{ServiceDefinitionID: sv.ServiceDefinitionId.Or(""), AllRoles: sv.AllRoles.Or(false)}
-		for _, r := range sv.Roles {
-			ss.Roles = append(ss.Roles, r.Name.Or(""))
-		}
-		out.AllowedScopes.Services = append(out.AllowedScopes.Services, ss)
-	}
-	return out
 }
 
 func millis(ms int64) time.Time {

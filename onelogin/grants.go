@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"slices"
 	"strconv"
 
 	"github.com/grantkit/grantkit"
@@ -13,9 +14,10 @@ import (
 
 // Grants returns the vendor-neutral view of the account (see grantkit.Grants): a grant is a
 // client app on an authorization server. Key.Resource is the authorization server's id and
-// Key.ClientID the app's id, both in decimal; Scopes are scope values, resolved to ids on write.
-// OneLogin keeps one client app per authorization server and app, so those two identify a
-// grant; a key with a SubjectType is invalid input.
+// Key.ClientID the app's id, both in decimal; Scopes are scope values, resolved to ids on write
+// (a scope id the server does not list is named by its decimal id and kept on write).
+// OneLogin keeps one entry per app on a server (adding an app twice is refused, 422), so those
+// two identify a grant; a key with a SubjectType is invalid input.
 func (c *Client) Grants() grantkit.Grants { return grants{c} }
 
 type grants struct{ c *Client }
@@ -29,12 +31,17 @@ func (g grants) List(ctx context.Context) iter.Seq2[*grantkit.Grant, error] {
 				yield(nil, err)
 				return
 			}
+			names := scopeNames{g: g, authID: a.ID}
 			for app, err := range g.c.ClientApps.List(ctx, a.ID) {
+				var grant *grantkit.Grant
+				if err == nil {
+					grant, err = names.grant(ctx, app)
+				}
 				if err != nil {
 					yield(nil, err)
 					return
 				}
-				if !yield(toGrant(app), nil) {
+				if !yield(grant, nil) {
 					return
 				}
 			}
@@ -47,6 +54,15 @@ func (g grants) Get(ctx context.Context, key grantkit.GrantKey) (*grantkit.Grant
 	if err != nil {
 		return nil, err
 	}
+	app, err := g.find(ctx, "Grants.Get", key, authID, appID)
+	if err != nil {
+		return nil, err
+	}
+	names := scopeNames{g: g, authID: authID}
+	return names.grant(ctx, app)
+}
+
+func (g grants) find(ctx context.Context, op string, key grantkit.GrantKey, authID, appID int64) (*ClientApp, error) {
 	// OneLogin lists an app once per server; should it ever list it twice, neither is picked.
 	var matches []*ClientApp
 	for app, err := range g.c.ClientApps.List(ctx, authID) {
@@ -57,11 +73,7 @@ func (g grants) Get(ctx context.Context, key grantkit.GrantKey) (*grantkit.Grant
 			matches = append(matches, app)
 		}
 	}
-	app, err := neutral.One(vendor, "Grants.Get", key, matches, func(a *ClientApp) string { return strconv.FormatInt(a.AppID, 10) })
-	if err != nil {
-		return nil, err
-	}
-	return toGrant(app), nil
+	return neutral.One(vendor, op, key, matches, func(a *ClientApp) string { return strconv.FormatInt(a.AppID, 10) })
 }
 
 func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []string) (*grantkit.Grant, error) {
@@ -69,7 +81,8 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 	if err != nil {
 		return nil, err
 	}
-	if _, err := g.Get(ctx, key); err != nil {
+	app, err := g.find(ctx, "Grants.SetScopes", key, authID, appID)
+	if err != nil {
 		return nil, err
 	}
 	byValue := map[string]int64{}
@@ -84,7 +97,13 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 	for _, n := range names {
 		id, ok := byValue[n]
 		if !ok {
-			return nil, wrap("Grants.SetScopes", validate.Errorf("scopes", "%q is not a scope of authorization server %d", n, authID))
+			// A scope id the app holds but the server no longer lists is named by its id
+			// (see scopeNames); naming it again keeps it rather than refusing the write.
+			held, err := strconv.ParseInt(n, 10, 64)
+			if err != nil || !slices.Contains(app.ScopeIDs, held) {
+				return nil, wrap("Grants.SetScopes", validate.Errorf("scopes", "%q is not a scope of authorization server %d", n, authID))
+			}
+			id = held
 		}
 		ids = append(ids, id)
 	}
@@ -115,15 +134,46 @@ func parseKey(key grantkit.GrantKey) (authID, appID int64, err error) {
 	return authID, appID, nil
 }
 
-func toGrant(app *ClientApp) *grantkit.Grant {
-	names := make([]string, len(app.Scopes))
-	for i, s := range app.Scopes {
-		names[i] = s.Value
+// scopeNames names the scopes of one authorization server's apps. An app's scope objects
+// carry their values; an id that comes without one (scope_ids) is looked up in the server's
+// scope list, read once and only when needed; an id the server does not list keeps its
+// decimal form, so that it is shown, and kept by a read-modify-write, rather than dropped.
+type scopeNames struct {
+	g      grants
+	authID int64
+	byID   map[int64]string
+}
+
+func (n *scopeNames) grant(ctx context.Context, app *ClientApp) (*grantkit.Grant, error) {
+	values := map[int64]string{}
+	for _, s := range app.Scopes {
+		if s.Value != "" {
+			values[s.ID] = s.Value
+		}
+	}
+	names := make([]string, len(app.ScopeIDs))
+	for i, id := range app.ScopeIDs {
+		v, ok := values[id]
+		if !ok {
+			if n.byID == nil {
+				n.byID = map[int64]string{}
+				for s, err := range n.g.c.Scopes.List(ctx, n.authID) {
+					if err != nil {
+						return nil, err
+					}
+					n.byID[s.ID] = s.Value
+				}
+			}
+			if v, ok = n.byID[id]; !ok {
+				v = strconv.FormatInt(id, 10)
+			}
+		}
+		names[i] = v
 	}
 	return &grantkit.Grant{
 		Vendor: vendor,
 		ID:     strconv.FormatInt(app.AppID, 10),
 		Key:    grantkit.GrantKey{Resource: strconv.FormatInt(app.AuthorizationID, 10), ClientID: strconv.FormatInt(app.AppID, 10)},
 		Scopes: grantkit.NormalizeScopes(names),
-	}
+	}, nil
 }

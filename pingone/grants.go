@@ -71,7 +71,10 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 		ids[name] = id
 	}
 	want := grantkit.NormalizeScopes(scopes)
-	p := GrantParams{ResourceID: key.Resource, ScopeIDs: make([]string, 0, len(want))}
+	// UPDATE Grant replaces the grant: start from the grant as read, so that what grantkit
+	// does not model goes back unchanged.
+	p := ag.Params()
+	p.ScopeIDs = make([]string, 0, len(want))
 	for _, n := range want {
 		id, ok := ids[n]
 		if !ok {
@@ -90,8 +93,9 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 	return stored, nil
 }
 
-// find returns the application's grant on the resource. PingOne keeps one per pair; should
-// it ever list two, neither is picked.
+// find returns the application's grant on the resource. PingOne is taken to keep one per
+// pair (its docs do not say; specs/README.md), so two are an error naming both rather than a
+// guess at which one the caller meant.
 func (g grants) find(ctx context.Context, op string, key grantkit.GrantKey) (*ApplicationGrant, error) {
 	if err := neutral.NoSubject(vendor, op, key); err != nil {
 		return nil, err

@@ -200,17 +200,6 @@ func TestNewValidates(t *testing.T) {
 	}
 }
 
-func TestMorePagesIsAnErrorNotASilentTruncation(t *testing.T) {
-	hc := httpfake.Client(func(r *http.Request) (*http.Response, error) {
-		return httpfake.JSON(r, 200, `{"_links":{"next":{"href":"https://api.pingone.com/v1/x?cursor=abc"}},"_embedded":{"resources":[{"id":"r1"}]}}`), nil
-	})
-	c, err := pingone.New("env1", pingone.WithToken("t"), pingone.WithHTTPClient(hc))
-	require.NoError(t, err)
-	for _, err := range c.Resources.List(context.Background()) {
-		require.ErrorContains(t, err, "next page")
-	}
-}
-
 func TestForwardCompatibleResponses(t *testing.T) {
 	hc := httpfake.Client(func(r *http.Request) (*http.Response, error) {
 		return httpfake.JSON(r, 200, `{"id":"g1","resource":{"id":"r","type":"NEW"},"scopes":[{"id":"s","extra":1}],"createdAt":"not a time","brandNew":{"a":[1]}}`), nil

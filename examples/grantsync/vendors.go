@@ -160,7 +160,7 @@ func openCPN(ctx context.Context) (grantkit.Grants, func(), error) {
 		return nil, nil, err
 	}
 	if _, err := c.OAuthApps.Create(ctx, cpn.OAuthAppCreate{ID: "billing-sync", AllowedScopes: cpn.AllowedScopes{
-		GeneralScopes: []string{"openid"}, OrganizationRoles: []string{"org_owner"},
+		GeneralScopes: []string{"openid"}, Organization: cpn.OrganizationScopes{Roles: cpn.Roles("org_owner")},
 	}}); err != nil {
 		srv.Close()
 		return nil, nil, err
