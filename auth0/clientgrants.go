@@ -107,13 +107,13 @@ type ClientGrantsService struct{ c *Client }
 
 // Get returns the grant with id.
 func (s *ClientGrantsService) Get(ctx context.Context, id string) (*ClientGrant, error) {
-	const op = "ClientGrants.Get"
+	ctx, call := begin(ctx, "ClientGrants.Get")
 	if err := validate.ID("id", id); err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	g, err := s.c.api.GetClientGrant(ctx, oas.GetClientGrantParams{ID: id})
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	return fromOAS(g), nil
 }
@@ -121,14 +121,15 @@ func (s *ClientGrantsService) Get(ctx context.Context, id string) (*ClientGrant,
 // Create creates a grant for p.ClientID on p.Audience. Auth0 answers 409 if the client
 // already has a grant for that audience.
 func (s *ClientGrantsService) Create(ctx context.Context, p ClientGrantCreate) (*ClientGrant, error) {
-	const op = "ClientGrants.Create"
+	ctx, call := begin(ctx, "ClientGrants.Create")
+	call.Creates("the grant may now exist; find it with ClientGrants.List filtered by its ClientID, Audience and SubjectType")
 	req, err := p.toOAS()
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	g, err := s.c.api.CreateClientGrant(ctx, req)
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	return fromOAS(g), nil
 }
@@ -136,28 +137,28 @@ func (s *ClientGrantsService) Create(ctx context.Context, p ClientGrantCreate) (
 // Update changes the fields of grant id that p sets, and returns the grant as Auth0 stored it.
 // An update that sets no field is rejected without a request.
 func (s *ClientGrantsService) Update(ctx context.Context, id string, p ClientGrantUpdate) (*ClientGrant, error) {
-	const op = "ClientGrants.Update"
+	ctx, call := begin(ctx, "ClientGrants.Update")
 	if err := validate.ID("id", id); err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	req, err := p.toOAS()
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	g, err := s.c.api.UpdateClientGrant(ctx, req, oas.UpdateClientGrantParams{ID: id})
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	return fromOAS(g), nil
 }
 
 // Delete deletes grant id.
 func (s *ClientGrantsService) Delete(ctx context.Context, id string) error {
-	const op = "ClientGrants.Delete"
+	ctx, call := begin(ctx, "ClientGrants.Delete")
 	if err := validate.ID("id", id); err != nil {
-		return wrap(op, err)
+		return call.Err(err)
 	}
-	return wrap(op, s.c.api.DeleteClientGrant(ctx, oas.DeleteClientGrantParams{ID: id}))
+	return call.Err(s.c.api.DeleteClientGrant(ctx, oas.DeleteClientGrantParams{ID: id}))
 }
 
 // List iterates over every grant matching opts, fetching pages as the loop needs them:
@@ -175,14 +176,14 @@ func (s *ClientGrantsService) List(ctx context.Context, opts ClientGrantListOpti
 
 // ListPage returns one page of grants matching opts, using Auth0's checkpoint paging.
 func (s *ClientGrantsService) ListPage(ctx context.Context, opts ClientGrantListOptions) (grantkit.Page[ClientGrant], error) {
-	const op = "ClientGrants.List"
+	ctx, call := begin(ctx, "ClientGrants.List")
 	params, err := opts.toOAS()
 	if err != nil {
-		return grantkit.Page[ClientGrant]{}, wrap(op, err)
+		return grantkit.Page[ClientGrant]{}, call.Err(err)
 	}
 	res, err := s.c.api.ListClientGrants(ctx, params)
 	if err != nil {
-		return grantkit.Page[ClientGrant]{}, wrap(op, err)
+		return grantkit.Page[ClientGrant]{}, call.Err(err)
 	}
 	var page grantkit.Page[ClientGrant]
 	list := res.ClientGrantArray
@@ -206,17 +207,17 @@ func (s *ClientGrantsService) ListOrganizations(ctx context.Context, id string, 
 
 // ListOrganizationsPage returns one page of the organizations associated with grant id.
 func (s *ClientGrantsService) ListOrganizationsPage(ctx context.Context, id string, opts OrganizationListOptions) (grantkit.Page[Organization], error) {
-	const op = "ClientGrants.ListOrganizations"
+	ctx, call := begin(ctx, "ClientGrants.ListOrganizations")
 	if err := validate.ID("id", id); err != nil {
-		return grantkit.Page[Organization]{}, wrap(op, err)
+		return grantkit.Page[Organization]{}, call.Err(err)
 	}
 	params := oas.ListClientGrantOrganizationsParams{ID: id}
 	if err := pageParams(opts.PageSize, opts.Cursor, &params.Take, &params.From); err != nil {
-		return grantkit.Page[Organization]{}, wrap(op, err)
+		return grantkit.Page[Organization]{}, call.Err(err)
 	}
 	res, err := s.c.api.ListClientGrantOrganizations(ctx, params)
 	if err != nil {
-		return grantkit.Page[Organization]{}, wrap(op, err)
+		return grantkit.Page[Organization]{}, call.Err(err)
 	}
 	var page grantkit.Page[Organization]
 	list := res.OrganizationArray

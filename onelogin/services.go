@@ -58,9 +58,10 @@ type AuthorizationsService struct{ c *Client }
 // List iterates over the account's authorization servers.
 func (s *AuthorizationsService) List(ctx context.Context) iter.Seq2[*Authorization, error] {
 	return paging.Single(ctx, func(ctx context.Context) ([]Authorization, error) {
+		ctx, call := begin(ctx, "Authorizations.List")
 		list, err := s.c.api.ListApiAuthorizations(ctx)
 		if err != nil {
-			return nil, wrap("Authorizations.List", err)
+			return nil, call.Err(err)
 		}
 		out := make([]Authorization, len(list))
 		for i := range list {
@@ -72,13 +73,13 @@ func (s *AuthorizationsService) List(ctx context.Context) iter.Seq2[*Authorizati
 
 // Get returns the authorization server with id.
 func (s *AuthorizationsService) Get(ctx context.Context, id int64) (*Authorization, error) {
-	const op = "Authorizations.Get"
+	ctx, call := begin(ctx, "Authorizations.Get")
 	if err := checkID("id", id); err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	a, err := s.c.api.GetApiAuthorization(ctx, oas.GetApiAuthorizationParams{ID: id})
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	out := fromAuthorization(a)
 	return &out, nil
@@ -91,13 +92,13 @@ type ScopesService struct{ c *Client }
 // List iterates over the scopes of authorization server authID.
 func (s *ScopesService) List(ctx context.Context, authID int64) iter.Seq2[*Scope, error] {
 	return paging.Single(ctx, func(ctx context.Context) ([]Scope, error) {
-		const op = "Scopes.List"
+		ctx, call := begin(ctx, "Scopes.List")
 		if err := checkID("authID", authID); err != nil {
-			return nil, wrap(op, err)
+			return nil, call.Err(err)
 		}
 		list, err := s.c.api.ListAuthorizationScopes(ctx, oas.ListAuthorizationScopesParams{ID: authID})
 		if err != nil {
-			return nil, wrap(op, err)
+			return nil, call.Err(err)
 		}
 		out := make([]Scope, len(list))
 		for i, sc := range list {
@@ -110,14 +111,15 @@ func (s *ScopesService) List(ctx context.Context, authID int64) iter.Seq2[*Scope
 // Create creates a scope on authorization server authID. OneLogin answers 422 if a scope with
 // the same value exists.
 func (s *ScopesService) Create(ctx context.Context, authID int64, p ScopeParams) (*Scope, error) {
-	const op = "Scopes.Create"
+	ctx, call := begin(ctx, "Scopes.Create")
+	call.Creates("the scope may now exist; find it with Scopes.List on the authorization server, by its Value")
 	req, err := p.toOAS(authID)
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	res, err := s.c.api.CreateAuthorizationScope(ctx, req, oas.CreateAuthorizationScopeParams{ID: authID})
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	return &Scope{ID: res.ID.Or(0), Value: p.Value, Description: p.Description}, nil
 }
@@ -125,31 +127,31 @@ func (s *ScopesService) Create(ctx context.Context, authID int64, p ScopeParams)
 // Update replaces the value and description of scope scopeID on authorization server authID
 // (PUT /api/2/api_authorizations/{id}/scopes/{scope_id}).
 func (s *ScopesService) Update(ctx context.Context, authID, scopeID int64, p ScopeParams) (*Scope, error) {
-	const op = "Scopes.Update"
+	ctx, call := begin(ctx, "Scopes.Update")
 	if err := checkID("scopeID", scopeID); err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	req, err := p.toOAS(authID)
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	res, err := s.c.api.UpdateAuthorizationScope(ctx, req, oas.UpdateAuthorizationScopeParams{ID: authID, ScopeID: scopeID})
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	return &Scope{ID: res.ID.Or(scopeID), Value: p.Value, Description: p.Description}, nil
 }
 
 // Delete deletes scope scopeID of authorization server authID.
 func (s *ScopesService) Delete(ctx context.Context, authID, scopeID int64) error {
-	const op = "Scopes.Delete"
+	ctx, call := begin(ctx, "Scopes.Delete")
 	if err := checkID("authID", authID); err != nil {
-		return wrap(op, err)
+		return call.Err(err)
 	}
 	if err := checkID("scopeID", scopeID); err != nil {
-		return wrap(op, err)
+		return call.Err(err)
 	}
-	return wrap(op, s.c.api.DeleteAuthorizationScope(ctx, oas.DeleteAuthorizationScopeParams{ID: authID, ScopeID: scopeID}))
+	return call.Err(s.c.api.DeleteAuthorizationScope(ctx, oas.DeleteAuthorizationScopeParams{ID: authID, ScopeID: scopeID}))
 }
 
 func (p ScopeParams) toOAS(authID int64) (*oas.ScopeRequest, error) {
@@ -169,13 +171,13 @@ type ClientAppsService struct{ c *Client }
 // List iterates over the client apps of authorization server authID, with their scopes.
 func (s *ClientAppsService) List(ctx context.Context, authID int64) iter.Seq2[*ClientApp, error] {
 	return paging.Single(ctx, func(ctx context.Context) ([]ClientApp, error) {
-		const op = "ClientApps.List"
+		ctx, call := begin(ctx, "ClientApps.List")
 		if err := checkID("authID", authID); err != nil {
-			return nil, wrap(op, err)
+			return nil, call.Err(err)
 		}
 		list, err := s.c.api.ListAuthorizationClientApps(ctx, oas.ListAuthorizationClientAppsParams{ID: authID})
 		if err != nil {
-			return nil, wrap(op, err)
+			return nil, call.Err(err)
 		}
 		out := make([]ClientApp, len(list))
 		for i, a := range list {
@@ -190,41 +192,42 @@ func (s *ClientAppsService) List(ctx context.Context, authID int64) iter.Seq2[*C
 
 // Add allows app appID to request scopeIDs from authorization server authID.
 func (s *ClientAppsService) Add(ctx context.Context, authID, appID int64, scopeIDs []int64) (*ClientApp, error) {
-	const op = "ClientApps.Add"
+	ctx, call := begin(ctx, "ClientApps.Add")
+	call.Creates("the app may now be added with these scopes; check with ClientApps.List on the authorization server")
 	if err := checkIDs(authID, appID, scopeIDs); err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	res, err := s.c.api.AddAuthorizationClientApp(ctx, &oas.AddClientAppRequest{AppID: appID, Scopes: nonNil(scopeIDs)}, oas.AddAuthorizationClientAppParams{ID: authID})
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	return fromClientAppIDs(res, authID, appID), nil
 }
 
 // UpdateScopes replaces the scopes app appID may request from authorization server authID.
 func (s *ClientAppsService) UpdateScopes(ctx context.Context, authID, appID int64, scopeIDs []int64) (*ClientApp, error) {
-	const op = "ClientApps.UpdateScopes"
+	ctx, call := begin(ctx, "ClientApps.UpdateScopes")
 	if err := checkIDs(authID, appID, scopeIDs); err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	res, err := s.c.api.UpdateAuthorizationClientApp(ctx, &oas.UpdateClientAppRequest{Scopes: nonNil(scopeIDs)},
 		oas.UpdateAuthorizationClientAppParams{ID: authID, ClientAppID: appID})
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	return fromClientAppIDs(res, authID, appID), nil
 }
 
 // Remove removes app appID from authorization server authID.
 func (s *ClientAppsService) Remove(ctx context.Context, authID, appID int64) error {
-	const op = "ClientApps.Remove"
+	ctx, call := begin(ctx, "ClientApps.Remove")
 	if err := checkIDs(authID, appID, nil); err != nil {
-		return wrap(op, err)
+		return call.Err(err)
 	}
 	// OneLogin's doc page answers 204 and its SDKs expect 200; the spec accepts both, and
 	// either means the app was removed.
 	_, err := s.c.api.RemoveAuthorizationClientApp(ctx, oas.RemoveAuthorizationClientAppParams{ID: authID, ClientAppID: appID})
-	return wrap(op, err)
+	return call.Err(err)
 }
 
 func checkIDs(authID, appID int64, scopeIDs []int64) error {

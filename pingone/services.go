@@ -2,11 +2,11 @@ package pingone
 
 import (
 	"context"
-	"errors"
 	"iter"
 	"time"
 
 	"github.com/grantkit/grantkit/internal/paging"
+	"github.com/grantkit/grantkit/internal/transport"
 	"github.com/grantkit/grantkit/internal/validate"
 	"github.com/grantkit/grantkit/pingone/internal/oas"
 )
@@ -62,15 +62,15 @@ type ApplicationGrantsService struct{ c *Client }
 // List iterates over the grants of application appID.
 func (s *ApplicationGrantsService) List(ctx context.Context, appID string) iter.Seq2[*ApplicationGrant, error] {
 	return paging.Single(ctx, func(ctx context.Context) ([]ApplicationGrant, error) {
-		const op = "ApplicationGrants.List"
+		ctx, call := begin(ctx, "ApplicationGrants.List")
 		if err := validate.ID("appID", appID); err != nil {
-			return nil, wrap(op, err)
+			return nil, call.Err(err)
 		}
 		res, err := s.c.api.ReadAllApplicationGrants(ctx, oas.ReadAllApplicationGrantsParams{EnvironmentID: s.c.env, ApplicationID: appID})
 		if err != nil {
-			return nil, wrap(op, err)
+			return nil, call.Err(err)
 		}
-		if err := onePage(op, res.Links); err != nil {
+		if err := onePage(call, res.Links); err != nil {
 			return nil, err
 		}
 		list := res.Embedded.Value.Grants
@@ -84,30 +84,31 @@ func (s *ApplicationGrantsService) List(ctx context.Context, appID string) iter.
 
 // Get returns grant grantID of application appID.
 func (s *ApplicationGrantsService) Get(ctx context.Context, appID, grantID string) (*ApplicationGrant, error) {
-	const op = "ApplicationGrants.Get"
+	ctx, call := begin(ctx, "ApplicationGrants.Get")
 	if err := checkIDs(appID, grantID); err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	g, err := s.c.api.ReadOneApplicationGrant(ctx, oas.ReadOneApplicationGrantParams{EnvironmentID: s.c.env, ApplicationID: appID, GrantID: grantID})
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	return fromGrant(g), nil
 }
 
 // Create grants application appID the scopes p.ScopeIDs of resource p.ResourceID.
 func (s *ApplicationGrantsService) Create(ctx context.Context, appID string, p GrantParams) (*ApplicationGrant, error) {
-	const op = "ApplicationGrants.Create"
+	ctx, call := begin(ctx, "ApplicationGrants.Create")
+	call.Creates("the grant may now exist; find it with ApplicationGrants.List for the application, by its resource")
 	if err := validate.ID("appID", appID); err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	req, err := p.toOAS()
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	g, err := s.c.api.CreateApplicationGrant(ctx, req, oas.CreateApplicationGrantParams{EnvironmentID: s.c.env, ApplicationID: appID})
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	return fromGrant(g), nil
 }
@@ -115,28 +116,28 @@ func (s *ApplicationGrantsService) Create(ctx context.Context, appID string, p G
 // Update replaces the scopes of grant grantID of application appID (PUT). p.ResourceID must be
 // the grant's own resource; PingOne refuses any other.
 func (s *ApplicationGrantsService) Update(ctx context.Context, appID, grantID string, p GrantParams) (*ApplicationGrant, error) {
-	const op = "ApplicationGrants.Update"
+	ctx, call := begin(ctx, "ApplicationGrants.Update")
 	if err := checkIDs(appID, grantID); err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	req, err := p.toOAS()
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	g, err := s.c.api.UpdateApplicationGrant(ctx, req, oas.UpdateApplicationGrantParams{EnvironmentID: s.c.env, ApplicationID: appID, GrantID: grantID})
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	return fromGrant(g), nil
 }
 
 // Delete deletes grant grantID of application appID.
 func (s *ApplicationGrantsService) Delete(ctx context.Context, appID, grantID string) error {
-	const op = "ApplicationGrants.Delete"
+	ctx, call := begin(ctx, "ApplicationGrants.Delete")
 	if err := checkIDs(appID, grantID); err != nil {
-		return wrap(op, err)
+		return call.Err(err)
 	}
-	return wrap(op, s.c.api.DeleteApplicationGrant(ctx, oas.DeleteApplicationGrantParams{EnvironmentID: s.c.env, ApplicationID: appID, GrantID: grantID}))
+	return call.Err(s.c.api.DeleteApplicationGrant(ctx, oas.DeleteApplicationGrantParams{EnvironmentID: s.c.env, ApplicationID: appID, GrantID: grantID}))
 }
 
 // ResourcesService reads resources and their scopes (/environments/{environmentID}/resources).
@@ -145,12 +146,12 @@ type ResourcesService struct{ c *Client }
 // List iterates over the environment's resources.
 func (s *ResourcesService) List(ctx context.Context) iter.Seq2[*Resource, error] {
 	return paging.Single(ctx, func(ctx context.Context) ([]Resource, error) {
-		const op = "Resources.List"
+		ctx, call := begin(ctx, "Resources.List")
 		res, err := s.c.api.ReadAllResources(ctx, oas.ReadAllResourcesParams{EnvironmentID: s.c.env})
 		if err != nil {
-			return nil, wrap(op, err)
+			return nil, call.Err(err)
 		}
-		if err := onePage(op, res.Links); err != nil {
+		if err := onePage(call, res.Links); err != nil {
 			return nil, err
 		}
 		list := res.Embedded.Value.Resources
@@ -164,13 +165,13 @@ func (s *ResourcesService) List(ctx context.Context) iter.Seq2[*Resource, error]
 
 // Get returns resource resourceID.
 func (s *ResourcesService) Get(ctx context.Context, resourceID string) (*Resource, error) {
-	const op = "Resources.Get"
+	ctx, call := begin(ctx, "Resources.Get")
 	if err := validate.ID("resourceID", resourceID); err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	r, err := s.c.api.ReadOneResource(ctx, oas.ReadOneResourceParams{EnvironmentID: s.c.env, ResourceID: resourceID})
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	out := fromResource(r)
 	return &out, nil
@@ -179,15 +180,15 @@ func (s *ResourcesService) Get(ctx context.Context, resourceID string) (*Resourc
 // ListScopes iterates over the scopes of resource resourceID.
 func (s *ResourcesService) ListScopes(ctx context.Context, resourceID string) iter.Seq2[*ResourceScope, error] {
 	return paging.Single(ctx, func(ctx context.Context) ([]ResourceScope, error) {
-		const op = "Resources.ListScopes"
+		ctx, call := begin(ctx, "Resources.ListScopes")
 		if err := validate.ID("resourceID", resourceID); err != nil {
-			return nil, wrap(op, err)
+			return nil, call.Err(err)
 		}
 		res, err := s.c.api.ReadAllResourceScopes(ctx, oas.ReadAllResourceScopesParams{EnvironmentID: s.c.env, ResourceID: resourceID})
 		if err != nil {
-			return nil, wrap(op, err)
+			return nil, call.Err(err)
 		}
-		if err := onePage(op, res.Links); err != nil {
+		if err := onePage(call, res.Links); err != nil {
 			return nil, err
 		}
 		list := res.Embedded.Value.Scopes
@@ -205,12 +206,12 @@ type ApplicationsService struct{ c *Client }
 // List iterates over the environment's applications.
 func (s *ApplicationsService) List(ctx context.Context) iter.Seq2[*Application, error] {
 	return paging.Single(ctx, func(ctx context.Context) ([]Application, error) {
-		const op = "Applications.List"
+		ctx, call := begin(ctx, "Applications.List")
 		res, err := s.c.api.ReadAllApplications(ctx, oas.ReadAllApplicationsParams{EnvironmentID: s.c.env})
 		if err != nil {
-			return nil, wrap(op, err)
+			return nil, call.Err(err)
 		}
-		if err := onePage(op, res.Links); err != nil {
+		if err := onePage(call, res.Links); err != nil {
 			return nil, err
 		}
 		list := res.Embedded.Value.Applications
@@ -222,13 +223,11 @@ func (s *ApplicationsService) List(ctx context.Context) iter.Seq2[*Application, 
 	})
 }
 
-// errMorePages reports a collection PingOne split into pages. These collections come whole
+// onePage fails a list answer that PingOne split into pages. These collections come whole
 // today; if that changes, failing loudly is better than silently returning part of the list.
-var errMorePages = errors.New("PingOne returned a next page, which this version of grantkit does not follow")
-
-func onePage(op string, links oas.OptLinksHATEOAS) error {
+func onePage(call *transport.Call, links oas.OptLinksHATEOAS) error {
 	if _, ok := links.Value["next"]; ok {
-		return wrap(op, errMorePages)
+		return call.Failed("PingOne returned a next page, which this version of grantkit does not follow")
 	}
 	return nil
 }
