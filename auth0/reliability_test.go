@@ -53,7 +53,16 @@ func TestReliability(t *testing.T) {
 				_, err := c.ClientGrants.Create(ctx, auth0.ClientGrantCreate{ClientID: "app" + strconv.Itoa(n), Audience: "https://api.example.com/"})
 				return err
 			},
-			Fake: srv,
+			Delete: func() func(ctx context.Context) error {
+				n++
+				d, err := seed.ClientGrants.Create(context.Background(), auth0.ClientGrantCreate{ClientID: "gone" + strconv.Itoa(n), Audience: "https://api.example.com/", Scope: []string{"a"}})
+				require.NoError(t, err)
+				return func(ctx context.Context) error {
+					return c.ClientGrants.Delete(ctx, d.ID)
+				}
+			},
+			LostCreate: []string{"the grant may now exist", "ClientGrants.List"},
+			Fake:       srv,
 			ResetFault: func(d time.Duration) fake.Fault {
 				return fake.Fault{Status: 429, Header: map[string][]string{
 					"X-Ratelimit-Reset": {strconv.FormatInt(time.Now().Add(d).Unix(), 10)},

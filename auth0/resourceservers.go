@@ -223,26 +223,28 @@ func (s *ResourceServersService) Get(ctx context.Context, id string) (*ResourceS
 }
 
 func (s *ResourceServersService) get(ctx context.Context, op, id string) (*ResourceServer, error) {
+	ctx, call := begin(ctx, op)
 	if err := validate.EscapedSegment("id", id, maxIdentifier); err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	rs, err := s.c.api.GetResourceServer(ctx, oas.GetResourceServerParams{ID: id})
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	return rsFromOAS(rs), nil
 }
 
 // Create creates a resource server. Auth0 answers 409 if one with the same identifier exists.
 func (s *ResourceServersService) Create(ctx context.Context, p ResourceServerCreate) (*ResourceServer, error) {
-	const op = "ResourceServers.Create"
+	ctx, call := begin(ctx, "ResourceServers.Create")
+	call.Creates("the resource server may now exist; find it with ResourceServers.Get by its Identifier")
 	req, err := p.toOAS()
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	rs, err := s.c.api.CreateResourceServer(ctx, req)
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	return rsFromOAS(rs), nil
 }
@@ -254,16 +256,17 @@ func (s *ResourceServersService) Update(ctx context.Context, id string, p Resour
 }
 
 func (s *ResourceServersService) update(ctx context.Context, op, id string, p ResourceServerUpdate) (*ResourceServer, error) {
+	ctx, call := begin(ctx, op)
 	if err := validate.EscapedSegment("id", id, maxIdentifier); err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	req, err := p.toOAS()
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	res, err := s.c.api.UpdateResourceServer(ctx, req, oas.UpdateResourceServerParams{ID: id})
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	// Auth0 answers 200; its reference says 201. Both carry the resource server.
 	switch r := res.(type) {
@@ -274,18 +277,18 @@ func (s *ResourceServersService) update(ctx context.Context, op, id string, p Re
 		rs := oas.ResourceServer(*r)
 		return rsFromOAS(&rs), nil
 	default:
-		return nil, wrap(op, fmt.Errorf("unexpected answer %T", res))
+		return nil, call.Err(fmt.Errorf("unexpected answer %T", res))
 	}
 }
 
 // Delete deletes the resource server with this id or identifier. Auth0 documents no 404 for
 // this call: deleting one that does not exist succeeds.
 func (s *ResourceServersService) Delete(ctx context.Context, id string) error {
-	const op = "ResourceServers.Delete"
+	ctx, call := begin(ctx, "ResourceServers.Delete")
 	if err := validate.EscapedSegment("id", id, maxIdentifier); err != nil {
-		return wrap(op, err)
+		return call.Err(err)
 	}
-	return wrap(op, s.c.api.DeleteResourceServer(ctx, oas.DeleteResourceServerParams{ID: id}))
+	return call.Err(s.c.api.DeleteResourceServer(ctx, oas.DeleteResourceServerParams{ID: id}))
 }
 
 // List iterates over every resource server matching opts (the system Management API
@@ -302,14 +305,14 @@ func (s *ResourceServersService) List(ctx context.Context, opts ResourceServerLi
 // ListPage returns one page of resource servers matching opts. Its Next is the following page
 // number, empty on the last page.
 func (s *ResourceServersService) ListPage(ctx context.Context, opts ResourceServerListOptions) (grantkit.Page[ResourceServer], error) {
-	const op = "ResourceServers.List"
+	ctx, call := begin(ctx, "ResourceServers.List")
 	params, page, size, err := opts.toOAS()
 	if err != nil {
-		return grantkit.Page[ResourceServer]{}, wrap(op, err)
+		return grantkit.Page[ResourceServer]{}, call.Err(err)
 	}
 	res, err := s.c.api.ListResourceServers(ctx, params)
 	if err != nil {
-		return grantkit.Page[ResourceServer]{}, wrap(op, err)
+		return grantkit.Page[ResourceServer]{}, call.Err(err)
 	}
 	list := res.ResourceServerArray
 	// Without a total (Auth0 answered with a bare array), a full page may have a successor.
@@ -386,14 +389,15 @@ func (s *ResourceServersService) RemoveScope(ctx context.Context, id, value stri
 // if edit asks for it, writes back the list edit returns.
 func (s *ResourceServersService) editScopes(ctx context.Context, op, id, value string,
 	edit func(scopes []ResourceServerScope, i int) ([]ResourceServerScope, bool)) (*ResourceServer, error) {
+	ctx, call := begin(ctx, op)
 	if err := validate.EscapedSegment("id", id, maxIdentifier); err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	select {
 	case s.catalog <- struct{}{}:
 		defer func() { <-s.catalog }()
 	case <-ctx.Done():
-		return nil, wrap(op, ctx.Err())
+		return nil, call.Err(ctx.Err())
 	}
 	rs, err := s.get(ctx, op, id)
 	if err != nil {
@@ -413,7 +417,7 @@ func (s *ResourceServersService) editScopes(ctx context.Context, op, id, value s
 		return rs, nil
 	}
 	if rs.IsSystem {
-		return nil, wrap(op, validate.Errorf("id", "%s is Auth0's system API %q; its scopes cannot be changed", id, rs.Name))
+		return nil, call.Err(validate.Errorf("id", "%s is Auth0's system API %q; its scopes cannot be changed", id, rs.Name))
 	}
 	// Write to the id Auth0 returned rather than what the caller gave, so the write reaches the
 	// resource server that was read.

@@ -325,7 +325,18 @@ func TestReliability(t *testing.T) {
 				_, err := c.OAuthApps.Create(ctx, cpn.OAuthAppCreate{ID: "new-" + strconv.Itoa(n)})
 				return err
 			},
-			Fake: srv,
+			Delete: func() func(ctx context.Context) error {
+				n++
+				id := "gone-" + strconv.Itoa(n)
+				_, err := seed.OAuthApps.Create(context.Background(), cpn.OAuthAppCreate{ID: id})
+				require.NoError(t, err)
+				return func(ctx context.Context) error {
+					_, err := c.OAuthApps.Delete(ctx, id)
+					return err
+				}
+			},
+			LostCreate: []string{"the app may now exist", "OAuthApps.List", "secret", "was lost", "OAuthApps.Update"},
+			Fake:       srv,
 			BadInputs: map[string]func(ctx context.Context) error{
 				"empty id": func(ctx context.Context) error { _, err := c.OAuthApps.Get(ctx, ""); return err },
 				"../ id":   func(ctx context.Context) error { _, err := c.OAuthApps.Get(ctx, "../app"); return err },

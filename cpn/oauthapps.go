@@ -103,13 +103,13 @@ func (s *OAuthAppsService) List(ctx context.Context, opts OAuthAppListOptions) i
 
 // ListPage returns one page of the organization's OAuth apps.
 func (s *OAuthAppsService) ListPage(ctx context.Context, opts OAuthAppListOptions) (grantkit.Page[OAuthApp], error) {
-	const op = "OAuthApps.List"
+	ctx, call := begin(ctx, "OAuthApps.List")
 	params := oas.ListOauthAppsParams{OrgId: s.c.org}
 	if opts.Context != "" {
 		params.Context.SetTo(string(opts.Context))
 	}
 	if opts.PageSize < 0 || opts.PageSize > 200 {
-		return grantkit.Page[OAuthApp]{}, wrap(op, validate.Errorf("PageSize", "%d, want 1 to 200 (0 for the default)", opts.PageSize))
+		return grantkit.Page[OAuthApp]{}, call.Err(validate.Errorf("PageSize", "%d, want 1 to 200 (0 for the default)", opts.PageSize))
 	}
 	if opts.PageSize > 0 {
 		params.PageLimit.SetTo(int32(opts.PageSize))
@@ -121,14 +121,14 @@ func (s *OAuthAppsService) ListPage(ctx context.Context, opts OAuthAppListOption
 	if opts.Cursor != "" {
 		n, err := strconv.Atoi(opts.Cursor)
 		if err != nil || n < 0 {
-			return grantkit.Page[OAuthApp]{}, wrap(op, validate.Errorf("Cursor", "%q is not a cursor from a previous page", opts.Cursor))
+			return grantkit.Page[OAuthApp]{}, call.Err(validate.Errorf("Cursor", "%q is not a cursor from a previous page", opts.Cursor))
 		}
 		start = n
 		params.PageStart.SetTo(int32(n))
 	}
 	res, err := s.c.api.ListOauthApps(ctx, params)
 	if err != nil {
-		return grantkit.Page[OAuthApp]{}, wrap(op, err)
+		return grantkit.Page[OAuthApp]{}, call.Err(err)
 	}
 	page := grantkit.Page[OAuthApp]{Items: make([]OAuthApp, len(res.Results))}
 	for i := range res.Results {
@@ -147,27 +147,29 @@ func (s *OAuthAppsService) ListPage(ctx context.Context, opts OAuthAppListOption
 
 // Get returns the OAuth app with id.
 func (s *OAuthAppsService) Get(ctx context.Context, id string) (*OAuthApp, error) {
-	const op = "OAuthApps.Get"
+	ctx, call := begin(ctx, "OAuthApps.Get")
 	if err := validate.ID("id", id); err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	a, err := s.c.api.GetOauthApp(ctx, oas.GetOauthAppParams{OrgId: s.c.org, OauthAppId: id})
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	return fromOAS(a), nil
 }
 
 // Create creates an OAuth app and returns its credentials.
 func (s *OAuthAppsService) Create(ctx context.Context, p OAuthAppCreate) (*OAuthAppCredentials, error) {
-	const op = "OAuthApps.Create"
+	ctx, call := begin(ctx, "OAuthApps.Create")
+	call.Creates("the app may now exist; find it with OAuthApps.Get (the ID you set) or OAuthApps.List (Search by its display name). " +
+		"Its client secret, shown only in this answer, was lost: set a new one with OAuthApps.Update (Secret)")
 	req, params, err := p.toOAS(s.c.org)
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	res, err := s.c.api.CreateOauthApp(ctx, req, params)
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	return &OAuthAppCredentials{ClientID: res.ClientId.Or(p.ID), ClientSecret: Secret(res.ClientSecret.Or(p.Secret.Reveal()))}, nil
 }
@@ -175,13 +177,13 @@ func (s *OAuthAppsService) Create(ctx context.Context, p OAuthAppCreate) (*OAuth
 // Update changes the fields of app id that p sets (PATCH .../oauth-apps/{oauthAppId}) and
 // returns the app as stored. An update that sets no field is rejected without a request.
 func (s *OAuthAppsService) Update(ctx context.Context, id string, p OAuthAppUpdate) (*OAuthApp, error) {
-	const op = "OAuthApps.Update"
+	ctx, call := begin(ctx, "OAuthApps.Update")
 	if err := validate.ID("id", id); err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	req, err := p.toOAS()
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	params := oas.UpdateOauthAppParams{OrgId: s.c.org, OauthAppId: id}
 	if p.Context != "" {
@@ -189,7 +191,7 @@ func (s *OAuthAppsService) Update(ctx context.Context, id string, p OAuthAppUpda
 	}
 	a, err := s.c.api.UpdateOauthApp(ctx, req, params)
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	return fromOAS(a), nil
 }
@@ -197,20 +199,20 @@ func (s *OAuthAppsService) Update(ctx context.Context, id string, p OAuthAppUpda
 // Delete deletes up to 15 apps in one request. If CPN removes only some, the error lists the
 // others and the result says which were deleted.
 func (s *OAuthAppsService) Delete(ctx context.Context, ids ...string) (DeleteResult, error) {
-	const op = "OAuthApps.Delete"
+	ctx, call := begin(ctx, "OAuthApps.Delete")
 	if len(ids) == 0 || len(ids) > 15 {
-		return DeleteResult{}, wrap(op, validate.Errorf("ids", "%d ids, want 1 to 15", len(ids)))
+		return DeleteResult{}, call.Err(validate.Errorf("ids", "%d ids, want 1 to 15", len(ids)))
 	}
 	if err := validate.Each("ids", ids, validate.ID); err != nil {
-		return DeleteResult{}, wrap(op, err)
+		return DeleteResult{}, call.Err(err)
 	}
 	res, err := s.c.api.DeleteOauthApps(ctx, &oas.DeleteClientsRequest{ClientIdsToDelete: ids}, oas.DeleteOauthAppsParams{OrgId: s.c.org})
 	if err != nil {
-		return DeleteResult{}, wrap(op, err)
+		return DeleteResult{}, call.Err(err)
 	}
 	r := DeleteResult{Deleted: res.Succeeded, Failed: res.Failed}
 	if len(r.Failed) > 0 {
-		return r, fmt.Errorf("%s: %s: %d of %d apps not deleted: %q", vendor, op, len(r.Failed), len(ids), r.Failed)
+		return r, call.Failed(fmt.Sprintf("%d of %d apps not deleted: %q", len(r.Failed), len(ids), r.Failed))
 	}
 	return r, nil
 }

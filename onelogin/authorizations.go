@@ -26,9 +26,10 @@ type AuthorizationsService struct{ c *Client }
 // (After-Cursor) should it ever page them.
 func (s *AuthorizationsService) List(ctx context.Context) iter.Seq2[*Authorization, error] {
 	return pages(ctx, func(ctx context.Context, cursor oas.OptString) ([]Authorization, string, error) {
+		ctx, call := begin(ctx, "Authorizations.List")
 		res, err := s.c.api.ListApiAuthorizations(ctx, oas.ListApiAuthorizationsParams{Cursor: cursor})
 		if err != nil {
-			return nil, "", wrap("Authorizations.List", err)
+			return nil, "", call.Err(err)
 		}
 		out := make([]Authorization, len(res.Response))
 		for i := range res.Response {
@@ -40,13 +41,13 @@ func (s *AuthorizationsService) List(ctx context.Context) iter.Seq2[*Authorizati
 
 // Get returns the authorization server with id.
 func (s *AuthorizationsService) Get(ctx context.Context, id int64) (*Authorization, error) {
-	const op = "Authorizations.Get"
+	ctx, call := begin(ctx, "Authorizations.Get")
 	if err := checkID("id", id); err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	a, err := s.c.api.GetApiAuthorization(ctx, oas.GetApiAuthorizationParams{ID: id})
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	out := fromAuthorization(a)
 	return &out, nil

@@ -30,14 +30,14 @@ type ClientAppsService struct{ c *Client }
 
 // List iterates over the client apps of authorization server authID, with their scopes.
 func (s *ClientAppsService) List(ctx context.Context, authID int64) iter.Seq2[*ClientApp, error] {
-	const op = "ClientApps.List"
+	ctx, call := begin(ctx, "ClientApps.List")
 	return pages(ctx, func(ctx context.Context, cursor oas.OptString) ([]ClientApp, string, error) {
 		if err := checkID("authID", authID); err != nil {
-			return nil, "", wrap(op, err)
+			return nil, "", call.Err(err)
 		}
 		res, err := s.c.api.ListAuthorizationClientApps(ctx, oas.ListAuthorizationClientAppsParams{ID: authID, Cursor: cursor})
 		if err != nil {
-			return nil, "", wrap(op, err)
+			return nil, "", call.Err(err)
 		}
 		out := make([]ClientApp, len(res.Response))
 		for i, a := range res.Response {
@@ -53,41 +53,42 @@ func (s *ClientAppsService) List(ctx context.Context, authID int64) iter.Seq2[*C
 
 // Add allows app appID to request scopeIDs from authorization server authID.
 func (s *ClientAppsService) Add(ctx context.Context, authID, appID int64, scopeIDs []int64) (*ClientApp, error) {
-	const op = "ClientApps.Add"
+	ctx, call := begin(ctx, "ClientApps.Add")
+	call.Creates("the app may now be added with these scopes; check with ClientApps.List on the authorization server")
 	if err := checkIDs(authID, appID, scopeIDs); err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	res, err := s.c.api.AddAuthorizationClientApp(ctx, &oas.AddClientAppRequest{AppID: appID, Scopes: nonNil(scopeIDs)}, oas.AddAuthorizationClientAppParams{ID: authID})
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	return fromClientAppIDs(res, authID, appID), nil
 }
 
 // UpdateScopes replaces the scopes app appID may request from authorization server authID.
 func (s *ClientAppsService) UpdateScopes(ctx context.Context, authID, appID int64, scopeIDs []int64) (*ClientApp, error) {
-	const op = "ClientApps.UpdateScopes"
+	ctx, call := begin(ctx, "ClientApps.UpdateScopes")
 	if err := checkIDs(authID, appID, scopeIDs); err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	res, err := s.c.api.UpdateAuthorizationClientApp(ctx, &oas.UpdateClientAppRequest{Scopes: nonNil(scopeIDs)},
 		oas.UpdateAuthorizationClientAppParams{ID: authID, ClientAppID: appID})
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	return fromClientAppIDs(res, authID, appID), nil
 }
 
 // Remove removes app appID from authorization server authID.
 func (s *ClientAppsService) Remove(ctx context.Context, authID, appID int64) error {
-	const op = "ClientApps.Remove"
+	ctx, call := begin(ctx, "ClientApps.Remove")
 	if err := checkIDs(authID, appID, nil); err != nil {
-		return wrap(op, err)
+		return call.Err(err)
 	}
 	// OneLogin's doc page answers 204 and its SDKs expect 200; the spec accepts both, and
 	// either means the app was removed.
 	_, err := s.c.api.RemoveAuthorizationClientApp(ctx, oas.RemoveAuthorizationClientAppParams{ID: authID, ClientAppID: appID})
-	return wrap(op, err)
+	return call.Err(err)
 }
 
 func checkIDs(authID, appID int64, scopeIDs []int64) error {

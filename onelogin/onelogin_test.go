@@ -294,7 +294,16 @@ func TestReliability(t *testing.T) {
 				_, err := c.Scopes.Create(ctx, authID, onelogin.ScopeParams{Value: "new" + strconv.Itoa(n), Description: "d"})
 				return err
 			},
-			Fake: srv,
+			Delete: func() func(ctx context.Context) error {
+				n++
+				d, err := seed.Scopes.Create(context.Background(), authID, onelogin.ScopeParams{Value: "gone" + strconv.Itoa(n), Description: "d"})
+				require.NoError(t, err)
+				return func(ctx context.Context) error {
+					return c.Scopes.Delete(ctx, authID, d.ID)
+				}
+			},
+			LostCreate: []string{"the scope may now exist", "Scopes.List"},
+			Fake:       srv,
 			ResetFault: func(d time.Duration) fake.Fault {
 				return fake.Fault{Status: 429, Header: http.Header{"X-Ratelimit-Reset": {strconv.Itoa(int(d / time.Second))}}}
 			},

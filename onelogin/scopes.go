@@ -29,14 +29,14 @@ type ScopesService struct{ c *Client }
 
 // List iterates over the scopes of authorization server authID.
 func (s *ScopesService) List(ctx context.Context, authID int64) iter.Seq2[*Scope, error] {
-	const op = "Scopes.List"
+	ctx, call := begin(ctx, "Scopes.List")
 	return pages(ctx, func(ctx context.Context, cursor oas.OptString) ([]Scope, string, error) {
 		if err := checkID("authID", authID); err != nil {
-			return nil, "", wrap(op, err)
+			return nil, "", call.Err(err)
 		}
 		res, err := s.c.api.ListAuthorizationScopes(ctx, oas.ListAuthorizationScopesParams{ID: authID, Cursor: cursor})
 		if err != nil {
-			return nil, "", wrap(op, err)
+			return nil, "", call.Err(err)
 		}
 		out := make([]Scope, len(res.Response))
 		for i, sc := range res.Response {
@@ -49,14 +49,15 @@ func (s *ScopesService) List(ctx context.Context, authID int64) iter.Seq2[*Scope
 // Create creates a scope on authorization server authID. OneLogin answers 422 if a scope with
 // the same value exists.
 func (s *ScopesService) Create(ctx context.Context, authID int64, p ScopeParams) (*Scope, error) {
-	const op = "Scopes.Create"
+	ctx, call := begin(ctx, "Scopes.Create")
+	call.Creates("the scope may now exist; find it with Scopes.List on the authorization server, by its Value")
 	req, err := p.toOAS(authID)
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	res, err := s.c.api.CreateAuthorizationScope(ctx, req, oas.CreateAuthorizationScopeParams{ID: authID})
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	return &Scope{ID: res.ID.Or(0), Value: p.Value, Description: p.Description, AuthorizationID: authID}, nil
 }
@@ -64,31 +65,31 @@ func (s *ScopesService) Create(ctx context.Context, authID int64, p ScopeParams)
 // Update replaces the value and description of scope scopeID on authorization server authID
 // (PUT /api/2/api_authorizations/{id}/scopes/{scope_id}).
 func (s *ScopesService) Update(ctx context.Context, authID, scopeID int64, p ScopeParams) (*Scope, error) {
-	const op = "Scopes.Update"
+	ctx, call := begin(ctx, "Scopes.Update")
 	if err := checkID("scopeID", scopeID); err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	req, err := p.toOAS(authID)
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	res, err := s.c.api.UpdateAuthorizationScope(ctx, req, oas.UpdateAuthorizationScopeParams{ID: authID, ScopeID: scopeID})
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	return &Scope{ID: res.ID.Or(scopeID), Value: p.Value, Description: p.Description, AuthorizationID: authID}, nil
 }
 
 // Delete deletes scope scopeID of authorization server authID.
 func (s *ScopesService) Delete(ctx context.Context, authID, scopeID int64) error {
-	const op = "Scopes.Delete"
+	ctx, call := begin(ctx, "Scopes.Delete")
 	if err := checkID("authID", authID); err != nil {
-		return wrap(op, err)
+		return call.Err(err)
 	}
 	if err := checkID("scopeID", scopeID); err != nil {
-		return wrap(op, err)
+		return call.Err(err)
 	}
-	return wrap(op, s.c.api.DeleteAuthorizationScope(ctx, oas.DeleteAuthorizationScopeParams{ID: authID, ScopeID: scopeID}))
+	return call.Err(s.c.api.DeleteAuthorizationScope(ctx, oas.DeleteAuthorizationScopeParams{ID: authID, ScopeID: scopeID}))
 }
 
 func (p ScopeParams) toOAS(authID int64) (*oas.ScopeRequest, error) {

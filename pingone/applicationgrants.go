@@ -79,13 +79,13 @@ func (s *ApplicationGrantsService) List(ctx context.Context, appID string) iter.
 
 // Get returns grant grantID of application appID.
 func (s *ApplicationGrantsService) Get(ctx context.Context, appID, grantID string) (*ApplicationGrant, error) {
-	const op = "ApplicationGrants.Get"
+	ctx, call := begin(ctx, "ApplicationGrants.Get")
 	if err := checkIDs(appID, grantID); err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	g, err := s.c.api.ReadOneApplicationGrant(ctx, oas.ReadOneApplicationGrantParams{EnvironmentID: s.c.env, ApplicationID: appID, GrantID: grantID})
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	return fromGrant(g), nil
 }
@@ -93,17 +93,18 @@ func (s *ApplicationGrantsService) Get(ctx context.Context, appID, grantID strin
 // Create grants application appID the scopes p.ScopeIDs of resource p.ResourceID. PingOne
 // keeps at most one grant per application and resource (see specs/README.md).
 func (s *ApplicationGrantsService) Create(ctx context.Context, appID string, p GrantParams) (*ApplicationGrant, error) {
-	const op = "ApplicationGrants.Create"
+	ctx, call := begin(ctx, "ApplicationGrants.Create")
+	call.Creates("the grant may now exist; find it with ApplicationGrants.List for the application, by its resource")
 	if err := validate.ID("appID", appID); err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	req, err := p.toOAS()
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	g, err := s.c.api.CreateApplicationGrant(ctx, req, oas.CreateApplicationGrantParams{EnvironmentID: s.c.env, ApplicationID: appID})
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	return fromGrant(g), nil
 }
@@ -112,28 +113,28 @@ func (s *ApplicationGrantsService) Create(ctx context.Context, appID string, p G
 // carries from the read it was built from (see ApplicationGrant.Params). p.ResourceID must be
 // the grant's own resource; PingOne refuses any other.
 func (s *ApplicationGrantsService) Update(ctx context.Context, appID, grantID string, p GrantParams) (*ApplicationGrant, error) {
-	const op = "ApplicationGrants.Update"
+	ctx, call := begin(ctx, "ApplicationGrants.Update")
 	if err := checkIDs(appID, grantID); err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	req, err := p.toOAS()
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	g, err := s.c.api.UpdateApplicationGrant(ctx, req, oas.UpdateApplicationGrantParams{EnvironmentID: s.c.env, ApplicationID: appID, GrantID: grantID})
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	return fromGrant(g), nil
 }
 
 // Delete deletes grant grantID of application appID.
 func (s *ApplicationGrantsService) Delete(ctx context.Context, appID, grantID string) error {
-	const op = "ApplicationGrants.Delete"
+	ctx, call := begin(ctx, "ApplicationGrants.Delete")
 	if err := checkIDs(appID, grantID); err != nil {
-		return wrap(op, err)
+		return call.Err(err)
 	}
-	return wrap(op, s.c.api.DeleteApplicationGrant(ctx, oas.DeleteApplicationGrantParams{EnvironmentID: s.c.env, ApplicationID: appID, GrantID: grantID}))
+	return call.Err(s.c.api.DeleteApplicationGrant(ctx, oas.DeleteApplicationGrantParams{EnvironmentID: s.c.env, ApplicationID: appID, GrantID: grantID}))
 }
 
 func checkIDs(appID, grantID string) error {

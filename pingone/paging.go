@@ -22,14 +22,15 @@ func pages[T any](ctx context.Context, op string, fetch func(ctx context.Context
 		if next != "" {
 			opts = append(opts, oas.WithEditRequest(func(r *http.Request) error { return followLink(r, next) }))
 		}
+		ctx, call := begin(ctx, op)
 		items, links, err := fetch(ctx, opts...)
 		if err != nil {
-			return grantkit.Page[T]{}, wrap(op, err)
+			return grantkit.Page[T]{}, call.Err(err)
 		}
 		page := grantkit.Page[T]{Items: items}
 		if l, ok := links.Value["next"]; ok {
 			if page.Next = l.Href.Or(""); page.Next == "" {
-				return grantkit.Page[T]{}, wrap(op, fmt.Errorf("PingOne sent a next page link with no href"))
+				return grantkit.Page[T]{}, call.Failed("PingOne sent a next page link with no href")
 			}
 		}
 		return page, nil

@@ -279,7 +279,16 @@ func TestReliability(t *testing.T) {
 				_, err := c.ApplicationGrants.Create(ctx, w.srv.AddApplication("x"), pingone.GrantParams{ResourceID: w.res, ScopeIDs: []string{w.read}})
 				return err
 			},
-			Fake: w.srv,
+			Delete: func() func(ctx context.Context) error {
+				app := w.srv.AddApplication("gone")
+				d, err := seed.ApplicationGrants.Create(context.Background(), app, pingone.GrantParams{ResourceID: w.res, ScopeIDs: []string{w.read}})
+				require.NoError(t, err)
+				return func(ctx context.Context) error {
+					return c.ApplicationGrants.Delete(ctx, app, d.ID)
+				}
+			},
+			LostCreate: []string{"the grant may now exist", "ApplicationGrants.List"},
+			Fake:       w.srv,
 			BadInputs: map[string]func(ctx context.Context) error{
 				"empty app id":    func(ctx context.Context) error { _, err := c.ApplicationGrants.Get(ctx, "", g.ID); return err },
 				"../ grant id":    func(ctx context.Context) error { _, err := c.ApplicationGrants.Get(ctx, w.app, "../"+g.ID); return err },

@@ -52,13 +52,13 @@ func (s *ResourcesService) List(ctx context.Context) iter.Seq2[*Resource, error]
 
 // Get returns resource resourceID.
 func (s *ResourcesService) Get(ctx context.Context, resourceID string) (*Resource, error) {
-	const op = "Resources.Get"
+	ctx, call := begin(ctx, "Resources.Get")
 	if err := validate.ID("resourceID", resourceID); err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	r, err := s.c.api.ReadOneResource(ctx, oas.ReadOneResourceParams{EnvironmentID: s.c.env, ResourceID: resourceID})
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	out := fromResource(r)
 	return &out, nil
@@ -66,8 +66,7 @@ func (s *ResourcesService) Get(ctx context.Context, resourceID string) (*Resourc
 
 // ListScopes iterates over the scopes of resource resourceID, page after page.
 func (s *ResourcesService) ListScopes(ctx context.Context, resourceID string) iter.Seq2[*ResourceScope, error] {
-	const op = "Resources.ListScopes"
-	return pages(ctx, op, func(ctx context.Context, opts ...oas.RequestOption) ([]ResourceScope, oas.OptLinksHATEOAS, error) {
+	return pages(ctx, "Resources.ListScopes", func(ctx context.Context, opts ...oas.RequestOption) ([]ResourceScope, oas.OptLinksHATEOAS, error) {
 		if err := validate.ID("resourceID", resourceID); err != nil {
 			return nil, oas.OptLinksHATEOAS{}, err
 		}

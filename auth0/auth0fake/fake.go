@@ -47,6 +47,9 @@ const (
 // Fault describes how the fake answers a request it is told to fail (see Fake.FailNext).
 type Fault = fake.Fault
 
+// Answer is the raw answer a Fault sends instead of the vendor's error body (Fault.Answer).
+type Answer = fake.Answer
+
 // Request is an API request as the fake received it.
 type Request = fake.Request
 
