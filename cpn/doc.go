@@ -13,7 +13,7 @@
 // /cphub/api/auth/v2/authn/authorize (WithClientCredentials). The access token is sent in the
 // csp-auth-token header, cached until shortly before it expires, and refreshed once on a 401.
 //
-// Secrets are of type Secret, which never prints: not in errors, logs, %v, %+v or %#v.
+// Secrets are of type grantkit.Secret, which never prints: not in errors, logs, %v, %+v or %#v.
 //
 // Package cpn/cpnfake provides an in-memory CPN organization to test against.
 package cpn

@@ -63,14 +63,14 @@ type OAuthAppCreate struct {
 	AccessTokenTTL                    int32
 	AllowedScopes                     AllowedScopes
 	OwnerOnlySecretRotation           bool
-	Secret                            Secret
+	Secret                            grantkit.Secret
 	SecretRotationExpirationInSeconds int32
 }
 
 // OAuthAppCredentials are a new app's client id and secret; CPN shows the secret only once.
 type OAuthAppCredentials struct {
 	ClientID     string
-	ClientSecret Secret
+	ClientSecret grantkit.Secret
 }
 
 // OAuthAppUpdate is the body of OAuthAppsService.Update (a PATCH): fields left as their zero
@@ -83,7 +83,7 @@ type OAuthAppUpdate struct {
 	Description                       grantkit.Field[string]
 	DisplayName                       grantkit.Field[string]
 	OwnerOnlySecretRotation           grantkit.Field[bool]
-	Secret                            grantkit.Field[Secret]
+	Secret                            grantkit.Field[grantkit.Secret]
 	SecretRotationExpirationInSeconds grantkit.Field[int32]
 }
 
@@ -185,7 +185,7 @@ func (s *OAuthAppsService) Create(ctx context.Context, p OAuthAppCreate) (*OAuth
 	if err != nil {
 		return nil, wrap(op, err)
 	}
-	return &OAuthAppCredentials{ClientID: res.ClientId.Or(p.ID), ClientSecret: Secret(res.ClientSecret.Or(p.Secret.Reveal()))}, nil
+	return &OAuthAppCredentials{ClientID: res.ClientId.Or(p.ID), ClientSecret: grantkit.Secret(res.ClientSecret.Or(p.Secret.Reveal()))}, nil
 }
 
 // Update changes the fields of app id that p sets (PATCH .../oauth-apps/{oauthAppId}) and
@@ -300,7 +300,7 @@ func (p OAuthAppCreate) toOAS(org string) (*oas.OrgOauthAppRequest, oas.CreateOa
 		req.ID.SetTo(p.ID)
 	}
 	if p.Secret != "" {
-		if err := p.Secret.Check(); err != nil {
+		if err := CheckSecret(p.Secret); err != nil {
 			return nil, params, err
 		}
 		req.Secret.SetTo(oas.Secret(p.Secret.Reveal()))
@@ -400,7 +400,7 @@ func (p OAuthAppUpdate) toOAS() (*oas.CpnOrgOauthAppUpdateRequest, error) {
 	}
 	secret, ok, err := value("Secret", p.Secret)
 	if err == nil && ok {
-		err = secret.Check()
+		err = CheckSecret(secret)
 		req.Secret.SetTo(oas.Secret(secret.Reveal()))
 	}
 	if err != nil {

@@ -8,7 +8,7 @@
 //
 //	srv := auth0fake.NewServer()
 //	defer srv.Close()
-//	c, err := auth0.New("tenant.example.com", auth0.WithBaseURL(srv.URL),
+//	c, err := auth0.New("tenant.example.com", option.WithBaseURL(srv.URL),
 //		auth0.WithClientCredentials(auth0fake.ClientID, auth0fake.ClientSecret))
 package auth0fake
 

@@ -9,7 +9,7 @@
 //
 //	srv := cpnfake.NewServer()
 //	defer srv.Close()
-//	c, err := cpn.New(cpnfake.OrgID, cpn.WithBaseURL(srv.URL), cpn.WithAPIToken(cpnfake.APIToken))
+//	c, err := cpn.New(cpnfake.OrgID, option.WithBaseURL(srv.URL), cpn.WithAPIToken(cpnfake.APIToken))
 package cpnfake
 
 import (

@@ -9,6 +9,7 @@ import (
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/auth"
+	"github.com/grantkit/grantkit/internal/settings"
 )
 
 // cannedRT answers every request with the same small 200, without a network, so that the
@@ -64,7 +65,7 @@ func BenchmarkSuccessPath(b *testing.B) {
 	for _, tc := range cannedRTs {
 		b.Run(tc.name, func(b *testing.B) {
 			hc := &http.Client{Transport: tc.rt}
-			c := New(Config{Vendor: "bench", Tokens: auth.Static("tok"), HTTPClient: hc, Retry: grantkit.RetryPolicy{}})
+			c := New(Config{Vendor: "bench", Tokens: auth.Static("tok"), Settings: settings.Settings{HTTPClient: hc, Retry: grantkit.RetryPolicy{}}})
 			for _, d := range []struct {
 				name string
 				do   func(*http.Request) (*http.Response, error)
@@ -88,7 +89,7 @@ func TestSuccessPathAddsNoAllocations(t *testing.T) {
 	for _, tc := range cannedRTs {
 		t.Run(tc.name, func(t *testing.T) {
 			hc := &http.Client{Transport: tc.rt}
-			c := New(Config{Vendor: "bench", Tokens: auth.Static("tok"), HTTPClient: hc})
+			c := New(Config{Vendor: "bench", Tokens: auth.Static("tok"), Settings: settings.Settings{HTTPClient: hc}})
 			req := newRequest()
 			allocs := func(do func(*http.Request) (*http.Response, error)) float64 {
 				return testing.AllocsPerRun(200, func() { call(t, do, req) })

@@ -10,7 +10,7 @@
 //	srv := oneloginfake.NewServer()
 //	defer srv.Close()
 //	authID := srv.AddAuthorization("Invoices API", "https://api.example.com/")
-//	c, err := onelogin.New("acme", onelogin.WithBaseURL(srv.URL),
+//	c, err := onelogin.New("acme", option.WithBaseURL(srv.URL),
 //		onelogin.WithClientCredentials(oneloginfake.ClientID, oneloginfake.ClientSecret))
 package oneloginfake
 

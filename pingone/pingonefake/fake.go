@@ -8,7 +8,7 @@
 //
 //	srv := pingonefake.NewServer()
 //	defer srv.Close()
-//	c, err := pingone.New(pingonefake.EnvironmentID, pingone.WithBaseURL(srv.URL),
+//	c, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(srv.URL),
 //		pingone.WithClientCredentials(pingonefake.ClientID, pingonefake.ClientSecret))
 package pingonefake
 
