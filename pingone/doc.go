@@ -11,7 +11,8 @@
 // Tokens come from a worker application with the client-credentials grant at
 // https://auth.pingone.{tld}/{environmentID}/as/token (client_secret_basic) and are cached until
 // they expire. The region (WithRegion) selects both that host and the API host
-// https://api.pingone.{tld}/v1.
+// https://api.pingone.{tld}/v1; option.WithBaseURL replaces both, so it cannot be given with
+// WithRegion.
 //
 // Package pingone/pingonefake provides an in-memory PingOne environment to test against.
 package pingone

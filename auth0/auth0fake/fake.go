@@ -94,7 +94,7 @@ func (f *Fake) Requests() []Request { return f.srv.Requests() }
 // TokenRequests returns how many token requests were received.
 func (f *Fake) TokenRequests() int { return f.srv.TokenRequests() }
 
-// IssueToken returns a valid access token, for a client built with auth0.WithToken.
+// IssueToken returns a valid access token, for a client built with option.WithToken.
 func (f *Fake) IssueToken() string { return f.srv.IssueToken() }
 
 // RevokeTokens invalidates every token issued so far.
@@ -131,7 +131,7 @@ func (f *Fake) AddSystemGrant(clientID, audience string, scope ...string) string
 // Server is a Fake listening on a loopback address.
 type Server struct {
 	*Fake
-	// URL is the base URL to give auth0.WithBaseURL, such as http://127.0.0.1:53412.
+	// URL is the base URL to give option.WithBaseURL, such as http://127.0.0.1:53412.
 	URL string
 	hs  *httptest.Server
 }

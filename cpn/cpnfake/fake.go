@@ -119,7 +119,7 @@ func (f *Fake) Requests() []Request { return f.srv.Requests() }
 // TokenRequests returns how many token requests were received.
 func (f *Fake) TokenRequests() int { return f.srv.TokenRequests() }
 
-// IssueToken returns a valid access token, for a client built with cpn.WithToken.
+// IssueToken returns a valid access token, for a client built with option.WithToken.
 func (f *Fake) IssueToken() string { return f.srv.IssueToken() }
 
 // RevokeTokens invalidates every token issued so far.
@@ -136,7 +136,7 @@ func (f *Fake) SecretOf(id string) (string, bool) {
 // Server is a Fake listening on a loopback address.
 type Server struct {
 	*Fake
-	// URL is the base URL to give cpn.WithBaseURL.
+	// URL is the base URL to give option.WithBaseURL.
 	URL string
 	hs  *httptest.Server
 }

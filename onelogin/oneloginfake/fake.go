@@ -92,7 +92,7 @@ func (f *Fake) Requests() []Request { return f.srv.Requests() }
 // TokenRequests returns how many token requests were received.
 func (f *Fake) TokenRequests() int { return f.srv.TokenRequests() }
 
-// IssueToken returns a valid access token, for a client built with onelogin.WithToken.
+// IssueToken returns a valid access token, for a client built with option.WithToken.
 func (f *Fake) IssueToken() string { return f.srv.IssueToken() }
 
 // RevokeTokens invalidates every token issued so far.
@@ -121,7 +121,7 @@ func (f *Fake) AddAuthorization(name, resourceIdentifier string) int64 {
 // Server is a Fake listening on a loopback address.
 type Server struct {
 	*Fake
-	// URL is the base URL to give onelogin.WithBaseURL.
+	// URL is the base URL to give option.WithBaseURL.
 	URL string
 	hs  *httptest.Server
 }
