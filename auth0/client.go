@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"golang.org/x/oauth2"
-	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/auth0/internal/oas"
@@ -33,8 +32,7 @@ type Client struct {
 
 // own holds the settings of this package's own options.
 type own struct {
-	clientID     string
-	clientSecret grantkit.Secret
+	settings.ClientCredentials
 }
 
 // WithClientCredentials authenticates with the client-credentials grant of a
@@ -42,14 +40,7 @@ type own struct {
 // from https://{domain}/oauth/token with audience https://{domain}/api/v2/ and cached until
 // they expire. It is one of the credential options, of which New needs exactly one.
 func WithClientCredentials(clientID string, clientSecret grantkit.Secret) option.Option {
-	return settings.VendorOption(vendor, "auth0.WithClientCredentials", func(s *settings.Settings, o *own) error {
-		s.AddCredential("auth0.WithClientCredentials")
-		if clientID == "" || clientSecret == "" {
-			return validate.Errorf("auth0.WithClientCredentials", "client id and secret must not be empty")
-		}
-		o.clientID, o.clientSecret = clientID, clientSecret
-		return nil
-	})
+	return settings.WithClientCredentials[own](vendor, clientID, clientSecret)
 }
 
 // New returns a client for the tenant at domain (for example "example.eu.auth0.com": the
@@ -74,13 +65,9 @@ func New(domain string, opts ...option.Option) (*Client, error) {
 		return nil, err
 	}
 	if b.Tokens == nil {
-		b.Tokens = auth.ClientCredentials(&clientcredentials.Config{
-			ClientID:       o.clientID,
-			ClientSecret:   o.clientSecret.Reveal(),
-			TokenURL:       b.BaseURL + tokenPath,
-			EndpointParams: map[string][]string{"audience": {"https://" + domain + apiPath + "/"}},
-			AuthStyle:      oauth2.AuthStyleInParams,
-		}, b.HTTPClient)
+		grant := o.Grant(b.BaseURL+tokenPath, oauth2.AuthStyleInParams)
+		grant.EndpointParams = map[string][]string{"audience": {"https://" + domain + apiPath + "/"}}
+		b.Tokens = auth.ClientCredentials(grant, b.HTTPClient)
 	}
 	tr := b.Transport(transport.Config{
 		ResetAfter: transport.ResetAtUnix("X-RateLimit-Reset"),

@@ -44,9 +44,8 @@ type Client struct {
 
 // own holds the settings of this package's own options.
 type own struct {
-	apiToken     string
-	clientID     string
-	clientSecret grantkit.Secret
+	settings.ClientCredentials
+	apiToken string
 }
 
 // WithAPIToken authenticates with a CPN API token (generated in My Account > API Tokens),
@@ -67,14 +66,7 @@ func WithAPIToken(apiToken string) option.Option {
 // and secret, at /cphub/api/auth/v2/authn/authorize. It is one of the credential options, of
 // which New needs exactly one.
 func WithClientCredentials(clientID string, clientSecret grantkit.Secret) option.Option {
-	return settings.VendorOption(vendor, "cpn.WithClientCredentials", func(s *settings.Settings, o *own) error {
-		s.AddCredential("cpn.WithClientCredentials")
-		if clientID == "" || clientSecret == "" {
-			return validate.Errorf("cpn.WithClientCredentials", "client id and secret must not be empty")
-		}
-		o.clientID, o.clientSecret = clientID, clientSecret
-		return nil
-	})
+	return settings.WithClientCredentials[own](vendor, clientID, clientSecret)
 }
 
 // New returns a client for organization orgID. Exactly one credential option must be given:
@@ -108,7 +100,7 @@ func New(orgID string, opts ...option.Option) (*Client, error) {
 	default:
 		ex.url = b.BaseURL + clientCredentialsPath + "?orgId=" + url.QueryEscape(orgID)
 		ex.body, ex.contentType = []byte("grant_type=client_credentials"), "application/x-www-form-urlencoded"
-		ex.basic = "Basic " + base64.StdEncoding.EncodeToString([]byte(o.clientID+":"+o.clientSecret.Reveal()))
+		ex.basic = "Basic " + base64.StdEncoding.EncodeToString([]byte(o.ClientID+":"+o.ClientSecret.Reveal()))
 		b.Tokens = auth.New(ex.fetch, true)
 	}
 	b.Tokens = b.Tokens.Raw()

@@ -8,6 +8,10 @@
 //		AllowedScopes: grantkit.Value(cpn.AllowedScopes{GeneralScopes: []string{"openid"}}),
 //	})
 //
+// New also takes the options every vendor shares, from package
+// [github.com/grantkit/grantkit/option] (HTTP client, retry policy, User-Agent, logger, base
+// URL, a ready-made token), in the same list as this package's own options.
+//
 // Authentication is CPN's own: an API token exchanged at
 // /cphub/api/auth/v1/authn/accesstoken (WithAPIToken), or an OAuth app's client credentials at
 // /cphub/api/auth/v2/authn/authorize (WithClientCredentials). The access token is sent in the

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"golang.org/x/oauth2"
-	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/auth"
@@ -38,8 +37,7 @@ type Client struct {
 
 // own holds the settings of this package's own options.
 type own struct {
-	clientID     string
-	clientSecret grantkit.Secret
+	settings.ClientCredentials
 }
 
 // WithClientCredentials authenticates with an API credential pair (created under Developers >
@@ -47,14 +45,7 @@ type own struct {
 // from https://{host}/auth/oauth2/v2/token and cached until they expire. It is one of the
 // credential options, of which New needs exactly one.
 func WithClientCredentials(clientID string, clientSecret grantkit.Secret) option.Option {
-	return settings.VendorOption(vendor, "onelogin.WithClientCredentials", func(s *settings.Settings, o *own) error {
-		s.AddCredential("onelogin.WithClientCredentials")
-		if clientID == "" || clientSecret == "" {
-			return validate.Errorf("onelogin.WithClientCredentials", "client id and secret must not be empty")
-		}
-		o.clientID, o.clientSecret = clientID, clientSecret
-		return nil
-	})
+	return settings.WithClientCredentials[own](vendor, clientID, clientSecret)
 }
 
 // New returns a client for the OneLogin account at account: a subdomain ("acme", meaning
@@ -84,12 +75,7 @@ func New(account string, opts ...option.Option) (*Client, error) {
 		return nil, err
 	}
 	if b.Tokens == nil {
-		b.Tokens = auth.ClientCredentials(&clientcredentials.Config{
-			ClientID:     o.clientID,
-			ClientSecret: o.clientSecret.Reveal(),
-			TokenURL:     b.BaseURL + tokenPath,
-			AuthStyle:    oauth2.AuthStyleInParams,
-		}, b.HTTPClient)
+		b.Tokens = auth.ClientCredentials(o.Grant(b.BaseURL+tokenPath, oauth2.AuthStyleInParams), b.HTTPClient)
 	}
 	tr := b.Transport(transport.Config{
 		ResetAfter: transport.ResetInSeconds("X-RateLimit-Reset"),

@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"golang.org/x/oauth2"
-	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/auth"
@@ -51,10 +50,9 @@ type Client struct {
 
 // own holds the settings of this package's own options.
 type own struct {
-	clientID     string
-	clientSecret grantkit.Secret
-	region       Region
-	authMethod   TokenAuthMethod
+	settings.ClientCredentials
+	region     Region
+	authMethod TokenAuthMethod
 }
 
 // TokenAuthMethod is how a worker application presents its secret at the token endpoint. It
@@ -83,14 +81,7 @@ func WithTokenAuthMethod(m TokenAuthMethod) option.Option {
 // client-credentials grant (sent as WithTokenAuthMethod says; HTTP Basic by default). It is
 // one of the credential options, of which New needs exactly one.
 func WithClientCredentials(clientID string, clientSecret grantkit.Secret) option.Option {
-	return settings.VendorOption(vendor, "pingone.WithClientCredentials", func(s *settings.Settings, o *own) error {
-		s.AddCredential("pingone.WithClientCredentials")
-		if clientID == "" || clientSecret == "" {
-			return validate.Errorf("pingone.WithClientCredentials", "client id and secret must not be empty")
-		}
-		o.clientID, o.clientSecret = clientID, clientSecret
-		return nil
-	})
+	return settings.WithClientCredentials[own](vendor, clientID, clientSecret)
 }
 
 // WithRegion selects the environment's region; the default is RegionNorthAmerica. It is an
@@ -144,12 +135,7 @@ func New(environmentID string, opts ...option.Option) (*Client, error) {
 		if o.authMethod == ClientSecretPost {
 			style = oauth2.AuthStyleInParams
 		}
-		b.Tokens = auth.ClientCredentials(&clientcredentials.Config{
-			ClientID:     o.clientID,
-			ClientSecret: o.clientSecret.Reveal(),
-			TokenURL:     authBase + tokenPath,
-			AuthStyle:    style,
-		}, b.HTTPClient)
+		b.Tokens = auth.ClientCredentials(o.Grant(authBase+tokenPath, style), b.HTTPClient)
 	}
 	tr := b.Transport(transport.Config{
 		RequestIDHeader: "Correlation-Id",

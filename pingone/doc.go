@@ -8,6 +8,11 @@
 //	c, err := pingone.New(envID, pingone.WithClientCredentials(id, secret), pingone.WithRegion(pingone.RegionEurope))
 //	g, err := c.ApplicationGrants.Update(ctx, appID, grantID, pingone.GrantParams{ResourceID: resID, ScopeIDs: ids})
 //
+// New also takes the options every vendor shares, from package
+// [github.com/grantkit/grantkit/option] (HTTP client, retry policy, User-Agent, logger, base
+// URL, a ready-made token), in the same list as this package's own options. The client secret
+// is a [grantkit.Secret], which never prints.
+//
 // Tokens come from a worker application with the client-credentials grant at
 // https://auth.pingone.{tld}/{environmentID}/as/token (client_secret_basic) and are cached until
 // they expire. The region (WithRegion) selects both that host and the API host

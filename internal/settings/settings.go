@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/validate"
@@ -102,4 +103,42 @@ func VendorOption[T any](vendor, option string, f func(s *Settings, own *T) erro
 		}
 		return f(s, own)
 	}
+}
+
+// ClientCredentials are a client id and secret, as every vendor's WithClientCredentials takes
+// them. A vendor's own settings struct embeds it.
+type ClientCredentials struct {
+	ClientID     string
+	ClientSecret grantkit.Secret
+}
+
+func (c *ClientCredentials) clientCredentials() *ClientCredentials { return c }
+
+// Grant returns the standard OAuth 2.0 client-credentials grant of c at tokenURL, with the
+// secret sent as style says.
+func (c ClientCredentials) Grant(tokenURL string, style oauth2.AuthStyle) *clientcredentials.Config {
+	return &clientcredentials.Config{
+		ClientID:     c.ClientID,
+		ClientSecret: c.ClientSecret.Reveal(),
+		TokenURL:     tokenURL,
+		AuthStyle:    style,
+	}
+}
+
+// WithClientCredentials returns vendor's WithClientCredentials option: one of the credential
+// options, storing id and secret in the vendor's own settings T (which embeds
+// ClientCredentials).
+func WithClientCredentials[T any, PT interface {
+	*T
+	clientCredentials() *ClientCredentials
+}](vendor, id string, secret grantkit.Secret) func(*Settings) error {
+	name := vendor + ".WithClientCredentials"
+	return VendorOption(vendor, name, func(s *Settings, own *T) error {
+		s.AddCredential(name)
+		if id == "" || secret == "" {
+			return validate.Errorf(name, "client id and secret must not be empty")
+		}
+		*PT(own).clientCredentials() = ClientCredentials{ClientID: id, ClientSecret: secret}
+		return nil
+	})
 }
