@@ -1,12 +1,20 @@
 // Package grantkit manages OAuth client grants and their scopes at several identity vendors
 // through one consistent, typed and reliable SDK.
 //
-// Each vendor has its own package with one constructor and functional options:
+// Each vendor has its own package with one constructor, New:
 //
 //   - [github.com/grantkit/grantkit/auth0]: Auth0 Management API client grants.
 //   - [github.com/grantkit/grantkit/cpn]: VMware Cloud Partner Navigator OAuth apps.
 //   - [github.com/grantkit/grantkit/onelogin]: OneLogin API authorization scopes and client apps.
 //   - [github.com/grantkit/grantkit/pingone]: PingOne application resource grants.
+//
+// New takes options of one type, [github.com/grantkit/grantkit/option.Option]: the options
+// every vendor shares (HTTP client, retry policy, User-Agent, logger, base URL, a ready-made
+// token) are in package option, and each vendor package adds its own (its credentials, ...):
+//
+//	c, err := auth0.New("example.eu.auth0.com",
+//		auth0.WithClientCredentials(clientID, clientSecret),
+//		option.WithRetryPolicy(grantkit.RetryPolicy{MaxAttempts: 2}))
 //
 // This root package holds what every vendor package shares:
 //
@@ -18,6 +26,8 @@
 //   - [ErrInvalidInput], wrapped by every error for input rejected before anything is sent.
 //   - [RetryPolicy], how a client retries rate-limited and transient failures, and how long
 //     one attempt may take.
+//   - [Secret], a client secret that never prints (every vendor's WithClientCredentials
+//     takes one).
 //   - [Page], one page of a list call; every List method also offers an iterator over all pages.
 //   - [Grants], the vendor-neutral view every vendor client offers through its Grants method:
 //     a client's grant on a resource ([GrantKey]) and its scopes by name, with [Diff],

@@ -7,6 +7,11 @@
 //
 //	c, err := auth0.New("example.eu.auth0.com", auth0.WithClientCredentials(id, secret))
 //
+// New also takes the options every vendor shares, from package
+// [github.com/grantkit/grantkit/option] (HTTP client, retry policy, User-Agent, logger, base
+// URL, a ready-made token), in the same list as this package's own options. The client secret
+// is a [grantkit.Secret], which never prints.
+//
 // then use c.ClientGrants to list, get, create, update and delete grants:
 //
 //	g, err := c.ClientGrants.Update(ctx, "cgr_123", auth0.ClientGrantUpdate{

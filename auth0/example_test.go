@@ -8,6 +8,7 @@ import (
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/auth0"
 	"github.com/grantkit/grantkit/auth0/auth0fake"
+	"github.com/grantkit/grantkit/option"
 )
 
 // Update a client grant's scopes. The example runs against the in-memory fake; with a real
@@ -19,7 +20,7 @@ func ExampleClientGrantsService_Update() {
 	srv.AddResourceServer("https://api.example.com/", "read:invoices", "write:invoices")
 
 	c, err := auth0.New("example.auth0.com",
-		auth0.WithBaseURL(srv.URL),
+		option.WithBaseURL(srv.URL),
 		auth0.WithClientCredentials(auth0fake.ClientID, auth0fake.ClientSecret))
 	if err != nil {
 		log.Fatal(err)
@@ -47,7 +48,7 @@ func ExampleClientGrantsService_List() {
 	srv := auth0fake.NewServer()
 	defer srv.Close()
 	srv.AddResourceServer("https://api.example.com/")
-	c, _ := auth0.New("example.auth0.com", auth0.WithBaseURL(srv.URL), auth0.WithToken(srv.IssueToken()))
+	c, _ := auth0.New("example.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
 	ctx := context.Background()
 	for _, id := range []string{"app-a", "app-b", "app-c"} {
 		_, _ = c.ClientGrants.Create(ctx, auth0.ClientGrantCreate{ClientID: id, Audience: "https://api.example.com/"})
@@ -71,7 +72,7 @@ func ExampleClientGrantsService_List() {
 func ExampleResourceServersService_DefineScope() {
 	srv := auth0fake.NewServer()
 	defer srv.Close()
-	c, err := auth0.New("example.auth0.com", auth0.WithBaseURL(srv.URL), auth0.WithToken(srv.IssueToken()))
+	c, err := auth0.New("example.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
 	if err != nil {
 		log.Fatal(err)
 	}

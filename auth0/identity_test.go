@@ -14,6 +14,7 @@ import (
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/auth0"
 	"github.com/grantkit/grantkit/internal/httpfake"
+	"github.com/grantkit/grantkit/option"
 )
 
 const aud = "https://api.example.com/"
@@ -48,8 +49,8 @@ func (e *exact) client(t *testing.T) *auth0.Client {
 		code, out := answer(body)
 		return httpfake.JSON(r, code, out), nil
 	})
-	c, err := auth0.New("tenant.example.com", auth0.WithToken("t"), auth0.WithHTTPClient(hc),
-		auth0.WithRetryPolicy(grantkit.RetryPolicy{MaxAttempts: 1}))
+	c, err := auth0.New("tenant.example.com", option.WithToken("t"), option.WithHTTPClient(hc),
+		option.WithRetryPolicy(grantkit.RetryPolicy{MaxAttempts: 1}))
 	require.NoError(t, err)
 	return c
 }

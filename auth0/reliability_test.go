@@ -12,8 +12,10 @@ import (
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/auth0"
 	"github.com/grantkit/grantkit/auth0/auth0fake"
+	"github.com/grantkit/grantkit/internal/construct"
 	"github.com/grantkit/grantkit/internal/fake"
 	"github.com/grantkit/grantkit/internal/reliabilitytest"
+	"github.com/grantkit/grantkit/option"
 )
 
 func TestReliability(t *testing.T) {
@@ -22,18 +24,18 @@ func TestReliability(t *testing.T) {
 		t.Cleanup(srv.Close)
 		srv.AddResourceServer("https://api.example.com/", "a")
 		// The grant the scenarios read and update, created with a token of the fake's own.
-		seed, err := auth0.New("tenant.example.com", auth0.WithBaseURL(srv.URL), auth0.WithToken(srv.IssueToken()))
+		seed, err := auth0.New("tenant.example.com", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
 		require.NoError(t, err)
 		g, err := seed.ClientGrants.Create(context.Background(), auth0.ClientGrantCreate{ClientID: "app", Audience: "https://api.example.com/", Scope: []string{"a"}})
 		require.NoError(t, err)
 
-		secret := auth0fake.ClientSecret
+		secret := grantkit.Secret(auth0fake.ClientSecret)
 		if o.WrongSecret != "" {
-			secret = o.WrongSecret
+			secret = grantkit.Secret(o.WrongSecret)
 		}
-		c, err := auth0.New("tenant.example.com", auth0.WithBaseURL(srv.URL),
+		c, err := auth0.New("tenant.example.com", option.WithBaseURL(srv.URL),
 			auth0.WithClientCredentials(auth0fake.ClientID, secret),
-			auth0.WithRetryPolicy(o.Retry), auth0.WithSleep(o.Sleep))
+			option.WithRetryPolicy(o.Retry), construct.WithSleep(o.Sleep))
 		require.NoError(t, err)
 		n := 0
 		return reliabilitytest.Env{

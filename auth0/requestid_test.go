@@ -11,6 +11,7 @@ import (
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/auth0"
 	"github.com/grantkit/grantkit/internal/httpfake"
+	"github.com/grantkit/grantkit/option"
 )
 
 // Auth0 names every answer with an X-Auth0-RequestId header (see specs/README.md); its error
@@ -32,7 +33,7 @@ func TestErrorsCarryAuth0RequestID(t *testing.T) {
 				resp.Header.Set("X-Auth0-RequestId", "c629c3e05e0881e81315")
 				return resp, nil
 			})
-			c, err := auth0.New("tenant.example.com", auth0.WithToken("t"), auth0.WithHTTPClient(hc))
+			c, err := auth0.New("tenant.example.com", option.WithToken("t"), option.WithHTTPClient(hc))
 			require.NoError(t, err)
 			_, err = c.ClientGrants.Get(context.Background(), "cgr_1")
 			var ge *grantkit.Error

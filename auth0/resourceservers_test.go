@@ -19,6 +19,7 @@ import (
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/auth0"
+	"github.com/grantkit/grantkit/option"
 )
 
 const invoicesAPI = "https://invoices.example.com/v1"
@@ -171,7 +172,7 @@ func TestResourceServerListWithoutTotals(t *testing.T) {
 		}
 	}))
 	defer hs.Close()
-	c, err := auth0.New("tenant.example.com", auth0.WithBaseURL(hs.URL), auth0.WithToken("t"))
+	c, err := auth0.New("tenant.example.com", option.WithBaseURL(hs.URL), option.WithToken("t"))
 	require.NoError(t, err)
 	got := mustList(t, c, auth0.ResourceServerListOptions{PageSize: 2})
 	assert.Len(t, got, 3)
@@ -553,7 +554,7 @@ func TestResourceServerForwardCompatibleResponses(t *testing.T) {
 			"scopes":[{"value":"a"}],"a_field_added_later":{"nested":true}}`)
 	}))
 	defer hs.Close()
-	c, err := auth0.New("tenant.example.com", auth0.WithBaseURL(hs.URL), auth0.WithToken("t"))
+	c, err := auth0.New("tenant.example.com", option.WithBaseURL(hs.URL), option.WithToken("t"))
 	require.NoError(t, err)
 	rs, err := c.ResourceServers.Get(context.Background(), "abc")
 	require.NoError(t, err)

@@ -15,6 +15,7 @@ import (
 	"github.com/grantkit/grantkit/cpn"
 	"github.com/grantkit/grantkit/cpn/cpnfake"
 	"github.com/grantkit/grantkit/internal/httpfake"
+	"github.com/grantkit/grantkit/option"
 )
 
 // fullScopes is an allowedScopes object carrying every field of CSP's model (role resources,
@@ -45,7 +46,7 @@ func patches(t *testing.T) (*cpn.Client, *[]string) {
 		}
 		return httpfake.JSON(r, 200, fullApp), nil
 	})
-	c, err := cpn.New("org", cpn.WithToken("t"), cpn.WithHTTPClient(hc))
+	c, err := cpn.New("org", option.WithToken("t"), option.WithHTTPClient(hc))
 	require.NoError(t, err)
 	return c, &bodies
 }

@@ -8,12 +8,16 @@
 //		AllowedScopes: grantkit.Value(cpn.AllowedScopes{GeneralScopes: []string{"openid"}}),
 //	})
 //
+// New also takes the options every vendor shares, from package
+// [github.com/grantkit/grantkit/option] (HTTP client, retry policy, User-Agent, logger, base
+// URL, a ready-made token), in the same list as this package's own options.
+//
 // Authentication is CPN's own: an API token exchanged at
 // /cphub/api/auth/v1/authn/accesstoken (WithAPIToken), or an OAuth app's client credentials at
 // /cphub/api/auth/v2/authn/authorize (WithClientCredentials). The access token is sent in the
 // csp-auth-token header, cached until shortly before it expires, and refreshed once on a 401.
 //
-// Secrets are of type Secret, which never prints: not in errors, logs, %v, %+v or %#v.
+// Secrets are of type grantkit.Secret, which never prints: not in errors, logs, %v, %+v or %#v.
 //
 // In the vendor-neutral view (Client.Grants) a grant is one OAuth app, identified by the
 // organization and the app's client id; its scopes are named as AllowedScopes.Names describes.

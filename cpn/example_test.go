@@ -8,6 +8,7 @@ import (
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/cpn"
 	"github.com/grantkit/grantkit/cpn/cpnfake"
+	"github.com/grantkit/grantkit/option"
 )
 
 // Change the scopes an OAuth app may request. The example runs against the in-memory fake;
@@ -15,7 +16,7 @@ import (
 func ExampleOAuthAppsService_Update() {
 	srv := cpnfake.NewServer()
 	defer srv.Close()
-	c, err := cpn.New(cpnfake.OrgID, cpn.WithBaseURL(srv.URL), cpn.WithAPIToken(cpnfake.APIToken))
+	c, err := cpn.New(cpnfake.OrgID, option.WithBaseURL(srv.URL), cpn.WithAPIToken(cpnfake.APIToken))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -50,14 +50,14 @@ type OAuthAppCreate struct {
 	AccessTokenTTL                    int32
 	AllowedScopes                     AllowedScopes
 	OwnerOnlySecretRotation           bool
-	Secret                            Secret
+	Secret                            grantkit.Secret
 	SecretRotationExpirationInSeconds int32
 }
 
 // OAuthAppCredentials are a new app's client id and secret; CPN shows the secret only once.
 type OAuthAppCredentials struct {
 	ClientID     string
-	ClientSecret Secret
+	ClientSecret grantkit.Secret
 }
 
 // OAuthAppUpdate is the body of OAuthAppsService.Update (a PATCH): fields left as their zero
@@ -70,7 +70,7 @@ type OAuthAppUpdate struct {
 	Description                       grantkit.Field[string]
 	DisplayName                       grantkit.Field[string]
 	OwnerOnlySecretRotation           grantkit.Field[bool]
-	Secret                            grantkit.Field[Secret]
+	Secret                            grantkit.Field[grantkit.Secret]
 	SecretRotationExpirationInSeconds grantkit.Field[int32]
 }
 
@@ -171,7 +171,7 @@ func (s *OAuthAppsService) Create(ctx context.Context, p OAuthAppCreate) (*OAuth
 	if err != nil {
 		return nil, call.Err(err)
 	}
-	return &OAuthAppCredentials{ClientID: res.ClientId.Or(p.ID), ClientSecret: Secret(res.ClientSecret.Or(p.Secret.Reveal()))}, nil
+	return &OAuthAppCredentials{ClientID: res.ClientId.Or(p.ID), ClientSecret: grantkit.Secret(res.ClientSecret.Or(p.Secret.Reveal()))}, nil
 }
 
 // Update changes the fields of app id that p sets (PATCH .../oauth-apps/{oauthAppId}) and
@@ -232,7 +232,7 @@ func (p OAuthAppCreate) toOAS(org string) (*oas.OrgOauthAppRequest, oas.CreateOa
 		req.ID.SetTo(p.ID)
 	}
 	if p.Secret != "" {
-		if err := p.Secret.Check(); err != nil {
+		if err := CheckSecret(p.Secret); err != nil {
 			return nil, params, err
 		}
 		req.Secret.SetTo(oas.Secret(p.Secret.Reveal()))
@@ -329,7 +329,7 @@ func (p OAuthAppUpdate) toOAS() (*oas.CpnOrgOauthAppUpdateRequest, error) {
 	}
 	secret, ok, err := value("Secret", p.Secret)
 	if err == nil && ok {
-		err = secret.Check()
+		err = CheckSecret(secret)
 		req.Secret.SetTo(oas.Secret(secret.Reveal()))
 	}
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/httpfake"
 	"github.com/grantkit/grantkit/onelogin"
+	"github.com/grantkit/grantkit/option"
 )
 
 // An answer shaped like OneLogin's SDK model (onelogin-go-sdk models.ClientApp and Scope):
@@ -80,7 +81,7 @@ func (w *wire) client(t *testing.T) *onelogin.Client {
 		}
 		return httpfake.JSON(r, 404, `{"statusCode":404,"name":"NotFoundError","message":"no"}`), nil
 	})
-	c, err := onelogin.New("acme", onelogin.WithToken("t"), onelogin.WithHTTPClient(hc))
+	c, err := onelogin.New("acme", option.WithToken("t"), option.WithHTTPClient(hc))
 	require.NoError(t, err)
 	return c
 }

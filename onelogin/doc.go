@@ -8,6 +8,11 @@
 //	c, err := onelogin.New("acme", onelogin.WithClientCredentials(id, secret)) // acme.onelogin.com
 //	s, err := c.Scopes.Update(ctx, authID, scopeID, onelogin.ScopeParams{Value: "read:invoices", Description: "Read invoices"})
 //
+// New also takes the options every vendor shares, from package
+// [github.com/grantkit/grantkit/option] (HTTP client, retry policy, User-Agent, logger, base
+// URL, a ready-made token), in the same list as this package's own options. The client secret
+// is a [grantkit.Secret], which never prints.
+//
 // Tokens come from https://{subdomain}.onelogin.com/auth/oauth2/v2/token with the
 // client-credentials grant and are cached until they expire (10 hours). Rate-limited calls are
 // retried, honouring OneLogin's X-RateLimit-Reset header (seconds until the limit resets).

@@ -16,6 +16,7 @@ import (
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/httpfake"
+	"github.com/grantkit/grantkit/option"
 	"github.com/grantkit/grantkit/pingone"
 	"github.com/grantkit/grantkit/pingone/pingonefake"
 )
@@ -26,7 +27,7 @@ func TestListsFollowNextLinks(t *testing.T) {
 	srv := pingonefake.NewServer()
 	t.Cleanup(srv.Close)
 	srv.SetPageSize(2)
-	c, err := pingone.New(pingonefake.EnvironmentID, pingone.WithBaseURL(srv.URL), pingone.WithToken(srv.IssueToken()))
+	c, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
 	require.NoError(t, err)
 	var apps, resources []string
 	for i := range 5 {
@@ -85,7 +86,7 @@ func TestNextLinkIsFollowedSafely(t *testing.T) {
 		}
 		return httpfake.JSON(r, 200, `{"_links":{"self":{"href":"x"}},"_embedded":{"resources":[{"id":"r2"}]}}`), nil
 	})
-	c, err := pingone.New("env1", pingone.WithToken("t"), pingone.WithHTTPClient(hc))
+	c, err := pingone.New("env1", option.WithToken("t"), option.WithHTTPClient(hc))
 	require.NoError(t, err)
 	var ids []string
 	for r, err := range c.Resources.List(context.Background()) {
@@ -145,7 +146,7 @@ func grantServer(t *testing.T, grants string) (*pingone.Client, *[]string) {
 		}
 		return httpfake.JSON(r, 404, `{"id":"e","code":"NOT_FOUND","message":"no"}`), nil
 	})
-	c, err := pingone.New("env1", pingone.WithToken("t"), pingone.WithHTTPClient(hc))
+	c, err := pingone.New("env1", option.WithToken("t"), option.WithHTTPClient(hc))
 	require.NoError(t, err)
 	return c, &puts
 }

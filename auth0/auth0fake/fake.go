@@ -19,7 +19,7 @@
 //	srv := auth0fake.NewServer()
 //	defer srv.Close()
 //	srv.AddResourceServer("https://api.example.com/", "read:invoices", "write:invoices")
-//	c, err := auth0.New("tenant.example.com", auth0.WithBaseURL(srv.URL),
+//	c, err := auth0.New("tenant.example.com", option.WithBaseURL(srv.URL),
 //		auth0.WithClientCredentials(auth0fake.ClientID, auth0fake.ClientSecret))
 package auth0fake
 
@@ -110,7 +110,7 @@ func (f *Fake) Requests() []Request { return f.srv.Requests() }
 // TokenRequests returns how many token requests were received.
 func (f *Fake) TokenRequests() int { return f.srv.TokenRequests() }
 
-// IssueToken returns a valid access token, for a client built with auth0.WithToken.
+// IssueToken returns a valid access token, for a client built with option.WithToken.
 func (f *Fake) IssueToken() string { return f.srv.IssueToken() }
 
 // RevokeTokens invalidates every token issued so far.
@@ -150,7 +150,7 @@ func (f *Fake) AddSystemGrant(clientID, audience string, scope ...string) string
 // Server is a Fake listening on a loopback address.
 type Server struct {
 	*Fake
-	// URL is the base URL to give auth0.WithBaseURL, such as http://127.0.0.1:53412.
+	// URL is the base URL to give option.WithBaseURL, such as http://127.0.0.1:53412.
 	URL string
 	hs  *httptest.Server
 }

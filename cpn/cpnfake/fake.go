@@ -9,7 +9,7 @@
 //
 //	srv := cpnfake.NewServer()
 //	defer srv.Close()
-//	c, err := cpn.New(cpnfake.OrgID, cpn.WithBaseURL(srv.URL), cpn.WithAPIToken(cpnfake.APIToken))
+//	c, err := cpn.New(cpnfake.OrgID, option.WithBaseURL(srv.URL), cpn.WithAPIToken(cpnfake.APIToken))
 package cpnfake
 
 import (
@@ -122,7 +122,7 @@ func (f *Fake) Requests() []Request { return f.srv.Requests() }
 // TokenRequests returns how many token requests were received.
 func (f *Fake) TokenRequests() int { return f.srv.TokenRequests() }
 
-// IssueToken returns a valid access token, for a client built with cpn.WithToken.
+// IssueToken returns a valid access token, for a client built with option.WithToken.
 func (f *Fake) IssueToken() string { return f.srv.IssueToken() }
 
 // RevokeTokens invalidates every token issued so far.
@@ -139,7 +139,7 @@ func (f *Fake) SecretOf(id string) (string, bool) {
 // Server is a Fake listening on a loopback address.
 type Server struct {
 	*Fake
-	// URL is the base URL to give cpn.WithBaseURL.
+	// URL is the base URL to give option.WithBaseURL.
 	URL string
 	hs  *httptest.Server
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/grantkit/grantkit/cpn/cpnfake"
 	"github.com/grantkit/grantkit/onelogin"
 	"github.com/grantkit/grantkit/onelogin/oneloginfake"
+	"github.com/grantkit/grantkit/option"
 	"github.com/grantkit/grantkit/pingone"
 	"github.com/grantkit/grantkit/pingone/pingonefake"
 )
@@ -47,14 +48,14 @@ func connect(ctx context.Context) (map[string]grantkit.Grants, func(), error) {
 
 func openAuth0(ctx context.Context) (grantkit.Grants, func(), error) {
 	if d := os.Getenv("AUTH0_DOMAIN"); d != "" {
-		c, err := auth0.New(d, auth0.WithClientCredentials(os.Getenv("AUTH0_CLIENT_ID"), os.Getenv("AUTH0_CLIENT_SECRET")))
+		c, err := auth0.New(d, auth0.WithClientCredentials(os.Getenv("AUTH0_CLIENT_ID"), grantkit.Secret(os.Getenv("AUTH0_CLIENT_SECRET"))))
 		if err != nil {
 			return nil, nil, err
 		}
 		return c.Grants(), nil, nil
 	}
 	srv := auth0fake.NewServer()
-	c, err := auth0.New("example.auth0.com", auth0.WithBaseURL(srv.URL), auth0.WithToken(srv.IssueToken()))
+	c, err := auth0.New("example.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
 	if err != nil {
 		srv.Close()
 		return nil, nil, err
@@ -75,7 +76,7 @@ func openAuth0(ctx context.Context) (grantkit.Grants, func(), error) {
 
 func openOneLogin(ctx context.Context) (grantkit.Grants, func(), error) {
 	if sub := os.Getenv("ONELOGIN_SUBDOMAIN"); sub != "" {
-		c, err := onelogin.New(sub, onelogin.WithClientCredentials(os.Getenv("ONELOGIN_CLIENT_ID"), os.Getenv("ONELOGIN_CLIENT_SECRET")))
+		c, err := onelogin.New(sub, onelogin.WithClientCredentials(os.Getenv("ONELOGIN_CLIENT_ID"), grantkit.Secret(os.Getenv("ONELOGIN_CLIENT_SECRET"))))
 		if err != nil {
 			return nil, nil, err
 		}
@@ -84,7 +85,7 @@ func openOneLogin(ctx context.Context) (grantkit.Grants, func(), error) {
 	// The fake's first authorization server gets id 1001; desired.yaml refers to it.
 	srv := oneloginfake.NewServer()
 	authID := srv.AddAuthorization("Invoices API", "https://api.example.com/")
-	c, err := onelogin.New("acme", onelogin.WithBaseURL(srv.URL), onelogin.WithToken(srv.IssueToken()))
+	c, err := onelogin.New("acme", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
 	if err != nil {
 		srv.Close()
 		return nil, nil, err
@@ -121,7 +122,7 @@ func openPingOne(ctx context.Context) (grantkit.Grants, func(), error) {
 			region = pingone.RegionNorthAmerica
 		}
 		c, err := pingone.New(env, pingone.WithRegion(region),
-			pingone.WithClientCredentials(os.Getenv("PINGONE_CLIENT_ID"), os.Getenv("PINGONE_CLIENT_SECRET")))
+			pingone.WithClientCredentials(os.Getenv("PINGONE_CLIENT_ID"), grantkit.Secret(os.Getenv("PINGONE_CLIENT_SECRET"))))
 		if err != nil {
 			return nil, nil, err
 		}
@@ -133,7 +134,7 @@ func openPingOne(ctx context.Context) (grantkit.Grants, func(), error) {
 	read := srv.AddScope(res, "read:invoices")
 	srv.AddScope(res, "write:invoices")
 	srv.AddScope(res, "admin:invoices")
-	c, err := pingone.New(pingonefake.EnvironmentID, pingone.WithBaseURL(srv.URL), pingone.WithToken(srv.IssueToken()))
+	c, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
 	if err != nil {
 		srv.Close()
 		return nil, nil, err
@@ -154,7 +155,7 @@ func openCPN(ctx context.Context) (grantkit.Grants, func(), error) {
 		return c.Grants(), nil, nil
 	}
 	srv := cpnfake.NewServer()
-	c, err := cpn.New(cpnfake.OrgID, cpn.WithBaseURL(srv.URL), cpn.WithToken(srv.IssueToken()))
+	c, err := cpn.New(cpnfake.OrgID, option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
 	if err != nil {
 		srv.Close()
 		return nil, nil, err

@@ -23,7 +23,7 @@ import (
 // Options are what a scenario needs the vendor's client built with.
 type Options struct {
 	Retry grantkit.RetryPolicy
-	// Sleep must replace the client's retry sleep (the vendor's test-only WithSleep option).
+	// Sleep must replace the client's retry sleep (construct.WithSleep).
 	Sleep func(ctx context.Context, d time.Duration) error
 	// WrongSecret, when set, must be used as the client secret instead of the fake's.
 	WrongSecret string

@@ -10,6 +10,7 @@ import (
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/auth"
+	"github.com/grantkit/grantkit/internal/settings"
 )
 
 // cannedRT answers every request with the same small 200, without a network, so that the
@@ -78,7 +79,7 @@ func BenchmarkSuccessPath(b *testing.B) {
 	for _, tc := range cannedRTs {
 		b.Run(tc.name, func(b *testing.B) {
 			hc := &http.Client{Transport: tc.rt}
-			c := New(Config{Vendor: "bench", Tokens: auth.Static("tok"), HTTPClient: hc, Retry: grantkit.RetryPolicy{}})
+			c := New(Config{Vendor: "bench", Tokens: auth.Static("tok"), Settings: settings.Settings{HTTPClient: hc, Retry: grantkit.RetryPolicy{}}})
 			for _, d := range []struct {
 				name string
 				do   func(*http.Request) (*http.Response, error)
@@ -112,11 +113,11 @@ func TestSuccessPathAddsNoAllocations(t *testing.T) {
 				}
 			}
 			// Default policy: nothing beyond what bounding the request costs anyone.
-			c := New(Config{Vendor: "bench", Tokens: auth.Static("tok"), HTTPClient: hc})
+			c := New(Config{Vendor: "bench", Tokens: auth.Static("tok"), Settings: settings.Settings{HTTPClient: hc}})
 			check("default policy", allocs(boundedDo(hc, 30*time.Second), newRequest()), allocs(c.Do, newRequest()))
 
 			// No per-attempt limit: nothing at all over a plain client.
-			unbounded := New(Config{Vendor: "bench", Tokens: auth.Static("tok"), HTTPClient: hc, Retry: grantkit.RetryPolicy{AttemptTimeout: -1}})
+			unbounded := New(Config{Vendor: "bench", Tokens: auth.Static("tok"), Settings: settings.Settings{HTTPClient: hc, Retry: grantkit.RetryPolicy{AttemptTimeout: -1}}})
 			check("no attempt timeout", allocs(hc.Do, newRequest()), allocs(unbounded.Do, newRequest()))
 
 			// A caller deadline sooner than the attempt timeout is the only limit: nothing added.

@@ -26,6 +26,7 @@ import (
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/auth"
+	"github.com/grantkit/grantkit/internal/settings"
 )
 
 // MaxResponseBytes caps every response body read by grantkit (4 MiB, far above any grant or
@@ -35,15 +36,20 @@ const MaxResponseBytes = 4 << 20
 // maxErrorBodyBytes caps how much of an error body is read to find the vendor's message.
 const maxErrorBodyBytes = 64 << 10
 
-// Config describes one vendor client's transport.
+// Config describes one vendor client's transport: the client's settings (HTTP client, retry
+// policy, User-Agent product token, logger, and the clock tests replace), as the options wrote
+// them, and the vendor's own parts.
 type Config struct {
-	Vendor     string       // "auth0", ...: put in User-Agent and errors
-	HTTPClient *http.Client // sends the requests; nil means http.DefaultClient
-	Tokens     *auth.Tokens // the access token; required
+	// Settings are read as the options left them: HTTPClient nil means http.DefaultClient;
+	// Logger, if set, receives one Info record per retry (vendor, method, URL path, status or
+	// error, attempt, wait), never headers, bodies, query strings or tokens; Sleep and Now,
+	// set only by tests, replace the real timer and clock.
+	settings.Settings
+
+	Vendor string       // "auth0", ...: put in User-Agent and errors
+	Tokens *auth.Tokens // the access token; required
 	// AuthHeader names the header the token is sent in; empty means Authorization.
 	AuthHeader string
-	Retry      grantkit.RetryPolicy
-	UserAgent  string // optional product token put before grantkit's own
 
 	// RequestIDHeader names the vendor's request id response header, if it has one.
 	RequestIDHeader string
@@ -53,15 +59,6 @@ type Config struct {
 	// ParseError fills e.Code and e.Message from a non-2xx body in the vendor's error format.
 	// It must tolerate any bytes.
 	ParseError func(body []byte, e *grantkit.Error)
-
-	// Logger, if set, receives one Info record per retry (vendor, method, URL path, status or
-	// error, attempt, wait). It never receives headers, bodies, query strings or tokens.
-	Logger *slog.Logger
-
-	// Sleep waits for d or until ctx ends; tests replace it. Nil means a real timer.
-	Sleep func(ctx context.Context, d time.Duration) error
-	// Now returns the current time; tests replace it. Nil means time.Now.
-	Now func() time.Time
 }
 
 // Client sends requests for one vendor client. It is safe for concurrent use.

@@ -108,7 +108,10 @@ func OneOf[T ~string](field string, v T, allowed ...T) error {
 
 // BaseURL parses a vendor base URL given by the caller. It must be absolute https, or plain
 // http only on a loopback host (a local fake or test server): a token must never cross a
-// network in clear text.
+// network in clear text. A path prefix (for a proxy) is kept, without its trailing slash; a
+// query, a fragment, credentials, empty, "." or ".." segments and percent-encoded paths are
+// refused, because grantkit appends paths to the base URL and any of them would be dropped,
+// doubled or resolved elsewhere.
 func BaseURL(field, raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || u.Opaque != "" {
@@ -126,8 +129,23 @@ func BaseURL(field, raw string) (*url.URL, error) {
 	default:
 		return nil, Errorf(field, "scheme %q, want https", u.Scheme)
 	}
-	u.Path = strings.TrimRight(u.Path, "/")
-	u.RawQuery, u.Fragment = "", ""
+	if u.RawQuery != "" || u.ForceQuery {
+		return nil, Errorf(field, "%q has a query, which requests would drop", raw)
+	}
+	if u.Fragment != "" || strings.Contains(raw, "#") {
+		return nil, Errorf(field, "%q has a fragment, which requests would drop", raw)
+	}
+	if u.RawPath != "" || u.EscapedPath() != u.Path {
+		return nil, Errorf(field, "%q has a path that needs percent-encoding; give a plain path prefix", raw)
+	}
+	u.Path = strings.TrimSuffix(u.Path, "/")
+	if u.Path != "" {
+		for _, seg := range strings.Split(u.Path[1:], "/") {
+			if seg == "" || seg == "." || seg == ".." {
+				return nil, Errorf(field, "%q has an empty, \".\" or \"..\" path segment", raw)
+			}
+		}
+	}
 	return u, nil
 }
 

@@ -63,7 +63,9 @@ func TestBaseURL(t *testing.T) {
 		require.NoError(t, err, raw)
 		assert.Equal(t, want, u.String())
 	}
-	for _, bad := range []string{"http://example.com", "http://10.0.0.1", "ftp://x.com", "/relative", "https://user:pw@x.com", "x.com"} {
+	for _, bad := range []string{"http://example.com", "http://10.0.0.1", "ftp://x.com", "/relative", "https://user:pw@x.com", "x.com",
+		"https://x.com?a=b", "https://x.com/?", "https://x.com/#top", "https://x.com#", "https://x.com//a", "https://x.com/a//b",
+		"https://x.com/./a", "https://x.com/a/..", "https://x.com/a%2Fb", "https://x.com/a b"} {
 		_, err := BaseURL("base", bad)
 		assert.ErrorIs(t, err, grantkit.ErrInvalidInput, bad)
 	}

@@ -10,7 +10,7 @@
 //	srv := oneloginfake.NewServer()
 //	defer srv.Close()
 //	authID := srv.AddAuthorization("Invoices API", "https://api.example.com/")
-//	c, err := onelogin.New("acme", onelogin.WithBaseURL(srv.URL),
+//	c, err := onelogin.New("acme", option.WithBaseURL(srv.URL),
 //		onelogin.WithClientCredentials(oneloginfake.ClientID, oneloginfake.ClientSecret))
 package oneloginfake
 
@@ -99,7 +99,7 @@ func (f *Fake) Requests() []Request { return f.srv.Requests() }
 // TokenRequests returns how many token requests were received.
 func (f *Fake) TokenRequests() int { return f.srv.TokenRequests() }
 
-// IssueToken returns a valid access token, for a client built with onelogin.WithToken.
+// IssueToken returns a valid access token, for a client built with option.WithToken.
 func (f *Fake) IssueToken() string { return f.srv.IssueToken() }
 
 // RevokeTokens invalidates every token issued so far.
@@ -163,7 +163,7 @@ func page[T any](f *Fake, items []T, cursor oas.OptString) ([]T, oas.OptString, 
 // Server is a Fake listening on a loopback address.
 type Server struct {
 	*Fake
-	// URL is the base URL to give onelogin.WithBaseURL.
+	// URL is the base URL to give option.WithBaseURL.
 	URL string
 	hs  *httptest.Server
 }

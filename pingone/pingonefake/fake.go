@@ -8,7 +8,7 @@
 //
 //	srv := pingonefake.NewServer()
 //	defer srv.Close()
-//	c, err := pingone.New(pingonefake.EnvironmentID, pingone.WithBaseURL(srv.URL),
+//	c, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(srv.URL),
 //		pingone.WithClientCredentials(pingonefake.ClientID, pingonefake.ClientSecret))
 package pingonefake
 
@@ -141,7 +141,7 @@ func (f *Fake) Requests() []Request { return f.srv.Requests() }
 // TokenRequests returns how many token requests were received.
 func (f *Fake) TokenRequests() int { return f.srv.TokenRequests() }
 
-// IssueToken returns a valid access token, for a client built with pingone.WithToken.
+// IssueToken returns a valid access token, for a client built with option.WithToken.
 func (f *Fake) IssueToken() string { return f.srv.IssueToken() }
 
 // RevokeTokens invalidates every token issued so far.
@@ -195,7 +195,7 @@ func (f *Fake) AddScope(resourceID, name string) string {
 // Server is a Fake listening on a loopback address.
 type Server struct {
 	*Fake
-	// URL is the base URL to give pingone.WithBaseURL.
+	// URL is the base URL to give option.WithBaseURL.
 	URL string
 	hs  *httptest.Server
 }
