@@ -93,7 +93,7 @@ type ResourceServer struct {
 	Identifier                                string
 	Scopes                                    []ResourceServerScope
 	SigningAlg                                SigningAlg
-	SigningSecret                             Secret
+	SigningSecret                             grantkit.Secret
 	AllowOfflineAccess                        bool
 	AllowOnlineAccess                         bool
 	AllowOnlineAccessWithEphemeralSessions    bool
@@ -129,7 +129,7 @@ type ResourceServerCreate struct {
 	Name                                      string // at most 200 characters, without < or >
 	Scopes                                    []ResourceServerScope
 	SigningAlg                                SigningAlg
-	SigningSecret                             Secret // at least 16 characters
+	SigningSecret                             grantkit.Secret // at least 16 characters
 	AllowOfflineAccess                        bool
 	AllowOnlineAccess                         bool
 	AllowOnlineAccessWithEphemeralSessions    bool
@@ -158,7 +158,7 @@ type ResourceServerUpdate struct {
 	Name                                      grantkit.Field[string]
 	Scopes                                    grantkit.Field[[]ResourceServerScope]
 	SigningAlg                                grantkit.Field[SigningAlg]
-	SigningSecret                             grantkit.Field[Secret]
+	SigningSecret                             grantkit.Field[grantkit.Secret]
 	SkipConsentForVerifiableFirstPartyClients grantkit.Field[bool]
 	AllowOfflineAccess                        grantkit.Field[bool]
 	AllowOnlineAccess                         grantkit.Field[bool]
@@ -479,7 +479,7 @@ func checkName(field, name string) error {
 }
 
 // checkSecret never puts the secret in its error.
-func checkSecret(field string, s Secret) error {
+func checkSecret(field string, s grantkit.Secret) error {
 	return validate.Length(field, string(s), 16, -1)
 }
 
@@ -797,7 +797,7 @@ func rsFromOAS(r *oas.ResourceServer) *ResourceServer {
 		IsSystem:                               r.IsSystem.Or(false),
 		Identifier:                             r.Identifier.Or(""),
 		SigningAlg:                             SigningAlg(r.SigningAlg.Or("")),
-		SigningSecret:                          Secret(r.SigningSecret.Or("")),
+		SigningSecret:                          grantkit.Secret(r.SigningSecret.Or("")),
 		AllowOfflineAccess:                     r.AllowOfflineAccess.Or(false),
 		AllowOnlineAccess:                      r.AllowOnlineAccess.Or(false),
 		AllowOnlineAccessWithEphemeralSessions: r.AllowOnlineAccessWithEphemeralSessions.Or(false),

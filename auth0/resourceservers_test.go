@@ -493,7 +493,7 @@ func TestResourceServerBadInputSendsNothing(t *testing.T) {
 		}, "Scopes[1].Description: length 501, want 0 to 500"},
 		{"empty scope to remove", func(c *auth0.Client) error { _, err := c.ResourceServers.RemoveScope(ctx, "urn:a", ""); return err }, "value"},
 		{"short signing secret", func(c *auth0.Client) error {
-			_, err := c.ResourceServers.Update(ctx, "urn:a", auth0.ResourceServerUpdate{SigningSecret: grantkit.Value(auth0.Secret(secret))})
+			_, err := c.ResourceServers.Update(ctx, "urn:a", auth0.ResourceServerUpdate{SigningSecret: grantkit.Value(grantkit.Secret(secret))})
 			return err
 		}, "SigningSecret: length 12, want at least 16"},
 		{"token lifetime too long", func(c *auth0.Client) error {
