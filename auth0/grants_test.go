@@ -27,6 +27,9 @@ func TestGrantsAdapter(t *testing.T) {
 				require.NoError(t, err)
 				return key
 			},
+			NewKey: func(*testing.T) grantkit.GrantKey {
+				return grantkit.GrantKey{Resource: "https://api.example.com/", ClientID: "client-" + strconv.Itoa(int(n.Add(1)))}
+			},
 			Subjects: true,
 			Drop:     func(scope string) { d.Drop(scope) },
 		}
