@@ -16,7 +16,8 @@
 //     HTTP status, the vendor's error code and message, request id, Retry-After and the
 //     number of attempts. Use [errors.As] to get it.
 //   - [ErrInvalidInput], wrapped by every error for input rejected before anything is sent.
-//   - [RetryPolicy], how a client retries rate-limited and transient failures.
+//   - [RetryPolicy], how a client retries rate-limited and transient failures, and how long
+//     one attempt may take.
 //   - [Page], one page of a list call; every List method also offers an iterator over all pages.
 //   - [Grants], the vendor-neutral view every vendor client offers through its Grants method:
 //     a client's grant on a resource ([GrantKey]) and its scopes by name, with [Diff],
@@ -30,8 +31,11 @@
 // vendor's documentation forbids is refused before sending.
 //
 // Every vendor client authenticates with its vendor's real token flow (tokens are cached,
-// shared by concurrent calls and refreshed once on a 401), retries 429 and transient 5xx
-// answers with exponential backoff and jitter while honouring Retry-After and the vendor's
-// rate-limit headers, never sleeps past the context's deadline, and never puts a secret or an
-// access token in an error or log line.
+// shared by concurrent calls and refreshed once on a 401), retries only what a retry can get
+// past (see [RetryPolicy]: 429, 503, transient 5xx and network failures for requests that are
+// safe to resend, token requests included) with exponential backoff and jitter while
+// honouring Retry-After and the vendor's rate-limit headers, bounds every attempt
+// (RetryPolicy.AttemptTimeout), never sleeps past the context's deadline, and never puts a
+// secret or an access token in an error or log line. Every error a call returns is its own
+// [Error] value (or wraps [ErrInvalidInput]), including a 2xx answer it could not use.
 package grantkit

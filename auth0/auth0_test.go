@@ -21,6 +21,7 @@ import (
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/auth0"
 	"github.com/grantkit/grantkit/auth0/auth0fake"
+	"github.com/grantkit/grantkit/internal/grantstest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -55,8 +56,15 @@ func setup(t *testing.T, opts ...auth0.Option) (*auth0.Client, *auth0fake.Server
 	}
 	c, err := auth0.New("tenant.example.com", append(base, opts...)...)
 	require.NoError(t, err)
+	// The APIs the tests grant on, with every scope they use: Auth0 refuses a grant on an
+	// audience that is not an API, or with a scope the API does not define.
+	srv.AddResourceServer(testAudience, append([]string{"read:users", "update:users",
+		"read", "read:u", "write:u", "write:a", "read:data", "a", "b", "c", "d", "e"}, grantstest.Scopes...)...)
+	srv.AddResourceServer("https://other/")
 	return c, srv, sl
 }
+
+const testAudience = "https://api.example.com/"
 
 func create(t *testing.T, c *auth0.Client, clientID string, scope ...string) *auth0.ClientGrant {
 	t.Helper()

@@ -24,6 +24,8 @@ const vendor = "auth0"
 type Client struct {
 	// ClientGrants manages the tenant's client grants.
 	ClientGrants *ClientGrantsService
+	// ResourceServers manages the tenant's APIs and the scopes they define.
+	ResourceServers *ResourceServersService
 
 	api *oas.Client
 }
@@ -135,6 +137,8 @@ func New(domain string, opts ...Option) (*Client, error) {
 		Tokens:     tokens,
 		ResetAfter: transport.ResetAtUnix("X-RateLimit-Reset"),
 		ParseError: parseError,
+		// Undocumented but sent on every answer; see specs/README.md.
+		RequestIDHeader: "X-Auth0-RequestId",
 	})
 	api, err := oas.NewClient(base+"/api/v2", noSecurity{}, oas.WithClient(tr))
 	if err != nil {
@@ -142,6 +146,7 @@ func New(domain string, opts ...Option) (*Client, error) {
 	}
 	c := &Client{api: api}
 	c.ClientGrants = &ClientGrantsService{c: c}
+	c.ResourceServers = newResourceServersService(c)
 	return c, nil
 }
 
@@ -163,4 +168,11 @@ func parseError(body []byte, e *grantkit.Error) {
 	e.Message = b.Message.Or("")
 }
 
+// begin starts a call of operation op: pass the returned context to the generated client and
+// every error of the method to the Call's Err, which builds the error the caller receives.
+func begin(ctx context.Context, op string) (context.Context, *transport.Call) {
+	return transport.Begin(ctx, vendor, op)
+}
+
+// wrap names the operation in an error that did not come from a call's request.
 func wrap(op string, err error) error { return transport.Wrap(vendor, op, err) }

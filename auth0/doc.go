@@ -1,4 +1,5 @@
-// Package auth0 manages client grants through the Auth0 Management API v2.
+// Package auth0 manages client grants, and the APIs (resource servers) whose scopes they
+// grant, through the Auth0 Management API v2.
 //
 // A client grant authorizes one application (client) to call one API (audience) with a set
 // of scopes. Create a client with the tenant's domain and credentials of a machine-to-machine
@@ -25,6 +26,13 @@
 // kept. Fields of Auth0's answers this version does not model are kept in Extra, as raw JSON.
 // A create always sends "scope" (an empty list when there are none), because Auth0 refuses
 // one without it unless AllowAllScopes is set.
+//
+// Auth0 refuses a grant scope that the API does not define. c.ResourceServers manages the APIs;
+// its DefineScope and RemoveScope change one scope of an API and keep the others (Auth0's own
+// update replaces the whole list):
+//
+//	api, err := c.ResourceServers.DefineScope(ctx, "https://api.example.com/",
+//		auth0.ResourceServerScope{Value: "write:invoices", Description: "Change invoices"})
 //
 // The client fetches Management API tokens with the client-credentials grant (audience
 // https://{domain}/api/v2/), caches them until they expire, and retries rate-limited calls,

@@ -30,8 +30,9 @@ func TestGrantsAdapter(t *testing.T) {
 			NewKey: func(*testing.T) grantkit.GrantKey {
 				return grantkit.GrantKey{Resource: "https://api.example.com/", ClientID: "client-" + strconv.Itoa(int(n.Add(1)))}
 			},
-			Subjects: true,
-			Drop:     func(scope string) { d.Drop(scope) },
+			Subjects:         true,
+			RefusesUndefined: true,
+			Drop:             func(scope string) { d.Drop(scope) },
 		}
 	})
 }

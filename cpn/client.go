@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -159,6 +160,9 @@ type exchange struct {
 	basic            string // Authorization for the client-credentials flow
 }
 
+// errNoAccessToken reports a 2xx token answer without a usable token.
+var errNoAccessToken = errors.New("the token response holds no accessToken")
+
 // maxTokenBody caps a token response; real ones are a few kilobytes.
 const maxTokenBody = 256 << 10
 
@@ -189,18 +193,16 @@ func (e exchange) fetch(ctx context.Context) (*oauth2.Token, error) {
 		return nil, err
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		ge := &grantkit.Error{Operation: "token", StatusCode: resp.StatusCode, Attempts: 1}
-		parseError(body, ge)
-		if ge.Message == "" {
-			ge.Message = "the token exchange was refused"
-		}
-		return nil, ge
+		// The same refusal type the OAuth library gives the other vendors' token requests:
+		// the transport decides on retrying it and builds each caller's error from it,
+		// reading CSP's error body with parseError.
+		return nil, &oauth2.RetrieveError{Response: resp, Body: body}
 	}
 	var t struct {
 		AccessToken string `json:"accessToken"`
 	}
 	if err := json.Unmarshal(body, &t); err != nil || t.AccessToken == "" {
-		return nil, &grantkit.Error{Operation: "token", StatusCode: resp.StatusCode, Message: "the token response holds no accessToken", Attempts: 1}
+		return nil, errNoAccessToken
 	}
 	return &oauth2.Token{AccessToken: t.AccessToken, Expiry: expiry(t.AccessToken)}, nil
 }
@@ -244,4 +246,11 @@ func parseError(body []byte, e *grantkit.Error) {
 	}
 }
 
+// begin starts a call of operation op: pass the returned context to the generated client and
+// every error of the method to the Call's Err, which builds the error the caller receives.
+func begin(ctx context.Context, op string) (context.Context, *transport.Call) {
+	return transport.Begin(ctx, vendor, op)
+}
+
+// wrap names the operation in an error that did not come from a call's request.
 func wrap(op string, err error) error { return transport.Wrap(vendor, op, err) }

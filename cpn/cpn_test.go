@@ -59,9 +59,9 @@ func TestUpdateWire(t *testing.T) {
 		Context:        cpn.ContextProvider,
 		AccessTokenTTL: grantkit.Value[int32](900),
 		AllowedScopes: grantkit.Value(cpn.AllowedScopes{
-			GeneralScopes:     []string{"openid"},
-			OrganizationRoles: []string{"org_member"},
-			Services:          []cpn.ServiceScope{{ServiceDefinitionID: "svc-1", Roles: []string{"viewer"}}, {ServiceDefinitionID: "svc-2", AllRoles: true}},
+			GeneralScopes: []string{"openid"},
+			Organization:  cpn.OrganizationScopes{Roles: cpn.Roles("org_member")},
+			Services:      []cpn.ServiceScope{{ServiceDefinitionID: "svc-1", Roles: cpn.Roles("viewer")}, {ServiceDefinitionID: "svc-2", AllRoles: true}},
 		}),
 		Description:                       grantkit.Value("billing jobs"),
 		DisplayName:                       grantkit.Value("Billing"),
@@ -83,8 +83,8 @@ func TestUpdateWire(t *testing.T) {
 
 	assert.Equal(t, int32(900), app.AccessTokenTTL)
 	assert.Equal(t, []string{"openid"}, app.AllowedScopes.GeneralScopes)
-	assert.Equal(t, []string{"org_member"}, app.AllowedScopes.OrganizationRoles)
-	assert.Equal(t, []cpn.ServiceScope{{ServiceDefinitionID: "svc-1", Roles: []string{"viewer"}}, {ServiceDefinitionID: "svc-2", AllRoles: true}}, app.AllowedScopes.Services)
+	assert.Equal(t, cpn.OrganizationScopes{Roles: cpn.Roles("org_member")}, app.AllowedScopes.Organization)
+	assert.Equal(t, []cpn.ServiceScope{{ServiceDefinitionID: "svc-1", Roles: cpn.Roles("viewer")}, {ServiceDefinitionID: "svc-2", AllRoles: true, Roles: []cpn.Role{}}}, app.AllowedScopes.Services)
 	assert.True(t, app.OwnerOnlySecretRotation)
 	assert.False(t, app.LastUpdatedAt.Before(app.CreatedAt))
 	secret, _ := srv.SecretOf("billing")
@@ -260,14 +260,14 @@ func TestForwardCompatibleResponses(t *testing.T) {
 }
 
 func TestScopeNames(t *testing.T) {
-	a := cpn.AllowedScopes{GeneralScopes: []string{"openid"}, OrganizationRoles: []string{"org_owner"},
-		Services: []cpn.ServiceScope{{ServiceDefinitionID: "svc", AllRoles: true, Roles: []string{"viewer"}}}}
+	a := cpn.AllowedScopes{GeneralScopes: []string{"openid"}, Organization: cpn.OrganizationScopes{Roles: cpn.Roles("org_owner")},
+		Services: []cpn.ServiceScope{{ServiceDefinitionID: "svc", AllRoles: true, Roles: cpn.Roles("viewer")}}}
 	names := a.Names()
 	assert.Equal(t, []string{"openid", "organization-role:org_owner", "service-role:svc:*", "service-role:svc:viewer"}, names)
 	back, err := cpn.ParseScopes(names)
 	require.NoError(t, err)
 	assert.Equal(t, a, back)
-	for _, bad := range []string{"organization-role:", "service-role:svc", "service-role::r", ""} {
+	for _, bad := range []string{"organization-role:", "service-role:svc", "service-role::r", "", "general-scope:", "service-role:a%zz:r", "service-role:svc:%"} {
 		_, err := cpn.ParseScopes([]string{bad})
 		assert.ErrorIs(t, err, grantkit.ErrInvalidInput, bad)
 	}
@@ -329,7 +329,18 @@ func TestReliability(t *testing.T) {
 				_, err := c.OAuthApps.Create(ctx, cpn.OAuthAppCreate{ID: "new-" + strconv.Itoa(n)})
 				return err
 			},
-			Fake: srv,
+			Delete: func() func(ctx context.Context) error {
+				n++
+				id := "gone-" + strconv.Itoa(n)
+				_, err := seed.OAuthApps.Create(context.Background(), cpn.OAuthAppCreate{ID: id})
+				require.NoError(t, err)
+				return func(ctx context.Context) error {
+					_, err := c.OAuthApps.Delete(ctx, id)
+					return err
+				}
+			},
+			LostCreate: []string{"the app may now exist", "OAuthApps.List", "secret", "was lost", "OAuthApps.Update"},
+			Fake:       srv,
 			BadInputs: map[string]func(ctx context.Context) error{
 				"empty id": func(ctx context.Context) error { _, err := c.OAuthApps.Get(ctx, ""); return err },
 				"../ id":   func(ctx context.Context) error { _, err := c.OAuthApps.Get(ctx, "../app"); return err },
@@ -346,12 +357,8 @@ func TestReliability(t *testing.T) {
 					_, err := c.OAuthApps.Update(ctx, "app", cpn.OAuthAppUpdate{AccessTokenTTL: grantkit.Value[int32](-1)})
 					return err
 				},
-				"bad context": func(ctx context.Context) error {
-					_, err := c.OAuthApps.Update(ctx, "app", cpn.OAuthAppUpdate{Context: "OPERATOR", DisplayName: grantkit.Value("x")})
-					return err
-				},
 				"empty role": func(ctx context.Context) error {
-					_, err := c.OAuthApps.Update(ctx, "app", cpn.OAuthAppUpdate{AllowedScopes: grantkit.Value(cpn.AllowedScopes{OrganizationRoles: []string{""}})})
+					_, err := c.OAuthApps.Update(ctx, "app", cpn.OAuthAppUpdate{AllowedScopes: grantkit.Value(cpn.AllowedScopes{Organization: cpn.OrganizationScopes{Roles: cpn.Roles("")}})})
 					return err
 				},
 				"bad app id": func(ctx context.Context) error {

@@ -22,5 +22,12 @@
 //
 // Secrets are of type Secret, which never prints: not in errors, logs, %v, %+v or %#v.
 //
+// In the vendor-neutral view (Client.Grants) a grant is one OAuth app, identified by the
+// organization and the app's client id; its scopes are named as AllowedScopes.Names describes.
+// allowedScopes follows VMware CSP's model, and whatever CPN returns in it (role resources,
+// permissions, properties grantkit does not know) is sent back unchanged by the neutral writes
+// and by an update built from a read. A Context value CPN does not document is sent as is:
+// CPN, not grantkit, decides whether it is valid.
+//
 // Package cpn/cpnfake provides an in-memory CPN organization to test against.
 package cpn

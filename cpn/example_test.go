@@ -29,8 +29,8 @@ func ExampleOAuthAppsService_Update() {
 	app, err := c.OAuthApps.Update(ctx, creds.ClientID, cpn.OAuthAppUpdate{
 		Context: cpn.ContextProvider,
 		AllowedScopes: grantkit.Value(cpn.AllowedScopes{
-			GeneralScopes:     []string{"openid"},
-			OrganizationRoles: []string{"org_member"},
+			GeneralScopes: []string{"openid"},
+			Organization:  cpn.OrganizationScopes{Roles: cpn.Roles("org_member")},
 		}),
 	})
 	if err != nil {

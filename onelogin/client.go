@@ -154,6 +154,13 @@ func parseError(body []byte, e *grantkit.Error) {
 	e.Message = b.Message.Or("")
 }
 
+// begin starts a call of operation op: pass the returned context to the generated client and
+// every error of the method to the Call's Err, which builds the error the caller receives.
+func begin(ctx context.Context, op string) (context.Context, *transport.Call) {
+	return transport.Begin(ctx, vendor, op)
+}
+
+// wrap names the operation in an error that did not come from a call's request.
 func wrap(op string, err error) error { return transport.Wrap(vendor, op, err) }
 
 func checkID(field string, id int64) error {

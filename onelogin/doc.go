@@ -12,5 +12,10 @@
 // client-credentials grant and are cached until they expire (10 hours). Rate-limited calls are
 // retried, honouring OneLogin's X-RateLimit-Reset header (seconds until the limit resets).
 //
+// In the vendor-neutral view a grant is identified by the authorization server id and the app
+// id (OneLogin keeps one entry per app on a server). A scope id the app holds that the server
+// no longer lists is named by its decimal id and kept by the neutral writes. Lists follow
+// OneLogin's After-Cursor paging should OneLogin page them.
+//
 // Package onelogin/oneloginfake provides an in-memory OneLogin to test against.
 package onelogin

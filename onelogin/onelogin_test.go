@@ -51,7 +51,7 @@ func TestUpdateScopeWire(t *testing.T) {
 
 	got, err := c.Scopes.Update(ctx, authID, s.ID, onelogin.ScopeParams{Value: "custom:scope", Description: "A custom scope"})
 	require.NoError(t, err)
-	assert.Equal(t, &onelogin.Scope{ID: s.ID, Value: "custom:scope", Description: "A custom scope"}, got)
+	assert.Equal(t, &onelogin.Scope{ID: s.ID, Value: "custom:scope", Description: "A custom scope", AuthorizationID: authID}, got)
 	req := last(t, srv)
 	assert.Equal(t, http.MethodPut, req.Method)
 	assert.Equal(t, fmt.Sprintf("/api/2/api_authorizations/%d/scopes/%d", authID, s.ID), req.Path)
@@ -114,12 +114,12 @@ func TestLifecycle(t *testing.T) {
 
 	app, err := c.ClientApps.Add(ctx, authID, 42, []int64{r.ID})
 	require.NoError(t, err)
-	assert.Equal(t, []int64{r.ID}, app.ScopeIDs())
+	assert.Equal(t, []int64{r.ID}, app.ScopeIDs)
 	assert.Equal(t, fmt.Sprintf(`{"app_id":42,"scopes":[%d]}`, r.ID), string(last(t, srv).Body))
 
 	app, err = c.ClientApps.UpdateScopes(ctx, authID, 42, []int64{r.ID, w.ID})
 	require.NoError(t, err)
-	assert.Equal(t, []int64{r.ID, w.ID}, app.ScopeIDs())
+	assert.Equal(t, []int64{r.ID, w.ID}, app.ScopeIDs)
 	req := last(t, srv)
 	assert.Equal(t, fmt.Sprintf("/api/2/api_authorizations/%d/clients/42", authID), req.Path)
 	assert.Equal(t, fmt.Sprintf(`{"scopes":[%d,%d]}`, r.ID, w.ID), string(req.Body))
@@ -299,7 +299,16 @@ func TestReliability(t *testing.T) {
 				_, err := c.Scopes.Create(ctx, authID, onelogin.ScopeParams{Value: "new" + strconv.Itoa(n), Description: "d"})
 				return err
 			},
-			Fake: srv,
+			Delete: func() func(ctx context.Context) error {
+				n++
+				d, err := seed.Scopes.Create(context.Background(), authID, onelogin.ScopeParams{Value: "gone" + strconv.Itoa(n), Description: "d"})
+				require.NoError(t, err)
+				return func(ctx context.Context) error {
+					return c.Scopes.Delete(ctx, authID, d.ID)
+				}
+			},
+			LostCreate: []string{"the scope may now exist", "Scopes.List"},
+			Fake:       srv,
 			ResetFault: func(d time.Duration) fake.Fault {
 				return fake.Fault{Status: 429, Header: http.Header{"X-Ratelimit-Reset": {strconv.Itoa(int(d / time.Second))}}}
 			},

@@ -13,5 +13,10 @@
 // they expire. The region (WithRegion) selects both that host and the API host
 // https://api.pingone.{tld}/v1.
 //
+// In the vendor-neutral view a grant is identified by the application and the resource: PingOne
+// is taken to keep one grant per pair, and if it ever lists two the view returns an error naming
+// both. Every list follows PingOne's _links.next paging. UPDATE Grant replaces a grant, so build
+// its body from a read (ApplicationGrant.Params) to send back what grantkit does not model.
+//
 // Package pingone/pingonefake provides an in-memory PingOne environment to test against.
 package pingone

@@ -73,8 +73,10 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 		return nil, err
 	}
 	want := grantkit.NormalizeScopes(scopes)
-	p, err := grantParams("Grants.SetScopes", key.Resource, names, want)
-	if err != nil {
+	// UPDATE Grant replaces the grant: start from the grant as read, so that what grantkit
+	// does not model goes back unchanged.
+	p := ag.Params()
+	if p.ScopeIDs, err = scopeIDs("Grants.SetScopes", key.Resource, names, want); err != nil {
 		return nil, err
 	}
 	ag, err = g.c.ApplicationGrants.Update(ctx, key.ClientID, ag.ID, p)
@@ -110,8 +112,8 @@ func (g grants) Create(ctx context.Context, key grantkit.GrantKey, scopes []stri
 		return nil, err
 	}
 	want := grantkit.NormalizeScopes(scopes)
-	p, err := grantParams(op, key.Resource, names, want)
-	if err != nil {
+	p := GrantParams{ResourceID: key.Resource}
+	if p.ScopeIDs, err = scopeIDs(op, key.Resource, names, want); err != nil {
 		return nil, err
 	}
 	ag, err := g.c.ApplicationGrants.Create(ctx, key.ClientID, p)
@@ -139,32 +141,33 @@ func (g grants) Delete(ctx context.Context, key grantkit.GrantKey) error {
 	return g.c.ApplicationGrants.Delete(ctx, key.ClientID, ag.ID)
 }
 
-// grantParams names the scopes by id; names maps the resource's scope ids to their names. A
+// scopeIDs names the scopes by id; names maps the resource's scope ids to their names. A
 // name the resource does not define, or defines twice, is refused.
-func grantParams(op, resourceID string, names map[string]string, want []string) (GrantParams, error) {
-	ids := map[string][]string{}
+func scopeIDs(op, resourceID string, names map[string]string, want []string) ([]string, error) {
+	byName := map[string][]string{}
 	for id, name := range names {
-		ids[name] = append(ids[name], id)
+		byName[name] = append(byName[name], id)
 	}
-	p := GrantParams{ResourceID: resourceID, ScopeIDs: make([]string, 0, len(want))}
+	ids := make([]string, 0, len(want))
 	for _, n := range want {
-		switch found := ids[n]; len(found) {
+		switch found := byName[n]; len(found) {
 		case 0:
-			return p, wrap(op, validate.Errorf("scopes", "%q is not a scope of resource %s", n, resourceID))
+			return nil, wrap(op, validate.Errorf("scopes", "%q is not a scope of resource %s", n, resourceID))
 		case 1:
-			p.ScopeIDs = append(p.ScopeIDs, found[0])
+			ids = append(ids, found[0])
 		default:
 			// PingOne keeps names unique per resource; should it ever list one twice,
 			// neither is picked.
 			slices.Sort(found)
-			return p, fmt.Errorf("%s: %s: resource %s defines %q %d times (ids %s)", vendor, op, resourceID, n, len(found), strings.Join(found, ", "))
+			return nil, fmt.Errorf("%s: %s: resource %s defines %q %d times (ids %s)", vendor, op, resourceID, n, len(found), strings.Join(found, ", "))
 		}
 	}
-	return p, nil
+	return ids, nil
 }
 
-// find returns the application's grant on the resource. PingOne keeps one per pair; should
-// it ever list two, neither is picked.
+// find returns the application's grant on the resource. PingOne is taken to keep one per
+// pair (its docs do not say; specs/README.md), so two are an error naming both rather than a
+// guess at which one the caller meant.
 func (g grants) find(ctx context.Context, op string, key grantkit.GrantKey) (*ApplicationGrant, error) {
 	matches, err := g.matches(ctx, op, key)
 	if err != nil {

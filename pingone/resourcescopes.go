@@ -25,13 +25,9 @@ type ResourceScopeUpdate struct {
 
 // GetScope returns scope scopeID of resource resourceID (READ One Scope).
 func (s *ResourcesService) GetScope(ctx context.Context, resourceID, scopeID string) (*ResourceScope, error) {
-	const op = "Resources.GetScope"
-	if err := checkScopeIDs(resourceID, scopeID); err != nil {
-		return nil, wrap(op, err)
-	}
-	sc, err := s.c.api.ReadOneResourceScope(ctx, oas.ReadOneResourceScopeParams{EnvironmentID: s.c.env, ResourceID: resourceID, ScopeID: scopeID})
+	sc, err := s.readScope(ctx, "Resources.GetScope", resourceID, scopeID)
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, err
 	}
 	return fromResourceScope(sc, resourceID), nil
 }
@@ -39,12 +35,13 @@ func (s *ResourcesService) GetScope(ctx context.Context, resourceID, scopeID str
 // CreateScope defines a scope on resource resourceID (CREATE Custom resource scope) and
 // returns it as PingOne stored it. PingOne refuses a name the resource already defines.
 func (s *ResourcesService) CreateScope(ctx context.Context, resourceID string, p ResourceScopeCreate) (*ResourceScope, error) {
-	const op = "Resources.CreateScope"
+	ctx, call := begin(ctx, "Resources.CreateScope")
+	call.Creates("the scope may now exist; find it by name with Resources.ListScopes")
 	if err := validate.ID("resourceID", resourceID); err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	if err := validate.Length("Name", p.Name, 1, -1); err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	req := &oas.ResourceScopeRequest{Name: p.Name}
 	if p.Description != "" {
@@ -52,7 +49,7 @@ func (s *ResourcesService) CreateScope(ctx context.Context, resourceID string, p
 	}
 	sc, err := s.c.api.CreateResourceScope(ctx, req, oas.CreateResourceScopeParams{EnvironmentID: s.c.env, ResourceID: resourceID})
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	return fromResourceScope(sc, resourceID), nil
 }
@@ -78,9 +75,9 @@ func (s *ResourcesService) UpdateScope(ctx context.Context, resourceID, scopeID 
 			return nil, wrap(op, err)
 		}
 	}
-	cur, err := s.c.api.ReadOneResourceScope(ctx, oas.ReadOneResourceScopeParams{EnvironmentID: s.c.env, ResourceID: resourceID, ScopeID: scopeID})
+	cur, err := s.readScope(ctx, op, resourceID, scopeID)
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, err
 	}
 	req := &oas.ResourceScopeRequest{
 		Name:             cur.Name.Or(""),
@@ -103,20 +100,35 @@ func (s *ResourcesService) UpdateScope(ctx context.Context, resourceID, scopeID 
 	case p.Description.IsNull():
 		req.Description.Reset()
 	}
+	ctx, call := begin(ctx, op)
 	sc, err := s.c.api.UpdateResourceScope(ctx, req, oas.UpdateResourceScopeParams{EnvironmentID: s.c.env, ResourceID: resourceID, ScopeID: scopeID})
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	return fromResourceScope(sc, resourceID), nil
 }
 
 // DeleteScope deletes scope scopeID of resource resourceID (DELETE Scope).
 func (s *ResourcesService) DeleteScope(ctx context.Context, resourceID, scopeID string) error {
-	const op = "Resources.DeleteScope"
+	ctx, call := begin(ctx, "Resources.DeleteScope")
 	if err := checkScopeIDs(resourceID, scopeID); err != nil {
-		return wrap(op, err)
+		return call.Err(err)
 	}
-	return wrap(op, s.c.api.DeleteResourceScope(ctx, oas.DeleteResourceScopeParams{EnvironmentID: s.c.env, ResourceID: resourceID, ScopeID: scopeID}))
+	return call.Err(s.c.api.DeleteResourceScope(ctx, oas.DeleteResourceScopeParams{EnvironmentID: s.c.env, ResourceID: resourceID, ScopeID: scopeID}))
+}
+
+// readScope reads one scope as PingOne sends it, unmodelled properties included (one call of
+// operation op).
+func (s *ResourcesService) readScope(ctx context.Context, op, resourceID, scopeID string) (*oas.ResourceScope, error) {
+	ctx, call := begin(ctx, op)
+	if err := checkScopeIDs(resourceID, scopeID); err != nil {
+		return nil, call.Err(err)
+	}
+	sc, err := s.c.api.ReadOneResourceScope(ctx, oas.ReadOneResourceScopeParams{EnvironmentID: s.c.env, ResourceID: resourceID, ScopeID: scopeID})
+	if err != nil {
+		return nil, call.Err(err)
+	}
+	return sc, nil
 }
 
 func checkScopeIDs(resourceID, scopeID string) error {
@@ -127,5 +139,6 @@ func checkScopeIDs(resourceID, scopeID string) error {
 }
 
 func fromResourceScope(sc *oas.ResourceScope, resourceID string) *ResourceScope {
-	return &ResourceScope{ID: sc.ID.Or(""), Name: sc.Name.Or(""), Description: sc.Description.Or(""), ResourceID: sc.Resource.Value.ID.Or(resourceID)}
+	return &ResourceScope{ID: sc.ID.Or(""), Name: sc.Name.Or(""), Description: sc.Description.Or(""), ResourceID: sc.Resource.Value.ID.Or(resourceID),
+		CreatedAt: parseTime(sc.CreatedAt.Or("")), UpdatedAt: parseTime(sc.UpdatedAt.Or(""))}
 }

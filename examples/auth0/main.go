@@ -79,6 +79,20 @@ func runFake(ctx context.Context) error {
 		return err
 	}
 
+	// Auth0 grants only scopes that the API (resource server) defines: define them first.
+	api, err := c.ResourceServers.Create(ctx, auth0.ResourceServerCreate{
+		Identifier: "https://api.example.com/",
+		Name:       "Invoices API",
+		Scopes:     []auth0.ResourceServerScope{{Value: "read:invoices", Description: "Read invoices"}},
+	})
+	if err != nil {
+		return err
+	}
+	if api, err = c.ResourceServers.DefineScope(ctx, api.Identifier, auth0.ResourceServerScope{Value: "write:invoices", Description: "Change invoices"}); err != nil {
+		return err
+	}
+	fmt.Printf("API       %s  %s defines %d scopes\n", api.ID, api.Identifier, len(api.Scopes))
+
 	g, err := c.ClientGrants.Create(ctx, auth0.ClientGrantCreate{
 		ClientID: "billing-service",
 		Audience: "https://api.example.com/",

@@ -74,9 +74,9 @@ func runFake(ctx context.Context) error {
 		Context:        cpn.ContextProvider,
 		AccessTokenTTL: grantkit.Value[int32](900),
 		AllowedScopes: grantkit.Value(cpn.AllowedScopes{
-			GeneralScopes:     []string{"openid"},
-			OrganizationRoles: []string{"org_member"},
-			Services:          []cpn.ServiceScope{{ServiceDefinitionID: "billing-service", Roles: []string{"viewer"}}},
+			GeneralScopes: []string{"openid"},
+			Organization:  cpn.OrganizationScopes{Roles: cpn.Roles("org_member")},
+			Services:      []cpn.ServiceScope{{ServiceDefinitionID: "billing-service", Roles: cpn.Roles("viewer")}},
 		}),
 		Secret: grantkit.Value(cpn.Secret("Rotated-Secret-42!")),
 	})

@@ -59,6 +59,8 @@ func openAuth0(ctx context.Context) (grantkit.Grants, func(), error) {
 		srv.Close()
 		return nil, nil, err
 	}
+	// The API the grants are on, with the scopes desired.yaml uses: Auth0 grants no other.
+	srv.AddResourceServer("https://api.example.com/", "read:invoices", "write:invoices")
 	for client, scopes := range map[string][]string{
 		"billing-service": {"read:invoices"},
 		"reporting":       {"read:invoices"},
@@ -158,7 +160,7 @@ func openCPN(ctx context.Context) (grantkit.Grants, func(), error) {
 		return nil, nil, err
 	}
 	if _, err := c.OAuthApps.Create(ctx, cpn.OAuthAppCreate{ID: "billing-sync", AllowedScopes: cpn.AllowedScopes{
-		GeneralScopes: []string{"openid"}, OrganizationRoles: []string{"org_owner"},
+		GeneralScopes: []string{"openid"}, Organization: cpn.OrganizationScopes{Roles: cpn.Roles("org_owner")},
 	}}); err != nil {
 		srv.Close()
 		return nil, nil, err

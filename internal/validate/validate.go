@@ -43,6 +43,35 @@ func ID(field, id string) error {
 	return nil
 }
 
+// EscapedSegment checks a value that the generated client percent-encodes into one path
+// segment (url.PathEscape), such as an Auth0 resource server's identifier (an audience URL)
+// used in place of its id. Encoding keeps '/', '?', '#', '%' and spaces inside the segment, so
+// they are allowed; what is refused is what could still leave it or what no vendor stores: an
+// empty value, more than maxRunes characters, invalid UTF-8, control characters, and a "." or
+// ".." part between slashes or backslashes, which a proxy that decodes %2F before normalising
+// the path would turn into a step up the tree.
+func EscapedSegment(field, s string, maxRunes int) error {
+	switch {
+	case s == "":
+		return Errorf(field, "must not be empty")
+	case !utf8.ValidString(s):
+		return Errorf(field, "not valid UTF-8")
+	case utf8.RuneCountInString(s) > maxRunes:
+		return Errorf(field, "longer than %d characters", maxRunes)
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return Errorf(field, "contains the control character %q", r)
+		}
+	}
+	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == '/' || r == '\\' }) {
+		if part == "." || part == ".." {
+			return Errorf(field, "%q has a %q path part, which is not allowed in a path segment", s, part)
+		}
+	}
+	return nil
+}
+
 // Length checks that s has between lo and hi characters (hi < 0: no upper bound).
 func Length(field, s string, lo, hi int) error {
 	n := utf8.RuneCountInString(s)

@@ -15,12 +15,16 @@ package pingonefake
 import (
 	"context"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -39,6 +43,9 @@ const (
 // Fault describes how the fake answers a request it is told to fail (see Fake.FailNext).
 type Fault = fake.Fault
 
+// Answer is the raw answer a Fault sends instead of the vendor's error body (Fault.Answer).
+type Answer = fake.Answer
+
 // Request is an API request as the fake received it.
 type Request = fake.Request
 
@@ -50,6 +57,7 @@ type Fake struct {
 	apps      map[string]oas.Application
 	resources map[string]*resource
 	grants    map[string]map[string]*oas.ApplicationResourceGrant // app id → grant id → grant
+	pageSize  int
 }
 
 type resource struct {
@@ -73,8 +81,49 @@ func New() *Fake {
 	if err != nil {
 		panic(err) // the generated server fails only on invalid options
 	}
-	f.srv.SetAPI(api)
+	// The generated server hands handlers typed parameters only; PingOne's paging lives in
+	// the query of its next links, which the handlers read from the context.
+	f.srv.SetAPI(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		api.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), queryKey{}, r.URL.Query())))
+	}))
 	return f
+}
+
+type queryKey struct{}
+
+// SetPageSize makes the fake answer its collections n items at a time, each page linking the
+// next in _links.next (with an opaque ?cursor=, as PingOne's paged collections do). Zero (the
+// default) answers every collection whole.
+func (f *Fake) SetPageSize(n int) {
+	f.mu.Lock()
+	f.pageSize = max(n, 0)
+	f.mu.Unlock()
+}
+
+// page cuts a collection to the page the request's cursor names and returns the page's links,
+// the collection's count and the page's size; the caller holds f.mu.
+func page[T any](ctx context.Context, f *Fake, self string, items []T) ([]T, oas.OptLinksHATEOAS, oas.OptInt, oas.OptInt, error) {
+	all := len(items)
+	pairs := []string{"self", self}
+	if f.pageSize > 0 {
+		q, _ := ctx.Value(queryKey{}).(url.Values)
+		start := 0
+		if c := q.Get("cursor"); c != "" {
+			raw, err := base64.RawURLEncoding.DecodeString(c)
+			n, cerr := strconv.Atoi(string(raw))
+			if err != nil || cerr != nil || n < 0 || n > all {
+				return nil, oas.OptLinksHATEOAS{}, oas.OptInt{}, oas.OptInt{}, invalid("cursor", "The cursor is not valid")
+			}
+			start = n
+		}
+		end := min(start+f.pageSize, all)
+		if end < all {
+			cursor := base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(end)))
+			pairs = append(pairs, "next", fmt.Sprintf("%s?cursor=%s&limit=%d", self, cursor, f.pageSize))
+		}
+		items = items[start:end]
+	}
+	return items, links(pairs...), oas.NewOptInt(all), oas.NewOptInt(len(items)), nil
 }
 
 // ServeHTTP serves the token endpoint at /{EnvironmentID}/as/token and the API under /v1.
@@ -172,7 +221,7 @@ type apiError struct {
 	status      int
 	code, msg   string
 	target, det string
-	detCode     string // the detail's code; INVALID_VALUE when empty
+	detCode     string // INVALID_VALUE unless set
 }
 
 func (e *apiError) Error() string { return e.msg }
@@ -254,7 +303,7 @@ func links(pairs ...string) oas.OptLinksHATEOAS {
 	return oas.NewOptLinksHATEOAS(l)
 }
 
-func (h handler) ReadAllApplications(_ context.Context, p oas.ReadAllApplicationsParams) (*oas.ApplicationList, error) {
+func (h handler) ReadAllApplications(ctx context.Context, p oas.ReadAllApplicationsParams) (*oas.ApplicationList, error) {
 	if err := h.env(p.EnvironmentID); err != nil {
 		return nil, err
 	}
@@ -264,9 +313,12 @@ func (h handler) ReadAllApplications(_ context.Context, p oas.ReadAllApplication
 	for _, id := range sortedKeys(h.f.apps) {
 		out = append(out, h.f.apps[id])
 	}
-	return &oas.ApplicationList{Links: links("self", "/environments/"+p.EnvironmentID+"/applications"),
-		Embedded: oas.NewOptApplicationListEmbedded(oas.ApplicationListEmbedded{Applications: out}),
-		Count:    oas.NewOptInt(len(out)), Size: oas.NewOptInt(len(out))}, nil
+	out, l, count, size, err := page(ctx, h.f, "/environments/"+p.EnvironmentID+"/applications", out)
+	if err != nil {
+		return nil, err
+	}
+	return &oas.ApplicationList{Links: l, Embedded: oas.NewOptApplicationListEmbedded(oas.ApplicationListEmbedded{Applications: out}),
+		Count: count, Size: size}, nil
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -289,7 +341,7 @@ func (h handler) app(env, appID string) error {
 	return nil
 }
 
-func (h handler) ReadAllApplicationGrants(_ context.Context, p oas.ReadAllApplicationGrantsParams) (*oas.GrantList, error) {
+func (h handler) ReadAllApplicationGrants(ctx context.Context, p oas.ReadAllApplicationGrantsParams) (*oas.GrantList, error) {
 	h.f.mu.Lock()
 	defer h.f.mu.Unlock()
 	if err := h.app(p.EnvironmentID, p.ApplicationID); err != nil {
@@ -300,9 +352,11 @@ func (h handler) ReadAllApplicationGrants(_ context.Context, p oas.ReadAllApplic
 	for _, id := range sortedKeys(gs) {
 		out = append(out, clone(gs[id]))
 	}
-	return &oas.GrantList{Links: links("self", "/environments/"+p.EnvironmentID+"/applications/"+p.ApplicationID+"/grants"),
-		Embedded: oas.NewOptGrantListEmbedded(oas.GrantListEmbedded{Grants: out}),
-		Count:    oas.NewOptInt(len(out)), Size: oas.NewOptInt(len(out))}, nil
+	out, l, count, size, err := page(ctx, h.f, "/environments/"+p.EnvironmentID+"/applications/"+p.ApplicationID+"/grants", out)
+	if err != nil {
+		return nil, err
+	}
+	return &oas.GrantList{Links: l, Embedded: oas.NewOptGrantListEmbedded(oas.GrantListEmbedded{Grants: out}), Count: count, Size: size}, nil
 }
 
 func clone(g *oas.ApplicationResourceGrant) oas.ApplicationResourceGrant {
@@ -322,7 +376,7 @@ func (h handler) checkScopes(req *oas.ApplicationResourceGrantRequest) ([]oas.Ob
 		if _, ok := r.scopes[s.ID]; !ok {
 			return nil, invalid(fmt.Sprintf("scopes[%d].id", i), "Scope "+s.ID+" is not a scope of resource "+req.Resource.ID)
 		}
-		out[i] = oas.ObjectID{ID: oas.NewOptString(s.ID)}
+		out[i] = oas.ObjectID{ID: oas.NewOptString(s.ID), AdditionalProps: oas.ObjectIDAdditional(maps.Clone(s.AdditionalProps))}
 	}
 	return out, nil
 }
@@ -337,9 +391,13 @@ func (h handler) CreateApplicationGrant(_ context.Context, req *oas.ApplicationR
 	if err != nil {
 		return nil, err
 	}
+	// One grant per application and resource. PingOne's pages do not say what a second one
+	// answers; the fake assumes the 409 the official document lists for CREATE Grant, with
+	// PingOne's uniqueness detail code on resource.id (specs/README.md).
 	for _, g := range h.f.grants[p.ApplicationID] {
 		if g.Resource.Value.ID.Value == req.Resource.ID {
-			return nil, &apiError{status: 409, code: "UNIQUENESS_VIOLATION", msg: "A grant for this resource already exists"}
+			return nil, &apiError{status: 409, code: "UNIQUENESS_VIOLATION", msg: "A grant for this resource already exists",
+				target: "resource.id", det: "The application already has a grant for resource " + req.Resource.ID, detCode: "UNIQUENESS_VIOLATION"}
 		}
 	}
 	id := uuid()
@@ -349,11 +407,13 @@ func (h handler) CreateApplicationGrant(_ context.Context, req *oas.ApplicationR
 		Links:       links("self", base+"/grants/"+id, "environment", "/environments/"+p.EnvironmentID, "application", base, "resource", "/environments/"+p.EnvironmentID+"/resources/"+req.Resource.ID),
 		ID:          oas.NewOptString(id),
 		Environment: oas.NewOptObjectID(oas.ObjectID{ID: oas.NewOptString(p.EnvironmentID)}),
-		Resource:    oas.NewOptObjectID(oas.ObjectID{ID: oas.NewOptString(req.Resource.ID)}),
+		Resource:    oas.NewOptObjectID(oas.ObjectID{ID: oas.NewOptString(req.Resource.ID), AdditionalProps: oas.ObjectIDAdditional(maps.Clone(req.Resource.AdditionalProps))}),
 		Application: oas.NewOptObjectID(oas.ObjectID{ID: oas.NewOptString(p.ApplicationID)}),
 		Scopes:      scopes,
 		CreatedAt:   oas.NewOptString(now),
 		UpdatedAt:   oas.NewOptString(now),
+		// What a client sends that the fake does not model is stored and answered back.
+		AdditionalProps: oas.ApplicationResourceGrantAdditional(maps.Clone(req.AdditionalProps)),
 	}
 	if h.f.grants[p.ApplicationID] == nil {
 		h.f.grants[p.ApplicationID] = map[string]*oas.ApplicationResourceGrant{}
@@ -401,7 +461,12 @@ func (h handler) UpdateApplicationGrant(_ context.Context, req *oas.ApplicationR
 	if err != nil {
 		return nil, err
 	}
+	// PUT replaces the grant: its scopes and whatever else the request carries.
 	g.Scopes = scopes
+	res := g.Resource.Value
+	res.AdditionalProps = oas.ObjectIDAdditional(maps.Clone(req.Resource.AdditionalProps))
+	g.Resource.SetTo(res)
+	g.AdditionalProps = oas.ApplicationResourceGrantAdditional(maps.Clone(req.AdditionalProps))
 	g.UpdatedAt = oas.NewOptString(time.Now().UTC().Format(time.RFC3339Nano))
 	c := clone(g)
 	return &c, nil
@@ -417,7 +482,7 @@ func (h handler) DeleteApplicationGrant(_ context.Context, p oas.DeleteApplicati
 	return nil
 }
 
-func (h handler) ReadAllResources(_ context.Context, p oas.ReadAllResourcesParams) (*oas.ResourceList, error) {
+func (h handler) ReadAllResources(ctx context.Context, p oas.ReadAllResourcesParams) (*oas.ResourceList, error) {
 	if err := h.env(p.EnvironmentID); err != nil {
 		return nil, err
 	}
@@ -427,9 +492,11 @@ func (h handler) ReadAllResources(_ context.Context, p oas.ReadAllResourcesParam
 	for _, id := range sortedKeys(h.f.resources) {
 		out = append(out, h.f.resources[id].res)
 	}
-	return &oas.ResourceList{Links: links("self", "/environments/"+p.EnvironmentID+"/resources"),
-		Embedded: oas.NewOptResourceListEmbedded(oas.ResourceListEmbedded{Resources: out}),
-		Count:    oas.NewOptInt(len(out)), Size: oas.NewOptInt(len(out))}, nil
+	out, l, count, size, err := page(ctx, h.f, "/environments/"+p.EnvironmentID+"/resources", out)
+	if err != nil {
+		return nil, err
+	}
+	return &oas.ResourceList{Links: l, Embedded: oas.NewOptResourceListEmbedded(oas.ResourceListEmbedded{Resources: out}), Count: count, Size: size}, nil
 }
 
 func (h handler) ReadOneResource(_ context.Context, p oas.ReadOneResourceParams) (*oas.Resource, error) {
@@ -446,7 +513,7 @@ func (h handler) ReadOneResource(_ context.Context, p oas.ReadOneResourceParams)
 	return &res, nil
 }
 
-func (h handler) ReadAllResourceScopes(_ context.Context, p oas.ReadAllResourceScopesParams) (*oas.ResourceScopeList, error) {
+func (h handler) ReadAllResourceScopes(ctx context.Context, p oas.ReadAllResourceScopesParams) (*oas.ResourceScopeList, error) {
 	if err := h.env(p.EnvironmentID); err != nil {
 		return nil, err
 	}
@@ -460,10 +527,11 @@ func (h handler) ReadAllResourceScopes(_ context.Context, p oas.ReadAllResourceS
 	for _, id := range sortedKeys(r.scopes) {
 		out = append(out, r.scopes[id])
 	}
-	self := "/environments/" + p.EnvironmentID + "/resources/" + p.ResourceID + "/scopes"
-	return &oas.ResourceScopeList{Links: links("self", self),
-		Embedded: oas.NewOptResourceScopeListEmbedded(oas.ResourceScopeListEmbedded{Scopes: out}),
-		Count:    oas.NewOptInt(len(out)), Size: oas.NewOptInt(len(out))}, nil
+	out, l, count, size, err := page(ctx, h.f, "/environments/"+p.EnvironmentID+"/resources/"+p.ResourceID+"/scopes", out)
+	if err != nil {
+		return nil, err
+	}
+	return &oas.ResourceScopeList{Links: l, Embedded: oas.NewOptResourceScopeListEmbedded(oas.ResourceScopeListEmbedded{Scopes: out}), Count: count, Size: size}, nil
 }
 
 // scopeResource returns the resource of a scope request; the caller holds f.mu.

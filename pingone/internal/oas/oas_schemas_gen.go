@@ -136,7 +136,8 @@ func (s *ApplicationListEmbedded) SetApplications(val []Application) {
 	s.Applications = val
 }
 
-// An application resource grant as PingOne returns it.
+// An application resource grant as PingOne returns it. Properties PingOne adds later are kept
+// (additionalProperties) for the update built from a read.
 // Ref: #/components/schemas/ApplicationResourceGrant
 type ApplicationResourceGrant struct {
 	Links OptLinksHATEOAS `json:"_links"`
@@ -151,7 +152,8 @@ type ApplicationResourceGrant struct {
 	// RFC 3339 time.
 	CreatedAt OptString `json:"createdAt"`
 	// RFC 3339 time.
-	UpdatedAt OptString `json:"updatedAt"`
+	UpdatedAt       OptString `json:"updatedAt"`
+	AdditionalProps ApplicationResourceGrantAdditional
 }
 
 // GetLinks returns the value of Links.
@@ -194,6 +196,11 @@ func (s *ApplicationResourceGrant) GetUpdatedAt() OptString {
 	return s.UpdatedAt
 }
 
+// GetAdditionalProps returns the value of AdditionalProps.
+func (s *ApplicationResourceGrant) GetAdditionalProps() ApplicationResourceGrantAdditional {
+	return s.AdditionalProps
+}
+
 // SetLinks sets the value of Links.
 func (s *ApplicationResourceGrant) SetLinks(val OptLinksHATEOAS) {
 	s.Links = val
@@ -234,12 +241,31 @@ func (s *ApplicationResourceGrant) SetUpdatedAt(val OptString) {
 	s.UpdatedAt = val
 }
 
-// The body of CREATE and UPDATE Grant.
+// SetAdditionalProps sets the value of AdditionalProps.
+func (s *ApplicationResourceGrant) SetAdditionalProps(val ApplicationResourceGrantAdditional) {
+	s.AdditionalProps = val
+}
+
+type ApplicationResourceGrantAdditional map[string]jx.Raw
+
+func (s *ApplicationResourceGrantAdditional) init() ApplicationResourceGrantAdditional {
+	m := *s
+	if m == nil {
+		m = map[string]jx.Raw{}
+		*s = m
+	}
+	return m
+}
+
+// The body of CREATE and UPDATE Grant. UPDATE replaces the grant, so what a read returned and grantkit
+// does not model is sent back as it came (additionalProperties, here and in resource and scopes);
+// grantkit never adds anything of its own there.
 // Ref: #/components/schemas/ApplicationResourceGrantRequest
 type ApplicationResourceGrantRequest struct {
 	Resource ApplicationResourceGrantRequestResource `json:"resource"`
 	// The scopes granted, by id.
-	Scopes []ApplicationResourceGrantRequestScopesItem `json:"scopes"`
+	Scopes          []ApplicationResourceGrantRequestScopesItem `json:"scopes"`
+	AdditionalProps ApplicationResourceGrantRequestAdditional
 }
 
 // GetResource returns the value of Resource.
@@ -252,6 +278,11 @@ func (s *ApplicationResourceGrantRequest) GetScopes() []ApplicationResourceGrant
 	return s.Scopes
 }
 
+// GetAdditionalProps returns the value of AdditionalProps.
+func (s *ApplicationResourceGrantRequest) GetAdditionalProps() ApplicationResourceGrantRequestAdditional {
+	return s.AdditionalProps
+}
+
 // SetResource sets the value of Resource.
 func (s *ApplicationResourceGrantRequest) SetResource(val ApplicationResourceGrantRequestResource) {
 	s.Resource = val
@@ -262,9 +293,26 @@ func (s *ApplicationResourceGrantRequest) SetScopes(val []ApplicationResourceGra
 	s.Scopes = val
 }
 
+// SetAdditionalProps sets the value of AdditionalProps.
+func (s *ApplicationResourceGrantRequest) SetAdditionalProps(val ApplicationResourceGrantRequestAdditional) {
+	s.AdditionalProps = val
+}
+
+type ApplicationResourceGrantRequestAdditional map[string]jx.Raw
+
+func (s *ApplicationResourceGrantRequestAdditional) init() ApplicationResourceGrantRequestAdditional {
+	m := *s
+	if m == nil {
+		m = map[string]jx.Raw{}
+		*s = m
+	}
+	return m
+}
+
 type ApplicationResourceGrantRequestResource struct {
 	// The id of the resource the grant is for.
-	ID string `json:"id"`
+	ID              string `json:"id"`
+	AdditionalProps ApplicationResourceGrantRequestResourceAdditional
 }
 
 // GetID returns the value of ID.
@@ -272,13 +320,35 @@ func (s *ApplicationResourceGrantRequestResource) GetID() string {
 	return s.ID
 }
 
+// GetAdditionalProps returns the value of AdditionalProps.
+func (s *ApplicationResourceGrantRequestResource) GetAdditionalProps() ApplicationResourceGrantRequestResourceAdditional {
+	return s.AdditionalProps
+}
+
 // SetID sets the value of ID.
 func (s *ApplicationResourceGrantRequestResource) SetID(val string) {
 	s.ID = val
 }
 
+// SetAdditionalProps sets the value of AdditionalProps.
+func (s *ApplicationResourceGrantRequestResource) SetAdditionalProps(val ApplicationResourceGrantRequestResourceAdditional) {
+	s.AdditionalProps = val
+}
+
+type ApplicationResourceGrantRequestResourceAdditional map[string]jx.Raw
+
+func (s *ApplicationResourceGrantRequestResourceAdditional) init() ApplicationResourceGrantRequestResourceAdditional {
+	m := *s
+	if m == nil {
+		m = map[string]jx.Raw{}
+		*s = m
+	}
+	return m
+}
+
 type ApplicationResourceGrantRequestScopesItem struct {
-	ID string `json:"id"`
+	ID              string `json:"id"`
+	AdditionalProps ApplicationResourceGrantRequestScopesItemAdditional
 }
 
 // GetID returns the value of ID.
@@ -286,9 +356,30 @@ func (s *ApplicationResourceGrantRequestScopesItem) GetID() string {
 	return s.ID
 }
 
+// GetAdditionalProps returns the value of AdditionalProps.
+func (s *ApplicationResourceGrantRequestScopesItem) GetAdditionalProps() ApplicationResourceGrantRequestScopesItemAdditional {
+	return s.AdditionalProps
+}
+
 // SetID sets the value of ID.
 func (s *ApplicationResourceGrantRequestScopesItem) SetID(val string) {
 	s.ID = val
+}
+
+// SetAdditionalProps sets the value of AdditionalProps.
+func (s *ApplicationResourceGrantRequestScopesItem) SetAdditionalProps(val ApplicationResourceGrantRequestScopesItemAdditional) {
+	s.AdditionalProps = val
+}
+
+type ApplicationResourceGrantRequestScopesItemAdditional map[string]jx.Raw
+
+func (s *ApplicationResourceGrantRequestScopesItemAdditional) init() ApplicationResourceGrantRequestScopesItemAdditional {
+	m := *s
+	if m == nil {
+		m = map[string]jx.Raw{}
+		*s = m
+	}
+	return m
 }
 
 type Bearer struct {
@@ -450,10 +541,12 @@ func (s *LinksHATEOAS) init() LinksHATEOAS {
 	return m
 }
 
-// A reference to another object by its id.
+// A reference to another object by its id. Properties PingOne adds later are kept
+// (additionalProperties), so that an update built from a read sends them back.
 // Ref: #/components/schemas/ObjectID
 type ObjectID struct {
-	ID OptString `json:"id"`
+	ID              OptString `json:"id"`
+	AdditionalProps ObjectIDAdditional
 }
 
 // GetID returns the value of ID.
@@ -461,9 +554,30 @@ func (s *ObjectID) GetID() OptString {
 	return s.ID
 }
 
+// GetAdditionalProps returns the value of AdditionalProps.
+func (s *ObjectID) GetAdditionalProps() ObjectIDAdditional {
+	return s.AdditionalProps
+}
+
 // SetID sets the value of ID.
 func (s *ObjectID) SetID(val OptString) {
 	s.ID = val
+}
+
+// SetAdditionalProps sets the value of AdditionalProps.
+func (s *ObjectID) SetAdditionalProps(val ObjectIDAdditional) {
+	s.AdditionalProps = val
+}
+
+type ObjectIDAdditional map[string]jx.Raw
+
+func (s *ObjectIDAdditional) init() ObjectIDAdditional {
+	m := *s
+	if m == nil {
+		m = map[string]jx.Raw{}
+		*s = m
+	}
+	return m
 }
 
 // NewOptApplicationListEmbedded returns new OptApplicationListEmbedded with value set to v.
