@@ -20,10 +20,12 @@ func TestScopeCatalog(t *testing.T) {
 		var next atomic.Int64
 		next.Store(500)
 		return grantstest.CatalogEnv{
-			Catalog:     c.ScopeCatalog(),
-			Grants:      c.Grants(),
-			Vendor:      "onelogin",
-			NewResource: func(*testing.T) string { return strconv.FormatInt(srv.AddAuthorization("API", "https://api.example.com/"), 10) },
+			Catalog: c.ScopeCatalog(),
+			Grants:  c.Grants(),
+			Vendor:  "onelogin",
+			NewResource: func(*testing.T) string {
+				return strconv.FormatInt(srv.AddAuthorization("API", "https://api.example.com/"), 10)
+			},
 			NewKey: func(_ *testing.T, resource string) grantkit.GrantKey {
 				return grantkit.GrantKey{Resource: resource, ClientID: strconv.FormatInt(next.Add(1), 10)}
 			},
