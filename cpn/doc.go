@@ -13,13 +13,6 @@
 // /cphub/api/auth/v2/authn/authorize (WithClientCredentials). The access token is sent in the
 // csp-auth-token header, cached until shortly before it expires, and refreshed once on a 401.
 //
-// In the vendor-neutral view (Client.Grants) a grant is an OAuth app and its allowed scopes:
-// creating a grant creates the app, and revoking one deletes the app, credentials and all.
-// CPN's scopes are defined by the platform, not by its users: general scopes such as
-// "openid", the organization's roles and the roles of its services. There is nothing to
-// define, so the cpn client has no scope catalog (no Scopes method, unlike auth0, onelogin
-// and pingone); a scope is valid at CPN when the platform knows it.
-//
 // Secrets are of type Secret, which never prints: not in errors, logs, %v, %+v or %#v.
 //
 // In the vendor-neutral view (Client.Grants) a grant is one OAuth app, identified by the
@@ -28,6 +21,12 @@
 // permissions, properties grantkit does not know) is sent back unchanged by the neutral writes
 // and by an update built from a read. A Context value CPN does not document is sent as is:
 // CPN, not grantkit, decides whether it is valid.
+//
+// Since the app is the grant, creating a grant (Grants.Create) creates the OAuth app, and
+// revoking one (Grants.Delete) deletes the app, credentials and all. CPN's scopes are defined by
+// the platform, not by its users: general scopes such as "openid", the organization's roles and
+// the roles of its services. There is nothing to define, so the cpn client has no scope catalog
+// (no Scopes method, unlike auth0, onelogin and pingone); a scope is valid when CPN knows it.
 //
 // Package cpn/cpnfake provides an in-memory CPN organization to test against.
 package cpn
