@@ -3,8 +3,10 @@
 // environment's token endpoint, for tests and examples that must run without an account.
 //
 // It serves the same OpenAPI description the pingone client is generated from and answers with
-// PingOne's error body. Applications, resources and scopes are created in PingOne's admin API,
-// which grantkit does not cover: create them here with AddApplication, AddResource and AddScope.
+// PingOne's error body. Applications and resources are created in parts of PingOne's API that
+// grantkit does not cover: create them here with AddApplication and AddResource. Resource scopes
+// are served (create, read, update, delete, with PingOne's unique-name rule; deleting a scope
+// takes it out of the grants that held it), and AddScope seeds one directly.
 //
 //	srv := pingonefake.NewServer()
 //	defer srv.Close()
