@@ -1,5 +1,6 @@
-// Package grantstest is the scenario table every vendor's grantkit.Grants adapter must pass,
-// run by each vendor package's tests against its fake.
+// Package grantstest holds the scenario tables the vendors must pass, each run by the vendor
+// package's tests against its fake: Run for every grantkit.Grants adapter (reads, scope writes,
+// create and delete) and RunCatalog for every grantkit.ScopeCatalog (auth0, onelogin, pingone).
 package grantstest
 
 import (
