@@ -39,6 +39,10 @@
 //	api, err := c.ResourceServers.DefineScope(ctx, "https://api.example.com/",
 //		auth0.ResourceServerScope{Value: "write:invoices", Description: "Change invoices"})
 //
+// The vendor-neutral view grants and revokes too (Grants.Create and Delete create and delete a
+// client grant), and c.Scopes() is the vendor-neutral scope catalog over the resource servers
+// (grantkit.ScopeCatalog), each API named by its identifier.
+//
 // The client fetches Management API tokens with the client-credentials grant (audience
 // https://{domain}/api/v2/), caches them until they expire, and retries rate-limited calls,
 // honouring Auth0's X-RateLimit-Reset header. Errors from Auth0 are *grantkit.Error values

@@ -28,8 +28,12 @@ func TestGrantsAdapter(t *testing.T) {
 				require.NoError(t, err)
 				return key
 			},
-			Subjects: true,
-			Drop:     func(scope string) { d.Drop(scope) },
+			NewKey: func(*testing.T) grantkit.GrantKey {
+				return grantkit.GrantKey{Resource: "https://api.example.com/", ClientID: "client-" + strconv.Itoa(int(n.Add(1)))}
+			},
+			Subjects:         true,
+			RefusesUndefined: true,
+			Drop:             func(scope string) { d.Drop(scope) },
 		}
 	})
 }

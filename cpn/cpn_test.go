@@ -284,6 +284,10 @@ func TestGrantsAdapter(t *testing.T) {
 			Grants: c.Grants(),
 			Vendor: "cpn",
 			Drop:   func(scope string) { d.Drop(scope) },
+			NewKey: func(*testing.T) grantkit.GrantKey {
+				n++
+				return grantkit.GrantKey{Resource: cpnfake.OrgID, ClientID: "new-app-" + strconv.Itoa(n)}
+			},
 			Seed: func(t *testing.T, scopes ...string) grantkit.GrantKey {
 				n++
 				id := "app-" + strconv.Itoa(n)

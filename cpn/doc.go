@@ -26,5 +26,11 @@
 // and by an update built from a read. A Context value CPN does not document is sent as is:
 // CPN, not grantkit, decides whether it is valid.
 //
+// Since the app is the grant, creating a grant (Grants.Create) creates the OAuth app, and
+// revoking one (Grants.Delete) deletes the app, credentials and all. CPN's scopes are defined by
+// the platform, not by its users: general scopes such as "openid", the organization's roles and
+// the roles of its services. There is nothing to define, so the cpn client has no scope catalog
+// (no Scopes method, unlike auth0, onelogin and pingone); a scope is valid when CPN knows it.
+//
 // Package cpn/cpnfake provides an in-memory CPN organization to test against.
 package cpn

@@ -19,6 +19,11 @@ import (
 // organization and the app id identify a grant; a key with a SubjectType is invalid input.
 // SetScopes changes only what the names describe (AllowedScopes.WithNames): permissions, role
 // resources and whatever else CPN stores in allowedScopes are sent back as they were read.
+//
+// Because the app is the grant, Create creates the OAuth app (with key.ClientID as its id and
+// the scopes as its allowed scopes, its secret not kept) and Delete deletes the app, its
+// credentials with it. CPN's scopes are defined by the platform (roles of the organization and
+// of its services), so there is no scope catalog for CPN.
 func (c *Client) Grants() grantkit.Grants { return grants{c} }
 
 type grants struct{ c *Client }
@@ -74,6 +79,58 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 		return nil, fmt.Errorf("%s: Grants.SetScopes: %w", vendor, err)
 	}
 	return stored, nil
+}
+
+// Create creates the OAuth app key.ClientID in the organization with scopes as its allowed
+// scopes: at CPN the app is the grant, so granting an app that does not exist yet means
+// creating it. CPN generates the app's secret and shows it only in its answer to the create;
+// the vendor-neutral view has no place for it and does not keep it, so give the app a secret
+// with OAuthApps.Update (Secret) before it is used, or create it with OAuthApps.Create to
+// receive one. An app that already exists, whatever its scopes, wraps grantkit.ErrGrantExists.
+func (g grants) Create(ctx context.Context, key grantkit.GrantKey, scopes []string) (*grantkit.Grant, error) {
+	const op = "Grants.Create"
+	if err := g.check(key); err != nil {
+		return nil, err
+	}
+	allowed, err := ParseScopes(scopes)
+	if err != nil {
+		return nil, wrap(op, err)
+	}
+	switch _, err := g.Get(ctx, key); {
+	case err == nil:
+		return nil, neutral.Exists(vendor, op, key, key.ClientID)
+	case !errors.Is(err, grantkit.ErrGrantNotFound):
+		return nil, err
+	}
+	_, err = g.c.OAuthApps.Create(ctx, OAuthAppCreate{ID: key.ClientID, AllowedScopes: allowed})
+	var apiErr *grantkit.Error
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusConflict {
+		// Created by someone else between the lookup and the create.
+		return nil, fmt.Errorf("%s: %s: %w: %s: %w", vendor, op, grantkit.ErrGrantExists, key, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	// CPN answers a create with the credentials only: read the app back to see its scopes.
+	stored, err := g.Get(ctx, key)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s: the app was created, but reading it back failed: %w", vendor, op, err)
+	}
+	if err := grantkit.CheckStored(key, scopes, stored); err != nil {
+		return nil, fmt.Errorf("%s: %s: %w", vendor, op, err)
+	}
+	return stored, nil
+}
+
+// Delete deletes the OAuth app key.ClientID, which revokes all of its access: its allowed
+// scopes are the grant, and an app without any still holds credentials, so removing its scopes
+// would leave it in place. A missing app wraps grantkit.ErrGrantNotFound.
+func (g grants) Delete(ctx context.Context, key grantkit.GrantKey) error {
+	if _, err := g.Get(ctx, key); err != nil {
+		return err
+	}
+	_, err := g.c.OAuthApps.Delete(ctx, key.ClientID)
+	return err
 }
 
 func (g grants) check(key grantkit.GrantKey) error {

@@ -20,7 +20,9 @@
 // In the vendor-neutral view a grant is identified by the authorization server id and the app
 // id (OneLogin keeps one entry per app on a server). A scope id the app holds that the server
 // no longer lists is named by its decimal id and kept by the neutral writes. Lists follow
-// OneLogin's After-Cursor paging should OneLogin page them.
+// OneLogin's After-Cursor paging should OneLogin page them. Its Create adds an app to a server
+// and Delete removes it; c.ScopeCatalog() is the vendor-neutral scope catalog
+// (grantkit.ScopeCatalog) over the servers' scopes, each server named by its id in decimal.
 //
 // Package onelogin/oneloginfake provides an in-memory OneLogin to test against.
 package onelogin

@@ -2,6 +2,7 @@ package onelogin
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"slices"
@@ -17,7 +18,9 @@ import (
 // Key.ClientID the app's id, both in decimal; Scopes are scope values, resolved to ids on write
 // (a scope id the server does not list is named by its decimal id and kept on write).
 // OneLogin keeps one entry per app on a server (adding an app twice is refused, 422), so those
-// two identify a grant; a key with a SubjectType is invalid input.
+// two identify a grant; a key with a SubjectType is invalid input. Create adds the app to the
+// server as a client app and Delete removes it from the server; the app itself is not touched.
+// Scopes a grant names must be defined on the server first (see ScopeCatalog).
 func (c *Client) Grants() grantkit.Grants { return grants{c} }
 
 type grants struct{ c *Client }
@@ -85,27 +88,10 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 	if err != nil {
 		return nil, err
 	}
-	byValue := map[string]int64{}
-	for s, err := range g.c.Scopes.List(ctx, authID) {
-		if err != nil {
-			return nil, err
-		}
-		byValue[s.Value] = s.ID
-	}
 	names := grantkit.NormalizeScopes(scopes)
-	ids := make([]int64, 0, len(names))
-	for _, n := range names {
-		id, ok := byValue[n]
-		if !ok {
-			// A scope id the app holds but the server no longer lists is named by its id
-			// (see scopeNames); naming it again keeps it rather than refusing the write.
-			held, err := strconv.ParseInt(n, 10, 64)
-			if err != nil || !slices.Contains(app.ScopeIDs, held) {
-				return nil, wrap("Grants.SetScopes", validate.Errorf("scopes", "%q is not a scope of authorization server %d", n, authID))
-			}
-			id = held
-		}
-		ids = append(ids, id)
+	ids, err := g.scopeIDs(ctx, "Grants.SetScopes", authID, names, app.ScopeIDs)
+	if err != nil {
+		return nil, err
 	}
 	if _, err := g.c.ClientApps.UpdateScopes(ctx, authID, appID, ids); err != nil {
 		return nil, err
@@ -120,6 +106,85 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 		return nil, fmt.Errorf("%s: Grants.SetScopes: %w", vendor, err)
 	}
 	return stored, nil
+}
+
+// Create adds app key.ClientID to authorization server key.Resource as a client app allowed
+// scopes (POST /api/2/api_authorizations/{id}/clients). Scopes are named by value and sent
+// by id; a value the server does not define is invalid input, refused before anything is
+// sent. An app already on the server wraps grantkit.ErrGrantExists.
+func (g grants) Create(ctx context.Context, key grantkit.GrantKey, scopes []string) (*grantkit.Grant, error) {
+	const op = "Grants.Create"
+	authID, appID, err := parseKey(key)
+	if err != nil {
+		return nil, err
+	}
+	switch _, err := g.find(ctx, op, key, authID, appID); {
+	case err == nil:
+		return nil, neutral.Exists(vendor, op, key, key.ClientID)
+	case !errors.Is(err, grantkit.ErrGrantNotFound):
+		return nil, err
+	}
+	names := grantkit.NormalizeScopes(scopes)
+	ids, err := g.scopeIDs(ctx, op, authID, names, nil)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := g.c.ClientApps.Add(ctx, authID, appID, ids); err != nil {
+		return nil, err
+	}
+	// OneLogin's answer carries ids at most: read the app back to see what was stored.
+	stored, err := g.Get(ctx, key)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s: the add was answered with success, but reading it back failed: %w", vendor, op, err)
+	}
+	if err := grantkit.CheckStored(key, names, stored); err != nil {
+		return nil, fmt.Errorf("%s: %s: %w", vendor, op, err)
+	}
+	return stored, nil
+}
+
+// Delete removes app key.ClientID from authorization server key.Resource (DELETE
+// /api/2/api_authorizations/{id}/clients/{app_id}); the app itself stays in OneLogin.
+func (g grants) Delete(ctx context.Context, key grantkit.GrantKey) error {
+	authID, appID, err := parseKey(key)
+	if err != nil {
+		return err
+	}
+	if _, err := g.find(ctx, "Grants.Delete", key, authID, appID); err != nil {
+		return err
+	}
+	return g.c.ClientApps.Remove(ctx, authID, appID)
+}
+
+// scopeIDs resolves scope values to the ids of the server's scopes. A value the server does
+// not define is invalid input, unless it is the decimal id of a scope in held: an id the app
+// holds but the server no longer lists is named by its id (see scopeNames), and naming it
+// again keeps it rather than refusing the write.
+func (g grants) scopeIDs(ctx context.Context, op string, authID int64, names []string, held []int64) ([]int64, error) {
+	byValue := map[string][]int64{}
+	for s, err := range g.c.Scopes.List(ctx, authID) {
+		if err != nil {
+			return nil, err
+		}
+		byValue[s.Value] = append(byValue[s.Value], s.ID)
+	}
+	ids := make([]int64, 0, len(names))
+	for _, n := range names {
+		switch found := byValue[n]; len(found) {
+		case 0:
+			id, err := strconv.ParseInt(n, 10, 64)
+			if err != nil || !slices.Contains(held, id) {
+				return nil, wrap(op, validate.Errorf("scopes", "%q is not a scope of authorization server %d", n, authID))
+			}
+			ids = append(ids, id)
+		case 1:
+			ids = append(ids, found[0])
+		default:
+			// OneLogin keeps values unique; should it ever list one twice, neither is picked.
+			return nil, fmt.Errorf("%s: %s: authorization server %d defines %q %d times (ids %v)", vendor, op, authID, n, len(found), found)
+		}
+	}
+	return ids, nil
 }
 
 func parseKey(key grantkit.GrantKey) (authID, appID int64, err error) {

@@ -234,6 +234,11 @@ func TestGrantsAdapter(t *testing.T) {
 			Missing: func(k grantkit.GrantKey) grantkit.GrantKey { k.ClientID = "999999"; return k },
 			// OneLogin's writes name scopes by id.
 			Drop: func(scope string) { d.Drop(strconv.FormatInt(ids[scope], 10)) },
+			// Apps live elsewhere in OneLogin; any app id can be added to a server.
+			NewKey: func(*testing.T) grantkit.GrantKey {
+				return grantkit.GrantKey{Resource: strconv.FormatInt(authID, 10), ClientID: strconv.FormatInt(next.Add(1), 10)}
+			},
+			RefusesUndefined: true,
 			Seed: func(t *testing.T, scopes ...string) grantkit.GrantKey {
 				app := next.Add(1)
 				var sids []int64

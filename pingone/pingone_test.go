@@ -243,6 +243,10 @@ func TestGrantsAdapter(t *testing.T) {
 				return grantkit.GrantKey{Resource: res, ClientID: app}
 			},
 			Missing: func(k grantkit.GrantKey) grantkit.GrantKey { k.ClientID = srv.AddApplication("no grants"); return k },
+			NewKey: func(*testing.T) grantkit.GrantKey {
+				return grantkit.GrantKey{Resource: res, ClientID: srv.AddApplication("new")}
+			},
+			RefusesUndefined: true,
 		}
 	})
 }

@@ -88,12 +88,26 @@ type Invoker interface {
 	//
 	// POST /environments/{environmentID}/applications/{applicationID}/grants
 	CreateApplicationGrant(ctx context.Context, request *ApplicationResourceGrantRequest, params CreateApplicationGrantParams, options ...RequestOption) (*ApplicationResourceGrant, error)
+	// CreateResourceScope invokes createResourceScope operation.
+	//
+	// Defines a scope on the resource. The name is required and unique within the resource
+	// (https://developer.pingidentity.com/pingone-api/platform/resources/resource-scopes/create-custom-resource-scope.html).
+	// Documented errors: 400, 401, 403, 404, 405, 409, 429, 500.
+	//
+	// POST /environments/{environmentID}/resources/{resourceID}/scopes
+	CreateResourceScope(ctx context.Context, request *ResourceScopeRequest, params CreateResourceScopeParams, options ...RequestOption) (*ResourceScope, error)
 	// DeleteApplicationGrant invokes deleteApplicationGrant operation.
 	//
 	// Documented errors: 400, 401, 403, 404, 409, 429, 500.
 	//
 	// DELETE /environments/{environmentID}/applications/{applicationID}/grants/{grantID}
 	DeleteApplicationGrant(ctx context.Context, params DeleteApplicationGrantParams, options ...RequestOption) error
+	// DeleteResourceScope invokes deleteResourceScope operation.
+	//
+	// Documented errors: 400, 401, 403, 404, 409, 429, 500.
+	//
+	// DELETE /environments/{environmentID}/resources/{resourceID}/scopes/{scopeID}
+	DeleteResourceScope(ctx context.Context, params DeleteResourceScopeParams, options ...RequestOption) error
 	// ReadAllApplicationGrants invokes readAllApplicationGrants operation.
 	//
 	// Documented errors: 400, 401, 403, 404, 409, 429, 500.
@@ -131,6 +145,12 @@ type Invoker interface {
 	//
 	// GET /environments/{environmentID}/resources/{resourceID}
 	ReadOneResource(ctx context.Context, params ReadOneResourceParams, options ...RequestOption) (*Resource, error)
+	// ReadOneResourceScope invokes readOneResourceScope operation.
+	//
+	// Documented errors: 400, 401, 403, 404, 409, 429, 500.
+	//
+	// GET /environments/{environmentID}/resources/{resourceID}/scopes/{scopeID}
+	ReadOneResourceScope(ctx context.Context, params ReadOneResourceScopeParams, options ...RequestOption) (*ResourceScope, error)
 	// UpdateApplicationGrant invokes updateApplicationGrant operation.
 	//
 	// Replaces the grant's scopes. resource.id is required and must be the grant's own resource.
@@ -138,6 +158,14 @@ type Invoker interface {
 	//
 	// PUT /environments/{environmentID}/applications/{applicationID}/grants/{grantID}
 	UpdateApplicationGrant(ctx context.Context, request *ApplicationResourceGrantRequest, params UpdateApplicationGrantParams, options ...RequestOption) (*ApplicationResourceGrant, error)
+	// UpdateResourceScope invokes updateResourceScope operation.
+	//
+	// Replaces the scope: a property left out of the body is not kept. grantkit reads the scope first and
+	// sends back every property it did not mean to change. Documented errors: 400, 401, 403, 404, 409,
+	// 429, 500.
+	//
+	// PUT /environments/{environmentID}/resources/{resourceID}/scopes/{scopeID}
+	UpdateResourceScope(ctx context.Context, request *ResourceScopeRequest, params UpdateResourceScopeParams, options ...RequestOption) (*ResourceScope, error)
 }
 
 // Client implements OAS client.
@@ -311,6 +339,152 @@ func (c *Client) sendCreateApplicationGrant(ctx context.Context, request *Applic
 	return result, nil
 }
 
+// CreateResourceScope invokes createResourceScope operation.
+//
+// Defines a scope on the resource. The name is required and unique within the resource
+// (https://developer.pingidentity.com/pingone-api/platform/resources/resource-scopes/create-custom-resource-scope.html).
+// Documented errors: 400, 401, 403, 404, 405, 409, 429, 500.
+//
+// POST /environments/{environmentID}/resources/{resourceID}/scopes
+func (c *Client) CreateResourceScope(ctx context.Context, request *ResourceScopeRequest, params CreateResourceScopeParams, options ...RequestOption) (*ResourceScope, error) {
+	res, err := c.sendCreateResourceScope(ctx, request, params, options...)
+	return res, err
+}
+
+func (c *Client) sendCreateResourceScope(ctx context.Context, request *ResourceScopeRequest, params CreateResourceScopeParams, requestOptions ...RequestOption) (res *ResourceScope, err error) {
+	// Validate request before sending.
+	if err := func() error {
+		if err := request.Validate(); err != nil {
+			return err
+		}
+		return nil
+	}(); err != nil {
+		return res, errors.Wrap(err, "validate")
+	}
+
+	var reqCfg requestConfig
+	reqCfg.setDefaults(c.baseClient)
+	for _, o := range requestOptions {
+		o(&reqCfg)
+	}
+
+	u := c.serverURL
+	if override := reqCfg.ServerURL; override != nil {
+		u = override
+	}
+	u = uri.Clone(u)
+	var pathParts [5]string
+	pathParts[0] = "/environments/"
+	{
+		// Encode "environmentID" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "environmentID",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.EnvironmentID))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/resources/"
+	{
+		// Encode "resourceID" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "resourceID",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.ResourceID))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	pathParts[4] = "/scopes"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeCreateResourceScopeRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBearer(ctx, CreateResourceScopeOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"Bearer\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	if err := reqCfg.onRequest(r); err != nil {
+		return res, errors.Wrap(err, "edit request")
+	}
+
+	resp, err := reqCfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	if err := reqCfg.onResponse(resp); err != nil {
+		return res, errors.Wrap(err, "edit response")
+	}
+
+	result, err := decodeCreateResourceScopeResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
 // DeleteApplicationGrant invokes deleteApplicationGrant operation.
 //
 // Documented errors: 400, 401, 403, 404, 409, 429, 500.
@@ -454,6 +628,156 @@ func (c *Client) sendDeleteApplicationGrant(ctx context.Context, params DeleteAp
 	}
 
 	result, err := decodeDeleteApplicationGrantResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// DeleteResourceScope invokes deleteResourceScope operation.
+//
+// Documented errors: 400, 401, 403, 404, 409, 429, 500.
+//
+// DELETE /environments/{environmentID}/resources/{resourceID}/scopes/{scopeID}
+func (c *Client) DeleteResourceScope(ctx context.Context, params DeleteResourceScopeParams, options ...RequestOption) error {
+	_, err := c.sendDeleteResourceScope(ctx, params, options...)
+	return err
+}
+
+func (c *Client) sendDeleteResourceScope(ctx context.Context, params DeleteResourceScopeParams, requestOptions ...RequestOption) (res *DeleteResourceScopeNoContent, err error) {
+
+	var reqCfg requestConfig
+	reqCfg.setDefaults(c.baseClient)
+	for _, o := range requestOptions {
+		o(&reqCfg)
+	}
+
+	u := c.serverURL
+	if override := reqCfg.ServerURL; override != nil {
+		u = override
+	}
+	u = uri.Clone(u)
+	var pathParts [6]string
+	pathParts[0] = "/environments/"
+	{
+		// Encode "environmentID" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "environmentID",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.EnvironmentID))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/resources/"
+	{
+		// Encode "resourceID" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "resourceID",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.ResourceID))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	pathParts[4] = "/scopes/"
+	{
+		// Encode "scopeID" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "scopeID",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.ScopeID))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[5] = encoded
+	}
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "DELETE", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBearer(ctx, DeleteResourceScopeOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"Bearer\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	if err := reqCfg.onRequest(r); err != nil {
+		return res, errors.Wrap(err, "edit request")
+	}
+
+	resp, err := reqCfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	if err := reqCfg.onResponse(resp); err != nil {
+		return res, errors.Wrap(err, "edit response")
+	}
+
+	result, err := decodeDeleteResourceScopeResponse(resp)
 	if err != nil {
 		return res, errors.Wrap(err, "decode response")
 	}
@@ -1233,6 +1557,156 @@ func (c *Client) sendReadOneResource(ctx context.Context, params ReadOneResource
 	return result, nil
 }
 
+// ReadOneResourceScope invokes readOneResourceScope operation.
+//
+// Documented errors: 400, 401, 403, 404, 409, 429, 500.
+//
+// GET /environments/{environmentID}/resources/{resourceID}/scopes/{scopeID}
+func (c *Client) ReadOneResourceScope(ctx context.Context, params ReadOneResourceScopeParams, options ...RequestOption) (*ResourceScope, error) {
+	res, err := c.sendReadOneResourceScope(ctx, params, options...)
+	return res, err
+}
+
+func (c *Client) sendReadOneResourceScope(ctx context.Context, params ReadOneResourceScopeParams, requestOptions ...RequestOption) (res *ResourceScope, err error) {
+
+	var reqCfg requestConfig
+	reqCfg.setDefaults(c.baseClient)
+	for _, o := range requestOptions {
+		o(&reqCfg)
+	}
+
+	u := c.serverURL
+	if override := reqCfg.ServerURL; override != nil {
+		u = override
+	}
+	u = uri.Clone(u)
+	var pathParts [6]string
+	pathParts[0] = "/environments/"
+	{
+		// Encode "environmentID" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "environmentID",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.EnvironmentID))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/resources/"
+	{
+		// Encode "resourceID" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "resourceID",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.ResourceID))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	pathParts[4] = "/scopes/"
+	{
+		// Encode "scopeID" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "scopeID",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.ScopeID))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[5] = encoded
+	}
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBearer(ctx, ReadOneResourceScopeOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"Bearer\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	if err := reqCfg.onRequest(r); err != nil {
+		return res, errors.Wrap(err, "edit request")
+	}
+
+	resp, err := reqCfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	if err := reqCfg.onResponse(resp); err != nil {
+		return res, errors.Wrap(err, "edit response")
+	}
+
+	result, err := decodeReadOneResourceScopeResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
 // UpdateApplicationGrant invokes updateApplicationGrant operation.
 //
 // Replaces the grant's scopes. resource.id is required and must be the grant's own resource.
@@ -1389,6 +1863,170 @@ func (c *Client) sendUpdateApplicationGrant(ctx context.Context, request *Applic
 	}
 
 	result, err := decodeUpdateApplicationGrantResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UpdateResourceScope invokes updateResourceScope operation.
+//
+// Replaces the scope: a property left out of the body is not kept. grantkit reads the scope first and
+// sends back every property it did not mean to change. Documented errors: 400, 401, 403, 404, 409,
+// 429, 500.
+//
+// PUT /environments/{environmentID}/resources/{resourceID}/scopes/{scopeID}
+func (c *Client) UpdateResourceScope(ctx context.Context, request *ResourceScopeRequest, params UpdateResourceScopeParams, options ...RequestOption) (*ResourceScope, error) {
+	res, err := c.sendUpdateResourceScope(ctx, request, params, options...)
+	return res, err
+}
+
+func (c *Client) sendUpdateResourceScope(ctx context.Context, request *ResourceScopeRequest, params UpdateResourceScopeParams, requestOptions ...RequestOption) (res *ResourceScope, err error) {
+	// Validate request before sending.
+	if err := func() error {
+		if err := request.Validate(); err != nil {
+			return err
+		}
+		return nil
+	}(); err != nil {
+		return res, errors.Wrap(err, "validate")
+	}
+
+	var reqCfg requestConfig
+	reqCfg.setDefaults(c.baseClient)
+	for _, o := range requestOptions {
+		o(&reqCfg)
+	}
+
+	u := c.serverURL
+	if override := reqCfg.ServerURL; override != nil {
+		u = override
+	}
+	u = uri.Clone(u)
+	var pathParts [6]string
+	pathParts[0] = "/environments/"
+	{
+		// Encode "environmentID" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "environmentID",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.EnvironmentID))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/resources/"
+	{
+		// Encode "resourceID" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "resourceID",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.ResourceID))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	pathParts[4] = "/scopes/"
+	{
+		// Encode "scopeID" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "scopeID",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.ScopeID))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[5] = encoded
+	}
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "PUT", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUpdateResourceScopeRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBearer(ctx, UpdateResourceScopeOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"Bearer\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	if err := reqCfg.onRequest(r); err != nil {
+		return res, errors.Wrap(err, "edit request")
+	}
+
+	resp, err := reqCfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	if err := reqCfg.onResponse(resp); err != nil {
+		return res, errors.Wrap(err, "edit response")
+	}
+
+	result, err := decodeUpdateResourceScopeResponse(resp)
 	if err != nil {
 		return res, errors.Wrap(err, "decode response")
 	}

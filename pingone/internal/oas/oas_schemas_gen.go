@@ -410,6 +410,9 @@ func (s *Bearer) SetRoles(val []string) {
 // DeleteApplicationGrantNoContent is response for DeleteApplicationGrant operation.
 type DeleteApplicationGrantNoContent struct{}
 
+// DeleteResourceScopeNoContent is response for DeleteResourceScope operation.
+type DeleteResourceScopeNoContent struct{}
+
 // ErrorStatusCodeWithHeaders wraps P1Error with status code and response headers.
 type ErrorStatusCodeWithHeaders struct {
 	StatusCode int
@@ -1388,6 +1391,8 @@ func (s *ResourceListEmbedded) SetResources(val []Resource) {
 	s.Resources = val
 }
 
+// A scope of a resource. Properties PingOne adds later are kept (additionalProperties), so that an
+// UPDATE built from a read sends them back.
 // Ref: #/components/schemas/ResourceScope
 type ResourceScope struct {
 	Links OptLinksHATEOAS `json:"_links"`
@@ -1397,10 +1402,16 @@ type ResourceScope struct {
 	Name        OptString   `json:"name"`
 	Description OptString   `json:"description"`
 	Resource    OptObjectID `json:"resource"`
+	Environment OptObjectID `json:"environment"`
+	// User schema attributes a p1:read:user or p1:update:user scope (or one with a suffix) covers.
+	SchemaAttributes []string `json:"schemaAttributes"`
+	// Custom resource attribute ids (OPENID_CONNECT resource scopes only).
+	MappedClaims []string `json:"mappedClaims"`
 	// RFC 3339 time.
 	CreatedAt OptString `json:"createdAt"`
 	// RFC 3339 time.
-	UpdatedAt OptString `json:"updatedAt"`
+	UpdatedAt       OptString `json:"updatedAt"`
+	AdditionalProps ResourceScopeAdditional
 }
 
 // GetLinks returns the value of Links.
@@ -1428,6 +1439,21 @@ func (s *ResourceScope) GetResource() OptObjectID {
 	return s.Resource
 }
 
+// GetEnvironment returns the value of Environment.
+func (s *ResourceScope) GetEnvironment() OptObjectID {
+	return s.Environment
+}
+
+// GetSchemaAttributes returns the value of SchemaAttributes.
+func (s *ResourceScope) GetSchemaAttributes() []string {
+	return s.SchemaAttributes
+}
+
+// GetMappedClaims returns the value of MappedClaims.
+func (s *ResourceScope) GetMappedClaims() []string {
+	return s.MappedClaims
+}
+
 // GetCreatedAt returns the value of CreatedAt.
 func (s *ResourceScope) GetCreatedAt() OptString {
 	return s.CreatedAt
@@ -1436,6 +1462,11 @@ func (s *ResourceScope) GetCreatedAt() OptString {
 // GetUpdatedAt returns the value of UpdatedAt.
 func (s *ResourceScope) GetUpdatedAt() OptString {
 	return s.UpdatedAt
+}
+
+// GetAdditionalProps returns the value of AdditionalProps.
+func (s *ResourceScope) GetAdditionalProps() ResourceScopeAdditional {
+	return s.AdditionalProps
 }
 
 // SetLinks sets the value of Links.
@@ -1463,6 +1494,21 @@ func (s *ResourceScope) SetResource(val OptObjectID) {
 	s.Resource = val
 }
 
+// SetEnvironment sets the value of Environment.
+func (s *ResourceScope) SetEnvironment(val OptObjectID) {
+	s.Environment = val
+}
+
+// SetSchemaAttributes sets the value of SchemaAttributes.
+func (s *ResourceScope) SetSchemaAttributes(val []string) {
+	s.SchemaAttributes = val
+}
+
+// SetMappedClaims sets the value of MappedClaims.
+func (s *ResourceScope) SetMappedClaims(val []string) {
+	s.MappedClaims = val
+}
+
 // SetCreatedAt sets the value of CreatedAt.
 func (s *ResourceScope) SetCreatedAt(val OptString) {
 	s.CreatedAt = val
@@ -1471,6 +1517,22 @@ func (s *ResourceScope) SetCreatedAt(val OptString) {
 // SetUpdatedAt sets the value of UpdatedAt.
 func (s *ResourceScope) SetUpdatedAt(val OptString) {
 	s.UpdatedAt = val
+}
+
+// SetAdditionalProps sets the value of AdditionalProps.
+func (s *ResourceScope) SetAdditionalProps(val ResourceScopeAdditional) {
+	s.AdditionalProps = val
+}
+
+type ResourceScopeAdditional map[string]jx.Raw
+
+func (s *ResourceScopeAdditional) init() ResourceScopeAdditional {
+	m := *s
+	if m == nil {
+		m = map[string]jx.Raw{}
+		*s = m
+	}
+	return m
 }
 
 // Ref: #/components/schemas/ResourceScopeList
@@ -1533,4 +1595,77 @@ func (s *ResourceScopeListEmbedded) GetScopes() []ResourceScope {
 // SetScopes sets the value of Scopes.
 func (s *ResourceScopeListEmbedded) SetScopes(val []ResourceScope) {
 	s.Scopes = val
+}
+
+// The body of CREATE and UPDATE Scope. UPDATE replaces the scope, so what a read returned and grantkit
+// does not model is sent back as it came (additionalProperties).
+// Ref: #/components/schemas/ResourceScopeRequest
+type ResourceScopeRequest struct {
+	// The scope name, unique within the resource.
+	Name             string    `json:"name"`
+	Description      OptString `json:"description"`
+	SchemaAttributes []string  `json:"schemaAttributes"`
+	MappedClaims     []string  `json:"mappedClaims"`
+	AdditionalProps  ResourceScopeRequestAdditional
+}
+
+// GetName returns the value of Name.
+func (s *ResourceScopeRequest) GetName() string {
+	return s.Name
+}
+
+// GetDescription returns the value of Description.
+func (s *ResourceScopeRequest) GetDescription() OptString {
+	return s.Description
+}
+
+// GetSchemaAttributes returns the value of SchemaAttributes.
+func (s *ResourceScopeRequest) GetSchemaAttributes() []string {
+	return s.SchemaAttributes
+}
+
+// GetMappedClaims returns the value of MappedClaims.
+func (s *ResourceScopeRequest) GetMappedClaims() []string {
+	return s.MappedClaims
+}
+
+// GetAdditionalProps returns the value of AdditionalProps.
+func (s *ResourceScopeRequest) GetAdditionalProps() ResourceScopeRequestAdditional {
+	return s.AdditionalProps
+}
+
+// SetName sets the value of Name.
+func (s *ResourceScopeRequest) SetName(val string) {
+	s.Name = val
+}
+
+// SetDescription sets the value of Description.
+func (s *ResourceScopeRequest) SetDescription(val OptString) {
+	s.Description = val
+}
+
+// SetSchemaAttributes sets the value of SchemaAttributes.
+func (s *ResourceScopeRequest) SetSchemaAttributes(val []string) {
+	s.SchemaAttributes = val
+}
+
+// SetMappedClaims sets the value of MappedClaims.
+func (s *ResourceScopeRequest) SetMappedClaims(val []string) {
+	s.MappedClaims = val
+}
+
+// SetAdditionalProps sets the value of AdditionalProps.
+func (s *ResourceScopeRequest) SetAdditionalProps(val ResourceScopeRequestAdditional) {
+	s.AdditionalProps = val
+}
+
+type ResourceScopeRequestAdditional map[string]jx.Raw
+
+func (s *ResourceScopeRequestAdditional) init() ResourceScopeRequestAdditional {
+	m := *s
+	if m == nil {
+		m = map[string]jx.Raw{}
+		*s = m
+	}
+	return m
 }
