@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/grantkit/grantkit/option"
 	"io"
 	"net/http"
 	"testing"
@@ -21,7 +22,7 @@ func TestScopeCatalog(t *testing.T) {
 	grantstest.RunCatalog(t, func(t *testing.T) grantstest.CatalogEnv {
 		srv := pingonefake.NewServer()
 		t.Cleanup(srv.Close)
-		c, err := pingone.New(pingonefake.EnvironmentID, pingone.WithBaseURL(srv.URL), pingone.WithToken(srv.IssueToken()))
+		c, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
 		require.NoError(t, err)
 		return grantstest.CatalogEnv{
 			Catalog:     c.Scopes(),
