@@ -23,7 +23,7 @@ import (
 // elsewhere means). Removing a scope leaves it in the client grants that hold it: Auth0 keeps
 // it there, and refuses to update such a grant's scopes while they name it, so revoke it from
 // those grants (SetScopes without it) before or after removing it.
-func (c *Client) Scopes() grantkit.ScopeCatalog { return catalog{c} }
+func (c *Client) ScopeCatalog() grantkit.ScopeCatalog { return catalog{c} }
 
 type catalog struct{ c *Client }
 

@@ -19,7 +19,7 @@ func TestScopeCatalog(t *testing.T) {
 		c, srv, _ := setup(t)
 		var n atomic.Int32
 		return grantstest.CatalogEnv{
-			Catalog: c.Scopes(),
+			Catalog: c.ScopeCatalog(),
 			Grants:  c.Grants(),
 			Vendor:  "auth0",
 			NewResource: func(*testing.T) string {
@@ -42,7 +42,7 @@ func TestCatalogWritesKeepTheOtherScopes(t *testing.T) {
 	ctx := context.Background()
 	c, srv, _ := setup(t)
 	srv.AddResourceServer("https://billing/", "b:read", "a:write", "c:admin")
-	k := c.Scopes()
+	k := c.ScopeCatalog()
 	_, err := k.DescribeScope(ctx, "https://billing/", "a:write", "Write")
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"scopes":[{"value":"b:read"},{"value":"a:write","description":"Write"},{"value":"c:admin"}]}`,
@@ -63,11 +63,11 @@ func TestCatalogNamesAPIsByIdentifier(t *testing.T) {
 	ctx := context.Background()
 	c, srv, _ := setup(t)
 	id := srv.AddResourceServer("https://billing/", "read")
-	_, err := c.Scopes().ListScopes(ctx, id)
+	_, err := c.ScopeCatalog().ListScopes(ctx, id)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "not an identifier")
 	n := len(srv.Requests())
-	_, err = c.Scopes().DefineScope(ctx, id, grantkit.ScopeDefinition{Name: "write"})
+	_, err = c.ScopeCatalog().DefineScope(ctx, id, grantkit.ScopeDefinition{Name: "write"})
 	require.Error(t, err)
 	for _, r := range srv.Requests()[n:] {
 		assert.Equal(t, "GET", r.Method, "nothing was written")

@@ -40,7 +40,7 @@
 //		auth0.ResourceServerScope{Value: "write:invoices", Description: "Change invoices"})
 //
 // The vendor-neutral view grants and revokes too (Grants.Create and Delete create and delete a
-// client grant), and c.Scopes() is the vendor-neutral scope catalog over the resource servers
+// client grant), and c.ScopeCatalog() is the vendor-neutral scope catalog over the resource servers
 // (grantkit.ScopeCatalog), each API named by its identifier.
 //
 // The client fetches Management API tokens with the client-credentials grant (audience

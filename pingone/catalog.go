@@ -19,7 +19,7 @@ import (
 // scope and sends back everything it does not change, because PingOne's update replaces the
 // whole scope; an empty description removes it. RemoveScope deletes the scope; PingOne then no
 // longer lists it in the grants that held it (the fake does the same; see specs/README.md).
-func (c *Client) Scopes() grantkit.ScopeCatalog { return catalog{c} }
+func (c *Client) ScopeCatalog() grantkit.ScopeCatalog { return catalog{c} }
 
 type catalog struct{ c *Client }
 

@@ -25,7 +25,7 @@ func TestScopeCatalog(t *testing.T) {
 		c, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
 		require.NoError(t, err)
 		return grantstest.CatalogEnv{
-			Catalog:     c.Scopes(),
+			Catalog:     c.ScopeCatalog(),
 			Grants:      c.Grants(),
 			Vendor:      "pingone",
 			NewResource: func(*testing.T) string { return srv.AddResource("API", "https://api.example.com") },
@@ -71,7 +71,7 @@ func TestDescribeScopeKeepsEveryOtherProperty(t *testing.T) {
 	})
 	id := created["id"].(string)
 
-	got, err := w.c.Scopes().DescribeScope(ctx, w.res, "read:reports", "Read every report")
+	got, err := w.c.ScopeCatalog().DescribeScope(ctx, w.res, "read:reports", "Read every report")
 	require.NoError(t, err)
 	assert.Equal(t, grantkit.ScopeDefinition{Name: "read:reports", Description: "Read every report"}, *got)
 	put := w.last(t)

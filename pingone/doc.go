@@ -23,7 +23,7 @@
 // is taken to keep one grant per pair, and if it ever lists two the view returns an error naming
 // both. Every list follows PingOne's _links.next paging. UPDATE Grant replaces a grant, so build
 // its body from a read (ApplicationGrant.Params) to send back what grantkit does not model.
-// Its Create and Delete create and delete a grant, and c.Scopes() is the vendor-neutral scope
+// Its Create and Delete create and delete a grant, and c.ScopeCatalog() is the vendor-neutral scope
 // catalog (grantkit.ScopeCatalog) over the resources' scopes, each resource named by its id;
 // ResourcesService.CreateScope, UpdateScope and DeleteScope are the calls underneath.
 //
