@@ -221,7 +221,8 @@ type ScopeDefinition struct {
 // ScopeCatalog is the vendor-neutral view of the scopes each resource defines, offered by the
 // vendors whose scopes are user-defined: Auth0 (the scopes of a resource server), OneLogin (the
 // scopes of an API authorization server) and PingOne (the scopes of a resource), each through
-// its client. CPN's scopes are defined by the platform, so the cpn client offers no catalog.
+// its client's ScopeCatalog method. CPN's scopes are defined by the platform, so the cpn client
+// offers no catalog.
 //
 // A resource is named by the same string a GrantKey.Resource uses at that vendor, so a scope
 // defined here can be granted with Grants.Create or SetScopes on that resource.
