@@ -30,6 +30,7 @@ func TestGrantsAdapter(t *testing.T) {
 			},
 			Subjects: true,
 			Drop:     func(scope string) { d.Drop(scope) },
+			Refuse:   d.Refuse,
 		}
 	})
 }

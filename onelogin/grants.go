@@ -9,6 +9,7 @@ import (
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/neutral"
+	"github.com/grantkit/grantkit/internal/paging"
 	"github.com/grantkit/grantkit/internal/validate"
 )
 
@@ -24,7 +25,16 @@ type grants struct{ c *Client }
 
 func (grants) Vendor() string { return vendor }
 
+// begin starts method op of the adapter (see neutral.Begin).
+func (g grants) begin(ctx context.Context, op string) (context.Context, string, error) {
+	return neutral.Begin(ctx, vendor, op, g.c.made())
+}
+
 func (g grants) List(ctx context.Context) iter.Seq2[*grantkit.Grant, error] {
+	ctx, _, err := g.begin(ctx, "Grants.List")
+	if err != nil {
+		return paging.Failed[grantkit.Grant](err)
+	}
 	return func(yield func(*grantkit.Grant, error) bool) {
 		for a, err := range g.c.Authorizations.List(ctx) {
 			if err != nil {
@@ -50,11 +60,15 @@ func (g grants) List(ctx context.Context) iter.Seq2[*grantkit.Grant, error] {
 }
 
 func (g grants) Get(ctx context.Context, key grantkit.GrantKey) (*grantkit.Grant, error) {
-	authID, appID, err := parseKey(key)
+	ctx, op, err := g.begin(ctx, "Grants.Get")
 	if err != nil {
 		return nil, err
 	}
-	app, err := g.find(ctx, "Grants.Get", key, authID, appID)
+	authID, appID, err := parseKey(op, key)
+	if err != nil {
+		return nil, err
+	}
+	app, err := g.find(ctx, op, key, authID, appID)
 	if err != nil {
 		return nil, err
 	}
@@ -77,11 +91,15 @@ func (g grants) find(ctx context.Context, op string, key grantkit.GrantKey, auth
 }
 
 func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []string) (*grantkit.Grant, error) {
-	authID, appID, err := parseKey(key)
+	ctx, op, err := g.begin(ctx, "Grants.SetScopes")
 	if err != nil {
 		return nil, err
 	}
-	app, err := g.find(ctx, "Grants.SetScopes", key, authID, appID)
+	authID, appID, err := parseKey(op, key)
+	if err != nil {
+		return nil, err
+	}
+	app, err := g.find(ctx, op, key, authID, appID)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +119,7 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 			// (see scopeNames); naming it again keeps it rather than refusing the write.
 			held, err := strconv.ParseInt(n, 10, 64)
 			if err != nil || !slices.Contains(app.ScopeIDs, held) {
-				return nil, wrap("Grants.SetScopes", validate.Errorf("scopes", "%q is not a scope of authorization server %d", n, authID))
+				return nil, wrap(op, validate.Errorf("scopes", "%q is not a scope of authorization server %d", n, authID))
 			}
 			id = held
 		}
@@ -114,22 +132,22 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 	// the app back to see what was stored.
 	stored, err := g.Get(ctx, key)
 	if err != nil {
-		return nil, fmt.Errorf("%s: Grants.SetScopes: the update was answered with success, but reading it back failed: %w", vendor, err)
+		return nil, fmt.Errorf("%s: %s: the update was answered with success, but reading it back failed: %w", vendor, op, err)
 	}
 	if err := grantkit.CheckStored(key, names, stored); err != nil {
-		return nil, fmt.Errorf("%s: Grants.SetScopes: %w", vendor, err)
+		return nil, fmt.Errorf("%s: %s: %w", vendor, op, err)
 	}
 	return stored, nil
 }
 
-func parseKey(key grantkit.GrantKey) (authID, appID int64, err error) {
-	if err := neutral.NoSubject(vendor, "Grants", key); err != nil {
+func parseKey(op string, key grantkit.GrantKey) (authID, appID int64, err error) {
+	if err := neutral.NoSubject(vendor, op, key); err != nil {
 		return 0, 0, err
 	}
 	authID, err1 := strconv.ParseInt(key.Resource, 10, 64)
 	appID, err2 := strconv.ParseInt(key.ClientID, 10, 64)
 	if err1 != nil || err2 != nil || authID <= 0 || appID <= 0 {
-		return 0, 0, wrap("Grants", validate.Errorf("key", "resource (authorization server id) and client (app id) must be positive integers, got %q", key))
+		return 0, 0, wrap(op, validate.Errorf("key", "resource (authorization server id) and client (app id) must be positive integers, got %q", key))
 	}
 	return authID, appID, nil
 }

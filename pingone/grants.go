@@ -7,6 +7,7 @@ import (
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/neutral"
+	"github.com/grantkit/grantkit/internal/paging"
 	"github.com/grantkit/grantkit/internal/validate"
 )
 
@@ -21,7 +22,16 @@ type grants struct{ c *Client }
 
 func (grants) Vendor() string { return vendor }
 
+// begin starts method op of the adapter (see neutral.Begin).
+func (g grants) begin(ctx context.Context, op string) (context.Context, string, error) {
+	return neutral.Begin(ctx, vendor, op, g.c.made())
+}
+
 func (g grants) List(ctx context.Context) iter.Seq2[*grantkit.Grant, error] {
+	ctx, _, err := g.begin(ctx, "Grants.List")
+	if err != nil {
+		return paging.Failed[grantkit.Grant](err)
+	}
 	return func(yield func(*grantkit.Grant, error) bool) {
 		names := map[string]map[string]string{} // resource id → scope id → name
 		for app, err := range g.c.Applications.List(ctx) {
@@ -46,7 +56,11 @@ func (g grants) List(ctx context.Context) iter.Seq2[*grantkit.Grant, error] {
 }
 
 func (g grants) Get(ctx context.Context, key grantkit.GrantKey) (*grantkit.Grant, error) {
-	ag, err := g.find(ctx, "Grants.Get", key)
+	ctx, op, err := g.begin(ctx, "Grants.Get")
+	if err != nil {
+		return nil, err
+	}
+	ag, err := g.find(ctx, op, key)
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +72,11 @@ func (g grants) Get(ctx context.Context, key grantkit.GrantKey) (*grantkit.Grant
 }
 
 func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []string) (*grantkit.Grant, error) {
-	ag, err := g.find(ctx, "Grants.SetScopes", key)
+	ctx, op, err := g.begin(ctx, "Grants.SetScopes")
+	if err != nil {
+		return nil, err
+	}
+	ag, err := g.find(ctx, op, key)
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +96,7 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 	for _, n := range want {
 		id, ok := ids[n]
 		if !ok {
-			return nil, wrap("Grants.SetScopes", validate.Errorf("scopes", "%q is not a scope of resource %s", n, key.Resource))
+			return nil, wrap(op, validate.Errorf("scopes", "%q is not a scope of resource %s", n, key.Resource))
 		}
 		p.ScopeIDs = append(p.ScopeIDs, id)
 	}
@@ -88,7 +106,7 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 	}
 	stored := toGrant(ag, names)
 	if err := grantkit.CheckStored(key, want, stored); err != nil {
-		return nil, fmt.Errorf("%s: Grants.SetScopes: grant %s: %w", vendor, ag.ID, err)
+		return nil, fmt.Errorf("%s: %s: grant %s: %w", vendor, op, ag.ID, err)
 	}
 	return stored, nil
 }
