@@ -56,10 +56,15 @@ const DefaultForThirdPartyClients DefaultFor = "third_party_clients"
 // ClientGrant authorizes a client (or, for a default grant, a group of clients) to call an
 // API (its audience) with a set of scopes.
 type ClientGrant struct {
-	ID                   string
-	ClientID             string // empty for a default grant (DefaultFor set)
-	Audience             string
-	Scope                []string
+	ID       string
+	ClientID string // empty for a default grant (DefaultFor set)
+	Audience string
+	// Scope lists the grant's scopes: a non-nil empty list when Auth0 answered "scope": [],
+	// nil when it answered "scope": null (see ScopeNull) or sent no scope.
+	Scope []string
+	// ScopeNull reports that Auth0 answered "scope": null, which a PATCH may set
+	// (grantkit.Null) and which is not the same as []: read back, the two stay apart.
+	ScopeNull            bool
 	OrganizationUsage    OrganizationUsage // empty when not set
 	AllowAnyOrganization bool
 	DefaultFor           DefaultFor // the client group the grant is the default for, if any
@@ -596,7 +601,8 @@ func fromOAS(g *oas.ClientGrant) *ClientGrant {
 		ID:                        g.ID.Or(""),
 		ClientID:                  g.ClientID.Or(""),
 		Audience:                  g.Audience.Or(""),
-		Scope:                     g.Scope,
+		Scope:                     g.Scope.Value,
+		ScopeNull:                 g.Scope.IsNull(),
 		OrganizationUsage:         OrganizationUsage(g.OrganizationUsage.Or("")),
 		AllowAnyOrganization:      g.AllowAnyOrganization.Or(false),
 		DefaultFor:                DefaultFor(g.DefaultFor.Or("")),

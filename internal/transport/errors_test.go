@@ -20,6 +20,7 @@ import (
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/auth"
+	"github.com/grantkit/grantkit/internal/opname"
 )
 
 // Concurrent calls of different operations share one token fetch that fails. Each caller
@@ -326,4 +327,35 @@ func TestTokenRequestsAreRetriedOnTransientFailures(t *testing.T) {
 		require.ErrorAs(t, err, &ge)
 		assert.Equal(t, 503, ge.StatusCode, "the endpoint's last answer stays reachable")
 	})
+}
+
+func TestBeginRefusesMistakesAndNamesTheOuterCall(t *testing.T) {
+	_, call, err := Begin(nil, "v", "Things.Get", true) //lint:ignore SA1012 the mistake under test
+	require.ErrorIs(t, err, grantkit.ErrInvalidInput)
+	assert.Nil(t, call)
+	assert.EqualError(t, err, "v: Things.Get: invalid input: ctx: is nil; pass a context such as context.Background()")
+
+	_, _, err = Begin(context.Background(), "v", "Things.Get", false)
+	require.ErrorIs(t, err, grantkit.ErrInvalidInput)
+	assert.Contains(t, err.Error(), "v: Things.Get: invalid input: client: not made by v.New")
+
+	// A call begun inside another takes the outer call's name, and so do the errors built
+	// for it; so does a call inside a function that named itself (grantkit.AddScopes).
+	outer, _, err := Begin(context.Background(), "v", "Things.Sync", true)
+	require.NoError(t, err)
+	ctx, inner, err := Begin(outer, "v", "Things.List", true)
+	require.NoError(t, err)
+	srv := newServer(t, status(404))
+	var ge *grantkit.Error
+	require.ErrorAs(t, inner.Err(fakeDecode(t, newClient(t, &sleeper{}, nil, grantkit.RetryPolicy{}), ctx, http.MethodGet, srv.URL, nil)), &ge)
+	assert.Equal(t, "Things.Sync", ge.Operation)
+	assert.EqualError(t, inner.Err(errors.New("bad")), "v: Things.Sync: bad")
+
+	named, op := opname.Named(context.Background(), "AddScopes")
+	assert.Equal(t, "AddScopes", op)
+	_, again := opname.Named(named, "Grants.Get")
+	assert.Equal(t, "AddScopes", again, "the outermost name wins")
+	_, call, err = Begin(named, "v", "Things.Update", true)
+	require.NoError(t, err)
+	assert.EqualError(t, call.Err(errors.New("bad")), "v: AddScopes: bad")
 }
