@@ -286,7 +286,7 @@ func TestRootHelpersRefuseMistakes(t *testing.T) {
 				return err
 			}
 			refused(name+": ", "g: the Grants is nil")(t, run(context.Background(), nil))
-			refused(name+": ", "ctx: is nil")(t, run(nil, c.Grants())) //nolint:staticcheck // the mistake under test
+			refused(name+": ", "ctx: is nil")(t, run(nil, c.Grants()))
 			var zero *auth0.Client
 			refused("auth0: "+name+": ", "not made by auth0.New")(t, run(context.Background(), zero.Grants()))
 		})
