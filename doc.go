@@ -22,7 +22,9 @@
 //     null, an empty list, or values. Build them with [Value], [Set] and [Null].
 //   - [Error], the one error type for a call that reached (or tried to reach) a vendor:
 //     HTTP status, the vendor's error code and message, request id, Retry-After and the
-//     number of attempts. Use [errors.As] to get it.
+//     number of attempts. Use [errors.As] to get it. Its Operation is the method or function
+//     you called ("ClientGrants.Get", "Grants.Get", "AddScopes"), whichever of its requests
+//     failed; [ErrToken] matches a failed token request.
 //   - [ErrInvalidInput], wrapped by every error for input rejected before anything is sent.
 //   - [RetryPolicy], how a client retries rate-limited and transient failures, and how long
 //     one attempt may take.

@@ -14,6 +14,13 @@ import (
 // enum value, a secret that does not meet the vendor's pattern. Test with errors.Is.
 var ErrInvalidInput = errors.New("invalid input")
 
+// ErrToken is matched by errors.Is for the *Error of a call whose access token could not be
+// obtained: the token request failed (refused, rate-limited past the retry policy, or no
+// answer), so the call's own request was never sent. The Error's TokenRequest is true, its
+// Operation names the call as usual, and StatusCode, Code and Message describe the token
+// endpoint's answer.
+var ErrToken = errors.New("token request failed")
+
 // Error is the error of a call that was sent to a vendor (or whose sending failed): the vendor
 // answered with a non-2xx status, answered 2xx with something the call cannot use, or no answer
 // came back after every allowed attempt. Get it with errors.As:
@@ -37,10 +44,18 @@ var ErrInvalidInput = errors.New("invalid input")
 type Error struct {
 	// Vendor is the vendor package that made the call: "auth0", "cpn", "onelogin", "pingone".
 	Vendor string
-	// Operation names the call, such as "ClientGrants.Update". A failed token request made
-	// for a call is "ClientGrants.Update: token request" ("token request" alone when no call
-	// is known).
+	// Operation is the exported method or function the caller called: "Service.Method" for
+	// a vendor client's service ("ClientGrants.Update", "ClientGrants.ListPage"),
+	// "Grants.Method" for the vendor-neutral view ("Grants.Get"), and the function's own name
+	// for this package's helpers ("AddScopes", "RemoveScopes"). It is the same for every
+	// error of one call, whatever requests the call made on the way: a 429 met while
+	// Grants.Get lists client grants says "Grants.Get", a refused write inside AddScopes says
+	// "AddScopes". A failed token request does not change it either: see TokenRequest.
 	Operation string
+	// TokenRequest reports that the failure is the token request's, made for the call before
+	// its own request (which was then never sent); errors.Is(err, ErrToken) is true exactly
+	// then.
+	TokenRequest bool
 	// StatusCode is the HTTP status of the last answer, or 0 if none was received.
 	StatusCode int
 	// Code is the vendor's machine-readable error code, when it sends one.
@@ -66,6 +81,9 @@ func (e *Error) Error() string {
 	if e.Operation != "" {
 		b.WriteString(": ")
 		b.WriteString(e.Operation)
+	}
+	if e.TokenRequest {
+		b.WriteString(": token request")
 	}
 	// The parts present, in this order: status (code), message, cause.
 	sep := ": "
@@ -112,3 +130,6 @@ func (e *Error) Error() string {
 
 // Unwrap returns the underlying cause, so errors.Is(err, context.Canceled) works.
 func (e *Error) Unwrap() error { return e.Err }
+
+// Is makes errors.Is(err, ErrToken) true for the error of a failed token request.
+func (e *Error) Is(target error) bool { return target == ErrToken && e.TokenRequest }

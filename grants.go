@@ -7,6 +7,8 @@ import (
 	"iter"
 	"slices"
 	"strings"
+
+	"github.com/grantkit/grantkit/internal/opname"
 )
 
 // Grant is a client's grant on a resource, described the same way at every vendor: which
@@ -178,20 +180,31 @@ func NormalizeScopes(scopes []string) []string {
 
 // AddScopes adds scopes to a grant (read, modify, write with the vendor's update call). When
 // the grant already has them all, nothing is written. The vendor's answer is checked with
-// CheckStored: a scope it did not store is an error wrapping ErrNotApplied.
+// CheckStored: a scope it did not store is an error wrapping ErrNotApplied. Every error of the
+// call, its read and write included, names "AddScopes" (see Error.Operation).
 func AddScopes(ctx context.Context, g Grants, key GrantKey, scopes ...string) (*Grant, error) {
-	return modifyScopes(ctx, g, key, func(cur []string) []string { return append(cur, scopes...) })
+	return modifyScopes(ctx, "AddScopes", g, key, func(cur []string) []string { return append(cur, scopes...) })
 }
 
 // RemoveScopes removes scopes from a grant (read, modify, write). When the grant has none of
-// them, nothing is written. The vendor's answer is checked as AddScopes checks it.
+// them, nothing is written. The vendor's answer is checked as AddScopes checks it, and every
+// error names "RemoveScopes".
 func RemoveScopes(ctx context.Context, g Grants, key GrantKey, scopes ...string) (*Grant, error) {
-	return modifyScopes(ctx, g, key, func(cur []string) []string {
+	return modifyScopes(ctx, "RemoveScopes", g, key, func(cur []string) []string {
 		return slices.DeleteFunc(cur, func(s string) bool { return slices.Contains(scopes, s) })
 	})
 }
 
-func modifyScopes(ctx context.Context, g Grants, key GrantKey, change func([]string) []string) (*Grant, error) {
+func modifyScopes(ctx context.Context, op string, g Grants, key GrantKey, change func([]string) []string) (*Grant, error) {
+	// Ordinary mistakes get an error, not a panic inside the vendor's adapter.
+	switch {
+	case ctx == nil:
+		return nil, fmt.Errorf("%s: %w: ctx: is nil; pass a context such as context.Background()", op, ErrInvalidInput)
+	case g == nil:
+		return nil, fmt.Errorf("%s: %w: g: the Grants is nil; pass a vendor client's Grants()", op, ErrInvalidInput)
+	}
+	// The adapters name this function in every error of the calls below (see Error.Operation).
+	ctx, op = opname.Named(ctx, op)
 	cur, err := g.Get(ctx, key)
 	if err != nil {
 		return nil, err
@@ -207,7 +220,7 @@ func modifyScopes(ctx context.Context, g Grants, key GrantKey, change func([]str
 	// The vendors' own adapters already check; an implementation of Grants that does not must
 	// not let a silently dropped scope through either.
 	if err := CheckStored(key, want, got); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %s: %w", g.Vendor(), op, err)
 	}
 	return got, nil
 }

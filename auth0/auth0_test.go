@@ -502,7 +502,9 @@ func TestSecretsStayOut(t *testing.T) {
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, 401, apiErr.StatusCode)
 	assert.Equal(t, "access_denied", apiErr.Code)
-	assert.Equal(t, "ClientGrants.Get: token request", apiErr.Operation)
+	assert.Equal(t, "ClientGrants.Get", apiErr.Operation)
+	assert.True(t, apiErr.TokenRequest)
+	assert.ErrorIs(t, err, grantkit.ErrToken)
 	for _, s := range []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", apiErr), fmt.Sprintf("%+v", c), fmt.Sprintf("%#v", c)} {
 		assert.NotContains(t, s, secret)
 	}

@@ -29,7 +29,16 @@ type catalog struct{ c *Client }
 
 func (catalog) Vendor() string { return vendor }
 
+// begin starts method op of the catalog (see neutral.Begin).
+func (k catalog) begin(ctx context.Context, op string) (context.Context, string, error) {
+	return neutral.Begin(ctx, vendor, op, k.c.made())
+}
+
 func (k catalog) Resources(ctx context.Context) iter.Seq2[string, error] {
+	ctx, _, err := k.begin(ctx, "ScopeCatalog.Resources")
+	if err != nil {
+		return func(yield func(string, error) bool) { yield("", err) }
+	}
 	return func(yield func(string, error) bool) {
 		for rs, err := range k.c.ResourceServers.List(ctx, ResourceServerListOptions{PageSize: 100}) {
 			if err != nil {
@@ -44,7 +53,11 @@ func (k catalog) Resources(ctx context.Context) iter.Seq2[string, error] {
 }
 
 func (k catalog) ListScopes(ctx context.Context, resource string) ([]grantkit.ScopeDefinition, error) {
-	rs, err := k.api(ctx, "Scopes.ListScopes", resource)
+	ctx, op, err := k.begin(ctx, "ScopeCatalog.ListScopes")
+	if err != nil {
+		return nil, err
+	}
+	rs, err := k.api(ctx, op, resource)
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +69,10 @@ func (k catalog) ListScopes(ctx context.Context, resource string) ([]grantkit.Sc
 }
 
 func (k catalog) DefineScope(ctx context.Context, resource string, s grantkit.ScopeDefinition) (*grantkit.ScopeDefinition, error) {
-	const op = "Scopes.DefineScope"
+	ctx, op, err := k.begin(ctx, "ScopeCatalog.DefineScope")
+	if err != nil {
+		return nil, err
+	}
 	if err := neutral.CheckScope(vendor, op, resource, s.Name); err != nil {
 		return nil, err
 	}
@@ -71,7 +87,11 @@ func (k catalog) DefineScope(ctx context.Context, resource string, s grantkit.Sc
 	// The existence check is made on the list the write is built from, so a scope defined
 	// since the read above is still found and never redescribed.
 	exists := false
-	rs, err = k.c.ResourceServers.editScopes(ctx, op, rs.ID, s.Name, func(scopes []ResourceServerScope, i int) ([]ResourceServerScope, bool) {
+	ctx, call, err := k.c.ResourceServers.begin(ctx, op)
+	if err != nil {
+		return nil, err
+	}
+	rs, err = k.c.ResourceServers.editScopes(ctx, call, rs.ID, s.Name, func(scopes []ResourceServerScope, i int) ([]ResourceServerScope, bool) {
 		if i >= 0 {
 			exists = true
 			return nil, false
@@ -88,7 +108,10 @@ func (k catalog) DefineScope(ctx context.Context, resource string, s grantkit.Sc
 }
 
 func (k catalog) DescribeScope(ctx context.Context, resource, name, description string) (*grantkit.ScopeDefinition, error) {
-	const op = "Scopes.DescribeScope"
+	ctx, op, err := k.begin(ctx, "ScopeCatalog.DescribeScope")
+	if err != nil {
+		return nil, err
+	}
 	if err := neutral.CheckScope(vendor, op, resource, name); err != nil {
 		return nil, err
 	}
@@ -100,7 +123,11 @@ func (k catalog) DescribeScope(ctx context.Context, resource, name, description 
 		return nil, err
 	}
 	missing := false
-	rs, err = k.c.ResourceServers.editScopes(ctx, op, rs.ID, name, func(scopes []ResourceServerScope, i int) ([]ResourceServerScope, bool) {
+	ctx, call, err := k.c.ResourceServers.begin(ctx, op)
+	if err != nil {
+		return nil, err
+	}
+	rs, err = k.c.ResourceServers.editScopes(ctx, call, rs.ID, name, func(scopes []ResourceServerScope, i int) ([]ResourceServerScope, bool) {
 		if i < 0 {
 			missing = true
 			return nil, false
@@ -122,7 +149,10 @@ func (k catalog) DescribeScope(ctx context.Context, resource, name, description 
 }
 
 func (k catalog) RemoveScope(ctx context.Context, resource, name string) error {
-	const op = "Scopes.RemoveScope"
+	ctx, op, err := k.begin(ctx, "ScopeCatalog.RemoveScope")
+	if err != nil {
+		return err
+	}
 	if err := neutral.CheckScope(vendor, op, resource, name); err != nil {
 		return err
 	}
@@ -131,7 +161,11 @@ func (k catalog) RemoveScope(ctx context.Context, resource, name string) error {
 		return err
 	}
 	missing := false
-	_, err = k.c.ResourceServers.editScopes(ctx, op, rs.ID, name, func(scopes []ResourceServerScope, i int) ([]ResourceServerScope, bool) {
+	ctx, call, err := k.c.ResourceServers.begin(ctx, op)
+	if err != nil {
+		return err
+	}
+	_, err = k.c.ResourceServers.editScopes(ctx, call, rs.ID, name, func(scopes []ResourceServerScope, i int) ([]ResourceServerScope, bool) {
 		if i < 0 {
 			missing = true
 			return nil, false
@@ -154,7 +188,7 @@ func (k catalog) api(ctx context.Context, op, resource string) (*ResourceServer,
 	if resource == "" {
 		return nil, wrap(op, validate.Errorf("resource", "must not be empty"))
 	}
-	rs, err := k.c.ResourceServers.get(ctx, op, resource)
+	rs, err := k.c.ResourceServers.Get(ctx, resource)
 	if err != nil {
 		return nil, err
 	}

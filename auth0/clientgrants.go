@@ -13,6 +13,7 @@ import (
 	"github.com/grantkit/grantkit/auth0/internal/oas"
 	"github.com/grantkit/grantkit/internal/paging"
 	"github.com/grantkit/grantkit/internal/patch"
+	"github.com/grantkit/grantkit/internal/transport"
 	"github.com/grantkit/grantkit/internal/validate"
 )
 
@@ -55,10 +56,15 @@ const DefaultForThirdPartyClients DefaultFor = "third_party_clients"
 // ClientGrant authorizes a client (or, for a default grant, a group of clients) to call an
 // API (its audience) with a set of scopes.
 type ClientGrant struct {
-	ID                   string
-	ClientID             string // empty for a default grant (DefaultFor set)
-	Audience             string
-	Scope                []string
+	ID       string
+	ClientID string // empty for a default grant (DefaultFor set)
+	Audience string
+	// Scope lists the grant's scopes: a non-nil empty list when Auth0 answered "scope": [],
+	// nil when it answered "scope": null (see ScopeNull) or sent no scope.
+	Scope []string
+	// ScopeNull reports that Auth0 answered "scope": null, which a PATCH may set
+	// (grantkit.Null) and which is not the same as []: read back, the two stay apart.
+	ScopeNull            bool
 	OrganizationUsage    OrganizationUsage // empty when not set
 	AllowAnyOrganization bool
 	DefaultFor           DefaultFor // the client group the grant is the default for, if any
@@ -215,9 +221,19 @@ type OrganizationPage struct {
 // ClientGrantsService manages client grants (/api/v2/client-grants).
 type ClientGrantsService struct{ c *Client }
 
+// begin starts a call of operation op through s's client: pass the returned context to the
+// generated client and every error of the method to the Call's Err. Its error (a nil ctx, a
+// service or client New did not make) is returned as it is.
+func (s *ClientGrantsService) begin(ctx context.Context, op string) (context.Context, *transport.Call, error) {
+	return transport.Begin(ctx, vendor, op, s != nil && s.c.made())
+}
+
 // Get returns the grant with id.
 func (s *ClientGrantsService) Get(ctx context.Context, id string) (*ClientGrant, error) {
-	ctx, call := begin(ctx, "ClientGrants.Get")
+	ctx, call, err := s.begin(ctx, "ClientGrants.Get")
+	if err != nil {
+		return nil, err
+	}
 	if err := validate.ID("id", id); err != nil {
 		return nil, call.Err(err)
 	}
@@ -232,7 +248,10 @@ func (s *ClientGrantsService) Get(ctx context.Context, id string) (*ClientGrant,
 // p.Audience. Auth0 answers 409 if that client (or group) already has a grant of the same
 // subject type for that audience.
 func (s *ClientGrantsService) Create(ctx context.Context, p ClientGrantCreate) (*ClientGrant, error) {
-	ctx, call := begin(ctx, "ClientGrants.Create")
+	ctx, call, err := s.begin(ctx, "ClientGrants.Create")
+	if err != nil {
+		return nil, err
+	}
 	call.Creates("the grant may now exist; find it with ClientGrants.List filtered by its ClientID (or DefaultFor), Audience and SubjectType")
 	req, err := p.toOAS()
 	if err != nil {
@@ -249,11 +268,20 @@ func (s *ClientGrantsService) Create(ctx context.Context, p ClientGrantCreate) (
 // Auth0 leaves every field the PATCH does not carry as it was. An update that sets no field
 // is rejected without a request.
 func (s *ClientGrantsService) Update(ctx context.Context, id string, p ClientGrantUpdate) (*ClientGrant, error) {
-	ctx, call := begin(ctx, "ClientGrants.Update")
+	return s.update(ctx, id, p, nil)
+}
+
+// update is Update, for a read-modify-write that sends back the scopes held, which the grant
+// holds already (see checkScopes).
+func (s *ClientGrantsService) update(ctx context.Context, id string, p ClientGrantUpdate, held []string) (*ClientGrant, error) {
+	ctx, call, err := s.begin(ctx, "ClientGrants.Update")
+	if err != nil {
+		return nil, err
+	}
 	if err := validate.ID("id", id); err != nil {
 		return nil, call.Err(err)
 	}
-	req, err := p.toOAS()
+	req, err := p.toOAS(held)
 	if err != nil {
 		return nil, call.Err(err)
 	}
@@ -266,7 +294,10 @@ func (s *ClientGrantsService) Update(ctx context.Context, id string, p ClientGra
 
 // Delete deletes grant id.
 func (s *ClientGrantsService) Delete(ctx context.Context, id string) error {
-	ctx, call := begin(ctx, "ClientGrants.Delete")
+	ctx, call, err := s.begin(ctx, "ClientGrants.Delete")
+	if err != nil {
+		return err
+	}
 	if err := validate.ID("id", id); err != nil {
 		return call.Err(err)
 	}
@@ -282,7 +313,7 @@ func (s *ClientGrantsService) Delete(ctx context.Context, id string) error {
 func (s *ClientGrantsService) List(ctx context.Context, opts ClientGrantListOptions) iter.Seq2[*ClientGrant, error] {
 	return paging.All(ctx, opts.Cursor, func(ctx context.Context, cursor string) (grantkit.Page[ClientGrant], error) {
 		opts.Cursor = cursor
-		page, err := s.ListPage(ctx, opts)
+		page, err := s.listPage(ctx, "ClientGrants.List", opts)
 		return page.Page, err
 	})
 }
@@ -290,7 +321,15 @@ func (s *ClientGrantsService) List(ctx context.Context, opts ClientGrantListOpti
 // ListPage returns one page of grants matching opts, using Auth0's checkpoint paging, or its
 // offset paging with totals when opts.IncludeTotals is set.
 func (s *ClientGrantsService) ListPage(ctx context.Context, opts ClientGrantListOptions) (ClientGrantPage, error) {
-	ctx, call := begin(ctx, "ClientGrants.List")
+	return s.listPage(ctx, "ClientGrants.ListPage", opts)
+}
+
+// listPage is ListPage, called as op (List or ListPage), which its errors name.
+func (s *ClientGrantsService) listPage(ctx context.Context, op string, opts ClientGrantListOptions) (ClientGrantPage, error) {
+	ctx, call, err := s.begin(ctx, op)
+	if err != nil {
+		return ClientGrantPage{}, err
+	}
 	params, index, err := opts.toOAS()
 	if err != nil {
 		return ClientGrantPage{}, call.Err(err)
@@ -320,14 +359,22 @@ func (s *ClientGrantsService) ListPage(ctx context.Context, opts ClientGrantList
 func (s *ClientGrantsService) ListOrganizations(ctx context.Context, id string, opts OrganizationListOptions) iter.Seq2[*Organization, error] {
 	return paging.All(ctx, opts.Cursor, func(ctx context.Context, cursor string) (grantkit.Page[Organization], error) {
 		opts.Cursor = cursor
-		page, err := s.ListOrganizationsPage(ctx, id, opts)
+		page, err := s.listOrganizationsPage(ctx, "ClientGrants.ListOrganizations", id, opts)
 		return page.Page, err
 	})
 }
 
 // ListOrganizationsPage returns one page of the organizations associated with grant id.
 func (s *ClientGrantsService) ListOrganizationsPage(ctx context.Context, id string, opts OrganizationListOptions) (OrganizationPage, error) {
-	ctx, call := begin(ctx, "ClientGrants.ListOrganizations")
+	return s.listOrganizationsPage(ctx, "ClientGrants.ListOrganizationsPage", id, opts)
+}
+
+// listOrganizationsPage is ListOrganizationsPage, called as op, which its errors name.
+func (s *ClientGrantsService) listOrganizationsPage(ctx context.Context, op, id string, opts OrganizationListOptions) (OrganizationPage, error) {
+	ctx, call, err := s.begin(ctx, op)
+	if err != nil {
+		return OrganizationPage{}, err
+	}
 	if err := validate.ID("id", id); err != nil {
 		return OrganizationPage{}, call.Err(err)
 	}
@@ -444,8 +491,20 @@ func (o ClientGrantListOptions) toOAS() (oas.ListClientGrantsParams, int, error)
 	return p, index, nil
 }
 
-func checkScopes(field string, scopes []string) error {
-	return validate.Each(field, scopes, func(f, s string) error { return validate.Length(f, s, 1, 280) })
+// checkScopes checks the scopes of a write: 1 to 280 characters each, and scope tokens (no
+// whitespace or control character; see validate.ScopeToken). A scope in held, which the grant
+// already holds, is sent back as Auth0 stored it without the token check: a read-modify-write
+// never fails on what it did not change.
+func checkScopes(field string, scopes, held []string) error {
+	return validate.Each(field, scopes, func(f, s string) error {
+		if err := validate.Length(f, s, 1, 280); err != nil {
+			return err
+		}
+		if slices.Contains(held, s) {
+			return nil
+		}
+		return validate.ScopeToken(f, s)
+	})
 }
 
 func checkDetailsTypes(field string, types []string) error {
@@ -462,7 +521,7 @@ func (p ClientGrantCreate) toOAS() (*oas.CreateClientGrantRequest, error) {
 	if err := validate.Length("Audience", p.Audience, 1, -1); err != nil {
 		return nil, err
 	}
-	if err := checkScopes("Scope", p.Scope); err != nil {
+	if err := checkScopes("Scope", p.Scope, nil); err != nil {
 		return nil, err
 	}
 	if err := checkDetailsTypes("AuthorizationDetailsTypes", p.AuthorizationDetailsTypes); err != nil {
@@ -502,13 +561,15 @@ func (p ClientGrantCreate) toOAS() (*oas.CreateClientGrantRequest, error) {
 	return req, nil
 }
 
-func (p ClientGrantUpdate) toOAS() (*oas.UpdateClientGrantRequest, error) {
+// toOAS builds the PATCH body; held are the scopes the grant holds (see checkScopes), nil
+// when the caller's update is all its own.
+func (p ClientGrantUpdate) toOAS(held []string) (*oas.UpdateClientGrantRequest, error) {
 	if p.Scope.IsZero() && p.OrganizationUsage.IsZero() && p.AllowAnyOrganization.IsZero() &&
 		p.AuthorizationDetailsTypes.IsZero() && p.AllowAllScopes.IsZero() {
 		return nil, validate.Errorf("update", "sets no field")
 	}
 	if v, ok := p.Scope.Get(); ok {
-		if err := checkScopes("Scope", v); err != nil {
+		if err := checkScopes("Scope", v, held); err != nil {
 			return nil, err
 		}
 		if v == nil {
@@ -540,7 +601,8 @@ func fromOAS(g *oas.ClientGrant) *ClientGrant {
 		ID:                        g.ID.Or(""),
 		ClientID:                  g.ClientID.Or(""),
 		Audience:                  g.Audience.Or(""),
-		Scope:                     g.Scope,
+		Scope:                     g.Scope.Value,
+		ScopeNull:                 g.Scope.IsNull(),
 		OrganizationUsage:         OrganizationUsage(g.OrganizationUsage.Or("")),
 		AllowAnyOrganization:      g.AllowAnyOrganization.Or(false),
 		DefaultFor:                DefaultFor(g.DefaultFor.Or("")),

@@ -36,12 +36,25 @@ type grants struct{ c *Client }
 
 func (grants) Vendor() string { return vendor }
 
+// begin starts method op of the adapter (see neutral.Begin).
+func (g grants) begin(ctx context.Context, op string) (context.Context, string, error) {
+	return neutral.Begin(ctx, vendor, op, g.c.made())
+}
+
 func (g grants) List(ctx context.Context) iter.Seq2[*grantkit.Grant, error] {
+	ctx, _, err := g.begin(ctx, "Grants.List")
+	if err != nil {
+		return paging.Failed[grantkit.Grant](err)
+	}
 	return paging.Map(g.c.ClientGrants.List(ctx, ClientGrantListOptions{PageSize: 100}), toGrant)
 }
 
 func (g grants) Get(ctx context.Context, key grantkit.GrantKey) (*grantkit.Grant, error) {
-	cg, err := g.find(ctx, "Grants.Get", key)
+	ctx, op, err := g.begin(ctx, "Grants.Get")
+	if err != nil {
+		return nil, err
+	}
+	cg, err := g.find(ctx, op, key)
 	if err != nil {
 		return nil, err
 	}
@@ -49,14 +62,18 @@ func (g grants) Get(ctx context.Context, key grantkit.GrantKey) (*grantkit.Grant
 }
 
 func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []string) (*grantkit.Grant, error) {
-	const op = "Grants.SetScopes"
+	ctx, op, err := g.begin(ctx, "Grants.SetScopes")
+	if err != nil {
+		return nil, err
+	}
 	cg, err := g.find(ctx, op, key)
 	if err != nil {
 		return nil, err
 	}
 	want := grantkit.NormalizeScopes(scopes)
-	// Only scope is sent: Auth0's PATCH leaves every other field of the grant as it was.
-	cg, err = g.c.ClientGrants.Update(ctx, cg.ID, ClientGrantUpdate{Scope: grantkit.Set(want...)})
+	// Only scope is sent: Auth0's PATCH leaves every other field of the grant as it was. The
+	// scopes the grant holds go back as stored; only new ones are checked as scope tokens.
+	cg, err = g.c.ClientGrants.update(ctx, cg.ID, ClientGrantUpdate{Scope: grantkit.Set(want...)}, cg.Scope)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +89,10 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 // the API (resource server) does not define; no grant is created then. An existing grant for
 // the key, found before the create or reported by Auth0's 409, wraps grantkit.ErrGrantExists.
 func (g grants) Create(ctx context.Context, key grantkit.GrantKey, scopes []string) (*grantkit.Grant, error) {
-	const op = "Grants.Create"
+	ctx, op, err := g.begin(ctx, "Grants.Create")
+	if err != nil {
+		return nil, err
+	}
 	existing, err := g.matches(ctx, op, key)
 	if err != nil {
 		return nil, err
@@ -101,7 +121,11 @@ func (g grants) Create(ctx context.Context, key grantkit.GrantKey, scopes []stri
 
 // Delete deletes the one client grant key identifies.
 func (g grants) Delete(ctx context.Context, key grantkit.GrantKey) error {
-	cg, err := g.find(ctx, "Grants.Delete", key)
+	ctx, op, err := g.begin(ctx, "Grants.Delete")
+	if err != nil {
+		return err
+	}
+	cg, err := g.find(ctx, op, key)
 	if err != nil {
 		return err
 	}

@@ -34,6 +34,7 @@ func TestGrantsAdapter(t *testing.T) {
 			Subjects:         true,
 			RefusesUndefined: true,
 			Drop:             func(scope string) { d.Drop(scope) },
+			Refuse:           d.Refuse,
 		}
 	})
 }

@@ -190,7 +190,8 @@ func TestScopeNotStoredIsReported(t *testing.T) {
 
 	_, err := grantkit.AddScopes(ctx, g, key, "create:role_members")
 	require.ErrorIs(t, err, grantkit.ErrNotApplied)
-	assert.Equal(t, `auth0: Grants.SetScopes: grant cgr_1: vendor did not store what was asked: app1 on `+aud+
+	// The error names AddScopes, the function called, not the Grants.SetScopes it ran.
+	assert.Equal(t, `auth0: AddScopes: grant cgr_1: vendor did not store what was asked: app1 on `+aud+
 		`: asked ["create:role_members" "read:users"], vendor stored ["read:users"] (missing ["create:role_members"])`, err.Error())
 
 	_, err = g.SetScopes(ctx, key, nil)

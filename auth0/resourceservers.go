@@ -16,6 +16,7 @@ import (
 	"github.com/grantkit/grantkit/auth0/internal/oas"
 	"github.com/grantkit/grantkit/internal/paging"
 	"github.com/grantkit/grantkit/internal/patch"
+	"github.com/grantkit/grantkit/internal/transport"
 	"github.com/grantkit/grantkit/internal/validate"
 )
 
@@ -217,13 +218,17 @@ func newResourceServersService(c *Client) *ResourceServersService {
 	return &ResourceServersService{c: c, catalog: make(chan struct{}, 1)}
 }
 
-// Get returns the resource server with this id or identifier.
-func (s *ResourceServersService) Get(ctx context.Context, id string) (*ResourceServer, error) {
-	return s.get(ctx, "ResourceServers.Get", id)
+// begin starts a call of operation op through s's client, as ClientGrantsService.begin does.
+func (s *ResourceServersService) begin(ctx context.Context, op string) (context.Context, *transport.Call, error) {
+	return transport.Begin(ctx, vendor, op, s != nil && s.c.made() && s.catalog != nil)
 }
 
-func (s *ResourceServersService) get(ctx context.Context, op, id string) (*ResourceServer, error) {
-	ctx, call := begin(ctx, op)
+// Get returns the resource server with this id or identifier.
+func (s *ResourceServersService) Get(ctx context.Context, id string) (*ResourceServer, error) {
+	ctx, call, err := s.begin(ctx, "ResourceServers.Get")
+	if err != nil {
+		return nil, err
+	}
 	if err := validate.EscapedSegment("id", id, maxIdentifier); err != nil {
 		return nil, call.Err(err)
 	}
@@ -236,7 +241,10 @@ func (s *ResourceServersService) get(ctx context.Context, op, id string) (*Resou
 
 // Create creates a resource server. Auth0 answers 409 if one with the same identifier exists.
 func (s *ResourceServersService) Create(ctx context.Context, p ResourceServerCreate) (*ResourceServer, error) {
-	ctx, call := begin(ctx, "ResourceServers.Create")
+	ctx, call, err := s.begin(ctx, "ResourceServers.Create")
+	if err != nil {
+		return nil, err
+	}
 	call.Creates("the resource server may now exist; find it with ResourceServers.Get by its Identifier")
 	req, err := p.toOAS()
 	if err != nil {
@@ -252,15 +260,20 @@ func (s *ResourceServersService) Create(ctx context.Context, p ResourceServerCre
 // Update changes the fields of the resource server that p sets and returns it as Auth0 stored
 // it. An update that sets no field is rejected without a request.
 func (s *ResourceServersService) Update(ctx context.Context, id string, p ResourceServerUpdate) (*ResourceServer, error) {
-	return s.update(ctx, "ResourceServers.Update", id, p)
+	return s.update(ctx, id, p, nil)
 }
 
-func (s *ResourceServersService) update(ctx context.Context, op, id string, p ResourceServerUpdate) (*ResourceServer, error) {
-	ctx, call := begin(ctx, op)
+// update is Update, for a read-modify-write that sends back held, the scopes the resource
+// server defines already (see checkScopeList).
+func (s *ResourceServersService) update(ctx context.Context, id string, p ResourceServerUpdate, held []ResourceServerScope) (*ResourceServer, error) {
+	ctx, call, err := s.begin(ctx, "ResourceServers.Update")
+	if err != nil {
+		return nil, err
+	}
 	if err := validate.EscapedSegment("id", id, maxIdentifier); err != nil {
 		return nil, call.Err(err)
 	}
-	req, err := p.toOAS()
+	req, err := p.toOAS(held)
 	if err != nil {
 		return nil, call.Err(err)
 	}
@@ -284,7 +297,10 @@ func (s *ResourceServersService) update(ctx context.Context, op, id string, p Re
 // Delete deletes the resource server with this id or identifier. Auth0 documents no 404 for
 // this call: deleting one that does not exist succeeds.
 func (s *ResourceServersService) Delete(ctx context.Context, id string) error {
-	ctx, call := begin(ctx, "ResourceServers.Delete")
+	ctx, call, err := s.begin(ctx, "ResourceServers.Delete")
+	if err != nil {
+		return err
+	}
 	if err := validate.EscapedSegment("id", id, maxIdentifier); err != nil {
 		return call.Err(err)
 	}
@@ -298,14 +314,22 @@ func (s *ResourceServersService) Delete(ctx context.Context, id string) error {
 func (s *ResourceServersService) List(ctx context.Context, opts ResourceServerListOptions) iter.Seq2[*ResourceServer, error] {
 	return paging.All(ctx, opts.Cursor, func(ctx context.Context, cursor string) (grantkit.Page[ResourceServer], error) {
 		opts.Cursor = cursor
-		return s.ListPage(ctx, opts)
+		return s.listPage(ctx, "ResourceServers.List", opts)
 	})
 }
 
 // ListPage returns one page of resource servers matching opts. Its Next is the following page
 // number, empty on the last page.
 func (s *ResourceServersService) ListPage(ctx context.Context, opts ResourceServerListOptions) (grantkit.Page[ResourceServer], error) {
-	ctx, call := begin(ctx, "ResourceServers.List")
+	return s.listPage(ctx, "ResourceServers.ListPage", opts)
+}
+
+// listPage is ListPage, called as op (List or ListPage), which its errors name.
+func (s *ResourceServersService) listPage(ctx context.Context, op string, opts ResourceServerListOptions) (grantkit.Page[ResourceServer], error) {
+	ctx, call, err := s.begin(ctx, op)
+	if err != nil {
+		return grantkit.Page[ResourceServer]{}, err
+	}
 	params, page, size, err := opts.toOAS()
 	if err != nil {
 		return grantkit.Page[ResourceServer]{}, call.Err(err)
@@ -351,11 +375,17 @@ func (s *ResourceServersService) ListPage(ctx context.Context, opts ResourceServ
 // unchanged; Auth0's system API gets grantkit.ErrInvalidInput, since its scopes cannot be
 // changed.
 func (s *ResourceServersService) DefineScope(ctx context.Context, id string, scope ResourceServerScope) (*ResourceServer, error) {
-	const op = "ResourceServers.DefineScope"
-	if err := checkScope("scope", scope); err != nil {
-		return nil, wrap(op, err)
+	ctx, call, err := s.begin(ctx, "ResourceServers.DefineScope")
+	if err != nil {
+		return nil, err
 	}
-	return s.editScopes(ctx, op, id, scope.Value, func(scopes []ResourceServerScope, i int) ([]ResourceServerScope, bool) {
+	if err := checkScope("scope", scope); err != nil {
+		return nil, call.Err(err)
+	}
+	if err := validate.ScopeToken("scope.Value", scope.Value); err != nil {
+		return nil, call.Err(err)
+	}
+	return s.editScopes(ctx, call, id, scope.Value, func(scopes []ResourceServerScope, i int) ([]ResourceServerScope, bool) {
 		if i < 0 {
 			return append(slices.Clip(scopes), scope), true
 		}
@@ -372,12 +402,16 @@ func (s *ResourceServersService) DefineScope(ctx context.Context, id string, sco
 // Auth0 stored it. A scope it does not define is not an error, and nothing is written. The
 // read-modify-write, its serialisation and its race are those of DefineScope. Client grants
 // that carry the scope keep it; Auth0 then refuses to update their scopes until it is gone.
+// Any stored value can be removed, one DefineScope would refuse included.
 func (s *ResourceServersService) RemoveScope(ctx context.Context, id, value string) (*ResourceServer, error) {
-	const op = "ResourceServers.RemoveScope"
-	if err := validate.Length("value", value, 1, 280); err != nil {
-		return nil, wrap(op, err)
+	ctx, call, err := s.begin(ctx, "ResourceServers.RemoveScope")
+	if err != nil {
+		return nil, err
 	}
-	return s.editScopes(ctx, op, id, value, func(scopes []ResourceServerScope, i int) ([]ResourceServerScope, bool) {
+	if err := validate.Length("value", value, 1, 280); err != nil {
+		return nil, call.Err(err)
+	}
+	return s.editScopes(ctx, call, id, value, func(scopes []ResourceServerScope, i int) ([]ResourceServerScope, bool) {
 		if i < 0 {
 			return nil, false
 		}
@@ -386,10 +420,10 @@ func (s *ResourceServersService) RemoveScope(ctx context.Context, id, value stri
 }
 
 // editScopes reads the resource server, finds the scope named value (i is -1 when absent) and,
-// if edit asks for it, writes back the list edit returns.
-func (s *ResourceServersService) editScopes(ctx context.Context, op, id, value string,
+// if edit asks for it, writes back the list edit returns. call is the DefineScope or
+// RemoveScope it serves: the read and the write below are named after it.
+func (s *ResourceServersService) editScopes(ctx context.Context, call *transport.Call, id, value string,
 	edit func(scopes []ResourceServerScope, i int) ([]ResourceServerScope, bool)) (*ResourceServer, error) {
-	ctx, call := begin(ctx, op)
 	if err := validate.EscapedSegment("id", id, maxIdentifier); err != nil {
 		return nil, call.Err(err)
 	}
@@ -399,7 +433,7 @@ func (s *ResourceServersService) editScopes(ctx context.Context, op, id, value s
 	case <-ctx.Done():
 		return nil, call.Err(ctx.Err())
 	}
-	rs, err := s.get(ctx, op, id)
+	rs, err := s.Get(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -410,7 +444,7 @@ func (s *ResourceServersService) editScopes(ctx context.Context, op, id, value s
 		}
 	}
 	if n > 1 {
-		return nil, fmt.Errorf("%s: %s: %w: %q is defined %d times on %s", vendor, op, ErrDuplicateScope, value, n, id)
+		return nil, call.Err(fmt.Errorf("%w: %q is defined %d times on %s", ErrDuplicateScope, value, n, id))
 	}
 	scopes, write := edit(rs.Scopes, i)
 	if !write {
@@ -425,7 +459,7 @@ func (s *ResourceServersService) editScopes(ctx context.Context, op, id, value s
 	if target == "" {
 		target = id
 	}
-	return s.update(ctx, op, target, ResourceServerUpdate{Scopes: grantkit.Set(scopes...)})
+	return s.update(ctx, target, ResourceServerUpdate{Scopes: grantkit.Set(scopes...)}, rs.Scopes)
 }
 
 func (o ResourceServerListOptions) toOAS() (p oas.ListResourceServersParams, page, size int, err error) {
@@ -464,8 +498,19 @@ func checkScope(field string, sc ResourceServerScope) error {
 	return validate.Length(field+".Description", sc.Description, 0, 500)
 }
 
-func checkScopeList(field string, scopes []ResourceServerScope) error {
-	return validate.Each(field, scopes, checkScope)
+// checkScopeList checks the scopes a write defines. A scope's value must also be a scope
+// token (validate.ScopeToken), unless it is in held, the scopes the resource server defines
+// already: a read-modify-write sends those back as Auth0 stored them.
+func checkScopeList(field string, scopes, held []ResourceServerScope) error {
+	return validate.Each(field, scopes, func(f string, sc ResourceServerScope) error {
+		if err := checkScope(f, sc); err != nil {
+			return err
+		}
+		if slices.ContainsFunc(held, func(h ResourceServerScope) bool { return h.Value == sc.Value }) {
+			return nil
+		}
+		return validate.ScopeToken(f+".Value", sc.Value)
+	})
 }
 
 func checkName(field, name string) error {
@@ -588,7 +633,7 @@ func (p ResourceServerCreate) toOAS() (*oas.CreateResourceServerRequest, error) 
 		req.Name.SetTo(p.Name)
 	}
 	if p.Scopes != nil {
-		if err := checkScopeList("Scopes", p.Scopes); err != nil {
+		if err := checkScopeList("Scopes", p.Scopes, nil); err != nil {
 			return nil, err
 		}
 		req.Scopes = scopesToOAS(p.Scopes)
@@ -661,7 +706,9 @@ func (p ResourceServerCreate) toOAS() (*oas.CreateResourceServerRequest, error) 
 	return req, nil
 }
 
-func (p ResourceServerUpdate) toOAS() (*oas.UpdateResourceServerRequest, error) {
+// toOAS builds the PATCH body; held are the scopes the resource server defines already (see
+// checkScopeList), nil when the caller's update is all its own.
+func (p ResourceServerUpdate) toOAS(held []ResourceServerScope) (*oas.UpdateResourceServerRequest, error) {
 	// Every field: whether it is left out, and whether Auth0 accepts it as null.
 	fields := []struct {
 		name          string
@@ -705,7 +752,7 @@ func (p ResourceServerUpdate) toOAS() (*oas.UpdateResourceServerRequest, error) 
 		req.Name.SetTo(v)
 	}
 	if v, ok := p.Scopes.Get(); ok {
-		if err := checkScopeList("Scopes", v); err != nil {
+		if err := checkScopeList("Scopes", v, held); err != nil {
 			return nil, err
 		}
 		req.Scopes = scopesToOAS(v) // never nil, so an empty list is sent as []

@@ -130,21 +130,71 @@ func set[T comparable](dst interface{ SetTo(T) }, v T, k kept, name string) {
 	}
 }
 
-func (a AllowedScopes) check() error {
+// check checks the scopes an update or create sends, before anything is sent: names are not
+// empty; general scopes and role names are scope tokens (no whitespace or control character,
+// validate.ScopeToken); and, as CSP documents for OrganizationScopesDto and ServiceScopesDto,
+// Roles are empty when AllRoles is set and Permissions when AllPermissions is. held, when not
+// nil, is the AllowedScopes the app has now (a read-modify-write): what it holds already goes
+// back as CPN stored it, so only what the update adds or changes is checked beyond emptiness.
+func (a AllowedScopes) check(held *AllowedScopes) error {
+	var h AllowedScopes
+	if held != nil {
+		h = *held
+	}
 	nonEmpty := func(f, s string) error { return validate.Length(f, s, 1, -1) }
-	roleNames := func(f string, r Role) error { return nonEmpty(f+".Name", r.Name) }
-	if err := validate.Each("AllowedScopes.GeneralScopes", a.GeneralScopes, nonEmpty); err != nil {
+	scope := func(heldNames []string) func(f, s string) error {
+		return func(f, s string) error {
+			if err := nonEmpty(f, s); err != nil || slices.Contains(heldNames, s) {
+				return err
+			}
+			return validate.ScopeToken(f, s)
+		}
+	}
+	roles := func(heldRoles []Role) func(f string, r Role) error {
+		names := RoleNames(heldRoles)
+		return func(f string, r Role) error { return scope(names)(f+".Name", r.Name) }
+	}
+	if err := validate.Each("AllowedScopes.GeneralScopes", a.GeneralScopes, scope(h.GeneralScopes)); err != nil {
 		return err
 	}
-	if err := validate.Each("AllowedScopes.Organization.Roles", a.Organization.Roles, roleNames); err != nil {
+	if err := validate.Each("AllowedScopes.Organization.Roles", a.Organization.Roles, roles(h.Organization.Roles)); err != nil {
+		return err
+	}
+	o, ho := a.Organization, h.Organization
+	if err := exclusive("AllowedScopes.Organization", o.AllRoles, len(o.Roles), o.AllPermissions, len(o.Permissions),
+		ho.AllRoles && len(ho.Roles) > 0, ho.AllPermissions && len(ho.Permissions) > 0); err != nil {
 		return err
 	}
 	return validate.Each("AllowedScopes.Services", a.Services, func(f string, s ServiceScope) error {
 		if err := nonEmpty(f+".ServiceDefinitionID", s.ServiceDefinitionID); err != nil {
 			return err
 		}
-		return validate.Each(f+".Roles", s.Roles, roleNames)
+		var hs ServiceScope
+		for _, x := range h.Services {
+			if x.ServiceDefinitionID == s.ServiceDefinitionID {
+				hs.Roles = append(hs.Roles, x.Roles...)
+				hs.AllRoles = hs.AllRoles || x.AllRoles && len(x.Roles) > 0
+				hs.AllPermissions = hs.AllPermissions || x.AllPermissions && len(x.Permissions) > 0
+			}
+		}
+		if err := validate.Each(f+".Roles", s.Roles, roles(hs.Roles)); err != nil {
+			return err
+		}
+		return exclusive(f, s.AllRoles, len(s.Roles), s.AllPermissions, len(s.Permissions), hs.AllRoles, hs.AllPermissions)
 	})
+}
+
+// exclusive refuses AllRoles beside Roles and AllPermissions beside Permissions, which CSP
+// says must then be empty, unless the app held that combination already (heldRoles,
+// heldPerms): a read-modify-write does not fail on what it did not change.
+func exclusive(field string, allRoles bool, roles int, allPerms bool, perms int, heldRoles, heldPerms bool) error {
+	if allRoles && roles > 0 && !heldRoles {
+		return validate.Errorf(field, "AllRoles is set together with %d Roles; CSP wants Roles empty when AllRoles is set", roles)
+	}
+	if allPerms && perms > 0 && !heldPerms {
+		return validate.Errorf(field, "AllPermissions is set together with %d Permissions; CSP wants Permissions empty when AllPermissions is set", perms)
+	}
+	return nil
 }
 
 // toOAS builds the request object. The three lists and each service's roles and AllRoles are

@@ -164,7 +164,8 @@ func TestClientCredentialsFlow(t *testing.T) {
 	var apiErr *grantkit.Error
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, 403, apiErr.StatusCode)
-	assert.Contains(t, apiErr.Operation, "token")
+	assert.Equal(t, "OAuthApps.Get", apiErr.Operation)
+	assert.ErrorIs(t, err, grantkit.ErrToken)
 	assert.NotContains(t, err.Error(), cpnfake.ClientSecret)
 
 	_, err = cpn.New(cpnfake.OrgID, cpn.WithAPIToken("a"), cpn.WithClientCredentials("b", "c"))
@@ -288,6 +289,7 @@ func TestGrantsAdapter(t *testing.T) {
 				n++
 				return grantkit.GrantKey{Resource: cpnfake.OrgID, ClientID: "new-app-" + strconv.Itoa(n)}
 			},
+			Refuse: d.Refuse,
 			Seed: func(t *testing.T, scopes ...string) grantkit.GrantKey {
 				n++
 				id := "app-" + strconv.Itoa(n)

@@ -30,19 +30,25 @@ type grants struct{ c *Client }
 
 func (grants) Vendor() string { return vendor }
 
+// begin starts method op of the adapter (see neutral.Begin).
+func (g grants) begin(ctx context.Context, op string) (context.Context, string, error) {
+	return neutral.Begin(ctx, vendor, op, g.c.made())
+}
+
 func (g grants) List(ctx context.Context) iter.Seq2[*grantkit.Grant, error] {
+	ctx, _, err := g.begin(ctx, "Grants.List")
+	if err != nil {
+		return paging.Failed[grantkit.Grant](err)
+	}
 	return paging.Map(g.c.OAuthApps.List(ctx, OAuthAppListOptions{}), g.toGrant)
 }
 
 func (g grants) Get(ctx context.Context, key grantkit.GrantKey) (*grantkit.Grant, error) {
-	if err := g.check(key); err != nil {
+	ctx, op, err := g.begin(ctx, "Grants.Get")
+	if err != nil {
 		return nil, err
 	}
-	a, err := g.c.OAuthApps.Get(ctx, key.ClientID)
-	var apiErr *grantkit.Error
-	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound {
-		return nil, fmt.Errorf("%s: Grants.Get: %w: %s: %w", vendor, grantkit.ErrGrantNotFound, key, err)
-	}
+	a, err := g.read(ctx, op, key)
 	if err != nil {
 		return nil, err
 	}
@@ -50,33 +56,33 @@ func (g grants) Get(ctx context.Context, key grantkit.GrantKey) (*grantkit.Grant
 }
 
 func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []string) (*grantkit.Grant, error) {
-	if err := g.check(key); err != nil {
+	ctx, op, err := g.begin(ctx, "Grants.SetScopes")
+	if err != nil {
+		return nil, err
+	}
+	if err := g.check(op, key); err != nil {
 		return nil, err
 	}
 	if _, err := ParseScopes(scopes); err != nil {
-		return nil, wrap("Grants.SetScopes", err)
+		return nil, wrap(op, err)
 	}
 	// allowedScopes is replaced as a whole: start from the app as stored, so that what the
 	// names do not describe goes back unchanged.
-	cur, err := g.c.OAuthApps.Get(ctx, key.ClientID)
-	var apiErr *grantkit.Error
-	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound {
-		return nil, fmt.Errorf("%s: Grants.SetScopes: %w: %s: %w", vendor, grantkit.ErrGrantNotFound, key, err)
-	}
+	cur, err := g.read(ctx, op, key)
 	if err != nil {
 		return nil, err
 	}
 	allowed, err := cur.AllowedScopes.WithNames(scopes)
 	if err != nil {
-		return nil, wrap("Grants.SetScopes", err)
+		return nil, wrap(op, err)
 	}
-	a, err := g.c.OAuthApps.Update(ctx, key.ClientID, OAuthAppUpdate{AllowedScopes: grantkit.Value(allowed)})
+	a, err := g.c.OAuthApps.update(ctx, key.ClientID, OAuthAppUpdate{AllowedScopes: grantkit.Value(allowed)}, &cur.AllowedScopes)
 	if err != nil {
 		return nil, err
 	}
 	stored := g.toGrant(a)
 	if err := grantkit.CheckStored(key, scopes, stored); err != nil {
-		return nil, fmt.Errorf("%s: Grants.SetScopes: %w", vendor, err)
+		return nil, fmt.Errorf("%s: %s: %w", vendor, op, err)
 	}
 	return stored, nil
 }
@@ -88,15 +94,18 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 // with OAuthApps.Update (Secret) before it is used, or create it with OAuthApps.Create to
 // receive one. An app that already exists, whatever its scopes, wraps grantkit.ErrGrantExists.
 func (g grants) Create(ctx context.Context, key grantkit.GrantKey, scopes []string) (*grantkit.Grant, error) {
-	const op = "Grants.Create"
-	if err := g.check(key); err != nil {
+	ctx, op, err := g.begin(ctx, "Grants.Create")
+	if err != nil {
+		return nil, err
+	}
+	if err := g.check(op, key); err != nil {
 		return nil, err
 	}
 	allowed, err := ParseScopes(scopes)
 	if err != nil {
 		return nil, wrap(op, err)
 	}
-	switch _, err := g.Get(ctx, key); {
+	switch _, err := g.read(ctx, op, key); {
 	case err == nil:
 		return nil, neutral.Exists(vendor, op, key, key.ClientID)
 	case !errors.Is(err, grantkit.ErrGrantNotFound):
@@ -112,10 +121,11 @@ func (g grants) Create(ctx context.Context, key grantkit.GrantKey, scopes []stri
 		return nil, err
 	}
 	// CPN answers a create with the credentials only: read the app back to see its scopes.
-	stored, err := g.Get(ctx, key)
+	a, err := g.read(ctx, op, key)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %s: the app was created, but reading it back failed: %w", vendor, op, err)
 	}
+	stored := g.toGrant(a)
 	if err := grantkit.CheckStored(key, scopes, stored); err != nil {
 		return nil, fmt.Errorf("%s: %s: %w", vendor, op, err)
 	}
@@ -126,22 +136,39 @@ func (g grants) Create(ctx context.Context, key grantkit.GrantKey, scopes []stri
 // scopes are the grant, and an app without any still holds credentials, so removing its scopes
 // would leave it in place. A missing app wraps grantkit.ErrGrantNotFound.
 func (g grants) Delete(ctx context.Context, key grantkit.GrantKey) error {
-	if _, err := g.Get(ctx, key); err != nil {
+	ctx, op, err := g.begin(ctx, "Grants.Delete")
+	if err != nil {
 		return err
 	}
-	_, err := g.c.OAuthApps.Delete(ctx, key.ClientID)
+	if _, err := g.read(ctx, op, key); err != nil {
+		return err
+	}
+	_, err = g.c.OAuthApps.Delete(ctx, key.ClientID)
 	return err
 }
 
-func (g grants) check(key grantkit.GrantKey) error {
-	if err := neutral.NoSubject(vendor, "Grants", key); err != nil {
+// read reads the app key names; a 404 is ErrGrantNotFound.
+func (g grants) read(ctx context.Context, op string, key grantkit.GrantKey) (*OAuthApp, error) {
+	if err := g.check(op, key); err != nil {
+		return nil, err
+	}
+	a, err := g.c.OAuthApps.Get(ctx, key.ClientID)
+	var apiErr *grantkit.Error
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound {
+		return nil, fmt.Errorf("%s: %s: %w: %s: %w", vendor, op, grantkit.ErrGrantNotFound, key, err)
+	}
+	return a, err
+}
+
+func (g grants) check(op string, key grantkit.GrantKey) error {
+	if err := neutral.NoSubject(vendor, op, key); err != nil {
 		return err
 	}
 	if err := validate.ID("key.ClientID", key.ClientID); err != nil {
-		return wrap("Grants", err)
+		return wrap(op, err)
 	}
 	if key.Resource != g.c.org {
-		return wrap("Grants", validate.Errorf("key.Resource", "%q is not this client's organization %q", key.Resource, g.c.org))
+		return wrap(op, validate.Errorf("key.Resource", "%q is not this client's organization %q", key.Resource, g.c.org))
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/cpn/internal/oas"
 	"github.com/grantkit/grantkit/internal/paging"
+	"github.com/grantkit/grantkit/internal/transport"
 	"github.com/grantkit/grantkit/internal/validate"
 )
 
@@ -93,17 +94,32 @@ type DeleteResult struct {
 // OAuthAppsService manages the organization's OAuth apps (/cphub/api/auth/v2/orgs/{orgId}/oauth-apps).
 type OAuthAppsService struct{ c *Client }
 
+// begin starts a call of operation op through s's client: pass the returned context to the
+// generated client and every error of the method to the Call's Err. Its error (a nil ctx, a
+// service or client New did not make) is returned as it is.
+func (s *OAuthAppsService) begin(ctx context.Context, op string) (context.Context, *transport.Call, error) {
+	return transport.Begin(ctx, vendor, op, s != nil && s.c.made())
+}
+
 // List iterates over the organization's OAuth apps.
 func (s *OAuthAppsService) List(ctx context.Context, opts OAuthAppListOptions) iter.Seq2[*OAuthApp, error] {
 	return paging.All(ctx, opts.Cursor, func(ctx context.Context, cursor string) (grantkit.Page[OAuthApp], error) {
 		opts.Cursor = cursor
-		return s.ListPage(ctx, opts)
+		return s.listPage(ctx, "OAuthApps.List", opts)
 	})
 }
 
 // ListPage returns one page of the organization's OAuth apps.
 func (s *OAuthAppsService) ListPage(ctx context.Context, opts OAuthAppListOptions) (grantkit.Page[OAuthApp], error) {
-	ctx, call := begin(ctx, "OAuthApps.List")
+	return s.listPage(ctx, "OAuthApps.ListPage", opts)
+}
+
+// listPage is ListPage, called as op (List or ListPage), which its errors name.
+func (s *OAuthAppsService) listPage(ctx context.Context, op string, opts OAuthAppListOptions) (grantkit.Page[OAuthApp], error) {
+	ctx, call, err := s.begin(ctx, op)
+	if err != nil {
+		return grantkit.Page[OAuthApp]{}, err
+	}
 	params := oas.ListOauthAppsParams{OrgId: s.c.org}
 	if opts.Context != "" {
 		params.Context.SetTo(string(opts.Context))
@@ -147,7 +163,10 @@ func (s *OAuthAppsService) ListPage(ctx context.Context, opts OAuthAppListOption
 
 // Get returns the OAuth app with id.
 func (s *OAuthAppsService) Get(ctx context.Context, id string) (*OAuthApp, error) {
-	ctx, call := begin(ctx, "OAuthApps.Get")
+	ctx, call, err := s.begin(ctx, "OAuthApps.Get")
+	if err != nil {
+		return nil, err
+	}
 	if err := validate.ID("id", id); err != nil {
 		return nil, call.Err(err)
 	}
@@ -160,7 +179,10 @@ func (s *OAuthAppsService) Get(ctx context.Context, id string) (*OAuthApp, error
 
 // Create creates an OAuth app and returns its credentials.
 func (s *OAuthAppsService) Create(ctx context.Context, p OAuthAppCreate) (*OAuthAppCredentials, error) {
-	ctx, call := begin(ctx, "OAuthApps.Create")
+	ctx, call, err := s.begin(ctx, "OAuthApps.Create")
+	if err != nil {
+		return nil, err
+	}
 	call.Creates("the app may now exist; find it with OAuthApps.Get (the ID you set) or OAuthApps.List (Search by its display name). " +
 		"Its client secret, shown only in this answer, was lost: set a new one with OAuthApps.Update (Secret)")
 	req, params, err := p.toOAS(s.c.org)
@@ -177,11 +199,20 @@ func (s *OAuthAppsService) Create(ctx context.Context, p OAuthAppCreate) (*OAuth
 // Update changes the fields of app id that p sets (PATCH .../oauth-apps/{oauthAppId}) and
 // returns the app as stored. An update that sets no field is rejected without a request.
 func (s *OAuthAppsService) Update(ctx context.Context, id string, p OAuthAppUpdate) (*OAuthApp, error) {
-	ctx, call := begin(ctx, "OAuthApps.Update")
+	return s.update(ctx, id, p, nil)
+}
+
+// update is Update, for a read-modify-write of the app's scopes: held is its AllowedScopes as
+// read, which goes back without the checks of what an update adds (see AllowedScopes.check).
+func (s *OAuthAppsService) update(ctx context.Context, id string, p OAuthAppUpdate, held *AllowedScopes) (*OAuthApp, error) {
+	ctx, call, err := s.begin(ctx, "OAuthApps.Update")
+	if err != nil {
+		return nil, err
+	}
 	if err := validate.ID("id", id); err != nil {
 		return nil, call.Err(err)
 	}
-	req, err := p.toOAS()
+	req, err := p.toOAS(held)
 	if err != nil {
 		return nil, call.Err(err)
 	}
@@ -199,7 +230,10 @@ func (s *OAuthAppsService) Update(ctx context.Context, id string, p OAuthAppUpda
 // Delete deletes up to 15 apps in one request. If CPN removes only some, the error lists the
 // others and the result says which were deleted.
 func (s *OAuthAppsService) Delete(ctx context.Context, ids ...string) (DeleteResult, error) {
-	ctx, call := begin(ctx, "OAuthApps.Delete")
+	ctx, call, err := s.begin(ctx, "OAuthApps.Delete")
+	if err != nil {
+		return DeleteResult{}, err
+	}
 	if len(ids) == 0 || len(ids) > 15 {
 		return DeleteResult{}, call.Err(validate.Errorf("ids", "%d ids, want 1 to 15", len(ids)))
 	}
@@ -240,7 +274,7 @@ func (p OAuthAppCreate) toOAS(org string) (*oas.OrgOauthAppRequest, oas.CreateOa
 	if p.AccessTokenTTL < 0 || p.SecretRotationExpirationInSeconds < 0 {
 		return nil, params, validate.Errorf("AccessTokenTTL", "durations must not be negative")
 	}
-	if err := p.AllowedScopes.check(); err != nil {
+	if err := p.AllowedScopes.check(nil); err != nil {
 		return nil, params, err
 	}
 	req.AllowedScopes.SetTo(p.AllowedScopes.toOAS())
@@ -294,7 +328,9 @@ func text(name string, f grantkit.Field[string], dst *oas.OptString) error {
 	return err
 }
 
-func (p OAuthAppUpdate) toOAS() (*oas.CpnOrgOauthAppUpdateRequest, error) {
+// toOAS builds the PATCH body; held is the app's AllowedScopes as read for a read-modify-write
+// (see AllowedScopes.check), nil when the caller's update is all its own.
+func (p OAuthAppUpdate) toOAS(held *AllowedScopes) (*oas.CpnOrgOauthAppUpdateRequest, error) {
 	if p.AccessTokenTTL.IsZero() && p.AllowedScopes.IsZero() && p.Description.IsZero() && p.DisplayName.IsZero() &&
 		p.OwnerOnlySecretRotation.IsZero() && p.Secret.IsZero() && p.SecretRotationExpirationInSeconds.IsZero() {
 		return nil, validate.Errorf("update", "sets no field")
@@ -314,7 +350,7 @@ func (p OAuthAppUpdate) toOAS() (*oas.CpnOrgOauthAppUpdateRequest, error) {
 	}
 	scopes, ok, err := value("AllowedScopes", p.AllowedScopes)
 	if err == nil && ok {
-		err = scopes.check()
+		err = scopes.check(held)
 		req.AllowedScopes.SetTo(scopes.toOAS())
 	}
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"iter"
 
+	"github.com/grantkit/grantkit/internal/transport"
 	"github.com/grantkit/grantkit/onelogin/internal/oas"
 )
 
@@ -22,11 +23,21 @@ type Authorization struct {
 // AuthorizationsService reads API authorization servers (/api/2/api_authorizations).
 type AuthorizationsService struct{ c *Client }
 
+// begin starts a call of operation op through s's client: pass the returned context to the
+// generated client and every error of the method to the Call's Err. Its error (a nil ctx, a
+// service or client New did not make) is returned as it is.
+func (s *AuthorizationsService) begin(ctx context.Context, op string) (context.Context, *transport.Call, error) {
+	return transport.Begin(ctx, vendor, op, s != nil && s.c.made())
+}
+
 // List iterates over the account's authorization servers, following OneLogin's paging
 // (After-Cursor) should it ever page them.
 func (s *AuthorizationsService) List(ctx context.Context) iter.Seq2[*Authorization, error] {
 	return pages(ctx, func(ctx context.Context, cursor oas.OptString) ([]Authorization, string, error) {
-		ctx, call := begin(ctx, "Authorizations.List")
+		ctx, call, err := s.begin(ctx, "Authorizations.List")
+		if err != nil {
+			return nil, "", err
+		}
 		res, err := s.c.api.ListApiAuthorizations(ctx, oas.ListApiAuthorizationsParams{Cursor: cursor})
 		if err != nil {
 			return nil, "", call.Err(err)
@@ -41,7 +52,10 @@ func (s *AuthorizationsService) List(ctx context.Context) iter.Seq2[*Authorizati
 
 // Get returns the authorization server with id.
 func (s *AuthorizationsService) Get(ctx context.Context, id int64) (*Authorization, error) {
-	ctx, call := begin(ctx, "Authorizations.Get")
+	ctx, call, err := s.begin(ctx, "Authorizations.Get")
+	if err != nil {
+		return nil, err
+	}
 	if err := checkID("id", id); err != nil {
 		return nil, call.Err(err)
 	}

@@ -26,7 +26,16 @@ type catalog struct{ c *Client }
 
 func (catalog) Vendor() string { return vendor }
 
+// begin starts method op of the catalog (see neutral.Begin).
+func (k catalog) begin(ctx context.Context, op string) (context.Context, string, error) {
+	return neutral.Begin(ctx, vendor, op, k.c.made())
+}
+
 func (k catalog) Resources(ctx context.Context) iter.Seq2[string, error] {
+	ctx, _, err := k.begin(ctx, "ScopeCatalog.Resources")
+	if err != nil {
+		return func(yield func(string, error) bool) { yield("", err) }
+	}
 	return func(yield func(string, error) bool) {
 		for a, err := range k.c.Authorizations.List(ctx) {
 			if err != nil {
@@ -41,7 +50,11 @@ func (k catalog) Resources(ctx context.Context) iter.Seq2[string, error] {
 }
 
 func (k catalog) ListScopes(ctx context.Context, resource string) ([]grantkit.ScopeDefinition, error) {
-	scopes, err := k.scopes(ctx, "ScopeCatalog.ListScopes", resource)
+	ctx, op, err := k.begin(ctx, "ScopeCatalog.ListScopes")
+	if err != nil {
+		return nil, err
+	}
+	scopes, err := k.scopes(ctx, op, resource)
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +66,10 @@ func (k catalog) ListScopes(ctx context.Context, resource string) ([]grantkit.Sc
 }
 
 func (k catalog) DefineScope(ctx context.Context, resource string, s grantkit.ScopeDefinition) (*grantkit.ScopeDefinition, error) {
-	const op = "ScopeCatalog.DefineScope"
+	ctx, op, err := k.begin(ctx, "ScopeCatalog.DefineScope")
+	if err != nil {
+		return nil, err
+	}
 	if err := neutral.CheckScope(vendor, op, resource, s.Name); err != nil {
 		return nil, err
 	}
@@ -75,7 +91,10 @@ func (k catalog) DefineScope(ctx context.Context, resource string, s grantkit.Sc
 }
 
 func (k catalog) DescribeScope(ctx context.Context, resource, name, description string) (*grantkit.ScopeDefinition, error) {
-	const op = "ScopeCatalog.DescribeScope"
+	ctx, op, err := k.begin(ctx, "ScopeCatalog.DescribeScope")
+	if err != nil {
+		return nil, err
+	}
 	cur, authID, err := k.named(ctx, op, resource, name)
 	if err != nil {
 		return nil, err
@@ -88,7 +107,11 @@ func (k catalog) DescribeScope(ctx context.Context, resource, name, description 
 }
 
 func (k catalog) RemoveScope(ctx context.Context, resource, name string) error {
-	cur, authID, err := k.named(ctx, "ScopeCatalog.RemoveScope", resource, name)
+	ctx, op, err := k.begin(ctx, "ScopeCatalog.RemoveScope")
+	if err != nil {
+		return err
+	}
+	cur, authID, err := k.named(ctx, op, resource, name)
 	if err != nil {
 		return err
 	}

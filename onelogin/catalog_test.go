@@ -20,9 +20,10 @@ func TestScopeCatalog(t *testing.T) {
 		var next atomic.Int64
 		next.Store(500)
 		return grantstest.CatalogEnv{
-			Catalog: c.ScopeCatalog(),
-			Grants:  c.Grants(),
-			Vendor:  "onelogin",
+			Catalog:             c.ScopeCatalog(),
+			Grants:              c.Grants(),
+			Vendor:              "onelogin",
+			DescriptionRequired: true,
 			NewResource: func(*testing.T) string {
 				return strconv.FormatInt(srv.AddAuthorization("API", "https://api.example.com/"), 10)
 			},

@@ -5,6 +5,7 @@ import (
 	"iter"
 	"slices"
 
+	"github.com/grantkit/grantkit/internal/transport"
 	"github.com/grantkit/grantkit/internal/validate"
 	"github.com/grantkit/grantkit/onelogin/internal/oas"
 )
@@ -28,10 +29,20 @@ type ClientApp struct {
 // request (/api/2/api_authorizations/{id}/clients).
 type ClientAppsService struct{ c *Client }
 
+// begin starts a call of operation op through s's client: pass the returned context to the
+// generated client and every error of the method to the Call's Err. Its error (a nil ctx, a
+// service or client New did not make) is returned as it is.
+func (s *ClientAppsService) begin(ctx context.Context, op string) (context.Context, *transport.Call, error) {
+	return transport.Begin(ctx, vendor, op, s != nil && s.c.made())
+}
+
 // List iterates over the client apps of authorization server authID, with their scopes.
 func (s *ClientAppsService) List(ctx context.Context, authID int64) iter.Seq2[*ClientApp, error] {
-	ctx, call := begin(ctx, "ClientApps.List")
 	return pages(ctx, func(ctx context.Context, cursor oas.OptString) ([]ClientApp, string, error) {
+		ctx, call, err := s.begin(ctx, "ClientApps.List")
+		if err != nil {
+			return nil, "", err
+		}
 		if err := checkID("authID", authID); err != nil {
 			return nil, "", call.Err(err)
 		}
@@ -53,7 +64,10 @@ func (s *ClientAppsService) List(ctx context.Context, authID int64) iter.Seq2[*C
 
 // Add allows app appID to request scopeIDs from authorization server authID.
 func (s *ClientAppsService) Add(ctx context.Context, authID, appID int64, scopeIDs []int64) (*ClientApp, error) {
-	ctx, call := begin(ctx, "ClientApps.Add")
+	ctx, call, err := s.begin(ctx, "ClientApps.Add")
+	if err != nil {
+		return nil, err
+	}
 	call.Creates("the app may now be added with these scopes; check with ClientApps.List on the authorization server")
 	if err := checkIDs(authID, appID, scopeIDs); err != nil {
 		return nil, call.Err(err)
@@ -67,7 +81,10 @@ func (s *ClientAppsService) Add(ctx context.Context, authID, appID int64, scopeI
 
 // UpdateScopes replaces the scopes app appID may request from authorization server authID.
 func (s *ClientAppsService) UpdateScopes(ctx context.Context, authID, appID int64, scopeIDs []int64) (*ClientApp, error) {
-	ctx, call := begin(ctx, "ClientApps.UpdateScopes")
+	ctx, call, err := s.begin(ctx, "ClientApps.UpdateScopes")
+	if err != nil {
+		return nil, err
+	}
 	if err := checkIDs(authID, appID, scopeIDs); err != nil {
 		return nil, call.Err(err)
 	}
@@ -81,13 +98,16 @@ func (s *ClientAppsService) UpdateScopes(ctx context.Context, authID, appID int6
 
 // Remove removes app appID from authorization server authID.
 func (s *ClientAppsService) Remove(ctx context.Context, authID, appID int64) error {
-	ctx, call := begin(ctx, "ClientApps.Remove")
+	ctx, call, err := s.begin(ctx, "ClientApps.Remove")
+	if err != nil {
+		return err
+	}
 	if err := checkIDs(authID, appID, nil); err != nil {
 		return call.Err(err)
 	}
 	// OneLogin's doc page answers 204 and its SDKs expect 200; the spec accepts both, and
 	// either means the app was removed.
-	_, err := s.c.api.RemoveAuthorizationClientApp(ctx, oas.RemoveAuthorizationClientAppParams{ID: authID, ClientAppID: appID})
+	_, err = s.c.api.RemoveAuthorizationClientApp(ctx, oas.RemoveAuthorizationClientAppParams{ID: authID, ClientAppID: appID})
 	return call.Err(err)
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/neutral"
+	"github.com/grantkit/grantkit/internal/paging"
 	"github.com/grantkit/grantkit/internal/validate"
 )
 
@@ -27,7 +28,16 @@ type grants struct{ c *Client }
 
 func (grants) Vendor() string { return vendor }
 
+// begin starts method op of the adapter (see neutral.Begin).
+func (g grants) begin(ctx context.Context, op string) (context.Context, string, error) {
+	return neutral.Begin(ctx, vendor, op, g.c.made())
+}
+
 func (g grants) List(ctx context.Context) iter.Seq2[*grantkit.Grant, error] {
+	ctx, _, err := g.begin(ctx, "Grants.List")
+	if err != nil {
+		return paging.Failed[grantkit.Grant](err)
+	}
 	return func(yield func(*grantkit.Grant, error) bool) {
 		for a, err := range g.c.Authorizations.List(ctx) {
 			if err != nil {
@@ -53,11 +63,15 @@ func (g grants) List(ctx context.Context) iter.Seq2[*grantkit.Grant, error] {
 }
 
 func (g grants) Get(ctx context.Context, key grantkit.GrantKey) (*grantkit.Grant, error) {
-	authID, appID, err := parseKey(key)
+	ctx, op, err := g.begin(ctx, "Grants.Get")
 	if err != nil {
 		return nil, err
 	}
-	app, err := g.find(ctx, "Grants.Get", key, authID, appID)
+	authID, appID, err := parseKey(op, key)
+	if err != nil {
+		return nil, err
+	}
+	app, err := g.find(ctx, op, key, authID, appID)
 	if err != nil {
 		return nil, err
 	}
@@ -80,16 +94,20 @@ func (g grants) find(ctx context.Context, op string, key grantkit.GrantKey, auth
 }
 
 func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []string) (*grantkit.Grant, error) {
-	authID, appID, err := parseKey(key)
+	ctx, op, err := g.begin(ctx, "Grants.SetScopes")
 	if err != nil {
 		return nil, err
 	}
-	app, err := g.find(ctx, "Grants.SetScopes", key, authID, appID)
+	authID, appID, err := parseKey(op, key)
+	if err != nil {
+		return nil, err
+	}
+	app, err := g.find(ctx, op, key, authID, appID)
 	if err != nil {
 		return nil, err
 	}
 	names := grantkit.NormalizeScopes(scopes)
-	ids, err := g.scopeIDs(ctx, "Grants.SetScopes", authID, names, app.ScopeIDs)
+	ids, err := g.scopeIDs(ctx, op, authID, names, app.ScopeIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -100,10 +118,10 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 	// the app back to see what was stored.
 	stored, err := g.Get(ctx, key)
 	if err != nil {
-		return nil, fmt.Errorf("%s: Grants.SetScopes: the update was answered with success, but reading it back failed: %w", vendor, err)
+		return nil, fmt.Errorf("%s: %s: the update was answered with success, but reading it back failed: %w", vendor, op, err)
 	}
 	if err := grantkit.CheckStored(key, names, stored); err != nil {
-		return nil, fmt.Errorf("%s: Grants.SetScopes: %w", vendor, err)
+		return nil, fmt.Errorf("%s: %s: %w", vendor, op, err)
 	}
 	return stored, nil
 }
@@ -113,8 +131,11 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 // by id; a value the server does not define is invalid input, refused before anything is
 // sent. An app already on the server wraps grantkit.ErrGrantExists.
 func (g grants) Create(ctx context.Context, key grantkit.GrantKey, scopes []string) (*grantkit.Grant, error) {
-	const op = "Grants.Create"
-	authID, appID, err := parseKey(key)
+	ctx, op, err := g.begin(ctx, "Grants.Create")
+	if err != nil {
+		return nil, err
+	}
+	authID, appID, err := parseKey(op, key)
 	if err != nil {
 		return nil, err
 	}
@@ -146,11 +167,15 @@ func (g grants) Create(ctx context.Context, key grantkit.GrantKey, scopes []stri
 // Delete removes app key.ClientID from authorization server key.Resource (DELETE
 // /api/2/api_authorizations/{id}/clients/{app_id}); the app itself stays in OneLogin.
 func (g grants) Delete(ctx context.Context, key grantkit.GrantKey) error {
-	authID, appID, err := parseKey(key)
+	ctx, op, err := g.begin(ctx, "Grants.Delete")
 	if err != nil {
 		return err
 	}
-	if _, err := g.find(ctx, "Grants.Delete", key, authID, appID); err != nil {
+	authID, appID, err := parseKey(op, key)
+	if err != nil {
+		return err
+	}
+	if _, err := g.find(ctx, op, key, authID, appID); err != nil {
 		return err
 	}
 	return g.c.ClientApps.Remove(ctx, authID, appID)
@@ -187,14 +212,14 @@ func (g grants) scopeIDs(ctx context.Context, op string, authID int64, names []s
 	return ids, nil
 }
 
-func parseKey(key grantkit.GrantKey) (authID, appID int64, err error) {
-	if err := neutral.NoSubject(vendor, "Grants", key); err != nil {
+func parseKey(op string, key grantkit.GrantKey) (authID, appID int64, err error) {
+	if err := neutral.NoSubject(vendor, op, key); err != nil {
 		return 0, 0, err
 	}
 	authID, err1 := strconv.ParseInt(key.Resource, 10, 64)
 	appID, err2 := strconv.ParseInt(key.ClientID, 10, 64)
 	if err1 != nil || err2 != nil || authID <= 0 || appID <= 0 {
-		return 0, 0, wrap("Grants", validate.Errorf("key", "resource (authorization server id) and client (app id) must be positive integers, got %q", key))
+		return 0, 0, wrap(op, validate.Errorf("key", "resource (authorization server id) and client (app id) must be positive integers, got %q", key))
 	}
 	return authID, appID, nil
 }

@@ -63,10 +63,15 @@ func TestUpdateScopeWire(t *testing.T) {
 	assert.Regexp(t, `^Bearer \S+$`, req.Header.Get("Authorization"))
 	assert.Contains(t, req.Header.Get("User-Agent"), "(onelogin;")
 
-	// An empty description is still sent: OneLogin requires the field on every write.
-	_, err = c.Scopes.Update(ctx, authID, s.ID, onelogin.ScopeParams{Value: "custom:scope"})
-	require.NoError(t, err)
-	assert.Equal(t, `{"value":"custom:scope","description":""}`, string(last(t, srv).Body))
+	// OneLogin requires a description on every write: an empty one is refused before sending.
+	before := len(srv.Requests())
+	for _, p := range []onelogin.ScopeParams{{Value: "custom:scope"}, {Value: "custom scope", Description: "x"}, {Value: "custom:scope\n", Description: "x"}} {
+		_, err = c.Scopes.Update(ctx, authID, s.ID, p)
+		require.ErrorIs(t, err, grantkit.ErrInvalidInput, "%+v", p)
+		_, err = c.Scopes.Create(ctx, authID, p)
+		require.ErrorIs(t, err, grantkit.ErrInvalidInput, "%+v", p)
+	}
+	assert.Len(t, srv.Requests(), before, "nothing was sent")
 }
 
 func TestScopeErrors(t *testing.T) {
@@ -239,6 +244,7 @@ func TestGrantsAdapter(t *testing.T) {
 				return grantkit.GrantKey{Resource: strconv.FormatInt(authID, 10), ClientID: strconv.FormatInt(next.Add(1), 10)}
 			},
 			RefusesUndefined: true,
+			Refuse: d.Refuse,
 			Seed: func(t *testing.T, scopes ...string) grantkit.GrantKey {
 				app := next.Add(1)
 				var sids []int64

@@ -4,6 +4,7 @@ import (
 	"context"
 	"iter"
 
+	"github.com/grantkit/grantkit/internal/transport"
 	"github.com/grantkit/grantkit/internal/validate"
 	"github.com/grantkit/grantkit/onelogin/internal/oas"
 )
@@ -17,7 +18,8 @@ type Scope struct {
 }
 
 // ScopeParams is the body of ScopesService.Create and Update. OneLogin requires both fields
-// on every write; Value must not be empty.
+// on every write, so neither may be empty, and Value is a scope token: no whitespace or
+// control character, since tokens carry scopes as a space-separated list.
 type ScopeParams struct {
 	Value       string
 	Description string
@@ -27,10 +29,20 @@ type ScopeParams struct {
 // (/api/2/api_authorizations/{id}/scopes).
 type ScopesService struct{ c *Client }
 
+// begin starts a call of operation op through s's client: pass the returned context to the
+// generated client and every error of the method to the Call's Err. Its error (a nil ctx, a
+// service or client New did not make) is returned as it is.
+func (s *ScopesService) begin(ctx context.Context, op string) (context.Context, *transport.Call, error) {
+	return transport.Begin(ctx, vendor, op, s != nil && s.c.made())
+}
+
 // List iterates over the scopes of authorization server authID.
 func (s *ScopesService) List(ctx context.Context, authID int64) iter.Seq2[*Scope, error] {
-	ctx, call := begin(ctx, "Scopes.List")
 	return pages(ctx, func(ctx context.Context, cursor oas.OptString) ([]Scope, string, error) {
+		ctx, call, err := s.begin(ctx, "Scopes.List")
+		if err != nil {
+			return nil, "", err
+		}
 		if err := checkID("authID", authID); err != nil {
 			return nil, "", call.Err(err)
 		}
@@ -49,7 +61,10 @@ func (s *ScopesService) List(ctx context.Context, authID int64) iter.Seq2[*Scope
 // Create creates a scope on authorization server authID. OneLogin answers 422 if a scope with
 // the same value exists.
 func (s *ScopesService) Create(ctx context.Context, authID int64, p ScopeParams) (*Scope, error) {
-	ctx, call := begin(ctx, "Scopes.Create")
+	ctx, call, err := s.begin(ctx, "Scopes.Create")
+	if err != nil {
+		return nil, err
+	}
 	call.Creates("the scope may now exist; find it with Scopes.List on the authorization server, by its Value")
 	req, err := p.toOAS(authID)
 	if err != nil {
@@ -65,7 +80,10 @@ func (s *ScopesService) Create(ctx context.Context, authID int64, p ScopeParams)
 // Update replaces the value and description of scope scopeID on authorization server authID
 // (PUT /api/2/api_authorizations/{id}/scopes/{scope_id}).
 func (s *ScopesService) Update(ctx context.Context, authID, scopeID int64, p ScopeParams) (*Scope, error) {
-	ctx, call := begin(ctx, "Scopes.Update")
+	ctx, call, err := s.begin(ctx, "Scopes.Update")
+	if err != nil {
+		return nil, err
+	}
 	if err := checkID("scopeID", scopeID); err != nil {
 		return nil, call.Err(err)
 	}
@@ -82,7 +100,10 @@ func (s *ScopesService) Update(ctx context.Context, authID, scopeID int64, p Sco
 
 // Delete deletes scope scopeID of authorization server authID.
 func (s *ScopesService) Delete(ctx context.Context, authID, scopeID int64) error {
-	ctx, call := begin(ctx, "Scopes.Delete")
+	ctx, call, err := s.begin(ctx, "Scopes.Delete")
+	if err != nil {
+		return err
+	}
 	if err := checkID("authID", authID); err != nil {
 		return call.Err(err)
 	}
@@ -98,6 +119,12 @@ func (p ScopeParams) toOAS(authID int64) (*oas.ScopeRequest, error) {
 	}
 	if err := validate.Length("Value", p.Value, 1, -1); err != nil {
 		return nil, err
+	}
+	if err := validate.ScopeToken("Value", p.Value); err != nil {
+		return nil, err
+	}
+	if p.Description == "" {
+		return nil, validate.Errorf("Description", "must not be empty: OneLogin requires a description of what the scope allows")
 	}
 	return &oas.ScopeRequest{Value: p.Value, Description: p.Description}, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/go-faster/jx"
 
+	"github.com/grantkit/grantkit/internal/transport"
 	"github.com/grantkit/grantkit/internal/validate"
 	"github.com/grantkit/grantkit/pingone/internal/oas"
 )
@@ -58,9 +59,16 @@ func (g *ApplicationGrant) Params() GrantParams {
 // (/environments/{environmentID}/applications/{applicationID}/grants).
 type ApplicationGrantsService struct{ c *Client }
 
+// begin starts a call of operation op through s's client: pass the returned context to the
+// generated client and every error of the method to the Call's Err. Its error (a nil ctx, a
+// service or client New did not make) is returned as it is.
+func (s *ApplicationGrantsService) begin(ctx context.Context, op string) (context.Context, *transport.Call, error) {
+	return transport.Begin(ctx, vendor, op, s != nil && s.c.made())
+}
+
 // List iterates over the grants of application appID, page after page.
 func (s *ApplicationGrantsService) List(ctx context.Context, appID string) iter.Seq2[*ApplicationGrant, error] {
-	return pages(ctx, "ApplicationGrants.List", func(ctx context.Context, opts ...oas.RequestOption) ([]ApplicationGrant, oas.OptLinksHATEOAS, error) {
+	return pages(ctx, s.begin, "ApplicationGrants.List", func(ctx context.Context, opts ...oas.RequestOption) ([]ApplicationGrant, oas.OptLinksHATEOAS, error) {
 		if err := validate.ID("appID", appID); err != nil {
 			return nil, oas.OptLinksHATEOAS{}, err
 		}
@@ -79,7 +87,10 @@ func (s *ApplicationGrantsService) List(ctx context.Context, appID string) iter.
 
 // Get returns grant grantID of application appID.
 func (s *ApplicationGrantsService) Get(ctx context.Context, appID, grantID string) (*ApplicationGrant, error) {
-	ctx, call := begin(ctx, "ApplicationGrants.Get")
+	ctx, call, err := s.begin(ctx, "ApplicationGrants.Get")
+	if err != nil {
+		return nil, err
+	}
 	if err := checkIDs(appID, grantID); err != nil {
 		return nil, call.Err(err)
 	}
@@ -93,7 +104,10 @@ func (s *ApplicationGrantsService) Get(ctx context.Context, appID, grantID strin
 // Create grants application appID the scopes p.ScopeIDs of resource p.ResourceID. PingOne
 // keeps at most one grant per application and resource (see specs/README.md).
 func (s *ApplicationGrantsService) Create(ctx context.Context, appID string, p GrantParams) (*ApplicationGrant, error) {
-	ctx, call := begin(ctx, "ApplicationGrants.Create")
+	ctx, call, err := s.begin(ctx, "ApplicationGrants.Create")
+	if err != nil {
+		return nil, err
+	}
 	call.Creates("the grant may now exist; find it with ApplicationGrants.List for the application, by its resource")
 	if err := validate.ID("appID", appID); err != nil {
 		return nil, call.Err(err)
@@ -113,7 +127,10 @@ func (s *ApplicationGrantsService) Create(ctx context.Context, appID string, p G
 // carries from the read it was built from (see ApplicationGrant.Params). p.ResourceID must be
 // the grant's own resource; PingOne refuses any other.
 func (s *ApplicationGrantsService) Update(ctx context.Context, appID, grantID string, p GrantParams) (*ApplicationGrant, error) {
-	ctx, call := begin(ctx, "ApplicationGrants.Update")
+	ctx, call, err := s.begin(ctx, "ApplicationGrants.Update")
+	if err != nil {
+		return nil, err
+	}
 	if err := checkIDs(appID, grantID); err != nil {
 		return nil, call.Err(err)
 	}
@@ -130,7 +147,10 @@ func (s *ApplicationGrantsService) Update(ctx context.Context, appID, grantID st
 
 // Delete deletes grant grantID of application appID.
 func (s *ApplicationGrantsService) Delete(ctx context.Context, appID, grantID string) error {
-	ctx, call := begin(ctx, "ApplicationGrants.Delete")
+	ctx, call, err := s.begin(ctx, "ApplicationGrants.Delete")
+	if err != nil {
+		return err
+	}
 	if err := checkIDs(appID, grantID); err != nil {
 		return call.Err(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"iter"
 
+	"github.com/grantkit/grantkit/internal/transport"
 	"github.com/grantkit/grantkit/pingone/internal/oas"
 )
 
@@ -19,9 +20,16 @@ type Application struct {
 // ApplicationsService reads the environment's applications.
 type ApplicationsService struct{ c *Client }
 
+// begin starts a call of operation op through s's client: pass the returned context to the
+// generated client and every error of the method to the Call's Err. Its error (a nil ctx, a
+// service or client New did not make) is returned as it is.
+func (s *ApplicationsService) begin(ctx context.Context, op string) (context.Context, *transport.Call, error) {
+	return transport.Begin(ctx, vendor, op, s != nil && s.c.made())
+}
+
 // List iterates over the environment's applications, page after page.
 func (s *ApplicationsService) List(ctx context.Context) iter.Seq2[*Application, error] {
-	return pages(ctx, "Applications.List", func(ctx context.Context, opts ...oas.RequestOption) ([]Application, oas.OptLinksHATEOAS, error) {
+	return pages(ctx, s.begin, "Applications.List", func(ctx context.Context, opts ...oas.RequestOption) ([]Application, oas.OptLinksHATEOAS, error) {
 		res, err := s.c.api.ReadAllApplications(ctx, oas.ReadAllApplicationsParams{EnvironmentID: s.c.env}, opts...)
 		if err != nil {
 			return nil, oas.OptLinksHATEOAS{}, err

@@ -25,7 +25,16 @@ type catalog struct{ c *Client }
 
 func (catalog) Vendor() string { return vendor }
 
+// begin starts method op of the catalog (see neutral.Begin).
+func (k catalog) begin(ctx context.Context, op string) (context.Context, string, error) {
+	return neutral.Begin(ctx, vendor, op, k.c.made())
+}
+
 func (k catalog) Resources(ctx context.Context) iter.Seq2[string, error] {
+	ctx, _, err := k.begin(ctx, "ScopeCatalog.Resources")
+	if err != nil {
+		return func(yield func(string, error) bool) { yield("", err) }
+	}
 	return func(yield func(string, error) bool) {
 		for r, err := range k.c.Resources.List(ctx) {
 			if err != nil {
@@ -40,7 +49,11 @@ func (k catalog) Resources(ctx context.Context) iter.Seq2[string, error] {
 }
 
 func (k catalog) ListScopes(ctx context.Context, resource string) ([]grantkit.ScopeDefinition, error) {
-	scopes, err := k.scopes(ctx, "Scopes.ListScopes", resource)
+	ctx, op, err := k.begin(ctx, "ScopeCatalog.ListScopes")
+	if err != nil {
+		return nil, err
+	}
+	scopes, err := k.scopes(ctx, op, resource)
 	if err != nil {
 		return nil, err
 	}
@@ -52,7 +65,10 @@ func (k catalog) ListScopes(ctx context.Context, resource string) ([]grantkit.Sc
 }
 
 func (k catalog) DefineScope(ctx context.Context, resource string, s grantkit.ScopeDefinition) (*grantkit.ScopeDefinition, error) {
-	const op = "Scopes.DefineScope"
+	ctx, op, err := k.begin(ctx, "ScopeCatalog.DefineScope")
+	if err != nil {
+		return nil, err
+	}
 	if err := neutral.CheckScope(vendor, op, resource, s.Name); err != nil {
 		return nil, err
 	}
@@ -74,7 +90,10 @@ func (k catalog) DefineScope(ctx context.Context, resource string, s grantkit.Sc
 }
 
 func (k catalog) DescribeScope(ctx context.Context, resource, name, description string) (*grantkit.ScopeDefinition, error) {
-	const op = "Scopes.DescribeScope"
+	ctx, op, err := k.begin(ctx, "ScopeCatalog.DescribeScope")
+	if err != nil {
+		return nil, err
+	}
 	cur, err := k.named(ctx, op, resource, name)
 	if err != nil {
 		return nil, err
@@ -92,7 +111,11 @@ func (k catalog) DescribeScope(ctx context.Context, resource, name, description 
 }
 
 func (k catalog) RemoveScope(ctx context.Context, resource, name string) error {
-	cur, err := k.named(ctx, "Scopes.RemoveScope", resource, name)
+	ctx, op, err := k.begin(ctx, "ScopeCatalog.RemoveScope")
+	if err != nil {
+		return err
+	}
+	cur, err := k.named(ctx, op, resource, name)
 	if err != nil {
 		return err
 	}

@@ -1,8 +1,6 @@
 package pingone
 
 import (
-	"context"
-
 	"fmt"
 	"slices"
 
@@ -173,11 +171,9 @@ func parseError(body []byte, e *grantkit.Error) {
 	}
 }
 
-// begin starts a call of operation op: pass the returned context to the generated client and
-// every error of the method to the Call's Err, which builds the error the caller receives.
-func begin(ctx context.Context, op string) (context.Context, *transport.Call) {
-	return transport.Begin(ctx, vendor, op)
-}
+// made reports whether New made c: a zero Client, or a nil one, has no API client, and a
+// call through it is refused (see transport.Begin) instead of panicking.
+func (c *Client) made() bool { return c != nil && c.api != nil }
 
 // wrap names the operation in an error that did not come from a call's request.
 func wrap(op string, err error) error { return transport.Wrap(vendor, op, err) }

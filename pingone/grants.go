@@ -11,6 +11,7 @@ import (
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/neutral"
+	"github.com/grantkit/grantkit/internal/paging"
 	"github.com/grantkit/grantkit/internal/validate"
 )
 
@@ -27,7 +28,16 @@ type grants struct{ c *Client }
 
 func (grants) Vendor() string { return vendor }
 
+// begin starts method op of the adapter (see neutral.Begin).
+func (g grants) begin(ctx context.Context, op string) (context.Context, string, error) {
+	return neutral.Begin(ctx, vendor, op, g.c.made())
+}
+
 func (g grants) List(ctx context.Context) iter.Seq2[*grantkit.Grant, error] {
+	ctx, _, err := g.begin(ctx, "Grants.List")
+	if err != nil {
+		return paging.Failed[grantkit.Grant](err)
+	}
 	return func(yield func(*grantkit.Grant, error) bool) {
 		names := map[string]map[string]string{} // resource id → scope id → name
 		for app, err := range g.c.Applications.List(ctx) {
@@ -52,7 +62,11 @@ func (g grants) List(ctx context.Context) iter.Seq2[*grantkit.Grant, error] {
 }
 
 func (g grants) Get(ctx context.Context, key grantkit.GrantKey) (*grantkit.Grant, error) {
-	ag, err := g.find(ctx, "Grants.Get", key)
+	ctx, op, err := g.begin(ctx, "Grants.Get")
+	if err != nil {
+		return nil, err
+	}
+	ag, err := g.find(ctx, op, key)
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +78,11 @@ func (g grants) Get(ctx context.Context, key grantkit.GrantKey) (*grantkit.Grant
 }
 
 func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []string) (*grantkit.Grant, error) {
-	ag, err := g.find(ctx, "Grants.SetScopes", key)
+	ctx, op, err := g.begin(ctx, "Grants.SetScopes")
+	if err != nil {
+		return nil, err
+	}
+	ag, err := g.find(ctx, op, key)
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +94,7 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 	// UPDATE Grant replaces the grant: start from the grant as read, so that what grantkit
 	// does not model goes back unchanged.
 	p := ag.Params()
-	if p.ScopeIDs, err = scopeIDs("Grants.SetScopes", key.Resource, names, want); err != nil {
+	if p.ScopeIDs, err = scopeIDs(op, key.Resource, names, want); err != nil {
 		return nil, err
 	}
 	ag, err = g.c.ApplicationGrants.Update(ctx, key.ClientID, ag.ID, p)
@@ -85,7 +103,7 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 	}
 	stored := toGrant(ag, names)
 	if err := grantkit.CheckStored(key, want, stored); err != nil {
-		return nil, fmt.Errorf("%s: Grants.SetScopes: grant %s: %w", vendor, ag.ID, err)
+		return nil, fmt.Errorf("%s: %s: grant %s: %w", vendor, op, ag.ID, err)
 	}
 	return stored, nil
 }
@@ -95,7 +113,10 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 // input, refused before anything is sent. An existing grant of the application on the
 // resource, found first or reported by PingOne's 409, wraps grantkit.ErrGrantExists.
 func (g grants) Create(ctx context.Context, key grantkit.GrantKey, scopes []string) (*grantkit.Grant, error) {
-	const op = "Grants.Create"
+	ctx, op, err := g.begin(ctx, "Grants.Create")
+	if err != nil {
+		return nil, err
+	}
 	existing, err := g.matches(ctx, op, key)
 	if err != nil {
 		return nil, err
@@ -134,7 +155,11 @@ func (g grants) Create(ctx context.Context, key grantkit.GrantKey, scopes []stri
 
 // Delete deletes the application's grant on the resource (DELETE Grant).
 func (g grants) Delete(ctx context.Context, key grantkit.GrantKey) error {
-	ag, err := g.find(ctx, "Grants.Delete", key)
+	ctx, op, err := g.begin(ctx, "Grants.Delete")
+	if err != nil {
+		return err
+	}
+	ag, err := g.find(ctx, op, key)
 	if err != nil {
 		return err
 	}

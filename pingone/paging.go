@@ -10,19 +10,24 @@ import (
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/paging"
+	"github.com/grantkit/grantkit/internal/transport"
 	"github.com/grantkit/grantkit/pingone/internal/oas"
 )
 
 // pages iterates over a PingOne collection page by page, following _links.next as PingOne's
-// official SDK does. fetch reads one page with the request options given (none for the first
-// page) and returns its items and links.
-func pages[T any](ctx context.Context, op string, fetch func(ctx context.Context, opts ...oas.RequestOption) ([]T, oas.OptLinksHATEOAS, error)) iter.Seq2[*T, error] {
+// official SDK does. begin is the service's: each page is a call of operation op. fetch reads
+// one page with the request options given (none for the first page) and returns its items and
+// links.
+func pages[T any](ctx context.Context, begin beginFunc, op string, fetch func(ctx context.Context, opts ...oas.RequestOption) ([]T, oas.OptLinksHATEOAS, error)) iter.Seq2[*T, error] {
 	return paging.All(ctx, "", func(ctx context.Context, next string) (grantkit.Page[T], error) {
 		var opts []oas.RequestOption
 		if next != "" {
 			opts = append(opts, oas.WithEditRequest(func(r *http.Request) error { return followLink(r, next) }))
 		}
-		ctx, call := begin(ctx, op)
+		ctx, call, err := begin(ctx, op)
+		if err != nil {
+			return grantkit.Page[T]{}, err
+		}
 		items, links, err := fetch(ctx, opts...)
 		if err != nil {
 			return grantkit.Page[T]{}, call.Err(err)
@@ -36,6 +41,9 @@ func pages[T any](ctx context.Context, op string, fetch func(ctx context.Context
 		return page, nil
 	})
 }
+
+// beginFunc is a service's begin method (see ApplicationGrantsService.begin).
+type beginFunc func(ctx context.Context, op string) (context.Context, *transport.Call, error)
 
 // followLink points r, the request for the first page of a collection, at the page that link
 // (a _links.next href) names. Only the link's query is used: the request keeps the host and

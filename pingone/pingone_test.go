@@ -231,7 +231,8 @@ func TestGrantsAdapter(t *testing.T) {
 			Grants: c.Grants(),
 			Vendor: "pingone",
 			// PingOne's writes name scopes by id.
-			Drop: func(scope string) { d.Drop(ids[scope]) },
+			Drop:   func(scope string) { d.Drop(ids[scope]) },
+			Refuse: d.Refuse,
 			Seed: func(t *testing.T, scopes ...string) grantkit.GrantKey {
 				app := srv.AddApplication("app")
 				var sids []string

@@ -5,6 +5,7 @@ import (
 	"iter"
 	"time"
 
+	"github.com/grantkit/grantkit/internal/transport"
 	"github.com/grantkit/grantkit/internal/validate"
 	"github.com/grantkit/grantkit/pingone/internal/oas"
 )
@@ -34,9 +35,16 @@ type ResourceScope struct {
 // ResourcesService reads resources and their scopes (/environments/{environmentID}/resources).
 type ResourcesService struct{ c *Client }
 
+// begin starts a call of operation op through s's client: pass the returned context to the
+// generated client and every error of the method to the Call's Err. Its error (a nil ctx, a
+// service or client New did not make) is returned as it is.
+func (s *ResourcesService) begin(ctx context.Context, op string) (context.Context, *transport.Call, error) {
+	return transport.Begin(ctx, vendor, op, s != nil && s.c.made())
+}
+
 // List iterates over the environment's resources, page after page.
 func (s *ResourcesService) List(ctx context.Context) iter.Seq2[*Resource, error] {
-	return pages(ctx, "Resources.List", func(ctx context.Context, opts ...oas.RequestOption) ([]Resource, oas.OptLinksHATEOAS, error) {
+	return pages(ctx, s.begin, "Resources.List", func(ctx context.Context, opts ...oas.RequestOption) ([]Resource, oas.OptLinksHATEOAS, error) {
 		res, err := s.c.api.ReadAllResources(ctx, oas.ReadAllResourcesParams{EnvironmentID: s.c.env}, opts...)
 		if err != nil {
 			return nil, oas.OptLinksHATEOAS{}, err
@@ -52,7 +60,10 @@ func (s *ResourcesService) List(ctx context.Context) iter.Seq2[*Resource, error]
 
 // Get returns resource resourceID.
 func (s *ResourcesService) Get(ctx context.Context, resourceID string) (*Resource, error) {
-	ctx, call := begin(ctx, "Resources.Get")
+	ctx, call, err := s.begin(ctx, "Resources.Get")
+	if err != nil {
+		return nil, err
+	}
 	if err := validate.ID("resourceID", resourceID); err != nil {
 		return nil, call.Err(err)
 	}
@@ -66,7 +77,7 @@ func (s *ResourcesService) Get(ctx context.Context, resourceID string) (*Resourc
 
 // ListScopes iterates over the scopes of resource resourceID, page after page.
 func (s *ResourcesService) ListScopes(ctx context.Context, resourceID string) iter.Seq2[*ResourceScope, error] {
-	return pages(ctx, "Resources.ListScopes", func(ctx context.Context, opts ...oas.RequestOption) ([]ResourceScope, oas.OptLinksHATEOAS, error) {
+	return pages(ctx, s.begin, "Resources.ListScopes", func(ctx context.Context, opts ...oas.RequestOption) ([]ResourceScope, oas.OptLinksHATEOAS, error) {
 		if err := validate.ID("resourceID", resourceID); err != nil {
 			return nil, oas.OptLinksHATEOAS{}, err
 		}

@@ -35,7 +35,10 @@ func (s *ResourcesService) GetScope(ctx context.Context, resourceID, scopeID str
 // CreateScope defines a scope on resource resourceID (CREATE Custom resource scope) and
 // returns it as PingOne stored it. PingOne refuses a name the resource already defines.
 func (s *ResourcesService) CreateScope(ctx context.Context, resourceID string, p ResourceScopeCreate) (*ResourceScope, error) {
-	ctx, call := begin(ctx, "Resources.CreateScope")
+	ctx, call, err := s.begin(ctx, "Resources.CreateScope")
+	if err != nil {
+		return nil, err
+	}
 	call.Creates("the scope may now exist; find it by name with Resources.ListScopes")
 	if err := validate.ID("resourceID", resourceID); err != nil {
 		return nil, call.Err(err)
@@ -61,6 +64,10 @@ func (s *ResourcesService) CreateScope(ctx context.Context, resourceID string, p
 // is rejected without a request.
 func (s *ResourcesService) UpdateScope(ctx context.Context, resourceID, scopeID string, p ResourceScopeUpdate) (*ResourceScope, error) {
 	const op = "Resources.UpdateScope"
+	ctx, _, err := s.begin(ctx, op)
+	if err != nil {
+		return nil, err
+	}
 	if err := checkScopeIDs(resourceID, scopeID); err != nil {
 		return nil, wrap(op, err)
 	}
@@ -100,7 +107,10 @@ func (s *ResourcesService) UpdateScope(ctx context.Context, resourceID, scopeID 
 	case p.Description.IsNull():
 		req.Description.Reset()
 	}
-	ctx, call := begin(ctx, op)
+	ctx, call, err := s.begin(ctx, op)
+	if err != nil {
+		return nil, err
+	}
 	sc, err := s.c.api.UpdateResourceScope(ctx, req, oas.UpdateResourceScopeParams{EnvironmentID: s.c.env, ResourceID: resourceID, ScopeID: scopeID})
 	if err != nil {
 		return nil, call.Err(err)
@@ -110,7 +120,10 @@ func (s *ResourcesService) UpdateScope(ctx context.Context, resourceID, scopeID 
 
 // DeleteScope deletes scope scopeID of resource resourceID (DELETE Scope).
 func (s *ResourcesService) DeleteScope(ctx context.Context, resourceID, scopeID string) error {
-	ctx, call := begin(ctx, "Resources.DeleteScope")
+	ctx, call, err := s.begin(ctx, "Resources.DeleteScope")
+	if err != nil {
+		return err
+	}
 	if err := checkScopeIDs(resourceID, scopeID); err != nil {
 		return call.Err(err)
 	}
@@ -120,7 +133,10 @@ func (s *ResourcesService) DeleteScope(ctx context.Context, resourceID, scopeID 
 // readScope reads one scope as PingOne sends it, unmodelled properties included (one call of
 // operation op).
 func (s *ResourcesService) readScope(ctx context.Context, op, resourceID, scopeID string) (*oas.ResourceScope, error) {
-	ctx, call := begin(ctx, op)
+	ctx, call, err := s.begin(ctx, op)
+	if err != nil {
+		return nil, err
+	}
 	if err := checkScopeIDs(resourceID, scopeID); err != nil {
 		return nil, call.Err(err)
 	}

@@ -138,7 +138,7 @@ func (f *Fake) AddOrganization(grantID, orgID, name string) bool {
 func (f *Fake) AddSystemGrant(clientID, audience string, scope ...string) string {
 	g := &oas.ClientGrant{
 		ID: oas.NewOptString(fake.NewID("cgr_")), ClientID: oas.NewOptString(clientID),
-		Audience: oas.NewOptString(audience), Scope: append([]string{}, scope...),
+		Audience: oas.NewOptString(audience), Scope: oas.NewOptNilStringArray(append([]string{}, scope...)),
 		IsSystem: oas.NewOptBool(true), SubjectType: oas.NewOptString("client"),
 	}
 	f.mu.Lock()
@@ -274,7 +274,7 @@ func checkpoint[T any](all []T, from string, take int, id func(T) string) ([]T, 
 
 func clone(g *oas.ClientGrant) oas.ClientGrant {
 	c := *g
-	c.Scope = slices.Clone(g.Scope)
+	c.Scope.Value = slices.Clone(g.Scope.Value)
 	c.AuthorizationDetailsTypes = slices.Clone(g.AuthorizationDetailsTypes)
 	return c
 }
@@ -362,7 +362,7 @@ func (h handler) CreateClientGrant(_ context.Context, req *oas.CreateClientGrant
 	g := &oas.ClientGrant{
 		ID:                        oas.NewOptString(fake.NewID("cgr_")),
 		Audience:                  oas.NewOptString(req.Audience),
-		Scope:                     append([]string{}, req.Scope...),
+		Scope:                     oas.NewOptNilStringArray(append([]string{}, req.Scope...)),
 		AllowAnyOrganization:      oas.NewOptBool(req.AllowAnyOrganization.Or(false)),
 		IsSystem:                  oas.NewOptBool(false),
 		SubjectType:               oas.NewOptString(subject),
@@ -416,7 +416,7 @@ func (h handler) UpdateClientGrant(_ context.Context, req *oas.UpdateClientGrant
 		return nil, err
 	}
 	if req.Scope.IsSet() {
-		g.Scope = append([]string{}, req.Scope.Value...) // null and [] both leave no scopes
+		g.Scope = oas.NewOptNilStringArray(append([]string{}, req.Scope.Value...)) // null and [] both leave no scopes
 	}
 	if req.OrganizationUsage.IsSet() {
 		g.OrganizationUsage = oas.OptString{}

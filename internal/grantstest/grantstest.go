@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -46,6 +47,9 @@ type Env struct {
 	// by the adapter or by the vendor (every vendor whose scopes are user-defined). CPN's
 	// scopes are the platform's, and its fake accepts any.
 	RefusesUndefined bool
+	// Refuse makes the vendor refuse (403) the next request of one of these HTTP methods:
+	// give it a Dropper's Refuse.
+	Refuse func(methods ...string)
 }
 
 func (e Env) missing(key grantkit.GrantKey) grantkit.GrantKey {
@@ -278,6 +282,62 @@ func Run(t *testing.T, newEnv func(t *testing.T) Env) {
 			require.NoError(t, err, "the vendor's change has been made, as the error says")
 			assert.Equal(t, []string{"read:a"}, g.Scopes)
 		}},
+		{"every error names the method called", func(t *testing.T, e Env) {
+			require.NotNil(t, e.Refuse, "give the Dropper's Refuse")
+			// grantkit.Error.Operation is the exported method or function the caller called,
+			// whatever request of it failed: the read inside Get, SetScopes or AddScopes, the
+			// write inside AddScopes, a page of List.
+			named := func(t *testing.T, err error, op string) {
+				t.Helper()
+				var apiErr *grantkit.Error
+				require.ErrorAs(t, err, &apiErr)
+				assert.Equal(t, 403, apiErr.StatusCode)
+				assert.Equal(t, op, apiErr.Operation)
+				assert.Equal(t, e.Vendor, apiErr.Vendor)
+				assert.True(t, strings.HasPrefix(err.Error(), e.Vendor+": "+op+": "), "%q names %s", err, op)
+			}
+			key := e.Seed(t, "read:a")
+			writes := []string{http.MethodPatch, http.MethodPut}
+			for _, c := range []struct {
+				op      string
+				refuse  []string
+				callErr func() error
+			}{
+				{"Grants.Get", []string{http.MethodGet}, func() error { _, err := e.Grants.Get(ctx, key); return err }},
+				{"Grants.SetScopes", []string{http.MethodGet}, func() error { _, err := e.Grants.SetScopes(ctx, key, []string{"admin"}); return err }},
+				{"Grants.SetScopes", writes, func() error { _, err := e.Grants.SetScopes(ctx, key, []string{"admin"}); return err }},
+				{"AddScopes", []string{http.MethodGet}, func() error { _, err := grantkit.AddScopes(ctx, e.Grants, key, "admin"); return err }},
+				{"AddScopes", writes, func() error { _, err := grantkit.AddScopes(ctx, e.Grants, key, "admin"); return err }},
+				{"RemoveScopes", writes, func() error { _, err := grantkit.RemoveScopes(ctx, e.Grants, key, "read:a"); return err }},
+				{"Grants.List", []string{http.MethodGet}, func() error {
+					for _, err := range e.Grants.List(ctx) {
+						if err != nil {
+							return err
+						}
+					}
+					return nil
+				}},
+			} {
+				e.Refuse(c.refuse...)
+				named(t, c.callErr(), c.op)
+			}
+			// Errors that come from no request follow the same rule.
+			_, err := grantkit.AddScopes(ctx, e.Grants, grantkit.GrantKey{}, "admin")
+			require.ErrorIs(t, err, grantkit.ErrInvalidInput)
+			assert.True(t, strings.HasPrefix(err.Error(), e.Vendor+": AddScopes: "), "%q", err)
+			missing := key
+			if e.Missing != nil {
+				missing = e.Missing(key)
+			} else {
+				missing.ClientID += "-missing"
+			}
+			_, err = grantkit.RemoveScopes(ctx, e.Grants, missing, "read:a")
+			require.ErrorIs(t, err, grantkit.ErrGrantNotFound)
+			assert.True(t, strings.HasPrefix(err.Error(), e.Vendor+": RemoveScopes: "), "%q", err)
+			g, err := e.Grants.Get(ctx, key)
+			require.NoError(t, err)
+			assert.Equal(t, []string{"read:a"}, g.Scopes, "no refused write was applied")
+		}},
 	}
 	for _, s := range scenarios {
 		t.Run(s.name, func(t *testing.T) { s.run(t, newEnv(t)) })
@@ -299,6 +359,9 @@ type CatalogEnv struct {
 	// RemovedScopeStaysGranted says what the vendor does to grants holding a scope that is
 	// removed from its resource: true keeps it listed in them, false takes it out.
 	RemovedScopeStaysGranted bool
+	// DescriptionRequired says the vendor refuses a scope without a description (OneLogin), so
+	// emptying one is invalid input, refused before anything is sent.
+	DescriptionRequired bool
 }
 
 // RunCatalog runs every catalog scenario; newEnv must return a CatalogEnv over a fresh fake
@@ -360,6 +423,11 @@ func RunCatalog(t *testing.T, newEnv func(t *testing.T) CatalogEnv) {
 			assert.Equal(t, want, *got)
 			assert.Equal(t, []grantkit.ScopeDefinition{want, b}, list(t, e, r))
 			got, err = e.Catalog.DescribeScope(ctx, r, a.Name, "")
+			if e.DescriptionRequired {
+				require.ErrorIs(t, err, grantkit.ErrInvalidInput)
+				assert.Equal(t, []grantkit.ScopeDefinition{want, b}, list(t, e, r), "nothing was sent")
+				return
+			}
 			require.NoError(t, err)
 			assert.Equal(t, grantkit.ScopeDefinition{Name: a.Name}, *got, "a description can be emptied")
 			assert.Equal(t, []grantkit.ScopeDefinition{{Name: a.Name}, b}, list(t, e, r))
@@ -435,8 +503,9 @@ func RunCatalog(t *testing.T, newEnv func(t *testing.T) CatalogEnv) {
 type Dropper struct {
 	next http.RoundTripper
 
-	mu   sync.Mutex
-	drop []string
+	mu     sync.Mutex
+	drop   []string
+	refuse []string // methods whose next request is refused
 }
 
 // NewDropper returns a Dropper sending through next (http.DefaultTransport when nil).
@@ -457,11 +526,35 @@ func (d *Dropper) Drop(values ...string) {
 	d.mu.Unlock()
 }
 
-// RoundTrip sends r, with the values dropped from its body if it is a JSON write.
+// Refuse makes the next request of one of these HTTP methods be answered 403 without reaching
+// the vendor, as a vendor refusing it would. 403 is never retried, so the caller sees it.
+func (d *Dropper) Refuse(methods ...string) {
+	d.mu.Lock()
+	d.refuse = methods
+	d.mu.Unlock()
+}
+
+// RoundTrip sends r, with the values dropped from its body if it is a JSON write, or refuses
+// it (see Refuse).
 func (d *Dropper) RoundTrip(r *http.Request) (*http.Response, error) {
 	d.mu.Lock()
 	drop := slices.Clone(d.drop)
+	refuse := slices.Contains(d.refuse, r.Method)
+	if refuse {
+		d.refuse = nil
+	}
 	d.mu.Unlock()
+	if refuse {
+		if r.Body != nil {
+			_ = r.Body.Close()
+		}
+		return &http.Response{
+			StatusCode: http.StatusForbidden, Status: "403 Forbidden", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+			Header:  http.Header{"Content-Type": {"application/json"}},
+			Body:    io.NopCloser(strings.NewReader(`{"message":"refused by the test"}`)),
+			Request: r,
+		}, nil
+	}
 	if len(drop) == 0 || r.Body == nil || !slices.Contains([]string{http.MethodPost, http.MethodPut, http.MethodPatch}, r.Method) {
 		return d.next.RoundTrip(r)
 	}

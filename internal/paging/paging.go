@@ -62,3 +62,9 @@ func Map[T, U any](seq iter.Seq2[*T, error], f func(*T) *U) iter.Seq2[*U, error]
 		}
 	}
 }
+
+// Failed is an iterator that yields err once and ends: the iterator of a list that could not
+// start (a nil context, a client New did not make).
+func Failed[T any](err error) iter.Seq2[*T, error] {
+	return func(yield func(*T, error) bool) { yield(nil, err) }
+}

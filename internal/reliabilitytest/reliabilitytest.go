@@ -376,11 +376,20 @@ func Run(t *testing.T, newEnv func(t *testing.T, opts Options) Env) {
 			err := e.Read(bg)
 			ae := apiErr(t, err)
 			assert.Equal(t, 400, ae.StatusCode)
-			assert.Contains(t, ae.Operation, ": token request")
+			assert.True(t, ae.TokenRequest)
+			assert.ErrorIs(t, err, grantkit.ErrToken)
+			assert.Contains(t, err.Error(), ae.Operation+": token request: 400")
 			assert.Equal(t, 1, e.Fake.TokenRequests())
 			assert.Empty(t, r.waits())
 			assert.Equal(t, before, sent(e), "nothing is sent without a token")
 			require.NoError(t, e.Read(bg), "the next call fetches again")
+			// The token failure names the call as every other failure of the same call does.
+			e.Fake.FailNext(1, fake.Fault{Status: 400})
+			own := e.Read(bg)
+			assert.Equal(t, apiErr(t, own).Operation, ae.Operation)
+			assert.NotEmpty(t, ae.Operation)
+			assert.False(t, apiErr(t, own).TokenRequest)
+			assert.NotErrorIs(t, own, grantkit.ErrToken)
 		})
 		for name, f := range map[string]fake.Fault{
 			"503 with Retry-After": {Status: 503, RetryAfter: "1"},
@@ -413,8 +422,9 @@ func Run(t *testing.T, newEnv func(t *testing.T, opts Options) Env) {
 			r, u := apiErr(t, readErr), apiErr(t, updateErr)
 			assert.NotSame(t, r, u)
 			assert.NotEqual(t, r.Operation, u.Operation, "each error names its own call")
-			assert.Contains(t, r.Operation, ": token request")
-			assert.Contains(t, u.Operation, ": token request")
+			assert.True(t, r.TokenRequest && u.TokenRequest)
+			assert.ErrorIs(t, readErr, grantkit.ErrToken)
+			assert.ErrorIs(t, updateErr, grantkit.ErrToken)
 			assert.Equal(t, 1, e.Fake.TokenRequests())
 		})
 		t.Run("wrong credentials", func(t *testing.T) {

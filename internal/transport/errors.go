@@ -15,6 +15,8 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/grantkit/grantkit"
+	"github.com/grantkit/grantkit/internal/opname"
+	input "github.com/grantkit/grantkit/internal/validate"
 )
 
 // This file is the one place where *grantkit.Error values are built: from a non-2xx answer
@@ -46,11 +48,33 @@ type answer struct {
 
 type callKey struct{}
 
-// Begin starts a call of operation op (such as "ClientGrants.Get") of vendor. Pass the
-// returned context to the generated client and give every error of the method to Call.Err.
-func Begin(ctx context.Context, vendor, op string) (context.Context, *Call) {
+// Begin starts a call of operation op (such as "ClientGrants.Get", the exported method the
+// caller called) of vendor. Pass the returned context to the generated client and give every
+// error of the method to Call.Err.
+//
+// When ctx already names an operation — the method runs inside another exported method, as
+// ClientGrants.List does inside Grants.Get, or inside a helper such as grantkit.AddScopes —
+// the call takes that name instead, so that every error names what the caller called (see
+// grantkit.Error.Operation).
+//
+// Begin is where every vendor method first meets its arguments, so it refuses the mistakes
+// that would otherwise panic further down, before anything is sent: a nil ctx, and a client
+// the vendor's New did not make (made false: a zero-value or nil Client or service). Its error
+// wraps grantkit.ErrInvalidInput and names the mistake; the method returns it as it is.
+func Begin(ctx context.Context, vendor, op string, made bool) (context.Context, *Call, error) {
+	if ctx == nil {
+		return nil, nil, fmt.Errorf("%s: %s: %w", vendor, op, input.NilContext())
+	}
+	if outer := callFrom(ctx); outer != nil {
+		op = outer.op
+	} else if named := opname.From(ctx); named != "" {
+		op = named
+	}
+	if !made {
+		return nil, nil, fmt.Errorf("%s: %s: %w", vendor, op, input.NotMade(vendor))
+	}
 	c := &Call{vendor: vendor, op: op}
-	return context.WithValue(ctx, callKey{}, c), c
+	return context.WithValue(ctx, callKey{}, c), c, nil
 }
 
 // Creates marks the call as a create: find says how the caller can look for the object the
@@ -166,18 +190,10 @@ func (c *Call) effect(method string) string {
 	return "; the request may have taken effect"
 }
 
-// newError starts an error of call (which may be nil) at vendor; tokenRequest names the
-// token request made for the call.
+// newError starts an error of call (which may be nil) at vendor. Its Operation is the call's,
+// also for the token request made for the call (tokenRequest), which only sets TokenRequest.
 func newError(vendor string, call *Call, tokenRequest bool) *grantkit.Error {
-	op := call.operation()
-	if tokenRequest {
-		if op != "" {
-			op += ": token request"
-		} else {
-			op = "token request"
-		}
-	}
-	return &grantkit.Error{Vendor: vendor, Operation: op}
+	return &grantkit.Error{Vendor: vendor, Operation: call.operation(), TokenRequest: tokenRequest}
 }
 
 // statusError reads (a capped prefix of) a non-2xx answer, closes it, and describes it.

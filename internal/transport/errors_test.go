@@ -20,6 +20,7 @@ import (
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/auth"
+	"github.com/grantkit/grantkit/internal/opname"
 )
 
 // Concurrent calls of different operations share one token fetch that fails. Each caller
@@ -46,7 +47,10 @@ func TestConcurrentCallersOnOneFailedTokenFetchGetTheirOwnErrors(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range errs {
 		wg.Go(func() {
-			ctx, call := Begin(context.Background(), "test", ops[i%len(ops)])
+			ctx, call, err := Begin(context.Background(), "test", ops[i%len(ops)], true)
+			if !assert.NoError(t, err) {
+				return
+			}
 			req, err := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
 			if !assert.NoError(t, err) {
 				return
@@ -70,7 +74,9 @@ func TestConcurrentCallersOnOneFailedTokenFetchGetTheirOwnErrors(t *testing.T) {
 		require.ErrorAs(t, err, &ge)
 		assert.False(t, seen[ge], "caller %d shares its error with another caller", i)
 		seen[ge] = true
-		assert.Equal(t, ops[i%len(ops)]+": token request", ge.Operation)
+		assert.Equal(t, ops[i%len(ops)], ge.Operation, "the call's own operation")
+		assert.True(t, ge.TokenRequest)
+		assert.ErrorIs(t, err, grantkit.ErrToken)
 		assert.Equal(t, "test", ge.Vendor)
 		assert.Equal(t, 401, ge.StatusCode)
 		assert.Equal(t, "invalid_client", ge.Code)
@@ -125,11 +131,12 @@ func TestEveryTwoHundredOutcomeIsClassified(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := newServer(t, status(tc.code, "X-Request-Id", "r-2xx"))
 			c := newClient(t, &sleeper{}, nil, grantkit.RetryPolicy{})
-			ctx, call := Begin(context.Background(), "test", "Things.Op")
+			ctx, call, err := Begin(context.Background(), "test", "Things.Op", true)
+			require.NoError(t, err)
 			if tc.creates {
 				call.Creates(find)
 			}
-			err := call.Err(fakeDecode(t, c, ctx, tc.method, srv.URL, tc.fail))
+			err = call.Err(fakeDecode(t, c, ctx, tc.method, srv.URL, tc.fail))
 			var ge *grantkit.Error
 			require.ErrorAs(t, err, &ge)
 			assert.Equal(t, tc.code, ge.StatusCode)
@@ -162,9 +169,10 @@ func TestCreateCutOffMidBodyIsNotResentAndSaysWhatMayExist(t *testing.T) {
 		w.(http.Flusher).Flush()
 		panic(http.ErrAbortHandler)
 	})
-	ctx, call := Begin(context.Background(), "test", "Things.Create")
+	ctx, call, err := Begin(context.Background(), "test", "Things.Create", true)
+	require.NoError(t, err)
 	call.Creates("find it with Things.List; its secret was lost, set a new one")
-	err := call.Err(fakeDecode(t, newClient(t, &sleeper{}, nil, grantkit.RetryPolicy{}), ctx, http.MethodPost, srv.URL, nil))
+	err = call.Err(fakeDecode(t, newClient(t, &sleeper{}, nil, grantkit.RetryPolicy{}), ctx, http.MethodPost, srv.URL, nil))
 	var ge *grantkit.Error
 	require.ErrorAs(t, err, &ge)
 	assert.Equal(t, 201, ge.StatusCode, "a 2xx status was received")
@@ -178,10 +186,11 @@ func TestCreateCutOffMidBodyIsNotResentAndSaysWhatMayExist(t *testing.T) {
 }
 
 func TestCallErr(t *testing.T) {
-	ctx, call := Begin(context.Background(), "v", "Things.Update")
+	ctx, call, err := Begin(context.Background(), "v", "Things.Update", true)
+	require.NoError(t, err)
 
 	// Rejected by the generated validator before anything was sent.
-	err := call.Err(fmt.Errorf("validate: %w", &validate.Error{Fields: []validate.FieldError{{Name: "scope", Error: errors.New("too long")}}}))
+	err = call.Err(fmt.Errorf("validate: %w", &validate.Error{Fields: []validate.FieldError{{Name: "scope", Error: errors.New("too long")}}}))
 	require.ErrorIs(t, err, grantkit.ErrInvalidInput)
 	assert.Contains(t, err.Error(), "v: Things.Update: invalid input")
 
@@ -207,9 +216,10 @@ func TestCallErr(t *testing.T) {
 
 func TestCallFailedCarriesTheAnswer(t *testing.T) {
 	srv := newServer(t, status(200, "X-Request-Id", "r-bulk"))
-	ctx, call := Begin(context.Background(), "v", "Things.Delete")
+	ctx, call, err := Begin(context.Background(), "v", "Things.Delete", true)
+	require.NoError(t, err)
 	require.NoError(t, fakeDecode(t, newClient(t, &sleeper{}, nil, grantkit.RetryPolicy{}), ctx, http.MethodDelete, srv.URL, nil))
-	err := call.Failed("1 of 2 things not deleted")
+	err = call.Failed("1 of 2 things not deleted")
 	var ge *grantkit.Error
 	require.ErrorAs(t, err, &ge)
 	assert.Equal(t, 200, ge.StatusCode)
@@ -279,7 +289,8 @@ func TestTokenRequestsAreRetriedOnTransientFailures(t *testing.T) {
 		assert.Equal(t, 503, ge.StatusCode)
 		assert.Equal(t, 3, ge.Attempts)
 		assert.Equal(t, time.Second, ge.RetryAfter)
-		assert.Equal(t, "token request", ge.Operation)
+		assert.Empty(t, ge.Operation, "no call was begun")
+		assert.True(t, ge.TokenRequest)
 	})
 
 	t.Run("through a real token endpoint", func(t *testing.T) {
@@ -316,4 +327,35 @@ func TestTokenRequestsAreRetriedOnTransientFailures(t *testing.T) {
 		require.ErrorAs(t, err, &ge)
 		assert.Equal(t, 503, ge.StatusCode, "the endpoint's last answer stays reachable")
 	})
+}
+
+func TestBeginRefusesMistakesAndNamesTheOuterCall(t *testing.T) {
+	_, call, err := Begin(nil, "v", "Things.Get", true) //lint:ignore SA1012 the mistake under test
+	require.ErrorIs(t, err, grantkit.ErrInvalidInput)
+	assert.Nil(t, call)
+	assert.EqualError(t, err, "v: Things.Get: invalid input: ctx: is nil; pass a context such as context.Background()")
+
+	_, _, err = Begin(context.Background(), "v", "Things.Get", false)
+	require.ErrorIs(t, err, grantkit.ErrInvalidInput)
+	assert.Contains(t, err.Error(), "v: Things.Get: invalid input: client: not made by v.New")
+
+	// A call begun inside another takes the outer call's name, and so do the errors built
+	// for it; so does a call inside a function that named itself (grantkit.AddScopes).
+	outer, _, err := Begin(context.Background(), "v", "Things.Sync", true)
+	require.NoError(t, err)
+	ctx, inner, err := Begin(outer, "v", "Things.List", true)
+	require.NoError(t, err)
+	srv := newServer(t, status(404))
+	var ge *grantkit.Error
+	require.ErrorAs(t, inner.Err(fakeDecode(t, newClient(t, &sleeper{}, nil, grantkit.RetryPolicy{}), ctx, http.MethodGet, srv.URL, nil)), &ge)
+	assert.Equal(t, "Things.Sync", ge.Operation)
+	assert.EqualError(t, inner.Err(errors.New("bad")), "v: Things.Sync: bad")
+
+	named, op := opname.Named(context.Background(), "AddScopes")
+	assert.Equal(t, "AddScopes", op)
+	_, again := opname.Named(named, "Grants.Get")
+	assert.Equal(t, "AddScopes", again, "the outermost name wins")
+	_, call, err = Begin(named, "v", "Things.Update", true)
+	require.NoError(t, err)
+	assert.EqualError(t, call.Err(errors.New("bad")), "v: AddScopes: bad")
 }

@@ -437,14 +437,21 @@ func TestTokenFailureIsReported(t *testing.T) {
 	_, err := send(t, newClient(t, &sleeper{}, tokens, grantkit.RetryPolicy{}), context.Background(), http.MethodGet, srv.URL, "")
 	var ge *grantkit.Error
 	require.ErrorAs(t, err, &ge)
-	assert.Equal(t, "token request", ge.Operation)
+	assert.Empty(t, ge.Operation, "no call was begun")
+	assert.True(t, ge.TokenRequest)
+	assert.ErrorIs(t, err, grantkit.ErrToken)
+	assert.Equal(t, "test: token request: boom", ge.Error())
 	assert.Equal(t, "test", ge.Vendor)
 	assert.EqualValues(t, 0, srv.calls.Load(), "nothing is sent without a token")
 
-	ctx, _ := Begin(context.Background(), "test", "Things.Get")
+	ctx, _, err := Begin(context.Background(), "test", "Things.Get", true)
+	require.NoError(t, err)
 	_, err = send(t, newClient(t, &sleeper{}, tokens, grantkit.RetryPolicy{}), ctx, http.MethodGet, srv.URL, "")
 	require.ErrorAs(t, err, &ge)
-	assert.Equal(t, "Things.Get: token request", ge.Operation)
+	assert.Equal(t, "Things.Get", ge.Operation, "a token failure names the call, like every other error of it")
+	assert.True(t, ge.TokenRequest)
+	assert.ErrorIs(t, err, grantkit.ErrToken)
+	assert.Equal(t, "test: Things.Get: token request: boom", ge.Error())
 }
 
 func TestHeadersAndUserAgent(t *testing.T) {

@@ -178,3 +178,29 @@ func Hostname(field, host string) error {
 	}
 	return nil
 }
+
+// NilContext is the error of a call given a nil context.Context. Calls check it first, so
+// that it is reported, not a panic deep in net/http or the generated client.
+func NilContext() error {
+	return Errorf("ctx", "is nil; pass a context such as context.Background()")
+}
+
+// NotMade is the error of a call on a vendor client that vendor's New did not make: a zero
+// value of its Client or of one of its services, or a nil pointer to one.
+func NotMade(vendor string) error {
+	return Errorf("client", "not made by %[1]s.New (a zero %[1]s.Client or service, or a nil pointer); create the client with %[1]s.New and call its services through it", vendor)
+}
+
+// ScopeToken checks a scope's name as OAuth 2.0 carries it: one token of the space-separated
+// scope list of a token request and of a token's scope (RFC 6749, section 3.3, which the
+// vendors' token endpoints follow), so it holds no space, no other whitespace (a newline, a
+// tab) and no control character. Such a scope could never be requested or issued on its own:
+// "read:a write:a" would be read as two scopes.
+func ScopeToken(field, s string) error {
+	for _, r := range s {
+		if unicode.IsSpace(r) || unicode.IsControl(r) {
+			return Errorf(field, "%q contains %q; a scope is one token of a space-separated list, so it holds no whitespace or control character", s, r)
+		}
+	}
+	return nil
+}

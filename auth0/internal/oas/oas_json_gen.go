@@ -198,13 +198,9 @@ func (s *ClientGrant) encodeFields(e *jx.Encoder) {
 		}
 	}
 	{
-		if s.Scope != nil {
+		if s.Scope.Set {
 			e.FieldStart("scope")
-			e.ArrStart()
-			for _, elem := range s.Scope {
-				e.Str(elem)
-			}
-			e.ArrEnd()
+			s.Scope.Encode(e)
 		}
 	}
 	{
@@ -317,17 +313,8 @@ func (s *ClientGrant) Decode(d *jx.Decoder) error {
 			}
 		case "scope":
 			if err := func() error {
-				s.Scope = make([]string, 0)
-				if err := d.Arr(func(d *jx.Decoder) error {
-					var elem string
-					v, err := d.Str()
-					elem = string(v)
-					if err != nil {
-						return err
-					}
-					s.Scope = append(s.Scope, elem)
-					return nil
-				}); err != nil {
+				s.Scope.Reset()
+				if err := s.Scope.Decode(d); err != nil {
 					return err
 				}
 				return nil

@@ -81,8 +81,9 @@ type ClientGrant struct {
 	ClientID OptString `json:"client_id"`
 	// The audience (API identifier) of this grant.
 	Audience OptString `json:"audience"`
-	// Scopes allowed for this grant.
-	Scope []string `json:"scope"`
+	// Scopes allowed for this grant. Nullable although the document types it as an array: a PATCH may set
+	// it to null, and an answer carrying null must be read (and told apart from []), not fail the call.
+	Scope OptNilStringArray `json:"scope"`
 	// Deny, allow or require.
 	OrganizationUsage OptString `json:"organization_usage"`
 	// Whether any organization can be used with this grant.
@@ -116,7 +117,7 @@ func (s *ClientGrant) GetAudience() OptString {
 }
 
 // GetScope returns the value of Scope.
-func (s *ClientGrant) GetScope() []string {
+func (s *ClientGrant) GetScope() OptNilStringArray {
 	return s.Scope
 }
 
@@ -176,7 +177,7 @@ func (s *ClientGrant) SetAudience(val OptString) {
 }
 
 // SetScope sets the value of Scope.
-func (s *ClientGrant) SetScope(val []string) {
+func (s *ClientGrant) SetScope(val OptNilStringArray) {
 	s.Scope = val
 }
 
