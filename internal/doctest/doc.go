@@ -23,9 +23,10 @@
 //
 // A statement snippet may use these names without declaring them (the Givens table): ctx,
 // err, id, clientID, appID, grantID, resID, orgID, envID, aud and apiToken (strings), secret
-// and clientSecret (grantkit.Secret), authID and scopeID (int64), ids ([]string) and hc
-// (*http.Client); in the doc comments of a vendor package, c is that package's *Client.
-// Anything else a snippet uses, it declares. Prefer complete snippets in README.md.
+// and clientSecret (grantkit.Secret), authID and scopeID (int64), ids ([]string), hc
+// (*http.Client) and t (*testing.T); in the doc comments of a vendor package, c is that
+// package's *Client. Anything else a snippet uses, it declares. Prefer complete snippets in
+// README.md: a snippet that is run gets zero values for all but ctx.
 //
 // # Blocks that are not compiled
 //

@@ -3,8 +3,11 @@ package doctest_test
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -88,6 +91,7 @@ var givens = []doctest.Given{
 	{Name: "scopeID", Type: "int64"},
 	{Name: "ids", Type: "[]string"},
 	{Name: "hc", Type: "*http.Client"},
+	{Name: "t", Type: "*testing.T"},
 }
 
 // packageGivens: in the doc comments of a vendor package, c is its client.
@@ -280,27 +284,24 @@ func relTo(t *testing.T, base, target string) string {
 // the package doc describes).
 func runnerSource(run []doctest.Snippet, importPaths []string, gs []doctest.Given) []byte {
 	var b bytes.Buffer
-	b.WriteString(`package main
-
-import (
-	"context"
-	"fmt"
-	"net"
-	"net/http"
-	"net/url"
-	"os"
-
-	"github.com/grantkit/grantkit"
-	"github.com/grantkit/grantkit/auth0"
-	"github.com/grantkit/grantkit/auth0/auth0fake"
-	"github.com/grantkit/grantkit/option"
-`)
+	// The runner's own imports, and those the givens' types name (every given is an argument).
+	paths := map[string]bool{"context": true, "fmt": true, "net": true, "net/http": true, "net/url": true, "os": true,
+		imports["auth0"]: true, imports["auth0fake"]: true, imports["option"]: true}
+	for _, g := range gs {
+		for _, name := range regexp.MustCompile(`[a-z0-9]+\.`).FindAllString(g.Type, -1) {
+			if p, ok := imports[strings.TrimSuffix(name, ".")]; ok {
+				paths[p] = true
+			}
+		}
+	}
+	b.WriteString("package main\n\nimport (\n")
+	for _, p := range slices.Sorted(maps.Keys(paths)) {
+		fmt.Fprintf(&b, "\t%q\n", p)
+	}
 	for i, p := range importPaths {
 		fmt.Fprintf(&b, "\ts%d %q\n", i, p)
 	}
 	b.WriteString(`)
-
-var _ grantkit.Secret // the givens' types may name grantkit
 
 // route sends every request for a host that is not a loopback address to the fake.
 type route struct {
