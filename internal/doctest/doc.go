@@ -1,9 +1,9 @@
 // Package doctest compiles the Go code of grantkit's documentation and runs README's Usage
 // section, so that no example a user copies is out of date. Its test, TestDocSnippets, takes
 // every ```go block of README.md and CONTRIBUTING.md and every code block (the lines indented
-// with a tab) of a doc comment in the module's hand-written packages, builds them all with one
-// `go build`, and reports each failure as the snippet's own file and line with the compiler's
-// message.
+// with a tab) of a doc comment in the module's hand-written packages, compiles them all with
+// one `go build` (a second one links the program that runs README's Usage), and reports each
+// failure as the snippet's own file and line with the compiler's message.
 //
 // # How a snippet is compiled
 //
