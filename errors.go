@@ -26,7 +26,9 @@ var ErrToken = errors.New("token request failed")
 // came back after every allowed attempt. Get it with errors.As:
 //
 //	var apiErr *grantkit.Error
-//	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound { ... }
+//	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound {
+//		return nil // already gone
+//	}
 //
 // Every Error a call returns is its own: it is never shared with another call and never
 // changed after it is returned, so it may be kept and read from any goroutine.

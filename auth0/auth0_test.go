@@ -145,7 +145,7 @@ func TestUpdateWireFormat(t *testing.T) {
 		body string
 	}{
 		{"scope values", auth0.ClientGrantUpdate{Scope: grantkit.Set("read:users", "update:users")}, `{"scope":["read:users","update:users"]}`},
-		{"scope empty list", auth0.ClientGrantUpdate{Scope: grantkit.Set[string]()}, `{"scope":[]}`},
+		{"scope empty list", auth0.ClientGrantUpdate{Scope: grantkit.Set[[]string]()}, `{"scope":[]}`},
 		{"scope null", auth0.ClientGrantUpdate{Scope: grantkit.Null[[]string]()}, `{"scope":null}`},
 		{"scope left out", auth0.ClientGrantUpdate{AllowAllScopes: grantkit.Value(false)}, `{"allow_all_scopes":false}`},
 		{"explicit nil list is []", auth0.ClientGrantUpdate{Scope: grantkit.Value([]string(nil))}, `{"scope":[]}`},
@@ -156,7 +156,7 @@ func TestUpdateWireFormat(t *testing.T) {
 		{"authorization details types", auth0.ClientGrantUpdate{AuthorizationDetailsTypes: grantkit.Set("payment")}, `{"authorization_details_types":["payment"]}`},
 		{"everything", auth0.ClientGrantUpdate{
 			Scope: grantkit.Set("a"), OrganizationUsage: grantkit.Value(auth0.OrganizationUsageDeny),
-			AllowAnyOrganization: grantkit.Value(true), AuthorizationDetailsTypes: grantkit.Set[string](),
+			AllowAnyOrganization: grantkit.Value(true), AuthorizationDetailsTypes: grantkit.Set[[]string](),
 			AllowAllScopes: grantkit.Value(true),
 		}, `{"scope":["a"],"organization_usage":"deny","allow_any_organization":true,"authorization_details_types":[],"allow_all_scopes":true}`},
 	}
@@ -188,7 +188,7 @@ func TestUpdateScopeStatesAreApplied(t *testing.T) {
 	}{
 		{grantkit.Set("c"), []string{"c"}},
 		{grantkit.Field[[]string]{}, []string{"c"}},
-		{grantkit.Set[string](), []string{}},
+		{grantkit.Set[[]string](), []string{}},
 		{grantkit.Set("d", "e"), []string{"d", "e"}},
 		{grantkit.Null[[]string](), []string{}},
 	}
@@ -482,7 +482,7 @@ func TestConflictsAndSystemGrants(t *testing.T) {
 	assert.Equal(t, 1, apiErr.Attempts, "a conflict is not retried")
 
 	sys := srv.AddSystemGrant("app2", "https://tenant.example.com/api/v2/", "read:users")
-	_, err = c.ClientGrants.Update(ctx, sys, auth0.ClientGrantUpdate{Scope: grantkit.Set[string]()})
+	_, err = c.ClientGrants.Update(ctx, sys, auth0.ClientGrantUpdate{Scope: grantkit.Set[[]string]()})
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, 403, apiErr.StatusCode)
 	g, err := c.ClientGrants.Get(ctx, sys)

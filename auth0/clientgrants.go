@@ -113,9 +113,19 @@ type ClientGrantCreate struct {
 // AllowAnyOrganization and AllowAllScopes may be sent as null with grantkit.Null;
 // AuthorizationDetailsTypes may not.
 //
-//	auth0.ClientGrantUpdate{Scope: grantkit.Set("read:users")}    // "scope":["read:users"]
-//	auth0.ClientGrantUpdate{Scope: grantkit.Set[string]()}        // "scope":[]
-//	auth0.ClientGrantUpdate{Scope: grantkit.Null[[]string]()}     // "scope":null
+//	auth0.ClientGrantUpdate{Scope: grantkit.Set("read:users")} // "scope":["read:users"]
+//	auth0.ClientGrantUpdate{Scope: grantkit.Set[[]string]()}   // "scope":[]
+//	auth0.ClientGrantUpdate{Scope: grantkit.Null[[]string]()}  // "scope":null
+//
+// Every field, as it is written:
+//
+//	auth0.ClientGrantUpdate{
+//		Scope:                     grantkit.Set("read:users", "update:users"),
+//		OrganizationUsage:         grantkit.Value(auth0.OrganizationUsageAllow),
+//		AllowAnyOrganization:      grantkit.Value(true),
+//		AuthorizationDetailsTypes: grantkit.Set("payment_initiation"),
+//		AllowAllScopes:            grantkit.Null[bool](),
+//	}
 type ClientGrantUpdate struct {
 	Scope                     grantkit.Field[[]string] // each 1 to 280 characters
 	OrganizationUsage         grantkit.Field[OrganizationUsage]
@@ -307,7 +317,9 @@ func (s *ClientGrantsService) Delete(ctx context.Context, id string) error {
 // List iterates over every grant matching opts, fetching pages as the loop needs them:
 //
 //	for g, err := range c.ClientGrants.List(ctx, auth0.ClientGrantListOptions{Audience: aud}) {
-//		if err != nil { return err }
+//		if err != nil {
+//			return err
+//		}
 //		fmt.Println(g.ID, g.Scope)
 //	}
 func (s *ClientGrantsService) List(ctx context.Context, opts ClientGrantListOptions) iter.Seq2[*ClientGrant, error] {
@@ -573,11 +585,11 @@ func (p ClientGrantUpdate) toOAS(held []string) (*oas.UpdateClientGrantRequest, 
 			return nil, err
 		}
 		if v == nil {
-			p.Scope = grantkit.Set[string]() // a nil list set explicitly means []
+			p.Scope = grantkit.Set[[]string]() // a nil list set explicitly means []
 		}
 	}
 	if p.AuthorizationDetailsTypes.IsNull() {
-		return nil, validate.Errorf("AuthorizationDetailsTypes", "cannot be null; use grantkit.Set[string]() for an empty list")
+		return nil, validate.Errorf("AuthorizationDetailsTypes", "cannot be null; use grantkit.Set[[]string]() for an empty list")
 	}
 	req := &oas.UpdateClientGrantRequest{}
 	if v, ok := p.AuthorizationDetailsTypes.Get(); ok {

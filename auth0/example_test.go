@@ -2,6 +2,7 @@ package auth0_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 
@@ -111,4 +112,69 @@ func ExampleResourceServersService_DefineScope() {
 	// write:invoices: Create and change invoices
 	// [read:invoices write:invoices]
 	// auth0: ClientGrants.Update: 400 Bad Request (invalid_body): Payload validation error: scope must be a subset of resource server scopes
+}
+
+// Create a client with the tenant's domain and one credential option; the shared options of
+// package option go in the same list. The example runs against the in-memory fake; with a real
+// tenant, drop WithBaseURL and pass your credentials.
+func ExampleNew() {
+	srv := auth0fake.NewServer()
+	defer srv.Close()
+
+	c, err := auth0.New("example.eu.auth0.com",
+		auth0.WithClientCredentials(auth0fake.ClientID, auth0fake.ClientSecret),
+		option.WithRetryPolicy(grantkit.RetryPolicy{MaxAttempts: 3}),
+		option.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	page, err := c.ClientGrants.ListPage(context.Background(), auth0.ClientGrantListOptions{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(len(page.Items), "grants,", srv.TokenRequests(), "token request")
+
+	// A mistake in the configuration is refused before anything is sent.
+	_, err = auth0.New("https://example.eu.auth0.com/", auth0.WithClientCredentials(auth0fake.ClientID, auth0fake.ClientSecret))
+	fmt.Println(errors.Is(err, grantkit.ErrInvalidInput))
+	// Output:
+	// 0 grants, 1 token request
+	// true
+}
+
+// In the vendor-neutral view an Auth0 grant is keyed by audience, client and subject type: the
+// client-access and the user-access grant of one client on one API are two grants.
+func ExampleClient_Grants() {
+	srv := auth0fake.NewServer()
+	defer srv.Close()
+	const aud = "https://api.example.com/"
+	srv.AddResourceServer(aud, "read:invoices", "write:invoices")
+	c, err := auth0.New("example.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, st := range []auth0.SubjectType{auth0.SubjectTypeClient, auth0.SubjectTypeUser} {
+		_, err := c.ClientGrants.Create(ctx, auth0.ClientGrantCreate{ClientID: "billing-app", Audience: aud, SubjectType: st, Scope: []string{"read:invoices"}})
+		if err != nil {
+			log.Fatal(err)
+		}
+	}
+
+	user := grantkit.GrantKey{Resource: aud, ClientID: "billing-app", SubjectType: grantkit.SubjectUser}
+	g, err := grantkit.AddScopes(ctx, c.Grants(), user, "write:invoices")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(g.Key, g.Scopes)
+
+	machine := grantkit.GrantKey{Resource: aud, ClientID: "billing-app"} // client access
+	g, err = c.Grants().Get(ctx, machine)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(g.Key, g.Scopes)
+	// Output:
+	// billing-app on https://api.example.com/ (user access) [read:invoices write:invoices]
+	// billing-app on https://api.example.com/ [read:invoices]
 }

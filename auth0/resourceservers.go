@@ -152,9 +152,26 @@ type ResourceServerCreate struct {
 // AuthorizationDetails, ProofOfPossession and AuthorizationPolicy may be sent as null with
 // grantkit.Null, which removes them; the other fields may not be null.
 //
-//	auth0.ResourceServerUpdate{TokenLifetime: grantkit.Value(3600)}             // "token_lifetime":3600
-//	auth0.ResourceServerUpdate{Scopes: grantkit.Set[auth0.ResourceServerScope]()} // "scopes":[]
-//	auth0.ResourceServerUpdate{ConsentPolicy: grantkit.Null[string]()}           // "consent_policy":null
+//	auth0.ResourceServerUpdate{TokenLifetime: grantkit.Value(3600)}                 // "token_lifetime":3600
+//	auth0.ResourceServerUpdate{Scopes: grantkit.Set[[]auth0.ResourceServerScope]()} // "scopes":[]
+//	auth0.ResourceServerUpdate{ConsentPolicy: grantkit.Null[string]()}               // "consent_policy":null
+//
+// Every field, as it is written (the enums have a constant for each documented value; a
+// value without one is written auth0.TokenDialect("new_dialect")):
+//
+//	auth0.ResourceServerUpdate{
+//		Name:                 grantkit.Value("Invoices API"),
+//		Scopes:               grantkit.Set(auth0.ResourceServerScope{Value: "read:invoices", Description: "Read invoices"}),
+//		SigningAlg:           grantkit.Value(auth0.SigningAlgRS256),
+//		SigningSecret:        grantkit.Value(grantkit.Secret(os.Getenv("SIGNING_SECRET"))),
+//		AllowOfflineAccess:   grantkit.Value(true),
+//		TokenLifetime:        grantkit.Value(86400),
+//		TokenDialect:         grantkit.Value(auth0.TokenDialectRFC9068Profile),
+//		TokenEncryption:      grantkit.Null[auth0.TokenEncryption](),
+//		ConsentPolicy:        grantkit.Value("transactional-authorization-with-mfa"),
+//		AuthorizationDetails: grantkit.Set(json.RawMessage(`{"type":"payment_initiation"}`)),
+//		ProofOfPossession:    grantkit.Value(auth0.ProofOfPossession{Mechanism: "mtls", Required: true}),
+//	}
 type ResourceServerUpdate struct {
 	Name                                      grantkit.Field[string]
 	Scopes                                    grantkit.Field[[]ResourceServerScope]

@@ -199,13 +199,13 @@ func TestResourceServerUpdateWireFormat(t *testing.T) {
 		body string
 	}{
 		{"scopes values", auth0.ResourceServerUpdate{Scopes: grantkit.Set(auth0.ResourceServerScope{Value: "a", Description: "A"})}, `{"scopes":[{"value":"a","description":"A"}]}`},
-		{"scopes empty list", auth0.ResourceServerUpdate{Scopes: grantkit.Set[auth0.ResourceServerScope]()}, `{"scopes":[]}`},
+		{"scopes empty list", auth0.ResourceServerUpdate{Scopes: grantkit.Set[[]auth0.ResourceServerScope]()}, `{"scopes":[]}`},
 		{"explicit nil scopes is []", auth0.ResourceServerUpdate{Scopes: grantkit.Value([]auth0.ResourceServerScope(nil))}, `{"scopes":[]}`},
 		{"consent policy value", auth0.ResourceServerUpdate{ConsentPolicy: grantkit.Value("transactional-authorization-with-mfa")}, `{"consent_policy":"transactional-authorization-with-mfa"}`},
 		{"consent policy null", auth0.ResourceServerUpdate{ConsentPolicy: grantkit.Null[string]()}, `{"consent_policy":null}`},
 		{"consent policy left out", auth0.ResourceServerUpdate{EnforcePolicies: grantkit.Value(false)}, `{"enforce_policies":false}`},
 		{"authorization details values", auth0.ResourceServerUpdate{AuthorizationDetails: grantkit.Set(json.RawMessage(`{"type":"payment"}`))}, `{"authorization_details":[{"type":"payment"}]}`},
-		{"authorization details empty list", auth0.ResourceServerUpdate{AuthorizationDetails: grantkit.Set[json.RawMessage]()}, `{"authorization_details":[]}`},
+		{"authorization details empty list", auth0.ResourceServerUpdate{AuthorizationDetails: grantkit.Set[[]json.RawMessage]()}, `{"authorization_details":[]}`},
 		{"authorization details null", auth0.ResourceServerUpdate{AuthorizationDetails: grantkit.Null[[]json.RawMessage]()}, `{"authorization_details":null}`},
 		{"token encryption", auth0.ResourceServerUpdate{TokenEncryption: grantkit.Value(enc)}, `{"token_encryption":{"format":"compact-nested-jwe","encryption_key":{"alg":"RSA-OAEP-256","pem":"-----BEGIN PUBLIC KEY-----"}}}`},
 		{"token encryption null", auth0.ResourceServerUpdate{TokenEncryption: grantkit.Null[auth0.TokenEncryption]()}, `{"token_encryption":null}`},
@@ -244,7 +244,7 @@ func TestResourceServerUpdateStatesAreApplied(t *testing.T) {
 	}{
 		{grantkit.Set(payment), []json.RawMessage{payment}},
 		{grantkit.Field[[]json.RawMessage]{}, []json.RawMessage{payment}},
-		{grantkit.Set[json.RawMessage](), []json.RawMessage{}},
+		{grantkit.Set[[]json.RawMessage](), []json.RawMessage{}},
 		{grantkit.Set(payment, payment), []json.RawMessage{payment, payment}},
 		{grantkit.Null[[]json.RawMessage](), nil},
 	}

@@ -42,3 +42,53 @@ func ExampleOAuthAppsService_Update() {
 	// secret: [REDACTED]
 	// [openid organization-role:org_member]
 }
+
+// Create an OAuth app: CPN shows its client secret once, in the answer, as a grantkit.Secret
+// that never prints. The example runs against the in-memory fake; with a real organization,
+// drop WithBaseURL and pass your organization id and API token.
+func ExampleOAuthAppsService_Create() {
+	srv := cpnfake.NewServer()
+	defer srv.Close()
+	c, err := cpn.New(cpnfake.OrgID, option.WithBaseURL(srv.URL), cpn.WithAPIToken(cpnfake.APIToken))
+	if err != nil {
+		log.Fatal(err)
+	}
+	creds, err := c.OAuthApps.Create(context.Background(), cpn.OAuthAppCreate{
+		ID:             "billing-sync",
+		DisplayName:    "Billing sync",
+		AccessTokenTTL: 1800,
+		AllowedScopes:  cpn.AllowedScopes{GeneralScopes: []string{"openid"}},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%s %v\n", creds.ClientID, creds.ClientSecret)
+	// Store the secret where your service reads it: creds.ClientSecret.Reveal() is the value.
+	fmt.Println(len(creds.ClientSecret.Reveal()) > 0)
+	// Output:
+	// billing-sync [REDACTED]
+	// true
+}
+
+// In the vendor-neutral view a CPN grant is an OAuth app, and its scopes are named so that one
+// list holds general scopes, organization roles and service roles.
+func ExampleClient_Grants() {
+	srv := cpnfake.NewServer()
+	defer srv.Close()
+	c, err := cpn.New(cpnfake.OrgID, option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := c.OAuthApps.Create(ctx, cpn.OAuthAppCreate{ID: "billing-sync", DisplayName: "Billing sync"}); err != nil {
+		log.Fatal(err)
+	}
+
+	key := grantkit.GrantKey{Resource: cpnfake.OrgID, ClientID: "billing-sync"}
+	g, err := c.Grants().SetScopes(ctx, key, []string{"openid", "organization-role:org_member"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(g.Scopes)
+	// Output: [openid organization-role:org_member]
+}

@@ -63,7 +63,19 @@ type OAuthAppCredentials struct {
 
 // OAuthAppUpdate is the body of OAuthAppsService.Update (a PATCH): fields left as their zero
 // value are not sent. CPN accepts no nulls, so grantkit.Null is refused for every field.
-// AllowedScopes replaces all three kinds of scopes at once.
+// AllowedScopes replaces all three kinds of scopes at once. Every field, as it is written
+// (the two durations are int32 seconds, so an untyped number needs the type):
+//
+//	cpn.OAuthAppUpdate{
+//		Context:                           cpn.ContextProvider,
+//		AccessTokenTTL:                    grantkit.Value[int32](1800),
+//		AllowedScopes:                     grantkit.Value(cpn.AllowedScopes{GeneralScopes: []string{"openid"}}),
+//		Description:                       grantkit.Value("Syncs invoices to billing"),
+//		DisplayName:                       grantkit.Value("Billing sync"),
+//		OwnerOnlySecretRotation:           grantkit.Value(true),
+//		Secret:                            grantkit.Value(grantkit.Secret(os.Getenv("NEW_SECRET"))),
+//		SecretRotationExpirationInSeconds: grantkit.Value[int32](3600),
+//	}
 type OAuthAppUpdate struct {
 	Context                           Context // ContextProvider or ContextTenant; empty leaves it out
 	AccessTokenTTL                    grantkit.Field[int32]

@@ -60,3 +60,24 @@ func Example_contradiction() {
 	// Output:
 	// pingone: invalid input: pingone.WithRegion: given with option.WithBaseURL, which replaces the regional hosts; give one of them
 }
+
+// A token obtained elsewhere replaces the vendor's own credentials: it is the one credential
+// option New needs, used as it is and never refreshed (WithTokenSource gives one that is), so
+// the client makes no token request.
+func ExampleWithToken() {
+	srv := auth0fake.NewServer()
+	defer srv.Close()
+	c, err := auth0.New("example.eu.auth0.com", option.WithToken(srv.IssueToken()), option.WithBaseURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, err = c.ClientGrants.ListPage(context.Background(), auth0.ClientGrantListOptions{})
+	fmt.Println(err, srv.TokenRequests())
+
+	// Two credentials are a contradiction, not a choice.
+	_, err = auth0.New("example.eu.auth0.com", option.WithToken("t"), auth0.WithClientCredentials("id", "secret"))
+	fmt.Println(errors.Is(err, grantkit.ErrInvalidInput))
+	// Output:
+	// <nil> 0
+	// true
+}

@@ -110,7 +110,7 @@ func runFake(ctx context.Context) error {
 	}{
 		{"set values", auth0.ClientGrantUpdate{Scope: grantkit.Set("read:invoices", "write:invoices")}},
 		{"leave scope out", auth0.ClientGrantUpdate{OrganizationUsage: grantkit.Value(auth0.OrganizationUsageAllow)}},
-		{"set to []", auth0.ClientGrantUpdate{Scope: grantkit.Set[string]()}},
+		{"set to []", auth0.ClientGrantUpdate{Scope: grantkit.Set[[]string]()}},
 		{"set to null", auth0.ClientGrantUpdate{Scope: grantkit.Null[[]string]()}},
 		{"set values", auth0.ClientGrantUpdate{Scope: grantkit.Set("read:invoices")}},
 	}
