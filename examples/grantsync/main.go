@@ -69,6 +69,7 @@ type options struct {
 	apply, prune, detectDrift, json bool
 	concurrency                     int
 	timeout                         time.Duration
+	set                             []string // the flags given
 }
 
 func (c *cli) run(args []string, stdout, stderr io.Writer) int {
@@ -92,6 +93,7 @@ func (c *cli) run(args []string, stdout, stderr io.Writer) int {
 		// so a usage error is 1 like any other.
 		return exitError
 	}
+	fs.Visit(func(f *flag.Flag) { o.set = append(o.set, f.Name) })
 	if err := o.check(fs); err != nil {
 		fmt.Fprintf(stderr, "grantsync: %v\n", err)
 		return exitError
@@ -118,6 +120,9 @@ func (o options) check(fs *flag.FlagSet) error {
 	}
 	if o.export != "" && (o.apply || o.prune || o.detectDrift || o.json || o.file != "") {
 		return errors.New("-export writes the current state and changes nothing: it takes no -f, -apply, -prune, -detect-drift or -json")
+	}
+	if o.export == "" && slices.Contains(o.set, "vendors") {
+		return errors.New("-vendors is for -export (a plan connects the vendors the file names)")
 	}
 	if o.detectDrift && o.apply {
 		return errors.New("-detect-drift changes nothing: it cannot be combined with -apply")
@@ -187,9 +192,15 @@ func (c *cli) reconcile(ctx context.Context, o options, stdout, stderr io.Writer
 			return fail(err)
 		}
 	}
-	if len(plan.Changes) > 0 {
-		apply(ctx, accounts, plan.Changes, o.concurrency, stderr)
+	if len(plan.Changes) == 0 {
+		if o.json {
+			if err := printPlan(stdout, &plan, o, false); err != nil {
+				return fail(err)
+			}
+		}
+		return exitOK
 	}
+	apply(ctx, accounts, plan.Changes, o.concurrency, stderr)
 	if err := printPlan(stdout, &plan, o, true); err != nil {
 		return fail(err)
 	}
@@ -226,8 +237,10 @@ func (c *cli) exportState(ctx context.Context, o options, stdout io.Writer) erro
 	for v, cur := range currents {
 		state[v] = exportVendor(cur)
 	}
-	header := fmt.Sprintf("The state of %s, exported by grantsync on %s.\nPlanning with this file shows no change until the accounts change.",
-		strings.Join(state.vendors(), ", "), time.Now().UTC().Format(time.RFC3339))
+	// No date in the header: exporting unchanged accounts again gives the same bytes, so a
+	// committed export only shows a diff when something changed.
+	header := fmt.Sprintf("The state of %s as grantsync exported it.\nPlanning with this file shows no change until the accounts change.",
+		strings.Join(state.vendors(), ", "))
 	if o.export == "-" {
 		return writeState(stdout, state, header)
 	}

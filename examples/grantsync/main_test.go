@@ -413,6 +413,7 @@ func TestUsage(t *testing.T) {
 		{"-concurrency", "0"},
 		{"extra"},
 		{"-export", "-", "-vendors", "okta"},
+		{"-vendors", "auth0"},
 	} {
 		code, _, errOut := newWorld().run(t, args...)
 		assert.Equal(t, exitError, code, "%q: a usage error is 1, never the drift status 2", args)
