@@ -15,23 +15,38 @@ import (
 var ErrInvalidInput = errors.New("invalid input")
 
 // Error is the error of a call that was sent to a vendor (or whose sending failed): the vendor
-// answered with a non-2xx status, or no answer came back after every allowed attempt.
-// Get it with errors.As:
+// answered with a non-2xx status, answered 2xx with something the call cannot use, or no answer
+// came back after every allowed attempt. Get it with errors.As:
 //
 //	var apiErr *grantkit.Error
 //	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound { ... }
 //
-// An Error never holds an access token, a client secret or a request body.
+// Every Error a call returns is its own: it is never shared with another call and never
+// changed after it is returned, so it may be kept and read from any goroutine.
+//
+// A 2xx StatusCode means the vendor accepted the request but its answer could not be used (a
+// status the call does not document, an empty, cut-off or malformed body): Message then says
+// so, and for anything but a read that the request may have taken effect — for a create, that
+// the object may now exist and how to find it.
+//
+// When the call's context ends, errors.Is(err, context.Canceled) (or
+// context.DeadlineExceeded) is true, and the Error still carries the last answer received
+// (its StatusCode, Code and Message), if any.
+//
+// An Error never holds an access token, a client secret or a request or response body.
 type Error struct {
 	// Vendor is the vendor package that made the call: "auth0", "cpn", "onelogin", "pingone".
 	Vendor string
-	// Operation names the call, such as "ClientGrants.Update", or "token" for the token request.
+	// Operation names the call, such as "ClientGrants.Update". A failed token request made
+	// for a call is "ClientGrants.Update: token request" ("token request" alone when no call
+	// is known).
 	Operation string
 	// StatusCode is the HTTP status of the last answer, or 0 if none was received.
 	StatusCode int
 	// Code is the vendor's machine-readable error code, when it sends one.
 	Code string
-	// Message is the vendor's human-readable message, when it sends one.
+	// Message is the vendor's human-readable message when it sends one, or grantkit's own
+	// account of an answer it could not use (a 2xx StatusCode).
 	Message string
 	// RequestID is the vendor's id for the request, when it sends one; quote it to support.
 	RequestID string
@@ -40,7 +55,8 @@ type Error struct {
 	RetryAfter time.Duration
 	// Attempts is how many times the request was sent.
 	Attempts int
-	// Err is the underlying cause when no answer was received (a network or context error).
+	// Err is the underlying cause: the network failure when no answer was received, the
+	// context's error when the call's context ended, or why a 2xx answer could not be read.
 	Err error
 }
 
@@ -51,8 +67,10 @@ func (e *Error) Error() string {
 		b.WriteString(": ")
 		b.WriteString(e.Operation)
 	}
-	b.WriteString(": ")
+	// The parts present, in this order: status (code), message, cause.
+	sep := ": "
 	if e.StatusCode != 0 {
+		b.WriteString(sep)
 		b.WriteString(strconv.Itoa(e.StatusCode))
 		if t := http.StatusText(e.StatusCode); t != "" {
 			b.WriteString(" ")
@@ -61,13 +79,17 @@ func (e *Error) Error() string {
 		if e.Code != "" {
 			fmt.Fprintf(&b, " (%s)", e.Code)
 		}
-		if e.Message != "" {
-			b.WriteString(": ")
-			b.WriteString(e.Message)
-		}
-	} else if e.Err != nil {
+	}
+	if e.Message != "" {
+		b.WriteString(sep)
+		b.WriteString(e.Message)
+	}
+	if e.Err != nil {
+		b.WriteString(sep)
 		b.WriteString(e.Err.Error())
-	} else {
+	}
+	if e.StatusCode == 0 && e.Message == "" && e.Err == nil {
+		b.WriteString(sep)
 		b.WriteString("request failed")
 	}
 	var extra []string
@@ -88,5 +110,5 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// Unwrap returns the underlying cause, so errors.Is(err, context.DeadlineExceeded) works.
+// Unwrap returns the underlying cause, so errors.Is(err, context.Canceled) works.
 func (e *Error) Unwrap() error { return e.Err }

@@ -25,11 +25,22 @@ func TestErrorText(t *testing.T) {
 	assert.True(t, errors.As(fmt.Errorf("outer: %w", e), &got))
 	assert.Same(t, e, got)
 	assert.Equal(t, "cpn: request failed", (&grantkit.Error{Vendor: "cpn"}).Error())
+
+	// A call whose context ended after an answer: the answer and the cause both show.
+	ended := &grantkit.Error{Vendor: "auth0", Operation: "ClientGrants.Get", StatusCode: 503, Message: "busy", Attempts: 2, Err: context.Canceled}
+	assert.Equal(t, "auth0: ClientGrants.Get: 503 Service Unavailable: busy: context canceled [2 attempts]", ended.Error())
+	assert.ErrorIs(t, ended, context.Canceled)
+
+	// A network failure with grantkit's own account of what it means.
+	lost := &grantkit.Error{Vendor: "cpn", Operation: "OAuthApps.Create", Message: "the request may have taken effect", Err: errors.New("EOF")}
+	assert.Equal(t, "cpn: OAuthApps.Create: the request may have taken effect: EOF", lost.Error())
 }
 
 func TestRetryPolicyDefaults(t *testing.T) {
-	assert.Equal(t, grantkit.RetryPolicy{MaxAttempts: 4, BaseDelay: 250 * time.Millisecond, MaxDelay: 8 * time.Second, MaxRetryAfter: time.Minute},
-		grantkit.RetryPolicy{}.WithDefaults())
-	p := grantkit.RetryPolicy{MaxAttempts: 1, BaseDelay: time.Second, MaxDelay: 2 * time.Second, MaxRetryAfter: 5 * time.Second}
+	assert.Equal(t, grantkit.RetryPolicy{MaxAttempts: 4, BaseDelay: 250 * time.Millisecond, MaxDelay: 8 * time.Second, MaxRetryAfter: time.Minute,
+		AttemptTimeout: 30 * time.Second}, grantkit.RetryPolicy{}.WithDefaults())
+	p := grantkit.RetryPolicy{MaxAttempts: 1, BaseDelay: time.Second, MaxDelay: 2 * time.Second, MaxRetryAfter: 5 * time.Second, AttemptTimeout: time.Second}
 	assert.Equal(t, p, p.WithDefaults())
+	noLimit := grantkit.RetryPolicy{AttemptTimeout: -1}.WithDefaults()
+	assert.Negative(t, noLimit.AttemptTimeout, "a negative AttemptTimeout (no per-attempt limit) is kept")
 }

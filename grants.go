@@ -72,7 +72,20 @@ type Grants interface {
 	// vendor stored it. When the vendor stored other scopes than asked, the error wraps
 	// ErrNotApplied (see CheckStored).
 	SetScopes(ctx context.Context, key GrantKey, scopes []string) (*Grant, error)
+	// Create gives key.ClientID access to key.Resource with exactly scopes (possibly none) and
+	// returns the grant as stored (checked with CheckStored). A grant that already exists for
+	// key is an error wrapping ErrGrantExists; nothing is changed then. A scope the vendor
+	// does not know on the resource is refused, by the adapter where it resolves names to
+	// ids, by the vendor elsewhere; either way no grant is created.
+	Create(ctx context.Context, key GrantKey, scopes []string) (*Grant, error)
+	// Delete revokes the grant identified by key. A missing grant wraps ErrGrantNotFound; a key
+	// matching several grants wraps ErrAmbiguousGrant (nothing is deleted).
+	Delete(ctx context.Context, key GrantKey) error
 }
+
+// ErrGrantExists is wrapped by Grants.Create when a grant for the key already exists. Nothing
+// is written: change the existing grant's scopes with SetScopes, or delete it first.
+var ErrGrantExists = errors.New("grant already exists")
 
 // ErrGrantNotFound is wrapped by Grants.Get and the helpers when no grant matches a key.
 var ErrGrantNotFound = errors.New("grant not found")
@@ -198,3 +211,45 @@ func modifyScopes(ctx context.Context, g Grants, key GrantKey, change func([]str
 	}
 	return got, nil
 }
+
+// ScopeDefinition is a scope as a resource (API) defines it.
+type ScopeDefinition struct {
+	Name        string // the scope as tokens and grants name it, such as "read:invoices"
+	Description string
+}
+
+// ScopeCatalog is the vendor-neutral view of the scopes each resource defines, offered by the
+// vendors whose scopes are user-defined: Auth0 (the scopes of a resource server), OneLogin (the
+// scopes of an API authorization server) and PingOne (the scopes of a resource), each through
+// its client's ScopeCatalog method. CPN's scopes are defined by the platform, so the cpn client
+// offers no catalog.
+//
+// A resource is named by the same string a GrantKey.Resource uses at that vendor, so a scope
+// defined here can be granted with Grants.Create or SetScopes on that resource.
+type ScopeCatalog interface {
+	// Vendor names the vendor: "auth0", "onelogin" or "pingone".
+	Vendor() string
+	// Resources iterates over the identifiers of the resources that define scopes (the same
+	// string a GrantKey.Resource uses at that vendor).
+	Resources(ctx context.Context) iter.Seq2[string, error]
+	// ListScopes returns the scopes resource defines, sorted by name.
+	ListScopes(ctx context.Context, resource string) ([]ScopeDefinition, error)
+	// DefineScope adds a scope to resource and returns it as defined; a scope of that name
+	// already defined is an error wrapping ErrScopeExists, and nothing is changed then.
+	DefineScope(ctx context.Context, resource string, s ScopeDefinition) (*ScopeDefinition, error)
+	// DescribeScope changes the description of an existing scope and nothing else about it
+	// (ErrScopeNotFound if it is missing).
+	DescribeScope(ctx context.Context, resource, name, description string) (*ScopeDefinition, error)
+	// RemoveScope removes a scope from resource (ErrScopeNotFound if it is missing). What
+	// becomes of grants that hold the scope is the vendor's rule; each adapter documents it.
+	RemoveScope(ctx context.Context, resource, name string) error
+}
+
+var (
+	// ErrScopeExists is wrapped by ScopeCatalog.DefineScope when the resource already defines
+	// a scope of that name.
+	ErrScopeExists = errors.New("scope already defined")
+	// ErrScopeNotFound is wrapped by ScopeCatalog.DescribeScope and RemoveScope when the
+	// resource defines no scope of that name.
+	ErrScopeNotFound = errors.New("scope not found")
+)

@@ -88,6 +88,12 @@ func (l *lying) SetScopes(ctx context.Context, key grantkit.GrantKey, _ []string
 	return l.Get(ctx, key)
 }
 
+func (l *lying) Create(ctx context.Context, key grantkit.GrantKey, _ []string) (*grantkit.Grant, error) {
+	return l.Get(ctx, key)
+}
+
+func (l *lying) Delete(context.Context, grantkit.GrantKey) error { return nil }
+
 // AddScopes and RemoveScopes check the answer of any Grants implementation, not only the
 // vendors' adapters, which check their own.
 func TestHelpersCheckWhatWasStored(t *testing.T) {

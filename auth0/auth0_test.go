@@ -21,6 +21,9 @@ import (
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/auth0"
 	"github.com/grantkit/grantkit/auth0/auth0fake"
+	"github.com/grantkit/grantkit/internal/construct"
+	"github.com/grantkit/grantkit/internal/grantstest"
+	"github.com/grantkit/grantkit/option"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -43,20 +46,27 @@ func (s *sleeps) all() []time.Duration {
 	return append([]time.Duration(nil), s.d...)
 }
 
-func setup(t *testing.T, opts ...auth0.Option) (*auth0.Client, *auth0fake.Server, *sleeps) {
+func setup(t *testing.T, opts ...option.Option) (*auth0.Client, *auth0fake.Server, *sleeps) {
 	t.Helper()
 	srv := auth0fake.NewServer()
 	t.Cleanup(srv.Close)
 	sl := &sleeps{}
-	base := []auth0.Option{
-		auth0.WithBaseURL(srv.URL),
+	base := []option.Option{
+		option.WithBaseURL(srv.URL),
 		auth0.WithClientCredentials(auth0fake.ClientID, auth0fake.ClientSecret),
-		auth0.WithSleep(sl.sleep),
+		construct.WithSleep(sl.sleep),
 	}
 	c, err := auth0.New("tenant.example.com", append(base, opts...)...)
 	require.NoError(t, err)
+	// The APIs the tests grant on, with every scope they use: Auth0 refuses a grant on an
+	// audience that is not an API, or with a scope the API does not define.
+	srv.AddResourceServer(testAudience, append([]string{"read:users", "update:users",
+		"read", "read:u", "write:u", "write:a", "read:data", "a", "b", "c", "d", "e"}, grantstest.Scopes...)...)
+	srv.AddResourceServer("https://other/")
 	return c, srv, sl
 }
+
+const testAudience = "https://api.example.com/"
 
 func create(t *testing.T, c *auth0.Client, clientID string, scope ...string) *auth0.ClientGrant {
 	t.Helper()
@@ -350,7 +360,7 @@ func TestRateLimitRetries(t *testing.T) {
 }
 
 func TestRetriesExhausted(t *testing.T) {
-	c, srv, sl := setup(t, auth0.WithRetryPolicy(grantkit.RetryPolicy{MaxAttempts: 3}))
+	c, srv, sl := setup(t, option.WithRetryPolicy(grantkit.RetryPolicy{MaxAttempts: 3}))
 	g := create(t, c, "app1")
 	srv.FailNext(5, auth0fake.Fault{Status: 503, RetryAfter: "1"})
 	_, err := c.ClientGrants.Get(context.Background(), g.ID)
@@ -452,7 +462,7 @@ func TestForwardCompatibleResponses(t *testing.T) {
 			"a_field_added_later":{"nested":[1,2,3]},"allow_all_scopes":true}`)
 	}))
 	defer hs.Close()
-	c, err := auth0.New("tenant.example.com", auth0.WithBaseURL(hs.URL), auth0.WithToken("t"))
+	c, err := auth0.New("tenant.example.com", option.WithBaseURL(hs.URL), option.WithToken("t"))
 	require.NoError(t, err)
 	g, err := c.ClientGrants.Get(context.Background(), "cgr_1")
 	require.NoError(t, err)
@@ -485,7 +495,7 @@ func TestSecretsStayOut(t *testing.T) {
 	srv := auth0fake.NewServer()
 	defer srv.Close()
 	const secret = "wrong-secret-Do-Not-Print-42!"
-	c, err := auth0.New("tenant.example.com", auth0.WithBaseURL(srv.URL), auth0.WithClientCredentials(auth0fake.ClientID, secret))
+	c, err := auth0.New("tenant.example.com", option.WithBaseURL(srv.URL), auth0.WithClientCredentials(auth0fake.ClientID, secret))
 	require.NoError(t, err)
 	_, err = c.ClientGrants.Get(context.Background(), "cgr_1")
 	var apiErr *grantkit.Error
@@ -501,7 +511,7 @@ func TestSecretsStayOut(t *testing.T) {
 
 	// A valid token never appears in an error either.
 	tok := srv.IssueToken()
-	c, err = auth0.New("tenant.example.com", auth0.WithBaseURL(srv.URL), auth0.WithToken(tok))
+	c, err = auth0.New("tenant.example.com", option.WithBaseURL(srv.URL), option.WithToken(tok))
 	require.NoError(t, err)
 	_, err = c.ClientGrants.Get(context.Background(), "cgr_missing")
 	require.Error(t, err)
@@ -513,7 +523,7 @@ func TestTokenSource(t *testing.T) {
 	srv := auth0fake.NewServer()
 	defer srv.Close()
 	ts := oauth2.StaticTokenSource(&oauth2.Token{AccessToken: srv.IssueToken()})
-	c, err := auth0.New("tenant.example.com", auth0.WithBaseURL(srv.URL), auth0.WithTokenSource(ts))
+	c, err := auth0.New("tenant.example.com", option.WithBaseURL(srv.URL), option.WithTokenSource(ts))
 	require.NoError(t, err)
 	_, err = c.ClientGrants.ListPage(context.Background(), auth0.ClientGrantListOptions{})
 	require.NoError(t, err)
@@ -524,18 +534,20 @@ func TestNewValidates(t *testing.T) {
 	cases := []struct {
 		name   string
 		domain string
-		opts   []auth0.Option
+		opts   []option.Option
 		msg    string
 	}{
 		{"no credentials", "t.example.com", nil, "give exactly one"},
-		{"two credentials", "t.example.com", []auth0.Option{cc, auth0.WithToken("x")}, "got 2"},
-		{"empty secret", "t.example.com", []auth0.Option{auth0.WithClientCredentials("id", "")}, "client credentials"},
-		{"empty token", "t.example.com", []auth0.Option{auth0.WithToken("")}, "token"},
-		{"domain with scheme", "https://t.example.com", []auth0.Option{cc}, "domain"},
-		{"domain with path", "t.example.com/api", []auth0.Option{cc}, "domain"},
-		{"empty domain", "", []auth0.Option{cc}, "domain"},
-		{"plain http base URL", "t.example.com", []auth0.Option{cc, auth0.WithBaseURL("http://proxy.example.com")}, "loopback"},
-		{"relative base URL", "t.example.com", []auth0.Option{cc, auth0.WithBaseURL("/x")}, "absolute"},
+		{"two credentials", "t.example.com", []option.Option{cc, option.WithToken("x")}, "got auth0.WithClientCredentials, option.WithToken"},
+		{"empty secret", "t.example.com", []option.Option{auth0.WithClientCredentials("id", "")}, "auth0.WithClientCredentials: client id and secret must not be empty"},
+		{"empty token", "t.example.com", []option.Option{option.WithToken("")}, "option.WithToken: must not be empty"},
+		{"base URL ending in the API path", "t.example.com", []option.Option{cc, option.WithBaseURL("https://t.example.com/api/v2")}, "/api/v2/api/v2"},
+		{"base URL with a query", "t.example.com", []option.Option{cc, option.WithBaseURL("https://proxy.example.com/?tenant=t")}, "query"},
+		{"domain with scheme", "https://t.example.com", []option.Option{cc}, "domain"},
+		{"domain with path", "t.example.com/api", []option.Option{cc}, "domain"},
+		{"empty domain", "", []option.Option{cc}, "domain"},
+		{"plain http base URL", "t.example.com", []option.Option{cc, option.WithBaseURL("http://proxy.example.com")}, "loopback"},
+		{"relative base URL", "t.example.com", []option.Option{cc, option.WithBaseURL("/x")}, "absolute"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -544,7 +556,7 @@ func TestNewValidates(t *testing.T) {
 			assert.Contains(t, err.Error(), tc.msg)
 		})
 	}
-	_, err := auth0.New("t.example.com", cc, auth0.WithBaseURL("https://proxy.example.com/"))
+	_, err := auth0.New("t.example.com", cc, option.WithBaseURL("https://proxy.example.com/"))
 	assert.NoError(t, err)
 }
 

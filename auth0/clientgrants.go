@@ -217,13 +217,13 @@ type ClientGrantsService struct{ c *Client }
 
 // Get returns the grant with id.
 func (s *ClientGrantsService) Get(ctx context.Context, id string) (*ClientGrant, error) {
-	const op = "ClientGrants.Get"
+	ctx, call := begin(ctx, "ClientGrants.Get")
 	if err := validate.ID("id", id); err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	g, err := s.c.api.GetClientGrant(ctx, oas.GetClientGrantParams{ID: id})
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	return fromOAS(g), nil
 }
@@ -232,14 +232,15 @@ func (s *ClientGrantsService) Get(ctx context.Context, id string) (*ClientGrant,
 // p.Audience. Auth0 answers 409 if that client (or group) already has a grant of the same
 // subject type for that audience.
 func (s *ClientGrantsService) Create(ctx context.Context, p ClientGrantCreate) (*ClientGrant, error) {
-	const op = "ClientGrants.Create"
+	ctx, call := begin(ctx, "ClientGrants.Create")
+	call.Creates("the grant may now exist; find it with ClientGrants.List filtered by its ClientID (or DefaultFor), Audience and SubjectType")
 	req, err := p.toOAS()
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	g, err := s.c.api.CreateClientGrant(ctx, req)
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	return fromOAS(g), nil
 }
@@ -248,28 +249,28 @@ func (s *ClientGrantsService) Create(ctx context.Context, p ClientGrantCreate) (
 // Auth0 leaves every field the PATCH does not carry as it was. An update that sets no field
 // is rejected without a request.
 func (s *ClientGrantsService) Update(ctx context.Context, id string, p ClientGrantUpdate) (*ClientGrant, error) {
-	const op = "ClientGrants.Update"
+	ctx, call := begin(ctx, "ClientGrants.Update")
 	if err := validate.ID("id", id); err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	req, err := p.toOAS()
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	g, err := s.c.api.UpdateClientGrant(ctx, req, oas.UpdateClientGrantParams{ID: id})
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	return fromOAS(g), nil
 }
 
 // Delete deletes grant id.
 func (s *ClientGrantsService) Delete(ctx context.Context, id string) error {
-	const op = "ClientGrants.Delete"
+	ctx, call := begin(ctx, "ClientGrants.Delete")
 	if err := validate.ID("id", id); err != nil {
-		return wrap(op, err)
+		return call.Err(err)
 	}
-	return wrap(op, s.c.api.DeleteClientGrant(ctx, oas.DeleteClientGrantParams{ID: id}))
+	return call.Err(s.c.api.DeleteClientGrant(ctx, oas.DeleteClientGrantParams{ID: id}))
 }
 
 // List iterates over every grant matching opts, fetching pages as the loop needs them:
@@ -289,14 +290,14 @@ func (s *ClientGrantsService) List(ctx context.Context, opts ClientGrantListOpti
 // ListPage returns one page of grants matching opts, using Auth0's checkpoint paging, or its
 // offset paging with totals when opts.IncludeTotals is set.
 func (s *ClientGrantsService) ListPage(ctx context.Context, opts ClientGrantListOptions) (ClientGrantPage, error) {
-	const op = "ClientGrants.List"
+	ctx, call := begin(ctx, "ClientGrants.List")
 	params, index, err := opts.toOAS()
 	if err != nil {
-		return ClientGrantPage{}, wrap(op, err)
+		return ClientGrantPage{}, call.Err(err)
 	}
 	res, err := s.c.api.ListClientGrants(ctx, params)
 	if err != nil {
-		return ClientGrantPage{}, wrap(op, err)
+		return ClientGrantPage{}, call.Err(err)
 	}
 	var page ClientGrantPage
 	list := res.ClientGrantArray
@@ -326,20 +327,20 @@ func (s *ClientGrantsService) ListOrganizations(ctx context.Context, id string, 
 
 // ListOrganizationsPage returns one page of the organizations associated with grant id.
 func (s *ClientGrantsService) ListOrganizationsPage(ctx context.Context, id string, opts OrganizationListOptions) (OrganizationPage, error) {
-	const op = "ClientGrants.ListOrganizations"
+	ctx, call := begin(ctx, "ClientGrants.ListOrganizations")
 	if err := validate.ID("id", id); err != nil {
-		return OrganizationPage{}, wrap(op, err)
+		return OrganizationPage{}, call.Err(err)
 	}
 	params := oas.ListClientGrantOrganizationsParams{ID: id}
 	index, err := pageParams(opts.PageSize, opts.Cursor, opts.IncludeTotals, pageQuery{
 		take: &params.Take, from: &params.From, perPage: &params.PerPage, page: &params.Page, totals: &params.IncludeTotals,
 	})
 	if err != nil {
-		return OrganizationPage{}, wrap(op, err)
+		return OrganizationPage{}, call.Err(err)
 	}
 	res, err := s.c.api.ListClientGrantOrganizations(ctx, params)
 	if err != nil {
-		return OrganizationPage{}, wrap(op, err)
+		return OrganizationPage{}, call.Err(err)
 	}
 	var page OrganizationPage
 	list := res.OrganizationArray

@@ -1,10 +1,16 @@
-// Package auth0 manages client grants through the Auth0 Management API v2.
+// Package auth0 manages client grants, and the APIs (resource servers) whose scopes they
+// grant, through the Auth0 Management API v2.
 //
 // A client grant authorizes one application (client) to call one API (audience) with a set
 // of scopes. Create a client with the tenant's domain and credentials of a machine-to-machine
 // application authorized for the Management API:
 //
 //	c, err := auth0.New("example.eu.auth0.com", auth0.WithClientCredentials(id, secret))
+//
+// New also takes the options every vendor shares, from package
+// [github.com/grantkit/grantkit/option] (HTTP client, retry policy, User-Agent, logger, base
+// URL, a ready-made token), in the same list as this package's own options. The client secret
+// is a [grantkit.Secret], which never prints.
 //
 // then use c.ClientGrants to list, get, create, update and delete grants:
 //
@@ -25,6 +31,17 @@
 // kept. Fields of Auth0's answers this version does not model are kept in Extra, as raw JSON.
 // A create always sends "scope" (an empty list when there are none), because Auth0 refuses
 // one without it unless AllowAllScopes is set.
+//
+// Auth0 refuses a grant scope that the API does not define. c.ResourceServers manages the APIs;
+// its DefineScope and RemoveScope change one scope of an API and keep the others (Auth0's own
+// update replaces the whole list):
+//
+//	api, err := c.ResourceServers.DefineScope(ctx, "https://api.example.com/",
+//		auth0.ResourceServerScope{Value: "write:invoices", Description: "Change invoices"})
+//
+// The vendor-neutral view grants and revokes too (Grants.Create and Delete create and delete a
+// client grant), and c.ScopeCatalog() is the vendor-neutral scope catalog over the resource servers
+// (grantkit.ScopeCatalog), each API named by its identifier.
 //
 // The client fetches Management API tokens with the client-credentials grant (audience
 // https://{domain}/api/v2/), caches them until they expire, and retries rate-limited calls,

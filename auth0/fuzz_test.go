@@ -9,6 +9,7 @@ import (
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/auth0"
 	"github.com/grantkit/grantkit/internal/httpfake"
+	"github.com/grantkit/grantkit/option"
 )
 
 // FuzzResponses feeds arbitrary status codes and bodies to every decoding path of the client
@@ -29,8 +30,8 @@ func FuzzResponses(f *testing.F) {
 		hc := httpfake.Client(func(r *http.Request) (*http.Response, error) {
 			return httpfake.JSON(r, code, string(body)), nil
 		})
-		c, err := auth0.New("tenant.example.com", auth0.WithToken("t"), auth0.WithHTTPClient(hc),
-			auth0.WithRetryPolicy(grantkit.RetryPolicy{MaxAttempts: 1}))
+		c, err := auth0.New("tenant.example.com", option.WithToken("t"), option.WithHTTPClient(hc),
+			option.WithRetryPolicy(grantkit.RetryPolicy{MaxAttempts: 1}))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,8 +2,10 @@ package auth0
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
+	"net/http"
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/neutral"
@@ -21,9 +23,13 @@ import (
 // and any other subject type is matched as it is. A grant listed with subject type "client"
 // has an empty Key.SubjectType, so a key read from List or Get finds the same grant again.
 //
+// Create creates a client grant (POST /client-grants) and Delete deletes one (DELETE
+// /client-grants/{id}): granting a client access to an API and revoking it. Auth0 refuses a
+// grant scope the API does not define: define it first with the scope catalog (Scopes).
+//
 // A default grant (ClientGrant.DefaultFor set) belongs to no single client: List shows it
-// with an empty Key.ClientID, and Get and SetScopes, which need a client, do not reach it;
-// manage it with ClientGrants.
+// with an empty Key.ClientID, and Get, SetScopes, Create and Delete, which need a client, do
+// not reach it; manage it with ClientGrants.
 func (c *Client) Grants() grantkit.Grants { return grants{c} }
 
 type grants struct{ c *Client }
@@ -61,11 +67,69 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 	return stored, nil
 }
 
+// Create creates the client grant of key's client on key's audience with key's subject type
+// (client access when empty, sent as subject_type "client") and scopes. Auth0 refuses a scope
+// the API (resource server) does not define; no grant is created then. An existing grant for
+// the key, found before the create or reported by Auth0's 409, wraps grantkit.ErrGrantExists.
+func (g grants) Create(ctx context.Context, key grantkit.GrantKey, scopes []string) (*grantkit.Grant, error) {
+	const op = "Grants.Create"
+	existing, err := g.matches(ctx, op, key)
+	if err != nil {
+		return nil, err
+	}
+	if len(existing) > 0 {
+		return nil, neutral.Exists(vendor, op, key, ids(existing)...)
+	}
+	want := grantkit.NormalizeScopes(scopes)
+	cg, err := g.c.ClientGrants.Create(ctx, ClientGrantCreate{
+		ClientID: key.ClientID, Audience: key.Resource, Scope: want, SubjectType: access(key.SubjectType),
+	})
+	var apiErr *grantkit.Error
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusConflict {
+		// Created by someone else between the lookup and the create.
+		return nil, fmt.Errorf("%s: %s: %w: %s: %w", vendor, op, grantkit.ErrGrantExists, key, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	stored := toGrant(cg)
+	if err := grantkit.CheckStored(key, want, stored); err != nil {
+		return nil, fmt.Errorf("%s: %s: grant %s: %w", vendor, op, cg.ID, err)
+	}
+	return stored, nil
+}
+
+// Delete deletes the one client grant key identifies.
+func (g grants) Delete(ctx context.Context, key grantkit.GrantKey) error {
+	cg, err := g.find(ctx, "Grants.Delete", key)
+	if err != nil {
+		return err
+	}
+	return g.c.ClientGrants.Delete(ctx, cg.ID)
+}
+
+func ids(cgs []*ClientGrant) []string {
+	out := make([]string, len(cgs))
+	for i, cg := range cgs {
+		out[i] = cg.ID
+	}
+	return out
+}
+
 // find returns the one grant of key's client on key's audience with key's subject type. It
 // reads every grant of the client on the audience and matches the subject type itself rather
 // than filter on it at Auth0: a grant without subject_type is a client-access grant, and a
 // subject_type=client filter is not documented to return it.
 func (g grants) find(ctx context.Context, op string, key grantkit.GrantKey) (*ClientGrant, error) {
+	matches, err := g.matches(ctx, op, key)
+	if err != nil {
+		return nil, err
+	}
+	return neutral.One(vendor, op, key, matches, func(cg *ClientGrant) string { return cg.ID })
+}
+
+// matches returns every grant of key's client on key's audience with key's subject type.
+func (g grants) matches(ctx context.Context, op string, key grantkit.GrantKey) ([]*ClientGrant, error) {
 	if key.ClientID == "" || key.Resource == "" {
 		return nil, wrap(op, validate.Errorf("key", "client id and resource (audience) are both required"))
 	}
@@ -81,7 +145,7 @@ func (g grants) find(ctx context.Context, op string, key grantkit.GrantKey) (*Cl
 			matches = append(matches, cg)
 		}
 	}
-	return neutral.One(vendor, op, key, matches, func(cg *ClientGrant) string { return cg.ID })
+	return matches, nil
 }
 
 // access is the Auth0 subject type a key's SubjectType means: empty is client access.

@@ -11,12 +11,13 @@ import (
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/auth0"
 	"github.com/grantkit/grantkit/internal/grantstest"
+	"github.com/grantkit/grantkit/option"
 )
 
 func TestGrantsAdapter(t *testing.T) {
 	grantstest.Run(t, func(t *testing.T) grantstest.Env {
 		d := grantstest.NewDropper(nil)
-		c, _, _ := setup(t, auth0.WithHTTPClient(d.Client()))
+		c, _, _ := setup(t, option.WithHTTPClient(d.Client()))
 		var n atomic.Int32
 		return grantstest.Env{
 			Grants: c.Grants(),
@@ -27,8 +28,12 @@ func TestGrantsAdapter(t *testing.T) {
 				require.NoError(t, err)
 				return key
 			},
-			Subjects: true,
-			Drop:     func(scope string) { d.Drop(scope) },
+			NewKey: func(*testing.T) grantkit.GrantKey {
+				return grantkit.GrantKey{Resource: "https://api.example.com/", ClientID: "client-" + strconv.Itoa(int(n.Add(1)))}
+			},
+			Subjects:         true,
+			RefusesUndefined: true,
+			Drop:             func(scope string) { d.Drop(scope) },
 		}
 	})
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/auth0"
 	"github.com/grantkit/grantkit/internal/httpfake"
+	"github.com/grantkit/grantkit/option"
 )
 
 const aud = "https://api.example.com/"
@@ -48,8 +49,8 @@ func (e *exact) client(t *testing.T) *auth0.Client {
 		code, out := answer(body)
 		return httpfake.JSON(r, code, out), nil
 	})
-	c, err := auth0.New("tenant.example.com", auth0.WithToken("t"), auth0.WithHTTPClient(hc),
-		auth0.WithRetryPolicy(grantkit.RetryPolicy{MaxAttempts: 1}))
+	c, err := auth0.New("tenant.example.com", option.WithToken("t"), option.WithHTTPClient(hc),
+		option.WithRetryPolicy(grantkit.RetryPolicy{MaxAttempts: 1}))
 	require.NoError(t, err)
 	return c
 }
@@ -162,6 +163,11 @@ func TestAmbiguousKeyWritesNothing(t *testing.T) {
 	require.ErrorIs(t, err, grantkit.ErrAmbiguousGrant)
 	_, err = grantkit.AddScopes(ctx, g, key, "x")
 	require.ErrorIs(t, err, grantkit.ErrAmbiguousGrant)
+	err = g.Delete(ctx, key)
+	require.ErrorIs(t, err, grantkit.ErrAmbiguousGrant)
+	_, err = g.Create(ctx, key, []string{"x"})
+	require.ErrorIs(t, err, grantkit.ErrGrantExists)
+	assert.Contains(t, err.Error(), "cgr_old, cgr_new", "the grants in the way are named")
 	assert.Empty(t, e.writes(), "no grant was written")
 
 	// The user-access grant is unambiguous.
@@ -455,4 +461,23 @@ func TestScopeWritesSendOnlyTheScope(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, wantFullGrant([]string{"z"}), upd)
 	assert.Equal(t, `{"scope":["z"]}`, string(e.writes()[3].body))
+}
+
+// A grant created by someone else between Create's lookup and its POST is Auth0's 409, which
+// Create reports as grantkit.ErrGrantExists.
+func TestCreateRaceIsErrGrantExists(t *testing.T) {
+	e := &exact{answers: map[string]func([]byte) (int, string){
+		"GET /api/v2/client-grants":  fixed(200, `{"client_grants":[]}`),
+		"POST /api/v2/client-grants": fixed(409, `{"statusCode":409,"error":"Conflict","message":"A client grant already exists between app1 and `+aud+`"}`),
+	}}
+	key := grantkit.GrantKey{Resource: aud, ClientID: "app1"}
+	_, err := e.client(t).Grants().Create(context.Background(), key, []string{"read:a"})
+	require.ErrorIs(t, err, grantkit.ErrGrantExists)
+	var apiErr *grantkit.Error
+	require.ErrorAs(t, err, &apiErr, "Auth0's answer is kept")
+	assert.Equal(t, http.StatusConflict, apiErr.StatusCode)
+	w := e.writes()
+	require.Len(t, w, 1)
+	assert.JSONEq(t, `{"client_id":"app1","audience":"`+aud+`","scope":["read:a"],"subject_type":"client"}`, string(w[0].body),
+		"a client-access grant is asked for by name")
 }

@@ -12,27 +12,30 @@ import (
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/auth0"
 	"github.com/grantkit/grantkit/auth0/auth0fake"
+	"github.com/grantkit/grantkit/internal/construct"
 	"github.com/grantkit/grantkit/internal/fake"
 	"github.com/grantkit/grantkit/internal/reliabilitytest"
+	"github.com/grantkit/grantkit/option"
 )
 
 func TestReliability(t *testing.T) {
 	reliabilitytest.Run(t, func(t *testing.T, o reliabilitytest.Options) reliabilitytest.Env {
 		srv := auth0fake.NewServer()
 		t.Cleanup(srv.Close)
+		srv.AddResourceServer("https://api.example.com/", "a")
 		// The grant the scenarios read and update, created with a token of the fake's own.
-		seed, err := auth0.New("tenant.example.com", auth0.WithBaseURL(srv.URL), auth0.WithToken(srv.IssueToken()))
+		seed, err := auth0.New("tenant.example.com", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
 		require.NoError(t, err)
 		g, err := seed.ClientGrants.Create(context.Background(), auth0.ClientGrantCreate{ClientID: "app", Audience: "https://api.example.com/", Scope: []string{"a"}})
 		require.NoError(t, err)
 
-		secret := auth0fake.ClientSecret
+		secret := grantkit.Secret(auth0fake.ClientSecret)
 		if o.WrongSecret != "" {
-			secret = o.WrongSecret
+			secret = grantkit.Secret(o.WrongSecret)
 		}
-		c, err := auth0.New("tenant.example.com", auth0.WithBaseURL(srv.URL),
+		c, err := auth0.New("tenant.example.com", option.WithBaseURL(srv.URL),
 			auth0.WithClientCredentials(auth0fake.ClientID, secret),
-			auth0.WithRetryPolicy(o.Retry), auth0.WithSleep(o.Sleep))
+			option.WithRetryPolicy(o.Retry), construct.WithSleep(o.Sleep))
 		require.NoError(t, err)
 		n := 0
 		return reliabilitytest.Env{
@@ -40,6 +43,7 @@ func TestReliability(t *testing.T) {
 			Update: func(ctx context.Context) (func() bool, error) {
 				n++
 				want := "scope:" + strconv.Itoa(n)
+				srv.AddResourceServer("https://api.example.com/", want) // Auth0 grants only scopes the API defines
 				_, err := c.ClientGrants.Update(ctx, g.ID, auth0.ClientGrantUpdate{Scope: grantkit.Set(want)})
 				return func() bool {
 					got, err := seed.ClientGrants.Get(context.Background(), g.ID)
@@ -51,7 +55,16 @@ func TestReliability(t *testing.T) {
 				_, err := c.ClientGrants.Create(ctx, auth0.ClientGrantCreate{ClientID: "app" + strconv.Itoa(n), Audience: "https://api.example.com/"})
 				return err
 			},
-			Fake: srv,
+			Delete: func() func(ctx context.Context) error {
+				n++
+				d, err := seed.ClientGrants.Create(context.Background(), auth0.ClientGrantCreate{ClientID: "gone" + strconv.Itoa(n), Audience: "https://api.example.com/", Scope: []string{"a"}})
+				require.NoError(t, err)
+				return func(ctx context.Context) error {
+					return c.ClientGrants.Delete(ctx, d.ID)
+				}
+			},
+			LostCreate: []string{"the grant may now exist", "ClientGrants.List"},
+			Fake:       srv,
 			ResetFault: func(d time.Duration) fake.Fault {
 				return fake.Fault{Status: 429, Header: map[string][]string{
 					"X-Ratelimit-Reset": {strconv.FormatInt(time.Now().Add(d).Unix(), 10)},

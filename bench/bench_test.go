@@ -18,6 +18,7 @@ import (
 	"github.com/grantkit/grantkit/bench"
 	"github.com/grantkit/grantkit/cpn"
 	"github.com/grantkit/grantkit/onelogin"
+	"github.com/grantkit/grantkit/option"
 	"github.com/grantkit/grantkit/pingone"
 )
 
@@ -35,7 +36,7 @@ var updateCases = []updateCase{
 	{
 		vendor: "auth0",
 		grantkit: func(baseURL string, hc *http.Client) (bench.Call, error) {
-			c, err := auth0.New("tenant.example.com", auth0.WithBaseURL(baseURL), auth0.WithToken(bench.Token), auth0.WithHTTPClient(hc))
+			c, err := auth0.New("tenant.example.com", option.WithBaseURL(baseURL), option.WithToken(bench.Token), option.WithHTTPClient(hc))
 			if err != nil {
 				return nil, err
 			}
@@ -58,7 +59,7 @@ var updateCases = []updateCase{
 	{
 		vendor: "pingone",
 		grantkit: func(baseURL string, hc *http.Client) (bench.Call, error) {
-			c, err := pingone.New("e", pingone.WithBaseURL(baseURL), pingone.WithToken(bench.Token), pingone.WithHTTPClient(hc))
+			c, err := pingone.New("e", option.WithBaseURL(baseURL), option.WithToken(bench.Token), option.WithHTTPClient(hc))
 			if err != nil {
 				return nil, err
 			}
@@ -85,7 +86,7 @@ var updateCases = []updateCase{
 	{
 		vendor: "cpn",
 		grantkit: func(baseURL string, hc *http.Client) (bench.Call, error) {
-			c, err := cpn.New("org", cpn.WithBaseURL(baseURL), cpn.WithToken(bench.Token), cpn.WithHTTPClient(hc))
+			c, err := cpn.New("org", option.WithBaseURL(baseURL), option.WithToken(bench.Token), option.WithHTTPClient(hc))
 			if err != nil {
 				return nil, err
 			}
@@ -113,7 +114,7 @@ var updateCases = []updateCase{
 		vendor: "onelogin",
 		want:   1,
 		grantkit: func(baseURL string, hc *http.Client) (bench.Call, error) {
-			c, err := onelogin.New("acme", onelogin.WithBaseURL(baseURL), onelogin.WithToken(bench.Token), onelogin.WithHTTPClient(hc))
+			c, err := onelogin.New("acme", option.WithBaseURL(baseURL), option.WithToken(bench.Token), option.WithHTTPClient(hc))
 			if err != nil {
 				return nil, err
 			}
@@ -233,7 +234,7 @@ func BenchmarkConcurrentGet(b *testing.B) {
 	srv, n := countingServer(b, nil)
 	hc := bench.NewHTTPClient()
 	defer hc.CloseIdleConnections()
-	c, err := auth0.New("tenant.example.com", auth0.WithBaseURL(srv.URL), auth0.WithClientCredentials("id", "secret"), auth0.WithHTTPClient(hc))
+	c, err := auth0.New("tenant.example.com", option.WithBaseURL(srv.URL), auth0.WithClientCredentials("id", "secret"), option.WithHTTPClient(hc))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -283,7 +284,7 @@ func TestConcurrentCallersShareOneTokenFetch(t *testing.T) {
 	srv, n := countingServer(t, allStarted)
 	hc := bench.NewHTTPClient()
 	defer hc.CloseIdleConnections()
-	c, err := auth0.New("tenant.example.com", auth0.WithBaseURL(srv.URL), auth0.WithClientCredentials("id", "secret"), auth0.WithHTTPClient(hc))
+	c, err := auth0.New("tenant.example.com", option.WithBaseURL(srv.URL), auth0.WithClientCredentials("id", "secret"), option.WithHTTPClient(hc))
 	if err != nil {
 		t.Fatal(err)
 	}

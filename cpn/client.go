@@ -5,9 +5,9 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -18,14 +18,20 @@ import (
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/cpn/internal/oas"
 	"github.com/grantkit/grantkit/internal/auth"
-	"github.com/grantkit/grantkit/internal/core"
+	"github.com/grantkit/grantkit/internal/construct"
+	"github.com/grantkit/grantkit/internal/settings"
 	"github.com/grantkit/grantkit/internal/transport"
 	"github.com/grantkit/grantkit/internal/validate"
+	"github.com/grantkit/grantkit/option"
 )
 
 const (
 	vendor      = "cpn"
 	defaultHost = "https://console.navigator.vmware.com"
+	// The API and the two token exchanges, under the base URL.
+	apiPath               = "/cphub/api/auth/v2"
+	apiTokenPath          = "/cphub/api/auth/v1/authn/accesstoken"
+	clientCredentialsPath = "/cphub/api/auth/v2/authn/authorize"
 )
 
 // Client manages the OAuth apps of one CPN organization. It is safe for concurrent use.
@@ -37,111 +43,73 @@ type Client struct {
 	api *oas.Client
 }
 
-// An Option configures a Client.
-type Option func(*options)
-
-type options struct {
-	core.Settings
-	apiToken               string
-	clientID, clientSecret string
-	credentials            int
+// own holds the settings of this package's own options.
+type own struct {
+	settings.ClientCredentials
+	apiToken string
 }
 
 // WithAPIToken authenticates with a CPN API token (generated in My Account > API Tokens),
-// exchanged for access tokens at /cphub/api/auth/v1/authn/accesstoken.
-func WithAPIToken(apiToken string) Option {
-	return func(o *options) {
+// exchanged for access tokens at /cphub/api/auth/v1/authn/accesstoken. It is one of the
+// credential options, of which New needs exactly one.
+func WithAPIToken(apiToken string) option.Option {
+	return settings.VendorOption(vendor, "cpn.WithAPIToken", func(s *settings.Settings, o *own) error {
+		s.AddCredential("cpn.WithAPIToken")
 		if apiToken == "" {
-			o.Fail(validate.Errorf("API token", "must not be empty"))
+			return validate.Errorf("cpn.WithAPIToken", "must not be empty")
 		}
 		o.apiToken = apiToken
-		o.credentials++
-	}
+		return nil
+	})
 }
 
 // WithClientCredentials authenticates as an OAuth app of the organization, with its client id
-// and secret, at /cphub/api/auth/v2/authn/authorize.
-func WithClientCredentials(clientID string, clientSecret Secret) Option {
-	return func(o *options) {
-		if clientID == "" || clientSecret == "" {
-			o.Fail(validate.Errorf("client credentials", "client id and secret must not be empty"))
-		}
-		o.clientID, o.clientSecret = clientID, clientSecret.Reveal()
-		o.credentials++
-	}
+// and secret, at /cphub/api/auth/v2/authn/authorize. It is one of the credential options, of
+// which New needs exactly one.
+func WithClientCredentials(clientID string, clientSecret grantkit.Secret) option.Option {
+	return settings.WithClientCredentials[own](vendor, clientID, clientSecret)
 }
 
-// WithToken authenticates with an access token obtained elsewhere, used as is.
-func WithToken(token string) Option {
-	return func(o *options) {
-		if token == "" {
-			o.Fail(validate.Errorf("token", "must not be empty"))
-		}
-		o.Token = token
-	}
-}
-
-// WithTokenSource authenticates with tokens from ts, asked again when CPN rejects one.
-func WithTokenSource(ts oauth2.TokenSource) Option { return func(o *options) { o.TokenSource = ts } }
-
-// WithHTTPClient sends every request, token requests included, through hc.
-func WithHTTPClient(hc *http.Client) Option { return func(o *options) { o.HTTPClient = hc } }
-
-// WithRetryPolicy replaces the default retry policy (see grantkit.RetryPolicy).
-func WithRetryPolicy(p grantkit.RetryPolicy) Option { return func(o *options) { o.Retry = p } }
-
-// WithUserAgent puts a product token before grantkit's own in the User-Agent header.
-func WithUserAgent(ua string) Option { return func(o *options) { o.UserAgent = ua } }
-
-// WithLogger logs each retry to logger at Info level (never headers, bodies or tokens).
-func WithLogger(logger *slog.Logger) Option { return func(o *options) { o.Logger = logger } }
-
-// WithBaseURL sends every request to baseURL instead of https://console.navigator.vmware.com,
-// token requests included. Use it for a proxy or a fake (see package cpnfake). Plain http is
-// accepted only for loopback hosts.
-func WithBaseURL(baseURL string) Option { return func(o *options) { o.BaseURL = baseURL } }
-
-// New returns a client for organization orgID. Exactly one of WithAPIToken,
-// WithClientCredentials, WithToken and WithTokenSource must be given.
-func New(orgID string, opts ...Option) (*Client, error) {
-	var o options
-	for _, opt := range opts {
-		opt(&o)
-	}
+// New returns a client for organization orgID. Exactly one credential option must be given:
+// WithAPIToken, WithClientCredentials, option.WithToken or option.WithTokenSource.
+//
+// With option.WithBaseURL, every path (the API under /cphub/api/auth/v2, the token exchanges
+// under /cphub/api/auth/v1 and v2) is appended to it instead of
+// https://console.navigator.vmware.com; the base URL may have a path prefix, but not one
+// ending in /cphub or any longer leading part of those paths, which would be doubled.
+func New(orgID string, opts ...option.Option) (*Client, error) {
 	if err := validate.ID("orgID", orgID); err != nil {
 		return nil, fmt.Errorf("cpn: %w", err)
 	}
-	if err := o.Err(); err != nil {
-		return nil, fmt.Errorf("cpn: %w", err)
-	}
-	base, err := o.ResolveBaseURL(defaultHost)
+	var o own
+	b, err := construct.New(construct.Rules{
+		Vendor:         vendor,
+		DefaultBaseURL: func() string { return defaultHost },
+		Paths:          []string{apiPath, apiTokenPath, clientCredentialsPath},
+		Credentials:    []string{"cpn.WithAPIToken", "cpn.WithClientCredentials"},
+	}, &o, opts)
 	if err != nil {
-		return nil, fmt.Errorf("cpn: %w", err)
+		return nil, err
 	}
-	tokens, n := o.StaticTokens()
-	n += o.credentials
-	if n != 1 {
-		return nil, fmt.Errorf("cpn: %w", validate.Errorf("credentials", "give exactly one of WithAPIToken, WithClientCredentials, WithToken, WithTokenSource (got %d)", n))
-	}
-	ex := exchange{hc: o.HTTPClient}
+	ex := exchange{hc: b.HTTPClient}
 	switch {
+	case b.Tokens != nil:
 	case o.apiToken != "":
 		body, _ := json.Marshal(map[string]string{"refreshToken": o.apiToken})
-		ex.url, ex.body, ex.contentType = base+"/cphub/api/auth/v1/authn/accesstoken", body, "application/json"
-		tokens = auth.New(ex.fetch, true)
-	case o.clientID != "":
-		ex.url = base + "/cphub/api/auth/v2/authn/authorize?orgId=" + url.QueryEscape(orgID)
+		ex.url, ex.body, ex.contentType = b.BaseURL+apiTokenPath, body, "application/json"
+		b.Tokens = auth.New(ex.fetch, true)
+	default:
+		ex.url = b.BaseURL + clientCredentialsPath + "?orgId=" + url.QueryEscape(orgID)
 		ex.body, ex.contentType = []byte("grant_type=client_credentials"), "application/x-www-form-urlencoded"
-		ex.basic = "Basic " + base64.StdEncoding.EncodeToString([]byte(o.clientID+":"+o.clientSecret))
-		tokens = auth.New(ex.fetch, true)
+		ex.basic = "Basic " + base64.StdEncoding.EncodeToString([]byte(o.ClientID+":"+o.ClientSecret.Reveal()))
+		b.Tokens = auth.New(ex.fetch, true)
 	}
-	tr := o.Transport(transport.Config{
-		Vendor:     vendor,
-		Tokens:     tokens.Raw(),
+	b.Tokens = b.Tokens.Raw()
+	tr := b.Transport(transport.Config{
 		AuthHeader: "csp-auth-token",
 		ParseError: parseError,
 	})
-	api, err := oas.NewClient(base+"/cphub/api/auth/v2", noSecurity{}, oas.WithClient(tr))
+	api, err := oas.NewClient(b.BaseURL+apiPath, construct.NoSecurity[oas.OperationName, oas.CspAuthToken]{}, oas.WithClient(tr))
 	if err != nil {
 		return nil, fmt.Errorf("cpn: %w", err)
 	}
@@ -158,6 +126,9 @@ type exchange struct {
 	body             []byte
 	basic            string // Authorization for the client-credentials flow
 }
+
+// errNoAccessToken reports a 2xx token answer without a usable token.
+var errNoAccessToken = errors.New("the token response holds no accessToken")
 
 // maxTokenBody caps a token response; real ones are a few kilobytes.
 const maxTokenBody = 256 << 10
@@ -189,18 +160,16 @@ func (e exchange) fetch(ctx context.Context) (*oauth2.Token, error) {
 		return nil, err
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		ge := &grantkit.Error{Operation: "token", StatusCode: resp.StatusCode, Attempts: 1}
-		parseError(body, ge)
-		if ge.Message == "" {
-			ge.Message = "the token exchange was refused"
-		}
-		return nil, ge
+		// The same refusal type the OAuth library gives the other vendors' token requests:
+		// the transport decides on retrying it and builds each caller's error from it,
+		// reading CSP's error body with parseError.
+		return nil, &oauth2.RetrieveError{Response: resp, Body: body}
 	}
 	var t struct {
 		AccessToken string `json:"accessToken"`
 	}
 	if err := json.Unmarshal(body, &t); err != nil || t.AccessToken == "" {
-		return nil, &grantkit.Error{Operation: "token", StatusCode: resp.StatusCode, Message: "the token response holds no accessToken", Attempts: 1}
+		return nil, errNoAccessToken
 	}
 	return &oauth2.Token{AccessToken: t.AccessToken, Expiry: expiry(t.AccessToken)}, nil
 }
@@ -222,14 +191,6 @@ func expiry(token string) time.Time {
 	return time.Now().Add(tokenLifetime)
 }
 
-// noSecurity satisfies the generated client's security hook; the transport sets the
-// csp-auth-token header itself because a 401 refresh must replace it between attempts.
-type noSecurity struct{}
-
-func (noSecurity) CspAuthToken(context.Context, oas.OperationName) (oas.CspAuthToken, error) {
-	return oas.CspAuthToken{}, nil
-}
-
 // parseError reads VMware's error body {statusCode, message, errorCode, cspErrorCode,
 // moduleCode, requestId}.
 func parseError(body []byte, e *grantkit.Error) {
@@ -244,4 +205,11 @@ func parseError(body []byte, e *grantkit.Error) {
 	}
 }
 
+// begin starts a call of operation op: pass the returned context to the generated client and
+// every error of the method to the Call's Err, which builds the error the caller receives.
+func begin(ctx context.Context, op string) (context.Context, *transport.Call) {
+	return transport.Begin(ctx, vendor, op)
+}
+
+// wrap names the operation in an error that did not come from a call's request.
 func wrap(op string, err error) error { return transport.Wrap(vendor, op, err) }

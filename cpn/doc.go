@@ -8,12 +8,29 @@
 //		AllowedScopes: grantkit.Value(cpn.AllowedScopes{GeneralScopes: []string{"openid"}}),
 //	})
 //
+// New also takes the options every vendor shares, from package
+// [github.com/grantkit/grantkit/option] (HTTP client, retry policy, User-Agent, logger, base
+// URL, a ready-made token), in the same list as this package's own options.
+//
 // Authentication is CPN's own: an API token exchanged at
 // /cphub/api/auth/v1/authn/accesstoken (WithAPIToken), or an OAuth app's client credentials at
 // /cphub/api/auth/v2/authn/authorize (WithClientCredentials). The access token is sent in the
 // csp-auth-token header, cached until shortly before it expires, and refreshed once on a 401.
 //
-// Secrets are of type Secret, which never prints: not in errors, logs, %v, %+v or %#v.
+// Secrets are of type grantkit.Secret, which never prints: not in errors, logs, %v, %+v or %#v.
+//
+// In the vendor-neutral view (Client.Grants) a grant is one OAuth app, identified by the
+// organization and the app's client id; its scopes are named as AllowedScopes.Names describes.
+// allowedScopes follows VMware CSP's model, and whatever CPN returns in it (role resources,
+// permissions, properties grantkit does not know) is sent back unchanged by the neutral writes
+// and by an update built from a read. A Context value CPN does not document is sent as is:
+// CPN, not grantkit, decides whether it is valid.
+//
+// Since the app is the grant, creating a grant (Grants.Create) creates the OAuth app, and
+// revoking one (Grants.Delete) deletes the app, credentials and all. CPN's scopes are defined by
+// the platform, not by its users: general scopes such as "openid", the organization's roles and
+// the roles of its services. There is nothing to define, so the cpn client has no scope catalog
+// (no Scopes method, unlike auth0, onelogin and pingone); a scope is valid when CPN knows it.
 //
 // Package cpn/cpnfake provides an in-memory CPN organization to test against.
 package cpn

@@ -8,6 +8,7 @@ import (
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/cpn"
 	"github.com/grantkit/grantkit/cpn/cpnfake"
+	"github.com/grantkit/grantkit/option"
 )
 
 // Change the scopes an OAuth app may request. The example runs against the in-memory fake;
@@ -15,7 +16,7 @@ import (
 func ExampleOAuthAppsService_Update() {
 	srv := cpnfake.NewServer()
 	defer srv.Close()
-	c, err := cpn.New(cpnfake.OrgID, cpn.WithBaseURL(srv.URL), cpn.WithAPIToken(cpnfake.APIToken))
+	c, err := cpn.New(cpnfake.OrgID, option.WithBaseURL(srv.URL), cpn.WithAPIToken(cpnfake.APIToken))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -29,8 +30,8 @@ func ExampleOAuthAppsService_Update() {
 	app, err := c.OAuthApps.Update(ctx, creds.ClientID, cpn.OAuthAppUpdate{
 		Context: cpn.ContextProvider,
 		AllowedScopes: grantkit.Value(cpn.AllowedScopes{
-			GeneralScopes:     []string{"openid"},
-			OrganizationRoles: []string{"org_member"},
+			GeneralScopes: []string{"openid"},
+			Organization:  cpn.OrganizationScopes{Roles: cpn.Roles("org_member")},
 		}),
 	})
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/cpn"
 	"github.com/grantkit/grantkit/internal/httpfake"
+	"github.com/grantkit/grantkit/option"
 )
 
 // FuzzResponses feeds arbitrary statuses and bodies to every decoding path of the client, the
@@ -34,8 +35,8 @@ func FuzzResponses(f *testing.F) {
 				t.Fatalf("status %d reported as %d", code, apiErr.StatusCode)
 			}
 		}
-		for _, opt := range []cpn.Option{cpn.WithToken("t"), cpn.WithAPIToken("api")} {
-			c, err := cpn.New("org", opt, cpn.WithHTTPClient(hc), cpn.WithRetryPolicy(grantkit.RetryPolicy{MaxAttempts: 1}))
+		for _, opt := range []option.Option{option.WithToken("t"), cpn.WithAPIToken("api")} {
+			c, err := cpn.New("org", opt, option.WithHTTPClient(hc), option.WithRetryPolicy(grantkit.RetryPolicy{MaxAttempts: 1}))
 			if err != nil {
 				t.Fatal(err)
 			}

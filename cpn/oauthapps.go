@@ -14,8 +14,9 @@ import (
 	"github.com/grantkit/grantkit/internal/validate"
 )
 
-// Context is the role a call is made in. Update and List accept ContextProvider and
-// ContextTenant; Create also accepts ContextOperator. Empty leaves it to CPN.
+// Context is the role a call is made in. CPN documents ContextProvider and ContextTenant for
+// Update and List, and ContextOperator too for Create; any other value is sent as is and CPN
+// decides (grantkit does not refuse a context CPN may add). Empty leaves it to CPN.
 type Context string
 
 // The contexts CPN documents.
@@ -24,20 +25,6 @@ const (
 	ContextTenant   Context = "TENANT"
 	ContextOperator Context = "OPERATOR"
 )
-
-// AllowedScopes are the scopes an OAuth app may request.
-type AllowedScopes struct {
-	GeneralScopes     []string       // such as "openid"
-	OrganizationRoles []string       // organization role names
-	Services          []ServiceScope // roles in services of the organization
-}
-
-// ServiceScope is the access an app may request in one service.
-type ServiceScope struct {
-	ServiceDefinitionID string
-	AllRoles            bool     // every role of the service
-	Roles               []string // role names, when not AllRoles
-}
 
 // OAuthApp is an OAuth app (client) of the organization.
 type OAuthApp struct {
@@ -63,14 +50,14 @@ type OAuthAppCreate struct {
 	AccessTokenTTL                    int32
 	AllowedScopes                     AllowedScopes
 	OwnerOnlySecretRotation           bool
-	Secret                            Secret
+	Secret                            grantkit.Secret
 	SecretRotationExpirationInSeconds int32
 }
 
 // OAuthAppCredentials are a new app's client id and secret; CPN shows the secret only once.
 type OAuthAppCredentials struct {
 	ClientID     string
-	ClientSecret Secret
+	ClientSecret grantkit.Secret
 }
 
 // OAuthAppUpdate is the body of OAuthAppsService.Update (a PATCH): fields left as their zero
@@ -83,7 +70,7 @@ type OAuthAppUpdate struct {
 	Description                       grantkit.Field[string]
 	DisplayName                       grantkit.Field[string]
 	OwnerOnlySecretRotation           grantkit.Field[bool]
-	Secret                            grantkit.Field[Secret]
+	Secret                            grantkit.Field[grantkit.Secret]
 	SecretRotationExpirationInSeconds grantkit.Field[int32]
 }
 
@@ -116,16 +103,13 @@ func (s *OAuthAppsService) List(ctx context.Context, opts OAuthAppListOptions) i
 
 // ListPage returns one page of the organization's OAuth apps.
 func (s *OAuthAppsService) ListPage(ctx context.Context, opts OAuthAppListOptions) (grantkit.Page[OAuthApp], error) {
-	const op = "OAuthApps.List"
+	ctx, call := begin(ctx, "OAuthApps.List")
 	params := oas.ListOauthAppsParams{OrgId: s.c.org}
-	if err := checkContext(opts.Context, false); err != nil {
-		return grantkit.Page[OAuthApp]{}, wrap(op, err)
-	}
 	if opts.Context != "" {
-		params.Context.SetTo(oas.ListOauthAppsContext(opts.Context))
+		params.Context.SetTo(string(opts.Context))
 	}
 	if opts.PageSize < 0 || opts.PageSize > 200 {
-		return grantkit.Page[OAuthApp]{}, wrap(op, validate.Errorf("PageSize", "%d, want 1 to 200 (0 for the default)", opts.PageSize))
+		return grantkit.Page[OAuthApp]{}, call.Err(validate.Errorf("PageSize", "%d, want 1 to 200 (0 for the default)", opts.PageSize))
 	}
 	if opts.PageSize > 0 {
 		params.PageLimit.SetTo(int32(opts.PageSize))
@@ -137,14 +121,14 @@ func (s *OAuthAppsService) ListPage(ctx context.Context, opts OAuthAppListOption
 	if opts.Cursor != "" {
 		n, err := strconv.Atoi(opts.Cursor)
 		if err != nil || n < 0 {
-			return grantkit.Page[OAuthApp]{}, wrap(op, validate.Errorf("Cursor", "%q is not a cursor from a previous page", opts.Cursor))
+			return grantkit.Page[OAuthApp]{}, call.Err(validate.Errorf("Cursor", "%q is not a cursor from a previous page", opts.Cursor))
 		}
 		start = n
 		params.PageStart.SetTo(int32(n))
 	}
 	res, err := s.c.api.ListOauthApps(ctx, params)
 	if err != nil {
-		return grantkit.Page[OAuthApp]{}, wrap(op, err)
+		return grantkit.Page[OAuthApp]{}, call.Err(err)
 	}
 	page := grantkit.Page[OAuthApp]{Items: make([]OAuthApp, len(res.Results))}
 	for i := range res.Results {
@@ -163,49 +147,51 @@ func (s *OAuthAppsService) ListPage(ctx context.Context, opts OAuthAppListOption
 
 // Get returns the OAuth app with id.
 func (s *OAuthAppsService) Get(ctx context.Context, id string) (*OAuthApp, error) {
-	const op = "OAuthApps.Get"
+	ctx, call := begin(ctx, "OAuthApps.Get")
 	if err := validate.ID("id", id); err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	a, err := s.c.api.GetOauthApp(ctx, oas.GetOauthAppParams{OrgId: s.c.org, OauthAppId: id})
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	return fromOAS(a), nil
 }
 
 // Create creates an OAuth app and returns its credentials.
 func (s *OAuthAppsService) Create(ctx context.Context, p OAuthAppCreate) (*OAuthAppCredentials, error) {
-	const op = "OAuthApps.Create"
+	ctx, call := begin(ctx, "OAuthApps.Create")
+	call.Creates("the app may now exist; find it with OAuthApps.Get (the ID you set) or OAuthApps.List (Search by its display name). " +
+		"Its client secret, shown only in this answer, was lost: set a new one with OAuthApps.Update (Secret)")
 	req, params, err := p.toOAS(s.c.org)
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	res, err := s.c.api.CreateOauthApp(ctx, req, params)
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
-	return &OAuthAppCredentials{ClientID: res.ClientId.Or(p.ID), ClientSecret: Secret(res.ClientSecret.Or(p.Secret.Reveal()))}, nil
+	return &OAuthAppCredentials{ClientID: res.ClientId.Or(p.ID), ClientSecret: grantkit.Secret(res.ClientSecret.Or(p.Secret.Reveal()))}, nil
 }
 
 // Update changes the fields of app id that p sets (PATCH .../oauth-apps/{oauthAppId}) and
 // returns the app as stored. An update that sets no field is rejected without a request.
 func (s *OAuthAppsService) Update(ctx context.Context, id string, p OAuthAppUpdate) (*OAuthApp, error) {
-	const op = "OAuthApps.Update"
+	ctx, call := begin(ctx, "OAuthApps.Update")
 	if err := validate.ID("id", id); err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	req, err := p.toOAS()
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	params := oas.UpdateOauthAppParams{OrgId: s.c.org, OauthAppId: id}
 	if p.Context != "" {
-		params.Context.SetTo(oas.UpdateOauthAppContext(p.Context))
+		params.Context.SetTo(string(p.Context))
 	}
 	a, err := s.c.api.UpdateOauthApp(ctx, req, params)
 	if err != nil {
-		return nil, wrap(op, err)
+		return nil, call.Err(err)
 	}
 	return fromOAS(a), nil
 }
@@ -213,82 +199,28 @@ func (s *OAuthAppsService) Update(ctx context.Context, id string, p OAuthAppUpda
 // Delete deletes up to 15 apps in one request. If CPN removes only some, the error lists the
 // others and the result says which were deleted.
 func (s *OAuthAppsService) Delete(ctx context.Context, ids ...string) (DeleteResult, error) {
-	const op = "OAuthApps.Delete"
+	ctx, call := begin(ctx, "OAuthApps.Delete")
 	if len(ids) == 0 || len(ids) > 15 {
-		return DeleteResult{}, wrap(op, validate.Errorf("ids", "%d ids, want 1 to 15", len(ids)))
+		return DeleteResult{}, call.Err(validate.Errorf("ids", "%d ids, want 1 to 15", len(ids)))
 	}
 	if err := validate.Each("ids", ids, validate.ID); err != nil {
-		return DeleteResult{}, wrap(op, err)
+		return DeleteResult{}, call.Err(err)
 	}
 	res, err := s.c.api.DeleteOauthApps(ctx, &oas.DeleteClientsRequest{ClientIdsToDelete: ids}, oas.DeleteOauthAppsParams{OrgId: s.c.org})
 	if err != nil {
-		return DeleteResult{}, wrap(op, err)
+		return DeleteResult{}, call.Err(err)
 	}
 	r := DeleteResult{Deleted: res.Succeeded, Failed: res.Failed}
 	if len(r.Failed) > 0 {
-		return r, fmt.Errorf("%s: %s: %d of %d apps not deleted: %q", vendor, op, len(r.Failed), len(ids), r.Failed)
+		return r, call.Failed(fmt.Sprintf("%d of %d apps not deleted: %q", len(r.Failed), len(ids), r.Failed))
 	}
 	return r, nil
 }
 
-func checkContext(c Context, create bool) error {
-	if c == "" {
-		return nil
-	}
-	if create {
-		return validate.OneOf("Context", c, ContextProvider, ContextTenant, ContextOperator)
-	}
-	return validate.OneOf("Context", c, ContextProvider, ContextTenant)
-}
-
-func (a AllowedScopes) check() error {
-	nonEmpty := func(f, s string) error { return validate.Length(f, s, 1, -1) }
-	if err := validate.Each("AllowedScopes.GeneralScopes", a.GeneralScopes, nonEmpty); err != nil {
-		return err
-	}
-	if err := validate.Each("AllowedScopes.OrganizationRoles", a.OrganizationRoles, nonEmpty); err != nil {
-		return err
-	}
-	return validate.Each("AllowedScopes.Services", a.Services, func(f string, s ServiceScope) error {
-		if err := nonEmpty(f+".ServiceDefinitionID", s.ServiceDefinitionID); err != nil {
-			return err
-		}
-		return validate.Each(f+".Roles", s.Roles, nonEmpty)
-	})
-}
-
-func (a AllowedScopes) toOAS() oas.AllowedScopes {
-	roles := func(names []string) []oas.Role {
-		out := make([]oas.Role, len(names))
-		for i, n := range names {
-			out[i].Name = n
-		}
-		return out
-	}
-	out := oas.AllowedScopes{GeneralScopes: nonNil(a.GeneralScopes)}
-	out.OrganizationScopes.SetTo(oas.AllowedScopesOrganizationScopes{Roles: roles(a.OrganizationRoles)})
-	out.ServicesScopes = make([]oas.AllowedScopesServicesScopesItem, len(a.Services))
-	for i, s := range a.Services {
-		out.ServicesScopes[i] = oas.AllowedScopesServicesScopesItem{ServiceDefinitionId: s.ServiceDefinitionID, Roles: roles(s.Roles)}
-		out.ServicesScopes[i].AllRoles.SetTo(s.AllRoles)
-	}
-	return out
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
-
 func (p OAuthAppCreate) toOAS(org string) (*oas.OrgOauthAppRequest, oas.CreateOauthAppParams, error) {
 	params := oas.CreateOauthAppParams{OrgId: org}
-	if err := checkContext(p.Context, true); err != nil {
-		return nil, params, err
-	}
 	if p.Context != "" {
-		params.Context.SetTo(oas.CreateOauthAppContext(p.Context))
+		params.Context.SetTo(string(p.Context))
 	}
 	req := &oas.OrgOauthAppRequest{}
 	if p.ID != "" {
@@ -300,7 +232,7 @@ func (p OAuthAppCreate) toOAS(org string) (*oas.OrgOauthAppRequest, oas.CreateOa
 		req.ID.SetTo(p.ID)
 	}
 	if p.Secret != "" {
-		if err := p.Secret.Check(); err != nil {
+		if err := CheckSecret(p.Secret); err != nil {
 			return nil, params, err
 		}
 		req.Secret.SetTo(oas.Secret(p.Secret.Reveal()))
@@ -363,9 +295,6 @@ func text(name string, f grantkit.Field[string], dst *oas.OptString) error {
 }
 
 func (p OAuthAppUpdate) toOAS() (*oas.CpnOrgOauthAppUpdateRequest, error) {
-	if err := checkContext(p.Context, false); err != nil {
-		return nil, err
-	}
 	if p.AccessTokenTTL.IsZero() && p.AllowedScopes.IsZero() && p.Description.IsZero() && p.DisplayName.IsZero() &&
 		p.OwnerOnlySecretRotation.IsZero() && p.Secret.IsZero() && p.SecretRotationExpirationInSeconds.IsZero() {
 		return nil, validate.Errorf("update", "sets no field")
@@ -400,7 +329,7 @@ func (p OAuthAppUpdate) toOAS() (*oas.CpnOrgOauthAppUpdateRequest, error) {
 	}
 	secret, ok, err := value("Secret", p.Secret)
 	if err == nil && ok {
-		err = secret.Check()
+		err = CheckSecret(secret)
 		req.Secret.SetTo(oas.Secret(secret.Reveal()))
 	}
 	if err != nil {
@@ -410,30 +339,18 @@ func (p OAuthAppUpdate) toOAS() (*oas.CpnOrgOauthAppUpdateRequest, error) {
 }
 
 func fromOAS(a *oas.CpnOrgOauthAppResponse) *OAuthApp {
-	out := &OAuthApp{
+	return &OAuthApp{
 		ID:                                a.ID.Or(""),
 		DisplayName:                       a.DisplayName.Or(""),
 		Description:                       a.Description.Or(""),
 		AccessTokenTTL:                    a.AccessTokenTTL.Or(0),
+		AllowedScopes:                     fromOASScopes(a.AllowedScopes.Value),
 		GrantTypes:                        a.GrantTypes,
 		OwnerOnlySecretRotation:           a.OwnerOnlySecretRotation.Or(false),
 		SecretRotationExpirationInSeconds: a.SecretRotationExpirationInSeconds.Or(0),
 		CreatedAt:                         millis(a.CreatedAt.Or(0)),
 		LastUpdatedAt:                     millis(a.LastUpdatedAt.Or(0)),
 	}
-	s := a.AllowedScopes.Value
-	out.AllowedScopes.GeneralScopes = s.GeneralScopes
-	for _, r := range s.OrganizationScopes.Value.Roles {
-		out.AllowedScopes.OrganizationRoles = append(out.AllowedScopes.OrganizationRoles, r.Name.Or(""))
-	}
-	for _, sv := range s.ServicesScopes {
-		ss := ServiceScope{ServiceDefinitionID: sv.ServiceDefinitionId.Or(""), AllRoles: sv.AllRoles.Or(false)}
-		for _, r := range sv.Roles {
-			ss.Roles = append(ss.Roles, r.Name.Or(""))
-		}
-		out.AllowedScopes.Services = append(out.AllowedScopes.Services, ss)
-	}
-	return out
 }
 
 func millis(ms int64) time.Time {

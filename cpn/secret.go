@@ -1,51 +1,23 @@
 package cpn
 
 import (
-	"fmt"
-	"io"
-	"log/slog"
 	"strings"
 	"unicode"
 
+	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/validate"
 )
-
-// Secret is an OAuth app's client secret. It redacts itself wherever it could be printed: fmt
-// (every verb, %#v included), slog and encoding/json all show "[REDACTED]". Reveal returns
-// the value.
-type Secret string
-
-const redacted = "[REDACTED]"
-
-// Reveal returns the secret itself.
-func (s Secret) Reveal() string { return string(s) }
-
-// String returns "[REDACTED]".
-func (Secret) String() string { return redacted }
-
-// GoString returns a redacted Go form.
-func (Secret) GoString() string { return "cpn.Secret(" + redacted + ")" }
-
-// Format prints "[REDACTED]" for every verb.
-func (Secret) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, redacted) }
-
-// LogValue keeps the secret out of slog records.
-func (Secret) LogValue() slog.Value { return slog.StringValue(redacted) }
-
-// MarshalJSON keeps the secret out of JSON written by encoding/json; grantkit sends secrets
-// through its generated client, not through this method.
-func (Secret) MarshalJSON() ([]byte, error) { return []byte(`"` + redacted + `"`), nil }
 
 // secretSpecials are the special characters CPN's secret pattern intends. (The documented
 // pattern's class also contains the range \]-{, which by accident admits lower-case letters
 // and a few more; grantkit asks for a real special character.)
 const secretSpecials = "!@#$%^&*()_+=[]-{|}',./:;<>?`~"
 
-// Check reports whether s meets CPN's secret rules: at least 8 characters, with a lower-case
-// letter, an upper-case letter, a digit and a special character. The error never contains
-// the secret.
-func (s Secret) Check() error {
-	v := string(s)
+// CheckSecret reports whether s meets CPN's rules for an OAuth app secret: at least 8
+// characters, with a lower-case letter, an upper-case letter, a digit and a special
+// character. Create and Update run it before sending; the error never contains the secret.
+func CheckSecret(s grantkit.Secret) error {
+	v := s.Reveal()
 	var lower, upper, digit, special bool
 	for _, r := range v {
 		switch {

@@ -2,23 +2,27 @@ package onelogin
 
 import (
 	"context"
+
 	"fmt"
-	"log/slog"
-	"net/http"
 	"strings"
 
 	"golang.org/x/oauth2"
-	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/auth"
-	"github.com/grantkit/grantkit/internal/core"
+	"github.com/grantkit/grantkit/internal/construct"
+	"github.com/grantkit/grantkit/internal/settings"
 	"github.com/grantkit/grantkit/internal/transport"
 	"github.com/grantkit/grantkit/internal/validate"
 	"github.com/grantkit/grantkit/onelogin/internal/oas"
+	"github.com/grantkit/grantkit/option"
 )
 
-const vendor = "onelogin"
+const (
+	vendor    = "onelogin"
+	apiPath   = "/api/2"                // the API, under the base URL
+	tokenPath = "/auth/oauth2/v2/token" // the token endpoint, under the base URL
+)
 
 // Client calls the OneLogin API v2 of one account. It is safe for concurrent use; create one
 // per account and reuse it, so that its access token is reused too.
@@ -33,65 +37,28 @@ type Client struct {
 	api *oas.Client
 }
 
-// An Option configures a Client.
-type Option func(*options)
-
-type options struct {
-	core.Settings
-	clientID, clientSecret string
-	credentials            bool
+// own holds the settings of this package's own options.
+type own struct {
+	settings.ClientCredentials
 }
 
 // WithClientCredentials authenticates with an API credential pair (created under Developers >
 // API Credentials, with "Manage All" or "Manage Authorizations" access). Tokens are requested
-// from https://{host}/auth/oauth2/v2/token and cached until they expire.
-func WithClientCredentials(clientID, clientSecret string) Option {
-	return func(o *options) {
-		if clientID == "" || clientSecret == "" {
-			o.Fail(validate.Errorf("client credentials", "client id and secret must not be empty"))
-		}
-		o.clientID, o.clientSecret, o.credentials = clientID, clientSecret, true
-	}
+// from https://{host}/auth/oauth2/v2/token and cached until they expire. It is one of the
+// credential options, of which New needs exactly one.
+func WithClientCredentials(clientID string, clientSecret grantkit.Secret) option.Option {
+	return settings.WithClientCredentials[own](vendor, clientID, clientSecret)
 }
-
-// WithToken authenticates with an access token obtained elsewhere, used as is.
-func WithToken(token string) Option {
-	return func(o *options) {
-		if token == "" {
-			o.Fail(validate.Errorf("token", "must not be empty"))
-		}
-		o.Token = token
-	}
-}
-
-// WithTokenSource authenticates with tokens from ts, asked again when OneLogin rejects one.
-func WithTokenSource(ts oauth2.TokenSource) Option { return func(o *options) { o.TokenSource = ts } }
-
-// WithHTTPClient sends every request, token requests included, through hc.
-func WithHTTPClient(hc *http.Client) Option { return func(o *options) { o.HTTPClient = hc } }
-
-// WithRetryPolicy replaces the default retry policy (see grantkit.RetryPolicy).
-func WithRetryPolicy(p grantkit.RetryPolicy) Option { return func(o *options) { o.Retry = p } }
-
-// WithUserAgent puts a product token before grantkit's own in the User-Agent header.
-func WithUserAgent(ua string) Option { return func(o *options) { o.UserAgent = ua } }
-
-// WithLogger logs each retry to logger at Info level (never headers, bodies or tokens).
-func WithLogger(logger *slog.Logger) Option { return func(o *options) { o.Logger = logger } }
-
-// WithBaseURL sends requests to baseURL instead of https://{host}: the API is then at
-// {baseURL}/api/2 and the token endpoint at {baseURL}/auth/oauth2/v2/token. Use it for a proxy
-// or a fake (see package oneloginfake). Plain http is accepted only for loopback hosts.
-func WithBaseURL(baseURL string) Option { return func(o *options) { o.BaseURL = baseURL } }
 
 // New returns a client for the OneLogin account at account: a subdomain ("acme", meaning
 // acme.onelogin.com) or a full host name ("acme.onelogin.com", "api.eu.onelogin.com").
-// Exactly one of WithClientCredentials, WithToken and WithTokenSource must be given.
-func New(account string, opts ...Option) (*Client, error) {
-	var o options
-	for _, opt := range opts {
-		opt(&o)
-	}
+// Exactly one credential option must be given: WithClientCredentials, option.WithToken or
+// option.WithTokenSource.
+//
+// With option.WithBaseURL, the API is at {baseURL}/api/2 and the token endpoint at
+// {baseURL}/auth/oauth2/v2/token; the base URL may have a path prefix, but not one ending in
+// /api, /api/2 or a leading part of /auth/oauth2/v2/token, which would be doubled.
+func New(account string, opts ...option.Option) (*Client, error) {
 	host := account
 	if !strings.Contains(host, ".") && host != "" {
 		host += ".onelogin.com"
@@ -99,33 +66,24 @@ func New(account string, opts ...Option) (*Client, error) {
 	if err := validate.Hostname("account", host); err != nil {
 		return nil, fmt.Errorf("onelogin: %w", err)
 	}
-	if err := o.Err(); err != nil {
-		return nil, fmt.Errorf("onelogin: %w", err)
-	}
-	base, err := o.ResolveBaseURL("https://" + host)
+	var o own
+	b, err := construct.New(construct.Rules{
+		Vendor:         vendor,
+		DefaultBaseURL: func() string { return "https://" + host },
+		Paths:          []string{apiPath, tokenPath},
+		Credentials:    []string{"onelogin.WithClientCredentials"},
+	}, &o, opts)
 	if err != nil {
-		return nil, fmt.Errorf("onelogin: %w", err)
+		return nil, err
 	}
-	tokens, n := o.StaticTokens()
-	if o.credentials {
-		n++
-		tokens = auth.ClientCredentials(&clientcredentials.Config{
-			ClientID:     o.clientID,
-			ClientSecret: o.clientSecret,
-			TokenURL:     base + "/auth/oauth2/v2/token",
-			AuthStyle:    oauth2.AuthStyleInParams,
-		}, o.HTTPClient)
+	if b.Tokens == nil {
+		b.Tokens = auth.ClientCredentials(o.Grant(b.BaseURL+tokenPath, oauth2.AuthStyleInParams), b.HTTPClient)
 	}
-	if n != 1 {
-		return nil, fmt.Errorf("onelogin: %w", validate.Errorf("credentials", "give exactly one of WithClientCredentials, WithToken, WithTokenSource (got %d)", n))
-	}
-	tr := o.Transport(transport.Config{
-		Vendor:     vendor,
-		Tokens:     tokens,
+	tr := b.Transport(transport.Config{
 		ResetAfter: transport.ResetInSeconds("X-RateLimit-Reset"),
 		ParseError: parseError,
 	})
-	api, err := oas.NewClient(base+"/api/2", noSecurity{}, oas.WithClient(tr))
+	api, err := oas.NewClient(b.BaseURL+apiPath, construct.NoSecurity[oas.OperationName, oas.BearerAuth]{}, oas.WithClient(tr))
 	if err != nil {
 		return nil, fmt.Errorf("onelogin: %w", err)
 	}
@@ -134,14 +92,6 @@ func New(account string, opts ...Option) (*Client, error) {
 	c.Scopes = &ScopesService{c}
 	c.ClientApps = &ClientAppsService{c}
 	return c, nil
-}
-
-// noSecurity satisfies the generated client's security hook; the transport sets the
-// Authorization header itself because a 401 refresh must replace it between attempts.
-type noSecurity struct{}
-
-func (noSecurity) BearerAuth(context.Context, oas.OperationName) (oas.BearerAuth, error) {
-	return oas.BearerAuth{}, nil
 }
 
 // parseError reads OneLogin's error body: {"statusCode":..,"name":..,"message":..}.
@@ -154,6 +104,13 @@ func parseError(body []byte, e *grantkit.Error) {
 	e.Message = b.Message.Or("")
 }
 
+// begin starts a call of operation op: pass the returned context to the generated client and
+// every error of the method to the Call's Err, which builds the error the caller receives.
+func begin(ctx context.Context, op string) (context.Context, *transport.Call) {
+	return transport.Begin(ctx, vendor, op)
+}
+
+// wrap names the operation in an error that did not come from a call's request.
 func wrap(op string, err error) error { return transport.Wrap(vendor, op, err) }
 
 func checkID(field string, id int64) error {

@@ -8,9 +8,21 @@
 //	c, err := onelogin.New("acme", onelogin.WithClientCredentials(id, secret)) // acme.onelogin.com
 //	s, err := c.Scopes.Update(ctx, authID, scopeID, onelogin.ScopeParams{Value: "read:invoices", Description: "Read invoices"})
 //
+// New also takes the options every vendor shares, from package
+// [github.com/grantkit/grantkit/option] (HTTP client, retry policy, User-Agent, logger, base
+// URL, a ready-made token), in the same list as this package's own options. The client secret
+// is a [grantkit.Secret], which never prints.
+//
 // Tokens come from https://{subdomain}.onelogin.com/auth/oauth2/v2/token with the
 // client-credentials grant and are cached until they expire (10 hours). Rate-limited calls are
 // retried, honouring OneLogin's X-RateLimit-Reset header (seconds until the limit resets).
+//
+// In the vendor-neutral view a grant is identified by the authorization server id and the app
+// id (OneLogin keeps one entry per app on a server). A scope id the app holds that the server
+// no longer lists is named by its decimal id and kept by the neutral writes. Lists follow
+// OneLogin's After-Cursor paging should OneLogin page them. Its Create adds an app to a server
+// and Delete removes it; c.ScopeCatalog() is the vendor-neutral scope catalog
+// (grantkit.ScopeCatalog) over the servers' scopes, each server named by its id in decimal.
 //
 // Package onelogin/oneloginfake provides an in-memory OneLogin to test against.
 package onelogin

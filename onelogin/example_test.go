@@ -7,6 +7,7 @@ import (
 
 	"github.com/grantkit/grantkit/onelogin"
 	"github.com/grantkit/grantkit/onelogin/oneloginfake"
+	"github.com/grantkit/grantkit/option"
 )
 
 // Update a scope of an authorization server. The example runs against the in-memory fake;
@@ -16,7 +17,7 @@ func ExampleScopesService_Update() {
 	defer srv.Close()
 	authID := srv.AddAuthorization("Invoices API", "https://api.example.com/")
 
-	c, err := onelogin.New("acme", onelogin.WithBaseURL(srv.URL),
+	c, err := onelogin.New("acme", option.WithBaseURL(srv.URL),
 		onelogin.WithClientCredentials(oneloginfake.ClientID, oneloginfake.ClientSecret))
 	if err != nil {
 		log.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/httpfake"
 	"github.com/grantkit/grantkit/onelogin"
+	"github.com/grantkit/grantkit/option"
 )
 
 // FuzzResponses feeds arbitrary statuses and bodies to every decoding path of the client; a
@@ -27,8 +28,8 @@ func FuzzResponses(f *testing.F) {
 		hc := httpfake.Client(func(r *http.Request) (*http.Response, error) {
 			return httpfake.JSON(r, code, string(body)), nil
 		})
-		c, err := onelogin.New("acme", onelogin.WithToken("t"), onelogin.WithHTTPClient(hc),
-			onelogin.WithRetryPolicy(grantkit.RetryPolicy{MaxAttempts: 1}))
+		c, err := onelogin.New("acme", option.WithToken("t"), option.WithHTTPClient(hc),
+			option.WithRetryPolicy(grantkit.RetryPolicy{MaxAttempts: 1}))
 		if err != nil {
 			t.Fatal(err)
 		}

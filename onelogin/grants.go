@@ -2,8 +2,10 @@ package onelogin
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
+	"slices"
 	"strconv"
 
 	"github.com/grantkit/grantkit"
@@ -13,9 +15,12 @@ import (
 
 // Grants returns the vendor-neutral view of the account (see grantkit.Grants): a grant is a
 // client app on an authorization server. Key.Resource is the authorization server's id and
-// Key.ClientID the app's id, both in decimal; Scopes are scope values, resolved to ids on write.
-// OneLogin keeps one client app per authorization server and app, so those two identify a
-// grant; a key with a SubjectType is invalid input.
+// Key.ClientID the app's id, both in decimal; Scopes are scope values, resolved to ids on write
+// (a scope id the server does not list is named by its decimal id and kept on write).
+// OneLogin keeps one entry per app on a server (adding an app twice is refused, 422), so those
+// two identify a grant; a key with a SubjectType is invalid input. Create adds the app to the
+// server as a client app and Delete removes it from the server; the app itself is not touched.
+// Scopes a grant names must be defined on the server first (see ScopeCatalog).
 func (c *Client) Grants() grantkit.Grants { return grants{c} }
 
 type grants struct{ c *Client }
@@ -29,12 +34,17 @@ func (g grants) List(ctx context.Context) iter.Seq2[*grantkit.Grant, error] {
 				yield(nil, err)
 				return
 			}
+			names := scopeNames{g: g, authID: a.ID}
 			for app, err := range g.c.ClientApps.List(ctx, a.ID) {
+				var grant *grantkit.Grant
+				if err == nil {
+					grant, err = names.grant(ctx, app)
+				}
 				if err != nil {
 					yield(nil, err)
 					return
 				}
-				if !yield(toGrant(app), nil) {
+				if !yield(grant, nil) {
 					return
 				}
 			}
@@ -47,6 +57,15 @@ func (g grants) Get(ctx context.Context, key grantkit.GrantKey) (*grantkit.Grant
 	if err != nil {
 		return nil, err
 	}
+	app, err := g.find(ctx, "Grants.Get", key, authID, appID)
+	if err != nil {
+		return nil, err
+	}
+	names := scopeNames{g: g, authID: authID}
+	return names.grant(ctx, app)
+}
+
+func (g grants) find(ctx context.Context, op string, key grantkit.GrantKey, authID, appID int64) (*ClientApp, error) {
 	// OneLogin lists an app once per server; should it ever list it twice, neither is picked.
 	var matches []*ClientApp
 	for app, err := range g.c.ClientApps.List(ctx, authID) {
@@ -57,11 +76,7 @@ func (g grants) Get(ctx context.Context, key grantkit.GrantKey) (*grantkit.Grant
 			matches = append(matches, app)
 		}
 	}
-	app, err := neutral.One(vendor, "Grants.Get", key, matches, func(a *ClientApp) string { return strconv.FormatInt(a.AppID, 10) })
-	if err != nil {
-		return nil, err
-	}
-	return toGrant(app), nil
+	return neutral.One(vendor, op, key, matches, func(a *ClientApp) string { return strconv.FormatInt(a.AppID, 10) })
 }
 
 func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []string) (*grantkit.Grant, error) {
@@ -69,24 +84,14 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 	if err != nil {
 		return nil, err
 	}
-	if _, err := g.Get(ctx, key); err != nil {
+	app, err := g.find(ctx, "Grants.SetScopes", key, authID, appID)
+	if err != nil {
 		return nil, err
 	}
-	byValue := map[string]int64{}
-	for s, err := range g.c.Scopes.List(ctx, authID) {
-		if err != nil {
-			return nil, err
-		}
-		byValue[s.Value] = s.ID
-	}
 	names := grantkit.NormalizeScopes(scopes)
-	ids := make([]int64, 0, len(names))
-	for _, n := range names {
-		id, ok := byValue[n]
-		if !ok {
-			return nil, wrap("Grants.SetScopes", validate.Errorf("scopes", "%q is not a scope of authorization server %d", n, authID))
-		}
-		ids = append(ids, id)
+	ids, err := g.scopeIDs(ctx, "Grants.SetScopes", authID, names, app.ScopeIDs)
+	if err != nil {
+		return nil, err
 	}
 	if _, err := g.c.ClientApps.UpdateScopes(ctx, authID, appID, ids); err != nil {
 		return nil, err
@@ -103,6 +108,85 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 	return stored, nil
 }
 
+// Create adds app key.ClientID to authorization server key.Resource as a client app allowed
+// scopes (POST /api/2/api_authorizations/{id}/clients). Scopes are named by value and sent
+// by id; a value the server does not define is invalid input, refused before anything is
+// sent. An app already on the server wraps grantkit.ErrGrantExists.
+func (g grants) Create(ctx context.Context, key grantkit.GrantKey, scopes []string) (*grantkit.Grant, error) {
+	const op = "Grants.Create"
+	authID, appID, err := parseKey(key)
+	if err != nil {
+		return nil, err
+	}
+	switch _, err := g.find(ctx, op, key, authID, appID); {
+	case err == nil:
+		return nil, neutral.Exists(vendor, op, key, key.ClientID)
+	case !errors.Is(err, grantkit.ErrGrantNotFound):
+		return nil, err
+	}
+	names := grantkit.NormalizeScopes(scopes)
+	ids, err := g.scopeIDs(ctx, op, authID, names, nil)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := g.c.ClientApps.Add(ctx, authID, appID, ids); err != nil {
+		return nil, err
+	}
+	// OneLogin's answer carries ids at most: read the app back to see what was stored.
+	stored, err := g.Get(ctx, key)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s: the add was answered with success, but reading it back failed: %w", vendor, op, err)
+	}
+	if err := grantkit.CheckStored(key, names, stored); err != nil {
+		return nil, fmt.Errorf("%s: %s: %w", vendor, op, err)
+	}
+	return stored, nil
+}
+
+// Delete removes app key.ClientID from authorization server key.Resource (DELETE
+// /api/2/api_authorizations/{id}/clients/{app_id}); the app itself stays in OneLogin.
+func (g grants) Delete(ctx context.Context, key grantkit.GrantKey) error {
+	authID, appID, err := parseKey(key)
+	if err != nil {
+		return err
+	}
+	if _, err := g.find(ctx, "Grants.Delete", key, authID, appID); err != nil {
+		return err
+	}
+	return g.c.ClientApps.Remove(ctx, authID, appID)
+}
+
+// scopeIDs resolves scope values to the ids of the server's scopes. A value the server does
+// not define is invalid input, unless it is the decimal id of a scope in held: an id the app
+// holds but the server no longer lists is named by its id (see scopeNames), and naming it
+// again keeps it rather than refusing the write.
+func (g grants) scopeIDs(ctx context.Context, op string, authID int64, names []string, held []int64) ([]int64, error) {
+	byValue := map[string][]int64{}
+	for s, err := range g.c.Scopes.List(ctx, authID) {
+		if err != nil {
+			return nil, err
+		}
+		byValue[s.Value] = append(byValue[s.Value], s.ID)
+	}
+	ids := make([]int64, 0, len(names))
+	for _, n := range names {
+		switch found := byValue[n]; len(found) {
+		case 0:
+			id, err := strconv.ParseInt(n, 10, 64)
+			if err != nil || !slices.Contains(held, id) {
+				return nil, wrap(op, validate.Errorf("scopes", "%q is not a scope of authorization server %d", n, authID))
+			}
+			ids = append(ids, id)
+		case 1:
+			ids = append(ids, found[0])
+		default:
+			// OneLogin keeps values unique; should it ever list one twice, neither is picked.
+			return nil, fmt.Errorf("%s: %s: authorization server %d defines %q %d times (ids %v)", vendor, op, authID, n, len(found), found)
+		}
+	}
+	return ids, nil
+}
+
 func parseKey(key grantkit.GrantKey) (authID, appID int64, err error) {
 	if err := neutral.NoSubject(vendor, "Grants", key); err != nil {
 		return 0, 0, err
@@ -115,15 +199,46 @@ func parseKey(key grantkit.GrantKey) (authID, appID int64, err error) {
 	return authID, appID, nil
 }
 
-func toGrant(app *ClientApp) *grantkit.Grant {
-	names := make([]string, len(app.Scopes))
-	for i, s := range app.Scopes {
-		names[i] = s.Value
+// scopeNames names the scopes of one authorization server's apps. An app's scope objects
+// carry their values; an id that comes without one (scope_ids) is looked up in the server's
+// scope list, read once and only when needed; an id the server does not list keeps its
+// decimal form, so that it is shown, and kept by a read-modify-write, rather than dropped.
+type scopeNames struct {
+	g      grants
+	authID int64
+	byID   map[int64]string
+}
+
+func (n *scopeNames) grant(ctx context.Context, app *ClientApp) (*grantkit.Grant, error) {
+	values := map[int64]string{}
+	for _, s := range app.Scopes {
+		if s.Value != "" {
+			values[s.ID] = s.Value
+		}
+	}
+	names := make([]string, len(app.ScopeIDs))
+	for i, id := range app.ScopeIDs {
+		v, ok := values[id]
+		if !ok {
+			if n.byID == nil {
+				n.byID = map[int64]string{}
+				for s, err := range n.g.c.Scopes.List(ctx, n.authID) {
+					if err != nil {
+						return nil, err
+					}
+					n.byID[s.ID] = s.Value
+				}
+			}
+			if v, ok = n.byID[id]; !ok {
+				v = strconv.FormatInt(id, 10)
+			}
+		}
+		names[i] = v
 	}
 	return &grantkit.Grant{
 		Vendor: vendor,
 		ID:     strconv.FormatInt(app.AppID, 10),
 		Key:    grantkit.GrantKey{Resource: strconv.FormatInt(app.AuthorizationID, 10), ClientID: strconv.FormatInt(app.AppID, 10)},
 		Scopes: grantkit.NormalizeScopes(names),
-	}
+	}, nil
 }

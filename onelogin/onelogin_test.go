@@ -14,21 +14,23 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/grantkit/grantkit"
+	"github.com/grantkit/grantkit/internal/construct"
 	"github.com/grantkit/grantkit/internal/fake"
 	"github.com/grantkit/grantkit/internal/grantstest"
 	"github.com/grantkit/grantkit/internal/httpfake"
 	"github.com/grantkit/grantkit/internal/reliabilitytest"
 	"github.com/grantkit/grantkit/onelogin"
 	"github.com/grantkit/grantkit/onelogin/oneloginfake"
+	"github.com/grantkit/grantkit/option"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-func setup(t *testing.T, opts ...onelogin.Option) (*onelogin.Client, *oneloginfake.Server) {
+func setup(t *testing.T, opts ...option.Option) (*onelogin.Client, *oneloginfake.Server) {
 	t.Helper()
 	srv := oneloginfake.NewServer()
 	t.Cleanup(srv.Close)
-	base := []onelogin.Option{onelogin.WithBaseURL(srv.URL), onelogin.WithClientCredentials(oneloginfake.ClientID, oneloginfake.ClientSecret)}
+	base := []option.Option{option.WithBaseURL(srv.URL), onelogin.WithClientCredentials(oneloginfake.ClientID, oneloginfake.ClientSecret)}
 	c, err := onelogin.New("acme", append(base, opts...)...)
 	require.NoError(t, err)
 	return c, srv
@@ -51,7 +53,7 @@ func TestUpdateScopeWire(t *testing.T) {
 
 	got, err := c.Scopes.Update(ctx, authID, s.ID, onelogin.ScopeParams{Value: "custom:scope", Description: "A custom scope"})
 	require.NoError(t, err)
-	assert.Equal(t, &onelogin.Scope{ID: s.ID, Value: "custom:scope", Description: "A custom scope"}, got)
+	assert.Equal(t, &onelogin.Scope{ID: s.ID, Value: "custom:scope", Description: "A custom scope", AuthorizationID: authID}, got)
 	req := last(t, srv)
 	assert.Equal(t, http.MethodPut, req.Method)
 	assert.Equal(t, fmt.Sprintf("/api/2/api_authorizations/%d/scopes/%d", authID, s.ID), req.Path)
@@ -114,12 +116,12 @@ func TestLifecycle(t *testing.T) {
 
 	app, err := c.ClientApps.Add(ctx, authID, 42, []int64{r.ID})
 	require.NoError(t, err)
-	assert.Equal(t, []int64{r.ID}, app.ScopeIDs())
+	assert.Equal(t, []int64{r.ID}, app.ScopeIDs)
 	assert.Equal(t, fmt.Sprintf(`{"app_id":42,"scopes":[%d]}`, r.ID), string(last(t, srv).Body))
 
 	app, err = c.ClientApps.UpdateScopes(ctx, authID, 42, []int64{r.ID, w.ID})
 	require.NoError(t, err)
-	assert.Equal(t, []int64{r.ID, w.ID}, app.ScopeIDs())
+	assert.Equal(t, []int64{r.ID, w.ID}, app.ScopeIDs)
 	req := last(t, srv)
 	assert.Equal(t, fmt.Sprintf("/api/2/api_authorizations/%d/clients/42", authID), req.Path)
 	assert.Equal(t, fmt.Sprintf(`{"scopes":[%d,%d]}`, r.ID, w.ID), string(req.Body))
@@ -157,14 +159,14 @@ func TestNewValidates(t *testing.T) {
 	cc := onelogin.WithClientCredentials("id", "secret")
 	for name, tc := range map[string]struct {
 		account string
-		opts    []onelogin.Option
+		opts    []option.Option
 	}{
-		"empty account":   {"", []onelogin.Option{cc}},
-		"scheme":          {"https://acme.onelogin.com", []onelogin.Option{cc}},
+		"empty account":   {"", []option.Option{cc}},
+		"scheme":          {"https://acme.onelogin.com", []option.Option{cc}},
 		"no credentials":  {"acme", nil},
-		"two credentials": {"acme", []onelogin.Option{cc, onelogin.WithToken("t")}},
-		"http base URL":   {"acme", []onelogin.Option{cc, onelogin.WithBaseURL("http://example.com")}},
-		"empty secret":    {"acme", []onelogin.Option{onelogin.WithClientCredentials("id", "")}},
+		"two credentials": {"acme", []option.Option{cc, option.WithToken("t")}},
+		"http base URL":   {"acme", []option.Option{cc, option.WithBaseURL("http://example.com")}},
+		"empty secret":    {"acme", []option.Option{onelogin.WithClientCredentials("id", "")}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := onelogin.New(tc.account, tc.opts...)
@@ -181,7 +183,7 @@ func TestForwardCompatibleResponses(t *testing.T) {
 	hc := httpfake.Client(func(r *http.Request) (*http.Response, error) {
 		return httpfake.JSON(r, 200, `[{"app_id":1,"api_auth_id":2,"name":"n","scopes":[{"id":3,"value":"v","description":"d","new":true}],"added_later":{"x":[1]}}]`), nil
 	})
-	c, err := onelogin.New("acme", onelogin.WithToken("t"), onelogin.WithHTTPClient(hc))
+	c, err := onelogin.New("acme", option.WithToken("t"), option.WithHTTPClient(hc))
 	require.NoError(t, err)
 	for app, err := range c.ClientApps.List(context.Background(), 2) {
 		require.NoError(t, err)
@@ -201,7 +203,7 @@ func TestRemoveClientAppAcceptsBothSuccessStatuses(t *testing.T) {
 				resp.Header = http.Header{}
 				return resp, nil
 			})
-			c, err := onelogin.New("acme", onelogin.WithToken("t"), onelogin.WithHTTPClient(hc))
+			c, err := onelogin.New("acme", option.WithToken("t"), option.WithHTTPClient(hc))
 			require.NoError(t, err)
 			require.NoError(t, c.ClientApps.Remove(context.Background(), 2, 7))
 			assert.Equal(t, "DELETE /api/2/api_authorizations/2/clients/7", got)
@@ -212,7 +214,7 @@ func TestRemoveClientAppAcceptsBothSuccessStatuses(t *testing.T) {
 func TestGrantsAdapter(t *testing.T) {
 	grantstest.Run(t, func(t *testing.T) grantstest.Env {
 		d := grantstest.NewDropper(nil)
-		c, srv := setup(t, onelogin.WithHTTPClient(d.Client()))
+		c, srv := setup(t, option.WithHTTPClient(d.Client()))
 		ctx := context.Background()
 		authID := srv.AddAuthorization("API", "https://api.example.com/")
 		for _, s := range grantstest.Scopes {
@@ -232,6 +234,11 @@ func TestGrantsAdapter(t *testing.T) {
 			Missing: func(k grantkit.GrantKey) grantkit.GrantKey { k.ClientID = "999999"; return k },
 			// OneLogin's writes name scopes by id.
 			Drop: func(scope string) { d.Drop(strconv.FormatInt(ids[scope], 10)) },
+			// Apps live elsewhere in OneLogin; any app id can be added to a server.
+			NewKey: func(*testing.T) grantkit.GrantKey {
+				return grantkit.GrantKey{Resource: strconv.FormatInt(authID, 10), ClientID: strconv.FormatInt(next.Add(1), 10)}
+			},
+			RefusesUndefined: true,
 			Seed: func(t *testing.T, scopes ...string) grantkit.GrantKey {
 				app := next.Add(1)
 				var sids []int64
@@ -261,17 +268,17 @@ func TestReliability(t *testing.T) {
 		t.Cleanup(srv.Close)
 		ctx := context.Background()
 		authID := srv.AddAuthorization("API", "https://api.example.com/")
-		seed, err := onelogin.New("acme", onelogin.WithBaseURL(srv.URL), onelogin.WithToken(srv.IssueToken()))
+		seed, err := onelogin.New("acme", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
 		require.NoError(t, err)
 		sc, err := seed.Scopes.Create(ctx, authID, onelogin.ScopeParams{Value: "v0", Description: "d"})
 		require.NoError(t, err)
 
-		secret := oneloginfake.ClientSecret
+		secret := grantkit.Secret(oneloginfake.ClientSecret)
 		if o.WrongSecret != "" {
-			secret = o.WrongSecret
+			secret = grantkit.Secret(o.WrongSecret)
 		}
-		c, err := onelogin.New("acme", onelogin.WithBaseURL(srv.URL), onelogin.WithClientCredentials(oneloginfake.ClientID, secret),
-			onelogin.WithRetryPolicy(o.Retry), onelogin.WithSleep(o.Sleep))
+		c, err := onelogin.New("acme", option.WithBaseURL(srv.URL), onelogin.WithClientCredentials(oneloginfake.ClientID, secret),
+			option.WithRetryPolicy(o.Retry), construct.WithSleep(o.Sleep))
 		require.NoError(t, err)
 		n := 0
 		return reliabilitytest.Env{
@@ -294,7 +301,16 @@ func TestReliability(t *testing.T) {
 				_, err := c.Scopes.Create(ctx, authID, onelogin.ScopeParams{Value: "new" + strconv.Itoa(n), Description: "d"})
 				return err
 			},
-			Fake: srv,
+			Delete: func() func(ctx context.Context) error {
+				n++
+				d, err := seed.Scopes.Create(context.Background(), authID, onelogin.ScopeParams{Value: "gone" + strconv.Itoa(n), Description: "d"})
+				require.NoError(t, err)
+				return func(ctx context.Context) error {
+					return c.Scopes.Delete(ctx, authID, d.ID)
+				}
+			},
+			LostCreate: []string{"the scope may now exist", "Scopes.List"},
+			Fake:       srv,
 			ResetFault: func(d time.Duration) fake.Fault {
 				return fake.Fault{Status: 429, Header: http.Header{"X-Ratelimit-Reset": {strconv.Itoa(int(d / time.Second))}}}
 			},

@@ -2,22 +2,26 @@ package pingone
 
 import (
 	"context"
+
 	"fmt"
-	"log/slog"
-	"net/http"
+	"slices"
 
 	"golang.org/x/oauth2"
-	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/auth"
-	"github.com/grantkit/grantkit/internal/core"
+	"github.com/grantkit/grantkit/internal/construct"
+	"github.com/grantkit/grantkit/internal/settings"
 	"github.com/grantkit/grantkit/internal/transport"
 	"github.com/grantkit/grantkit/internal/validate"
+	"github.com/grantkit/grantkit/option"
 	"github.com/grantkit/grantkit/pingone/internal/oas"
 )
 
-const vendor = "pingone"
+const (
+	vendor  = "pingone"
+	apiPath = "/v1" // the Platform API, under the base URL
+)
 
 // Region is the PingOne region of an environment: it selects the top-level domain of both the
 // API host (api.pingone.<tld>) and the token host (auth.pingone.<tld>).
@@ -46,15 +50,11 @@ type Client struct {
 	api *oas.Client
 }
 
-// An Option configures a Client.
-type Option func(*options)
-
-type options struct {
-	core.Settings
-	clientID, clientSecret string
-	credentials            bool
-	region                 Region
-	authMethod             TokenAuthMethod
+// own holds the settings of this package's own options.
+type own struct {
+	settings.ClientCredentials
+	region     Region
+	authMethod TokenAuthMethod
 }
 
 // TokenAuthMethod is how a worker application presents its secret at the token endpoint. It
@@ -68,113 +68,82 @@ const (
 	ClientSecretPost  TokenAuthMethod = "CLIENT_SECRET_POST"  // client_id and client_secret in the form
 )
 
-// WithTokenAuthMethod selects how the client credentials are sent; the default is
-// ClientSecretBasic.
-func WithTokenAuthMethod(m TokenAuthMethod) Option {
-	return func(o *options) {
-		if err := validate.OneOf("token auth method", m, ClientSecretBasic, ClientSecretPost); err != nil {
-			o.Fail(err)
+// WithTokenAuthMethod selects how WithClientCredentials sends the secret; the default is
+// ClientSecretBasic. It is an error without WithClientCredentials.
+func WithTokenAuthMethod(m TokenAuthMethod) option.Option {
+	return settings.VendorOption(vendor, "pingone.WithTokenAuthMethod", func(s *settings.Settings, o *own) error {
+		if err := validate.OneOf("pingone.WithTokenAuthMethod", m, ClientSecretBasic, ClientSecretPost); err != nil {
+			return err
 		}
-		o.authMethod = m
-	}
+		return settings.Set(s, "pingone.WithTokenAuthMethod", &o.authMethod, m)
+	})
 }
 
 // WithClientCredentials authenticates as a worker application of the environment, with the
-// client-credentials grant (sent as WithTokenAuthMethod says; HTTP Basic by default).
-func WithClientCredentials(clientID, clientSecret string) Option {
-	return func(o *options) {
-		if clientID == "" || clientSecret == "" {
-			o.Fail(validate.Errorf("client credentials", "client id and secret must not be empty"))
-		}
-		o.clientID, o.clientSecret, o.credentials = clientID, clientSecret, true
-	}
+// client-credentials grant (sent as WithTokenAuthMethod says; HTTP Basic by default). It is
+// one of the credential options, of which New needs exactly one.
+func WithClientCredentials(clientID string, clientSecret grantkit.Secret) option.Option {
+	return settings.WithClientCredentials[own](vendor, clientID, clientSecret)
 }
 
-// WithRegion selects the environment's region; the default is RegionNorthAmerica.
-func WithRegion(r Region) Option {
-	return func(o *options) {
-		if err := validate.OneOf("region", r, RegionNorthAmerica, RegionEurope, RegionCanada, RegionAsiaPacific, RegionSingapore, RegionAustralia); err != nil {
-			o.Fail(err)
+// WithRegion selects the environment's region; the default is RegionNorthAmerica. It is an
+// error together with option.WithBaseURL, which replaces the regional hosts.
+func WithRegion(r Region) option.Option {
+	return settings.VendorOption(vendor, "pingone.WithRegion", func(s *settings.Settings, o *own) error {
+		if err := validate.OneOf("pingone.WithRegion", r, RegionNorthAmerica, RegionEurope, RegionCanada, RegionAsiaPacific, RegionSingapore, RegionAustralia); err != nil {
+			return err
 		}
-		o.region = r
-	}
+		return settings.Set(s, "pingone.WithRegion", &o.region, r)
+	})
 }
 
-// WithToken authenticates with an access token obtained elsewhere, used as is.
-func WithToken(token string) Option {
-	return func(o *options) {
-		if token == "" {
-			o.Fail(validate.Errorf("token", "must not be empty"))
-		}
-		o.Token = token
-	}
-}
-
-// WithTokenSource authenticates with tokens from ts, asked again when PingOne rejects one.
-func WithTokenSource(ts oauth2.TokenSource) Option { return func(o *options) { o.TokenSource = ts } }
-
-// WithHTTPClient sends every request, token requests included, through hc.
-func WithHTTPClient(hc *http.Client) Option { return func(o *options) { o.HTTPClient = hc } }
-
-// WithRetryPolicy replaces the default retry policy (see grantkit.RetryPolicy).
-func WithRetryPolicy(p grantkit.RetryPolicy) Option { return func(o *options) { o.Retry = p } }
-
-// WithUserAgent puts a product token before grantkit's own in the User-Agent header.
-func WithUserAgent(ua string) Option { return func(o *options) { o.UserAgent = ua } }
-
-// WithLogger logs each retry to logger at Info level (never headers, bodies or tokens).
-func WithLogger(logger *slog.Logger) Option { return func(o *options) { o.Logger = logger } }
-
-// WithBaseURL sends every request to baseURL instead of the regional hosts: the API is then at
-// {baseURL}/v1 and the token endpoint at {baseURL}/{environmentID}/as/token. Use it for a proxy
-// or a fake (see package pingonefake). Plain http is accepted only for loopback hosts.
-func WithBaseURL(baseURL string) Option { return func(o *options) { o.BaseURL = baseURL } }
-
-// New returns a client for the environment environmentID. Exactly one of
-// WithClientCredentials, WithToken and WithTokenSource must be given.
-func New(environmentID string, opts ...Option) (*Client, error) {
-	o := options{region: RegionNorthAmerica, authMethod: ClientSecretBasic}
-	for _, opt := range opts {
-		opt(&o)
-	}
+// New returns a client for the environment environmentID. Exactly one credential option must
+// be given: WithClientCredentials, option.WithToken or option.WithTokenSource.
+//
+// Without option.WithBaseURL, the API is at https://api.pingone.<region>/v1 and the token
+// endpoint at https://auth.pingone.<region>/{environmentID}/as/token. With it, they are at
+// {baseURL}/v1 and {baseURL}/{environmentID}/as/token; the base URL may have a path prefix,
+// but not one ending in /v1, /{environmentID} or /{environmentID}/as, which would be doubled.
+func New(environmentID string, opts ...option.Option) (*Client, error) {
 	if err := validate.ID("environmentID", environmentID); err != nil {
 		return nil, fmt.Errorf("pingone: %w", err)
 	}
-	if err := o.Err(); err != nil {
-		return nil, fmt.Errorf("pingone: %w", err)
+	o := own{region: RegionNorthAmerica, authMethod: ClientSecretBasic}
+	tokenPath := "/" + environmentID + "/as/token"
+	b, err := construct.New(construct.Rules{
+		Vendor:         vendor,
+		DefaultBaseURL: func() string { return "https://api.pingone." + string(o.region) },
+		Paths:          []string{apiPath, tokenPath},
+		Credentials:    []string{"pingone.WithClientCredentials"},
+		Check: func(s *settings.Settings) error {
+			if s.Given("pingone.WithRegion") && s.BaseURL != "" {
+				return validate.Errorf("pingone.WithRegion", "given with option.WithBaseURL, which replaces the regional hosts; give one of them")
+			}
+			if s.Given("pingone.WithTokenAuthMethod") && !slices.Contains(s.Credentials(), "pingone.WithClientCredentials") {
+				return validate.Errorf("pingone.WithTokenAuthMethod", "given without pingone.WithClientCredentials, the only credential it applies to")
+			}
+			return nil
+		},
+	}, &o, opts)
+	if err != nil {
+		return nil, err
 	}
-	apiBase, authBase := "https://api.pingone."+string(o.region)+"/v1", "https://auth.pingone."+string(o.region)
-	if o.BaseURL != "" {
-		base, err := o.ResolveBaseURL("")
-		if err != nil {
-			return nil, fmt.Errorf("pingone: %w", err)
+	if b.Tokens == nil {
+		authBase := "https://auth.pingone." + string(o.region)
+		if b.Settings.BaseURL != "" {
+			authBase = b.BaseURL
 		}
-		apiBase, authBase = base+"/v1", base
-	}
-	tokens, n := o.StaticTokens()
-	if o.credentials {
-		n++
 		style := oauth2.AuthStyleInHeader
 		if o.authMethod == ClientSecretPost {
 			style = oauth2.AuthStyleInParams
 		}
-		tokens = auth.ClientCredentials(&clientcredentials.Config{
-			ClientID:     o.clientID,
-			ClientSecret: o.clientSecret,
-			TokenURL:     authBase + "/" + environmentID + "/as/token",
-			AuthStyle:    style,
-		}, o.HTTPClient)
+		b.Tokens = auth.ClientCredentials(o.Grant(authBase+tokenPath, style), b.HTTPClient)
 	}
-	if n != 1 {
-		return nil, fmt.Errorf("pingone: %w", validate.Errorf("credentials", "give exactly one of WithClientCredentials, WithToken, WithTokenSource (got %d)", n))
-	}
-	tr := o.Transport(transport.Config{
-		Vendor:          vendor,
-		Tokens:          tokens,
+	tr := b.Transport(transport.Config{
 		RequestIDHeader: "Correlation-Id",
 		ParseError:      parseError,
 	})
-	api, err := oas.NewClient(apiBase, noSecurity{}, oas.WithClient(tr))
+	api, err := oas.NewClient(b.BaseURL+apiPath, construct.NoSecurity[oas.OperationName, oas.Bearer]{}, oas.WithClient(tr))
 	if err != nil {
 		return nil, fmt.Errorf("pingone: %w", err)
 	}
@@ -183,14 +152,6 @@ func New(environmentID string, opts ...Option) (*Client, error) {
 	c.Resources = &ResourcesService{c}
 	c.Applications = &ApplicationsService{c}
 	return c, nil
-}
-
-// noSecurity satisfies the generated client's security hook; the transport sets the
-// Authorization header itself because a 401 refresh must replace it between attempts.
-type noSecurity struct{}
-
-func (noSecurity) Bearer(context.Context, oas.OperationName) (oas.Bearer, error) {
-	return oas.Bearer{}, nil
 }
 
 // parseError reads PingOne's error body {id, code, message, details[{code, target, message}]}:
@@ -212,4 +173,11 @@ func parseError(body []byte, e *grantkit.Error) {
 	}
 }
 
+// begin starts a call of operation op: pass the returned context to the generated client and
+// every error of the method to the Call's Err, which builds the error the caller receives.
+func begin(ctx context.Context, op string) (context.Context, *transport.Call) {
+	return transport.Begin(ctx, vendor, op)
+}
+
+// wrap names the operation in an error that did not come from a call's request.
 func wrap(op string, err error) error { return transport.Wrap(vendor, op, err) }

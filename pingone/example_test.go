@@ -6,6 +6,7 @@ import (
 	"log"
 
 	"github.com/grantkit/grantkit"
+	"github.com/grantkit/grantkit/option"
 	"github.com/grantkit/grantkit/pingone"
 	"github.com/grantkit/grantkit/pingone/pingonefake"
 )
@@ -20,7 +21,7 @@ func ExampleApplicationGrantsService_Update() {
 	res := srv.AddResource("Invoices API", "https://api.example.com")
 	read, write := srv.AddScope(res, "read:invoices"), srv.AddScope(res, "write:invoices")
 
-	c, err := pingone.New(pingonefake.EnvironmentID, pingone.WithBaseURL(srv.URL),
+	c, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(srv.URL),
 		pingone.WithClientCredentials(pingonefake.ClientID, pingonefake.ClientSecret))
 	if err != nil {
 		log.Fatal(err)

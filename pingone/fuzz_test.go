@@ -8,6 +8,7 @@ import (
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/httpfake"
+	"github.com/grantkit/grantkit/option"
 	"github.com/grantkit/grantkit/pingone"
 )
 
@@ -27,8 +28,8 @@ func FuzzResponses(f *testing.F) {
 		hc := httpfake.Client(func(r *http.Request) (*http.Response, error) {
 			return httpfake.JSON(r, code, string(body)), nil
 		})
-		c, err := pingone.New("env", pingone.WithToken("t"), pingone.WithHTTPClient(hc),
-			pingone.WithRetryPolicy(grantkit.RetryPolicy{MaxAttempts: 1}))
+		c, err := pingone.New("env", option.WithToken("t"), option.WithHTTPClient(hc),
+			option.WithRetryPolicy(grantkit.RetryPolicy{MaxAttempts: 1}))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,8 +2,12 @@ package pingone
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
+	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/neutral"
@@ -14,7 +18,9 @@ import (
 // an application resource grant. Key.Resource is the resource's id and Key.ClientID the
 // application's id; Scopes are scope names, resolved to and from ids through the resource's
 // scopes. PingOne keeps one grant per application and resource, so those two identify a
-// grant; a key with a SubjectType is invalid input.
+// grant; a key with a SubjectType is invalid input. Create and Delete create and delete the
+// application's grant on the resource; the scopes a grant names must be defined on the
+// resource first (see Scopes).
 func (c *Client) Grants() grantkit.Grants { return grants{c} }
 
 type grants struct{ c *Client }
@@ -66,18 +72,12 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 	if err != nil {
 		return nil, err
 	}
-	ids := map[string]string{}
-	for id, name := range names {
-		ids[name] = id
-	}
 	want := grantkit.NormalizeScopes(scopes)
-	p := GrantParams{ResourceID: key.Resource, ScopeIDs: make([]string, 0, len(want))}
-	for _, n := range want {
-		id, ok := ids[n]
-		if !ok {
-			return nil, wrap("Grants.SetScopes", validate.Errorf("scopes", "%q is not a scope of resource %s", n, key.Resource))
-		}
-		p.ScopeIDs = append(p.ScopeIDs, id)
+	// UPDATE Grant replaces the grant: start from the grant as read, so that what grantkit
+	// does not model goes back unchanged.
+	p := ag.Params()
+	if p.ScopeIDs, err = scopeIDs("Grants.SetScopes", key.Resource, names, want); err != nil {
+		return nil, err
 	}
 	ag, err = g.c.ApplicationGrants.Update(ctx, key.ClientID, ag.ID, p)
 	if err != nil {
@@ -90,9 +90,94 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 	return stored, nil
 }
 
-// find returns the application's grant on the resource. PingOne keeps one per pair; should
-// it ever list two, neither is picked.
+// Create grants application key.ClientID scopes of resource key.Resource (CREATE Grant).
+// Scopes are named by name and sent by id; a name the resource does not define is invalid
+// input, refused before anything is sent. An existing grant of the application on the
+// resource, found first or reported by PingOne's 409, wraps grantkit.ErrGrantExists.
+func (g grants) Create(ctx context.Context, key grantkit.GrantKey, scopes []string) (*grantkit.Grant, error) {
+	const op = "Grants.Create"
+	existing, err := g.matches(ctx, op, key)
+	if err != nil {
+		return nil, err
+	}
+	if len(existing) > 0 {
+		ids := make([]string, len(existing))
+		for i, ag := range existing {
+			ids[i] = ag.ID
+		}
+		return nil, neutral.Exists(vendor, op, key, ids...)
+	}
+	names, err := g.scopeNames(ctx, key.Resource)
+	if err != nil {
+		return nil, err
+	}
+	want := grantkit.NormalizeScopes(scopes)
+	p := GrantParams{ResourceID: key.Resource}
+	if p.ScopeIDs, err = scopeIDs(op, key.Resource, names, want); err != nil {
+		return nil, err
+	}
+	ag, err := g.c.ApplicationGrants.Create(ctx, key.ClientID, p)
+	var apiErr *grantkit.Error
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusConflict {
+		// Created by someone else between the lookup and the create.
+		return nil, fmt.Errorf("%s: %s: %w: %s: %w", vendor, op, grantkit.ErrGrantExists, key, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	stored := toGrant(ag, names)
+	if err := grantkit.CheckStored(key, want, stored); err != nil {
+		return nil, fmt.Errorf("%s: %s: grant %s: %w", vendor, op, ag.ID, err)
+	}
+	return stored, nil
+}
+
+// Delete deletes the application's grant on the resource (DELETE Grant).
+func (g grants) Delete(ctx context.Context, key grantkit.GrantKey) error {
+	ag, err := g.find(ctx, "Grants.Delete", key)
+	if err != nil {
+		return err
+	}
+	return g.c.ApplicationGrants.Delete(ctx, key.ClientID, ag.ID)
+}
+
+// scopeIDs names the scopes by id; names maps the resource's scope ids to their names. A
+// name the resource does not define, or defines twice, is refused.
+func scopeIDs(op, resourceID string, names map[string]string, want []string) ([]string, error) {
+	byName := map[string][]string{}
+	for id, name := range names {
+		byName[name] = append(byName[name], id)
+	}
+	ids := make([]string, 0, len(want))
+	for _, n := range want {
+		switch found := byName[n]; len(found) {
+		case 0:
+			return nil, wrap(op, validate.Errorf("scopes", "%q is not a scope of resource %s", n, resourceID))
+		case 1:
+			ids = append(ids, found[0])
+		default:
+			// PingOne keeps names unique per resource; should it ever list one twice,
+			// neither is picked.
+			slices.Sort(found)
+			return nil, fmt.Errorf("%s: %s: resource %s defines %q %d times (ids %s)", vendor, op, resourceID, n, len(found), strings.Join(found, ", "))
+		}
+	}
+	return ids, nil
+}
+
+// find returns the application's grant on the resource. PingOne is taken to keep one per
+// pair (its docs do not say; specs/README.md), so two are an error naming both rather than a
+// guess at which one the caller meant.
 func (g grants) find(ctx context.Context, op string, key grantkit.GrantKey) (*ApplicationGrant, error) {
+	matches, err := g.matches(ctx, op, key)
+	if err != nil {
+		return nil, err
+	}
+	return neutral.One(vendor, op, key, matches, func(ag *ApplicationGrant) string { return ag.ID })
+}
+
+// matches returns every grant of the application on the resource.
+func (g grants) matches(ctx context.Context, op string, key grantkit.GrantKey) ([]*ApplicationGrant, error) {
 	if err := neutral.NoSubject(vendor, op, key); err != nil {
 		return nil, err
 	}
@@ -108,7 +193,7 @@ func (g grants) find(ctx context.Context, op string, key grantkit.GrantKey) (*Ap
 			matches = append(matches, ag)
 		}
 	}
-	return neutral.One(vendor, op, key, matches, func(ag *ApplicationGrant) string { return ag.ID })
+	return matches, nil
 }
 
 func (g grants) scopeNames(ctx context.Context, resourceID string) (map[string]string, error) {

@@ -12,9 +12,11 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/grantkit/grantkit"
+	"github.com/grantkit/grantkit/internal/construct"
 	"github.com/grantkit/grantkit/internal/grantstest"
 	"github.com/grantkit/grantkit/internal/httpfake"
 	"github.com/grantkit/grantkit/internal/reliabilitytest"
+	"github.com/grantkit/grantkit/option"
 	"github.com/grantkit/grantkit/pingone"
 	"github.com/grantkit/grantkit/pingone/pingonefake"
 )
@@ -30,7 +32,7 @@ type world struct {
 	otherResRead string
 }
 
-func setup(t *testing.T, opts ...pingone.Option) *world {
+func setup(t *testing.T, opts ...option.Option) *world {
 	t.Helper()
 	srv := pingonefake.NewServer()
 	t.Cleanup(srv.Close)
@@ -38,7 +40,7 @@ func setup(t *testing.T, opts ...pingone.Option) *world {
 	w.read, w.write = srv.AddScope(w.res, "read:invoices"), srv.AddScope(w.res, "write:invoices")
 	w.otherRes = srv.AddResource("Other", "https://other.example.com")
 	w.otherResRead = srv.AddScope(w.otherRes, "read")
-	base := []pingone.Option{pingone.WithBaseURL(srv.URL), pingone.WithClientCredentials(pingonefake.ClientID, pingonefake.ClientSecret)}
+	base := []option.Option{option.WithBaseURL(srv.URL), pingone.WithClientCredentials(pingonefake.ClientID, pingonefake.ClientSecret)}
 	c, err := pingone.New(pingonefake.EnvironmentID, append(base, opts...)...)
 	require.NoError(t, err)
 	w.c = c
@@ -163,7 +165,7 @@ func TestRegions(t *testing.T) {
 				}
 				return httpfake.JSON(r, 200, `{"id":"r1","name":"n"}`), nil
 			})
-			opts := []pingone.Option{pingone.WithClientCredentials("id", "secret"), pingone.WithHTTPClient(hc)}
+			opts := []option.Option{pingone.WithClientCredentials("id", "secret"), option.WithHTTPClient(hc)}
 			if region != "" {
 				opts = append(opts, pingone.WithRegion(region))
 			}
@@ -177,7 +179,7 @@ func TestRegions(t *testing.T) {
 			}, urls)
 		})
 	}
-	_, err := pingone.New("env1", pingone.WithToken("t"), pingone.WithRegion("moon"))
+	_, err := pingone.New("env1", option.WithToken("t"), pingone.WithRegion("moon"))
 	require.ErrorIs(t, err, grantkit.ErrInvalidInput)
 }
 
@@ -185,13 +187,13 @@ func TestNewValidates(t *testing.T) {
 	cc := pingone.WithClientCredentials("id", "secret")
 	for name, tc := range map[string]struct {
 		env  string
-		opts []pingone.Option
+		opts []option.Option
 	}{
-		"empty env":       {"", []pingone.Option{cc}},
-		"traversing env":  {"../x", []pingone.Option{cc}},
+		"empty env":       {"", []option.Option{cc}},
+		"traversing env":  {"../x", []option.Option{cc}},
 		"no credentials":  {"env", nil},
-		"two credentials": {"env", []pingone.Option{cc, pingone.WithToken("t")}},
-		"http base URL":   {"env", []pingone.Option{cc, pingone.WithBaseURL("http://example.com")}},
+		"two credentials": {"env", []option.Option{cc, option.WithToken("t")}},
+		"http base URL":   {"env", []option.Option{cc, option.WithBaseURL("http://example.com")}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := pingone.New(tc.env, tc.opts...)
@@ -200,22 +202,11 @@ func TestNewValidates(t *testing.T) {
 	}
 }
 
-func TestMorePagesIsAnErrorNotASilentTruncation(t *testing.T) {
-	hc := httpfake.Client(func(r *http.Request) (*http.Response, error) {
-		return httpfake.JSON(r, 200, `{"_links":{"next":{"href":"https://api.pingone.com/v1/x?cursor=abc"}},"_embedded":{"resources":[{"id":"r1"}]}}`), nil
-	})
-	c, err := pingone.New("env1", pingone.WithToken("t"), pingone.WithHTTPClient(hc))
-	require.NoError(t, err)
-	for _, err := range c.Resources.List(context.Background()) {
-		require.ErrorContains(t, err, "next page")
-	}
-}
-
 func TestForwardCompatibleResponses(t *testing.T) {
 	hc := httpfake.Client(func(r *http.Request) (*http.Response, error) {
 		return httpfake.JSON(r, 200, `{"id":"g1","resource":{"id":"r","type":"NEW"},"scopes":[{"id":"s","extra":1}],"createdAt":"not a time","brandNew":{"a":[1]}}`), nil
 	})
-	c, err := pingone.New("env1", pingone.WithToken("t"), pingone.WithHTTPClient(hc))
+	c, err := pingone.New("env1", option.WithToken("t"), option.WithHTTPClient(hc))
 	require.NoError(t, err)
 	g, err := c.ApplicationGrants.Get(context.Background(), "a", "g1")
 	require.NoError(t, err)
@@ -233,8 +224,8 @@ func TestGrantsAdapter(t *testing.T) {
 			ids[s] = srv.AddScope(res, s)
 		}
 		d := grantstest.NewDropper(nil)
-		c, err := pingone.New(pingonefake.EnvironmentID, pingone.WithBaseURL(srv.URL), pingone.WithToken(srv.IssueToken()),
-			pingone.WithHTTPClient(d.Client()))
+		c, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()),
+			option.WithHTTPClient(d.Client()))
 		require.NoError(t, err)
 		return grantstest.Env{
 			Grants: c.Grants(),
@@ -252,6 +243,10 @@ func TestGrantsAdapter(t *testing.T) {
 				return grantkit.GrantKey{Resource: res, ClientID: app}
 			},
 			Missing: func(k grantkit.GrantKey) grantkit.GrantKey { k.ClientID = srv.AddApplication("no grants"); return k },
+			NewKey: func(*testing.T) grantkit.GrantKey {
+				return grantkit.GrantKey{Resource: res, ClientID: srv.AddApplication("new")}
+			},
+			RefusesUndefined: true,
 		}
 	})
 }
@@ -260,16 +255,16 @@ func TestReliability(t *testing.T) {
 	reliabilitytest.Run(t, func(t *testing.T, o reliabilitytest.Options) reliabilitytest.Env {
 		w := setup(t)
 		ctx := context.Background()
-		seed, err := pingone.New(pingonefake.EnvironmentID, pingone.WithBaseURL(w.srv.URL), pingone.WithToken(w.srv.IssueToken()))
+		seed, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(w.srv.URL), option.WithToken(w.srv.IssueToken()))
 		require.NoError(t, err)
 		g, err := seed.ApplicationGrants.Create(ctx, w.app, pingone.GrantParams{ResourceID: w.res, ScopeIDs: []string{w.read}})
 		require.NoError(t, err)
-		secret := pingonefake.ClientSecret
+		secret := grantkit.Secret(pingonefake.ClientSecret)
 		if o.WrongSecret != "" {
-			secret = o.WrongSecret
+			secret = grantkit.Secret(o.WrongSecret)
 		}
-		c, err := pingone.New(pingonefake.EnvironmentID, pingone.WithBaseURL(w.srv.URL),
-			pingone.WithClientCredentials(pingonefake.ClientID, secret), pingone.WithRetryPolicy(o.Retry), pingone.WithSleep(o.Sleep))
+		c, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(w.srv.URL),
+			pingone.WithClientCredentials(pingonefake.ClientID, secret), option.WithRetryPolicy(o.Retry), construct.WithSleep(o.Sleep))
 		require.NoError(t, err)
 		flip := false
 		return reliabilitytest.Env{
@@ -290,7 +285,16 @@ func TestReliability(t *testing.T) {
 				_, err := c.ApplicationGrants.Create(ctx, w.srv.AddApplication("x"), pingone.GrantParams{ResourceID: w.res, ScopeIDs: []string{w.read}})
 				return err
 			},
-			Fake: w.srv,
+			Delete: func() func(ctx context.Context) error {
+				app := w.srv.AddApplication("gone")
+				d, err := seed.ApplicationGrants.Create(context.Background(), app, pingone.GrantParams{ResourceID: w.res, ScopeIDs: []string{w.read}})
+				require.NoError(t, err)
+				return func(ctx context.Context) error {
+					return c.ApplicationGrants.Delete(ctx, app, d.ID)
+				}
+			},
+			LostCreate: []string{"the grant may now exist", "ApplicationGrants.List"},
+			Fake:       w.srv,
 			BadInputs: map[string]func(ctx context.Context) error{
 				"empty app id":    func(ctx context.Context) error { _, err := c.ApplicationGrants.Get(ctx, "", g.ID); return err },
 				"../ grant id":    func(ctx context.Context) error { _, err := c.ApplicationGrants.Get(ctx, w.app, "../"+g.ID); return err },
@@ -338,12 +342,12 @@ func TestTokenAuthMethods(t *testing.T) {
 				}
 				return httpfake.JSON(r, 200, `{"id":"r1"}`), nil
 			})
-			c, err := pingone.New("env1", pingone.WithClientCredentials("id", "secret"), pingone.WithTokenAuthMethod(m), pingone.WithHTTPClient(hc))
+			c, err := pingone.New("env1", pingone.WithClientCredentials("id", "secret"), pingone.WithTokenAuthMethod(m), option.WithHTTPClient(hc))
 			require.NoError(t, err)
 			_, err = c.Resources.Get(context.Background(), "r1")
 			require.NoError(t, err)
 		})
 	}
-	_, err := pingone.New("env1", pingone.WithToken("t"), pingone.WithTokenAuthMethod("PRIVATE_KEY_JWT"))
+	_, err := pingone.New("env1", option.WithToken("t"), pingone.WithTokenAuthMethod("PRIVATE_KEY_JWT"))
 	require.ErrorIs(t, err, grantkit.ErrInvalidInput)
 }

@@ -1,5 +1,11 @@
 // Package auth0fake is an in-memory, stateful fake of the Auth0 Management API's client-grants
-// surface and its token endpoint, for tests and examples that must run without a tenant.
+// and resource-servers surface and its token endpoint, for tests and examples that must run
+// without a tenant.
+//
+// As at Auth0, a client grant may only be created for an audience that is a resource server's
+// identifier, and only with scopes that resource server defines. A new fake has no resource
+// server: seed one with AddResourceServer (or through the client's ResourceServers.Create)
+// before creating grants on it.
 //
 // It serves the same OpenAPI description the auth0 client is generated from, so it enforces
 // the same validation (scope lengths, required fields) and answers with Auth0's error body.
@@ -12,7 +18,8 @@
 //
 //	srv := auth0fake.NewServer()
 //	defer srv.Close()
-//	c, err := auth0.New("tenant.example.com", auth0.WithBaseURL(srv.URL),
+//	srv.AddResourceServer("https://api.example.com/", "read:invoices", "write:invoices")
+//	c, err := auth0.New("tenant.example.com", option.WithBaseURL(srv.URL),
 //		auth0.WithClientCredentials(auth0fake.ClientID, auth0fake.ClientSecret))
 package auth0fake
 
@@ -40,6 +47,9 @@ const (
 // Fault describes how the fake answers a request it is told to fail (see Fake.FailNext).
 type Fault = fake.Fault
 
+// Answer is the raw answer a Fault sends instead of the vendor's error body (Fault.Answer).
+type Answer = fake.Answer
+
 // Request is an API request as the fake received it.
 type Request = fake.Request
 
@@ -51,6 +61,7 @@ type Fake struct {
 	mu     sync.Mutex
 	grants map[string]*oas.ClientGrant
 	orgs   map[string][]oas.Organization // by grant id
+	rs     resourceServers               // the tenant's APIs (resourceservers.go)
 }
 
 // New returns an empty fake tenant.
@@ -99,7 +110,7 @@ func (f *Fake) Requests() []Request { return f.srv.Requests() }
 // TokenRequests returns how many token requests were received.
 func (f *Fake) TokenRequests() int { return f.srv.TokenRequests() }
 
-// IssueToken returns a valid access token, for a client built with auth0.WithToken.
+// IssueToken returns a valid access token, for a client built with option.WithToken.
 func (f *Fake) IssueToken() string { return f.srv.IssueToken() }
 
 // RevokeTokens invalidates every token issued so far.
@@ -139,7 +150,7 @@ func (f *Fake) AddSystemGrant(clientID, audience string, scope ...string) string
 // Server is a Fake listening on a loopback address.
 type Server struct {
 	*Fake
-	// URL is the base URL to give auth0.WithBaseURL, such as http://127.0.0.1:53412.
+	// URL is the base URL to give option.WithBaseURL, such as http://127.0.0.1:53412.
 	URL string
 	hs  *httptest.Server
 }
@@ -332,6 +343,9 @@ func (h handler) CreateClientGrant(_ context.Context, req *oas.CreateClientGrant
 	}
 	h.f.mu.Lock()
 	defer h.f.mu.Unlock()
+	if err := h.f.checkGrant(req.Audience, req.Scope); err != nil {
+		return nil, err
+	}
 	// Auth0's uniqueness rule: one grant per client (or default group), audience and subject
 	// type. The message is the one Auth0 gives; its reference documents no body for this 409.
 	for _, g := range h.f.grants {
@@ -397,6 +411,9 @@ func (h handler) UpdateClientGrant(_ context.Context, req *oas.UpdateClientGrant
 	}
 	if g.IsSystem.Value {
 		return nil, &apiError{status: http.StatusForbidden, code: "operation_not_supported", msg: "System grants cannot be modified"}
+	}
+	if err := h.f.checkGrantScopes(g.Audience.Value, req.Scope.Value); err != nil {
+		return nil, err
 	}
 	if req.Scope.IsSet() {
 		g.Scope = append([]string{}, req.Scope.Value...) // null and [] both leave no scopes

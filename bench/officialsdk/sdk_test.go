@@ -12,10 +12,11 @@ import (
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/auth0"
 	"github.com/grantkit/grantkit/bench"
+	gkoption "github.com/grantkit/grantkit/option"
 )
 
 func newGrantkit(baseURL string, hc *http.Client) (bench.Call, error) {
-	c, err := auth0.New("tenant.example.com", auth0.WithBaseURL(baseURL), auth0.WithToken(bench.Token), auth0.WithHTTPClient(hc))
+	c, err := auth0.New("tenant.example.com", gkoption.WithBaseURL(baseURL), gkoption.WithToken(bench.Token), gkoption.WithHTTPClient(hc))
 	if err != nil {
 		return nil, err
 	}

@@ -9,7 +9,7 @@
 //
 //	srv := cpnfake.NewServer()
 //	defer srv.Close()
-//	c, err := cpn.New(cpnfake.OrgID, cpn.WithBaseURL(srv.URL), cpn.WithAPIToken(cpnfake.APIToken))
+//	c, err := cpn.New(cpnfake.OrgID, option.WithBaseURL(srv.URL), cpn.WithAPIToken(cpnfake.APIToken))
 package cpnfake
 
 import (
@@ -41,6 +41,9 @@ const (
 
 // Fault describes how the fake answers a request it is told to fail (see Fake.FailNext).
 type Fault = fake.Fault
+
+// Answer is the raw answer a Fault sends instead of the vendor's error body (Fault.Answer).
+type Answer = fake.Answer
 
 // Request is an API request as the fake received it.
 type Request = fake.Request
@@ -119,7 +122,7 @@ func (f *Fake) Requests() []Request { return f.srv.Requests() }
 // TokenRequests returns how many token requests were received.
 func (f *Fake) TokenRequests() int { return f.srv.TokenRequests() }
 
-// IssueToken returns a valid access token, for a client built with cpn.WithToken.
+// IssueToken returns a valid access token, for a client built with option.WithToken.
 func (f *Fake) IssueToken() string { return f.srv.IssueToken() }
 
 // RevokeTokens invalidates every token issued so far.
@@ -136,7 +139,7 @@ func (f *Fake) SecretOf(id string) (string, bool) {
 // Server is a Fake listening on a loopback address.
 type Server struct {
 	*Fake
-	// URL is the base URL to give cpn.WithBaseURL.
+	// URL is the base URL to give option.WithBaseURL.
 	URL string
 	hs  *httptest.Server
 }
@@ -201,6 +204,15 @@ func org(id string) error {
 	return nil
 }
 
+// context400 checks the context query parameter against the values CPN documents for the
+// operation: the client sends any value (CPN may add some), and CPN is the one to refuse.
+func context400(c interface{ Get() (string, bool) }, allowed ...string) error {
+	if v, ok := c.Get(); ok && !slices.Contains(allowed, v) {
+		return &apiError{status: http.StatusBadRequest, msg: "Invalid context " + v}
+	}
+	return nil
+}
+
 func notFound(id string) error {
 	return &apiError{status: http.StatusNotFound, msg: "OAuth app " + id + " not found"}
 }
@@ -213,6 +225,9 @@ func clone(a *oas.CpnOrgOauthAppResponse) oas.CpnOrgOauthAppResponse {
 
 func (h handler) ListOauthApps(_ context.Context, p oas.ListOauthAppsParams) (*oas.OauthAppPage, error) {
 	if err := org(p.OrgId); err != nil {
+		return nil, err
+	}
+	if err := context400(p.Context, "PROVIDER", "TENANT"); err != nil {
 		return nil, err
 	}
 	h.f.mu.Lock()
@@ -252,26 +267,25 @@ func (h handler) ListOauthApps(_ context.Context, p oas.ListOauthAppsParams) (*o
 // generatedSecret meets CPN's secret rules.
 func generatedSecret() string { return "Gk-" + requestID() + "!A9" }
 
+// responseScopes stores allowedScopes as sent, every property included (CSP's full model and
+// anything else), the way CPN answers it back.
 func responseScopes(s oas.AllowedScopes) oas.ResponseAllowedScopes {
-	roles := func(in []oas.Role) []oas.ResponseRole {
-		out := make([]oas.ResponseRole, len(in))
-		for i, r := range in {
-			out[i].Name.SetTo(r.Name)
-		}
-		return out
+	var out oas.ResponseAllowedScopes
+	b, err := s.MarshalJSON()
+	if err == nil {
+		err = out.UnmarshalJSON(b)
 	}
-	out := oas.ResponseAllowedScopes{GeneralScopes: slices.Clone(s.GeneralScopes)}
-	out.OrganizationScopes.SetTo(oas.ResponseAllowedScopesOrganizationScopes{Roles: roles(s.OrganizationScopes.Value.Roles)})
-	for _, sv := range s.ServicesScopes {
-		item := oas.ResponseAllowedScopesServicesScopesItem{Roles: roles(sv.Roles), AllRoles: sv.AllRoles}
-		item.ServiceDefinitionId.SetTo(sv.ServiceDefinitionId)
-		out.ServicesScopes = append(out.ServicesScopes, item)
+	if err != nil {
+		panic(err) // both schemas describe the same object; the response one is more lenient
 	}
 	return out
 }
 
 func (h handler) CreateOauthApp(_ context.Context, req *oas.OrgOauthAppRequest, p oas.CreateOauthAppParams) (*oas.OauthAppCreated, error) {
 	if err := org(p.OrgId); err != nil {
+		return nil, err
+	}
+	if err := context400(p.Context, "OPERATOR", "PROVIDER", "TENANT"); err != nil {
 		return nil, err
 	}
 	h.f.mu.Lock()
@@ -320,6 +334,9 @@ func (h handler) GetOauthApp(_ context.Context, p oas.GetOauthAppParams) (*oas.C
 // UpdateOauthApp applies a PATCH: every field present replaces the stored one.
 func (h handler) UpdateOauthApp(_ context.Context, req *oas.CpnOrgOauthAppUpdateRequest, p oas.UpdateOauthAppParams) (*oas.CpnOrgOauthAppResponse, error) {
 	if err := org(p.OrgId); err != nil {
+		return nil, err
+	}
+	if err := context400(p.Context, "PROVIDER", "TENANT"); err != nil {
 		return nil, err
 	}
 	h.f.mu.Lock()

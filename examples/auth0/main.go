@@ -22,6 +22,7 @@ import (
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/auth0"
 	"github.com/grantkit/grantkit/auth0/auth0fake"
+	"github.com/grantkit/grantkit/option"
 )
 
 func main() {
@@ -49,8 +50,8 @@ func runReal(ctx context.Context) error {
 		return errors.New("set AUTH0_GRANT_ID to the id of the client grant to update")
 	}
 	c, err := auth0.New(os.Getenv("AUTH0_DOMAIN"),
-		auth0.WithClientCredentials(os.Getenv("AUTH0_CLIENT_ID"), os.Getenv("AUTH0_CLIENT_SECRET")),
-		auth0.WithUserAgent("grantkit-example"))
+		auth0.WithClientCredentials(os.Getenv("AUTH0_CLIENT_ID"), grantkit.Secret(os.Getenv("AUTH0_CLIENT_SECRET"))),
+		option.WithUserAgent("grantkit-example"))
 	if err != nil {
 		return err
 	}
@@ -73,11 +74,25 @@ func runFake(ctx context.Context) error {
 	fmt.Printf("Running against an in-memory Auth0 at %s (set AUTH0_DOMAIN to use a real tenant).\n\n", srv.URL)
 
 	c, err := auth0.New("example.auth0.com",
-		auth0.WithBaseURL(srv.URL),
+		option.WithBaseURL(srv.URL),
 		auth0.WithClientCredentials(auth0fake.ClientID, auth0fake.ClientSecret))
 	if err != nil {
 		return err
 	}
+
+	// Auth0 grants only scopes that the API (resource server) defines: define them first.
+	api, err := c.ResourceServers.Create(ctx, auth0.ResourceServerCreate{
+		Identifier: "https://api.example.com/",
+		Name:       "Invoices API",
+		Scopes:     []auth0.ResourceServerScope{{Value: "read:invoices", Description: "Read invoices"}},
+	})
+	if err != nil {
+		return err
+	}
+	if api, err = c.ResourceServers.DefineScope(ctx, api.Identifier, auth0.ResourceServerScope{Value: "write:invoices", Description: "Change invoices"}); err != nil {
+		return err
+	}
+	fmt.Printf("API       %s  %s defines %d scopes\n", api.ID, api.Identifier, len(api.Scopes))
 
 	g, err := c.ClientGrants.Create(ctx, auth0.ClientGrantCreate{
 		ClientID: "billing-service",

@@ -20,6 +20,7 @@ import (
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/cpn"
 	"github.com/grantkit/grantkit/cpn/cpnfake"
+	"github.com/grantkit/grantkit/option"
 )
 
 func main() {
@@ -60,7 +61,7 @@ func runFake(ctx context.Context) error {
 	srv := cpnfake.NewServer()
 	defer srv.Close()
 	fmt.Printf("Running against an in-memory CPN organization at %s (set CPN_ORG_ID to use a real one).\n\n", srv.URL)
-	c, err := cpn.New(cpnfake.OrgID, cpn.WithBaseURL(srv.URL), cpn.WithAPIToken(cpnfake.APIToken))
+	c, err := cpn.New(cpnfake.OrgID, option.WithBaseURL(srv.URL), cpn.WithAPIToken(cpnfake.APIToken))
 	if err != nil {
 		return err
 	}
@@ -68,17 +69,17 @@ func runFake(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("created app %s, secret %v (a cpn.Secret never prints)\n", creds.ClientID, creds.ClientSecret)
+	fmt.Printf("created app %s, secret %v (a grantkit.Secret never prints)\n", creds.ClientID, creds.ClientSecret)
 
 	app, err := c.OAuthApps.Update(ctx, creds.ClientID, cpn.OAuthAppUpdate{
 		Context:        cpn.ContextProvider,
 		AccessTokenTTL: grantkit.Value[int32](900),
 		AllowedScopes: grantkit.Value(cpn.AllowedScopes{
-			GeneralScopes:     []string{"openid"},
-			OrganizationRoles: []string{"org_member"},
-			Services:          []cpn.ServiceScope{{ServiceDefinitionID: "billing-service", Roles: []string{"viewer"}}},
+			GeneralScopes: []string{"openid"},
+			Organization:  cpn.OrganizationScopes{Roles: cpn.Roles("org_member")},
+			Services:      []cpn.ServiceScope{{ServiceDefinitionID: "billing-service", Roles: cpn.Roles("viewer")}},
 		}),
-		Secret: grantkit.Value(cpn.Secret("Rotated-Secret-42!")),
+		Secret: grantkit.Value(grantkit.Secret("Rotated-Secret-42!")),
 	})
 	if err != nil {
 		return err
@@ -88,7 +89,7 @@ func runFake(ctx context.Context) error {
 	fmt.Printf("updated: %s %s?%s\n", r.Method, r.Path, r.RawQuery)
 	fmt.Printf("app %s now allows %q, tokens live %ds\n", app.ID, app.AllowedScopes.Names(), app.AccessTokenTTL)
 
-	_, err = c.OAuthApps.Update(ctx, creds.ClientID, cpn.OAuthAppUpdate{Secret: grantkit.Value(cpn.Secret("password"))})
+	_, err = c.OAuthApps.Update(ctx, creds.ClientID, cpn.OAuthAppUpdate{Secret: grantkit.Value(grantkit.Secret("password"))})
 	fmt.Printf("a weak secret is refused before sending: %v\n", err)
 	fmt.Printf("token requests made: %d\n", srv.TokenRequests())
 	return nil

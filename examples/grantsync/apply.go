@@ -41,7 +41,7 @@ func apply(ctx context.Context, accounts map[string]*account, changes []*Change,
 	for _, c := range changes {
 		byVendor[c.Vendor] = append(byVendor[c.Vendor], c)
 	}
-	fmt.Fprintf(progress, "applying %d change(s) at %d vendor(s), up to %d at a time\n", len(changes), len(byVendor), workers)
+	say(progress, "applying %d change(s) at %d vendor(s), up to %d at a time\n", len(changes), len(byVendor), workers)
 	var wg sync.WaitGroup
 	for _, cs := range byVendor {
 		wg.Go(func() { a.vendor(ctx, cs) })
@@ -112,11 +112,11 @@ func (a *applier) one(ctx context.Context, c *Change) {
 	a.done++
 	if err != nil {
 		c.Status, c.Error = statusFailed, err.Error()
-		fmt.Fprintf(a.progress, "[%d/%d] %s: %s: FAILED: %v\n", a.done, a.total, c.Vendor, c, err)
+		say(a.progress, "[%d/%d] %s: %s: FAILED: %v\n", a.done, a.total, c.Vendor, c, err)
 		return
 	}
 	c.Status = statusDone
-	fmt.Fprintf(a.progress, "[%d/%d] %s: %s: done\n", a.done, a.total, c.Vendor, c)
+	say(a.progress, "[%d/%d] %s: %s: done\n", a.done, a.total, c.Vendor, c)
 }
 
 func (a *applier) do(ctx context.Context, c *Change) error {
@@ -131,7 +131,7 @@ func (a *applier) do(ctx context.Context, c *Change) error {
 	var err error
 	switch c.Action {
 	case actDefine:
-		_, err = acct.catalog.DefineScope(ctx, c.Resource, ScopeDefinition{Name: c.Scope, Description: deref0(c.Description)})
+		_, err = acct.catalog.DefineScope(ctx, c.Resource, grantkit.ScopeDefinition{Name: c.Scope, Description: deref0(c.Description)})
 	case actDescribe:
 		_, err = acct.catalog.DescribeScope(ctx, c.Resource, c.Scope, deref0(c.Description))
 	case actCreate:

@@ -22,6 +22,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	_ "embed"
 	"encoding/json"
@@ -95,7 +96,7 @@ func (c *cli) run(args []string, stdout, stderr io.Writer) int {
 	}
 	fs.Visit(func(f *flag.Flag) { o.set = append(o.set, f.Name) })
 	if err := o.check(fs); err != nil {
-		fmt.Fprintf(stderr, "grantsync: %v\n", err)
+		say(stderr, "grantsync: %v\n", err)
 		return exitError
 	}
 
@@ -103,7 +104,7 @@ func (c *cli) run(args []string, stdout, stderr io.Writer) int {
 	defer cancel()
 	if o.export != "" {
 		if err := c.exportState(ctx, o, stdout); err != nil {
-			fmt.Fprintf(stderr, "grantsync: %v\n", err)
+			say(stderr, "grantsync: %v\n", err)
 			return exitError
 		}
 		return exitOK
@@ -134,7 +135,7 @@ func (o options) check(fs *flag.FlagSet) error {
 // applies.
 func (c *cli) reconcile(ctx context.Context, o options, stdout, stderr io.Writer) int {
 	fail := func(err error) int {
-		fmt.Fprintf(stderr, "grantsync: %v\n", err)
+		say(stderr, "grantsync: %v\n", err)
 		return exitError
 	}
 	name, data := "desired.yaml (built in)", defaultState
@@ -249,8 +250,7 @@ func (c *cli) exportState(ctx context.Context, o options, stdout io.Writer) erro
 		return err
 	}
 	if err := writeState(f, state, header); err != nil {
-		f.Close()
-		return err
+		return errors.Join(err, f.Close())
 	}
 	return f.Close()
 }
@@ -322,12 +322,23 @@ func readAll(ctx context.Context, accounts map[string]*account, workers int, wan
 
 // printPlan prints the plan, or after an apply the outcome, as a diff grouped by vendor or
 // (with -json) as one JSON document.
-func printPlan(w io.Writer, p *Plan, o options, applied bool) error {
+func printPlan(out io.Writer, p *Plan, o options, applied bool) error {
+	// Written to a buffer and then out at once, so that one error check covers it all.
+	var w bytes.Buffer
 	if o.json {
-		enc := json.NewEncoder(w)
+		enc := json.NewEncoder(&w)
 		enc.SetIndent("", "  ")
-		return enc.Encode(p)
+		if err := enc.Encode(p); err != nil {
+			return err
+		}
+	} else {
+		writePlan(&w, p, o, applied)
 	}
+	_, err := out.Write(w.Bytes())
+	return err
+}
+
+func writePlan(w *bytes.Buffer, p *Plan, o options, applied bool) {
 	if applied {
 		var failed, skipped []*Change
 		for _, c := range p.Changes {
@@ -339,8 +350,8 @@ func printPlan(w io.Writer, p *Plan, o options, applied bool) error {
 			}
 		}
 		if len(failed)+len(skipped) == 0 {
-			_, err := fmt.Fprintf(w, "\nApplied %d change(s).\n", len(p.Changes))
-			return err
+			fmt.Fprintf(w, "\nApplied %d change(s).\n", len(p.Changes))
+			return
 		}
 		fmt.Fprintf(w, "\nApplied %d of %d change(s). %d failed, %d not tried; run again to finish:\n",
 			len(p.Changes)-len(failed)-len(skipped), len(p.Changes), len(failed), len(skipped))
@@ -350,7 +361,7 @@ func printPlan(w io.Writer, p *Plan, o options, applied bool) error {
 		for _, c := range skipped {
 			fmt.Fprintf(w, "  %s: %s: not tried\n", c.Vendor, c)
 		}
-		return nil
+		return
 	}
 
 	printGroups(w, p.Changes)
@@ -377,11 +388,10 @@ func printPlan(w io.Writer, p *Plan, o options, applied bool) error {
 	if len(p.Changes) > 0 && !o.apply && !o.detectDrift {
 		fmt.Fprintln(w, "Run with -apply to apply it.")
 	}
-	return nil
 }
 
 // printGroups prints changes (sorted by vendor) under a line naming each vendor.
-func printGroups(w io.Writer, cs []*Change) {
+func printGroups(w *bytes.Buffer, cs []*Change) {
 	for i, c := range cs {
 		if i == 0 || cs[i-1].Vendor != c.Vendor {
 			fmt.Fprintf(w, "%s\n", c.Vendor)
@@ -391,4 +401,11 @@ func printGroups(w io.Writer, cs []*Change) {
 	if len(cs) > 0 {
 		fmt.Fprintln(w)
 	}
+}
+
+// say writes a message for a person (an error, progress). Its write error is dropped on
+// purpose: when stderr cannot be written there is nobody to tell, and the exit status still
+// says how the run went.
+func say(w io.Writer, format string, args ...any) {
+	_, _ = fmt.Fprintf(w, format, args...)
 }

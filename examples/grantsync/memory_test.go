@@ -22,7 +22,7 @@ type memVendor struct {
 
 	mu        sync.Mutex
 	grants    []*grantkit.Grant // may hold two with one key, to test ambiguity
-	catalog   map[string][]ScopeDefinition
+	catalog   map[string][]grantkit.ScopeDefinition
 	hasCat    bool
 	failOn    map[string]error // "Create reporting" style: op and the client or scope it fails for
 	calls     map[string]int
@@ -35,7 +35,7 @@ type memVendor struct {
 }
 
 func newMemVendor(name string, withCatalog bool) *memVendor {
-	return &memVendor{name: name, hasCat: withCatalog, catalog: map[string][]ScopeDefinition{}, failOn: map[string]error{}, calls: map[string]int{}}
+	return &memVendor{name: name, hasCat: withCatalog, catalog: map[string][]grantkit.ScopeDefinition{}, failOn: map[string]error{}, calls: map[string]int{}}
 }
 
 func (m *memVendor) account() *account {
@@ -51,7 +51,7 @@ func (m *memVendor) addResource(resource string, scopes ...string) {
 	defer m.mu.Unlock()
 	defs := m.catalog[resource]
 	for _, s := range scopes {
-		defs = append(defs, ScopeDefinition{Name: s, Description: "about " + s})
+		defs = append(defs, grantkit.ScopeDefinition{Name: s, Description: "about " + s})
 	}
 	m.catalog[resource] = defs
 }
@@ -97,7 +97,7 @@ func (m *memVendor) checkDefined(key grantkit.GrantKey, scopes []string) error {
 		return fmt.Errorf("no resource %s", key.Resource)
 	}
 	for _, s := range scopes {
-		if !slices.ContainsFunc(defs, func(d ScopeDefinition) bool { return d.Name == s }) {
+		if !slices.ContainsFunc(defs, func(d grantkit.ScopeDefinition) bool { return d.Name == s }) {
 			return fmt.Errorf("scope %s is not defined by %s", s, key.Resource)
 		}
 	}
@@ -196,7 +196,7 @@ func (g memGrants) Create(_ context.Context, key grantkit.GrantKey, scopes []str
 		return nil, err
 	}
 	if _, err := g.m.find(key); err == nil {
-		return nil, fmt.Errorf("grant already exists: %s", key)
+		return nil, fmt.Errorf("%w: %s", grantkit.ErrGrantExists, key)
 	}
 	if err := g.m.checkDefined(key, scopes); err != nil {
 		return nil, err
@@ -244,18 +244,18 @@ func (c memCatalog) Resources(context.Context) iter.Seq2[string, error] {
 	}
 }
 
-func (c memCatalog) ListScopes(_ context.Context, resource string) ([]ScopeDefinition, error) {
+func (c memCatalog) ListScopes(_ context.Context, resource string) ([]grantkit.ScopeDefinition, error) {
 	c.m.mu.Lock()
 	defer c.m.mu.Unlock()
 	if err := c.m.call("ListScopes", resource); err != nil {
 		return nil, err
 	}
 	out := slices.Clone(c.m.catalog[resource])
-	slices.SortFunc(out, func(a, b ScopeDefinition) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(out, func(a, b grantkit.ScopeDefinition) int { return strings.Compare(a.Name, b.Name) })
 	return out, nil
 }
 
-func (c memCatalog) DefineScope(_ context.Context, resource string, s ScopeDefinition) (*ScopeDefinition, error) {
+func (c memCatalog) DefineScope(_ context.Context, resource string, s grantkit.ScopeDefinition) (*grantkit.ScopeDefinition, error) {
 	c.m.mu.Lock()
 	defer c.m.mu.Unlock()
 	if err := c.m.call("DefineScope", s.Name); err != nil {
@@ -265,14 +265,14 @@ func (c memCatalog) DefineScope(_ context.Context, resource string, s ScopeDefin
 	if !ok {
 		return nil, fmt.Errorf("no resource %s", resource)
 	}
-	if slices.ContainsFunc(defs, func(d ScopeDefinition) bool { return d.Name == s.Name }) {
-		return nil, fmt.Errorf("scope already defined: %s", s.Name)
+	if slices.ContainsFunc(defs, func(d grantkit.ScopeDefinition) bool { return d.Name == s.Name }) {
+		return nil, fmt.Errorf("%w: %s", grantkit.ErrScopeExists, s.Name)
 	}
 	c.m.catalog[resource] = append(defs, s)
 	return &s, nil
 }
 
-func (c memCatalog) DescribeScope(_ context.Context, resource, name, description string) (*ScopeDefinition, error) {
+func (c memCatalog) DescribeScope(_ context.Context, resource, name, description string) (*grantkit.ScopeDefinition, error) {
 	c.m.mu.Lock()
 	defer c.m.mu.Unlock()
 	if err := c.m.call("DescribeScope", name); err != nil {
@@ -285,7 +285,7 @@ func (c memCatalog) DescribeScope(_ context.Context, resource, name, description
 			return &out, nil
 		}
 	}
-	return nil, fmt.Errorf("scope not found: %s", name)
+	return nil, fmt.Errorf("%w: %s", grantkit.ErrScopeNotFound, name)
 }
 
 func (c memCatalog) RemoveScope(_ context.Context, resource, name string) error {
@@ -295,9 +295,9 @@ func (c memCatalog) RemoveScope(_ context.Context, resource, name string) error 
 		return err
 	}
 	defs := c.m.catalog[resource]
-	i := slices.IndexFunc(defs, func(d ScopeDefinition) bool { return d.Name == name })
+	i := slices.IndexFunc(defs, func(d grantkit.ScopeDefinition) bool { return d.Name == name })
 	if i < 0 {
-		return fmt.Errorf("scope not found: %s", name)
+		return fmt.Errorf("%w: %s", grantkit.ErrScopeNotFound, name)
 	}
 	c.m.catalog[resource] = slices.Delete(defs, i, i+1)
 	return nil

@@ -129,7 +129,7 @@ type current struct {
 	// resources holds every resource of the catalog; nil for a vendor without one.
 	resources map[string]bool
 	// scopes holds the definitions of the resources read (see read).
-	scopes map[string][]ScopeDefinition
+	scopes map[string][]grantkit.ScopeDefinition
 }
 
 // read lists a vendor's state: its grants once, and, with a catalog, its resources once and
@@ -146,7 +146,7 @@ func read(ctx context.Context, acct *account, want map[string]bool) (*current, e
 		return cur, nil
 	}
 	cur.resources = map[string]bool{}
-	cur.scopes = map[string][]ScopeDefinition{}
+	cur.scopes = map[string][]grantkit.ScopeDefinition{}
 	for r, err := range acct.catalog.Resources(ctx) {
 		if err != nil {
 			return nil, fmt.Errorf("listing resources: %w", err)
@@ -205,7 +205,7 @@ func planVendor(vendor string, vs *VendorState, cur *current, prune bool) (chang
 			if !cur.resources[r] {
 				return nil, nil, bad(vs.resourceLines[r], "%s has no resource %q (grantsync defines scopes on resources, it does not create resources)", vendor, r)
 			}
-			have := map[string]ScopeDefinition{}
+			have := map[string]grantkit.ScopeDefinition{}
 			for _, d := range cur.scopes[r] {
 				have[d.Name] = d
 			}

@@ -12,6 +12,7 @@ import (
 	"github.com/grantkit/grantkit/cpn/cpnfake"
 	"github.com/grantkit/grantkit/onelogin"
 	"github.com/grantkit/grantkit/onelogin/oneloginfake"
+	"github.com/grantkit/grantkit/option"
 	"github.com/grantkit/grantkit/pingone"
 	"github.com/grantkit/grantkit/pingone/pingonefake"
 )
@@ -56,158 +57,161 @@ func openVendor(ctx context.Context, vendor string, getenv func(string) string) 
 	if err != nil {
 		return nil, nil, err
 	}
+	if !real {
+		return openFake(ctx, vendor)
+	}
 	switch vendor {
 	case "auth0":
-		if real {
-			c, err := auth0.New(getenv("AUTH0_DOMAIN"), auth0.WithClientCredentials(getenv("AUTH0_CLIENT_ID"), getenv("AUTH0_CLIENT_SECRET")))
-			if err != nil {
-				return nil, nil, err
-			}
-			return accountOf(c.Grants(), nil)
+		c, err := auth0.New(getenv("AUTH0_DOMAIN"),
+			auth0.WithClientCredentials(getenv("AUTH0_CLIENT_ID"), grantkit.Secret(getenv("AUTH0_CLIENT_SECRET"))), userAgent)
+		if err != nil {
+			return nil, nil, err
 		}
-		return openAuth0Fake(ctx)
+		return &account{grants: c.Grants(), catalog: c.ScopeCatalog()}, nil, nil
 	case "cpn":
-		if real {
-			c, err := cpn.New(getenv("CPN_ORG_ID"), cpn.WithAPIToken(getenv("CPN_API_TOKEN")))
-			if err != nil {
-				return nil, nil, err
-			}
-			return accountOf(c.Grants(), nil)
+		c, err := cpn.New(getenv("CPN_ORG_ID"), cpn.WithAPIToken(getenv("CPN_API_TOKEN")), userAgent)
+		if err != nil {
+			return nil, nil, err
 		}
-		return openCPNFake(ctx)
+		return &account{grants: c.Grants()}, nil, nil
 	case "onelogin":
-		if real {
-			c, err := onelogin.New(getenv("ONELOGIN_SUBDOMAIN"), onelogin.WithClientCredentials(getenv("ONELOGIN_CLIENT_ID"), getenv("ONELOGIN_CLIENT_SECRET")))
-			if err != nil {
-				return nil, nil, err
-			}
-			return accountOf(c.Grants(), nil)
+		c, err := onelogin.New(getenv("ONELOGIN_SUBDOMAIN"),
+			onelogin.WithClientCredentials(getenv("ONELOGIN_CLIENT_ID"), grantkit.Secret(getenv("ONELOGIN_CLIENT_SECRET"))), userAgent)
+		if err != nil {
+			return nil, nil, err
 		}
-		return openOneLoginFake(ctx)
+		return &account{grants: c.Grants(), catalog: c.ScopeCatalog()}, nil, nil
 	case "pingone":
-		if real {
-			region := pingone.Region(getenv("PINGONE_REGION"))
-			if region == "" {
-				region = pingone.RegionNorthAmerica
-			}
-			c, err := pingone.New(getenv("PINGONE_ENVIRONMENT_ID"), pingone.WithRegion(region),
-				pingone.WithClientCredentials(getenv("PINGONE_CLIENT_ID"), getenv("PINGONE_CLIENT_SECRET")))
-			if err != nil {
-				return nil, nil, err
-			}
-			return accountOf(c.Grants(), nil)
+		region := pingone.Region(getenv("PINGONE_REGION"))
+		if region == "" {
+			region = pingone.RegionNorthAmerica
 		}
-		return openPingOneFake(ctx)
+		c, err := pingone.New(getenv("PINGONE_ENVIRONMENT_ID"), pingone.WithRegion(region),
+			pingone.WithClientCredentials(getenv("PINGONE_CLIENT_ID"), grantkit.Secret(getenv("PINGONE_CLIENT_SECRET"))), userAgent)
+		if err != nil {
+			return nil, nil, err
+		}
+		return &account{grants: c.Grants(), catalog: c.ScopeCatalog()}, nil, nil
 	}
 	return nil, nil, fmt.Errorf("%w: unknown vendor %q", grantkit.ErrInvalidInput, vendor)
 }
 
-// accountOf makes an account of a vendor's grants and catalog.
-func accountOf(g grantkit.Grants, catalog scopeCatalog) (*account, func(), error) {
-	lc, ok := g.(grantsAPI)
-	if !ok {
-		return nil, nil, fmt.Errorf("this version of grantkit's %s adapter cannot create or revoke grants", g.Vendor())
-	}
-	return &account{grants: lc, catalog: catalog}, nil, nil
-}
-
-// withClose adds a fake's Close to accountOf's result.
-func withClose(closeFn func()) func(*account, func(), error) (*account, func(), error) {
-	return func(a *account, _ func(), err error) (*account, func(), error) {
-		if err != nil {
-			closeFn()
-			return nil, nil, err
-		}
-		return a, closeFn, nil
-	}
-}
+var userAgent = option.WithUserAgent("grantkit-grantsync")
 
 // The fakes are seeded so that the built-in desired.yaml plans a change of every kind: a
-// scope to define, a grant to create, grants whose scopes change, and (with -prune) a grant
-// to revoke. The PingOne fake's ids are random unless given, so the application and resource
-// get the fixed ids desired.yaml names; the OneLogin fake's first authorization server is 1001.
+// scope to define and one to describe, grants to create and to change, and (with -prune)
+// grants to revoke and a scope to remove. The PingOne fake's ids are random unless given, so
+// its applications and resource get the fixed ids desired.yaml names; the OneLogin fake's
+// first authorization server is 1001.
 const (
 	exampleAudience = "https://api.example.com/"
-	pingoneApp      = "billing-service"
 	pingoneResource = "invoices-api"
 )
 
-func openAuth0Fake(ctx context.Context) (*account, func(), error) {
-	srv := auth0fake.NewServer()
-	c, err := auth0.New("example.auth0.com", auth0.WithBaseURL(srv.URL), auth0.WithToken(srv.IssueToken()))
-	if err != nil {
-		srv.Close()
-		return nil, nil, err
+// openFake starts vendor's fake, seeds it and returns an account on it with the func that
+// stops it.
+func openFake(ctx context.Context, vendor string) (*account, func(), error) {
+	var (
+		acct    *account
+		closeFn func()
+		err     error
+	)
+	switch vendor {
+	case "auth0":
+		srv := auth0fake.NewServer()
+		closeFn = srv.Close
+		acct, err = seedAuth0(ctx, srv)
+	case "cpn":
+		srv := cpnfake.NewServer()
+		closeFn = srv.Close
+		acct, err = seedCPN(ctx, srv)
+	case "onelogin":
+		srv := oneloginfake.NewServer()
+		closeFn = srv.Close
+		acct, err = seedOneLogin(ctx, srv)
+	case "pingone":
+		srv := pingonefake.NewServer()
+		closeFn = srv.Close
+		acct, err = seedPingOne(ctx, srv)
+	default:
+		return nil, nil, fmt.Errorf("%w: unknown vendor %q", grantkit.ErrInvalidInput, vendor)
 	}
+	if err != nil {
+		closeFn()
+		return nil, nil, fmt.Errorf("seeding the fake: %w", err)
+	}
+	return acct, closeFn, nil
+}
+
+func seedAuth0(ctx context.Context, srv *auth0fake.Server) (*account, error) {
+	c, err := auth0.New("example.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
+	if err != nil {
+		return nil, err
+	}
+	// The API defines read:invoices (without a description) and admin:invoices; desired.yaml
+	// describes the first, adds write:invoices and leaves admin:invoices out.
+	srv.AddResourceServer(exampleAudience, "read:invoices", "admin:invoices")
+	g := c.Grants()
 	for client, scopes := range map[string][]string{
 		"billing-service": {"read:invoices"},
-		"legacy-export":   {"read:invoices"},
+		"legacy-export":   {"read:invoices", "admin:invoices"},
 	} {
-		if _, err := c.ClientGrants.Create(ctx, auth0.ClientGrantCreate{ClientID: client, Audience: exampleAudience, Scope: scopes}); err != nil {
-			srv.Close()
-			return nil, nil, err
+		if _, err := g.Create(ctx, grantkit.GrantKey{Resource: exampleAudience, ClientID: client}, scopes); err != nil {
+			return nil, err
 		}
 	}
-	return withClose(srv.Close)(accountOf(c.Grants(), nil))
+	return &account{grants: g, catalog: c.ScopeCatalog()}, nil
 }
 
-func openOneLoginFake(ctx context.Context) (*account, func(), error) {
-	srv := oneloginfake.NewServer()
+func seedOneLogin(ctx context.Context, srv *oneloginfake.Server) (*account, error) {
 	authID := srv.AddAuthorization("Invoices API", exampleAudience)
-	c, err := onelogin.New("acme", onelogin.WithBaseURL(srv.URL), onelogin.WithToken(srv.IssueToken()))
+	c, err := onelogin.New("acme", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
 	if err != nil {
-		srv.Close()
-		return nil, nil, err
+		return nil, err
 	}
-	var read int64
-	for _, v := range []string{"read:invoices", "write:invoices"} {
-		s, err := c.Scopes.Create(ctx, authID, onelogin.ScopeParams{Value: v, Description: v})
-		if err != nil {
-			srv.Close()
-			return nil, nil, err
-		}
-		if read == 0 {
-			read = s.ID
+	res := fmt.Sprint(authID)
+	cat := c.ScopeCatalog()
+	for _, s := range []string{"read:invoices", "write:invoices"} {
+		if _, err := cat.DefineScope(ctx, res, grantkit.ScopeDefinition{Name: s, Description: s}); err != nil {
+			return nil, err
 		}
 	}
-	if _, err := c.ClientApps.Add(ctx, authID, 4242, []int64{read}); err != nil {
-		srv.Close()
-		return nil, nil, err
+	if _, err := c.Grants().Create(ctx, grantkit.GrantKey{Resource: res, ClientID: "4242"}, []string{"read:invoices"}); err != nil {
+		return nil, err
 	}
-	return withClose(srv.Close)(accountOf(c.Grants(), nil))
+	return &account{grants: c.Grants(), catalog: cat}, nil
 }
 
-func openPingOneFake(ctx context.Context) (*account, func(), error) {
-	srv := pingonefake.NewServer()
-	app := srv.AddApplicationWithID(pingoneApp, "billing-service")
+func seedPingOne(ctx context.Context, srv *pingonefake.Server) (*account, error) {
+	srv.AddApplicationWithID("billing-service", "Billing service")
+	srv.AddApplicationWithID("reporting", "Reporting")
 	res := srv.AddResourceWithID(pingoneResource, "Invoices API", "https://api.example.com")
-	read := srv.AddScope(res, "read:invoices")
-	srv.AddScope(res, "write:invoices")
-	srv.AddScope(res, "admin:invoices")
-	c, err := pingone.New(pingonefake.EnvironmentID, pingone.WithBaseURL(srv.URL), pingone.WithToken(srv.IssueToken()))
+	for _, s := range []string{"read:invoices", "write:invoices", "admin:invoices"} {
+		srv.AddScope(res, s)
+	}
+	c, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
 	if err != nil {
-		srv.Close()
-		return nil, nil, err
+		return nil, err
 	}
-	if _, err := c.ApplicationGrants.Create(ctx, app, pingone.GrantParams{ResourceID: res, ScopeIDs: []string{read}}); err != nil {
-		srv.Close()
-		return nil, nil, err
+	if _, err := c.Grants().Create(ctx, grantkit.GrantKey{Resource: res, ClientID: "billing-service"}, []string{"read:invoices"}); err != nil {
+		return nil, err
 	}
-	return withClose(srv.Close)(accountOf(c.Grants(), nil))
+	return &account{grants: c.Grants(), catalog: c.ScopeCatalog()}, nil
 }
 
-func openCPNFake(ctx context.Context) (*account, func(), error) {
-	srv := cpnfake.NewServer()
-	c, err := cpn.New(cpnfake.OrgID, cpn.WithBaseURL(srv.URL), cpn.WithToken(srv.IssueToken()))
+func seedCPN(ctx context.Context, srv *cpnfake.Server) (*account, error) {
+	c, err := cpn.New(cpnfake.OrgID, option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
 	if err != nil {
-		srv.Close()
-		return nil, nil, err
+		return nil, err
 	}
-	if _, err := c.OAuthApps.Create(ctx, cpn.OAuthAppCreate{ID: "billing-sync", AllowedScopes: cpn.AllowedScopes{
-		GeneralScopes: []string{"openid"}, OrganizationRoles: []string{"org_owner"},
-	}}); err != nil {
-		srv.Close()
-		return nil, nil, err
+	// At CPN an OAuth app is the grant: creating a grant creates the app.
+	for app, scopes := range map[string][]string{
+		"billing-sync": {"openid", "organization-role:org_owner"},
+		"old-sync":     {"openid"},
+	} {
+		if _, err := c.Grants().Create(ctx, grantkit.GrantKey{Resource: cpnfake.OrgID, ClientID: app}, scopes); err != nil {
+			return nil, err
+		}
 	}
-	return withClose(srv.Close)(accountOf(c.Grants(), nil))
+	return &account{grants: c.Grants()}, nil
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/onelogin"
 	"github.com/grantkit/grantkit/onelogin/oneloginfake"
+	"github.com/grantkit/grantkit/option"
 )
 
 func main() {
@@ -50,7 +51,7 @@ func runReal(ctx context.Context) error {
 		return errors.New("set ONELOGIN_AUTH_ID and ONELOGIN_SCOPE_ID, and pass the new value and description")
 	}
 	c, err := onelogin.New(os.Getenv("ONELOGIN_SUBDOMAIN"),
-		onelogin.WithClientCredentials(os.Getenv("ONELOGIN_CLIENT_ID"), os.Getenv("ONELOGIN_CLIENT_SECRET")))
+		onelogin.WithClientCredentials(os.Getenv("ONELOGIN_CLIENT_ID"), grantkit.Secret(os.Getenv("ONELOGIN_CLIENT_SECRET"))))
 	if err != nil {
 		return err
 	}
@@ -68,7 +69,7 @@ func runFake(ctx context.Context) error {
 	fmt.Printf("Running against an in-memory OneLogin at %s (set ONELOGIN_SUBDOMAIN to use a real account).\n\n", srv.URL)
 	authID := srv.AddAuthorization("Invoices API", "https://api.example.com/")
 
-	c, err := onelogin.New("acme", onelogin.WithBaseURL(srv.URL),
+	c, err := onelogin.New("acme", option.WithBaseURL(srv.URL),
 		onelogin.WithClientCredentials(oneloginfake.ClientID, oneloginfake.ClientSecret))
 	if err != nil {
 		return err

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/grantkit/grantkit"
+	"github.com/grantkit/grantkit/option"
 	"github.com/grantkit/grantkit/pingone"
 	"github.com/grantkit/grantkit/pingone/pingonefake"
 )
@@ -47,7 +48,7 @@ func runReal(ctx context.Context) error {
 		region = pingone.RegionNorthAmerica
 	}
 	c, err := pingone.New(os.Getenv("PINGONE_ENVIRONMENT_ID"),
-		pingone.WithClientCredentials(os.Getenv("PINGONE_CLIENT_ID"), os.Getenv("PINGONE_CLIENT_SECRET")),
+		pingone.WithClientCredentials(os.Getenv("PINGONE_CLIENT_ID"), grantkit.Secret(os.Getenv("PINGONE_CLIENT_SECRET"))),
 		pingone.WithRegion(region))
 	if err != nil {
 		return err
@@ -69,7 +70,7 @@ func runFake(ctx context.Context) error {
 	res := srv.AddResource("Invoices API", "https://api.example.com")
 	read, write := srv.AddScope(res, "read:invoices"), srv.AddScope(res, "write:invoices")
 
-	c, err := pingone.New(pingonefake.EnvironmentID, pingone.WithBaseURL(srv.URL),
+	c, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(srv.URL),
 		pingone.WithClientCredentials(pingonefake.ClientID, pingonefake.ClientSecret))
 	if err != nil {
 		return err

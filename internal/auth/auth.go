@@ -1,6 +1,10 @@
 // Package auth is grantkit's token layer, shared by every vendor client: it caches an access
 // token, lets concurrent callers share one fetch, and can drop a token the vendor rejected so
 // the next call fetches a fresh one.
+//
+// A failed fetch is returned as the fetch reported it, to every caller that waited for it:
+// that error value is shared, so it is never modified. Turning it into the *grantkit.Error a
+// caller receives, one per caller, is the transport's job.
 package auth
 
 import (
@@ -11,16 +15,19 @@ import (
 
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
-
-	"github.com/grantkit/grantkit"
 )
 
 // FetchFunc gets a new token. It is called with the context of the call that needs the token.
 type FetchFunc func(ctx context.Context) (*oauth2.Token, error)
 
+// Retrier runs fetch, calling it again as often as its retry policy allows when it fails in a
+// way a later attempt can get past. The transport installs one with SetRetrier.
+type Retrier func(ctx context.Context, fetch FetchFunc) (*oauth2.Token, error)
+
 // Tokens caches the current token of one client.
 type Tokens struct {
 	fetch       FetchFunc
+	retrier     Retrier // nil: each fetch is tried once
 	refreshable bool
 	raw         bool // the header value is the bare token, not "Bearer <token>"
 
@@ -72,6 +79,10 @@ func (t *Tokens) Raw() *Tokens {
 	t.raw = true
 	return t
 }
+
+// SetRetrier makes every later fetch run through r. It must be called before the cache is
+// used (the transport does it when it is built), not concurrently with Header.
+func (t *Tokens) SetRetrier(r Retrier) { t.retrier = r }
 
 // Refreshable reports whether Invalidate followed by Token can yield a different token.
 func (t *Tokens) Refreshable() bool { return t.refreshable }
@@ -127,7 +138,15 @@ func (t *Tokens) HeaderValues(ctx context.Context) ([]string, error) {
 }
 
 func (t *Tokens) run(ctx context.Context, st *fetchState) {
-	tok, err := t.fetch(ctx)
+	var (
+		tok *oauth2.Token
+		err error
+	)
+	if t.retrier != nil {
+		tok, err = t.retrier(ctx, t.fetch)
+	} else {
+		tok, err = t.fetch(ctx)
+	}
 	if err == nil && (tok == nil || tok.AccessToken == "") {
 		err = errors.New("token endpoint returned no access token")
 	}
@@ -138,7 +157,7 @@ func (t *Tokens) run(ctx context.Context, st *fetchState) {
 		}
 		st.tok, st.header = tok, []string{h}
 	} else {
-		st.err = tokenError(err)
+		st.err = err
 	}
 	t.mu.Lock()
 	if err == nil {
@@ -161,29 +180,4 @@ func (t *Tokens) Invalidate(rejected string) {
 
 func isContextErr(err error) bool {
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
-}
-
-// tokenError turns a failed token request into a *grantkit.Error with the token endpoint's
-// status and OAuth error code. oauth2.RetrieveError is not wrapped: its message embeds the raw
-// response body, which is not ours to print.
-func tokenError(err error) error {
-	var re *oauth2.RetrieveError
-	if errors.As(err, &re) {
-		e := &grantkit.Error{Operation: "token", Code: re.ErrorCode, Message: re.ErrorDescription, Attempts: 1}
-		if re.Response != nil {
-			e.StatusCode = re.Response.StatusCode
-		}
-		if e.Message == "" {
-			e.Message = "the token endpoint refused the credentials"
-		}
-		return e
-	}
-	var ge *grantkit.Error
-	if errors.As(err, &ge) {
-		if ge.Operation == "" {
-			ge.Operation = "token"
-		}
-		return ge
-	}
-	return &grantkit.Error{Operation: "token", Err: err, Attempts: 1}
 }

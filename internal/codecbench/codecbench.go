@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"runtime"
 	"testing"
 
 	"github.com/go-faster/jx"
@@ -20,9 +21,6 @@ type Generated interface {
 	Decode(d *jx.Decoder) error
 	Encode(e *jx.Encoder)
 }
-
-// sink keeps the compiler from dropping an encoding nobody reads.
-var sink []byte
 
 // Run benchmarks data (a JSON object) decoded into and encoded from gen (a fresh value each
 // time from newGen) and std (a pointer to a struct for encoding/json, fresh from newStd).
@@ -73,7 +71,7 @@ func Run[G Generated, S any](b *testing.B, data []byte, newGen func() G, newStd 
 			if err != nil {
 				b.Fatal(err)
 			}
-			sink = out
+			runtime.KeepAlive(out) // the encoding must not be optimised away
 		}
 	})
 	b.Run("op=encode/codec=ogen-client", func(b *testing.B) {
@@ -81,7 +79,7 @@ func Run[G Generated, S any](b *testing.B, data []byte, newGen func() G, newStd 
 		for b.Loop() {
 			e := new(jx.Encoder)
 			gen.Encode(e)
-			sink = e.Bytes()
+			runtime.KeepAlive(e.Bytes()) // the encoding must not be optimised away
 		}
 	})
 	b.Run("op=encode/codec=ogen-pooled", func(b *testing.B) {
@@ -90,7 +88,7 @@ func Run[G Generated, S any](b *testing.B, data []byte, newGen func() G, newStd 
 		for b.Loop() {
 			e.Reset()
 			gen.Encode(e)
-			sink = e.Bytes()
+			runtime.KeepAlive(e.Bytes()) // the encoding must not be optimised away
 		}
 	})
 	b.Run("op=encode/codec=ogen-pooled-copy", func(b *testing.B) {
@@ -98,7 +96,7 @@ func Run[G Generated, S any](b *testing.B, data []byte, newGen func() G, newStd 
 		for b.Loop() {
 			e := jx.GetEncoder()
 			gen.Encode(e)
-			sink = bytes.Clone(e.Bytes())
+			runtime.KeepAlive(bytes.Clone(e.Bytes())) // the encoding must not be optimised away
 			jx.PutEncoder(e)
 		}
 	})

@@ -40,9 +40,19 @@ type Fault struct {
 	// ResetMidBody carries the request out, sends the status, headers and half the body, then
 	// breaks the connection: a response cut off in flight.
 	ResetMidBody bool
-	// Apply carries the request out before dropping the connection, as a server that
-	// committed a change and then lost the connection would.
+	// Apply carries the request out before dropping the connection (Drop) or before sending
+	// Answer, as a server that committed a change and then answered badly would.
 	Apply bool
+	// Answer, when set, is sent with Status (200 if zero) instead of the vendor's error body:
+	// an answer the spec does not describe, such as a 202, or a 200 with an empty body for a
+	// DELETE documented as 204.
+	Answer *Answer
+}
+
+// Answer is a raw answer a Fault sends.
+type Answer struct {
+	Body        string // sent as is
+	ContentType string // empty sends no Content-Type header at all
 }
 
 // Request is one API request as the fake received it.
@@ -355,6 +365,21 @@ func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, f Fault, nex
 		w.Header().Set("Content-Length", strconv.Itoa(len(body)/2))
 		w.WriteHeader(rec.Code)
 		_, _ = w.Write(body[:len(body)/2])
+	case f.Answer != nil:
+		if f.Apply && next != nil {
+			next.ServeHTTP(httptest.NewRecorder(), r)
+		}
+		if f.Answer.ContentType != "" {
+			w.Header().Set("Content-Type", f.Answer.ContentType)
+		} else {
+			w.Header()["Content-Type"] = nil // net/http would otherwise sniff one
+		}
+		code := f.Status
+		if code == 0 {
+			code = http.StatusOK
+		}
+		w.WriteHeader(code)
+		_, _ = io.WriteString(w, f.Answer.Body)
 	case f.Status != 0:
 		s.WriteError(w, f.Status, http.StatusText(f.Status))
 	default:

@@ -1,5 +1,6 @@
-// Package grantstest is the scenario table every vendor's grantkit.Grants adapter must pass,
-// run by each vendor package's tests against its fake.
+// Package grantstest holds the scenario tables the vendors must pass, each run by the vendor
+// package's tests against its fake: Run for every grantkit.Grants adapter (reads, scope writes,
+// create and delete) and RunCatalog for every grantkit.ScopeCatalog (auth0, onelogin, pingone).
 package grantstest
 
 import (
@@ -38,6 +39,31 @@ type Env struct {
 	// the client's HTTP client, given the scope as the vendor's write names it (its id at a
 	// vendor that names scopes by id).
 	Drop func(scope string)
+	// NewKey returns the key of a grant that does not exist yet and that Create can make: a
+	// new client (one the vendor knows, where it must know it) on the resource Seed uses.
+	NewKey func(t *testing.T) grantkit.GrantKey
+	// RefusesUndefined says a grant naming a scope its resource does not define is refused,
+	// by the adapter or by the vendor (every vendor whose scopes are user-defined). CPN's
+	// scopes are the platform's, and its fake accepts any.
+	RefusesUndefined bool
+}
+
+func (e Env) missing(key grantkit.GrantKey) grantkit.GrantKey {
+	if e.Missing != nil {
+		return e.Missing(key)
+	}
+	key.ClientID += "-missing"
+	return key
+}
+
+func keys(t *testing.T, g grantkit.Grants) []grantkit.GrantKey {
+	t.Helper()
+	var out []grantkit.GrantKey
+	for gr, err := range g.List(context.Background()) {
+		require.NoError(t, err)
+		out = append(out, gr.Key)
+	}
+	return out
 }
 
 // Scopes are the scope names the scenarios use.
@@ -101,12 +127,7 @@ func Run(t *testing.T, newEnv func(t *testing.T) Env) {
 			assert.True(t, slices.Contains(keys, k2), "%v in %v", k2, keys)
 		}},
 		{"a missing grant is ErrGrantNotFound", func(t *testing.T, e Env) {
-			key := e.Seed(t, "read:a")
-			if e.Missing != nil {
-				key = e.Missing(key)
-			} else {
-				key.ClientID += "-missing"
-			}
+			key := e.missing(e.Seed(t, "read:a"))
 			_, err := e.Grants.Get(ctx, key)
 			require.ErrorIs(t, err, grantkit.ErrGrantNotFound)
 			_, err = e.Grants.SetScopes(ctx, key, []string{"read:a"})
@@ -150,6 +171,255 @@ func Run(t *testing.T, newEnv func(t *testing.T) Env) {
 			g, err := e.Grants.Get(ctx, key)
 			require.NoError(t, err)
 			assert.Equal(t, []string{"admin", "read:a"}, g.Scopes, "the error said what the vendor stored")
+		}},
+
+		// The lifecycle: grant and revoke.
+		{"create gives a new client exactly the scopes", func(t *testing.T, e Env) {
+			key := e.NewKey(t)
+			g, err := e.Grants.Create(ctx, key, []string{"write:a", "read:a", "write:a"})
+			require.NoError(t, err)
+			assert.Equal(t, e.Vendor, g.Vendor)
+			assert.Equal(t, key, g.Key)
+			assert.NotEmpty(t, g.ID)
+			assert.Equal(t, []string{"read:a", "write:a"}, g.Scopes)
+			got, err := e.Grants.Get(ctx, key)
+			require.NoError(t, err)
+			assert.Equal(t, g, got, "Create returned the grant as stored")
+			assert.Contains(t, keys(t, e.Grants), key)
+		}},
+		{"create without scopes", func(t *testing.T, e Env) {
+			key := e.NewKey(t)
+			g, err := e.Grants.Create(ctx, key, nil)
+			require.NoError(t, err)
+			assert.Equal(t, []string{}, g.Scopes)
+			g, err = e.Grants.Get(ctx, key)
+			require.NoError(t, err, "a grant without scopes is still a grant")
+			assert.Empty(t, g.Scopes)
+		}},
+		{"create for an existing grant is ErrGrantExists and writes nothing", func(t *testing.T, e Env) {
+			key := e.Seed(t, "read:a")
+			_, err := e.Grants.Create(ctx, key, []string{"admin"})
+			require.ErrorIs(t, err, grantkit.ErrGrantExists)
+			g, err := e.Grants.Get(ctx, key)
+			require.NoError(t, err)
+			assert.Equal(t, []string{"read:a"}, g.Scopes)
+		}},
+		{"create with a scope the resource does not define creates nothing", func(t *testing.T, e Env) {
+			if !e.RefusesUndefined {
+				t.Skipf("%s: any scope name is accepted (CPN: the platform defines the scopes)", e.Vendor)
+			}
+			key := e.NewKey(t)
+			_, err := e.Grants.Create(ctx, key, []string{"read:a", "undefined:scope"})
+			require.Error(t, err)
+			_, err = e.Grants.Get(ctx, key)
+			require.ErrorIs(t, err, grantkit.ErrGrantNotFound)
+		}},
+		{"delete revokes the grant", func(t *testing.T, e Env) {
+			key := e.Seed(t, "read:a", "admin")
+			require.NoError(t, e.Grants.Delete(ctx, key))
+			_, err := e.Grants.Get(ctx, key)
+			require.ErrorIs(t, err, grantkit.ErrGrantNotFound)
+			assert.NotContains(t, keys(t, e.Grants), key)
+			require.ErrorIs(t, e.Grants.Delete(ctx, key), grantkit.ErrGrantNotFound, "nothing left to delete")
+			g, err := e.Grants.Create(ctx, key, []string{"read:b"})
+			require.NoError(t, err, "a revoked grant can be given again")
+			assert.Equal(t, []string{"read:b"}, g.Scopes)
+		}},
+		{"delete leaves the other grants", func(t *testing.T, e Env) {
+			k1 := e.Seed(t, "read:a")
+			k2 := e.Seed(t, "write:a")
+			require.NoError(t, e.Grants.Delete(ctx, k1))
+			g, err := e.Grants.Get(ctx, k2)
+			require.NoError(t, err)
+			assert.Equal(t, []string{"write:a"}, g.Scopes)
+		}},
+		{"deleting a missing grant is ErrGrantNotFound", func(t *testing.T, e Env) {
+			seeded := e.Seed(t, "read:a")
+			require.ErrorIs(t, e.Grants.Delete(ctx, e.missing(seeded)), grantkit.ErrGrantNotFound)
+			_, err := e.Grants.Get(ctx, seeded)
+			require.NoError(t, err)
+		}},
+		{"create and delete check the key", func(t *testing.T, e Env) {
+			_, err := e.Grants.Create(ctx, grantkit.GrantKey{}, nil)
+			require.ErrorIs(t, err, grantkit.ErrInvalidInput)
+			require.ErrorIs(t, e.Grants.Delete(ctx, grantkit.GrantKey{}), grantkit.ErrInvalidInput)
+		}},
+		{"create and delete by subject type reach only their grant, or are refused", func(t *testing.T, e Env) {
+			key := e.Seed(t, "read:a")
+			user := key
+			user.SubjectType = grantkit.SubjectUser
+			if !e.Subjects {
+				_, err := e.Grants.Create(ctx, user, []string{"admin"})
+				require.ErrorIs(t, err, grantkit.ErrInvalidInput)
+				require.ErrorIs(t, e.Grants.Delete(ctx, user), grantkit.ErrInvalidInput)
+			} else {
+				g, err := e.Grants.Create(ctx, user, []string{"admin"})
+				require.NoError(t, err, "a user-access grant beside the client-access one")
+				assert.Equal(t, user, g.Key)
+				assert.NotEqual(t, key, g.Key)
+				_, err = e.Grants.Create(ctx, user, nil)
+				require.ErrorIs(t, err, grantkit.ErrGrantExists)
+				require.NoError(t, e.Grants.Delete(ctx, user))
+				_, err = e.Grants.Get(ctx, user)
+				require.ErrorIs(t, err, grantkit.ErrGrantNotFound)
+			}
+			g, err := e.Grants.Get(ctx, key)
+			require.NoError(t, err, "the client-access grant is still there")
+			assert.Equal(t, []string{"read:a"}, g.Scopes)
+		}},
+		{"a create stored otherwise is ErrNotApplied", func(t *testing.T, e Env) {
+			require.NotNil(t, e.Drop, "every vendor's adapter checks what the vendor stored")
+			key := e.NewKey(t)
+			e.Drop("write:a")
+			_, err := e.Grants.Create(ctx, key, []string{"read:a", "write:a"})
+			require.ErrorIs(t, err, grantkit.ErrNotApplied)
+			assert.ErrorContains(t, err, `missing ["write:a"]`)
+			g, err := e.Grants.Get(ctx, key)
+			require.NoError(t, err, "the vendor's change has been made, as the error says")
+			assert.Equal(t, []string{"read:a"}, g.Scopes)
+		}},
+	}
+	for _, s := range scenarios {
+		t.Run(s.name, func(t *testing.T) { s.run(t, newEnv(t)) })
+	}
+}
+
+// CatalogEnv is what a vendor with user-defined scopes gives the catalog scenarios: its
+// catalog and grants over a fresh fake, and ways to make a resource and a client there.
+type CatalogEnv struct {
+	Catalog grantkit.ScopeCatalog
+	Grants  grantkit.Grants
+	// Vendor is the name the catalog must report.
+	Vendor string
+	// NewResource creates a resource (an API) that defines no scope yet and returns its
+	// identifier, as a GrantKey.Resource names it.
+	NewResource func(t *testing.T) string
+	// NewKey returns the key of a grant that does not exist yet, for a new client on resource.
+	NewKey func(t *testing.T, resource string) grantkit.GrantKey
+	// RemovedScopeStaysGranted says what the vendor does to grants holding a scope that is
+	// removed from its resource: true keeps it listed in them, false takes it out.
+	RemovedScopeStaysGranted bool
+}
+
+// RunCatalog runs every catalog scenario; newEnv must return a CatalogEnv over a fresh fake
+// each time.
+func RunCatalog(t *testing.T, newEnv func(t *testing.T) CatalogEnv) {
+	ctx := context.Background()
+	define := func(t *testing.T, e CatalogEnv, resource string, defs ...grantkit.ScopeDefinition) {
+		t.Helper()
+		for _, d := range defs {
+			got, err := e.Catalog.DefineScope(ctx, resource, d)
+			require.NoError(t, err)
+			assert.Equal(t, d, *got)
+		}
+	}
+	list := func(t *testing.T, e CatalogEnv, resource string) []grantkit.ScopeDefinition {
+		t.Helper()
+		defs, err := e.Catalog.ListScopes(ctx, resource)
+		require.NoError(t, err)
+		return defs
+	}
+	a := grantkit.ScopeDefinition{Name: "read:invoices", Description: "Read invoices"}
+	b := grantkit.ScopeDefinition{Name: "write:invoices", Description: "Write invoices"}
+	c := grantkit.ScopeDefinition{Name: "admin", Description: "Everything"}
+	scenarios := []struct {
+		name string
+		run  func(t *testing.T, e CatalogEnv)
+	}{
+		{"vendor name", func(t *testing.T, e CatalogEnv) {
+			assert.Equal(t, e.Vendor, e.Catalog.Vendor())
+		}},
+		{"a new resource is listed and defines nothing", func(t *testing.T, e CatalogEnv) {
+			r := e.NewResource(t)
+			var resources []string
+			for id, err := range e.Catalog.Resources(ctx) {
+				require.NoError(t, err)
+				resources = append(resources, id)
+			}
+			assert.Contains(t, resources, r)
+			assert.Equal(t, []grantkit.ScopeDefinition{}, list(t, e, r))
+		}},
+		{"defined scopes are listed by name with their descriptions", func(t *testing.T, e CatalogEnv) {
+			r := e.NewResource(t)
+			define(t, e, r, b, a, c)
+			assert.Equal(t, []grantkit.ScopeDefinition{c, a, b}, list(t, e, r))
+		}},
+		{"defining a scope again is ErrScopeExists and changes nothing", func(t *testing.T, e CatalogEnv) {
+			r := e.NewResource(t)
+			define(t, e, r, a)
+			_, err := e.Catalog.DefineScope(ctx, r, grantkit.ScopeDefinition{Name: a.Name, Description: "another"})
+			require.ErrorIs(t, err, grantkit.ErrScopeExists)
+			assert.Equal(t, []grantkit.ScopeDefinition{a}, list(t, e, r))
+		}},
+		{"describe changes only that description", func(t *testing.T, e CatalogEnv) {
+			r := e.NewResource(t)
+			define(t, e, r, a, b)
+			got, err := e.Catalog.DescribeScope(ctx, r, a.Name, "Read every invoice")
+			require.NoError(t, err)
+			want := grantkit.ScopeDefinition{Name: a.Name, Description: "Read every invoice"}
+			assert.Equal(t, want, *got)
+			assert.Equal(t, []grantkit.ScopeDefinition{want, b}, list(t, e, r))
+			got, err = e.Catalog.DescribeScope(ctx, r, a.Name, "")
+			require.NoError(t, err)
+			assert.Equal(t, grantkit.ScopeDefinition{Name: a.Name}, *got, "a description can be emptied")
+			assert.Equal(t, []grantkit.ScopeDefinition{{Name: a.Name}, b}, list(t, e, r))
+		}},
+		{"remove takes only that scope away", func(t *testing.T, e CatalogEnv) {
+			r := e.NewResource(t)
+			define(t, e, r, a, b)
+			require.NoError(t, e.Catalog.RemoveScope(ctx, r, a.Name))
+			assert.Equal(t, []grantkit.ScopeDefinition{b}, list(t, e, r))
+		}},
+		{"a missing scope is ErrScopeNotFound", func(t *testing.T, e CatalogEnv) {
+			r := e.NewResource(t)
+			define(t, e, r, a)
+			_, err := e.Catalog.DescribeScope(ctx, r, b.Name, "x")
+			require.ErrorIs(t, err, grantkit.ErrScopeNotFound)
+			require.ErrorIs(t, e.Catalog.RemoveScope(ctx, r, b.Name), grantkit.ErrScopeNotFound)
+			require.NoError(t, e.Catalog.RemoveScope(ctx, r, a.Name))
+			require.ErrorIs(t, e.Catalog.RemoveScope(ctx, r, a.Name), grantkit.ErrScopeNotFound, "removed already")
+		}},
+		{"an empty resource or name is invalid input", func(t *testing.T, e CatalogEnv) {
+			r := e.NewResource(t)
+			_, err := e.Catalog.ListScopes(ctx, "")
+			require.ErrorIs(t, err, grantkit.ErrInvalidInput)
+			_, err = e.Catalog.DefineScope(ctx, "", a)
+			require.ErrorIs(t, err, grantkit.ErrInvalidInput)
+			_, err = e.Catalog.DefineScope(ctx, r, grantkit.ScopeDefinition{Description: "no name"})
+			require.ErrorIs(t, err, grantkit.ErrInvalidInput)
+			_, err = e.Catalog.DescribeScope(ctx, r, "", "x")
+			require.ErrorIs(t, err, grantkit.ErrInvalidInput)
+			require.ErrorIs(t, e.Catalog.RemoveScope(ctx, r, ""), grantkit.ErrInvalidInput)
+			assert.Empty(t, list(t, e, r))
+		}},
+		{"a defined scope can be granted, an undefined one cannot", func(t *testing.T, e CatalogEnv) {
+			r := e.NewResource(t)
+			define(t, e, r, a)
+			key := e.NewKey(t, r)
+			_, err := e.Grants.Create(ctx, key, []string{a.Name, b.Name})
+			require.Error(t, err, "%s is not defined on the resource", b.Name)
+			g, err := e.Grants.Create(ctx, key, []string{a.Name})
+			require.NoError(t, err)
+			assert.Equal(t, []string{a.Name}, g.Scopes)
+			define(t, e, r, b)
+			g, err = grantkit.AddScopes(ctx, e.Grants, key, b.Name)
+			require.NoError(t, err)
+			assert.Equal(t, []string{a.Name, b.Name}, g.Scopes)
+		}},
+		{"removing a granted scope leaves the grant", func(t *testing.T, e CatalogEnv) {
+			r := e.NewResource(t)
+			define(t, e, r, a, b)
+			key := e.NewKey(t, r)
+			_, err := e.Grants.Create(ctx, key, []string{a.Name, b.Name})
+			require.NoError(t, err)
+			require.NoError(t, e.Catalog.RemoveScope(ctx, r, a.Name))
+			g, err := e.Grants.Get(ctx, key)
+			require.NoError(t, err)
+			want := []string{b.Name}
+			if e.RemovedScopeStaysGranted {
+				want = []string{a.Name, b.Name}
+			}
+			assert.Equal(t, want, g.Scopes)
 		}},
 	}
 	for _, s := range scenarios {

@@ -4,6 +4,7 @@ package neutral
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/grantkit/grantkit"
@@ -39,4 +40,57 @@ func NoSubject(vendor, op string, key grantkit.GrantKey) error {
 	}
 	return fmt.Errorf("%s: %s: %w", vendor, op, validate.Errorf("key.SubjectType",
 		"%q: %s keeps one grant per client and resource, so a key names no subject type", key.SubjectType, vendor))
+}
+
+// Exists is the error of a create for a key that already has a grant: it wraps
+// grantkit.ErrGrantExists and names the existing grants' ids, so that the caller can see
+// which grant is in the way.
+func Exists(vendor, op string, key grantkit.GrantKey, ids ...string) error {
+	return fmt.Errorf("%s: %s: %w: %s (grant %s)", vendor, op, grantkit.ErrGrantExists, key, strings.Join(ids, ", "))
+}
+
+// ScopeNamed returns the only scope of resource named name. None is an error wrapping
+// grantkit.ErrScopeNotFound. Several (a vendor that let two scopes share a name) is an error
+// naming their ids: which one to change or remove is not the caller's choice to have made.
+func ScopeNamed[T any](vendor, op, resource, name string, scopes []T, nameOf, id func(T) string) (T, error) {
+	var matches []T
+	for _, s := range scopes {
+		if nameOf(s) == name {
+			matches = append(matches, s)
+		}
+	}
+	var zero T
+	switch len(matches) {
+	case 0:
+		return zero, fmt.Errorf("%s: %s: %w: %q on %s", vendor, op, grantkit.ErrScopeNotFound, name, resource)
+	case 1:
+		return matches[0], nil
+	}
+	ids := make([]string, len(matches))
+	for i, m := range matches {
+		ids[i] = id(m)
+	}
+	return zero, fmt.Errorf("%s: %s: %s defines %d scopes named %q (%s); remove one with the %s API first",
+		vendor, op, resource, len(ids), name, strings.Join(ids, ", "), vendor)
+}
+
+// CheckScope refuses an empty resource or scope name before anything is sent. The error
+// wraps grantkit.ErrInvalidInput.
+func CheckScope(vendor, op, resource, name string) error {
+	if resource == "" {
+		return fmt.Errorf("%s: %s: %w", vendor, op, validate.Errorf("resource", "must not be empty"))
+	}
+	if name == "" {
+		return fmt.Errorf("%s: %s: %w", vendor, op, validate.Errorf("name", "the scope name must not be empty"))
+	}
+	return nil
+}
+
+// SortScopes sorts definitions by name, as ScopeCatalog.ListScopes returns them.
+func SortScopes(defs []grantkit.ScopeDefinition) []grantkit.ScopeDefinition {
+	slices.SortFunc(defs, func(a, b grantkit.ScopeDefinition) int { return strings.Compare(a.Name, b.Name) })
+	if defs == nil {
+		defs = []grantkit.ScopeDefinition{}
+	}
+	return defs
 }

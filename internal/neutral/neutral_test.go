@@ -33,3 +33,41 @@ func TestNoSubject(t *testing.T) {
 	require.ErrorIs(t, err, grantkit.ErrInvalidInput)
 	assert.Contains(t, err.Error(), `key.SubjectType: "user": v keeps one grant per client and resource`)
 }
+
+func TestExists(t *testing.T) {
+	err := Exists("v", "Grants.Create", grantkit.GrantKey{Resource: "r", ClientID: "c"}, "g1", "g2")
+	require.ErrorIs(t, err, grantkit.ErrGrantExists)
+	assert.Equal(t, "v: Grants.Create: grant already exists: c on r (grant g1, g2)", err.Error())
+}
+
+func TestScopeNamed(t *testing.T) {
+	type sc struct{ id, name string }
+	name := func(s sc) string { return s.name }
+	id := func(s sc) string { return s.id }
+	scopes := []sc{{"1", "a"}, {"2", "b"}, {"3", "b"}}
+
+	got, err := ScopeNamed("v", "op", "r", "a", scopes, name, id)
+	require.NoError(t, err)
+	assert.Equal(t, sc{"1", "a"}, got)
+
+	_, err = ScopeNamed("v", "op", "r", "z", scopes, name, id)
+	require.ErrorIs(t, err, grantkit.ErrScopeNotFound)
+	assert.Equal(t, `v: op: scope not found: "z" on r`, err.Error())
+
+	_, err = ScopeNamed("v", "op", "r", "b", scopes, name, id)
+	require.Error(t, err)
+	assert.NotErrorIs(t, err, grantkit.ErrScopeNotFound)
+	assert.Contains(t, err.Error(), `r defines 2 scopes named "b" (2, 3)`)
+}
+
+func TestCheckScope(t *testing.T) {
+	require.NoError(t, CheckScope("v", "op", "r", "a"))
+	require.ErrorIs(t, CheckScope("v", "op", "", "a"), grantkit.ErrInvalidInput)
+	require.ErrorIs(t, CheckScope("v", "op", "r", ""), grantkit.ErrInvalidInput)
+}
+
+func TestSortScopes(t *testing.T) {
+	assert.Equal(t, []grantkit.ScopeDefinition{}, SortScopes(nil))
+	assert.Equal(t, []grantkit.ScopeDefinition{{Name: "a"}, {Name: "b", Description: "B"}},
+		SortScopes([]grantkit.ScopeDefinition{{Name: "b", Description: "B"}, {Name: "a"}}))
+}

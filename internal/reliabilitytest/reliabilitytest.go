@@ -23,7 +23,7 @@ import (
 // Options are what a scenario needs the vendor's client built with.
 type Options struct {
 	Retry grantkit.RetryPolicy
-	// Sleep must replace the client's retry sleep (the vendor's test-only WithSleep option).
+	// Sleep must replace the client's retry sleep (construct.WithSleep).
 	Sleep func(ctx context.Context, d time.Duration) error
 	// WrongSecret, when set, must be used as the client secret instead of the fake's.
 	WrongSecret string
@@ -37,6 +37,12 @@ type Env struct {
 	Read   func(ctx context.Context) error
 	Update func(ctx context.Context) (applied func() bool, err error)
 	Create func(ctx context.Context) error
+	// Delete makes an object to delete and returns the call that deletes it (a DELETE), or
+	// is nil if the vendor has no delete in its seed surface.
+	Delete func() (del func(ctx context.Context) error)
+	// LostCreate are phrases a create's error must hold when its answer is lost: how to find
+	// what the create may have made (and, for CPN, that the one-time secret is gone).
+	LostCreate []string
 
 	Fake interface {
 		FailNext(n int, f fake.Fault)
@@ -57,14 +63,19 @@ type Env struct {
 }
 
 type recorder struct {
-	mu sync.Mutex
-	d  []time.Duration
+	mu     sync.Mutex
+	d      []time.Duration
+	cancel context.CancelFunc // if set, called on every wait: the caller gives up during it
 }
 
 func (r *recorder) sleep(ctx context.Context, d time.Duration) error {
 	r.mu.Lock()
 	r.d = append(r.d, d)
+	cancel := r.cancel
 	r.mu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
 	return ctx.Err()
 }
 
@@ -110,6 +121,7 @@ func Run(t *testing.T, newEnv func(t *testing.T, opts Options) Env) {
 			}, func(t *testing.T, w time.Duration) {
 				assert.InDelta(t, 3*time.Second, w, float64(1100*time.Millisecond))
 			}},
+			{"500 (an update is idempotent)", func(Env) fake.Fault { return fake.Fault{Status: 500} }, nil},
 			{"502", func(Env) fake.Fault { return fake.Fault{Status: 502} }, nil},
 			{"503", func(Env) fake.Fault { return fake.Fault{Status: 503} }, nil},
 			{"504", func(Env) fake.Fault { return fake.Fault{Status: 504} }, nil},
@@ -138,7 +150,7 @@ func Run(t *testing.T, newEnv func(t *testing.T, opts Options) Env) {
 			})
 		}
 
-		for _, code := range []int{400, 401, 403, 404, 409, 422, 500} {
+		for _, code := range []int{400, 401, 403, 404, 409, 422} {
 			t.Run(strconv.Itoa(code)+" is not retried", func(t *testing.T) {
 				e, r := env(t, grantkit.RetryPolicy{})
 				e.Fake.FailNext(1, fake.Fault{Status: code})
@@ -187,8 +199,41 @@ func Run(t *testing.T, newEnv func(t *testing.T, opts Options) Env) {
 			e.Fake.FailNext(1, fake.Fault{Drop: true})
 			before := sent(e)
 			err := e.Create(bg)
-			require.Error(t, err)
+			ae := apiErr(t, err)
 			assert.Equal(t, 1, sent(e)-before)
+			assert.Contains(t, ae.Message, "may have taken effect")
+			for _, p := range e.LostCreate {
+				assert.Contains(t, ae.Message, p)
+			}
+		})
+
+		for _, code := range []int{500, 502, 504} {
+			t.Run(strconv.Itoa(code)+" on a create is not retried", func(t *testing.T) {
+				e, r := env(t, grantkit.RetryPolicy{})
+				if e.Create == nil {
+					t.Skip("no create in this vendor's surface")
+				}
+				e.Fake.FailNext(1, fake.Fault{Status: code})
+				before := sent(e)
+				ae := apiErr(t, e.Create(bg))
+				assert.Equal(t, code, ae.StatusCode)
+				assert.Equal(t, 1, sent(e)-before)
+				assert.Empty(t, r.waits())
+			})
+		}
+
+		t.Run("cancelled during a wait: errors.Is sees the cancellation, errors.As the vendor's answer", func(t *testing.T) {
+			ctx, cancel := context.WithCancel(bg)
+			defer cancel()
+			r := &recorder{cancel: cancel}
+			e := newEnv(t, Options{Sleep: r.sleep})
+			e.Fake.FailNext(5, fake.Fault{Status: 503})
+			err := e.Read(ctx)
+			require.ErrorIs(t, err, context.Canceled)
+			ae := apiErr(t, err)
+			assert.Equal(t, 503, ae.StatusCode)
+			assert.Equal(t, 1, ae.Attempts)
+			assert.Len(t, r.waits(), 1)
 		})
 
 		t.Run("slow server past the deadline", func(t *testing.T) {
@@ -219,7 +264,89 @@ func Run(t *testing.T, newEnv func(t *testing.T, opts Options) Env) {
 			err := e.Read(bg)
 			require.Error(t, err)
 			assert.False(t, errors.Is(err, grantkit.ErrInvalidInput))
+			ae := apiErr(t, err)
+			assert.Equal(t, http.StatusOK, ae.StatusCode)
+			assert.Contains(t, ae.Message, "could not be read")
+			assert.NotContains(t, ae.Message, "taken effect", "a read changes nothing")
 		})
+	})
+
+	t.Run("every 2xx outcome is classified", func(t *testing.T) {
+		mayHaveActed := func(t *testing.T, err error, status int) *grantkit.Error {
+			t.Helper()
+			ae := apiErr(t, err)
+			assert.Equal(t, status, ae.StatusCode)
+			assert.Equal(t, 1, ae.Attempts)
+			assert.Contains(t, ae.Message, "the request may have taken effect")
+			if status != http.StatusOK {
+				assert.Contains(t, ae.Message, "is not a documented answer")
+			}
+			assert.False(t, errors.Is(err, grantkit.ErrInvalidInput))
+			return ae
+		}
+		answers := []struct {
+			name   string
+			status int
+			answer fake.Answer
+		}{
+			{"202, a status the spec does not list", 202, fake.Answer{Body: `{}`, ContentType: "application/json"}},
+			{"an empty body", 200, fake.Answer{ContentType: "application/json"}},
+			{`the body ""`, 200, fake.Answer{Body: `""`, ContentType: "application/json"}},
+			{"no Content-Type", 200, fake.Answer{Body: `{}`}},
+			{"malformed JSON", 200, fake.Answer{Body: `{"id":`, ContentType: "application/json"}},
+		}
+		for _, a := range answers {
+			t.Run("update answered with "+a.name, func(t *testing.T) {
+				e, _ := env(t, grantkit.RetryPolicy{})
+				e.Fake.FailNext(1, fake.Fault{Status: a.status, Answer: &a.answer, Apply: true})
+				before := sent(e)
+				_, err := e.Update(bg)
+				mayHaveActed(t, err, a.status)
+				assert.Equal(t, 1, sent(e)-before)
+			})
+			t.Run("delete answered with "+a.name, func(t *testing.T) {
+				e, _ := env(t, grantkit.RetryPolicy{})
+				if e.Delete == nil {
+					t.Skip("no delete in this vendor's surface")
+				}
+				del := e.Delete()
+				e.Fake.FailNext(1, fake.Fault{Status: a.status, Answer: &a.answer, Apply: true})
+				mayHaveActed(t, del(bg), a.status)
+			})
+			t.Run("create answered with "+a.name, func(t *testing.T) {
+				e, _ := env(t, grantkit.RetryPolicy{})
+				if e.Create == nil {
+					t.Skip("no create in this vendor's surface")
+				}
+				e.Fake.FailNext(1, fake.Fault{Status: a.status, Answer: &a.answer, Apply: true})
+				ae := mayHaveActed(t, e.Create(bg), a.status)
+				for _, p := range e.LostCreate {
+					assert.Contains(t, ae.Message, p)
+				}
+			})
+		}
+		for name, f := range map[string]fake.Fault{"cut short": {Truncate: true}, "broken off in flight": {ResetMidBody: true}} {
+			t.Run("a create whose answer is "+name+" says what may now exist", func(t *testing.T) {
+				e, r := env(t, grantkit.RetryPolicy{})
+				if e.Create == nil {
+					t.Skip("no create in this vendor's surface")
+				}
+				e.Fake.FailNext(1, f)
+				before := sent(e)
+				err := e.Create(bg)
+				ae := apiErr(t, err)
+				assert.GreaterOrEqual(t, ae.StatusCode, 200, "the 2xx status received is reported")
+				assert.Less(t, ae.StatusCode, 300)
+				assert.Equal(t, 1, ae.Attempts)
+				assert.Equal(t, 1, sent(e)-before, "never resent")
+				assert.Empty(t, r.waits())
+				assert.Contains(t, ae.Message, "the request may have taken effect")
+				require.NotEmpty(t, e.LostCreate)
+				for _, p := range e.LostCreate {
+					assert.Contains(t, ae.Message, p)
+				}
+			})
+		}
 	})
 
 	t.Run("tokens", func(t *testing.T) {
@@ -242,17 +369,53 @@ func Run(t *testing.T, newEnv func(t *testing.T, opts Options) Env) {
 			require.NoError(t, e.Read(bg))
 			assert.Equal(t, 2, e.Fake.TokenRequests())
 		})
-		t.Run("a failing token endpoint is a clear error, not a loop", func(t *testing.T) {
-			e, _ := env(t, grantkit.RetryPolicy{})
-			e.Fake.FailTokenRequests(1, fake.Fault{Status: 500})
+		t.Run("a refusing token endpoint is a clear error, not a loop", func(t *testing.T) {
+			e, r := env(t, grantkit.RetryPolicy{})
+			e.Fake.FailTokenRequests(1, fake.Fault{Status: 400})
 			before := sent(e)
 			err := e.Read(bg)
 			ae := apiErr(t, err)
-			assert.Equal(t, 500, ae.StatusCode)
-			assert.Contains(t, ae.Operation, "token")
+			assert.Equal(t, 400, ae.StatusCode)
+			assert.Contains(t, ae.Operation, ": token request")
 			assert.Equal(t, 1, e.Fake.TokenRequests())
+			assert.Empty(t, r.waits())
 			assert.Equal(t, before, sent(e), "nothing is sent without a token")
 			require.NoError(t, e.Read(bg), "the next call fetches again")
+		})
+		for name, f := range map[string]fake.Fault{
+			"503 with Retry-After": {Status: 503, RetryAfter: "1"},
+			"429":                  {Status: 429, RetryAfter: "2"},
+			"500":                  {Status: 500},
+			"502":                  {Status: 502},
+			"a dropped connection": {Drop: true},
+		} {
+			t.Run("a token request meeting "+name+" is retried", func(t *testing.T) {
+				e, r := env(t, grantkit.RetryPolicy{})
+				e.Fake.FailTokenRequests(1, f)
+				require.NoError(t, e.Read(bg))
+				assert.Equal(t, 2, e.Fake.TokenRequests())
+				w := r.waits()
+				require.Len(t, w, 1)
+				if f.RetryAfter != "" {
+					assert.Equal(t, f.RetryAfter+"s", w[0].String(), "the token endpoint's Retry-After is honoured")
+				}
+			})
+		}
+		t.Run("concurrent calls on one failed token fetch each get their own error", func(t *testing.T) {
+			e, _ := env(t, grantkit.RetryPolicy{})
+			// The refusal is held back so that both calls wait for the one fetch.
+			e.Fake.FailTokenRequests(1, fake.Fault{Status: 400, Delay: 300 * time.Millisecond})
+			var readErr, updateErr error
+			var wg sync.WaitGroup
+			wg.Go(func() { readErr = e.Read(bg) })
+			wg.Go(func() { _, updateErr = e.Update(bg) })
+			wg.Wait()
+			r, u := apiErr(t, readErr), apiErr(t, updateErr)
+			assert.NotSame(t, r, u)
+			assert.NotEqual(t, r.Operation, u.Operation, "each error names its own call")
+			assert.Contains(t, r.Operation, ": token request")
+			assert.Contains(t, u.Operation, ": token request")
+			assert.Equal(t, 1, e.Fake.TokenRequests())
 		})
 		t.Run("wrong credentials", func(t *testing.T) {
 			const wrong = "Wrong-Secret-Never-Print-7!"

@@ -6,9 +6,11 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/auth"
+	"github.com/grantkit/grantkit/internal/settings"
 )
 
 // cannedRT answers every request with the same small 200, without a network, so that the
@@ -56,19 +58,32 @@ func call(tb testing.TB, do func(*http.Request) (*http.Response, error), req *ht
 	resp.Body.Close()
 }
 
+// boundedDo is what a hand-written client that cannot hang does for each request: the same
+// per-request deadline the transport puts on each attempt (RetryPolicy.AttemptTimeout). A
+// real client would cancel only after reading the body; the canned answer needs no context,
+// so cancelling on return costs the same and keeps the floor free of a body wrapper.
+func boundedDo(hc *http.Client, d time.Duration) func(*http.Request) (*http.Response, error) {
+	return func(req *http.Request) (*http.Response, error) {
+		ctx, cancel := context.WithTimeout(req.Context(), d)
+		defer cancel()
+		return hc.Do(req.WithContext(ctx))
+	}
+}
+
 // BenchmarkSuccessPath compares a request through the transport (token, User-Agent, retry
-// bookkeeping, body cap) with the same request through a plain http.Client over the same
-// canned RoundTripper: the difference in allocs/op is what the retry layer adds on the success
-// path, and must be zero (TestSuccessPathAddsNoAllocations checks it).
+// bookkeeping, per-attempt deadline, body cap) with the same request through a plain
+// http.Client over the same canned RoundTripper, with and without that deadline: the
+// difference in allocs/op is what the retry layer adds on the success path
+// (TestSuccessPathAddsNoAllocations checks it is nothing beyond the deadline itself).
 func BenchmarkSuccessPath(b *testing.B) {
 	for _, tc := range cannedRTs {
 		b.Run(tc.name, func(b *testing.B) {
 			hc := &http.Client{Transport: tc.rt}
-			c := New(Config{Vendor: "bench", Tokens: auth.Static("tok"), HTTPClient: hc, Retry: grantkit.RetryPolicy{}})
+			c := New(Config{Vendor: "bench", Tokens: auth.Static("tok"), Settings: settings.Settings{HTTPClient: hc, Retry: grantkit.RetryPolicy{}}})
 			for _, d := range []struct {
 				name string
 				do   func(*http.Request) (*http.Response, error)
-			}{{"client=plain", hc.Do}, {"client=transport", c.Do}} {
+			}{{"client=plain", hc.Do}, {"client=plain+deadline", boundedDo(hc, 30*time.Second)}, {"client=transport", c.Do}} {
 				b.Run(d.name, func(b *testing.B) {
 					b.ReportAllocs()
 					req := newRequest()
@@ -88,15 +103,28 @@ func TestSuccessPathAddsNoAllocations(t *testing.T) {
 	for _, tc := range cannedRTs {
 		t.Run(tc.name, func(t *testing.T) {
 			hc := &http.Client{Transport: tc.rt}
-			c := New(Config{Vendor: "bench", Tokens: auth.Static("tok"), HTTPClient: hc})
-			req := newRequest()
-			allocs := func(do func(*http.Request) (*http.Response, error)) float64 {
+			allocs := func(do func(*http.Request) (*http.Response, error), req *http.Request) float64 {
 				return testing.AllocsPerRun(200, func() { call(t, do, req) })
 			}
-			plain, through := allocs(hc.Do), allocs(c.Do)
-			if through > plain {
-				t.Fatalf("the transport adds %.0f allocations per successful call (plain %.0f, transport %.0f)", through-plain, plain, through)
+			check := func(name string, floor, through float64) {
+				t.Helper()
+				if through > floor {
+					t.Errorf("%s: the transport adds %.0f allocations per successful call (floor %.0f, transport %.0f)", name, through-floor, floor, through)
+				}
 			}
+			// Default policy: nothing beyond what bounding the request costs anyone.
+			c := New(Config{Vendor: "bench", Tokens: auth.Static("tok"), Settings: settings.Settings{HTTPClient: hc}})
+			check("default policy", allocs(boundedDo(hc, 30*time.Second), newRequest()), allocs(c.Do, newRequest()))
+
+			// No per-attempt limit: nothing at all over a plain client.
+			unbounded := New(Config{Vendor: "bench", Tokens: auth.Static("tok"), Settings: settings.Settings{HTTPClient: hc, Retry: grantkit.RetryPolicy{AttemptTimeout: -1}}})
+			check("no attempt timeout", allocs(hc.Do, newRequest()), allocs(unbounded.Do, newRequest()))
+
+			// A caller deadline sooner than the attempt timeout is the only limit: nothing added.
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			defer cancel()
+			req := newRequest().WithContext(ctx)
+			check("caller deadline", allocs(hc.Do, req), allocs(c.Do, req))
 		})
 	}
 }

@@ -1,10 +1,12 @@
 // Package transport is the HTTP layer every generated vendor client sends through. It adds
-// the User-Agent and the access token, retries rate-limited and transient failures under a
-// grantkit.RetryPolicy, refreshes the token once on a 401, caps response bodies, and turns every
-// non-2xx answer into a *grantkit.Error carrying the vendor's own error code and message.
+// the User-Agent and the access token, retries what a retry can get past under a
+// grantkit.RetryPolicy (API and token requests alike), bounds each attempt, refreshes the token
+// once on a 401, caps response bodies, and builds every *grantkit.Error a call returns
+// (errors.go), each one new and owned by its call.
 //
 // It implements the Do method that ogen's generated clients call (not http.RoundTripper, whose
 // contract forbids interpreting status codes); the caller's *http.Client sends the requests.
+// A vendor method starts each call with Begin and passes every error to Call.Err.
 package transport
 
 import (
@@ -15,8 +17,8 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
-	"net"
 	"net/http"
+	"net/url"
 	"runtime"
 	"strconv"
 	"sync"
@@ -24,7 +26,7 @@ import (
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/auth"
-	"github.com/ogen-go/ogen/validate"
+	"github.com/grantkit/grantkit/internal/settings"
 )
 
 // MaxResponseBytes caps every response body read by grantkit (4 MiB, far above any grant or
@@ -34,15 +36,20 @@ const MaxResponseBytes = 4 << 20
 // maxErrorBodyBytes caps how much of an error body is read to find the vendor's message.
 const maxErrorBodyBytes = 64 << 10
 
-// Config describes one vendor client's transport.
+// Config describes one vendor client's transport: the client's settings (HTTP client, retry
+// policy, User-Agent product token, logger, and the clock tests replace), as the options wrote
+// them, and the vendor's own parts.
 type Config struct {
-	Vendor     string       // "auth0", ...: put in User-Agent and errors
-	HTTPClient *http.Client // sends the requests; nil means http.DefaultClient
-	Tokens     *auth.Tokens // the access token; required
+	// Settings are read as the options left them: HTTPClient nil means http.DefaultClient;
+	// Logger, if set, receives one Info record per retry (vendor, method, URL path, status or
+	// error, attempt, wait), never headers, bodies, query strings or tokens; Sleep and Now,
+	// set only by tests, replace the real timer and clock.
+	settings.Settings
+
+	Vendor string       // "auth0", ...: put in User-Agent and errors
+	Tokens *auth.Tokens // the access token; required
 	// AuthHeader names the header the token is sent in; empty means Authorization.
 	AuthHeader string
-	Retry      grantkit.RetryPolicy
-	UserAgent  string // optional product token put before grantkit's own
 
 	// RequestIDHeader names the vendor's request id response header, if it has one.
 	RequestIDHeader string
@@ -52,15 +59,6 @@ type Config struct {
 	// ParseError fills e.Code and e.Message from a non-2xx body in the vendor's error format.
 	// It must tolerate any bytes.
 	ParseError func(body []byte, e *grantkit.Error)
-
-	// Logger, if set, receives one Info record per retry (vendor, method, URL path, status or
-	// error, attempt, wait). It never receives headers, bodies, query strings or tokens.
-	Logger *slog.Logger
-
-	// Sleep waits for d or until ctx ends; tests replace it. Nil means a real timer.
-	Sleep func(ctx context.Context, d time.Duration) error
-	// Now returns the current time; tests replace it. Nil means time.Now.
-	Now func() time.Time
 }
 
 // Client sends requests for one vendor client. It is safe for concurrent use.
@@ -69,6 +67,9 @@ type Client struct {
 	hc        *http.Client
 	policy    grantkit.RetryPolicy
 	userAgent []string
+	// attemptTimeout is the per-attempt limit this transport enforces, or zero if the
+	// caller's own http.Client.Timeout applies or there is none.
+	attemptTimeout time.Duration
 }
 
 // New returns a Client for cfg.
@@ -80,6 +81,14 @@ func New(cfg Config) *Client {
 	c := &Client{cfg: cfg, hc: cfg.HTTPClient, policy: cfg.Retry.WithDefaults()}
 	if c.hc == nil {
 		c.hc = http.DefaultClient
+	}
+	// A Timeout the caller set on their http.Client already bounds each attempt (each is one
+	// hc.Do); it is kept unless the policy names an AttemptTimeout explicitly.
+	if d := c.policy.AttemptTimeout; d > 0 && (c.hc.Timeout == 0 || cfg.Retry.AttemptTimeout != 0) {
+		c.attemptTimeout = d
+	}
+	if cfg.Tokens != nil {
+		cfg.Tokens.SetRetrier(c.retryToken)
 	}
 	if c.cfg.Sleep == nil {
 		c.cfg.Sleep = sleep
@@ -98,67 +107,82 @@ func New(cfg Config) *Client {
 // UserAgent returns the User-Agent header value this client sends.
 func (c *Client) UserAgent() string { return c.userAgent[0] }
 
-// Do sends req, retrying as the policy allows. It returns the response only for a 2xx status;
-// anything else is a *grantkit.Error. The request's body must be replayable through GetBody
-// (ogen's requests are) for it to be retried.
+// Do sends req, retrying as the policy allows. It returns the response only for a 2xx status
+// whose body was read whole; anything else is a *grantkit.Error built for the call begun in
+// req's context (see Begin). The request's body must be replayable through GetBody (ogen's
+// requests are) for it to be retried.
 func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
+	call := callFrom(ctx)
+	call.forget()
 	var (
-		sent      int  // requests sent, 401 replays included
-		retries   int  // retries spent from the policy
-		refreshed bool // the one 401 refresh has been used
+		sent      int             // requests sent, 401 replays included
+		retries   int             // retries spent from the policy
+		refreshed bool            // the one 401 refresh has been used
+		last      *grantkit.Error // the latest attempt's failure
 	)
 	for {
 		if sent > 0 {
 			if err := rewind(req); err != nil {
-				return nil, c.failure(sent, err)
+				return nil, c.noAnswer(call, req.Method, sent, err, true)
 			}
 		}
 		authz, err := c.cfg.Tokens.HeaderValues(ctx)
 		if err != nil {
-			return nil, c.tokenFailure(err)
+			if ctx.Err() != nil && last != nil {
+				return nil, c.ended(call, last, sent, ctx.Err())
+			}
+			return nil, c.tokenError(call, err)
 		}
 		// Shared, read-only slices: setting a header this way allocates nothing.
 		req.Header["User-Agent"] = c.userAgent
 		req.Header[c.cfg.AuthHeader] = authz
 
-		resp, err := c.hc.Do(req)
+		// A client-side rate limiter (pacing) belongs here: wait before each send, and read
+		// each answer's rate-limit headers below, so that it and the retries share one loop.
 		sent++
+		r := c.attempt(req, call, sent)
 		var (
-			last  error
 			delay time.Duration
 			retry bool
 		)
-		if err != nil {
+		switch {
+		case r.resp == nil:
 			if ctx.Err() != nil {
-				return nil, c.failure(sent, ctx.Err())
+				return nil, c.ended(call, last, sent, ctx.Err())
 			}
-			last, retry = c.failure(sent, err), retryableNetErr(req.Method, err)
-		} else if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-			body, err := readBody(resp)
-			if err == nil {
-				resp.Body = body
+			transient, unsent := classifyNetErr(r.err)
+			last, retry = c.noAnswer(call, req.Method, sent, r.err, unsent), transient && (unsent || idempotent(req.Method))
+		case r.failure == nil:
+			resp := r.resp
+			if r.err == nil {
+				a := answer{method: req.Method, status: resp.StatusCode, attempts: sent}
+				if c.cfg.RequestIDHeader != "" {
+					a.requestID = resp.Header.Get(c.cfg.RequestIDHeader)
+				}
+				call.deliver(a)
 				return resp, nil
 			}
-			// The connection failed while the answer was being read: a network failure like
-			// any other (a create is not resent; the rest are, and an update the vendor
-			// applied before the connection broke is then reported as the success it was).
+			// The answer broke off while it was read: a network failure after the vendor
+			// acted. A create is not resent; the rest are, and an update the vendor applied
+			// before the connection broke is then reported as the success it was.
+			last = c.cutOff(call, req.Method, resp, sent, r.err)
 			if ctx.Err() != nil {
-				return nil, c.failure(sent, ctx.Err())
+				return nil, c.ended(call, last, sent, ctx.Err())
 			}
-			last, retry = c.failure(sent, err), !errors.Is(err, ErrResponseTooLarge) && retryableNetErr(req.Method, err)
-		} else {
-			apiErr := c.apiError(resp, sent)
-			if resp.StatusCode == http.StatusUnauthorized && !refreshed && c.cfg.Tokens.Refreshable() {
+			retry = !errors.Is(r.err, ErrResponseTooLarge) && transientCause(r.err) && idempotent(req.Method)
+		default:
+			last = r.failure
+			if last.StatusCode == http.StatusUnauthorized && !refreshed && c.cfg.Tokens.Refreshable() {
 				// The token may have been revoked or rotated early: fetch a new one and
 				// replay once. This does not spend a retry.
 				refreshed = true
 				c.cfg.Tokens.Invalidate(authz[0])
 				continue
 			}
-			last, retry, delay = apiErr, retryableStatus(req.Method, resp.StatusCode), apiErr.RetryAfter
+			retry, delay = retryableStatus(req.Method, last.StatusCode), last.RetryAfter
 			if delay > c.policy.MaxRetryAfter {
-				return nil, apiErr
+				return nil, last
 			}
 		}
 		if !retry || retries+1 >= c.policy.MaxAttempts {
@@ -173,27 +197,69 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 			return nil, last
 		}
 		if c.cfg.Logger != nil {
-			c.logRetry(ctx, req, last, sent, delay)
+			c.logRetry(ctx, req.Method, req.URL.Path, last.StatusCode, last.Err, sent, delay)
 		}
 		if err := c.cfg.Sleep(ctx, delay); err != nil {
-			return nil, last
+			ctxErr := ctx.Err()
+			if ctxErr == nil {
+				ctxErr = err
+			}
+			return nil, c.ended(call, last, sent, ctxErr)
 		}
 	}
 }
 
-func (c *Client) logRetry(ctx context.Context, req *http.Request, last error, sent int, delay time.Duration) {
+// result is one attempt's outcome: no answer (resp nil, err says why), a 2xx answer whose
+// body was read whole into resp (or could not be, err), or another status read into failure.
+type result struct {
+	resp    *http.Response
+	err     error
+	failure *grantkit.Error
+}
+
+// attempt sends req once and reads the answer, all within the attempt timeout: the timeout
+// covers a vendor that never sends its headers and one that stalls in the middle of a body.
+// When the caller's own deadline comes sooner, it is the only limit and nothing is added.
+func (c *Client) attempt(req *http.Request, call *Call, sent int) result {
+	if d := c.attemptTimeout; d > 0 {
+		if dl, ok := req.Context().Deadline(); !ok || time.Until(dl) > d {
+			ctx, cancel := context.WithTimeout(req.Context(), d)
+			defer cancel()
+			req = req.WithContext(ctx)
+		}
+	}
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return result{err: err}
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return result{resp: resp, failure: c.statusError(call, resp, sent)}
+	}
+	body, err := readBody(resp)
+	if err == nil {
+		resp.Body = body
+	}
+	return result{resp: resp, err: err}
+}
+
+// logRetry records one retry. It never logs headers, bodies, query strings or tokens: a
+// network error is logged without the URL net/http puts in it.
+func (c *Client) logRetry(ctx context.Context, method, path string, status int, cause error, sent int, delay time.Duration) {
 	attrs := []slog.Attr{
 		slog.String("vendor", c.cfg.Vendor),
-		slog.String("method", req.Method),
-		slog.String("path", req.URL.Path),
+		slog.String("method", method),
+		slog.String("path", path),
 		slog.Int("attempt", sent),
 		slog.Duration("wait", delay),
 	}
-	var ge *grantkit.Error
-	if errors.As(last, &ge) && ge.StatusCode != 0 {
-		attrs = append(attrs, slog.Int("status", ge.StatusCode))
-	} else if ge != nil && ge.Err != nil {
-		attrs = append(attrs, slog.String("error", ge.Err.Error()))
+	if status != 0 {
+		attrs = append(attrs, slog.Int("status", status))
+	} else if cause != nil {
+		var ue *url.Error
+		if errors.As(cause, &ue) {
+			cause = ue.Err
+		}
+		attrs = append(attrs, slog.String("error", cause.Error()))
 	}
 	c.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "grantkit: retrying request", attrs...)
 }
@@ -208,37 +274,6 @@ func (c *Client) backoff(n int) time.Duration {
 	d = min(d, c.policy.MaxDelay)
 	half := d / 2
 	return half + rand.N(d-half+1)
-}
-
-func (c *Client) failure(sent int, err error) *grantkit.Error {
-	return &grantkit.Error{Vendor: c.cfg.Vendor, Attempts: sent, Err: err}
-}
-
-func (c *Client) tokenFailure(err error) error {
-	var ge *grantkit.Error
-	if errors.As(err, &ge) {
-		ge.Vendor = c.cfg.Vendor
-		return ge
-	}
-	return &grantkit.Error{Vendor: c.cfg.Vendor, Operation: "token", Err: err}
-}
-
-// apiError reads (a capped prefix of) a non-2xx response and closes it.
-func (c *Client) apiError(resp *http.Response, sent int) *grantkit.Error {
-	e := &grantkit.Error{Vendor: c.cfg.Vendor, StatusCode: resp.StatusCode, Attempts: sent}
-	if c.cfg.RequestIDHeader != "" {
-		e.RequestID = resp.Header.Get(c.cfg.RequestIDHeader)
-	}
-	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
-		e.RetryAfter = c.serverDelay(resp.Header)
-	}
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBodyBytes))
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBodyBytes)) // let the connection be reused
-	resp.Body.Close()
-	if c.cfg.ParseError != nil && len(body) > 0 {
-		c.cfg.ParseError(body, e)
-	}
-	return e
 }
 
 // serverDelay is the wait the vendor asked for: Retry-After (seconds or HTTP date) first, then
@@ -295,28 +330,6 @@ func ResetInSeconds(name string) func(http.Header, time.Time) (time.Duration, bo
 		}
 		return time.Duration(min(s, int64(24*time.Hour/time.Second))) * time.Second, true
 	}
-}
-
-// retryableStatus: 429 and 503 mean the vendor did not act on the request, so any method is
-// retried; 502 and 504 may hide a request that was carried out, so a create (POST) is not.
-func retryableStatus(method string, status int) bool {
-	switch status {
-	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
-		return true
-	case http.StatusBadGateway, http.StatusGatewayTimeout:
-		return method != http.MethodPost
-	}
-	return false
-}
-
-// retryableNetErr: a connection that could not be made never reached the vendor, so any
-// method is retried; any other network failure may hide a request that was carried out.
-func retryableNetErr(method string, err error) bool {
-	var op *net.OpError
-	if errors.As(err, &op) && op.Op == "dial" {
-		return true
-	}
-	return method != http.MethodPost
 }
 
 func rewind(req *http.Request) error {
@@ -417,39 +430,16 @@ func (p *pooledBody) release(buf []byte) {
 	bodyPool.Put(p)
 }
 
-// Wrap names the operation in an error returned by a generated client call. A
-// *grantkit.Error is returned as itself (with Operation set), so the generated client's own
-// wrapping ("do request: ...") never reaches the caller; a request the generated validator
-// rejected wraps grantkit.ErrInvalidInput.
+// Wrap names vendor and operation in an error that did not come from a request of a call
+// (grantkit's own input checks, a lookup that found nothing). An error holding a
+// *grantkit.Error already names its call and is returned unchanged.
 func Wrap(vendor, op string, err error) error {
 	if err == nil {
 		return nil
 	}
 	var ge *grantkit.Error
 	if errors.As(err, &ge) {
-		if ge.Operation == "token" {
-			ge.Operation = op + ": token request"
-		} else {
-			ge.Operation = op
-		}
-		return ge
-	}
-	var ve *validate.Error
-	if errors.As(err, &ve) {
-		return fmt.Errorf("%s: %s: %w: %v", vendor, op, grantkit.ErrInvalidInput, ve)
-	}
-	// Error statuses never reach the generated client (Do turns them into *grantkit.Error),
-	// so a status the generated client still reports is a success or redirect status the
-	// spec does not list for this call. Say so plainly: the server accepted the request, and
-	// a change it asked for may have been made.
-	var sc interface{ GetStatusCode() int }
-	if errors.As(err, &sc) {
-		return &grantkit.Error{
-			Vendor:     vendor,
-			Operation:  op,
-			StatusCode: sc.GetStatusCode(),
-			Message:    fmt.Sprintf("unexpected HTTP %d, a status not documented for this call; the request may have taken effect", sc.GetStatusCode()),
-		}
+		return err
 	}
 	return fmt.Errorf("%s: %s: %w", vendor, op, err)
 }

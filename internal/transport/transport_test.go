@@ -22,6 +22,7 @@ import (
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/auth"
+	"github.com/grantkit/grantkit/internal/settings"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -89,7 +90,8 @@ func newClient(t *testing.T, s *sleeper, tokens *auth.Tokens, p grantkit.RetryPo
 		tokens = auth.Static("tok")
 	}
 	return New(Config{
-		Vendor: "test", Tokens: tokens, Retry: p,
+		Vendor: "test", Tokens: tokens,
+		Settings:        settings.Settings{Retry: p, Sleep: s.sleep, Now: func() time.Time { return fixedNow }},
 		RequestIDHeader: "X-Request-Id",
 		ResetAfter:      ResetAtUnix("X-RateLimit-Reset"),
 		ParseError: func(body []byte, e *grantkit.Error) {
@@ -98,8 +100,6 @@ func newClient(t *testing.T, s *sleeper, tokens *auth.Tokens, p grantkit.RetryPo
 				e.Code = s[i+8 : i+8+strings.IndexByte(s[i+8:], '"')]
 			}
 		},
-		Sleep: s.sleep,
-		Now:   func() time.Time { return fixedNow },
 	})
 }
 
@@ -182,7 +182,7 @@ func TestNoRetry(t *testing.T) {
 		{"404", http.MethodDelete, 404},
 		{"409", http.MethodPost, 409},
 		{"422", http.MethodPut, 422},
-		{"500 is not transient", http.MethodGet, 500},
+		{"500 on a create may have been applied", http.MethodPost, 500},
 		{"502 on a create may have been applied", http.MethodPost, 502},
 		{"504 on a create may have been applied", http.MethodPost, 504},
 	}
@@ -200,6 +200,21 @@ func TestNoRetry(t *testing.T) {
 			assert.EqualValues(t, 1, srv.calls.Load())
 			assert.Empty(t, s.waits())
 		})
+	}
+}
+
+func TestServerErrorsAreRetriedForIdempotentRequests(t *testing.T) {
+	for _, method := range []string{http.MethodGet, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		for _, code := range []int{500, 502, 504} {
+			t.Run(method+" "+strconv.Itoa(code), func(t *testing.T) {
+				s := &sleeper{}
+				srv := newServer(t, status(code), status(200))
+				_, err := send(t, newClient(t, s, nil, grantkit.RetryPolicy{}), context.Background(), method, srv.URL, "")
+				require.NoError(t, err)
+				assert.EqualValues(t, 2, srv.calls.Load())
+				assert.Len(t, s.waits(), 1)
+			})
+		}
 	}
 }
 
@@ -253,12 +268,42 @@ func TestNeverSleepsPastTheDeadline(t *testing.T) {
 func TestContextCancelledDuringWaitStopsRetrying(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &sleeper{cancel: cancel}
-	srv := newServer(t, status(503))
+	srv := newServer(t, status(503, "X-Request-Id", "req-9"))
 	_, err := send(t, newClient(t, s, nil, grantkit.RetryPolicy{}), ctx, http.MethodGet, srv.URL, "")
+	require.ErrorIs(t, err, context.Canceled, "the cancellation is visible")
+	var ge *grantkit.Error
+	require.ErrorAs(t, err, &ge, "and the vendor's last answer stays reachable")
+	assert.Equal(t, 503, ge.StatusCode)
+	assert.Equal(t, "c503", ge.Code)
+	assert.Equal(t, "req-9", ge.RequestID)
+	assert.EqualValues(t, 1, srv.calls.Load())
+}
+
+func TestDeadlineDuringALaterAttemptKeepsTheEarlierAnswer(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			status(502)(w, r)
+			return
+		}
+		select { // the retry hangs until the caller's deadline
+		case <-r.Context().Done():
+		case <-release:
+		}
+	}))
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	c := newClient(t, &sleeper{}, nil, grantkit.RetryPolicy{})
+	c.cfg.Now = time.Now
+	_, err := send(t, c, ctx, http.MethodGet, srv.URL, "")
+	require.ErrorIs(t, err, context.DeadlineExceeded)
 	var ge *grantkit.Error
 	require.ErrorAs(t, err, &ge)
-	assert.Equal(t, 503, ge.StatusCode)
-	assert.EqualValues(t, 1, srv.calls.Load())
+	assert.Equal(t, 502, ge.StatusCode)
+	assert.Equal(t, 2, ge.Attempts)
 }
 
 func TestSlowServerPastDeadline(t *testing.T) {
@@ -392,9 +437,14 @@ func TestTokenFailureIsReported(t *testing.T) {
 	_, err := send(t, newClient(t, &sleeper{}, tokens, grantkit.RetryPolicy{}), context.Background(), http.MethodGet, srv.URL, "")
 	var ge *grantkit.Error
 	require.ErrorAs(t, err, &ge)
-	assert.Equal(t, "token", ge.Operation)
+	assert.Equal(t, "token request", ge.Operation)
 	assert.Equal(t, "test", ge.Vendor)
 	assert.EqualValues(t, 0, srv.calls.Load(), "nothing is sent without a token")
+
+	ctx, _ := Begin(context.Background(), "test", "Things.Get")
+	_, err = send(t, newClient(t, &sleeper{}, tokens, grantkit.RetryPolicy{}), ctx, http.MethodGet, srv.URL, "")
+	require.ErrorAs(t, err, &ge)
+	assert.Equal(t, "Things.Get: token request", ge.Operation)
 }
 
 func TestHeadersAndUserAgent(t *testing.T) {
@@ -403,7 +453,7 @@ func TestHeadersAndUserAgent(t *testing.T) {
 		ua, authz = r.Header.Get("User-Agent"), r.Header.Get("Authorization")
 		status(200)(w, r)
 	})
-	c := New(Config{Vendor: "auth0", Tokens: auth.Static("abc"), UserAgent: "my-svc/2"})
+	c := New(Config{Vendor: "auth0", Tokens: auth.Static("abc"), Settings: settings.Settings{UserAgent: "my-svc/2"}})
 	_, err := send(t, c, context.Background(), http.MethodGet, srv.URL, "")
 	require.NoError(t, err)
 	assert.Equal(t, "Bearer abc", authz)
@@ -425,6 +475,9 @@ func TestResponseBodyIsCapped(t *testing.T) {
 			assert.Len(t, b, n)
 		} else {
 			require.ErrorIs(t, err, ErrResponseTooLarge)
+			var ge *grantkit.Error
+			require.ErrorAs(t, err, &ge)
+			assert.Equal(t, 200, ge.StatusCode)
 			assert.Empty(t, s.waits(), "too large is not transient: no retry")
 		}
 	}
@@ -432,32 +485,11 @@ func TestResponseBodyIsCapped(t *testing.T) {
 
 func TestWrap(t *testing.T) {
 	ge := &grantkit.Error{Vendor: "v", StatusCode: 404}
-	err := Wrap("v", "Things.Get", errors.Join(errors.New("do request"), ge))
-	assert.Same(t, ge, err)
-	assert.Equal(t, "Things.Get", ge.Operation)
-
-	tokErr := &grantkit.Error{Vendor: "v", Operation: "token", StatusCode: 401}
-	_ = Wrap("v", "Things.Get", tokErr)
-	assert.Equal(t, "Things.Get: token request", tokErr.Operation)
-
-	// A status the generated client reports itself is an undocumented 2xx or 3xx.
-	undocumented := Wrap("v", "Things.Delete", fmt.Errorf("decode response: %w", statusErr(200)))
-	var got *grantkit.Error
-	require.ErrorAs(t, undocumented, &got)
-	assert.Equal(t, 200, got.StatusCode)
-	assert.Equal(t, "Things.Delete", got.Operation)
-	assert.Contains(t, got.Error(), "unexpected HTTP 200")
-
-	other := Wrap("v", "Things.Get", errors.New("decode response: unexpected EOF"))
-	assert.EqualError(t, other, "v: Things.Get: decode response: unexpected EOF")
+	wrapped := fmt.Errorf("lookup: %w", ge)
+	assert.Same(t, wrapped, Wrap("v", "Grants.Get", wrapped), "an error of a call already names it")
+	assert.EqualError(t, Wrap("v", "Grants.Get", errors.New("no such grant")), "v: Grants.Get: no such grant")
 	assert.NoError(t, Wrap("v", "op", nil))
 }
-
-// statusErr is the shape of an ogen-generated ErrorStatusCode.
-type statusErr int
-
-func (e statusErr) Error() string      { return fmt.Sprintf("code %d", int(e)) }
-func (e statusErr) GetStatusCode() int { return int(e) }
 
 func TestHeaderParsers(t *testing.T) {
 	h := http.Header{}

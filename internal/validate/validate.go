@@ -43,6 +43,35 @@ func ID(field, id string) error {
 	return nil
 }
 
+// EscapedSegment checks a value that the generated client percent-encodes into one path
+// segment (url.PathEscape), such as an Auth0 resource server's identifier (an audience URL)
+// used in place of its id. Encoding keeps '/', '?', '#', '%' and spaces inside the segment, so
+// they are allowed; what is refused is what could still leave it or what no vendor stores: an
+// empty value, more than maxRunes characters, invalid UTF-8, control characters, and a "." or
+// ".." part between slashes or backslashes, which a proxy that decodes %2F before normalising
+// the path would turn into a step up the tree.
+func EscapedSegment(field, s string, maxRunes int) error {
+	switch {
+	case s == "":
+		return Errorf(field, "must not be empty")
+	case !utf8.ValidString(s):
+		return Errorf(field, "not valid UTF-8")
+	case utf8.RuneCountInString(s) > maxRunes:
+		return Errorf(field, "longer than %d characters", maxRunes)
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return Errorf(field, "contains the control character %q", r)
+		}
+	}
+	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == '/' || r == '\\' }) {
+		if part == "." || part == ".." {
+			return Errorf(field, "%q has a %q path part, which is not allowed in a path segment", s, part)
+		}
+	}
+	return nil
+}
+
 // Length checks that s has between lo and hi characters (hi < 0: no upper bound).
 func Length(field, s string, lo, hi int) error {
 	n := utf8.RuneCountInString(s)
@@ -79,7 +108,10 @@ func OneOf[T ~string](field string, v T, allowed ...T) error {
 
 // BaseURL parses a vendor base URL given by the caller. It must be absolute https, or plain
 // http only on a loopback host (a local fake or test server): a token must never cross a
-// network in clear text.
+// network in clear text. A path prefix (for a proxy) is kept, without its trailing slash; a
+// query, a fragment, credentials, empty, "." or ".." segments and percent-encoded paths are
+// refused, because grantkit appends paths to the base URL and any of them would be dropped,
+// doubled or resolved elsewhere.
 func BaseURL(field, raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || u.Opaque != "" {
@@ -97,8 +129,23 @@ func BaseURL(field, raw string) (*url.URL, error) {
 	default:
 		return nil, Errorf(field, "scheme %q, want https", u.Scheme)
 	}
-	u.Path = strings.TrimRight(u.Path, "/")
-	u.RawQuery, u.Fragment = "", ""
+	if u.RawQuery != "" || u.ForceQuery {
+		return nil, Errorf(field, "%q has a query, which requests would drop", raw)
+	}
+	if u.Fragment != "" || strings.Contains(raw, "#") {
+		return nil, Errorf(field, "%q has a fragment, which requests would drop", raw)
+	}
+	if u.RawPath != "" || u.EscapedPath() != u.Path {
+		return nil, Errorf(field, "%q has a path that needs percent-encoding; give a plain path prefix", raw)
+	}
+	u.Path = strings.TrimSuffix(u.Path, "/")
+	if u.Path != "" {
+		for _, seg := range strings.Split(u.Path[1:], "/") {
+			if seg == "" || seg == "." || seg == ".." {
+				return nil, Errorf(field, "%q has an empty, \".\" or \"..\" path segment", raw)
+			}
+		}
+	}
 	return u, nil
 }
 

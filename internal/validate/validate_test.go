@@ -22,6 +22,24 @@ func TestID(t *testing.T) {
 	}
 }
 
+func TestEscapedSegment(t *testing.T) {
+	for _, ok := range []string{
+		"64aecaae384ccb6ed4d19fa7", "https://api.example.com/", "https://tenant.eu.auth0.com/api/v2/",
+		"urn:my-api", "my api", "a?b#c", "100%", "https://x/a..b/.c/", "é" + strings.Repeat("x", 599),
+	} {
+		assert.NoError(t, EscapedSegment("id", ok, 600), ok)
+	}
+	for _, bad := range []string{
+		"", ".", "..", "../clients", "https://x/../clients", "https://x/./y", `https:\\x\..\y`, "a/..",
+		"a\nb", "\x00", "\xff", strings.Repeat("x", 601),
+	} {
+		err := EscapedSegment("id", bad, 600)
+		require.Error(t, err, "%q", bad)
+		assert.ErrorIs(t, err, grantkit.ErrInvalidInput)
+		assert.Contains(t, err.Error(), "id")
+	}
+}
+
 func TestLengthEachOneOf(t *testing.T) {
 	assert.NoError(t, Length("s", strings.Repeat("é", 280), 1, 280), "runes, not bytes")
 	assert.ErrorContains(t, Length("s", strings.Repeat("é", 281), 1, 280), "length 281, want 1 to 280")
@@ -45,7 +63,9 @@ func TestBaseURL(t *testing.T) {
 		require.NoError(t, err, raw)
 		assert.Equal(t, want, u.String())
 	}
-	for _, bad := range []string{"http://example.com", "http://10.0.0.1", "ftp://x.com", "/relative", "https://user:pw@x.com", "x.com"} {
+	for _, bad := range []string{"http://example.com", "http://10.0.0.1", "ftp://x.com", "/relative", "https://user:pw@x.com", "x.com",
+		"https://x.com?a=b", "https://x.com/?", "https://x.com/#top", "https://x.com#", "https://x.com//a", "https://x.com/a//b",
+		"https://x.com/./a", "https://x.com/a/..", "https://x.com/a%2Fb", "https://x.com/a b"} {
 		_, err := BaseURL("base", bad)
 		assert.ErrorIs(t, err, grantkit.ErrInvalidInput, bad)
 	}

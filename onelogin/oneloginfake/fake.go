@@ -10,18 +10,21 @@
 //	srv := oneloginfake.NewServer()
 //	defer srv.Close()
 //	authID := srv.AddAuthorization("Invoices API", "https://api.example.com/")
-//	c, err := onelogin.New("acme", onelogin.WithBaseURL(srv.URL),
+//	c, err := onelogin.New("acme", option.WithBaseURL(srv.URL),
 //		onelogin.WithClientCredentials(oneloginfake.ClientID, oneloginfake.ClientSecret))
 package oneloginfake
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -38,6 +41,9 @@ const (
 // Fault describes how the fake answers a request it is told to fail (see Fake.FailNext).
 type Fault = fake.Fault
 
+// Answer is the raw answer a Fault sends instead of the vendor's error body (Fault.Answer).
+type Answer = fake.Answer
+
 // Request is an API request as the fake received it.
 type Request = fake.Request
 
@@ -45,9 +51,10 @@ type Request = fake.Request
 type Fake struct {
 	srv *fake.Server
 
-	mu      sync.Mutex
-	nextID  int64
-	servers map[int64]*authServer
+	mu       sync.Mutex
+	nextID   int64
+	servers  map[int64]*authServer
+	pageSize int
 }
 
 type authServer struct {
@@ -92,7 +99,7 @@ func (f *Fake) Requests() []Request { return f.srv.Requests() }
 // TokenRequests returns how many token requests were received.
 func (f *Fake) TokenRequests() int { return f.srv.TokenRequests() }
 
-// IssueToken returns a valid access token, for a client built with onelogin.WithToken.
+// IssueToken returns a valid access token, for a client built with option.WithToken.
 func (f *Fake) IssueToken() string { return f.srv.IssueToken() }
 
 // RevokeTokens invalidates every token issued so far.
@@ -118,10 +125,45 @@ func (f *Fake) AddAuthorization(name, resourceIdentifier string) int64 {
 	return id
 }
 
+// SetPageSize makes the fake answer its lists n items at a time, the way OneLogin's API v2
+// pages other lists: an After-Cursor header names the next page, sent back as ?cursor=. OneLogin
+// documents no paging for these lists; this lets a test prove the client would follow it.
+// Zero (the default) answers every list whole.
+func (f *Fake) SetPageSize(n int) {
+	f.mu.Lock()
+	f.pageSize = max(n, 0)
+	f.mu.Unlock()
+}
+
+// page cuts items to the page cursor names; the caller holds f.mu. OneLogin's cursors are
+// opaque base64 ("limit=…&page=…"); the fake's are the same kind of thing.
+func page[T any](f *Fake, items []T, cursor oas.OptString) ([]T, oas.OptString, error) {
+	var next oas.OptString
+	if f.pageSize == 0 {
+		return items, next, nil
+	}
+	n := 0
+	if c, ok := cursor.Get(); ok {
+		raw, err := base64.StdEncoding.DecodeString(c)
+		v, ok := strings.CutPrefix(string(raw), fmt.Sprintf("limit=%d&page=", f.pageSize))
+		p, perr := strconv.Atoi(v)
+		if err != nil || !ok || perr != nil || p < 1 {
+			return nil, next, &apiError{status: 400, name: "BadRequestError", msg: "Invalid cursor"}
+		}
+		n = p - 1
+	}
+	start := min(n*f.pageSize, len(items))
+	end := min(start+f.pageSize, len(items))
+	if end < len(items) {
+		next.SetTo(base64.StdEncoding.EncodeToString(fmt.Appendf(nil, "limit=%d&page=%d", f.pageSize, n+2)))
+	}
+	return items[start:end], next, nil
+}
+
 // Server is a Fake listening on a loopback address.
 type Server struct {
 	*Fake
-	// URL is the base URL to give onelogin.WithBaseURL.
+	// URL is the base URL to give option.WithBaseURL.
 	URL string
 	hs  *httptest.Server
 }
@@ -209,14 +251,18 @@ func sortedKeys[V any](m map[int64]V) []int64 {
 	return keys
 }
 
-func (h handler) ListApiAuthorizations(context.Context) ([]oas.ApiAuthorization, error) {
+func (h handler) ListApiAuthorizations(_ context.Context, p oas.ListApiAuthorizationsParams) (*oas.ListApiAuthorizationsOKHeaders, error) {
 	h.f.mu.Lock()
 	defer h.f.mu.Unlock()
 	out := []oas.ApiAuthorization{}
 	for _, id := range sortedKeys(h.f.servers) {
 		out = append(out, h.f.servers[id].api)
 	}
-	return out, nil
+	out, next, err := page(h.f, out, p.Cursor)
+	if err != nil {
+		return nil, err
+	}
+	return &oas.ListApiAuthorizationsOKHeaders{AfterCursor: next, Response: out}, nil
 }
 
 func (h handler) GetApiAuthorization(_ context.Context, p oas.GetApiAuthorizationParams) (*oas.ApiAuthorization, error) {
@@ -230,7 +276,7 @@ func (h handler) GetApiAuthorization(_ context.Context, p oas.GetApiAuthorizatio
 	return &a, nil
 }
 
-func (h handler) ListAuthorizationScopes(_ context.Context, p oas.ListAuthorizationScopesParams) ([]oas.Scope, error) {
+func (h handler) ListAuthorizationScopes(_ context.Context, p oas.ListAuthorizationScopesParams) (*oas.ListAuthorizationScopesOKHeaders, error) {
 	h.f.mu.Lock()
 	defer h.f.mu.Unlock()
 	s, err := h.server(p.ID)
@@ -241,7 +287,11 @@ func (h handler) ListAuthorizationScopes(_ context.Context, p oas.ListAuthorizat
 	for _, id := range sortedKeys(s.scopes) {
 		out = append(out, s.scopes[id])
 	}
-	return out, nil
+	out, next, err := page(h.f, out, p.Cursor)
+	if err != nil {
+		return nil, err
+	}
+	return &oas.ListAuthorizationScopesOKHeaders{AfterCursor: next, Response: out}, nil
 }
 
 func duplicate(s *authServer, value string, except int64) error {
@@ -303,7 +353,7 @@ func (h handler) DeleteAuthorizationScope(_ context.Context, p oas.DeleteAuthori
 	return nil
 }
 
-func (h handler) ListAuthorizationClientApps(_ context.Context, p oas.ListAuthorizationClientAppsParams) ([]oas.ClientApp, error) {
+func (h handler) ListAuthorizationClientApps(_ context.Context, p oas.ListAuthorizationClientAppsParams) (*oas.ListAuthorizationClientAppsOKHeaders, error) {
 	h.f.mu.Lock()
 	defer h.f.mu.Unlock()
 	s, err := h.server(p.ID)
@@ -318,14 +368,19 @@ func (h handler) ListAuthorizationClientApps(_ context.Context, p oas.ListAuthor
 		}
 		out = append(out, c)
 	}
-	return out, nil
+	out, next, err := page(h.f, out, p.Cursor)
+	if err != nil {
+		return nil, err
+	}
+	return &oas.ListAuthorizationClientAppsOKHeaders{AfterCursor: next, Response: out}, nil
 }
 
 // checkScopes verifies every id names a scope of s; the caller holds f.mu.
 func checkScopes(s *authServer, ids []int64) error {
 	for _, id := range ids {
 		if _, ok := s.scopes[id]; !ok {
-			return &apiError{status: 422, name: "UnprocessableEntityError", msg: fmt.Sprintf("Validation failed: scope %d does not exist", id)}
+			// The add-client-app doc page's wording.
+			return &apiError{status: 422, name: "UnprocessableEntityError", msg: fmt.Sprintf("Validation failed: Scopes %d does not belong to the specified ApiAuthorizationApp", id)}
 		}
 	}
 	return nil
@@ -338,6 +393,8 @@ func (h handler) AddAuthorizationClientApp(_ context.Context, req *oas.AddClient
 	if err != nil {
 		return nil, err
 	}
+	// One entry per app on a server. OneLogin's pages do not say what a second add answers;
+	// the fake assumes the 422 the page documents for other invalid adds (specs/README.md).
 	if _, ok := s.clients[req.AppID]; ok {
 		return nil, &apiError{status: 422, name: "UnprocessableEntityError", msg: "Validation failed: App has already been added"}
 	}

@@ -12,6 +12,165 @@ import (
 )
 
 // Encode implements json.Marshaler.
+func (s *AuthorizationPolicy) Encode(e *jx.Encoder) {
+	e.ObjStart()
+	s.encodeFields(e)
+	e.ObjEnd()
+}
+
+// encodeFields encodes fields.
+func (s *AuthorizationPolicy) encodeFields(e *jx.Encoder) {
+	{
+		if s.PolicyID.Set {
+			e.FieldStart("policy_id")
+			s.PolicyID.Encode(e)
+		}
+	}
+}
+
+var jsonFieldsNameOfAuthorizationPolicy = [1]string{
+	0: "policy_id",
+}
+
+// Decode decodes AuthorizationPolicy from json.
+func (s *AuthorizationPolicy) Decode(d *jx.Decoder) error {
+	if s == nil {
+		return errors.New("invalid: unable to decode AuthorizationPolicy to nil")
+	}
+
+	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
+		switch string(k) {
+		case "policy_id":
+			if err := func() error {
+				s.PolicyID.Reset()
+				if err := s.PolicyID.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"policy_id\"")
+			}
+		default:
+			return d.Skip()
+		}
+		return nil
+	}); err != nil {
+		return errors.Wrap(err, "decode AuthorizationPolicy")
+	}
+
+	return nil
+}
+
+// MarshalJSON implements stdjson.Marshaler.
+func (s *AuthorizationPolicy) MarshalJSON() ([]byte, error) {
+	e := jx.Encoder{}
+	s.Encode(&e)
+	return e.Bytes(), nil
+}
+
+// UnmarshalJSON implements stdjson.Unmarshaler.
+func (s *AuthorizationPolicy) UnmarshalJSON(data []byte) error {
+	d := jx.DecodeBytes(data)
+	return s.Decode(d)
+}
+
+// Encode implements json.Marshaler.
+func (s *AuthorizationPolicyInput) Encode(e *jx.Encoder) {
+	e.ObjStart()
+	s.encodeFields(e)
+	e.ObjEnd()
+}
+
+// encodeFields encodes fields.
+func (s *AuthorizationPolicyInput) encodeFields(e *jx.Encoder) {
+	{
+		e.FieldStart("policy_id")
+		e.Str(s.PolicyID)
+	}
+}
+
+var jsonFieldsNameOfAuthorizationPolicyInput = [1]string{
+	0: "policy_id",
+}
+
+// Decode decodes AuthorizationPolicyInput from json.
+func (s *AuthorizationPolicyInput) Decode(d *jx.Decoder) error {
+	if s == nil {
+		return errors.New("invalid: unable to decode AuthorizationPolicyInput to nil")
+	}
+	var requiredBitSet [1]uint8
+
+	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
+		switch string(k) {
+		case "policy_id":
+			requiredBitSet[0] |= 1 << 0
+			if err := func() error {
+				v, err := d.Str()
+				s.PolicyID = string(v)
+				if err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"policy_id\"")
+			}
+		default:
+			return d.Skip()
+		}
+		return nil
+	}); err != nil {
+		return errors.Wrap(err, "decode AuthorizationPolicyInput")
+	}
+	// Validate required fields.
+	var failures []validate.FieldError
+	for i, mask := range [1]uint8{
+		0b00000001,
+	} {
+		if result := (requiredBitSet[i] & mask) ^ mask; result != 0 {
+			// Mask only required fields and check equality to mask using XOR.
+			//
+			// If XOR result is not zero, result is not equal to expected, so some fields are missed.
+			// Bits of fields which would be set are actually bits of missed fields.
+			missed := bits.OnesCount8(result)
+			for bitN := 0; bitN < missed; bitN++ {
+				bitIdx := bits.TrailingZeros8(result)
+				fieldIdx := i*8 + bitIdx
+				var name string
+				if fieldIdx < len(jsonFieldsNameOfAuthorizationPolicyInput) {
+					name = jsonFieldsNameOfAuthorizationPolicyInput[fieldIdx]
+				} else {
+					name = strconv.Itoa(fieldIdx)
+				}
+				failures = append(failures, validate.FieldError{
+					Name:  name,
+					Error: validate.ErrFieldRequired,
+				})
+				// Reset bit.
+				result &^= 1 << bitIdx
+			}
+		}
+	}
+	if len(failures) > 0 {
+		return &validate.Error{Fields: failures}
+	}
+
+	return nil
+}
+
+// MarshalJSON implements stdjson.Marshaler.
+func (s *AuthorizationPolicyInput) MarshalJSON() ([]byte, error) {
+	e := jx.Encoder{}
+	s.Encode(&e)
+	return e.Bytes(), nil
+}
+
+// UnmarshalJSON implements stdjson.Unmarshaler.
+func (s *AuthorizationPolicyInput) UnmarshalJSON(data []byte) error {
+	d := jx.DecodeBytes(data)
+	return s.Decode(d)
+}
+
+// Encode implements json.Marshaler.
 func (s *ClientGrant) Encode(e *jx.Encoder) {
 	e.ObjStart()
 	s.encodeFields(e)
@@ -748,6 +907,404 @@ func (s *CreateClientGrantRequest) UnmarshalJSON(data []byte) error {
 	return s.Decode(d)
 }
 
+// Encode implements json.Marshaler.
+func (s *CreateResourceServerRequest) Encode(e *jx.Encoder) {
+	e.ObjStart()
+	s.encodeFields(e)
+	e.ObjEnd()
+}
+
+// encodeFields encodes fields.
+func (s *CreateResourceServerRequest) encodeFields(e *jx.Encoder) {
+	{
+		if s.Name.Set {
+			e.FieldStart("name")
+			s.Name.Encode(e)
+		}
+	}
+	{
+		e.FieldStart("identifier")
+		e.Str(s.Identifier)
+	}
+	{
+		if s.Scopes != nil {
+			e.FieldStart("scopes")
+			e.ArrStart()
+			for _, elem := range s.Scopes {
+				elem.Encode(e)
+			}
+			e.ArrEnd()
+		}
+	}
+	{
+		if s.SigningAlg.Set {
+			e.FieldStart("signing_alg")
+			s.SigningAlg.Encode(e)
+		}
+	}
+	{
+		if s.SigningSecret.Set {
+			e.FieldStart("signing_secret")
+			s.SigningSecret.Encode(e)
+		}
+	}
+	{
+		if s.AllowOfflineAccess.Set {
+			e.FieldStart("allow_offline_access")
+			s.AllowOfflineAccess.Encode(e)
+		}
+	}
+	{
+		if s.AllowOnlineAccess.Set {
+			e.FieldStart("allow_online_access")
+			s.AllowOnlineAccess.Encode(e)
+		}
+	}
+	{
+		if s.AllowOnlineAccessWithEphemeralSessions.Set {
+			e.FieldStart("allow_online_access_with_ephemeral_sessions")
+			s.AllowOnlineAccessWithEphemeralSessions.Encode(e)
+		}
+	}
+	{
+		if s.TokenLifetime.Set {
+			e.FieldStart("token_lifetime")
+			s.TokenLifetime.Encode(e)
+		}
+	}
+	{
+		if s.TokenDialect.Set {
+			e.FieldStart("token_dialect")
+			s.TokenDialect.Encode(e)
+		}
+	}
+	{
+		if s.SkipConsentForVerifiableFirstPartyClients.Set {
+			e.FieldStart("skip_consent_for_verifiable_first_party_clients")
+			s.SkipConsentForVerifiableFirstPartyClients.Encode(e)
+		}
+	}
+	{
+		if s.EnforcePolicies.Set {
+			e.FieldStart("enforce_policies")
+			s.EnforcePolicies.Encode(e)
+		}
+	}
+	{
+		if s.TokenEncryption.Set {
+			e.FieldStart("token_encryption")
+			s.TokenEncryption.Encode(e)
+		}
+	}
+	{
+		if s.ConsentPolicy.Set {
+			e.FieldStart("consent_policy")
+			s.ConsentPolicy.Encode(e)
+		}
+	}
+	{
+		if s.AuthorizationDetails.Set {
+			e.FieldStart("authorization_details")
+			s.AuthorizationDetails.Encode(e)
+		}
+	}
+	{
+		if s.ProofOfPossession.Set {
+			e.FieldStart("proof_of_possession")
+			s.ProofOfPossession.Encode(e)
+		}
+	}
+	{
+		if s.SubjectTypeAuthorization.Set {
+			e.FieldStart("subject_type_authorization")
+			s.SubjectTypeAuthorization.Encode(e)
+		}
+	}
+	{
+		if s.AuthorizationPolicy.Set {
+			e.FieldStart("authorization_policy")
+			s.AuthorizationPolicy.Encode(e)
+		}
+	}
+}
+
+var jsonFieldsNameOfCreateResourceServerRequest = [18]string{
+	0:  "name",
+	1:  "identifier",
+	2:  "scopes",
+	3:  "signing_alg",
+	4:  "signing_secret",
+	5:  "allow_offline_access",
+	6:  "allow_online_access",
+	7:  "allow_online_access_with_ephemeral_sessions",
+	8:  "token_lifetime",
+	9:  "token_dialect",
+	10: "skip_consent_for_verifiable_first_party_clients",
+	11: "enforce_policies",
+	12: "token_encryption",
+	13: "consent_policy",
+	14: "authorization_details",
+	15: "proof_of_possession",
+	16: "subject_type_authorization",
+	17: "authorization_policy",
+}
+
+// Decode decodes CreateResourceServerRequest from json.
+func (s *CreateResourceServerRequest) Decode(d *jx.Decoder) error {
+	if s == nil {
+		return errors.New("invalid: unable to decode CreateResourceServerRequest to nil")
+	}
+	var requiredBitSet [3]uint8
+
+	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
+		switch string(k) {
+		case "name":
+			if err := func() error {
+				s.Name.Reset()
+				if err := s.Name.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"name\"")
+			}
+		case "identifier":
+			requiredBitSet[0] |= 1 << 1
+			if err := func() error {
+				v, err := d.Str()
+				s.Identifier = string(v)
+				if err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"identifier\"")
+			}
+		case "scopes":
+			if err := func() error {
+				s.Scopes = make([]ResourceServerScopeInput, 0)
+				if err := d.Arr(func(d *jx.Decoder) error {
+					var elem ResourceServerScopeInput
+					if err := elem.Decode(d); err != nil {
+						return err
+					}
+					s.Scopes = append(s.Scopes, elem)
+					return nil
+				}); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"scopes\"")
+			}
+		case "signing_alg":
+			if err := func() error {
+				s.SigningAlg.Reset()
+				if err := s.SigningAlg.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"signing_alg\"")
+			}
+		case "signing_secret":
+			if err := func() error {
+				s.SigningSecret.Reset()
+				if err := s.SigningSecret.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"signing_secret\"")
+			}
+		case "allow_offline_access":
+			if err := func() error {
+				s.AllowOfflineAccess.Reset()
+				if err := s.AllowOfflineAccess.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"allow_offline_access\"")
+			}
+		case "allow_online_access":
+			if err := func() error {
+				s.AllowOnlineAccess.Reset()
+				if err := s.AllowOnlineAccess.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"allow_online_access\"")
+			}
+		case "allow_online_access_with_ephemeral_sessions":
+			if err := func() error {
+				s.AllowOnlineAccessWithEphemeralSessions.Reset()
+				if err := s.AllowOnlineAccessWithEphemeralSessions.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"allow_online_access_with_ephemeral_sessions\"")
+			}
+		case "token_lifetime":
+			if err := func() error {
+				s.TokenLifetime.Reset()
+				if err := s.TokenLifetime.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"token_lifetime\"")
+			}
+		case "token_dialect":
+			if err := func() error {
+				s.TokenDialect.Reset()
+				if err := s.TokenDialect.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"token_dialect\"")
+			}
+		case "skip_consent_for_verifiable_first_party_clients":
+			if err := func() error {
+				s.SkipConsentForVerifiableFirstPartyClients.Reset()
+				if err := s.SkipConsentForVerifiableFirstPartyClients.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"skip_consent_for_verifiable_first_party_clients\"")
+			}
+		case "enforce_policies":
+			if err := func() error {
+				s.EnforcePolicies.Reset()
+				if err := s.EnforcePolicies.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"enforce_policies\"")
+			}
+		case "token_encryption":
+			if err := func() error {
+				s.TokenEncryption.Reset()
+				if err := s.TokenEncryption.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"token_encryption\"")
+			}
+		case "consent_policy":
+			if err := func() error {
+				s.ConsentPolicy.Reset()
+				if err := s.ConsentPolicy.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"consent_policy\"")
+			}
+		case "authorization_details":
+			if err := func() error {
+				s.AuthorizationDetails.Reset()
+				if err := s.AuthorizationDetails.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"authorization_details\"")
+			}
+		case "proof_of_possession":
+			if err := func() error {
+				s.ProofOfPossession.Reset()
+				if err := s.ProofOfPossession.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"proof_of_possession\"")
+			}
+		case "subject_type_authorization":
+			if err := func() error {
+				s.SubjectTypeAuthorization.Reset()
+				if err := s.SubjectTypeAuthorization.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"subject_type_authorization\"")
+			}
+		case "authorization_policy":
+			if err := func() error {
+				s.AuthorizationPolicy.Reset()
+				if err := s.AuthorizationPolicy.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"authorization_policy\"")
+			}
+		default:
+			return d.Skip()
+		}
+		return nil
+	}); err != nil {
+		return errors.Wrap(err, "decode CreateResourceServerRequest")
+	}
+	// Validate required fields.
+	var failures []validate.FieldError
+	for i, mask := range [3]uint8{
+		0b00000010,
+		0b00000000,
+		0b00000000,
+	} {
+		if result := (requiredBitSet[i] & mask) ^ mask; result != 0 {
+			// Mask only required fields and check equality to mask using XOR.
+			//
+			// If XOR result is not zero, result is not equal to expected, so some fields are missed.
+			// Bits of fields which would be set are actually bits of missed fields.
+			missed := bits.OnesCount8(result)
+			for bitN := 0; bitN < missed; bitN++ {
+				bitIdx := bits.TrailingZeros8(result)
+				fieldIdx := i*8 + bitIdx
+				var name string
+				if fieldIdx < len(jsonFieldsNameOfCreateResourceServerRequest) {
+					name = jsonFieldsNameOfCreateResourceServerRequest[fieldIdx]
+				} else {
+					name = strconv.Itoa(fieldIdx)
+				}
+				failures = append(failures, validate.FieldError{
+					Name:  name,
+					Error: validate.ErrFieldRequired,
+				})
+				// Reset bit.
+				result &^= 1 << bitIdx
+			}
+		}
+	}
+	if len(failures) > 0 {
+		return &validate.Error{Fields: failures}
+	}
+
+	return nil
+}
+
+// MarshalJSON implements stdjson.Marshaler.
+func (s *CreateResourceServerRequest) MarshalJSON() ([]byte, error) {
+	e := jx.Encoder{}
+	s.Encode(&e)
+	return e.Bytes(), nil
+}
+
+// UnmarshalJSON implements stdjson.Unmarshaler.
+func (s *CreateResourceServerRequest) UnmarshalJSON(data []byte) error {
+	d := jx.DecodeBytes(data)
+	return s.Decode(d)
+}
+
 // Encode encodes DefaultFor as json.
 func (s DefaultFor) Encode(e *jx.Encoder) {
 	unwrapped := string(s)
@@ -1018,6 +1575,64 @@ func (s *ListClientGrantsOK) UnmarshalJSON(data []byte) error {
 	return s.Decode(d)
 }
 
+// Encode encodes ListResourceServersOK as json.
+func (s ListResourceServersOK) Encode(e *jx.Encoder) {
+	switch s.Type {
+	case ResourceServerArrayListResourceServersOK:
+		e.ArrStart()
+		for _, elem := range s.ResourceServerArray {
+			elem.Encode(e)
+		}
+		e.ArrEnd()
+	case ResourceServerPageListResourceServersOK:
+		s.ResourceServerPage.Encode(e)
+	}
+}
+
+// Decode decodes ListResourceServersOK from json.
+func (s *ListResourceServersOK) Decode(d *jx.Decoder) error {
+	if s == nil {
+		return errors.New("invalid: unable to decode ListResourceServersOK to nil")
+	}
+	// Sum type type_discriminator.
+	switch t := d.Next(); t {
+	case jx.Array:
+		s.ResourceServerArray = make([]ResourceServer, 0)
+		if err := d.Arr(func(d *jx.Decoder) error {
+			var elem ResourceServer
+			if err := elem.Decode(d); err != nil {
+				return err
+			}
+			s.ResourceServerArray = append(s.ResourceServerArray, elem)
+			return nil
+		}); err != nil {
+			return err
+		}
+		s.Type = ResourceServerArrayListResourceServersOK
+	case jx.Object:
+		if err := s.ResourceServerPage.Decode(d); err != nil {
+			return err
+		}
+		s.Type = ResourceServerPageListResourceServersOK
+	default:
+		return errors.Errorf("unexpected json type %q", t)
+	}
+	return nil
+}
+
+// MarshalJSON implements stdjson.Marshaler.
+func (s ListResourceServersOK) MarshalJSON() ([]byte, error) {
+	e := jx.Encoder{}
+	s.Encode(&e)
+	return e.Bytes(), nil
+}
+
+// UnmarshalJSON implements stdjson.Unmarshaler.
+func (s *ListResourceServersOK) UnmarshalJSON(data []byte) error {
+	d := jx.DecodeBytes(data)
+	return s.Decode(d)
+}
+
 // Encode encodes string as json.
 func (o NilString) Encode(e *jx.Encoder) {
 	if o.Null {
@@ -1167,6 +1782,169 @@ func (s *OptInt) UnmarshalJSON(data []byte) error {
 	return s.Decode(d)
 }
 
+// Encode encodes []jx.Raw as json.
+func (o OptNilAnyArray) Encode(e *jx.Encoder) {
+	if !o.Set {
+		return
+	}
+	if o.Null {
+		e.Null()
+		return
+	}
+	e.ArrStart()
+	for _, elem := range o.Value {
+		if len(elem) != 0 {
+			e.Raw(elem)
+		}
+	}
+	e.ArrEnd()
+}
+
+// Decode decodes []jx.Raw from json.
+func (o *OptNilAnyArray) Decode(d *jx.Decoder) error {
+	if o == nil {
+		return errors.New("invalid: unable to decode OptNilAnyArray to nil")
+	}
+	if d.Next() == jx.Null {
+		if err := d.Null(); err != nil {
+			return err
+		}
+
+		var v []jx.Raw
+		o.Value = v
+		o.Set = true
+		o.Null = true
+		return nil
+	}
+	o.Set = true
+	o.Null = false
+	o.Value = make([]jx.Raw, 0)
+	if err := d.Arr(func(d *jx.Decoder) error {
+		var elem jx.Raw
+		v, err := d.RawAppend(nil)
+		elem = jx.Raw(v)
+		if err != nil {
+			return err
+		}
+		o.Value = append(o.Value, elem)
+		return nil
+	}); err != nil {
+		return err
+	}
+	return nil
+}
+
+// MarshalJSON implements stdjson.Marshaler.
+func (s OptNilAnyArray) MarshalJSON() ([]byte, error) {
+	e := jx.Encoder{}
+	s.Encode(&e)
+	return e.Bytes(), nil
+}
+
+// UnmarshalJSON implements stdjson.Unmarshaler.
+func (s *OptNilAnyArray) UnmarshalJSON(data []byte) error {
+	d := jx.DecodeBytes(data)
+	return s.Decode(d)
+}
+
+// Encode encodes AuthorizationPolicy as json.
+func (o OptNilAuthorizationPolicy) Encode(e *jx.Encoder) {
+	if !o.Set {
+		return
+	}
+	if o.Null {
+		e.Null()
+		return
+	}
+	o.Value.Encode(e)
+}
+
+// Decode decodes AuthorizationPolicy from json.
+func (o *OptNilAuthorizationPolicy) Decode(d *jx.Decoder) error {
+	if o == nil {
+		return errors.New("invalid: unable to decode OptNilAuthorizationPolicy to nil")
+	}
+	if d.Next() == jx.Null {
+		if err := d.Null(); err != nil {
+			return err
+		}
+
+		var v AuthorizationPolicy
+		o.Value = v
+		o.Set = true
+		o.Null = true
+		return nil
+	}
+	o.Set = true
+	o.Null = false
+	if err := o.Value.Decode(d); err != nil {
+		return err
+	}
+	return nil
+}
+
+// MarshalJSON implements stdjson.Marshaler.
+func (s OptNilAuthorizationPolicy) MarshalJSON() ([]byte, error) {
+	e := jx.Encoder{}
+	s.Encode(&e)
+	return e.Bytes(), nil
+}
+
+// UnmarshalJSON implements stdjson.Unmarshaler.
+func (s *OptNilAuthorizationPolicy) UnmarshalJSON(data []byte) error {
+	d := jx.DecodeBytes(data)
+	return s.Decode(d)
+}
+
+// Encode encodes AuthorizationPolicyInput as json.
+func (o OptNilAuthorizationPolicyInput) Encode(e *jx.Encoder) {
+	if !o.Set {
+		return
+	}
+	if o.Null {
+		e.Null()
+		return
+	}
+	o.Value.Encode(e)
+}
+
+// Decode decodes AuthorizationPolicyInput from json.
+func (o *OptNilAuthorizationPolicyInput) Decode(d *jx.Decoder) error {
+	if o == nil {
+		return errors.New("invalid: unable to decode OptNilAuthorizationPolicyInput to nil")
+	}
+	if d.Next() == jx.Null {
+		if err := d.Null(); err != nil {
+			return err
+		}
+
+		var v AuthorizationPolicyInput
+		o.Value = v
+		o.Set = true
+		o.Null = true
+		return nil
+	}
+	o.Set = true
+	o.Null = false
+	if err := o.Value.Decode(d); err != nil {
+		return err
+	}
+	return nil
+}
+
+// MarshalJSON implements stdjson.Marshaler.
+func (s OptNilAuthorizationPolicyInput) MarshalJSON() ([]byte, error) {
+	e := jx.Encoder{}
+	s.Encode(&e)
+	return e.Bytes(), nil
+}
+
+// UnmarshalJSON implements stdjson.Unmarshaler.
+func (s *OptNilAuthorizationPolicyInput) UnmarshalJSON(data []byte) error {
+	d := jx.DecodeBytes(data)
+	return s.Decode(d)
+}
+
 // Encode encodes bool as json.
 func (o OptNilBool) Encode(e *jx.Encoder) {
 	if !o.Set {
@@ -1214,6 +1992,104 @@ func (s OptNilBool) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON implements stdjson.Unmarshaler.
 func (s *OptNilBool) UnmarshalJSON(data []byte) error {
+	d := jx.DecodeBytes(data)
+	return s.Decode(d)
+}
+
+// Encode encodes ProofOfPossession as json.
+func (o OptNilProofOfPossession) Encode(e *jx.Encoder) {
+	if !o.Set {
+		return
+	}
+	if o.Null {
+		e.Null()
+		return
+	}
+	o.Value.Encode(e)
+}
+
+// Decode decodes ProofOfPossession from json.
+func (o *OptNilProofOfPossession) Decode(d *jx.Decoder) error {
+	if o == nil {
+		return errors.New("invalid: unable to decode OptNilProofOfPossession to nil")
+	}
+	if d.Next() == jx.Null {
+		if err := d.Null(); err != nil {
+			return err
+		}
+
+		var v ProofOfPossession
+		o.Value = v
+		o.Set = true
+		o.Null = true
+		return nil
+	}
+	o.Set = true
+	o.Null = false
+	if err := o.Value.Decode(d); err != nil {
+		return err
+	}
+	return nil
+}
+
+// MarshalJSON implements stdjson.Marshaler.
+func (s OptNilProofOfPossession) MarshalJSON() ([]byte, error) {
+	e := jx.Encoder{}
+	s.Encode(&e)
+	return e.Bytes(), nil
+}
+
+// UnmarshalJSON implements stdjson.Unmarshaler.
+func (s *OptNilProofOfPossession) UnmarshalJSON(data []byte) error {
+	d := jx.DecodeBytes(data)
+	return s.Decode(d)
+}
+
+// Encode encodes ProofOfPossessionInput as json.
+func (o OptNilProofOfPossessionInput) Encode(e *jx.Encoder) {
+	if !o.Set {
+		return
+	}
+	if o.Null {
+		e.Null()
+		return
+	}
+	o.Value.Encode(e)
+}
+
+// Decode decodes ProofOfPossessionInput from json.
+func (o *OptNilProofOfPossessionInput) Decode(d *jx.Decoder) error {
+	if o == nil {
+		return errors.New("invalid: unable to decode OptNilProofOfPossessionInput to nil")
+	}
+	if d.Next() == jx.Null {
+		if err := d.Null(); err != nil {
+			return err
+		}
+
+		var v ProofOfPossessionInput
+		o.Value = v
+		o.Set = true
+		o.Null = true
+		return nil
+	}
+	o.Set = true
+	o.Null = false
+	if err := o.Value.Decode(d); err != nil {
+		return err
+	}
+	return nil
+}
+
+// MarshalJSON implements stdjson.Marshaler.
+func (s OptNilProofOfPossessionInput) MarshalJSON() ([]byte, error) {
+	e := jx.Encoder{}
+	s.Encode(&e)
+	return e.Bytes(), nil
+}
+
+// UnmarshalJSON implements stdjson.Unmarshaler.
+func (s *OptNilProofOfPossessionInput) UnmarshalJSON(data []byte) error {
 	d := jx.DecodeBytes(data)
 	return s.Decode(d)
 }
@@ -1328,6 +2204,104 @@ func (s OptNilStringArray) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON implements stdjson.Unmarshaler.
 func (s *OptNilStringArray) UnmarshalJSON(data []byte) error {
+	d := jx.DecodeBytes(data)
+	return s.Decode(d)
+}
+
+// Encode encodes TokenEncryption as json.
+func (o OptNilTokenEncryption) Encode(e *jx.Encoder) {
+	if !o.Set {
+		return
+	}
+	if o.Null {
+		e.Null()
+		return
+	}
+	o.Value.Encode(e)
+}
+
+// Decode decodes TokenEncryption from json.
+func (o *OptNilTokenEncryption) Decode(d *jx.Decoder) error {
+	if o == nil {
+		return errors.New("invalid: unable to decode OptNilTokenEncryption to nil")
+	}
+	if d.Next() == jx.Null {
+		if err := d.Null(); err != nil {
+			return err
+		}
+
+		var v TokenEncryption
+		o.Value = v
+		o.Set = true
+		o.Null = true
+		return nil
+	}
+	o.Set = true
+	o.Null = false
+	if err := o.Value.Decode(d); err != nil {
+		return err
+	}
+	return nil
+}
+
+// MarshalJSON implements stdjson.Marshaler.
+func (s OptNilTokenEncryption) MarshalJSON() ([]byte, error) {
+	e := jx.Encoder{}
+	s.Encode(&e)
+	return e.Bytes(), nil
+}
+
+// UnmarshalJSON implements stdjson.Unmarshaler.
+func (s *OptNilTokenEncryption) UnmarshalJSON(data []byte) error {
+	d := jx.DecodeBytes(data)
+	return s.Decode(d)
+}
+
+// Encode encodes TokenEncryptionInput as json.
+func (o OptNilTokenEncryptionInput) Encode(e *jx.Encoder) {
+	if !o.Set {
+		return
+	}
+	if o.Null {
+		e.Null()
+		return
+	}
+	o.Value.Encode(e)
+}
+
+// Decode decodes TokenEncryptionInput from json.
+func (o *OptNilTokenEncryptionInput) Decode(d *jx.Decoder) error {
+	if o == nil {
+		return errors.New("invalid: unable to decode OptNilTokenEncryptionInput to nil")
+	}
+	if d.Next() == jx.Null {
+		if err := d.Null(); err != nil {
+			return err
+		}
+
+		var v TokenEncryptionInput
+		o.Value = v
+		o.Set = true
+		o.Null = true
+		return nil
+	}
+	o.Set = true
+	o.Null = false
+	if err := o.Value.Decode(d); err != nil {
+		return err
+	}
+	return nil
+}
+
+// MarshalJSON implements stdjson.Marshaler.
+func (s OptNilTokenEncryptionInput) MarshalJSON() ([]byte, error) {
+	e := jx.Encoder{}
+	s.Encode(&e)
+	return e.Bytes(), nil
+}
+
+// UnmarshalJSON implements stdjson.Unmarshaler.
+func (s *OptNilTokenEncryptionInput) UnmarshalJSON(data []byte) error {
 	d := jx.DecodeBytes(data)
 	return s.Decode(d)
 }
@@ -1529,6 +2503,171 @@ func (s OptSubjectType) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON implements stdjson.Unmarshaler.
 func (s *OptSubjectType) UnmarshalJSON(data []byte) error {
+	d := jx.DecodeBytes(data)
+	return s.Decode(d)
+}
+
+// Encode encodes SubjectTypeAuthorization as json.
+func (o OptSubjectTypeAuthorization) Encode(e *jx.Encoder) {
+	if !o.Set {
+		return
+	}
+	o.Value.Encode(e)
+}
+
+// Decode decodes SubjectTypeAuthorization from json.
+func (o *OptSubjectTypeAuthorization) Decode(d *jx.Decoder) error {
+	if o == nil {
+		return errors.New("invalid: unable to decode OptSubjectTypeAuthorization to nil")
+	}
+	o.Set = true
+	if err := o.Value.Decode(d); err != nil {
+		return err
+	}
+	return nil
+}
+
+// MarshalJSON implements stdjson.Marshaler.
+func (s OptSubjectTypeAuthorization) MarshalJSON() ([]byte, error) {
+	e := jx.Encoder{}
+	s.Encode(&e)
+	return e.Bytes(), nil
+}
+
+// UnmarshalJSON implements stdjson.Unmarshaler.
+func (s *OptSubjectTypeAuthorization) UnmarshalJSON(data []byte) error {
+	d := jx.DecodeBytes(data)
+	return s.Decode(d)
+}
+
+// Encode encodes SubjectTypeAuthorizationInput as json.
+func (o OptSubjectTypeAuthorizationInput) Encode(e *jx.Encoder) {
+	if !o.Set {
+		return
+	}
+	o.Value.Encode(e)
+}
+
+// Decode decodes SubjectTypeAuthorizationInput from json.
+func (o *OptSubjectTypeAuthorizationInput) Decode(d *jx.Decoder) error {
+	if o == nil {
+		return errors.New("invalid: unable to decode OptSubjectTypeAuthorizationInput to nil")
+	}
+	o.Set = true
+	if err := o.Value.Decode(d); err != nil {
+		return err
+	}
+	return nil
+}
+
+// MarshalJSON implements stdjson.Marshaler.
+func (s OptSubjectTypeAuthorizationInput) MarshalJSON() ([]byte, error) {
+	e := jx.Encoder{}
+	s.Encode(&e)
+	return e.Bytes(), nil
+}
+
+// UnmarshalJSON implements stdjson.Unmarshaler.
+func (s *OptSubjectTypeAuthorizationInput) UnmarshalJSON(data []byte) error {
+	d := jx.DecodeBytes(data)
+	return s.Decode(d)
+}
+
+// Encode encodes SubjectTypePolicy as json.
+func (o OptSubjectTypePolicy) Encode(e *jx.Encoder) {
+	if !o.Set {
+		return
+	}
+	o.Value.Encode(e)
+}
+
+// Decode decodes SubjectTypePolicy from json.
+func (o *OptSubjectTypePolicy) Decode(d *jx.Decoder) error {
+	if o == nil {
+		return errors.New("invalid: unable to decode OptSubjectTypePolicy to nil")
+	}
+	o.Set = true
+	if err := o.Value.Decode(d); err != nil {
+		return err
+	}
+	return nil
+}
+
+// MarshalJSON implements stdjson.Marshaler.
+func (s OptSubjectTypePolicy) MarshalJSON() ([]byte, error) {
+	e := jx.Encoder{}
+	s.Encode(&e)
+	return e.Bytes(), nil
+}
+
+// UnmarshalJSON implements stdjson.Unmarshaler.
+func (s *OptSubjectTypePolicy) UnmarshalJSON(data []byte) error {
+	d := jx.DecodeBytes(data)
+	return s.Decode(d)
+}
+
+// Encode encodes SubjectTypePolicyInput as json.
+func (o OptSubjectTypePolicyInput) Encode(e *jx.Encoder) {
+	if !o.Set {
+		return
+	}
+	o.Value.Encode(e)
+}
+
+// Decode decodes SubjectTypePolicyInput from json.
+func (o *OptSubjectTypePolicyInput) Decode(d *jx.Decoder) error {
+	if o == nil {
+		return errors.New("invalid: unable to decode OptSubjectTypePolicyInput to nil")
+	}
+	o.Set = true
+	if err := o.Value.Decode(d); err != nil {
+		return err
+	}
+	return nil
+}
+
+// MarshalJSON implements stdjson.Marshaler.
+func (s OptSubjectTypePolicyInput) MarshalJSON() ([]byte, error) {
+	e := jx.Encoder{}
+	s.Encode(&e)
+	return e.Bytes(), nil
+}
+
+// UnmarshalJSON implements stdjson.Unmarshaler.
+func (s *OptSubjectTypePolicyInput) UnmarshalJSON(data []byte) error {
+	d := jx.DecodeBytes(data)
+	return s.Decode(d)
+}
+
+// Encode encodes TokenEncryptionEncryptionKey as json.
+func (o OptTokenEncryptionEncryptionKey) Encode(e *jx.Encoder) {
+	if !o.Set {
+		return
+	}
+	o.Value.Encode(e)
+}
+
+// Decode decodes TokenEncryptionEncryptionKey from json.
+func (o *OptTokenEncryptionEncryptionKey) Decode(d *jx.Decoder) error {
+	if o == nil {
+		return errors.New("invalid: unable to decode OptTokenEncryptionEncryptionKey to nil")
+	}
+	o.Set = true
+	if err := o.Value.Decode(d); err != nil {
+		return err
+	}
+	return nil
+}
+
+// MarshalJSON implements stdjson.Marshaler.
+func (s OptTokenEncryptionEncryptionKey) MarshalJSON() ([]byte, error) {
+	e := jx.Encoder{}
+	s.Encode(&e)
+	return e.Bytes(), nil
+}
+
+// UnmarshalJSON implements stdjson.Unmarshaler.
+func (s *OptTokenEncryptionEncryptionKey) UnmarshalJSON(data []byte) error {
 	d := jx.DecodeBytes(data)
 	return s.Decode(d)
 }
@@ -2254,6 +3393,982 @@ func (s *OrganizationUsage) UnmarshalJSON(data []byte) error {
 	return s.Decode(d)
 }
 
+// Encode implements json.Marshaler.
+func (s *ProofOfPossession) Encode(e *jx.Encoder) {
+	e.ObjStart()
+	s.encodeFields(e)
+	e.ObjEnd()
+}
+
+// encodeFields encodes fields.
+func (s *ProofOfPossession) encodeFields(e *jx.Encoder) {
+	{
+		if s.Mechanism.Set {
+			e.FieldStart("mechanism")
+			s.Mechanism.Encode(e)
+		}
+	}
+	{
+		if s.Required.Set {
+			e.FieldStart("required")
+			s.Required.Encode(e)
+		}
+	}
+	{
+		if s.RequiredFor.Set {
+			e.FieldStart("required_for")
+			s.RequiredFor.Encode(e)
+		}
+	}
+}
+
+var jsonFieldsNameOfProofOfPossession = [3]string{
+	0: "mechanism",
+	1: "required",
+	2: "required_for",
+}
+
+// Decode decodes ProofOfPossession from json.
+func (s *ProofOfPossession) Decode(d *jx.Decoder) error {
+	if s == nil {
+		return errors.New("invalid: unable to decode ProofOfPossession to nil")
+	}
+
+	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
+		switch string(k) {
+		case "mechanism":
+			if err := func() error {
+				s.Mechanism.Reset()
+				if err := s.Mechanism.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"mechanism\"")
+			}
+		case "required":
+			if err := func() error {
+				s.Required.Reset()
+				if err := s.Required.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"required\"")
+			}
+		case "required_for":
+			if err := func() error {
+				s.RequiredFor.Reset()
+				if err := s.RequiredFor.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"required_for\"")
+			}
+		default:
+			return d.Skip()
+		}
+		return nil
+	}); err != nil {
+		return errors.Wrap(err, "decode ProofOfPossession")
+	}
+
+	return nil
+}
+
+// MarshalJSON implements stdjson.Marshaler.
+func (s *ProofOfPossession) MarshalJSON() ([]byte, error) {
+	e := jx.Encoder{}
+	s.Encode(&e)
+	return e.Bytes(), nil
+}
+
+// UnmarshalJSON implements stdjson.Unmarshaler.
+func (s *ProofOfPossession) UnmarshalJSON(data []byte) error {
+	d := jx.DecodeBytes(data)
+	return s.Decode(d)
+}
+
+// Encode implements json.Marshaler.
+func (s *ProofOfPossessionInput) Encode(e *jx.Encoder) {
+	e.ObjStart()
+	s.encodeFields(e)
+	e.ObjEnd()
+}
+
+// encodeFields encodes fields.
+func (s *ProofOfPossessionInput) encodeFields(e *jx.Encoder) {
+	{
+		e.FieldStart("mechanism")
+		e.Str(s.Mechanism)
+	}
+	{
+		e.FieldStart("required")
+		e.Bool(s.Required)
+	}
+	{
+		if s.RequiredFor.Set {
+			e.FieldStart("required_for")
+			s.RequiredFor.Encode(e)
+		}
+	}
+}
+
+var jsonFieldsNameOfProofOfPossessionInput = [3]string{
+	0: "mechanism",
+	1: "required",
+	2: "required_for",
+}
+
+// Decode decodes ProofOfPossessionInput from json.
+func (s *ProofOfPossessionInput) Decode(d *jx.Decoder) error {
+	if s == nil {
+		return errors.New("invalid: unable to decode ProofOfPossessionInput to nil")
+	}
+	var requiredBitSet [1]uint8
+
+	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
+		switch string(k) {
+		case "mechanism":
+			requiredBitSet[0] |= 1 << 0
+			if err := func() error {
+				v, err := d.Str()
+				s.Mechanism = string(v)
+				if err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"mechanism\"")
+			}
+		case "required":
+			requiredBitSet[0] |= 1 << 1
+			if err := func() error {
+				v, err := d.Bool()
+				s.Required = bool(v)
+				if err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"required\"")
+			}
+		case "required_for":
+			if err := func() error {
+				s.RequiredFor.Reset()
+				if err := s.RequiredFor.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"required_for\"")
+			}
+		default:
+			return d.Skip()
+		}
+		return nil
+	}); err != nil {
+		return errors.Wrap(err, "decode ProofOfPossessionInput")
+	}
+	// Validate required fields.
+	var failures []validate.FieldError
+	for i, mask := range [1]uint8{
+		0b00000011,
+	} {
+		if result := (requiredBitSet[i] & mask) ^ mask; result != 0 {
+			// Mask only required fields and check equality to mask using XOR.
+			//
+			// If XOR result is not zero, result is not equal to expected, so some fields are missed.
+			// Bits of fields which would be set are actually bits of missed fields.
+			missed := bits.OnesCount8(result)
+			for bitN := 0; bitN < missed; bitN++ {
+				bitIdx := bits.TrailingZeros8(result)
+				fieldIdx := i*8 + bitIdx
+				var name string
+				if fieldIdx < len(jsonFieldsNameOfProofOfPossessionInput) {
+					name = jsonFieldsNameOfProofOfPossessionInput[fieldIdx]
+				} else {
+					name = strconv.Itoa(fieldIdx)
+				}
+				failures = append(failures, validate.FieldError{
+					Name:  name,
+					Error: validate.ErrFieldRequired,
+				})
+				// Reset bit.
+				result &^= 1 << bitIdx
+			}
+		}
+	}
+	if len(failures) > 0 {
+		return &validate.Error{Fields: failures}
+	}
+
+	return nil
+}
+
+// MarshalJSON implements stdjson.Marshaler.
+func (s *ProofOfPossessionInput) MarshalJSON() ([]byte, error) {
+	e := jx.Encoder{}
+	s.Encode(&e)
+	return e.Bytes(), nil
+}
+
+// UnmarshalJSON implements stdjson.Unmarshaler.
+func (s *ProofOfPossessionInput) UnmarshalJSON(data []byte) error {
+	d := jx.DecodeBytes(data)
+	return s.Decode(d)
+}
+
+// Encode implements json.Marshaler.
+func (s *ResourceServer) Encode(e *jx.Encoder) {
+	e.ObjStart()
+	s.encodeFields(e)
+	e.ObjEnd()
+}
+
+// encodeFields encodes fields.
+func (s *ResourceServer) encodeFields(e *jx.Encoder) {
+	{
+		if s.ID.Set {
+			e.FieldStart("id")
+			s.ID.Encode(e)
+		}
+	}
+	{
+		if s.Name.Set {
+			e.FieldStart("name")
+			s.Name.Encode(e)
+		}
+	}
+	{
+		if s.IsSystem.Set {
+			e.FieldStart("is_system")
+			s.IsSystem.Encode(e)
+		}
+	}
+	{
+		if s.Identifier.Set {
+			e.FieldStart("identifier")
+			s.Identifier.Encode(e)
+		}
+	}
+	{
+		if s.Scopes != nil {
+			e.FieldStart("scopes")
+			e.ArrStart()
+			for _, elem := range s.Scopes {
+				elem.Encode(e)
+			}
+			e.ArrEnd()
+		}
+	}
+	{
+		if s.SigningAlg.Set {
+			e.FieldStart("signing_alg")
+			s.SigningAlg.Encode(e)
+		}
+	}
+	{
+		if s.SigningSecret.Set {
+			e.FieldStart("signing_secret")
+			s.SigningSecret.Encode(e)
+		}
+	}
+	{
+		if s.AllowOfflineAccess.Set {
+			e.FieldStart("allow_offline_access")
+			s.AllowOfflineAccess.Encode(e)
+		}
+	}
+	{
+		if s.AllowOnlineAccess.Set {
+			e.FieldStart("allow_online_access")
+			s.AllowOnlineAccess.Encode(e)
+		}
+	}
+	{
+		if s.AllowOnlineAccessWithEphemeralSessions.Set {
+			e.FieldStart("allow_online_access_with_ephemeral_sessions")
+			s.AllowOnlineAccessWithEphemeralSessions.Encode(e)
+		}
+	}
+	{
+		if s.SkipConsentForVerifiableFirstPartyClients.Set {
+			e.FieldStart("skip_consent_for_verifiable_first_party_clients")
+			s.SkipConsentForVerifiableFirstPartyClients.Encode(e)
+		}
+	}
+	{
+		if s.TokenLifetime.Set {
+			e.FieldStart("token_lifetime")
+			s.TokenLifetime.Encode(e)
+		}
+	}
+	{
+		if s.TokenLifetimeForWeb.Set {
+			e.FieldStart("token_lifetime_for_web")
+			s.TokenLifetimeForWeb.Encode(e)
+		}
+	}
+	{
+		if s.EnforcePolicies.Set {
+			e.FieldStart("enforce_policies")
+			s.EnforcePolicies.Encode(e)
+		}
+	}
+	{
+		if s.TokenDialect.Set {
+			e.FieldStart("token_dialect")
+			s.TokenDialect.Encode(e)
+		}
+	}
+	{
+		if s.TokenEncryption.Set {
+			e.FieldStart("token_encryption")
+			s.TokenEncryption.Encode(e)
+		}
+	}
+	{
+		if s.ConsentPolicy.Set {
+			e.FieldStart("consent_policy")
+			s.ConsentPolicy.Encode(e)
+		}
+	}
+	{
+		if s.AuthorizationDetails.Set {
+			e.FieldStart("authorization_details")
+			s.AuthorizationDetails.Encode(e)
+		}
+	}
+	{
+		if s.ProofOfPossession.Set {
+			e.FieldStart("proof_of_possession")
+			s.ProofOfPossession.Encode(e)
+		}
+	}
+	{
+		if s.SubjectTypeAuthorization.Set {
+			e.FieldStart("subject_type_authorization")
+			s.SubjectTypeAuthorization.Encode(e)
+		}
+	}
+	{
+		if s.AuthorizationPolicy.Set {
+			e.FieldStart("authorization_policy")
+			s.AuthorizationPolicy.Encode(e)
+		}
+	}
+	{
+		if s.ClientID.Set {
+			e.FieldStart("client_id")
+			s.ClientID.Encode(e)
+		}
+	}
+}
+
+var jsonFieldsNameOfResourceServer = [22]string{
+	0:  "id",
+	1:  "name",
+	2:  "is_system",
+	3:  "identifier",
+	4:  "scopes",
+	5:  "signing_alg",
+	6:  "signing_secret",
+	7:  "allow_offline_access",
+	8:  "allow_online_access",
+	9:  "allow_online_access_with_ephemeral_sessions",
+	10: "skip_consent_for_verifiable_first_party_clients",
+	11: "token_lifetime",
+	12: "token_lifetime_for_web",
+	13: "enforce_policies",
+	14: "token_dialect",
+	15: "token_encryption",
+	16: "consent_policy",
+	17: "authorization_details",
+	18: "proof_of_possession",
+	19: "subject_type_authorization",
+	20: "authorization_policy",
+	21: "client_id",
+}
+
+// Decode decodes ResourceServer from json.
+func (s *ResourceServer) Decode(d *jx.Decoder) error {
+	if s == nil {
+		return errors.New("invalid: unable to decode ResourceServer to nil")
+	}
+
+	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
+		switch string(k) {
+		case "id":
+			if err := func() error {
+				s.ID.Reset()
+				if err := s.ID.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"id\"")
+			}
+		case "name":
+			if err := func() error {
+				s.Name.Reset()
+				if err := s.Name.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"name\"")
+			}
+		case "is_system":
+			if err := func() error {
+				s.IsSystem.Reset()
+				if err := s.IsSystem.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"is_system\"")
+			}
+		case "identifier":
+			if err := func() error {
+				s.Identifier.Reset()
+				if err := s.Identifier.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"identifier\"")
+			}
+		case "scopes":
+			if err := func() error {
+				s.Scopes = make([]ResourceServerScope, 0)
+				if err := d.Arr(func(d *jx.Decoder) error {
+					var elem ResourceServerScope
+					if err := elem.Decode(d); err != nil {
+						return err
+					}
+					s.Scopes = append(s.Scopes, elem)
+					return nil
+				}); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"scopes\"")
+			}
+		case "signing_alg":
+			if err := func() error {
+				s.SigningAlg.Reset()
+				if err := s.SigningAlg.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"signing_alg\"")
+			}
+		case "signing_secret":
+			if err := func() error {
+				s.SigningSecret.Reset()
+				if err := s.SigningSecret.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"signing_secret\"")
+			}
+		case "allow_offline_access":
+			if err := func() error {
+				s.AllowOfflineAccess.Reset()
+				if err := s.AllowOfflineAccess.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"allow_offline_access\"")
+			}
+		case "allow_online_access":
+			if err := func() error {
+				s.AllowOnlineAccess.Reset()
+				if err := s.AllowOnlineAccess.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"allow_online_access\"")
+			}
+		case "allow_online_access_with_ephemeral_sessions":
+			if err := func() error {
+				s.AllowOnlineAccessWithEphemeralSessions.Reset()
+				if err := s.AllowOnlineAccessWithEphemeralSessions.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"allow_online_access_with_ephemeral_sessions\"")
+			}
+		case "skip_consent_for_verifiable_first_party_clients":
+			if err := func() error {
+				s.SkipConsentForVerifiableFirstPartyClients.Reset()
+				if err := s.SkipConsentForVerifiableFirstPartyClients.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"skip_consent_for_verifiable_first_party_clients\"")
+			}
+		case "token_lifetime":
+			if err := func() error {
+				s.TokenLifetime.Reset()
+				if err := s.TokenLifetime.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"token_lifetime\"")
+			}
+		case "token_lifetime_for_web":
+			if err := func() error {
+				s.TokenLifetimeForWeb.Reset()
+				if err := s.TokenLifetimeForWeb.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"token_lifetime_for_web\"")
+			}
+		case "enforce_policies":
+			if err := func() error {
+				s.EnforcePolicies.Reset()
+				if err := s.EnforcePolicies.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"enforce_policies\"")
+			}
+		case "token_dialect":
+			if err := func() error {
+				s.TokenDialect.Reset()
+				if err := s.TokenDialect.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"token_dialect\"")
+			}
+		case "token_encryption":
+			if err := func() error {
+				s.TokenEncryption.Reset()
+				if err := s.TokenEncryption.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"token_encryption\"")
+			}
+		case "consent_policy":
+			if err := func() error {
+				s.ConsentPolicy.Reset()
+				if err := s.ConsentPolicy.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"consent_policy\"")
+			}
+		case "authorization_details":
+			if err := func() error {
+				s.AuthorizationDetails.Reset()
+				if err := s.AuthorizationDetails.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"authorization_details\"")
+			}
+		case "proof_of_possession":
+			if err := func() error {
+				s.ProofOfPossession.Reset()
+				if err := s.ProofOfPossession.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"proof_of_possession\"")
+			}
+		case "subject_type_authorization":
+			if err := func() error {
+				s.SubjectTypeAuthorization.Reset()
+				if err := s.SubjectTypeAuthorization.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"subject_type_authorization\"")
+			}
+		case "authorization_policy":
+			if err := func() error {
+				s.AuthorizationPolicy.Reset()
+				if err := s.AuthorizationPolicy.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"authorization_policy\"")
+			}
+		case "client_id":
+			if err := func() error {
+				s.ClientID.Reset()
+				if err := s.ClientID.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"client_id\"")
+			}
+		default:
+			return d.Skip()
+		}
+		return nil
+	}); err != nil {
+		return errors.Wrap(err, "decode ResourceServer")
+	}
+
+	return nil
+}
+
+// MarshalJSON implements stdjson.Marshaler.
+func (s *ResourceServer) MarshalJSON() ([]byte, error) {
+	e := jx.Encoder{}
+	s.Encode(&e)
+	return e.Bytes(), nil
+}
+
+// UnmarshalJSON implements stdjson.Unmarshaler.
+func (s *ResourceServer) UnmarshalJSON(data []byte) error {
+	d := jx.DecodeBytes(data)
+	return s.Decode(d)
+}
+
+// Encode implements json.Marshaler.
+func (s *ResourceServerPage) Encode(e *jx.Encoder) {
+	e.ObjStart()
+	s.encodeFields(e)
+	e.ObjEnd()
+}
+
+// encodeFields encodes fields.
+func (s *ResourceServerPage) encodeFields(e *jx.Encoder) {
+	{
+		if s.ResourceServers != nil {
+			e.FieldStart("resource_servers")
+			e.ArrStart()
+			for _, elem := range s.ResourceServers {
+				elem.Encode(e)
+			}
+			e.ArrEnd()
+		}
+	}
+	{
+		if s.Start.Set {
+			e.FieldStart("start")
+			s.Start.Encode(e)
+		}
+	}
+	{
+		if s.Limit.Set {
+			e.FieldStart("limit")
+			s.Limit.Encode(e)
+		}
+	}
+	{
+		if s.Total.Set {
+			e.FieldStart("total")
+			s.Total.Encode(e)
+		}
+	}
+}
+
+var jsonFieldsNameOfResourceServerPage = [4]string{
+	0: "resource_servers",
+	1: "start",
+	2: "limit",
+	3: "total",
+}
+
+// Decode decodes ResourceServerPage from json.
+func (s *ResourceServerPage) Decode(d *jx.Decoder) error {
+	if s == nil {
+		return errors.New("invalid: unable to decode ResourceServerPage to nil")
+	}
+
+	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
+		switch string(k) {
+		case "resource_servers":
+			if err := func() error {
+				s.ResourceServers = make([]ResourceServer, 0)
+				if err := d.Arr(func(d *jx.Decoder) error {
+					var elem ResourceServer
+					if err := elem.Decode(d); err != nil {
+						return err
+					}
+					s.ResourceServers = append(s.ResourceServers, elem)
+					return nil
+				}); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"resource_servers\"")
+			}
+		case "start":
+			if err := func() error {
+				s.Start.Reset()
+				if err := s.Start.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"start\"")
+			}
+		case "limit":
+			if err := func() error {
+				s.Limit.Reset()
+				if err := s.Limit.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"limit\"")
+			}
+		case "total":
+			if err := func() error {
+				s.Total.Reset()
+				if err := s.Total.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"total\"")
+			}
+		default:
+			return d.Skip()
+		}
+		return nil
+	}); err != nil {
+		return errors.Wrap(err, "decode ResourceServerPage")
+	}
+
+	return nil
+}
+
+// MarshalJSON implements stdjson.Marshaler.
+func (s *ResourceServerPage) MarshalJSON() ([]byte, error) {
+	e := jx.Encoder{}
+	s.Encode(&e)
+	return e.Bytes(), nil
+}
+
+// UnmarshalJSON implements stdjson.Unmarshaler.
+func (s *ResourceServerPage) UnmarshalJSON(data []byte) error {
+	d := jx.DecodeBytes(data)
+	return s.Decode(d)
+}
+
+// Encode implements json.Marshaler.
+func (s *ResourceServerScope) Encode(e *jx.Encoder) {
+	e.ObjStart()
+	s.encodeFields(e)
+	e.ObjEnd()
+}
+
+// encodeFields encodes fields.
+func (s *ResourceServerScope) encodeFields(e *jx.Encoder) {
+	{
+		if s.Value.Set {
+			e.FieldStart("value")
+			s.Value.Encode(e)
+		}
+	}
+	{
+		if s.Description.Set {
+			e.FieldStart("description")
+			s.Description.Encode(e)
+		}
+	}
+}
+
+var jsonFieldsNameOfResourceServerScope = [2]string{
+	0: "value",
+	1: "description",
+}
+
+// Decode decodes ResourceServerScope from json.
+func (s *ResourceServerScope) Decode(d *jx.Decoder) error {
+	if s == nil {
+		return errors.New("invalid: unable to decode ResourceServerScope to nil")
+	}
+
+	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
+		switch string(k) {
+		case "value":
+			if err := func() error {
+				s.Value.Reset()
+				if err := s.Value.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"value\"")
+			}
+		case "description":
+			if err := func() error {
+				s.Description.Reset()
+				if err := s.Description.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"description\"")
+			}
+		default:
+			return d.Skip()
+		}
+		return nil
+	}); err != nil {
+		return errors.Wrap(err, "decode ResourceServerScope")
+	}
+
+	return nil
+}
+
+// MarshalJSON implements stdjson.Marshaler.
+func (s *ResourceServerScope) MarshalJSON() ([]byte, error) {
+	e := jx.Encoder{}
+	s.Encode(&e)
+	return e.Bytes(), nil
+}
+
+// UnmarshalJSON implements stdjson.Unmarshaler.
+func (s *ResourceServerScope) UnmarshalJSON(data []byte) error {
+	d := jx.DecodeBytes(data)
+	return s.Decode(d)
+}
+
+// Encode implements json.Marshaler.
+func (s *ResourceServerScopeInput) Encode(e *jx.Encoder) {
+	e.ObjStart()
+	s.encodeFields(e)
+	e.ObjEnd()
+}
+
+// encodeFields encodes fields.
+func (s *ResourceServerScopeInput) encodeFields(e *jx.Encoder) {
+	{
+		e.FieldStart("value")
+		e.Str(s.Value)
+	}
+	{
+		if s.Description.Set {
+			e.FieldStart("description")
+			s.Description.Encode(e)
+		}
+	}
+}
+
+var jsonFieldsNameOfResourceServerScopeInput = [2]string{
+	0: "value",
+	1: "description",
+}
+
+// Decode decodes ResourceServerScopeInput from json.
+func (s *ResourceServerScopeInput) Decode(d *jx.Decoder) error {
+	if s == nil {
+		return errors.New("invalid: unable to decode ResourceServerScopeInput to nil")
+	}
+	var requiredBitSet [1]uint8
+
+	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
+		switch string(k) {
+		case "value":
+			requiredBitSet[0] |= 1 << 0
+			if err := func() error {
+				v, err := d.Str()
+				s.Value = string(v)
+				if err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"value\"")
+			}
+		case "description":
+			if err := func() error {
+				s.Description.Reset()
+				if err := s.Description.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"description\"")
+			}
+		default:
+			return d.Skip()
+		}
+		return nil
+	}); err != nil {
+		return errors.Wrap(err, "decode ResourceServerScopeInput")
+	}
+	// Validate required fields.
+	var failures []validate.FieldError
+	for i, mask := range [1]uint8{
+		0b00000001,
+	} {
+		if result := (requiredBitSet[i] & mask) ^ mask; result != 0 {
+			// Mask only required fields and check equality to mask using XOR.
+			//
+			// If XOR result is not zero, result is not equal to expected, so some fields are missed.
+			// Bits of fields which would be set are actually bits of missed fields.
+			missed := bits.OnesCount8(result)
+			for bitN := 0; bitN < missed; bitN++ {
+				bitIdx := bits.TrailingZeros8(result)
+				fieldIdx := i*8 + bitIdx
+				var name string
+				if fieldIdx < len(jsonFieldsNameOfResourceServerScopeInput) {
+					name = jsonFieldsNameOfResourceServerScopeInput[fieldIdx]
+				} else {
+					name = strconv.Itoa(fieldIdx)
+				}
+				failures = append(failures, validate.FieldError{
+					Name:  name,
+					Error: validate.ErrFieldRequired,
+				})
+				// Reset bit.
+				result &^= 1 << bitIdx
+			}
+		}
+	}
+	if len(failures) > 0 {
+		return &validate.Error{Fields: failures}
+	}
+
+	return nil
+}
+
+// MarshalJSON implements stdjson.Marshaler.
+func (s *ResourceServerScopeInput) MarshalJSON() ([]byte, error) {
+	e := jx.Encoder{}
+	s.Encode(&e)
+	return e.Bytes(), nil
+}
+
+// UnmarshalJSON implements stdjson.Unmarshaler.
+func (s *ResourceServerScopeInput) UnmarshalJSON(data []byte) error {
+	d := jx.DecodeBytes(data)
+	return s.Decode(d)
+}
+
 // Encode encodes SubjectType as json.
 func (s SubjectType) Encode(e *jx.Encoder) {
 	unwrapped := string(s)
@@ -2290,6 +4405,744 @@ func (s SubjectType) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON implements stdjson.Unmarshaler.
 func (s *SubjectType) UnmarshalJSON(data []byte) error {
+	d := jx.DecodeBytes(data)
+	return s.Decode(d)
+}
+
+// Encode implements json.Marshaler.
+func (s *SubjectTypeAuthorization) Encode(e *jx.Encoder) {
+	e.ObjStart()
+	s.encodeFields(e)
+	e.ObjEnd()
+}
+
+// encodeFields encodes fields.
+func (s *SubjectTypeAuthorization) encodeFields(e *jx.Encoder) {
+	{
+		if s.User.Set {
+			e.FieldStart("user")
+			s.User.Encode(e)
+		}
+	}
+	{
+		if s.Client.Set {
+			e.FieldStart("client")
+			s.Client.Encode(e)
+		}
+	}
+}
+
+var jsonFieldsNameOfSubjectTypeAuthorization = [2]string{
+	0: "user",
+	1: "client",
+}
+
+// Decode decodes SubjectTypeAuthorization from json.
+func (s *SubjectTypeAuthorization) Decode(d *jx.Decoder) error {
+	if s == nil {
+		return errors.New("invalid: unable to decode SubjectTypeAuthorization to nil")
+	}
+
+	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
+		switch string(k) {
+		case "user":
+			if err := func() error {
+				s.User.Reset()
+				if err := s.User.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"user\"")
+			}
+		case "client":
+			if err := func() error {
+				s.Client.Reset()
+				if err := s.Client.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"client\"")
+			}
+		default:
+			return d.Skip()
+		}
+		return nil
+	}); err != nil {
+		return errors.Wrap(err, "decode SubjectTypeAuthorization")
+	}
+
+	return nil
+}
+
+// MarshalJSON implements stdjson.Marshaler.
+func (s *SubjectTypeAuthorization) MarshalJSON() ([]byte, error) {
+	e := jx.Encoder{}
+	s.Encode(&e)
+	return e.Bytes(), nil
+}
+
+// UnmarshalJSON implements stdjson.Unmarshaler.
+func (s *SubjectTypeAuthorization) UnmarshalJSON(data []byte) error {
+	d := jx.DecodeBytes(data)
+	return s.Decode(d)
+}
+
+// Encode implements json.Marshaler.
+func (s *SubjectTypeAuthorizationInput) Encode(e *jx.Encoder) {
+	e.ObjStart()
+	s.encodeFields(e)
+	e.ObjEnd()
+}
+
+// encodeFields encodes fields.
+func (s *SubjectTypeAuthorizationInput) encodeFields(e *jx.Encoder) {
+	{
+		if s.User.Set {
+			e.FieldStart("user")
+			s.User.Encode(e)
+		}
+	}
+	{
+		if s.Client.Set {
+			e.FieldStart("client")
+			s.Client.Encode(e)
+		}
+	}
+}
+
+var jsonFieldsNameOfSubjectTypeAuthorizationInput = [2]string{
+	0: "user",
+	1: "client",
+}
+
+// Decode decodes SubjectTypeAuthorizationInput from json.
+func (s *SubjectTypeAuthorizationInput) Decode(d *jx.Decoder) error {
+	if s == nil {
+		return errors.New("invalid: unable to decode SubjectTypeAuthorizationInput to nil")
+	}
+
+	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
+		switch string(k) {
+		case "user":
+			if err := func() error {
+				s.User.Reset()
+				if err := s.User.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"user\"")
+			}
+		case "client":
+			if err := func() error {
+				s.Client.Reset()
+				if err := s.Client.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"client\"")
+			}
+		default:
+			return d.Skip()
+		}
+		return nil
+	}); err != nil {
+		return errors.Wrap(err, "decode SubjectTypeAuthorizationInput")
+	}
+
+	return nil
+}
+
+// MarshalJSON implements stdjson.Marshaler.
+func (s *SubjectTypeAuthorizationInput) MarshalJSON() ([]byte, error) {
+	e := jx.Encoder{}
+	s.Encode(&e)
+	return e.Bytes(), nil
+}
+
+// UnmarshalJSON implements stdjson.Unmarshaler.
+func (s *SubjectTypeAuthorizationInput) UnmarshalJSON(data []byte) error {
+	d := jx.DecodeBytes(data)
+	return s.Decode(d)
+}
+
+// Encode implements json.Marshaler.
+func (s *SubjectTypePolicy) Encode(e *jx.Encoder) {
+	e.ObjStart()
+	s.encodeFields(e)
+	e.ObjEnd()
+}
+
+// encodeFields encodes fields.
+func (s *SubjectTypePolicy) encodeFields(e *jx.Encoder) {
+	{
+		if s.Policy.Set {
+			e.FieldStart("policy")
+			s.Policy.Encode(e)
+		}
+	}
+}
+
+var jsonFieldsNameOfSubjectTypePolicy = [1]string{
+	0: "policy",
+}
+
+// Decode decodes SubjectTypePolicy from json.
+func (s *SubjectTypePolicy) Decode(d *jx.Decoder) error {
+	if s == nil {
+		return errors.New("invalid: unable to decode SubjectTypePolicy to nil")
+	}
+
+	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
+		switch string(k) {
+		case "policy":
+			if err := func() error {
+				s.Policy.Reset()
+				if err := s.Policy.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"policy\"")
+			}
+		default:
+			return d.Skip()
+		}
+		return nil
+	}); err != nil {
+		return errors.Wrap(err, "decode SubjectTypePolicy")
+	}
+
+	return nil
+}
+
+// MarshalJSON implements stdjson.Marshaler.
+func (s *SubjectTypePolicy) MarshalJSON() ([]byte, error) {
+	e := jx.Encoder{}
+	s.Encode(&e)
+	return e.Bytes(), nil
+}
+
+// UnmarshalJSON implements stdjson.Unmarshaler.
+func (s *SubjectTypePolicy) UnmarshalJSON(data []byte) error {
+	d := jx.DecodeBytes(data)
+	return s.Decode(d)
+}
+
+// Encode implements json.Marshaler.
+func (s *SubjectTypePolicyInput) Encode(e *jx.Encoder) {
+	e.ObjStart()
+	s.encodeFields(e)
+	e.ObjEnd()
+}
+
+// encodeFields encodes fields.
+func (s *SubjectTypePolicyInput) encodeFields(e *jx.Encoder) {
+	{
+		if s.Policy.Set {
+			e.FieldStart("policy")
+			s.Policy.Encode(e)
+		}
+	}
+}
+
+var jsonFieldsNameOfSubjectTypePolicyInput = [1]string{
+	0: "policy",
+}
+
+// Decode decodes SubjectTypePolicyInput from json.
+func (s *SubjectTypePolicyInput) Decode(d *jx.Decoder) error {
+	if s == nil {
+		return errors.New("invalid: unable to decode SubjectTypePolicyInput to nil")
+	}
+
+	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
+		switch string(k) {
+		case "policy":
+			if err := func() error {
+				s.Policy.Reset()
+				if err := s.Policy.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"policy\"")
+			}
+		default:
+			return d.Skip()
+		}
+		return nil
+	}); err != nil {
+		return errors.Wrap(err, "decode SubjectTypePolicyInput")
+	}
+
+	return nil
+}
+
+// MarshalJSON implements stdjson.Marshaler.
+func (s *SubjectTypePolicyInput) MarshalJSON() ([]byte, error) {
+	e := jx.Encoder{}
+	s.Encode(&e)
+	return e.Bytes(), nil
+}
+
+// UnmarshalJSON implements stdjson.Unmarshaler.
+func (s *SubjectTypePolicyInput) UnmarshalJSON(data []byte) error {
+	d := jx.DecodeBytes(data)
+	return s.Decode(d)
+}
+
+// Encode implements json.Marshaler.
+func (s *TokenEncryption) Encode(e *jx.Encoder) {
+	e.ObjStart()
+	s.encodeFields(e)
+	e.ObjEnd()
+}
+
+// encodeFields encodes fields.
+func (s *TokenEncryption) encodeFields(e *jx.Encoder) {
+	{
+		if s.Format.Set {
+			e.FieldStart("format")
+			s.Format.Encode(e)
+		}
+	}
+	{
+		if s.EncryptionKey.Set {
+			e.FieldStart("encryption_key")
+			s.EncryptionKey.Encode(e)
+		}
+	}
+}
+
+var jsonFieldsNameOfTokenEncryption = [2]string{
+	0: "format",
+	1: "encryption_key",
+}
+
+// Decode decodes TokenEncryption from json.
+func (s *TokenEncryption) Decode(d *jx.Decoder) error {
+	if s == nil {
+		return errors.New("invalid: unable to decode TokenEncryption to nil")
+	}
+
+	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
+		switch string(k) {
+		case "format":
+			if err := func() error {
+				s.Format.Reset()
+				if err := s.Format.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"format\"")
+			}
+		case "encryption_key":
+			if err := func() error {
+				s.EncryptionKey.Reset()
+				if err := s.EncryptionKey.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"encryption_key\"")
+			}
+		default:
+			return d.Skip()
+		}
+		return nil
+	}); err != nil {
+		return errors.Wrap(err, "decode TokenEncryption")
+	}
+
+	return nil
+}
+
+// MarshalJSON implements stdjson.Marshaler.
+func (s *TokenEncryption) MarshalJSON() ([]byte, error) {
+	e := jx.Encoder{}
+	s.Encode(&e)
+	return e.Bytes(), nil
+}
+
+// UnmarshalJSON implements stdjson.Unmarshaler.
+func (s *TokenEncryption) UnmarshalJSON(data []byte) error {
+	d := jx.DecodeBytes(data)
+	return s.Decode(d)
+}
+
+// Encode implements json.Marshaler.
+func (s *TokenEncryptionEncryptionKey) Encode(e *jx.Encoder) {
+	e.ObjStart()
+	s.encodeFields(e)
+	e.ObjEnd()
+}
+
+// encodeFields encodes fields.
+func (s *TokenEncryptionEncryptionKey) encodeFields(e *jx.Encoder) {
+	{
+		if s.Name.Set {
+			e.FieldStart("name")
+			s.Name.Encode(e)
+		}
+	}
+	{
+		if s.Alg.Set {
+			e.FieldStart("alg")
+			s.Alg.Encode(e)
+		}
+	}
+	{
+		if s.Kid.Set {
+			e.FieldStart("kid")
+			s.Kid.Encode(e)
+		}
+	}
+	{
+		if s.Pem.Set {
+			e.FieldStart("pem")
+			s.Pem.Encode(e)
+		}
+	}
+}
+
+var jsonFieldsNameOfTokenEncryptionEncryptionKey = [4]string{
+	0: "name",
+	1: "alg",
+	2: "kid",
+	3: "pem",
+}
+
+// Decode decodes TokenEncryptionEncryptionKey from json.
+func (s *TokenEncryptionEncryptionKey) Decode(d *jx.Decoder) error {
+	if s == nil {
+		return errors.New("invalid: unable to decode TokenEncryptionEncryptionKey to nil")
+	}
+
+	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
+		switch string(k) {
+		case "name":
+			if err := func() error {
+				s.Name.Reset()
+				if err := s.Name.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"name\"")
+			}
+		case "alg":
+			if err := func() error {
+				s.Alg.Reset()
+				if err := s.Alg.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"alg\"")
+			}
+		case "kid":
+			if err := func() error {
+				s.Kid.Reset()
+				if err := s.Kid.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"kid\"")
+			}
+		case "pem":
+			if err := func() error {
+				s.Pem.Reset()
+				if err := s.Pem.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"pem\"")
+			}
+		default:
+			return d.Skip()
+		}
+		return nil
+	}); err != nil {
+		return errors.Wrap(err, "decode TokenEncryptionEncryptionKey")
+	}
+
+	return nil
+}
+
+// MarshalJSON implements stdjson.Marshaler.
+func (s *TokenEncryptionEncryptionKey) MarshalJSON() ([]byte, error) {
+	e := jx.Encoder{}
+	s.Encode(&e)
+	return e.Bytes(), nil
+}
+
+// UnmarshalJSON implements stdjson.Unmarshaler.
+func (s *TokenEncryptionEncryptionKey) UnmarshalJSON(data []byte) error {
+	d := jx.DecodeBytes(data)
+	return s.Decode(d)
+}
+
+// Encode implements json.Marshaler.
+func (s *TokenEncryptionInput) Encode(e *jx.Encoder) {
+	e.ObjStart()
+	s.encodeFields(e)
+	e.ObjEnd()
+}
+
+// encodeFields encodes fields.
+func (s *TokenEncryptionInput) encodeFields(e *jx.Encoder) {
+	{
+		e.FieldStart("format")
+		e.Str(s.Format)
+	}
+	{
+		e.FieldStart("encryption_key")
+		s.EncryptionKey.Encode(e)
+	}
+}
+
+var jsonFieldsNameOfTokenEncryptionInput = [2]string{
+	0: "format",
+	1: "encryption_key",
+}
+
+// Decode decodes TokenEncryptionInput from json.
+func (s *TokenEncryptionInput) Decode(d *jx.Decoder) error {
+	if s == nil {
+		return errors.New("invalid: unable to decode TokenEncryptionInput to nil")
+	}
+	var requiredBitSet [1]uint8
+
+	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
+		switch string(k) {
+		case "format":
+			requiredBitSet[0] |= 1 << 0
+			if err := func() error {
+				v, err := d.Str()
+				s.Format = string(v)
+				if err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"format\"")
+			}
+		case "encryption_key":
+			requiredBitSet[0] |= 1 << 1
+			if err := func() error {
+				if err := s.EncryptionKey.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"encryption_key\"")
+			}
+		default:
+			return d.Skip()
+		}
+		return nil
+	}); err != nil {
+		return errors.Wrap(err, "decode TokenEncryptionInput")
+	}
+	// Validate required fields.
+	var failures []validate.FieldError
+	for i, mask := range [1]uint8{
+		0b00000011,
+	} {
+		if result := (requiredBitSet[i] & mask) ^ mask; result != 0 {
+			// Mask only required fields and check equality to mask using XOR.
+			//
+			// If XOR result is not zero, result is not equal to expected, so some fields are missed.
+			// Bits of fields which would be set are actually bits of missed fields.
+			missed := bits.OnesCount8(result)
+			for bitN := 0; bitN < missed; bitN++ {
+				bitIdx := bits.TrailingZeros8(result)
+				fieldIdx := i*8 + bitIdx
+				var name string
+				if fieldIdx < len(jsonFieldsNameOfTokenEncryptionInput) {
+					name = jsonFieldsNameOfTokenEncryptionInput[fieldIdx]
+				} else {
+					name = strconv.Itoa(fieldIdx)
+				}
+				failures = append(failures, validate.FieldError{
+					Name:  name,
+					Error: validate.ErrFieldRequired,
+				})
+				// Reset bit.
+				result &^= 1 << bitIdx
+			}
+		}
+	}
+	if len(failures) > 0 {
+		return &validate.Error{Fields: failures}
+	}
+
+	return nil
+}
+
+// MarshalJSON implements stdjson.Marshaler.
+func (s *TokenEncryptionInput) MarshalJSON() ([]byte, error) {
+	e := jx.Encoder{}
+	s.Encode(&e)
+	return e.Bytes(), nil
+}
+
+// UnmarshalJSON implements stdjson.Unmarshaler.
+func (s *TokenEncryptionInput) UnmarshalJSON(data []byte) error {
+	d := jx.DecodeBytes(data)
+	return s.Decode(d)
+}
+
+// Encode implements json.Marshaler.
+func (s *TokenEncryptionKeyInput) Encode(e *jx.Encoder) {
+	e.ObjStart()
+	s.encodeFields(e)
+	e.ObjEnd()
+}
+
+// encodeFields encodes fields.
+func (s *TokenEncryptionKeyInput) encodeFields(e *jx.Encoder) {
+	{
+		if s.Name.Set {
+			e.FieldStart("name")
+			s.Name.Encode(e)
+		}
+	}
+	{
+		e.FieldStart("alg")
+		e.Str(s.Alg)
+	}
+	{
+		if s.Kid.Set {
+			e.FieldStart("kid")
+			s.Kid.Encode(e)
+		}
+	}
+	{
+		e.FieldStart("pem")
+		e.Str(s.Pem)
+	}
+}
+
+var jsonFieldsNameOfTokenEncryptionKeyInput = [4]string{
+	0: "name",
+	1: "alg",
+	2: "kid",
+	3: "pem",
+}
+
+// Decode decodes TokenEncryptionKeyInput from json.
+func (s *TokenEncryptionKeyInput) Decode(d *jx.Decoder) error {
+	if s == nil {
+		return errors.New("invalid: unable to decode TokenEncryptionKeyInput to nil")
+	}
+	var requiredBitSet [1]uint8
+
+	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
+		switch string(k) {
+		case "name":
+			if err := func() error {
+				s.Name.Reset()
+				if err := s.Name.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"name\"")
+			}
+		case "alg":
+			requiredBitSet[0] |= 1 << 1
+			if err := func() error {
+				v, err := d.Str()
+				s.Alg = string(v)
+				if err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"alg\"")
+			}
+		case "kid":
+			if err := func() error {
+				s.Kid.Reset()
+				if err := s.Kid.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"kid\"")
+			}
+		case "pem":
+			requiredBitSet[0] |= 1 << 3
+			if err := func() error {
+				v, err := d.Str()
+				s.Pem = string(v)
+				if err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"pem\"")
+			}
+		default:
+			return d.Skip()
+		}
+		return nil
+	}); err != nil {
+		return errors.Wrap(err, "decode TokenEncryptionKeyInput")
+	}
+	// Validate required fields.
+	var failures []validate.FieldError
+	for i, mask := range [1]uint8{
+		0b00001010,
+	} {
+		if result := (requiredBitSet[i] & mask) ^ mask; result != 0 {
+			// Mask only required fields and check equality to mask using XOR.
+			//
+			// If XOR result is not zero, result is not equal to expected, so some fields are missed.
+			// Bits of fields which would be set are actually bits of missed fields.
+			missed := bits.OnesCount8(result)
+			for bitN := 0; bitN < missed; bitN++ {
+				bitIdx := bits.TrailingZeros8(result)
+				fieldIdx := i*8 + bitIdx
+				var name string
+				if fieldIdx < len(jsonFieldsNameOfTokenEncryptionKeyInput) {
+					name = jsonFieldsNameOfTokenEncryptionKeyInput[fieldIdx]
+				} else {
+					name = strconv.Itoa(fieldIdx)
+				}
+				failures = append(failures, validate.FieldError{
+					Name:  name,
+					Error: validate.ErrFieldRequired,
+				})
+				// Reset bit.
+				result &^= 1 << bitIdx
+			}
+		}
+	}
+	if len(failures) > 0 {
+		return &validate.Error{Fields: failures}
+	}
+
+	return nil
+}
+
+// MarshalJSON implements stdjson.Marshaler.
+func (s *TokenEncryptionKeyInput) MarshalJSON() ([]byte, error) {
+	e := jx.Encoder{}
+	s.Encode(&e)
+	return e.Bytes(), nil
+}
+
+// UnmarshalJSON implements stdjson.Unmarshaler.
+func (s *TokenEncryptionKeyInput) UnmarshalJSON(data []byte) error {
 	d := jx.DecodeBytes(data)
 	return s.Decode(d)
 }
@@ -2594,6 +5447,445 @@ func (s *UpdateClientGrantRequest) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON implements stdjson.Unmarshaler.
 func (s *UpdateClientGrantRequest) UnmarshalJSON(data []byte) error {
+	d := jx.DecodeBytes(data)
+	return s.Decode(d)
+}
+
+// Encode encodes UpdateResourceServerCreated as json.
+func (s *UpdateResourceServerCreated) Encode(e *jx.Encoder) {
+	unwrapped := (*ResourceServer)(s)
+
+	unwrapped.Encode(e)
+}
+
+// Decode decodes UpdateResourceServerCreated from json.
+func (s *UpdateResourceServerCreated) Decode(d *jx.Decoder) error {
+	if s == nil {
+		return errors.New("invalid: unable to decode UpdateResourceServerCreated to nil")
+	}
+	var unwrapped ResourceServer
+	if err := func() error {
+		if err := unwrapped.Decode(d); err != nil {
+			return err
+		}
+		return nil
+	}(); err != nil {
+		return errors.Wrap(err, "alias")
+	}
+	*s = UpdateResourceServerCreated(unwrapped)
+	return nil
+}
+
+// MarshalJSON implements stdjson.Marshaler.
+func (s *UpdateResourceServerCreated) MarshalJSON() ([]byte, error) {
+	e := jx.Encoder{}
+	s.Encode(&e)
+	return e.Bytes(), nil
+}
+
+// UnmarshalJSON implements stdjson.Unmarshaler.
+func (s *UpdateResourceServerCreated) UnmarshalJSON(data []byte) error {
+	d := jx.DecodeBytes(data)
+	return s.Decode(d)
+}
+
+// Encode encodes UpdateResourceServerOK as json.
+func (s *UpdateResourceServerOK) Encode(e *jx.Encoder) {
+	unwrapped := (*ResourceServer)(s)
+
+	unwrapped.Encode(e)
+}
+
+// Decode decodes UpdateResourceServerOK from json.
+func (s *UpdateResourceServerOK) Decode(d *jx.Decoder) error {
+	if s == nil {
+		return errors.New("invalid: unable to decode UpdateResourceServerOK to nil")
+	}
+	var unwrapped ResourceServer
+	if err := func() error {
+		if err := unwrapped.Decode(d); err != nil {
+			return err
+		}
+		return nil
+	}(); err != nil {
+		return errors.Wrap(err, "alias")
+	}
+	*s = UpdateResourceServerOK(unwrapped)
+	return nil
+}
+
+// MarshalJSON implements stdjson.Marshaler.
+func (s *UpdateResourceServerOK) MarshalJSON() ([]byte, error) {
+	e := jx.Encoder{}
+	s.Encode(&e)
+	return e.Bytes(), nil
+}
+
+// UnmarshalJSON implements stdjson.Unmarshaler.
+func (s *UpdateResourceServerOK) UnmarshalJSON(data []byte) error {
+	d := jx.DecodeBytes(data)
+	return s.Decode(d)
+}
+
+// Encode implements json.Marshaler.
+func (s *UpdateResourceServerRequest) Encode(e *jx.Encoder) {
+	e.ObjStart()
+	s.encodeFields(e)
+	e.ObjEnd()
+}
+
+// encodeFields encodes fields.
+func (s *UpdateResourceServerRequest) encodeFields(e *jx.Encoder) {
+	{
+		if s.Name.Set {
+			e.FieldStart("name")
+			s.Name.Encode(e)
+		}
+	}
+	{
+		if s.Scopes != nil {
+			e.FieldStart("scopes")
+			e.ArrStart()
+			for _, elem := range s.Scopes {
+				elem.Encode(e)
+			}
+			e.ArrEnd()
+		}
+	}
+	{
+		if s.SigningAlg.Set {
+			e.FieldStart("signing_alg")
+			s.SigningAlg.Encode(e)
+		}
+	}
+	{
+		if s.SigningSecret.Set {
+			e.FieldStart("signing_secret")
+			s.SigningSecret.Encode(e)
+		}
+	}
+	{
+		if s.SkipConsentForVerifiableFirstPartyClients.Set {
+			e.FieldStart("skip_consent_for_verifiable_first_party_clients")
+			s.SkipConsentForVerifiableFirstPartyClients.Encode(e)
+		}
+	}
+	{
+		if s.AllowOfflineAccess.Set {
+			e.FieldStart("allow_offline_access")
+			s.AllowOfflineAccess.Encode(e)
+		}
+	}
+	{
+		if s.AllowOnlineAccess.Set {
+			e.FieldStart("allow_online_access")
+			s.AllowOnlineAccess.Encode(e)
+		}
+	}
+	{
+		if s.AllowOnlineAccessWithEphemeralSessions.Set {
+			e.FieldStart("allow_online_access_with_ephemeral_sessions")
+			s.AllowOnlineAccessWithEphemeralSessions.Encode(e)
+		}
+	}
+	{
+		if s.TokenLifetime.Set {
+			e.FieldStart("token_lifetime")
+			s.TokenLifetime.Encode(e)
+		}
+	}
+	{
+		if s.TokenLifetimeForWeb.Set {
+			e.FieldStart("token_lifetime_for_web")
+			s.TokenLifetimeForWeb.Encode(e)
+		}
+	}
+	{
+		if s.TokenDialect.Set {
+			e.FieldStart("token_dialect")
+			s.TokenDialect.Encode(e)
+		}
+	}
+	{
+		if s.EnforcePolicies.Set {
+			e.FieldStart("enforce_policies")
+			s.EnforcePolicies.Encode(e)
+		}
+	}
+	{
+		if s.TokenEncryption.Set {
+			e.FieldStart("token_encryption")
+			s.TokenEncryption.Encode(e)
+		}
+	}
+	{
+		if s.ConsentPolicy.Set {
+			e.FieldStart("consent_policy")
+			s.ConsentPolicy.Encode(e)
+		}
+	}
+	{
+		if s.AuthorizationDetails.Set {
+			e.FieldStart("authorization_details")
+			s.AuthorizationDetails.Encode(e)
+		}
+	}
+	{
+		if s.ProofOfPossession.Set {
+			e.FieldStart("proof_of_possession")
+			s.ProofOfPossession.Encode(e)
+		}
+	}
+	{
+		if s.SubjectTypeAuthorization.Set {
+			e.FieldStart("subject_type_authorization")
+			s.SubjectTypeAuthorization.Encode(e)
+		}
+	}
+	{
+		if s.AuthorizationPolicy.Set {
+			e.FieldStart("authorization_policy")
+			s.AuthorizationPolicy.Encode(e)
+		}
+	}
+}
+
+var jsonFieldsNameOfUpdateResourceServerRequest = [18]string{
+	0:  "name",
+	1:  "scopes",
+	2:  "signing_alg",
+	3:  "signing_secret",
+	4:  "skip_consent_for_verifiable_first_party_clients",
+	5:  "allow_offline_access",
+	6:  "allow_online_access",
+	7:  "allow_online_access_with_ephemeral_sessions",
+	8:  "token_lifetime",
+	9:  "token_lifetime_for_web",
+	10: "token_dialect",
+	11: "enforce_policies",
+	12: "token_encryption",
+	13: "consent_policy",
+	14: "authorization_details",
+	15: "proof_of_possession",
+	16: "subject_type_authorization",
+	17: "authorization_policy",
+}
+
+// Decode decodes UpdateResourceServerRequest from json.
+func (s *UpdateResourceServerRequest) Decode(d *jx.Decoder) error {
+	if s == nil {
+		return errors.New("invalid: unable to decode UpdateResourceServerRequest to nil")
+	}
+
+	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
+		switch string(k) {
+		case "name":
+			if err := func() error {
+				s.Name.Reset()
+				if err := s.Name.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"name\"")
+			}
+		case "scopes":
+			if err := func() error {
+				s.Scopes = make([]ResourceServerScopeInput, 0)
+				if err := d.Arr(func(d *jx.Decoder) error {
+					var elem ResourceServerScopeInput
+					if err := elem.Decode(d); err != nil {
+						return err
+					}
+					s.Scopes = append(s.Scopes, elem)
+					return nil
+				}); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"scopes\"")
+			}
+		case "signing_alg":
+			if err := func() error {
+				s.SigningAlg.Reset()
+				if err := s.SigningAlg.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"signing_alg\"")
+			}
+		case "signing_secret":
+			if err := func() error {
+				s.SigningSecret.Reset()
+				if err := s.SigningSecret.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"signing_secret\"")
+			}
+		case "skip_consent_for_verifiable_first_party_clients":
+			if err := func() error {
+				s.SkipConsentForVerifiableFirstPartyClients.Reset()
+				if err := s.SkipConsentForVerifiableFirstPartyClients.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"skip_consent_for_verifiable_first_party_clients\"")
+			}
+		case "allow_offline_access":
+			if err := func() error {
+				s.AllowOfflineAccess.Reset()
+				if err := s.AllowOfflineAccess.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"allow_offline_access\"")
+			}
+		case "allow_online_access":
+			if err := func() error {
+				s.AllowOnlineAccess.Reset()
+				if err := s.AllowOnlineAccess.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"allow_online_access\"")
+			}
+		case "allow_online_access_with_ephemeral_sessions":
+			if err := func() error {
+				s.AllowOnlineAccessWithEphemeralSessions.Reset()
+				if err := s.AllowOnlineAccessWithEphemeralSessions.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"allow_online_access_with_ephemeral_sessions\"")
+			}
+		case "token_lifetime":
+			if err := func() error {
+				s.TokenLifetime.Reset()
+				if err := s.TokenLifetime.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"token_lifetime\"")
+			}
+		case "token_lifetime_for_web":
+			if err := func() error {
+				s.TokenLifetimeForWeb.Reset()
+				if err := s.TokenLifetimeForWeb.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"token_lifetime_for_web\"")
+			}
+		case "token_dialect":
+			if err := func() error {
+				s.TokenDialect.Reset()
+				if err := s.TokenDialect.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"token_dialect\"")
+			}
+		case "enforce_policies":
+			if err := func() error {
+				s.EnforcePolicies.Reset()
+				if err := s.EnforcePolicies.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"enforce_policies\"")
+			}
+		case "token_encryption":
+			if err := func() error {
+				s.TokenEncryption.Reset()
+				if err := s.TokenEncryption.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"token_encryption\"")
+			}
+		case "consent_policy":
+			if err := func() error {
+				s.ConsentPolicy.Reset()
+				if err := s.ConsentPolicy.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"consent_policy\"")
+			}
+		case "authorization_details":
+			if err := func() error {
+				s.AuthorizationDetails.Reset()
+				if err := s.AuthorizationDetails.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"authorization_details\"")
+			}
+		case "proof_of_possession":
+			if err := func() error {
+				s.ProofOfPossession.Reset()
+				if err := s.ProofOfPossession.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"proof_of_possession\"")
+			}
+		case "subject_type_authorization":
+			if err := func() error {
+				s.SubjectTypeAuthorization.Reset()
+				if err := s.SubjectTypeAuthorization.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"subject_type_authorization\"")
+			}
+		case "authorization_policy":
+			if err := func() error {
+				s.AuthorizationPolicy.Reset()
+				if err := s.AuthorizationPolicy.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"authorization_policy\"")
+			}
+		default:
+			return d.Skip()
+		}
+		return nil
+	}); err != nil {
+		return errors.Wrap(err, "decode UpdateResourceServerRequest")
+	}
+
+	return nil
+}
+
+// MarshalJSON implements stdjson.Marshaler.
+func (s *UpdateResourceServerRequest) MarshalJSON() ([]byte, error) {
+	e := jx.Encoder{}
+	s.Encode(&e)
+	return e.Bytes(), nil
+}
+
+// UnmarshalJSON implements stdjson.Unmarshaler.
+func (s *UpdateResourceServerRequest) UnmarshalJSON(data []byte) error {
 	d := jx.DecodeBytes(data)
 	return s.Decode(d)
 }

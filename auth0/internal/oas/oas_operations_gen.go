@@ -7,9 +7,14 @@ type OperationName = string
 
 const (
 	CreateClientGrantOperation            OperationName = "CreateClientGrant"
+	CreateResourceServerOperation         OperationName = "CreateResourceServer"
 	DeleteClientGrantOperation            OperationName = "DeleteClientGrant"
+	DeleteResourceServerOperation         OperationName = "DeleteResourceServer"
 	GetClientGrantOperation               OperationName = "GetClientGrant"
+	GetResourceServerOperation            OperationName = "GetResourceServer"
 	ListClientGrantOrganizationsOperation OperationName = "ListClientGrantOrganizations"
 	ListClientGrantsOperation             OperationName = "ListClientGrants"
+	ListResourceServersOperation          OperationName = "ListResourceServers"
 	UpdateClientGrantOperation            OperationName = "UpdateClientGrant"
+	UpdateResourceServerOperation         OperationName = "UpdateResourceServer"
 )

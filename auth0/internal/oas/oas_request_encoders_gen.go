@@ -24,8 +24,36 @@ func encodeCreateClientGrantRequest(
 	return nil
 }
 
+func encodeCreateResourceServerRequest(
+	req *CreateResourceServerRequest,
+	r *http.Request,
+) error {
+	const contentType = "application/json"
+	e := new(jx.Encoder)
+	{
+		req.Encode(e)
+	}
+	encoded := e.Bytes()
+	ht.SetBody(r, bytes.NewReader(encoded), contentType)
+	return nil
+}
+
 func encodeUpdateClientGrantRequest(
 	req *UpdateClientGrantRequest,
+	r *http.Request,
+) error {
+	const contentType = "application/json"
+	e := new(jx.Encoder)
+	{
+		req.Encode(e)
+	}
+	encoded := e.Bytes()
+	ht.SetBody(r, bytes.NewReader(encoded), contentType)
+	return nil
+}
+
+func encodeUpdateResourceServerRequest(
+	req *UpdateResourceServerRequest,
 	r *http.Request,
 ) error {
 	const contentType = "application/json"

@@ -15,13 +15,22 @@ var (
 		"GET":  "Authorization",
 		"POST": "Authorization,Content-Type",
 	}
-	rn3AllowedHeaders = map[string]string{
+	rn5AllowedHeaders = map[string]string{
 		"DELETE": "Authorization",
 		"GET":    "Authorization",
 		"PATCH":  "Authorization,Content-Type",
 	}
-	rn4AllowedHeaders = map[string]string{
+	rn8AllowedHeaders = map[string]string{
 		"GET": "Authorization",
+	}
+	rn3AllowedHeaders = map[string]string{
+		"GET":  "Authorization",
+		"POST": "Authorization,Content-Type",
+	}
+	rn7AllowedHeaders = map[string]string{
+		"DELETE": "Authorization",
+		"GET":    "Authorization",
+		"PATCH":  "Authorization,Content-Type",
 	}
 )
 
@@ -64,96 +73,182 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 		switch elem[0] {
-		case '/': // Prefix: "/client-grants"
+		case '/': // Prefix: "/"
 
-			if l := len("/client-grants"); len(elem) >= l && elem[0:l] == "/client-grants" {
+			if l := len("/"); len(elem) >= l && elem[0:l] == "/" {
 				elem = elem[l:]
 			} else {
 				break
 			}
 
 			if len(elem) == 0 {
-				switch r.Method {
-				case "GET":
-					s.handleListClientGrantsRequest([0]string{}, elemIsEscaped, w, r)
-				case "POST":
-					s.handleCreateClientGrantRequest([0]string{}, elemIsEscaped, w, r)
-				default:
-					s.notAllowed(w, r, notAllowedParams{
-						allowedMethods: "GET,POST",
-						allowedHeaders: rn1AllowedHeaders,
-						acceptPost:     "application/json",
-						acceptPatch:    "",
-					})
-				}
-
-				return
+				break
 			}
 			switch elem[0] {
-			case '/': // Prefix: "/"
+			case 'c': // Prefix: "client-grants"
 
-				if l := len("/"); len(elem) >= l && elem[0:l] == "/" {
+				if l := len("client-grants"); len(elem) >= l && elem[0:l] == "client-grants" {
 					elem = elem[l:]
 				} else {
 					break
 				}
 
-				// Param: "id"
-				// Match until "/"
-				idx := strings.IndexByte(elem, '/')
-				if idx < 0 {
-					idx = len(elem)
-				}
-				args[0] = elem[:idx]
-				elem = elem[idx:]
-
 				if len(elem) == 0 {
 					switch r.Method {
-					case "DELETE":
-						s.handleDeleteClientGrantRequest([1]string{
-							args[0],
-						}, elemIsEscaped, w, r)
 					case "GET":
-						s.handleGetClientGrantRequest([1]string{
-							args[0],
-						}, elemIsEscaped, w, r)
-					case "PATCH":
-						s.handleUpdateClientGrantRequest([1]string{
-							args[0],
-						}, elemIsEscaped, w, r)
+						s.handleListClientGrantsRequest([0]string{}, elemIsEscaped, w, r)
+					case "POST":
+						s.handleCreateClientGrantRequest([0]string{}, elemIsEscaped, w, r)
 					default:
 						s.notAllowed(w, r, notAllowedParams{
-							allowedMethods: "DELETE,GET,PATCH",
-							allowedHeaders: rn3AllowedHeaders,
-							acceptPost:     "",
-							acceptPatch:    "application/json",
+							allowedMethods: "GET,POST",
+							allowedHeaders: rn1AllowedHeaders,
+							acceptPost:     "application/json",
+							acceptPatch:    "",
 						})
 					}
 
 					return
 				}
 				switch elem[0] {
-				case '/': // Prefix: "/organizations"
+				case '/': // Prefix: "/"
 
-					if l := len("/organizations"); len(elem) >= l && elem[0:l] == "/organizations" {
+					if l := len("/"); len(elem) >= l && elem[0:l] == "/" {
 						elem = elem[l:]
 					} else {
 						break
 					}
 
+					// Param: "id"
+					// Match until "/"
+					idx := strings.IndexByte(elem, '/')
+					if idx < 0 {
+						idx = len(elem)
+					}
+					args[0] = elem[:idx]
+					elem = elem[idx:]
+
 					if len(elem) == 0 {
-						// Leaf node.
 						switch r.Method {
+						case "DELETE":
+							s.handleDeleteClientGrantRequest([1]string{
+								args[0],
+							}, elemIsEscaped, w, r)
 						case "GET":
-							s.handleListClientGrantOrganizationsRequest([1]string{
+							s.handleGetClientGrantRequest([1]string{
+								args[0],
+							}, elemIsEscaped, w, r)
+						case "PATCH":
+							s.handleUpdateClientGrantRequest([1]string{
 								args[0],
 							}, elemIsEscaped, w, r)
 						default:
 							s.notAllowed(w, r, notAllowedParams{
-								allowedMethods: "GET",
-								allowedHeaders: rn4AllowedHeaders,
+								allowedMethods: "DELETE,GET,PATCH",
+								allowedHeaders: rn5AllowedHeaders,
 								acceptPost:     "",
-								acceptPatch:    "",
+								acceptPatch:    "application/json",
+							})
+						}
+
+						return
+					}
+					switch elem[0] {
+					case '/': // Prefix: "/organizations"
+
+						if l := len("/organizations"); len(elem) >= l && elem[0:l] == "/organizations" {
+							elem = elem[l:]
+						} else {
+							break
+						}
+
+						if len(elem) == 0 {
+							// Leaf node.
+							switch r.Method {
+							case "GET":
+								s.handleListClientGrantOrganizationsRequest([1]string{
+									args[0],
+								}, elemIsEscaped, w, r)
+							default:
+								s.notAllowed(w, r, notAllowedParams{
+									allowedMethods: "GET",
+									allowedHeaders: rn8AllowedHeaders,
+									acceptPost:     "",
+									acceptPatch:    "",
+								})
+							}
+
+							return
+						}
+
+					}
+
+				}
+
+			case 'r': // Prefix: "resource-servers"
+
+				if l := len("resource-servers"); len(elem) >= l && elem[0:l] == "resource-servers" {
+					elem = elem[l:]
+				} else {
+					break
+				}
+
+				if len(elem) == 0 {
+					switch r.Method {
+					case "GET":
+						s.handleListResourceServersRequest([0]string{}, elemIsEscaped, w, r)
+					case "POST":
+						s.handleCreateResourceServerRequest([0]string{}, elemIsEscaped, w, r)
+					default:
+						s.notAllowed(w, r, notAllowedParams{
+							allowedMethods: "GET,POST",
+							allowedHeaders: rn3AllowedHeaders,
+							acceptPost:     "application/json",
+							acceptPatch:    "",
+						})
+					}
+
+					return
+				}
+				switch elem[0] {
+				case '/': // Prefix: "/"
+
+					if l := len("/"); len(elem) >= l && elem[0:l] == "/" {
+						elem = elem[l:]
+					} else {
+						break
+					}
+
+					// Param: "id"
+					// Leaf parameter, slashes are prohibited
+					idx := strings.IndexByte(elem, '/')
+					if idx >= 0 {
+						break
+					}
+					args[0] = elem
+					elem = ""
+
+					if len(elem) == 0 {
+						// Leaf node.
+						switch r.Method {
+						case "DELETE":
+							s.handleDeleteResourceServerRequest([1]string{
+								args[0],
+							}, elemIsEscaped, w, r)
+						case "GET":
+							s.handleGetResourceServerRequest([1]string{
+								args[0],
+							}, elemIsEscaped, w, r)
+						case "PATCH":
+							s.handleUpdateResourceServerRequest([1]string{
+								args[0],
+							}, elemIsEscaped, w, r)
+						default:
+							s.notAllowed(w, r, notAllowedParams{
+								allowedMethods: "DELETE,GET,PATCH",
+								allowedHeaders: rn7AllowedHeaders,
+								acceptPost:     "",
+								acceptPatch:    "application/json",
 							})
 						}
 
@@ -250,107 +345,208 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 			break
 		}
 		switch elem[0] {
-		case '/': // Prefix: "/client-grants"
+		case '/': // Prefix: "/"
 
-			if l := len("/client-grants"); len(elem) >= l && elem[0:l] == "/client-grants" {
+			if l := len("/"); len(elem) >= l && elem[0:l] == "/" {
 				elem = elem[l:]
 			} else {
 				break
 			}
 
 			if len(elem) == 0 {
-				switch method {
-				case "GET":
-					r.name = ListClientGrantsOperation
-					r.summary = "Get client grants"
-					r.operationID = "listClientGrants"
-					r.operationGroup = ""
-					r.pathPattern = "/client-grants"
-					r.args = args
-					r.count = 0
-					return r, true
-				case "POST":
-					r.name = CreateClientGrantOperation
-					r.summary = "Create client grant"
-					r.operationID = "createClientGrant"
-					r.operationGroup = ""
-					r.pathPattern = "/client-grants"
-					r.args = args
-					r.count = 0
-					return r, true
-				default:
-					return
-				}
+				break
 			}
 			switch elem[0] {
-			case '/': // Prefix: "/"
+			case 'c': // Prefix: "client-grants"
 
-				if l := len("/"); len(elem) >= l && elem[0:l] == "/" {
+				if l := len("client-grants"); len(elem) >= l && elem[0:l] == "client-grants" {
 					elem = elem[l:]
 				} else {
 					break
 				}
 
-				// Param: "id"
-				// Match until "/"
-				idx := strings.IndexByte(elem, '/')
-				if idx < 0 {
-					idx = len(elem)
-				}
-				args[0] = elem[:idx]
-				elem = elem[idx:]
-
 				if len(elem) == 0 {
 					switch method {
-					case "DELETE":
-						r.name = DeleteClientGrantOperation
-						r.summary = "Delete client grant"
-						r.operationID = "deleteClientGrant"
-						r.operationGroup = ""
-						r.pathPattern = "/client-grants/{id}"
-						r.args = args
-						r.count = 1
-						return r, true
 					case "GET":
-						r.name = GetClientGrantOperation
-						r.summary = "Get client grant"
-						r.operationID = "getClientGrant"
+						r.name = ListClientGrantsOperation
+						r.summary = "Get client grants"
+						r.operationID = "listClientGrants"
 						r.operationGroup = ""
-						r.pathPattern = "/client-grants/{id}"
+						r.pathPattern = "/client-grants"
 						r.args = args
-						r.count = 1
+						r.count = 0
 						return r, true
-					case "PATCH":
-						r.name = UpdateClientGrantOperation
-						r.summary = "Update client grant"
-						r.operationID = "updateClientGrant"
+					case "POST":
+						r.name = CreateClientGrantOperation
+						r.summary = "Create client grant"
+						r.operationID = "createClientGrant"
 						r.operationGroup = ""
-						r.pathPattern = "/client-grants/{id}"
+						r.pathPattern = "/client-grants"
 						r.args = args
-						r.count = 1
+						r.count = 0
 						return r, true
 					default:
 						return
 					}
 				}
 				switch elem[0] {
-				case '/': // Prefix: "/organizations"
+				case '/': // Prefix: "/"
 
-					if l := len("/organizations"); len(elem) >= l && elem[0:l] == "/organizations" {
+					if l := len("/"); len(elem) >= l && elem[0:l] == "/" {
 						elem = elem[l:]
 					} else {
 						break
 					}
 
+					// Param: "id"
+					// Match until "/"
+					idx := strings.IndexByte(elem, '/')
+					if idx < 0 {
+						idx = len(elem)
+					}
+					args[0] = elem[:idx]
+					elem = elem[idx:]
+
+					if len(elem) == 0 {
+						switch method {
+						case "DELETE":
+							r.name = DeleteClientGrantOperation
+							r.summary = "Delete client grant"
+							r.operationID = "deleteClientGrant"
+							r.operationGroup = ""
+							r.pathPattern = "/client-grants/{id}"
+							r.args = args
+							r.count = 1
+							return r, true
+						case "GET":
+							r.name = GetClientGrantOperation
+							r.summary = "Get client grant"
+							r.operationID = "getClientGrant"
+							r.operationGroup = ""
+							r.pathPattern = "/client-grants/{id}"
+							r.args = args
+							r.count = 1
+							return r, true
+						case "PATCH":
+							r.name = UpdateClientGrantOperation
+							r.summary = "Update client grant"
+							r.operationID = "updateClientGrant"
+							r.operationGroup = ""
+							r.pathPattern = "/client-grants/{id}"
+							r.args = args
+							r.count = 1
+							return r, true
+						default:
+							return
+						}
+					}
+					switch elem[0] {
+					case '/': // Prefix: "/organizations"
+
+						if l := len("/organizations"); len(elem) >= l && elem[0:l] == "/organizations" {
+							elem = elem[l:]
+						} else {
+							break
+						}
+
+						if len(elem) == 0 {
+							// Leaf node.
+							switch method {
+							case "GET":
+								r.name = ListClientGrantOrganizationsOperation
+								r.summary = "Get the organizations associated to a client grant"
+								r.operationID = "listClientGrantOrganizations"
+								r.operationGroup = ""
+								r.pathPattern = "/client-grants/{id}/organizations"
+								r.args = args
+								r.count = 1
+								return r, true
+							default:
+								return
+							}
+						}
+
+					}
+
+				}
+
+			case 'r': // Prefix: "resource-servers"
+
+				if l := len("resource-servers"); len(elem) >= l && elem[0:l] == "resource-servers" {
+					elem = elem[l:]
+				} else {
+					break
+				}
+
+				if len(elem) == 0 {
+					switch method {
+					case "GET":
+						r.name = ListResourceServersOperation
+						r.summary = "Get resource servers"
+						r.operationID = "listResourceServers"
+						r.operationGroup = ""
+						r.pathPattern = "/resource-servers"
+						r.args = args
+						r.count = 0
+						return r, true
+					case "POST":
+						r.name = CreateResourceServerOperation
+						r.summary = "Create a resource server"
+						r.operationID = "createResourceServer"
+						r.operationGroup = ""
+						r.pathPattern = "/resource-servers"
+						r.args = args
+						r.count = 0
+						return r, true
+					default:
+						return
+					}
+				}
+				switch elem[0] {
+				case '/': // Prefix: "/"
+
+					if l := len("/"); len(elem) >= l && elem[0:l] == "/" {
+						elem = elem[l:]
+					} else {
+						break
+					}
+
+					// Param: "id"
+					// Leaf parameter, slashes are prohibited
+					idx := strings.IndexByte(elem, '/')
+					if idx >= 0 {
+						break
+					}
+					args[0] = elem
+					elem = ""
+
 					if len(elem) == 0 {
 						// Leaf node.
 						switch method {
-						case "GET":
-							r.name = ListClientGrantOrganizationsOperation
-							r.summary = "Get the organizations associated to a client grant"
-							r.operationID = "listClientGrantOrganizations"
+						case "DELETE":
+							r.name = DeleteResourceServerOperation
+							r.summary = "Delete a resource server"
+							r.operationID = "deleteResourceServer"
 							r.operationGroup = ""
-							r.pathPattern = "/client-grants/{id}/organizations"
+							r.pathPattern = "/resource-servers/{id}"
+							r.args = args
+							r.count = 1
+							return r, true
+						case "GET":
+							r.name = GetResourceServerOperation
+							r.summary = "Get a resource server"
+							r.operationID = "getResourceServer"
+							r.operationGroup = ""
+							r.pathPattern = "/resource-servers/{id}"
+							r.args = args
+							r.count = 1
+							return r, true
+						case "PATCH":
+							r.name = UpdateResourceServerOperation
+							r.summary = "Update a resource server"
+							r.operationID = "updateResourceServer"
+							r.operationGroup = ""
+							r.pathPattern = "/resource-servers/{id}"
 							r.args = args
 							r.count = 1
 							return r, true

@@ -12,6 +12,38 @@ func (s *ErrorStatusCodeWithHeaders) Error() string {
 	return fmt.Sprintf("code %d: %+v", s.StatusCode, s.Response)
 }
 
+// Ref: #/components/schemas/AuthorizationPolicy
+type AuthorizationPolicy struct {
+	PolicyID OptString `json:"policy_id"`
+}
+
+// GetPolicyID returns the value of PolicyID.
+func (s *AuthorizationPolicy) GetPolicyID() OptString {
+	return s.PolicyID
+}
+
+// SetPolicyID sets the value of PolicyID.
+func (s *AuthorizationPolicy) SetPolicyID(val OptString) {
+	s.PolicyID = val
+}
+
+// Authorization policy for the resource server (early access; request side); null removes it.
+// Ref: #/components/schemas/AuthorizationPolicyInput
+type AuthorizationPolicyInput struct {
+	// The ID of the authorization policy to apply.
+	PolicyID string `json:"policy_id"`
+}
+
+// GetPolicyID returns the value of PolicyID.
+func (s *AuthorizationPolicyInput) GetPolicyID() string {
+	return s.PolicyID
+}
+
+// SetPolicyID sets the value of PolicyID.
+func (s *AuthorizationPolicyInput) SetPolicyID(val string) {
+	s.PolicyID = val
+}
+
 type BearerAuth struct {
 	Token string
 	Roles []string
@@ -375,10 +407,230 @@ func (s *CreateClientGrantRequest) SetAllowAllScopes(val OptBool) {
 	s.AllowAllScopes = val
 }
 
+// Ref: #/components/schemas/CreateResourceServerRequest
+type CreateResourceServerRequest struct {
+	// Friendly name; it cannot contain < or >.
+	Name OptString `json:"name"`
+	// The API's unique identifier, used as the audience; it cannot be changed later.
+	Identifier string `json:"identifier"`
+	// The permissions (scopes) this API defines.
+	Scopes []ResourceServerScopeInput `json:"scopes"`
+	// Algorithm used to sign tokens; Auth0 documents HS256, RS256, RS512 and PS256.
+	SigningAlg OptString `json:"signing_alg"`
+	// Secret used to sign tokens with symmetric algorithms (HS256).
+	SigningSecret OptString `json:"signing_secret"`
+	// Whether refresh tokens can be issued for this API.
+	AllowOfflineAccess OptBool `json:"allow_offline_access"`
+	// Whether online refresh tokens can be issued for this API.
+	AllowOnlineAccess OptBool `json:"allow_online_access"`
+	// Whether online refresh tokens can be issued when sessions are ephemeral.
+	AllowOnlineAccessWithEphemeralSessions OptBool `json:"allow_online_access_with_ephemeral_sessions"`
+	// Lifetime in seconds of access tokens issued for this API from the token endpoint.
+	TokenLifetime OptInt `json:"token_lifetime"`
+	// Dialect of the access tokens; Auth0 documents access_token, access_token_authz, rfc9068_profile and
+	// rfc9068_profile_authz.
+	TokenDialect OptString `json:"token_dialect"`
+	// Whether to skip user consent for first-party applications.
+	SkipConsentForVerifiableFirstPartyClients OptBool `json:"skip_consent_for_verifiable_first_party_clients"`
+	// Whether authorization policies (RBAC) are enforced.
+	EnforcePolicies OptBool                    `json:"enforce_policies"`
+	TokenEncryption OptNilTokenEncryptionInput `json:"token_encryption"`
+	// Consent policy; Auth0 documents transactional-authorization-with-mfa and null.
+	ConsentPolicy OptNilString `json:"consent_policy"`
+	// Rich authorization request types this API accepts (objects with a type).
+	AuthorizationDetails     OptNilAnyArray                   `json:"authorization_details"`
+	ProofOfPossession        OptNilProofOfPossessionInput     `json:"proof_of_possession"`
+	SubjectTypeAuthorization OptSubjectTypeAuthorizationInput `json:"subject_type_authorization"`
+	AuthorizationPolicy      OptNilAuthorizationPolicyInput   `json:"authorization_policy"`
+}
+
+// GetName returns the value of Name.
+func (s *CreateResourceServerRequest) GetName() OptString {
+	return s.Name
+}
+
+// GetIdentifier returns the value of Identifier.
+func (s *CreateResourceServerRequest) GetIdentifier() string {
+	return s.Identifier
+}
+
+// GetScopes returns the value of Scopes.
+func (s *CreateResourceServerRequest) GetScopes() []ResourceServerScopeInput {
+	return s.Scopes
+}
+
+// GetSigningAlg returns the value of SigningAlg.
+func (s *CreateResourceServerRequest) GetSigningAlg() OptString {
+	return s.SigningAlg
+}
+
+// GetSigningSecret returns the value of SigningSecret.
+func (s *CreateResourceServerRequest) GetSigningSecret() OptString {
+	return s.SigningSecret
+}
+
+// GetAllowOfflineAccess returns the value of AllowOfflineAccess.
+func (s *CreateResourceServerRequest) GetAllowOfflineAccess() OptBool {
+	return s.AllowOfflineAccess
+}
+
+// GetAllowOnlineAccess returns the value of AllowOnlineAccess.
+func (s *CreateResourceServerRequest) GetAllowOnlineAccess() OptBool {
+	return s.AllowOnlineAccess
+}
+
+// GetAllowOnlineAccessWithEphemeralSessions returns the value of AllowOnlineAccessWithEphemeralSessions.
+func (s *CreateResourceServerRequest) GetAllowOnlineAccessWithEphemeralSessions() OptBool {
+	return s.AllowOnlineAccessWithEphemeralSessions
+}
+
+// GetTokenLifetime returns the value of TokenLifetime.
+func (s *CreateResourceServerRequest) GetTokenLifetime() OptInt {
+	return s.TokenLifetime
+}
+
+// GetTokenDialect returns the value of TokenDialect.
+func (s *CreateResourceServerRequest) GetTokenDialect() OptString {
+	return s.TokenDialect
+}
+
+// GetSkipConsentForVerifiableFirstPartyClients returns the value of SkipConsentForVerifiableFirstPartyClients.
+func (s *CreateResourceServerRequest) GetSkipConsentForVerifiableFirstPartyClients() OptBool {
+	return s.SkipConsentForVerifiableFirstPartyClients
+}
+
+// GetEnforcePolicies returns the value of EnforcePolicies.
+func (s *CreateResourceServerRequest) GetEnforcePolicies() OptBool {
+	return s.EnforcePolicies
+}
+
+// GetTokenEncryption returns the value of TokenEncryption.
+func (s *CreateResourceServerRequest) GetTokenEncryption() OptNilTokenEncryptionInput {
+	return s.TokenEncryption
+}
+
+// GetConsentPolicy returns the value of ConsentPolicy.
+func (s *CreateResourceServerRequest) GetConsentPolicy() OptNilString {
+	return s.ConsentPolicy
+}
+
+// GetAuthorizationDetails returns the value of AuthorizationDetails.
+func (s *CreateResourceServerRequest) GetAuthorizationDetails() OptNilAnyArray {
+	return s.AuthorizationDetails
+}
+
+// GetProofOfPossession returns the value of ProofOfPossession.
+func (s *CreateResourceServerRequest) GetProofOfPossession() OptNilProofOfPossessionInput {
+	return s.ProofOfPossession
+}
+
+// GetSubjectTypeAuthorization returns the value of SubjectTypeAuthorization.
+func (s *CreateResourceServerRequest) GetSubjectTypeAuthorization() OptSubjectTypeAuthorizationInput {
+	return s.SubjectTypeAuthorization
+}
+
+// GetAuthorizationPolicy returns the value of AuthorizationPolicy.
+func (s *CreateResourceServerRequest) GetAuthorizationPolicy() OptNilAuthorizationPolicyInput {
+	return s.AuthorizationPolicy
+}
+
+// SetName sets the value of Name.
+func (s *CreateResourceServerRequest) SetName(val OptString) {
+	s.Name = val
+}
+
+// SetIdentifier sets the value of Identifier.
+func (s *CreateResourceServerRequest) SetIdentifier(val string) {
+	s.Identifier = val
+}
+
+// SetScopes sets the value of Scopes.
+func (s *CreateResourceServerRequest) SetScopes(val []ResourceServerScopeInput) {
+	s.Scopes = val
+}
+
+// SetSigningAlg sets the value of SigningAlg.
+func (s *CreateResourceServerRequest) SetSigningAlg(val OptString) {
+	s.SigningAlg = val
+}
+
+// SetSigningSecret sets the value of SigningSecret.
+func (s *CreateResourceServerRequest) SetSigningSecret(val OptString) {
+	s.SigningSecret = val
+}
+
+// SetAllowOfflineAccess sets the value of AllowOfflineAccess.
+func (s *CreateResourceServerRequest) SetAllowOfflineAccess(val OptBool) {
+	s.AllowOfflineAccess = val
+}
+
+// SetAllowOnlineAccess sets the value of AllowOnlineAccess.
+func (s *CreateResourceServerRequest) SetAllowOnlineAccess(val OptBool) {
+	s.AllowOnlineAccess = val
+}
+
+// SetAllowOnlineAccessWithEphemeralSessions sets the value of AllowOnlineAccessWithEphemeralSessions.
+func (s *CreateResourceServerRequest) SetAllowOnlineAccessWithEphemeralSessions(val OptBool) {
+	s.AllowOnlineAccessWithEphemeralSessions = val
+}
+
+// SetTokenLifetime sets the value of TokenLifetime.
+func (s *CreateResourceServerRequest) SetTokenLifetime(val OptInt) {
+	s.TokenLifetime = val
+}
+
+// SetTokenDialect sets the value of TokenDialect.
+func (s *CreateResourceServerRequest) SetTokenDialect(val OptString) {
+	s.TokenDialect = val
+}
+
+// SetSkipConsentForVerifiableFirstPartyClients sets the value of SkipConsentForVerifiableFirstPartyClients.
+func (s *CreateResourceServerRequest) SetSkipConsentForVerifiableFirstPartyClients(val OptBool) {
+	s.SkipConsentForVerifiableFirstPartyClients = val
+}
+
+// SetEnforcePolicies sets the value of EnforcePolicies.
+func (s *CreateResourceServerRequest) SetEnforcePolicies(val OptBool) {
+	s.EnforcePolicies = val
+}
+
+// SetTokenEncryption sets the value of TokenEncryption.
+func (s *CreateResourceServerRequest) SetTokenEncryption(val OptNilTokenEncryptionInput) {
+	s.TokenEncryption = val
+}
+
+// SetConsentPolicy sets the value of ConsentPolicy.
+func (s *CreateResourceServerRequest) SetConsentPolicy(val OptNilString) {
+	s.ConsentPolicy = val
+}
+
+// SetAuthorizationDetails sets the value of AuthorizationDetails.
+func (s *CreateResourceServerRequest) SetAuthorizationDetails(val OptNilAnyArray) {
+	s.AuthorizationDetails = val
+}
+
+// SetProofOfPossession sets the value of ProofOfPossession.
+func (s *CreateResourceServerRequest) SetProofOfPossession(val OptNilProofOfPossessionInput) {
+	s.ProofOfPossession = val
+}
+
+// SetSubjectTypeAuthorization sets the value of SubjectTypeAuthorization.
+func (s *CreateResourceServerRequest) SetSubjectTypeAuthorization(val OptSubjectTypeAuthorizationInput) {
+	s.SubjectTypeAuthorization = val
+}
+
+// SetAuthorizationPolicy sets the value of AuthorizationPolicy.
+func (s *CreateResourceServerRequest) SetAuthorizationPolicy(val OptNilAuthorizationPolicyInput) {
+	s.AuthorizationPolicy = val
+}
+
 type DefaultFor string
 
 // DeleteClientGrantNoContent is response for DeleteClientGrant operation.
 type DeleteClientGrantNoContent struct{}
+
+// DeleteResourceServerNoContent is response for DeleteResourceServer operation.
+type DeleteResourceServerNoContent struct{}
 
 // Auth0's error body.
 // Ref: #/components/schemas/Error
@@ -640,6 +892,75 @@ func (s ListClientGrantsOK) GetClientGrantPage() (v ClientGrantPage, ok bool) {
 func NewClientGrantPageListClientGrantsOK(v ClientGrantPage) ListClientGrantsOK {
 	var s ListClientGrantsOK
 	s.SetClientGrantPage(v)
+	return s
+}
+
+// ListResourceServersOK represents sum type.
+type ListResourceServersOK struct {
+	// Type selects the active sum variant, switch on this field.
+	Type                ListResourceServersOKType
+	ResourceServerArray []ResourceServer
+	ResourceServerPage  ResourceServerPage
+}
+
+// ListResourceServersOKType is oneOf type of ListResourceServersOK.
+type ListResourceServersOKType string
+
+// Possible values for ListResourceServersOKType.
+const (
+	ResourceServerArrayListResourceServersOK ListResourceServersOKType = "[]ResourceServer"
+	ResourceServerPageListResourceServersOK  ListResourceServersOKType = "ResourceServerPage"
+)
+
+// IsResourceServerArray reports whether ListResourceServersOK is []ResourceServer.
+func (s ListResourceServersOK) IsResourceServerArray() bool {
+	return s.Type == ResourceServerArrayListResourceServersOK
+}
+
+// IsResourceServerPage reports whether ListResourceServersOK is ResourceServerPage.
+func (s ListResourceServersOK) IsResourceServerPage() bool {
+	return s.Type == ResourceServerPageListResourceServersOK
+}
+
+// SetResourceServerArray sets ListResourceServersOK to []ResourceServer.
+func (s *ListResourceServersOK) SetResourceServerArray(v []ResourceServer) {
+	s.Type = ResourceServerArrayListResourceServersOK
+	s.ResourceServerArray = v
+}
+
+// GetResourceServerArray returns []ResourceServer and true boolean if ListResourceServersOK is []ResourceServer.
+func (s ListResourceServersOK) GetResourceServerArray() (v []ResourceServer, ok bool) {
+	if !s.IsResourceServerArray() {
+		return v, false
+	}
+	return s.ResourceServerArray, true
+}
+
+// NewResourceServerArrayListResourceServersOK returns new ListResourceServersOK from []ResourceServer.
+func NewResourceServerArrayListResourceServersOK(v []ResourceServer) ListResourceServersOK {
+	var s ListResourceServersOK
+	s.SetResourceServerArray(v)
+	return s
+}
+
+// SetResourceServerPage sets ListResourceServersOK to ResourceServerPage.
+func (s *ListResourceServersOK) SetResourceServerPage(v ResourceServerPage) {
+	s.Type = ResourceServerPageListResourceServersOK
+	s.ResourceServerPage = v
+}
+
+// GetResourceServerPage returns ResourceServerPage and true boolean if ListResourceServersOK is ResourceServerPage.
+func (s ListResourceServersOK) GetResourceServerPage() (v ResourceServerPage, ok bool) {
+	if !s.IsResourceServerPage() {
+		return v, false
+	}
+	return s.ResourceServerPage, true
+}
+
+// NewResourceServerPageListResourceServersOK returns new ListResourceServersOK from ResourceServerPage.
+func NewResourceServerPageListResourceServersOK(v ResourceServerPage) ListResourceServersOK {
+	var s ListResourceServersOK
+	s.SetResourceServerPage(v)
 	return s
 }
 
@@ -918,6 +1239,210 @@ func (o OptListClientGrantsAllowAnyOrganization) Or(d ListClientGrantsAllowAnyOr
 	return d
 }
 
+// NewOptNilAnyArray returns new OptNilAnyArray with value set to v.
+func NewOptNilAnyArray(v []jx.Raw) OptNilAnyArray {
+	return OptNilAnyArray{
+		Value: v,
+		Set:   true,
+	}
+}
+
+// OptNilAnyArray is optional nullable []jx.Raw.
+type OptNilAnyArray struct {
+	Value []jx.Raw
+	Set   bool
+	Null  bool
+}
+
+// IsSet returns true if OptNilAnyArray was set.
+func (o OptNilAnyArray) IsSet() bool { return o.Set }
+
+// Reset unsets value.
+func (o *OptNilAnyArray) Reset() {
+	var v []jx.Raw
+	o.Value = v
+	o.Set = false
+	o.Null = false
+}
+
+// SetTo sets value to v.
+func (o *OptNilAnyArray) SetTo(v []jx.Raw) {
+	o.Set = true
+	o.Null = false
+	o.Value = v
+}
+
+// IsNull returns true if value is Null.
+func (o OptNilAnyArray) IsNull() bool { return o.Null }
+
+// SetToNull sets value to null.
+func (o *OptNilAnyArray) SetToNull() {
+	o.Set = true
+	o.Null = true
+	var v []jx.Raw
+	o.Value = v
+}
+
+// IsEmpty returns true if the field was omitted from the payload (not Set and not Null).
+func (o OptNilAnyArray) IsEmpty() bool {
+	return !o.Set && !o.Null
+}
+
+// Get returns value and boolean that denotes whether value was set.
+func (o OptNilAnyArray) Get() (v []jx.Raw, ok bool) {
+	if o.Null {
+		return v, false
+	}
+	if !o.Set {
+		return v, false
+	}
+	return o.Value, true
+}
+
+// Or returns value if set, or given parameter if does not.
+func (o OptNilAnyArray) Or(d []jx.Raw) []jx.Raw {
+	if v, ok := o.Get(); ok {
+		return v
+	}
+	return d
+}
+
+// NewOptNilAuthorizationPolicy returns new OptNilAuthorizationPolicy with value set to v.
+func NewOptNilAuthorizationPolicy(v AuthorizationPolicy) OptNilAuthorizationPolicy {
+	return OptNilAuthorizationPolicy{
+		Value: v,
+		Set:   true,
+	}
+}
+
+// OptNilAuthorizationPolicy is optional nullable AuthorizationPolicy.
+type OptNilAuthorizationPolicy struct {
+	Value AuthorizationPolicy
+	Set   bool
+	Null  bool
+}
+
+// IsSet returns true if OptNilAuthorizationPolicy was set.
+func (o OptNilAuthorizationPolicy) IsSet() bool { return o.Set }
+
+// Reset unsets value.
+func (o *OptNilAuthorizationPolicy) Reset() {
+	var v AuthorizationPolicy
+	o.Value = v
+	o.Set = false
+	o.Null = false
+}
+
+// SetTo sets value to v.
+func (o *OptNilAuthorizationPolicy) SetTo(v AuthorizationPolicy) {
+	o.Set = true
+	o.Null = false
+	o.Value = v
+}
+
+// IsNull returns true if value is Null.
+func (o OptNilAuthorizationPolicy) IsNull() bool { return o.Null }
+
+// SetToNull sets value to null.
+func (o *OptNilAuthorizationPolicy) SetToNull() {
+	o.Set = true
+	o.Null = true
+	var v AuthorizationPolicy
+	o.Value = v
+}
+
+// IsEmpty returns true if the field was omitted from the payload (not Set and not Null).
+func (o OptNilAuthorizationPolicy) IsEmpty() bool {
+	return !o.Set && !o.Null
+}
+
+// Get returns value and boolean that denotes whether value was set.
+func (o OptNilAuthorizationPolicy) Get() (v AuthorizationPolicy, ok bool) {
+	if o.Null {
+		return v, false
+	}
+	if !o.Set {
+		return v, false
+	}
+	return o.Value, true
+}
+
+// Or returns value if set, or given parameter if does not.
+func (o OptNilAuthorizationPolicy) Or(d AuthorizationPolicy) AuthorizationPolicy {
+	if v, ok := o.Get(); ok {
+		return v
+	}
+	return d
+}
+
+// NewOptNilAuthorizationPolicyInput returns new OptNilAuthorizationPolicyInput with value set to v.
+func NewOptNilAuthorizationPolicyInput(v AuthorizationPolicyInput) OptNilAuthorizationPolicyInput {
+	return OptNilAuthorizationPolicyInput{
+		Value: v,
+		Set:   true,
+	}
+}
+
+// OptNilAuthorizationPolicyInput is optional nullable AuthorizationPolicyInput.
+type OptNilAuthorizationPolicyInput struct {
+	Value AuthorizationPolicyInput
+	Set   bool
+	Null  bool
+}
+
+// IsSet returns true if OptNilAuthorizationPolicyInput was set.
+func (o OptNilAuthorizationPolicyInput) IsSet() bool { return o.Set }
+
+// Reset unsets value.
+func (o *OptNilAuthorizationPolicyInput) Reset() {
+	var v AuthorizationPolicyInput
+	o.Value = v
+	o.Set = false
+	o.Null = false
+}
+
+// SetTo sets value to v.
+func (o *OptNilAuthorizationPolicyInput) SetTo(v AuthorizationPolicyInput) {
+	o.Set = true
+	o.Null = false
+	o.Value = v
+}
+
+// IsNull returns true if value is Null.
+func (o OptNilAuthorizationPolicyInput) IsNull() bool { return o.Null }
+
+// SetToNull sets value to null.
+func (o *OptNilAuthorizationPolicyInput) SetToNull() {
+	o.Set = true
+	o.Null = true
+	var v AuthorizationPolicyInput
+	o.Value = v
+}
+
+// IsEmpty returns true if the field was omitted from the payload (not Set and not Null).
+func (o OptNilAuthorizationPolicyInput) IsEmpty() bool {
+	return !o.Set && !o.Null
+}
+
+// Get returns value and boolean that denotes whether value was set.
+func (o OptNilAuthorizationPolicyInput) Get() (v AuthorizationPolicyInput, ok bool) {
+	if o.Null {
+		return v, false
+	}
+	if !o.Set {
+		return v, false
+	}
+	return o.Value, true
+}
+
+// Or returns value if set, or given parameter if does not.
+func (o OptNilAuthorizationPolicyInput) Or(d AuthorizationPolicyInput) AuthorizationPolicyInput {
+	if v, ok := o.Get(); ok {
+		return v
+	}
+	return d
+}
+
 // NewOptNilBool returns new OptNilBool with value set to v.
 func NewOptNilBool(v bool) OptNilBool {
 	return OptNilBool{
@@ -980,6 +1505,142 @@ func (o OptNilBool) Get() (v bool, ok bool) {
 
 // Or returns value if set, or given parameter if does not.
 func (o OptNilBool) Or(d bool) bool {
+	if v, ok := o.Get(); ok {
+		return v
+	}
+	return d
+}
+
+// NewOptNilProofOfPossession returns new OptNilProofOfPossession with value set to v.
+func NewOptNilProofOfPossession(v ProofOfPossession) OptNilProofOfPossession {
+	return OptNilProofOfPossession{
+		Value: v,
+		Set:   true,
+	}
+}
+
+// OptNilProofOfPossession is optional nullable ProofOfPossession.
+type OptNilProofOfPossession struct {
+	Value ProofOfPossession
+	Set   bool
+	Null  bool
+}
+
+// IsSet returns true if OptNilProofOfPossession was set.
+func (o OptNilProofOfPossession) IsSet() bool { return o.Set }
+
+// Reset unsets value.
+func (o *OptNilProofOfPossession) Reset() {
+	var v ProofOfPossession
+	o.Value = v
+	o.Set = false
+	o.Null = false
+}
+
+// SetTo sets value to v.
+func (o *OptNilProofOfPossession) SetTo(v ProofOfPossession) {
+	o.Set = true
+	o.Null = false
+	o.Value = v
+}
+
+// IsNull returns true if value is Null.
+func (o OptNilProofOfPossession) IsNull() bool { return o.Null }
+
+// SetToNull sets value to null.
+func (o *OptNilProofOfPossession) SetToNull() {
+	o.Set = true
+	o.Null = true
+	var v ProofOfPossession
+	o.Value = v
+}
+
+// IsEmpty returns true if the field was omitted from the payload (not Set and not Null).
+func (o OptNilProofOfPossession) IsEmpty() bool {
+	return !o.Set && !o.Null
+}
+
+// Get returns value and boolean that denotes whether value was set.
+func (o OptNilProofOfPossession) Get() (v ProofOfPossession, ok bool) {
+	if o.Null {
+		return v, false
+	}
+	if !o.Set {
+		return v, false
+	}
+	return o.Value, true
+}
+
+// Or returns value if set, or given parameter if does not.
+func (o OptNilProofOfPossession) Or(d ProofOfPossession) ProofOfPossession {
+	if v, ok := o.Get(); ok {
+		return v
+	}
+	return d
+}
+
+// NewOptNilProofOfPossessionInput returns new OptNilProofOfPossessionInput with value set to v.
+func NewOptNilProofOfPossessionInput(v ProofOfPossessionInput) OptNilProofOfPossessionInput {
+	return OptNilProofOfPossessionInput{
+		Value: v,
+		Set:   true,
+	}
+}
+
+// OptNilProofOfPossessionInput is optional nullable ProofOfPossessionInput.
+type OptNilProofOfPossessionInput struct {
+	Value ProofOfPossessionInput
+	Set   bool
+	Null  bool
+}
+
+// IsSet returns true if OptNilProofOfPossessionInput was set.
+func (o OptNilProofOfPossessionInput) IsSet() bool { return o.Set }
+
+// Reset unsets value.
+func (o *OptNilProofOfPossessionInput) Reset() {
+	var v ProofOfPossessionInput
+	o.Value = v
+	o.Set = false
+	o.Null = false
+}
+
+// SetTo sets value to v.
+func (o *OptNilProofOfPossessionInput) SetTo(v ProofOfPossessionInput) {
+	o.Set = true
+	o.Null = false
+	o.Value = v
+}
+
+// IsNull returns true if value is Null.
+func (o OptNilProofOfPossessionInput) IsNull() bool { return o.Null }
+
+// SetToNull sets value to null.
+func (o *OptNilProofOfPossessionInput) SetToNull() {
+	o.Set = true
+	o.Null = true
+	var v ProofOfPossessionInput
+	o.Value = v
+}
+
+// IsEmpty returns true if the field was omitted from the payload (not Set and not Null).
+func (o OptNilProofOfPossessionInput) IsEmpty() bool {
+	return !o.Set && !o.Null
+}
+
+// Get returns value and boolean that denotes whether value was set.
+func (o OptNilProofOfPossessionInput) Get() (v ProofOfPossessionInput, ok bool) {
+	if o.Null {
+		return v, false
+	}
+	if !o.Set {
+		return v, false
+	}
+	return o.Value, true
+}
+
+// Or returns value if set, or given parameter if does not.
+func (o OptNilProofOfPossessionInput) Or(d ProofOfPossessionInput) ProofOfPossessionInput {
 	if v, ok := o.Get(); ok {
 		return v
 	}
@@ -1116,6 +1777,142 @@ func (o OptNilStringArray) Get() (v []string, ok bool) {
 
 // Or returns value if set, or given parameter if does not.
 func (o OptNilStringArray) Or(d []string) []string {
+	if v, ok := o.Get(); ok {
+		return v
+	}
+	return d
+}
+
+// NewOptNilTokenEncryption returns new OptNilTokenEncryption with value set to v.
+func NewOptNilTokenEncryption(v TokenEncryption) OptNilTokenEncryption {
+	return OptNilTokenEncryption{
+		Value: v,
+		Set:   true,
+	}
+}
+
+// OptNilTokenEncryption is optional nullable TokenEncryption.
+type OptNilTokenEncryption struct {
+	Value TokenEncryption
+	Set   bool
+	Null  bool
+}
+
+// IsSet returns true if OptNilTokenEncryption was set.
+func (o OptNilTokenEncryption) IsSet() bool { return o.Set }
+
+// Reset unsets value.
+func (o *OptNilTokenEncryption) Reset() {
+	var v TokenEncryption
+	o.Value = v
+	o.Set = false
+	o.Null = false
+}
+
+// SetTo sets value to v.
+func (o *OptNilTokenEncryption) SetTo(v TokenEncryption) {
+	o.Set = true
+	o.Null = false
+	o.Value = v
+}
+
+// IsNull returns true if value is Null.
+func (o OptNilTokenEncryption) IsNull() bool { return o.Null }
+
+// SetToNull sets value to null.
+func (o *OptNilTokenEncryption) SetToNull() {
+	o.Set = true
+	o.Null = true
+	var v TokenEncryption
+	o.Value = v
+}
+
+// IsEmpty returns true if the field was omitted from the payload (not Set and not Null).
+func (o OptNilTokenEncryption) IsEmpty() bool {
+	return !o.Set && !o.Null
+}
+
+// Get returns value and boolean that denotes whether value was set.
+func (o OptNilTokenEncryption) Get() (v TokenEncryption, ok bool) {
+	if o.Null {
+		return v, false
+	}
+	if !o.Set {
+		return v, false
+	}
+	return o.Value, true
+}
+
+// Or returns value if set, or given parameter if does not.
+func (o OptNilTokenEncryption) Or(d TokenEncryption) TokenEncryption {
+	if v, ok := o.Get(); ok {
+		return v
+	}
+	return d
+}
+
+// NewOptNilTokenEncryptionInput returns new OptNilTokenEncryptionInput with value set to v.
+func NewOptNilTokenEncryptionInput(v TokenEncryptionInput) OptNilTokenEncryptionInput {
+	return OptNilTokenEncryptionInput{
+		Value: v,
+		Set:   true,
+	}
+}
+
+// OptNilTokenEncryptionInput is optional nullable TokenEncryptionInput.
+type OptNilTokenEncryptionInput struct {
+	Value TokenEncryptionInput
+	Set   bool
+	Null  bool
+}
+
+// IsSet returns true if OptNilTokenEncryptionInput was set.
+func (o OptNilTokenEncryptionInput) IsSet() bool { return o.Set }
+
+// Reset unsets value.
+func (o *OptNilTokenEncryptionInput) Reset() {
+	var v TokenEncryptionInput
+	o.Value = v
+	o.Set = false
+	o.Null = false
+}
+
+// SetTo sets value to v.
+func (o *OptNilTokenEncryptionInput) SetTo(v TokenEncryptionInput) {
+	o.Set = true
+	o.Null = false
+	o.Value = v
+}
+
+// IsNull returns true if value is Null.
+func (o OptNilTokenEncryptionInput) IsNull() bool { return o.Null }
+
+// SetToNull sets value to null.
+func (o *OptNilTokenEncryptionInput) SetToNull() {
+	o.Set = true
+	o.Null = true
+	var v TokenEncryptionInput
+	o.Value = v
+}
+
+// IsEmpty returns true if the field was omitted from the payload (not Set and not Null).
+func (o OptNilTokenEncryptionInput) IsEmpty() bool {
+	return !o.Set && !o.Null
+}
+
+// Get returns value and boolean that denotes whether value was set.
+func (o OptNilTokenEncryptionInput) Get() (v TokenEncryptionInput, ok bool) {
+	if o.Null {
+		return v, false
+	}
+	if !o.Set {
+		return v, false
+	}
+	return o.Value, true
+}
+
+// Or returns value if set, or given parameter if does not.
+func (o OptNilTokenEncryptionInput) Or(d TokenEncryptionInput) TokenEncryptionInput {
 	if v, ok := o.Get(); ok {
 		return v
 	}
@@ -1392,6 +2189,236 @@ func (o OptSubjectType) Get() (v SubjectType, ok bool) {
 
 // Or returns value if set, or given parameter if does not.
 func (o OptSubjectType) Or(d SubjectType) SubjectType {
+	if v, ok := o.Get(); ok {
+		return v
+	}
+	return d
+}
+
+// NewOptSubjectTypeAuthorization returns new OptSubjectTypeAuthorization with value set to v.
+func NewOptSubjectTypeAuthorization(v SubjectTypeAuthorization) OptSubjectTypeAuthorization {
+	return OptSubjectTypeAuthorization{
+		Value: v,
+		Set:   true,
+	}
+}
+
+// OptSubjectTypeAuthorization is optional SubjectTypeAuthorization.
+type OptSubjectTypeAuthorization struct {
+	Value SubjectTypeAuthorization
+	Set   bool
+}
+
+// IsSet returns true if OptSubjectTypeAuthorization was set.
+func (o OptSubjectTypeAuthorization) IsSet() bool { return o.Set }
+
+// Reset unsets value.
+func (o *OptSubjectTypeAuthorization) Reset() {
+	var v SubjectTypeAuthorization
+	o.Value = v
+	o.Set = false
+}
+
+// SetTo sets value to v.
+func (o *OptSubjectTypeAuthorization) SetTo(v SubjectTypeAuthorization) {
+	o.Set = true
+	o.Value = v
+}
+
+// Get returns value and boolean that denotes whether value was set.
+func (o OptSubjectTypeAuthorization) Get() (v SubjectTypeAuthorization, ok bool) {
+	if !o.Set {
+		return v, false
+	}
+	return o.Value, true
+}
+
+// Or returns value if set, or given parameter if does not.
+func (o OptSubjectTypeAuthorization) Or(d SubjectTypeAuthorization) SubjectTypeAuthorization {
+	if v, ok := o.Get(); ok {
+		return v
+	}
+	return d
+}
+
+// NewOptSubjectTypeAuthorizationInput returns new OptSubjectTypeAuthorizationInput with value set to v.
+func NewOptSubjectTypeAuthorizationInput(v SubjectTypeAuthorizationInput) OptSubjectTypeAuthorizationInput {
+	return OptSubjectTypeAuthorizationInput{
+		Value: v,
+		Set:   true,
+	}
+}
+
+// OptSubjectTypeAuthorizationInput is optional SubjectTypeAuthorizationInput.
+type OptSubjectTypeAuthorizationInput struct {
+	Value SubjectTypeAuthorizationInput
+	Set   bool
+}
+
+// IsSet returns true if OptSubjectTypeAuthorizationInput was set.
+func (o OptSubjectTypeAuthorizationInput) IsSet() bool { return o.Set }
+
+// Reset unsets value.
+func (o *OptSubjectTypeAuthorizationInput) Reset() {
+	var v SubjectTypeAuthorizationInput
+	o.Value = v
+	o.Set = false
+}
+
+// SetTo sets value to v.
+func (o *OptSubjectTypeAuthorizationInput) SetTo(v SubjectTypeAuthorizationInput) {
+	o.Set = true
+	o.Value = v
+}
+
+// Get returns value and boolean that denotes whether value was set.
+func (o OptSubjectTypeAuthorizationInput) Get() (v SubjectTypeAuthorizationInput, ok bool) {
+	if !o.Set {
+		return v, false
+	}
+	return o.Value, true
+}
+
+// Or returns value if set, or given parameter if does not.
+func (o OptSubjectTypeAuthorizationInput) Or(d SubjectTypeAuthorizationInput) SubjectTypeAuthorizationInput {
+	if v, ok := o.Get(); ok {
+		return v
+	}
+	return d
+}
+
+// NewOptSubjectTypePolicy returns new OptSubjectTypePolicy with value set to v.
+func NewOptSubjectTypePolicy(v SubjectTypePolicy) OptSubjectTypePolicy {
+	return OptSubjectTypePolicy{
+		Value: v,
+		Set:   true,
+	}
+}
+
+// OptSubjectTypePolicy is optional SubjectTypePolicy.
+type OptSubjectTypePolicy struct {
+	Value SubjectTypePolicy
+	Set   bool
+}
+
+// IsSet returns true if OptSubjectTypePolicy was set.
+func (o OptSubjectTypePolicy) IsSet() bool { return o.Set }
+
+// Reset unsets value.
+func (o *OptSubjectTypePolicy) Reset() {
+	var v SubjectTypePolicy
+	o.Value = v
+	o.Set = false
+}
+
+// SetTo sets value to v.
+func (o *OptSubjectTypePolicy) SetTo(v SubjectTypePolicy) {
+	o.Set = true
+	o.Value = v
+}
+
+// Get returns value and boolean that denotes whether value was set.
+func (o OptSubjectTypePolicy) Get() (v SubjectTypePolicy, ok bool) {
+	if !o.Set {
+		return v, false
+	}
+	return o.Value, true
+}
+
+// Or returns value if set, or given parameter if does not.
+func (o OptSubjectTypePolicy) Or(d SubjectTypePolicy) SubjectTypePolicy {
+	if v, ok := o.Get(); ok {
+		return v
+	}
+	return d
+}
+
+// NewOptSubjectTypePolicyInput returns new OptSubjectTypePolicyInput with value set to v.
+func NewOptSubjectTypePolicyInput(v SubjectTypePolicyInput) OptSubjectTypePolicyInput {
+	return OptSubjectTypePolicyInput{
+		Value: v,
+		Set:   true,
+	}
+}
+
+// OptSubjectTypePolicyInput is optional SubjectTypePolicyInput.
+type OptSubjectTypePolicyInput struct {
+	Value SubjectTypePolicyInput
+	Set   bool
+}
+
+// IsSet returns true if OptSubjectTypePolicyInput was set.
+func (o OptSubjectTypePolicyInput) IsSet() bool { return o.Set }
+
+// Reset unsets value.
+func (o *OptSubjectTypePolicyInput) Reset() {
+	var v SubjectTypePolicyInput
+	o.Value = v
+	o.Set = false
+}
+
+// SetTo sets value to v.
+func (o *OptSubjectTypePolicyInput) SetTo(v SubjectTypePolicyInput) {
+	o.Set = true
+	o.Value = v
+}
+
+// Get returns value and boolean that denotes whether value was set.
+func (o OptSubjectTypePolicyInput) Get() (v SubjectTypePolicyInput, ok bool) {
+	if !o.Set {
+		return v, false
+	}
+	return o.Value, true
+}
+
+// Or returns value if set, or given parameter if does not.
+func (o OptSubjectTypePolicyInput) Or(d SubjectTypePolicyInput) SubjectTypePolicyInput {
+	if v, ok := o.Get(); ok {
+		return v
+	}
+	return d
+}
+
+// NewOptTokenEncryptionEncryptionKey returns new OptTokenEncryptionEncryptionKey with value set to v.
+func NewOptTokenEncryptionEncryptionKey(v TokenEncryptionEncryptionKey) OptTokenEncryptionEncryptionKey {
+	return OptTokenEncryptionEncryptionKey{
+		Value: v,
+		Set:   true,
+	}
+}
+
+// OptTokenEncryptionEncryptionKey is optional TokenEncryptionEncryptionKey.
+type OptTokenEncryptionEncryptionKey struct {
+	Value TokenEncryptionEncryptionKey
+	Set   bool
+}
+
+// IsSet returns true if OptTokenEncryptionEncryptionKey was set.
+func (o OptTokenEncryptionEncryptionKey) IsSet() bool { return o.Set }
+
+// Reset unsets value.
+func (o *OptTokenEncryptionEncryptionKey) Reset() {
+	var v TokenEncryptionEncryptionKey
+	o.Value = v
+	o.Set = false
+}
+
+// SetTo sets value to v.
+func (o *OptTokenEncryptionEncryptionKey) SetTo(v TokenEncryptionEncryptionKey) {
+	o.Set = true
+	o.Value = v
+}
+
+// Get returns value and boolean that denotes whether value was set.
+func (o OptTokenEncryptionEncryptionKey) Get() (v TokenEncryptionEncryptionKey, ok bool) {
+	if !o.Set {
+		return v, false
+	}
+	return o.Value, true
+}
+
+// Or returns value if set, or given parameter if does not.
+func (o OptTokenEncryptionEncryptionKey) Or(d TokenEncryptionEncryptionKey) TokenEncryptionEncryptionKey {
 	if v, ok := o.Get(); ok {
 		return v
 	}
@@ -1741,7 +2768,690 @@ func (s *OrganizationPage) SetNext(val OptString) {
 
 type OrganizationUsage string
 
+// Ref: #/components/schemas/ProofOfPossession
+type ProofOfPossession struct {
+	Mechanism   OptString `json:"mechanism"`
+	Required    OptBool   `json:"required"`
+	RequiredFor OptString `json:"required_for"`
+}
+
+// GetMechanism returns the value of Mechanism.
+func (s *ProofOfPossession) GetMechanism() OptString {
+	return s.Mechanism
+}
+
+// GetRequired returns the value of Required.
+func (s *ProofOfPossession) GetRequired() OptBool {
+	return s.Required
+}
+
+// GetRequiredFor returns the value of RequiredFor.
+func (s *ProofOfPossession) GetRequiredFor() OptString {
+	return s.RequiredFor
+}
+
+// SetMechanism sets the value of Mechanism.
+func (s *ProofOfPossession) SetMechanism(val OptString) {
+	s.Mechanism = val
+}
+
+// SetRequired sets the value of Required.
+func (s *ProofOfPossession) SetRequired(val OptBool) {
+	s.Required = val
+}
+
+// SetRequiredFor sets the value of RequiredFor.
+func (s *ProofOfPossession) SetRequiredFor(val OptString) {
+	s.RequiredFor = val
+}
+
+// Proof-of-Possession configuration for access tokens (request side); null removes it.
+// Ref: #/components/schemas/ProofOfPossessionInput
+type ProofOfPossessionInput struct {
+	// Intended mechanism; Auth0 documents mtls and dpop.
+	Mechanism string `json:"mechanism"`
+	// Whether Proof-of-Possession is required.
+	Required bool `json:"required"`
+	// Which clients require it; Auth0 documents public_clients and all_clients.
+	RequiredFor OptString `json:"required_for"`
+}
+
+// GetMechanism returns the value of Mechanism.
+func (s *ProofOfPossessionInput) GetMechanism() string {
+	return s.Mechanism
+}
+
+// GetRequired returns the value of Required.
+func (s *ProofOfPossessionInput) GetRequired() bool {
+	return s.Required
+}
+
+// GetRequiredFor returns the value of RequiredFor.
+func (s *ProofOfPossessionInput) GetRequiredFor() OptString {
+	return s.RequiredFor
+}
+
+// SetMechanism sets the value of Mechanism.
+func (s *ProofOfPossessionInput) SetMechanism(val string) {
+	s.Mechanism = val
+}
+
+// SetRequired sets the value of Required.
+func (s *ProofOfPossessionInput) SetRequired(val bool) {
+	s.Required = val
+}
+
+// SetRequiredFor sets the value of RequiredFor.
+func (s *ProofOfPossessionInput) SetRequiredFor(val OptString) {
+	s.RequiredFor = val
+}
+
+// A resource server (API) as Auth0 returns it. Lenient on purpose: no enums, lengths or required
+// fields, so a new value or a field Auth0 stops sending never fails a call.
+// Ref: #/components/schemas/ResourceServer
+type ResourceServer struct {
+	// ID of the resource server.
+	ID OptString `json:"id"`
+	// Friendly name.
+	Name OptString `json:"name"`
+	// Whether this is an Auth0 system API (the Management API).
+	IsSystem OptBool `json:"is_system"`
+	// The unique identifier.
+	Identifier OptString `json:"identifier"`
+	// The permissions (scopes) this API defines.
+	Scopes []ResourceServerScope `json:"scopes"`
+	// Signing algorithm: HS256, RS256, RS512 or PS256 today.
+	SigningAlg OptString `json:"signing_alg"`
+	// Secret used to sign tokens with HS256.
+	SigningSecret                             OptString `json:"signing_secret"`
+	AllowOfflineAccess                        OptBool   `json:"allow_offline_access"`
+	AllowOnlineAccess                         OptBool   `json:"allow_online_access"`
+	AllowOnlineAccessWithEphemeralSessions    OptBool   `json:"allow_online_access_with_ephemeral_sessions"`
+	SkipConsentForVerifiableFirstPartyClients OptBool   `json:"skip_consent_for_verifiable_first_party_clients"`
+	// Access token lifetime (seconds) from the token endpoint.
+	TokenLifetime OptInt `json:"token_lifetime"`
+	// Access token lifetime (seconds) from the implicit and hybrid flows.
+	TokenLifetimeForWeb OptInt  `json:"token_lifetime_for_web"`
+	EnforcePolicies     OptBool `json:"enforce_policies"`
+	// Access_token, access_token_authz, rfc9068_profile or rfc9068_profile_authz today.
+	TokenDialect    OptString             `json:"token_dialect"`
+	TokenEncryption OptNilTokenEncryption `json:"token_encryption"`
+	// Transactional-authorization-with-mfa or null today.
+	ConsentPolicy            OptNilString                `json:"consent_policy"`
+	AuthorizationDetails     OptNilAnyArray              `json:"authorization_details"`
+	ProofOfPossession        OptNilProofOfPossession     `json:"proof_of_possession"`
+	SubjectTypeAuthorization OptSubjectTypeAuthorization `json:"subject_type_authorization"`
+	AuthorizationPolicy      OptNilAuthorizationPolicy   `json:"authorization_policy"`
+	// The client this resource server is linked to.
+	ClientID OptString `json:"client_id"`
+}
+
+// GetID returns the value of ID.
+func (s *ResourceServer) GetID() OptString {
+	return s.ID
+}
+
+// GetName returns the value of Name.
+func (s *ResourceServer) GetName() OptString {
+	return s.Name
+}
+
+// GetIsSystem returns the value of IsSystem.
+func (s *ResourceServer) GetIsSystem() OptBool {
+	return s.IsSystem
+}
+
+// GetIdentifier returns the value of Identifier.
+func (s *ResourceServer) GetIdentifier() OptString {
+	return s.Identifier
+}
+
+// GetScopes returns the value of Scopes.
+func (s *ResourceServer) GetScopes() []ResourceServerScope {
+	return s.Scopes
+}
+
+// GetSigningAlg returns the value of SigningAlg.
+func (s *ResourceServer) GetSigningAlg() OptString {
+	return s.SigningAlg
+}
+
+// GetSigningSecret returns the value of SigningSecret.
+func (s *ResourceServer) GetSigningSecret() OptString {
+	return s.SigningSecret
+}
+
+// GetAllowOfflineAccess returns the value of AllowOfflineAccess.
+func (s *ResourceServer) GetAllowOfflineAccess() OptBool {
+	return s.AllowOfflineAccess
+}
+
+// GetAllowOnlineAccess returns the value of AllowOnlineAccess.
+func (s *ResourceServer) GetAllowOnlineAccess() OptBool {
+	return s.AllowOnlineAccess
+}
+
+// GetAllowOnlineAccessWithEphemeralSessions returns the value of AllowOnlineAccessWithEphemeralSessions.
+func (s *ResourceServer) GetAllowOnlineAccessWithEphemeralSessions() OptBool {
+	return s.AllowOnlineAccessWithEphemeralSessions
+}
+
+// GetSkipConsentForVerifiableFirstPartyClients returns the value of SkipConsentForVerifiableFirstPartyClients.
+func (s *ResourceServer) GetSkipConsentForVerifiableFirstPartyClients() OptBool {
+	return s.SkipConsentForVerifiableFirstPartyClients
+}
+
+// GetTokenLifetime returns the value of TokenLifetime.
+func (s *ResourceServer) GetTokenLifetime() OptInt {
+	return s.TokenLifetime
+}
+
+// GetTokenLifetimeForWeb returns the value of TokenLifetimeForWeb.
+func (s *ResourceServer) GetTokenLifetimeForWeb() OptInt {
+	return s.TokenLifetimeForWeb
+}
+
+// GetEnforcePolicies returns the value of EnforcePolicies.
+func (s *ResourceServer) GetEnforcePolicies() OptBool {
+	return s.EnforcePolicies
+}
+
+// GetTokenDialect returns the value of TokenDialect.
+func (s *ResourceServer) GetTokenDialect() OptString {
+	return s.TokenDialect
+}
+
+// GetTokenEncryption returns the value of TokenEncryption.
+func (s *ResourceServer) GetTokenEncryption() OptNilTokenEncryption {
+	return s.TokenEncryption
+}
+
+// GetConsentPolicy returns the value of ConsentPolicy.
+func (s *ResourceServer) GetConsentPolicy() OptNilString {
+	return s.ConsentPolicy
+}
+
+// GetAuthorizationDetails returns the value of AuthorizationDetails.
+func (s *ResourceServer) GetAuthorizationDetails() OptNilAnyArray {
+	return s.AuthorizationDetails
+}
+
+// GetProofOfPossession returns the value of ProofOfPossession.
+func (s *ResourceServer) GetProofOfPossession() OptNilProofOfPossession {
+	return s.ProofOfPossession
+}
+
+// GetSubjectTypeAuthorization returns the value of SubjectTypeAuthorization.
+func (s *ResourceServer) GetSubjectTypeAuthorization() OptSubjectTypeAuthorization {
+	return s.SubjectTypeAuthorization
+}
+
+// GetAuthorizationPolicy returns the value of AuthorizationPolicy.
+func (s *ResourceServer) GetAuthorizationPolicy() OptNilAuthorizationPolicy {
+	return s.AuthorizationPolicy
+}
+
+// GetClientID returns the value of ClientID.
+func (s *ResourceServer) GetClientID() OptString {
+	return s.ClientID
+}
+
+// SetID sets the value of ID.
+func (s *ResourceServer) SetID(val OptString) {
+	s.ID = val
+}
+
+// SetName sets the value of Name.
+func (s *ResourceServer) SetName(val OptString) {
+	s.Name = val
+}
+
+// SetIsSystem sets the value of IsSystem.
+func (s *ResourceServer) SetIsSystem(val OptBool) {
+	s.IsSystem = val
+}
+
+// SetIdentifier sets the value of Identifier.
+func (s *ResourceServer) SetIdentifier(val OptString) {
+	s.Identifier = val
+}
+
+// SetScopes sets the value of Scopes.
+func (s *ResourceServer) SetScopes(val []ResourceServerScope) {
+	s.Scopes = val
+}
+
+// SetSigningAlg sets the value of SigningAlg.
+func (s *ResourceServer) SetSigningAlg(val OptString) {
+	s.SigningAlg = val
+}
+
+// SetSigningSecret sets the value of SigningSecret.
+func (s *ResourceServer) SetSigningSecret(val OptString) {
+	s.SigningSecret = val
+}
+
+// SetAllowOfflineAccess sets the value of AllowOfflineAccess.
+func (s *ResourceServer) SetAllowOfflineAccess(val OptBool) {
+	s.AllowOfflineAccess = val
+}
+
+// SetAllowOnlineAccess sets the value of AllowOnlineAccess.
+func (s *ResourceServer) SetAllowOnlineAccess(val OptBool) {
+	s.AllowOnlineAccess = val
+}
+
+// SetAllowOnlineAccessWithEphemeralSessions sets the value of AllowOnlineAccessWithEphemeralSessions.
+func (s *ResourceServer) SetAllowOnlineAccessWithEphemeralSessions(val OptBool) {
+	s.AllowOnlineAccessWithEphemeralSessions = val
+}
+
+// SetSkipConsentForVerifiableFirstPartyClients sets the value of SkipConsentForVerifiableFirstPartyClients.
+func (s *ResourceServer) SetSkipConsentForVerifiableFirstPartyClients(val OptBool) {
+	s.SkipConsentForVerifiableFirstPartyClients = val
+}
+
+// SetTokenLifetime sets the value of TokenLifetime.
+func (s *ResourceServer) SetTokenLifetime(val OptInt) {
+	s.TokenLifetime = val
+}
+
+// SetTokenLifetimeForWeb sets the value of TokenLifetimeForWeb.
+func (s *ResourceServer) SetTokenLifetimeForWeb(val OptInt) {
+	s.TokenLifetimeForWeb = val
+}
+
+// SetEnforcePolicies sets the value of EnforcePolicies.
+func (s *ResourceServer) SetEnforcePolicies(val OptBool) {
+	s.EnforcePolicies = val
+}
+
+// SetTokenDialect sets the value of TokenDialect.
+func (s *ResourceServer) SetTokenDialect(val OptString) {
+	s.TokenDialect = val
+}
+
+// SetTokenEncryption sets the value of TokenEncryption.
+func (s *ResourceServer) SetTokenEncryption(val OptNilTokenEncryption) {
+	s.TokenEncryption = val
+}
+
+// SetConsentPolicy sets the value of ConsentPolicy.
+func (s *ResourceServer) SetConsentPolicy(val OptNilString) {
+	s.ConsentPolicy = val
+}
+
+// SetAuthorizationDetails sets the value of AuthorizationDetails.
+func (s *ResourceServer) SetAuthorizationDetails(val OptNilAnyArray) {
+	s.AuthorizationDetails = val
+}
+
+// SetProofOfPossession sets the value of ProofOfPossession.
+func (s *ResourceServer) SetProofOfPossession(val OptNilProofOfPossession) {
+	s.ProofOfPossession = val
+}
+
+// SetSubjectTypeAuthorization sets the value of SubjectTypeAuthorization.
+func (s *ResourceServer) SetSubjectTypeAuthorization(val OptSubjectTypeAuthorization) {
+	s.SubjectTypeAuthorization = val
+}
+
+// SetAuthorizationPolicy sets the value of AuthorizationPolicy.
+func (s *ResourceServer) SetAuthorizationPolicy(val OptNilAuthorizationPolicy) {
+	s.AuthorizationPolicy = val
+}
+
+// SetClientID sets the value of ClientID.
+func (s *ResourceServer) SetClientID(val OptString) {
+	s.ClientID = val
+}
+
+// A page of resource servers (include_totals).
+// Ref: #/components/schemas/ResourceServerPage
+type ResourceServerPage struct {
+	ResourceServers []ResourceServer `json:"resource_servers"`
+	// Index of the first result.
+	Start OptInt `json:"start"`
+	// Page size.
+	Limit OptInt `json:"limit"`
+	// Total number of results.
+	Total OptInt `json:"total"`
+}
+
+// GetResourceServers returns the value of ResourceServers.
+func (s *ResourceServerPage) GetResourceServers() []ResourceServer {
+	return s.ResourceServers
+}
+
+// GetStart returns the value of Start.
+func (s *ResourceServerPage) GetStart() OptInt {
+	return s.Start
+}
+
+// GetLimit returns the value of Limit.
+func (s *ResourceServerPage) GetLimit() OptInt {
+	return s.Limit
+}
+
+// GetTotal returns the value of Total.
+func (s *ResourceServerPage) GetTotal() OptInt {
+	return s.Total
+}
+
+// SetResourceServers sets the value of ResourceServers.
+func (s *ResourceServerPage) SetResourceServers(val []ResourceServer) {
+	s.ResourceServers = val
+}
+
+// SetStart sets the value of Start.
+func (s *ResourceServerPage) SetStart(val OptInt) {
+	s.Start = val
+}
+
+// SetLimit sets the value of Limit.
+func (s *ResourceServerPage) SetLimit(val OptInt) {
+	s.Limit = val
+}
+
+// SetTotal sets the value of Total.
+func (s *ResourceServerPage) SetTotal(val OptInt) {
+	s.Total = val
+}
+
+// Ref: #/components/schemas/ResourceServerScope
+type ResourceServerScope struct {
+	Value       OptString `json:"value"`
+	Description OptString `json:"description"`
+}
+
+// GetValue returns the value of Value.
+func (s *ResourceServerScope) GetValue() OptString {
+	return s.Value
+}
+
+// GetDescription returns the value of Description.
+func (s *ResourceServerScope) GetDescription() OptString {
+	return s.Description
+}
+
+// SetValue sets the value of Value.
+func (s *ResourceServerScope) SetValue(val OptString) {
+	s.Value = val
+}
+
+// SetDescription sets the value of Description.
+func (s *ResourceServerScope) SetDescription(val OptString) {
+	s.Description = val
+}
+
+// A permission (scope) an API defines (request side).
+// Ref: #/components/schemas/ResourceServerScopeInput
+type ResourceServerScopeInput struct {
+	// The scope's name, as grants and tokens carry it.
+	Value string `json:"value"`
+	// A user-friendly description of the scope.
+	Description OptString `json:"description"`
+}
+
+// GetValue returns the value of Value.
+func (s *ResourceServerScopeInput) GetValue() string {
+	return s.Value
+}
+
+// GetDescription returns the value of Description.
+func (s *ResourceServerScopeInput) GetDescription() OptString {
+	return s.Description
+}
+
+// SetValue sets the value of Value.
+func (s *ResourceServerScopeInput) SetValue(val string) {
+	s.Value = val
+}
+
+// SetDescription sets the value of Description.
+func (s *ResourceServerScopeInput) SetDescription(val OptString) {
+	s.Description = val
+}
+
 type SubjectType string
+
+// Ref: #/components/schemas/SubjectTypeAuthorization
+type SubjectTypeAuthorization struct {
+	User   OptSubjectTypePolicy `json:"user"`
+	Client OptSubjectTypePolicy `json:"client"`
+}
+
+// GetUser returns the value of User.
+func (s *SubjectTypeAuthorization) GetUser() OptSubjectTypePolicy {
+	return s.User
+}
+
+// GetClient returns the value of Client.
+func (s *SubjectTypeAuthorization) GetClient() OptSubjectTypePolicy {
+	return s.Client
+}
+
+// SetUser sets the value of User.
+func (s *SubjectTypeAuthorization) SetUser(val OptSubjectTypePolicy) {
+	s.User = val
+}
+
+// SetClient sets the value of Client.
+func (s *SubjectTypeAuthorization) SetClient(val OptSubjectTypePolicy) {
+	s.Client = val
+}
+
+// Which flows may obtain access to this API (request side).
+// Ref: #/components/schemas/SubjectTypeAuthorizationInput
+type SubjectTypeAuthorizationInput struct {
+	User   OptSubjectTypePolicyInput `json:"user"`
+	Client OptSubjectTypePolicyInput `json:"client"`
+}
+
+// GetUser returns the value of User.
+func (s *SubjectTypeAuthorizationInput) GetUser() OptSubjectTypePolicyInput {
+	return s.User
+}
+
+// GetClient returns the value of Client.
+func (s *SubjectTypeAuthorizationInput) GetClient() OptSubjectTypePolicyInput {
+	return s.Client
+}
+
+// SetUser sets the value of User.
+func (s *SubjectTypeAuthorizationInput) SetUser(val OptSubjectTypePolicyInput) {
+	s.User = val
+}
+
+// SetClient sets the value of Client.
+func (s *SubjectTypeAuthorizationInput) SetClient(val OptSubjectTypePolicyInput) {
+	s.Client = val
+}
+
+// Ref: #/components/schemas/SubjectTypePolicy
+type SubjectTypePolicy struct {
+	Policy OptString `json:"policy"`
+}
+
+// GetPolicy returns the value of Policy.
+func (s *SubjectTypePolicy) GetPolicy() OptString {
+	return s.Policy
+}
+
+// SetPolicy sets the value of Policy.
+func (s *SubjectTypePolicy) SetPolicy(val OptString) {
+	s.Policy = val
+}
+
+// Ref: #/components/schemas/SubjectTypePolicyInput
+type SubjectTypePolicyInput struct {
+	// The flows' policy. Auth0 documents allow_all, deny_all and require_client_grant for users, deny_all
+	// and require_client_grant for clients.
+	Policy OptString `json:"policy"`
+}
+
+// GetPolicy returns the value of Policy.
+func (s *SubjectTypePolicyInput) GetPolicy() OptString {
+	return s.Policy
+}
+
+// SetPolicy sets the value of Policy.
+func (s *SubjectTypePolicyInput) SetPolicy(val OptString) {
+	s.Policy = val
+}
+
+// Ref: #/components/schemas/TokenEncryption
+type TokenEncryption struct {
+	Format        OptString                       `json:"format"`
+	EncryptionKey OptTokenEncryptionEncryptionKey `json:"encryption_key"`
+}
+
+// GetFormat returns the value of Format.
+func (s *TokenEncryption) GetFormat() OptString {
+	return s.Format
+}
+
+// GetEncryptionKey returns the value of EncryptionKey.
+func (s *TokenEncryption) GetEncryptionKey() OptTokenEncryptionEncryptionKey {
+	return s.EncryptionKey
+}
+
+// SetFormat sets the value of Format.
+func (s *TokenEncryption) SetFormat(val OptString) {
+	s.Format = val
+}
+
+// SetEncryptionKey sets the value of EncryptionKey.
+func (s *TokenEncryption) SetEncryptionKey(val OptTokenEncryptionEncryptionKey) {
+	s.EncryptionKey = val
+}
+
+type TokenEncryptionEncryptionKey struct {
+	Name OptString `json:"name"`
+	Alg  OptString `json:"alg"`
+	Kid  OptString `json:"kid"`
+	Pem  OptString `json:"pem"`
+}
+
+// GetName returns the value of Name.
+func (s *TokenEncryptionEncryptionKey) GetName() OptString {
+	return s.Name
+}
+
+// GetAlg returns the value of Alg.
+func (s *TokenEncryptionEncryptionKey) GetAlg() OptString {
+	return s.Alg
+}
+
+// GetKid returns the value of Kid.
+func (s *TokenEncryptionEncryptionKey) GetKid() OptString {
+	return s.Kid
+}
+
+// GetPem returns the value of Pem.
+func (s *TokenEncryptionEncryptionKey) GetPem() OptString {
+	return s.Pem
+}
+
+// SetName sets the value of Name.
+func (s *TokenEncryptionEncryptionKey) SetName(val OptString) {
+	s.Name = val
+}
+
+// SetAlg sets the value of Alg.
+func (s *TokenEncryptionEncryptionKey) SetAlg(val OptString) {
+	s.Alg = val
+}
+
+// SetKid sets the value of Kid.
+func (s *TokenEncryptionEncryptionKey) SetKid(val OptString) {
+	s.Kid = val
+}
+
+// SetPem sets the value of Pem.
+func (s *TokenEncryptionEncryptionKey) SetPem(val OptString) {
+	s.Pem = val
+}
+
+// Encryption of the access tokens issued for this API (request side); null removes it.
+// Ref: #/components/schemas/TokenEncryptionInput
+type TokenEncryptionInput struct {
+	// Format of the encrypted JWT payload; Auth0 documents compact-nested-jwe.
+	Format        string                  `json:"format"`
+	EncryptionKey TokenEncryptionKeyInput `json:"encryption_key"`
+}
+
+// GetFormat returns the value of Format.
+func (s *TokenEncryptionInput) GetFormat() string {
+	return s.Format
+}
+
+// GetEncryptionKey returns the value of EncryptionKey.
+func (s *TokenEncryptionInput) GetEncryptionKey() TokenEncryptionKeyInput {
+	return s.EncryptionKey
+}
+
+// SetFormat sets the value of Format.
+func (s *TokenEncryptionInput) SetFormat(val string) {
+	s.Format = val
+}
+
+// SetEncryptionKey sets the value of EncryptionKey.
+func (s *TokenEncryptionInput) SetEncryptionKey(val TokenEncryptionKeyInput) {
+	s.EncryptionKey = val
+}
+
+// Ref: #/components/schemas/TokenEncryptionKeyInput
+type TokenEncryptionKeyInput struct {
+	// Name of the encryption key.
+	Name OptString `json:"name"`
+	// Algorithm used to encrypt the token; Auth0 documents RSA-OAEP-256, RSA-OAEP-384 and RSA-OAEP-512.
+	Alg string `json:"alg"`
+	// Key ID.
+	Kid OptString `json:"kid"`
+	// PEM-formatted public key.
+	Pem string `json:"pem"`
+}
+
+// GetName returns the value of Name.
+func (s *TokenEncryptionKeyInput) GetName() OptString {
+	return s.Name
+}
+
+// GetAlg returns the value of Alg.
+func (s *TokenEncryptionKeyInput) GetAlg() string {
+	return s.Alg
+}
+
+// GetKid returns the value of Kid.
+func (s *TokenEncryptionKeyInput) GetKid() OptString {
+	return s.Kid
+}
+
+// GetPem returns the value of Pem.
+func (s *TokenEncryptionKeyInput) GetPem() string {
+	return s.Pem
+}
+
+// SetName sets the value of Name.
+func (s *TokenEncryptionKeyInput) SetName(val OptString) {
+	s.Name = val
+}
+
+// SetAlg sets the value of Alg.
+func (s *TokenEncryptionKeyInput) SetAlg(val string) {
+	s.Alg = val
+}
+
+// SetKid sets the value of Kid.
+func (s *TokenEncryptionKeyInput) SetKid(val OptString) {
+	s.Kid = val
+}
+
+// SetPem sets the value of Pem.
+func (s *TokenEncryptionKeyInput) SetPem(val string) {
+	s.Pem = val
+}
 
 // Ref: #/components/schemas/TokenQuota
 type TokenQuota struct {
@@ -1859,4 +3569,234 @@ func (s *UpdateClientGrantRequest) SetAuthorizationDetailsTypes(val []string) {
 // SetAllowAllScopes sets the value of AllowAllScopes.
 func (s *UpdateClientGrantRequest) SetAllowAllScopes(val OptNilBool) {
 	s.AllowAllScopes = val
+}
+
+type UpdateResourceServerCreated ResourceServer
+
+func (*UpdateResourceServerCreated) updateResourceServerRes() {}
+
+type UpdateResourceServerOK ResourceServer
+
+func (*UpdateResourceServerOK) updateResourceServerRes() {}
+
+// The PATCH body. Every field is optional; `scopes` replaces the whole list; `token_encryption`,
+// `consent_policy`, `authorization_details`, `proof_of_possession` and `authorization_policy` also
+// accept null. `token_lifetime_for_web` is not in Auth0's document but Auth0 accepts and applies it
+// (see specs/README.md).
+// Ref: #/components/schemas/UpdateResourceServerRequest
+type UpdateResourceServerRequest struct {
+	// Friendly name; it cannot contain < or >.
+	Name OptString `json:"name"`
+	// The permissions (scopes) this API defines; replaces the stored list.
+	Scopes []ResourceServerScopeInput `json:"scopes"`
+	// Algorithm used to sign tokens; Auth0 documents HS256, RS256, RS512 and PS256.
+	SigningAlg OptString `json:"signing_alg"`
+	// Secret used to sign tokens with symmetric algorithms (HS256).
+	SigningSecret OptString `json:"signing_secret"`
+	// Whether to skip user consent for first-party applications.
+	SkipConsentForVerifiableFirstPartyClients OptBool `json:"skip_consent_for_verifiable_first_party_clients"`
+	// Whether refresh tokens can be issued for this API.
+	AllowOfflineAccess OptBool `json:"allow_offline_access"`
+	// Whether online refresh tokens can be issued for this API.
+	AllowOnlineAccess OptBool `json:"allow_online_access"`
+	// Whether online refresh tokens can be issued when sessions are ephemeral.
+	AllowOnlineAccessWithEphemeralSessions OptBool `json:"allow_online_access_with_ephemeral_sessions"`
+	// Lifetime in seconds of access tokens issued for this API from the token endpoint.
+	TokenLifetime OptInt `json:"token_lifetime"`
+	// Lifetime in seconds of access tokens issued through the implicit or hybrid flows; at most
+	// token_lifetime.
+	TokenLifetimeForWeb OptInt `json:"token_lifetime_for_web"`
+	// Dialect of the access tokens; Auth0 documents access_token, access_token_authz, rfc9068_profile and
+	// rfc9068_profile_authz.
+	TokenDialect OptString `json:"token_dialect"`
+	// Whether authorization policies (RBAC) are enforced.
+	EnforcePolicies OptBool                    `json:"enforce_policies"`
+	TokenEncryption OptNilTokenEncryptionInput `json:"token_encryption"`
+	// Consent policy; Auth0 documents transactional-authorization-with-mfa and null.
+	ConsentPolicy OptNilString `json:"consent_policy"`
+	// Rich authorization request types this API accepts (objects with a type).
+	AuthorizationDetails     OptNilAnyArray                   `json:"authorization_details"`
+	ProofOfPossession        OptNilProofOfPossessionInput     `json:"proof_of_possession"`
+	SubjectTypeAuthorization OptSubjectTypeAuthorizationInput `json:"subject_type_authorization"`
+	AuthorizationPolicy      OptNilAuthorizationPolicyInput   `json:"authorization_policy"`
+}
+
+// GetName returns the value of Name.
+func (s *UpdateResourceServerRequest) GetName() OptString {
+	return s.Name
+}
+
+// GetScopes returns the value of Scopes.
+func (s *UpdateResourceServerRequest) GetScopes() []ResourceServerScopeInput {
+	return s.Scopes
+}
+
+// GetSigningAlg returns the value of SigningAlg.
+func (s *UpdateResourceServerRequest) GetSigningAlg() OptString {
+	return s.SigningAlg
+}
+
+// GetSigningSecret returns the value of SigningSecret.
+func (s *UpdateResourceServerRequest) GetSigningSecret() OptString {
+	return s.SigningSecret
+}
+
+// GetSkipConsentForVerifiableFirstPartyClients returns the value of SkipConsentForVerifiableFirstPartyClients.
+func (s *UpdateResourceServerRequest) GetSkipConsentForVerifiableFirstPartyClients() OptBool {
+	return s.SkipConsentForVerifiableFirstPartyClients
+}
+
+// GetAllowOfflineAccess returns the value of AllowOfflineAccess.
+func (s *UpdateResourceServerRequest) GetAllowOfflineAccess() OptBool {
+	return s.AllowOfflineAccess
+}
+
+// GetAllowOnlineAccess returns the value of AllowOnlineAccess.
+func (s *UpdateResourceServerRequest) GetAllowOnlineAccess() OptBool {
+	return s.AllowOnlineAccess
+}
+
+// GetAllowOnlineAccessWithEphemeralSessions returns the value of AllowOnlineAccessWithEphemeralSessions.
+func (s *UpdateResourceServerRequest) GetAllowOnlineAccessWithEphemeralSessions() OptBool {
+	return s.AllowOnlineAccessWithEphemeralSessions
+}
+
+// GetTokenLifetime returns the value of TokenLifetime.
+func (s *UpdateResourceServerRequest) GetTokenLifetime() OptInt {
+	return s.TokenLifetime
+}
+
+// GetTokenLifetimeForWeb returns the value of TokenLifetimeForWeb.
+func (s *UpdateResourceServerRequest) GetTokenLifetimeForWeb() OptInt {
+	return s.TokenLifetimeForWeb
+}
+
+// GetTokenDialect returns the value of TokenDialect.
+func (s *UpdateResourceServerRequest) GetTokenDialect() OptString {
+	return s.TokenDialect
+}
+
+// GetEnforcePolicies returns the value of EnforcePolicies.
+func (s *UpdateResourceServerRequest) GetEnforcePolicies() OptBool {
+	return s.EnforcePolicies
+}
+
+// GetTokenEncryption returns the value of TokenEncryption.
+func (s *UpdateResourceServerRequest) GetTokenEncryption() OptNilTokenEncryptionInput {
+	return s.TokenEncryption
+}
+
+// GetConsentPolicy returns the value of ConsentPolicy.
+func (s *UpdateResourceServerRequest) GetConsentPolicy() OptNilString {
+	return s.ConsentPolicy
+}
+
+// GetAuthorizationDetails returns the value of AuthorizationDetails.
+func (s *UpdateResourceServerRequest) GetAuthorizationDetails() OptNilAnyArray {
+	return s.AuthorizationDetails
+}
+
+// GetProofOfPossession returns the value of ProofOfPossession.
+func (s *UpdateResourceServerRequest) GetProofOfPossession() OptNilProofOfPossessionInput {
+	return s.ProofOfPossession
+}
+
+// GetSubjectTypeAuthorization returns the value of SubjectTypeAuthorization.
+func (s *UpdateResourceServerRequest) GetSubjectTypeAuthorization() OptSubjectTypeAuthorizationInput {
+	return s.SubjectTypeAuthorization
+}
+
+// GetAuthorizationPolicy returns the value of AuthorizationPolicy.
+func (s *UpdateResourceServerRequest) GetAuthorizationPolicy() OptNilAuthorizationPolicyInput {
+	return s.AuthorizationPolicy
+}
+
+// SetName sets the value of Name.
+func (s *UpdateResourceServerRequest) SetName(val OptString) {
+	s.Name = val
+}
+
+// SetScopes sets the value of Scopes.
+func (s *UpdateResourceServerRequest) SetScopes(val []ResourceServerScopeInput) {
+	s.Scopes = val
+}
+
+// SetSigningAlg sets the value of SigningAlg.
+func (s *UpdateResourceServerRequest) SetSigningAlg(val OptString) {
+	s.SigningAlg = val
+}
+
+// SetSigningSecret sets the value of SigningSecret.
+func (s *UpdateResourceServerRequest) SetSigningSecret(val OptString) {
+	s.SigningSecret = val
+}
+
+// SetSkipConsentForVerifiableFirstPartyClients sets the value of SkipConsentForVerifiableFirstPartyClients.
+func (s *UpdateResourceServerRequest) SetSkipConsentForVerifiableFirstPartyClients(val OptBool) {
+	s.SkipConsentForVerifiableFirstPartyClients = val
+}
+
+// SetAllowOfflineAccess sets the value of AllowOfflineAccess.
+func (s *UpdateResourceServerRequest) SetAllowOfflineAccess(val OptBool) {
+	s.AllowOfflineAccess = val
+}
+
+// SetAllowOnlineAccess sets the value of AllowOnlineAccess.
+func (s *UpdateResourceServerRequest) SetAllowOnlineAccess(val OptBool) {
+	s.AllowOnlineAccess = val
+}
+
+// SetAllowOnlineAccessWithEphemeralSessions sets the value of AllowOnlineAccessWithEphemeralSessions.
+func (s *UpdateResourceServerRequest) SetAllowOnlineAccessWithEphemeralSessions(val OptBool) {
+	s.AllowOnlineAccessWithEphemeralSessions = val
+}
+
+// SetTokenLifetime sets the value of TokenLifetime.
+func (s *UpdateResourceServerRequest) SetTokenLifetime(val OptInt) {
+	s.TokenLifetime = val
+}
+
+// SetTokenLifetimeForWeb sets the value of TokenLifetimeForWeb.
+func (s *UpdateResourceServerRequest) SetTokenLifetimeForWeb(val OptInt) {
+	s.TokenLifetimeForWeb = val
+}
+
+// SetTokenDialect sets the value of TokenDialect.
+func (s *UpdateResourceServerRequest) SetTokenDialect(val OptString) {
+	s.TokenDialect = val
+}
+
+// SetEnforcePolicies sets the value of EnforcePolicies.
+func (s *UpdateResourceServerRequest) SetEnforcePolicies(val OptBool) {
+	s.EnforcePolicies = val
+}
+
+// SetTokenEncryption sets the value of TokenEncryption.
+func (s *UpdateResourceServerRequest) SetTokenEncryption(val OptNilTokenEncryptionInput) {
+	s.TokenEncryption = val
+}
+
+// SetConsentPolicy sets the value of ConsentPolicy.
+func (s *UpdateResourceServerRequest) SetConsentPolicy(val OptNilString) {
+	s.ConsentPolicy = val
+}
+
+// SetAuthorizationDetails sets the value of AuthorizationDetails.
+func (s *UpdateResourceServerRequest) SetAuthorizationDetails(val OptNilAnyArray) {
+	s.AuthorizationDetails = val
+}
+
+// SetProofOfPossession sets the value of ProofOfPossession.
+func (s *UpdateResourceServerRequest) SetProofOfPossession(val OptNilProofOfPossessionInput) {
+	s.ProofOfPossession = val
+}
+
+// SetSubjectTypeAuthorization sets the value of SubjectTypeAuthorization.
+func (s *UpdateResourceServerRequest) SetSubjectTypeAuthorization(val OptSubjectTypeAuthorizationInput) {
+	s.SubjectTypeAuthorization = val
+}
+
+// SetAuthorizationPolicy sets the value of AuthorizationPolicy.
+func (s *UpdateResourceServerRequest) SetAuthorizationPolicy(val OptNilAuthorizationPolicyInput) {
+	s.AuthorizationPolicy = val
 }

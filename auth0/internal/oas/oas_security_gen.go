@@ -36,11 +36,16 @@ func findAuthorization(h http.Header, prefix string) (string, bool) {
 // operationRolesBearerAuth is a private map storing roles per operation.
 var operationRolesBearerAuth = map[string][]string{
 	CreateClientGrantOperation:            []string{},
+	CreateResourceServerOperation:         []string{},
 	DeleteClientGrantOperation:            []string{},
+	DeleteResourceServerOperation:         []string{},
 	GetClientGrantOperation:               []string{},
+	GetResourceServerOperation:            []string{},
 	ListClientGrantOrganizationsOperation: []string{},
 	ListClientGrantsOperation:             []string{},
+	ListResourceServersOperation:          []string{},
 	UpdateClientGrantOperation:            []string{},
+	UpdateResourceServerOperation:         []string{},
 }
 
 // GetRolesForBearerAuth returns the required roles for the given operation.

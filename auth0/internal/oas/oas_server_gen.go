@@ -17,18 +17,39 @@ type Handler interface {
 	//
 	// POST /client-grants
 	CreateClientGrant(ctx context.Context, req *CreateClientGrantRequest) (*ClientGrant, error)
+	// CreateResourceServer implements createResourceServer operation.
+	//
+	// Creates an API (resource server). Documented errors: 400 (including "The selected identifier is
+	// reserved"), 401, 403 (including the tenant's entity limit), 409 (a resource server with the same
+	// identifier already exists), 429.
+	//
+	// POST /resource-servers
+	CreateResourceServer(ctx context.Context, req *CreateResourceServerRequest) (*ResourceServer, error)
 	// DeleteClientGrant implements deleteClientGrant operation.
 	//
 	// Deletes a client grant. Documented errors: 400, 401, 403, 429.
 	//
 	// DELETE /client-grants/{id}
 	DeleteClientGrant(ctx context.Context, params DeleteClientGrantParams) error
+	// DeleteResourceServer implements deleteResourceServer operation.
+	//
+	// Deletes a resource server. Documented errors: 400 (including "System resource servers cannot be
+	// deleted"), 401, 403, 429; no 404 is documented.
+	//
+	// DELETE /resource-servers/{id}
+	DeleteResourceServer(ctx context.Context, params DeleteResourceServerParams) error
 	// GetClientGrant implements getClientGrant operation.
 	//
 	// Retrieves one client grant by id. Documented errors: 401, 403, 404, 429.
 	//
 	// GET /client-grants/{id}
 	GetClientGrant(ctx context.Context, params GetClientGrantParams) (*ClientGrant, error)
+	// GetResourceServer implements getResourceServer operation.
+	//
+	// Retrieves one resource server by id or identifier. Documented errors: 400, 401, 403, 404, 429.
+	//
+	// GET /resource-servers/{id}
+	GetResourceServer(ctx context.Context, params GetResourceServerParams) (*ResourceServer, error)
 	// ListClientGrantOrganizations implements listClientGrantOrganizations operation.
 	//
 	// Lists the organizations a client grant is associated with, with checkpoint paging (`from`/`take`;
@@ -45,6 +66,16 @@ type Handler interface {
 	//
 	// GET /client-grants
 	ListClientGrants(ctx context.Context, params ListClientGrantsParams) (ListClientGrantsOK, error)
+	// ListResourceServers implements listResourceServers operation.
+	//
+	// Lists the tenant's APIs (resource servers), the system Auth0 Management API included. Offset paging
+	// only: with `include_totals=true` the result is an object with `resource_servers`, `start`, `limit`,
+	// `total`; otherwise a bare array. There is no checkpoint (`from`/`take`) paging for resource servers.
+	// `include_fields` is left out on purpose: without a `fields` list it selects nothing, and a field
+	// selection would return partial objects. Documented errors: 400, 401, 403, 429.
+	//
+	// GET /resource-servers
+	ListResourceServers(ctx context.Context, params ListResourceServersParams) (ListResourceServersOK, error)
 	// UpdateClientGrant implements updateClientGrant operation.
 	//
 	// Updates a client grant. Fields left out are unchanged; nullable fields accept `null`. Documented
@@ -52,6 +83,15 @@ type Handler interface {
 	//
 	// PATCH /client-grants/{id}
 	UpdateClientGrant(ctx context.Context, req *UpdateClientGrantRequest, params UpdateClientGrantParams) (*ClientGrant, error)
+	// UpdateResourceServer implements updateResourceServer operation.
+	//
+	// Updates a resource server. Fields left out are unchanged; `scopes` replaces the whole list. Nullable
+	// fields accept `null`. Auth0's document gives 201 as the success status; Auth0 answers 200 (recorded
+	// traffic, see specs/README.md), so both are success here. Documented errors: 400 (including "System
+	// resource servers cannot be patched"), 401, 403, 409, 429.
+	//
+	// PATCH /resource-servers/{id}
+	UpdateResourceServer(ctx context.Context, req *UpdateResourceServerRequest, params UpdateResourceServerParams) (UpdateResourceServerRes, error)
 	// NewError creates *ErrorStatusCodeWithHeaders from error returned by handler.
 	//
 	// Used for common default response.

@@ -25,6 +25,17 @@ func (UnimplementedHandler) CreateClientGrant(ctx context.Context, req *CreateCl
 	return r, ht.ErrNotImplemented
 }
 
+// CreateResourceServer implements createResourceServer operation.
+//
+// Creates an API (resource server). Documented errors: 400 (including "The selected identifier is
+// reserved"), 401, 403 (including the tenant's entity limit), 409 (a resource server with the same
+// identifier already exists), 429.
+//
+// POST /resource-servers
+func (UnimplementedHandler) CreateResourceServer(ctx context.Context, req *CreateResourceServerRequest) (r *ResourceServer, _ error) {
+	return r, ht.ErrNotImplemented
+}
+
 // DeleteClientGrant implements deleteClientGrant operation.
 //
 // Deletes a client grant. Documented errors: 400, 401, 403, 429.
@@ -34,12 +45,31 @@ func (UnimplementedHandler) DeleteClientGrant(ctx context.Context, params Delete
 	return ht.ErrNotImplemented
 }
 
+// DeleteResourceServer implements deleteResourceServer operation.
+//
+// Deletes a resource server. Documented errors: 400 (including "System resource servers cannot be
+// deleted"), 401, 403, 429; no 404 is documented.
+//
+// DELETE /resource-servers/{id}
+func (UnimplementedHandler) DeleteResourceServer(ctx context.Context, params DeleteResourceServerParams) error {
+	return ht.ErrNotImplemented
+}
+
 // GetClientGrant implements getClientGrant operation.
 //
 // Retrieves one client grant by id. Documented errors: 401, 403, 404, 429.
 //
 // GET /client-grants/{id}
 func (UnimplementedHandler) GetClientGrant(ctx context.Context, params GetClientGrantParams) (r *ClientGrant, _ error) {
+	return r, ht.ErrNotImplemented
+}
+
+// GetResourceServer implements getResourceServer operation.
+//
+// Retrieves one resource server by id or identifier. Documented errors: 400, 401, 403, 404, 429.
+//
+// GET /resource-servers/{id}
+func (UnimplementedHandler) GetResourceServer(ctx context.Context, params GetResourceServerParams) (r *ResourceServer, _ error) {
 	return r, ht.ErrNotImplemented
 }
 
@@ -65,6 +95,19 @@ func (UnimplementedHandler) ListClientGrants(ctx context.Context, params ListCli
 	return r, ht.ErrNotImplemented
 }
 
+// ListResourceServers implements listResourceServers operation.
+//
+// Lists the tenant's APIs (resource servers), the system Auth0 Management API included. Offset paging
+// only: with `include_totals=true` the result is an object with `resource_servers`, `start`, `limit`,
+// `total`; otherwise a bare array. There is no checkpoint (`from`/`take`) paging for resource servers.
+// `include_fields` is left out on purpose: without a `fields` list it selects nothing, and a field
+// selection would return partial objects. Documented errors: 400, 401, 403, 429.
+//
+// GET /resource-servers
+func (UnimplementedHandler) ListResourceServers(ctx context.Context, params ListResourceServersParams) (r ListResourceServersOK, _ error) {
+	return r, ht.ErrNotImplemented
+}
+
 // UpdateClientGrant implements updateClientGrant operation.
 //
 // Updates a client grant. Fields left out are unchanged; nullable fields accept `null`. Documented
@@ -72,6 +115,18 @@ func (UnimplementedHandler) ListClientGrants(ctx context.Context, params ListCli
 //
 // PATCH /client-grants/{id}
 func (UnimplementedHandler) UpdateClientGrant(ctx context.Context, req *UpdateClientGrantRequest, params UpdateClientGrantParams) (r *ClientGrant, _ error) {
+	return r, ht.ErrNotImplemented
+}
+
+// UpdateResourceServer implements updateResourceServer operation.
+//
+// Updates a resource server. Fields left out are unchanged; `scopes` replaces the whole list. Nullable
+// fields accept `null`. Auth0's document gives 201 as the success status; Auth0 answers 200 (recorded
+// traffic, see specs/README.md), so both are success here. Documented errors: 400 (including "System
+// resource servers cannot be patched"), 401, 403, 409, 429.
+//
+// PATCH /resource-servers/{id}
+func (UnimplementedHandler) UpdateResourceServer(ctx context.Context, req *UpdateResourceServerRequest, params UpdateResourceServerParams) (r UpdateResourceServerRes, _ error) {
 	return r, ht.ErrNotImplemented
 }
 

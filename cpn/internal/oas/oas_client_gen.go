@@ -5,6 +5,7 @@ package oas
 import (
 	"context"
 	"io"
+	"net/http"
 	"net/url"
 	"strings"
 
@@ -14,6 +15,64 @@ import (
 	"github.com/ogen-go/ogen/ogenerrors"
 	"github.com/ogen-go/ogen/uri"
 )
+
+type requestConfig struct {
+	Client       ht.Client
+	ServerURL    *url.URL
+	EditRequest  func(req *http.Request) error
+	EditResponse func(resp *http.Response) error
+}
+
+func (cfg *requestConfig) setDefaults(c baseClient) {
+	if cfg.Client == nil {
+		cfg.Client = c.cfg.Client
+	}
+}
+
+func (cfg *requestConfig) onRequest(req *http.Request) error {
+	if fn := cfg.EditRequest; fn != nil {
+		return fn(req)
+	}
+	return nil
+}
+
+func (cfg *requestConfig) onResponse(resp *http.Response) error {
+	if fn := cfg.EditResponse; fn != nil {
+		return fn(resp)
+	}
+	return nil
+}
+
+// RequestOption defines options for request.
+type RequestOption func(cfg *requestConfig)
+
+// WithRequestClient sets client for request.
+func WithRequestClient(client ht.Client) RequestOption {
+	return func(cfg *requestConfig) {
+		cfg.Client = client
+	}
+}
+
+// WithServerURL sets client for request.
+func WithServerURL(u *url.URL) RequestOption {
+	return func(cfg *requestConfig) {
+		cfg.ServerURL = u
+	}
+}
+
+// WithEditRequest sets function to edit request.
+func WithEditRequest(fn func(req *http.Request) error) RequestOption {
+	return func(cfg *requestConfig) {
+		cfg.EditRequest = fn
+	}
+}
+
+// WithEditResponse sets function to edit response.
+func WithEditResponse(fn func(resp *http.Response) error) RequestOption {
+	return func(cfg *requestConfig) {
+		cfg.EditResponse = fn
+	}
+}
 
 func trimTrailingSlashes(u *url.URL) {
 	u.Path = strings.TrimRight(u.Path, "/")
@@ -29,7 +88,7 @@ type Invoker interface {
 	// errors 400, 401, 403.
 	//
 	// POST /orgs/{orgId}/oauth-apps
-	CreateOauthApp(ctx context.Context, request *OrgOauthAppRequest, params CreateOauthAppParams) (*OauthAppCreated, error)
+	CreateOauthApp(ctx context.Context, request *OrgOauthAppRequest, params CreateOauthAppParams, options ...RequestOption) (*OauthAppCreated, error)
 	// DeleteOauthApps invokes deleteOauthApps operation.
 	//
 	// Deletes up to 15 apps in one call (CSP's bulk delete; neither CSP nor CPN documents a single-app
@@ -37,13 +96,13 @@ type Invoker interface {
 	// 401, 403, 404, 429.
 	//
 	// DELETE /orgs/{orgId}/oauth-apps
-	DeleteOauthApps(ctx context.Context, request *DeleteClientsRequest, params DeleteOauthAppsParams) (*PartialSuccess, error)
+	DeleteOauthApps(ctx context.Context, request *DeleteClientsRequest, params DeleteOauthAppsParams, options ...RequestOption) (*PartialSuccess, error)
 	// GetOauthApp invokes getOauthApp operation.
 	//
 	// Reads one of the organization's OAuth apps. Documented answers: 200; errors 400, 401, 403, 404.
 	//
 	// GET /orgs/{orgId}/oauth-apps/{oauthAppId}
-	GetOauthApp(ctx context.Context, params GetOauthAppParams) (*CpnOrgOauthAppResponse, error)
+	GetOauthApp(ctx context.Context, params GetOauthAppParams, options ...RequestOption) (*CpnOrgOauthAppResponse, error)
 	// ListOauthApps invokes listOauthApps operation.
 	//
 	// Lists the OAuth apps the organization owns, one page at a time. Paging follows CSP:
@@ -51,7 +110,7 @@ type Invoker interface {
 	// (CSP's list): 400, 401, 403, 404, 429.
 	//
 	// GET /orgs/{orgId}/oauth-apps
-	ListOauthApps(ctx context.Context, params ListOauthAppsParams) (*OauthAppPage, error)
+	ListOauthApps(ctx context.Context, params ListOauthAppsParams, options ...RequestOption) (*OauthAppPage, error)
 	// UpdateOauthApp invokes updateOauthApp operation.
 	//
 	// Changes an app's settings; a field left out keeps its value (the page shows no null values). Sending
@@ -59,7 +118,7 @@ type Invoker interface {
 	// working. Documented answers: 200; errors 400, 401, 403.
 	//
 	// PATCH /orgs/{orgId}/oauth-apps/{oauthAppId}
-	UpdateOauthApp(ctx context.Context, request *CpnOrgOauthAppUpdateRequest, params UpdateOauthAppParams) (*CpnOrgOauthAppResponse, error)
+	UpdateOauthApp(ctx context.Context, request *CpnOrgOauthAppUpdateRequest, params UpdateOauthAppParams, options ...RequestOption) (*CpnOrgOauthAppResponse, error)
 }
 
 // Client implements OAS client.
@@ -88,21 +147,6 @@ func NewClient(serverURL string, sec SecuritySource, opts ...ClientOption) (*Cli
 	}, nil
 }
 
-type serverURLKey struct{}
-
-// WithServerURL sets context key to override server URL.
-func WithServerURL(ctx context.Context, u *url.URL) context.Context {
-	return context.WithValue(ctx, serverURLKey{}, u)
-}
-
-func (c *Client) requestURL(ctx context.Context) *url.URL {
-	u, ok := ctx.Value(serverURLKey{}).(*url.URL)
-	if !ok {
-		return c.serverURL
-	}
-	return u
-}
-
 // CreateOauthApp invokes createOauthApp operation.
 //
 // Creates an OAuth app owned by the organization. When no client ID and secret are given, CPN
@@ -110,12 +154,12 @@ func (c *Client) requestURL(ctx context.Context) *url.URL {
 // errors 400, 401, 403.
 //
 // POST /orgs/{orgId}/oauth-apps
-func (c *Client) CreateOauthApp(ctx context.Context, request *OrgOauthAppRequest, params CreateOauthAppParams) (*OauthAppCreated, error) {
-	res, err := c.sendCreateOauthApp(ctx, request, params)
+func (c *Client) CreateOauthApp(ctx context.Context, request *OrgOauthAppRequest, params CreateOauthAppParams, options ...RequestOption) (*OauthAppCreated, error) {
+	res, err := c.sendCreateOauthApp(ctx, request, params, options...)
 	return res, err
 }
 
-func (c *Client) sendCreateOauthApp(ctx context.Context, request *OrgOauthAppRequest, params CreateOauthAppParams) (res *OauthAppCreated, err error) {
+func (c *Client) sendCreateOauthApp(ctx context.Context, request *OrgOauthAppRequest, params CreateOauthAppParams, requestOptions ...RequestOption) (res *OauthAppCreated, err error) {
 	// Validate request before sending.
 	if err := func() error {
 		if err := request.Validate(); err != nil {
@@ -126,7 +170,17 @@ func (c *Client) sendCreateOauthApp(ctx context.Context, request *OrgOauthAppReq
 		return res, errors.Wrap(err, "validate")
 	}
 
-	u := uri.Clone(c.requestURL(ctx))
+	var reqCfg requestConfig
+	reqCfg.setDefaults(c.baseClient)
+	for _, o := range requestOptions {
+		o(&reqCfg)
+	}
+
+	u := c.serverURL
+	if override := reqCfg.ServerURL; override != nil {
+		u = override
+	}
+	u = uri.Clone(u)
 	var pathParts [3]string
 	pathParts[0] = "/orgs/"
 	{
@@ -161,7 +215,7 @@ func (c *Client) sendCreateOauthApp(ctx context.Context, request *OrgOauthAppReq
 
 		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
 			if val, ok := params.Context.Get(); ok {
-				return e.EncodeValue(conv.StringToString(string(val)))
+				return e.EncodeValue(conv.StringToString(val))
 			}
 			return nil
 		}); err != nil {
@@ -211,7 +265,11 @@ func (c *Client) sendCreateOauthApp(ctx context.Context, request *OrgOauthAppReq
 		}
 	}
 
-	resp, err := c.cfg.Client.Do(r)
+	if err := reqCfg.onRequest(r); err != nil {
+		return res, errors.Wrap(err, "edit request")
+	}
+
+	resp, err := reqCfg.Client.Do(r)
 	if err != nil {
 		return res, errors.Wrap(err, "do request")
 	}
@@ -223,6 +281,10 @@ func (c *Client) sendCreateOauthApp(ctx context.Context, request *OrgOauthAppReq
 		_, _ = io.Copy(io.Discard, body)
 		_ = body.Close()
 	}()
+
+	if err := reqCfg.onResponse(resp); err != nil {
+		return res, errors.Wrap(err, "edit response")
+	}
 
 	result, err := decodeCreateOauthAppResponse(resp)
 	if err != nil {
@@ -239,12 +301,12 @@ func (c *Client) sendCreateOauthApp(ctx context.Context, request *OrgOauthAppReq
 // 401, 403, 404, 429.
 //
 // DELETE /orgs/{orgId}/oauth-apps
-func (c *Client) DeleteOauthApps(ctx context.Context, request *DeleteClientsRequest, params DeleteOauthAppsParams) (*PartialSuccess, error) {
-	res, err := c.sendDeleteOauthApps(ctx, request, params)
+func (c *Client) DeleteOauthApps(ctx context.Context, request *DeleteClientsRequest, params DeleteOauthAppsParams, options ...RequestOption) (*PartialSuccess, error) {
+	res, err := c.sendDeleteOauthApps(ctx, request, params, options...)
 	return res, err
 }
 
-func (c *Client) sendDeleteOauthApps(ctx context.Context, request *DeleteClientsRequest, params DeleteOauthAppsParams) (res *PartialSuccess, err error) {
+func (c *Client) sendDeleteOauthApps(ctx context.Context, request *DeleteClientsRequest, params DeleteOauthAppsParams, requestOptions ...RequestOption) (res *PartialSuccess, err error) {
 	// Validate request before sending.
 	if err := func() error {
 		if err := request.Validate(); err != nil {
@@ -255,7 +317,17 @@ func (c *Client) sendDeleteOauthApps(ctx context.Context, request *DeleteClients
 		return res, errors.Wrap(err, "validate")
 	}
 
-	u := uri.Clone(c.requestURL(ctx))
+	var reqCfg requestConfig
+	reqCfg.setDefaults(c.baseClient)
+	for _, o := range requestOptions {
+		o(&reqCfg)
+	}
+
+	u := c.serverURL
+	if override := reqCfg.ServerURL; override != nil {
+		u = override
+	}
+	u = uri.Clone(u)
 	var pathParts [3]string
 	pathParts[0] = "/orgs/"
 	{
@@ -320,7 +392,11 @@ func (c *Client) sendDeleteOauthApps(ctx context.Context, request *DeleteClients
 		}
 	}
 
-	resp, err := c.cfg.Client.Do(r)
+	if err := reqCfg.onRequest(r); err != nil {
+		return res, errors.Wrap(err, "edit request")
+	}
+
+	resp, err := reqCfg.Client.Do(r)
 	if err != nil {
 		return res, errors.Wrap(err, "do request")
 	}
@@ -332,6 +408,10 @@ func (c *Client) sendDeleteOauthApps(ctx context.Context, request *DeleteClients
 		_, _ = io.Copy(io.Discard, body)
 		_ = body.Close()
 	}()
+
+	if err := reqCfg.onResponse(resp); err != nil {
+		return res, errors.Wrap(err, "edit response")
+	}
 
 	result, err := decodeDeleteOauthAppsResponse(resp)
 	if err != nil {
@@ -346,14 +426,24 @@ func (c *Client) sendDeleteOauthApps(ctx context.Context, request *DeleteClients
 // Reads one of the organization's OAuth apps. Documented answers: 200; errors 400, 401, 403, 404.
 //
 // GET /orgs/{orgId}/oauth-apps/{oauthAppId}
-func (c *Client) GetOauthApp(ctx context.Context, params GetOauthAppParams) (*CpnOrgOauthAppResponse, error) {
-	res, err := c.sendGetOauthApp(ctx, params)
+func (c *Client) GetOauthApp(ctx context.Context, params GetOauthAppParams, options ...RequestOption) (*CpnOrgOauthAppResponse, error) {
+	res, err := c.sendGetOauthApp(ctx, params, options...)
 	return res, err
 }
 
-func (c *Client) sendGetOauthApp(ctx context.Context, params GetOauthAppParams) (res *CpnOrgOauthAppResponse, err error) {
+func (c *Client) sendGetOauthApp(ctx context.Context, params GetOauthAppParams, requestOptions ...RequestOption) (res *CpnOrgOauthAppResponse, err error) {
 
-	u := uri.Clone(c.requestURL(ctx))
+	var reqCfg requestConfig
+	reqCfg.setDefaults(c.baseClient)
+	for _, o := range requestOptions {
+		o(&reqCfg)
+	}
+
+	u := c.serverURL
+	if override := reqCfg.ServerURL; override != nil {
+		u = override
+	}
+	u = uri.Clone(u)
 	var pathParts [4]string
 	pathParts[0] = "/orgs/"
 	{
@@ -433,7 +523,11 @@ func (c *Client) sendGetOauthApp(ctx context.Context, params GetOauthAppParams) 
 		}
 	}
 
-	resp, err := c.cfg.Client.Do(r)
+	if err := reqCfg.onRequest(r); err != nil {
+		return res, errors.Wrap(err, "edit request")
+	}
+
+	resp, err := reqCfg.Client.Do(r)
 	if err != nil {
 		return res, errors.Wrap(err, "do request")
 	}
@@ -445,6 +539,10 @@ func (c *Client) sendGetOauthApp(ctx context.Context, params GetOauthAppParams) 
 		_, _ = io.Copy(io.Discard, body)
 		_ = body.Close()
 	}()
+
+	if err := reqCfg.onResponse(resp); err != nil {
+		return res, errors.Wrap(err, "edit response")
+	}
 
 	result, err := decodeGetOauthAppResponse(resp)
 	if err != nil {
@@ -461,14 +559,24 @@ func (c *Client) sendGetOauthApp(ctx context.Context, params GetOauthAppParams) 
 // (CSP's list): 400, 401, 403, 404, 429.
 //
 // GET /orgs/{orgId}/oauth-apps
-func (c *Client) ListOauthApps(ctx context.Context, params ListOauthAppsParams) (*OauthAppPage, error) {
-	res, err := c.sendListOauthApps(ctx, params)
+func (c *Client) ListOauthApps(ctx context.Context, params ListOauthAppsParams, options ...RequestOption) (*OauthAppPage, error) {
+	res, err := c.sendListOauthApps(ctx, params, options...)
 	return res, err
 }
 
-func (c *Client) sendListOauthApps(ctx context.Context, params ListOauthAppsParams) (res *OauthAppPage, err error) {
+func (c *Client) sendListOauthApps(ctx context.Context, params ListOauthAppsParams, requestOptions ...RequestOption) (res *OauthAppPage, err error) {
 
-	u := uri.Clone(c.requestURL(ctx))
+	var reqCfg requestConfig
+	reqCfg.setDefaults(c.baseClient)
+	for _, o := range requestOptions {
+		o(&reqCfg)
+	}
+
+	u := c.serverURL
+	if override := reqCfg.ServerURL; override != nil {
+		u = override
+	}
+	u = uri.Clone(u)
 	var pathParts [3]string
 	pathParts[0] = "/orgs/"
 	{
@@ -554,7 +662,7 @@ func (c *Client) sendListOauthApps(ctx context.Context, params ListOauthAppsPara
 
 		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
 			if val, ok := params.Context.Get(); ok {
-				return e.EncodeValue(conv.StringToString(string(val)))
+				return e.EncodeValue(conv.StringToString(val))
 			}
 			return nil
 		}); err != nil {
@@ -601,7 +709,11 @@ func (c *Client) sendListOauthApps(ctx context.Context, params ListOauthAppsPara
 		}
 	}
 
-	resp, err := c.cfg.Client.Do(r)
+	if err := reqCfg.onRequest(r); err != nil {
+		return res, errors.Wrap(err, "edit request")
+	}
+
+	resp, err := reqCfg.Client.Do(r)
 	if err != nil {
 		return res, errors.Wrap(err, "do request")
 	}
@@ -613,6 +725,10 @@ func (c *Client) sendListOauthApps(ctx context.Context, params ListOauthAppsPara
 		_, _ = io.Copy(io.Discard, body)
 		_ = body.Close()
 	}()
+
+	if err := reqCfg.onResponse(resp); err != nil {
+		return res, errors.Wrap(err, "edit response")
+	}
 
 	result, err := decodeListOauthAppsResponse(resp)
 	if err != nil {
@@ -629,12 +745,12 @@ func (c *Client) sendListOauthApps(ctx context.Context, params ListOauthAppsPara
 // working. Documented answers: 200; errors 400, 401, 403.
 //
 // PATCH /orgs/{orgId}/oauth-apps/{oauthAppId}
-func (c *Client) UpdateOauthApp(ctx context.Context, request *CpnOrgOauthAppUpdateRequest, params UpdateOauthAppParams) (*CpnOrgOauthAppResponse, error) {
-	res, err := c.sendUpdateOauthApp(ctx, request, params)
+func (c *Client) UpdateOauthApp(ctx context.Context, request *CpnOrgOauthAppUpdateRequest, params UpdateOauthAppParams, options ...RequestOption) (*CpnOrgOauthAppResponse, error) {
+	res, err := c.sendUpdateOauthApp(ctx, request, params, options...)
 	return res, err
 }
 
-func (c *Client) sendUpdateOauthApp(ctx context.Context, request *CpnOrgOauthAppUpdateRequest, params UpdateOauthAppParams) (res *CpnOrgOauthAppResponse, err error) {
+func (c *Client) sendUpdateOauthApp(ctx context.Context, request *CpnOrgOauthAppUpdateRequest, params UpdateOauthAppParams, requestOptions ...RequestOption) (res *CpnOrgOauthAppResponse, err error) {
 	// Validate request before sending.
 	if err := func() error {
 		if err := request.Validate(); err != nil {
@@ -645,7 +761,17 @@ func (c *Client) sendUpdateOauthApp(ctx context.Context, request *CpnOrgOauthApp
 		return res, errors.Wrap(err, "validate")
 	}
 
-	u := uri.Clone(c.requestURL(ctx))
+	var reqCfg requestConfig
+	reqCfg.setDefaults(c.baseClient)
+	for _, o := range requestOptions {
+		o(&reqCfg)
+	}
+
+	u := c.serverURL
+	if override := reqCfg.ServerURL; override != nil {
+		u = override
+	}
+	u = uri.Clone(u)
 	var pathParts [4]string
 	pathParts[0] = "/orgs/"
 	{
@@ -698,7 +824,7 @@ func (c *Client) sendUpdateOauthApp(ctx context.Context, request *CpnOrgOauthApp
 
 		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
 			if val, ok := params.Context.Get(); ok {
-				return e.EncodeValue(conv.StringToString(string(val)))
+				return e.EncodeValue(conv.StringToString(val))
 			}
 			return nil
 		}); err != nil {
@@ -748,7 +874,11 @@ func (c *Client) sendUpdateOauthApp(ctx context.Context, request *CpnOrgOauthApp
 		}
 	}
 
-	resp, err := c.cfg.Client.Do(r)
+	if err := reqCfg.onRequest(r); err != nil {
+		return res, errors.Wrap(err, "edit request")
+	}
+
+	resp, err := reqCfg.Client.Do(r)
 	if err != nil {
 		return res, errors.Wrap(err, "do request")
 	}
@@ -760,6 +890,10 @@ func (c *Client) sendUpdateOauthApp(ctx context.Context, request *CpnOrgOauthApp
 		_, _ = io.Copy(io.Discard, body)
 		_ = body.Close()
 	}()
+
+	if err := reqCfg.onResponse(resp); err != nil {
+		return res, errors.Wrap(err, "edit response")
+	}
 
 	result, err := decodeUpdateOauthAppResponse(resp)
 	if err != nil {

@@ -16,8 +16,9 @@ import (
 
 // CreateOauthAppParams is parameters of createOauthApp operation.
 type CreateOauthAppParams struct {
-	// The role the caller acts in, OPERATOR, PROVIDER or TENANT.
-	Context OptCreateOauthAppContext `json:",omitempty,omitzero"`
+	// The role the caller acts in; CPN documents OPERATOR, PROVIDER and TENANT. Not an enum here: a value
+	// CPN adds later passes through and CPN validates it.
+	Context OptString `json:",omitempty,omitzero"`
 	// ID (GUID) of the organization.
 	OrgId string
 }
@@ -29,7 +30,7 @@ func unpackCreateOauthAppParams(packed middleware.Parameters) (params CreateOaut
 			In:   "query",
 		}
 		if v, ok := packed[key]; ok {
-			params.Context = v.(OptCreateOauthAppContext)
+			params.Context = v.(OptString)
 		}
 	}
 	{
@@ -54,7 +55,7 @@ func decodeCreateOauthAppParams(args [1]string, argsEscaped bool, r *http.Reques
 
 		if err := q.HasParam(cfg); err == nil {
 			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
-				var paramsDotContextVal CreateOauthAppContext
+				var paramsDotContextVal string
 				if err := func() error {
 					val, err := d.DecodeValue()
 					if err != nil {
@@ -66,7 +67,7 @@ func decodeCreateOauthAppParams(args [1]string, argsEscaped bool, r *http.Reques
 						return err
 					}
 
-					paramsDotContextVal = CreateOauthAppContext(c)
+					paramsDotContextVal = c
 					return nil
 				}(); err != nil {
 					return err
@@ -79,8 +80,20 @@ func decodeCreateOauthAppParams(args [1]string, argsEscaped bool, r *http.Reques
 			if err := func() error {
 				if value, ok := params.Context.Get(); ok {
 					if err := func() error {
-						if err := value.Validate(); err != nil {
-							return err
+						if err := (validate.String{
+							MinLength:     1,
+							MinLengthSet:  true,
+							MaxLength:     0,
+							MaxLengthSet:  false,
+							Email:         false,
+							Hostname:      false,
+							Regex:         nil,
+							MinNumeric:    0,
+							MinNumericSet: false,
+							MaxNumeric:    0,
+							MaxNumericSet: false,
+						}).Validate(string(value)); err != nil {
+							return errors.Wrap(err, "string")
 						}
 						return nil
 					}(); err != nil {
@@ -422,8 +435,9 @@ type ListOauthAppsParams struct {
 	PageLimit OptInt32 `json:",omitempty,omitzero"`
 	// Keeps only the apps whose display name or client ID matches this text (CSP).
 	SearchTerm OptString `json:",omitempty,omitzero"`
-	// The role the caller acts in, PROVIDER or TENANT (as on CPN's update).
-	Context OptListOauthAppsContext `json:",omitempty,omitzero"`
+	// The role the caller acts in; CPN documents PROVIDER and TENANT (as on its update). Not an enum here:
+	// a value CPN adds later passes through and CPN validates it.
+	Context OptString `json:",omitempty,omitzero"`
 	// ID (GUID) of the organization.
 	OrgId string
 }
@@ -462,7 +476,7 @@ func unpackListOauthAppsParams(packed middleware.Parameters) (params ListOauthAp
 			In:   "query",
 		}
 		if v, ok := packed[key]; ok {
-			params.Context = v.(OptListOauthAppsContext)
+			params.Context = v.(OptString)
 		}
 	}
 	{
@@ -687,7 +701,7 @@ func decodeListOauthAppsParams(args [1]string, argsEscaped bool, r *http.Request
 
 		if err := q.HasParam(cfg); err == nil {
 			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
-				var paramsDotContextVal ListOauthAppsContext
+				var paramsDotContextVal string
 				if err := func() error {
 					val, err := d.DecodeValue()
 					if err != nil {
@@ -699,7 +713,7 @@ func decodeListOauthAppsParams(args [1]string, argsEscaped bool, r *http.Request
 						return err
 					}
 
-					paramsDotContextVal = ListOauthAppsContext(c)
+					paramsDotContextVal = c
 					return nil
 				}(); err != nil {
 					return err
@@ -712,8 +726,20 @@ func decodeListOauthAppsParams(args [1]string, argsEscaped bool, r *http.Request
 			if err := func() error {
 				if value, ok := params.Context.Get(); ok {
 					if err := func() error {
-						if err := value.Validate(); err != nil {
-							return err
+						if err := (validate.String{
+							MinLength:     1,
+							MinLengthSet:  true,
+							MaxLength:     0,
+							MaxLengthSet:  false,
+							Email:         false,
+							Hostname:      false,
+							Regex:         nil,
+							MinNumeric:    0,
+							MinNumericSet: false,
+							MaxNumeric:    0,
+							MaxNumericSet: false,
+						}).Validate(string(value)); err != nil {
+							return errors.Wrap(err, "string")
 						}
 						return nil
 					}(); err != nil {
@@ -803,8 +829,9 @@ func decodeListOauthAppsParams(args [1]string, argsEscaped bool, r *http.Request
 
 // UpdateOauthAppParams is parameters of updateOauthApp operation.
 type UpdateOauthAppParams struct {
-	// The role the caller acts in, PROVIDER or TENANT.
-	Context OptUpdateOauthAppContext `json:",omitempty,omitzero"`
+	// The role the caller acts in; CPN documents PROVIDER and TENANT. Not an enum here: a value CPN adds
+	// later passes through and CPN validates it.
+	Context OptString `json:",omitempty,omitzero"`
 	// ID (GUID) of the organization.
 	OrgId string
 	// ID of the OAuth application (its client ID).
@@ -818,7 +845,7 @@ func unpackUpdateOauthAppParams(packed middleware.Parameters) (params UpdateOaut
 			In:   "query",
 		}
 		if v, ok := packed[key]; ok {
-			params.Context = v.(OptUpdateOauthAppContext)
+			params.Context = v.(OptString)
 		}
 	}
 	{
@@ -850,7 +877,7 @@ func decodeUpdateOauthAppParams(args [2]string, argsEscaped bool, r *http.Reques
 
 		if err := q.HasParam(cfg); err == nil {
 			if err := q.DecodeParam(cfg, func(d uri.Decoder) error {
-				var paramsDotContextVal UpdateOauthAppContext
+				var paramsDotContextVal string
 				if err := func() error {
 					val, err := d.DecodeValue()
 					if err != nil {
@@ -862,7 +889,7 @@ func decodeUpdateOauthAppParams(args [2]string, argsEscaped bool, r *http.Reques
 						return err
 					}
 
-					paramsDotContextVal = UpdateOauthAppContext(c)
+					paramsDotContextVal = c
 					return nil
 				}(); err != nil {
 					return err
@@ -875,8 +902,20 @@ func decodeUpdateOauthAppParams(args [2]string, argsEscaped bool, r *http.Reques
 			if err := func() error {
 				if value, ok := params.Context.Get(); ok {
 					if err := func() error {
-						if err := value.Validate(); err != nil {
-							return err
+						if err := (validate.String{
+							MinLength:     1,
+							MinLengthSet:  true,
+							MaxLength:     0,
+							MaxLengthSet:  false,
+							Email:         false,
+							Hostname:      false,
+							Regex:         nil,
+							MinNumeric:    0,
+							MinNumericSet: false,
+							MaxNumeric:    0,
+							MaxNumericSet: false,
+						}).Validate(string(value)); err != nil {
+							return errors.Wrap(err, "string")
 						}
 						return nil
 					}(); err != nil {

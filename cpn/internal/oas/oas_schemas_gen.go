@@ -5,22 +5,25 @@ package oas
 import (
 	"fmt"
 
-	"github.com/go-faster/errors"
+	"github.com/go-faster/jx"
 )
 
 func (s *ErrorStatusCodeWithHeaders) Error() string {
 	return fmt.Sprintf("code %d: %+v", s.StatusCode, s.Response)
 }
 
-// The general, organization and service scopes an app may be granted.
+// The general, organization and service scopes an app may be granted. CPN's pages show only
+// generalScopes, organizationScopes.roles[].name and servicesScopes[].{allRoles, roles[].name,
+// serviceDefinitionId}; the rest is CSP's OrgOAuthAppRequest model (specs/README.md), which CPN
+// fronts.
 // Ref: #/components/schemas/AllowedScopes
 type AllowedScopes struct {
 	// General (non-role) scopes.
-	GeneralScopes []string `json:"generalScopes"`
-	// Organization roles the app may hold.
-	OrganizationScopes OptAllowedScopesOrganizationScopes `json:"organizationScopes"`
+	GeneralScopes      []string              `json:"generalScopes"`
+	OrganizationScopes OptOrganizationScopes `json:"organizationScopes"`
 	// Roles per service the app may hold.
-	ServicesScopes []AllowedScopesServicesScopesItem `json:"servicesScopes"`
+	ServicesScopes  []ServiceScopes `json:"servicesScopes"`
+	AdditionalProps AllowedScopesAdditional
 }
 
 // GetGeneralScopes returns the value of GeneralScopes.
@@ -29,13 +32,18 @@ func (s *AllowedScopes) GetGeneralScopes() []string {
 }
 
 // GetOrganizationScopes returns the value of OrganizationScopes.
-func (s *AllowedScopes) GetOrganizationScopes() OptAllowedScopesOrganizationScopes {
+func (s *AllowedScopes) GetOrganizationScopes() OptOrganizationScopes {
 	return s.OrganizationScopes
 }
 
 // GetServicesScopes returns the value of ServicesScopes.
-func (s *AllowedScopes) GetServicesScopes() []AllowedScopesServicesScopesItem {
+func (s *AllowedScopes) GetServicesScopes() []ServiceScopes {
 	return s.ServicesScopes
+}
+
+// GetAdditionalProps returns the value of AdditionalProps.
+func (s *AllowedScopes) GetAdditionalProps() AllowedScopesAdditional {
+	return s.AdditionalProps
 }
 
 // SetGeneralScopes sets the value of GeneralScopes.
@@ -44,67 +52,29 @@ func (s *AllowedScopes) SetGeneralScopes(val []string) {
 }
 
 // SetOrganizationScopes sets the value of OrganizationScopes.
-func (s *AllowedScopes) SetOrganizationScopes(val OptAllowedScopesOrganizationScopes) {
+func (s *AllowedScopes) SetOrganizationScopes(val OptOrganizationScopes) {
 	s.OrganizationScopes = val
 }
 
 // SetServicesScopes sets the value of ServicesScopes.
-func (s *AllowedScopes) SetServicesScopes(val []AllowedScopesServicesScopesItem) {
+func (s *AllowedScopes) SetServicesScopes(val []ServiceScopes) {
 	s.ServicesScopes = val
 }
 
-// Organization roles the app may hold.
-type AllowedScopesOrganizationScopes struct {
-	Roles []Role `json:"roles"`
+// SetAdditionalProps sets the value of AdditionalProps.
+func (s *AllowedScopes) SetAdditionalProps(val AllowedScopesAdditional) {
+	s.AdditionalProps = val
 }
 
-// GetRoles returns the value of Roles.
-func (s *AllowedScopesOrganizationScopes) GetRoles() []Role {
-	return s.Roles
-}
+type AllowedScopesAdditional map[string]jx.Raw
 
-// SetRoles sets the value of Roles.
-func (s *AllowedScopesOrganizationScopes) SetRoles(val []Role) {
-	s.Roles = val
-}
-
-type AllowedScopesServicesScopesItem struct {
-	// Every role of the service.
-	AllRoles OptBool `json:"allRoles"`
-	// The service's roles.
-	Roles []Role `json:"roles"`
-	// ID of the service definition.
-	ServiceDefinitionId string `json:"serviceDefinitionId"`
-}
-
-// GetAllRoles returns the value of AllRoles.
-func (s *AllowedScopesServicesScopesItem) GetAllRoles() OptBool {
-	return s.AllRoles
-}
-
-// GetRoles returns the value of Roles.
-func (s *AllowedScopesServicesScopesItem) GetRoles() []Role {
-	return s.Roles
-}
-
-// GetServiceDefinitionId returns the value of ServiceDefinitionId.
-func (s *AllowedScopesServicesScopesItem) GetServiceDefinitionId() string {
-	return s.ServiceDefinitionId
-}
-
-// SetAllRoles sets the value of AllRoles.
-func (s *AllowedScopesServicesScopesItem) SetAllRoles(val OptBool) {
-	s.AllRoles = val
-}
-
-// SetRoles sets the value of Roles.
-func (s *AllowedScopesServicesScopesItem) SetRoles(val []Role) {
-	s.Roles = val
-}
-
-// SetServiceDefinitionId sets the value of ServiceDefinitionId.
-func (s *AllowedScopesServicesScopesItem) SetServiceDefinitionId(val string) {
-	s.ServiceDefinitionId = val
+func (s *AllowedScopesAdditional) init() AllowedScopesAdditional {
+	m := *s
+	if m == nil {
+		m = map[string]jx.Raw{}
+		*s = m
+	}
+	return m
 }
 
 // An organization OAuth app as CPN answers it (the secret is never part of it).
@@ -318,54 +288,6 @@ func (s *CpnOrgOauthAppUpdateRequest) SetSecretRotationExpirationInSeconds(val O
 	s.SecretRotationExpirationInSeconds = val
 }
 
-type CreateOauthAppContext string
-
-const (
-	CreateOauthAppContextOPERATOR CreateOauthAppContext = "OPERATOR"
-	CreateOauthAppContextPROVIDER CreateOauthAppContext = "PROVIDER"
-	CreateOauthAppContextTENANT   CreateOauthAppContext = "TENANT"
-)
-
-// AllValues returns all CreateOauthAppContext values.
-func (CreateOauthAppContext) AllValues() []CreateOauthAppContext {
-	return []CreateOauthAppContext{
-		CreateOauthAppContextOPERATOR,
-		CreateOauthAppContextPROVIDER,
-		CreateOauthAppContextTENANT,
-	}
-}
-
-// MarshalText implements encoding.TextMarshaler.
-func (s CreateOauthAppContext) MarshalText() ([]byte, error) {
-	switch s {
-	case CreateOauthAppContextOPERATOR:
-		return []byte(s), nil
-	case CreateOauthAppContextPROVIDER:
-		return []byte(s), nil
-	case CreateOauthAppContextTENANT:
-		return []byte(s), nil
-	default:
-		return nil, errors.Errorf("invalid value: %q", s)
-	}
-}
-
-// UnmarshalText implements encoding.TextUnmarshaler.
-func (s *CreateOauthAppContext) UnmarshalText(data []byte) error {
-	switch CreateOauthAppContext(data) {
-	case CreateOauthAppContextOPERATOR:
-		*s = CreateOauthAppContextOPERATOR
-		return nil
-	case CreateOauthAppContextPROVIDER:
-		*s = CreateOauthAppContextPROVIDER
-		return nil
-	case CreateOauthAppContextTENANT:
-		*s = CreateOauthAppContextTENANT
-		return nil
-	default:
-		return errors.Errorf("invalid value: %q", data)
-	}
-}
-
 type CspAuthToken struct {
 	APIKey string
 	Roles  []string
@@ -522,47 +444,6 @@ func (s *ErrorStatusCodeWithHeaders) SetResponse(val CspErrorResponse) {
 	s.Response = val
 }
 
-type ListOauthAppsContext string
-
-const (
-	ListOauthAppsContextPROVIDER ListOauthAppsContext = "PROVIDER"
-	ListOauthAppsContextTENANT   ListOauthAppsContext = "TENANT"
-)
-
-// AllValues returns all ListOauthAppsContext values.
-func (ListOauthAppsContext) AllValues() []ListOauthAppsContext {
-	return []ListOauthAppsContext{
-		ListOauthAppsContextPROVIDER,
-		ListOauthAppsContextTENANT,
-	}
-}
-
-// MarshalText implements encoding.TextMarshaler.
-func (s ListOauthAppsContext) MarshalText() ([]byte, error) {
-	switch s {
-	case ListOauthAppsContextPROVIDER:
-		return []byte(s), nil
-	case ListOauthAppsContextTENANT:
-		return []byte(s), nil
-	default:
-		return nil, errors.Errorf("invalid value: %q", s)
-	}
-}
-
-// UnmarshalText implements encoding.TextUnmarshaler.
-func (s *ListOauthAppsContext) UnmarshalText(data []byte) error {
-	switch ListOauthAppsContext(data) {
-	case ListOauthAppsContextPROVIDER:
-		*s = ListOauthAppsContextPROVIDER
-		return nil
-	case ListOauthAppsContextTENANT:
-		*s = ListOauthAppsContextTENANT
-		return nil
-	default:
-		return errors.Errorf("invalid value: %q", data)
-	}
-}
-
 // The credentials of a new app; the secret is shown only here.
 // Ref: #/components/schemas/OauthAppCreated
 type OauthAppCreated struct {
@@ -679,52 +560,6 @@ func (o OptAllowedScopes) Or(d AllowedScopes) AllowedScopes {
 	return d
 }
 
-// NewOptAllowedScopesOrganizationScopes returns new OptAllowedScopesOrganizationScopes with value set to v.
-func NewOptAllowedScopesOrganizationScopes(v AllowedScopesOrganizationScopes) OptAllowedScopesOrganizationScopes {
-	return OptAllowedScopesOrganizationScopes{
-		Value: v,
-		Set:   true,
-	}
-}
-
-// OptAllowedScopesOrganizationScopes is optional AllowedScopesOrganizationScopes.
-type OptAllowedScopesOrganizationScopes struct {
-	Value AllowedScopesOrganizationScopes
-	Set   bool
-}
-
-// IsSet returns true if OptAllowedScopesOrganizationScopes was set.
-func (o OptAllowedScopesOrganizationScopes) IsSet() bool { return o.Set }
-
-// Reset unsets value.
-func (o *OptAllowedScopesOrganizationScopes) Reset() {
-	var v AllowedScopesOrganizationScopes
-	o.Value = v
-	o.Set = false
-}
-
-// SetTo sets value to v.
-func (o *OptAllowedScopesOrganizationScopes) SetTo(v AllowedScopesOrganizationScopes) {
-	o.Set = true
-	o.Value = v
-}
-
-// Get returns value and boolean that denotes whether value was set.
-func (o OptAllowedScopesOrganizationScopes) Get() (v AllowedScopesOrganizationScopes, ok bool) {
-	if !o.Set {
-		return v, false
-	}
-	return o.Value, true
-}
-
-// Or returns value if set, or given parameter if does not.
-func (o OptAllowedScopesOrganizationScopes) Or(d AllowedScopesOrganizationScopes) AllowedScopesOrganizationScopes {
-	if v, ok := o.Get(); ok {
-		return v
-	}
-	return d
-}
-
 // NewOptBool returns new OptBool with value set to v.
 func NewOptBool(v bool) OptBool {
 	return OptBool{
@@ -765,52 +600,6 @@ func (o OptBool) Get() (v bool, ok bool) {
 
 // Or returns value if set, or given parameter if does not.
 func (o OptBool) Or(d bool) bool {
-	if v, ok := o.Get(); ok {
-		return v
-	}
-	return d
-}
-
-// NewOptCreateOauthAppContext returns new OptCreateOauthAppContext with value set to v.
-func NewOptCreateOauthAppContext(v CreateOauthAppContext) OptCreateOauthAppContext {
-	return OptCreateOauthAppContext{
-		Value: v,
-		Set:   true,
-	}
-}
-
-// OptCreateOauthAppContext is optional CreateOauthAppContext.
-type OptCreateOauthAppContext struct {
-	Value CreateOauthAppContext
-	Set   bool
-}
-
-// IsSet returns true if OptCreateOauthAppContext was set.
-func (o OptCreateOauthAppContext) IsSet() bool { return o.Set }
-
-// Reset unsets value.
-func (o *OptCreateOauthAppContext) Reset() {
-	var v CreateOauthAppContext
-	o.Value = v
-	o.Set = false
-}
-
-// SetTo sets value to v.
-func (o *OptCreateOauthAppContext) SetTo(v CreateOauthAppContext) {
-	o.Set = true
-	o.Value = v
-}
-
-// Get returns value and boolean that denotes whether value was set.
-func (o OptCreateOauthAppContext) Get() (v CreateOauthAppContext, ok bool) {
-	if !o.Set {
-		return v, false
-	}
-	return o.Value, true
-}
-
-// Or returns value if set, or given parameter if does not.
-func (o OptCreateOauthAppContext) Or(d CreateOauthAppContext) CreateOauthAppContext {
 	if v, ok := o.Get(); ok {
 		return v
 	}
@@ -955,38 +744,38 @@ func (o OptInt64) Or(d int64) int64 {
 	return d
 }
 
-// NewOptListOauthAppsContext returns new OptListOauthAppsContext with value set to v.
-func NewOptListOauthAppsContext(v ListOauthAppsContext) OptListOauthAppsContext {
-	return OptListOauthAppsContext{
+// NewOptOrganizationScopes returns new OptOrganizationScopes with value set to v.
+func NewOptOrganizationScopes(v OrganizationScopes) OptOrganizationScopes {
+	return OptOrganizationScopes{
 		Value: v,
 		Set:   true,
 	}
 }
 
-// OptListOauthAppsContext is optional ListOauthAppsContext.
-type OptListOauthAppsContext struct {
-	Value ListOauthAppsContext
+// OptOrganizationScopes is optional OrganizationScopes.
+type OptOrganizationScopes struct {
+	Value OrganizationScopes
 	Set   bool
 }
 
-// IsSet returns true if OptListOauthAppsContext was set.
-func (o OptListOauthAppsContext) IsSet() bool { return o.Set }
+// IsSet returns true if OptOrganizationScopes was set.
+func (o OptOrganizationScopes) IsSet() bool { return o.Set }
 
 // Reset unsets value.
-func (o *OptListOauthAppsContext) Reset() {
-	var v ListOauthAppsContext
+func (o *OptOrganizationScopes) Reset() {
+	var v OrganizationScopes
 	o.Value = v
 	o.Set = false
 }
 
 // SetTo sets value to v.
-func (o *OptListOauthAppsContext) SetTo(v ListOauthAppsContext) {
+func (o *OptOrganizationScopes) SetTo(v OrganizationScopes) {
 	o.Set = true
 	o.Value = v
 }
 
 // Get returns value and boolean that denotes whether value was set.
-func (o OptListOauthAppsContext) Get() (v ListOauthAppsContext, ok bool) {
+func (o OptOrganizationScopes) Get() (v OrganizationScopes, ok bool) {
 	if !o.Set {
 		return v, false
 	}
@@ -994,7 +783,7 @@ func (o OptListOauthAppsContext) Get() (v ListOauthAppsContext, ok bool) {
 }
 
 // Or returns value if set, or given parameter if does not.
-func (o OptListOauthAppsContext) Or(d ListOauthAppsContext) ListOauthAppsContext {
+func (o OptOrganizationScopes) Or(d OrganizationScopes) OrganizationScopes {
 	if v, ok := o.Get(); ok {
 		return v
 	}
@@ -1047,38 +836,38 @@ func (o OptResponseAllowedScopes) Or(d ResponseAllowedScopes) ResponseAllowedSco
 	return d
 }
 
-// NewOptResponseAllowedScopesOrganizationScopes returns new OptResponseAllowedScopesOrganizationScopes with value set to v.
-func NewOptResponseAllowedScopesOrganizationScopes(v ResponseAllowedScopesOrganizationScopes) OptResponseAllowedScopesOrganizationScopes {
-	return OptResponseAllowedScopesOrganizationScopes{
+// NewOptResponseOrganizationScopes returns new OptResponseOrganizationScopes with value set to v.
+func NewOptResponseOrganizationScopes(v ResponseOrganizationScopes) OptResponseOrganizationScopes {
+	return OptResponseOrganizationScopes{
 		Value: v,
 		Set:   true,
 	}
 }
 
-// OptResponseAllowedScopesOrganizationScopes is optional ResponseAllowedScopesOrganizationScopes.
-type OptResponseAllowedScopesOrganizationScopes struct {
-	Value ResponseAllowedScopesOrganizationScopes
+// OptResponseOrganizationScopes is optional ResponseOrganizationScopes.
+type OptResponseOrganizationScopes struct {
+	Value ResponseOrganizationScopes
 	Set   bool
 }
 
-// IsSet returns true if OptResponseAllowedScopesOrganizationScopes was set.
-func (o OptResponseAllowedScopesOrganizationScopes) IsSet() bool { return o.Set }
+// IsSet returns true if OptResponseOrganizationScopes was set.
+func (o OptResponseOrganizationScopes) IsSet() bool { return o.Set }
 
 // Reset unsets value.
-func (o *OptResponseAllowedScopesOrganizationScopes) Reset() {
-	var v ResponseAllowedScopesOrganizationScopes
+func (o *OptResponseOrganizationScopes) Reset() {
+	var v ResponseOrganizationScopes
 	o.Value = v
 	o.Set = false
 }
 
 // SetTo sets value to v.
-func (o *OptResponseAllowedScopesOrganizationScopes) SetTo(v ResponseAllowedScopesOrganizationScopes) {
+func (o *OptResponseOrganizationScopes) SetTo(v ResponseOrganizationScopes) {
 	o.Set = true
 	o.Value = v
 }
 
 // Get returns value and boolean that denotes whether value was set.
-func (o OptResponseAllowedScopesOrganizationScopes) Get() (v ResponseAllowedScopesOrganizationScopes, ok bool) {
+func (o OptResponseOrganizationScopes) Get() (v ResponseOrganizationScopes, ok bool) {
 	if !o.Set {
 		return v, false
 	}
@@ -1086,7 +875,7 @@ func (o OptResponseAllowedScopesOrganizationScopes) Get() (v ResponseAllowedScop
 }
 
 // Or returns value if set, or given parameter if does not.
-func (o OptResponseAllowedScopesOrganizationScopes) Or(d ResponseAllowedScopesOrganizationScopes) ResponseAllowedScopesOrganizationScopes {
+func (o OptResponseOrganizationScopes) Or(d ResponseOrganizationScopes) ResponseOrganizationScopes {
 	if v, ok := o.Get(); ok {
 		return v
 	}
@@ -1179,52 +968,6 @@ func (o OptString) Get() (v string, ok bool) {
 
 // Or returns value if set, or given parameter if does not.
 func (o OptString) Or(d string) string {
-	if v, ok := o.Get(); ok {
-		return v
-	}
-	return d
-}
-
-// NewOptUpdateOauthAppContext returns new OptUpdateOauthAppContext with value set to v.
-func NewOptUpdateOauthAppContext(v UpdateOauthAppContext) OptUpdateOauthAppContext {
-	return OptUpdateOauthAppContext{
-		Value: v,
-		Set:   true,
-	}
-}
-
-// OptUpdateOauthAppContext is optional UpdateOauthAppContext.
-type OptUpdateOauthAppContext struct {
-	Value UpdateOauthAppContext
-	Set   bool
-}
-
-// IsSet returns true if OptUpdateOauthAppContext was set.
-func (o OptUpdateOauthAppContext) IsSet() bool { return o.Set }
-
-// Reset unsets value.
-func (o *OptUpdateOauthAppContext) Reset() {
-	var v UpdateOauthAppContext
-	o.Value = v
-	o.Set = false
-}
-
-// SetTo sets value to v.
-func (o *OptUpdateOauthAppContext) SetTo(v UpdateOauthAppContext) {
-	o.Set = true
-	o.Value = v
-}
-
-// Get returns value and boolean that denotes whether value was set.
-func (o OptUpdateOauthAppContext) Get() (v UpdateOauthAppContext, ok bool) {
-	if !o.Set {
-		return v, false
-	}
-	return o.Value, true
-}
-
-// Or returns value if set, or given parameter if does not.
-func (o OptUpdateOauthAppContext) Or(d UpdateOauthAppContext) UpdateOauthAppContext {
 	if v, ok := o.Get(); ok {
 		return v
 	}
@@ -1330,6 +1073,91 @@ func (s *OrgOauthAppRequest) SetSecretRotationExpirationInSeconds(val OptInt32) 
 	s.SecretRotationExpirationInSeconds = val
 }
 
+// Organization roles and permissions the app may hold (CSP's model).
+// Ref: #/components/schemas/OrganizationScopes
+type OrganizationScopes struct {
+	// Every organization permission.
+	AllPermissions OptBool `json:"allPermissions"`
+	// Every organization role.
+	AllRoles OptBool `json:"allRoles"`
+	// Which kinds of grant go into the access token: ROLES, PERMISSIONS (CSP; not an enum here).
+	KeptInToken     []string     `json:"keptInToken"`
+	Permissions     []Permission `json:"permissions"`
+	Roles           []Role       `json:"roles"`
+	AdditionalProps OrganizationScopesAdditional
+}
+
+// GetAllPermissions returns the value of AllPermissions.
+func (s *OrganizationScopes) GetAllPermissions() OptBool {
+	return s.AllPermissions
+}
+
+// GetAllRoles returns the value of AllRoles.
+func (s *OrganizationScopes) GetAllRoles() OptBool {
+	return s.AllRoles
+}
+
+// GetKeptInToken returns the value of KeptInToken.
+func (s *OrganizationScopes) GetKeptInToken() []string {
+	return s.KeptInToken
+}
+
+// GetPermissions returns the value of Permissions.
+func (s *OrganizationScopes) GetPermissions() []Permission {
+	return s.Permissions
+}
+
+// GetRoles returns the value of Roles.
+func (s *OrganizationScopes) GetRoles() []Role {
+	return s.Roles
+}
+
+// GetAdditionalProps returns the value of AdditionalProps.
+func (s *OrganizationScopes) GetAdditionalProps() OrganizationScopesAdditional {
+	return s.AdditionalProps
+}
+
+// SetAllPermissions sets the value of AllPermissions.
+func (s *OrganizationScopes) SetAllPermissions(val OptBool) {
+	s.AllPermissions = val
+}
+
+// SetAllRoles sets the value of AllRoles.
+func (s *OrganizationScopes) SetAllRoles(val OptBool) {
+	s.AllRoles = val
+}
+
+// SetKeptInToken sets the value of KeptInToken.
+func (s *OrganizationScopes) SetKeptInToken(val []string) {
+	s.KeptInToken = val
+}
+
+// SetPermissions sets the value of Permissions.
+func (s *OrganizationScopes) SetPermissions(val []Permission) {
+	s.Permissions = val
+}
+
+// SetRoles sets the value of Roles.
+func (s *OrganizationScopes) SetRoles(val []Role) {
+	s.Roles = val
+}
+
+// SetAdditionalProps sets the value of AdditionalProps.
+func (s *OrganizationScopes) SetAdditionalProps(val OrganizationScopesAdditional) {
+	s.AdditionalProps = val
+}
+
+type OrganizationScopesAdditional map[string]jx.Raw
+
+func (s *OrganizationScopesAdditional) init() OrganizationScopesAdditional {
+	m := *s
+	if m == nil {
+		m = map[string]jx.Raw{}
+		*s = m
+	}
+	return m
+}
+
 // The outcome of a bulk delete, which may succeed for only some of the apps.
 // Ref: #/components/schemas/PartialSuccess
 type PartialSuccess struct {
@@ -1359,15 +1187,67 @@ func (s *PartialSuccess) SetFailed(val []string) {
 	s.Failed = val
 }
 
-// The general, organization and service scopes the app may be granted.
+// A permission, optionally limited to some resources (CSP's model).
+// Ref: #/components/schemas/Permission
+type Permission struct {
+	// The permission's id (not checked here: one read back is sent as it came).
+	PermissionId OptString `json:"permissionId"`
+	// The resources the permission is limited to.
+	Resources       []string `json:"resources"`
+	AdditionalProps PermissionAdditional
+}
+
+// GetPermissionId returns the value of PermissionId.
+func (s *Permission) GetPermissionId() OptString {
+	return s.PermissionId
+}
+
+// GetResources returns the value of Resources.
+func (s *Permission) GetResources() []string {
+	return s.Resources
+}
+
+// GetAdditionalProps returns the value of AdditionalProps.
+func (s *Permission) GetAdditionalProps() PermissionAdditional {
+	return s.AdditionalProps
+}
+
+// SetPermissionId sets the value of PermissionId.
+func (s *Permission) SetPermissionId(val OptString) {
+	s.PermissionId = val
+}
+
+// SetResources sets the value of Resources.
+func (s *Permission) SetResources(val []string) {
+	s.Resources = val
+}
+
+// SetAdditionalProps sets the value of AdditionalProps.
+func (s *Permission) SetAdditionalProps(val PermissionAdditional) {
+	s.AdditionalProps = val
+}
+
+type PermissionAdditional map[string]jx.Raw
+
+func (s *PermissionAdditional) init() PermissionAdditional {
+	m := *s
+	if m == nil {
+		m = map[string]jx.Raw{}
+		*s = m
+	}
+	return m
+}
+
+// The general, organization and service scopes the app may be granted, in CSP's full model; properties
+// grantkit does not know are kept (additionalProperties) so that a read-modify-write sends them back.
 // Ref: #/components/schemas/ResponseAllowedScopes
 type ResponseAllowedScopes struct {
 	// General (non-role) scopes.
-	GeneralScopes []string `json:"generalScopes"`
-	// Organization roles the app may hold.
-	OrganizationScopes OptResponseAllowedScopesOrganizationScopes `json:"organizationScopes"`
+	GeneralScopes      []string                      `json:"generalScopes"`
+	OrganizationScopes OptResponseOrganizationScopes `json:"organizationScopes"`
 	// Roles per service the app may hold.
-	ServicesScopes []ResponseAllowedScopesServicesScopesItem `json:"servicesScopes"`
+	ServicesScopes  []ResponseServiceScopes `json:"servicesScopes"`
+	AdditionalProps ResponseAllowedScopesAdditional
 }
 
 // GetGeneralScopes returns the value of GeneralScopes.
@@ -1376,13 +1256,18 @@ func (s *ResponseAllowedScopes) GetGeneralScopes() []string {
 }
 
 // GetOrganizationScopes returns the value of OrganizationScopes.
-func (s *ResponseAllowedScopes) GetOrganizationScopes() OptResponseAllowedScopesOrganizationScopes {
+func (s *ResponseAllowedScopes) GetOrganizationScopes() OptResponseOrganizationScopes {
 	return s.OrganizationScopes
 }
 
 // GetServicesScopes returns the value of ServicesScopes.
-func (s *ResponseAllowedScopes) GetServicesScopes() []ResponseAllowedScopesServicesScopesItem {
+func (s *ResponseAllowedScopes) GetServicesScopes() []ResponseServiceScopes {
 	return s.ServicesScopes
+}
+
+// GetAdditionalProps returns the value of AdditionalProps.
+func (s *ResponseAllowedScopes) GetAdditionalProps() ResponseAllowedScopesAdditional {
+	return s.AdditionalProps
 }
 
 // SetGeneralScopes sets the value of GeneralScopes.
@@ -1391,74 +1276,174 @@ func (s *ResponseAllowedScopes) SetGeneralScopes(val []string) {
 }
 
 // SetOrganizationScopes sets the value of OrganizationScopes.
-func (s *ResponseAllowedScopes) SetOrganizationScopes(val OptResponseAllowedScopesOrganizationScopes) {
+func (s *ResponseAllowedScopes) SetOrganizationScopes(val OptResponseOrganizationScopes) {
 	s.OrganizationScopes = val
 }
 
 // SetServicesScopes sets the value of ServicesScopes.
-func (s *ResponseAllowedScopes) SetServicesScopes(val []ResponseAllowedScopesServicesScopesItem) {
+func (s *ResponseAllowedScopes) SetServicesScopes(val []ResponseServiceScopes) {
 	s.ServicesScopes = val
 }
 
-// Organization roles the app may hold.
-type ResponseAllowedScopesOrganizationScopes struct {
-	Roles []ResponseRole `json:"roles"`
+// SetAdditionalProps sets the value of AdditionalProps.
+func (s *ResponseAllowedScopes) SetAdditionalProps(val ResponseAllowedScopesAdditional) {
+	s.AdditionalProps = val
 }
 
-// GetRoles returns the value of Roles.
-func (s *ResponseAllowedScopesOrganizationScopes) GetRoles() []ResponseRole {
-	return s.Roles
+type ResponseAllowedScopesAdditional map[string]jx.Raw
+
+func (s *ResponseAllowedScopesAdditional) init() ResponseAllowedScopesAdditional {
+	m := *s
+	if m == nil {
+		m = map[string]jx.Raw{}
+		*s = m
+	}
+	return m
 }
 
-// SetRoles sets the value of Roles.
-func (s *ResponseAllowedScopesOrganizationScopes) SetRoles(val []ResponseRole) {
-	s.Roles = val
-}
-
-type ResponseAllowedScopesServicesScopesItem struct {
-	// Every role of the service.
+// Organization roles and permissions the app may hold.
+// Ref: #/components/schemas/ResponseOrganizationScopes
+type ResponseOrganizationScopes struct {
+	// Every organization permission (CSP).
+	AllPermissions OptBool `json:"allPermissions"`
+	// Every organization role (CSP).
 	AllRoles OptBool `json:"allRoles"`
-	// The service's roles.
-	Roles []ResponseRole `json:"roles"`
-	// ID of the service definition.
-	ServiceDefinitionId OptString `json:"serviceDefinitionId"`
+	// Which kinds of grant go into the access token: ROLES, PERMISSIONS (CSP; not an enum here).
+	KeptInToken     []string             `json:"keptInToken"`
+	Permissions     []ResponsePermission `json:"permissions"`
+	Roles           []ResponseRole       `json:"roles"`
+	AdditionalProps ResponseOrganizationScopesAdditional
+}
+
+// GetAllPermissions returns the value of AllPermissions.
+func (s *ResponseOrganizationScopes) GetAllPermissions() OptBool {
+	return s.AllPermissions
 }
 
 // GetAllRoles returns the value of AllRoles.
-func (s *ResponseAllowedScopesServicesScopesItem) GetAllRoles() OptBool {
+func (s *ResponseOrganizationScopes) GetAllRoles() OptBool {
 	return s.AllRoles
 }
 
+// GetKeptInToken returns the value of KeptInToken.
+func (s *ResponseOrganizationScopes) GetKeptInToken() []string {
+	return s.KeptInToken
+}
+
+// GetPermissions returns the value of Permissions.
+func (s *ResponseOrganizationScopes) GetPermissions() []ResponsePermission {
+	return s.Permissions
+}
+
 // GetRoles returns the value of Roles.
-func (s *ResponseAllowedScopesServicesScopesItem) GetRoles() []ResponseRole {
+func (s *ResponseOrganizationScopes) GetRoles() []ResponseRole {
 	return s.Roles
 }
 
-// GetServiceDefinitionId returns the value of ServiceDefinitionId.
-func (s *ResponseAllowedScopesServicesScopesItem) GetServiceDefinitionId() OptString {
-	return s.ServiceDefinitionId
+// GetAdditionalProps returns the value of AdditionalProps.
+func (s *ResponseOrganizationScopes) GetAdditionalProps() ResponseOrganizationScopesAdditional {
+	return s.AdditionalProps
+}
+
+// SetAllPermissions sets the value of AllPermissions.
+func (s *ResponseOrganizationScopes) SetAllPermissions(val OptBool) {
+	s.AllPermissions = val
 }
 
 // SetAllRoles sets the value of AllRoles.
-func (s *ResponseAllowedScopesServicesScopesItem) SetAllRoles(val OptBool) {
+func (s *ResponseOrganizationScopes) SetAllRoles(val OptBool) {
 	s.AllRoles = val
 }
 
+// SetKeptInToken sets the value of KeptInToken.
+func (s *ResponseOrganizationScopes) SetKeptInToken(val []string) {
+	s.KeptInToken = val
+}
+
+// SetPermissions sets the value of Permissions.
+func (s *ResponseOrganizationScopes) SetPermissions(val []ResponsePermission) {
+	s.Permissions = val
+}
+
 // SetRoles sets the value of Roles.
-func (s *ResponseAllowedScopesServicesScopesItem) SetRoles(val []ResponseRole) {
+func (s *ResponseOrganizationScopes) SetRoles(val []ResponseRole) {
 	s.Roles = val
 }
 
-// SetServiceDefinitionId sets the value of ServiceDefinitionId.
-func (s *ResponseAllowedScopesServicesScopesItem) SetServiceDefinitionId(val OptString) {
-	s.ServiceDefinitionId = val
+// SetAdditionalProps sets the value of AdditionalProps.
+func (s *ResponseOrganizationScopes) SetAdditionalProps(val ResponseOrganizationScopesAdditional) {
+	s.AdditionalProps = val
 }
 
-// A role, named.
+type ResponseOrganizationScopesAdditional map[string]jx.Raw
+
+func (s *ResponseOrganizationScopesAdditional) init() ResponseOrganizationScopesAdditional {
+	m := *s
+	if m == nil {
+		m = map[string]jx.Raw{}
+		*s = m
+	}
+	return m
+}
+
+// A permission, perhaps limited to some resources (CSP).
+// Ref: #/components/schemas/ResponsePermission
+type ResponsePermission struct {
+	// The permission's id.
+	PermissionId    OptString `json:"permissionId"`
+	Resources       []string  `json:"resources"`
+	AdditionalProps ResponsePermissionAdditional
+}
+
+// GetPermissionId returns the value of PermissionId.
+func (s *ResponsePermission) GetPermissionId() OptString {
+	return s.PermissionId
+}
+
+// GetResources returns the value of Resources.
+func (s *ResponsePermission) GetResources() []string {
+	return s.Resources
+}
+
+// GetAdditionalProps returns the value of AdditionalProps.
+func (s *ResponsePermission) GetAdditionalProps() ResponsePermissionAdditional {
+	return s.AdditionalProps
+}
+
+// SetPermissionId sets the value of PermissionId.
+func (s *ResponsePermission) SetPermissionId(val OptString) {
+	s.PermissionId = val
+}
+
+// SetResources sets the value of Resources.
+func (s *ResponsePermission) SetResources(val []string) {
+	s.Resources = val
+}
+
+// SetAdditionalProps sets the value of AdditionalProps.
+func (s *ResponsePermission) SetAdditionalProps(val ResponsePermissionAdditional) {
+	s.AdditionalProps = val
+}
+
+type ResponsePermissionAdditional map[string]jx.Raw
+
+func (s *ResponsePermissionAdditional) init() ResponsePermissionAdditional {
+	m := *s
+	if m == nil {
+		m = map[string]jx.Raw{}
+		*s = m
+	}
+	return m
+}
+
+// A role, named, perhaps limited to one resource.
 // Ref: #/components/schemas/ResponseRole
 type ResponseRole struct {
 	// The role's name.
 	Name OptString `json:"name"`
+	// The resource the role is limited to (CSP).
+	Resource        OptString `json:"resource"`
+	AdditionalProps ResponseRoleAdditional
 }
 
 // GetName returns the value of Name.
@@ -1466,16 +1451,150 @@ func (s *ResponseRole) GetName() OptString {
 	return s.Name
 }
 
+// GetResource returns the value of Resource.
+func (s *ResponseRole) GetResource() OptString {
+	return s.Resource
+}
+
+// GetAdditionalProps returns the value of AdditionalProps.
+func (s *ResponseRole) GetAdditionalProps() ResponseRoleAdditional {
+	return s.AdditionalProps
+}
+
 // SetName sets the value of Name.
 func (s *ResponseRole) SetName(val OptString) {
 	s.Name = val
 }
 
-// A role, named.
+// SetResource sets the value of Resource.
+func (s *ResponseRole) SetResource(val OptString) {
+	s.Resource = val
+}
+
+// SetAdditionalProps sets the value of AdditionalProps.
+func (s *ResponseRole) SetAdditionalProps(val ResponseRoleAdditional) {
+	s.AdditionalProps = val
+}
+
+type ResponseRoleAdditional map[string]jx.Raw
+
+func (s *ResponseRoleAdditional) init() ResponseRoleAdditional {
+	m := *s
+	if m == nil {
+		m = map[string]jx.Raw{}
+		*s = m
+	}
+	return m
+}
+
+// Roles and permissions in one service the app may hold.
+// Ref: #/components/schemas/ResponseServiceScopes
+type ResponseServiceScopes struct {
+	// Every permission of the service (CSP).
+	AllPermissions OptBool `json:"allPermissions"`
+	// Every role of the service.
+	AllRoles OptBool `json:"allRoles"`
+	// Which kinds of grant go into the access token: ROLES, PERMISSIONS (CSP; not an enum here).
+	KeptInToken []string             `json:"keptInToken"`
+	Permissions []ResponsePermission `json:"permissions"`
+	// The service's roles.
+	Roles []ResponseRole `json:"roles"`
+	// ID of the service definition.
+	ServiceDefinitionId OptString `json:"serviceDefinitionId"`
+	AdditionalProps     ResponseServiceScopesAdditional
+}
+
+// GetAllPermissions returns the value of AllPermissions.
+func (s *ResponseServiceScopes) GetAllPermissions() OptBool {
+	return s.AllPermissions
+}
+
+// GetAllRoles returns the value of AllRoles.
+func (s *ResponseServiceScopes) GetAllRoles() OptBool {
+	return s.AllRoles
+}
+
+// GetKeptInToken returns the value of KeptInToken.
+func (s *ResponseServiceScopes) GetKeptInToken() []string {
+	return s.KeptInToken
+}
+
+// GetPermissions returns the value of Permissions.
+func (s *ResponseServiceScopes) GetPermissions() []ResponsePermission {
+	return s.Permissions
+}
+
+// GetRoles returns the value of Roles.
+func (s *ResponseServiceScopes) GetRoles() []ResponseRole {
+	return s.Roles
+}
+
+// GetServiceDefinitionId returns the value of ServiceDefinitionId.
+func (s *ResponseServiceScopes) GetServiceDefinitionId() OptString {
+	return s.ServiceDefinitionId
+}
+
+// GetAdditionalProps returns the value of AdditionalProps.
+func (s *ResponseServiceScopes) GetAdditionalProps() ResponseServiceScopesAdditional {
+	return s.AdditionalProps
+}
+
+// SetAllPermissions sets the value of AllPermissions.
+func (s *ResponseServiceScopes) SetAllPermissions(val OptBool) {
+	s.AllPermissions = val
+}
+
+// SetAllRoles sets the value of AllRoles.
+func (s *ResponseServiceScopes) SetAllRoles(val OptBool) {
+	s.AllRoles = val
+}
+
+// SetKeptInToken sets the value of KeptInToken.
+func (s *ResponseServiceScopes) SetKeptInToken(val []string) {
+	s.KeptInToken = val
+}
+
+// SetPermissions sets the value of Permissions.
+func (s *ResponseServiceScopes) SetPermissions(val []ResponsePermission) {
+	s.Permissions = val
+}
+
+// SetRoles sets the value of Roles.
+func (s *ResponseServiceScopes) SetRoles(val []ResponseRole) {
+	s.Roles = val
+}
+
+// SetServiceDefinitionId sets the value of ServiceDefinitionId.
+func (s *ResponseServiceScopes) SetServiceDefinitionId(val OptString) {
+	s.ServiceDefinitionId = val
+}
+
+// SetAdditionalProps sets the value of AdditionalProps.
+func (s *ResponseServiceScopes) SetAdditionalProps(val ResponseServiceScopesAdditional) {
+	s.AdditionalProps = val
+}
+
+type ResponseServiceScopesAdditional map[string]jx.Raw
+
+func (s *ResponseServiceScopesAdditional) init() ResponseServiceScopesAdditional {
+	m := *s
+	if m == nil {
+		m = map[string]jx.Raw{}
+		*s = m
+	}
+	return m
+}
+
+// A role, named; `resource` limits it to one resource (CSP's model). additionalProperties keeps what
+// CPN sends that grantkit does not model, so an update built from a read sends it back (the one
+// exception to strict request schemas: grantkit itself never adds any).
 // Ref: #/components/schemas/Role
 type Role struct {
 	// The role's name.
 	Name string `json:"name"`
+	// The resource the role is limited to (CSP).
+	Resource        OptString `json:"resource"`
+	AdditionalProps RoleAdditional
 }
 
 // GetName returns the value of Name.
@@ -1483,50 +1602,138 @@ func (s *Role) GetName() string {
 	return s.Name
 }
 
+// GetResource returns the value of Resource.
+func (s *Role) GetResource() OptString {
+	return s.Resource
+}
+
+// GetAdditionalProps returns the value of AdditionalProps.
+func (s *Role) GetAdditionalProps() RoleAdditional {
+	return s.AdditionalProps
+}
+
 // SetName sets the value of Name.
 func (s *Role) SetName(val string) {
 	s.Name = val
 }
 
+// SetResource sets the value of Resource.
+func (s *Role) SetResource(val OptString) {
+	s.Resource = val
+}
+
+// SetAdditionalProps sets the value of AdditionalProps.
+func (s *Role) SetAdditionalProps(val RoleAdditional) {
+	s.AdditionalProps = val
+}
+
+type RoleAdditional map[string]jx.Raw
+
+func (s *RoleAdditional) init() RoleAdditional {
+	m := *s
+	if m == nil {
+		m = map[string]jx.Raw{}
+		*s = m
+	}
+	return m
+}
+
 type Secret string
 
-type UpdateOauthAppContext string
-
-const (
-	UpdateOauthAppContextPROVIDER UpdateOauthAppContext = "PROVIDER"
-	UpdateOauthAppContextTENANT   UpdateOauthAppContext = "TENANT"
-)
-
-// AllValues returns all UpdateOauthAppContext values.
-func (UpdateOauthAppContext) AllValues() []UpdateOauthAppContext {
-	return []UpdateOauthAppContext{
-		UpdateOauthAppContextPROVIDER,
-		UpdateOauthAppContextTENANT,
-	}
+// Roles and permissions in one service the app may hold (CSP's model).
+// Ref: #/components/schemas/ServiceScopes
+type ServiceScopes struct {
+	// Every permission of the service.
+	AllPermissions OptBool `json:"allPermissions"`
+	// Every role of the service.
+	AllRoles OptBool `json:"allRoles"`
+	// Which kinds of grant go into the access token: ROLES, PERMISSIONS (CSP; not an enum here).
+	KeptInToken []string     `json:"keptInToken"`
+	Permissions []Permission `json:"permissions"`
+	// The service's roles.
+	Roles []Role `json:"roles"`
+	// ID of the service definition.
+	ServiceDefinitionId string `json:"serviceDefinitionId"`
+	AdditionalProps     ServiceScopesAdditional
 }
 
-// MarshalText implements encoding.TextMarshaler.
-func (s UpdateOauthAppContext) MarshalText() ([]byte, error) {
-	switch s {
-	case UpdateOauthAppContextPROVIDER:
-		return []byte(s), nil
-	case UpdateOauthAppContextTENANT:
-		return []byte(s), nil
-	default:
-		return nil, errors.Errorf("invalid value: %q", s)
-	}
+// GetAllPermissions returns the value of AllPermissions.
+func (s *ServiceScopes) GetAllPermissions() OptBool {
+	return s.AllPermissions
 }
 
-// UnmarshalText implements encoding.TextUnmarshaler.
-func (s *UpdateOauthAppContext) UnmarshalText(data []byte) error {
-	switch UpdateOauthAppContext(data) {
-	case UpdateOauthAppContextPROVIDER:
-		*s = UpdateOauthAppContextPROVIDER
-		return nil
-	case UpdateOauthAppContextTENANT:
-		*s = UpdateOauthAppContextTENANT
-		return nil
-	default:
-		return errors.Errorf("invalid value: %q", data)
+// GetAllRoles returns the value of AllRoles.
+func (s *ServiceScopes) GetAllRoles() OptBool {
+	return s.AllRoles
+}
+
+// GetKeptInToken returns the value of KeptInToken.
+func (s *ServiceScopes) GetKeptInToken() []string {
+	return s.KeptInToken
+}
+
+// GetPermissions returns the value of Permissions.
+func (s *ServiceScopes) GetPermissions() []Permission {
+	return s.Permissions
+}
+
+// GetRoles returns the value of Roles.
+func (s *ServiceScopes) GetRoles() []Role {
+	return s.Roles
+}
+
+// GetServiceDefinitionId returns the value of ServiceDefinitionId.
+func (s *ServiceScopes) GetServiceDefinitionId() string {
+	return s.ServiceDefinitionId
+}
+
+// GetAdditionalProps returns the value of AdditionalProps.
+func (s *ServiceScopes) GetAdditionalProps() ServiceScopesAdditional {
+	return s.AdditionalProps
+}
+
+// SetAllPermissions sets the value of AllPermissions.
+func (s *ServiceScopes) SetAllPermissions(val OptBool) {
+	s.AllPermissions = val
+}
+
+// SetAllRoles sets the value of AllRoles.
+func (s *ServiceScopes) SetAllRoles(val OptBool) {
+	s.AllRoles = val
+}
+
+// SetKeptInToken sets the value of KeptInToken.
+func (s *ServiceScopes) SetKeptInToken(val []string) {
+	s.KeptInToken = val
+}
+
+// SetPermissions sets the value of Permissions.
+func (s *ServiceScopes) SetPermissions(val []Permission) {
+	s.Permissions = val
+}
+
+// SetRoles sets the value of Roles.
+func (s *ServiceScopes) SetRoles(val []Role) {
+	s.Roles = val
+}
+
+// SetServiceDefinitionId sets the value of ServiceDefinitionId.
+func (s *ServiceScopes) SetServiceDefinitionId(val string) {
+	s.ServiceDefinitionId = val
+}
+
+// SetAdditionalProps sets the value of AdditionalProps.
+func (s *ServiceScopes) SetAdditionalProps(val ServiceScopesAdditional) {
+	s.AdditionalProps = val
+}
+
+type ServiceScopesAdditional map[string]jx.Raw
+
+func (s *ServiceScopesAdditional) init() ServiceScopesAdditional {
+	m := *s
+	if m == nil {
+		m = map[string]jx.Raw{}
+		*s = m
 	}
+	return m
 }

@@ -5,6 +5,7 @@ package oas
 import (
 	"context"
 	"io"
+	"net/http"
 	"net/url"
 	"strings"
 
@@ -14,6 +15,64 @@ import (
 	"github.com/ogen-go/ogen/ogenerrors"
 	"github.com/ogen-go/ogen/uri"
 )
+
+type requestConfig struct {
+	Client       ht.Client
+	ServerURL    *url.URL
+	EditRequest  func(req *http.Request) error
+	EditResponse func(resp *http.Response) error
+}
+
+func (cfg *requestConfig) setDefaults(c baseClient) {
+	if cfg.Client == nil {
+		cfg.Client = c.cfg.Client
+	}
+}
+
+func (cfg *requestConfig) onRequest(req *http.Request) error {
+	if fn := cfg.EditRequest; fn != nil {
+		return fn(req)
+	}
+	return nil
+}
+
+func (cfg *requestConfig) onResponse(resp *http.Response) error {
+	if fn := cfg.EditResponse; fn != nil {
+		return fn(resp)
+	}
+	return nil
+}
+
+// RequestOption defines options for request.
+type RequestOption func(cfg *requestConfig)
+
+// WithRequestClient sets client for request.
+func WithRequestClient(client ht.Client) RequestOption {
+	return func(cfg *requestConfig) {
+		cfg.Client = client
+	}
+}
+
+// WithServerURL sets client for request.
+func WithServerURL(u *url.URL) RequestOption {
+	return func(cfg *requestConfig) {
+		cfg.ServerURL = u
+	}
+}
+
+// WithEditRequest sets function to edit request.
+func WithEditRequest(fn func(req *http.Request) error) RequestOption {
+	return func(cfg *requestConfig) {
+		cfg.EditRequest = fn
+	}
+}
+
+// WithEditResponse sets function to edit response.
+func WithEditResponse(fn func(resp *http.Response) error) RequestOption {
+	return func(cfg *requestConfig) {
+		cfg.EditResponse = fn
+	}
+}
 
 func trimTrailingSlashes(u *url.URL) {
 	u.Path = strings.TrimRight(u.Path, "/")
@@ -29,7 +88,7 @@ type Invoker interface {
 	// server).
 	//
 	// POST /api_authorizations/{id}/clients
-	AddAuthorizationClientApp(ctx context.Context, request *AddClientAppRequest, params AddAuthorizationClientAppParams) (*ClientAppIDs, error)
+	AddAuthorizationClientApp(ctx context.Context, request *AddClientAppRequest, params AddAuthorizationClientAppParams, options ...RequestOption) (*ClientAppIDs, error)
 	// CreateAuthorizationScope invokes createAuthorizationScope operation.
 	//
 	// Adds a scope; both value and description are required. Answers only the new scope's id. Documented
@@ -37,41 +96,42 @@ type Invoker interface {
 	// already exists on the server).
 	//
 	// POST /api_authorizations/{id}/scopes
-	CreateAuthorizationScope(ctx context.Context, request *ScopeRequest, params CreateAuthorizationScopeParams) (*ScopeID, error)
+	CreateAuthorizationScope(ctx context.Context, request *ScopeRequest, params CreateAuthorizationScopeParams, options ...RequestOption) (*ScopeID, error)
 	// DeleteAuthorizationScope invokes deleteAuthorizationScope operation.
 	//
 	// Documented statuses: 204 (no body), 401, 404.
 	//
 	// DELETE /api_authorizations/{id}/scopes/{scope_id}
-	DeleteAuthorizationScope(ctx context.Context, params DeleteAuthorizationScopeParams) error
+	DeleteAuthorizationScope(ctx context.Context, params DeleteAuthorizationScopeParams, options ...RequestOption) error
 	// GetApiAuthorization invokes getApiAuthorization operation.
 	//
 	// Documented statuses: 200, 401, 404 (unknown authorization server).
 	//
 	// GET /api_authorizations/{id}
-	GetApiAuthorization(ctx context.Context, params GetApiAuthorizationParams) (*ApiAuthorization, error)
+	GetApiAuthorization(ctx context.Context, params GetApiAuthorizationParams, options ...RequestOption) (*ApiAuthorization, error)
 	// ListApiAuthorizations invokes listApiAuthorizations operation.
 	//
-	// Returns every authorization server of the account (at most 1000; no paging). Documented statuses:
-	// 200, 401.
+	// Returns the account's authorization servers (the doc page: at most 1000, "Pagination is not
+	// available"). If OneLogin ever pages the answer, it says so with OneLogin's general paging header
+	// After-Cursor, which the client follows. Documented statuses: 200, 401.
 	//
 	// GET /api_authorizations
-	ListApiAuthorizations(ctx context.Context) ([]ApiAuthorization, error)
+	ListApiAuthorizations(ctx context.Context, params ListApiAuthorizationsParams, options ...RequestOption) (*ListApiAuthorizationsOKHeaders, error)
 	// ListAuthorizationClientApps invokes listAuthorizationClientApps operation.
 	//
 	// Returns the OpenID Connect apps allowed to get tokens from this server, each with the scopes it may
-	// request (full scope objects). No paging. Documented statuses: 200, 401, 404 (unknown authorization
-	// server).
+	// request (full scope objects, and scope_ids in OneLogin's SDK model). No paging documented; an
+	// After-Cursor header is followed. Documented statuses: 200, 401, 404 (unknown authorization server).
 	//
 	// GET /api_authorizations/{id}/clients
-	ListAuthorizationClientApps(ctx context.Context, params ListAuthorizationClientAppsParams) ([]ClientApp, error)
+	ListAuthorizationClientApps(ctx context.Context, params ListAuthorizationClientAppsParams, options ...RequestOption) (*ListAuthorizationClientAppsOKHeaders, error)
 	// ListAuthorizationScopes invokes listAuthorizationScopes operation.
 	//
-	// Returns every scope defined on the authorization server (no paging). Documented statuses: 200, 401,
-	// 404 (unknown authorization server).
+	// Returns the scopes defined on the authorization server (no paging documented; an After-Cursor header
+	// is followed). Documented statuses: 200, 401, 404 (unknown authorization server).
 	//
 	// GET /api_authorizations/{id}/scopes
-	ListAuthorizationScopes(ctx context.Context, params ListAuthorizationScopesParams) ([]Scope, error)
+	ListAuthorizationScopes(ctx context.Context, params ListAuthorizationScopesParams, options ...RequestOption) (*ListAuthorizationScopesOKHeaders, error)
 	// RemoveAuthorizationClientApp invokes removeAuthorizationClientApp operation.
 	//
 	// Stops the app from getting tokens from this server. Documented statuses (doc page): 204 (no body),
@@ -79,14 +139,14 @@ type Invoker interface {
 	// accepted: a removal that worked is never reported as a failure.
 	//
 	// DELETE /api_authorizations/{id}/clients/{client_app_id}
-	RemoveAuthorizationClientApp(ctx context.Context, params RemoveAuthorizationClientAppParams) (RemoveAuthorizationClientAppRes, error)
+	RemoveAuthorizationClientApp(ctx context.Context, params RemoveAuthorizationClientAppParams, options ...RequestOption) (RemoveAuthorizationClientAppRes, error)
 	// UpdateAuthorizationClientApp invokes updateAuthorizationClientApp operation.
 	//
 	// Replaces the list of scopes the client app may request. Documented statuses: 200, 401, 404 (unknown
 	// authorization server or app), 422 (a scope id that does not belong to this server).
 	//
 	// PUT /api_authorizations/{id}/clients/{client_app_id}
-	UpdateAuthorizationClientApp(ctx context.Context, request *UpdateClientAppRequest, params UpdateAuthorizationClientAppParams) (*ClientAppIDs, error)
+	UpdateAuthorizationClientApp(ctx context.Context, request *UpdateClientAppRequest, params UpdateAuthorizationClientAppParams, options ...RequestOption) (*ClientAppIDs, error)
 	// UpdateAuthorizationScope invokes updateAuthorizationScope operation.
 	//
 	// Replaces the value and description of a scope; both are required. Answers only the scope's id.
@@ -94,7 +154,7 @@ type Invoker interface {
 	// already has this value).
 	//
 	// PUT /api_authorizations/{id}/scopes/{scope_id}
-	UpdateAuthorizationScope(ctx context.Context, request *ScopeRequest, params UpdateAuthorizationScopeParams) (*ScopeID, error)
+	UpdateAuthorizationScope(ctx context.Context, request *ScopeRequest, params UpdateAuthorizationScopeParams, options ...RequestOption) (*ScopeID, error)
 }
 
 // Client implements OAS client.
@@ -123,21 +183,6 @@ func NewClient(serverURL string, sec SecuritySource, opts ...ClientOption) (*Cli
 	}, nil
 }
 
-type serverURLKey struct{}
-
-// WithServerURL sets context key to override server URL.
-func WithServerURL(ctx context.Context, u *url.URL) context.Context {
-	return context.WithValue(ctx, serverURLKey{}, u)
-}
-
-func (c *Client) requestURL(ctx context.Context) *url.URL {
-	u, ok := ctx.Value(serverURLKey{}).(*url.URL)
-	if !ok {
-		return c.serverURL
-	}
-	return u
-}
-
 // AddAuthorizationClientApp invokes addAuthorizationClientApp operation.
 //
 // Allows an OpenID Connect app to get tokens from this server with the given scopes. Documented
@@ -145,12 +190,12 @@ func (c *Client) requestURL(ctx context.Context) *url.URL {
 // server).
 //
 // POST /api_authorizations/{id}/clients
-func (c *Client) AddAuthorizationClientApp(ctx context.Context, request *AddClientAppRequest, params AddAuthorizationClientAppParams) (*ClientAppIDs, error) {
-	res, err := c.sendAddAuthorizationClientApp(ctx, request, params)
+func (c *Client) AddAuthorizationClientApp(ctx context.Context, request *AddClientAppRequest, params AddAuthorizationClientAppParams, options ...RequestOption) (*ClientAppIDs, error) {
+	res, err := c.sendAddAuthorizationClientApp(ctx, request, params, options...)
 	return res, err
 }
 
-func (c *Client) sendAddAuthorizationClientApp(ctx context.Context, request *AddClientAppRequest, params AddAuthorizationClientAppParams) (res *ClientAppIDs, err error) {
+func (c *Client) sendAddAuthorizationClientApp(ctx context.Context, request *AddClientAppRequest, params AddAuthorizationClientAppParams, requestOptions ...RequestOption) (res *ClientAppIDs, err error) {
 	// Validate request before sending.
 	if err := func() error {
 		if err := request.Validate(); err != nil {
@@ -161,7 +206,17 @@ func (c *Client) sendAddAuthorizationClientApp(ctx context.Context, request *Add
 		return res, errors.Wrap(err, "validate")
 	}
 
-	u := uri.Clone(c.requestURL(ctx))
+	var reqCfg requestConfig
+	reqCfg.setDefaults(c.baseClient)
+	for _, o := range requestOptions {
+		o(&reqCfg)
+	}
+
+	u := c.serverURL
+	if override := reqCfg.ServerURL; override != nil {
+		u = override
+	}
+	u = uri.Clone(u)
 	var pathParts [3]string
 	pathParts[0] = "/api_authorizations/"
 	{
@@ -226,7 +281,11 @@ func (c *Client) sendAddAuthorizationClientApp(ctx context.Context, request *Add
 		}
 	}
 
-	resp, err := c.cfg.Client.Do(r)
+	if err := reqCfg.onRequest(r); err != nil {
+		return res, errors.Wrap(err, "edit request")
+	}
+
+	resp, err := reqCfg.Client.Do(r)
 	if err != nil {
 		return res, errors.Wrap(err, "do request")
 	}
@@ -238,6 +297,10 @@ func (c *Client) sendAddAuthorizationClientApp(ctx context.Context, request *Add
 		_, _ = io.Copy(io.Discard, body)
 		_ = body.Close()
 	}()
+
+	if err := reqCfg.onResponse(resp); err != nil {
+		return res, errors.Wrap(err, "edit response")
+	}
 
 	result, err := decodeAddAuthorizationClientAppResponse(resp)
 	if err != nil {
@@ -254,12 +317,12 @@ func (c *Client) sendAddAuthorizationClientApp(ctx context.Context, request *Add
 // already exists on the server).
 //
 // POST /api_authorizations/{id}/scopes
-func (c *Client) CreateAuthorizationScope(ctx context.Context, request *ScopeRequest, params CreateAuthorizationScopeParams) (*ScopeID, error) {
-	res, err := c.sendCreateAuthorizationScope(ctx, request, params)
+func (c *Client) CreateAuthorizationScope(ctx context.Context, request *ScopeRequest, params CreateAuthorizationScopeParams, options ...RequestOption) (*ScopeID, error) {
+	res, err := c.sendCreateAuthorizationScope(ctx, request, params, options...)
 	return res, err
 }
 
-func (c *Client) sendCreateAuthorizationScope(ctx context.Context, request *ScopeRequest, params CreateAuthorizationScopeParams) (res *ScopeID, err error) {
+func (c *Client) sendCreateAuthorizationScope(ctx context.Context, request *ScopeRequest, params CreateAuthorizationScopeParams, requestOptions ...RequestOption) (res *ScopeID, err error) {
 	// Validate request before sending.
 	if err := func() error {
 		if err := request.Validate(); err != nil {
@@ -270,7 +333,17 @@ func (c *Client) sendCreateAuthorizationScope(ctx context.Context, request *Scop
 		return res, errors.Wrap(err, "validate")
 	}
 
-	u := uri.Clone(c.requestURL(ctx))
+	var reqCfg requestConfig
+	reqCfg.setDefaults(c.baseClient)
+	for _, o := range requestOptions {
+		o(&reqCfg)
+	}
+
+	u := c.serverURL
+	if override := reqCfg.ServerURL; override != nil {
+		u = override
+	}
+	u = uri.Clone(u)
 	var pathParts [3]string
 	pathParts[0] = "/api_authorizations/"
 	{
@@ -335,7 +408,11 @@ func (c *Client) sendCreateAuthorizationScope(ctx context.Context, request *Scop
 		}
 	}
 
-	resp, err := c.cfg.Client.Do(r)
+	if err := reqCfg.onRequest(r); err != nil {
+		return res, errors.Wrap(err, "edit request")
+	}
+
+	resp, err := reqCfg.Client.Do(r)
 	if err != nil {
 		return res, errors.Wrap(err, "do request")
 	}
@@ -347,6 +424,10 @@ func (c *Client) sendCreateAuthorizationScope(ctx context.Context, request *Scop
 		_, _ = io.Copy(io.Discard, body)
 		_ = body.Close()
 	}()
+
+	if err := reqCfg.onResponse(resp); err != nil {
+		return res, errors.Wrap(err, "edit response")
+	}
 
 	result, err := decodeCreateAuthorizationScopeResponse(resp)
 	if err != nil {
@@ -361,14 +442,24 @@ func (c *Client) sendCreateAuthorizationScope(ctx context.Context, request *Scop
 // Documented statuses: 204 (no body), 401, 404.
 //
 // DELETE /api_authorizations/{id}/scopes/{scope_id}
-func (c *Client) DeleteAuthorizationScope(ctx context.Context, params DeleteAuthorizationScopeParams) error {
-	_, err := c.sendDeleteAuthorizationScope(ctx, params)
+func (c *Client) DeleteAuthorizationScope(ctx context.Context, params DeleteAuthorizationScopeParams, options ...RequestOption) error {
+	_, err := c.sendDeleteAuthorizationScope(ctx, params, options...)
 	return err
 }
 
-func (c *Client) sendDeleteAuthorizationScope(ctx context.Context, params DeleteAuthorizationScopeParams) (res *DeleteAuthorizationScopeNoContent, err error) {
+func (c *Client) sendDeleteAuthorizationScope(ctx context.Context, params DeleteAuthorizationScopeParams, requestOptions ...RequestOption) (res *DeleteAuthorizationScopeNoContent, err error) {
 
-	u := uri.Clone(c.requestURL(ctx))
+	var reqCfg requestConfig
+	reqCfg.setDefaults(c.baseClient)
+	for _, o := range requestOptions {
+		o(&reqCfg)
+	}
+
+	u := c.serverURL
+	if override := reqCfg.ServerURL; override != nil {
+		u = override
+	}
+	u = uri.Clone(u)
 	var pathParts [4]string
 	pathParts[0] = "/api_authorizations/"
 	{
@@ -448,7 +539,11 @@ func (c *Client) sendDeleteAuthorizationScope(ctx context.Context, params Delete
 		}
 	}
 
-	resp, err := c.cfg.Client.Do(r)
+	if err := reqCfg.onRequest(r); err != nil {
+		return res, errors.Wrap(err, "edit request")
+	}
+
+	resp, err := reqCfg.Client.Do(r)
 	if err != nil {
 		return res, errors.Wrap(err, "do request")
 	}
@@ -460,6 +555,10 @@ func (c *Client) sendDeleteAuthorizationScope(ctx context.Context, params Delete
 		_, _ = io.Copy(io.Discard, body)
 		_ = body.Close()
 	}()
+
+	if err := reqCfg.onResponse(resp); err != nil {
+		return res, errors.Wrap(err, "edit response")
+	}
 
 	result, err := decodeDeleteAuthorizationScopeResponse(resp)
 	if err != nil {
@@ -474,14 +573,24 @@ func (c *Client) sendDeleteAuthorizationScope(ctx context.Context, params Delete
 // Documented statuses: 200, 401, 404 (unknown authorization server).
 //
 // GET /api_authorizations/{id}
-func (c *Client) GetApiAuthorization(ctx context.Context, params GetApiAuthorizationParams) (*ApiAuthorization, error) {
-	res, err := c.sendGetApiAuthorization(ctx, params)
+func (c *Client) GetApiAuthorization(ctx context.Context, params GetApiAuthorizationParams, options ...RequestOption) (*ApiAuthorization, error) {
+	res, err := c.sendGetApiAuthorization(ctx, params, options...)
 	return res, err
 }
 
-func (c *Client) sendGetApiAuthorization(ctx context.Context, params GetApiAuthorizationParams) (res *ApiAuthorization, err error) {
+func (c *Client) sendGetApiAuthorization(ctx context.Context, params GetApiAuthorizationParams, requestOptions ...RequestOption) (res *ApiAuthorization, err error) {
 
-	u := uri.Clone(c.requestURL(ctx))
+	var reqCfg requestConfig
+	reqCfg.setDefaults(c.baseClient)
+	for _, o := range requestOptions {
+		o(&reqCfg)
+	}
+
+	u := c.serverURL
+	if override := reqCfg.ServerURL; override != nil {
+		u = override
+	}
+	u = uri.Clone(u)
 	var pathParts [2]string
 	pathParts[0] = "/api_authorizations/"
 	{
@@ -542,7 +651,11 @@ func (c *Client) sendGetApiAuthorization(ctx context.Context, params GetApiAutho
 		}
 	}
 
-	resp, err := c.cfg.Client.Do(r)
+	if err := reqCfg.onRequest(r); err != nil {
+		return res, errors.Wrap(err, "edit request")
+	}
+
+	resp, err := reqCfg.Client.Do(r)
 	if err != nil {
 		return res, errors.Wrap(err, "do request")
 	}
@@ -555,6 +668,10 @@ func (c *Client) sendGetApiAuthorization(ctx context.Context, params GetApiAutho
 		_ = body.Close()
 	}()
 
+	if err := reqCfg.onResponse(resp); err != nil {
+		return res, errors.Wrap(err, "edit response")
+	}
+
 	result, err := decodeGetApiAuthorizationResponse(resp)
 	if err != nil {
 		return res, errors.Wrap(err, "decode response")
@@ -565,21 +682,52 @@ func (c *Client) sendGetApiAuthorization(ctx context.Context, params GetApiAutho
 
 // ListApiAuthorizations invokes listApiAuthorizations operation.
 //
-// Returns every authorization server of the account (at most 1000; no paging). Documented statuses:
-// 200, 401.
+// Returns the account's authorization servers (the doc page: at most 1000, "Pagination is not
+// available"). If OneLogin ever pages the answer, it says so with OneLogin's general paging header
+// After-Cursor, which the client follows. Documented statuses: 200, 401.
 //
 // GET /api_authorizations
-func (c *Client) ListApiAuthorizations(ctx context.Context) ([]ApiAuthorization, error) {
-	res, err := c.sendListApiAuthorizations(ctx)
+func (c *Client) ListApiAuthorizations(ctx context.Context, params ListApiAuthorizationsParams, options ...RequestOption) (*ListApiAuthorizationsOKHeaders, error) {
+	res, err := c.sendListApiAuthorizations(ctx, params, options...)
 	return res, err
 }
 
-func (c *Client) sendListApiAuthorizations(ctx context.Context) (res []ApiAuthorization, err error) {
+func (c *Client) sendListApiAuthorizations(ctx context.Context, params ListApiAuthorizationsParams, requestOptions ...RequestOption) (res *ListApiAuthorizationsOKHeaders, err error) {
 
-	u := uri.Clone(c.requestURL(ctx))
+	var reqCfg requestConfig
+	reqCfg.setDefaults(c.baseClient)
+	for _, o := range requestOptions {
+		o(&reqCfg)
+	}
+
+	u := c.serverURL
+	if override := reqCfg.ServerURL; override != nil {
+		u = override
+	}
+	u = uri.Clone(u)
 	var pathParts [1]string
 	pathParts[0] = "/api_authorizations"
 	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "cursor" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "cursor",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			if val, ok := params.Cursor.Get(); ok {
+				return e.EncodeValue(conv.StringToString(val))
+			}
+			return nil
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
 
 	r, err := ht.NewRequest(ctx, "GET", u)
 	if err != nil {
@@ -619,7 +767,11 @@ func (c *Client) sendListApiAuthorizations(ctx context.Context) (res []ApiAuthor
 		}
 	}
 
-	resp, err := c.cfg.Client.Do(r)
+	if err := reqCfg.onRequest(r); err != nil {
+		return res, errors.Wrap(err, "edit request")
+	}
+
+	resp, err := reqCfg.Client.Do(r)
 	if err != nil {
 		return res, errors.Wrap(err, "do request")
 	}
@@ -632,6 +784,10 @@ func (c *Client) sendListApiAuthorizations(ctx context.Context) (res []ApiAuthor
 		_ = body.Close()
 	}()
 
+	if err := reqCfg.onResponse(resp); err != nil {
+		return res, errors.Wrap(err, "edit response")
+	}
+
 	result, err := decodeListApiAuthorizationsResponse(resp)
 	if err != nil {
 		return res, errors.Wrap(err, "decode response")
@@ -643,18 +799,28 @@ func (c *Client) sendListApiAuthorizations(ctx context.Context) (res []ApiAuthor
 // ListAuthorizationClientApps invokes listAuthorizationClientApps operation.
 //
 // Returns the OpenID Connect apps allowed to get tokens from this server, each with the scopes it may
-// request (full scope objects). No paging. Documented statuses: 200, 401, 404 (unknown authorization
-// server).
+// request (full scope objects, and scope_ids in OneLogin's SDK model). No paging documented; an
+// After-Cursor header is followed. Documented statuses: 200, 401, 404 (unknown authorization server).
 //
 // GET /api_authorizations/{id}/clients
-func (c *Client) ListAuthorizationClientApps(ctx context.Context, params ListAuthorizationClientAppsParams) ([]ClientApp, error) {
-	res, err := c.sendListAuthorizationClientApps(ctx, params)
+func (c *Client) ListAuthorizationClientApps(ctx context.Context, params ListAuthorizationClientAppsParams, options ...RequestOption) (*ListAuthorizationClientAppsOKHeaders, error) {
+	res, err := c.sendListAuthorizationClientApps(ctx, params, options...)
 	return res, err
 }
 
-func (c *Client) sendListAuthorizationClientApps(ctx context.Context, params ListAuthorizationClientAppsParams) (res []ClientApp, err error) {
+func (c *Client) sendListAuthorizationClientApps(ctx context.Context, params ListAuthorizationClientAppsParams, requestOptions ...RequestOption) (res *ListAuthorizationClientAppsOKHeaders, err error) {
 
-	u := uri.Clone(c.requestURL(ctx))
+	var reqCfg requestConfig
+	reqCfg.setDefaults(c.baseClient)
+	for _, o := range requestOptions {
+		o(&reqCfg)
+	}
+
+	u := c.serverURL
+	if override := reqCfg.ServerURL; override != nil {
+		u = override
+	}
+	u = uri.Clone(u)
 	var pathParts [3]string
 	pathParts[0] = "/api_authorizations/"
 	{
@@ -677,6 +843,26 @@ func (c *Client) sendListAuthorizationClientApps(ctx context.Context, params Lis
 	}
 	pathParts[2] = "/clients"
 	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "cursor" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "cursor",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			if val, ok := params.Cursor.Get(); ok {
+				return e.EncodeValue(conv.StringToString(val))
+			}
+			return nil
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
 
 	r, err := ht.NewRequest(ctx, "GET", u)
 	if err != nil {
@@ -716,7 +902,11 @@ func (c *Client) sendListAuthorizationClientApps(ctx context.Context, params Lis
 		}
 	}
 
-	resp, err := c.cfg.Client.Do(r)
+	if err := reqCfg.onRequest(r); err != nil {
+		return res, errors.Wrap(err, "edit request")
+	}
+
+	resp, err := reqCfg.Client.Do(r)
 	if err != nil {
 		return res, errors.Wrap(err, "do request")
 	}
@@ -729,6 +919,10 @@ func (c *Client) sendListAuthorizationClientApps(ctx context.Context, params Lis
 		_ = body.Close()
 	}()
 
+	if err := reqCfg.onResponse(resp); err != nil {
+		return res, errors.Wrap(err, "edit response")
+	}
+
 	result, err := decodeListAuthorizationClientAppsResponse(resp)
 	if err != nil {
 		return res, errors.Wrap(err, "decode response")
@@ -739,18 +933,28 @@ func (c *Client) sendListAuthorizationClientApps(ctx context.Context, params Lis
 
 // ListAuthorizationScopes invokes listAuthorizationScopes operation.
 //
-// Returns every scope defined on the authorization server (no paging). Documented statuses: 200, 401,
-// 404 (unknown authorization server).
+// Returns the scopes defined on the authorization server (no paging documented; an After-Cursor header
+// is followed). Documented statuses: 200, 401, 404 (unknown authorization server).
 //
 // GET /api_authorizations/{id}/scopes
-func (c *Client) ListAuthorizationScopes(ctx context.Context, params ListAuthorizationScopesParams) ([]Scope, error) {
-	res, err := c.sendListAuthorizationScopes(ctx, params)
+func (c *Client) ListAuthorizationScopes(ctx context.Context, params ListAuthorizationScopesParams, options ...RequestOption) (*ListAuthorizationScopesOKHeaders, error) {
+	res, err := c.sendListAuthorizationScopes(ctx, params, options...)
 	return res, err
 }
 
-func (c *Client) sendListAuthorizationScopes(ctx context.Context, params ListAuthorizationScopesParams) (res []Scope, err error) {
+func (c *Client) sendListAuthorizationScopes(ctx context.Context, params ListAuthorizationScopesParams, requestOptions ...RequestOption) (res *ListAuthorizationScopesOKHeaders, err error) {
 
-	u := uri.Clone(c.requestURL(ctx))
+	var reqCfg requestConfig
+	reqCfg.setDefaults(c.baseClient)
+	for _, o := range requestOptions {
+		o(&reqCfg)
+	}
+
+	u := c.serverURL
+	if override := reqCfg.ServerURL; override != nil {
+		u = override
+	}
+	u = uri.Clone(u)
 	var pathParts [3]string
 	pathParts[0] = "/api_authorizations/"
 	{
@@ -773,6 +977,26 @@ func (c *Client) sendListAuthorizationScopes(ctx context.Context, params ListAut
 	}
 	pathParts[2] = "/scopes"
 	uri.AddPathParts(u, pathParts[:]...)
+
+	q := uri.NewQueryEncoder()
+	{
+		// Encode "cursor" parameter.
+		cfg := uri.QueryParameterEncodingConfig{
+			Name:    "cursor",
+			Style:   uri.QueryStyleForm,
+			Explode: true,
+		}
+
+		if err := q.EncodeParam(cfg, func(e uri.Encoder) error {
+			if val, ok := params.Cursor.Get(); ok {
+				return e.EncodeValue(conv.StringToString(val))
+			}
+			return nil
+		}); err != nil {
+			return res, errors.Wrap(err, "encode query")
+		}
+	}
+	u.RawQuery = q.Values().Encode()
 
 	r, err := ht.NewRequest(ctx, "GET", u)
 	if err != nil {
@@ -812,7 +1036,11 @@ func (c *Client) sendListAuthorizationScopes(ctx context.Context, params ListAut
 		}
 	}
 
-	resp, err := c.cfg.Client.Do(r)
+	if err := reqCfg.onRequest(r); err != nil {
+		return res, errors.Wrap(err, "edit request")
+	}
+
+	resp, err := reqCfg.Client.Do(r)
 	if err != nil {
 		return res, errors.Wrap(err, "do request")
 	}
@@ -824,6 +1052,10 @@ func (c *Client) sendListAuthorizationScopes(ctx context.Context, params ListAut
 		_, _ = io.Copy(io.Discard, body)
 		_ = body.Close()
 	}()
+
+	if err := reqCfg.onResponse(resp); err != nil {
+		return res, errors.Wrap(err, "edit response")
+	}
 
 	result, err := decodeListAuthorizationScopesResponse(resp)
 	if err != nil {
@@ -840,14 +1072,24 @@ func (c *Client) sendListAuthorizationScopes(ctx context.Context, params ListAut
 // accepted: a removal that worked is never reported as a failure.
 //
 // DELETE /api_authorizations/{id}/clients/{client_app_id}
-func (c *Client) RemoveAuthorizationClientApp(ctx context.Context, params RemoveAuthorizationClientAppParams) (RemoveAuthorizationClientAppRes, error) {
-	res, err := c.sendRemoveAuthorizationClientApp(ctx, params)
+func (c *Client) RemoveAuthorizationClientApp(ctx context.Context, params RemoveAuthorizationClientAppParams, options ...RequestOption) (RemoveAuthorizationClientAppRes, error) {
+	res, err := c.sendRemoveAuthorizationClientApp(ctx, params, options...)
 	return res, err
 }
 
-func (c *Client) sendRemoveAuthorizationClientApp(ctx context.Context, params RemoveAuthorizationClientAppParams) (res RemoveAuthorizationClientAppRes, err error) {
+func (c *Client) sendRemoveAuthorizationClientApp(ctx context.Context, params RemoveAuthorizationClientAppParams, requestOptions ...RequestOption) (res RemoveAuthorizationClientAppRes, err error) {
 
-	u := uri.Clone(c.requestURL(ctx))
+	var reqCfg requestConfig
+	reqCfg.setDefaults(c.baseClient)
+	for _, o := range requestOptions {
+		o(&reqCfg)
+	}
+
+	u := c.serverURL
+	if override := reqCfg.ServerURL; override != nil {
+		u = override
+	}
+	u = uri.Clone(u)
 	var pathParts [4]string
 	pathParts[0] = "/api_authorizations/"
 	{
@@ -927,7 +1169,11 @@ func (c *Client) sendRemoveAuthorizationClientApp(ctx context.Context, params Re
 		}
 	}
 
-	resp, err := c.cfg.Client.Do(r)
+	if err := reqCfg.onRequest(r); err != nil {
+		return res, errors.Wrap(err, "edit request")
+	}
+
+	resp, err := reqCfg.Client.Do(r)
 	if err != nil {
 		return res, errors.Wrap(err, "do request")
 	}
@@ -939,6 +1185,10 @@ func (c *Client) sendRemoveAuthorizationClientApp(ctx context.Context, params Re
 		_, _ = io.Copy(io.Discard, body)
 		_ = body.Close()
 	}()
+
+	if err := reqCfg.onResponse(resp); err != nil {
+		return res, errors.Wrap(err, "edit response")
+	}
 
 	result, err := decodeRemoveAuthorizationClientAppResponse(resp)
 	if err != nil {
@@ -954,12 +1204,12 @@ func (c *Client) sendRemoveAuthorizationClientApp(ctx context.Context, params Re
 // authorization server or app), 422 (a scope id that does not belong to this server).
 //
 // PUT /api_authorizations/{id}/clients/{client_app_id}
-func (c *Client) UpdateAuthorizationClientApp(ctx context.Context, request *UpdateClientAppRequest, params UpdateAuthorizationClientAppParams) (*ClientAppIDs, error) {
-	res, err := c.sendUpdateAuthorizationClientApp(ctx, request, params)
+func (c *Client) UpdateAuthorizationClientApp(ctx context.Context, request *UpdateClientAppRequest, params UpdateAuthorizationClientAppParams, options ...RequestOption) (*ClientAppIDs, error) {
+	res, err := c.sendUpdateAuthorizationClientApp(ctx, request, params, options...)
 	return res, err
 }
 
-func (c *Client) sendUpdateAuthorizationClientApp(ctx context.Context, request *UpdateClientAppRequest, params UpdateAuthorizationClientAppParams) (res *ClientAppIDs, err error) {
+func (c *Client) sendUpdateAuthorizationClientApp(ctx context.Context, request *UpdateClientAppRequest, params UpdateAuthorizationClientAppParams, requestOptions ...RequestOption) (res *ClientAppIDs, err error) {
 	// Validate request before sending.
 	if err := func() error {
 		if err := request.Validate(); err != nil {
@@ -970,7 +1220,17 @@ func (c *Client) sendUpdateAuthorizationClientApp(ctx context.Context, request *
 		return res, errors.Wrap(err, "validate")
 	}
 
-	u := uri.Clone(c.requestURL(ctx))
+	var reqCfg requestConfig
+	reqCfg.setDefaults(c.baseClient)
+	for _, o := range requestOptions {
+		o(&reqCfg)
+	}
+
+	u := c.serverURL
+	if override := reqCfg.ServerURL; override != nil {
+		u = override
+	}
+	u = uri.Clone(u)
 	var pathParts [4]string
 	pathParts[0] = "/api_authorizations/"
 	{
@@ -1053,7 +1313,11 @@ func (c *Client) sendUpdateAuthorizationClientApp(ctx context.Context, request *
 		}
 	}
 
-	resp, err := c.cfg.Client.Do(r)
+	if err := reqCfg.onRequest(r); err != nil {
+		return res, errors.Wrap(err, "edit request")
+	}
+
+	resp, err := reqCfg.Client.Do(r)
 	if err != nil {
 		return res, errors.Wrap(err, "do request")
 	}
@@ -1065,6 +1329,10 @@ func (c *Client) sendUpdateAuthorizationClientApp(ctx context.Context, request *
 		_, _ = io.Copy(io.Discard, body)
 		_ = body.Close()
 	}()
+
+	if err := reqCfg.onResponse(resp); err != nil {
+		return res, errors.Wrap(err, "edit response")
+	}
 
 	result, err := decodeUpdateAuthorizationClientAppResponse(resp)
 	if err != nil {
@@ -1081,12 +1349,12 @@ func (c *Client) sendUpdateAuthorizationClientApp(ctx context.Context, request *
 // already has this value).
 //
 // PUT /api_authorizations/{id}/scopes/{scope_id}
-func (c *Client) UpdateAuthorizationScope(ctx context.Context, request *ScopeRequest, params UpdateAuthorizationScopeParams) (*ScopeID, error) {
-	res, err := c.sendUpdateAuthorizationScope(ctx, request, params)
+func (c *Client) UpdateAuthorizationScope(ctx context.Context, request *ScopeRequest, params UpdateAuthorizationScopeParams, options ...RequestOption) (*ScopeID, error) {
+	res, err := c.sendUpdateAuthorizationScope(ctx, request, params, options...)
 	return res, err
 }
 
-func (c *Client) sendUpdateAuthorizationScope(ctx context.Context, request *ScopeRequest, params UpdateAuthorizationScopeParams) (res *ScopeID, err error) {
+func (c *Client) sendUpdateAuthorizationScope(ctx context.Context, request *ScopeRequest, params UpdateAuthorizationScopeParams, requestOptions ...RequestOption) (res *ScopeID, err error) {
 	// Validate request before sending.
 	if err := func() error {
 		if err := request.Validate(); err != nil {
@@ -1097,7 +1365,17 @@ func (c *Client) sendUpdateAuthorizationScope(ctx context.Context, request *Scop
 		return res, errors.Wrap(err, "validate")
 	}
 
-	u := uri.Clone(c.requestURL(ctx))
+	var reqCfg requestConfig
+	reqCfg.setDefaults(c.baseClient)
+	for _, o := range requestOptions {
+		o(&reqCfg)
+	}
+
+	u := c.serverURL
+	if override := reqCfg.ServerURL; override != nil {
+		u = override
+	}
+	u = uri.Clone(u)
 	var pathParts [4]string
 	pathParts[0] = "/api_authorizations/"
 	{
@@ -1180,7 +1458,11 @@ func (c *Client) sendUpdateAuthorizationScope(ctx context.Context, request *Scop
 		}
 	}
 
-	resp, err := c.cfg.Client.Do(r)
+	if err := reqCfg.onRequest(r); err != nil {
+		return res, errors.Wrap(err, "edit request")
+	}
+
+	resp, err := reqCfg.Client.Do(r)
 	if err != nil {
 		return res, errors.Wrap(err, "do request")
 	}
@@ -1192,6 +1474,10 @@ func (c *Client) sendUpdateAuthorizationScope(ctx context.Context, request *Scop
 		_, _ = io.Copy(io.Discard, body)
 		_ = body.Close()
 	}()
+
+	if err := reqCfg.onResponse(resp); err != nil {
+		return res, errors.Wrap(err, "edit response")
+	}
 
 	result, err := decodeUpdateAuthorizationScopeResponse(resp)
 	if err != nil {

@@ -632,8 +632,9 @@ func (s *Server) handleGetApiAuthorizationRequest(args [1]string, argsEscaped bo
 
 // handleListApiAuthorizationsRequest handles listApiAuthorizations operation.
 //
-// Returns every authorization server of the account (at most 1000; no paging). Documented statuses:
-// 200, 401.
+// Returns the account's authorization servers (the doc page: at most 1000, "Pagination is not
+// available"). If OneLogin ever pages the answer, it says so with OneLogin's general paging header
+// After-Cursor, which the client follows. Documented statuses: 200, 401.
 //
 // GET /api_authorizations
 func (s *Server) handleListApiAuthorizationsRequest(args [0]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -694,10 +695,20 @@ func (s *Server) handleListApiAuthorizationsRequest(args [0]string, argsEscaped 
 			return
 		}
 	}
+	params, err := decodeListApiAuthorizationsParams(args, argsEscaped, r)
+	if err != nil {
+		err = &ogenerrors.DecodeParamsError{
+			OperationContext: opErrContext,
+			Err:              err,
+		}
+		defer recordError("DecodeParams", err)
+		s.cfg.ErrorHandler(ctx, w, r, err)
+		return
+	}
 
 	var rawBody []byte
 
-	var response []ApiAuthorization
+	var response *ListApiAuthorizationsOKHeaders
 	if m := s.cfg.Middleware; m != nil {
 		mreq := middleware.Request{
 			Context:          ctx,
@@ -706,14 +717,19 @@ func (s *Server) handleListApiAuthorizationsRequest(args [0]string, argsEscaped 
 			OperationID:      "listApiAuthorizations",
 			Body:             nil,
 			RawBody:          rawBody,
-			Params:           middleware.Parameters{},
-			Raw:              r,
+			Params: middleware.Parameters{
+				{
+					Name: "cursor",
+					In:   "query",
+				}: params.Cursor,
+			},
+			Raw: r,
 		}
 
 		type (
 			Request  = struct{}
-			Params   = struct{}
-			Response = []ApiAuthorization
+			Params   = ListApiAuthorizationsParams
+			Response = *ListApiAuthorizationsOKHeaders
 		)
 		response, err = middleware.HookMiddleware[
 			Request,
@@ -722,14 +738,14 @@ func (s *Server) handleListApiAuthorizationsRequest(args [0]string, argsEscaped 
 		](
 			m,
 			mreq,
-			nil,
+			unpackListApiAuthorizationsParams,
 			func(ctx context.Context, request Request, params Params) (response Response, err error) {
-				response, err = s.h.ListApiAuthorizations(ctx)
+				response, err = s.h.ListApiAuthorizations(ctx, params)
 				return response, err
 			},
 		)
 	} else {
-		response, err = s.h.ListApiAuthorizations(ctx)
+		response, err = s.h.ListApiAuthorizations(ctx, params)
 	}
 	if err != nil {
 		if errRes, ok := errors.Into[*ErrorStatusCodeWithHeaders](err); ok {
@@ -760,8 +776,8 @@ func (s *Server) handleListApiAuthorizationsRequest(args [0]string, argsEscaped 
 // handleListAuthorizationClientAppsRequest handles listAuthorizationClientApps operation.
 //
 // Returns the OpenID Connect apps allowed to get tokens from this server, each with the scopes it may
-// request (full scope objects). No paging. Documented statuses: 200, 401, 404 (unknown authorization
-// server).
+// request (full scope objects, and scope_ids in OneLogin's SDK model). No paging documented; an
+// After-Cursor header is followed. Documented statuses: 200, 401, 404 (unknown authorization server).
 //
 // GET /api_authorizations/{id}/clients
 func (s *Server) handleListAuthorizationClientAppsRequest(args [1]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -835,7 +851,7 @@ func (s *Server) handleListAuthorizationClientAppsRequest(args [1]string, argsEs
 
 	var rawBody []byte
 
-	var response []ClientApp
+	var response *ListAuthorizationClientAppsOKHeaders
 	if m := s.cfg.Middleware; m != nil {
 		mreq := middleware.Request{
 			Context:          ctx,
@@ -845,6 +861,10 @@ func (s *Server) handleListAuthorizationClientAppsRequest(args [1]string, argsEs
 			Body:             nil,
 			RawBody:          rawBody,
 			Params: middleware.Parameters{
+				{
+					Name: "cursor",
+					In:   "query",
+				}: params.Cursor,
 				{
 					Name: "id",
 					In:   "path",
@@ -856,7 +876,7 @@ func (s *Server) handleListAuthorizationClientAppsRequest(args [1]string, argsEs
 		type (
 			Request  = struct{}
 			Params   = ListAuthorizationClientAppsParams
-			Response = []ClientApp
+			Response = *ListAuthorizationClientAppsOKHeaders
 		)
 		response, err = middleware.HookMiddleware[
 			Request,
@@ -902,8 +922,8 @@ func (s *Server) handleListAuthorizationClientAppsRequest(args [1]string, argsEs
 
 // handleListAuthorizationScopesRequest handles listAuthorizationScopes operation.
 //
-// Returns every scope defined on the authorization server (no paging). Documented statuses: 200, 401,
-// 404 (unknown authorization server).
+// Returns the scopes defined on the authorization server (no paging documented; an After-Cursor header
+// is followed). Documented statuses: 200, 401, 404 (unknown authorization server).
 //
 // GET /api_authorizations/{id}/scopes
 func (s *Server) handleListAuthorizationScopesRequest(args [1]string, argsEscaped bool, w http.ResponseWriter, r *http.Request) {
@@ -977,7 +997,7 @@ func (s *Server) handleListAuthorizationScopesRequest(args [1]string, argsEscape
 
 	var rawBody []byte
 
-	var response []Scope
+	var response *ListAuthorizationScopesOKHeaders
 	if m := s.cfg.Middleware; m != nil {
 		mreq := middleware.Request{
 			Context:          ctx,
@@ -987,6 +1007,10 @@ func (s *Server) handleListAuthorizationScopesRequest(args [1]string, argsEscape
 			Body:             nil,
 			RawBody:          rawBody,
 			Params: middleware.Parameters{
+				{
+					Name: "cursor",
+					In:   "query",
+				}: params.Cursor,
 				{
 					Name: "id",
 					In:   "path",
@@ -998,7 +1022,7 @@ func (s *Server) handleListAuthorizationScopesRequest(args [1]string, argsEscape
 		type (
 			Request  = struct{}
 			Params   = ListAuthorizationScopesParams
-			Response = []Scope
+			Response = *ListAuthorizationScopesOKHeaders
 		)
 		response, err = middleware.HookMiddleware[
 			Request,

@@ -399,6 +399,12 @@ func (s *ClientApp) encodeFields(e *jx.Encoder) {
 		}
 	}
 	{
+		if s.AuthServerID.Set {
+			e.FieldStart("auth_server_id")
+			s.AuthServerID.Encode(e)
+		}
+	}
+	{
 		if s.Name.Set {
 			e.FieldStart("name")
 			s.Name.Encode(e)
@@ -414,13 +420,25 @@ func (s *ClientApp) encodeFields(e *jx.Encoder) {
 			e.ArrEnd()
 		}
 	}
+	{
+		if s.ScopeIds != nil {
+			e.FieldStart("scope_ids")
+			e.ArrStart()
+			for _, elem := range s.ScopeIds {
+				e.Int64(elem)
+			}
+			e.ArrEnd()
+		}
+	}
 }
 
-var jsonFieldsNameOfClientApp = [4]string{
+var jsonFieldsNameOfClientApp = [6]string{
 	0: "app_id",
 	1: "api_auth_id",
-	2: "name",
-	3: "scopes",
+	2: "auth_server_id",
+	3: "name",
+	4: "scopes",
+	5: "scope_ids",
 }
 
 // Decode decodes ClientApp from json.
@@ -451,6 +469,16 @@ func (s *ClientApp) Decode(d *jx.Decoder) error {
 			}(); err != nil {
 				return errors.Wrap(err, "decode field \"api_auth_id\"")
 			}
+		case "auth_server_id":
+			if err := func() error {
+				s.AuthServerID.Reset()
+				if err := s.AuthServerID.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"auth_server_id\"")
+			}
 		case "name":
 			if err := func() error {
 				s.Name.Reset()
@@ -477,6 +505,25 @@ func (s *ClientApp) Decode(d *jx.Decoder) error {
 				return nil
 			}(); err != nil {
 				return errors.Wrap(err, "decode field \"scopes\"")
+			}
+		case "scope_ids":
+			if err := func() error {
+				s.ScopeIds = make([]int64, 0)
+				if err := d.Arr(func(d *jx.Decoder) error {
+					var elem int64
+					v, err := d.Int64()
+					elem = int64(v)
+					if err != nil {
+						return err
+					}
+					s.ScopeIds = append(s.ScopeIds, elem)
+					return nil
+				}); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"scope_ids\"")
 			}
 		default:
 			return d.Skip()
@@ -533,12 +580,23 @@ func (s *ClientAppIDs) encodeFields(e *jx.Encoder) {
 			e.ArrEnd()
 		}
 	}
+	{
+		if s.ScopeIds != nil {
+			e.FieldStart("scope_ids")
+			e.ArrStart()
+			for _, elem := range s.ScopeIds {
+				e.Int64(elem)
+			}
+			e.ArrEnd()
+		}
+	}
 }
 
-var jsonFieldsNameOfClientAppIDs = [3]string{
+var jsonFieldsNameOfClientAppIDs = [4]string{
 	0: "app_id",
 	1: "api_auth_id",
 	2: "scopes",
+	3: "scope_ids",
 }
 
 // Decode decodes ClientAppIDs from json.
@@ -587,6 +645,25 @@ func (s *ClientAppIDs) Decode(d *jx.Decoder) error {
 				return nil
 			}(); err != nil {
 				return errors.Wrap(err, "decode field \"scopes\"")
+			}
+		case "scope_ids":
+			if err := func() error {
+				s.ScopeIds = make([]int64, 0)
+				if err := d.Arr(func(d *jx.Decoder) error {
+					var elem int64
+					v, err := d.Int64()
+					elem = int64(v)
+					if err != nil {
+						return err
+					}
+					s.ScopeIds = append(s.ScopeIds, elem)
+					return nil
+				}); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"scope_ids\"")
 			}
 		default:
 			return d.Skip()
@@ -880,6 +957,12 @@ func (s *Scope) encodeFields(e *jx.Encoder) {
 		}
 	}
 	{
+		if s.AuthServerID.Set {
+			e.FieldStart("auth_server_id")
+			s.AuthServerID.Encode(e)
+		}
+	}
+	{
 		if s.Value.Set {
 			e.FieldStart("value")
 			s.Value.Encode(e)
@@ -893,10 +976,11 @@ func (s *Scope) encodeFields(e *jx.Encoder) {
 	}
 }
 
-var jsonFieldsNameOfScope = [3]string{
+var jsonFieldsNameOfScope = [4]string{
 	0: "id",
-	1: "value",
-	2: "description",
+	1: "auth_server_id",
+	2: "value",
+	3: "description",
 }
 
 // Decode decodes Scope from json.
@@ -916,6 +1000,16 @@ func (s *Scope) Decode(d *jx.Decoder) error {
 				return nil
 			}(); err != nil {
 				return errors.Wrap(err, "decode field \"id\"")
+			}
+		case "auth_server_id":
+			if err := func() error {
+				s.AuthServerID.Reset()
+				if err := s.AuthServerID.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"auth_server_id\"")
 			}
 		case "value":
 			if err := func() error {

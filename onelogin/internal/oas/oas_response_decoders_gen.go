@@ -763,7 +763,7 @@ func decodeGetApiAuthorizationResponse(resp *http.Response) (res *ApiAuthorizati
 	return res, errors.Wrap(defRes, "error")
 }
 
-func decodeListApiAuthorizationsResponse(resp *http.Response) (res []ApiAuthorization, _ error) {
+func decodeListApiAuthorizationsResponse(resp *http.Response) (res *ListApiAuthorizationsOKHeaders, _ error) {
 	switch resp.StatusCode {
 	case 200:
 		// Code 200.
@@ -813,7 +813,47 @@ func decodeListApiAuthorizationsResponse(resp *http.Response) (res []ApiAuthoriz
 			}(); err != nil {
 				return res, errors.Wrap(err, "validate")
 			}
-			return response, nil
+			var wrapper ListApiAuthorizationsOKHeaders
+			wrapper.Response = response
+			h := uri.NewHeaderDecoder(resp.Header)
+			// Parse "After-Cursor" header.
+			{
+				cfg := uri.HeaderParameterDecodingConfig{
+					Name:    "After-Cursor",
+					Explode: false,
+				}
+				if err := func() error {
+					if err := h.HasParam(cfg); err == nil {
+						if err := h.DecodeParam(cfg, func(d uri.Decoder) error {
+							var wrapperDotAfterCursorVal string
+							if err := func() error {
+								val, err := d.DecodeValue()
+								if err != nil {
+									return err
+								}
+
+								c, err := conv.ToString(val)
+								if err != nil {
+									return err
+								}
+
+								wrapperDotAfterCursorVal = c
+								return nil
+							}(); err != nil {
+								return err
+							}
+							wrapper.AfterCursor.SetTo(wrapperDotAfterCursorVal)
+							return nil
+						}); err != nil {
+							return err
+						}
+					}
+					return nil
+				}(); err != nil {
+					return res, errors.Wrap(err, "parse After-Cursor header")
+				}
+			}
+			return &wrapper, nil
 		default:
 			return res, validate.InvalidContentType(ct)
 		}
@@ -975,7 +1015,7 @@ func decodeListApiAuthorizationsResponse(resp *http.Response) (res []ApiAuthoriz
 	return res, errors.Wrap(defRes, "error")
 }
 
-func decodeListAuthorizationClientAppsResponse(resp *http.Response) (res []ClientApp, _ error) {
+func decodeListAuthorizationClientAppsResponse(resp *http.Response) (res *ListAuthorizationClientAppsOKHeaders, _ error) {
 	switch resp.StatusCode {
 	case 200:
 		// Code 200.
@@ -1025,7 +1065,47 @@ func decodeListAuthorizationClientAppsResponse(resp *http.Response) (res []Clien
 			}(); err != nil {
 				return res, errors.Wrap(err, "validate")
 			}
-			return response, nil
+			var wrapper ListAuthorizationClientAppsOKHeaders
+			wrapper.Response = response
+			h := uri.NewHeaderDecoder(resp.Header)
+			// Parse "After-Cursor" header.
+			{
+				cfg := uri.HeaderParameterDecodingConfig{
+					Name:    "After-Cursor",
+					Explode: false,
+				}
+				if err := func() error {
+					if err := h.HasParam(cfg); err == nil {
+						if err := h.DecodeParam(cfg, func(d uri.Decoder) error {
+							var wrapperDotAfterCursorVal string
+							if err := func() error {
+								val, err := d.DecodeValue()
+								if err != nil {
+									return err
+								}
+
+								c, err := conv.ToString(val)
+								if err != nil {
+									return err
+								}
+
+								wrapperDotAfterCursorVal = c
+								return nil
+							}(); err != nil {
+								return err
+							}
+							wrapper.AfterCursor.SetTo(wrapperDotAfterCursorVal)
+							return nil
+						}); err != nil {
+							return err
+						}
+					}
+					return nil
+				}(); err != nil {
+					return res, errors.Wrap(err, "parse After-Cursor header")
+				}
+			}
+			return &wrapper, nil
 		default:
 			return res, validate.InvalidContentType(ct)
 		}
@@ -1187,7 +1267,7 @@ func decodeListAuthorizationClientAppsResponse(resp *http.Response) (res []Clien
 	return res, errors.Wrap(defRes, "error")
 }
 
-func decodeListAuthorizationScopesResponse(resp *http.Response) (res []Scope, _ error) {
+func decodeListAuthorizationScopesResponse(resp *http.Response) (res *ListAuthorizationScopesOKHeaders, _ error) {
 	switch resp.StatusCode {
 	case 200:
 		// Code 200.
@@ -1237,7 +1317,47 @@ func decodeListAuthorizationScopesResponse(resp *http.Response) (res []Scope, _ 
 			}(); err != nil {
 				return res, errors.Wrap(err, "validate")
 			}
-			return response, nil
+			var wrapper ListAuthorizationScopesOKHeaders
+			wrapper.Response = response
+			h := uri.NewHeaderDecoder(resp.Header)
+			// Parse "After-Cursor" header.
+			{
+				cfg := uri.HeaderParameterDecodingConfig{
+					Name:    "After-Cursor",
+					Explode: false,
+				}
+				if err := func() error {
+					if err := h.HasParam(cfg); err == nil {
+						if err := h.DecodeParam(cfg, func(d uri.Decoder) error {
+							var wrapperDotAfterCursorVal string
+							if err := func() error {
+								val, err := d.DecodeValue()
+								if err != nil {
+									return err
+								}
+
+								c, err := conv.ToString(val)
+								if err != nil {
+									return err
+								}
+
+								wrapperDotAfterCursorVal = c
+								return nil
+							}(); err != nil {
+								return err
+							}
+							wrapper.AfterCursor.SetTo(wrapperDotAfterCursorVal)
+							return nil
+						}); err != nil {
+							return err
+						}
+					}
+					return nil
+				}(); err != nil {
+					return res, errors.Wrap(err, "parse After-Cursor header")
+				}
+			}
+			return &wrapper, nil
 		default:
 			return res, validate.InvalidContentType(ct)
 		}

@@ -57,13 +57,33 @@ func encodeGetApiAuthorizationResponse(response *ApiAuthorization, w http.Respon
 	return nil
 }
 
-func encodeListApiAuthorizationsResponse(response []ApiAuthorization, w http.ResponseWriter) error {
+func encodeListApiAuthorizationsResponse(response *ListApiAuthorizationsOKHeaders, w http.ResponseWriter) error {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Access-Control-Expose-Headers", "After-Cursor")
+	// Encoding response headers.
+	{
+		h := uri.NewHeaderEncoder(w.Header())
+		// Encode "After-Cursor" header.
+		{
+			cfg := uri.HeaderParameterEncodingConfig{
+				Name:    "After-Cursor",
+				Explode: false,
+			}
+			if err := h.EncodeParam(cfg, func(e uri.Encoder) error {
+				if val, ok := response.AfterCursor.Get(); ok {
+					return e.EncodeValue(conv.StringToString(val))
+				}
+				return nil
+			}); err != nil {
+				return errors.Wrap(err, "encode After-Cursor header")
+			}
+		}
+	}
 	w.WriteHeader(200)
 
 	e := new(jx.Encoder)
 	e.ArrStart()
-	for _, elem := range response {
+	for _, elem := range response.Response {
 		elem.Encode(e)
 	}
 	e.ArrEnd()
@@ -74,13 +94,33 @@ func encodeListApiAuthorizationsResponse(response []ApiAuthorization, w http.Res
 	return nil
 }
 
-func encodeListAuthorizationClientAppsResponse(response []ClientApp, w http.ResponseWriter) error {
+func encodeListAuthorizationClientAppsResponse(response *ListAuthorizationClientAppsOKHeaders, w http.ResponseWriter) error {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Access-Control-Expose-Headers", "After-Cursor")
+	// Encoding response headers.
+	{
+		h := uri.NewHeaderEncoder(w.Header())
+		// Encode "After-Cursor" header.
+		{
+			cfg := uri.HeaderParameterEncodingConfig{
+				Name:    "After-Cursor",
+				Explode: false,
+			}
+			if err := h.EncodeParam(cfg, func(e uri.Encoder) error {
+				if val, ok := response.AfterCursor.Get(); ok {
+					return e.EncodeValue(conv.StringToString(val))
+				}
+				return nil
+			}); err != nil {
+				return errors.Wrap(err, "encode After-Cursor header")
+			}
+		}
+	}
 	w.WriteHeader(200)
 
 	e := new(jx.Encoder)
 	e.ArrStart()
-	for _, elem := range response {
+	for _, elem := range response.Response {
 		elem.Encode(e)
 	}
 	e.ArrEnd()
@@ -91,13 +131,33 @@ func encodeListAuthorizationClientAppsResponse(response []ClientApp, w http.Resp
 	return nil
 }
 
-func encodeListAuthorizationScopesResponse(response []Scope, w http.ResponseWriter) error {
+func encodeListAuthorizationScopesResponse(response *ListAuthorizationScopesOKHeaders, w http.ResponseWriter) error {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Access-Control-Expose-Headers", "After-Cursor")
+	// Encoding response headers.
+	{
+		h := uri.NewHeaderEncoder(w.Header())
+		// Encode "After-Cursor" header.
+		{
+			cfg := uri.HeaderParameterEncodingConfig{
+				Name:    "After-Cursor",
+				Explode: false,
+			}
+			if err := h.EncodeParam(cfg, func(e uri.Encoder) error {
+				if val, ok := response.AfterCursor.Get(); ok {
+					return e.EncodeValue(conv.StringToString(val))
+				}
+				return nil
+			}); err != nil {
+				return errors.Wrap(err, "encode After-Cursor header")
+			}
+		}
+	}
 	w.WriteHeader(200)
 
 	e := new(jx.Encoder)
 	e.ArrStart()
-	for _, elem := range response {
+	for _, elem := range response.Response {
 		elem.Encode(e)
 	}
 	e.ArrEnd()

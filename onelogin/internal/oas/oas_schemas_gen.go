@@ -176,10 +176,15 @@ type ClientApp struct {
 	AppID OptInt64 `json:"app_id"`
 	// The authorization server's id.
 	APIAuthID OptInt64 `json:"api_auth_id"`
+	// The authorization server's id again, under the name OneLogin's SDK model uses (onelogin-go-sdk
+	// models.ClientApp).
+	AuthServerID OptInt64 `json:"auth_server_id"`
 	// The app's name.
 	Name OptString `json:"name"`
 	// The scopes the app may request.
 	Scopes []Scope `json:"scopes"`
+	// Ids of the scopes the app may request (OneLogin's SDK model); may come without full scope objects.
+	ScopeIds []int64 `json:"scope_ids"`
 }
 
 // GetAppID returns the value of AppID.
@@ -192,6 +197,11 @@ func (s *ClientApp) GetAPIAuthID() OptInt64 {
 	return s.APIAuthID
 }
 
+// GetAuthServerID returns the value of AuthServerID.
+func (s *ClientApp) GetAuthServerID() OptInt64 {
+	return s.AuthServerID
+}
+
 // GetName returns the value of Name.
 func (s *ClientApp) GetName() OptString {
 	return s.Name
@@ -200,6 +210,11 @@ func (s *ClientApp) GetName() OptString {
 // GetScopes returns the value of Scopes.
 func (s *ClientApp) GetScopes() []Scope {
 	return s.Scopes
+}
+
+// GetScopeIds returns the value of ScopeIds.
+func (s *ClientApp) GetScopeIds() []int64 {
+	return s.ScopeIds
 }
 
 // SetAppID sets the value of AppID.
@@ -212,6 +227,11 @@ func (s *ClientApp) SetAPIAuthID(val OptInt64) {
 	s.APIAuthID = val
 }
 
+// SetAuthServerID sets the value of AuthServerID.
+func (s *ClientApp) SetAuthServerID(val OptInt64) {
+	s.AuthServerID = val
+}
+
 // SetName sets the value of Name.
 func (s *ClientApp) SetName(val OptString) {
 	s.Name = val
@@ -220,6 +240,11 @@ func (s *ClientApp) SetName(val OptString) {
 // SetScopes sets the value of Scopes.
 func (s *ClientApp) SetScopes(val []Scope) {
 	s.Scopes = val
+}
+
+// SetScopeIds sets the value of ScopeIds.
+func (s *ClientApp) SetScopeIds(val []int64) {
+	s.ScopeIds = val
 }
 
 // The answer of the client app add and update calls. Documented: app_id and api_auth_id; scopes (scope
@@ -232,6 +257,8 @@ type ClientAppIDs struct {
 	APIAuthID OptInt64 `json:"api_auth_id"`
 	// Ids of the scopes the app may request, if OneLogin includes them.
 	Scopes []int64 `json:"scopes"`
+	// The same ids under the name OneLogin's SDK model uses, if OneLogin includes them.
+	ScopeIds []int64 `json:"scope_ids"`
 }
 
 // GetAppID returns the value of AppID.
@@ -249,6 +276,11 @@ func (s *ClientAppIDs) GetScopes() []int64 {
 	return s.Scopes
 }
 
+// GetScopeIds returns the value of ScopeIds.
+func (s *ClientAppIDs) GetScopeIds() []int64 {
+	return s.ScopeIds
+}
+
 // SetAppID sets the value of AppID.
 func (s *ClientAppIDs) SetAppID(val OptInt64) {
 	s.AppID = val
@@ -262,6 +294,11 @@ func (s *ClientAppIDs) SetAPIAuthID(val OptInt64) {
 // SetScopes sets the value of Scopes.
 func (s *ClientAppIDs) SetScopes(val []int64) {
 	s.Scopes = val
+}
+
+// SetScopeIds sets the value of ScopeIds.
+func (s *ClientAppIDs) SetScopeIds(val []int64) {
+	s.ScopeIds = val
 }
 
 // DeleteAuthorizationScopeNoContent is response for DeleteAuthorizationScope operation.
@@ -376,6 +413,84 @@ func (s *ErrorStatusCodeWithHeaders) SetXRatelimitReset(val OptInt) {
 
 // SetResponse sets the value of Response.
 func (s *ErrorStatusCodeWithHeaders) SetResponse(val Error) {
+	s.Response = val
+}
+
+// ListApiAuthorizationsOKHeaders wraps []ApiAuthorization with response headers.
+type ListApiAuthorizationsOKHeaders struct {
+	AfterCursor OptString
+	Response    []ApiAuthorization
+}
+
+// GetAfterCursor returns the value of AfterCursor.
+func (s *ListApiAuthorizationsOKHeaders) GetAfterCursor() OptString {
+	return s.AfterCursor
+}
+
+// GetResponse returns the value of Response.
+func (s *ListApiAuthorizationsOKHeaders) GetResponse() []ApiAuthorization {
+	return s.Response
+}
+
+// SetAfterCursor sets the value of AfterCursor.
+func (s *ListApiAuthorizationsOKHeaders) SetAfterCursor(val OptString) {
+	s.AfterCursor = val
+}
+
+// SetResponse sets the value of Response.
+func (s *ListApiAuthorizationsOKHeaders) SetResponse(val []ApiAuthorization) {
+	s.Response = val
+}
+
+// ListAuthorizationClientAppsOKHeaders wraps []ClientApp with response headers.
+type ListAuthorizationClientAppsOKHeaders struct {
+	AfterCursor OptString
+	Response    []ClientApp
+}
+
+// GetAfterCursor returns the value of AfterCursor.
+func (s *ListAuthorizationClientAppsOKHeaders) GetAfterCursor() OptString {
+	return s.AfterCursor
+}
+
+// GetResponse returns the value of Response.
+func (s *ListAuthorizationClientAppsOKHeaders) GetResponse() []ClientApp {
+	return s.Response
+}
+
+// SetAfterCursor sets the value of AfterCursor.
+func (s *ListAuthorizationClientAppsOKHeaders) SetAfterCursor(val OptString) {
+	s.AfterCursor = val
+}
+
+// SetResponse sets the value of Response.
+func (s *ListAuthorizationClientAppsOKHeaders) SetResponse(val []ClientApp) {
+	s.Response = val
+}
+
+// ListAuthorizationScopesOKHeaders wraps []Scope with response headers.
+type ListAuthorizationScopesOKHeaders struct {
+	AfterCursor OptString
+	Response    []Scope
+}
+
+// GetAfterCursor returns the value of AfterCursor.
+func (s *ListAuthorizationScopesOKHeaders) GetAfterCursor() OptString {
+	return s.AfterCursor
+}
+
+// GetResponse returns the value of Response.
+func (s *ListAuthorizationScopesOKHeaders) GetResponse() []Scope {
+	return s.Response
+}
+
+// SetAfterCursor sets the value of AfterCursor.
+func (s *ListAuthorizationScopesOKHeaders) SetAfterCursor(val OptString) {
+	s.AfterCursor = val
+}
+
+// SetResponse sets the value of Response.
+func (s *ListAuthorizationScopesOKHeaders) SetResponse(val []Scope) {
 	s.Response = val
 }
 
@@ -578,6 +693,8 @@ func (*RemoveAuthorizationClientAppOK) removeAuthorizationClientAppRes() {}
 type Scope struct {
 	// The scope's id.
 	ID OptInt64 `json:"id"`
+	// The authorization server's id (OneLogin's SDK model, onelogin-go-sdk models.Scope).
+	AuthServerID OptInt64 `json:"auth_server_id"`
 	// The scope as it appears in tokens.
 	Value OptString `json:"value"`
 	// What access the scope grants.
@@ -587,6 +704,11 @@ type Scope struct {
 // GetID returns the value of ID.
 func (s *Scope) GetID() OptInt64 {
 	return s.ID
+}
+
+// GetAuthServerID returns the value of AuthServerID.
+func (s *Scope) GetAuthServerID() OptInt64 {
+	return s.AuthServerID
 }
 
 // GetValue returns the value of Value.
@@ -602,6 +724,11 @@ func (s *Scope) GetDescription() OptString {
 // SetID sets the value of ID.
 func (s *Scope) SetID(val OptInt64) {
 	s.ID = val
+}
+
+// SetAuthServerID sets the value of AuthServerID.
+func (s *Scope) SetAuthServerID(val OptInt64) {
+	s.AuthServerID = val
 }
 
 // SetValue sets the value of Value.

@@ -38,26 +38,27 @@ type Handler interface {
 	GetApiAuthorization(ctx context.Context, params GetApiAuthorizationParams) (*ApiAuthorization, error)
 	// ListApiAuthorizations implements listApiAuthorizations operation.
 	//
-	// Returns every authorization server of the account (at most 1000; no paging). Documented statuses:
-	// 200, 401.
+	// Returns the account's authorization servers (the doc page: at most 1000, "Pagination is not
+	// available"). If OneLogin ever pages the answer, it says so with OneLogin's general paging header
+	// After-Cursor, which the client follows. Documented statuses: 200, 401.
 	//
 	// GET /api_authorizations
-	ListApiAuthorizations(ctx context.Context) ([]ApiAuthorization, error)
+	ListApiAuthorizations(ctx context.Context, params ListApiAuthorizationsParams) (*ListApiAuthorizationsOKHeaders, error)
 	// ListAuthorizationClientApps implements listAuthorizationClientApps operation.
 	//
 	// Returns the OpenID Connect apps allowed to get tokens from this server, each with the scopes it may
-	// request (full scope objects). No paging. Documented statuses: 200, 401, 404 (unknown authorization
-	// server).
+	// request (full scope objects, and scope_ids in OneLogin's SDK model). No paging documented; an
+	// After-Cursor header is followed. Documented statuses: 200, 401, 404 (unknown authorization server).
 	//
 	// GET /api_authorizations/{id}/clients
-	ListAuthorizationClientApps(ctx context.Context, params ListAuthorizationClientAppsParams) ([]ClientApp, error)
+	ListAuthorizationClientApps(ctx context.Context, params ListAuthorizationClientAppsParams) (*ListAuthorizationClientAppsOKHeaders, error)
 	// ListAuthorizationScopes implements listAuthorizationScopes operation.
 	//
-	// Returns every scope defined on the authorization server (no paging). Documented statuses: 200, 401,
-	// 404 (unknown authorization server).
+	// Returns the scopes defined on the authorization server (no paging documented; an After-Cursor header
+	// is followed). Documented statuses: 200, 401, 404 (unknown authorization server).
 	//
 	// GET /api_authorizations/{id}/scopes
-	ListAuthorizationScopes(ctx context.Context, params ListAuthorizationScopesParams) ([]Scope, error)
+	ListAuthorizationScopes(ctx context.Context, params ListAuthorizationScopesParams) (*ListAuthorizationScopesOKHeaders, error)
 	// RemoveAuthorizationClientApp implements removeAuthorizationClientApp operation.
 	//
 	// Stops the app from getting tokens from this server. Documented statuses (doc page): 204 (no body),

@@ -55,32 +55,33 @@ func (UnimplementedHandler) GetApiAuthorization(ctx context.Context, params GetA
 
 // ListApiAuthorizations implements listApiAuthorizations operation.
 //
-// Returns every authorization server of the account (at most 1000; no paging). Documented statuses:
-// 200, 401.
+// Returns the account's authorization servers (the doc page: at most 1000, "Pagination is not
+// available"). If OneLogin ever pages the answer, it says so with OneLogin's general paging header
+// After-Cursor, which the client follows. Documented statuses: 200, 401.
 //
 // GET /api_authorizations
-func (UnimplementedHandler) ListApiAuthorizations(ctx context.Context) (r []ApiAuthorization, _ error) {
+func (UnimplementedHandler) ListApiAuthorizations(ctx context.Context, params ListApiAuthorizationsParams) (r *ListApiAuthorizationsOKHeaders, _ error) {
 	return r, ht.ErrNotImplemented
 }
 
 // ListAuthorizationClientApps implements listAuthorizationClientApps operation.
 //
 // Returns the OpenID Connect apps allowed to get tokens from this server, each with the scopes it may
-// request (full scope objects). No paging. Documented statuses: 200, 401, 404 (unknown authorization
-// server).
+// request (full scope objects, and scope_ids in OneLogin's SDK model). No paging documented; an
+// After-Cursor header is followed. Documented statuses: 200, 401, 404 (unknown authorization server).
 //
 // GET /api_authorizations/{id}/clients
-func (UnimplementedHandler) ListAuthorizationClientApps(ctx context.Context, params ListAuthorizationClientAppsParams) (r []ClientApp, _ error) {
+func (UnimplementedHandler) ListAuthorizationClientApps(ctx context.Context, params ListAuthorizationClientAppsParams) (r *ListAuthorizationClientAppsOKHeaders, _ error) {
 	return r, ht.ErrNotImplemented
 }
 
 // ListAuthorizationScopes implements listAuthorizationScopes operation.
 //
-// Returns every scope defined on the authorization server (no paging). Documented statuses: 200, 401,
-// 404 (unknown authorization server).
+// Returns the scopes defined on the authorization server (no paging documented; an After-Cursor header
+// is followed). Documented statuses: 200, 401, 404 (unknown authorization server).
 //
 // GET /api_authorizations/{id}/scopes
-func (UnimplementedHandler) ListAuthorizationScopes(ctx context.Context, params ListAuthorizationScopesParams) (r []Scope, _ error) {
+func (UnimplementedHandler) ListAuthorizationScopes(ctx context.Context, params ListAuthorizationScopesParams) (r *ListAuthorizationScopesOKHeaders, _ error) {
 	return r, ht.ErrNotImplemented
 }
 

@@ -5,6 +5,7 @@ package oas
 import (
 	"context"
 	"io"
+	"net/http"
 	"net/url"
 	"strings"
 
@@ -14,6 +15,64 @@ import (
 	"github.com/ogen-go/ogen/ogenerrors"
 	"github.com/ogen-go/ogen/uri"
 )
+
+type requestConfig struct {
+	Client       ht.Client
+	ServerURL    *url.URL
+	EditRequest  func(req *http.Request) error
+	EditResponse func(resp *http.Response) error
+}
+
+func (cfg *requestConfig) setDefaults(c baseClient) {
+	if cfg.Client == nil {
+		cfg.Client = c.cfg.Client
+	}
+}
+
+func (cfg *requestConfig) onRequest(req *http.Request) error {
+	if fn := cfg.EditRequest; fn != nil {
+		return fn(req)
+	}
+	return nil
+}
+
+func (cfg *requestConfig) onResponse(resp *http.Response) error {
+	if fn := cfg.EditResponse; fn != nil {
+		return fn(resp)
+	}
+	return nil
+}
+
+// RequestOption defines options for request.
+type RequestOption func(cfg *requestConfig)
+
+// WithRequestClient sets client for request.
+func WithRequestClient(client ht.Client) RequestOption {
+	return func(cfg *requestConfig) {
+		cfg.Client = client
+	}
+}
+
+// WithServerURL sets client for request.
+func WithServerURL(u *url.URL) RequestOption {
+	return func(cfg *requestConfig) {
+		cfg.ServerURL = u
+	}
+}
+
+// WithEditRequest sets function to edit request.
+func WithEditRequest(fn func(req *http.Request) error) RequestOption {
+	return func(cfg *requestConfig) {
+		cfg.EditRequest = fn
+	}
+}
+
+// WithEditResponse sets function to edit response.
+func WithEditResponse(fn func(resp *http.Response) error) RequestOption {
+	return func(cfg *requestConfig) {
+		cfg.EditResponse = fn
+	}
+}
 
 func trimTrailingSlashes(u *url.URL) {
 	u.Path = strings.TrimRight(u.Path, "/")
@@ -28,57 +87,85 @@ type Invoker interface {
 	// 500.
 	//
 	// POST /environments/{environmentID}/applications/{applicationID}/grants
-	CreateApplicationGrant(ctx context.Context, request *ApplicationResourceGrantRequest, params CreateApplicationGrantParams) (*ApplicationResourceGrant, error)
+	CreateApplicationGrant(ctx context.Context, request *ApplicationResourceGrantRequest, params CreateApplicationGrantParams, options ...RequestOption) (*ApplicationResourceGrant, error)
+	// CreateResourceScope invokes createResourceScope operation.
+	//
+	// Defines a scope on the resource. The name is required and unique within the resource
+	// (https://developer.pingidentity.com/pingone-api/platform/resources/resource-scopes/create-custom-resource-scope.html).
+	// Documented errors: 400, 401, 403, 404, 405, 409, 429, 500.
+	//
+	// POST /environments/{environmentID}/resources/{resourceID}/scopes
+	CreateResourceScope(ctx context.Context, request *ResourceScopeRequest, params CreateResourceScopeParams, options ...RequestOption) (*ResourceScope, error)
 	// DeleteApplicationGrant invokes deleteApplicationGrant operation.
 	//
 	// Documented errors: 400, 401, 403, 404, 409, 429, 500.
 	//
 	// DELETE /environments/{environmentID}/applications/{applicationID}/grants/{grantID}
-	DeleteApplicationGrant(ctx context.Context, params DeleteApplicationGrantParams) error
+	DeleteApplicationGrant(ctx context.Context, params DeleteApplicationGrantParams, options ...RequestOption) error
+	// DeleteResourceScope invokes deleteResourceScope operation.
+	//
+	// Documented errors: 400, 401, 403, 404, 409, 429, 500.
+	//
+	// DELETE /environments/{environmentID}/resources/{resourceID}/scopes/{scopeID}
+	DeleteResourceScope(ctx context.Context, params DeleteResourceScopeParams, options ...RequestOption) error
 	// ReadAllApplicationGrants invokes readAllApplicationGrants operation.
 	//
 	// Documented errors: 400, 401, 403, 404, 409, 429, 500.
 	//
 	// GET /environments/{environmentID}/applications/{applicationID}/grants
-	ReadAllApplicationGrants(ctx context.Context, params ReadAllApplicationGrantsParams) (*GrantList, error)
+	ReadAllApplicationGrants(ctx context.Context, params ReadAllApplicationGrantsParams, options ...RequestOption) (*GrantList, error)
 	// ReadAllApplications invokes readAllApplications operation.
 	//
 	// Lists the environment's applications. Documented errors: 400, 401, 403, 404, 409, 429, 500.
 	//
 	// GET /environments/{environmentID}/applications
-	ReadAllApplications(ctx context.Context, params ReadAllApplicationsParams) (*ApplicationList, error)
+	ReadAllApplications(ctx context.Context, params ReadAllApplicationsParams, options ...RequestOption) (*ApplicationList, error)
 	// ReadAllResourceScopes invokes readAllResourceScopes operation.
 	//
 	// Lists the scopes a resource defines, to turn scope names into ids. Documented errors: 400, 401, 403,
 	// 404, 409, 429, 500.
 	//
 	// GET /environments/{environmentID}/resources/{resourceID}/scopes
-	ReadAllResourceScopes(ctx context.Context, params ReadAllResourceScopesParams) (*ResourceScopeList, error)
+	ReadAllResourceScopes(ctx context.Context, params ReadAllResourceScopesParams, options ...RequestOption) (*ResourceScopeList, error)
 	// ReadAllResources invokes readAllResources operation.
 	//
 	// Documented errors: 400, 401, 403, 404, 409, 429, 500.
 	//
 	// GET /environments/{environmentID}/resources
-	ReadAllResources(ctx context.Context, params ReadAllResourcesParams) (*ResourceList, error)
+	ReadAllResources(ctx context.Context, params ReadAllResourcesParams, options ...RequestOption) (*ResourceList, error)
 	// ReadOneApplicationGrant invokes readOneApplicationGrant operation.
 	//
 	// Documented errors: 400, 401, 403, 404, 409, 429, 500.
 	//
 	// GET /environments/{environmentID}/applications/{applicationID}/grants/{grantID}
-	ReadOneApplicationGrant(ctx context.Context, params ReadOneApplicationGrantParams) (*ApplicationResourceGrant, error)
+	ReadOneApplicationGrant(ctx context.Context, params ReadOneApplicationGrantParams, options ...RequestOption) (*ApplicationResourceGrant, error)
 	// ReadOneResource invokes readOneResource operation.
 	//
 	// Documented errors: 400, 401, 403, 404, 409, 429, 500.
 	//
 	// GET /environments/{environmentID}/resources/{resourceID}
-	ReadOneResource(ctx context.Context, params ReadOneResourceParams) (*Resource, error)
+	ReadOneResource(ctx context.Context, params ReadOneResourceParams, options ...RequestOption) (*Resource, error)
+	// ReadOneResourceScope invokes readOneResourceScope operation.
+	//
+	// Documented errors: 400, 401, 403, 404, 409, 429, 500.
+	//
+	// GET /environments/{environmentID}/resources/{resourceID}/scopes/{scopeID}
+	ReadOneResourceScope(ctx context.Context, params ReadOneResourceScopeParams, options ...RequestOption) (*ResourceScope, error)
 	// UpdateApplicationGrant invokes updateApplicationGrant operation.
 	//
 	// Replaces the grant's scopes. resource.id is required and must be the grant's own resource.
 	// Documented errors: 400, 401, 403, 404, 409, 429, 500.
 	//
 	// PUT /environments/{environmentID}/applications/{applicationID}/grants/{grantID}
-	UpdateApplicationGrant(ctx context.Context, request *ApplicationResourceGrantRequest, params UpdateApplicationGrantParams) (*ApplicationResourceGrant, error)
+	UpdateApplicationGrant(ctx context.Context, request *ApplicationResourceGrantRequest, params UpdateApplicationGrantParams, options ...RequestOption) (*ApplicationResourceGrant, error)
+	// UpdateResourceScope invokes updateResourceScope operation.
+	//
+	// Replaces the scope: a property left out of the body is not kept. grantkit reads the scope first and
+	// sends back every property it did not mean to change. Documented errors: 400, 401, 403, 404, 409,
+	// 429, 500.
+	//
+	// PUT /environments/{environmentID}/resources/{resourceID}/scopes/{scopeID}
+	UpdateResourceScope(ctx context.Context, request *ResourceScopeRequest, params UpdateResourceScopeParams, options ...RequestOption) (*ResourceScope, error)
 }
 
 // Client implements OAS client.
@@ -107,33 +194,18 @@ func NewClient(serverURL string, sec SecuritySource, opts ...ClientOption) (*Cli
 	}, nil
 }
 
-type serverURLKey struct{}
-
-// WithServerURL sets context key to override server URL.
-func WithServerURL(ctx context.Context, u *url.URL) context.Context {
-	return context.WithValue(ctx, serverURLKey{}, u)
-}
-
-func (c *Client) requestURL(ctx context.Context) *url.URL {
-	u, ok := ctx.Value(serverURLKey{}).(*url.URL)
-	if !ok {
-		return c.serverURL
-	}
-	return u
-}
-
 // CreateApplicationGrant invokes createApplicationGrant operation.
 //
 // Grants the application scopes of a resource. Documented errors: 400, 401, 403, 404, 405, 409, 429,
 // 500.
 //
 // POST /environments/{environmentID}/applications/{applicationID}/grants
-func (c *Client) CreateApplicationGrant(ctx context.Context, request *ApplicationResourceGrantRequest, params CreateApplicationGrantParams) (*ApplicationResourceGrant, error) {
-	res, err := c.sendCreateApplicationGrant(ctx, request, params)
+func (c *Client) CreateApplicationGrant(ctx context.Context, request *ApplicationResourceGrantRequest, params CreateApplicationGrantParams, options ...RequestOption) (*ApplicationResourceGrant, error) {
+	res, err := c.sendCreateApplicationGrant(ctx, request, params, options...)
 	return res, err
 }
 
-func (c *Client) sendCreateApplicationGrant(ctx context.Context, request *ApplicationResourceGrantRequest, params CreateApplicationGrantParams) (res *ApplicationResourceGrant, err error) {
+func (c *Client) sendCreateApplicationGrant(ctx context.Context, request *ApplicationResourceGrantRequest, params CreateApplicationGrantParams, requestOptions ...RequestOption) (res *ApplicationResourceGrant, err error) {
 	// Validate request before sending.
 	if err := func() error {
 		if err := request.Validate(); err != nil {
@@ -144,7 +216,17 @@ func (c *Client) sendCreateApplicationGrant(ctx context.Context, request *Applic
 		return res, errors.Wrap(err, "validate")
 	}
 
-	u := uri.Clone(c.requestURL(ctx))
+	var reqCfg requestConfig
+	reqCfg.setDefaults(c.baseClient)
+	for _, o := range requestOptions {
+		o(&reqCfg)
+	}
+
+	u := c.serverURL
+	if override := reqCfg.ServerURL; override != nil {
+		u = override
+	}
+	u = uri.Clone(u)
 	var pathParts [5]string
 	pathParts[0] = "/environments/"
 	{
@@ -228,7 +310,11 @@ func (c *Client) sendCreateApplicationGrant(ctx context.Context, request *Applic
 		}
 	}
 
-	resp, err := c.cfg.Client.Do(r)
+	if err := reqCfg.onRequest(r); err != nil {
+		return res, errors.Wrap(err, "edit request")
+	}
+
+	resp, err := reqCfg.Client.Do(r)
 	if err != nil {
 		return res, errors.Wrap(err, "do request")
 	}
@@ -241,7 +327,157 @@ func (c *Client) sendCreateApplicationGrant(ctx context.Context, request *Applic
 		_ = body.Close()
 	}()
 
+	if err := reqCfg.onResponse(resp); err != nil {
+		return res, errors.Wrap(err, "edit response")
+	}
+
 	result, err := decodeCreateApplicationGrantResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// CreateResourceScope invokes createResourceScope operation.
+//
+// Defines a scope on the resource. The name is required and unique within the resource
+// (https://developer.pingidentity.com/pingone-api/platform/resources/resource-scopes/create-custom-resource-scope.html).
+// Documented errors: 400, 401, 403, 404, 405, 409, 429, 500.
+//
+// POST /environments/{environmentID}/resources/{resourceID}/scopes
+func (c *Client) CreateResourceScope(ctx context.Context, request *ResourceScopeRequest, params CreateResourceScopeParams, options ...RequestOption) (*ResourceScope, error) {
+	res, err := c.sendCreateResourceScope(ctx, request, params, options...)
+	return res, err
+}
+
+func (c *Client) sendCreateResourceScope(ctx context.Context, request *ResourceScopeRequest, params CreateResourceScopeParams, requestOptions ...RequestOption) (res *ResourceScope, err error) {
+	// Validate request before sending.
+	if err := func() error {
+		if err := request.Validate(); err != nil {
+			return err
+		}
+		return nil
+	}(); err != nil {
+		return res, errors.Wrap(err, "validate")
+	}
+
+	var reqCfg requestConfig
+	reqCfg.setDefaults(c.baseClient)
+	for _, o := range requestOptions {
+		o(&reqCfg)
+	}
+
+	u := c.serverURL
+	if override := reqCfg.ServerURL; override != nil {
+		u = override
+	}
+	u = uri.Clone(u)
+	var pathParts [5]string
+	pathParts[0] = "/environments/"
+	{
+		// Encode "environmentID" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "environmentID",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.EnvironmentID))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/resources/"
+	{
+		// Encode "resourceID" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "resourceID",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.ResourceID))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	pathParts[4] = "/scopes"
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "POST", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeCreateResourceScopeRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBearer(ctx, CreateResourceScopeOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"Bearer\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	if err := reqCfg.onRequest(r); err != nil {
+		return res, errors.Wrap(err, "edit request")
+	}
+
+	resp, err := reqCfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	if err := reqCfg.onResponse(resp); err != nil {
+		return res, errors.Wrap(err, "edit response")
+	}
+
+	result, err := decodeCreateResourceScopeResponse(resp)
 	if err != nil {
 		return res, errors.Wrap(err, "decode response")
 	}
@@ -254,14 +490,24 @@ func (c *Client) sendCreateApplicationGrant(ctx context.Context, request *Applic
 // Documented errors: 400, 401, 403, 404, 409, 429, 500.
 //
 // DELETE /environments/{environmentID}/applications/{applicationID}/grants/{grantID}
-func (c *Client) DeleteApplicationGrant(ctx context.Context, params DeleteApplicationGrantParams) error {
-	_, err := c.sendDeleteApplicationGrant(ctx, params)
+func (c *Client) DeleteApplicationGrant(ctx context.Context, params DeleteApplicationGrantParams, options ...RequestOption) error {
+	_, err := c.sendDeleteApplicationGrant(ctx, params, options...)
 	return err
 }
 
-func (c *Client) sendDeleteApplicationGrant(ctx context.Context, params DeleteApplicationGrantParams) (res *DeleteApplicationGrantNoContent, err error) {
+func (c *Client) sendDeleteApplicationGrant(ctx context.Context, params DeleteApplicationGrantParams, requestOptions ...RequestOption) (res *DeleteApplicationGrantNoContent, err error) {
 
-	u := uri.Clone(c.requestURL(ctx))
+	var reqCfg requestConfig
+	reqCfg.setDefaults(c.baseClient)
+	for _, o := range requestOptions {
+		o(&reqCfg)
+	}
+
+	u := c.serverURL
+	if override := reqCfg.ServerURL; override != nil {
+		u = override
+	}
+	u = uri.Clone(u)
 	var pathParts [6]string
 	pathParts[0] = "/environments/"
 	{
@@ -360,7 +606,11 @@ func (c *Client) sendDeleteApplicationGrant(ctx context.Context, params DeleteAp
 		}
 	}
 
-	resp, err := c.cfg.Client.Do(r)
+	if err := reqCfg.onRequest(r); err != nil {
+		return res, errors.Wrap(err, "edit request")
+	}
+
+	resp, err := reqCfg.Client.Do(r)
 	if err != nil {
 		return res, errors.Wrap(err, "do request")
 	}
@@ -373,7 +623,161 @@ func (c *Client) sendDeleteApplicationGrant(ctx context.Context, params DeleteAp
 		_ = body.Close()
 	}()
 
+	if err := reqCfg.onResponse(resp); err != nil {
+		return res, errors.Wrap(err, "edit response")
+	}
+
 	result, err := decodeDeleteApplicationGrantResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// DeleteResourceScope invokes deleteResourceScope operation.
+//
+// Documented errors: 400, 401, 403, 404, 409, 429, 500.
+//
+// DELETE /environments/{environmentID}/resources/{resourceID}/scopes/{scopeID}
+func (c *Client) DeleteResourceScope(ctx context.Context, params DeleteResourceScopeParams, options ...RequestOption) error {
+	_, err := c.sendDeleteResourceScope(ctx, params, options...)
+	return err
+}
+
+func (c *Client) sendDeleteResourceScope(ctx context.Context, params DeleteResourceScopeParams, requestOptions ...RequestOption) (res *DeleteResourceScopeNoContent, err error) {
+
+	var reqCfg requestConfig
+	reqCfg.setDefaults(c.baseClient)
+	for _, o := range requestOptions {
+		o(&reqCfg)
+	}
+
+	u := c.serverURL
+	if override := reqCfg.ServerURL; override != nil {
+		u = override
+	}
+	u = uri.Clone(u)
+	var pathParts [6]string
+	pathParts[0] = "/environments/"
+	{
+		// Encode "environmentID" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "environmentID",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.EnvironmentID))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/resources/"
+	{
+		// Encode "resourceID" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "resourceID",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.ResourceID))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	pathParts[4] = "/scopes/"
+	{
+		// Encode "scopeID" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "scopeID",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.ScopeID))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[5] = encoded
+	}
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "DELETE", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBearer(ctx, DeleteResourceScopeOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"Bearer\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	if err := reqCfg.onRequest(r); err != nil {
+		return res, errors.Wrap(err, "edit request")
+	}
+
+	resp, err := reqCfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	if err := reqCfg.onResponse(resp); err != nil {
+		return res, errors.Wrap(err, "edit response")
+	}
+
+	result, err := decodeDeleteResourceScopeResponse(resp)
 	if err != nil {
 		return res, errors.Wrap(err, "decode response")
 	}
@@ -386,14 +790,24 @@ func (c *Client) sendDeleteApplicationGrant(ctx context.Context, params DeleteAp
 // Documented errors: 400, 401, 403, 404, 409, 429, 500.
 //
 // GET /environments/{environmentID}/applications/{applicationID}/grants
-func (c *Client) ReadAllApplicationGrants(ctx context.Context, params ReadAllApplicationGrantsParams) (*GrantList, error) {
-	res, err := c.sendReadAllApplicationGrants(ctx, params)
+func (c *Client) ReadAllApplicationGrants(ctx context.Context, params ReadAllApplicationGrantsParams, options ...RequestOption) (*GrantList, error) {
+	res, err := c.sendReadAllApplicationGrants(ctx, params, options...)
 	return res, err
 }
 
-func (c *Client) sendReadAllApplicationGrants(ctx context.Context, params ReadAllApplicationGrantsParams) (res *GrantList, err error) {
+func (c *Client) sendReadAllApplicationGrants(ctx context.Context, params ReadAllApplicationGrantsParams, requestOptions ...RequestOption) (res *GrantList, err error) {
 
-	u := uri.Clone(c.requestURL(ctx))
+	var reqCfg requestConfig
+	reqCfg.setDefaults(c.baseClient)
+	for _, o := range requestOptions {
+		o(&reqCfg)
+	}
+
+	u := c.serverURL
+	if override := reqCfg.ServerURL; override != nil {
+		u = override
+	}
+	u = uri.Clone(u)
 	var pathParts [5]string
 	pathParts[0] = "/environments/"
 	{
@@ -474,7 +888,11 @@ func (c *Client) sendReadAllApplicationGrants(ctx context.Context, params ReadAl
 		}
 	}
 
-	resp, err := c.cfg.Client.Do(r)
+	if err := reqCfg.onRequest(r); err != nil {
+		return res, errors.Wrap(err, "edit request")
+	}
+
+	resp, err := reqCfg.Client.Do(r)
 	if err != nil {
 		return res, errors.Wrap(err, "do request")
 	}
@@ -486,6 +904,10 @@ func (c *Client) sendReadAllApplicationGrants(ctx context.Context, params ReadAl
 		_, _ = io.Copy(io.Discard, body)
 		_ = body.Close()
 	}()
+
+	if err := reqCfg.onResponse(resp); err != nil {
+		return res, errors.Wrap(err, "edit response")
+	}
 
 	result, err := decodeReadAllApplicationGrantsResponse(resp)
 	if err != nil {
@@ -500,14 +922,24 @@ func (c *Client) sendReadAllApplicationGrants(ctx context.Context, params ReadAl
 // Lists the environment's applications. Documented errors: 400, 401, 403, 404, 409, 429, 500.
 //
 // GET /environments/{environmentID}/applications
-func (c *Client) ReadAllApplications(ctx context.Context, params ReadAllApplicationsParams) (*ApplicationList, error) {
-	res, err := c.sendReadAllApplications(ctx, params)
+func (c *Client) ReadAllApplications(ctx context.Context, params ReadAllApplicationsParams, options ...RequestOption) (*ApplicationList, error) {
+	res, err := c.sendReadAllApplications(ctx, params, options...)
 	return res, err
 }
 
-func (c *Client) sendReadAllApplications(ctx context.Context, params ReadAllApplicationsParams) (res *ApplicationList, err error) {
+func (c *Client) sendReadAllApplications(ctx context.Context, params ReadAllApplicationsParams, requestOptions ...RequestOption) (res *ApplicationList, err error) {
 
-	u := uri.Clone(c.requestURL(ctx))
+	var reqCfg requestConfig
+	reqCfg.setDefaults(c.baseClient)
+	for _, o := range requestOptions {
+		o(&reqCfg)
+	}
+
+	u := c.serverURL
+	if override := reqCfg.ServerURL; override != nil {
+		u = override
+	}
+	u = uri.Clone(u)
 	var pathParts [3]string
 	pathParts[0] = "/environments/"
 	{
@@ -569,7 +1001,11 @@ func (c *Client) sendReadAllApplications(ctx context.Context, params ReadAllAppl
 		}
 	}
 
-	resp, err := c.cfg.Client.Do(r)
+	if err := reqCfg.onRequest(r); err != nil {
+		return res, errors.Wrap(err, "edit request")
+	}
+
+	resp, err := reqCfg.Client.Do(r)
 	if err != nil {
 		return res, errors.Wrap(err, "do request")
 	}
@@ -581,6 +1017,10 @@ func (c *Client) sendReadAllApplications(ctx context.Context, params ReadAllAppl
 		_, _ = io.Copy(io.Discard, body)
 		_ = body.Close()
 	}()
+
+	if err := reqCfg.onResponse(resp); err != nil {
+		return res, errors.Wrap(err, "edit response")
+	}
 
 	result, err := decodeReadAllApplicationsResponse(resp)
 	if err != nil {
@@ -596,14 +1036,24 @@ func (c *Client) sendReadAllApplications(ctx context.Context, params ReadAllAppl
 // 404, 409, 429, 500.
 //
 // GET /environments/{environmentID}/resources/{resourceID}/scopes
-func (c *Client) ReadAllResourceScopes(ctx context.Context, params ReadAllResourceScopesParams) (*ResourceScopeList, error) {
-	res, err := c.sendReadAllResourceScopes(ctx, params)
+func (c *Client) ReadAllResourceScopes(ctx context.Context, params ReadAllResourceScopesParams, options ...RequestOption) (*ResourceScopeList, error) {
+	res, err := c.sendReadAllResourceScopes(ctx, params, options...)
 	return res, err
 }
 
-func (c *Client) sendReadAllResourceScopes(ctx context.Context, params ReadAllResourceScopesParams) (res *ResourceScopeList, err error) {
+func (c *Client) sendReadAllResourceScopes(ctx context.Context, params ReadAllResourceScopesParams, requestOptions ...RequestOption) (res *ResourceScopeList, err error) {
 
-	u := uri.Clone(c.requestURL(ctx))
+	var reqCfg requestConfig
+	reqCfg.setDefaults(c.baseClient)
+	for _, o := range requestOptions {
+		o(&reqCfg)
+	}
+
+	u := c.serverURL
+	if override := reqCfg.ServerURL; override != nil {
+		u = override
+	}
+	u = uri.Clone(u)
 	var pathParts [5]string
 	pathParts[0] = "/environments/"
 	{
@@ -684,7 +1134,11 @@ func (c *Client) sendReadAllResourceScopes(ctx context.Context, params ReadAllRe
 		}
 	}
 
-	resp, err := c.cfg.Client.Do(r)
+	if err := reqCfg.onRequest(r); err != nil {
+		return res, errors.Wrap(err, "edit request")
+	}
+
+	resp, err := reqCfg.Client.Do(r)
 	if err != nil {
 		return res, errors.Wrap(err, "do request")
 	}
@@ -696,6 +1150,10 @@ func (c *Client) sendReadAllResourceScopes(ctx context.Context, params ReadAllRe
 		_, _ = io.Copy(io.Discard, body)
 		_ = body.Close()
 	}()
+
+	if err := reqCfg.onResponse(resp); err != nil {
+		return res, errors.Wrap(err, "edit response")
+	}
 
 	result, err := decodeReadAllResourceScopesResponse(resp)
 	if err != nil {
@@ -710,14 +1168,24 @@ func (c *Client) sendReadAllResourceScopes(ctx context.Context, params ReadAllRe
 // Documented errors: 400, 401, 403, 404, 409, 429, 500.
 //
 // GET /environments/{environmentID}/resources
-func (c *Client) ReadAllResources(ctx context.Context, params ReadAllResourcesParams) (*ResourceList, error) {
-	res, err := c.sendReadAllResources(ctx, params)
+func (c *Client) ReadAllResources(ctx context.Context, params ReadAllResourcesParams, options ...RequestOption) (*ResourceList, error) {
+	res, err := c.sendReadAllResources(ctx, params, options...)
 	return res, err
 }
 
-func (c *Client) sendReadAllResources(ctx context.Context, params ReadAllResourcesParams) (res *ResourceList, err error) {
+func (c *Client) sendReadAllResources(ctx context.Context, params ReadAllResourcesParams, requestOptions ...RequestOption) (res *ResourceList, err error) {
 
-	u := uri.Clone(c.requestURL(ctx))
+	var reqCfg requestConfig
+	reqCfg.setDefaults(c.baseClient)
+	for _, o := range requestOptions {
+		o(&reqCfg)
+	}
+
+	u := c.serverURL
+	if override := reqCfg.ServerURL; override != nil {
+		u = override
+	}
+	u = uri.Clone(u)
 	var pathParts [3]string
 	pathParts[0] = "/environments/"
 	{
@@ -779,7 +1247,11 @@ func (c *Client) sendReadAllResources(ctx context.Context, params ReadAllResourc
 		}
 	}
 
-	resp, err := c.cfg.Client.Do(r)
+	if err := reqCfg.onRequest(r); err != nil {
+		return res, errors.Wrap(err, "edit request")
+	}
+
+	resp, err := reqCfg.Client.Do(r)
 	if err != nil {
 		return res, errors.Wrap(err, "do request")
 	}
@@ -791,6 +1263,10 @@ func (c *Client) sendReadAllResources(ctx context.Context, params ReadAllResourc
 		_, _ = io.Copy(io.Discard, body)
 		_ = body.Close()
 	}()
+
+	if err := reqCfg.onResponse(resp); err != nil {
+		return res, errors.Wrap(err, "edit response")
+	}
 
 	result, err := decodeReadAllResourcesResponse(resp)
 	if err != nil {
@@ -805,14 +1281,24 @@ func (c *Client) sendReadAllResources(ctx context.Context, params ReadAllResourc
 // Documented errors: 400, 401, 403, 404, 409, 429, 500.
 //
 // GET /environments/{environmentID}/applications/{applicationID}/grants/{grantID}
-func (c *Client) ReadOneApplicationGrant(ctx context.Context, params ReadOneApplicationGrantParams) (*ApplicationResourceGrant, error) {
-	res, err := c.sendReadOneApplicationGrant(ctx, params)
+func (c *Client) ReadOneApplicationGrant(ctx context.Context, params ReadOneApplicationGrantParams, options ...RequestOption) (*ApplicationResourceGrant, error) {
+	res, err := c.sendReadOneApplicationGrant(ctx, params, options...)
 	return res, err
 }
 
-func (c *Client) sendReadOneApplicationGrant(ctx context.Context, params ReadOneApplicationGrantParams) (res *ApplicationResourceGrant, err error) {
+func (c *Client) sendReadOneApplicationGrant(ctx context.Context, params ReadOneApplicationGrantParams, requestOptions ...RequestOption) (res *ApplicationResourceGrant, err error) {
 
-	u := uri.Clone(c.requestURL(ctx))
+	var reqCfg requestConfig
+	reqCfg.setDefaults(c.baseClient)
+	for _, o := range requestOptions {
+		o(&reqCfg)
+	}
+
+	u := c.serverURL
+	if override := reqCfg.ServerURL; override != nil {
+		u = override
+	}
+	u = uri.Clone(u)
 	var pathParts [6]string
 	pathParts[0] = "/environments/"
 	{
@@ -911,7 +1397,11 @@ func (c *Client) sendReadOneApplicationGrant(ctx context.Context, params ReadOne
 		}
 	}
 
-	resp, err := c.cfg.Client.Do(r)
+	if err := reqCfg.onRequest(r); err != nil {
+		return res, errors.Wrap(err, "edit request")
+	}
+
+	resp, err := reqCfg.Client.Do(r)
 	if err != nil {
 		return res, errors.Wrap(err, "do request")
 	}
@@ -923,6 +1413,10 @@ func (c *Client) sendReadOneApplicationGrant(ctx context.Context, params ReadOne
 		_, _ = io.Copy(io.Discard, body)
 		_ = body.Close()
 	}()
+
+	if err := reqCfg.onResponse(resp); err != nil {
+		return res, errors.Wrap(err, "edit response")
+	}
 
 	result, err := decodeReadOneApplicationGrantResponse(resp)
 	if err != nil {
@@ -937,14 +1431,24 @@ func (c *Client) sendReadOneApplicationGrant(ctx context.Context, params ReadOne
 // Documented errors: 400, 401, 403, 404, 409, 429, 500.
 //
 // GET /environments/{environmentID}/resources/{resourceID}
-func (c *Client) ReadOneResource(ctx context.Context, params ReadOneResourceParams) (*Resource, error) {
-	res, err := c.sendReadOneResource(ctx, params)
+func (c *Client) ReadOneResource(ctx context.Context, params ReadOneResourceParams, options ...RequestOption) (*Resource, error) {
+	res, err := c.sendReadOneResource(ctx, params, options...)
 	return res, err
 }
 
-func (c *Client) sendReadOneResource(ctx context.Context, params ReadOneResourceParams) (res *Resource, err error) {
+func (c *Client) sendReadOneResource(ctx context.Context, params ReadOneResourceParams, requestOptions ...RequestOption) (res *Resource, err error) {
 
-	u := uri.Clone(c.requestURL(ctx))
+	var reqCfg requestConfig
+	reqCfg.setDefaults(c.baseClient)
+	for _, o := range requestOptions {
+		o(&reqCfg)
+	}
+
+	u := c.serverURL
+	if override := reqCfg.ServerURL; override != nil {
+		u = override
+	}
+	u = uri.Clone(u)
 	var pathParts [4]string
 	pathParts[0] = "/environments/"
 	{
@@ -1024,7 +1528,11 @@ func (c *Client) sendReadOneResource(ctx context.Context, params ReadOneResource
 		}
 	}
 
-	resp, err := c.cfg.Client.Do(r)
+	if err := reqCfg.onRequest(r); err != nil {
+		return res, errors.Wrap(err, "edit request")
+	}
+
+	resp, err := reqCfg.Client.Do(r)
 	if err != nil {
 		return res, errors.Wrap(err, "do request")
 	}
@@ -1037,7 +1545,161 @@ func (c *Client) sendReadOneResource(ctx context.Context, params ReadOneResource
 		_ = body.Close()
 	}()
 
+	if err := reqCfg.onResponse(resp); err != nil {
+		return res, errors.Wrap(err, "edit response")
+	}
+
 	result, err := decodeReadOneResourceResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// ReadOneResourceScope invokes readOneResourceScope operation.
+//
+// Documented errors: 400, 401, 403, 404, 409, 429, 500.
+//
+// GET /environments/{environmentID}/resources/{resourceID}/scopes/{scopeID}
+func (c *Client) ReadOneResourceScope(ctx context.Context, params ReadOneResourceScopeParams, options ...RequestOption) (*ResourceScope, error) {
+	res, err := c.sendReadOneResourceScope(ctx, params, options...)
+	return res, err
+}
+
+func (c *Client) sendReadOneResourceScope(ctx context.Context, params ReadOneResourceScopeParams, requestOptions ...RequestOption) (res *ResourceScope, err error) {
+
+	var reqCfg requestConfig
+	reqCfg.setDefaults(c.baseClient)
+	for _, o := range requestOptions {
+		o(&reqCfg)
+	}
+
+	u := c.serverURL
+	if override := reqCfg.ServerURL; override != nil {
+		u = override
+	}
+	u = uri.Clone(u)
+	var pathParts [6]string
+	pathParts[0] = "/environments/"
+	{
+		// Encode "environmentID" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "environmentID",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.EnvironmentID))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/resources/"
+	{
+		// Encode "resourceID" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "resourceID",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.ResourceID))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	pathParts[4] = "/scopes/"
+	{
+		// Encode "scopeID" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "scopeID",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.ScopeID))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[5] = encoded
+	}
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "GET", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBearer(ctx, ReadOneResourceScopeOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"Bearer\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	if err := reqCfg.onRequest(r); err != nil {
+		return res, errors.Wrap(err, "edit request")
+	}
+
+	resp, err := reqCfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	if err := reqCfg.onResponse(resp); err != nil {
+		return res, errors.Wrap(err, "edit response")
+	}
+
+	result, err := decodeReadOneResourceScopeResponse(resp)
 	if err != nil {
 		return res, errors.Wrap(err, "decode response")
 	}
@@ -1051,12 +1713,12 @@ func (c *Client) sendReadOneResource(ctx context.Context, params ReadOneResource
 // Documented errors: 400, 401, 403, 404, 409, 429, 500.
 //
 // PUT /environments/{environmentID}/applications/{applicationID}/grants/{grantID}
-func (c *Client) UpdateApplicationGrant(ctx context.Context, request *ApplicationResourceGrantRequest, params UpdateApplicationGrantParams) (*ApplicationResourceGrant, error) {
-	res, err := c.sendUpdateApplicationGrant(ctx, request, params)
+func (c *Client) UpdateApplicationGrant(ctx context.Context, request *ApplicationResourceGrantRequest, params UpdateApplicationGrantParams, options ...RequestOption) (*ApplicationResourceGrant, error) {
+	res, err := c.sendUpdateApplicationGrant(ctx, request, params, options...)
 	return res, err
 }
 
-func (c *Client) sendUpdateApplicationGrant(ctx context.Context, request *ApplicationResourceGrantRequest, params UpdateApplicationGrantParams) (res *ApplicationResourceGrant, err error) {
+func (c *Client) sendUpdateApplicationGrant(ctx context.Context, request *ApplicationResourceGrantRequest, params UpdateApplicationGrantParams, requestOptions ...RequestOption) (res *ApplicationResourceGrant, err error) {
 	// Validate request before sending.
 	if err := func() error {
 		if err := request.Validate(); err != nil {
@@ -1067,7 +1729,17 @@ func (c *Client) sendUpdateApplicationGrant(ctx context.Context, request *Applic
 		return res, errors.Wrap(err, "validate")
 	}
 
-	u := uri.Clone(c.requestURL(ctx))
+	var reqCfg requestConfig
+	reqCfg.setDefaults(c.baseClient)
+	for _, o := range requestOptions {
+		o(&reqCfg)
+	}
+
+	u := c.serverURL
+	if override := reqCfg.ServerURL; override != nil {
+		u = override
+	}
+	u = uri.Clone(u)
 	var pathParts [6]string
 	pathParts[0] = "/environments/"
 	{
@@ -1169,7 +1841,11 @@ func (c *Client) sendUpdateApplicationGrant(ctx context.Context, request *Applic
 		}
 	}
 
-	resp, err := c.cfg.Client.Do(r)
+	if err := reqCfg.onRequest(r); err != nil {
+		return res, errors.Wrap(err, "edit request")
+	}
+
+	resp, err := reqCfg.Client.Do(r)
 	if err != nil {
 		return res, errors.Wrap(err, "do request")
 	}
@@ -1182,7 +1858,175 @@ func (c *Client) sendUpdateApplicationGrant(ctx context.Context, request *Applic
 		_ = body.Close()
 	}()
 
+	if err := reqCfg.onResponse(resp); err != nil {
+		return res, errors.Wrap(err, "edit response")
+	}
+
 	result, err := decodeUpdateApplicationGrantResponse(resp)
+	if err != nil {
+		return res, errors.Wrap(err, "decode response")
+	}
+
+	return result, nil
+}
+
+// UpdateResourceScope invokes updateResourceScope operation.
+//
+// Replaces the scope: a property left out of the body is not kept. grantkit reads the scope first and
+// sends back every property it did not mean to change. Documented errors: 400, 401, 403, 404, 409,
+// 429, 500.
+//
+// PUT /environments/{environmentID}/resources/{resourceID}/scopes/{scopeID}
+func (c *Client) UpdateResourceScope(ctx context.Context, request *ResourceScopeRequest, params UpdateResourceScopeParams, options ...RequestOption) (*ResourceScope, error) {
+	res, err := c.sendUpdateResourceScope(ctx, request, params, options...)
+	return res, err
+}
+
+func (c *Client) sendUpdateResourceScope(ctx context.Context, request *ResourceScopeRequest, params UpdateResourceScopeParams, requestOptions ...RequestOption) (res *ResourceScope, err error) {
+	// Validate request before sending.
+	if err := func() error {
+		if err := request.Validate(); err != nil {
+			return err
+		}
+		return nil
+	}(); err != nil {
+		return res, errors.Wrap(err, "validate")
+	}
+
+	var reqCfg requestConfig
+	reqCfg.setDefaults(c.baseClient)
+	for _, o := range requestOptions {
+		o(&reqCfg)
+	}
+
+	u := c.serverURL
+	if override := reqCfg.ServerURL; override != nil {
+		u = override
+	}
+	u = uri.Clone(u)
+	var pathParts [6]string
+	pathParts[0] = "/environments/"
+	{
+		// Encode "environmentID" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "environmentID",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.EnvironmentID))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[1] = encoded
+	}
+	pathParts[2] = "/resources/"
+	{
+		// Encode "resourceID" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "resourceID",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.ResourceID))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[3] = encoded
+	}
+	pathParts[4] = "/scopes/"
+	{
+		// Encode "scopeID" parameter.
+		e := uri.NewPathEncoder(uri.PathEncoderConfig{
+			Param:   "scopeID",
+			Style:   uri.PathStyleSimple,
+			Explode: false,
+		})
+		if err := func() error {
+			return e.EncodeValue(conv.StringToString(params.ScopeID))
+		}(); err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		encoded, err := e.Result()
+		if err != nil {
+			return res, errors.Wrap(err, "encode path")
+		}
+		pathParts[5] = encoded
+	}
+	uri.AddPathParts(u, pathParts[:]...)
+
+	r, err := ht.NewRequest(ctx, "PUT", u)
+	if err != nil {
+		return res, errors.Wrap(err, "create request")
+	}
+	if err := encodeUpdateResourceScopeRequest(request, r); err != nil {
+		return res, errors.Wrap(err, "encode request")
+	}
+
+	{
+		type bitset = [1]uint8
+		var satisfied bitset
+		{
+
+			switch err := c.securityBearer(ctx, UpdateResourceScopeOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 0
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"Bearer\"")
+			}
+		}
+
+		if ok := func() bool {
+		nextRequirement:
+			for _, requirement := range []bitset{
+				{0b00000001},
+			} {
+				for i, mask := range requirement {
+					if satisfied[i]&mask != mask {
+						continue nextRequirement
+					}
+				}
+				return true
+			}
+			return false
+		}(); !ok {
+			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
+		}
+	}
+
+	if err := reqCfg.onRequest(r); err != nil {
+		return res, errors.Wrap(err, "edit request")
+	}
+
+	resp, err := reqCfg.Client.Do(r)
+	if err != nil {
+		return res, errors.Wrap(err, "do request")
+	}
+	body := resp.Body
+	defer func() {
+		// Drain the body to EOF before closing, so the underlying
+		// connection can be reused by the Transport regardless of the
+		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
+		_, _ = io.Copy(io.Discard, body)
+		_ = body.Close()
+	}()
+
+	if err := reqCfg.onResponse(resp); err != nil {
+		return res, errors.Wrap(err, "edit response")
+	}
+
+	result, err := decodeUpdateResourceScopeResponse(resp)
 	if err != nil {
 		return res, errors.Wrap(err, "decode response")
 	}

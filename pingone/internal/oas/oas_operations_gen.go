@@ -7,12 +7,16 @@ type OperationName = string
 
 const (
 	CreateApplicationGrantOperation   OperationName = "CreateApplicationGrant"
+	CreateResourceScopeOperation      OperationName = "CreateResourceScope"
 	DeleteApplicationGrantOperation   OperationName = "DeleteApplicationGrant"
+	DeleteResourceScopeOperation      OperationName = "DeleteResourceScope"
 	ReadAllApplicationGrantsOperation OperationName = "ReadAllApplicationGrants"
 	ReadAllApplicationsOperation      OperationName = "ReadAllApplications"
 	ReadAllResourceScopesOperation    OperationName = "ReadAllResourceScopes"
 	ReadAllResourcesOperation         OperationName = "ReadAllResources"
 	ReadOneApplicationGrantOperation  OperationName = "ReadOneApplicationGrant"
 	ReadOneResourceOperation          OperationName = "ReadOneResource"
+	ReadOneResourceScopeOperation     OperationName = "ReadOneResourceScope"
 	UpdateApplicationGrantOperation   OperationName = "UpdateApplicationGrant"
+	UpdateResourceScopeOperation      OperationName = "UpdateResourceScope"
 )

@@ -24,8 +24,36 @@ func encodeCreateApplicationGrantRequest(
 	return nil
 }
 
+func encodeCreateResourceScopeRequest(
+	req *ResourceScopeRequest,
+	r *http.Request,
+) error {
+	const contentType = "application/json"
+	e := new(jx.Encoder)
+	{
+		req.Encode(e)
+	}
+	encoded := e.Bytes()
+	ht.SetBody(r, bytes.NewReader(encoded), contentType)
+	return nil
+}
+
 func encodeUpdateApplicationGrantRequest(
 	req *ApplicationResourceGrantRequest,
+	r *http.Request,
+) error {
+	const contentType = "application/json"
+	e := new(jx.Encoder)
+	{
+		req.Encode(e)
+	}
+	encoded := e.Bytes()
+	ht.SetBody(r, bytes.NewReader(encoded), contentType)
+	return nil
+}
+
+func encodeUpdateResourceScopeRequest(
+	req *ResourceScopeRequest,
 	r *http.Request,
 ) error {
 	const contentType = "application/json"

@@ -4,6 +4,8 @@ package oas
 
 import (
 	"fmt"
+
+	"github.com/go-faster/jx"
 )
 
 func (s *ErrorStatusCodeWithHeaders) Error() string {
@@ -134,7 +136,8 @@ func (s *ApplicationListEmbedded) SetApplications(val []Application) {
 	s.Applications = val
 }
 
-// An application resource grant as PingOne returns it.
+// An application resource grant as PingOne returns it. Properties PingOne adds later are kept
+// (additionalProperties) for the update built from a read.
 // Ref: #/components/schemas/ApplicationResourceGrant
 type ApplicationResourceGrant struct {
 	Links OptLinksHATEOAS `json:"_links"`
@@ -149,7 +152,8 @@ type ApplicationResourceGrant struct {
 	// RFC 3339 time.
 	CreatedAt OptString `json:"createdAt"`
 	// RFC 3339 time.
-	UpdatedAt OptString `json:"updatedAt"`
+	UpdatedAt       OptString `json:"updatedAt"`
+	AdditionalProps ApplicationResourceGrantAdditional
 }
 
 // GetLinks returns the value of Links.
@@ -192,6 +196,11 @@ func (s *ApplicationResourceGrant) GetUpdatedAt() OptString {
 	return s.UpdatedAt
 }
 
+// GetAdditionalProps returns the value of AdditionalProps.
+func (s *ApplicationResourceGrant) GetAdditionalProps() ApplicationResourceGrantAdditional {
+	return s.AdditionalProps
+}
+
 // SetLinks sets the value of Links.
 func (s *ApplicationResourceGrant) SetLinks(val OptLinksHATEOAS) {
 	s.Links = val
@@ -232,12 +241,31 @@ func (s *ApplicationResourceGrant) SetUpdatedAt(val OptString) {
 	s.UpdatedAt = val
 }
 
-// The body of CREATE and UPDATE Grant.
+// SetAdditionalProps sets the value of AdditionalProps.
+func (s *ApplicationResourceGrant) SetAdditionalProps(val ApplicationResourceGrantAdditional) {
+	s.AdditionalProps = val
+}
+
+type ApplicationResourceGrantAdditional map[string]jx.Raw
+
+func (s *ApplicationResourceGrantAdditional) init() ApplicationResourceGrantAdditional {
+	m := *s
+	if m == nil {
+		m = map[string]jx.Raw{}
+		*s = m
+	}
+	return m
+}
+
+// The body of CREATE and UPDATE Grant. UPDATE replaces the grant, so what a read returned and grantkit
+// does not model is sent back as it came (additionalProperties, here and in resource and scopes);
+// grantkit never adds anything of its own there.
 // Ref: #/components/schemas/ApplicationResourceGrantRequest
 type ApplicationResourceGrantRequest struct {
 	Resource ApplicationResourceGrantRequestResource `json:"resource"`
 	// The scopes granted, by id.
-	Scopes []ApplicationResourceGrantRequestScopesItem `json:"scopes"`
+	Scopes          []ApplicationResourceGrantRequestScopesItem `json:"scopes"`
+	AdditionalProps ApplicationResourceGrantRequestAdditional
 }
 
 // GetResource returns the value of Resource.
@@ -250,6 +278,11 @@ func (s *ApplicationResourceGrantRequest) GetScopes() []ApplicationResourceGrant
 	return s.Scopes
 }
 
+// GetAdditionalProps returns the value of AdditionalProps.
+func (s *ApplicationResourceGrantRequest) GetAdditionalProps() ApplicationResourceGrantRequestAdditional {
+	return s.AdditionalProps
+}
+
 // SetResource sets the value of Resource.
 func (s *ApplicationResourceGrantRequest) SetResource(val ApplicationResourceGrantRequestResource) {
 	s.Resource = val
@@ -260,9 +293,26 @@ func (s *ApplicationResourceGrantRequest) SetScopes(val []ApplicationResourceGra
 	s.Scopes = val
 }
 
+// SetAdditionalProps sets the value of AdditionalProps.
+func (s *ApplicationResourceGrantRequest) SetAdditionalProps(val ApplicationResourceGrantRequestAdditional) {
+	s.AdditionalProps = val
+}
+
+type ApplicationResourceGrantRequestAdditional map[string]jx.Raw
+
+func (s *ApplicationResourceGrantRequestAdditional) init() ApplicationResourceGrantRequestAdditional {
+	m := *s
+	if m == nil {
+		m = map[string]jx.Raw{}
+		*s = m
+	}
+	return m
+}
+
 type ApplicationResourceGrantRequestResource struct {
 	// The id of the resource the grant is for.
-	ID string `json:"id"`
+	ID              string `json:"id"`
+	AdditionalProps ApplicationResourceGrantRequestResourceAdditional
 }
 
 // GetID returns the value of ID.
@@ -270,13 +320,35 @@ func (s *ApplicationResourceGrantRequestResource) GetID() string {
 	return s.ID
 }
 
+// GetAdditionalProps returns the value of AdditionalProps.
+func (s *ApplicationResourceGrantRequestResource) GetAdditionalProps() ApplicationResourceGrantRequestResourceAdditional {
+	return s.AdditionalProps
+}
+
 // SetID sets the value of ID.
 func (s *ApplicationResourceGrantRequestResource) SetID(val string) {
 	s.ID = val
 }
 
+// SetAdditionalProps sets the value of AdditionalProps.
+func (s *ApplicationResourceGrantRequestResource) SetAdditionalProps(val ApplicationResourceGrantRequestResourceAdditional) {
+	s.AdditionalProps = val
+}
+
+type ApplicationResourceGrantRequestResourceAdditional map[string]jx.Raw
+
+func (s *ApplicationResourceGrantRequestResourceAdditional) init() ApplicationResourceGrantRequestResourceAdditional {
+	m := *s
+	if m == nil {
+		m = map[string]jx.Raw{}
+		*s = m
+	}
+	return m
+}
+
 type ApplicationResourceGrantRequestScopesItem struct {
-	ID string `json:"id"`
+	ID              string `json:"id"`
+	AdditionalProps ApplicationResourceGrantRequestScopesItemAdditional
 }
 
 // GetID returns the value of ID.
@@ -284,9 +356,30 @@ func (s *ApplicationResourceGrantRequestScopesItem) GetID() string {
 	return s.ID
 }
 
+// GetAdditionalProps returns the value of AdditionalProps.
+func (s *ApplicationResourceGrantRequestScopesItem) GetAdditionalProps() ApplicationResourceGrantRequestScopesItemAdditional {
+	return s.AdditionalProps
+}
+
 // SetID sets the value of ID.
 func (s *ApplicationResourceGrantRequestScopesItem) SetID(val string) {
 	s.ID = val
+}
+
+// SetAdditionalProps sets the value of AdditionalProps.
+func (s *ApplicationResourceGrantRequestScopesItem) SetAdditionalProps(val ApplicationResourceGrantRequestScopesItemAdditional) {
+	s.AdditionalProps = val
+}
+
+type ApplicationResourceGrantRequestScopesItemAdditional map[string]jx.Raw
+
+func (s *ApplicationResourceGrantRequestScopesItemAdditional) init() ApplicationResourceGrantRequestScopesItemAdditional {
+	m := *s
+	if m == nil {
+		m = map[string]jx.Raw{}
+		*s = m
+	}
+	return m
 }
 
 type Bearer struct {
@@ -316,6 +409,9 @@ func (s *Bearer) SetRoles(val []string) {
 
 // DeleteApplicationGrantNoContent is response for DeleteApplicationGrant operation.
 type DeleteApplicationGrantNoContent struct{}
+
+// DeleteResourceScopeNoContent is response for DeleteResourceScope operation.
+type DeleteResourceScopeNoContent struct{}
 
 // ErrorStatusCodeWithHeaders wraps P1Error with status code and response headers.
 type ErrorStatusCodeWithHeaders struct {
@@ -445,10 +541,12 @@ func (s *LinksHATEOAS) init() LinksHATEOAS {
 	return m
 }
 
-// A reference to another object by its id.
+// A reference to another object by its id. Properties PingOne adds later are kept
+// (additionalProperties), so that an update built from a read sends them back.
 // Ref: #/components/schemas/ObjectID
 type ObjectID struct {
-	ID OptString `json:"id"`
+	ID              OptString `json:"id"`
+	AdditionalProps ObjectIDAdditional
 }
 
 // GetID returns the value of ID.
@@ -456,9 +554,30 @@ func (s *ObjectID) GetID() OptString {
 	return s.ID
 }
 
+// GetAdditionalProps returns the value of AdditionalProps.
+func (s *ObjectID) GetAdditionalProps() ObjectIDAdditional {
+	return s.AdditionalProps
+}
+
 // SetID sets the value of ID.
 func (s *ObjectID) SetID(val OptString) {
 	s.ID = val
+}
+
+// SetAdditionalProps sets the value of AdditionalProps.
+func (s *ObjectID) SetAdditionalProps(val ObjectIDAdditional) {
+	s.AdditionalProps = val
+}
+
+type ObjectIDAdditional map[string]jx.Raw
+
+func (s *ObjectIDAdditional) init() ObjectIDAdditional {
+	m := *s
+	if m == nil {
+		m = map[string]jx.Raw{}
+		*s = m
+	}
+	return m
 }
 
 // NewOptApplicationListEmbedded returns new OptApplicationListEmbedded with value set to v.
@@ -1272,6 +1391,8 @@ func (s *ResourceListEmbedded) SetResources(val []Resource) {
 	s.Resources = val
 }
 
+// A scope of a resource. Properties PingOne adds later are kept (additionalProperties), so that an
+// UPDATE built from a read sends them back.
 // Ref: #/components/schemas/ResourceScope
 type ResourceScope struct {
 	Links OptLinksHATEOAS `json:"_links"`
@@ -1281,10 +1402,16 @@ type ResourceScope struct {
 	Name        OptString   `json:"name"`
 	Description OptString   `json:"description"`
 	Resource    OptObjectID `json:"resource"`
+	Environment OptObjectID `json:"environment"`
+	// User schema attributes a p1:read:user or p1:update:user scope (or one with a suffix) covers.
+	SchemaAttributes []string `json:"schemaAttributes"`
+	// Custom resource attribute ids (OPENID_CONNECT resource scopes only).
+	MappedClaims []string `json:"mappedClaims"`
 	// RFC 3339 time.
 	CreatedAt OptString `json:"createdAt"`
 	// RFC 3339 time.
-	UpdatedAt OptString `json:"updatedAt"`
+	UpdatedAt       OptString `json:"updatedAt"`
+	AdditionalProps ResourceScopeAdditional
 }
 
 // GetLinks returns the value of Links.
@@ -1312,6 +1439,21 @@ func (s *ResourceScope) GetResource() OptObjectID {
 	return s.Resource
 }
 
+// GetEnvironment returns the value of Environment.
+func (s *ResourceScope) GetEnvironment() OptObjectID {
+	return s.Environment
+}
+
+// GetSchemaAttributes returns the value of SchemaAttributes.
+func (s *ResourceScope) GetSchemaAttributes() []string {
+	return s.SchemaAttributes
+}
+
+// GetMappedClaims returns the value of MappedClaims.
+func (s *ResourceScope) GetMappedClaims() []string {
+	return s.MappedClaims
+}
+
 // GetCreatedAt returns the value of CreatedAt.
 func (s *ResourceScope) GetCreatedAt() OptString {
 	return s.CreatedAt
@@ -1320,6 +1462,11 @@ func (s *ResourceScope) GetCreatedAt() OptString {
 // GetUpdatedAt returns the value of UpdatedAt.
 func (s *ResourceScope) GetUpdatedAt() OptString {
 	return s.UpdatedAt
+}
+
+// GetAdditionalProps returns the value of AdditionalProps.
+func (s *ResourceScope) GetAdditionalProps() ResourceScopeAdditional {
+	return s.AdditionalProps
 }
 
 // SetLinks sets the value of Links.
@@ -1347,6 +1494,21 @@ func (s *ResourceScope) SetResource(val OptObjectID) {
 	s.Resource = val
 }
 
+// SetEnvironment sets the value of Environment.
+func (s *ResourceScope) SetEnvironment(val OptObjectID) {
+	s.Environment = val
+}
+
+// SetSchemaAttributes sets the value of SchemaAttributes.
+func (s *ResourceScope) SetSchemaAttributes(val []string) {
+	s.SchemaAttributes = val
+}
+
+// SetMappedClaims sets the value of MappedClaims.
+func (s *ResourceScope) SetMappedClaims(val []string) {
+	s.MappedClaims = val
+}
+
 // SetCreatedAt sets the value of CreatedAt.
 func (s *ResourceScope) SetCreatedAt(val OptString) {
 	s.CreatedAt = val
@@ -1355,6 +1517,22 @@ func (s *ResourceScope) SetCreatedAt(val OptString) {
 // SetUpdatedAt sets the value of UpdatedAt.
 func (s *ResourceScope) SetUpdatedAt(val OptString) {
 	s.UpdatedAt = val
+}
+
+// SetAdditionalProps sets the value of AdditionalProps.
+func (s *ResourceScope) SetAdditionalProps(val ResourceScopeAdditional) {
+	s.AdditionalProps = val
+}
+
+type ResourceScopeAdditional map[string]jx.Raw
+
+func (s *ResourceScopeAdditional) init() ResourceScopeAdditional {
+	m := *s
+	if m == nil {
+		m = map[string]jx.Raw{}
+		*s = m
+	}
+	return m
 }
 
 // Ref: #/components/schemas/ResourceScopeList
@@ -1417,4 +1595,77 @@ func (s *ResourceScopeListEmbedded) GetScopes() []ResourceScope {
 // SetScopes sets the value of Scopes.
 func (s *ResourceScopeListEmbedded) SetScopes(val []ResourceScope) {
 	s.Scopes = val
+}
+
+// The body of CREATE and UPDATE Scope. UPDATE replaces the scope, so what a read returned and grantkit
+// does not model is sent back as it came (additionalProperties).
+// Ref: #/components/schemas/ResourceScopeRequest
+type ResourceScopeRequest struct {
+	// The scope name, unique within the resource.
+	Name             string    `json:"name"`
+	Description      OptString `json:"description"`
+	SchemaAttributes []string  `json:"schemaAttributes"`
+	MappedClaims     []string  `json:"mappedClaims"`
+	AdditionalProps  ResourceScopeRequestAdditional
+}
+
+// GetName returns the value of Name.
+func (s *ResourceScopeRequest) GetName() string {
+	return s.Name
+}
+
+// GetDescription returns the value of Description.
+func (s *ResourceScopeRequest) GetDescription() OptString {
+	return s.Description
+}
+
+// GetSchemaAttributes returns the value of SchemaAttributes.
+func (s *ResourceScopeRequest) GetSchemaAttributes() []string {
+	return s.SchemaAttributes
+}
+
+// GetMappedClaims returns the value of MappedClaims.
+func (s *ResourceScopeRequest) GetMappedClaims() []string {
+	return s.MappedClaims
+}
+
+// GetAdditionalProps returns the value of AdditionalProps.
+func (s *ResourceScopeRequest) GetAdditionalProps() ResourceScopeRequestAdditional {
+	return s.AdditionalProps
+}
+
+// SetName sets the value of Name.
+func (s *ResourceScopeRequest) SetName(val string) {
+	s.Name = val
+}
+
+// SetDescription sets the value of Description.
+func (s *ResourceScopeRequest) SetDescription(val OptString) {
+	s.Description = val
+}
+
+// SetSchemaAttributes sets the value of SchemaAttributes.
+func (s *ResourceScopeRequest) SetSchemaAttributes(val []string) {
+	s.SchemaAttributes = val
+}
+
+// SetMappedClaims sets the value of MappedClaims.
+func (s *ResourceScopeRequest) SetMappedClaims(val []string) {
+	s.MappedClaims = val
+}
+
+// SetAdditionalProps sets the value of AdditionalProps.
+func (s *ResourceScopeRequest) SetAdditionalProps(val ResourceScopeRequestAdditional) {
+	s.AdditionalProps = val
+}
+
+type ResourceScopeRequestAdditional map[string]jx.Raw
+
+func (s *ResourceScopeRequestAdditional) init() ResourceScopeRequestAdditional {
+	m := *s
+	if m == nil {
+		m = map[string]jx.Raw{}
+		*s = m
+	}
+	return m
 }

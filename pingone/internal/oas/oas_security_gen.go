@@ -36,14 +36,18 @@ func findAuthorization(h http.Header, prefix string) (string, bool) {
 // operationRolesBearer is a private map storing roles per operation.
 var operationRolesBearer = map[string][]string{
 	CreateApplicationGrantOperation:   []string{},
+	CreateResourceScopeOperation:      []string{},
 	DeleteApplicationGrantOperation:   []string{},
+	DeleteResourceScopeOperation:      []string{},
 	ReadAllApplicationGrantsOperation: []string{},
 	ReadAllApplicationsOperation:      []string{},
 	ReadAllResourceScopesOperation:    []string{},
 	ReadAllResourcesOperation:         []string{},
 	ReadOneApplicationGrantOperation:  []string{},
 	ReadOneResourceOperation:          []string{},
+	ReadOneResourceScopeOperation:     []string{},
 	UpdateApplicationGrantOperation:   []string{},
+	UpdateResourceScopeOperation:      []string{},
 }
 
 // GetRolesForBearer returns the required roles for the given operation.

@@ -15,12 +15,26 @@ type Handler interface {
 	//
 	// POST /environments/{environmentID}/applications/{applicationID}/grants
 	CreateApplicationGrant(ctx context.Context, req *ApplicationResourceGrantRequest, params CreateApplicationGrantParams) (*ApplicationResourceGrant, error)
+	// CreateResourceScope implements createResourceScope operation.
+	//
+	// Defines a scope on the resource. The name is required and unique within the resource
+	// (https://developer.pingidentity.com/pingone-api/platform/resources/resource-scopes/create-custom-resource-scope.html).
+	// Documented errors: 400, 401, 403, 404, 405, 409, 429, 500.
+	//
+	// POST /environments/{environmentID}/resources/{resourceID}/scopes
+	CreateResourceScope(ctx context.Context, req *ResourceScopeRequest, params CreateResourceScopeParams) (*ResourceScope, error)
 	// DeleteApplicationGrant implements deleteApplicationGrant operation.
 	//
 	// Documented errors: 400, 401, 403, 404, 409, 429, 500.
 	//
 	// DELETE /environments/{environmentID}/applications/{applicationID}/grants/{grantID}
 	DeleteApplicationGrant(ctx context.Context, params DeleteApplicationGrantParams) error
+	// DeleteResourceScope implements deleteResourceScope operation.
+	//
+	// Documented errors: 400, 401, 403, 404, 409, 429, 500.
+	//
+	// DELETE /environments/{environmentID}/resources/{resourceID}/scopes/{scopeID}
+	DeleteResourceScope(ctx context.Context, params DeleteResourceScopeParams) error
 	// ReadAllApplicationGrants implements readAllApplicationGrants operation.
 	//
 	// Documented errors: 400, 401, 403, 404, 409, 429, 500.
@@ -58,6 +72,12 @@ type Handler interface {
 	//
 	// GET /environments/{environmentID}/resources/{resourceID}
 	ReadOneResource(ctx context.Context, params ReadOneResourceParams) (*Resource, error)
+	// ReadOneResourceScope implements readOneResourceScope operation.
+	//
+	// Documented errors: 400, 401, 403, 404, 409, 429, 500.
+	//
+	// GET /environments/{environmentID}/resources/{resourceID}/scopes/{scopeID}
+	ReadOneResourceScope(ctx context.Context, params ReadOneResourceScopeParams) (*ResourceScope, error)
 	// UpdateApplicationGrant implements updateApplicationGrant operation.
 	//
 	// Replaces the grant's scopes. resource.id is required and must be the grant's own resource.
@@ -65,6 +85,14 @@ type Handler interface {
 	//
 	// PUT /environments/{environmentID}/applications/{applicationID}/grants/{grantID}
 	UpdateApplicationGrant(ctx context.Context, req *ApplicationResourceGrantRequest, params UpdateApplicationGrantParams) (*ApplicationResourceGrant, error)
+	// UpdateResourceScope implements updateResourceScope operation.
+	//
+	// Replaces the scope: a property left out of the body is not kept. grantkit reads the scope first and
+	// sends back every property it did not mean to change. Documented errors: 400, 401, 403, 404, 409,
+	// 429, 500.
+	//
+	// PUT /environments/{environmentID}/resources/{resourceID}/scopes/{scopeID}
+	UpdateResourceScope(ctx context.Context, req *ResourceScopeRequest, params UpdateResourceScopeParams) (*ResourceScope, error)
 	// NewError creates *ErrorStatusCodeWithHeaders from error returned by handler.
 	//
 	// Used for common default response.

@@ -23,12 +23,32 @@ func (UnimplementedHandler) CreateApplicationGrant(ctx context.Context, req *App
 	return r, ht.ErrNotImplemented
 }
 
+// CreateResourceScope implements createResourceScope operation.
+//
+// Defines a scope on the resource. The name is required and unique within the resource
+// (https://developer.pingidentity.com/pingone-api/platform/resources/resource-scopes/create-custom-resource-scope.html).
+// Documented errors: 400, 401, 403, 404, 405, 409, 429, 500.
+//
+// POST /environments/{environmentID}/resources/{resourceID}/scopes
+func (UnimplementedHandler) CreateResourceScope(ctx context.Context, req *ResourceScopeRequest, params CreateResourceScopeParams) (r *ResourceScope, _ error) {
+	return r, ht.ErrNotImplemented
+}
+
 // DeleteApplicationGrant implements deleteApplicationGrant operation.
 //
 // Documented errors: 400, 401, 403, 404, 409, 429, 500.
 //
 // DELETE /environments/{environmentID}/applications/{applicationID}/grants/{grantID}
 func (UnimplementedHandler) DeleteApplicationGrant(ctx context.Context, params DeleteApplicationGrantParams) error {
+	return ht.ErrNotImplemented
+}
+
+// DeleteResourceScope implements deleteResourceScope operation.
+//
+// Documented errors: 400, 401, 403, 404, 409, 429, 500.
+//
+// DELETE /environments/{environmentID}/resources/{resourceID}/scopes/{scopeID}
+func (UnimplementedHandler) DeleteResourceScope(ctx context.Context, params DeleteResourceScopeParams) error {
 	return ht.ErrNotImplemented
 }
 
@@ -87,6 +107,15 @@ func (UnimplementedHandler) ReadOneResource(ctx context.Context, params ReadOneR
 	return r, ht.ErrNotImplemented
 }
 
+// ReadOneResourceScope implements readOneResourceScope operation.
+//
+// Documented errors: 400, 401, 403, 404, 409, 429, 500.
+//
+// GET /environments/{environmentID}/resources/{resourceID}/scopes/{scopeID}
+func (UnimplementedHandler) ReadOneResourceScope(ctx context.Context, params ReadOneResourceScopeParams) (r *ResourceScope, _ error) {
+	return r, ht.ErrNotImplemented
+}
+
 // UpdateApplicationGrant implements updateApplicationGrant operation.
 //
 // Replaces the grant's scopes. resource.id is required and must be the grant's own resource.
@@ -94,6 +123,17 @@ func (UnimplementedHandler) ReadOneResource(ctx context.Context, params ReadOneR
 //
 // PUT /environments/{environmentID}/applications/{applicationID}/grants/{grantID}
 func (UnimplementedHandler) UpdateApplicationGrant(ctx context.Context, req *ApplicationResourceGrantRequest, params UpdateApplicationGrantParams) (r *ApplicationResourceGrant, _ error) {
+	return r, ht.ErrNotImplemented
+}
+
+// UpdateResourceScope implements updateResourceScope operation.
+//
+// Replaces the scope: a property left out of the body is not kept. grantkit reads the scope first and
+// sends back every property it did not mean to change. Documented errors: 400, 401, 403, 404, 409,
+// 429, 500.
+//
+// PUT /environments/{environmentID}/resources/{resourceID}/scopes/{scopeID}
+func (UnimplementedHandler) UpdateResourceScope(ctx context.Context, req *ResourceScopeRequest, params UpdateResourceScopeParams) (r *ResourceScope, _ error) {
 	return r, ht.ErrNotImplemented
 }
 

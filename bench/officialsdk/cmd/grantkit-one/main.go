@@ -11,10 +11,11 @@ import (
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/auth0"
+	"github.com/grantkit/grantkit/option"
 )
 
 func main() {
-	c, err := auth0.New(os.Getenv("AUTH0_DOMAIN"), auth0.WithToken(os.Getenv("AUTH0_TOKEN")))
+	c, err := auth0.New(os.Getenv("AUTH0_DOMAIN"), option.WithToken(os.Getenv("AUTH0_TOKEN")))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

@@ -1,0 +1,850 @@
+package auth0
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/go-faster/jx"
+
+	"github.com/grantkit/grantkit"
+	"github.com/grantkit/grantkit/auth0/internal/oas"
+	"github.com/grantkit/grantkit/internal/paging"
+	"github.com/grantkit/grantkit/internal/patch"
+	"github.com/grantkit/grantkit/internal/validate"
+)
+
+// SigningAlg is the algorithm Auth0 signs a resource server's access tokens with. Auth0 may
+// add values; a value this package does not know is sent and kept as is.
+type SigningAlg string
+
+// The signing algorithms Auth0 documents. PS256 needs an add-on.
+const (
+	SigningAlgHS256 SigningAlg = "HS256"
+	SigningAlgRS256 SigningAlg = "RS256"
+	SigningAlgRS512 SigningAlg = "RS512"
+	SigningAlgPS256 SigningAlg = "PS256"
+)
+
+// TokenDialect is the format of the access tokens issued for a resource server. Auth0 may add
+// values; a value this package does not know is sent and kept as is.
+type TokenDialect string
+
+// The token dialects Auth0 documents. The _authz dialects add the RBAC permissions claim.
+const (
+	TokenDialectAccessToken         TokenDialect = "access_token"
+	TokenDialectAccessTokenAuthz    TokenDialect = "access_token_authz"
+	TokenDialectRFC9068Profile      TokenDialect = "rfc9068_profile"
+	TokenDialectRFC9068ProfileAuthz TokenDialect = "rfc9068_profile_authz"
+)
+
+// ResourceServerScope is a permission a resource server (API) defines. Client grants may only
+// carry scopes their audience defines.
+type ResourceServerScope struct {
+	Value       string // 1 to 280 characters
+	Description string // at most 500 characters; empty when there is none
+}
+
+// TokenEncryption encrypts the access tokens issued for a resource server.
+type TokenEncryption struct {
+	Format        string // "compact-nested-jwe" today
+	EncryptionKey TokenEncryptionKey
+}
+
+// TokenEncryptionKey is the public key tokens are encrypted with.
+type TokenEncryptionKey struct {
+	Name string // 1 to 128 characters; empty when not set
+	Alg  string // "RSA-OAEP-256", "RSA-OAEP-384" or "RSA-OAEP-512" today
+	Kid  string // 1 to 128 characters; empty when not set
+	PEM  string // the PEM-encoded public key, 1 to 4096 characters
+}
+
+// ProofOfPossession configures sender-constrained access tokens for a resource server.
+type ProofOfPossession struct {
+	Mechanism   string // "mtls" or "dpop" today
+	Required    bool
+	RequiredFor string // "public_clients" or "all_clients" today; empty when not set
+}
+
+// SubjectTypeAuthorization says which flows may obtain access to a resource server. An empty
+// policy is not set.
+type SubjectTypeAuthorization struct {
+	UserPolicy   string // "allow_all", "deny_all" or "require_client_grant" today
+	ClientPolicy string // "deny_all" or "require_client_grant" today
+}
+
+// AuthorizationPolicy is the authorization policy applied to a resource server (early access
+// at Auth0).
+type AuthorizationPolicy struct {
+	PolicyID string // 1 to 1024 characters
+}
+
+// ResourceServer is an API registered at Auth0. Its Identifier is the audience of tokens and
+// client grants for it. Fields Auth0 did not return are zero.
+type ResourceServer struct {
+	ID                                        string
+	Name                                      string
+	IsSystem                                  bool // an Auth0 API (the Management API): it cannot be deleted and its scopes cannot be changed
+	Identifier                                string
+	Scopes                                    []ResourceServerScope
+	SigningAlg                                SigningAlg
+	SigningSecret                             grantkit.Secret
+	AllowOfflineAccess                        bool
+	AllowOnlineAccess                         bool
+	AllowOnlineAccessWithEphemeralSessions    bool
+	SkipConsentForVerifiableFirstPartyClients bool
+	TokenLifetime                             int // seconds, from the token endpoint
+	TokenLifetimeForWeb                       int // seconds, from the implicit and hybrid flows
+	EnforcePolicies                           bool
+	TokenDialect                              TokenDialect
+	TokenEncryption                           *TokenEncryption // nil when not set
+	ConsentPolicy                             string           // "transactional-authorization-with-mfa" today; empty when not set
+	AuthorizationDetails                      []json.RawMessage
+	ProofOfPossession                         *ProofOfPossession // nil when not set
+	SubjectTypeAuthorization                  SubjectTypeAuthorization
+	AuthorizationPolicy                       *AuthorizationPolicy // nil when not set
+	ClientID                                  string               // the client this resource server is linked to, if any
+}
+
+// Scope returns the scope named value and whether the resource server defines it.
+func (rs *ResourceServer) Scope(value string) (ResourceServerScope, bool) {
+	for _, s := range rs.Scopes {
+		if s.Value == value {
+			return s, true
+		}
+	}
+	return ResourceServerScope{}, false
+}
+
+// ResourceServerCreate is the body of ResourceServersService.Create. Identifier is required;
+// zero values of the other fields are left out, so Auth0's defaults apply (for a new API:
+// RS256, 86400-second tokens).
+type ResourceServerCreate struct {
+	Identifier                                string // 1 to 600 characters; the audience, fixed once created
+	Name                                      string // at most 200 characters, without < or >
+	Scopes                                    []ResourceServerScope
+	SigningAlg                                SigningAlg
+	SigningSecret                             grantkit.Secret // at least 16 characters
+	AllowOfflineAccess                        bool
+	AllowOnlineAccess                         bool
+	AllowOnlineAccessWithEphemeralSessions    bool
+	SkipConsentForVerifiableFirstPartyClients bool
+	TokenLifetime                             int // seconds, 1 to 2592000
+	TokenDialect                              TokenDialect
+	EnforcePolicies                           bool
+	TokenEncryption                           *TokenEncryption
+	ConsentPolicy                             string
+	AuthorizationDetails                      []json.RawMessage // each a JSON value, such as {"type":"payment"}
+	ProofOfPossession                         *ProofOfPossession
+	SubjectTypeAuthorization                  SubjectTypeAuthorization
+	AuthorizationPolicy                       *AuthorizationPolicy
+}
+
+// ResourceServerUpdate is the body of ResourceServersService.Update (a PATCH). Fields left as
+// their zero value are not sent and stay as they are at Auth0. Scopes replaces the whole list
+// (use DefineScope and RemoveScope to change one scope). TokenEncryption, ConsentPolicy,
+// AuthorizationDetails, ProofOfPossession and AuthorizationPolicy may be sent as null with
+// grantkit.Null, which removes them; the other fields may not be null.
+//
+//	auth0.ResourceServerUpdate{TokenLifetime: grantkit.Value(3600)}             // "token_lifetime":3600
+//	auth0.ResourceServerUpdate{Scopes: grantkit.Set[auth0.ResourceServerScope]()} // "scopes":[]
+//	auth0.ResourceServerUpdate{ConsentPolicy: grantkit.Null[string]()}           // "consent_policy":null
+type ResourceServerUpdate struct {
+	Name                                      grantkit.Field[string]
+	Scopes                                    grantkit.Field[[]ResourceServerScope]
+	SigningAlg                                grantkit.Field[SigningAlg]
+	SigningSecret                             grantkit.Field[grantkit.Secret]
+	SkipConsentForVerifiableFirstPartyClients grantkit.Field[bool]
+	AllowOfflineAccess                        grantkit.Field[bool]
+	AllowOnlineAccess                         grantkit.Field[bool]
+	AllowOnlineAccessWithEphemeralSessions    grantkit.Field[bool]
+	TokenLifetime                             grantkit.Field[int] // seconds, 0 to 2592000
+	// TokenLifetimeForWeb is missing from Auth0's reference, but Auth0 accepts and applies it
+	// (see specs/README.md). Seconds, 0 to 2592000, at most TokenLifetime.
+	TokenLifetimeForWeb      grantkit.Field[int]
+	TokenDialect             grantkit.Field[TokenDialect]
+	EnforcePolicies          grantkit.Field[bool]
+	TokenEncryption          grantkit.Field[TokenEncryption]
+	ConsentPolicy            grantkit.Field[string]
+	AuthorizationDetails     grantkit.Field[[]json.RawMessage]
+	ProofOfPossession        grantkit.Field[ProofOfPossession]
+	SubjectTypeAuthorization grantkit.Field[SubjectTypeAuthorization]
+	AuthorizationPolicy      grantkit.Field[AuthorizationPolicy]
+}
+
+// ResourceServerListOptions filters and pages ResourceServersService.List and ListPage.
+type ResourceServerListOptions struct {
+	// Identifiers keeps only the resource servers with these identifiers (at most 10).
+	Identifiers []string
+	// PageSize is the number of resource servers per request, 1 to 100; zero means 50.
+	PageSize int
+	// Cursor continues from a previous page's Next; empty starts at the beginning.
+	Cursor string
+}
+
+// ErrDuplicateScope is returned by DefineScope and RemoveScope when the resource server
+// defines the scope they would change more than once: which one is meant is not known, so
+// nothing is changed.
+var ErrDuplicateScope = errors.New("the resource server defines this scope more than once")
+
+// Limits Auth0 documents for resource servers.
+const (
+	maxIdentifier    = 600
+	maxTokenLifetime = 2592000
+	defaultPageSize  = 50
+)
+
+// ResourceServersService manages the tenant's APIs (/api/v2/resource-servers) and the scopes
+// they define.
+//
+// Every method that takes an id accepts the resource server's id or its identifier (the
+// audience, often a URL such as "https://api.example.com/"), as Auth0 does. Give the
+// identifier as it is: grantkit percent-encodes it into the path. An identifier with a "." or
+// ".." part between slashes cannot be used this way (use the id instead).
+type ResourceServersService struct {
+	c *Client
+	// catalog is a one-slot semaphore: DefineScope and RemoveScope through one Client run one
+	// at a time, so that two of them never read the same list and lose each other's change.
+	catalog chan struct{}
+}
+
+func newResourceServersService(c *Client) *ResourceServersService {
+	return &ResourceServersService{c: c, catalog: make(chan struct{}, 1)}
+}
+
+// Get returns the resource server with this id or identifier.
+func (s *ResourceServersService) Get(ctx context.Context, id string) (*ResourceServer, error) {
+	return s.get(ctx, "ResourceServers.Get", id)
+}
+
+func (s *ResourceServersService) get(ctx context.Context, op, id string) (*ResourceServer, error) {
+	ctx, call := begin(ctx, op)
+	if err := validate.EscapedSegment("id", id, maxIdentifier); err != nil {
+		return nil, call.Err(err)
+	}
+	rs, err := s.c.api.GetResourceServer(ctx, oas.GetResourceServerParams{ID: id})
+	if err != nil {
+		return nil, call.Err(err)
+	}
+	return rsFromOAS(rs), nil
+}
+
+// Create creates a resource server. Auth0 answers 409 if one with the same identifier exists.
+func (s *ResourceServersService) Create(ctx context.Context, p ResourceServerCreate) (*ResourceServer, error) {
+	ctx, call := begin(ctx, "ResourceServers.Create")
+	call.Creates("the resource server may now exist; find it with ResourceServers.Get by its Identifier")
+	req, err := p.toOAS()
+	if err != nil {
+		return nil, call.Err(err)
+	}
+	rs, err := s.c.api.CreateResourceServer(ctx, req)
+	if err != nil {
+		return nil, call.Err(err)
+	}
+	return rsFromOAS(rs), nil
+}
+
+// Update changes the fields of the resource server that p sets and returns it as Auth0 stored
+// it. An update that sets no field is rejected without a request.
+func (s *ResourceServersService) Update(ctx context.Context, id string, p ResourceServerUpdate) (*ResourceServer, error) {
+	return s.update(ctx, "ResourceServers.Update", id, p)
+}
+
+func (s *ResourceServersService) update(ctx context.Context, op, id string, p ResourceServerUpdate) (*ResourceServer, error) {
+	ctx, call := begin(ctx, op)
+	if err := validate.EscapedSegment("id", id, maxIdentifier); err != nil {
+		return nil, call.Err(err)
+	}
+	req, err := p.toOAS()
+	if err != nil {
+		return nil, call.Err(err)
+	}
+	res, err := s.c.api.UpdateResourceServer(ctx, req, oas.UpdateResourceServerParams{ID: id})
+	if err != nil {
+		return nil, call.Err(err)
+	}
+	// Auth0 answers 200; its reference says 201. Both carry the resource server.
+	switch r := res.(type) {
+	case *oas.UpdateResourceServerOK:
+		rs := oas.ResourceServer(*r)
+		return rsFromOAS(&rs), nil
+	case *oas.UpdateResourceServerCreated:
+		rs := oas.ResourceServer(*r)
+		return rsFromOAS(&rs), nil
+	default:
+		return nil, call.Err(fmt.Errorf("unexpected answer %T", res))
+	}
+}
+
+// Delete deletes the resource server with this id or identifier. Auth0 documents no 404 for
+// this call: deleting one that does not exist succeeds.
+func (s *ResourceServersService) Delete(ctx context.Context, id string) error {
+	ctx, call := begin(ctx, "ResourceServers.Delete")
+	if err := validate.EscapedSegment("id", id, maxIdentifier); err != nil {
+		return call.Err(err)
+	}
+	return call.Err(s.c.api.DeleteResourceServer(ctx, oas.DeleteResourceServerParams{ID: id}))
+}
+
+// List iterates over every resource server matching opts (the system Management API
+// included), fetching pages as the loop needs them. Auth0 pages resource servers by page
+// number only: one created or deleted while the loop runs can shift the pages, so that
+// another is seen twice or not at all.
+func (s *ResourceServersService) List(ctx context.Context, opts ResourceServerListOptions) iter.Seq2[*ResourceServer, error] {
+	return paging.All(ctx, opts.Cursor, func(ctx context.Context, cursor string) (grantkit.Page[ResourceServer], error) {
+		opts.Cursor = cursor
+		return s.ListPage(ctx, opts)
+	})
+}
+
+// ListPage returns one page of resource servers matching opts. Its Next is the following page
+// number, empty on the last page.
+func (s *ResourceServersService) ListPage(ctx context.Context, opts ResourceServerListOptions) (grantkit.Page[ResourceServer], error) {
+	ctx, call := begin(ctx, "ResourceServers.List")
+	params, page, size, err := opts.toOAS()
+	if err != nil {
+		return grantkit.Page[ResourceServer]{}, call.Err(err)
+	}
+	res, err := s.c.api.ListResourceServers(ctx, params)
+	if err != nil {
+		return grantkit.Page[ResourceServer]{}, call.Err(err)
+	}
+	list := res.ResourceServerArray
+	// Without a total (Auth0 answered with a bare array), a full page may have a successor.
+	more := len(list) == size
+	if res.IsResourceServerPage() {
+		rp := res.ResourceServerPage
+		list = rp.ResourceServers
+		if total, ok := rp.Total.Get(); ok {
+			more = rp.Start.Or(page*size)+len(list) < total
+		} else {
+			more = len(list) == size
+		}
+	}
+	var out grantkit.Page[ResourceServer]
+	if more && len(list) > 0 {
+		out.Next = strconv.Itoa(page + 1)
+	}
+	out.Items = make([]ResourceServer, len(list))
+	for i := range list {
+		out.Items[i] = *rsFromOAS(&list[i])
+	}
+	return out, nil
+}
+
+// DefineScope makes the resource server define scope: it adds it, or changes the description
+// of the scope with the same value, and returns the resource server as Auth0 stored it. A scope
+// already defined with this description is not written again.
+//
+// Auth0's PATCH replaces the whole scope list, so DefineScope reads the list, changes the one
+// scope and writes the list back with nothing else in the request: the other scopes, their
+// order and descriptions, and every other field stay as they were. Calls through one Client
+// are serialised. A change made elsewhere (another process, the dashboard) between the read
+// and the write is lost: Auth0 offers no conditional update, so the last writer wins.
+//
+// A resource server that defines scope.Value more than once gets ErrDuplicateScope and is left
+// unchanged; Auth0's system API gets grantkit.ErrInvalidInput, since its scopes cannot be
+// changed.
+func (s *ResourceServersService) DefineScope(ctx context.Context, id string, scope ResourceServerScope) (*ResourceServer, error) {
+	const op = "ResourceServers.DefineScope"
+	if err := checkScope("scope", scope); err != nil {
+		return nil, wrap(op, err)
+	}
+	return s.editScopes(ctx, op, id, scope.Value, func(scopes []ResourceServerScope, i int) ([]ResourceServerScope, bool) {
+		if i < 0 {
+			return append(slices.Clip(scopes), scope), true
+		}
+		if scopes[i].Description == scope.Description {
+			return nil, false
+		}
+		out := slices.Clone(scopes)
+		out[i].Description = scope.Description
+		return out, true
+	})
+}
+
+// RemoveScope makes the resource server stop defining the scope named value and returns it as
+// Auth0 stored it. A scope it does not define is not an error, and nothing is written. The
+// read-modify-write, its serialisation and its race are those of DefineScope. Client grants
+// that carry the scope keep it; Auth0 then refuses to update their scopes until it is gone.
+func (s *ResourceServersService) RemoveScope(ctx context.Context, id, value string) (*ResourceServer, error) {
+	const op = "ResourceServers.RemoveScope"
+	if err := validate.Length("value", value, 1, 280); err != nil {
+		return nil, wrap(op, err)
+	}
+	return s.editScopes(ctx, op, id, value, func(scopes []ResourceServerScope, i int) ([]ResourceServerScope, bool) {
+		if i < 0 {
+			return nil, false
+		}
+		return slices.Delete(slices.Clone(scopes), i, i+1), true
+	})
+}
+
+// editScopes reads the resource server, finds the scope named value (i is -1 when absent) and,
+// if edit asks for it, writes back the list edit returns.
+func (s *ResourceServersService) editScopes(ctx context.Context, op, id, value string,
+	edit func(scopes []ResourceServerScope, i int) ([]ResourceServerScope, bool)) (*ResourceServer, error) {
+	ctx, call := begin(ctx, op)
+	if err := validate.EscapedSegment("id", id, maxIdentifier); err != nil {
+		return nil, call.Err(err)
+	}
+	select {
+	case s.catalog <- struct{}{}:
+		defer func() { <-s.catalog }()
+	case <-ctx.Done():
+		return nil, call.Err(ctx.Err())
+	}
+	rs, err := s.get(ctx, op, id)
+	if err != nil {
+		return nil, err
+	}
+	i, n := -1, 0
+	for j, sc := range rs.Scopes {
+		if sc.Value == value {
+			i, n = j, n+1
+		}
+	}
+	if n > 1 {
+		return nil, fmt.Errorf("%s: %s: %w: %q is defined %d times on %s", vendor, op, ErrDuplicateScope, value, n, id)
+	}
+	scopes, write := edit(rs.Scopes, i)
+	if !write {
+		return rs, nil
+	}
+	if rs.IsSystem {
+		return nil, call.Err(validate.Errorf("id", "%s is Auth0's system API %q; its scopes cannot be changed", id, rs.Name))
+	}
+	// Write to the id Auth0 returned rather than what the caller gave, so the write reaches the
+	// resource server that was read.
+	target := rs.ID
+	if target == "" {
+		target = id
+	}
+	return s.update(ctx, op, target, ResourceServerUpdate{Scopes: grantkit.Set(scopes...)})
+}
+
+func (o ResourceServerListOptions) toOAS() (p oas.ListResourceServersParams, page, size int, err error) {
+	if len(o.Identifiers) > 10 {
+		return p, 0, 0, validate.Errorf("Identifiers", "%d given, at most 10", len(o.Identifiers))
+	}
+	if err := validate.Each("Identifiers", o.Identifiers, func(f, s string) error { return validate.Length(f, s, 1, -1) }); err != nil {
+		return p, 0, 0, err
+	}
+	size = o.PageSize
+	if size < 0 || size > 100 {
+		return p, 0, 0, validate.Errorf("PageSize", "%d, want 1 to 100 (0 for the default)", size)
+	}
+	if size == 0 {
+		size = defaultPageSize
+	}
+	if o.Cursor != "" {
+		page, err = strconv.Atoi(o.Cursor)
+		if err != nil || page < 0 {
+			return p, 0, 0, validate.Errorf("Cursor", "%q is not a page number from a previous page's Next", o.Cursor)
+		}
+	}
+	p.Identifiers = o.Identifiers
+	p.Page.SetTo(page)
+	p.PerPage.SetTo(size)
+	// include_totals makes Auth0 say how many there are, so the last page is known without
+	// asking for an empty one.
+	p.IncludeTotals.SetTo(true)
+	return p, page, size, nil
+}
+
+func checkScope(field string, sc ResourceServerScope) error {
+	if err := validate.Length(field+".Value", sc.Value, 1, 280); err != nil {
+		return err
+	}
+	return validate.Length(field+".Description", sc.Description, 0, 500)
+}
+
+func checkScopeList(field string, scopes []ResourceServerScope) error {
+	return validate.Each(field, scopes, checkScope)
+}
+
+func checkName(field, name string) error {
+	if err := validate.Length(field, name, 1, 200); err != nil {
+		return err
+	}
+	if strings.ContainsAny(name, "<>") {
+		return validate.Errorf(field, "must not contain < or >")
+	}
+	return nil
+}
+
+// checkSecret never puts the secret in its error.
+func checkSecret(field string, s grantkit.Secret) error {
+	return validate.Length(field, string(s), 16, -1)
+}
+
+func checkLifetime(field string, v int) error {
+	if v < 0 || v > maxTokenLifetime {
+		return validate.Errorf(field, "%d seconds, want 0 to %d", v, maxTokenLifetime)
+	}
+	return nil
+}
+
+func checkDetails(field string, details []json.RawMessage) error {
+	for i, d := range details {
+		if !json.Valid(d) {
+			return validate.Errorf(fmt.Sprintf("%s[%d]", field, i), "not a JSON value")
+		}
+	}
+	return nil
+}
+
+func scopesToOAS(scopes []ResourceServerScope) []oas.ResourceServerScopeInput {
+	out := make([]oas.ResourceServerScopeInput, len(scopes))
+	for i, sc := range scopes {
+		out[i].Value = sc.Value
+		if sc.Description != "" {
+			out[i].Description.SetTo(sc.Description)
+		}
+	}
+	return out
+}
+
+func (e TokenEncryption) toOAS(field string) (oas.TokenEncryptionInput, error) {
+	var out oas.TokenEncryptionInput
+	if err := validate.Length(field+".Format", e.Format, 1, -1); err != nil {
+		return out, err
+	}
+	k := e.EncryptionKey
+	if err := validate.Length(field+".EncryptionKey.Alg", k.Alg, 1, -1); err != nil {
+		return out, err
+	}
+	if err := validate.Length(field+".EncryptionKey.PEM", k.PEM, 1, 4096); err != nil {
+		return out, err
+	}
+	if err := validate.Length(field+".EncryptionKey.Name", k.Name, 0, 128); err != nil {
+		return out, err
+	}
+	if err := validate.Length(field+".EncryptionKey.Kid", k.Kid, 0, 128); err != nil {
+		return out, err
+	}
+	out.Format = e.Format
+	out.EncryptionKey = oas.TokenEncryptionKeyInput{Alg: k.Alg, Pem: k.PEM}
+	if k.Name != "" {
+		out.EncryptionKey.Name.SetTo(k.Name)
+	}
+	if k.Kid != "" {
+		out.EncryptionKey.Kid.SetTo(k.Kid)
+	}
+	return out, nil
+}
+
+func (p ProofOfPossession) toOAS(field string) (oas.ProofOfPossessionInput, error) {
+	if err := validate.Length(field+".Mechanism", p.Mechanism, 1, -1); err != nil {
+		return oas.ProofOfPossessionInput{}, err
+	}
+	out := oas.ProofOfPossessionInput{Mechanism: p.Mechanism, Required: p.Required}
+	if p.RequiredFor != "" {
+		out.RequiredFor.SetTo(p.RequiredFor)
+	}
+	return out, nil
+}
+
+func (a AuthorizationPolicy) toOAS(field string) (oas.AuthorizationPolicyInput, error) {
+	if err := validate.Length(field+".PolicyID", a.PolicyID, 1, 1024); err != nil {
+		return oas.AuthorizationPolicyInput{}, err
+	}
+	return oas.AuthorizationPolicyInput{PolicyID: a.PolicyID}, nil
+}
+
+func (a SubjectTypeAuthorization) toOAS() oas.SubjectTypeAuthorizationInput {
+	var out oas.SubjectTypeAuthorizationInput
+	if a.UserPolicy != "" {
+		out.User.SetTo(oas.SubjectTypePolicyInput{Policy: oas.NewOptString(a.UserPolicy)})
+	}
+	if a.ClientPolicy != "" {
+		out.Client.SetTo(oas.SubjectTypePolicyInput{Policy: oas.NewOptString(a.ClientPolicy)})
+	}
+	return out
+}
+
+func detailsToOAS(details []json.RawMessage) []jx.Raw {
+	out := make([]jx.Raw, len(details))
+	for i, d := range details {
+		out[i] = jx.Raw(slices.Clone(d))
+	}
+	return out
+}
+
+func (p ResourceServerCreate) toOAS() (*oas.CreateResourceServerRequest, error) {
+	if err := validate.Length("Identifier", p.Identifier, 1, maxIdentifier); err != nil {
+		return nil, err
+	}
+	req := &oas.CreateResourceServerRequest{Identifier: p.Identifier}
+	if p.Name != "" {
+		if err := checkName("Name", p.Name); err != nil {
+			return nil, err
+		}
+		req.Name.SetTo(p.Name)
+	}
+	if p.Scopes != nil {
+		if err := checkScopeList("Scopes", p.Scopes); err != nil {
+			return nil, err
+		}
+		req.Scopes = scopesToOAS(p.Scopes)
+	}
+	if p.SigningAlg != "" {
+		req.SigningAlg.SetTo(string(p.SigningAlg))
+	}
+	if p.SigningSecret != "" {
+		if err := checkSecret("SigningSecret", p.SigningSecret); err != nil {
+			return nil, err
+		}
+		req.SigningSecret.SetTo(p.SigningSecret.Reveal())
+	}
+	if p.TokenLifetime != 0 {
+		if err := checkLifetime("TokenLifetime", p.TokenLifetime); err != nil {
+			return nil, err
+		}
+		req.TokenLifetime.SetTo(p.TokenLifetime)
+	}
+	if p.TokenDialect != "" {
+		req.TokenDialect.SetTo(string(p.TokenDialect))
+	}
+	for _, b := range []struct {
+		set bool
+		dst *oas.OptBool
+	}{
+		{p.AllowOfflineAccess, &req.AllowOfflineAccess},
+		{p.AllowOnlineAccess, &req.AllowOnlineAccess},
+		{p.AllowOnlineAccessWithEphemeralSessions, &req.AllowOnlineAccessWithEphemeralSessions},
+		{p.SkipConsentForVerifiableFirstPartyClients, &req.SkipConsentForVerifiableFirstPartyClients},
+		{p.EnforcePolicies, &req.EnforcePolicies},
+	} {
+		if b.set {
+			b.dst.SetTo(true)
+		}
+	}
+	if p.TokenEncryption != nil {
+		e, err := p.TokenEncryption.toOAS("TokenEncryption")
+		if err != nil {
+			return nil, err
+		}
+		req.TokenEncryption.SetTo(e)
+	}
+	if p.ConsentPolicy != "" {
+		req.ConsentPolicy.SetTo(p.ConsentPolicy)
+	}
+	if p.AuthorizationDetails != nil {
+		if err := checkDetails("AuthorizationDetails", p.AuthorizationDetails); err != nil {
+			return nil, err
+		}
+		req.AuthorizationDetails.SetTo(detailsToOAS(p.AuthorizationDetails))
+	}
+	if p.ProofOfPossession != nil {
+		pop, err := p.ProofOfPossession.toOAS("ProofOfPossession")
+		if err != nil {
+			return nil, err
+		}
+		req.ProofOfPossession.SetTo(pop)
+	}
+	if p.SubjectTypeAuthorization != (SubjectTypeAuthorization{}) {
+		req.SubjectTypeAuthorization.SetTo(p.SubjectTypeAuthorization.toOAS())
+	}
+	if p.AuthorizationPolicy != nil {
+		ap, err := p.AuthorizationPolicy.toOAS("AuthorizationPolicy")
+		if err != nil {
+			return nil, err
+		}
+		req.AuthorizationPolicy.SetTo(ap)
+	}
+	return req, nil
+}
+
+func (p ResourceServerUpdate) toOAS() (*oas.UpdateResourceServerRequest, error) {
+	// Every field: whether it is left out, and whether Auth0 accepts it as null.
+	fields := []struct {
+		name          string
+		omitted, null bool
+		nullable      bool
+	}{
+		{"Name", p.Name.IsZero(), p.Name.IsNull(), false},
+		{"Scopes", p.Scopes.IsZero(), p.Scopes.IsNull(), false},
+		{"SigningAlg", p.SigningAlg.IsZero(), p.SigningAlg.IsNull(), false},
+		{"SigningSecret", p.SigningSecret.IsZero(), p.SigningSecret.IsNull(), false},
+		{"SkipConsentForVerifiableFirstPartyClients", p.SkipConsentForVerifiableFirstPartyClients.IsZero(), p.SkipConsentForVerifiableFirstPartyClients.IsNull(), false},
+		{"AllowOfflineAccess", p.AllowOfflineAccess.IsZero(), p.AllowOfflineAccess.IsNull(), false},
+		{"AllowOnlineAccess", p.AllowOnlineAccess.IsZero(), p.AllowOnlineAccess.IsNull(), false},
+		{"AllowOnlineAccessWithEphemeralSessions", p.AllowOnlineAccessWithEphemeralSessions.IsZero(), p.AllowOnlineAccessWithEphemeralSessions.IsNull(), false},
+		{"TokenLifetime", p.TokenLifetime.IsZero(), p.TokenLifetime.IsNull(), false},
+		{"TokenLifetimeForWeb", p.TokenLifetimeForWeb.IsZero(), p.TokenLifetimeForWeb.IsNull(), false},
+		{"TokenDialect", p.TokenDialect.IsZero(), p.TokenDialect.IsNull(), false},
+		{"EnforcePolicies", p.EnforcePolicies.IsZero(), p.EnforcePolicies.IsNull(), false},
+		{"TokenEncryption", p.TokenEncryption.IsZero(), p.TokenEncryption.IsNull(), true},
+		{"ConsentPolicy", p.ConsentPolicy.IsZero(), p.ConsentPolicy.IsNull(), true},
+		{"AuthorizationDetails", p.AuthorizationDetails.IsZero(), p.AuthorizationDetails.IsNull(), true},
+		{"ProofOfPossession", p.ProofOfPossession.IsZero(), p.ProofOfPossession.IsNull(), true},
+		{"SubjectTypeAuthorization", p.SubjectTypeAuthorization.IsZero(), p.SubjectTypeAuthorization.IsNull(), false},
+		{"AuthorizationPolicy", p.AuthorizationPolicy.IsZero(), p.AuthorizationPolicy.IsNull(), true},
+	}
+	sets := false
+	for _, f := range fields {
+		if f.null && !f.nullable {
+			return nil, validate.Errorf(f.name, "cannot be null")
+		}
+		sets = sets || !f.omitted
+	}
+	if !sets {
+		return nil, validate.Errorf("update", "sets no field")
+	}
+	req := &oas.UpdateResourceServerRequest{}
+	if v, ok := p.Name.Get(); ok {
+		if err := checkName("Name", v); err != nil {
+			return nil, err
+		}
+		req.Name.SetTo(v)
+	}
+	if v, ok := p.Scopes.Get(); ok {
+		if err := checkScopeList("Scopes", v); err != nil {
+			return nil, err
+		}
+		req.Scopes = scopesToOAS(v) // never nil, so an empty list is sent as []
+	}
+	if v, ok := p.SigningAlg.Get(); ok {
+		req.SigningAlg.SetTo(string(v))
+	}
+	if v, ok := p.SigningSecret.Get(); ok {
+		if err := checkSecret("SigningSecret", v); err != nil {
+			return nil, err
+		}
+		req.SigningSecret.SetTo(v.Reveal())
+	}
+	for _, b := range []struct {
+		f   grantkit.Field[bool]
+		dst *oas.OptBool
+	}{
+		{p.SkipConsentForVerifiableFirstPartyClients, &req.SkipConsentForVerifiableFirstPartyClients},
+		{p.AllowOfflineAccess, &req.AllowOfflineAccess},
+		{p.AllowOnlineAccess, &req.AllowOnlineAccess},
+		{p.AllowOnlineAccessWithEphemeralSessions, &req.AllowOnlineAccessWithEphemeralSessions},
+		{p.EnforcePolicies, &req.EnforcePolicies},
+	} {
+		if v, ok := b.f.Get(); ok {
+			b.dst.SetTo(v)
+		}
+	}
+	if v, ok := p.TokenLifetime.Get(); ok {
+		if err := checkLifetime("TokenLifetime", v); err != nil {
+			return nil, err
+		}
+		req.TokenLifetime.SetTo(v)
+	}
+	if v, ok := p.TokenLifetimeForWeb.Get(); ok {
+		if err := checkLifetime("TokenLifetimeForWeb", v); err != nil {
+			return nil, err
+		}
+		req.TokenLifetimeForWeb.SetTo(v)
+	}
+	if v, ok := p.TokenDialect.Get(); ok {
+		req.TokenDialect.SetTo(string(v))
+	}
+	if v, ok := p.SubjectTypeAuthorization.Get(); ok {
+		req.SubjectTypeAuthorization.SetTo(v.toOAS())
+	}
+	if v, ok := p.TokenEncryption.Get(); ok {
+		e, err := v.toOAS("TokenEncryption")
+		if err != nil {
+			return nil, err
+		}
+		req.TokenEncryption.SetTo(e)
+	} else if p.TokenEncryption.IsNull() {
+		req.TokenEncryption.SetToNull()
+	}
+	patch.Apply(p.ConsentPolicy, &req.ConsentPolicy)
+	if v, ok := p.AuthorizationDetails.Get(); ok {
+		if err := checkDetails("AuthorizationDetails", v); err != nil {
+			return nil, err
+		}
+		req.AuthorizationDetails.SetTo(detailsToOAS(v))
+	} else if p.AuthorizationDetails.IsNull() {
+		req.AuthorizationDetails.SetToNull()
+	}
+	if v, ok := p.ProofOfPossession.Get(); ok {
+		pop, err := v.toOAS("ProofOfPossession")
+		if err != nil {
+			return nil, err
+		}
+		req.ProofOfPossession.SetTo(pop)
+	} else if p.ProofOfPossession.IsNull() {
+		req.ProofOfPossession.SetToNull()
+	}
+	if v, ok := p.AuthorizationPolicy.Get(); ok {
+		ap, err := v.toOAS("AuthorizationPolicy")
+		if err != nil {
+			return nil, err
+		}
+		req.AuthorizationPolicy.SetTo(ap)
+	} else if p.AuthorizationPolicy.IsNull() {
+		req.AuthorizationPolicy.SetToNull()
+	}
+	return req, nil
+}
+
+func rsFromOAS(r *oas.ResourceServer) *ResourceServer {
+	rs := &ResourceServer{
+		ID:                                     r.ID.Or(""),
+		Name:                                   r.Name.Or(""),
+		IsSystem:                               r.IsSystem.Or(false),
+		Identifier:                             r.Identifier.Or(""),
+		SigningAlg:                             SigningAlg(r.SigningAlg.Or("")),
+		SigningSecret:                          grantkit.Secret(r.SigningSecret.Or("")),
+		AllowOfflineAccess:                     r.AllowOfflineAccess.Or(false),
+		AllowOnlineAccess:                      r.AllowOnlineAccess.Or(false),
+		AllowOnlineAccessWithEphemeralSessions: r.AllowOnlineAccessWithEphemeralSessions.Or(false),
+		SkipConsentForVerifiableFirstPartyClients: r.SkipConsentForVerifiableFirstPartyClients.Or(false),
+		TokenLifetime:       r.TokenLifetime.Or(0),
+		TokenLifetimeForWeb: r.TokenLifetimeForWeb.Or(0),
+		EnforcePolicies:     r.EnforcePolicies.Or(false),
+		TokenDialect:        TokenDialect(r.TokenDialect.Or("")),
+		ConsentPolicy:       r.ConsentPolicy.Or(""),
+		ClientID:            r.ClientID.Or(""),
+	}
+	if r.Scopes != nil {
+		rs.Scopes = make([]ResourceServerScope, len(r.Scopes))
+		for i, sc := range r.Scopes {
+			rs.Scopes[i] = ResourceServerScope{Value: sc.Value.Or(""), Description: sc.Description.Or("")}
+		}
+	}
+	if e, ok := r.TokenEncryption.Get(); ok {
+		k := e.EncryptionKey.Or(oas.TokenEncryptionEncryptionKey{})
+		rs.TokenEncryption = &TokenEncryption{
+			Format: e.Format.Or(""),
+			EncryptionKey: TokenEncryptionKey{
+				Name: k.Name.Or(""), Alg: k.Alg.Or(""), Kid: k.Kid.Or(""), PEM: k.Pem.Or(""),
+			},
+		}
+	}
+	if d, ok := r.AuthorizationDetails.Get(); ok {
+		rs.AuthorizationDetails = make([]json.RawMessage, len(d))
+		for i, raw := range d {
+			rs.AuthorizationDetails[i] = json.RawMessage(slices.Clone(raw))
+		}
+	}
+	if p, ok := r.ProofOfPossession.Get(); ok {
+		rs.ProofOfPossession = &ProofOfPossession{
+			Mechanism: p.Mechanism.Or(""), Required: p.Required.Or(false), RequiredFor: p.RequiredFor.Or(""),
+		}
+	}
+	if a, ok := r.SubjectTypeAuthorization.Get(); ok {
+		if u, ok := a.User.Get(); ok {
+			rs.SubjectTypeAuthorization.UserPolicy = u.Policy.Or("")
+		}
+		if c, ok := a.Client.Get(); ok {
+			rs.SubjectTypeAuthorization.ClientPolicy = c.Policy.Or("")
+		}
+	}
+	if a, ok := r.AuthorizationPolicy.Get(); ok {
+		rs.AuthorizationPolicy = &AuthorizationPolicy{PolicyID: a.PolicyID.Or("")}
+	}
+	return rs
+}

@@ -1,0 +1,328 @@
+package transport
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ogen-go/ogen/validate"
+	"golang.org/x/oauth2"
+
+	"github.com/grantkit/grantkit"
+)
+
+// This file is the one place where *grantkit.Error values are built: from a non-2xx answer
+// (statusError), from a request that got no answer (noAnswer), from a 2xx answer that could not
+// be read here (cutOff) or by the generated client (Call.Err), and from a failed token request
+// (tokenError). Each builds a new value for one call and hands it over; nothing keeps or
+// changes it afterwards, so concurrent calls never share an error.
+
+// Call is one call of a vendor method, begun by the vendor package before it runs the
+// generated client. It names the operation for the errors the transport builds, and records
+// the 2xx answer the transport handed to the generated client, so that a failure to decode it
+// is reported with its status. A Call covers one generated-client request.
+type Call struct {
+	vendor, op string
+	find       string // for a create: how to find what it may have made
+
+	mu  sync.Mutex
+	ans answer // the 2xx answer delivered for this call, if any
+}
+
+// answer is what the transport knows about a 2xx answer it delivered.
+type answer struct {
+	delivered bool
+	method    string
+	status    int
+	attempts  int
+	requestID string
+}
+
+type callKey struct{}
+
+// Begin starts a call of operation op (such as "ClientGrants.Get") of vendor. Pass the
+// returned context to the generated client and give every error of the method to Call.Err.
+func Begin(ctx context.Context, vendor, op string) (context.Context, *Call) {
+	c := &Call{vendor: vendor, op: op}
+	return context.WithValue(ctx, callKey{}, c), c
+}
+
+// Creates marks the call as a create: find says how the caller can look for the object the
+// request may have made when its answer is lost (which list, filtered by what).
+func (c *Call) Creates(find string) { c.find = find }
+
+func callFrom(ctx context.Context) *Call {
+	c, _ := ctx.Value(callKey{}).(*Call)
+	return c
+}
+
+func (c *Call) operation() string {
+	if c == nil {
+		return ""
+	}
+	return c.op
+}
+
+// forget drops what an earlier request of this call delivered: each request starts clean.
+func (c *Call) forget() {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	c.ans = answer{}
+	c.mu.Unlock()
+}
+
+func (c *Call) deliver(a answer) {
+	if c == nil {
+		return
+	}
+	a.delivered = true
+	c.mu.Lock()
+	c.ans = a
+	c.mu.Unlock()
+}
+
+func (c *Call) delivered() answer {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.ans
+}
+
+// Err turns an error met by the vendor method into the error its caller receives:
+//   - a *grantkit.Error the transport built for this call is returned as itself, without the
+//     generated client's wrapping ("do request: ...");
+//   - after a 2xx answer was delivered, any failure (a status the spec does not list, an empty
+//     or malformed body, a wrong Content-Type) is a *grantkit.Error with that status, saying
+//     the request may have taken effect;
+//   - a request the generated validator rejected before sending wraps grantkit.ErrInvalidInput;
+//   - anything else (grantkit's own input checks included) is prefixed with vendor and operation.
+func (c *Call) Err(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ge *grantkit.Error
+	if errors.As(err, &ge) {
+		return ge
+	}
+	if a := c.delivered(); a.delivered {
+		return c.undecodable(a, err)
+	}
+	var ve *validate.Error
+	if errors.As(err, &ve) {
+		return fmt.Errorf("%s: %s: %w: %v", c.vendor, c.op, grantkit.ErrInvalidInput, ve)
+	}
+	return fmt.Errorf("%s: %s: %w", c.vendor, c.op, err)
+}
+
+// Failed is the error of a 2xx answer that the vendor method read and found to report a
+// failure (some apps of a bulk delete not deleted, say): message says what, and the error
+// carries the answer's status, attempts and request id.
+func (c *Call) Failed(message string) error {
+	a := c.delivered()
+	e := newError(c.vendor, c, false)
+	e.StatusCode, e.Attempts, e.RequestID, e.Message = a.status, a.attempts, a.requestID, message
+	return e
+}
+
+// undecodable is the error of a 2xx answer the generated client could not use.
+func (c *Call) undecodable(a answer, err error) *grantkit.Error {
+	e := newError(c.vendor, c, false)
+	e.StatusCode, e.Attempts, e.RequestID = a.status, a.attempts, a.requestID
+	// ogen says the status is not one the spec lists for this call in three ways: it has no
+	// decoder for it, it decoded the body as the spec's default (error) answer, or it failed
+	// to (its "default (code N)" wrapping, the only trace that error leaves).
+	var unexpected *validate.UnexpectedStatusCodeError
+	var asDefault interface{ GetStatusCode() int }
+	if errors.As(err, &unexpected) || errors.As(err, &asDefault) ||
+		strings.Contains(err.Error(), "default (code "+strconv.Itoa(a.status)+")") {
+		e.Message = "HTTP " + strconv.Itoa(a.status) + " is not a documented answer to this call"
+	} else {
+		e.Message = "the answer could not be read"
+		// The generated client's errors can hold the body (ogen's DecodeBodyError) or the
+		// response itself, whose pooled buffer is reused by the next call: keep the text only.
+		e.Err = errors.New(err.Error())
+	}
+	e.Message += c.effect(a.method)
+	return e
+}
+
+// effect completes the message of an error whose request reached the vendor and whose
+// outcome is unknown: nothing for a read, otherwise that it may have taken effect and, for a
+// create, how to find what it may have made.
+func (c *Call) effect(method string) string {
+	if method == http.MethodGet || method == http.MethodHead {
+		return ""
+	}
+	if c != nil && c.find != "" {
+		return "; the request may have taken effect: " + c.find
+	}
+	return "; the request may have taken effect"
+}
+
+// newError starts an error of call (which may be nil) at vendor; tokenRequest names the
+// token request made for the call.
+func newError(vendor string, call *Call, tokenRequest bool) *grantkit.Error {
+	op := call.operation()
+	if tokenRequest {
+		if op != "" {
+			op += ": token request"
+		} else {
+			op = "token request"
+		}
+	}
+	return &grantkit.Error{Vendor: vendor, Operation: op}
+}
+
+// statusError reads (a capped prefix of) a non-2xx answer, closes it, and describes it.
+func (c *Client) statusError(call *Call, resp *http.Response, sent int) *grantkit.Error {
+	e := newError(c.cfg.Vendor, call, false)
+	e.StatusCode, e.Attempts = resp.StatusCode, sent
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBodyBytes))
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBodyBytes)) // let the connection be reused
+	_ = resp.Body.Close()
+	c.describe(e, resp.StatusCode, resp.Header, body)
+	return e
+}
+
+// describe fills what an answer's headers and body say: request id, requested wait, and the
+// vendor's code and message.
+func (c *Client) describe(e *grantkit.Error, status int, h http.Header, body []byte) {
+	if c.cfg.RequestIDHeader != "" {
+		e.RequestID = h.Get(c.cfg.RequestIDHeader)
+	}
+	if status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable {
+		e.RetryAfter = c.serverDelay(h)
+	}
+	if c.cfg.ParseError != nil && len(body) > 0 {
+		c.cfg.ParseError(body, e)
+	}
+}
+
+// noAnswer is the error of an attempt that received no answer. unsent says the request
+// certainly never reached the vendor.
+func (c *Client) noAnswer(call *Call, method string, sent int, err error, unsent bool) *grantkit.Error {
+	e := newError(c.cfg.Vendor, call, false)
+	e.Attempts, e.Err = sent, c.attemptErr(err)
+	if !unsent {
+		e.Message = trimEffect(call.effect(method))
+	}
+	return e
+}
+
+// cutOff is the error of a 2xx answer whose body could not be read whole.
+func (c *Client) cutOff(call *Call, method string, resp *http.Response, sent int, err error) *grantkit.Error {
+	e := newError(c.cfg.Vendor, call, false)
+	e.StatusCode, e.Attempts, e.Err = resp.StatusCode, sent, c.attemptErr(err)
+	if c.cfg.RequestIDHeader != "" {
+		e.RequestID = resp.Header.Get(c.cfg.RequestIDHeader)
+	}
+	e.Message = "the answer was cut off"
+	if errors.Is(err, ErrResponseTooLarge) {
+		e.Message = "the answer exceeds the response size cap"
+	}
+	e.Message += call.effect(method)
+	return e
+}
+
+// trimEffect turns "; the request may ..." into a message of its own.
+func trimEffect(s string) string {
+	if len(s) > 2 {
+		return s[2:]
+	}
+	return s
+}
+
+// ended marks last, the error of the latest attempt (or nil if none was made), as ended by the
+// call's context, keeping the vendor's answer reachable with errors.As.
+func (c *Client) ended(call *Call, last *grantkit.Error, sent int, ctxErr error) *grantkit.Error {
+	if last == nil {
+		last = newError(c.cfg.Vendor, call, false)
+	}
+	last.Attempts = sent
+	if last.Err != nil {
+		last.Err = fmt.Errorf("%w (after: %w)", ctxErr, last.Err)
+	} else {
+		last.Err = ctxErr
+	}
+	return last
+}
+
+// errAttemptTimeout reports an attempt that received no (complete) answer within the
+// policy's AttemptTimeout. It is a timeout, not the caller's context deadline.
+type errAttemptTimeout time.Duration
+
+func (e errAttemptTimeout) Error() string {
+	return "no answer within " + time.Duration(e).String() + " (RetryPolicy.AttemptTimeout)"
+}
+func (errAttemptTimeout) Timeout() bool { return true }
+
+// attemptErr names a failure caused by the attempt timeout this transport set, which net/http
+// reports as a context deadline although the caller's context has none.
+func (c *Client) attemptErr(err error) error {
+	if c.attemptTimeout > 0 && errors.Is(err, context.DeadlineExceeded) {
+		return errAttemptTimeout(c.attemptTimeout)
+	}
+	return err
+}
+
+// tokenFailure is what the token retry loop reports: the last attempt's error, how many
+// token requests were sent, and the caller's context error if it ended the loop. Every caller
+// waiting for the same fetch receives the same value, so it is never modified; each caller's
+// *grantkit.Error is built from it by tokenError.
+type tokenFailure struct {
+	err      error
+	attempts int
+	ctxErr   error
+}
+
+func (f *tokenFailure) Error() string { return "token request: " + f.err.Error() }
+
+func (f *tokenFailure) Unwrap() []error {
+	if f.ctxErr != nil {
+		return []error{f.ctxErr, f.err}
+	}
+	return []error{f.err}
+}
+
+// tokenError is the error of a call whose token could not be obtained.
+func (c *Client) tokenError(call *Call, err error) *grantkit.Error {
+	e := newError(c.cfg.Vendor, call, true)
+	cause, attempts, ctxErr := err, 0, error(nil)
+	var f *tokenFailure
+	if errors.As(err, &f) {
+		cause, attempts, ctxErr = f.err, f.attempts, f.ctxErr
+	}
+	e.Attempts = attempts
+	var re *oauth2.RetrieveError
+	if errors.As(cause, &re) && re.Response != nil {
+		// The token endpoint answered with an error status. RetrieveError is not kept: its
+		// message embeds the raw response body, which is not ours to print.
+		e.StatusCode = re.Response.StatusCode
+		c.describe(e, e.StatusCode, re.Response.Header, re.Body)
+		if e.Code == "" {
+			e.Code = re.ErrorCode
+		}
+		if e.Message == "" {
+			e.Message = re.ErrorDescription
+		}
+		if e.Message == "" {
+			e.Message = "the token endpoint refused the request"
+		}
+	} else {
+		e.Err = cause
+	}
+	if ctxErr != nil {
+		e.Err = ctxErr
+		if cause != nil && e.StatusCode == 0 {
+			e.Err = fmt.Errorf("%w (after: %w)", ctxErr, cause)
+		}
+	}
+	return e
+}

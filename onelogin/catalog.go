@@ -1,0 +1,129 @@
+package onelogin
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"strconv"
+
+	"github.com/grantkit/grantkit"
+	"github.com/grantkit/grantkit/internal/neutral"
+	"github.com/grantkit/grantkit/internal/validate"
+)
+
+// ScopeCatalog returns the vendor-neutral scope catalog of the account (see
+// grantkit.ScopeCatalog): a resource is an API authorization server, named by its id in
+// decimal as in a grant's Key.Resource, and a scope is named by its value.
+//
+// It is called ScopeCatalog, not Scopes as at auth0 and pingone, because Client.Scopes is the
+// ScopesService this catalog is built on. DescribeScope sends the scope's value with the new
+// description, since OneLogin's update replaces both and a scope has no other field.
+// RemoveScope deletes the scope; grantkit assumes OneLogin then no longer lists it in the
+// client apps that held it, as the fake does (see specs/README.md).
+func (c *Client) ScopeCatalog() grantkit.ScopeCatalog { return catalog{c} }
+
+type catalog struct{ c *Client }
+
+func (catalog) Vendor() string { return vendor }
+
+func (k catalog) Resources(ctx context.Context) iter.Seq2[string, error] {
+	return func(yield func(string, error) bool) {
+		for a, err := range k.c.Authorizations.List(ctx) {
+			if err != nil {
+				yield("", err)
+				return
+			}
+			if !yield(strconv.FormatInt(a.ID, 10), nil) {
+				return
+			}
+		}
+	}
+}
+
+func (k catalog) ListScopes(ctx context.Context, resource string) ([]grantkit.ScopeDefinition, error) {
+	scopes, err := k.scopes(ctx, "ScopeCatalog.ListScopes", resource)
+	if err != nil {
+		return nil, err
+	}
+	defs := make([]grantkit.ScopeDefinition, len(scopes))
+	for i, s := range scopes {
+		defs[i] = grantkit.ScopeDefinition{Name: s.Value, Description: s.Description}
+	}
+	return neutral.SortScopes(defs), nil
+}
+
+func (k catalog) DefineScope(ctx context.Context, resource string, s grantkit.ScopeDefinition) (*grantkit.ScopeDefinition, error) {
+	const op = "ScopeCatalog.DefineScope"
+	if err := neutral.CheckScope(vendor, op, resource, s.Name); err != nil {
+		return nil, err
+	}
+	scopes, err := k.scopes(ctx, op, resource)
+	if err != nil {
+		return nil, err
+	}
+	for _, cur := range scopes {
+		if cur.Value == s.Name {
+			return nil, fmt.Errorf("%s: %s: %w: %q on authorization server %s (scope %d)", vendor, op, grantkit.ErrScopeExists, s.Name, resource, cur.ID)
+		}
+	}
+	authID, _ := strconv.ParseInt(resource, 10, 64) // checked by scopes
+	sc, err := k.c.Scopes.Create(ctx, authID, ScopeParams{Value: s.Name, Description: s.Description})
+	if err != nil {
+		return nil, err
+	}
+	return &grantkit.ScopeDefinition{Name: sc.Value, Description: sc.Description}, nil
+}
+
+func (k catalog) DescribeScope(ctx context.Context, resource, name, description string) (*grantkit.ScopeDefinition, error) {
+	const op = "ScopeCatalog.DescribeScope"
+	cur, authID, err := k.named(ctx, op, resource, name)
+	if err != nil {
+		return nil, err
+	}
+	sc, err := k.c.Scopes.Update(ctx, authID, cur.ID, ScopeParams{Value: cur.Value, Description: description})
+	if err != nil {
+		return nil, err
+	}
+	return &grantkit.ScopeDefinition{Name: sc.Value, Description: sc.Description}, nil
+}
+
+func (k catalog) RemoveScope(ctx context.Context, resource, name string) error {
+	cur, authID, err := k.named(ctx, "ScopeCatalog.RemoveScope", resource, name)
+	if err != nil {
+		return err
+	}
+	return k.c.Scopes.Delete(ctx, authID, cur.ID)
+}
+
+// named returns the one scope of the server whose value is name.
+func (k catalog) named(ctx context.Context, op, resource, name string) (*Scope, int64, error) {
+	if err := neutral.CheckScope(vendor, op, resource, name); err != nil {
+		return nil, 0, err
+	}
+	scopes, err := k.scopes(ctx, op, resource)
+	if err != nil {
+		return nil, 0, err
+	}
+	s, err := neutral.ScopeNamed(vendor, op, resource, name, scopes,
+		func(s *Scope) string { return s.Value }, func(s *Scope) string { return strconv.FormatInt(s.ID, 10) })
+	if err != nil {
+		return nil, 0, err
+	}
+	authID, _ := strconv.ParseInt(resource, 10, 64) // checked by scopes
+	return s, authID, nil
+}
+
+func (k catalog) scopes(ctx context.Context, op, resource string) ([]*Scope, error) {
+	authID, err := strconv.ParseInt(resource, 10, 64)
+	if err != nil || authID <= 0 {
+		return nil, wrap(op, validate.Errorf("resource", "%q: an authorization server id is a positive integer", resource))
+	}
+	var out []*Scope
+	for s, err := range k.c.Scopes.List(ctx, authID) {
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}

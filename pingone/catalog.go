@@ -1,0 +1,131 @@
+package pingone
+
+import (
+	"context"
+	"fmt"
+	"iter"
+
+	"github.com/grantkit/grantkit"
+	"github.com/grantkit/grantkit/internal/neutral"
+	"github.com/grantkit/grantkit/internal/validate"
+)
+
+// Scopes returns the vendor-neutral scope catalog of the environment (see
+// grantkit.ScopeCatalog): a resource is named by its id, as in a grant's Key.Resource, and a
+// scope by its name. Every resource of the environment is listed, PingOne's own (openid,
+// PingOne API) included; PingOne decides which scopes it lets a resource define.
+//
+// Scopes are found by name and changed by id through ResourcesService. DescribeScope reads the
+// scope and sends back everything it does not change, because PingOne's update replaces the
+// whole scope; an empty description removes it. RemoveScope deletes the scope; PingOne then no
+// longer lists it in the grants that held it (the fake does the same; see specs/README.md).
+func (c *Client) ScopeCatalog() grantkit.ScopeCatalog { return catalog{c} }
+
+type catalog struct{ c *Client }
+
+func (catalog) Vendor() string { return vendor }
+
+func (k catalog) Resources(ctx context.Context) iter.Seq2[string, error] {
+	return func(yield func(string, error) bool) {
+		for r, err := range k.c.Resources.List(ctx) {
+			if err != nil {
+				yield("", err)
+				return
+			}
+			if !yield(r.ID, nil) {
+				return
+			}
+		}
+	}
+}
+
+func (k catalog) ListScopes(ctx context.Context, resource string) ([]grantkit.ScopeDefinition, error) {
+	scopes, err := k.scopes(ctx, "Scopes.ListScopes", resource)
+	if err != nil {
+		return nil, err
+	}
+	defs := make([]grantkit.ScopeDefinition, len(scopes))
+	for i, s := range scopes {
+		defs[i] = definition(s)
+	}
+	return neutral.SortScopes(defs), nil
+}
+
+func (k catalog) DefineScope(ctx context.Context, resource string, s grantkit.ScopeDefinition) (*grantkit.ScopeDefinition, error) {
+	const op = "Scopes.DefineScope"
+	if err := neutral.CheckScope(vendor, op, resource, s.Name); err != nil {
+		return nil, err
+	}
+	scopes, err := k.scopes(ctx, op, resource)
+	if err != nil {
+		return nil, err
+	}
+	for _, cur := range scopes {
+		if cur.Name == s.Name {
+			return nil, fmt.Errorf("%s: %s: %w: %q on resource %s (scope %s)", vendor, op, grantkit.ErrScopeExists, s.Name, resource, cur.ID)
+		}
+	}
+	sc, err := k.c.Resources.CreateScope(ctx, resource, ResourceScopeCreate{Name: s.Name, Description: s.Description})
+	if err != nil {
+		return nil, err
+	}
+	d := definition(sc)
+	return &d, nil
+}
+
+func (k catalog) DescribeScope(ctx context.Context, resource, name, description string) (*grantkit.ScopeDefinition, error) {
+	const op = "Scopes.DescribeScope"
+	cur, err := k.named(ctx, op, resource, name)
+	if err != nil {
+		return nil, err
+	}
+	desc := grantkit.Value(description)
+	if description == "" {
+		desc = grantkit.Null[string]()
+	}
+	sc, err := k.c.Resources.UpdateScope(ctx, resource, cur.ID, ResourceScopeUpdate{Description: desc})
+	if err != nil {
+		return nil, err
+	}
+	d := definition(sc)
+	return &d, nil
+}
+
+func (k catalog) RemoveScope(ctx context.Context, resource, name string) error {
+	cur, err := k.named(ctx, "Scopes.RemoveScope", resource, name)
+	if err != nil {
+		return err
+	}
+	return k.c.Resources.DeleteScope(ctx, resource, cur.ID)
+}
+
+// named returns the one scope of resource called name.
+func (k catalog) named(ctx context.Context, op, resource, name string) (*ResourceScope, error) {
+	if err := neutral.CheckScope(vendor, op, resource, name); err != nil {
+		return nil, err
+	}
+	scopes, err := k.scopes(ctx, op, resource)
+	if err != nil {
+		return nil, err
+	}
+	return neutral.ScopeNamed(vendor, op, resource, name, scopes,
+		func(s *ResourceScope) string { return s.Name }, func(s *ResourceScope) string { return s.ID })
+}
+
+func (k catalog) scopes(ctx context.Context, op, resource string) ([]*ResourceScope, error) {
+	if err := validate.ID("resource", resource); err != nil {
+		return nil, wrap(op, err)
+	}
+	var out []*ResourceScope
+	for s, err := range k.c.Resources.ListScopes(ctx, resource) {
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+func definition(s *ResourceScope) grantkit.ScopeDefinition {
+	return grantkit.ScopeDefinition{Name: s.Name, Description: s.Description}
+}
