@@ -338,7 +338,7 @@ auth0:
 	code, out, errOut := f.run(t, "-f", bad, "-apply")
 	assert.Equal(t, exitError, code)
 	assert.Empty(t, out)
-	assert.Contains(t, errOut, `bad.yaml: auth0: line 13: invalid input: grant reporting on https://api.example.com/: scope "delete:invoices" is neither defined at auth0 nor listed under scopes in the file`)
+	assert.Contains(t, errOut, `bad.yaml:13: invalid input: auth0: grant reporting on https://api.example.com/: scope "delete:invoices" is neither defined at auth0 nor listed under scopes in the file`)
 
 	code, out, _ = f.run(t, "-f", before, "-detect-drift", "-prune")
 	assert.Equal(t, exitOK, code, "nothing was sent to any vendor:\n%s", out)

@@ -167,9 +167,9 @@ func (c *cli) reconcile(ctx context.Context, o options, stdout, stderr io.Writer
 	var plan Plan
 	var problems []string
 	for _, vendor := range state.vendors() {
-		changes, kept, err := planVendor(vendor, state[vendor], currents[vendor], o.prune)
+		changes, kept, err := planVendor(name, vendor, state[vendor], currents[vendor], o.prune)
 		if err != nil {
-			problems = append(problems, fmt.Sprintf("%s: %s: %v", name, vendor, err))
+			problems = append(problems, err.Error())
 			continue
 		}
 		plan.Changes = append(plan.Changes, changes...)
@@ -179,7 +179,7 @@ func (c *cli) reconcile(ctx context.Context, o options, stdout, stderr io.Writer
 		return fail(fmt.Errorf("nothing was changed:\n  %s", strings.Join(problems, "\n  ")))
 	}
 
-	if !o.apply {
+	if !o.apply || len(plan.Changes) == 0 {
 		if err := printPlan(stdout, &plan, o, false); err != nil {
 			return fail(err)
 		}
@@ -189,17 +189,10 @@ func (c *cli) reconcile(ctx context.Context, o options, stdout, stderr io.Writer
 		return exitOK
 	}
 	if !o.json {
+		// The plan first, then the outcome; with -json only the outcome, one document.
 		if err := printPlan(stdout, &plan, o, false); err != nil {
 			return fail(err)
 		}
-	}
-	if len(plan.Changes) == 0 {
-		if o.json {
-			if err := printPlan(stdout, &plan, o, false); err != nil {
-				return fail(err)
-			}
-		}
-		return exitOK
 	}
 	apply(ctx, accounts, plan.Changes, o.concurrency, stderr)
 	if err := printPlan(stdout, &plan, o, true); err != nil {

@@ -243,20 +243,20 @@ func TestBadInputIsRefusedBeforeAnythingIsSent(t *testing.T) {
 	}{
 		"scope neither defined nor in the file": {
 			file: "auth0:\n  grants:\n    - resource: https://api.example.com/\n      client: billing\n      scopes: [read:invoices, delete:invoices]\n",
-			want: `s.yaml: auth0: line 3: invalid input: grant billing on https://api.example.com/: scope "delete:invoices" is neither defined at auth0 nor listed under scopes in the file`,
+			want: `s.yaml:3: invalid input: auth0: grant billing on https://api.example.com/: scope "delete:invoices" is neither defined at auth0 nor listed under scopes in the file`,
 		},
 		"scope -prune would remove": {
 			file: "auth0:\n  scopes:\n    https://api.example.com/:\n      - name: read:invoices\n  grants:\n    - resource: https://api.example.com/\n      client: billing\n      scopes: [admin:invoices]\n",
 			args: []string{"-prune"},
-			want: `line 6: invalid input: grant billing on https://api.example.com/: scope "admin:invoices" is not listed under scopes of https://api.example.com/, so -prune would remove it`,
+			want: `s.yaml:6: invalid input: auth0: grant billing on https://api.example.com/: scope "admin:invoices" is not listed under scopes of https://api.example.com/, so -prune would remove it`,
 		},
 		"scopes on a resource the vendor does not have": {
 			file: "auth0:\n  scopes:\n    https://nope.example.com/:\n      - name: a\n",
-			want: `line 3: invalid input: auth0 has no resource "https://nope.example.com/"`,
+			want: `s.yaml:3: invalid input: auth0: there is no resource "https://nope.example.com/" (grantsync defines scopes on resources, it does not create resources)`,
 		},
 		"grant on a resource the vendor does not have": {
 			file: "auth0:\n  grants:\n    - {resource: https://nope.example.com/, client: x, scopes: []}\n",
-			want: `line 3: invalid input: auth0 has no resource "https://nope.example.com/" to grant x on`,
+			want: `s.yaml:3: invalid input: auth0: there is no resource "https://nope.example.com/" to grant x on`,
 		},
 		"cpn scopes are the platform's": {
 			file: "cpn:\n  grants:\n    - {resource: org, client: new, scopes: [anything]}\n",
@@ -285,19 +285,19 @@ func TestAmbiguousGrantAtTheVendorIsRefused(t *testing.T) {
 	w.vendors["auth0"].addGrant(grantkit.GrantKey{Resource: api, ClientID: "billing"}, "admin:invoices")
 	code, _, errOut := w.run(t, "-f", writeFile(t, "s.yaml", desiredMem), "-apply")
 	assert.Equal(t, exitError, code)
-	assert.Contains(t, errOut, "grant billing on https://api.example.com/: auth0 holds 2 grants with this key (g1, g3)")
+	assert.Contains(t, errOut, "s.yaml:9: invalid input: auth0: grant billing on https://api.example.com/: 2 grants at the vendor have this key (g1, g3)")
 	assert.Zero(t, w.vendors["auth0"].writes())
 }
 
 func TestParseStateErrors(t *testing.T) {
 	for name, tc := range map[string]struct{ file, want string }{
-		"syntax":             {"auth0:\n  grants:\n    - resource: [x\n", "f.yaml: invalid input: line 3: did not find expected ',' or ']'"},
-		"unclosed quote":     {"auth0:\n  grants:\n    - resource: \"x\n", "f.yaml: invalid input: line 3: found unexpected end of stream"},
-		"tab":                {"auth0:\n  grants: []\n\tcpn: {}\n", "f.yaml: invalid input: line 3: found character that cannot start any token"},
-		"bad indentation":    {"auth0:\n  grants:\n    - resource: x\n   client: y\n", "f.yaml: invalid input: line 4: did not find expected key"},
-		"unknown field":      {"auth0:\n  grants:\n    - resource: r\n      client: c\n      scope: [a]\n", `f.yaml: invalid input: line 5: unknown field "scope"`},
-		"wrong type":         {"auth0:\n  grants:\n    - resource: r\n      client: c\n      scopes: {a: b}\n", "f.yaml: invalid input: line 5: "},
-		"duplicate key":      {"auth0:\n  grants: []\nauth0:\n  grants: []\n", `line 3: mapping key "auth0" already defined at line 1`},
+		"syntax":             {"auth0:\n  grants:\n    - resource: [x\n", "f.yaml:3: invalid input: did not find expected ',' or ']'"},
+		"unclosed quote":     {"auth0:\n  grants:\n    - resource: \"x\n", "f.yaml:3: invalid input: found unexpected end of stream"},
+		"tab":                {"auth0:\n  grants: []\n\tcpn: {}\n", "f.yaml:3: invalid input: found character that cannot start any token"},
+		"bad indentation":    {"auth0:\n  grants:\n    - resource: x\n   client: y\n", "f.yaml:4: invalid input: did not find expected key"},
+		"unknown field":      {"auth0:\n  grants:\n    - resource: r\n      client: c\n      scope: [a]\n", `f.yaml:5: invalid input: unknown field "scope"`},
+		"wrong type":         {"auth0:\n  grants:\n    - resource: r\n      client: c\n      scopes: {a: b}\n", "f.yaml:5: invalid input: cannot unmarshal !!map into []string"},
+		"duplicate key":      {"auth0:\n  grants: []\nauth0:\n  grants: []\n", `f.yaml:3: invalid input: mapping key "auth0" already defined at line 1`},
 		"unknown vendor":     {"auth0:\n  grants: []\nokta:\n  grants: []\n", `f.yaml:3: invalid input: unknown vendor "okta" (known: auth0, cpn, onelogin, pingone)`},
 		"same grant twice":   {"auth0:\n  grants:\n    - {resource: r, client: c, scopes: [a]}\n    - {resource: r, client: d, scopes: [a]}\n    - {resource: r, client: c, scopes: [b]}\n", "f.yaml:5: invalid input: auth0: grant c on r is listed twice (first at line 3)"},
 		"client subject":     {"auth0:\n  grants:\n    - {resource: r, client: c, scopes: [a]}\n    - {resource: r, client: c, subject_type: client, scopes: [b]}\n", "f.yaml:4: invalid input: auth0: grant c on r is listed twice (first at line 3)"},
@@ -309,7 +309,8 @@ func TestParseStateErrors(t *testing.T) {
 		"scope without name": {"auth0:\n  scopes:\n    r:\n      - description: x\n", "f.yaml:4: invalid input: auth0: scopes of r: a scope needs a name"},
 		"empty file":         {"# nothing\n", "f.yaml: invalid input: the file is empty"},
 		"empty mapping":      {"{}\n", "f.yaml: invalid input: the file names no vendor"},
-		"json typo":          {"{\"auth0\": {\"grant\": []}}", `f.yaml: invalid input: line 1: unknown field "grant"`},
+		"two problems":       {"auth0:\n  grants:\n    - resource: r\n      client: c\n      scope: [x]\n      scopes: {a: 1}\n", "f.yaml: invalid input:\n  f.yaml:5: unknown field \"scope\"\n  f.yaml:6: cannot unmarshal !!map into []string"},
+		"json typo":          {"{\"auth0\": {\"grant\": []}}", `f.yaml:1: invalid input: unknown field "grant"`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := parseState("f.yaml", []byte(tc.file))

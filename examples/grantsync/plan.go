@@ -182,13 +182,15 @@ func resourcesToRead(vs *VendorState) map[string]bool {
 // planVendor compares what the file wants of a vendor with what it has, checks that every
 // change can be made (before anything is sent), and returns the changes in apply order. The
 // changes -prune would make are returned separately.
-func planVendor(vendor string, vs *VendorState, cur *current, prune bool) (changes, kept []*Change, err error) {
+//
+// An error names the file and the line of the entry at fault, as parseState's do.
+func planVendor(file, vendor string, vs *VendorState, cur *current, prune bool) (changes, kept []*Change, err error) {
 	bad := func(line int, format string, args ...any) error {
-		at := ""
+		at := file
 		if line > 0 {
-			at = fmt.Sprintf("line %d: ", line)
+			at = fmt.Sprintf("%s:%d", file, line)
 		}
-		return fmt.Errorf("%s%w: %s", at, grantkit.ErrInvalidInput, fmt.Sprintf(format, args...))
+		return fmt.Errorf("%s: %w: %s: %s", at, grantkit.ErrInvalidInput, vendor, fmt.Sprintf(format, args...))
 	}
 
 	// defined[resource][scope]: what each resource will define once the plan is applied,
@@ -203,7 +205,7 @@ func planVendor(vendor string, vs *VendorState, cur *current, prune bool) (chang
 		}
 		for _, r := range sortedKeys(vs.Scopes) {
 			if !cur.resources[r] {
-				return nil, nil, bad(vs.resourceLines[r], "%s has no resource %q (grantsync defines scopes on resources, it does not create resources)", vendor, r)
+				return nil, nil, bad(vs.resourceLines[r], "there is no resource %q (grantsync defines scopes on resources, it does not create resources)", r)
 			}
 			have := map[string]grantkit.ScopeDefinition{}
 			for _, d := range cur.scopes[r] {
@@ -258,7 +260,7 @@ func planVendor(vendor string, vs *VendorState, cur *current, prune bool) (chang
 		scopes := grantkit.NormalizeScopes(spec.Scopes)
 		if cur.resources != nil {
 			if !cur.resources[k.Resource] {
-				return nil, nil, bad(spec.line, "%s has no resource %q to grant %s on", vendor, k.Resource, k.ClientID)
+				return nil, nil, bad(spec.line, "there is no resource %q to grant %s on", k.Resource, k.ClientID)
 			}
 			for _, s := range scopes {
 				if !defined[k.Resource][s] {
@@ -283,8 +285,8 @@ func planVendor(vendor string, vs *VendorState, cur *current, prune bool) (chang
 			for i, g := range gs {
 				ids[i] = g.ID
 			}
-			return nil, nil, bad(spec.line, "grant %s: %s holds %d grants with this key (%s); grantsync cannot tell which one the file means",
-				k, vendor, len(gs), strings.Join(ids, ", "))
+			return nil, nil, bad(spec.line, "grant %s: %d grants at the vendor have this key (%s); grantsync cannot tell which one the file means",
+				k, len(gs), strings.Join(ids, ", "))
 		}
 	}
 	if vs.managesGrants {

@@ -117,13 +117,13 @@ func parseState(name string, data []byte) (State, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, fail(0, "the file is empty: name at least one vendor (%s)", strings.Join(vendorNames, ", "))
 		}
-		return nil, fmt.Errorf("%s: %w: %s", name, grantkit.ErrInvalidInput, yamlMessage(err, data))
+		return nil, yamlError(name, data, err)
 	}
 	// The typed decoding above is strict (unknown fields are errors) but keeps no positions;
 	// the node tree, read separately, gives each entry its line for the checks below.
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, fmt.Errorf("%s: %w: %s", name, grantkit.ErrInvalidInput, yamlMessage(err, data))
+		return nil, yamlError(name, data, err)
 	}
 	recordLines(s, &root)
 
@@ -278,10 +278,14 @@ func deref(n *yaml.Node) *yaml.Node {
 	return n
 }
 
-// yamlMessage turns the YAML library's errors into what a person reads: each problem with
-// its line, and "unknown field" rather than the Go type the file was decoded into.
-func yamlMessage(err error, data []byte) string {
-	var msgs []string
+// yamlError turns the YAML library's error into what a person reads: each problem with the
+// file and line, and "unknown field" rather than the Go type the file was decoded into.
+func yamlError(name string, data []byte, err error) error {
+	type problem struct {
+		line int
+		msg  string
+	}
+	var problems []problem
 	var walk func(error)
 	walk = func(err error) {
 		switch e := err.(type) {
@@ -289,17 +293,18 @@ func yamlMessage(err error, data []byte) string {
 			// The library's Line is where the enclosing construct starts, counted from 0
 			// or 1 depending on the kind of error; Offset is where the problem was found,
 			// always. The line is counted from it.
-			msgs = append(msgs, fmt.Sprintf("line %d: %s", lineAt(data, e.Offset), e.Msg))
+			problems = append(problems, problem{lineAt(data, e.Offset), e.Msg})
 		case *yaml.UnmarshalError:
 			msg := e.Err.Error()
 			var unknown *yaml.UnknownFieldError
 			if errors.As(e.Err, &unknown) {
 				msg = fmt.Sprintf("unknown field %q", unknown.Field)
 			}
-			if e.Node != nil && e.Node.Line > 0 {
-				msg = fmt.Sprintf("line %d: %s", e.Node.Line, msg)
+			line := 0
+			if e.Node != nil {
+				line = e.Node.Line
 			}
-			msgs = append(msgs, msg)
+			problems = append(problems, problem{line, msg})
 		case interface{ Unwrap() []error }: // the library's group of several problems
 			for _, inner := range e.Unwrap() {
 				walk(inner)
@@ -308,14 +313,27 @@ func yamlMessage(err error, data []byte) string {
 			if inner := e.Unwrap(); inner != nil {
 				walk(inner)
 			} else {
-				msgs = append(msgs, err.Error())
+				problems = append(problems, problem{0, err.Error()})
 			}
 		default:
-			msgs = append(msgs, err.Error())
+			problems = append(problems, problem{0, err.Error()})
 		}
 	}
 	walk(err)
-	return strings.Join(msgs, "; ")
+	at := func(line int) string {
+		if line > 0 {
+			return fmt.Sprintf("%s:%d", name, line)
+		}
+		return name
+	}
+	if len(problems) == 1 {
+		return fmt.Errorf("%s: %w: %s", at(problems[0].line), grantkit.ErrInvalidInput, problems[0].msg)
+	}
+	lines := make([]string, len(problems))
+	for i, p := range problems {
+		lines[i] = at(p.line) + ": " + p.msg
+	}
+	return fmt.Errorf("%s: %w:\n  %s", name, grantkit.ErrInvalidInput, strings.Join(lines, "\n  "))
 }
 
 // lineAt is the line (from 1) of the byte at offset; the end of the input counts as its last line.
