@@ -3,7 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
+	"strings"
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/auth0"
@@ -17,154 +17,201 @@ import (
 	"github.com/grantkit/grantkit/pingone/pingonefake"
 )
 
-// connect returns an adapter per vendor: a real account where its environment variables are
-// set, otherwise a fake seeded with a few grants. The returned func stops the fakes.
-func connect(ctx context.Context) (map[string]grantkit.Grants, func(), error) {
-	var closers []func()
-	closeAll := func() {
-		for _, c := range closers {
-			c()
-		}
-	}
-	vendors := map[string]grantkit.Grants{}
-	for name, open := range map[string]func(context.Context) (grantkit.Grants, func(), error){
-		"auth0":    openAuth0,
-		"cpn":      openCPN,
-		"onelogin": openOneLogin,
-		"pingone":  openPingOne,
-	} {
-		g, closeFn, err := open(ctx)
-		if err != nil {
-			closeAll()
-			return nil, nil, fmt.Errorf("%s: %w", name, err)
-		}
-		vendors[name] = g
-		if closeFn != nil {
-			closers = append(closers, closeFn)
-		}
-	}
-	return vendors, closeAll, nil
+// envVars are the environment variables that connect each vendor to a real account: all of
+// them, or none for the in-memory fake. PINGONE_REGION is optional and not listed.
+var envVars = map[string][]string{
+	"auth0":    {"AUTH0_DOMAIN", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET"},
+	"cpn":      {"CPN_ORG_ID", "CPN_API_TOKEN"},
+	"onelogin": {"ONELOGIN_SUBDOMAIN", "ONELOGIN_CLIENT_ID", "ONELOGIN_CLIENT_SECRET"},
+	"pingone":  {"PINGONE_ENVIRONMENT_ID", "PINGONE_CLIENT_ID", "PINGONE_CLIENT_SECRET"},
 }
 
-func openAuth0(ctx context.Context) (grantkit.Grants, func(), error) {
-	if d := os.Getenv("AUTH0_DOMAIN"); d != "" {
-		c, err := auth0.New(d, auth0.WithClientCredentials(os.Getenv("AUTH0_CLIENT_ID"), grantkit.Secret(os.Getenv("AUTH0_CLIENT_SECRET"))))
-		if err != nil {
-			return nil, nil, err
+// credentials reports whether vendor runs against a real account (every variable set) or
+// its fake (none set). Some set and others not is an error naming the missing ones: running
+// such a vendor against the fake would plan against the wrong account. No value is read
+// into the message.
+func credentials(vendor string, getenv func(string) string) (real bool, err error) {
+	var set, missing []string
+	for _, name := range envVars[vendor] {
+		if getenv(name) != "" {
+			set = append(set, name)
+		} else {
+			missing = append(missing, name)
 		}
-		return c.Grants(), nil, nil
 	}
-	srv := auth0fake.NewServer()
-	c, err := auth0.New("example.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
+	switch {
+	case len(set) == 0:
+		return false, nil
+	case len(missing) == 0:
+		return true, nil
+	}
+	return false, fmt.Errorf("%s: missing credentials: %s set but %s not (set all of %s for a real account, or none for the in-memory fake)",
+		vendor, strings.Join(set, ", "), strings.Join(missing, ", "), strings.Join(envVars[vendor], ", "))
+}
+
+// openVendor connects one vendor: its real account when its environment variables are set,
+// otherwise a fake seeded so that the built-in desired.yaml has something to do. The
+// returned func stops the fake.
+func openVendor(ctx context.Context, vendor string, getenv func(string) string) (*account, func(), error) {
+	real, err := credentials(vendor, getenv)
 	if err != nil {
-		srv.Close()
 		return nil, nil, err
 	}
-	// The API the grants are on, with the scopes desired.yaml uses: Auth0 grants no other.
-	srv.AddResourceServer("https://api.example.com/", "read:invoices", "write:invoices")
-	for client, scopes := range map[string][]string{
-		"billing-service": {"read:invoices"},
-		"reporting":       {"read:invoices"},
-	} {
-		if _, err := c.ClientGrants.Create(ctx, auth0.ClientGrantCreate{ClientID: client, Audience: "https://api.example.com/", Scope: scopes}); err != nil {
-			srv.Close()
-			return nil, nil, err
-		}
+	if !real {
+		return openFake(ctx, vendor)
 	}
-	return c.Grants(), srv.Close, nil
-}
-
-func openOneLogin(ctx context.Context) (grantkit.Grants, func(), error) {
-	if sub := os.Getenv("ONELOGIN_SUBDOMAIN"); sub != "" {
-		c, err := onelogin.New(sub, onelogin.WithClientCredentials(os.Getenv("ONELOGIN_CLIENT_ID"), grantkit.Secret(os.Getenv("ONELOGIN_CLIENT_SECRET"))))
+	switch vendor {
+	case "auth0":
+		c, err := auth0.New(getenv("AUTH0_DOMAIN"),
+			auth0.WithClientCredentials(getenv("AUTH0_CLIENT_ID"), grantkit.Secret(getenv("AUTH0_CLIENT_SECRET"))), userAgent)
 		if err != nil {
 			return nil, nil, err
 		}
-		return c.Grants(), nil, nil
-	}
-	// The fake's first authorization server gets id 1001; desired.yaml refers to it.
-	srv := oneloginfake.NewServer()
-	authID := srv.AddAuthorization("Invoices API", "https://api.example.com/")
-	c, err := onelogin.New("acme", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
-	if err != nil {
-		srv.Close()
-		return nil, nil, err
-	}
-	var read int64
-	for _, v := range []string{"read:invoices", "write:invoices"} {
-		s, err := c.Scopes.Create(ctx, authID, onelogin.ScopeParams{Value: v, Description: v})
+		return &account{grants: c.Grants(), catalog: c.ScopeCatalog()}, nil, nil
+	case "cpn":
+		c, err := cpn.New(getenv("CPN_ORG_ID"), cpn.WithAPIToken(getenv("CPN_API_TOKEN")), userAgent)
 		if err != nil {
-			srv.Close()
 			return nil, nil, err
 		}
-		if read == 0 {
-			read = s.ID
+		return &account{grants: c.Grants()}, nil, nil
+	case "onelogin":
+		c, err := onelogin.New(getenv("ONELOGIN_SUBDOMAIN"),
+			onelogin.WithClientCredentials(getenv("ONELOGIN_CLIENT_ID"), grantkit.Secret(getenv("ONELOGIN_CLIENT_SECRET"))), userAgent)
+		if err != nil {
+			return nil, nil, err
 		}
-	}
-	if _, err := c.ClientApps.Add(ctx, authID, 4242, []int64{read}); err != nil {
-		srv.Close()
-		return nil, nil, err
-	}
-	return c.Grants(), srv.Close, nil
-}
-
-// The PingOne fake's ids are random, so desired.yaml names the fake's application and resource
-// by these fixed ids, which the fake is told to use.
-const (
-	pingoneApp      = "billing-service"
-	pingoneResource = "invoices-api"
-)
-
-func openPingOne(ctx context.Context) (grantkit.Grants, func(), error) {
-	if env := os.Getenv("PINGONE_ENVIRONMENT_ID"); env != "" {
-		region := pingone.Region(os.Getenv("PINGONE_REGION"))
+		return &account{grants: c.Grants(), catalog: c.ScopeCatalog()}, nil, nil
+	case "pingone":
+		region := pingone.Region(getenv("PINGONE_REGION"))
 		if region == "" {
 			region = pingone.RegionNorthAmerica
 		}
-		c, err := pingone.New(env, pingone.WithRegion(region),
-			pingone.WithClientCredentials(os.Getenv("PINGONE_CLIENT_ID"), grantkit.Secret(os.Getenv("PINGONE_CLIENT_SECRET"))))
+		c, err := pingone.New(getenv("PINGONE_ENVIRONMENT_ID"), pingone.WithRegion(region),
+			pingone.WithClientCredentials(getenv("PINGONE_CLIENT_ID"), grantkit.Secret(getenv("PINGONE_CLIENT_SECRET"))), userAgent)
 		if err != nil {
 			return nil, nil, err
 		}
-		return c.Grants(), nil, nil
+		return &account{grants: c.Grants(), catalog: c.ScopeCatalog()}, nil, nil
 	}
-	srv := pingonefake.NewServer()
-	app := srv.AddApplicationWithID(pingoneApp, "billing-service")
-	res := srv.AddResourceWithID(pingoneResource, "Invoices API", "https://api.example.com")
-	read := srv.AddScope(res, "read:invoices")
-	srv.AddScope(res, "write:invoices")
-	srv.AddScope(res, "admin:invoices")
-	c, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
-	if err != nil {
-		srv.Close()
-		return nil, nil, err
-	}
-	if _, err := c.ApplicationGrants.Create(ctx, app, pingone.GrantParams{ResourceID: res, ScopeIDs: []string{read}}); err != nil {
-		srv.Close()
-		return nil, nil, err
-	}
-	return c.Grants(), srv.Close, nil
+	return nil, nil, fmt.Errorf("%w: unknown vendor %q", grantkit.ErrInvalidInput, vendor)
 }
 
-func openCPN(ctx context.Context) (grantkit.Grants, func(), error) {
-	if org := os.Getenv("CPN_ORG_ID"); org != "" {
-		c, err := cpn.New(org, cpn.WithAPIToken(os.Getenv("CPN_API_TOKEN")))
-		if err != nil {
-			return nil, nil, err
-		}
-		return c.Grants(), nil, nil
+var userAgent = option.WithUserAgent("grantkit-grantsync")
+
+// The fakes are seeded so that the built-in desired.yaml plans a change of every kind: a
+// scope to define and one to describe, grants to create and to change, and (with -prune)
+// grants to revoke and a scope to remove. The PingOne fake's ids are random unless given, so
+// its applications and resource get the fixed ids desired.yaml names; the OneLogin fake's
+// first authorization server is 1001.
+const (
+	exampleAudience = "https://api.example.com/"
+	pingoneResource = "invoices-api"
+)
+
+// openFake starts vendor's fake, seeds it and returns an account on it with the func that
+// stops it.
+func openFake(ctx context.Context, vendor string) (*account, func(), error) {
+	var (
+		acct    *account
+		closeFn func()
+		err     error
+	)
+	switch vendor {
+	case "auth0":
+		srv := auth0fake.NewServer()
+		closeFn = srv.Close
+		acct, err = seedAuth0(ctx, srv)
+	case "cpn":
+		srv := cpnfake.NewServer()
+		closeFn = srv.Close
+		acct, err = seedCPN(ctx, srv)
+	case "onelogin":
+		srv := oneloginfake.NewServer()
+		closeFn = srv.Close
+		acct, err = seedOneLogin(ctx, srv)
+	case "pingone":
+		srv := pingonefake.NewServer()
+		closeFn = srv.Close
+		acct, err = seedPingOne(ctx, srv)
+	default:
+		return nil, nil, fmt.Errorf("%w: unknown vendor %q", grantkit.ErrInvalidInput, vendor)
 	}
-	srv := cpnfake.NewServer()
+	if err != nil {
+		closeFn()
+		return nil, nil, fmt.Errorf("seeding the fake: %w", err)
+	}
+	return acct, closeFn, nil
+}
+
+func seedAuth0(ctx context.Context, srv *auth0fake.Server) (*account, error) {
+	c, err := auth0.New("example.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
+	if err != nil {
+		return nil, err
+	}
+	// The API defines read:invoices (without a description) and admin:invoices; desired.yaml
+	// describes the first, adds write:invoices and leaves admin:invoices out.
+	srv.AddResourceServer(exampleAudience, "read:invoices", "admin:invoices")
+	g := c.Grants()
+	for client, scopes := range map[string][]string{
+		"billing-service": {"read:invoices"},
+		"legacy-export":   {"read:invoices", "admin:invoices"},
+	} {
+		if _, err := g.Create(ctx, grantkit.GrantKey{Resource: exampleAudience, ClientID: client}, scopes); err != nil {
+			return nil, err
+		}
+	}
+	return &account{grants: g, catalog: c.ScopeCatalog()}, nil
+}
+
+func seedOneLogin(ctx context.Context, srv *oneloginfake.Server) (*account, error) {
+	authID := srv.AddAuthorization("Invoices API", exampleAudience)
+	c, err := onelogin.New("acme", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
+	if err != nil {
+		return nil, err
+	}
+	res := fmt.Sprint(authID)
+	cat := c.ScopeCatalog()
+	for _, s := range []string{"read:invoices", "write:invoices"} {
+		if _, err := cat.DefineScope(ctx, res, grantkit.ScopeDefinition{Name: s, Description: s}); err != nil {
+			return nil, err
+		}
+	}
+	if _, err := c.Grants().Create(ctx, grantkit.GrantKey{Resource: res, ClientID: "4242"}, []string{"read:invoices"}); err != nil {
+		return nil, err
+	}
+	return &account{grants: c.Grants(), catalog: cat}, nil
+}
+
+func seedPingOne(ctx context.Context, srv *pingonefake.Server) (*account, error) {
+	srv.AddApplicationWithID("billing-service", "Billing service")
+	srv.AddApplicationWithID("reporting", "Reporting")
+	res := srv.AddResourceWithID(pingoneResource, "Invoices API", "https://api.example.com")
+	for _, s := range []string{"read:invoices", "write:invoices", "admin:invoices"} {
+		srv.AddScope(res, s)
+	}
+	c, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
+	if err != nil {
+		return nil, err
+	}
+	if _, err := c.Grants().Create(ctx, grantkit.GrantKey{Resource: res, ClientID: "billing-service"}, []string{"read:invoices"}); err != nil {
+		return nil, err
+	}
+	return &account{grants: c.Grants(), catalog: c.ScopeCatalog()}, nil
+}
+
+func seedCPN(ctx context.Context, srv *cpnfake.Server) (*account, error) {
 	c, err := cpn.New(cpnfake.OrgID, option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
 	if err != nil {
-		srv.Close()
-		return nil, nil, err
+		return nil, err
 	}
-	if _, err := c.OAuthApps.Create(ctx, cpn.OAuthAppCreate{ID: "billing-sync", AllowedScopes: cpn.AllowedScopes{
-		GeneralScopes: []string{"openid"}, Organization: cpn.OrganizationScopes{Roles: cpn.Roles("org_owner")},
-	}}); err != nil {
-		srv.Close()
-		return nil, nil, err
+	// At CPN an OAuth app is the grant: creating a grant creates the app.
+	for app, scopes := range map[string][]string{
+		"billing-sync": {"openid", "organization-role:org_owner"},
+		"old-sync":     {"openid"},
+	} {
+		if _, err := c.Grants().Create(ctx, grantkit.GrantKey{Resource: cpnfake.OrgID, ClientID: app}, scopes); err != nil {
+			return nil, err
+		}
 	}
-	return c.Grants(), srv.Close, nil
+	return &account{grants: c.Grants()}, nil
 }
