@@ -23,6 +23,7 @@ var notGo = []struct{ file, firstLine, why string }{
 	{"cpn/scopenames.go", "openid", "the table of scope-name forms"},
 	{"internal/codecbench/codecbench.go", "op=decode/codec=encoding-json", "the table of sub-benchmark names"},
 	{"retry.go", "Temporary() bool", "the signature of a method a RoundTripper's error may have"},
+	{"examples/grantsync/state.go", "auth0:", "an example of the desired-state file (YAML)"},
 }
 
 // imports are the packages a snippet may name without importing them.
