@@ -167,7 +167,7 @@ func ExampleGrants() {
 	srv, c := newAuth0()
 	defer srv.Close()
 	ctx := context.Background()
-	var grants grantkit.Grants = c.Grants()
+	grants := c.Grants() // a grantkit.Grants, the same at every vendor
 
 	for g, err := range grants.List(ctx) {
 		if err != nil {

@@ -97,11 +97,6 @@ func services(t *testing.T, client any) map[string]reflect.Value {
 	return out
 }
 
-// grantsOf returns the vendor-neutral view of a client, which may be nil or zero.
-func grantsOf(client any) reflect.Value {
-	return reflect.ValueOf(client).MethodByName("Grants").Call(nil)[0]
-}
-
 // views returns the vendor-neutral views a client offers (Grants, ScopeCatalog): every
 // exported method that takes nothing and returns an interface, so a view added later is
 // walked too.

@@ -575,7 +575,7 @@ func TestFakeEnforcesAuthAndSchema(t *testing.T) {
 		req.Header.Set("Content-Type", "application/json")
 		resp, err := http.DefaultClient.Do(req)
 		require.NoError(t, err)
-		defer resp.Body.Close()
+		defer func() { _ = resp.Body.Close() }()
 		var m map[string]any
 		_ = json.NewDecoder(resp.Body).Decode(&m)
 		return resp.StatusCode, m

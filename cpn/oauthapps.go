@@ -271,7 +271,7 @@ func (p OAuthAppCreate) toOAS(org string) (*oas.OrgOauthAppRequest, oas.CreateOa
 	req := &oas.OrgOauthAppRequest{}
 	if p.ID != "" {
 		for _, r := range p.ID {
-			if !(r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			if allowed := r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'; !allowed {
 				return nil, params, validate.Errorf("ID", "may hold only letters, digits, '-' and '_'")
 			}
 		}

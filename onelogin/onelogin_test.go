@@ -244,7 +244,7 @@ func TestGrantsAdapter(t *testing.T) {
 				return grantkit.GrantKey{Resource: strconv.FormatInt(authID, 10), ClientID: strconv.FormatInt(next.Add(1), 10)}
 			},
 			RefusesUndefined: true,
-			Refuse: d.Refuse,
+			Refuse:           d.Refuse,
 			Seed: func(t *testing.T, scopes ...string) grantkit.GrantKey {
 				app := next.Add(1)
 				var sids []int64

@@ -52,7 +52,7 @@ func raw(t *testing.T, srv *pingonefake.Server, method, path string, body any) m
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	require.Less(t, resp.StatusCode, 300)
 	var out map[string]any
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&out))

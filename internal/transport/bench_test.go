@@ -55,7 +55,7 @@ func call(tb testing.TB, do func(*http.Request) (*http.Response, error), req *ht
 		tb.Fatal(err)
 	}
 	_, _ = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 }
 
 // boundedDo is what a hand-written client that cannot hang does for each request: the same

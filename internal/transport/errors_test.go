@@ -95,7 +95,7 @@ func fakeDecode(t *testing.T, c *Client, ctx context.Context, method, url string
 	if err != nil {
 		return fmt.Errorf("do request: %w", err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	_, _ = io.Copy(io.Discard, resp.Body)
 	if fail != nil {
 		return fmt.Errorf("decode response: %w", fail)
@@ -330,7 +330,8 @@ func TestTokenRequestsAreRetriedOnTransientFailures(t *testing.T) {
 }
 
 func TestBeginRefusesMistakesAndNamesTheOuterCall(t *testing.T) {
-	_, call, err := Begin(nil, "v", "Things.Get", true) //lint:ignore SA1012 the mistake under test
+	var nilCtx context.Context // the mistake under test
+	_, call, err := Begin(nilCtx, "v", "Things.Get", true)
 	require.ErrorIs(t, err, grantkit.ErrInvalidInput)
 	assert.Nil(t, call)
 	assert.EqualError(t, err, "v: Things.Get: invalid input: ctx: is nil; pass a context such as context.Background()")

@@ -366,7 +366,7 @@ var ErrResponseTooLarge = errors.New("response body exceeds " + strconv.Itoa(Max
 // not later by the decoder. The returned body hands its buffer back to the pool on Close; the
 // decoders copy what they keep, so nothing refers to it afterwards.
 func readBody(resp *http.Response) (io.ReadCloser, error) {
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }() // the body is read whole: a failed close loses nothing
 	if resp.ContentLength > MaxResponseBytes {
 		return nil, ErrResponseTooLarge
 	}

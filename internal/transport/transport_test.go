@@ -113,7 +113,7 @@ func send(t *testing.T, c *Client, ctx context.Context, method, url, body string
 	require.NoError(t, err)
 	resp, err := c.Do(req)
 	if resp != nil {
-		t.Cleanup(func() { resp.Body.Close() })
+		t.Cleanup(func() { _ = resp.Body.Close() })
 	}
 	return resp, err
 }
@@ -347,7 +347,7 @@ func TestConnectionErrors(t *testing.T) {
 			_ = conn.Close()
 		}
 	}()
-	t.Cleanup(func() { ln.Close(); wg.Wait() })
+	t.Cleanup(func() { _ = ln.Close(); wg.Wait() })
 	url := "http://" + ln.Addr().String()
 	hc := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
 	mk := func(s *sleeper) *Client {
@@ -375,7 +375,7 @@ func TestConnectionErrors(t *testing.T) {
 	ln2, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	dead := "http://" + ln2.Addr().String()
-	ln2.Close()
+	require.NoError(t, ln2.Close())
 	_, err = send(t, mk(&sleeper{}), context.Background(), http.MethodPost, dead, "{}")
 	require.ErrorAs(t, err, &ge)
 	assert.Equal(t, 3, ge.Attempts)

@@ -171,7 +171,7 @@ func Hostname(field, host string) error {
 			return Errorf(field, "%q is not a host name", host)
 		}
 		for _, r := range label {
-			if !(r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			if allowed := r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'; !allowed {
 				return Errorf(field, "%q is not a host name", host)
 			}
 		}
