@@ -118,9 +118,15 @@ func (s *Server) SetAPI(api http.Handler) { s.api = api }
 func Start(h http.Handler) *httptest.Server { return httptest.NewServer(h) }
 
 // ServeHTTP answers the token endpoint, applies any queued fault, records the request and
-// serves it.
+// serves it. With RecordEnv set it also writes the exchange to a file.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path == s.cfg.TokenPath || slices.Contains(s.cfg.MoreTokenPaths, r.URL.Path) {
+	token := r.URL.Path == s.cfg.TokenPath || slices.Contains(s.cfg.MoreTokenPaths, r.URL.Path)
+	if recordDir() != "" { // see RecordEnv
+		rec := startRecording(w, r, token)
+		defer rec.finish()
+		w = rec
+	}
+	if token {
 		s.serveToken(w, r)
 		return
 	}
@@ -320,6 +326,7 @@ func (s *Server) Options(badRequest string) ServerOptions {
 }
 
 func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, f Fault, next http.Handler) {
+	markFault(w, f)
 	if f.Delay > 0 {
 		t := time.NewTimer(f.Delay)
 		select {

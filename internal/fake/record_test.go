@@ -1,0 +1,146 @@
+package fake
+
+import (
+	"bufio"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// record runs f with recording into a new directory and returns what was recorded. The
+// recorder is process-wide, so it is reset around f.
+func record(t *testing.T, f func()) []Exchange {
+	t.Helper()
+	dir := t.TempDir()
+	reset := func() {
+		if recorder.f != nil {
+			_ = recorder.f.Close()
+		}
+		recorder.f, recorder.once = nil, sync.Once{}
+	}
+	reset()
+	saved := recordDir
+	recordDir = func() string { return dir }
+	t.Cleanup(func() { recordDir = saved; reset() })
+	f()
+
+	files, err := filepath.Glob(filepath.Join(dir, "*.jsonl"))
+	require.NoError(t, err)
+	require.Len(t, files, 1, "one file per process")
+	fh, err := os.Open(files[0])
+	require.NoError(t, err)
+	defer fh.Close()
+	var out []Exchange
+	sc := bufio.NewScanner(fh)
+	for sc.Scan() {
+		var ex Exchange
+		require.NoError(t, json.Unmarshal(sc.Bytes(), &ex))
+		out = append(out, ex)
+	}
+	return out
+}
+
+func newTestServer(t *testing.T) (*Server, *httptest.Server) {
+	t.Helper()
+	s := New(Config{
+		ClientID: "id", ClientSecret: "s3cret", TokenPath: "/oauth/token",
+		ErrorBody: func(status int, msg string) []byte { return []byte(`{"message":"` + msg + `"}`) },
+	})
+	s.SetAPI(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusCreated)
+		_, _ = io.WriteString(w, `{"id":"g1","clientSecret":"one-time","scope":["a"]}`)
+	}))
+	hs := httptest.NewServer(s)
+	t.Cleanup(hs.Close)
+	return s, hs
+}
+
+func TestRecordKeepsExchangesWithoutSecrets(t *testing.T) {
+	exs := record(t, func() {
+		_, hs := newTestServer(t)
+		resp, err := http.PostForm(hs.URL+"/oauth/token", url.Values{
+			"grant_type": {"client_credentials"}, "client_id": {"id"}, "client_secret": {"s3cret"},
+		})
+		require.NoError(t, err)
+		tok, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		require.Contains(t, string(tok), "access_token")
+
+		req, _ := http.NewRequest(http.MethodPost, hs.URL+"/api/grants?x=1", strings.NewReader(`{"scope":["a"]}`))
+		req.Header.Set("Authorization", "Bearer the-token")
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("User-Agent", "grantkit/test")
+		resp, err = http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		require.Contains(t, string(body), "one-time", "the client still gets the answer as sent")
+	})
+	require.Len(t, exs, 2)
+
+	token := exs[0]
+	require.True(t, token.Token)
+	require.Equal(t, http.StatusOK, token.Status)
+	require.Contains(t, token.Body, "client_secret="+Redacted)
+	require.NotContains(t, token.Body, "s3cret")
+	require.Contains(t, token.ResponseBody, `"access_token":"`+Redacted+`"`)
+
+	api := exs[1]
+	require.False(t, api.Token)
+	require.Equal(t, "POST", api.Method)
+	require.Equal(t, "/api/grants", api.Path)
+	require.Equal(t, "x=1", api.RawQuery)
+	require.Equal(t, "Bearer "+Redacted, api.Header.Get("Authorization"), "the scheme stays, the token goes")
+	require.Equal(t, "grantkit/test", api.Header.Get("User-Agent"))
+	require.JSONEq(t, `{"scope":["a"]}`, api.Body)
+	require.Equal(t, http.StatusCreated, api.Status)
+	require.Equal(t, "application/json", api.ResponseHeader.Get("Content-Type"))
+	require.JSONEq(t, `{"id":"g1","clientSecret":"`+Redacted+`","scope":["a"]}`, api.ResponseBody)
+	require.Empty(t, api.Fault)
+	require.False(t, api.Incomplete())
+}
+
+func TestRecordMarksFaults(t *testing.T) {
+	exs := record(t, func() {
+		s, hs := newTestServer(t)
+		s.FailNext(1, Fault{Status: 503})
+		s.FailNext(1, Fault{Truncate: true})
+		s.FailNext(1, Fault{ResetMidBody: true})
+		s.FailNext(1, Fault{Drop: true, Apply: true})
+		for range 4 {
+			resp, err := http.Post(hs.URL+"/api/grants", "application/json", strings.NewReader(`{}`))
+			if err == nil {
+				_, _ = io.ReadAll(resp.Body)
+				resp.Body.Close()
+			}
+		}
+	})
+	require.Len(t, exs, 4)
+	require.Equal(t, "status", exs[0].Fault)
+	require.Equal(t, 503, exs[0].Status)
+	require.False(t, exs[0].Incomplete(), "an injected status still carries the vendor's error body")
+
+	require.Equal(t, "truncate", exs[1].Fault)
+	require.True(t, exs[1].Incomplete())
+	require.Equal(t, "reset", exs[2].Fault)
+	require.True(t, exs[2].Incomplete())
+	require.Equal(t, "drop", exs[3].Fault)
+	require.Zero(t, exs[3].Status, "nothing was answered")
+	require.True(t, exs[3].Incomplete())
+}
+
+func TestRedactBodyKeepsWhatItCannotParse(t *testing.T) {
+	require.Equal(t, `{"id":"g1","clientSecret":"x"`, redactBody("application/json", []byte(`{"id":"g1","clientSecret":"x"`)))
+	require.Equal(t, `{"id": 1.50}`, redactBody("application/json", []byte(`{"id": 1.50}`)), "a body without secrets is kept byte for byte")
+	require.Equal(t, `{"refreshToken":"`+Redacted+`"}`, redactBody("application/json", []byte(`{"refreshToken":"abc"}`)))
+}
