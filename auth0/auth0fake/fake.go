@@ -13,8 +13,9 @@
 // organization_usage and default_for, a create's scope, and Auth0's uniqueness rule — one
 // grant per client (or default group), audience and subject type, so a client-access and a
 // user-access grant of one client on one API coexist. It requires a bearer token it issued,
-// from the client-credentials grant with ClientID and ClientSecret or from IssueToken, and
-// can be told to fail the next requests.
+// from the client-credentials grant with ClientID and ClientSecret or from IssueToken.
+// Fail makes chosen requests fail (a Match picks them by method, path pattern and order; a Fault
+// says how), and Requests returns what the fake received.
 //
 //	srv := auth0fake.NewServer()
 //	defer srv.Close()

@@ -54,10 +54,10 @@ type Fault = fake.Fault
 // Match selects the API requests a [Fault] is meant for; its zero value matches every one.
 // Token requests never match: FailTokenRequests is for them.
 //
-//	Match{Method: "PATCH"}                  // every PATCH
-//	Match{Path: "/api/things/*"}            // any request on one thing, whichever
-//	Match{Method: "GET", Nth: 3}            // the third GET from now on
-//	Match{Method: "DELETE", Path: "/api/things/t1"}
+//	Match{Method: "PATCH"}                          // every PATCH
+//	Match{Path: "/api/things/*"}                    // any method on any one thing
+//	Match{Method: "GET", Nth: 3}                    // the third GET from now, then the next
+//	Match{Method: "DELETE", Path: "/api/things/t1"} // deleting t1
 //
 //	type Match struct {
 //		// Method is the HTTP method, such as "PATCH"; empty matches every method.
@@ -84,16 +84,17 @@ type Match = fake.Match
 type Request = fake.Request
 
 // Fail makes the API requests that match m meet faults, one each and in order: the Nth
-// matching request meets the first fault, the matching requests after it the next ones; then
-// the rule is spent. Other requests are served normally, so "reads succeed, the write is
+// matching request (the next one by default) meets the first fault, the matching requests
+// after it the next ones. Other requests are served normally, so "reads succeed, the write is
 // rate-limited" reads
 //
 //	Fail(Match{Method: "PATCH"}, Fault{Status: 429, RetryAfter: "1"})
 //
-// A request meets one fault at most: when several rules are due, the one added first gives
-// it, and the others keep theirs for their next matching request. Fail panics on a Path that
-// is not a valid pattern or a negative Nth, as regexp.MustCompile does on a bad expression:
-// both are mistakes in a test, not conditions to handle.
+// Faults given by earlier calls (Fail, FailNext) still apply. A request meets one fault at
+// most: when several calls have one due, the earliest call's is given, and the others keep
+// theirs for their next matching request. Fail panics on a Path that is not a valid pattern
+// or a negative Nth, as regexp.MustCompile does on a bad expression: both are mistakes in a
+// test, not conditions to handle.
 func (f *Fake) Fail(m Match, faults ...Fault) { f.srv.Fail(m, faults...) }
 
 // FailNext makes the next n API requests meet fault, whatever their method and path: it is

@@ -6,6 +6,8 @@
 // pattern and every other constraint are enforced) and answers with VMware's error body. It
 // accepts APIToken at /cphub/api/auth/v1/authn/accesstoken and ClientID/ClientSecret at
 // /cphub/api/auth/v2/authn/authorize, for organization OrgID.
+// Fail makes chosen requests fail (a Match picks them by method, path pattern and order; a Fault
+// says how), and Requests returns what the fake received.
 //
 //	srv := cpnfake.NewServer()
 //	defer srv.Close()

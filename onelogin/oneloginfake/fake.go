@@ -6,6 +6,8 @@
 // the same validation, and answers with OneLogin's error body. Authorization servers and the
 // apps that can be added to them exist elsewhere in OneLogin; create them with
 // AddAuthorization.
+// Fail makes chosen requests fail (a Match picks them by method, path pattern and order; a Fault
+// says how), and Requests returns what the fake received.
 //
 //	srv := oneloginfake.NewServer()
 //	defer srv.Close()

@@ -5,6 +5,8 @@
 // It serves the same OpenAPI description the pingone client is generated from and answers with
 // PingOne's error body. Applications, resources and scopes are created in PingOne's admin API,
 // which grantkit does not cover: create them here with AddApplication, AddResource and AddScope.
+// Fail makes chosen requests fail (a Match picks them by method, path pattern and order; a Fault
+// says how), and Requests returns what the fake received.
 //
 //	srv := pingonefake.NewServer()
 //	defer srv.Close()
