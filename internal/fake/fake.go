@@ -1,6 +1,11 @@
 // Package fake is the machinery every vendor fake shares: an OAuth token endpoint that issues
 // bearer tokens for one set of client credentials, the bearer check, fault injection (errors,
-// delays, dropped connections, truncated bodies) and a log of the requests received.
+// delays, dropped connections, truncated bodies, for the requests a Match picks) and a log of
+// the requests received.
+//
+// Users cannot import this package, so what they use of it is declared again in each vendor
+// fake by fakegen (see fakegen/main.go): the types marked //fakegen:alias and the Server
+// methods marked //fakegen:forward. Their doc comments are written for the fakes' pages.
 package fake
 
 import (
