@@ -2,8 +2,17 @@ package grantkit
 
 // The vendor clients are compiled from the specs in specs/ by ogen, pinned as a tool in go.mod.
 // Run `go generate ./...` from the module root; CI checks that it leaves the tree unchanged.
+//
+// Each spec is compiled twice: the client half (specs/ogen.yml) into <vendor>/internal/oas,
+// which is all a user's build compiles, and the server half (specs/ogen-server.yml) into
+// <vendor>/<vendor>fake/internal/oas, which only the vendor's fake imports.
 
 //go:generate go tool ogen --config specs/ogen.yml --target auth0/internal/oas --package oas --clean specs/auth0.yaml
 //go:generate go tool ogen --config specs/ogen.yml --target onelogin/internal/oas --package oas --clean specs/onelogin.yaml
 //go:generate go tool ogen --config specs/ogen.yml --target pingone/internal/oas --package oas --clean specs/pingone.yaml
 //go:generate go tool ogen --config specs/ogen.yml --target cpn/internal/oas --package oas --clean specs/cpn.yaml
+
+//go:generate go tool ogen --config specs/ogen-server.yml --target auth0/auth0fake/internal/oas --package oas --clean specs/auth0.yaml
+//go:generate go tool ogen --config specs/ogen-server.yml --target onelogin/oneloginfake/internal/oas --package oas --clean specs/onelogin.yaml
+//go:generate go tool ogen --config specs/ogen-server.yml --target pingone/pingonefake/internal/oas --package oas --clean specs/pingone.yaml
+//go:generate go tool ogen --config specs/ogen-server.yml --target cpn/cpnfake/internal/oas --package oas --clean specs/cpn.yaml

@@ -13,8 +13,9 @@
 // organization_usage and default_for, a create's scope, and Auth0's uniqueness rule — one
 // grant per client (or default group), audience and subject type, so a client-access and a
 // user-access grant of one client on one API coexist. It requires a bearer token it issued,
-// from the client-credentials grant with ClientID and ClientSecret or from IssueToken, and
-// can be told to fail the next requests.
+// from the client-credentials grant with ClientID and ClientSecret or from IssueToken.
+// Fail makes chosen requests fail (a Match picks them by method, path pattern and order; a Fault
+// says how), and Requests returns what the fake received.
 //
 //	srv := auth0fake.NewServer()
 //	defer srv.Close()
@@ -29,29 +30,23 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
 
-	"github.com/grantkit/grantkit/auth0/internal/oas"
+	"github.com/grantkit/grantkit/auth0/auth0fake/internal/oas"
 	"github.com/grantkit/grantkit/internal/fake"
 )
+
+// The shared part of the fake (the types Fault, Match, Request and Answer, the methods Fail,
+// FailNext, Requests, IssueToken…, Server and api) is written from internal/fake into fake_gen.go.
+//go:generate go run github.com/grantkit/grantkit/internal/fake/fakegen
 
 // The client credentials the fake's token endpoint accepts.
 const (
 	ClientID     = "grantkit-fake-client"
 	ClientSecret = "grantkit-fake-secret-Zq7!"
 )
-
-// Fault describes how the fake answers a request it is told to fail (see Fake.FailNext).
-type Fault = fake.Fault
-
-// Answer is the raw answer a Fault sends instead of the vendor's error body (Fault.Answer).
-type Answer = fake.Answer
-
-// Request is an API request as the fake received it.
-type Request = fake.Request
 
 // Fake is an in-memory Auth0 tenant. It is an http.Handler: mount it anywhere, or use
 // NewServer. It is safe for concurrent use.
@@ -79,42 +74,12 @@ func New() *Fake {
 			return ""
 		},
 	})
-	h := handler{f}
-	o := f.srv.Options("Payload validation error: ")
-	api, err := oas.NewServer(h, h,
-		oas.WithPathPrefix("/api/v2"),
-		oas.WithErrorHandler(o.Error),
-		oas.WithNotFound(o.NotFound),
-		oas.WithMethodNotAllowed(o.MethodNotAllowed),
-	)
-	if err != nil {
-		panic(err) // the generated server fails only on invalid options
-	}
-	f.srv.SetAPI(api)
+	f.srv.SetAPI(f.api(handler{f}, "/api/v2", "Payload validation error: "))
 	return f
 }
 
 // ServeHTTP serves the token endpoint at /oauth/token and the API under /api/v2.
 func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) { f.srv.ServeHTTP(w, r) }
-
-// FailNext makes the next n API requests meet fault, for example
-// Fault{Status: 429, RetryAfter: "1"} or Fault{Status: 503}.
-func (f *Fake) FailNext(n int, fault Fault) { f.srv.FailNext(n, fault) }
-
-// FailTokenRequests makes the next n token requests meet fault.
-func (f *Fake) FailTokenRequests(n int, fault Fault) { f.srv.FailTokenRequests(n, fault) }
-
-// Requests returns the API requests received so far, token requests excluded.
-func (f *Fake) Requests() []Request { return f.srv.Requests() }
-
-// TokenRequests returns how many token requests were received.
-func (f *Fake) TokenRequests() int { return f.srv.TokenRequests() }
-
-// IssueToken returns a valid access token, for a client built with option.WithToken.
-func (f *Fake) IssueToken() string { return f.srv.IssueToken() }
-
-// RevokeTokens invalidates every token issued so far.
-func (f *Fake) RevokeTokens() { f.srv.RevokeTokens() }
 
 // AddOrganization associates an organization with grant grantID, as the Organizations API
 // would; it reports whether the grant exists. The organization carries third-party client
@@ -147,24 +112,6 @@ func (f *Fake) AddSystemGrant(clientID, audience string, scope ...string) string
 	return g.ID.Value
 }
 
-// Server is a Fake listening on a loopback address.
-type Server struct {
-	*Fake
-	// URL is the base URL to give option.WithBaseURL, such as http://127.0.0.1:53412.
-	URL string
-	hs  *httptest.Server
-}
-
-// NewServer starts a new Fake on a loopback address. Close it when done.
-func NewServer() *Server {
-	f := New()
-	hs := fake.Start(f)
-	return &Server{Fake: f, URL: hs.URL, hs: hs}
-}
-
-// Close shuts the server down and waits for its requests to finish.
-func (s *Server) Close() { s.hs.Close() }
-
 // apiError is an Auth0 error the handler returns; NewError turns it into the response.
 type apiError struct {
 	status int
@@ -183,10 +130,7 @@ func errorBody(status int, message string) []byte {
 type handler struct{ f *Fake }
 
 func (h handler) HandleBearerAuth(ctx context.Context, _ oas.OperationName, t oas.BearerAuth) (context.Context, error) {
-	if !h.f.srv.ValidToken(t.Token) {
-		return ctx, errors.New("invalid token")
-	}
-	return ctx, nil
+	return h.f.srv.Authorize(ctx, t.Token)
 }
 
 func (h handler) NewError(_ context.Context, err error) *oas.ErrorStatusCodeWithHeaders {

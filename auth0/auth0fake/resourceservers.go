@@ -9,7 +9,7 @@ import (
 
 	"github.com/go-faster/jx"
 
-	"github.com/grantkit/grantkit/auth0/internal/oas"
+	"github.com/grantkit/grantkit/auth0/auth0fake/internal/oas"
 )
 
 // resourceServers is the fake tenant's APIs, guarded by Fake.mu. The fake starts with none:

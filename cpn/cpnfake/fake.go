@@ -6,6 +6,8 @@
 // pattern and every other constraint are enforced) and answers with VMware's error body. It
 // accepts APIToken at /cphub/api/auth/v1/authn/accesstoken and ClientID/ClientSecret at
 // /cphub/api/auth/v2/authn/authorize, for organization OrgID.
+// Fail makes chosen requests fail (a Match picks them by method, path pattern and order; a Fault
+// says how), and Requests returns what the fake received.
 //
 //	srv := cpnfake.NewServer()
 //	defer srv.Close()
@@ -19,7 +21,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strconv"
@@ -27,9 +28,13 @@ import (
 	"sync"
 	"time"
 
-	"github.com/grantkit/grantkit/cpn/internal/oas"
+	"github.com/grantkit/grantkit/cpn/cpnfake/internal/oas"
 	"github.com/grantkit/grantkit/internal/fake"
 )
+
+// The shared part of the fake (the types Fault, Match, Request and Answer, the methods Fail,
+// FailNext, Requests, IssueToken…, Server and api) is written from internal/fake into fake_gen.go.
+//go:generate go run github.com/grantkit/grantkit/internal/fake/fakegen
 
 // The organization the fake serves and the credentials its token endpoints accept.
 const (
@@ -38,15 +43,6 @@ const (
 	ClientID     = "grantkit-fake-cpn-client"
 	ClientSecret = "Fake-Secret-1!"
 )
-
-// Fault describes how the fake answers a request it is told to fail (see Fake.FailNext).
-type Fault = fake.Fault
-
-// Answer is the raw answer a Fault sends instead of the vendor's error body (Fault.Answer).
-type Answer = fake.Answer
-
-// Request is an API request as the fake received it.
-type Request = fake.Request
 
 // Fake is an in-memory CPN organization. It is an http.Handler; it is safe for concurrent use.
 type Fake struct {
@@ -75,14 +71,7 @@ func New() *Fake {
 			return map[string]string{"accessToken": tok, "idToken": "", "refreshToken": ""}
 		},
 	})
-	h := handler{f}
-	o := f.srv.Options("Invalid request: ")
-	api, err := oas.NewServer(h, h, oas.WithPathPrefix("/cphub/api/auth/v2"),
-		oas.WithErrorHandler(o.Error), oas.WithNotFound(o.NotFound), oas.WithMethodNotAllowed(o.MethodNotAllowed))
-	if err != nil {
-		panic(err) // the generated server fails only on invalid options
-	}
-	f.srv.SetAPI(api)
+	f.srv.SetAPI(f.api(handler{f}, "/cphub/api/auth/v2", "Invalid request: "))
 	return f
 }
 
@@ -110,24 +99,6 @@ func verifyToken(r *http.Request) (int, string, string) {
 // ServeHTTP serves both token endpoints and the API under /cphub/api/auth/v2.
 func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) { f.srv.ServeHTTP(w, r) }
 
-// FailNext makes the next n API requests meet fault.
-func (f *Fake) FailNext(n int, fault Fault) { f.srv.FailNext(n, fault) }
-
-// FailTokenRequests makes the next n token requests meet fault.
-func (f *Fake) FailTokenRequests(n int, fault Fault) { f.srv.FailTokenRequests(n, fault) }
-
-// Requests returns the API requests received so far, token requests excluded.
-func (f *Fake) Requests() []Request { return f.srv.Requests() }
-
-// TokenRequests returns how many token requests were received.
-func (f *Fake) TokenRequests() int { return f.srv.TokenRequests() }
-
-// IssueToken returns a valid access token, for a client built with option.WithToken.
-func (f *Fake) IssueToken() string { return f.srv.IssueToken() }
-
-// RevokeTokens invalidates every token issued so far.
-func (f *Fake) RevokeTokens() { f.srv.RevokeTokens() }
-
 // SecretOf returns the current secret of app id, as a test that rotated it may check.
 func (f *Fake) SecretOf(id string) (string, bool) {
 	f.mu.Lock()
@@ -135,24 +106,6 @@ func (f *Fake) SecretOf(id string) (string, bool) {
 	s, ok := f.secrets[id]
 	return s, ok
 }
-
-// Server is a Fake listening on a loopback address.
-type Server struct {
-	*Fake
-	// URL is the base URL to give option.WithBaseURL.
-	URL string
-	hs  *httptest.Server
-}
-
-// NewServer starts a new Fake on a loopback address. Close it when done.
-func NewServer() *Server {
-	f := New()
-	hs := fake.Start(f)
-	return &Server{Fake: f, URL: hs.URL, hs: hs}
-}
-
-// Close shuts the server down.
-func (s *Server) Close() { s.hs.Close() }
 
 type apiError struct {
 	status int
@@ -177,10 +130,7 @@ func requestID() string {
 type handler struct{ f *Fake }
 
 func (h handler) HandleCspAuthToken(ctx context.Context, _ oas.OperationName, t oas.CspAuthToken) (context.Context, error) {
-	if !h.f.srv.ValidToken(t.APIKey) {
-		return ctx, errors.New("invalid token")
-	}
-	return ctx, nil
+	return h.f.srv.Authorize(ctx, t.APIKey)
 }
 
 func (h handler) NewError(_ context.Context, err error) *oas.ErrorStatusCodeWithHeaders {

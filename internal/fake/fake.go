@@ -1,6 +1,11 @@
 // Package fake is the machinery every vendor fake shares: an OAuth token endpoint that issues
 // bearer tokens for one set of client credentials, the bearer check, fault injection (errors,
-// delays, dropped connections, truncated bodies) and a log of the requests received.
+// delays, dropped connections, truncated bodies, for the requests a Match picks) and a log of
+// the requests received.
+//
+// Users cannot import this package, so what they use of it is declared again in each vendor
+// fake by fakegen (see fakegen/main.go): the types marked //fakegen:alias and the Server
+// methods marked //fakegen:forward. Their doc comments are written for the fakes' pages.
 package fake
 
 import (
@@ -21,7 +26,12 @@ import (
 	"github.com/ogen-go/ogen/ogenerrors"
 )
 
-// Fault is an answer the fake gives instead of (or after) serving a request normally.
+// Fault is an answer the fake gives instead of (or after) serving a request normally: give
+// it to Fail, FailNext or FailTokenRequests. Status alone answers with the vendor's error body,
+// as in Fault{Status: 429, RetryAfter: "1"}; the other fields break the connection, delay,
+// truncate or replace the answer.
+//
+//fakegen:alias
 type Fault struct {
 	// Status is the HTTP status to answer with, with the vendor's error body. Zero with Drop
 	// or Truncate set means no status of its own.
@@ -49,17 +59,21 @@ type Fault struct {
 	Answer *Answer
 }
 
-// Answer is a raw answer a Fault sends.
+// Answer is a raw answer a [Fault] sends instead of the vendor's error body (Fault.Answer).
+//
+//fakegen:alias
 type Answer struct {
 	Body        string // sent as is
 	ContentType string // empty sends no Content-Type header at all
 }
 
-// Request is one API request as the fake received it.
+// Request is one API request as the fake received it (token requests are not recorded).
+//
+//fakegen:alias
 type Request struct {
 	Method   string
-	Path     string
-	RawQuery string
+	Path     string // escaped, as sent: what a [Match] Path is matched against
+	RawQuery string // without the '?'
 	Header   http.Header
 	Body     []byte
 }
@@ -95,7 +109,7 @@ type Server struct {
 
 	mu            sync.Mutex
 	tokens        map[string]time.Time
-	faults        []Fault
+	rules         []*rule // see Fail
 	tokenFaults   []Fault
 	requests      []Request
 	tokenRequests int
@@ -114,11 +128,9 @@ func New(cfg Config) *Server {
 // is built after the Server because its error handlers (see Options) need the Server.
 func (s *Server) SetAPI(api http.Handler) { s.api = api }
 
-// Start serves h on a new loopback listener, as httptest.NewServer does.
-func Start(h http.Handler) *httptest.Server { return httptest.NewServer(h) }
-
-// ServeHTTP answers the token endpoint, applies any queued fault, records the request and
-// serves it. With RecordEnv set it also writes the exchange to a file.
+// ServeHTTP is the fake's one entry point: it answers the token endpoint, records any other
+// request, applies the fault queued for it (see Fail) and serves it. With RecordEnv set it
+// also writes the exchange to a file.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	token := r.URL.Path == s.cfg.TokenPath || slices.Contains(s.cfg.MoreTokenPaths, r.URL.Path)
 	if recordDir() != "" { // see RecordEnv
@@ -134,7 +146,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	s.mu.Lock()
 	s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.EscapedPath(), RawQuery: r.URL.RawQuery, Header: r.Header.Clone(), Body: body})
-	f, faulty := pop(&s.faults)
+	f, faulty := s.nextFault(r.Method, r.URL.EscapedPath())
 	s.mu.Unlock()
 	if faulty {
 		s.serveFault(w, r, f, s.api)
@@ -152,25 +164,30 @@ func pop(q *[]Fault) (Fault, bool) {
 	return f, true
 }
 
-// FailNext makes the next n API requests meet fault f.
-func (s *Server) FailNext(n int, f Fault) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for range n {
-		s.faults = append(s.faults, f)
+// FailNext makes the next n API requests meet fault, whatever their method and path: it is
+// Fail(Match{}, fault, fault, …) with n faults.
+//
+//fakegen:forward
+func (s *Server) FailNext(n int, fault Fault) {
+	if n > 0 {
+		s.Fail(Match{}, slices.Repeat([]Fault{fault}, n)...)
 	}
 }
 
-// FailTokenRequests makes the next n token requests meet fault f.
-func (s *Server) FailTokenRequests(n int, f Fault) {
+// FailTokenRequests makes the next n token requests meet fault.
+//
+//fakegen:forward
+func (s *Server) FailTokenRequests(n int, fault Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for range n {
-		s.tokenFaults = append(s.tokenFaults, f)
+		s.tokenFaults = append(s.tokenFaults, fault)
 	}
 }
 
-// Requests returns a copy of the API requests received so far (token requests excluded).
+// Requests returns the API requests received so far, in order, token requests excluded.
+//
+//fakegen:forward
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -178,13 +195,17 @@ func (s *Server) Requests() []Request {
 }
 
 // TokenRequests returns how many token requests were received.
+//
+//fakegen:forward
 func (s *Server) TokenRequests() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.tokenRequests
 }
 
-// IssueToken returns a new valid access token, for clients configured with a static token.
+// IssueToken returns a new valid access token, for a client built with option.WithToken.
+//
+//fakegen:forward
 func (s *Server) IssueToken() string {
 	tok := randomToken()
 	s.mu.Lock()
@@ -194,18 +215,24 @@ func (s *Server) IssueToken() string {
 }
 
 // RevokeTokens makes every token issued so far invalid, as a key rotation at the vendor would.
+//
+//fakegen:forward
 func (s *Server) RevokeTokens() {
 	s.mu.Lock()
 	clear(s.tokens)
 	s.mu.Unlock()
 }
 
-// ValidToken reports whether tok was issued by this fake and has not expired.
-func (s *Server) ValidToken(tok string) bool {
+// Authorize is every fake's security handler: it lets a request through when its token was
+// issued by this fake and has not expired; otherwise the generated server answers 401 with
+// the vendor's error body (see StatusOf).
+func (s *Server) Authorize(ctx context.Context, token string) (context.Context, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	exp, ok := s.tokens[tok]
-	return ok && time.Now().Before(exp)
+	if exp, ok := s.tokens[token]; !ok || !time.Now().Before(exp) {
+		return ctx, errors.New("invalid token")
+	}
+	return ctx, nil
 }
 
 func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -32,6 +33,27 @@ func record(t *testing.T, f func()) []Exchange {
 	recordDir = func() string { return dir }
 	t.Cleanup(func() { recordDir = saved; reset() })
 	f()
+	// A handler that hijacked its connection (a Drop fault) may still be finishing its record
+	// after the client saw the connection close: wait until the file stops growing.
+	size := func() int64 {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.jsonl"))
+		if len(files) != 1 {
+			return -1
+		}
+		fi, err := os.Stat(files[0])
+		if err != nil {
+			return -1
+		}
+		return fi.Size()
+	}
+	for last, deadline := size(), time.Now().Add(2*time.Second); time.Now().Before(deadline); {
+		time.Sleep(50 * time.Millisecond)
+		if n := size(); n == last && n >= 0 {
+			break
+		} else {
+			last = n
+		}
+	}
 
 	files, err := filepath.Glob(filepath.Join(dir, "*.jsonl"))
 	require.NoError(t, err)

@@ -6,6 +6,8 @@
 // the same validation, and answers with OneLogin's error body. Authorization servers and the
 // apps that can be added to them exist elsewhere in OneLogin; create them with
 // AddAuthorization.
+// Fail makes chosen requests fail (a Match picks them by method, path pattern and order; a Fault
+// says how), and Requests returns what the fake received.
 //
 //	srv := oneloginfake.NewServer()
 //	defer srv.Close()
@@ -21,7 +23,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,23 +30,18 @@ import (
 	"time"
 
 	"github.com/grantkit/grantkit/internal/fake"
-	"github.com/grantkit/grantkit/onelogin/internal/oas"
+	"github.com/grantkit/grantkit/onelogin/oneloginfake/internal/oas"
 )
+
+// The shared part of the fake (the types Fault, Match, Request and Answer, the methods Fail,
+// FailNext, Requests, IssueToken…, Server and api) is written from internal/fake into fake_gen.go.
+//go:generate go run github.com/grantkit/grantkit/internal/fake/fakegen
 
 // The API credentials the fake's token endpoint accepts.
 const (
 	ClientID     = "grantkit-fake-onelogin-client"
 	ClientSecret = "grantkit-fake-onelogin-secret"
 )
-
-// Fault describes how the fake answers a request it is told to fail (see Fake.FailNext).
-type Fault = fake.Fault
-
-// Answer is the raw answer a Fault sends instead of the vendor's error body (Fault.Answer).
-type Answer = fake.Answer
-
-// Request is an API request as the fake received it.
-type Request = fake.Request
 
 // Fake is an in-memory OneLogin account. It is an http.Handler; it is safe for concurrent use.
 type Fake struct {
@@ -73,37 +69,12 @@ func New() *Fake {
 		TokenTTL:     10 * time.Hour,
 		ErrorBody:    errorBody,
 	})
-	h := handler{f}
-	o := f.srv.Options("Validation failed: ")
-	api, err := oas.NewServer(h, h, oas.WithPathPrefix("/api/2"),
-		oas.WithErrorHandler(o.Error), oas.WithNotFound(o.NotFound), oas.WithMethodNotAllowed(o.MethodNotAllowed))
-	if err != nil {
-		panic(err) // the generated server fails only on invalid options
-	}
-	f.srv.SetAPI(api)
+	f.srv.SetAPI(f.api(handler{f}, "/api/2", "Validation failed: "))
 	return f
 }
 
 // ServeHTTP serves the token endpoint at /auth/oauth2/v2/token and the API under /api/2.
 func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) { f.srv.ServeHTTP(w, r) }
-
-// FailNext makes the next n API requests meet fault.
-func (f *Fake) FailNext(n int, fault Fault) { f.srv.FailNext(n, fault) }
-
-// FailTokenRequests makes the next n token requests meet fault.
-func (f *Fake) FailTokenRequests(n int, fault Fault) { f.srv.FailTokenRequests(n, fault) }
-
-// Requests returns the API requests received so far, token requests excluded.
-func (f *Fake) Requests() []Request { return f.srv.Requests() }
-
-// TokenRequests returns how many token requests were received.
-func (f *Fake) TokenRequests() int { return f.srv.TokenRequests() }
-
-// IssueToken returns a valid access token, for a client built with option.WithToken.
-func (f *Fake) IssueToken() string { return f.srv.IssueToken() }
-
-// RevokeTokens invalidates every token issued so far.
-func (f *Fake) RevokeTokens() { f.srv.RevokeTokens() }
 
 // AddAuthorization creates an API authorization server for the API resourceIdentifier and
 // returns its id.
@@ -160,24 +131,6 @@ func page[T any](f *Fake, items []T, cursor oas.OptString) ([]T, oas.OptString, 
 	return items[start:end], next, nil
 }
 
-// Server is a Fake listening on a loopback address.
-type Server struct {
-	*Fake
-	// URL is the base URL to give option.WithBaseURL.
-	URL string
-	hs  *httptest.Server
-}
-
-// NewServer starts a new Fake on a loopback address. Close it when done.
-func NewServer() *Server {
-	f := New()
-	hs := fake.Start(f)
-	return &Server{Fake: f, URL: hs.URL, hs: hs}
-}
-
-// Close shuts the server down.
-func (s *Server) Close() { s.hs.Close() }
-
 type apiError struct {
 	status int
 	name   string
@@ -212,10 +165,7 @@ func notFound() error {
 type handler struct{ f *Fake }
 
 func (h handler) HandleBearerAuth(ctx context.Context, _ oas.OperationName, t oas.BearerAuth) (context.Context, error) {
-	if !h.f.srv.ValidToken(t.Token) {
-		return ctx, errors.New("invalid token")
-	}
-	return ctx, nil
+	return h.f.srv.Authorize(ctx, t.Token)
 }
 
 func (h handler) NewError(_ context.Context, err error) *oas.ErrorStatusCodeWithHeaders {

@@ -7,6 +7,8 @@
 // grantkit does not cover: create them here with AddApplication and AddResource. Resource scopes
 // are served (create, read, update, delete, with PingOne's unique-name rule; deleting a scope
 // takes it out of the grants that held it), and AddScope seeds one directly.
+// Fail makes chosen requests fail (a Match picks them by method, path pattern and order; a Fault
+// says how), and Requests returns what the fake received.
 //
 //	srv := pingonefake.NewServer()
 //	defer srv.Close()
@@ -23,7 +25,6 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strconv"
@@ -31,8 +32,12 @@ import (
 	"time"
 
 	"github.com/grantkit/grantkit/internal/fake"
-	"github.com/grantkit/grantkit/pingone/internal/oas"
+	"github.com/grantkit/grantkit/pingone/pingonefake/internal/oas"
 )
+
+// The shared part of the fake (the types Fault, Match, Request and Answer, the methods Fail,
+// FailNext, Requests, IssueToken…, Server and api) is written from internal/fake into fake_gen.go.
+//go:generate go run github.com/grantkit/grantkit/internal/fake/fakegen
 
 // The fake's environment and the worker application credentials its token endpoint accepts
 // (client_secret_basic or client_secret_post).
@@ -41,15 +46,6 @@ const (
 	ClientID      = "9b1f2c3d-0000-4000-8000-00000000c11e"
 	ClientSecret  = "grantkit-fake-pingone-secret"
 )
-
-// Fault describes how the fake answers a request it is told to fail (see Fake.FailNext).
-type Fault = fake.Fault
-
-// Answer is the raw answer a Fault sends instead of the vendor's error body (Fault.Answer).
-type Answer = fake.Answer
-
-// Request is an API request as the fake received it.
-type Request = fake.Request
 
 // Fake is an in-memory PingOne environment. It is an http.Handler; it is safe for concurrent use.
 type Fake struct {
@@ -76,13 +72,7 @@ func New() *Fake {
 		TokenPath:    "/" + EnvironmentID + "/as/token",
 		ErrorBody:    func(status int, msg string) []byte { return errorBody(codeFor(status), msg, "", "") },
 	})
-	h := handler{f}
-	o := f.srv.Options("")
-	api, err := oas.NewServer(h, h, oas.WithPathPrefix("/v1"),
-		oas.WithErrorHandler(o.Error), oas.WithNotFound(o.NotFound), oas.WithMethodNotAllowed(o.MethodNotAllowed))
-	if err != nil {
-		panic(err) // the generated server fails only on invalid options
-	}
+	api := f.api(handler{f}, "/v1", "")
 	// The generated server hands handlers typed parameters only; PingOne's paging lives in
 	// the query of its next links, which the handlers read from the context.
 	f.srv.SetAPI(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -131,24 +121,6 @@ func page[T any](ctx context.Context, f *Fake, self string, items []T) ([]T, oas
 // ServeHTTP serves the token endpoint at /{EnvironmentID}/as/token and the API under /v1.
 func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) { f.srv.ServeHTTP(w, r) }
 
-// FailNext makes the next n API requests meet fault.
-func (f *Fake) FailNext(n int, fault Fault) { f.srv.FailNext(n, fault) }
-
-// FailTokenRequests makes the next n token requests meet fault.
-func (f *Fake) FailTokenRequests(n int, fault Fault) { f.srv.FailTokenRequests(n, fault) }
-
-// Requests returns the API requests received so far, token requests excluded.
-func (f *Fake) Requests() []Request { return f.srv.Requests() }
-
-// TokenRequests returns how many token requests were received.
-func (f *Fake) TokenRequests() int { return f.srv.TokenRequests() }
-
-// IssueToken returns a valid access token, for a client built with option.WithToken.
-func (f *Fake) IssueToken() string { return f.srv.IssueToken() }
-
-// RevokeTokens invalidates every token issued so far.
-func (f *Fake) RevokeTokens() { f.srv.RevokeTokens() }
-
 // AddApplication creates an OpenID Connect worker application and returns its id.
 func (f *Fake) AddApplication(name string) string { return f.AddApplicationWithID(uuid(), name) }
 
@@ -193,24 +165,6 @@ func (f *Fake) AddScope(resourceID, name string) string {
 		Resource: oas.NewOptObjectID(oas.ObjectID{ID: oas.NewOptString(resourceID)})}
 	return id
 }
-
-// Server is a Fake listening on a loopback address.
-type Server struct {
-	*Fake
-	// URL is the base URL to give option.WithBaseURL.
-	URL string
-	hs  *httptest.Server
-}
-
-// NewServer starts a new Fake on a loopback address. Close it when done.
-func NewServer() *Server {
-	f := New()
-	hs := fake.Start(f)
-	return &Server{Fake: f, URL: hs.URL, hs: hs}
-}
-
-// Close shuts the server down.
-func (s *Server) Close() { s.hs.Close() }
 
 func uuid() string {
 	b := make([]byte, 16)
@@ -270,10 +224,7 @@ func invalid(target, detail string) error {
 type handler struct{ f *Fake }
 
 func (h handler) HandleBearer(ctx context.Context, _ oas.OperationName, t oas.Bearer) (context.Context, error) {
-	if !h.f.srv.ValidToken(t.Token) {
-		return ctx, errors.New("invalid token")
-	}
-	return ctx, nil
+	return h.f.srv.Authorize(ctx, t.Token)
 }
 
 func (h handler) NewError(_ context.Context, err error) *oas.ErrorStatusCodeWithHeaders {

@@ -5,34 +5,17 @@ package oas
 import (
 	"context"
 	"net/http"
-	"strings"
 
 	"github.com/go-faster/errors"
-	"github.com/ogen-go/ogen/ogenerrors"
 )
 
-// SecurityHandler is handler for security parameters.
-type SecurityHandler interface {
-	// HandleCspAuthToken handles cspAuthToken security.
+// SecuritySource is provider of security values (tokens, passwords, etc.).
+type SecuritySource interface {
+	// CspAuthToken provides cspAuthToken security value.
 	// CPN reads the access token from the csp-auth-token header, not from Authorization. The token comes
 	// from POST /cphub/api/auth/v1/authn/accesstoken (API token exchange) or POST
 	// /cphub/api/auth/v2/authn/authorize (OAuth app client credentials).
-	HandleCspAuthToken(ctx context.Context, operationName OperationName, t CspAuthToken) (context.Context, error)
-}
-
-func findAuthorization(h http.Header, prefix string) (string, bool) {
-	v, ok := h["Authorization"]
-	if !ok {
-		return "", false
-	}
-	for _, vv := range v {
-		scheme, value, ok := strings.Cut(vv, " ")
-		if !ok || !strings.EqualFold(scheme, prefix) {
-			continue
-		}
-		return value, true
-	}
-	return "", false
+	CspAuthToken(ctx context.Context, operationName OperationName) (CspAuthToken, error)
 }
 
 // operationRolesCspAuthToken is a private map storing roles per operation.
@@ -63,33 +46,6 @@ func GetRolesForCspAuthToken(operation string) []string {
 	result := make([]string, len(roles))
 	copy(result, roles)
 	return result
-}
-
-func (s *Server) securityCspAuthToken(ctx context.Context, operationName OperationName, req *http.Request) (context.Context, bool, error) {
-	var t CspAuthToken
-	const parameterName = "Csp-Auth-Token"
-	value := req.Header.Get(parameterName)
-	if value == "" {
-		return ctx, false, nil
-	}
-	t.APIKey = value
-	t.Roles = operationRolesCspAuthToken[operationName]
-	rctx, err := s.sec.HandleCspAuthToken(ctx, operationName, t)
-	if errors.Is(err, ogenerrors.ErrSkipServerSecurity) {
-		return nil, false, nil
-	} else if err != nil {
-		return nil, false, err
-	}
-	return rctx, true, err
-}
-
-// SecuritySource is provider of security values (tokens, passwords, etc.).
-type SecuritySource interface {
-	// CspAuthToken provides cspAuthToken security value.
-	// CPN reads the access token from the csp-auth-token header, not from Authorization. The token comes
-	// from POST /cphub/api/auth/v1/authn/accesstoken (API token exchange) or POST
-	// /cphub/api/auth/v2/authn/authorize (OAuth app client credentials).
-	CspAuthToken(ctx context.Context, operationName OperationName) (CspAuthToken, error)
 }
 
 func (s *Client) securityCspAuthToken(ctx context.Context, operationName OperationName, req *http.Request) error {

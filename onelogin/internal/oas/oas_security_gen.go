@@ -5,33 +5,16 @@ package oas
 import (
 	"context"
 	"net/http"
-	"strings"
 
 	"github.com/go-faster/errors"
-	"github.com/ogen-go/ogen/ogenerrors"
 )
 
-// SecurityHandler is handler for security parameters.
-type SecurityHandler interface {
-	// HandleBearerAuth handles bearerAuth security.
+// SecuritySource is provider of security values (tokens, passwords, etc.).
+type SecuritySource interface {
+	// BearerAuth provides bearerAuth security value.
 	// An access token from POST https://{subdomain}.onelogin.com/auth/oauth2/v2/token (client credentials
 	// of an API credential pair with "Manage All" access).
-	HandleBearerAuth(ctx context.Context, operationName OperationName, t BearerAuth) (context.Context, error)
-}
-
-func findAuthorization(h http.Header, prefix string) (string, bool) {
-	v, ok := h["Authorization"]
-	if !ok {
-		return "", false
-	}
-	for _, vv := range v {
-		scheme, value, ok := strings.Cut(vv, " ")
-		if !ok || !strings.EqualFold(scheme, prefix) {
-			continue
-		}
-		return value, true
-	}
-	return "", false
+	BearerAuth(ctx context.Context, operationName OperationName) (BearerAuth, error)
 }
 
 // operationRolesBearerAuth is a private map storing roles per operation.
@@ -67,31 +50,6 @@ func GetRolesForBearerAuth(operation string) []string {
 	result := make([]string, len(roles))
 	copy(result, roles)
 	return result
-}
-
-func (s *Server) securityBearerAuth(ctx context.Context, operationName OperationName, req *http.Request) (context.Context, bool, error) {
-	var t BearerAuth
-	token, ok := findAuthorization(req.Header, "Bearer")
-	if !ok {
-		return ctx, false, nil
-	}
-	t.Token = token
-	t.Roles = operationRolesBearerAuth[operationName]
-	rctx, err := s.sec.HandleBearerAuth(ctx, operationName, t)
-	if errors.Is(err, ogenerrors.ErrSkipServerSecurity) {
-		return nil, false, nil
-	} else if err != nil {
-		return nil, false, err
-	}
-	return rctx, true, err
-}
-
-// SecuritySource is provider of security values (tokens, passwords, etc.).
-type SecuritySource interface {
-	// BearerAuth provides bearerAuth security value.
-	// An access token from POST https://{subdomain}.onelogin.com/auth/oauth2/v2/token (client credentials
-	// of an API credential pair with "Manage All" access).
-	BearerAuth(ctx context.Context, operationName OperationName) (BearerAuth, error)
 }
 
 func (s *Client) securityBearerAuth(ctx context.Context, operationName OperationName, req *http.Request) error {

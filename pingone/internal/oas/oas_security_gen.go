@@ -5,32 +5,15 @@ package oas
 import (
 	"context"
 	"net/http"
-	"strings"
 
 	"github.com/go-faster/errors"
-	"github.com/ogen-go/ogen/ogenerrors"
 )
 
-// SecurityHandler is handler for security parameters.
-type SecurityHandler interface {
-	// HandleBearer handles bearer security.
+// SecuritySource is provider of security values (tokens, passwords, etc.).
+type SecuritySource interface {
+	// Bearer provides bearer security value.
 	// A worker application's token from https://auth.pingone.{tld}/{environmentID}/as/token.
-	HandleBearer(ctx context.Context, operationName OperationName, t Bearer) (context.Context, error)
-}
-
-func findAuthorization(h http.Header, prefix string) (string, bool) {
-	v, ok := h["Authorization"]
-	if !ok {
-		return "", false
-	}
-	for _, vv := range v {
-		scheme, value, ok := strings.Cut(vv, " ")
-		if !ok || !strings.EqualFold(scheme, prefix) {
-			continue
-		}
-		return value, true
-	}
-	return "", false
+	Bearer(ctx context.Context, operationName OperationName) (Bearer, error)
 }
 
 // operationRolesBearer is a private map storing roles per operation.
@@ -69,30 +52,6 @@ func GetRolesForBearer(operation string) []string {
 	result := make([]string, len(roles))
 	copy(result, roles)
 	return result
-}
-
-func (s *Server) securityBearer(ctx context.Context, operationName OperationName, req *http.Request) (context.Context, bool, error) {
-	var t Bearer
-	token, ok := findAuthorization(req.Header, "Bearer")
-	if !ok {
-		return ctx, false, nil
-	}
-	t.Token = token
-	t.Roles = operationRolesBearer[operationName]
-	rctx, err := s.sec.HandleBearer(ctx, operationName, t)
-	if errors.Is(err, ogenerrors.ErrSkipServerSecurity) {
-		return nil, false, nil
-	} else if err != nil {
-		return nil, false, err
-	}
-	return rctx, true, err
-}
-
-// SecuritySource is provider of security values (tokens, passwords, etc.).
-type SecuritySource interface {
-	// Bearer provides bearer security value.
-	// A worker application's token from https://auth.pingone.{tld}/{environmentID}/as/token.
-	Bearer(ctx context.Context, operationName OperationName) (Bearer, error)
 }
 
 func (s *Client) securityBearer(ctx context.Context, operationName OperationName, req *http.Request) error {
