@@ -72,6 +72,7 @@ func New() *Fake {
 		TokenPath:    "/auth/oauth2/v2/token",
 		TokenTTL:     10 * time.Hour,
 		ErrorBody:    errorBody,
+		RateLimit:    rateLimit,
 	})
 	h := handler{f}
 	o := f.srv.Options("Validation failed: ")

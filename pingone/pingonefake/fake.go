@@ -73,6 +73,7 @@ func New() *Fake {
 		ClientSecret: ClientSecret,
 		TokenPath:    "/" + EnvironmentID + "/as/token",
 		ErrorBody:    func(status int, msg string) []byte { return errorBody(codeFor(status), msg, "", "") },
+		RateLimit:    rateLimit,
 	})
 	h := handler{f}
 	o := f.srv.Options("")
