@@ -2,7 +2,6 @@ package auth0
 
 import (
 	"context"
-	"fmt"
 	"iter"
 
 	"github.com/grantkit/grantkit"
@@ -48,17 +47,7 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 	if err != nil {
 		return nil, err
 	}
-	want := grantkit.NormalizeScopes(scopes)
-	// Only scope is sent: Auth0's PATCH leaves every other field of the grant as it was.
-	cg, err = g.c.ClientGrants.Update(ctx, cg.ID, ClientGrantUpdate{Scope: grantkit.Set(want...)})
-	if err != nil {
-		return nil, err
-	}
-	stored := toGrant(cg)
-	if err := grantkit.CheckStored(key, want, stored); err != nil {
-		return nil, fmt.Errorf("%s: %s: grant %s: %w", vendor, op, cg.ID, err)
-	}
-	return stored, nil
+	return g.setByID(ctx, cg.ID, key, scopes)
 }
 
 // find returns the one grant of key's client on key's audience with key's subject type. It

@@ -51,8 +51,6 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 	if _, err := ParseScopes(scopes); err != nil {
 		return nil, wrap("Grants.SetScopes", err)
 	}
-	// allowedScopes is replaced as a whole: start from the app as stored, so that what the
-	// names do not describe goes back unchanged.
 	cur, err := g.c.OAuthApps.Get(ctx, key.ClientID)
 	var apiErr *grantkit.Error
 	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound {
@@ -61,19 +59,7 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 	if err != nil {
 		return nil, err
 	}
-	allowed, err := cur.AllowedScopes.WithNames(scopes)
-	if err != nil {
-		return nil, wrap("Grants.SetScopes", err)
-	}
-	a, err := g.c.OAuthApps.Update(ctx, key.ClientID, OAuthAppUpdate{AllowedScopes: grantkit.Value(allowed)})
-	if err != nil {
-		return nil, err
-	}
-	stored := g.toGrant(a)
-	if err := grantkit.CheckStored(key, scopes, stored); err != nil {
-		return nil, fmt.Errorf("%s: Grants.SetScopes: %w", vendor, err)
-	}
-	return stored, nil
+	return g.setListed(ctx, cur, key, scopes)
 }
 
 func (g grants) check(key grantkit.GrantKey) error {

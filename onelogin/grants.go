@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"iter"
-	"slices"
 	"strconv"
 
 	"github.com/grantkit/grantkit"
@@ -93,19 +92,9 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 		byValue[s.Value] = s.ID
 	}
 	names := grantkit.NormalizeScopes(scopes)
-	ids := make([]int64, 0, len(names))
-	for _, n := range names {
-		id, ok := byValue[n]
-		if !ok {
-			// A scope id the app holds but the server no longer lists is named by its id
-			// (see scopeNames); naming it again keeps it rather than refusing the write.
-			held, err := strconv.ParseInt(n, 10, 64)
-			if err != nil || !slices.Contains(app.ScopeIDs, held) {
-				return nil, wrap("Grants.SetScopes", validate.Errorf("scopes", "%q is not a scope of authorization server %d", n, authID))
-			}
-			id = held
-		}
-		ids = append(ids, id)
+	ids, err := scopeIDs(names, byValue, app.ScopeIDs, authID)
+	if err != nil {
+		return nil, err
 	}
 	if _, err := g.c.ClientApps.UpdateScopes(ctx, authID, appID, ids); err != nil {
 		return nil, err

@@ -2,7 +2,6 @@ package pingone
 
 import (
 	"context"
-	"fmt"
 	"iter"
 
 	"github.com/grantkit/grantkit"
@@ -23,23 +22,9 @@ func (grants) Vendor() string { return vendor }
 
 func (g grants) List(ctx context.Context) iter.Seq2[*grantkit.Grant, error] {
 	return func(yield func(*grantkit.Grant, error) bool) {
-		names := map[string]map[string]string{} // resource id → scope id → name
-		for app, err := range g.c.Applications.List(ctx) {
-			if err != nil {
-				yield(nil, err)
+		for l, err := range g.ListForUpdate(ctx) {
+			if !yield(l.Grant, err) || err != nil {
 				return
-			}
-			for ag, err := range g.c.ApplicationGrants.List(ctx, app.ID) {
-				if err == nil && names[ag.ResourceID] == nil {
-					names[ag.ResourceID], err = g.scopeNames(ctx, ag.ResourceID)
-				}
-				if err != nil {
-					yield(nil, err)
-					return
-				}
-				if !yield(toGrant(ag, names[ag.ResourceID]), nil) {
-					return
-				}
 			}
 		}
 	}
@@ -66,31 +51,7 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 	if err != nil {
 		return nil, err
 	}
-	ids := map[string]string{}
-	for id, name := range names {
-		ids[name] = id
-	}
-	want := grantkit.NormalizeScopes(scopes)
-	// UPDATE Grant replaces the grant: start from the grant as read, so that what grantkit
-	// does not model goes back unchanged.
-	p := ag.Params()
-	p.ScopeIDs = make([]string, 0, len(want))
-	for _, n := range want {
-		id, ok := ids[n]
-		if !ok {
-			return nil, wrap("Grants.SetScopes", validate.Errorf("scopes", "%q is not a scope of resource %s", n, key.Resource))
-		}
-		p.ScopeIDs = append(p.ScopeIDs, id)
-	}
-	ag, err = g.c.ApplicationGrants.Update(ctx, key.ClientID, ag.ID, p)
-	if err != nil {
-		return nil, err
-	}
-	stored := toGrant(ag, names)
-	if err := grantkit.CheckStored(key, want, stored); err != nil {
-		return nil, fmt.Errorf("%s: Grants.SetScopes: grant %s: %w", vendor, ag.ID, err)
-	}
-	return stored, nil
+	return g.setListed(ctx, ag, key, names, scopes)
 }
 
 // find returns the application's grant on the resource. PingOne is taken to keep one per

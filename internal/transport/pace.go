@@ -47,6 +47,10 @@ type pacer struct {
 	limit, remaining int
 	seen, resetAt    time.Time
 	blockedUntil     time.Time // a 429 or 503 asked every request to wait until then
+	// passed is the latest time a completed wait of the client's ran until. The vendor's
+	// budget is judged at the later of it and now: a wait that returned has passed, even on a
+	// clock that did not move (tests replace the sleep).
+	passed time.Time
 	waiters          map[int]context.CancelFunc
 	nextWaiter       int
 }
@@ -89,14 +93,17 @@ func (errRateLimited) Unwrap() error { return grantkit.ErrRateLimited }
 // wait blocks until a request may be sent and counts it as in flight; the caller reports its
 // outcome with done. waitedUntil is the time until which this request already waited because
 // a 429 or 503 answer to it asked so (zero if none): the vendor's budget is judged as at that
-// time at the earliest, so the request is not held back twice for the same answer.
+// time at the earliest, so no request is held back twice for the same answer.
 func (p *pacer) wait(ctx context.Context, waitedUntil time.Time) error {
 	for {
 		p.mu.Lock()
 		now := p.now()
+		if waitedUntil.After(p.passed) {
+			p.passed = waitedUntil
+		}
 		at := now
-		if waitedUntil.After(now) {
-			at = waitedUntil
+		if p.passed.After(now) {
+			at = p.passed
 		}
 		d := p.hold(at)
 		if d <= 0 {
@@ -124,6 +131,9 @@ func (p *pacer) wait(ctx context.Context, waitedUntil time.Time) error {
 		err := p.sleep(wctx, d)
 		p.mu.Lock()
 		delete(p.waiters, id)
+		if err == nil && at.Add(d).After(p.passed) {
+			p.passed = at.Add(d)
+		}
 		p.mu.Unlock()
 		cancel()
 		if ctx.Err() != nil {
