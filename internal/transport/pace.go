@@ -42,8 +42,13 @@ type pacer struct {
 
 	mu       sync.Mutex
 	inflight int // requests admitted and not yet answered
-	// What the latest answer reported: remaining of limit, as seen at seen, until resetAt.
+	// What an answer reported: remaining of limit, as seen at seen, until resetAt. epoch
+	// counts the answers taken. Answers to concurrent requests arrive in any order, not in the
+	// order the vendor counted them: only a request admitted after the state was taken (in
+	// the same epoch) was surely counted after it, and its answer replaces the state; any other
+	// answer can only lower it.
 	known            bool
+	epoch            uint64
 	limit, remaining int
 	seen, resetAt    time.Time
 	blockedUntil     time.Time // a 429 or 503 asked every request to wait until then
@@ -90,11 +95,12 @@ func (e errRateLimited) Error() string {
 }
 func (errRateLimited) Unwrap() error { return grantkit.ErrRateLimited }
 
-// wait blocks until a request may be sent and counts it as in flight; the caller reports its
-// outcome with done. waitedUntil is the time until which this request already waited because
+// wait blocks until a request may be sent, counts it as in flight and returns the epoch it
+// was admitted in; the caller reports its outcome with done. waitedUntil is the time until which this request already waited because
 // a 429 or 503 answer to it asked so (zero if none): the vendor's budget is judged as at that
 // time at the earliest, so no request is held back twice for the same answer.
-func (p *pacer) wait(ctx context.Context, waitedUntil time.Time) error {
+func (p *pacer) wait(ctx context.Context, waitedUntil time.Time) (uint64, error) {
+	var epoch uint64
 	for {
 		p.mu.Lock()
 		now := p.now()
@@ -108,16 +114,17 @@ func (p *pacer) wait(ctx context.Context, waitedUntil time.Time) error {
 		d := p.hold(at)
 		if d <= 0 {
 			p.inflight++
+			epoch = p.epoch
 			p.mu.Unlock()
 			break
 		}
 		if d > p.maxWait {
 			p.mu.Unlock()
-			return errRateLimited(d)
+			return 0, errRateLimited(d)
 		}
 		if dl, ok := ctx.Deadline(); ok && now.Add(d).After(dl) {
 			p.mu.Unlock()
-			return errPaceDeadline(d)
+			return 0, errPaceDeadline(d)
 		}
 		// Wait for the vendor's budget, or for an answer that changes what is known of it.
 		wctx, cancel := context.WithCancel(ctx)
@@ -137,33 +144,33 @@ func (p *pacer) wait(ctx context.Context, waitedUntil time.Time) error {
 		p.mu.Unlock()
 		cancel()
 		if ctx.Err() != nil {
-			return ctx.Err()
+			return 0, ctx.Err()
 		}
 		if err != nil && wctx.Err() == nil {
-			return err
+			return 0, err
 		}
 	}
 	if p.budget == nil {
-		return nil
+		return epoch, nil
 	}
 	now := p.now()
 	r := p.budget.ReserveN(now, 1)
 	d := r.DelayFrom(now)
 	if d <= 0 {
-		return nil
+		return epoch, nil
 	}
 	if dl, ok := ctx.Deadline(); ok && now.Add(d).After(dl) {
 		p.abandon(r)
-		return errPaceDeadline(d)
+		return 0, errPaceDeadline(d)
 	}
 	if err := p.sleep(ctx, d); err != nil {
 		p.abandon(r)
 		if ctx.Err() != nil {
-			return ctx.Err()
+			return 0, ctx.Err()
 		}
-		return err
+		return 0, err
 	}
-	return nil
+	return epoch, nil
 }
 
 // abandon gives back the budget a request reserved and did not use.
@@ -223,9 +230,9 @@ func (p *pacer) estimate(now time.Time) float64 {
 	return r + float64(p.limit-p.remaining)*min(max(frac, 0), 1)
 }
 
-// done records the outcome of an admitted request: h is its answer's header (nil if no
-// answer came), status its status, and vendorWait the wait a 429 or 503 asked for.
-func (p *pacer) done(h http.Header, status int, vendorWait time.Duration) {
+// done records the outcome of a request admitted in epoch: h is its answer's header (nil if
+// no answer came), status its status, and vendorWait the wait a 429 or 503 asked for.
+func (p *pacer) done(epoch uint64, h http.Header, status int, vendorWait time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.inflight--
@@ -247,8 +254,13 @@ func (p *pacer) done(h http.Header, status int, vendorWait time.Duration) {
 				if !ok || lim < rem {
 					lim = rem
 				}
-				p.known, p.remaining, p.limit, p.seen, p.resetAt = true, rem, lim, now, now.Add(d)
-				changed = true
+				// A request admitted before the state was taken may have been counted before
+				// it: its answer is taken only if it leaves less.
+				if !p.known || epoch == p.epoch || !now.Before(p.resetAt) || float64(rem) < p.estimate(now) {
+					p.known, p.remaining, p.limit, p.seen, p.resetAt = true, rem, lim, now, now.Add(d)
+					p.epoch++
+					changed = true
+				}
 			}
 		}
 	}
@@ -297,15 +309,15 @@ func (c *Client) paceError(call *Call, last *grantkit.Error, sent int, err error
 	return c.ended(call, last, sent, err)
 }
 
-// record gives the pacer the outcome of one attempt.
-func (p *pacer) record(r result) {
+// record gives the pacer the outcome of an attempt admitted in epoch.
+func (p *pacer) record(epoch uint64, r result) {
 	switch {
 	case r.failure != nil:
-		p.done(r.resp.Header, r.resp.StatusCode, r.failure.RetryAfter)
+		p.done(epoch, r.resp.Header, r.resp.StatusCode, r.failure.RetryAfter)
 	case r.resp != nil:
-		p.done(r.resp.Header, r.resp.StatusCode, 0)
+		p.done(epoch, r.resp.Header, r.resp.StatusCode, 0)
 	default:
-		p.done(nil, 0, 0)
+		p.done(epoch, nil, 0, 0)
 	}
 }
 

@@ -109,7 +109,7 @@ func TestRetriesDrawFromTheBudget(t *testing.T) {
 	require.NoError(t, err)
 	w := clk.waits()
 	require.Len(t, w, 2, "the retry's backoff, then the rest of the budget's 250ms")
-	assert.Equal(t, 250*time.Millisecond, w[0]+w[1])
+	assert.InDelta(t, 250*time.Millisecond, w[0]+w[1], float64(time.Millisecond))
 }
 
 func TestWindowExhaustedWaitsForItsReset(t *testing.T) {
@@ -278,4 +278,33 @@ func TestPacingErrorsUnwrap(t *testing.T) {
 	assert.ErrorIs(t, errPaceDeadline(time.Second), context.DeadlineExceeded)
 	assert.ErrorIs(t, errRateLimited(time.Minute), grantkit.ErrRateLimited)
 	assert.False(t, errors.Is(errRateLimited(time.Minute), context.DeadlineExceeded))
+}
+
+func TestAnAnswerOlderThanTheStateCanOnlyLowerIt(t *testing.T) {
+	clk := newClock()
+	p := &pacer{adaptive: true, hdr: RateHeaders{Limit: "X-Ratelimit-Limit", Remaining: "X-Ratelimit-Remaining", Refills: true},
+		reset: ResetInSeconds("X-RateLimit-Reset"), now: clk.Now, sleep: clk.Sleep, maxWait: time.Minute}
+	h := func(rem int) http.Header {
+		return http.Header{"X-Ratelimit-Limit": {"20"}, "X-Ratelimit-Remaining": {strconv.Itoa(rem)}, "X-Ratelimit-Reset": {"1"}}
+	}
+	ctx := context.Background()
+	var epochs []uint64
+	for range 3 {
+		e, err := p.wait(ctx, time.Time{})
+		require.NoError(t, err)
+		epochs = append(epochs, e)
+	}
+	// The vendor counted the three in the order 3, 1, 2; their answers come in the order 2, 1.
+	p.done(epochs[1], h(18), 200, 0)
+	assert.Equal(t, 18, p.remaining)
+	p.done(epochs[0], h(19), 200, 0)
+	assert.Equal(t, 18, p.remaining, "admitted before the state was taken: 19 may be older than 18")
+	p.done(epochs[2], h(17), 200, 0)
+	assert.Equal(t, 17, p.remaining, "less is always taken")
+
+	e, err := p.wait(ctx, time.Time{})
+	require.NoError(t, err)
+	p.done(e, h(19), 200, 0)
+	assert.Equal(t, 19, p.remaining, "admitted after the state was taken: counted after it, so its answer is newer")
+	assert.Zero(t, p.inflight)
 }

@@ -23,9 +23,11 @@ func (c *Client) retryToken(ctx context.Context, fetch auth.FetchFunc) (*oauth2.
 	}
 	var waited time.Time // until when the vendor asked the token request to wait
 	for attempt := 1; ; attempt++ {
+		var seq uint64
 		if pace != nil {
 			// A token request the vendor counts against the API's limit waits its turn too.
-			if err := pace.wait(ctx, waited); err != nil {
+			var err error
+			if seq, err = pace.wait(ctx, waited); err != nil {
 				f := &tokenFailure{err: err, attempts: attempt - 1}
 				if ctx.Err() != nil {
 					f.ctxErr = ctx.Err()
@@ -48,7 +50,7 @@ func (c *Client) retryToken(ctx context.Context, fetch auth.FetchFunc) (*oauth2.
 			// Nothing of a token answer is recorded but its end: its rate-limit headers, if
 			// any, are not known to describe the API's budget, and the wait a refusal asks
 			// for is the token request's own (the retry below honours it).
-			pace.done(nil, 0, 0)
+			pace.done(seq, nil, 0, 0)
 		}
 		if err == nil {
 			return tok, nil

@@ -155,15 +155,16 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 
 		// Pacing: wait for the client's budget and the vendor's before each send, retries
 		// included, and record each answer's rate-limit headers once it is in.
+		var seq uint64
 		if c.pace != nil {
-			if err := c.pace.wait(ctx, waited); err != nil {
+			if seq, err = c.pace.wait(ctx, waited); err != nil {
 				return nil, c.paceError(call, last, sent, err)
 			}
 		}
 		sent++
 		r := c.attempt(req, call, sent)
 		if c.pace != nil {
-			c.pace.record(r)
+			c.pace.record(seq, r)
 		}
 		var (
 			delay time.Duration

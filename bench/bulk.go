@@ -1,0 +1,178 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"runtime"
+	"runtime/metrics"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/grantkit/grantkit/auth0"
+	"github.com/grantkit/grantkit/auth0/auth0fake"
+	"github.com/grantkit/grantkit/option"
+)
+
+// The bulk benchmarks (BenchmarkBulkApply in bulk_test.go and in bench/officialsdk, and
+// BenchmarkPlan) run against an Auth0 fake enforcing Auth0's kind of rate limit.
+const (
+	// BulkRate and BulkBurst are the fake's limit: a bucket of 20 refilling at 200 per second.
+	BulkRate  = 200
+	BulkBurst = 20
+	// BulkChanges is how many grants a job changes, each with one write: at BulkRate the
+	// writes alone need at least BulkChanges/BulkRate = 10 seconds.
+	BulkChanges = 2000
+	// BulkConcurrency is how many writes a job keeps under way.
+	BulkConcurrency = 16
+	// BulkAudience is the API every seeded grant is on.
+	BulkAudience = "https://bulk.example.com/"
+)
+
+// BulkScopes are the scopes the bulk API defines: a job sets each grant to one of two sets in
+// turn, so that every request of every job is a change.
+var BulkScopes = []string{"read:a", "write:a", "read:b", "write:b"}
+
+// BulkScopesFor is the set the job numbered round gives every grant.
+func BulkScopesFor(round int) []string {
+	if round%2 == 0 {
+		return []string{"read:a", "write:a"}
+	}
+	return []string{"read:b", "write:b"}
+}
+
+// BulkClientID is the client id of seeded grant i.
+func BulkClientID(i int) string { return "bulk-client-" + strconv.Itoa(i) }
+
+// NewBulkFake starts an Auth0 fake holding n client grants on BulkAudience, clients
+// BulkClientID(0..n-1), each with scopes "read:x". It has no rate limit yet: set it with
+// SetRateLimit once seeded.
+func NewBulkFake(tb testing.TB, n int) *auth0fake.Server {
+	tb.Helper()
+	srv := auth0fake.NewServer()
+	tb.Cleanup(srv.Close)
+	srv.AddResourceServer(BulkAudience, append([]string{"read:x"}, BulkScopes...)...)
+	c, err := auth0.New("tenant.example.com", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	next := make(chan int)
+	errs := make(chan error, 8)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for i := range next {
+				_, err := c.ClientGrants.Create(context.Background(), auth0.ClientGrantCreate{
+					ClientID: BulkClientID(i), Audience: BulkAudience, Scope: []string{"read:x"}})
+				if err != nil {
+					select {
+					case errs <- err:
+					default:
+					}
+				}
+			}
+		})
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	select {
+	case err := <-errs:
+		tb.Fatal(err)
+	default:
+	}
+	return srv
+}
+
+// JobResult is what one bulk job did, as the benchmarks report it.
+type JobResult struct {
+	Elapsed  time.Duration
+	Written  int // grants written
+	Failed   int // requests that failed
+	Refused  int // 429s the fake answered during the job
+	Requests int // API requests the fake served (429s excluded)
+}
+
+// Report adds r's figures to b's output: seconds per job, its ratio to the limit's minimum
+// (BulkChanges/BulkRate), 429s, failed requests and API requests.
+func (r JobResult) Report(b *testing.B) {
+	b.ReportMetric(r.Elapsed.Seconds(), "s/job")
+	b.ReportMetric(r.Elapsed.Seconds()/(float64(BulkChanges)/BulkRate), "x-min")
+	b.ReportMetric(float64(r.Refused), "429s/job")
+	b.ReportMetric(float64(r.Failed), "failed/job")
+	b.ReportMetric(float64(r.Requests), "requests/job")
+}
+
+// Served counts the API requests srv has served.
+func Served(srv *auth0fake.Server) int { return len(srv.Requests()) }
+
+// HeapSampler records the peak of the heap's object bytes while it runs, by reading
+// runtime/metrics every millisecond (no stop-the-world).
+type HeapSampler struct {
+	base uint64
+	peak uint64
+	stop chan struct{}
+	done chan struct{}
+}
+
+const heapObjects = "/memory/classes/heap/objects:bytes"
+
+func heapNow() uint64 {
+	s := []metrics.Sample{{Name: heapObjects}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+// StartHeapSampler collects garbage, takes the heap's size as the baseline and starts
+// sampling.
+func StartHeapSampler() *HeapSampler {
+	runtime.GC()
+	h := &HeapSampler{base: heapNow(), stop: make(chan struct{}), done: make(chan struct{})}
+	h.peak = h.base
+	go func() {
+		defer close(h.done)
+		t := time.NewTicker(time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-h.stop:
+				return
+			case <-t.C:
+				h.peak = max(h.peak, heapNow())
+			}
+		}
+	}()
+	return h
+}
+
+// Stop ends sampling and returns the peak above the baseline, in bytes.
+func (h *HeapSampler) Stop() uint64 {
+	close(h.stop)
+	<-h.done
+	h.peak = max(h.peak, heapNow())
+	return h.peak - h.base
+}
+
+// BulkHTTPClient is the keep-alive client every bulk job sends through, with room for
+// BulkConcurrency connections to the one host.
+func BulkHTTPClient(tb testing.TB) *http.Client {
+	t := NewTransport()
+	t.MaxIdleConnsPerHost = 64
+	tb.Cleanup(t.CloseIdleConnections)
+	return &http.Client{Transport: t}
+}
+
+// Check fails b when a job did not change every grant.
+func (r JobResult) Check(b *testing.B) {
+	if r.Written != BulkChanges {
+		b.Errorf("%d of %d grants written, %d requests failed", r.Written, BulkChanges, r.Failed)
+	}
+}
+
+func (r JobResult) String() string {
+	return fmt.Sprintf("%v, %d written, %d failed, %d 429s, %d requests", r.Elapsed.Round(time.Millisecond), r.Written, r.Failed, r.Refused, r.Requests)
+}
