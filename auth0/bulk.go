@@ -55,4 +55,5 @@ func (g grants) setByID(ctx context.Context, id string, key grantkit.GrantKey, s
 	}
 	return stored, nil
 }
+
 var _ grantkit.BulkGrants = grants{}

@@ -61,4 +61,5 @@ func (g grants) setListed(ctx context.Context, a *OAuthApp, key grantkit.GrantKe
 	}
 	return gr, nil
 }
+
 var _ grantkit.BulkGrants = grants{}

@@ -141,4 +141,5 @@ func scopeIDs(names []string, byValue map[string]int64, held []int64, authID int
 	}
 	return ids, nil
 }
+
 var _ grantkit.BulkGrants = grants{}

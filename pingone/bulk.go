@@ -87,4 +87,5 @@ func (g grants) setListed(ctx context.Context, ag *ApplicationGrant, key grantki
 	}
 	return gr, nil
 }
+
 var _ grantkit.BulkGrants = grants{}

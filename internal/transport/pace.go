@@ -55,9 +55,9 @@ type pacer struct {
 	// passed is the latest time a completed wait of the client's ran until. The vendor's
 	// budget is judged at the later of it and now: a wait that returned has passed, even on a
 	// clock that did not move (tests replace the sleep).
-	passed time.Time
-	waiters          map[int]context.CancelFunc
-	nextWaiter       int
+	passed     time.Time
+	waiters    map[int]context.CancelFunc
+	nextWaiter int
 }
 
 // newPacer returns the pacer of cfg, or nil when nothing paces the client.
