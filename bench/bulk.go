@@ -2,12 +2,15 @@ package bench
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"runtime"
 	"runtime/metrics"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -176,3 +179,57 @@ func (r JobResult) Check(b *testing.B) {
 func (r JobResult) String() string {
 	return fmt.Sprintf("%v, %d written, %d failed, %d 429s, %d requests", r.Elapsed.Round(time.Millisecond), r.Written, r.Failed, r.Refused, r.Requests)
 }
+
+// PagesServer serves n Auth0 client grants (ids "cgr_000000"…, clients BulkClientID(i), on
+// BulkAudience, scope "read:x") as Auth0's checkpoint pages of 100, each encoded once in
+// advance, and answers nothing else. It is the server of BenchmarkPlan: it allocates next to
+// nothing per request, so the heap measured during a plan is the client's.
+type PagesServer struct {
+	*httptest.Server
+	pages    map[string][]byte // by checkpoint ("" for the first page)
+	requests atomic.Int64
+}
+
+// NewPagesServer starts a PagesServer for n grants.
+func NewPagesServer(tb testing.TB, n int) *PagesServer {
+	tb.Helper()
+	s := &PagesServer{pages: map[string][]byte{}}
+	id := func(i int) string { return fmt.Sprintf("cgr_%06d", i) }
+	for start := 0; start < n; start += 100 {
+		var page struct {
+			ClientGrants []StdAuth0Grant `json:"client_grants"`
+			Next         string          `json:"next,omitempty"`
+		}
+		for i := start; i < min(start+100, n); i++ {
+			page.ClientGrants = append(page.ClientGrants, StdAuth0Grant{
+				ID: id(i), ClientID: BulkClientID(i), Audience: BulkAudience, Scope: []string{"read:x"}, SubjectType: "client"})
+		}
+		if start+100 < n {
+			page.Next = id(start + 100)
+		}
+		b, err := json.Marshal(page)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		from := ""
+		if start > 0 {
+			from = id(start)
+		}
+		s.pages[from] = b
+	}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.requests.Add(1)
+		page, ok := s.pages[r.URL.Query().Get("from")]
+		if r.URL.Path != "/api/v2/client-grants" || r.URL.Query().Get("take") != "100" || !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header()["Content-Type"] = jsonContentType
+		_, _ = w.Write(page)
+	}))
+	tb.Cleanup(s.Close)
+	return s
+}
+
+// Requests returns how many requests s has received.
+func (s *PagesServer) Requests() int { return int(s.requests.Load()) }
