@@ -338,8 +338,9 @@ func RetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 // ResetAtUnix reads a header holding the UNIX time (seconds) at which a rate limit resets,
 // as Auth0's X-RateLimit-Reset does.
 func ResetAtUnix(name string) func(http.Header, time.Time) (time.Duration, bool) {
+	name = http.CanonicalHeaderKey(name) // looked up directly: every answer is read (pace.go)
 	return func(h http.Header, now time.Time) (time.Duration, bool) {
-		s, err := strconv.ParseInt(h.Get(name), 10, 64)
+		s, err := strconv.ParseInt(first(h, name), 10, 64)
 		if err != nil || s <= 0 {
 			return 0, false
 		}
@@ -349,13 +350,22 @@ func ResetAtUnix(name string) func(http.Header, time.Time) (time.Duration, bool)
 
 // ResetInSeconds reads a header holding the number of seconds until a rate limit resets.
 func ResetInSeconds(name string) func(http.Header, time.Time) (time.Duration, bool) {
+	name = http.CanonicalHeaderKey(name)
 	return func(h http.Header, _ time.Time) (time.Duration, bool) {
-		s, err := strconv.ParseInt(h.Get(name), 10, 64)
+		s, err := strconv.ParseInt(first(h, name), 10, 64)
 		if err != nil || s < 0 {
 			return 0, false
 		}
 		return time.Duration(min(s, int64(24*time.Hour/time.Second))) * time.Second, true
 	}
+}
+
+// first is h's first value of the canonical header name, without Get's canonicalization.
+func first(h http.Header, name string) string {
+	if v := h[name]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
 
 func rewind(req *http.Request) error {
