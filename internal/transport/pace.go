@@ -33,7 +33,7 @@ type RateHeaders struct {
 // pacer decides when a client's next request may be sent. It is safe for concurrent use.
 type pacer struct {
 	budget   *rate.Limiter // the caller's budget; nil for none
-	adaptive bool          // read the vendor's headers (they name Remaining and a reset)
+	adaptive bool          // follow the vendor's rate-limit headers and a 429's requested wait
 	hdr      RateHeaders
 	reset    func(http.Header, time.Time) (time.Duration, bool)
 	sleep    func(context.Context, time.Duration) error
@@ -96,9 +96,10 @@ func (e errRateLimited) Error() string {
 func (errRateLimited) Unwrap() error { return grantkit.ErrRateLimited }
 
 // wait blocks until a request may be sent, counts it as in flight and returns the epoch it
-// was admitted in; the caller reports its outcome with done. waitedUntil is the time until which this request already waited because
-// a 429 or 503 answer to it asked so (zero if none): the vendor's budget is judged as at that
-// time at the earliest, so no request is held back twice for the same answer.
+// was admitted in; the caller reports its outcome with done. waitedUntil is the time until
+// which this request already waited because a 429 or 503 answer to it asked so (zero if
+// none): the vendor's budget is judged as at that time at the earliest, so no request is held
+// back twice for the same answer.
 func (p *pacer) wait(ctx context.Context, waitedUntil time.Time) (uint64, error) {
 	var epoch uint64
 	for {
