@@ -10,6 +10,7 @@ import (
 	"github.com/grantkit/grantkit/auth0"
 	"github.com/grantkit/grantkit/auth0/auth0fake"
 	"github.com/grantkit/grantkit/bench"
+	"github.com/grantkit/grantkit/bench/bulk"
 	"github.com/grantkit/grantkit/option"
 )
 
@@ -19,23 +20,23 @@ var bulkClients = []struct {
 	opts []option.Option
 }{
 	// The budget set to the vendor's rate and burst, and the vendor's headers read.
-	{"grantkit-paced", []option.Option{option.WithRateLimit(bench.BulkRate, bench.BulkBurst)}},
+	{"grantkit-paced", []option.Option{option.WithRateLimit(bulk.Rate, bulk.Burst)}},
 	// The vendor's headers only: no budget of the caller's.
 	{"grantkit-adaptive", nil},
 	// No pacing: a 429 is retried (waiting for the vendor's reset), nothing else.
 	{"grantkit-unpaced", []option.Option{option.WithoutAdaptivePacing()}},
 }
 
-// BenchmarkBulkApply applies bench.BulkChanges scope changes with grantkit.ApplyScopes
-// (concurrency bench.BulkConcurrency) to an Auth0 fake that enforces 200 requests a second
+// BenchmarkBulkApply applies bulk.Changes scope changes with grantkit.ApplyScopes
+// (concurrency bulk.Concurrency) to an Auth0 fake that enforces 200 requests a second
 // with bursts of 20, and reports each job's time (s/job, and x-min: its ratio to the 10 s the
 // writes need at that rate), the 429s it drew, the requests that failed and the API
 // requests served. One job takes 10 s or more: run it with -bench BulkApply -benchtime 1x.
 func BenchmarkBulkApply(b *testing.B) {
 	for _, bc := range bulkClients {
 		b.Run("client="+bc.name, func(b *testing.B) {
-			srv := bench.NewBulkFake(b, bench.BulkChanges)
-			hc := bench.BulkHTTPClient(b)
+			srv := bulk.NewFake(b, bulk.Changes)
+			hc := bulk.HTTPClient(b)
 			opts := append([]option.Option{option.WithBaseURL(srv.URL), option.WithHTTPClient(hc),
 				auth0.WithClientCredentials(auth0fake.ClientID, auth0fake.ClientSecret),
 				// Enough attempts that an unpaced job still ends with every grant written.
@@ -45,7 +46,7 @@ func BenchmarkBulkApply(b *testing.B) {
 				b.Fatal(err)
 			}
 			round := 0
-			var last bench.JobResult
+			var last bulk.JobResult
 			for b.Loop() {
 				last = applyJob(b, srv, c.Grants(), round)
 				round++
@@ -59,21 +60,21 @@ func BenchmarkBulkApply(b *testing.B) {
 
 // applyJob runs one job: every seeded grant to BulkScopesFor(round), against a fake whose
 // rate limit starts full.
-func applyJob(b *testing.B, srv *auth0fake.Server, g grantkit.Grants, round int) bench.JobResult {
-	reqs := make([]grantkit.ScopeChangeRequest, bench.BulkChanges)
+func applyJob(b *testing.B, srv *auth0fake.Server, g grantkit.Grants, round int) bulk.JobResult {
+	reqs := make([]grantkit.ScopeChangeRequest, bulk.Changes)
 	for i := range reqs {
 		reqs[i] = grantkit.ScopeChangeRequest{
-			Key:     grantkit.GrantKey{Resource: bench.BulkAudience, ClientID: bench.BulkClientID(i)},
-			Replace: true, Scopes: bench.BulkScopesFor(round),
+			Key:     grantkit.GrantKey{Resource: bulk.Audience, ClientID: bulk.ClientID(i)},
+			Replace: true, Scopes: bulk.ScopesFor(round),
 		}
 	}
 	b.StopTimer()
-	srv.SetRateLimit(bench.BulkRate, bench.BulkBurst)
-	served := bench.Served(srv)
+	srv.SetRateLimit(bulk.Rate, bulk.Burst)
+	served := bulk.Served(srv)
 	b.StartTimer()
 	start := time.Now()
-	res, _ := grantkit.ApplyScopes(context.Background(), g, reqs, bench.BulkConcurrency)
-	r := bench.JobResult{Elapsed: time.Since(start), Refused: srv.RateLimited(), Requests: bench.Served(srv) - served}
+	res, _ := grantkit.ApplyScopes(context.Background(), g, reqs, bulk.Concurrency)
+	r := bulk.JobResult{Elapsed: time.Since(start), Refused: srv.RateLimited(), Requests: bulk.Served(srv) - served}
 	for _, x := range res {
 		if x.Written {
 			r.Written++
@@ -89,15 +90,15 @@ func applyJob(b *testing.B, srv *auth0fake.Server, g grantkit.Grants, round int)
 }
 
 // BenchmarkPlan plans a change of grants through grantkit.PlanScopes against a server
-// holding that many Auth0 client grants, its pages encoded in advance (bench.PagesServer) so
+// holding that many Auth0 client grants, its pages encoded in advance (bulk.PagesServer) so
 // that what the heap holds is the client's: requests/op counts the API requests (pages of 100;
 // no read per grant) and peak-heap-MB the peak growth of the heap during the plan, sampled
 // every millisecond. With changes=10 the plan keeps ten grants, so its peak is what the listing
 // itself holds, whatever the number of grants; with changes=grants it keeps every grant.
 func BenchmarkPlan(b *testing.B) {
 	for _, n := range []int{1000, 10000} {
-		srv := bench.NewPagesServer(b, n)
-		hc := bench.BulkHTTPClient(b)
+		srv := bulk.NewPagesServer(b, n)
+		hc := bulk.HTTPClient(b)
 		c, err := auth0.New("tenant.example.com", option.WithBaseURL(srv.URL), option.WithHTTPClient(hc), option.WithToken(bench.Token))
 		if err != nil {
 			b.Fatal(err)
@@ -107,7 +108,7 @@ func BenchmarkPlan(b *testing.B) {
 				reqs := make([]grantkit.ScopeChangeRequest, changes)
 				for i := range reqs {
 					reqs[i] = grantkit.ScopeChangeRequest{
-						Key: grantkit.GrantKey{Resource: bench.BulkAudience, ClientID: bench.BulkClientID(i * (n / changes))},
+						Key: grantkit.GrantKey{Resource: bulk.Audience, ClientID: bulk.ClientID(i * (n / changes))},
 						Add: []string{"read:a"},
 					}
 				}
@@ -117,7 +118,7 @@ func BenchmarkPlan(b *testing.B) {
 				for b.Loop() {
 					b.StopTimer()
 					before := srv.Requests()
-					h := bench.StartHeapSampler()
+					h := bulk.StartHeapSampler()
 					b.StartTimer()
 					res, err := grantkit.PlanScopes(context.Background(), c.Grants(), reqs)
 					b.StopTimer()

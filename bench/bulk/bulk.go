@@ -1,4 +1,9 @@
-package bench
+// Package bulk holds what the bulk-job benchmarks share (BenchmarkBulkApply and BenchmarkPlan
+// in bench/bulk_test.go, BenchmarkBulkApply in bench/officialsdk): the Auth0 fake they run
+// against, seeded and rate-limited, the pre-encoded pages server, the job figures and the heap
+// sampler. It is a package of its own because it imports the auth0 packages, which import
+// package bench in their own benchmarks.
+package bulk
 
 import (
 	"context"
@@ -16,47 +21,47 @@ import (
 
 	"github.com/grantkit/grantkit/auth0"
 	"github.com/grantkit/grantkit/auth0/auth0fake"
+	"github.com/grantkit/grantkit/bench"
 	"github.com/grantkit/grantkit/option"
 )
 
-// The bulk benchmarks (BenchmarkBulkApply in bulk_test.go and in bench/officialsdk, and
-// BenchmarkPlan) run against an Auth0 fake enforcing Auth0's kind of rate limit.
+// The bulk benchmarks run against an Auth0 fake enforcing Auth0's kind of rate limit.
 const (
-	// BulkRate and BulkBurst are the fake's limit: a bucket of 20 refilling at 200 per second.
-	BulkRate  = 200
-	BulkBurst = 20
-	// BulkChanges is how many grants a job changes, each with one write: at BulkRate the
-	// writes alone need at least BulkChanges/BulkRate = 10 seconds.
-	BulkChanges = 2000
-	// BulkConcurrency is how many writes a job keeps under way.
-	BulkConcurrency = 16
-	// BulkAudience is the API every seeded grant is on.
-	BulkAudience = "https://bulk.example.com/"
+	// Rate and Burst are the fake's limit: a bucket of 20 refilling at 200 per second.
+	Rate  = 200
+	Burst = 20
+	// Changes is how many grants a job changes, each with one write: at Rate the
+	// writes alone need at least Changes/Rate = 10 seconds.
+	Changes = 2000
+	// Concurrency is how many writes a job keeps under way.
+	Concurrency = 16
+	// Audience is the API every seeded grant is on.
+	Audience = "https://bulk.example.com/"
 )
 
-// BulkScopes are the scopes the bulk API defines: a job sets each grant to one of two sets in
+// Scopes are the scopes the bulk API defines: a job sets each grant to one of two sets in
 // turn, so that every request of every job is a change.
-var BulkScopes = []string{"read:a", "write:a", "read:b", "write:b"}
+var Scopes = []string{"read:a", "write:a", "read:b", "write:b"}
 
-// BulkScopesFor is the set the job numbered round gives every grant.
-func BulkScopesFor(round int) []string {
+// ScopesFor is the set the job numbered round gives every grant.
+func ScopesFor(round int) []string {
 	if round%2 == 0 {
 		return []string{"read:a", "write:a"}
 	}
 	return []string{"read:b", "write:b"}
 }
 
-// BulkClientID is the client id of seeded grant i.
-func BulkClientID(i int) string { return "bulk-client-" + strconv.Itoa(i) }
+// ClientID is the client id of seeded grant i.
+func ClientID(i int) string { return "bulk-client-" + strconv.Itoa(i) }
 
-// NewBulkFake starts an Auth0 fake holding n client grants on BulkAudience, clients
-// BulkClientID(0..n-1), each with scopes "read:x". It has no rate limit yet: set it with
+// NewFake starts an Auth0 fake holding n client grants on Audience, clients
+// ClientID(0..n-1), each with scopes "read:x". It has no rate limit yet: set it with
 // SetRateLimit once seeded.
-func NewBulkFake(tb testing.TB, n int) *auth0fake.Server {
+func NewFake(tb testing.TB, n int) *auth0fake.Server {
 	tb.Helper()
 	srv := auth0fake.NewServer()
 	tb.Cleanup(srv.Close)
-	srv.AddResourceServer(BulkAudience, append([]string{"read:x"}, BulkScopes...)...)
+	srv.AddResourceServer(Audience, append([]string{"read:x"}, Scopes...)...)
 	c, err := auth0.New("tenant.example.com", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
 	if err != nil {
 		tb.Fatal(err)
@@ -68,7 +73,7 @@ func NewBulkFake(tb testing.TB, n int) *auth0fake.Server {
 		wg.Go(func() {
 			for i := range next {
 				_, err := c.ClientGrants.Create(context.Background(), auth0.ClientGrantCreate{
-					ClientID: BulkClientID(i), Audience: BulkAudience, Scope: []string{"read:x"}})
+					ClientID: ClientID(i), Audience: Audience, Scope: []string{"read:x"}})
 				if err != nil {
 					select {
 					case errs <- err:
@@ -101,10 +106,10 @@ type JobResult struct {
 }
 
 // Report adds r's figures to b's output: seconds per job, its ratio to the limit's minimum
-// (BulkChanges/BulkRate), 429s, failed requests and API requests.
+// (Changes/Rate), 429s, failed requests and API requests.
 func (r JobResult) Report(b *testing.B) {
 	b.ReportMetric(r.Elapsed.Seconds(), "s/job")
-	b.ReportMetric(r.Elapsed.Seconds()/(float64(BulkChanges)/BulkRate), "x-min")
+	b.ReportMetric(r.Elapsed.Seconds()/(float64(Changes)/Rate), "x-min")
 	b.ReportMetric(float64(r.Refused), "429s/job")
 	b.ReportMetric(float64(r.Failed), "failed/job")
 	b.ReportMetric(float64(r.Requests), "requests/job")
@@ -160,10 +165,10 @@ func (h *HeapSampler) Stop() uint64 {
 	return h.peak - h.base
 }
 
-// BulkHTTPClient is the keep-alive client every bulk job sends through, with room for
-// BulkConcurrency connections to the one host.
-func BulkHTTPClient(tb testing.TB) *http.Client {
-	t := NewTransport()
+// HTTPClient is the keep-alive client every bulk job sends through, with room for
+// Concurrency connections to the one host.
+func HTTPClient(tb testing.TB) *http.Client {
+	t := bench.NewTransport()
 	t.MaxIdleConnsPerHost = 64
 	tb.Cleanup(t.CloseIdleConnections)
 	return &http.Client{Transport: t}
@@ -171,8 +176,8 @@ func BulkHTTPClient(tb testing.TB) *http.Client {
 
 // Check fails b when a job did not change every grant.
 func (r JobResult) Check(b *testing.B) {
-	if r.Written != BulkChanges {
-		b.Errorf("%d of %d grants written, %d requests failed", r.Written, BulkChanges, r.Failed)
+	if r.Written != Changes {
+		b.Errorf("%d of %d grants written, %d requests failed", r.Written, Changes, r.Failed)
 	}
 }
 
@@ -180,8 +185,8 @@ func (r JobResult) String() string {
 	return fmt.Sprintf("%v, %d written, %d failed, %d 429s, %d requests", r.Elapsed.Round(time.Millisecond), r.Written, r.Failed, r.Refused, r.Requests)
 }
 
-// PagesServer serves n Auth0 client grants (ids "cgr_000000"…, clients BulkClientID(i), on
-// BulkAudience, scope "read:x") as Auth0's checkpoint pages of 100, each encoded once in
+// PagesServer serves n Auth0 client grants (ids "cgr_000000"…, clients ClientID(i), on
+// Audience, scope "read:x") as Auth0's checkpoint pages of 100, each encoded once in
 // advance, and answers nothing else. It is the server of BenchmarkPlan: it allocates next to
 // nothing per request, so the heap measured during a plan is the client's.
 type PagesServer struct {
@@ -197,12 +202,12 @@ func NewPagesServer(tb testing.TB, n int) *PagesServer {
 	id := func(i int) string { return fmt.Sprintf("cgr_%06d", i) }
 	for start := 0; start < n; start += 100 {
 		var page struct {
-			ClientGrants []StdAuth0Grant `json:"client_grants"`
-			Next         string          `json:"next,omitempty"`
+			ClientGrants []bench.StdAuth0Grant `json:"client_grants"`
+			Next         string                `json:"next,omitempty"`
 		}
 		for i := start; i < min(start+100, n); i++ {
-			page.ClientGrants = append(page.ClientGrants, StdAuth0Grant{
-				ID: id(i), ClientID: BulkClientID(i), Audience: BulkAudience, Scope: []string{"read:x"}, SubjectType: "client"})
+			page.ClientGrants = append(page.ClientGrants, bench.StdAuth0Grant{
+				ID: id(i), ClientID: ClientID(i), Audience: Audience, Scope: []string{"read:x"}, SubjectType: "client"})
 		}
 		if start+100 < n {
 			page.Next = id(start + 100)
@@ -224,7 +229,7 @@ func NewPagesServer(tb testing.TB, n int) *PagesServer {
 			http.NotFound(w, r)
 			return
 		}
-		w.Header()["Content-Type"] = jsonContentType
+		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(page)
 	}))
 	tb.Cleanup(s.Close)
