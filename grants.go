@@ -196,15 +196,10 @@ func RemoveScopes(ctx context.Context, g Grants, key GrantKey, scopes ...string)
 }
 
 func modifyScopes(ctx context.Context, op string, g Grants, key GrantKey, change func([]string) []string) (*Grant, error) {
-	// Ordinary mistakes get an error, not a panic inside the vendor's adapter.
-	switch {
-	case ctx == nil:
-		return nil, fmt.Errorf("%s: %w: ctx: is nil; pass a context such as context.Background()", op, ErrInvalidInput)
-	case g == nil:
-		return nil, fmt.Errorf("%s: %w: g: the Grants is nil; pass a vendor client's Grants()", op, ErrInvalidInput)
+	ctx, op, err := startHelper(ctx, op, g)
+	if err != nil {
+		return nil, err
 	}
-	// The adapters name this function in every error of the calls below (see Error.Operation).
-	ctx, op = opname.Named(ctx, op)
 	cur, err := g.Get(ctx, key)
 	if err != nil {
 		return nil, err
@@ -266,3 +261,17 @@ var (
 	// resource defines no scope of that name.
 	ErrScopeNotFound = errors.New("scope not found")
 )
+
+// startHelper starts helper op (such as "AddScopes") of the package on g. Ordinary mistakes get
+// an error, not a panic inside the vendor's adapter; the adapters name op in every error of the
+// calls that follow (see Error.Operation), and the returned op is the name in effect.
+func startHelper(ctx context.Context, op string, g Grants) (context.Context, string, error) {
+	switch {
+	case ctx == nil:
+		return nil, op, fmt.Errorf("%s: %w: ctx: is nil; pass a context such as context.Background()", op, ErrInvalidInput)
+	case g == nil:
+		return nil, op, fmt.Errorf("%s: %w: g: the Grants is nil; pass a vendor client's Grants()", op, ErrInvalidInput)
+	}
+	ctx, op = opname.Named(ctx, op)
+	return ctx, op, nil
+}

@@ -249,11 +249,17 @@ func TestMistakesAreErrorsNotPanics(t *testing.T) {
 
 // helpers are the root package's functions that take a Grants, each called with the
 // arguments given.
-var helpers = map[string]func(ctx context.Context, g grantkit.Grants) (*grantkit.Grant, error){
-	"AddScopes": func(ctx context.Context, g grantkit.Grants) (*grantkit.Grant, error) {
+var helpers = map[string]func(ctx context.Context, g grantkit.Grants) (any, error){
+	"PlanScopes": func(ctx context.Context, g grantkit.Grants) (any, error) {
+		return grantkit.PlanScopes(ctx, g, []grantkit.ScopeChangeRequest{{Key: grantkit.GrantKey{Resource: "r", ClientID: "c"}, Add: []string{"read:a"}}})
+	},
+	"ApplyScopes": func(ctx context.Context, g grantkit.Grants) (any, error) {
+		return grantkit.ApplyScopes(ctx, g, []grantkit.ScopeChangeRequest{{Key: grantkit.GrantKey{Resource: "r", ClientID: "c"}, Add: []string{"read:a"}}}, 1)
+	},
+	"AddScopes": func(ctx context.Context, g grantkit.Grants) (any, error) {
 		return grantkit.AddScopes(ctx, g, grantkit.GrantKey{Resource: "r", ClientID: "c"}, "read:a")
 	},
-	"RemoveScopes": func(ctx context.Context, g grantkit.Grants) (*grantkit.Grant, error) {
+	"RemoveScopes": func(ctx context.Context, g grantkit.Grants) (any, error) {
 		return grantkit.RemoveScopes(ctx, g, grantkit.GrantKey{Resource: "r", ClientID: "c"}, "read:a")
 	},
 }

@@ -73,7 +73,11 @@ func New(domain string, opts ...option.Option) (*Client, error) {
 	}
 	tr := b.Transport(transport.Config{
 		ResetAfter: transport.ResetAtUnix("X-RateLimit-Reset"),
-		ParseError: parseError,
+		// A bucket with a burst and a sustained rate, full again at the reset; the token
+		// endpoint is the Authentication API, limited on its own. See specs/README.md.
+		RateHeaders:          transport.RateHeaders{Limit: "X-Ratelimit-Limit", Remaining: "X-Ratelimit-Remaining", Refills: true},
+		TokenRequestsUnpaced: true,
+		ParseError:           parseError,
 		// Undocumented but sent on every answer; see specs/README.md.
 		RequestIDHeader: "X-Auth0-RequestId",
 	})

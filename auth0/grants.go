@@ -70,18 +70,7 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 	if err != nil {
 		return nil, err
 	}
-	want := grantkit.NormalizeScopes(scopes)
-	// Only scope is sent: Auth0's PATCH leaves every other field of the grant as it was. The
-	// scopes the grant holds go back as stored; only new ones are checked as scope tokens.
-	cg, err = g.c.ClientGrants.update(ctx, cg.ID, ClientGrantUpdate{Scope: grantkit.Set(want...)}, cg.Scope)
-	if err != nil {
-		return nil, err
-	}
-	stored := toGrant(cg)
-	if err := grantkit.CheckStored(key, want, stored); err != nil {
-		return nil, fmt.Errorf("%s: %s: grant %s: %w", vendor, op, cg.ID, err)
-	}
-	return stored, nil
+	return g.setByID(ctx, op, cg.ID, key, scopes, cg.Scope)
 }
 
 // Create creates the client grant of key's client on key's audience with key's subject type

@@ -66,25 +66,11 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 	if _, err := ParseScopes(scopes); err != nil {
 		return nil, wrap(op, err)
 	}
-	// allowedScopes is replaced as a whole: start from the app as stored, so that what the
-	// names do not describe goes back unchanged.
 	cur, err := g.read(ctx, op, key)
 	if err != nil {
 		return nil, err
 	}
-	allowed, err := cur.AllowedScopes.WithNames(scopes)
-	if err != nil {
-		return nil, wrap(op, err)
-	}
-	a, err := g.c.OAuthApps.update(ctx, key.ClientID, OAuthAppUpdate{AllowedScopes: grantkit.Value(allowed)}, &cur.AllowedScopes)
-	if err != nil {
-		return nil, err
-	}
-	stored := g.toGrant(a)
-	if err := grantkit.CheckStored(key, scopes, stored); err != nil {
-		return nil, fmt.Errorf("%s: %s: %w", vendor, op, err)
-	}
-	return stored, nil
+	return g.setListed(ctx, op, cur, key, scopes)
 }
 
 // Create creates the OAuth app key.ClientID in the organization with scopes as its allowed

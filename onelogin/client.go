@@ -79,7 +79,10 @@ func New(account string, opts ...option.Option) (*Client, error) {
 	}
 	tr := b.Transport(transport.Config{
 		ResetAfter: transport.ResetInSeconds("X-RateLimit-Reset"),
-		ParseError: parseError,
+		// A window: the calls left until the reset, when the count starts over. See
+		// specs/README.md.
+		RateHeaders: transport.RateHeaders{Limit: "X-Ratelimit-Limit", Remaining: "X-Ratelimit-Remaining"},
+		ParseError:  parseError,
 	})
 	api, err := oas.NewClient(b.BaseURL+apiPath, construct.NoSecurity[oas.OperationName, oas.BearerAuth]{}, oas.WithClient(tr))
 	if err != nil {

@@ -193,6 +193,11 @@ func (g grants) scopeIDs(ctx context.Context, op string, authID int64, names []s
 		}
 		byValue[s.Value] = append(byValue[s.Value], s.ID)
 	}
+	return resolveScopeIDs(op, authID, names, byValue, held)
+}
+
+// resolveScopeIDs resolves scope values with byValue, the server's scope ids by value.
+func resolveScopeIDs(op string, authID int64, names []string, byValue map[string][]int64, held []int64) ([]int64, error) {
 	ids := make([]int64, 0, len(names))
 	for _, n := range names {
 		switch found := byValue[n]; len(found) {

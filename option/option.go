@@ -1,5 +1,6 @@
 // Package option holds the options every grantkit client accepts, whatever its vendor: the
-// HTTP client, the retry policy, the User-Agent, a logger, a base URL and a ready-made token.
+// HTTP client, the retry policy, pacing (a rate limit, adaptive pacing), the User-Agent, a
+// logger, a base URL and a ready-made token.
 //
 // Each vendor package adds options of its own (its credentials, PingOne's region, ...). They
 // have the same type, Option, so both kinds go in one list:

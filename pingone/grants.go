@@ -39,23 +39,9 @@ func (g grants) List(ctx context.Context) iter.Seq2[*grantkit.Grant, error] {
 		return paging.Failed[grantkit.Grant](err)
 	}
 	return func(yield func(*grantkit.Grant, error) bool) {
-		names := map[string]map[string]string{} // resource id → scope id → name
-		for app, err := range g.c.Applications.List(ctx) {
-			if err != nil {
-				yield(nil, err)
+		for l, err := range g.ListForUpdate(ctx) {
+			if !yield(l.Grant, err) || err != nil {
 				return
-			}
-			for ag, err := range g.c.ApplicationGrants.List(ctx, app.ID) {
-				if err == nil && names[ag.ResourceID] == nil {
-					names[ag.ResourceID], err = g.scopeNames(ctx, ag.ResourceID)
-				}
-				if err != nil {
-					yield(nil, err)
-					return
-				}
-				if !yield(toGrant(ag, names[ag.ResourceID]), nil) {
-					return
-				}
 			}
 		}
 	}
@@ -90,22 +76,7 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 	if err != nil {
 		return nil, err
 	}
-	want := grantkit.NormalizeScopes(scopes)
-	// UPDATE Grant replaces the grant: start from the grant as read, so that what grantkit
-	// does not model goes back unchanged.
-	p := ag.Params()
-	if p.ScopeIDs, err = scopeIDs(op, key.Resource, names, want); err != nil {
-		return nil, err
-	}
-	ag, err = g.c.ApplicationGrants.Update(ctx, key.ClientID, ag.ID, p)
-	if err != nil {
-		return nil, err
-	}
-	stored := toGrant(ag, names)
-	if err := grantkit.CheckStored(key, want, stored); err != nil {
-		return nil, fmt.Errorf("%s: %s: grant %s: %w", vendor, op, ag.ID, err)
-	}
-	return stored, nil
+	return g.setListed(ctx, op, ag, key, names, scopes)
 }
 
 // Create grants application key.ClientID scopes of resource key.Resource (CREATE Grant).

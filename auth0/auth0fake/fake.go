@@ -67,6 +67,7 @@ func New() *Fake {
 		ClientSecret: ClientSecret,
 		TokenPath:    "/oauth/token",
 		ErrorBody:    errorBody,
+		RateLimit:    rateLimit,
 		CheckTokenRequest: func(r *http.Request) string {
 			if r.PostForm.Get("audience") == "" {
 				return "audience is required"

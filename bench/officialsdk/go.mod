@@ -4,6 +4,8 @@ go 1.26.8
 
 require github.com/grantkit/grantkit v0.0.0
 
+require golang.org/x/time v0.16.0 // indirect
+
 require (
 	github.com/PuerkitoBio/rehttp v1.4.0 // indirect
 	github.com/auth0/go-auth0/v2 v2.2.0

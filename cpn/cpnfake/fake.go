@@ -66,6 +66,7 @@ func New() *Fake {
 		MoreTokenPaths:     []string{clientPath},
 		TokenTTL:           30 * time.Minute,
 		ErrorBody:          func(status int, msg string) []byte { return errorBody(status, msg) },
+		RateLimit:          rateLimit,
 		VerifyTokenRequest: verifyToken,
 		TokenBody: func(tok string, _ time.Duration) any {
 			return map[string]string{"accessToken": tok, "idToken": "", "refreshToken": ""}

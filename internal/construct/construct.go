@@ -120,6 +120,9 @@ func checkPaths(base string, paths []string) error {
 func (c *Client) Transport(cfg transport.Config) *transport.Client {
 	cfg.Vendor, cfg.Settings = c.vendor, *c.Settings
 	cfg.Tokens = c.Tokens
+	// The vendor's own credential flow sends token requests through the client; a static
+	// token sends none, and a caller's TokenSource sends its own, which grantkit cannot pace.
+	cfg.PacedTokens = c.Token == "" && c.TokenSource == nil
 	return transport.New(cfg)
 }
 

@@ -95,6 +95,9 @@ type Config struct {
 	// CheckTokenRequest, if set, may reject a token request (e.g. a missing audience)
 	// with a message; it is called after the credentials are verified.
 	CheckTokenRequest func(r *http.Request) string
+	// RateLimit is how the vendor enforces its rate limit once SetRateLimit sets one
+	// (ratelimit.go).
+	RateLimit RateLimit
 	// VerifyTokenRequest, if set, replaces the default check of a token request (a form POST
 	// with grant_type=client_credentials and ClientID/ClientSecret in Basic auth or the form),
 	// for vendors with another flow. It returns 0 to issue a token, or an HTTP status, an OAuth
@@ -113,6 +116,7 @@ type Server struct {
 	tokenFaults   []Fault
 	requests      []Request
 	tokenRequests int
+	limiter       *limiter // the rate limit SetRateLimit set, if any
 }
 
 // New returns a Server that answers cfg.TokenPath itself. Give it the API handler with
@@ -137,6 +141,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rec := startRecording(w, r, token)
 		defer rec.finish()
 		w = rec
+	}
+	if s.overLimit(w, r) { // the token endpoint too, where the vendor counts it
+		return
 	}
 	if token {
 		s.serveToken(w, r)

@@ -28,6 +28,10 @@ type Settings struct {
 	BaseURL     string // checked and without a trailing slash; empty means the vendor's default
 	Token       string
 	TokenSource oauth2.TokenSource
+	// RateLimit is the caller's budget for the requests this client sends (zero: none).
+	RateLimit RateLimit
+	// NoAdaptivePacing turns off waiting on the vendor's own rate-limit headers.
+	NoAdaptivePacing bool
 
 	// Sleep and Now replace the transport's clock; only tests set them.
 	Sleep func(ctx context.Context, d time.Duration) error
@@ -37,6 +41,13 @@ type Settings struct {
 	own         any             // that vendor's own settings, a *T (see Own)
 	given       map[string]bool // the options applied so far, by name
 	credentials []string        // the credential options applied, by name, in order
+}
+
+// RateLimit is a budget of requests: RPS per second on average, at most Burst at once. The
+// zero value means no budget.
+type RateLimit struct {
+	RPS   float64
+	Burst int
 }
 
 // Begin prepares s for the options of vendor's New; own points to the vendor's own settings

@@ -16,7 +16,10 @@ import (
 // cannedRT answers every request with the same small 200, without a network, so that the
 // benchmarks below measure only what the transport adds. With chunked, the answer does not
 // declare its length (ContentLength -1), as a chunked or compressed response does not.
-type cannedRT struct{ chunked bool }
+type cannedRT struct {
+	chunked bool
+	rate    bool // the answer carries Auth0's rate-limit headers
+}
 
 const cannedBody = `{"id":"cgr_1","scope":["a"]}`
 
@@ -31,7 +34,11 @@ func (rt cannedRT) RoundTrip(r *http.Request) (*http.Response, error) {
 	if rt.chunked {
 		n = -1
 	}
-	return &http.Response{StatusCode: 200, ContentLength: n, Header: http.Header{}, Body: body, Request: r}, nil
+	h := http.Header{}
+	if rt.rate {
+		h = http.Header{"X-Ratelimit-Limit": {"50"}, "X-Ratelimit-Remaining": {"49"}, "X-Ratelimit-Reset": {"4102444800"}}
+	}
+	return &http.Response{StatusCode: 200, ContentLength: n, Header: h, Body: body, Request: r}, nil
 }
 
 var cannedRTs = []struct {
@@ -125,6 +132,14 @@ func TestSuccessPathAddsNoAllocations(t *testing.T) {
 			defer cancel()
 			req := newRequest().WithContext(ctx)
 			check("caller deadline", allocs(hc.Do, req), allocs(c.Do, req))
+
+			// Adaptive pacing reading Auth0's rate-limit headers on every answer: nothing added.
+			rated := &http.Client{Transport: cannedRT{chunked: tc.rt.chunked, rate: true}}
+			paced := New(Config{Vendor: "bench", Tokens: auth.Static("tok"),
+				Settings:    settings.Settings{HTTPClient: rated, Retry: grantkit.RetryPolicy{AttemptTimeout: -1}},
+				ResetAfter:  ResetAtUnix("X-RateLimit-Reset"),
+				RateHeaders: RateHeaders{Limit: "X-RateLimit-Limit", Remaining: "X-RateLimit-Remaining", Refills: true}})
+			check("adaptive pacing", allocs(rated.Do, newRequest()), allocs(paced.Do, newRequest()))
 		})
 	}
 }

@@ -333,6 +333,10 @@ func (c *Client) tokenError(call *Call, err error) *grantkit.Error {
 		}
 	} else {
 		e.Err = cause
+		var limited errRateLimited
+		if errors.As(cause, &limited) {
+			e.RetryAfter = time.Duration(limited)
+		}
 	}
 	if ctxErr != nil {
 		e.Err = ctxErr

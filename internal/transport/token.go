@@ -17,7 +17,24 @@ import (
 // refusal such as invalid_client is not). A token request creates nothing at the vendor, so
 // it is retried like a read. Every caller waiting for this fetch shares its outcome.
 func (c *Client) retryToken(ctx context.Context, fetch auth.FetchFunc) (*oauth2.Token, error) {
+	pace := c.pace
+	if !c.cfg.PacedTokens || c.cfg.TokenRequestsUnpaced {
+		pace = nil
+	}
+	var waited time.Time // until when the vendor asked the token request to wait
 	for attempt := 1; ; attempt++ {
+		var seq uint64
+		if pace != nil {
+			// A token request the vendor counts against the API's limit waits its turn too.
+			var err error
+			if seq, err = pace.wait(ctx, waited); err != nil {
+				f := &tokenFailure{err: err, attempts: attempt - 1}
+				if ctx.Err() != nil {
+					f.ctxErr = ctx.Err()
+				}
+				return nil, f
+			}
+		}
 		actx, cancel := ctx, context.CancelFunc(func() {})
 		if c.attemptTimeout > 0 {
 			actx, cancel = context.WithTimeout(ctx, c.attemptTimeout)
@@ -25,6 +42,16 @@ func (c *Client) retryToken(ctx context.Context, fetch auth.FetchFunc) (*oauth2.
 		tok, err := fetch(actx)
 		timedOut := actx.Err() != nil && ctx.Err() == nil
 		cancel()
+		retry, delay := false, time.Duration(0)
+		if err != nil {
+			retry, delay = c.tokenRetryable(err)
+		}
+		if pace != nil {
+			// Nothing of a token answer is recorded but its end: its rate-limit headers, if
+			// any, are not known to describe the API's budget, and the wait a refusal asks
+			// for is the token request's own (the retry below honours it).
+			pace.done(seq, nil, 0, 0)
+		}
 		if err == nil {
 			return tok, nil
 		}
@@ -33,14 +60,15 @@ func (c *Client) retryToken(ctx context.Context, fetch auth.FetchFunc) (*oauth2.
 			f.ctxErr = ctx.Err()
 			return nil, f
 		}
-		retry, delay := c.tokenRetryable(err)
 		if timedOut {
 			f.err, retry, delay = errAttemptTimeout(c.attemptTimeout), true, 0
 		}
 		if !retry || attempt >= c.policy.MaxAttempts || delay > c.policy.MaxRetryAfter {
 			return nil, f
 		}
-		if delay <= 0 {
+		if delay > 0 {
+			waited = c.cfg.Now().Add(delay)
+		} else {
 			delay = c.backoff(attempt)
 		}
 		if dl, ok := ctx.Deadline(); ok && c.cfg.Now().Add(delay).After(dl) {

@@ -56,6 +56,17 @@ type Config struct {
 	// ResetAfter reads the vendor's rate-limit reset header, if it has one, as a wait from now.
 	// Retry-After is always honoured first and needs no function here.
 	ResetAfter func(h http.Header, now time.Time) (time.Duration, bool)
+	// RateHeaders names the vendor's other rate-limit headers, if it sends them on its
+	// answers, for adaptive pacing (pace.go).
+	RateHeaders RateHeaders
+	// TokenRequestsUnpaced says the vendor's token endpoint has a rate limit of its own (Auth0's
+	// Authentication API), so token requests do not draw from the API's budget. Token requests
+	// are paced only when the client fetches its tokens itself (PacedTokens).
+	TokenRequestsUnpaced bool
+	// PacedTokens says the tokens come from the vendor's own flow through the client's HTTP
+	// client (not a static token or a caller's oauth2.TokenSource); set by the constructor
+	// skeleton.
+	PacedTokens bool
 	// ParseError fills e.Code and e.Message from a non-2xx body in the vendor's error format.
 	// It must tolerate any bytes.
 	ParseError func(body []byte, e *grantkit.Error)
@@ -70,6 +81,8 @@ type Client struct {
 	// attemptTimeout is the per-attempt limit this transport enforces, or zero if the
 	// caller's own http.Client.Timeout applies or there is none.
 	attemptTimeout time.Duration
+	// pace paces every request of the client (pace.go); nil when nothing does.
+	pace *pacer
 }
 
 // New returns a Client for cfg.
@@ -96,6 +109,7 @@ func New(cfg Config) *Client {
 	if c.cfg.Now == nil {
 		c.cfg.Now = time.Now
 	}
+	c.pace = newPacer(&c.cfg, c.policy.MaxRetryAfter)
 	ua := "grantkit/" + grantkit.Version + " (" + cfg.Vendor + "; " + runtime.Version() + ")"
 	if cfg.UserAgent != "" {
 		ua = cfg.UserAgent + " " + ua
@@ -120,6 +134,7 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		retries   int             // retries spent from the policy
 		refreshed bool            // the one 401 refresh has been used
 		last      *grantkit.Error // the latest attempt's failure
+		waited    time.Time       // until when this request waited because the vendor asked it to
 	)
 	for {
 		if sent > 0 {
@@ -138,10 +153,19 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		req.Header["User-Agent"] = c.userAgent
 		req.Header[c.cfg.AuthHeader] = authz
 
-		// A client-side rate limiter (pacing) belongs here: wait before each send, and read
-		// each answer's rate-limit headers below, so that it and the retries share one loop.
+		// Pacing: wait for the client's budget and the vendor's before each send, retries
+		// included, and record each answer's rate-limit headers once it is in.
+		var seq uint64
+		if c.pace != nil {
+			if seq, err = c.pace.wait(ctx, waited); err != nil {
+				return nil, c.paceError(call, last, sent, err)
+			}
+		}
 		sent++
 		r := c.attempt(req, call, sent)
+		if c.pace != nil {
+			c.pace.record(seq, r)
+		}
 		var (
 			delay time.Duration
 			retry bool
@@ -189,7 +213,9 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 			return nil, last
 		}
 		retries++
-		if delay <= 0 {
+		if delay > 0 {
+			waited = c.cfg.Now().Add(delay)
+		} else {
 			delay = c.backoff(retries)
 		}
 		if dl, ok := ctx.Deadline(); ok && c.cfg.Now().Add(delay).After(dl) {
@@ -312,8 +338,9 @@ func RetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 // ResetAtUnix reads a header holding the UNIX time (seconds) at which a rate limit resets,
 // as Auth0's X-RateLimit-Reset does.
 func ResetAtUnix(name string) func(http.Header, time.Time) (time.Duration, bool) {
+	name = http.CanonicalHeaderKey(name) // looked up directly: every answer is read (pace.go)
 	return func(h http.Header, now time.Time) (time.Duration, bool) {
-		s, err := strconv.ParseInt(h.Get(name), 10, 64)
+		s, err := strconv.ParseInt(first(h, name), 10, 64)
 		if err != nil || s <= 0 {
 			return 0, false
 		}
@@ -323,13 +350,22 @@ func ResetAtUnix(name string) func(http.Header, time.Time) (time.Duration, bool)
 
 // ResetInSeconds reads a header holding the number of seconds until a rate limit resets.
 func ResetInSeconds(name string) func(http.Header, time.Time) (time.Duration, bool) {
+	name = http.CanonicalHeaderKey(name)
 	return func(h http.Header, _ time.Time) (time.Duration, bool) {
-		s, err := strconv.ParseInt(h.Get(name), 10, 64)
+		s, err := strconv.ParseInt(first(h, name), 10, 64)
 		if err != nil || s < 0 {
 			return 0, false
 		}
 		return time.Duration(min(s, int64(24*time.Hour/time.Second))) * time.Second, true
 	}
+}
+
+// first is h's first value of the canonical header name, without Get's canonicalization.
+func first(h http.Header, name string) string {
+	if v := h[name]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
 
 func rewind(req *http.Request) error {

@@ -68,6 +68,7 @@ func New() *Fake {
 		TokenPath:    "/auth/oauth2/v2/token",
 		TokenTTL:     10 * time.Hour,
 		ErrorBody:    errorBody,
+		RateLimit:    rateLimit,
 	})
 	f.srv.SetAPI(f.api(handler{f}, "/api/2", "Validation failed: "))
 	return f

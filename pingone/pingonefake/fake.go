@@ -71,6 +71,7 @@ func New() *Fake {
 		ClientSecret: ClientSecret,
 		TokenPath:    "/" + EnvironmentID + "/as/token",
 		ErrorBody:    func(status int, msg string) []byte { return errorBody(codeFor(status), msg, "", "") },
+		RateLimit:    rateLimit,
 	})
 	api := f.api(handler{f}, "/v1", "")
 	// The generated server hands handlers typed parameters only; PingOne's paging lives in
