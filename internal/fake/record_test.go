@@ -38,7 +38,7 @@ func record(t *testing.T, f func()) []Exchange {
 	require.Len(t, files, 1, "one file per process")
 	fh, err := os.Open(files[0])
 	require.NoError(t, err)
-	defer fh.Close()
+	defer func() { _ = fh.Close() }()
 	var out []Exchange
 	sc := bufio.NewScanner(fh)
 	for sc.Scan() {
@@ -73,7 +73,7 @@ func TestRecordKeepsExchangesWithoutSecrets(t *testing.T) {
 		})
 		require.NoError(t, err)
 		tok, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		require.Contains(t, string(tok), "access_token")
 
 		req, _ := http.NewRequest(http.MethodPost, hs.URL+"/api/grants?x=1", strings.NewReader(`{"scope":["a"]}`))
@@ -83,7 +83,7 @@ func TestRecordKeepsExchangesWithoutSecrets(t *testing.T) {
 		resp, err = http.DefaultClient.Do(req)
 		require.NoError(t, err)
 		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		require.Contains(t, string(body), "one-time", "the client still gets the answer as sent")
 	})
 	require.Len(t, exs, 2)
@@ -122,7 +122,7 @@ func TestRecordMarksFaults(t *testing.T) {
 			resp, err := http.Post(hs.URL+"/api/grants", "application/json", strings.NewReader(`{}`))
 			if err == nil {
 				_, _ = io.ReadAll(resp.Body)
-				resp.Body.Close()
+				_ = resp.Body.Close()
 			}
 		}
 	})
