@@ -212,7 +212,6 @@ func TestResourceServerUpdateWireFormat(t *testing.T) {
 		{"proof of possession null", auth0.ResourceServerUpdate{ProofOfPossession: grantkit.Null[auth0.ProofOfPossession]()}, `{"proof_of_possession":null}`},
 		{"authorization policy", auth0.ResourceServerUpdate{AuthorizationPolicy: grantkit.Value(auth0.AuthorizationPolicy{PolicyID: "pol_1"})}, `{"authorization_policy":{"policy_id":"pol_1"}}`},
 		{"authorization policy null", auth0.ResourceServerUpdate{AuthorizationPolicy: grantkit.Null[auth0.AuthorizationPolicy]()}, `{"authorization_policy":null}`},
-		{"unknown dialect passes through", auth0.ResourceServerUpdate{TokenDialect: grantkit.Value(auth0.TokenDialect("brand_new"))}, `{"token_dialect":"brand_new"}`},
 		{"lifetimes and flags", auth0.ResourceServerUpdate{
 			TokenLifetime: grantkit.Value(7200), TokenLifetimeForWeb: grantkit.Value(0), AllowOfflineAccess: grantkit.Value(true),
 			SkipConsentForVerifiableFirstPartyClients: grantkit.Value(false),
@@ -230,6 +229,18 @@ func TestResourceServerUpdateWireFormat(t *testing.T) {
 			assert.Equal(t, tc.body, string(req.Body))
 		})
 	}
+}
+
+// A token dialect grantkit does not know is sent as given (Auth0 may have added it), and
+// Auth0's refusal of a value it does not know either reaches the caller as its 400.
+func TestResourceServerUnknownDialectPassesThrough(t *testing.T) {
+	c, srv, _ := setup(t)
+	rs := createAPI(t, c, invoicesAPI)
+	_, err := c.ResourceServers.Update(context.Background(), rs.ID, auth0.ResourceServerUpdate{TokenDialect: grantkit.Value(auth0.TokenDialect("brand_new"))})
+	apiErr := apiError(t, err)
+	assert.Equal(t, http.StatusBadRequest, apiErr.StatusCode)
+	assert.Contains(t, apiErr.Message, "token_dialect")
+	assert.Equal(t, `{"token_dialect":"brand_new"}`, string(lastRequest(t, srv).Body))
 }
 
 // The fake applies the four PATCH states the way Auth0 does.
@@ -428,6 +439,15 @@ func TestFakeResourceServerRules(t *testing.T) {
 		{"deleting the system API", func() error {
 			return c.ResourceServers.Delete(ctx, mgmtAPI)
 		}, 400, "", "System resource servers cannot be deleted."},
+		{"a signing algorithm outside the document's enum", func() error {
+			_, err := c.ResourceServers.Create(ctx, auth0.ResourceServerCreate{Identifier: "urn:es", SigningAlg: "ES256"})
+			return err
+		}, 400, "invalid_body", `Payload validation error: 'No enum match for: "ES256"' on property signing_alg`},
+		{"a client policy outside the document's enum", func() error {
+			_, err := c.ResourceServers.Update(ctx, rs.ID, auth0.ResourceServerUpdate{SubjectTypeAuthorization: grantkit.Value(auth0.SubjectTypeAuthorization{
+				ClientPolicy: "allow_all"})})
+			return err
+		}, 400, "invalid_body", `Payload validation error: 'No enum match for: "allow_all"' on property subject_type_authorization.client.policy`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

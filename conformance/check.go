@@ -25,6 +25,11 @@ type Problem struct {
 	// "requestBody/schema".
 	Kind    string
 	Message string
+	// Keyword is the schema keyword that failed ("enum", "minLength", …) and Instance the
+	// path of the failing value in the body (or the parameter's name), when the validator
+	// says; Check's rules about redacted and passed-through values read them.
+	Keyword  string
+	Instance []string
 }
 
 func problems(errs []*liberrors.ValidationError) []Problem {
@@ -42,14 +47,59 @@ func problems(errs []*liberrors.ValidationError) []Problem {
 		// One problem per schema failure, so that a gap explains one failure and never hides
 		// another in the same body.
 		for _, f := range e.SchemaValidationErrors {
+			if otherShape(f, e.SchemaValidationErrors) {
+				continue
+			}
 			msg := e.Message + ": " + f.Reason
 			if f.FieldPath != "" {
 				msg += " at " + f.FieldPath
 			}
-			ps = append(ps, Problem{Kind: kind, Message: msg})
+			keyword := f.KeywordLocation[strings.LastIndex(f.KeywordLocation, "/")+1:]
+			ps = append(ps, Problem{Kind: kind, Message: msg, Keyword: keyword, Instance: f.InstancePath})
 		}
 	}
 	return ps
+}
+
+// alternative matches a keyword location inside an alternative of a oneOf or anyOf: the
+// composition's location, the alternative's index and the rest.
+var alternative = regexp.MustCompile(`^(.*/(?:oneOf|anyOf))/(\d+)(/.*)$`)
+
+// otherShape reports whether f only says that a value is not of the type of one alternative
+// of a oneOf or anyOf ("got object, want array") while another alternative of the same
+// composition, for the same value, has the value's type and fails inside it. The value was
+// then never meant for f's alternative, and the other failures say what is wrong with it.
+// When no alternative has the value's type, f is kept.
+func otherShape(f *liberrors.SchemaValidationFailure, all []*liberrors.SchemaValidationFailure) bool {
+	m := alternative.FindStringSubmatch(f.KeywordLocation)
+	if m == nil || !typeOnly(strings.TrimPrefix(m[3], "/")) {
+		return false
+	}
+	for _, g := range all {
+		rest, ok := strings.CutPrefix(g.KeywordLocation, m[1]+"/")
+		if !ok {
+			continue // not inside this composition
+		}
+		index, inside, _ := strings.Cut(rest, "/")
+		if index == m[2] || typeOnly(inside) ||
+			len(g.InstancePath) < len(f.InstancePath) || !slices.Equal(g.InstancePath[:len(f.InstancePath)], f.InstancePath) {
+			continue // the same alternative, another alternative's type, or another value
+		}
+		return true
+	}
+	return false
+}
+
+// typeOnly reports whether a keyword location inside an alternative is its type, possibly
+// through references ("type", "$ref/type").
+func typeOnly(loc string) bool {
+	for {
+		rest, ok := strings.CutPrefix(loc, "$ref/")
+		if !ok {
+			return loc == "type"
+		}
+		loc = rest
+	}
 }
 
 // Record is one recorded exchange and where it was read from.
@@ -142,8 +192,16 @@ type Tally struct {
 	Requests, Responses int // validated
 	Token               int // token endpoint exchanges, not in any management document
 	Incomplete          int // answers cut or never sent by an injected fault
-	Unrouted            int // raw test requests to paths no document covers (their answers are the fake's 404s)
-	Foreign             int // exchanges under no document's base path (another vendor's fake)
+	Injected            int // answers a test wrote itself (fake.Fault.Answer)
+	// Redacted counts failures of a value the recorder replaced with fake.Redacted (a
+	// secret's length or pattern cannot be checked once it is redacted).
+	Redacted int
+	// PassedThrough counts enum values outside the document that a client sent, as grantkit
+	// does by design for a value it does not know, and that the fake refused with 400 as the
+	// vendor does.
+	PassedThrough int
+	Unrouted      int // raw test requests to paths no document covers (their answers are the fake's 404s)
+	Foreign       int // exchanges under no document's base path (another vendor's fake)
 	// Covered holds each "vendor METHOD /path/{}" a client request reached.
 	Covered map[string]bool
 }
@@ -195,15 +253,34 @@ func Check(docs []*Document, recs []Record) ([]Violation, Tally) {
 			t.Requests++
 			t.Covered[doc.Vendor+" "+ex.Method+" "+normalize(template)] = true
 			for _, p := range doc.ValidateRequest(req, template) {
-				violation("request", p)
+				p, secret := inBody(p, helpers.RequestBodyValidation, ex.Body)
+				switch {
+				case secret:
+					t.Redacted++
+				case passedThrough(p, ex.Status):
+					t.PassedThrough++
+				default:
+					violation("request", p)
+				}
 			}
 		}
 		if ex.Incomplete() {
 			t.Incomplete++
 			continue
 		}
+		if ex.Injected() {
+			// A body, content type and status the test chose to see how the client copes
+			// with an answer no vendor documents; it is not the fake's answer.
+			t.Injected++
+			continue
+		}
 		t.Responses++
 		for _, p := range doc.ValidateResponse(req, response(ex, req)) {
+			p, secret := inBody(p, helpers.ResponseBodyValidation, ex.ResponseBody)
+			if secret {
+				t.Redacted++
+				continue
+			}
 			if ex.Fault == "status" && p.Kind == helpers.ResponseBodyValidation+"/"+helpers.ResponseBodyResponseCode {
 				// The test chose this status to exercise the client's error handling; whether
 				// the vendor documents it for this operation is not the fake's doing. Its
@@ -214,6 +291,58 @@ func Check(docs []*Document, recs []Record) ([]Violation, Tally) {
 		}
 	}
 	return out, t
+}
+
+// inBody resolves a body problem's failing value and adds it to the message when it is a
+// string, number or boolean, so that a gap can name the value it explains (an enum's new
+// member, say) and not every value that breaks the same rule. It also reports whether the
+// value is fake.Redacted: the recorder replaced a secret there, and the secret's length or
+// pattern cannot be checked any more.
+func inBody(p Problem, validation, body string) (_ Problem, redacted bool) {
+	if p.Kind != validation+"/"+helpers.Schema || len(p.Instance) == 0 {
+		return p, false
+	}
+	dec := json.NewDecoder(strings.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) != nil {
+		return p, false
+	}
+	for _, seg := range p.Instance {
+		seg = strings.NewReplacer("~1", "/", "~0", "~").Replace(seg) // a JSON pointer's escapes
+		switch c := v.(type) {
+		case map[string]any:
+			v = c[seg]
+		case []any:
+			i, err := strconv.Atoi(seg)
+			if err != nil || i < 0 || i >= len(c) {
+				return p, false
+			}
+			v = c[i]
+		default:
+			return p, false
+		}
+	}
+	switch v.(type) {
+	case string, json.Number, bool:
+		if v == fake.Redacted {
+			return p, true
+		}
+		b, _ := json.Marshal(v)
+		p.Message += " (value " + clip(string(b)) + ")"
+	}
+	return p, false
+}
+
+// passedThrough reports whether p is a value outside one of the document's enums in a
+// request the fake refused with 400. grantkit sends enum values it does not know on purpose
+// (the vendor may have added them since, and it validates them itself: "never refuse what
+// the vendor accepts"), and a test shows that the vendor's refusal reaches the caller; the
+// fake refusing such a value is what the document says the vendor does. An unknown value
+// the fake accepted is still a violation: either the fake is wrong or the document is out
+// of date, and then gaps.yaml says so with the evidence.
+func passedThrough(p Problem, status int) bool {
+	return status == http.StatusBadRequest && (p.Keyword == "enum" || p.Keyword == "const")
 }
 
 // Uncovered returns the operations of grantkit's specs that no client request reached.

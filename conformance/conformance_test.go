@@ -79,8 +79,9 @@ func TestConformance(t *testing.T) {
 	gaps, err := conformance.ReadGaps("gaps.yaml")
 	require.NoError(t, err)
 	unexplained, unused := conformance.Explain(gaps, violations)
-	t.Logf("%d exchanges: %d client requests and %d answers validated; not validated: %d token endpoint, %d answers cut or never sent by an injected fault, %d raw requests to no documented path, %d under no document's base path; %d violations explained by gaps.yaml",
-		len(recs), tally.Requests, tally.Responses, tally.Token, tally.Incomplete, tally.Unrouted, tally.Foreign, len(violations)-len(unexplained))
+	t.Logf("%d exchanges: %d client requests and %d answers validated; not validated: %d token endpoint, %d answers cut or never sent by an injected fault, %d answers a test wrote itself, %d raw requests to no documented path, %d under no document's base path; %d failures of redacted secrets and %d unknown enum values refused with 400 not counted; %d violations explained by gaps.yaml",
+		len(recs), tally.Requests, tally.Responses, tally.Token, tally.Incomplete, tally.Injected, tally.Unrouted, tally.Foreign,
+		tally.Redacted, tally.PassedThrough, len(violations)-len(unexplained))
 
 	for _, v := range unexplained {
 		t.Errorf("violates the official document:\n%s", v)
@@ -139,6 +140,31 @@ func TestCheckFindsViolations(t *testing.T) {
 			Status: 200, ResponseHeader: json, ResponseBody: `{"scope":"read:x"}`}, []string{"response body"}},
 		{"client request to no documented operation", fake.Exchange{Method: "PUT", Path: "/api/v2/client-grants/cgr_1", Header: hdr(),
 			Status: 405}, []string{"no such operation"}},
+		{"answer a test wrote itself", fake.Exchange{Method: "PATCH", Path: "/api/v2/client-grants/cgr_1",
+			Header: hdr("Content-Type", "application/json"), Body: `{"scope":["read:x"]}`,
+			Fault: "answer", Status: 202, ResponseBody: `{"id":`}, nil},
+		{"redacted secret: its length is not checked", fake.Exchange{Method: "POST", Path: "/api/v2/resource-servers",
+			Header: hdr("Content-Type", "application/json"), Body: `{"identifier":"urn:a","signing_alg":"HS256","signing_secret":"` + fake.Redacted + `"}`,
+			Status: 201, ResponseHeader: json, ResponseBody: `{"id":"1","identifier":"urn:a","signing_secret":"` + fake.Redacted + `"}`}, nil},
+		{"a secret too short is still reported", fake.Exchange{Method: "POST", Path: "/api/v2/resource-servers",
+			Header: hdr("Content-Type", "application/json"), Body: `{"identifier":"urn:a","signing_alg":"HS256","signing_secret":"short"}`,
+			Status: 201, ResponseHeader: json, ResponseBody: `{"id":"1","identifier":"urn:a"}`}, []string{`minLength: got 5, want 16 at $.signing_secret (value "short")`}},
+		{"unknown enum value passed through and refused with 400", fake.Exchange{Method: "POST", Path: "/api/v2/client-grants",
+			Header: hdr("Content-Type", "application/json"), Body: `{"client_id":"c","audience":"https://api/","scope":[],"subject_type":"robot"}`,
+			Status: 400, ResponseHeader: json, ResponseBody: `{"statusCode":400,"error":"Bad Request","message":"m","errorCode":"invalid_body"}`}, nil},
+		{"unknown enum value the fake accepted", fake.Exchange{Method: "POST", Path: "/api/v2/client-grants",
+			Header: hdr("Content-Type", "application/json"), Body: `{"client_id":"c","audience":"https://api/","scope":[],"subject_type":"robot"}`,
+			Status: 201, ResponseHeader: json, ResponseBody: grant}, []string{`at $.subject_type (value "robot")`}},
+		{"a 400 excuses only enum values", fake.Exchange{Method: "POST", Path: "/api/v2/client-grants",
+			Header: hdr("Content-Type", "application/json"), Body: `{"client_id":"c","audience":"https://api/","scope":"read:x"}`,
+			Status: 400, ResponseHeader: json, ResponseBody: `{"statusCode":400,"error":"Bad Request","message":"m","errorCode":"invalid_body"}`}, []string{"at $.scope"}},
+		{"a page object is not also reported as no array", fake.Exchange{Method: "GET", Path: "/api/v2/client-grants",
+			RawQuery: "take=2", Header: hdr(), Status: 200, ResponseHeader: json,
+			ResponseBody: `{"client_grants":[{"id":"cgr_1","subject_type":"robot"}]}`},
+			[]string{`client_grants[0].subject_type (value "robot")`, `client_grants[0].subject_type (value "robot")`}}, // once per page alternative
+		{"an answer of no alternative's type is reported", fake.Exchange{Method: "GET", Path: "/api/v2/client-grants",
+			RawQuery: "take=2", Header: hdr(), Status: 200, ResponseHeader: json, ResponseBody: `"grants"`},
+			[]string{"want array", "want object", "want object"}},
 		{"pingone valid create", fake.Exchange{Method: "POST", Path: env + "/grants",
 			Header: hdr("Content-Type", "application/json"), Body: `{"resource":{"id":"r1"},"scopes":[{"id":"s1"}]}`,
 			Status: 201, ResponseHeader: json, ResponseBody: pgrant}, nil},

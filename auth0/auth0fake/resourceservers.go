@@ -206,7 +206,67 @@ func (h handler) ListResourceServers(_ context.Context, p oas.ListResourceServer
 	return oas.NewResourceServerArrayListResourceServersOK(items), nil
 }
 
+// The values Auth0's Management API document allows for a resource server's enum fields. The
+// request schema leaves them open (a value Auth0 adds later must reach it), so the fake checks
+// them here, as Auth0 does.
+var (
+	signingAlgs            = []string{"HS256", "RS256", "RS512", "PS256"}
+	tokenDialects          = []string{"access_token", "access_token_authz", "rfc9068_profile", "rfc9068_profile_authz"}
+	consentPolicies        = []string{"transactional-authorization-with-mfa"}
+	tokenEncryptionFormats = []string{"compact-nested-jwe"}
+	tokenEncryptionAlgs    = []string{"RSA-OAEP-256", "RSA-OAEP-384", "RSA-OAEP-512"}
+	popMechanisms          = []string{"mtls", "dpop"}
+	popRequiredFor         = []string{"public_clients", "all_clients"}
+	userPolicies           = []string{"allow_all", "deny_all", "require_client_grant"}
+	clientPolicies         = []string{"deny_all", "require_client_grant"}
+)
+
+// checkResourceServerEnums refuses a create or PATCH body with a value outside those enums.
+func checkResourceServerEnums(signingAlg, tokenDialect oas.OptString, consent oas.OptNilString,
+	enc oas.OptNilTokenEncryptionInput, pop oas.OptNilProofOfPossessionInput, subjects oas.OptSubjectTypeAuthorizationInput) error {
+	type check struct {
+		field, value string
+		allowed      []string
+	}
+	var checks []check
+	add := func(field string, v oas.OptString, allowed []string) {
+		if s, ok := v.Get(); ok {
+			checks = append(checks, check{field, s, allowed})
+		}
+	}
+	add("signing_alg", signingAlg, signingAlgs)
+	add("token_dialect", tokenDialect, tokenDialects)
+	if v, ok := consent.Get(); ok {
+		checks = append(checks, check{"consent_policy", v, consentPolicies})
+	}
+	if v, ok := enc.Get(); ok {
+		checks = append(checks, check{"token_encryption.format", v.Format, tokenEncryptionFormats},
+			check{"token_encryption.encryption_key.alg", v.EncryptionKey.Alg, tokenEncryptionAlgs})
+	}
+	if v, ok := pop.Get(); ok {
+		checks = append(checks, check{"proof_of_possession.mechanism", v.Mechanism, popMechanisms})
+		add("proof_of_possession.required_for", v.RequiredFor, popRequiredFor)
+	}
+	if v, ok := subjects.Get(); ok {
+		if u, ok := v.User.Get(); ok {
+			add("subject_type_authorization.user.policy", u.Policy, userPolicies)
+		}
+		if c, ok := v.Client.Get(); ok {
+			add("subject_type_authorization.client.policy", c.Policy, clientPolicies)
+		}
+	}
+	for _, c := range checks {
+		if err := checkEnum(c.field, c.value, c.allowed); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (h handler) CreateResourceServer(_ context.Context, req *oas.CreateResourceServerRequest) (*oas.ResourceServer, error) {
+	if err := checkResourceServerEnums(req.SigningAlg, req.TokenDialect, req.ConsentPolicy, req.TokenEncryption, req.ProofOfPossession, req.SubjectTypeAuthorization); err != nil {
+		return nil, err
+	}
 	h.f.mu.Lock()
 	defer h.f.mu.Unlock()
 	h.f.rs.init()
@@ -301,6 +361,9 @@ func (h handler) UpdateResourceServer(_ context.Context, req *oas.UpdateResource
 	rs := h.f.rs.find(p.ID)
 	if rs == nil {
 		return nil, resourceServerNotFound()
+	}
+	if err := checkResourceServerEnums(req.SigningAlg, req.TokenDialect, req.ConsentPolicy, req.TokenEncryption, req.ProofOfPossession, req.SubjectTypeAuthorization); err != nil {
+		return nil, err
 	}
 	if rs.IsSystem.Value {
 		for _, f := range setFields(req) {

@@ -34,8 +34,9 @@ type Exchange struct {
 	Body     string      `json:"body,omitempty"`
 	// Token is set for the token endpoint, which no management API document describes.
 	Token bool `json:"token,omitempty"`
-	// Fault names the injected fault that shaped the answer: "status", "delay", or one that
-	// leaves no vendor answer to check: "drop", "truncate", "reset".
+	// Fault names the injected fault that shaped the answer: "status", "delay", one that
+	// leaves no vendor answer to check: "drop", "truncate", "reset", or "answer": a raw
+	// answer the test wrote itself (Fault.Answer).
 	Fault          string      `json:"fault,omitempty"`
 	Status         int         `json:"status"` // 0 when nothing was answered
 	ResponseHeader http.Header `json:"responseHeader,omitempty"`
@@ -48,6 +49,11 @@ type Exchange struct {
 func (e *Exchange) Incomplete() bool {
 	return e.Status == 0 || e.Fault == "truncate" || e.Fault == "reset"
 }
+
+// Injected reports whether the test wrote the answer itself (Fault.Answer, such as an empty
+// body or a cut JSON document): its status, headers and body are the test's, so they say
+// nothing about the fake or the vendor.
+func (e *Exchange) Injected() bool { return e.Fault == "answer" }
 
 // recordDir reads RecordEnv once, on the first request rather than at package start-up, so
 // that `go test` sees the read and does not answer from its cache a run that would record.
@@ -124,6 +130,8 @@ func markFault(w http.ResponseWriter, f Fault) {
 		rw.ex.Fault = "reset"
 	case f.Truncate:
 		rw.ex.Fault = "truncate"
+	case f.Answer != nil: // before Status, which an Answer may carry
+		rw.ex.Fault = "answer"
 	case f.Status != 0:
 		rw.ex.Fault = "status"
 	default:

@@ -139,7 +139,8 @@ func TestRecordMarksFaults(t *testing.T) {
 		s.FailNext(1, Fault{Truncate: true})
 		s.FailNext(1, Fault{ResetMidBody: true})
 		s.FailNext(1, Fault{Drop: true, Apply: true})
-		for range 4 {
+		s.FailNext(1, Fault{Status: http.StatusAccepted, Answer: &Answer{Body: `{"id":`, ContentType: "application/json"}})
+		for range 5 {
 			resp, err := http.Post(hs.URL+"/api/grants", "application/json", strings.NewReader(`{}`))
 			if err == nil {
 				_, _ = io.ReadAll(resp.Body)
@@ -147,7 +148,7 @@ func TestRecordMarksFaults(t *testing.T) {
 			}
 		}
 	})
-	require.Len(t, exs, 4)
+	require.Len(t, exs, 5)
 	require.Equal(t, "status", exs[0].Fault)
 	require.Equal(t, 503, exs[0].Status)
 	require.False(t, exs[0].Incomplete(), "an injected status still carries the vendor's error body")
@@ -159,6 +160,13 @@ func TestRecordMarksFaults(t *testing.T) {
 	require.Equal(t, "drop", exs[3].Fault)
 	require.Zero(t, exs[3].Status, "nothing was answered")
 	require.True(t, exs[3].Incomplete())
+	require.Equal(t, "answer", exs[4].Fault, "an Answer with a Status is the test's answer, not an injected status")
+	require.Equal(t, http.StatusAccepted, exs[4].Status)
+	require.Equal(t, `{"id":`, exs[4].ResponseBody)
+	require.True(t, exs[4].Injected())
+	for _, ex := range exs[:4] {
+		require.False(t, ex.Injected(), ex.Fault)
+	}
 }
 
 func TestRedactBodyKeepsWhatItCannotParse(t *testing.T) {
