@@ -151,9 +151,9 @@ func TestRecordMarksFaults(t *testing.T) {
 	require.Len(t, exs, 5)
 	// A dropped connection's record is written when its hijacked handler ends, which may be
 	// after the next request's: find each record by its fault, not by its position.
-	byFault := map[string]Exchange{}
-	for _, ex := range exs {
-		byFault[ex.Fault] = ex
+	byFault := map[string]*Exchange{}
+	for i := range exs {
+		byFault[exs[i].Fault] = &exs[i]
 	}
 	require.Len(t, byFault, 5, "one record per fault")
 	require.Equal(t, 503, byFault["status"].Status)
