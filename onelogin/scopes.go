@@ -117,14 +117,11 @@ func (p ScopeParams) toOAS(authID int64) (*oas.ScopeRequest, error) {
 	if err := checkID("authID", authID); err != nil {
 		return nil, err
 	}
-	if err := validate.Length("Value", p.Value, 1, -1); err != nil {
-		return nil, err
-	}
+	// Both fields' lengths (OneLogin requires a description) are the spec's. The token rule is
+	// grantkit's, the same at every vendor (validate.ScopeToken), where a read-modify-write
+	// must be able to skip it for the scopes it sends back; a schema cannot.
 	if err := validate.ScopeToken("Value", p.Value); err != nil {
 		return nil, err
-	}
-	if p.Description == "" {
-		return nil, validate.Errorf("Description", "must not be empty: OneLogin requires a description of what the scope allows")
 	}
 	return &oas.ScopeRequest{Value: p.Value, Description: p.Description}, nil
 }
