@@ -64,7 +64,7 @@ var updateCases = []updateCase{
 				return nil, err
 			}
 			return func(ctx context.Context) (int, error) {
-				g, err := c.ApplicationGrants.Update(ctx, "a", "g", pingone.GrantParams{ResourceID: "r", ScopeIDs: bench.Scopes})
+				g, err := c.ApplicationGrants.Update(ctx, "a", "g", pingone.ApplicationGrantUpdate{ResourceID: "r", ScopeIDs: bench.Scopes})
 				if err != nil {
 					return 0, err
 				}
@@ -119,7 +119,7 @@ var updateCases = []updateCase{
 				return nil, err
 			}
 			return func(ctx context.Context) (int, error) {
-				sc, err := c.Scopes.Update(ctx, 1001, 323005, onelogin.ScopeParams{Value: "custom:scope", Description: "A custom scope"})
+				sc, err := c.Scopes.Update(ctx, 1001, 323005, onelogin.ScopeUpdate{Value: "custom:scope", Description: "A custom scope"})
 				if err != nil {
 					return 0, err
 				}
