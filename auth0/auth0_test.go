@@ -400,11 +400,11 @@ func TestBadInputSendsNothing(t *testing.T) {
 		{"empty scope item", func(c *auth0.Client) error {
 			_, err := c.ClientGrants.Update(ctx, "cgr_1", auth0.ClientGrantUpdate{Scope: grantkit.Set("ok", "")})
 			return err
-		}, "Scope[1]: length 0, want 1 to 280"},
+		}, "scope[1]: len 0 less than minimum 1"},
 		{"281-char scope", func(c *auth0.Client) error {
 			_, err := c.ClientGrants.Update(ctx, "cgr_1", auth0.ClientGrantUpdate{Scope: grantkit.Set(long)})
 			return err
-		}, "Scope[0]: length 281, want 1 to 280"},
+		}, "scope[0]: len 281 greater than maximum 280"},
 		{"empty update", func(c *auth0.Client) error {
 			_, err := c.ClientGrants.Update(ctx, "cgr_1", auth0.ClientGrantUpdate{})
 			return err
@@ -416,11 +416,11 @@ func TestBadInputSendsNothing(t *testing.T) {
 		{"256-char details type", func(c *auth0.Client) error {
 			_, err := c.ClientGrants.Update(ctx, "cgr_1", auth0.ClientGrantUpdate{AuthorizationDetailsTypes: grantkit.Set(strings.Repeat("t", 256))})
 			return err
-		}, "length 256, want 1 to 255"},
+		}, "authorization_details_types[0]: len 256 greater than maximum 255"},
 		{"create without audience", func(c *auth0.Client) error {
 			_, err := c.ClientGrants.Create(ctx, auth0.ClientGrantCreate{ClientID: "a"})
 			return err
-		}, "Audience"},
+		}, "audience: len 0 less than minimum 1"},
 		{"create without client or default group", func(c *auth0.Client) error {
 			_, err := c.ClientGrants.Create(ctx, auth0.ClientGrantCreate{Audience: "b"})
 			return err

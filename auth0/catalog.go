@@ -115,7 +115,7 @@ func (k catalog) DescribeScope(ctx context.Context, resource, name, description 
 	if err := neutral.CheckScope(vendor, op, resource, name); err != nil {
 		return nil, err
 	}
-	if err := checkScope("description", ResourceServerScope{Value: name, Description: description}); err != nil {
+	if err := checkScope("", ResourceServerScope{Value: name, Description: description}); err != nil {
 		return nil, wrap(op, err)
 	}
 	rs, err := k.api(ctx, op, resource)

@@ -8,7 +8,6 @@ import (
 	"iter"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/go-faster/jx"
 
@@ -212,9 +211,8 @@ var ErrDuplicateScope = errors.New("the resource server defines this scope more 
 
 // Limits Auth0 documents for resource servers.
 const (
-	maxIdentifier    = 600
-	maxTokenLifetime = 2592000
-	defaultPageSize  = 50
+	maxIdentifier   = 600
+	defaultPageSize = 50
 )
 
 // ResourceServersService manages the tenant's APIs (/api/v2/resource-servers) and the scopes
@@ -425,7 +423,8 @@ func (s *ResourceServersService) RemoveScope(ctx context.Context, id, value stri
 	if err != nil {
 		return nil, err
 	}
-	if err := validate.Length("value", value, 1, 280); err != nil {
+	// The spec's rules for a scope's value, checked before the read.
+	if err := transport.Check("", &oas.ResourceServerScopeInput{Value: value}); err != nil {
 		return nil, call.Err(err)
 	}
 	return s.editScopes(ctx, call, id, value, func(scopes []ResourceServerScope, i int) ([]ResourceServerScope, bool) {
@@ -480,6 +479,8 @@ func (s *ResourceServersService) editScopes(ctx context.Context, call *transport
 }
 
 func (o ResourceServerListOptions) toOAS() (p oas.ListResourceServersParams, page, size int, err error) {
+	// Query parameters: the generated client validates request bodies only, so the spec's
+	// bounds on identifiers (at most 10, none empty) are checked here.
 	if len(o.Identifiers) > 10 {
 		return p, 0, 0, validate.Errorf("Identifiers", "%d given, at most 10", len(o.Identifiers))
 	}
@@ -508,21 +509,18 @@ func (o ResourceServerListOptions) toOAS() (p oas.ListResourceServersParams, pag
 	return p, page, size, nil
 }
 
+// checkScope checks sc against the spec's rules for a scope (its lengths) before the read that
+// precedes its write, which would otherwise be sent before the write's validation refuses it.
 func checkScope(field string, sc ResourceServerScope) error {
-	if err := validate.Length(field+".Value", sc.Value, 1, 280); err != nil {
-		return err
-	}
-	return validate.Length(field+".Description", sc.Description, 0, 500)
+	return transport.Check(field, &scopesToOAS([]ResourceServerScope{sc})[0])
 }
 
-// checkScopeList checks the scopes a write defines. A scope's value must also be a scope
-// token (validate.ScopeToken), unless it is in held, the scopes the resource server defines
-// already: a read-modify-write sends those back as Auth0 stored them.
+// checkScopeList checks that the values of the scopes a write defines are scope tokens
+// (validate.ScopeToken), unless they are in held, the scopes the resource server defines
+// already: a read-modify-write sends those back as Auth0 stored them, which a schema cannot
+// tell apart. Lengths and every other rule a schema can say are the spec's.
 func checkScopeList(field string, scopes, held []ResourceServerScope) error {
 	return validate.Each(field, scopes, func(f string, sc ResourceServerScope) error {
-		if err := checkScope(f, sc); err != nil {
-			return err
-		}
 		if slices.ContainsFunc(held, func(h ResourceServerScope) bool { return h.Value == sc.Value }) {
 			return nil
 		}
@@ -530,28 +528,9 @@ func checkScopeList(field string, scopes, held []ResourceServerScope) error {
 	})
 }
 
-func checkName(field, name string) error {
-	if err := validate.Length(field, name, 1, 200); err != nil {
-		return err
-	}
-	if strings.ContainsAny(name, "<>") {
-		return validate.Errorf(field, "must not contain < or >")
-	}
-	return nil
-}
-
-// checkSecret never puts the secret in its error.
-func checkSecret(field string, s grantkit.Secret) error {
-	return validate.Length(field, string(s), 16, -1)
-}
-
-func checkLifetime(field string, v int) error {
-	if v < 0 || v > maxTokenLifetime {
-		return validate.Errorf(field, "%d seconds, want 0 to %d", v, maxTokenLifetime)
-	}
-	return nil
-}
-
+// checkDetails checks that each authorization detail is JSON: the spec types them as free-form
+// objects sent raw, so the generated validator cannot look inside, and a broken one would break
+// the whole body.
 func checkDetails(field string, details []json.RawMessage) error {
 	for i, d := range details {
 		if !json.Valid(d) {
@@ -572,24 +551,9 @@ func scopesToOAS(scopes []ResourceServerScope) []oas.ResourceServerScopeInput {
 	return out
 }
 
-func (e TokenEncryption) toOAS(field string) (oas.TokenEncryptionInput, error) {
+func (e TokenEncryption) toOAS() oas.TokenEncryptionInput {
 	var out oas.TokenEncryptionInput
-	if err := validate.Length(field+".Format", e.Format, 1, -1); err != nil {
-		return out, err
-	}
 	k := e.EncryptionKey
-	if err := validate.Length(field+".EncryptionKey.Alg", k.Alg, 1, -1); err != nil {
-		return out, err
-	}
-	if err := validate.Length(field+".EncryptionKey.PEM", k.PEM, 1, 4096); err != nil {
-		return out, err
-	}
-	if err := validate.Length(field+".EncryptionKey.Name", k.Name, 0, 128); err != nil {
-		return out, err
-	}
-	if err := validate.Length(field+".EncryptionKey.Kid", k.Kid, 0, 128); err != nil {
-		return out, err
-	}
 	out.Format = e.Format
 	out.EncryptionKey = oas.TokenEncryptionKeyInput{Alg: k.Alg, Pem: k.PEM}
 	if k.Name != "" {
@@ -598,25 +562,19 @@ func (e TokenEncryption) toOAS(field string) (oas.TokenEncryptionInput, error) {
 	if k.Kid != "" {
 		out.EncryptionKey.Kid.SetTo(k.Kid)
 	}
-	return out, nil
+	return out
 }
 
-func (p ProofOfPossession) toOAS(field string) (oas.ProofOfPossessionInput, error) {
-	if err := validate.Length(field+".Mechanism", p.Mechanism, 1, -1); err != nil {
-		return oas.ProofOfPossessionInput{}, err
-	}
+func (p ProofOfPossession) toOAS() oas.ProofOfPossessionInput {
 	out := oas.ProofOfPossessionInput{Mechanism: p.Mechanism, Required: p.Required}
 	if p.RequiredFor != "" {
 		out.RequiredFor.SetTo(p.RequiredFor)
 	}
-	return out, nil
+	return out
 }
 
-func (a AuthorizationPolicy) toOAS(field string) (oas.AuthorizationPolicyInput, error) {
-	if err := validate.Length(field+".PolicyID", a.PolicyID, 1, 1024); err != nil {
-		return oas.AuthorizationPolicyInput{}, err
-	}
-	return oas.AuthorizationPolicyInput{PolicyID: a.PolicyID}, nil
+func (a AuthorizationPolicy) toOAS() oas.AuthorizationPolicyInput {
+	return oas.AuthorizationPolicyInput{PolicyID: a.PolicyID}
 }
 
 func (a SubjectTypeAuthorization) toOAS() oas.SubjectTypeAuthorizationInput {
@@ -639,14 +597,8 @@ func detailsToOAS(details []json.RawMessage) []jx.Raw {
 }
 
 func (p ResourceServerCreate) toOAS() (*oas.CreateResourceServerRequest, error) {
-	if err := validate.Length("Identifier", p.Identifier, 1, maxIdentifier); err != nil {
-		return nil, err
-	}
 	req := &oas.CreateResourceServerRequest{Identifier: p.Identifier}
 	if p.Name != "" {
-		if err := checkName("Name", p.Name); err != nil {
-			return nil, err
-		}
 		req.Name.SetTo(p.Name)
 	}
 	if p.Scopes != nil {
@@ -659,15 +611,9 @@ func (p ResourceServerCreate) toOAS() (*oas.CreateResourceServerRequest, error) 
 		req.SigningAlg.SetTo(string(p.SigningAlg))
 	}
 	if p.SigningSecret != "" {
-		if err := checkSecret("SigningSecret", p.SigningSecret); err != nil {
-			return nil, err
-		}
 		req.SigningSecret.SetTo(p.SigningSecret.Reveal())
 	}
 	if p.TokenLifetime != 0 {
-		if err := checkLifetime("TokenLifetime", p.TokenLifetime); err != nil {
-			return nil, err
-		}
 		req.TokenLifetime.SetTo(p.TokenLifetime)
 	}
 	if p.TokenDialect != "" {
@@ -688,11 +634,7 @@ func (p ResourceServerCreate) toOAS() (*oas.CreateResourceServerRequest, error) 
 		}
 	}
 	if p.TokenEncryption != nil {
-		e, err := p.TokenEncryption.toOAS("TokenEncryption")
-		if err != nil {
-			return nil, err
-		}
-		req.TokenEncryption.SetTo(e)
+		req.TokenEncryption.SetTo(p.TokenEncryption.toOAS())
 	}
 	if p.ConsentPolicy != "" {
 		req.ConsentPolicy.SetTo(p.ConsentPolicy)
@@ -704,21 +646,13 @@ func (p ResourceServerCreate) toOAS() (*oas.CreateResourceServerRequest, error) 
 		req.AuthorizationDetails.SetTo(detailsToOAS(p.AuthorizationDetails))
 	}
 	if p.ProofOfPossession != nil {
-		pop, err := p.ProofOfPossession.toOAS("ProofOfPossession")
-		if err != nil {
-			return nil, err
-		}
-		req.ProofOfPossession.SetTo(pop)
+		req.ProofOfPossession.SetTo(p.ProofOfPossession.toOAS())
 	}
 	if p.SubjectTypeAuthorization != (SubjectTypeAuthorization{}) {
 		req.SubjectTypeAuthorization.SetTo(p.SubjectTypeAuthorization.toOAS())
 	}
 	if p.AuthorizationPolicy != nil {
-		ap, err := p.AuthorizationPolicy.toOAS("AuthorizationPolicy")
-		if err != nil {
-			return nil, err
-		}
-		req.AuthorizationPolicy.SetTo(ap)
+		req.AuthorizationPolicy.SetTo(p.AuthorizationPolicy.toOAS())
 	}
 	return req, nil
 }
@@ -763,9 +697,6 @@ func (p ResourceServerUpdate) toOAS(held []ResourceServerScope) (*oas.UpdateReso
 	}
 	req := &oas.UpdateResourceServerRequest{}
 	if v, ok := p.Name.Get(); ok {
-		if err := checkName("Name", v); err != nil {
-			return nil, err
-		}
 		req.Name.SetTo(v)
 	}
 	if v, ok := p.Scopes.Get(); ok {
@@ -778,9 +709,6 @@ func (p ResourceServerUpdate) toOAS(held []ResourceServerScope) (*oas.UpdateReso
 		req.SigningAlg.SetTo(string(v))
 	}
 	if v, ok := p.SigningSecret.Get(); ok {
-		if err := checkSecret("SigningSecret", v); err != nil {
-			return nil, err
-		}
 		req.SigningSecret.SetTo(v.Reveal())
 	}
 	for _, b := range []struct {
@@ -798,15 +726,9 @@ func (p ResourceServerUpdate) toOAS(held []ResourceServerScope) (*oas.UpdateReso
 		}
 	}
 	if v, ok := p.TokenLifetime.Get(); ok {
-		if err := checkLifetime("TokenLifetime", v); err != nil {
-			return nil, err
-		}
 		req.TokenLifetime.SetTo(v)
 	}
 	if v, ok := p.TokenLifetimeForWeb.Get(); ok {
-		if err := checkLifetime("TokenLifetimeForWeb", v); err != nil {
-			return nil, err
-		}
 		req.TokenLifetimeForWeb.SetTo(v)
 	}
 	if v, ok := p.TokenDialect.Get(); ok {
@@ -815,15 +737,7 @@ func (p ResourceServerUpdate) toOAS(held []ResourceServerScope) (*oas.UpdateReso
 	if v, ok := p.SubjectTypeAuthorization.Get(); ok {
 		req.SubjectTypeAuthorization.SetTo(v.toOAS())
 	}
-	if v, ok := p.TokenEncryption.Get(); ok {
-		e, err := v.toOAS("TokenEncryption")
-		if err != nil {
-			return nil, err
-		}
-		req.TokenEncryption.SetTo(e)
-	} else if p.TokenEncryption.IsNull() {
-		req.TokenEncryption.SetToNull()
-	}
+	patch.Apply(patch.Map(p.TokenEncryption, TokenEncryption.toOAS), &req.TokenEncryption)
 	patch.Apply(p.ConsentPolicy, &req.ConsentPolicy)
 	if v, ok := p.AuthorizationDetails.Get(); ok {
 		if err := checkDetails("AuthorizationDetails", v); err != nil {
@@ -833,24 +747,8 @@ func (p ResourceServerUpdate) toOAS(held []ResourceServerScope) (*oas.UpdateReso
 	} else if p.AuthorizationDetails.IsNull() {
 		req.AuthorizationDetails.SetToNull()
 	}
-	if v, ok := p.ProofOfPossession.Get(); ok {
-		pop, err := v.toOAS("ProofOfPossession")
-		if err != nil {
-			return nil, err
-		}
-		req.ProofOfPossession.SetTo(pop)
-	} else if p.ProofOfPossession.IsNull() {
-		req.ProofOfPossession.SetToNull()
-	}
-	if v, ok := p.AuthorizationPolicy.Get(); ok {
-		ap, err := v.toOAS("AuthorizationPolicy")
-		if err != nil {
-			return nil, err
-		}
-		req.AuthorizationPolicy.SetTo(ap)
-	} else if p.AuthorizationPolicy.IsNull() {
-		req.AuthorizationPolicy.SetToNull()
-	}
+	patch.Apply(patch.Map(p.ProofOfPossession, ProofOfPossession.toOAS), &req.ProofOfPossession)
+	patch.Apply(patch.Map(p.AuthorizationPolicy, AuthorizationPolicy.toOAS), &req.AuthorizationPolicy)
 	return req, nil
 }
 

@@ -498,28 +498,28 @@ func TestResourceServerBadInputSendsNothing(t *testing.T) {
 		{"identifier too long", func(c *auth0.Client) error {
 			_, err := c.ResourceServers.Create(ctx, auth0.ResourceServerCreate{Identifier: strings.Repeat("x", 601)})
 			return err
-		}, "Identifier: length 601, want 1 to 600"},
+		}, "identifier: len 601 greater than maximum 600"},
 		{"name with <", func(c *auth0.Client) error {
 			_, err := c.ResourceServers.Create(ctx, auth0.ResourceServerCreate{Identifier: "urn:a", Name: "<b>"})
 			return err
-		}, "Name: must not contain < or >"},
+		}, "name: no regex match: ^[^<>]+$"},
 		{"281-char scope", func(c *auth0.Client) error {
 			_, err := c.ResourceServers.DefineScope(ctx, "urn:a", auth0.ResourceServerScope{Value: strings.Repeat("s", 281)})
 			return err
-		}, "scope.Value: length 281, want 1 to 280"},
+		}, "scope.value: len 281 greater than maximum 280"},
 		{"501-char description", func(c *auth0.Client) error {
 			_, err := c.ResourceServers.Update(ctx, "urn:a", auth0.ResourceServerUpdate{Scopes: grantkit.Set(auth0.ResourceServerScope{Value: "a"}, auth0.ResourceServerScope{Value: "b", Description: strings.Repeat("d", 501)})})
 			return err
-		}, "Scopes[1].Description: length 501, want 0 to 500"},
+		}, "scopes[1].description: len 501 greater than maximum 500"},
 		{"empty scope to remove", func(c *auth0.Client) error { _, err := c.ResourceServers.RemoveScope(ctx, "urn:a", ""); return err }, "value"},
 		{"short signing secret", func(c *auth0.Client) error {
 			_, err := c.ResourceServers.Update(ctx, "urn:a", auth0.ResourceServerUpdate{SigningSecret: grantkit.Value(grantkit.Secret(secret))})
 			return err
-		}, "SigningSecret: length 12, want at least 16"},
+		}, "signing_secret: len 12 less than minimum 16"},
 		{"token lifetime too long", func(c *auth0.Client) error {
 			_, err := c.ResourceServers.Update(ctx, "urn:a", auth0.ResourceServerUpdate{TokenLifetime: grantkit.Value(2592001)})
 			return err
-		}, "TokenLifetime: 2592001 seconds"},
+		}, "token_lifetime: value 2592001 greater than 2592000"},
 		{"null name", func(c *auth0.Client) error {
 			_, err := c.ResourceServers.Update(ctx, "urn:a", auth0.ResourceServerUpdate{Name: grantkit.Null[string]()})
 			return err
@@ -539,7 +539,7 @@ func TestResourceServerBadInputSendsNothing(t *testing.T) {
 		{"token encryption without a key", func(c *auth0.Client) error {
 			_, err := c.ResourceServers.Create(ctx, auth0.ResourceServerCreate{Identifier: "urn:a", TokenEncryption: &auth0.TokenEncryption{Format: "compact-nested-jwe"}})
 			return err
-		}, "TokenEncryption.EncryptionKey.Alg"},
+		}, "token_encryption.encryption_key.alg: len 0 less than minimum 1"},
 		{"eleven identifiers", func(c *auth0.Client) error {
 			_, err := c.ResourceServers.ListPage(ctx, auth0.ResourceServerListOptions{Identifiers: make([]string, 11)})
 			return err

@@ -15,8 +15,8 @@ import (
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/auth0"
-	"github.com/grantkit/grantkit/bench"
 	"github.com/grantkit/grantkit/cpn"
+	"github.com/grantkit/grantkit/internal/benchkit"
 	"github.com/grantkit/grantkit/onelogin"
 	"github.com/grantkit/grantkit/option"
 	"github.com/grantkit/grantkit/pingone"
@@ -26,58 +26,58 @@ import (
 // *http.Client: through grantkit, and by hand (the floor).
 type updateCase struct {
 	vendor   string
-	want     int // what a call decodes (0: the 20 bench.Scopes)
-	grantkit func(baseURL string, hc *http.Client) (bench.Call, error)
-	raw      func(baseURL string, hc *http.Client) bench.Call
+	want     int // what a call decodes (0: the 20 benchkit.Scopes)
+	grantkit func(baseURL string, hc *http.Client) (benchkit.Call, error)
+	raw      func(baseURL string, hc *http.Client) benchkit.Call
 }
 
 // updateCases: one per vendor. To add a vendor, see the package doc in bench.go.
 var updateCases = []updateCase{
 	{
 		vendor: "auth0",
-		grantkit: func(baseURL string, hc *http.Client) (bench.Call, error) {
-			c, err := auth0.New("tenant.example.com", option.WithBaseURL(baseURL), option.WithToken(bench.Token), option.WithHTTPClient(hc))
+		grantkit: func(baseURL string, hc *http.Client) (benchkit.Call, error) {
+			c, err := auth0.New("tenant.example.com", option.WithBaseURL(baseURL), option.WithToken(benchkit.Token), option.WithHTTPClient(hc))
 			if err != nil {
 				return nil, err
 			}
 			return func(ctx context.Context) (int, error) {
-				g, err := c.ClientGrants.Update(ctx, "cgr_1", auth0.ClientGrantUpdate{Scope: grantkit.Set(bench.Scopes...)})
+				g, err := c.ClientGrants.Update(ctx, "cgr_1", auth0.ClientGrantUpdate{Scope: grantkit.Set(benchkit.Scopes...)})
 				if err != nil {
 					return 0, err
 				}
 				return len(g.Scope), nil
 			}, nil
 		},
-		raw: func(baseURL string, hc *http.Client) bench.Call {
+		raw: func(baseURL string, hc *http.Client) benchkit.Call {
 			return func(ctx context.Context) (int, error) {
-				var out bench.StdAuth0Grant
-				err := do(ctx, hc, http.MethodPatch, baseURL+"/api/v2/client-grants/cgr_1", bearer, bench.StdAuth0GrantUpdate{Scope: bench.Scopes}, &out)
+				var out benchkit.StdAuth0Grant
+				err := do(ctx, hc, http.MethodPatch, baseURL+"/api/v2/client-grants/cgr_1", bearer, benchkit.StdAuth0GrantUpdate{Scope: benchkit.Scopes}, &out)
 				return len(out.Scope), err
 			}
 		},
 	},
 	{
 		vendor: "pingone",
-		grantkit: func(baseURL string, hc *http.Client) (bench.Call, error) {
-			c, err := pingone.New("e", option.WithBaseURL(baseURL), option.WithToken(bench.Token), option.WithHTTPClient(hc))
+		grantkit: func(baseURL string, hc *http.Client) (benchkit.Call, error) {
+			c, err := pingone.New("e", option.WithBaseURL(baseURL), option.WithToken(benchkit.Token), option.WithHTTPClient(hc))
 			if err != nil {
 				return nil, err
 			}
 			return func(ctx context.Context) (int, error) {
-				g, err := c.ApplicationGrants.Update(ctx, "a", "g", pingone.GrantParams{ResourceID: "r", ScopeIDs: bench.Scopes})
+				g, err := c.ApplicationGrants.Update(ctx, "a", "g", pingone.ApplicationGrantUpdate{ResourceID: "r", ScopeIDs: benchkit.Scopes})
 				if err != nil {
 					return 0, err
 				}
 				return len(g.ScopeIDs), nil
 			}, nil
 		},
-		raw: func(baseURL string, hc *http.Client) bench.Call {
-			in := bench.StdPingOneGrantUpdate{Resource: bench.StdIDRef{ID: "r"}, Scopes: make([]bench.StdIDRef, len(bench.Scopes))}
-			for i, s := range bench.Scopes {
+		raw: func(baseURL string, hc *http.Client) benchkit.Call {
+			in := benchkit.StdPingOneGrantUpdate{Resource: benchkit.StdIDRef{ID: "r"}, Scopes: make([]benchkit.StdIDRef, len(benchkit.Scopes))}
+			for i, s := range benchkit.Scopes {
 				in.Scopes[i].ID = s
 			}
 			return func(ctx context.Context) (int, error) {
-				var out bench.StdPingOneGrant
+				var out benchkit.StdPingOneGrant
 				err := do(ctx, hc, http.MethodPut, baseURL+"/v1/environments/e/applications/a/grants/g", bearer, in, &out)
 				return len(out.Scopes), err
 			}
@@ -85,26 +85,26 @@ var updateCases = []updateCase{
 	},
 	{
 		vendor: "cpn",
-		grantkit: func(baseURL string, hc *http.Client) (bench.Call, error) {
-			c, err := cpn.New("org", option.WithBaseURL(baseURL), option.WithToken(bench.Token), option.WithHTTPClient(hc))
+		grantkit: func(baseURL string, hc *http.Client) (benchkit.Call, error) {
+			c, err := cpn.New("org", option.WithBaseURL(baseURL), option.WithToken(benchkit.Token), option.WithHTTPClient(hc))
 			if err != nil {
 				return nil, err
 			}
 			return func(ctx context.Context) (int, error) {
-				a, err := c.OAuthApps.Update(ctx, "app", cpn.OAuthAppUpdate{AllowedScopes: grantkit.Value(cpn.AllowedScopes{GeneralScopes: bench.Scopes})})
+				a, err := c.OAuthApps.Update(ctx, "app", cpn.OAuthAppUpdate{AllowedScopes: grantkit.Value(cpn.AllowedScopes{GeneralScopes: benchkit.Scopes})})
 				if err != nil {
 					return 0, err
 				}
 				return len(a.AllowedScopes.GeneralScopes), nil
 			}, nil
 		},
-		raw: func(baseURL string, hc *http.Client) bench.Call {
-			in := bench.StdCPNAppUpdate{}
-			in.AllowedScopes.GeneralScopes = bench.Scopes
-			in.AllowedScopes.OrganizationScopes.Roles = []bench.StdCPNRole{}
-			in.AllowedScopes.ServicesScopes = []bench.StdCPNServiceScopes{}
+		raw: func(baseURL string, hc *http.Client) benchkit.Call {
+			in := benchkit.StdCPNAppUpdate{}
+			in.AllowedScopes.GeneralScopes = benchkit.Scopes
+			in.AllowedScopes.OrganizationScopes.Roles = []benchkit.StdCPNRole{}
+			in.AllowedScopes.ServicesScopes = []benchkit.StdCPNServiceScopes{}
 			return func(ctx context.Context) (int, error) {
-				var out bench.StdCPNApp
+				var out benchkit.StdCPNApp
 				err := do(ctx, hc, http.MethodPatch, baseURL+"/cphub/api/auth/v2/orgs/org/oauth-apps/app", cspAuthToken, in, &out)
 				return len(out.AllowedScopes.GeneralScopes), err
 			}
@@ -113,23 +113,23 @@ var updateCases = []updateCase{
 	{
 		vendor: "onelogin",
 		want:   1,
-		grantkit: func(baseURL string, hc *http.Client) (bench.Call, error) {
-			c, err := onelogin.New("acme", option.WithBaseURL(baseURL), option.WithToken(bench.Token), option.WithHTTPClient(hc))
+		grantkit: func(baseURL string, hc *http.Client) (benchkit.Call, error) {
+			c, err := onelogin.New("acme", option.WithBaseURL(baseURL), option.WithToken(benchkit.Token), option.WithHTTPClient(hc))
 			if err != nil {
 				return nil, err
 			}
 			return func(ctx context.Context) (int, error) {
-				sc, err := c.Scopes.Update(ctx, 1001, 323005, onelogin.ScopeParams{Value: "custom:scope", Description: "A custom scope"})
+				sc, err := c.Scopes.Update(ctx, 1001, 323005, onelogin.ScopeUpdate{Value: "custom:scope", Description: "A custom scope"})
 				if err != nil {
 					return 0, err
 				}
 				return oneIf(sc.ID == 323005), nil
 			}, nil
 		},
-		raw: func(baseURL string, hc *http.Client) bench.Call {
-			in := bench.StdOneLoginScopeUpdate{Value: "custom:scope", Description: "A custom scope"}
+		raw: func(baseURL string, hc *http.Client) benchkit.Call {
+			in := benchkit.StdOneLoginScopeUpdate{Value: "custom:scope", Description: "A custom scope"}
 			return func(ctx context.Context) (int, error) {
-				var out bench.StdOneLoginScopeID
+				var out benchkit.StdOneLoginScopeID
 				err := do(ctx, hc, http.MethodPut, baseURL+"/api/2/api_authorizations/1001/scopes/323005", bearer, in, &out)
 				return oneIf(out.ID == 323005), err
 			}
@@ -146,8 +146,8 @@ func oneIf(ok bool) int {
 
 // The credential header of each vendor's floor: a bearer token, or CPN's csp-auth-token.
 var (
-	bearer       = [2]string{"Authorization", "Bearer " + bench.Token}
-	cspAuthToken = [2]string{"Csp-Auth-Token", bench.Token}
+	bearer       = [2]string{"Authorization", "Bearer " + benchkit.Token}
+	cspAuthToken = [2]string{"Csp-Auth-Token", benchkit.Token}
 )
 
 // do is the floor: what a hand-written client does for one call, with encoding/json and
@@ -190,7 +190,7 @@ func do(ctx context.Context, hc *http.Client, method, url string, token [2]strin
 // and payloads. Compare with `benchstat -col /client`.
 func BenchmarkUpdate(b *testing.B) {
 	for _, tc := range updateCases {
-		for _, n := range bench.Networks {
+		for _, n := range benchkit.Networks {
 			b.Run("vendor="+tc.vendor+"/net="+n.Name, func(b *testing.B) {
 				baseURL, hc := n.Client(b)
 				gk, err := tc.grantkit(baseURL, hc)
@@ -198,8 +198,8 @@ func BenchmarkUpdate(b *testing.B) {
 					b.Fatal(err)
 				}
 				// The floor first: `benchstat -col /client` takes the first as its baseline.
-				b.Run("client=raw", func(b *testing.B) { bench.Loop(b, tc.raw(baseURL, hc)) })
-				b.Run("client=grantkit", func(b *testing.B) { bench.Loop(b, gk) })
+				b.Run("client=raw", func(b *testing.B) { benchkit.Loop(b, tc.raw(baseURL, hc)) })
+				b.Run("client=grantkit", func(b *testing.B) { benchkit.Loop(b, gk) })
 			})
 		}
 	}
@@ -213,10 +213,10 @@ func TestUpdateCasesSendTheSameRequest(t *testing.T) {
 		t.Run(tc.vendor, func(t *testing.T) {
 			want := tc.want
 			if want == 0 {
-				want = len(bench.Scopes)
+				want = len(benchkit.Scopes)
 			}
-			raw := func(baseURL string, hc *http.Client) (bench.Call, error) { return tc.raw(baseURL, hc), nil }
-			bench.CheckSameRequests(t, want, bench.Client{Name: "grantkit", New: tc.grantkit}, bench.Client{Name: "floor", New: raw})
+			raw := func(baseURL string, hc *http.Client) (benchkit.Call, error) { return tc.raw(baseURL, hc), nil }
+			benchkit.CheckSameRequests(t, want, benchkit.Client{Name: "grantkit", New: tc.grantkit}, benchkit.Client{Name: "floor", New: raw})
 		})
 	}
 }
@@ -232,7 +232,7 @@ const concurrentCallers = 64
 // shares the client, so this counts them all).
 func BenchmarkConcurrentGet(b *testing.B) {
 	srv, n := countingServer(b, nil)
-	hc := bench.NewHTTPClient()
+	hc := benchkit.NewHTTPClient()
 	defer hc.CloseIdleConnections()
 	c, err := auth0.New("tenant.example.com", option.WithBaseURL(srv.URL), auth0.WithClientCredentials("id", "secret"), option.WithHTTPClient(hc))
 	if err != nil {
@@ -240,7 +240,7 @@ func BenchmarkConcurrentGet(b *testing.B) {
 	}
 	b.Run("client=raw", func(b *testing.B) {
 		benchConcurrent(b, func(ctx context.Context) error {
-			var out bench.StdAuth0Grant
+			var out benchkit.StdAuth0Grant
 			return do(ctx, hc, http.MethodGet, srv.URL+"/api/v2/client-grants/cgr_1", bearer, nil, &out)
 		})
 	})
@@ -282,7 +282,7 @@ func benchConcurrent(b *testing.B, get func(context.Context) error) {
 func TestConcurrentCallersShareOneTokenFetch(t *testing.T) {
 	allStarted := make(chan struct{})
 	srv, n := countingServer(t, allStarted)
-	hc := bench.NewHTTPClient()
+	hc := benchkit.NewHTTPClient()
 	defer hc.CloseIdleConnections()
 	c, err := auth0.New("tenant.example.com", option.WithBaseURL(srv.URL), auth0.WithClientCredentials("id", "secret"), option.WithHTTPClient(hc))
 	if err != nil {
@@ -298,8 +298,8 @@ func TestConcurrentCallersShareOneTokenFetch(t *testing.T) {
 			}
 			for range callsEach {
 				g, err := c.ClientGrants.Get(context.Background(), "cgr_1")
-				if err == nil && len(g.Scope) != len(bench.Scopes) {
-					err = fmt.Errorf("decoded %d scopes, want %d", len(g.Scope), len(bench.Scopes))
+				if err == nil && len(g.Scope) != len(benchkit.Scopes) {
+					err = fmt.Errorf("decoded %d scopes, want %d", len(g.Scope), len(benchkit.Scopes))
 				}
 				if err != nil {
 					errs <- err
@@ -329,17 +329,17 @@ func TestConcurrentCallersShareOneTokenFetch(t *testing.T) {
 type counts struct {
 	token   atomic.Int64 // token requests
 	api     atomic.Int64 // every other request
-	badAuth atomic.Int64 // API requests without "Authorization: Bearer " + bench.Token
+	badAuth atomic.Int64 // API requests without "Authorization: Bearer " + benchkit.Token
 }
 
-// countingServer is bench.Handler on loopback, counting requests. With a non-nil gate, a token
+// countingServer is benchkit.Handler on loopback, counting requests. With a non-nil gate, a token
 // request is answered only after gate closes (or 10 s pass), and 50 ms later still, so that
 // callers started just before it closed are waiting for the token too.
 func countingServer(t testing.TB, gate <-chan struct{}) (*httptest.Server, *counts) {
 	var n counts
-	h := bench.Handler()
+	h := benchkit.Handler()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == bench.TokenPath {
+		if r.URL.Path == benchkit.TokenPath {
 			n.token.Add(1)
 			if gate != nil {
 				select {
@@ -350,7 +350,7 @@ func countingServer(t testing.TB, gate <-chan struct{}) (*httptest.Server, *coun
 			}
 		} else {
 			n.api.Add(1)
-			if r.Header.Get("Authorization") != "Bearer "+bench.Token {
+			if r.Header.Get("Authorization") != "Bearer "+benchkit.Token {
 				n.badAuth.Add(1)
 			}
 		}

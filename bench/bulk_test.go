@@ -9,8 +9,8 @@ import (
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/auth0"
 	"github.com/grantkit/grantkit/auth0/auth0fake"
-	"github.com/grantkit/grantkit/bench"
-	"github.com/grantkit/grantkit/bench/bulk"
+	"github.com/grantkit/grantkit/internal/benchkit"
+	"github.com/grantkit/grantkit/internal/benchkit/bulk"
 	"github.com/grantkit/grantkit/option"
 )
 
@@ -99,7 +99,7 @@ func BenchmarkPlan(b *testing.B) {
 	for _, n := range []int{1000, 10000} {
 		srv := bulk.NewPagesServer(b, n)
 		hc := bulk.HTTPClient(b)
-		c, err := auth0.New("tenant.example.com", option.WithBaseURL(srv.URL), option.WithHTTPClient(hc), option.WithToken(bench.Token))
+		c, err := auth0.New("tenant.example.com", option.WithBaseURL(srv.URL), option.WithHTTPClient(hc), option.WithToken(benchkit.Token))
 		if err != nil {
 			b.Fatal(err)
 		}

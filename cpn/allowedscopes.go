@@ -7,6 +7,7 @@ import (
 	"github.com/go-faster/jx"
 
 	"github.com/grantkit/grantkit/cpn/internal/oas"
+	"github.com/grantkit/grantkit/internal/patch"
 	"github.com/grantkit/grantkit/internal/validate"
 )
 
@@ -130,22 +131,22 @@ func set[T comparable](dst interface{ SetTo(T) }, v T, k kept, name string) {
 	}
 }
 
-// check checks the scopes an update or create sends, before anything is sent: names are not
-// empty; general scopes and role names are scope tokens (no whitespace or control character,
+// check checks what the spec cannot say about the scopes an update or create sends (names that
+// are not empty, and every other rule of specs/cpn.yaml, are the generated client's): general
+// scopes and role names are scope tokens (no whitespace or control character,
 // validate.ScopeToken); and, as CSP documents for OrganizationScopesDto and ServiceScopesDto,
 // Roles are empty when AllRoles is set and Permissions when AllPermissions is. held, when not
 // nil, is the AllowedScopes the app has now (a read-modify-write): what it holds already goes
-// back as CPN stored it, so only what the update adds or changes is checked beyond emptiness.
+// back as CPN stored it, unchecked, which a schema cannot tell from what the update adds.
 func (a AllowedScopes) check(held *AllowedScopes) error {
 	var h AllowedScopes
 	if held != nil {
 		h = *held
 	}
-	nonEmpty := func(f, s string) error { return validate.Length(f, s, 1, -1) }
 	scope := func(heldNames []string) func(f, s string) error {
 		return func(f, s string) error {
-			if err := nonEmpty(f, s); err != nil || slices.Contains(heldNames, s) {
-				return err
+			if slices.Contains(heldNames, s) {
+				return nil
 			}
 			return validate.ScopeToken(f, s)
 		}
@@ -166,9 +167,6 @@ func (a AllowedScopes) check(held *AllowedScopes) error {
 		return err
 	}
 	return validate.Each("AllowedScopes.Services", a.Services, func(f string, s ServiceScope) error {
-		if err := nonEmpty(f+".ServiceDefinitionID", s.ServiceDefinitionID); err != nil {
-			return err
-		}
 		var hs ServiceScope
 		for _, x := range h.Services {
 			if x.ServiceDefinitionID == s.ServiceDefinitionID {
@@ -201,7 +199,7 @@ func exclusive(field string, allRoles bool, roles int, allPerms bool, perms int,
 // always sent, as before CSP's extra fields were modelled, so an update means exactly the
 // scopes given; the other fields are sent when set or when the read carried them.
 func (a AllowedScopes) toOAS() oas.AllowedScopes {
-	out := oas.AllowedScopes{GeneralScopes: nonNil(a.GeneralScopes), AdditionalProps: a.kept.props()}
+	out := oas.AllowedScopes{GeneralScopes: patch.List(a.GeneralScopes), AdditionalProps: a.kept.props()}
 	o := a.Organization
 	org := oas.OrganizationScopes{
 		Roles: rolesToOAS(o.Roles), Permissions: permissionsToOAS(o.Permissions),
@@ -288,11 +286,4 @@ func fromOASPermissions(in []oas.ResponsePermission) []Permission {
 			kept: keep(p.AdditionalProps, zeroIf[string]("permissionId", p.PermissionId))}
 	}
 	return out
-}
-
-func nonNil[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
 }

@@ -2,6 +2,7 @@ package cpn
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"net/url"
@@ -11,6 +12,7 @@ import (
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/cpn/internal/oas"
 	"github.com/grantkit/grantkit/internal/paging"
+	"github.com/grantkit/grantkit/internal/patch"
 	"github.com/grantkit/grantkit/internal/transport"
 	"github.com/grantkit/grantkit/internal/validate"
 )
@@ -270,11 +272,6 @@ func (p OAuthAppCreate) toOAS(org string) (*oas.OrgOauthAppRequest, oas.CreateOa
 	}
 	req := &oas.OrgOauthAppRequest{}
 	if p.ID != "" {
-		for _, r := range p.ID {
-			if allowed := r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'; !allowed {
-				return nil, params, validate.Errorf("ID", "may hold only letters, digits, '-' and '_'")
-			}
-		}
 		req.ID.SetTo(p.ID)
 	}
 	if p.Secret != "" {
@@ -283,19 +280,16 @@ func (p OAuthAppCreate) toOAS(org string) (*oas.OrgOauthAppRequest, oas.CreateOa
 		}
 		req.Secret.SetTo(oas.Secret(p.Secret.Reveal()))
 	}
-	if p.AccessTokenTTL < 0 || p.SecretRotationExpirationInSeconds < 0 {
-		return nil, params, validate.Errorf("AccessTokenTTL", "durations must not be negative")
-	}
 	if err := p.AllowedScopes.check(nil); err != nil {
 		return nil, params, err
 	}
 	req.AllowedScopes.SetTo(p.AllowedScopes.toOAS())
 	setIf(p.DisplayName != "", &req.DisplayName, p.DisplayName)
 	setIf(p.Description != "", &req.Description, p.Description)
-	if p.AccessTokenTTL > 0 {
+	if p.AccessTokenTTL != 0 {
 		req.AccessTokenTTL.SetTo(p.AccessTokenTTL)
 	}
-	if p.SecretRotationExpirationInSeconds > 0 {
+	if p.SecretRotationExpirationInSeconds != 0 {
 		req.SecretRotationExpirationInSeconds.SetTo(p.SecretRotationExpirationInSeconds)
 	}
 	if p.OwnerOnlySecretRotation {
@@ -310,36 +304,6 @@ func setIf(ok bool, dst *oas.OptString, v string) {
 	}
 }
 
-// value returns the value of a Field CPN accepts without null, and whether it is set.
-func value[T any](name string, f grantkit.Field[T]) (T, bool, error) {
-	if f.IsNull() {
-		var zero T
-		return zero, false, validate.Errorf(name, "CPN does not accept null; leave the field out instead")
-	}
-	v, ok := f.Get()
-	return v, ok, nil
-}
-
-func nonNegative(name string, f grantkit.Field[int32], dst *oas.OptInt32) error {
-	v, ok, err := value(name, f)
-	if err != nil || !ok {
-		return err
-	}
-	if v < 0 {
-		return validate.Errorf(name, "%d, must not be negative", v)
-	}
-	dst.SetTo(v)
-	return nil
-}
-
-func text(name string, f grantkit.Field[string], dst *oas.OptString) error {
-	v, ok, err := value(name, f)
-	if ok {
-		dst.SetTo(v)
-	}
-	return err
-}
-
 // toOAS builds the PATCH body; held is the app's AllowedScopes as read for a read-modify-write
 // (see AllowedScopes.check), nil when the caller's update is all its own.
 func (p OAuthAppUpdate) toOAS(held *AllowedScopes) (*oas.CpnOrgOauthAppUpdateRequest, error) {
@@ -347,20 +311,18 @@ func (p OAuthAppUpdate) toOAS(held *AllowedScopes) (*oas.CpnOrgOauthAppUpdateReq
 		p.OwnerOnlySecretRotation.IsZero() && p.Secret.IsZero() && p.SecretRotationExpirationInSeconds.IsZero() {
 		return nil, validate.Errorf("update", "sets no field")
 	}
+	// No field of CPN's PATCH body is nullable: patch refuses a null rather than drop it.
 	req := &oas.CpnOrgOauthAppUpdateRequest{}
-	if err := nonNegative("AccessTokenTTL", p.AccessTokenTTL, &req.AccessTokenTTL); err != nil {
+	if err := errors.Join(
+		patch.NotNull("AccessTokenTTL", p.AccessTokenTTL, &req.AccessTokenTTL),
+		patch.NotNull("SecretRotationExpirationInSeconds", p.SecretRotationExpirationInSeconds, &req.SecretRotationExpirationInSeconds),
+		patch.NotNull("Description", p.Description, &req.Description),
+		patch.NotNull("DisplayName", p.DisplayName, &req.DisplayName),
+		patch.NotNull("OwnerOnlySecretRotation", p.OwnerOnlySecretRotation, &req.OwnerOnlySecretRotation),
+	); err != nil {
 		return nil, err
 	}
-	if err := nonNegative("SecretRotationExpirationInSeconds", p.SecretRotationExpirationInSeconds, &req.SecretRotationExpirationInSeconds); err != nil {
-		return nil, err
-	}
-	if err := text("Description", p.Description, &req.Description); err != nil {
-		return nil, err
-	}
-	if err := text("DisplayName", p.DisplayName, &req.DisplayName); err != nil {
-		return nil, err
-	}
-	scopes, ok, err := value("AllowedScopes", p.AllowedScopes)
+	scopes, ok, err := patch.Get("AllowedScopes", p.AllowedScopes)
 	if err == nil && ok {
 		err = scopes.check(held)
 		req.AllowedScopes.SetTo(scopes.toOAS())
@@ -368,14 +330,7 @@ func (p OAuthAppUpdate) toOAS(held *AllowedScopes) (*oas.CpnOrgOauthAppUpdateReq
 	if err != nil {
 		return nil, err
 	}
-	owner, ok, err := value("OwnerOnlySecretRotation", p.OwnerOnlySecretRotation)
-	if err != nil {
-		return nil, err
-	}
-	if ok {
-		req.OwnerOnlySecretRotation.SetTo(owner)
-	}
-	secret, ok, err := value("Secret", p.Secret)
+	secret, ok, err := patch.Get("Secret", p.Secret)
 	if err == nil && ok {
 		err = CheckSecret(secret)
 		req.Secret.SetTo(oas.Secret(secret.Reveal()))

@@ -21,7 +21,7 @@ func TestBulkJobs(t *testing.T) {
 		authID := srv.AddAuthorization("API", "https://api.example.com/")
 		ids := map[string]int64{}
 		for _, s := range grantstest.Scopes {
-			sc, err := c.Scopes.Create(ctx, authID, onelogin.ScopeParams{Value: s, Description: s})
+			sc, err := c.Scopes.Create(ctx, authID, onelogin.ScopeCreate{Value: s, Description: s})
 			require.NoError(t, err)
 			ids[s] = sc.ID
 		}

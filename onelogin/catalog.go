@@ -83,7 +83,7 @@ func (k catalog) DefineScope(ctx context.Context, resource string, s grantkit.Sc
 		}
 	}
 	authID, _ := strconv.ParseInt(resource, 10, 64) // checked by scopes
-	sc, err := k.c.Scopes.Create(ctx, authID, ScopeParams{Value: s.Name, Description: s.Description})
+	sc, err := k.c.Scopes.Create(ctx, authID, ScopeCreate{Value: s.Name, Description: s.Description})
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +99,7 @@ func (k catalog) DescribeScope(ctx context.Context, resource, name, description 
 	if err != nil {
 		return nil, err
 	}
-	sc, err := k.c.Scopes.Update(ctx, authID, cur.ID, ScopeParams{Value: cur.Value, Description: description})
+	sc, err := k.c.Scopes.Update(ctx, authID, cur.ID, ScopeUpdate{Value: cur.Value, Description: description})
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"iter"
 	"slices"
 
+	"github.com/grantkit/grantkit/internal/patch"
 	"github.com/grantkit/grantkit/internal/transport"
 	"github.com/grantkit/grantkit/internal/validate"
 	"github.com/grantkit/grantkit/onelogin/internal/oas"
@@ -72,7 +73,7 @@ func (s *ClientAppsService) Add(ctx context.Context, authID, appID int64, scopeI
 	if err := checkIDs(authID, appID, scopeIDs); err != nil {
 		return nil, call.Err(err)
 	}
-	res, err := s.c.api.AddAuthorizationClientApp(ctx, &oas.AddClientAppRequest{AppID: appID, Scopes: nonNil(scopeIDs)}, oas.AddAuthorizationClientAppParams{ID: authID})
+	res, err := s.c.api.AddAuthorizationClientApp(ctx, &oas.AddClientAppRequest{AppID: appID, Scopes: patch.List(slices.Clone(scopeIDs))}, oas.AddAuthorizationClientAppParams{ID: authID})
 	if err != nil {
 		return nil, call.Err(err)
 	}
@@ -88,7 +89,7 @@ func (s *ClientAppsService) UpdateScopes(ctx context.Context, authID, appID int6
 	if err := checkIDs(authID, appID, scopeIDs); err != nil {
 		return nil, call.Err(err)
 	}
-	res, err := s.c.api.UpdateAuthorizationClientApp(ctx, &oas.UpdateClientAppRequest{Scopes: nonNil(scopeIDs)},
+	res, err := s.c.api.UpdateAuthorizationClientApp(ctx, &oas.UpdateClientAppRequest{Scopes: patch.List(slices.Clone(scopeIDs))},
 		oas.UpdateAuthorizationClientAppParams{ID: authID, ClientAppID: appID})
 	if err != nil {
 		return nil, call.Err(err)
@@ -119,13 +120,6 @@ func checkIDs(authID, appID int64, scopeIDs []int64) error {
 		return err
 	}
 	return validate.Each("scopeIDs", scopeIDs, checkID)
-}
-
-func nonNil(ids []int64) []int64 {
-	if ids == nil {
-		return []int64{}
-	}
-	return slices.Clone(ids)
 }
 
 // union returns ids followed by the ids of scopes it lacks, or nil when both are empty.

@@ -3,7 +3,7 @@ package onelogin
 import (
 	"testing"
 
-	"github.com/grantkit/grantkit/bench"
+	"github.com/grantkit/grantkit/internal/benchkit"
 	"github.com/grantkit/grantkit/internal/codecbench"
 	"github.com/grantkit/grantkit/onelogin/internal/oas"
 )
@@ -12,12 +12,12 @@ import (
 // seed's own response is only {"id":...}).
 func BenchmarkCodec(b *testing.B) {
 	b.Run("type=ClientApp", func(b *testing.B) {
-		codecbench.Run(b, []byte(bench.OneLoginClientApp), func() *oas.ClientApp { return new(oas.ClientApp) }, func() *bench.StdOneLoginClientApp { return new(bench.StdOneLoginClientApp) })
+		codecbench.Run(b, []byte(benchkit.OneLoginClientApp), func() *oas.ClientApp { return new(oas.ClientApp) }, func() *benchkit.StdOneLoginClientApp { return new(benchkit.StdOneLoginClientApp) })
 	})
 }
 
 func TestCodecBenchmarkComparesEquivalentTypes(t *testing.T) {
-	if err := codecbench.Equivalent([]byte(bench.OneLoginClientApp), new(oas.ClientApp), new(bench.StdOneLoginClientApp)); err != nil {
+	if err := codecbench.Equivalent([]byte(benchkit.OneLoginClientApp), new(oas.ClientApp), new(benchkit.StdOneLoginClientApp)); err != nil {
 		t.Error(err)
 	}
 }

@@ -153,7 +153,7 @@ func TestListsFollowAfterCursor(t *testing.T) {
 	authID := auths[0]
 	var scopeIDs []int64
 	for i := range 5 {
-		s, err := c.Scopes.Create(ctx, authID, onelogin.ScopeParams{Value: "s" + strconv.Itoa(i), Description: "d"})
+		s, err := c.Scopes.Create(ctx, authID, onelogin.ScopeCreate{Value: "s" + strconv.Itoa(i), Description: "d"})
 		require.NoError(t, err)
 		scopeIDs = append(scopeIDs, s.ID)
 	}

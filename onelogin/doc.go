@@ -6,7 +6,7 @@
 // ("read:invoices") but assigned by id; the vendor-neutral view (Client.Grants) resolves names.
 //
 //	c, err := onelogin.New("acme", onelogin.WithClientCredentials(id, secret)) // acme.onelogin.com
-//	s, err := c.Scopes.Update(ctx, authID, scopeID, onelogin.ScopeParams{Value: "read:invoices", Description: "Read invoices"})
+//	s, err := c.Scopes.Update(ctx, authID, scopeID, onelogin.ScopeUpdate{Value: "read:invoices", Description: "Read invoices"})
 //
 // New also takes the options every vendor shares, from package
 // [github.com/grantkit/grantkit/option] (HTTP client, retry policy, User-Agent, logger, base

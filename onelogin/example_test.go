@@ -25,11 +25,11 @@ func ExampleScopesService_Update() {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
-	s, err := c.Scopes.Create(ctx, authID, onelogin.ScopeParams{Value: "invoices:read", Description: "Read invoices"})
+	s, err := c.Scopes.Create(ctx, authID, onelogin.ScopeCreate{Value: "invoices:read", Description: "Read invoices"})
 	if err != nil {
 		log.Fatal(err)
 	}
-	s, err = c.Scopes.Update(ctx, authID, s.ID, onelogin.ScopeParams{Value: "read:invoices", Description: "Read all invoices"})
+	s, err = c.Scopes.Update(ctx, authID, s.ID, onelogin.ScopeUpdate{Value: "read:invoices", Description: "Read all invoices"})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func ExampleClientAppsService_Add() {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
-	read, err := c.Scopes.Create(ctx, authID, onelogin.ScopeParams{Value: "read:invoices", Description: "Read invoices"})
+	read, err := c.Scopes.Create(ctx, authID, onelogin.ScopeCreate{Value: "read:invoices", Description: "Read invoices"})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func ExampleClient_Grants() {
 	}
 	ctx := context.Background()
 	for _, v := range []string{"read:invoices", "write:invoices"} {
-		if _, err := c.Scopes.Create(ctx, authID, onelogin.ScopeParams{Value: v, Description: v}); err != nil {
+		if _, err := c.Scopes.Create(ctx, authID, onelogin.ScopeCreate{Value: v, Description: v}); err != nil {
 			log.Fatal(err)
 		}
 	}

@@ -48,7 +48,7 @@ func FuzzResponses(f *testing.F) {
 		for _, err := range c.Scopes.List(ctx, 1) {
 			check(err)
 		}
-		_, err = c.Scopes.Update(ctx, 1, 2, onelogin.ScopeParams{Value: "v", Description: "d"})
+		_, err = c.Scopes.Update(ctx, 1, 2, onelogin.ScopeUpdate{Value: "v", Description: "d"})
 		check(err)
 		for _, err := range c.ClientApps.List(ctx, 1) {
 			check(err)

@@ -48,10 +48,10 @@ func TestUpdateScopeWire(t *testing.T) {
 	ctx := context.Background()
 	c, srv := setup(t)
 	authID := srv.AddAuthorization("Invoices", "https://api.example.com/")
-	s, err := c.Scopes.Create(ctx, authID, onelogin.ScopeParams{Value: "read:invoices", Description: "Read"})
+	s, err := c.Scopes.Create(ctx, authID, onelogin.ScopeCreate{Value: "read:invoices", Description: "Read"})
 	require.NoError(t, err)
 
-	got, err := c.Scopes.Update(ctx, authID, s.ID, onelogin.ScopeParams{Value: "custom:scope", Description: "A custom scope"})
+	got, err := c.Scopes.Update(ctx, authID, s.ID, onelogin.ScopeUpdate{Value: "custom:scope", Description: "A custom scope"})
 	require.NoError(t, err)
 	assert.Equal(t, &onelogin.Scope{ID: s.ID, Value: "custom:scope", Description: "A custom scope", AuthorizationID: authID}, got)
 	req := last(t, srv)
@@ -65,7 +65,7 @@ func TestUpdateScopeWire(t *testing.T) {
 
 	// OneLogin requires a description on every write: an empty one is refused before sending.
 	before := len(srv.Requests())
-	for _, p := range []onelogin.ScopeParams{{Value: "custom:scope"}, {Value: "custom scope", Description: "x"}, {Value: "custom:scope\n", Description: "x"}} {
+	for _, p := range []onelogin.ScopeCreate{{Value: "custom:scope"}, {Value: "custom scope", Description: "x"}, {Value: "custom:scope\n", Description: "x"}} {
 		_, err = c.Scopes.Update(ctx, authID, s.ID, p)
 		require.ErrorIs(t, err, grantkit.ErrInvalidInput, "%+v", p)
 		_, err = c.Scopes.Create(ctx, authID, p)
@@ -78,12 +78,12 @@ func TestScopeErrors(t *testing.T) {
 	ctx := context.Background()
 	c, srv := setup(t)
 	authID := srv.AddAuthorization("Invoices", "https://api.example.com/")
-	a, err := c.Scopes.Create(ctx, authID, onelogin.ScopeParams{Value: "a", Description: "A"})
+	a, err := c.Scopes.Create(ctx, authID, onelogin.ScopeCreate{Value: "a", Description: "A"})
 	require.NoError(t, err)
-	_, err = c.Scopes.Create(ctx, authID, onelogin.ScopeParams{Value: "b", Description: "B"})
+	_, err = c.Scopes.Create(ctx, authID, onelogin.ScopeCreate{Value: "b", Description: "B"})
 	require.NoError(t, err)
 
-	_, err = c.Scopes.Update(ctx, authID, a.ID, onelogin.ScopeParams{Value: "b", Description: "dup"})
+	_, err = c.Scopes.Update(ctx, authID, a.ID, onelogin.ScopeUpdate{Value: "b", Description: "dup"})
 	var apiErr *grantkit.Error
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, 422, apiErr.StatusCode)
@@ -91,7 +91,7 @@ func TestScopeErrors(t *testing.T) {
 	assert.Equal(t, "Validation failed: Value has already been taken", apiErr.Message)
 	assert.Equal(t, "Scopes.Update", apiErr.Operation)
 
-	_, err = c.Scopes.Update(ctx, authID, 999999, onelogin.ScopeParams{Value: "x", Description: "x"})
+	_, err = c.Scopes.Update(ctx, authID, 999999, onelogin.ScopeUpdate{Value: "x", Description: "x"})
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, 404, apiErr.StatusCode)
 	assert.Equal(t, "NotFoundError", apiErr.Code)
@@ -113,10 +113,10 @@ func TestLifecycle(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "Invoices", a.Name)
 
-	r, err := c.Scopes.Create(ctx, authID, onelogin.ScopeParams{Value: "read", Description: "Read"})
+	r, err := c.Scopes.Create(ctx, authID, onelogin.ScopeCreate{Value: "read", Description: "Read"})
 	require.NoError(t, err)
 	assert.Equal(t, `{"value":"read","description":"Read"}`, string(last(t, srv).Body))
-	w, err := c.Scopes.Create(ctx, authID, onelogin.ScopeParams{Value: "write", Description: "Write"})
+	w, err := c.Scopes.Create(ctx, authID, onelogin.ScopeCreate{Value: "write", Description: "Write"})
 	require.NoError(t, err)
 
 	app, err := c.ClientApps.Add(ctx, authID, 42, []int64{r.ID})
@@ -223,7 +223,7 @@ func TestGrantsAdapter(t *testing.T) {
 		ctx := context.Background()
 		authID := srv.AddAuthorization("API", "https://api.example.com/")
 		for _, s := range grantstest.Scopes {
-			_, err := c.Scopes.Create(ctx, authID, onelogin.ScopeParams{Value: s, Description: s})
+			_, err := c.Scopes.Create(ctx, authID, onelogin.ScopeCreate{Value: s, Description: s})
 			require.NoError(t, err)
 		}
 		ids := map[string]int64{}
@@ -276,7 +276,7 @@ func TestReliability(t *testing.T) {
 		authID := srv.AddAuthorization("API", "https://api.example.com/")
 		seed, err := onelogin.New("acme", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
 		require.NoError(t, err)
-		sc, err := seed.Scopes.Create(ctx, authID, onelogin.ScopeParams{Value: "v0", Description: "d"})
+		sc, err := seed.Scopes.Create(ctx, authID, onelogin.ScopeCreate{Value: "v0", Description: "d"})
 		require.NoError(t, err)
 
 		secret := grantkit.Secret(oneloginfake.ClientSecret)
@@ -292,7 +292,7 @@ func TestReliability(t *testing.T) {
 			Update: func(ctx context.Context) (func() bool, error) {
 				n++
 				want := "v" + strconv.Itoa(n)
-				_, err := c.Scopes.Update(ctx, authID, sc.ID, onelogin.ScopeParams{Value: want, Description: "d"})
+				_, err := c.Scopes.Update(ctx, authID, sc.ID, onelogin.ScopeUpdate{Value: want, Description: "d"})
 				return func() bool {
 					for s, err := range seed.Scopes.List(context.Background(), authID) {
 						if err == nil && s.ID == sc.ID {
@@ -304,12 +304,12 @@ func TestReliability(t *testing.T) {
 			},
 			Create: func(ctx context.Context) error {
 				n++
-				_, err := c.Scopes.Create(ctx, authID, onelogin.ScopeParams{Value: "new" + strconv.Itoa(n), Description: "d"})
+				_, err := c.Scopes.Create(ctx, authID, onelogin.ScopeCreate{Value: "new" + strconv.Itoa(n), Description: "d"})
 				return err
 			},
 			Delete: func() func(ctx context.Context) error {
 				n++
-				d, err := seed.Scopes.Create(context.Background(), authID, onelogin.ScopeParams{Value: "gone" + strconv.Itoa(n), Description: "d"})
+				d, err := seed.Scopes.Create(context.Background(), authID, onelogin.ScopeCreate{Value: "gone" + strconv.Itoa(n), Description: "d"})
 				require.NoError(t, err)
 				return func(ctx context.Context) error {
 					return c.Scopes.Delete(ctx, authID, d.ID)
@@ -324,7 +324,7 @@ func TestReliability(t *testing.T) {
 				"zero auth id":   func(ctx context.Context) error { _, err := c.Authorizations.Get(ctx, 0); return err },
 				"negative scope": func(ctx context.Context) error { return c.Scopes.Delete(ctx, authID, -1) },
 				"empty value": func(ctx context.Context) error {
-					_, err := c.Scopes.Update(ctx, authID, sc.ID, onelogin.ScopeParams{Description: "d"})
+					_, err := c.Scopes.Update(ctx, authID, sc.ID, onelogin.ScopeUpdate{Description: "d"})
 					return err
 				},
 				"bad scope id": func(ctx context.Context) error {

@@ -29,10 +29,17 @@ type ApplicationGrant struct {
 	kept grantKept
 }
 
-// GrantParams is the body of ApplicationGrantsService.Create and Update: the resource and the
-// complete list of its scopes granted. On Update the resource must be the grant's own. To
-// change a grant, start from its Params so that nothing else is lost.
-type GrantParams struct {
+// ApplicationGrantCreate is the body of ApplicationGrantsService.Create: the resource and the
+// complete list of its scopes granted.
+type ApplicationGrantCreate struct {
+	ResourceID string
+	ScopeIDs   []string
+}
+
+// ApplicationGrantUpdate is the body of ApplicationGrantsService.Update (a PUT that replaces
+// the grant): the resource, which must be the grant's own, and the complete list of its scopes
+// granted. To change a grant, start from its AsUpdate so that nothing else is lost.
+type ApplicationGrantUpdate struct {
 	ResourceID string
 	ScopeIDs   []string
 
@@ -49,10 +56,10 @@ type grantKept struct {
 	scopes   map[string]map[string]jx.Raw
 }
 
-// Params returns the body that writes g back as it is: change ScopeIDs and pass it to Update.
-// What PingOne sent that grantkit does not model goes back with it.
-func (g *ApplicationGrant) Params() GrantParams {
-	return GrantParams{ResourceID: g.ResourceID, ScopeIDs: slices.Clone(g.ScopeIDs), kept: g.kept}
+// AsUpdate returns the body that writes g back as it is: change ScopeIDs and pass it to
+// Update. What PingOne sent that grantkit does not model goes back with it.
+func (g *ApplicationGrant) AsUpdate() ApplicationGrantUpdate {
+	return ApplicationGrantUpdate{ResourceID: g.ResourceID, ScopeIDs: slices.Clone(g.ScopeIDs), kept: g.kept}
 }
 
 // ApplicationGrantsService manages application resource grants
@@ -103,7 +110,7 @@ func (s *ApplicationGrantsService) Get(ctx context.Context, appID, grantID strin
 
 // Create grants application appID the scopes p.ScopeIDs of resource p.ResourceID. PingOne
 // keeps at most one grant per application and resource (see specs/README.md).
-func (s *ApplicationGrantsService) Create(ctx context.Context, appID string, p GrantParams) (*ApplicationGrant, error) {
+func (s *ApplicationGrantsService) Create(ctx context.Context, appID string, p ApplicationGrantCreate) (*ApplicationGrant, error) {
 	ctx, call, err := s.begin(ctx, "ApplicationGrants.Create")
 	if err != nil {
 		return nil, err
@@ -124,9 +131,9 @@ func (s *ApplicationGrantsService) Create(ctx context.Context, appID string, p G
 }
 
 // Update replaces grant grantID of application appID (PUT): its scopes, and whatever else p
-// carries from the read it was built from (see ApplicationGrant.Params). p.ResourceID must be
+// carries from the read it was built from (see ApplicationGrant.AsUpdate). p.ResourceID must be
 // the grant's own resource; PingOne refuses any other.
-func (s *ApplicationGrantsService) Update(ctx context.Context, appID, grantID string, p GrantParams) (*ApplicationGrant, error) {
+func (s *ApplicationGrantsService) Update(ctx context.Context, appID, grantID string, p ApplicationGrantUpdate) (*ApplicationGrant, error) {
 	ctx, call, err := s.begin(ctx, "ApplicationGrants.Update")
 	if err != nil {
 		return nil, err
@@ -164,20 +171,31 @@ func checkIDs(appID, grantID string) error {
 	return validate.ID("grantID", grantID)
 }
 
-func (p GrantParams) toOAS() (*oas.ApplicationResourceGrantRequest, error) {
-	if err := validate.ID("ResourceID", p.ResourceID); err != nil {
+func (p ApplicationGrantCreate) toOAS() (*oas.ApplicationResourceGrantRequest, error) {
+	return grantRequest(p.ResourceID, p.ScopeIDs, grantKept{})
+}
+
+func (p ApplicationGrantUpdate) toOAS() (*oas.ApplicationResourceGrantRequest, error) {
+	return grantRequest(p.ResourceID, p.ScopeIDs, p.kept)
+}
+
+// grantRequest is the body of a create or an update (both send the whole grant), with what a
+// read carried that grantkit does not model (kept). The ids are checked as ids, like those of
+// a path, because PingOne resolves them as references to its objects.
+func grantRequest(resourceID string, scopeIDs []string, kept grantKept) (*oas.ApplicationResourceGrantRequest, error) {
+	if err := validate.ID("ResourceID", resourceID); err != nil {
 		return nil, err
 	}
-	if err := validate.Each("ScopeIDs", p.ScopeIDs, validate.ID); err != nil {
+	if err := validate.Each("ScopeIDs", scopeIDs, validate.ID); err != nil {
 		return nil, err
 	}
 	req := &oas.ApplicationResourceGrantRequest{
-		Resource:        oas.ApplicationResourceGrantRequestResource{ID: p.ResourceID, AdditionalProps: maps.Clone(p.kept.resource)},
-		Scopes:          make([]oas.ApplicationResourceGrantRequestScopesItem, len(p.ScopeIDs)),
-		AdditionalProps: maps.Clone(p.kept.grant),
+		Resource:        oas.ApplicationResourceGrantRequestResource{ID: resourceID, AdditionalProps: maps.Clone(kept.resource)},
+		Scopes:          make([]oas.ApplicationResourceGrantRequestScopesItem, len(scopeIDs)),
+		AdditionalProps: maps.Clone(kept.grant),
 	}
-	for i, id := range p.ScopeIDs {
-		req.Scopes[i] = oas.ApplicationResourceGrantRequestScopesItem{ID: id, AdditionalProps: maps.Clone(p.kept.scopes[id])}
+	for i, id := range scopeIDs {
+		req.Scopes[i] = oas.ApplicationResourceGrantRequestScopesItem{ID: id, AdditionalProps: maps.Clone(kept.scopes[id])}
 	}
 	return req, nil
 }

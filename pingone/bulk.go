@@ -64,7 +64,7 @@ func (grants) CanonicalKey(key grantkit.GrantKey) (grantkit.GrantKey, error) {
 // from the grant as read, so that what grantkit does not model goes back unchanged.
 func (g grants) setListed(ctx context.Context, op string, ag *ApplicationGrant, key grantkit.GrantKey, names map[string]string, scopes []string) (*grantkit.Grant, error) {
 	want := grantkit.NormalizeScopes(scopes)
-	p := ag.Params()
+	p := ag.AsUpdate()
 	var err error
 	if p.ScopeIDs, err = scopeIDs(op, key.Resource, names, want); err != nil {
 		return nil, err

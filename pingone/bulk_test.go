@@ -37,7 +37,7 @@ func TestBulkJobs(t *testing.T) {
 					for _, s := range scopes {
 						sids = append(sids, ids[s])
 					}
-					_, err := c.ApplicationGrants.Create(context.Background(), app, pingone.GrantParams{ResourceID: res, ScopeIDs: sids})
+					_, err := c.ApplicationGrants.Create(context.Background(), app, pingone.ApplicationGrantCreate{ResourceID: res, ScopeIDs: sids})
 					require.NoError(t, err)
 					return grantkit.GrantKey{Resource: res, ClientID: app}
 				},

@@ -136,7 +136,7 @@ func TestResourceScopesService(t *testing.T) {
 	assert.Len(t, w.srv.Requests(), n, "bad input is refused before anything is sent")
 
 	// Deleting a granted scope takes it out of the grant (see specs/README.md).
-	_, err = w.c.ApplicationGrants.Create(ctx, w.app, pingone.GrantParams{ResourceID: w.res, ScopeIDs: []string{sc.ID, w.read}})
+	_, err = w.c.ApplicationGrants.Create(ctx, w.app, pingone.ApplicationGrantCreate{ResourceID: w.res, ScopeIDs: []string{sc.ID, w.read}})
 	require.NoError(t, err)
 	require.NoError(t, w.c.Resources.DeleteScope(ctx, w.res, sc.ID))
 	for g, err := range w.c.ApplicationGrants.List(ctx, w.app) {

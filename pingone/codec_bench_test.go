@@ -3,7 +3,7 @@ package pingone
 import (
 	"testing"
 
-	"github.com/grantkit/grantkit/bench"
+	"github.com/grantkit/grantkit/internal/benchkit"
 	"github.com/grantkit/grantkit/internal/codecbench"
 	"github.com/grantkit/grantkit/pingone/internal/oas"
 )
@@ -11,12 +11,12 @@ import (
 // BenchmarkCodec: PingOne's ApplicationResourceGrant with 20 scopes.
 func BenchmarkCodec(b *testing.B) {
 	b.Run("type=ApplicationResourceGrant", func(b *testing.B) {
-		codecbench.Run(b, []byte(bench.PingOneGrant), func() *oas.ApplicationResourceGrant { return new(oas.ApplicationResourceGrant) }, func() *bench.StdPingOneGrant { return new(bench.StdPingOneGrant) })
+		codecbench.Run(b, []byte(benchkit.PingOneGrant), func() *oas.ApplicationResourceGrant { return new(oas.ApplicationResourceGrant) }, func() *benchkit.StdPingOneGrant { return new(benchkit.StdPingOneGrant) })
 	})
 }
 
 func TestCodecBenchmarkComparesEquivalentTypes(t *testing.T) {
-	if err := codecbench.Equivalent([]byte(bench.PingOneGrant), new(oas.ApplicationResourceGrant), new(bench.StdPingOneGrant)); err != nil {
+	if err := codecbench.Equivalent([]byte(benchkit.PingOneGrant), new(oas.ApplicationResourceGrant), new(benchkit.StdPingOneGrant)); err != nil {
 		t.Error(err)
 	}
 }

@@ -39,7 +39,7 @@ func TestListsFollowNextLinks(t *testing.T) {
 		scopes = append(scopes, srv.AddScope(resources[0], "s"+strconv.Itoa(i)))
 	}
 	for i, r := range resources {
-		p := pingone.GrantParams{ResourceID: r}
+		p := pingone.ApplicationGrantCreate{ResourceID: r}
 		if i == 0 {
 			p.ScopeIDs = scopes[:1] // a grant of no scope is still a grant
 		}
@@ -162,7 +162,7 @@ func TestUpdatesKeepEverythingElse(t *testing.T) {
 	assert.Equal(t, "app1", g.ApplicationID)
 	assert.Equal(t, 2021, g.UpdatedAt.Year())
 
-	p := g.Params()
+	p := g.AsUpdate()
 	p.ScopeIDs = append(p.ScopeIDs, "s3")
 	_, err = c.ApplicationGrants.Update(ctx, "app1", "g1", p)
 	require.NoError(t, err)
@@ -196,9 +196,9 @@ func TestTwoGrantsOnOneResourceAreNotGuessed(t *testing.T) {
 func TestOneGrantPerApplicationAndResource(t *testing.T) {
 	ctx := context.Background()
 	w := setup(t)
-	_, err := w.c.ApplicationGrants.Create(ctx, w.app, pingone.GrantParams{ResourceID: w.res, ScopeIDs: []string{w.read}})
+	_, err := w.c.ApplicationGrants.Create(ctx, w.app, pingone.ApplicationGrantCreate{ResourceID: w.res, ScopeIDs: []string{w.read}})
 	require.NoError(t, err)
-	_, err = w.c.ApplicationGrants.Create(ctx, w.app, pingone.GrantParams{ResourceID: w.res, ScopeIDs: []string{w.write}})
+	_, err = w.c.ApplicationGrants.Create(ctx, w.app, pingone.ApplicationGrantCreate{ResourceID: w.res, ScopeIDs: []string{w.write}})
 	var apiErr *grantkit.Error
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, 409, apiErr.StatusCode)

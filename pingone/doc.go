@@ -6,7 +6,7 @@
 // vendor-neutral view (Client.Grants) does it for you.
 //
 //	c, err := pingone.New(envID, pingone.WithClientCredentials(id, secret), pingone.WithRegion(pingone.RegionEurope))
-//	g, err := c.ApplicationGrants.Update(ctx, appID, grantID, pingone.GrantParams{ResourceID: resID, ScopeIDs: ids})
+//	g, err := c.ApplicationGrants.Update(ctx, appID, grantID, pingone.ApplicationGrantUpdate{ResourceID: resID, ScopeIDs: ids})
 //
 // New also takes the options every vendor shares, from package
 // [github.com/grantkit/grantkit/option] (HTTP client, retry policy, User-Agent, logger, base

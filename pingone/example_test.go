@@ -27,11 +27,11 @@ func ExampleApplicationGrantsService_Update() {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
-	g, err := c.ApplicationGrants.Create(ctx, app, pingone.GrantParams{ResourceID: res, ScopeIDs: []string{read}})
+	g, err := c.ApplicationGrants.Create(ctx, app, pingone.ApplicationGrantCreate{ResourceID: res, ScopeIDs: []string{read}})
 	if err != nil {
 		log.Fatal(err)
 	}
-	g, err = c.ApplicationGrants.Update(ctx, app, g.ID, pingone.GrantParams{ResourceID: res, ScopeIDs: []string{read, write}})
+	g, err = c.ApplicationGrants.Update(ctx, app, g.ID, pingone.ApplicationGrantUpdate{ResourceID: res, ScopeIDs: []string{read, write}})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -90,7 +90,7 @@ func ExampleClient_Grants() {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
-	if _, err := c.ApplicationGrants.Create(ctx, app, pingone.GrantParams{ResourceID: res, ScopeIDs: []string{read}}); err != nil {
+	if _, err := c.ApplicationGrants.Create(ctx, app, pingone.ApplicationGrantCreate{ResourceID: res, ScopeIDs: []string{read}}); err != nil {
 		log.Fatal(err)
 	}
 

@@ -45,7 +45,7 @@ func FuzzResponses(f *testing.F) {
 		}
 		_, err = c.ApplicationGrants.Get(ctx, "a", "g")
 		check(err)
-		_, err = c.ApplicationGrants.Update(ctx, "a", "g", pingone.GrantParams{ResourceID: "r", ScopeIDs: []string{"s"}})
+		_, err = c.ApplicationGrants.Update(ctx, "a", "g", pingone.ApplicationGrantUpdate{ResourceID: "r", ScopeIDs: []string{"s"}})
 		check(err)
 		for _, err := range c.Resources.List(ctx) {
 			check(err)

@@ -104,7 +104,7 @@ func (g grants) Create(ctx context.Context, key grantkit.GrantKey, scopes []stri
 		return nil, err
 	}
 	want := grantkit.NormalizeScopes(scopes)
-	p := GrantParams{ResourceID: key.Resource}
+	p := ApplicationGrantCreate{ResourceID: key.Resource}
 	if p.ScopeIDs, err = scopeIDs(op, key.Resource, names, want); err != nil {
 		return nil, err
 	}

@@ -59,10 +59,10 @@ func (w *world) last(t *testing.T) pingonefake.Request {
 func TestUpdateGrantWire(t *testing.T) {
 	ctx := context.Background()
 	w := setup(t)
-	g, err := w.c.ApplicationGrants.Create(ctx, w.app, pingone.GrantParams{ResourceID: w.res, ScopeIDs: []string{w.read}})
+	g, err := w.c.ApplicationGrants.Create(ctx, w.app, pingone.ApplicationGrantCreate{ResourceID: w.res, ScopeIDs: []string{w.read}})
 	require.NoError(t, err)
 
-	got, err := w.c.ApplicationGrants.Update(ctx, w.app, g.ID, pingone.GrantParams{ResourceID: w.res, ScopeIDs: []string{w.read, w.write}})
+	got, err := w.c.ApplicationGrants.Update(ctx, w.app, g.ID, pingone.ApplicationGrantUpdate{ResourceID: w.res, ScopeIDs: []string{w.read, w.write}})
 	require.NoError(t, err)
 	req := w.last(t)
 	assert.Equal(t, http.MethodPut, req.Method)
@@ -81,7 +81,7 @@ func TestUpdateGrantWire(t *testing.T) {
 	assert.False(t, got.UpdatedAt.Before(got.CreatedAt))
 
 	// The resource must be the grant's own: PingOne's 400 comes back typed, naming the field.
-	_, err = w.c.ApplicationGrants.Update(ctx, w.app, g.ID, pingone.GrantParams{ResourceID: w.otherRes, ScopeIDs: []string{w.otherResRead}})
+	_, err = w.c.ApplicationGrants.Update(ctx, w.app, g.ID, pingone.ApplicationGrantUpdate{ResourceID: w.otherRes, ScopeIDs: []string{w.otherResRead}})
 	var apiErr *grantkit.Error
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, 400, apiErr.StatusCode)
@@ -93,11 +93,11 @@ func TestUpdateGrantWire(t *testing.T) {
 func TestLifecycle(t *testing.T) {
 	ctx := context.Background()
 	w := setup(t)
-	g, err := w.c.ApplicationGrants.Create(ctx, w.app, pingone.GrantParams{ResourceID: w.res, ScopeIDs: []string{w.read}})
+	g, err := w.c.ApplicationGrants.Create(ctx, w.app, pingone.ApplicationGrantCreate{ResourceID: w.res, ScopeIDs: []string{w.read}})
 	require.NoError(t, err)
 	assert.Equal(t, `{"resource":{"id":"`+w.res+`"},"scopes":[{"id":"`+w.read+`"}]}`, string(w.last(t).Body))
 
-	_, err = w.c.ApplicationGrants.Create(ctx, w.app, pingone.GrantParams{ResourceID: w.res, ScopeIDs: []string{w.write}})
+	_, err = w.c.ApplicationGrants.Create(ctx, w.app, pingone.ApplicationGrantCreate{ResourceID: w.res, ScopeIDs: []string{w.write}})
 	var apiErr *grantkit.Error
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, 409, apiErr.StatusCode)
@@ -239,7 +239,7 @@ func TestGrantsAdapter(t *testing.T) {
 				for _, s := range scopes {
 					sids = append(sids, ids[s])
 				}
-				_, err := c.ApplicationGrants.Create(context.Background(), app, pingone.GrantParams{ResourceID: res, ScopeIDs: sids})
+				_, err := c.ApplicationGrants.Create(context.Background(), app, pingone.ApplicationGrantCreate{ResourceID: res, ScopeIDs: sids})
 				require.NoError(t, err)
 				return grantkit.GrantKey{Resource: res, ClientID: app}
 			},
@@ -258,7 +258,7 @@ func TestReliability(t *testing.T) {
 		ctx := context.Background()
 		seed, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(w.srv.URL), option.WithToken(w.srv.IssueToken()))
 		require.NoError(t, err)
-		g, err := seed.ApplicationGrants.Create(ctx, w.app, pingone.GrantParams{ResourceID: w.res, ScopeIDs: []string{w.read}})
+		g, err := seed.ApplicationGrants.Create(ctx, w.app, pingone.ApplicationGrantCreate{ResourceID: w.res, ScopeIDs: []string{w.read}})
 		require.NoError(t, err)
 		secret := grantkit.Secret(pingonefake.ClientSecret)
 		if o.WrongSecret != "" {
@@ -276,19 +276,19 @@ func TestReliability(t *testing.T) {
 				if flip {
 					want = []string{w.read, w.write}
 				}
-				_, err := c.ApplicationGrants.Update(ctx, w.app, g.ID, pingone.GrantParams{ResourceID: w.res, ScopeIDs: want})
+				_, err := c.ApplicationGrants.Update(ctx, w.app, g.ID, pingone.ApplicationGrantUpdate{ResourceID: w.res, ScopeIDs: want})
 				return func() bool {
 					got, err := seed.ApplicationGrants.Get(context.Background(), w.app, g.ID)
 					return err == nil && assert.ObjectsAreEqual(want, got.ScopeIDs)
 				}, err
 			},
 			Create: func(ctx context.Context) error {
-				_, err := c.ApplicationGrants.Create(ctx, w.srv.AddApplication("x"), pingone.GrantParams{ResourceID: w.res, ScopeIDs: []string{w.read}})
+				_, err := c.ApplicationGrants.Create(ctx, w.srv.AddApplication("x"), pingone.ApplicationGrantCreate{ResourceID: w.res, ScopeIDs: []string{w.read}})
 				return err
 			},
 			Delete: func() func(ctx context.Context) error {
 				app := w.srv.AddApplication("gone")
-				d, err := seed.ApplicationGrants.Create(context.Background(), app, pingone.GrantParams{ResourceID: w.res, ScopeIDs: []string{w.read}})
+				d, err := seed.ApplicationGrants.Create(context.Background(), app, pingone.ApplicationGrantCreate{ResourceID: w.res, ScopeIDs: []string{w.read}})
 				require.NoError(t, err)
 				return func(ctx context.Context) error {
 					return c.ApplicationGrants.Delete(ctx, app, d.ID)
@@ -302,11 +302,11 @@ func TestReliability(t *testing.T) {
 				"/ in grant id":   func(ctx context.Context) error { return c.ApplicationGrants.Delete(ctx, w.app, "a/b") },
 				"%2F resource id": func(ctx context.Context) error { _, err := c.Resources.Get(ctx, "a%2Fb"); return err },
 				"empty resource": func(ctx context.Context) error {
-					_, err := c.ApplicationGrants.Update(ctx, w.app, g.ID, pingone.GrantParams{ScopeIDs: []string{w.read}})
+					_, err := c.ApplicationGrants.Update(ctx, w.app, g.ID, pingone.ApplicationGrantUpdate{ScopeIDs: []string{w.read}})
 					return err
 				},
 				"empty scope id": func(ctx context.Context) error {
-					_, err := c.ApplicationGrants.Update(ctx, w.app, g.ID, pingone.GrantParams{ResourceID: w.res, ScopeIDs: []string{""}})
+					_, err := c.ApplicationGrants.Update(ctx, w.app, g.ID, pingone.ApplicationGrantUpdate{ResourceID: w.res, ScopeIDs: []string{""}})
 					return err
 				},
 			},
@@ -319,7 +319,7 @@ func TestReliability(t *testing.T) {
 func TestUnknownScopeNameWritesNothing(t *testing.T) {
 	ctx := context.Background()
 	w := setup(t)
-	_, err := w.c.ApplicationGrants.Create(ctx, w.app, pingone.GrantParams{ResourceID: w.res, ScopeIDs: []string{w.read}})
+	_, err := w.c.ApplicationGrants.Create(ctx, w.app, pingone.ApplicationGrantCreate{ResourceID: w.res, ScopeIDs: []string{w.read}})
 	require.NoError(t, err)
 	before := len(w.srv.Requests())
 	_, err = w.c.Grants().SetScopes(ctx, grantkit.GrantKey{Resource: w.res, ClientID: w.app}, []string{"read:invoices", "nope"})

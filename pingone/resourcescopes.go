@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/grantkit/grantkit"
+	"github.com/grantkit/grantkit/internal/transport"
 	"github.com/grantkit/grantkit/internal/validate"
 	"github.com/grantkit/grantkit/pingone/internal/oas"
 )
@@ -43,9 +44,6 @@ func (s *ResourcesService) CreateScope(ctx context.Context, resourceID string, p
 	if err := validate.ID("resourceID", resourceID); err != nil {
 		return nil, call.Err(err)
 	}
-	if err := validate.Length("Name", p.Name, 1, -1); err != nil {
-		return nil, call.Err(err)
-	}
 	req := &oas.ResourceScopeRequest{Name: p.Name}
 	if p.Description != "" {
 		req.Description.SetTo(p.Description)
@@ -78,7 +76,8 @@ func (s *ResourcesService) UpdateScope(ctx context.Context, resourceID, scopeID 
 		return nil, wrap(op, validate.Errorf("Name", "a scope's name cannot be removed"))
 	}
 	if name, ok := p.Name.Get(); ok {
-		if err := validate.Length("Name", name, 1, -1); err != nil {
+		// The spec's rules for a name, checked before the read that precedes the write.
+		if err := transport.Check("", &oas.ResourceScopeRequest{Name: name}); err != nil {
 			return nil, wrap(op, err)
 		}
 	}

@@ -11,17 +11,17 @@ import (
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/auth0"
-	"github.com/grantkit/grantkit/bench"
+	"github.com/grantkit/grantkit/internal/benchkit"
 	gkoption "github.com/grantkit/grantkit/option"
 )
 
-func newGrantkit(baseURL string, hc *http.Client) (bench.Call, error) {
-	c, err := auth0.New("tenant.example.com", gkoption.WithBaseURL(baseURL), gkoption.WithToken(bench.Token), gkoption.WithHTTPClient(hc))
+func newGrantkit(baseURL string, hc *http.Client) (benchkit.Call, error) {
+	c, err := auth0.New("tenant.example.com", gkoption.WithBaseURL(baseURL), gkoption.WithToken(benchkit.Token), gkoption.WithHTTPClient(hc))
 	if err != nil {
 		return nil, err
 	}
 	return func(ctx context.Context) (int, error) {
-		g, err := c.ClientGrants.Update(ctx, "cgr_1", auth0.ClientGrantUpdate{Scope: grantkit.Set(bench.Scopes...)})
+		g, err := c.ClientGrants.Update(ctx, "cgr_1", auth0.ClientGrantUpdate{Scope: grantkit.Set(benchkit.Scopes...)})
 		if err != nil {
 			return 0, err
 		}
@@ -34,8 +34,8 @@ func newGrantkit(baseURL string, hc *http.Client) (bench.Call, error) {
 // custom-domain header): here they wrap hc's transport instead, so that both SDKs send through
 // the same *http.Transport. With bare, hc is passed with option.WithHTTPClient, which replaces
 // the SDK's client and so drops its three transports: the cheapest way to run it.
-func newGoAuth0(baseURL string, hc *http.Client, bare bool) (bench.Call, error) {
-	opts := []option.RequestOption{option.WithToken(bench.Token), option.WithBaseURL(baseURL + "/api/v2")}
+func newGoAuth0(baseURL string, hc *http.Client, bare bool) (benchkit.Call, error) {
+	opts := []option.RequestOption{option.WithToken(benchkit.Token), option.WithBaseURL(baseURL + "/api/v2")}
 	var m *client.Management
 	var err error
 	if bare {
@@ -53,7 +53,7 @@ func newGoAuth0(baseURL string, hc *http.Client, bare bool) (bench.Call, error) 
 	}
 	return func(ctx context.Context) (int, error) {
 		req := &management.UpdateClientGrantRequestContent{}
-		req.SetScope(bench.Scopes)
+		req.SetScope(benchkit.Scopes)
 		g, err := m.ClientGrants.Update(ctx, "cgr_1", req)
 		if err != nil {
 			return 0, err
@@ -62,10 +62,10 @@ func newGoAuth0(baseURL string, hc *http.Client, bare bool) (bench.Call, error) 
 	}, nil
 }
 
-var clients = []bench.Client{
+var clients = []benchkit.Client{
 	// go-auth0 first: `benchstat -col /client` takes the first as its baseline.
-	{Name: "go-auth0", New: func(u string, hc *http.Client) (bench.Call, error) { return newGoAuth0(u, hc, false) }},
-	{Name: "go-auth0-bare", New: func(u string, hc *http.Client) (bench.Call, error) { return newGoAuth0(u, hc, true) }},
+	{Name: "go-auth0", New: func(u string, hc *http.Client) (benchkit.Call, error) { return newGoAuth0(u, hc, false) }},
+	{Name: "go-auth0-bare", New: func(u string, hc *http.Client) (benchkit.Call, error) { return newGoAuth0(u, hc, true) }},
 	{Name: "grantkit", New: newGrantkit},
 }
 
@@ -74,7 +74,7 @@ var clients = []bench.Client{
 // loopback server and HTTP transport (net=loopback), or the same answers in memory
 // (net=memory: only each SDK's own work). Compare with `benchstat -col /client`.
 func BenchmarkAuth0Update(b *testing.B) {
-	for _, n := range bench.Networks {
+	for _, n := range benchkit.Networks {
 		b.Run("net="+n.Name, func(b *testing.B) {
 			baseURL, hc := n.Client(b)
 			for _, c := range clients {
@@ -83,7 +83,7 @@ func BenchmarkAuth0Update(b *testing.B) {
 					if err != nil {
 						b.Fatal(err)
 					}
-					bench.Loop(b, call)
+					benchkit.Loop(b, call)
 				})
 			}
 		})
@@ -93,5 +93,5 @@ func BenchmarkAuth0Update(b *testing.B) {
 // TestSameRequest checks what the benchmark compares: every client sends the same method,
 // path, token and JSON body, and decodes the 20 scopes of the answer.
 func TestSameRequest(t *testing.T) {
-	bench.CheckSameRequests(t, len(bench.Scopes), clients...)
+	benchkit.CheckSameRequests(t, len(benchkit.Scopes), clients...)
 }

@@ -55,7 +55,7 @@ func runReal(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s, err := c.Scopes.Update(ctx, authID, scopeID, onelogin.ScopeParams{Value: os.Args[1], Description: os.Args[2]})
+	s, err := c.Scopes.Update(ctx, authID, scopeID, onelogin.ScopeUpdate{Value: os.Args[1], Description: os.Args[2]})
 	if err != nil {
 		return err
 	}
@@ -74,17 +74,17 @@ func runFake(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	read, err := c.Scopes.Create(ctx, authID, onelogin.ScopeParams{Value: "invoices:read", Description: "Read invoices"})
+	read, err := c.Scopes.Create(ctx, authID, onelogin.ScopeCreate{Value: "invoices:read", Description: "Read invoices"})
 	if err != nil {
 		return err
 	}
-	write, err := c.Scopes.Create(ctx, authID, onelogin.ScopeParams{Value: "write:invoices", Description: "Write invoices"})
+	write, err := c.Scopes.Create(ctx, authID, onelogin.ScopeCreate{Value: "write:invoices", Description: "Write invoices"})
 	if err != nil {
 		return err
 	}
 	fmt.Printf("created scopes %d %q and %d %q\n", read.ID, read.Value, write.ID, write.Value)
 
-	read, err = c.Scopes.Update(ctx, authID, read.ID, onelogin.ScopeParams{Value: "read:invoices", Description: "Read all invoices"})
+	read, err = c.Scopes.Update(ctx, authID, read.ID, onelogin.ScopeUpdate{Value: "read:invoices", Description: "Read all invoices"})
 	if err != nil {
 		return err
 	}
@@ -101,7 +101,7 @@ func runFake(ctx context.Context) error {
 	}
 	fmt.Printf("client app 4242 may now request %q\n", g.Scopes)
 
-	_, err = c.Scopes.Update(ctx, authID, write.ID, onelogin.ScopeParams{Value: "read:invoices", Description: "dup"})
+	_, err = c.Scopes.Update(ctx, authID, write.ID, onelogin.ScopeUpdate{Value: "read:invoices", Description: "dup"})
 	var apiErr *grantkit.Error
 	if errors.As(err, &apiErr) {
 		fmt.Printf("renaming a scope to an existing value fails: %d %s: %s\n", apiErr.StatusCode, apiErr.Code, apiErr.Message)

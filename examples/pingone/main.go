@@ -75,13 +75,13 @@ func runFake(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	g, err := c.ApplicationGrants.Create(ctx, app, pingone.GrantParams{ResourceID: res, ScopeIDs: []string{read}})
+	g, err := c.ApplicationGrants.Create(ctx, app, pingone.ApplicationGrantCreate{ResourceID: res, ScopeIDs: []string{read}})
 	if err != nil {
 		return err
 	}
 	fmt.Printf("created grant %s with %d scope\n", g.ID, len(g.ScopeIDs))
 
-	g, err = c.ApplicationGrants.Update(ctx, app, g.ID, pingone.GrantParams{ResourceID: res, ScopeIDs: []string{read, write}})
+	g, err = c.ApplicationGrants.Update(ctx, app, g.ID, pingone.ApplicationGrantUpdate{ResourceID: res, ScopeIDs: []string{read, write}})
 	if err != nil {
 		return err
 	}
@@ -96,7 +96,7 @@ func runFake(ctx context.Context) error {
 	fmt.Printf("by name, the grant has %q (updated %s)\n", named.Scopes, g.UpdatedAt.Format(time.RFC3339))
 
 	other := srv.AddResource("Other API", "https://other.example.com")
-	_, err = c.ApplicationGrants.Update(ctx, app, g.ID, pingone.GrantParams{ResourceID: other, ScopeIDs: []string{srv.AddScope(other, "x")}})
+	_, err = c.ApplicationGrants.Update(ctx, app, g.ID, pingone.ApplicationGrantUpdate{ResourceID: other, ScopeIDs: []string{srv.AddScope(other, "x")}})
 	var apiErr *grantkit.Error
 	if errors.As(err, &apiErr) {
 		fmt.Printf("moving a grant to another resource fails: %d %s: %s\n", apiErr.StatusCode, apiErr.Code, apiErr.Message)

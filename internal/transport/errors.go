@@ -125,7 +125,9 @@ func (c *Call) delivered() answer {
 //   - after a 2xx answer was delivered, any failure (a status the spec does not list, an empty
 //     or malformed body, a wrong Content-Type) is a *grantkit.Error with that status, saying
 //     the request may have taken effect;
-//   - a request the generated validator rejected before sending wraps grantkit.ErrInvalidInput;
+//   - a request the generated validator rejected before sending (the spec's own rules: lengths,
+//     patterns, bounds) wraps grantkit.ErrInvalidInput and names each offending field by its
+//     path in the request body, such as "scope[1]";
 //   - anything else (grantkit's own input checks included) is prefixed with vendor and operation.
 func (c *Call) Err(err error) error {
 	if err == nil {
@@ -140,9 +142,49 @@ func (c *Call) Err(err error) error {
 	}
 	var ve *validate.Error
 	if errors.As(err, &ve) {
-		return fmt.Errorf("%s: %s: %w: %v", c.vendor, c.op, grantkit.ErrInvalidInput, ve)
+		return fmt.Errorf("%s: %s: %w", c.vendor, c.op, invalidInput(ve))
 	}
 	return fmt.Errorf("%s: %s: %w", c.vendor, c.op, err)
+}
+
+// invalidInput is the error of a request the generated validator refused: it wraps
+// grantkit.ErrInvalidInput and names the fields (see invalidFields).
+func invalidInput(ve *validate.Error) error {
+	return fmt.Errorf("%w: %s", grantkit.ErrInvalidInput, invalidFields(ve))
+}
+
+// invalidFields describes what the generated validator refused, one "path: reason" per field,
+// flattening ogen's nested errors ("invalid: scope (invalid: [1] (...))") into paths such as
+// "scope[1]" and "scopes[0].value", so that the error names the field as a caller reads it.
+func invalidFields(ve *validate.Error) string {
+	var parts []string
+	var walk func(prefix string, e *validate.Error)
+	walk = func(prefix string, e *validate.Error) {
+		for _, f := range e.Fields {
+			path := f.Name
+			if prefix != "" && !strings.HasPrefix(path, "[") {
+				path = prefix + "." + path
+			} else {
+				path = prefix + path
+			}
+			var inner *validate.Error
+			if errors.As(f.Error, &inner) {
+				walk(path, inner)
+				continue
+			}
+			// ogen prefixes the reason with the checked type ("string: len 0 less than ...").
+			reason := f.Error.Error()
+			for _, typ := range []string{"string: ", "int: ", "float: "} {
+				reason = strings.TrimPrefix(reason, typ)
+			}
+			parts = append(parts, path+": "+reason)
+		}
+	}
+	walk("", ve)
+	if len(parts) == 0 {
+		return ve.Error()
+	}
+	return strings.Join(parts, "; ")
 }
 
 // Failed is the error of a 2xx answer that the vendor method read and found to report a
@@ -345,4 +387,24 @@ func (c *Client) tokenError(call *Call, err error) *grantkit.Error {
 		}
 	}
 	return e
+}
+
+// Check runs the generated validator of v, a request body part (or whole body), ahead of the
+// request that sends it: for a read-modify-write, whose read would otherwise be sent before the
+// write's own validation refuses the input. The spec keeps owning the rules; a failure is
+// reported as Call.Err reports the generated client's (wrapping grantkit.ErrInvalidInput), its
+// paths under field ("" for none).
+func Check(field string, v interface{ Validate() error }) error {
+	err := v.Validate()
+	if err == nil {
+		return nil
+	}
+	if field != "" {
+		err = &validate.Error{Fields: []validate.FieldError{{Name: field, Error: err}}}
+	}
+	var ve *validate.Error
+	if errors.As(err, &ve) {
+		return invalidInput(ve)
+	}
+	return fmt.Errorf("%w: %s: %v", grantkit.ErrInvalidInput, field, err)
 }

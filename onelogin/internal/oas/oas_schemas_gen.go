@@ -763,7 +763,7 @@ func (s *ScopeID) SetID(val OptInt64) {
 type ScopeRequest struct {
 	// The scope as it will appear in tokens; unique within the server.
 	Value string `json:"value"`
-	// What access the scope grants.
+	// What access the scope grants; OneLogin refuses an empty one.
 	Description string `json:"description"`
 }
 

@@ -2,7 +2,7 @@
 // in bench/bulk_test.go, BenchmarkBulkApply in bench/officialsdk): the Auth0 fake they run
 // against, seeded and rate-limited, the pre-encoded pages server, the job figures and the heap
 // sampler. It is a package of its own because it imports the auth0 packages, which import
-// package bench in their own benchmarks.
+// package benchkit in their own benchmarks.
 package bulk
 
 import (
@@ -21,7 +21,7 @@ import (
 
 	"github.com/grantkit/grantkit/auth0"
 	"github.com/grantkit/grantkit/auth0/auth0fake"
-	"github.com/grantkit/grantkit/bench"
+	"github.com/grantkit/grantkit/internal/benchkit"
 	"github.com/grantkit/grantkit/option"
 )
 
@@ -168,7 +168,7 @@ func (h *HeapSampler) Stop() uint64 {
 // HTTPClient is the keep-alive client every bulk job sends through, with room for
 // Concurrency connections to the one host.
 func HTTPClient(tb testing.TB) *http.Client {
-	t := bench.NewTransport()
+	t := benchkit.NewTransport()
 	t.MaxIdleConnsPerHost = 64
 	tb.Cleanup(t.CloseIdleConnections)
 	return &http.Client{Transport: t}
@@ -202,11 +202,11 @@ func NewPagesServer(tb testing.TB, n int) *PagesServer {
 	id := func(i int) string { return fmt.Sprintf("cgr_%06d", i) }
 	for start := 0; start < n; start += 100 {
 		var page struct {
-			ClientGrants []bench.StdAuth0Grant `json:"client_grants"`
-			Next         string                `json:"next,omitempty"`
+			ClientGrants []benchkit.StdAuth0Grant `json:"client_grants"`
+			Next         string                   `json:"next,omitempty"`
 		}
 		for i := start; i < min(start+100, n); i++ {
-			page.ClientGrants = append(page.ClientGrants, bench.StdAuth0Grant{
+			page.ClientGrants = append(page.ClientGrants, benchkit.StdAuth0Grant{
 				ID: id(i), ClientID: ClientID(i), Audience: Audience, Scope: []string{"read:x"}, SubjectType: "client"})
 		}
 		if start+100 < n {

@@ -1,4 +1,4 @@
-// Package bench holds the fixtures grantkit's benchmarks share, so that grantkit, a
+// Package benchkit holds the fixtures grantkit's benchmarks share, so that grantkit, a
 // hand-written net/http client (the floor) and the official Auth0 SDK (bench/officialsdk, a
 // module of its own) are measured against exactly the same thing:
 //
@@ -12,16 +12,20 @@
 //     Client, Networks and Loop, the pieces every whole-call benchmark is made of);
 //   - the hand-written encoding/json types of the floor and of the codec comparisons (floor.go).
 //
-// The benchmarks are in bench_test.go (whole calls, concurrency, token sharing), in each
+// It is internal so that it is no part of the library's public surface: only grantkit's own
+// benchmarks (bench/, the vendors' codec benchmarks, bench/officialsdk, whose import path is
+// under this module's) may import it.
+//
+// The benchmarks are in bench/bench_test.go (whole calls, concurrency, token sharing), in each
 // vendor's codec_bench_test.go (JSON encode/decode of the generated types), in
 // internal/transport/bench_test.go (what the retry layer adds) and in bench/officialsdk.
 // BENCHMARKS.md has the numbers and the commands.
 //
 // Adding a vendor: put its grant object here (a var like Auth0Grant), add its API path prefix
-// to routes, and add an updateCase to bench_test.go (its grantkit call and the same request
+// to routes, and add an updateCase to bench/bench_test.go (its grantkit call and the same request
 // written by hand); then a codec benchmark in the vendor's package (internal/codecbench.Run,
 // with a test calling codecbench.Equivalent).
-package bench
+package benchkit
 
 import (
 	"bytes"

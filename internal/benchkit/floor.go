@@ -1,4 +1,4 @@
-package bench
+package benchkit
 
 // The hand-written encoding/json types of each vendor's grant objects and seed request bodies:
 // what a careful hand-written client would declare. The update benchmarks' floor sends and
