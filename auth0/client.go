@@ -69,7 +69,7 @@ func New(domain string, opts ...option.Option) (*Client, error) {
 	if b.Tokens == nil {
 		grant := o.Grant(b.BaseURL+tokenPath, oauth2.AuthStyleInParams)
 		grant.EndpointParams = map[string][]string{"audience": {"https://" + domain + apiPath + "/"}}
-		b.Tokens = auth.ClientCredentials(grant, b.HTTPClient)
+		b.Tokens = auth.ClientCredentials(grant, b.TokenHTTPClient())
 	}
 	tr := b.Transport(transport.Config{
 		ResetAfter: transport.ResetAtUnix("X-RateLimit-Reset"),

@@ -91,7 +91,7 @@ func New(orgID string, opts ...option.Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	ex := exchange{hc: b.HTTPClient}
+	ex := exchange{hc: b.TokenHTTPClient()}
 	switch {
 	case b.Tokens != nil:
 	case o.apiToken != "":

@@ -75,7 +75,7 @@ func New(account string, opts ...option.Option) (*Client, error) {
 		return nil, err
 	}
 	if b.Tokens == nil {
-		b.Tokens = auth.ClientCredentials(o.Grant(b.BaseURL+tokenPath, oauth2.AuthStyleInParams), b.HTTPClient)
+		b.Tokens = auth.ClientCredentials(o.Grant(b.BaseURL+tokenPath, oauth2.AuthStyleInParams), b.TokenHTTPClient())
 	}
 	tr := b.Transport(transport.Config{
 		ResetAfter: transport.ResetInSeconds("X-RateLimit-Reset"),

@@ -162,14 +162,13 @@ func TestSharedAndVendorOptionsMix(t *testing.T) {
 			assert.Equal(t, 3, rt.sent(), "the token request and both attempts of the call went through the given HTTP client")
 			assert.Contains(t, logs.String(), "retrying request")
 			assert.Contains(t, logs.String(), "status=503")
-			// The API call carries the product token before grantkit's own.
-			ua := ""
-			for _, u := range rt.uas {
-				if strings.HasPrefix(u, "mixer/1.0 grantkit/") {
-					ua = u
-				}
+			// Every request, the token request included, carries the product token before
+			// grantkit's own.
+			require.Len(t, rt.uas, 3)
+			for _, ua := range rt.uas {
+				assert.True(t, strings.HasPrefix(ua, "mixer/1.0 grantkit/"), "%q", ua)
+				assert.Contains(t, ua, "("+v.name+"; ")
 			}
-			assert.Contains(t, ua, "("+v.name+"; ", rt.uas)
 		})
 	}
 }

@@ -135,7 +135,7 @@ func New(environmentID string, opts ...option.Option) (*Client, error) {
 		if o.authMethod == ClientSecretPost {
 			style = oauth2.AuthStyleInParams
 		}
-		b.Tokens = auth.ClientCredentials(o.Grant(authBase+tokenPath, style), b.HTTPClient)
+		b.Tokens = auth.ClientCredentials(o.Grant(authBase+tokenPath, style), b.TokenHTTPClient())
 	}
 	tr := b.Transport(transport.Config{
 		RequestIDHeader: "Correlation-Id",

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
@@ -113,6 +114,12 @@ func checkPaths(base string, paths []string) error {
 		}
 	}
 	return nil
+}
+
+// TokenHTTPClient is the HTTP client the vendor's own token flow sends through: the caller's
+// (option.WithHTTPClient) with grantkit's User-Agent on every request, as the API requests have.
+func (c *Client) TokenHTTPClient() *http.Client {
+	return transport.WithUserAgent(c.HTTPClient, transport.UserAgent(c.vendor, c.UserAgent))
 }
 
 // Transport returns the transport for cfg, which holds the vendor's parts (error body, rate

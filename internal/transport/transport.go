@@ -110,12 +110,47 @@ func New(cfg Config) *Client {
 		c.cfg.Now = time.Now
 	}
 	c.pace = newPacer(&c.cfg, c.policy.MaxRetryAfter)
-	ua := "grantkit/" + grantkit.Version + " (" + cfg.Vendor + "; " + runtime.Version() + ")"
-	if cfg.UserAgent != "" {
-		ua = cfg.UserAgent + " " + ua
-	}
-	c.userAgent = []string{ua}
+	c.userAgent = []string{UserAgent(cfg.Vendor, cfg.UserAgent)}
 	return c
+}
+
+// UserAgent is the User-Agent header grantkit sends for vendor: the caller's product token
+// (option.WithUserAgent), if any, before grantkit's own. Token requests send it too.
+func UserAgent(vendor, product string) string {
+	ua := "grantkit/" + grantkit.Version + " (" + vendor + "; " + runtime.Version() + ")"
+	if product != "" {
+		ua = product + " " + ua
+	}
+	return ua
+}
+
+// WithUserAgent returns a copy of hc (nil means http.DefaultClient) whose requests carry the
+// User-Agent ua, for the token requests that the OAuth library or a vendor's own exchange
+// send through the caller's client rather than through Client.Do. The caller's transport,
+// redirects, jar and timeout are kept.
+func WithUserAgent(hc *http.Client, ua string) *http.Client {
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	c := *hc
+	c.Transport = userAgentTransport{base: hc.Transport, ua: []string{ua}}
+	return &c
+}
+
+type userAgentTransport struct {
+	base http.RoundTripper
+	ua   []string
+}
+
+func (t userAgentTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	base := t.base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	// A RoundTripper must not change the caller's request: send a shallow copy.
+	r := req.Clone(req.Context())
+	r.Header["User-Agent"] = t.ua
+	return base.RoundTrip(r)
 }
 
 // UserAgent returns the User-Agent header value this client sends.
