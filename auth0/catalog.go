@@ -11,7 +11,7 @@ import (
 	"github.com/grantkit/grantkit/internal/validate"
 )
 
-// Scopes returns the vendor-neutral scope catalog of the tenant (see grantkit.ScopeCatalog): a
+// ScopeCatalog returns the vendor-neutral scope catalog of the tenant (see grantkit.ScopeCatalog): a
 // resource is a resource server (an API) named by its identifier, the audience a grant's
 // Key.Resource holds, and a scope is one of its scopes, named by its value. Every resource
 // server is listed, Auth0's system Management API included, whose scopes Auth0 does not let

@@ -10,7 +10,7 @@ import (
 	"github.com/grantkit/grantkit/internal/validate"
 )
 
-// Scopes returns the vendor-neutral scope catalog of the environment (see
+// ScopeCatalog returns the vendor-neutral scope catalog of the environment (see
 // grantkit.ScopeCatalog): a resource is named by its id, as in a grant's Key.Resource, and a
 // scope by its name. Every resource of the environment is listed, PingOne's own (openid,
 // PingOne API) included; PingOne decides which scopes it lets a resource define.
