@@ -6,7 +6,6 @@ import (
 	"iter"
 
 	"github.com/grantkit/grantkit"
-	"github.com/grantkit/grantkit/internal/validate"
 )
 
 // ListForUpdate iterates over every grant, as List does (pages of 100), each with a writer
@@ -32,8 +31,8 @@ func (g grants) ListForUpdate(ctx context.Context) iter.Seq2[grantkit.ListedGran
 // CanonicalKey returns key as List reports it: the client-access subject type "client" is the
 // empty SubjectType. A key without a client or an audience names no grant Get can reach.
 func (grants) CanonicalKey(key grantkit.GrantKey) (grantkit.GrantKey, error) {
-	if key.ClientID == "" || key.Resource == "" {
-		return key, wrap("Grants", validate.Errorf("key", "client id and resource (audience) are both required"))
+	if err := checkKey("Grants", key); err != nil {
+		return key, err
 	}
 	if access(key.SubjectType) == SubjectTypeClient {
 		key.SubjectType = ""

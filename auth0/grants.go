@@ -142,9 +142,17 @@ func (g grants) find(ctx context.Context, op string, key grantkit.GrantKey) (*Cl
 }
 
 // matches returns every grant of key's client on key's audience with key's subject type.
-func (g grants) matches(ctx context.Context, op string, key grantkit.GrantKey) ([]*ClientGrant, error) {
+// checkKey refuses a key that names no grant: Auth0 needs both the client and the audience.
+func checkKey(op string, key grantkit.GrantKey) error {
 	if key.ClientID == "" || key.Resource == "" {
-		return nil, wrap(op, validate.Errorf("key", "client id and resource (audience) are both required"))
+		return wrap(op, validate.Errorf("key", "client id and resource (audience) are both required"))
+	}
+	return nil
+}
+
+func (g grants) matches(ctx context.Context, op string, key grantkit.GrantKey) ([]*ClientGrant, error) {
+	if err := checkKey(op, key); err != nil {
+		return nil, err
 	}
 	want := access(key.SubjectType)
 	var matches []*ClientGrant

@@ -6,7 +6,6 @@ import (
 	"iter"
 
 	"github.com/grantkit/grantkit"
-	"github.com/grantkit/grantkit/internal/neutral"
 	"github.com/grantkit/grantkit/internal/validate"
 )
 
@@ -47,11 +46,8 @@ func (g grants) ListForUpdate(ctx context.Context) iter.Seq2[grantkit.ListedGran
 // path segments.
 func (grants) CanonicalKey(key grantkit.GrantKey) (grantkit.GrantKey, error) {
 	const op = "Grants.CanonicalKey"
-	if err := neutral.NoSubject(vendor, op, key); err != nil {
+	if err := checkKey(op, key); err != nil {
 		return key, err
-	}
-	if err := validate.ID("key.Resource", key.Resource); err != nil {
-		return key, wrap(op, err)
 	}
 	if err := validate.ID("key.ClientID", key.ClientID); err != nil {
 		return key, wrap(op, err)

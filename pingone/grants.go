@@ -172,13 +172,22 @@ func (g grants) find(ctx context.Context, op string, key grantkit.GrantKey) (*Ap
 	return neutral.One(vendor, op, key, matches, func(ag *ApplicationGrant) string { return ag.ID })
 }
 
-// matches returns every grant of the application on the resource.
-func (g grants) matches(ctx context.Context, op string, key grantkit.GrantKey) ([]*ApplicationGrant, error) {
+// checkKey refuses a key PingOne cannot honour: a subject type, or a resource id that is no
+// safe path segment. (The application id is checked by the call that lists its grants.)
+func checkKey(op string, key grantkit.GrantKey) error {
 	if err := neutral.NoSubject(vendor, op, key); err != nil {
-		return nil, err
+		return err
 	}
 	if err := validate.ID("key.Resource", key.Resource); err != nil {
-		return nil, wrap(op, err)
+		return wrap(op, err)
+	}
+	return nil
+}
+
+// matches returns every grant of the application on the resource.
+func (g grants) matches(ctx context.Context, op string, key grantkit.GrantKey) ([]*ApplicationGrant, error) {
+	if err := checkKey(op, key); err != nil {
+		return nil, err
 	}
 	var matches []*ApplicationGrant
 	for ag, err := range g.c.ApplicationGrants.List(ctx, key.ClientID) {
