@@ -114,16 +114,7 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 	if _, err := g.c.ClientApps.UpdateScopes(ctx, authID, appID, ids); err != nil {
 		return nil, err
 	}
-	// OneLogin's answer to the update carries ids at most, not necessarily the scopes: read
-	// the app back to see what was stored.
-	stored, err := g.Get(ctx, key)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %s: the update was answered with success, but reading it back failed: %w", vendor, op, err)
-	}
-	if err := grantkit.CheckStored(key, names, stored); err != nil {
-		return nil, fmt.Errorf("%s: %s: %w", vendor, op, err)
-	}
-	return stored, nil
+	return g.readBack(ctx, op, "update", key, names)
 }
 
 // Create adds app key.ClientID to authorization server key.Resource as a client app allowed
@@ -153,10 +144,16 @@ func (g grants) Create(ctx context.Context, key grantkit.GrantKey, scopes []stri
 	if _, err := g.c.ClientApps.Add(ctx, authID, appID, ids); err != nil {
 		return nil, err
 	}
-	// OneLogin's answer carries ids at most: read the app back to see what was stored.
+	return g.readBack(ctx, op, "add", key, names)
+}
+
+// readBack reads the grant after a write (verb, such as "update") that OneLogin answered with
+// success and checks that it holds names: OneLogin's answer carries ids at most, not
+// necessarily the scopes.
+func (g grants) readBack(ctx context.Context, op, verb string, key grantkit.GrantKey, names []string) (*grantkit.Grant, error) {
 	stored, err := g.Get(ctx, key)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %s: the add was answered with success, but reading it back failed: %w", vendor, op, err)
+		return nil, fmt.Errorf("%s: %s: the %s was answered with success, but reading it back failed: %w", vendor, op, verb, err)
 	}
 	if err := grantkit.CheckStored(key, names, stored); err != nil {
 		return nil, fmt.Errorf("%s: %s: %w", vendor, op, err)
