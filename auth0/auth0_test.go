@@ -22,7 +22,7 @@ import (
 	"github.com/grantkit/grantkit/auth0"
 	"github.com/grantkit/grantkit/auth0/auth0fake"
 	"github.com/grantkit/grantkit/internal/construct"
-	"github.com/grantkit/grantkit/internal/grantstest"
+	"github.com/grantkit/grantkit/internal/testkit/grantstest"
 	"github.com/grantkit/grantkit/option"
 )
 

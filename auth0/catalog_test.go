@@ -11,7 +11,7 @@ import (
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/auth0"
-	"github.com/grantkit/grantkit/internal/grantstest"
+	"github.com/grantkit/grantkit/internal/testkit/grantstest"
 )
 
 func TestScopeCatalog(t *testing.T) {

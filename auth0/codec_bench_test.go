@@ -4,8 +4,8 @@ import (
 	"testing"
 
 	"github.com/grantkit/grantkit/auth0/internal/oas"
-	"github.com/grantkit/grantkit/internal/benchkit"
-	"github.com/grantkit/grantkit/internal/codecbench"
+	"github.com/grantkit/grantkit/internal/testkit/benchkit"
+	"github.com/grantkit/grantkit/internal/testkit/codecbench"
 )
 
 // updateBody is the body ClientGrants.Update sends for the 20 scopes.

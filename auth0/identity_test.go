@@ -13,7 +13,7 @@ import (
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/auth0"
-	"github.com/grantkit/grantkit/internal/httpfake"
+	"github.com/grantkit/grantkit/internal/testkit/httpfake"
 	"github.com/grantkit/grantkit/option"
 )
 

@@ -13,8 +13,8 @@ import (
 	"github.com/grantkit/grantkit/auth0"
 	"github.com/grantkit/grantkit/auth0/auth0fake"
 	"github.com/grantkit/grantkit/internal/construct"
-	"github.com/grantkit/grantkit/internal/fake"
-	"github.com/grantkit/grantkit/internal/reliabilitytest"
+	"github.com/grantkit/grantkit/internal/testkit/fake"
+	"github.com/grantkit/grantkit/internal/testkit/reliabilitytest"
 	"github.com/grantkit/grantkit/option"
 )
 

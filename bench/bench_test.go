@@ -16,7 +16,7 @@ import (
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/auth0"
 	"github.com/grantkit/grantkit/cpn"
-	"github.com/grantkit/grantkit/internal/benchkit"
+	"github.com/grantkit/grantkit/internal/testkit/benchkit"
 	"github.com/grantkit/grantkit/onelogin"
 	"github.com/grantkit/grantkit/option"
 	"github.com/grantkit/grantkit/pingone"

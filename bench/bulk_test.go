@@ -9,8 +9,8 @@ import (
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/auth0"
 	"github.com/grantkit/grantkit/auth0/auth0fake"
-	"github.com/grantkit/grantkit/internal/benchkit"
-	"github.com/grantkit/grantkit/internal/benchkit/bulk"
+	"github.com/grantkit/grantkit/internal/testkit/benchkit"
+	"github.com/grantkit/grantkit/internal/testkit/benchkit/bulk"
 	"github.com/grantkit/grantkit/option"
 )
 

@@ -16,7 +16,7 @@ import (
 	liberrors "github.com/pb33f/libopenapi-validator/errors"
 	"github.com/pb33f/libopenapi-validator/helpers"
 
-	"github.com/grantkit/grantkit/internal/fake"
+	"github.com/grantkit/grantkit/internal/testkit/fake"
 )
 
 // Problem is one finding of the validator.

@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/grantkit/grantkit/conformance"
-	"github.com/grantkit/grantkit/internal/fake"
+	"github.com/grantkit/grantkit/internal/testkit/fake"
 )
 
 // RecordsEnv, when set, names a directory of records already made (by running tests with

@@ -5,7 +5,7 @@
 //
 // It is a module of its own so that its validator (github.com/pb33f/libopenapi-validator)
 // never reaches what a user of grantkit downloads or compiles. Its test runs the main
-// module's vendor test suites with internal/fake recording every exchange (fake.RecordEnv),
+// module's vendor test suites with internal/testkit/fake recording every exchange (fake.RecordEnv),
 // then validates each record:
 //
 //   - a request carrying grantkit's User-Agent was sent by a client and is validated in full

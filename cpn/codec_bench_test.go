@@ -4,8 +4,8 @@ import (
 	"testing"
 
 	"github.com/grantkit/grantkit/cpn/internal/oas"
-	"github.com/grantkit/grantkit/internal/benchkit"
-	"github.com/grantkit/grantkit/internal/codecbench"
+	"github.com/grantkit/grantkit/internal/testkit/benchkit"
+	"github.com/grantkit/grantkit/internal/testkit/codecbench"
 )
 
 // BenchmarkCodec: CPN's CpnOrgOauthAppResponse with 20 general scopes.

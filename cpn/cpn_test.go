@@ -19,9 +19,9 @@ import (
 	"github.com/grantkit/grantkit/cpn"
 	"github.com/grantkit/grantkit/cpn/cpnfake"
 	"github.com/grantkit/grantkit/internal/construct"
-	"github.com/grantkit/grantkit/internal/grantstest"
-	"github.com/grantkit/grantkit/internal/httpfake"
-	"github.com/grantkit/grantkit/internal/reliabilitytest"
+	"github.com/grantkit/grantkit/internal/testkit/grantstest"
+	"github.com/grantkit/grantkit/internal/testkit/httpfake"
+	"github.com/grantkit/grantkit/internal/testkit/reliabilitytest"
 	"github.com/grantkit/grantkit/option"
 )
 

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/grantkit/grantkit"
-	"github.com/grantkit/grantkit/internal/grantstest"
+	"github.com/grantkit/grantkit/internal/testkit/grantstest"
 	"github.com/grantkit/grantkit/onelogin"
 )
 

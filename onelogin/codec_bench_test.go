@@ -3,8 +3,8 @@ package onelogin
 import (
 	"testing"
 
-	"github.com/grantkit/grantkit/internal/benchkit"
-	"github.com/grantkit/grantkit/internal/codecbench"
+	"github.com/grantkit/grantkit/internal/testkit/benchkit"
+	"github.com/grantkit/grantkit/internal/testkit/codecbench"
 	"github.com/grantkit/grantkit/onelogin/internal/oas"
 )
 

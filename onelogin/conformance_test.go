@@ -16,7 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/grantkit/grantkit"
-	"github.com/grantkit/grantkit/internal/httpfake"
+	"github.com/grantkit/grantkit/internal/testkit/httpfake"
 	"github.com/grantkit/grantkit/onelogin"
 	"github.com/grantkit/grantkit/option"
 )

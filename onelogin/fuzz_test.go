@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/grantkit/grantkit"
-	"github.com/grantkit/grantkit/internal/httpfake"
+	"github.com/grantkit/grantkit/internal/testkit/httpfake"
 	"github.com/grantkit/grantkit/onelogin"
 	"github.com/grantkit/grantkit/option"
 )

@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/grantkit/grantkit"
-	"github.com/grantkit/grantkit/internal/grantstest"
+	"github.com/grantkit/grantkit/internal/testkit/grantstest"
 	"github.com/grantkit/grantkit/option"
 	"github.com/grantkit/grantkit/pingone"
 	"github.com/grantkit/grantkit/pingone/pingonefake"

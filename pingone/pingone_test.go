@@ -13,9 +13,9 @@ import (
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/construct"
-	"github.com/grantkit/grantkit/internal/grantstest"
-	"github.com/grantkit/grantkit/internal/httpfake"
-	"github.com/grantkit/grantkit/internal/reliabilitytest"
+	"github.com/grantkit/grantkit/internal/testkit/grantstest"
+	"github.com/grantkit/grantkit/internal/testkit/httpfake"
+	"github.com/grantkit/grantkit/internal/testkit/reliabilitytest"
 	"github.com/grantkit/grantkit/option"
 	"github.com/grantkit/grantkit/pingone"
 	"github.com/grantkit/grantkit/pingone/pingonefake"

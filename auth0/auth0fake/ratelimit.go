@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/grantkit/grantkit/internal/fake"
+	"github.com/grantkit/grantkit/internal/testkit/fake"
 )
 
 // rateLimit is how Auth0 enforces the Management API's limit: a bucket with a burst and a

@@ -12,7 +12,7 @@ import (
 	"github.com/auth0/go-auth0/v2/management/option"
 
 	"github.com/grantkit/grantkit/auth0/auth0fake"
-	"github.com/grantkit/grantkit/internal/benchkit/bulk"
+	"github.com/grantkit/grantkit/internal/testkit/benchkit/bulk"
 )
 
 // BenchmarkBulkApply is bench's BenchmarkBulkApply with go-auth0 v2.2.0: the same fake (200

@@ -11,7 +11,7 @@ import (
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/auth0"
-	"github.com/grantkit/grantkit/internal/benchkit"
+	"github.com/grantkit/grantkit/internal/testkit/benchkit"
 	gkoption "github.com/grantkit/grantkit/option"
 )
 

@@ -29,12 +29,12 @@ import (
 	"time"
 
 	"github.com/grantkit/grantkit/cpn/cpnfake/internal/oas"
-	"github.com/grantkit/grantkit/internal/fake"
+	"github.com/grantkit/grantkit/internal/testkit/fake"
 )
 
 // The shared part of the fake (the types Fault, Match, Request and Answer, the methods Fail,
-// FailNext, Requests, IssueToken…, Server and api) is written from internal/fake into fake_gen.go.
-//go:generate go run github.com/grantkit/grantkit/internal/fake/fakegen
+// FailNext, Requests, IssueToken…, Server and api) is written from internal/testkit/fake into fake_gen.go.
+//go:generate go run github.com/grantkit/grantkit/internal/testkit/fake/fakegen
 
 // The organization the fake serves and the credentials its token endpoints accept.
 const (

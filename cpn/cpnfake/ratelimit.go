@@ -1,6 +1,6 @@
 package cpnfake
 
-import "github.com/grantkit/grantkit/internal/fake"
+import "github.com/grantkit/grantkit/internal/testkit/fake"
 
 // rateLimit: neither CPN nor CSP documents a rate limit, its headers or its answer. The fake
 // assumes a 429 with CSP's error body and no other header, so that a client meets the least a

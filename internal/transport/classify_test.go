@@ -19,7 +19,7 @@ import (
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/auth"
-	"github.com/grantkit/grantkit/internal/httpfake"
+	"github.com/grantkit/grantkit/internal/testkit/httpfake"
 	"github.com/grantkit/grantkit/internal/settings"
 )
 

@@ -29,13 +29,13 @@ import (
 	"sync"
 	"time"
 
-	"github.com/grantkit/grantkit/internal/fake"
+	"github.com/grantkit/grantkit/internal/testkit/fake"
 	"github.com/grantkit/grantkit/onelogin/oneloginfake/internal/oas"
 )
 
 // The shared part of the fake (the types Fault, Match, Request and Answer, the methods Fail,
-// FailNext, Requests, IssueToken…, Server and api) is written from internal/fake into fake_gen.go.
-//go:generate go run github.com/grantkit/grantkit/internal/fake/fakegen
+// FailNext, Requests, IssueToken…, Server and api) is written from internal/testkit/fake into fake_gen.go.
+//go:generate go run github.com/grantkit/grantkit/internal/testkit/fake/fakegen
 
 // The API credentials the fake's token endpoint accepts.
 const (

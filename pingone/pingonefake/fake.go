@@ -31,13 +31,13 @@ import (
 	"sync"
 	"time"
 
-	"github.com/grantkit/grantkit/internal/fake"
+	"github.com/grantkit/grantkit/internal/testkit/fake"
 	"github.com/grantkit/grantkit/pingone/pingonefake/internal/oas"
 )
 
 // The shared part of the fake (the types Fault, Match, Request and Answer, the methods Fail,
-// FailNext, Requests, IssueToken…, Server and api) is written from internal/fake into fake_gen.go.
-//go:generate go run github.com/grantkit/grantkit/internal/fake/fakegen
+// FailNext, Requests, IssueToken…, Server and api) is written from internal/testkit/fake into fake_gen.go.
+//go:generate go run github.com/grantkit/grantkit/internal/testkit/fake/fakegen
 
 // The fake's environment and the worker application credentials its token endpoint accepts
 // (client_secret_basic or client_secret_post).

@@ -1,6 +1,6 @@
 package pingonefake
 
-import "github.com/grantkit/grantkit/internal/fake"
+import "github.com/grantkit/grantkit/internal/testkit/fake"
 
 // rateLimit is how PingOne documents its limit: requests per second for the license, no
 // rate-limit headers on answers, and a request over it refused with 429, code REQUEST_LIMITED

@@ -23,7 +23,7 @@
 //
 // Adding a vendor: put its grant object here (a var like Auth0Grant), add its API path prefix
 // to routes, and add an updateCase to bench/bench_test.go (its grantkit call and the same request
-// written by hand); then a codec benchmark in the vendor's package (internal/codecbench.Run,
+// written by hand); then a codec benchmark in the vendor's package (internal/testkit/codecbench.Run,
 // with a test calling codecbench.Equivalent).
 package benchkit
 
@@ -39,7 +39,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/grantkit/grantkit/internal/httpfake"
+	"github.com/grantkit/grantkit/internal/testkit/httpfake"
 )
 
 // Scopes are the 20 scopes of every benchmarked grant.

@@ -80,7 +80,7 @@ type unit struct {
 	problem string // set when it cannot be built at all (a syntax error)
 }
 
-const genDir = "internal/doctest/zz_snippets" // nothing is written there: see -overlay
+const genDir = "internal/testkit/doctest/zz_snippets" // nothing is written there: see -overlay
 
 // Build compiles the snippets with one go build over packages that exist only in an overlay,
 // then runs the runnable ones. An error is returned only when the build could

@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// Every vendor fake's fake_gen.go is what fakegen writes from internal/fake today, so a change
+// Every vendor fake's fake_gen.go is what fakegen writes from internal/testkit/fake today, so a change
 // to the shared types or methods cannot leave a fake's page out of date (CI's go generate
 // check says the same for the whole tree).
 func TestFakesAreCurrent(t *testing.T) {

@@ -14,18 +14,18 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/grantkit/grantkit/internal/doctest"
+	"github.com/grantkit/grantkit/internal/testkit/doctest"
 )
 
 // notGo lists the doc comment code blocks that are not Go, by file and first line, with the
 // reason. Every other code block of a doc comment must compile.
 var notGo = []struct{ file, firstLine, why string }{
 	{"cpn/scopenames.go", "openid", "the table of scope-name forms"},
-	{"internal/codecbench/codecbench.go", "op=decode/codec=encoding-json", "the table of sub-benchmark names"},
+	{"internal/testkit/codecbench/codecbench.go", "op=decode/codec=encoding-json", "the table of sub-benchmark names"},
 	{"retry.go", "Temporary() bool", "the signature of a method a RoundTripper's error may have"},
 	{"examples/grantsync/state.go", "auth0:", "an example of the desired-state file (YAML)"},
-	{"internal/fake/match.go", `Match{Method: "PATCH"}                          // every PATCH`, "Match values as each vendor fake's page shows them (fake_gen.go copies the doc), unqualified"},
-	{"internal/fake/match.go", `Fail(Match{Method: "PATCH"}, Fault{Status: 429, RetryAfter: "1"})`, "the call as each vendor fake's page shows it (fake_gen.go copies the doc), unqualified"},
+	{"internal/testkit/fake/match.go", `Match{Method: "PATCH"}                          // every PATCH`, "Match values as each vendor fake's page shows them (fake_gen.go copies the doc), unqualified"},
+	{"internal/testkit/fake/match.go", `Fail(Match{Method: "PATCH"}, Fault{Status: 429, RetryAfter: "1"})`, "the call as each vendor fake's page shows it (fake_gen.go copies the doc), unqualified"},
 }
 
 // imports are the packages a snippet may name without importing them.
@@ -66,7 +66,7 @@ var imports = map[string]string{
 	// For CONTRIBUTING.md, which shows how a vendor package is built from them.
 	"auth":      "github.com/grantkit/grantkit/internal/auth",
 	"construct": "github.com/grantkit/grantkit/internal/construct",
-	"fake":      "github.com/grantkit/grantkit/internal/fake",
+	"fake":      "github.com/grantkit/grantkit/internal/testkit/fake",
 	"neutral":   "github.com/grantkit/grantkit/internal/neutral",
 	"paging":    "github.com/grantkit/grantkit/internal/paging",
 	"patch":     "github.com/grantkit/grantkit/internal/patch",
@@ -161,7 +161,7 @@ func TestDocSnippets(t *testing.T) {
 	require.NoError(t, err)
 	if len(res.Problems) > 0 {
 		t.Fatalf("%d of %d documentation snippets do not compile or run; "+
-			"how each is compiled, and the names it may use undeclared: go doc ./internal/doctest\n\n%s",
+			"how each is compiled, and the names it may use undeclared: go doc ./internal/testkit/doctest\n\n%s",
 			len(res.Problems), len(snippets), strings.Join(res.Problems, "\n\n"))
 	}
 	t.Logf("%d snippets compiled; README's Usage section, run against the fake:\n%s", len(snippets), res.RunOutput)

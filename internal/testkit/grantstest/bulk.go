@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/grantkit/grantkit"
-	"github.com/grantkit/grantkit/internal/fake"
+	"github.com/grantkit/grantkit/internal/testkit/fake"
 )
 
 // BulkEnv is what the bulk scenarios need beyond Env: how many API requests the vendor's fake

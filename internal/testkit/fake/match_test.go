@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/grantkit/grantkit/internal/fake"
+	"github.com/grantkit/grantkit/internal/testkit/fake"
 )
 
 // newServer is a fake whose API answers 200 "ok" to everything, behind the shared Server.
