@@ -19,8 +19,8 @@ import (
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/auth"
-	"github.com/grantkit/grantkit/internal/testkit/httpfake"
 	"github.com/grantkit/grantkit/internal/settings"
+	"github.com/grantkit/grantkit/internal/testkit/httpfake"
 )
 
 // attempts sends one GET through c and returns the final error's attempt count.
