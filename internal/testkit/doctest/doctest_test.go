@@ -23,7 +23,7 @@ var notGo = []struct{ file, firstLine, why string }{
 	{"cpn/scopenames.go", "openid", "the table of scope-name forms"},
 	{"internal/testkit/codecbench/codecbench.go", "op=decode/codec=encoding-json", "the table of sub-benchmark names"},
 	{"retry.go", "Temporary() bool", "the signature of a method a RoundTripper's error may have"},
-	{"examples/grantsync/state.go", "auth0:", "an example of the desired-state file (YAML)"},
+	{"cmd/grantsync/state.go", "auth0:", "an example of the desired-state file (YAML)"},
 	{"internal/testkit/fake/match.go", `Match{Method: "PATCH"}                          // every PATCH`, "Match values as each vendor fake's page shows them (fake_gen.go copies the doc), unqualified"},
 	{"internal/testkit/fake/match.go", `Fail(Match{Method: "PATCH"}, Fault{Status: 429, RetryAfter: "1"})`, "the call as each vendor fake's page shows it (fake_gen.go copies the doc), unqualified"},
 }
