@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/grantkit/grantkit"
 )
@@ -19,34 +21,40 @@ const (
 // in order (scope definitions, grant creates and updates, revokes, scope removals), and a
 // phase starts only when the previous one has finished without a failure there, so a
 // failure never leaves a scope removed under a grant that still has it, nor a grant given a
-// scope whose definition failed. Within a phase up to workers changes run at once, across all
-// vendors; the scope changes of one resource run one after another, because a vendor's
-// catalog may rewrite a resource's whole scope list (Auth0 replaces it on every PATCH).
+// scope whose definition failed. Within a phase up to workers changes run at once; the scope
+// changes of one resource run one after another, because a vendor's catalog may rewrite a
+// resource's whole scope list (Auth0 replaces it on every PATCH). Grant scope changes go
+// through grantkit.ApplyScopes (one listing, one write per grant, within the client's pacing).
 //
-// Each change's Status and Error are set. A re-run plans from what the vendors then hold, so
-// what was done is not done again and what failed or was skipped is planned again.
+// Each change gets its Status and Error. Once maxFailures changes have failed (0: no limit),
+// nothing more is started. A re-run plans from what the vendors then hold, so what was done is
+// not done again and what failed or was skipped is planned again.
 type applier struct {
-	accounts map[string]*account
-	sem      chan struct{}
-	progress io.Writer
+	accounts    map[string]*account
+	sem         chan struct{}
+	workers     int
+	maxFailures int64
+	progress    io.Writer // nil: quiet
 
-	mu    sync.Mutex // guards done and writes to progress
-	done  int
-	total int
+	done, failed atomic.Int64
+	total        int
+	mu           sync.Mutex // serialises progress lines
+	last         time.Time
 }
 
-func apply(ctx context.Context, accounts map[string]*account, changes []*Change, workers int, progress io.Writer) {
-	a := &applier{accounts: accounts, sem: make(chan struct{}, workers), progress: progress, total: len(changes)}
+func apply(ctx context.Context, accounts map[string]*account, changes []*Change, workers, maxFailures int, progress io.Writer) {
+	a := &applier{accounts: accounts, sem: make(chan struct{}, workers), workers: workers,
+		maxFailures: int64(maxFailures), progress: progress, total: len(changes)}
 	byVendor := map[string][]*Change{}
 	for _, c := range changes {
 		byVendor[c.Vendor] = append(byVendor[c.Vendor], c)
 	}
-	say(progress, "applying %d change(s) at %d vendor(s), up to %d at a time\n", len(changes), len(byVendor), workers)
 	var wg sync.WaitGroup
 	for _, cs := range byVendor {
 		wg.Go(func() { a.vendor(ctx, cs) })
 	}
 	wg.Wait()
+	a.report(true)
 }
 
 // vendor applies one vendor's changes, which are in apply order, phase by phase.
@@ -68,30 +76,42 @@ func (a *applier) vendor(ctx context.Context, cs []*Change) {
 
 // phase runs one phase's changes and reports whether all of them succeeded.
 func (a *applier) phase(ctx context.Context, cs []*Change) bool {
-	// Units run concurrently; the changes within a unit in order. A grant change is a unit
-	// of its own; the scope changes of one resource form one unit.
+	acct := a.accounts[cs[0].Vendor]
+	// Units run concurrently, the changes within a unit in order: the scope changes of one
+	// resource form one unit, other changes one each. Scope changes of grants go to
+	// ApplyScopes together.
 	var units [][]*Change
+	var bulk []*Change
 	byResource := map[string]int{}
 	for _, c := range cs {
-		if c.Kind != kindScope {
+		switch {
+		case c.Kind == kindGrant && (c.Action == actUpdate || acct.vendor.clientScopes):
+			bulk = append(bulk, c)
+		case c.Kind == kindScope:
+			i, ok := byResource[c.Resource]
+			if !ok {
+				i = len(units)
+				byResource[c.Resource] = i
+				units = append(units, nil)
+			}
+			units[i] = append(units[i], c)
+		default:
 			units = append(units, []*Change{c})
-			continue
 		}
-		i, ok := byResource[c.Resource]
-		if !ok {
-			i = len(units)
-			byResource[c.Resource] = i
-			units = append(units, nil)
-		}
-		units[i] = append(units[i], c)
 	}
 	var wg sync.WaitGroup
+	if len(bulk) > 0 {
+		wg.Go(func() { a.bulk(ctx, acct, bulk) })
+	}
 	for _, unit := range units {
 		wg.Go(func() {
 			a.sem <- struct{}{}
 			defer func() { <-a.sem }()
 			for _, c := range unit {
-				a.one(ctx, c)
+				if a.stopped(c) {
+					continue
+				}
+				a.finish(c, a.do(ctx, acct, c))
 			}
 		})
 	}
@@ -104,29 +124,80 @@ func (a *applier) phase(ctx context.Context, cs []*Change) bool {
 	return true
 }
 
-// one makes one change and reports it on the progress writer.
-func (a *applier) one(ctx context.Context, c *Change) {
-	err := a.do(ctx, c)
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.done++
-	if err != nil {
-		c.Status, c.Error = statusFailed, err.Error()
-		say(a.progress, "[%d/%d] %s: %s: FAILED: %v\n", a.done, a.total, c.Vendor, c, err)
-		return
+// bulk sets the scopes of grants with grantkit.ApplyScopes, in batches that double in size
+// (64, 128, ...), so that a run that keeps failing stops early while a large one pays for
+// few extra listings.
+func (a *applier) bulk(ctx context.Context, acct *account, cs []*Change) {
+	for n := 64; len(cs) > 0; n *= 2 {
+		batch := cs[:min(n, len(cs))]
+		cs = cs[len(batch):]
+		if a.maxFailures > 0 && a.failed.Load() >= a.maxFailures {
+			for _, c := range batch {
+				a.stopped(c)
+			}
+			continue
+		}
+		reqs := make([]grantkit.ScopeChangeRequest, len(batch))
+		for i, c := range batch {
+			scopes := c.Scopes
+			if c.Action == actRevoke {
+				scopes = nil // the client's scopes are emptied; the client stays
+			}
+			reqs[i] = grantkit.ScopeChangeRequest{Key: c.key(), Replace: true, Scopes: scopes}
+		}
+		results, err := grantkit.ApplyScopes(ctx, acct.grants, reqs, a.workers)
+		for i, c := range batch {
+			switch {
+			case results == nil:
+				a.finish(c, err) // the listing failed: nothing was written
+			default:
+				a.finish(c, results[i].Err)
+			}
+		}
 	}
-	c.Status = statusDone
-	say(a.progress, "[%d/%d] %s: %s: done\n", a.done, a.total, c.Vendor, c)
 }
 
-func (a *applier) do(ctx context.Context, c *Change) error {
+// stopped marks c skipped, and says so, once the failure threshold is reached.
+func (a *applier) stopped(c *Change) bool {
+	if a.maxFailures <= 0 || a.failed.Load() < a.maxFailures {
+		return false
+	}
+	c.Status, c.Error = statusSkipped, fmt.Sprintf("not tried: %d changes failed (-max-failures)", a.failed.Load())
+	return true
+}
+
+func (a *applier) finish(c *Change, err error) {
+	if err != nil {
+		c.Status, c.Error = statusFailed, err.Error()
+		a.failed.Add(1)
+	} else {
+		c.Status = statusDone
+	}
+	a.done.Add(1)
+	a.report(false)
+}
+
+// report updates the progress line (on a terminal only), at most every 100ms.
+func (a *applier) report(final bool) {
+	if a.progress == nil {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if !final && time.Since(a.last) < 100*time.Millisecond {
+		return
+	}
+	a.last = time.Now()
+	end := ""
+	if final {
+		end = "\n"
+	}
+	say(a.progress, "\rapplying: %d of %d changes made, %d failed%s", a.done.Load(), a.total, a.failed.Load(), end)
+}
+
+func (a *applier) do(ctx context.Context, acct *account, c *Change) error {
 	if err := ctx.Err(); err != nil {
 		return err
-	}
-	acct := a.accounts[c.Vendor]
-	if c.Kind == kindScope && acct.catalog == nil {
-		// planVendor never plans a scope change for such a vendor; this guards the invariant.
-		return fmt.Errorf("%w: %s has no scope catalog", grantkit.ErrInvalidInput, c.Vendor)
 	}
 	var err error
 	switch c.Action {
@@ -136,8 +207,6 @@ func (a *applier) do(ctx context.Context, c *Change) error {
 		_, err = acct.catalog.DescribeScope(ctx, c.Resource, c.Scope, deref0(c.Description))
 	case actCreate:
 		_, err = acct.grants.Create(ctx, c.key(), c.Scopes)
-	case actUpdate:
-		_, err = acct.grants.SetScopes(ctx, c.key(), c.Scopes)
 	case actRevoke:
 		err = acct.grants.Delete(ctx, c.key())
 	case actRemove:

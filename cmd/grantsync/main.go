@@ -1,36 +1,37 @@
-// Command grantsync reconciles OAuth grants and scope definitions across vendors with a
-// desired-state file. It reads each vendor's state once, prints the plan as a diff and
-// changes nothing unless run with -apply.
+// Command grantsync reconciles OAuth grants and scope definitions across identity vendors
+// (Auth0, CPN, OneLogin, PingOne) with a desired-state file kept in your repository. It reads
+// each vendor's state once, prints the plan, and changes nothing unless given a saved plan to
+// apply:
 //
-//	go run ./examples/grantsync                          # plan, against in-memory fakes
-//	go run ./examples/grantsync -apply                   # plan and apply, against the fakes
-//	go run ./examples/grantsync -f state.yaml -apply     # your own desired state (YAML or JSON)
-//	go run ./examples/grantsync -f state.yaml -prune     # also revoke and remove what the file does not list
-//	go run ./examples/grantsync -f state.yaml -detect-drift   # for CI: exit 2 when there is drift
-//	go run ./examples/grantsync -export state.yaml       # write the accounts' state as a desired-state file
+//	go install github.com/grantkit/grantkit/cmd/grantsync@latest
+//	grantsync -export grants.yaml               # start from what the accounts hold now
+//	grantsync -f grants.yaml -out plan.json     # plan, and save it for review
+//	grantsync -apply plan.json                  # apply exactly that plan
+//	grantsync -f grants.yaml -detect-drift      # exit 2 when the accounts differ from the file
+//	grantsync -demo -demo-state .demo -f grants.yaml -out plan.json   # try it on in-memory fakes
 //
-// The file names, per vendor, the scopes each resource defines and the grants (see State and
-// desired.yaml, the built-in example). Only the vendors the file names are connected. A vendor
-// runs against a real account when its environment variables are all set (AUTH0_DOMAIN,
-// AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET; CPN_ORG_ID, CPN_API_TOKEN; ONELOGIN_SUBDOMAIN,
-// ONELOGIN_CLIENT_ID, ONELOGIN_CLIENT_SECRET; PINGONE_ENVIRONMENT_ID, PINGONE_CLIENT_ID,
-// PINGONE_CLIENT_SECRET and optionally PINGONE_REGION), against an in-memory fake seeded with a
-// few grants when none is set, and not at all when only some are.
+// Credentials come from the environment, per vendor (all of a vendor's variables are needed
+// when the file names it): AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET; CPN_ORG_ID,
+// CPN_API_TOKEN; ONELOGIN_SUBDOMAIN, ONELOGIN_CLIENT_ID, ONELOGIN_CLIENT_SECRET;
+// PINGONE_ENVIRONMENT_ID, PINGONE_CLIENT_ID, PINGONE_CLIENT_SECRET (and optionally
+// PINGONE_REGION: NA, EU, AP, CA; NA when unset).
 //
-// Exit status: 0 on success (with -detect-drift: no drift), 1 on any error (bad input, a
-// change that failed), 2 with -detect-drift when the plan is not empty.
+// Exit status: 0 when the accounts match the file or the plan was applied; 2 with
+// -detect-drift when they do not match; 1 on any error (a bad file, missing credentials, a
+// plan over a limit, a stale saved plan, any change that failed). A bad file is never drift.
 package main
 
 import (
 	"bytes"
 	"context"
-	_ "embed"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -39,9 +40,6 @@ import (
 	"github.com/grantkit/grantkit"
 )
 
-//go:embed desired.yaml
-var defaultState []byte
-
 const (
 	exitOK    = 0
 	exitError = 1
@@ -49,156 +47,139 @@ const (
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
-}
-
-// run is the whole command: it parses args, connects the vendors and returns the exit status.
-func run(args []string, stdout, stderr io.Writer) int {
-	return (&cli{getenv: os.Getenv, open: openVendor}).run(args, stdout, stderr)
+	c := &cli{getenv: os.Getenv}
+	if fi, err := os.Stderr.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+		c.progress = os.Stderr // a progress line only where a person watches
+	}
+	os.Exit(c.run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
 // cli is the command with what it reaches outside itself made replaceable, for tests.
 type cli struct {
-	getenv func(string) string
-	// open connects to one vendor: a real account or a seeded fake (see openVendor). It is
-	// called only after credentials has accepted the vendor's environment.
-	open func(ctx context.Context, vendor string, getenv func(string) string) (*account, func(), error)
+	getenv   func(string) string
+	progress io.Writer // nil: no progress line
+	// onFake, with -demo, is shown each vendor's fake before it serves (tests inject faults).
+	onFake func(vendor string, h http.Handler)
 }
 
 type options struct {
-	file, export, vendors           string
-	apply, prune, detectDrift, json bool
-	concurrency                     int
-	timeout                         time.Duration
-	set                             []string // the flags given
+	file, out, applyFile, export, vendors, demoState  string
+	prune, detectDrift, json, force, demo, version    bool
+	maxChanges, maxDeletes, maxFailures, concurrency int
+	timeout                                          time.Duration
 }
 
 func (c *cli) run(args []string, stdout, stderr io.Writer) int {
 	var o options
 	fs := flag.NewFlagSet("grantsync", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&o.file, "f", "", "desired-state `file`, YAML or JSON (default: the built-in example)")
-	fs.BoolVar(&o.apply, "apply", false, "apply the plan (default: only print it)")
-	fs.BoolVar(&o.prune, "prune", false, "also revoke the grants and remove the scopes the file does not list")
-	fs.BoolVar(&o.detectDrift, "detect-drift", false, "change nothing; exit 2 when the plan is not empty, 0 when it is (for CI)")
-	fs.BoolVar(&o.json, "json", false, "print the plan (and, with -apply, each change's outcome) as JSON")
-	fs.StringVar(&o.export, "export", "", "write the accounts' current state as a desired-state `file` (- for stdout) and change nothing")
-	fs.StringVar(&o.vendors, "vendors", strings.Join(vendorNames, ","), "with -export: the `vendors` to export, comma-separated")
-	fs.IntVar(&o.concurrency, "concurrency", 4, "changes applied at the same time, at most")
-	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "give up after this long")
+	fs.StringVar(&o.file, "f", "", "the desired-state `file` (YAML or JSON)")
+	fs.StringVar(&o.out, "out", "", "save the plan to `plan.json` for -apply")
+	fs.StringVar(&o.applyFile, "apply", "", "apply the saved plan in `plan.json` (refused if the accounts changed since it was made)")
+	fs.BoolVar(&o.prune, "prune", false, "also revoke grants and remove scopes the file leaves out, inside what its manage entries own")
+	fs.BoolVar(&o.detectDrift, "detect-drift", false, "exit 2 when the accounts differ from the file, 0 when they match")
+	fs.BoolVar(&o.json, "json", false, "print the plan (or the outcome) as one JSON document")
+	fs.StringVar(&o.export, "export", "", "write the accounts' state as a desired-state `file` (- for stdout)")
+	fs.BoolVar(&o.force, "force", false, "with -export: overwrite the file if it exists")
+	fs.StringVar(&o.vendors, "vendors", "", "with -export: the `vendors` to export, comma-separated (default: every vendor with credentials; with -demo, all)")
+	fs.BoolVar(&o.demo, "demo", false, "run against in-memory fakes, not your accounts")
+	fs.StringVar(&o.demoState, "demo-state", "", "with -demo: keep the fakes' state in `dir` between runs")
+	fs.IntVar(&o.maxChanges, "max-changes", 1000, "refuse a plan with more changes than this (0: no limit)")
+	fs.IntVar(&o.maxDeletes, "max-deletes", 100, "refuse a plan with more revokes and scope removals than this (0: no limit)")
+	fs.IntVar(&o.maxFailures, "max-failures", 10, "stop starting changes once this many have failed (0: no limit)")
+	fs.IntVar(&o.concurrency, "concurrency", 4, "changes under way at once, at most")
+	fs.DurationVar(&o.timeout, "timeout", 30*time.Minute, "give up after this long")
+	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
 		}
-		// The flag package has already said what is wrong. Exit status 2 means drift here,
-		// so a usage error is 1 like any other.
+		return exitError // the flag package has said what is wrong; 2 means drift here
+	}
+	if o.version {
+		say(stdout, "grantsync %s\n", version())
+		return exitOK
+	}
+	fail := func(err error) int {
+		prefix := "grantsync"
+		if o.demo {
+			prefix += " (demo: in-memory fakes)"
+		}
+		say(stderr, "%s: %v\n", prefix, err)
 		return exitError
 	}
-	fs.Visit(func(f *flag.Flag) { o.set = append(o.set, f.Name) })
 	if err := o.check(fs); err != nil {
-		say(stderr, "grantsync: %v\n", err)
-		return exitError
+		return fail(err)
 	}
-
 	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
 	defer cancel()
 	if o.export != "" {
-		if err := c.exportState(ctx, o, stdout); err != nil {
-			say(stderr, "grantsync: %v\n", err)
-			return exitError
+		return c.exportState(ctx, o, stdout, fail)
+	}
+
+	var saved *Document
+	name, data := o.file, []byte(nil)
+	if o.applyFile != "" {
+		var err error
+		if saved, err = loadPlan(o.applyFile); err != nil {
+			return fail(err)
 		}
-		return exitOK
-	}
-	return c.reconcile(ctx, o, stdout, stderr)
-}
-
-func (o options) check(fs *flag.FlagSet) error {
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q (the desired state is given with -f)", fs.Args())
-	}
-	if o.concurrency < 1 {
-		return errors.New("-concurrency must be at least 1")
-	}
-	if o.export != "" && (o.apply || o.prune || o.detectDrift || o.json || o.file != "") {
-		return errors.New("-export writes the current state and changes nothing: it takes no -f, -apply, -prune, -detect-drift or -json")
-	}
-	if o.export == "" && slices.Contains(o.set, "vendors") {
-		return errors.New("-vendors is for -export (a plan connects the vendors the file names)")
-	}
-	if o.detectDrift && o.apply {
-		return errors.New("-detect-drift changes nothing: it cannot be combined with -apply")
-	}
-	return nil
-}
-
-// reconcile loads the file, reads every vendor it names, plans, prints and, with -apply,
-// applies.
-func (c *cli) reconcile(ctx context.Context, o options, stdout, stderr io.Writer) int {
-	fail := func(err error) int {
-		say(stderr, "grantsync: %v\n", err)
-		return exitError
-	}
-	name, data := "desired.yaml (built in)", defaultState
-	if o.file != "" {
+		if saved.Demo != o.demo {
+			return fail(fmt.Errorf("%s was made with%s -demo; apply it the same way", o.applyFile, map[bool]string{true: "", false: "out"}[saved.Demo]))
+		}
+		name, data, o.prune = saved.File, []byte(saved.Desired), saved.Prune
+	} else {
 		b, err := os.ReadFile(o.file)
 		if err != nil {
 			return fail(err)
 		}
-		name, data = o.file, b
+		data = b
 	}
 	state, err := parseState(name, data)
 	if err != nil {
 		return fail(err)
 	}
-	accounts, closeAll, err := c.connect(ctx, state.vendors())
+	accounts, closeAll, err := c.connect(ctx, o, state.vendors())
 	if err != nil {
 		return fail(err)
 	}
 	defer closeAll()
-
-	// Read every vendor (one listing of its grants, one of its catalog), then check and
-	// plan all of them: nothing is sent unless the whole file is valid.
-	currents, err := readAll(ctx, accounts, o.concurrency, func(vendor string) map[string]bool {
-		return resourcesToRead(state[vendor])
-	})
+	doc, err := makePlan(ctx, name, state, accounts, o)
 	if err != nil {
 		return fail(err)
 	}
-	var plan Plan
-	var problems []string
-	for _, vendor := range state.vendors() {
-		changes, kept, err := planVendor(name, vendor, state[vendor], currents[vendor], o.prune)
-		if err != nil {
-			problems = append(problems, err.Error())
-			continue
+	doc.Desired = string(data)
+	if saved != nil && (saved.Fingerprint != doc.Fingerprint || !sameChanges(saved.Changes, doc.Changes)) {
+		return fail(fmt.Errorf("%s: the accounts changed since this plan was made (fingerprint %.12s, now %.12s): nothing was applied; make a new plan",
+			o.applyFile, saved.Fingerprint, doc.Fingerprint))
+	}
+	limitErr := o.limits(doc.Changes)
+	if saved == nil {
+		if limitErr == nil && o.out != "" {
+			if err := savePlan(o.out, doc); err != nil {
+				return fail(err)
+			}
 		}
-		plan.Changes = append(plan.Changes, changes...)
-		plan.Kept = append(plan.Kept, kept...)
-	}
-	if len(problems) > 0 {
-		return fail(fmt.Errorf("nothing was changed:\n  %s", strings.Join(problems, "\n  ")))
-	}
-
-	if !o.apply || len(plan.Changes) == 0 {
-		if err := printPlan(stdout, &plan, o, false); err != nil {
+		if err := printDoc(stdout, doc, o); err != nil {
 			return fail(err)
 		}
-		if o.detectDrift && len(plan.Changes) > 0 {
+		if limitErr != nil {
+			return fail(limitErr)
+		}
+		if o.detectDrift && len(doc.Changes) > 0 {
 			return exitDrift
 		}
 		return exitOK
 	}
-	if !o.json {
-		// The plan first, then the outcome; with -json only the outcome, one document.
-		if err := printPlan(stdout, &plan, o, false); err != nil {
-			return fail(err)
-		}
+	if limitErr != nil {
+		return fail(limitErr)
 	}
-	apply(ctx, accounts, plan.Changes, o.concurrency, stderr)
-	if err := printPlan(stdout, &plan, o, true); err != nil {
+	apply(ctx, accounts, doc.Changes, o.concurrency, o.maxFailures, c.progress)
+	doc.Applied = true
+	if err := printDoc(stdout, doc, o); err != nil {
 		return fail(err)
 	}
-	for _, ch := range plan.Changes {
+	for _, ch := range doc.Changes {
 		if ch.Status != statusDone {
 			return exitError
 		}
@@ -206,84 +187,157 @@ func (c *cli) reconcile(ctx context.Context, o options, stdout, stderr io.Writer
 	return exitOK
 }
 
-// exportState writes the current state of the vendors -vendors names.
-func (c *cli) exportState(ctx context.Context, o options, stdout io.Writer) error {
-	var vendors []string
-	for _, v := range strings.Split(o.vendors, ",") {
-		v = strings.TrimSpace(v)
-		if !slices.Contains(vendorNames, v) {
-			return fmt.Errorf("-vendors: %w: unknown vendor %q (known: %s)", grantkit.ErrInvalidInput, v, strings.Join(vendorNames, ", "))
-		}
-		if !slices.Contains(vendors, v) {
-			vendors = append(vendors, v)
+func (o options) check(fs *flag.FlagSet) error {
+	modes := 0
+	for _, set := range []bool{o.file != "" && o.applyFile == "", o.applyFile != "", o.export != ""} {
+		if set {
+			modes++
 		}
 	}
-	accounts, closeAll, err := c.connect(ctx, vendors)
-	if err != nil {
-		return err
+	switch {
+	case fs.NArg() > 0:
+		return fmt.Errorf("unexpected arguments %q (the desired state is given with -f)", fs.Args())
+	case o.file != "" && o.applyFile != "":
+		return errors.New("-apply takes the file from the saved plan: give no -f")
+	case modes == 0:
+		return errors.New("give -f grants.yaml to plan, -apply plan.json to apply a saved plan, or -export file")
+	case modes > 1:
+		return errors.New("-export changes nothing: give no -f or -apply with it")
+	case o.concurrency < 1:
+		return errors.New("-concurrency must be at least 1")
+	case o.demoState != "" && !o.demo:
+		return errors.New("-demo-state is for -demo")
+	case o.export == "" && (o.force || o.vendors != ""):
+		return errors.New("-force and -vendors are for -export")
+	case o.export != "" && (o.prune || o.detectDrift || o.json || o.out != ""):
+		return errors.New("-export writes the accounts' state: it takes no -prune, -detect-drift, -json or -out")
+	case o.applyFile != "" && (o.out != "" || o.detectDrift || o.prune):
+		return errors.New("-apply applies the saved plan as it is: it takes no -out, -detect-drift or -prune")
 	}
-	defer closeAll()
-	currents, err := readAll(ctx, accounts, o.concurrency, func(string) map[string]bool { return nil })
-	if err != nil {
-		return err
-	}
-	state := State{}
-	for v, cur := range currents {
-		state[v] = exportVendor(cur)
-	}
-	// No date in the header: exporting unchanged accounts again gives the same bytes, so a
-	// committed export only shows a diff when something changed.
-	header := fmt.Sprintf("The state of %s as grantsync exported it.\nPlanning with this file shows no change until the accounts change.",
-		strings.Join(state.vendors(), ", "))
-	if o.export == "-" {
-		return writeState(stdout, state, header)
-	}
-	f, err := os.Create(o.export)
-	if err != nil {
-		return err
-	}
-	if err := writeState(f, state, header); err != nil {
-		return errors.Join(err, f.Close())
-	}
-	return f.Close()
+	return nil
 }
 
-// connect checks every vendor's credentials first, so that a missing one is reported before
-// any vendor is reached, then connects each.
-func (c *cli) connect(ctx context.Context, vendors []string) (map[string]*account, func(), error) {
+// limits refuses a plan larger than -max-changes or with more deletes than -max-deletes.
+func (o options) limits(changes []*Change) error {
+	deletes := 0
+	for _, c := range changes {
+		if c.Action == actRevoke || c.Action == actRemove {
+			deletes++
+		}
+	}
+	switch {
+	case o.maxChanges > 0 && len(changes) > o.maxChanges:
+		return fmt.Errorf("the plan has %d changes, more than -max-changes %d allows: nothing was changed (raise the limit if this is meant)", len(changes), o.maxChanges)
+	case o.maxDeletes > 0 && deletes > o.maxDeletes:
+		return fmt.Errorf("the plan revokes or removes %d, more than -max-deletes %d allows: nothing was changed (raise the limit if this is meant)", deletes, o.maxDeletes)
+	}
+	return nil
+}
+
+// connect checks that every vendor has its credentials (naming every missing variable at
+// once, before anything is sent), then builds each client. With -demo it starts the fakes.
+func (c *cli) connect(ctx context.Context, o options, names []string) (map[string]*account, func(), error) {
+	if o.demo {
+		d, err := openDemo(ctx, o.demoState, c.onFake)
+		if err != nil {
+			return nil, nil, err
+		}
+		accounts := map[string]*account{}
+		for _, n := range names {
+			accounts[n] = d.accounts[n]
+		}
+		return accounts, d.Close, nil
+	}
 	var problems []string
-	for _, v := range vendors {
-		if _, err := credentials(v, c.getenv); err != nil {
+	for _, n := range names {
+		if err := missingCredentials(vendorNamed(n), c.getenv); err != nil {
 			problems = append(problems, err.Error())
 		}
 	}
 	if len(problems) > 0 {
-		return nil, nil, fmt.Errorf("nothing was changed: %s", strings.Join(problems, "; "))
-	}
-	var closers []func()
-	closeAll := func() {
-		for _, f := range closers {
-			f()
-		}
+		return nil, nil, fmt.Errorf("nothing was sent:\n  %s", strings.Join(problems, "\n  "))
 	}
 	accounts := map[string]*account{}
-	for _, v := range vendors {
-		acct, closeFn, err := c.open(ctx, v, c.getenv)
+	for _, n := range names {
+		v := vendorNamed(n)
+		acct, err := v.connect(c.getenv, append(v.creds(c.getenv), userAgent))
 		if err != nil {
-			closeAll()
-			return nil, nil, fmt.Errorf("%s: connecting: %w", v, err)
+			return nil, nil, fmt.Errorf("%s: %w", n, err)
 		}
-		if closeFn != nil {
-			closers = append(closers, closeFn)
-		}
-		accounts[v] = acct
+		acct.vendor, acct.target = v, v.target(c.getenv)
+		accounts[n] = acct
 	}
-	return accounts, closeAll, nil
+	return accounts, func() {}, nil
 }
 
-// readAll reads the vendors' state, up to workers vendors at once. want says which
-// resources' scopes to read at a vendor (nil: all).
-func readAll(ctx context.Context, accounts map[string]*account, workers int, want func(vendor string) map[string]bool) (map[string]*current, error) {
+// makePlan checks the whole file against every vendor's rules, offline, then reads every
+// vendor once and plans: nothing is sent before the whole file is known to be valid, and
+// nothing is written by a plan.
+func makePlan(ctx context.Context, name string, state State, accounts map[string]*account, o options) (*Document, error) {
+	if err := checkOffline(name, state, accounts); err != nil {
+		return nil, err
+	}
+	currents, err := readAll(ctx, accounts, o.concurrency, func(v string) *VendorState { return state[v] })
+	if err != nil {
+		return nil, err
+	}
+	doc := newDocument(o)
+	doc.File, doc.Prune = name, o.prune
+	var problems []string
+	var prints []string
+	for _, v := range state.vendors() {
+		acct := accounts[v]
+		doc.Targets = append(doc.Targets, Target{Vendor: v, Account: acct.target})
+		changes, kept, err := planVendor(name, acct.vendor, state[v], currents[v], o.prune)
+		if err != nil {
+			problems = append(problems, err.Error())
+			continue
+		}
+		doc.Changes = append(doc.Changes, changes...)
+		doc.Kept = append(doc.Kept, kept...)
+		prints = append(prints, v+":"+acct.target+":"+currents[v].fingerprint)
+	}
+	if len(problems) > 0 {
+		return nil, fmt.Errorf("nothing was changed:\n  %s", strings.Join(problems, "\n  "))
+	}
+	doc.Fingerprint = fingerprint(prints)
+	return doc, nil
+}
+
+// checkOffline checks every grant and scope definition of the file with the vendors' own
+// offline checks (see vendors.go), and reports every problem with its line.
+func checkOffline(name string, state State, accounts map[string]*account) error {
+	var problems []string
+	at := func(line int) string {
+		if line > 0 {
+			return fmt.Sprintf("%s:%d", name, line)
+		}
+		return name
+	}
+	for _, v := range state.vendors() {
+		vs, acct := state[v], accounts[v]
+		for _, r := range sortedKeys(vs.Scopes) {
+			for _, s := range vs.Scopes[r] {
+				if err := acct.checkScope(r, grantkit.ScopeDefinition{Name: s.Name, Description: deref0(s.Description)}); err != nil {
+					problems = append(problems, fmt.Sprintf("%s: %s: scope %q of %s: %v", at(s.lineOr(vs.resourceLines[r])), v, s.Name, r, err))
+				}
+			}
+		}
+		for _, g := range vs.Grants {
+			if err := acct.checkGrant(g.key(), g.Scopes); err != nil {
+				problems = append(problems, fmt.Sprintf("%s: %s: grant %s: %v", at(g.lineOr(vs.line)), v, g.key(), err))
+			}
+		}
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%w: the file breaks the vendors' rules; nothing was sent:\n  %s", grantkit.ErrInvalidInput, strings.Join(problems, "\n  "))
+	}
+	return nil
+}
+
+// readAll reads the vendors' state, up to workers vendors at once. want gives the part of
+// the file about a vendor (nil: read everything).
+func readAll(ctx context.Context, accounts map[string]*account, workers int, want func(vendor string) *VendorState) (map[string]*current, error) {
 	var (
 		mu   sync.Mutex
 		out  = map[string]*current{}
@@ -313,92 +367,117 @@ func readAll(ctx context.Context, accounts map[string]*account, workers int, wan
 	return out, nil
 }
 
-// printPlan prints the plan, or after an apply the outcome, as a diff grouped by vendor or
-// (with -json) as one JSON document.
-func printPlan(out io.Writer, p *Plan, o options, applied bool) error {
-	// Written to a buffer and then out at once, so that one error check covers it all.
+// exportState writes the current state of the vendors -vendors names.
+func (c *cli) exportState(ctx context.Context, o options, stdout io.Writer, fail func(error) int) int {
+	var names []string
+	for _, v := range strings.Split(o.vendors, ",") {
+		v = strings.TrimSpace(v)
+		switch {
+		case v == "":
+		case vendorNamed(v) == nil:
+			return fail(fmt.Errorf("-vendors: %w: unknown vendor %q (known: %s)", grantkit.ErrInvalidInput, v, strings.Join(vendorNames(), ", ")))
+		case !slices.Contains(names, v):
+			names = append(names, v)
+		}
+	}
+	if len(names) == 0 {
+		for _, v := range vendors {
+			if o.demo || missingCredentials(&v, c.getenv) == nil {
+				names = append(names, v.name)
+			}
+		}
+		if len(names) == 0 {
+			return fail(errors.New("no vendor has credentials in the environment: set them (see -help) or give -vendors"))
+		}
+	}
+	var f *os.File
+	if o.export != "-" {
+		flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
+		if o.force {
+			flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+		}
+		var err error
+		if f, err = os.OpenFile(o.export, flags, 0o644); err != nil {
+			if errors.Is(err, os.ErrExist) {
+				return fail(fmt.Errorf("-export: %s exists: nothing was written (give -force to overwrite it)", o.export))
+			}
+			return fail(err)
+		}
+	}
+	err := func() error {
+		accounts, closeAll, err := c.connect(ctx, o, names)
+		if err != nil {
+			return err
+		}
+		defer closeAll()
+		currents, err := readAll(ctx, accounts, o.concurrency, func(string) *VendorState { return nil })
+		if err != nil {
+			return err
+		}
+		state := State{}
+		for v, cur := range currents {
+			state[v] = exportVendor(cur)
+		}
+		// No date: exporting unchanged accounts again gives the same bytes.
+		header := fmt.Sprintf("The state of %s as grantsync exported it.\nEach manage entry owns every resource exported: trim it to what this file should own.",
+			strings.Join(state.vendors(), ", "))
+		if o.demo {
+			header = "DEMO: the state of grantsync's in-memory fakes, not of your accounts.\n" + header
+		}
+		if f == nil {
+			return writeState(stdout, state, header)
+		}
+		return writeState(f, state, header)
+	}()
+	if f != nil {
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			_ = os.Remove(o.export) // a failed export leaves no partial file behind
+		}
+	}
+	if err != nil {
+		return fail(err)
+	}
+	return exitOK
+}
+
+// version is the module version the binary was built from (go install ...@vX.Y.Z), or the
+// VCS revision of a build from a checkout.
+func version() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown)"
+	}
+	v := bi.Main.Version
+	for _, s := range bi.Settings {
+		if s.Key == "vcs.revision" && (v == "" || v == "(devel)") {
+			v = "(devel) " + s.Value
+		}
+	}
+	return v + " " + bi.GoVersion
+}
+
+// say writes a message for a person. Its write error is dropped on purpose: when stderr
+// cannot be written there is nobody to tell, and the exit status still says how it went.
+func say(w io.Writer, format string, args ...any) {
+	_, _ = fmt.Fprintf(w, format, args...)
+}
+
+func printDoc(out io.Writer, doc *Document, o options) error {
 	var w bytes.Buffer
 	if o.json {
 		enc := json.NewEncoder(&w)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(p); err != nil {
+		d := *doc
+		d.Desired = "" // in the saved plan only
+		if err := enc.Encode(&d); err != nil {
 			return err
 		}
 	} else {
-		writePlan(&w, p, o, applied)
+		writeText(&w, doc, o)
 	}
 	_, err := out.Write(w.Bytes())
 	return err
-}
-
-func writePlan(w *bytes.Buffer, p *Plan, o options, applied bool) {
-	if applied {
-		var failed, skipped []*Change
-		for _, c := range p.Changes {
-			switch c.Status {
-			case statusFailed:
-				failed = append(failed, c)
-			case statusSkipped:
-				skipped = append(skipped, c)
-			}
-		}
-		if len(failed)+len(skipped) == 0 {
-			fmt.Fprintf(w, "\nApplied %d change(s).\n", len(p.Changes))
-			return
-		}
-		fmt.Fprintf(w, "\nApplied %d of %d change(s). %d failed, %d not tried; run again to finish:\n",
-			len(p.Changes)-len(failed)-len(skipped), len(p.Changes), len(failed), len(skipped))
-		for _, c := range failed {
-			fmt.Fprintf(w, "  %s: %s: FAILED: %s\n", c.Vendor, c, c.Error)
-		}
-		for _, c := range skipped {
-			fmt.Fprintf(w, "  %s: %s: not tried\n", c.Vendor, c)
-		}
-		return
-	}
-
-	printGroups(w, p.Changes)
-	var add, change, remove int
-	for _, c := range p.Changes {
-		switch c.Action {
-		case actDefine, actCreate:
-			add++
-		case actDescribe, actUpdate:
-			change++
-		default:
-			remove++
-		}
-	}
-	if len(p.Changes) == 0 {
-		fmt.Fprintln(w, "No changes: the accounts match the file.")
-	} else {
-		fmt.Fprintf(w, "Plan: %d to add, %d to change, %d to remove.\n", add, change, remove)
-	}
-	if len(p.Kept) > 0 {
-		fmt.Fprintf(w, "\nNot in the file, kept (-prune would remove %d):\n", len(p.Kept))
-		printGroups(w, p.Kept)
-	}
-	if len(p.Changes) > 0 && !o.apply && !o.detectDrift {
-		fmt.Fprintln(w, "Run with -apply to apply it.")
-	}
-}
-
-// printGroups prints changes (sorted by vendor) under a line naming each vendor.
-func printGroups(w *bytes.Buffer, cs []*Change) {
-	for i, c := range cs {
-		if i == 0 || cs[i-1].Vendor != c.Vendor {
-			fmt.Fprintf(w, "%s\n", c.Vendor)
-		}
-		fmt.Fprintf(w, "  %s\n", c)
-	}
-	if len(cs) > 0 {
-		fmt.Fprintln(w)
-	}
-}
-
-// say writes a message for a person (an error, progress). Its write error is dropped on
-// purpose: when stderr cannot be written there is nobody to tell, and the exit status still
-// says how the run went.
-func say(w io.Writer, format string, args ...any) {
-	_, _ = fmt.Fprintf(w, format, args...)
 }

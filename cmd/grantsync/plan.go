@@ -3,6 +3,9 @@ package main
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"maps"
 	"fmt"
 	"slices"
 	"strings"
@@ -113,85 +116,110 @@ func deref0(s *string) string {
 	return *s
 }
 
-// Plan is what grantsync would do: the changes in the order they are applied, and what the
-// file does not list but is kept because -prune was not given.
-type Plan struct {
-	Changes []*Change `json:"changes"`
-	// Kept lists the grants and scopes the file does not list; -prune would revoke or
-	// remove them.
-	Kept []*Change `json:"kept_without_prune,omitempty"`
-}
-
-// current is one vendor's state, read once: every grant from one listing, and for the
-// resources that matter, the scopes each defines.
+// current is one vendor's state, read once: the grants that matter to the file, from one
+// listing, and for the resources that matter, the scopes each defines.
 type current struct {
 	grants []*grantkit.Grant
+	// bare are the clients that hold no scopes at a vendor whose grant is a client's
+	// scopes (CPN): no grant, but a grant on them sets their scopes.
+	bare map[grantkit.GrantKey]bool
 	// resources holds every resource of the catalog; nil for a vendor without one.
 	resources map[string]bool
 	// scopes holds the definitions of the resources read (see read).
 	scopes map[string][]grantkit.ScopeDefinition
+	// fingerprint hashes what the plan was made from: the grants and definitions kept.
+	fingerprint string
 }
 
-// read lists a vendor's state: its grants once, and, with a catalog, its resources once and
-// the scopes of each resource in want (every resource when want is nil).
-func read(ctx context.Context, acct *account, want map[string]bool) (*current, error) {
-	cur := &current{}
+// read lists a vendor's state: its grants once, keeping only those vs names or manages
+// (all of them when vs is nil, for -export), so memory follows the file, not the vendor;
+// and with a catalog, its resources once and the scopes of each resource vs names.
+func read(ctx context.Context, acct *account, vs *VendorState) (*current, error) {
+	cur := &current{bare: map[grantkit.GrantKey]bool{}}
+	var named map[grantkit.GrantKey]bool
+	if vs != nil {
+		named = make(map[grantkit.GrantKey]bool, len(vs.Grants))
+		for _, g := range vs.Grants {
+			named[g.key()] = true
+		}
+	}
 	for g, err := range acct.grants.List(ctx) {
 		if err != nil {
 			return nil, fmt.Errorf("listing grants: %w", err)
 		}
-		cur.grants = append(cur.grants, g)
-	}
-	if acct.catalog == nil {
-		return cur, nil
-	}
-	cur.resources = map[string]bool{}
-	cur.scopes = map[string][]grantkit.ScopeDefinition{}
-	for r, err := range acct.catalog.Resources(ctx) {
-		if err != nil {
-			return nil, fmt.Errorf("listing resources: %w", err)
-		}
-		cur.resources[r] = true
-	}
-	for _, r := range sortedKeys(cur.resources) {
-		if want != nil && !want[r] {
+		if g.Key.ClientID == "" {
+			// An Auth0 default grant belongs to no single client and has no key to act
+			// on; grantsync neither exports nor prunes it.
 			continue
 		}
-		defs, err := acct.catalog.ListScopes(ctx, r)
-		if err != nil {
-			return nil, fmt.Errorf("listing the scopes of %s: %w", r, err)
+		if vs != nil && !named[g.Key] && !vs.manages(g.Key) {
+			continue
 		}
-		cur.scopes[r] = defs
+		if acct.vendor.clientScopes && len(g.Scopes) == 0 {
+			cur.bare[g.Key] = true
+			continue
+		}
+		cur.grants = append(cur.grants, g)
 	}
+	h := sha256.New()
+	slices.SortFunc(cur.grants, func(a, b *grantkit.Grant) int { return cmp.Compare(a.Key.String(), b.Key.String()) })
+	for _, g := range cur.grants {
+		fmt.Fprintf(h, "g %q %q %q %q\n", g.Key.Resource, g.Key.ClientID, g.Key.SubjectType, g.Scopes)
+	}
+	for _, k := range slices.SortedFunc(maps.Keys(cur.bare), func(a, b grantkit.GrantKey) int { return cmp.Compare(a.String(), b.String()) }) {
+		fmt.Fprintf(h, "c %q %q\n", k.Resource, k.ClientID)
+	}
+	if acct.catalog != nil {
+		cur.resources = map[string]bool{}
+		cur.scopes = map[string][]grantkit.ScopeDefinition{}
+		for r, err := range acct.catalog.Resources(ctx) {
+			if err != nil {
+				return nil, fmt.Errorf("listing resources: %w", err)
+			}
+			cur.resources[r] = true
+		}
+		for _, r := range sortedKeys(cur.resources) {
+			if vs != nil && !vs.needsScopes(r) {
+				continue
+			}
+			defs, err := acct.catalog.ListScopes(ctx, r)
+			if err != nil {
+				return nil, fmt.Errorf("listing the scopes of %s: %w", r, err)
+			}
+			cur.scopes[r] = defs
+			fmt.Fprintf(h, "r %q\n", r)
+			for _, d := range defs {
+				fmt.Fprintf(h, "s %q %q\n", d.Name, d.Description)
+			}
+		}
+	}
+	cur.fingerprint = hex.EncodeToString(h.Sum(nil))
 	return cur, nil
 }
 
-// resourcesToRead are the resources whose scopes a plan of vs needs: those the file lists
+// needsScopes says whether a plan of v reads resource's scope definitions: those it lists
 // scopes for or grants on.
-func resourcesToRead(vs *VendorState) map[string]bool {
-	want := map[string]bool{}
-	for r := range vs.Scopes {
-		want[r] = true
+func (v *VendorState) needsScopes(resource string) bool {
+	if _, ok := v.Scopes[resource]; ok {
+		return true
 	}
-	for _, g := range vs.Grants {
-		want[g.Resource] = true
-	}
-	return want
+	return slices.ContainsFunc(v.Grants, func(g GrantSpec) bool { return g.Resource == resource })
 }
 
 // planVendor compares what the file wants of a vendor with what it has, checks that every
 // change can be made (before anything is sent), and returns the changes in apply order. The
-// changes -prune would make are returned separately.
+// changes -prune would make are returned separately (kept).
 //
 // An error names the file and the line of the entry at fault, as parseState's do.
-func planVendor(file, vendor string, vs *VendorState, cur *current, prune bool) (changes, kept []*Change, err error) {
+func planVendor(file string, v *vendor, vs *VendorState, cur *current, prune bool) (changes, kept []*Change, err error) {
 	bad := func(line int, format string, args ...any) error {
 		at := file
 		if line > 0 {
 			at = fmt.Sprintf("%s:%d", file, line)
 		}
-		return fmt.Errorf("%s: %w: %s: %s", at, grantkit.ErrInvalidInput, vendor, fmt.Sprintf(format, args...))
+		return fmt.Errorf("%s: %w: %s: %s", at, grantkit.ErrInvalidInput, v.name, fmt.Sprintf(format, args...))
 	}
+	change := func(c Change) *Change { c.Vendor = v.name; return &c }
 
 	// defined[resource][scope]: what each resource will define once the plan is applied,
 	// so that every granted scope can be checked before anything is sent.
@@ -217,27 +245,25 @@ func planVendor(file, vendor string, vs *VendorState, cur *current, prune bool) 
 				old, exists := have[spec.Name]
 				switch {
 				case !exists:
-					changes = append(changes, &Change{Vendor: vendor, Kind: kindScope, Action: actDefine, Resource: r, Scope: spec.Name, Description: spec.Description})
+					changes = append(changes, change(Change{Kind: kindScope, Action: actDefine, Resource: r, Scope: spec.Name, Description: spec.Description}))
 				case spec.Description != nil && *spec.Description != old.Description:
-					changes = append(changes, &Change{Vendor: vendor, Kind: kindScope, Action: actDescribe, Resource: r, Scope: spec.Name,
-						Description: spec.Description, OldDescription: &old.Description})
+					changes = append(changes, change(Change{Kind: kindScope, Action: actDescribe, Resource: r, Scope: spec.Name,
+						Description: spec.Description, OldDescription: &old.Description}))
 				}
+				defined[r][spec.Name] = true
+			}
+			if !vs.managesScopes(r) {
+				continue
 			}
 			for _, d := range cur.scopes[r] {
 				if listed[d.Name] {
 					continue
 				}
-				kept = append(kept, &Change{Vendor: vendor, Kind: kindScope, Action: actRemove, Resource: r, Scope: d.Name})
+				kept = append(kept, change(Change{Kind: kindScope, Action: actRemove, Resource: r, Scope: d.Name}))
 				if prune {
 					// The scope will be gone: a grant that keeps it is caught below.
 					delete(defined[r], d.Name)
 				}
-			}
-			if defined[r] == nil {
-				defined[r] = map[string]bool{}
-			}
-			for name := range listed {
-				defined[r][name] = true
 			}
 		}
 	}
@@ -246,11 +272,6 @@ func planVendor(file, vendor string, vs *VendorState, cur *current, prune bool) 
 	// (it does not identify one grant); it is only an error when the file names it.
 	have := map[grantkit.GrantKey][]*grantkit.Grant{}
 	for _, g := range cur.grants {
-		if g.Key.ClientID == "" {
-			// An Auth0 default grant belongs to no single client and has no key to act
-			// on; grantsync neither exports nor prunes it.
-			continue
-		}
 		have[g.Key] = append(have[g.Key], g)
 	}
 	wanted := map[grantkit.GrantKey]bool{}
@@ -264,21 +285,32 @@ func planVendor(file, vendor string, vs *VendorState, cur *current, prune bool) 
 			}
 			for _, s := range scopes {
 				if !defined[k.Resource][s] {
-					why := "neither defined at " + vendor + " nor listed under scopes in the file"
-					if prune && vs.Scopes[k.Resource] != nil {
+					why := "neither defined at " + v.name + " nor listed under scopes in the file"
+					if prune && vs.managesScopes(k.Resource) {
 						why = "not listed under scopes of " + k.Resource + ", so -prune would remove it"
 					}
 					return nil, nil, bad(spec.line, "grant %s: scope %q is %s", k, s, why)
 				}
 			}
 		}
+		grant := Change{Kind: kindGrant, Resource: k.Resource, Client: k.ClientID, SubjectType: k.SubjectType, Scopes: scopes}
 		switch gs := have[k]; len(gs) {
 		case 0:
-			changes = append(changes, &Change{Vendor: vendor, Kind: kindGrant, Action: actCreate, Resource: k.Resource, Client: k.ClientID, SubjectType: k.SubjectType, Scopes: scopes})
+			if v.clientScopes && !cur.bare[k] {
+				return nil, nil, bad(spec.line, "grant %s: there is no client %q at %s (grantsync gives scopes to existing clients, it does not create clients)", k, k.ClientID, v.name)
+			}
+			if len(scopes) == 0 && v.clientScopes {
+				break // a client without scopes is what the file asks
+			}
+			grant.Action = actCreate
+			changes = append(changes, change(grant))
 		case 1:
 			if d := grantkit.Diff(gs[0].Scopes, scopes); !d.IsEmpty() {
-				changes = append(changes, &Change{Vendor: vendor, Kind: kindGrant, Action: actUpdate, Resource: k.Resource, Client: k.ClientID, SubjectType: k.SubjectType,
-					Scopes: scopes, Add: d.Add, Remove: d.Remove})
+				grant.Action, grant.Add, grant.Remove = actUpdate, d.Add, d.Remove
+				if len(scopes) == 0 && v.clientScopes {
+					grant.Action, grant.Scopes, grant.Add, grant.Remove = actRevoke, gs[0].Scopes, nil, nil
+				}
+				changes = append(changes, change(grant))
 			}
 		default:
 			ids := make([]string, len(gs))
@@ -289,13 +321,10 @@ func planVendor(file, vendor string, vs *VendorState, cur *current, prune bool) 
 				k, len(gs), strings.Join(ids, ", "))
 		}
 	}
-	if vs.managesGrants {
-		for _, g := range cur.grants {
-			if g.Key.ClientID == "" || wanted[g.Key] {
-				continue
-			}
-			kept = append(kept, &Change{Vendor: vendor, Kind: kindGrant, Action: actRevoke, Resource: g.Key.Resource, Client: g.Key.ClientID, SubjectType: g.Key.SubjectType,
-				Scopes: grantkit.NormalizeScopes(g.Scopes)})
+	for _, g := range cur.grants {
+		if !wanted[g.Key] && vs.manages(g.Key) {
+			kept = append(kept, change(Change{Kind: kindGrant, Action: actRevoke, Resource: g.Key.Resource, Client: g.Key.ClientID, SubjectType: g.Key.SubjectType,
+				Scopes: grantkit.NormalizeScopes(g.Scopes)}))
 		}
 	}
 	if prune {
@@ -320,27 +349,29 @@ func sortChanges(cs []*Change) {
 	})
 }
 
-// exportVendor is a vendor's state as a desired-state entry: every grant with a client, and
-// every resource that defines scopes, with their descriptions.
+// exportVendor is a vendor's state as a desired-state entry: every grant with a client, every
+// resource's scopes with their descriptions, and a manage entry that owns every resource
+// exported (trim it to what the file should own).
 func exportVendor(cur *current) *VendorState {
-	vs := &VendorState{Grants: []GrantSpec{}}
+	vs := &VendorState{Grants: []GrantSpec{}, Manage: &Manage{}}
+	owned := map[string]bool{}
+	for r := range cur.scopes {
+		owned[r] = true
+	}
 	for _, g := range cur.grants {
-		if g.Key.ClientID == "" {
-			continue // an Auth0 default grant: see planVendor
-		}
+		owned[g.Key.Resource] = true
 		vs.Grants = append(vs.Grants, GrantSpec{Resource: g.Key.Resource, Client: g.Key.ClientID, SubjectType: g.Key.SubjectType,
 			Scopes: grantkit.NormalizeScopes(g.Scopes)})
 	}
 	slices.SortFunc(vs.Grants, func(a, b GrantSpec) int {
 		return cmp.Or(cmp.Compare(a.Resource, b.Resource), cmp.Compare(a.Client, b.Client), cmp.Compare(a.SubjectType, b.SubjectType))
 	})
+	vs.Manage.Resources = sortedKeys(owned)
 	for _, r := range sortedKeys(cur.scopes) {
-		if len(cur.scopes[r]) == 0 {
-			continue
-		}
 		if vs.Scopes == nil {
 			vs.Scopes = map[string][]ScopeSpec{}
 		}
+		vs.Scopes[r] = []ScopeSpec{}
 		for _, d := range cur.scopes[r] {
 			spec := ScopeSpec{Name: d.Name}
 			if d.Description != "" {

@@ -14,14 +14,6 @@ import (
 	"github.com/grantkit/grantkit"
 )
 
-// vendorNames are the vendors a desired-state file may name, sorted.
-var vendorNames = []string{"auth0", "cpn", "onelogin", "pingone"}
-
-// hasCatalog says which vendors let their resources' scopes be defined. CPN's scopes are
-// defined by the platform: a file cannot define them, and a CPN grant's scopes are not
-// checked against any definition.
-func hasCatalog(vendor string) bool { return vendor != "cpn" }
-
 // State is a desired-state file: for each vendor it names, the scopes its resources define
 // and the grants it keeps. YAML (or JSON, which YAML reads too):
 //
@@ -35,10 +27,13 @@ func hasCatalog(vendor string) bool { return vendor != "cpn" }
 //	      client: billing-service
 //	      scopes: [read:invoices]
 //
-// A vendor's grants list, when present, is every grant the vendor should have: -prune revokes
-// the others. A resource listed under scopes lists every scope it should define: -prune
-// removes the others from it. A vendor without a grants key, and a resource not listed under
-// scopes, are left alone.
+//	  manage:
+//	    resources: [https://api.example.com/]
+//
+// The file owns only what a vendor's manage entry names: with -prune, a grant the file does
+// not list is revoked only when its resource is under manage.resources or its client under
+// manage.clients, and a scope a resource does not list is removed only when the resource is
+// under manage.resources and listed under scopes. Everything else at the vendor is left alone.
 type State map[string]*VendorState
 
 // VendorState is what one vendor should hold.
@@ -48,11 +43,29 @@ type VendorState struct {
 	Scopes map[string][]ScopeSpec `json:"scopes,omitempty" yaml:"scopes,omitempty"`
 	// Grants is written even when empty: an exported vendor without grants says it has none.
 	Grants []GrantSpec `json:"grants" yaml:"grants"`
+	// Manage is what the file owns at the vendor (see State).
+	Manage *Manage `json:"manage,omitempty" yaml:"manage,omitempty"`
 
-	// managesGrants is set when the file has a grants key for the vendor, even an empty one.
-	managesGrants bool
 	line          int
 	resourceLines map[string]int
+}
+
+// Manage names what a file owns at a vendor: every grant on these resources (and their scope
+// definitions, for a resource listed under scopes), and every grant of these clients.
+type Manage struct {
+	Resources []string `json:"resources,omitempty" yaml:"resources,omitempty"`
+	Clients   []string `json:"clients,omitempty" yaml:"clients,omitempty"`
+}
+
+// manages says whether -prune may revoke a grant with key k.
+func (v *VendorState) manages(k grantkit.GrantKey) bool {
+	return v.Manage != nil && (slices.Contains(v.Manage.Resources, k.Resource) || slices.Contains(v.Manage.Clients, k.ClientID))
+}
+
+// managesScopes says whether -prune may remove scopes resource defines that the file leaves out.
+func (v *VendorState) managesScopes(resource string) bool {
+	_, listed := v.Scopes[resource]
+	return listed && v.Manage != nil && slices.Contains(v.Manage.Resources, resource)
 }
 
 // ScopeSpec is a scope a resource should define.
@@ -115,7 +128,7 @@ func parseState(name string, data []byte) (State, error) {
 	dec.KnownFields(true)
 	if err := dec.Decode(&s); err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, fail(0, "the file is empty: name at least one vendor (%s)", strings.Join(vendorNames, ", "))
+			return nil, fail(0, "the file is empty: name at least one vendor (%s)", strings.Join(vendorNames(), ", "))
 		}
 		return nil, yamlError(name, data, err)
 	}
@@ -128,19 +141,19 @@ func parseState(name string, data []byte) (State, error) {
 	recordLines(s, &root)
 
 	if len(s) == 0 {
-		return nil, fail(0, "the file names no vendor (%s)", strings.Join(vendorNames, ", "))
+		return nil, fail(0, "the file names no vendor (%s)", strings.Join(vendorNames(), ", "))
 	}
 	for _, vendor := range s.vendors() {
 		vs := s[vendor]
-		if !slices.Contains(vendorNames, vendor) {
-			return nil, fail(vs.lineOr(0), "unknown vendor %q (known: %s)", vendor, strings.Join(vendorNames, ", "))
+		if vendorNamed(vendor) == nil {
+			return nil, fail(vs.lineOr(0), "unknown vendor %q (known: %s)", vendor, strings.Join(vendorNames(), ", "))
 		}
 		if vs == nil {
 			// "auth0:" with nothing under it: the vendor is named, nothing is managed.
 			s[vendor] = &VendorState{}
 			continue
 		}
-		if len(vs.Scopes) > 0 && !hasCatalog(vendor) {
+		if len(vs.Scopes) > 0 && vendorNamed(vendor).clientScopes {
 			return nil, fail(vs.line, "%s: scopes: %s's scopes are defined by the platform; a file cannot define them", vendor, vendor)
 		}
 		for _, res := range sortedKeys(vs.Scopes) {
@@ -165,7 +178,7 @@ func parseState(name string, data []byte) (State, error) {
 			if g.Resource == "" || g.Client == "" {
 				return nil, fail(line, "%s: a grant needs resource and client", vendor)
 			}
-			if g.SubjectType != "" && vendor != "auth0" {
+			if g.SubjectType != "" && !vendorNamed(vendor).subjectTypes {
 				return nil, fail(line, "%s: subject_type %q: %s keeps one grant per client and resource, so a grant names no subject type", vendor, g.SubjectType, vendor)
 			}
 			if slices.Contains(g.Scopes, "") {
@@ -232,7 +245,6 @@ func recordLines(s State, root *yaml.Node) {
 			field, val := body.Content[j], body.Content[j+1]
 			switch field.Value {
 			case "grants":
-				vs.managesGrants = true
 				if seq := deref(val); seq != nil && seq.Kind == yaml.SequenceNode && len(seq.Content) == len(vs.Grants) {
 					for n, item := range seq.Content {
 						vs.Grants[n].line = item.Line

@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
+	"unicode"
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/auth0"
@@ -17,201 +19,247 @@ import (
 	"github.com/grantkit/grantkit/pingone/pingonefake"
 )
 
-// envVars are the environment variables that connect each vendor to a real account: all of
-// them, or none for the in-memory fake. PINGONE_REGION is optional and not listed.
-var envVars = map[string][]string{
-	"auth0":    {"AUTH0_DOMAIN", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET"},
-	"cpn":      {"CPN_ORG_ID", "CPN_API_TOKEN"},
-	"onelogin": {"ONELOGIN_SUBDOMAIN", "ONELOGIN_CLIENT_ID", "ONELOGIN_CLIENT_SECRET"},
-	"pingone":  {"PINGONE_ENVIRONMENT_ID", "PINGONE_CLIENT_ID", "PINGONE_CLIENT_SECRET"},
+// vendor is everything grantsync knows about one vendor: one table entry. A new vendor is a
+// new entry (and its import).
+type vendor struct {
+	name string
+	// env are the environment variables that must all be set for a real account; optEnv
+	// the optional ones. env[0] names the account (tenant, organization, environment).
+	env, optEnv []string
+	// target says which account the variables name, for the plan's heading.
+	target func(get func(string) string) string
+	// connect builds the vendor's client (no request is sent). opts carry the credentials,
+	// or with -demo the fake's address and token.
+	connect func(get func(string) string, opts []option.Option) (*account, error)
+	// creds are the options that pass the environment's credentials.
+	creds func(get func(string) string) []option.Option
+	// clientScopes: the vendor's grant is a property of a client (CPN's OAuth app allowed
+	// scopes): a client without scopes is no grant, a revoke empties the client's scopes
+	// (the client and its credentials stay), and a grant on an existing client sets its scopes.
+	clientScopes bool
+	// subjectTypes: grants have a subject type (Auth0).
+	subjectTypes bool
+	// demo starts the vendor's fake and seeds what grantsync cannot create (resources,
+	// applications, and the demo's first grants and scopes); see demo.go.
+	demo func() demoFake
 }
 
-// credentials reports whether vendor runs against a real account (every variable set) or
-// its fake (none set). Some set and others not is an error naming the missing ones: running
-// such a vendor against the fake would plan against the wrong account. No value is read
-// into the message.
-func credentials(vendor string, getenv func(string) string) (real bool, err error) {
-	var set, missing []string
-	for _, name := range envVars[vendor] {
-		if getenv(name) != "" {
-			set = append(set, name)
-		} else {
+var vendors = []vendor{
+	{
+		name: "auth0", env: []string{"AUTH0_DOMAIN", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET"}, subjectTypes: true,
+		target: func(get func(string) string) string { return "tenant " + get("AUTH0_DOMAIN") },
+		creds: func(get func(string) string) []option.Option {
+			return []option.Option{auth0.WithClientCredentials(get("AUTH0_CLIENT_ID"), grantkit.Secret(get("AUTH0_CLIENT_SECRET")))}
+		},
+		connect: func(get func(string) string, opts []option.Option) (*account, error) {
+			c, err := auth0.New(get("AUTH0_DOMAIN"), opts...)
+			if err != nil {
+				return nil, err
+			}
+			return &account{grants: c.Grants(), catalog: c.ScopeCatalog()}, nil
+		},
+		demo: func() demoFake {
+			f := auth0fake.New()
+			f.AddResourceServer(demoAPI, "read:invoices", "admin:invoices")
+			return demoFake{handler: f, token: f.IssueToken(), env: map[string]string{"AUTH0_DOMAIN": "demo.auth0.com"},
+				grants: []GrantSpec{
+					{Resource: demoAPI, Client: "billing-service", Scopes: []string{"read:invoices"}},
+					{Resource: demoAPI, Client: "legacy-export", Scopes: []string{"read:invoices", "admin:invoices"}},
+				}}
+		},
+	},
+	{
+		name: "cpn", env: []string{"CPN_ORG_ID", "CPN_API_TOKEN"}, clientScopes: true,
+		target: func(get func(string) string) string { return "organization " + get("CPN_ORG_ID") },
+		creds: func(get func(string) string) []option.Option {
+			return []option.Option{cpn.WithAPIToken(get("CPN_API_TOKEN"))}
+		},
+		connect: func(get func(string) string, opts []option.Option) (*account, error) {
+			c, err := cpn.New(get("CPN_ORG_ID"), opts...)
+			if err != nil {
+				return nil, err
+			}
+			return &account{grants: c.Grants(), checkScopes: func(s []string) error { _, err := cpn.ParseScopes(s); return err }}, nil
+		},
+		demo: func() demoFake {
+			f := cpnfake.New()
+			// The demo's OAuth apps are made here, without scopes; grantsync never makes one.
+			setup := func(ctx context.Context, get func(string) string, opts []option.Option) error {
+				c, err := cpn.New(get("CPN_ORG_ID"), opts...)
+				for _, app := range []string{"billing-sync", "old-sync", "reporting-sync"} {
+					if err == nil {
+						_, err = c.OAuthApps.Create(ctx, cpn.OAuthAppCreate{ID: app, DisplayName: app})
+					}
+				}
+				return err
+			}
+			return demoFake{handler: f, token: f.IssueToken(), env: map[string]string{"CPN_ORG_ID": cpnfake.OrgID}, setup: setup,
+				grants: []GrantSpec{
+					{Resource: cpnfake.OrgID, Client: "billing-sync", Scopes: []string{"openid", "organization-role:org_owner"}},
+					{Resource: cpnfake.OrgID, Client: "old-sync", Scopes: []string{"openid"}},
+				}}
+		},
+	},
+	{
+		name: "onelogin", env: []string{"ONELOGIN_SUBDOMAIN", "ONELOGIN_CLIENT_ID", "ONELOGIN_CLIENT_SECRET"},
+		target: func(get func(string) string) string { return "subdomain " + get("ONELOGIN_SUBDOMAIN") },
+		creds: func(get func(string) string) []option.Option {
+			return []option.Option{onelogin.WithClientCredentials(get("ONELOGIN_CLIENT_ID"), grantkit.Secret(get("ONELOGIN_CLIENT_SECRET")))}
+		},
+		connect: func(get func(string) string, opts []option.Option) (*account, error) {
+			c, err := onelogin.New(get("ONELOGIN_SUBDOMAIN"), opts...)
+			if err != nil {
+				return nil, err
+			}
+			return &account{grants: c.Grants(), catalog: c.ScopeCatalog()}, nil
+		},
+		demo: func() demoFake {
+			f := oneloginfake.New()
+			res := fmt.Sprint(f.AddAuthorization("Invoices API", demoAPI)) // 1001, the first
+			return demoFake{handler: f, token: f.IssueToken(), env: map[string]string{"ONELOGIN_SUBDOMAIN": "demo"},
+				scopes: map[string][]string{res: {"read:invoices", "write:invoices"}},
+				grants: []GrantSpec{{Resource: res, Client: "4242", Scopes: []string{"read:invoices"}}}}
+		},
+	},
+	{
+		name: "pingone", env: []string{"PINGONE_ENVIRONMENT_ID", "PINGONE_CLIENT_ID", "PINGONE_CLIENT_SECRET"}, optEnv: []string{"PINGONE_REGION"},
+		target: func(get func(string) string) string {
+			return fmt.Sprintf("environment %s in region %s", get("PINGONE_ENVIRONMENT_ID"), pingoneRegion(get))
+		},
+		creds: func(get func(string) string) []option.Option {
+			return []option.Option{pingone.WithRegion(pingoneRegion(get)),
+				pingone.WithClientCredentials(get("PINGONE_CLIENT_ID"), grantkit.Secret(get("PINGONE_CLIENT_SECRET")))}
+		},
+		connect: func(get func(string) string, opts []option.Option) (*account, error) {
+			c, err := pingone.New(get("PINGONE_ENVIRONMENT_ID"), opts...)
+			if err != nil {
+				return nil, err
+			}
+			return &account{grants: c.Grants(), catalog: c.ScopeCatalog()}, nil
+		},
+		demo: func() demoFake {
+			f := pingonefake.New()
+			f.AddApplicationWithID("billing-service", "Billing service")
+			f.AddApplicationWithID("reporting", "Reporting")
+			res := f.AddResourceWithID("invoices-api", "Invoices API", "https://api.example.com")
+			for _, s := range []string{"read:invoices", "write:invoices", "admin:invoices"} {
+				f.AddScope(res, s)
+			}
+			return demoFake{handler: f, token: f.IssueToken(), env: map[string]string{"PINGONE_ENVIRONMENT_ID": pingonefake.EnvironmentID},
+				grants: []GrantSpec{{Resource: res, Client: "billing-service", Scopes: []string{"read:invoices"}}}}
+		},
+	},
+}
+
+func pingoneRegion(get func(string) string) pingone.Region {
+	if r := get("PINGONE_REGION"); r != "" {
+		return pingone.Region(r)
+	}
+	return pingone.RegionNorthAmerica
+}
+
+const demoAPI = "https://api.example.com/"
+
+// demoFake is one vendor's fake as -demo runs it.
+type demoFake struct {
+	handler http.Handler
+	token   string
+	env     map[string]string   // what names the account (the fake's tenant, organization, ...)
+	scopes  map[string][]string // scopes to define through the catalog at first start
+	grants  []GrantSpec         // grants to create at first start
+	// setup, when set, makes what the vendor-neutral API cannot (CPN's OAuth apps).
+	setup func(ctx context.Context, get func(string) string, opts []option.Option) error
+}
+
+func vendorNamed(name string) *vendor {
+	for i := range vendors {
+		if vendors[i].name == name {
+			return &vendors[i]
+		}
+	}
+	return nil
+}
+
+func vendorNames() []string {
+	out := make([]string, len(vendors))
+	for i, v := range vendors {
+		out[i] = v.name
+	}
+	return out
+}
+
+// account is one connected vendor: its grants and, where the vendor's scopes are
+// user-defined, its scope catalog.
+type account struct {
+	vendor  *vendor
+	target  string
+	grants  grantkit.Grants
+	catalog grantkit.ScopeCatalog // nil where the platform defines the scopes (CPN)
+	// checkScopes is the vendor's own offline check of a grant's scope names, used until the
+	// adapters offer CheckGrant.
+	checkScopes func([]string) error
+}
+
+// missingCredentials names the variables vendor needs that are not set; nil when all are.
+func missingCredentials(v *vendor, get func(string) string) error {
+	var missing []string
+	for _, name := range v.env {
+		if get(name) == "" {
 			missing = append(missing, name)
 		}
 	}
-	switch {
-	case len(set) == 0:
-		return false, nil
-	case len(missing) == 0:
-		return true, nil
+	if len(missing) == 0 {
+		return nil
 	}
-	return false, fmt.Errorf("%s: missing credentials: %s set but %s not (set all of %s for a real account, or none for the in-memory fake)",
-		vendor, strings.Join(set, ", "), strings.Join(missing, ", "), strings.Join(envVars[vendor], ", "))
+	return fmt.Errorf("%s: no credentials: set %s (missing %s), or run with -demo to try grantsync against in-memory fakes",
+		v.name, strings.Join(v.env, ", "), strings.Join(missing, ", "))
 }
 
-// openVendor connects one vendor: its real account when its environment variables are set,
-// otherwise a fake seeded so that the built-in desired.yaml has something to do. The
-// returned func stops the fake.
-func openVendor(ctx context.Context, vendor string, getenv func(string) string) (*account, func(), error) {
-	real, err := credentials(vendor, getenv)
-	if err != nil {
-		return nil, nil, err
+// The offline checks the vendors' adapters offer (the same checks their writes make, no
+// request). grantsync uses them when the adapter has them and its own fallback otherwise.
+type (
+	grantChecker interface {
+		CheckGrant(key grantkit.GrantKey, scopes []string) error
 	}
-	if !real {
-		return openFake(ctx, vendor)
+	scopeChecker interface {
+		CheckScope(resource string, s grantkit.ScopeDefinition) error
 	}
-	switch vendor {
-	case "auth0":
-		c, err := auth0.New(getenv("AUTH0_DOMAIN"),
-			auth0.WithClientCredentials(getenv("AUTH0_CLIENT_ID"), grantkit.Secret(getenv("AUTH0_CLIENT_SECRET"))), userAgent)
-		if err != nil {
-			return nil, nil, err
-		}
-		return &account{grants: c.Grants(), catalog: c.ScopeCatalog()}, nil, nil
-	case "cpn":
-		c, err := cpn.New(getenv("CPN_ORG_ID"), cpn.WithAPIToken(getenv("CPN_API_TOKEN")), userAgent)
-		if err != nil {
-			return nil, nil, err
-		}
-		return &account{grants: c.Grants()}, nil, nil
-	case "onelogin":
-		c, err := onelogin.New(getenv("ONELOGIN_SUBDOMAIN"),
-			onelogin.WithClientCredentials(getenv("ONELOGIN_CLIENT_ID"), grantkit.Secret(getenv("ONELOGIN_CLIENT_SECRET"))), userAgent)
-		if err != nil {
-			return nil, nil, err
-		}
-		return &account{grants: c.Grants(), catalog: c.ScopeCatalog()}, nil, nil
-	case "pingone":
-		region := pingone.Region(getenv("PINGONE_REGION"))
-		if region == "" {
-			region = pingone.RegionNorthAmerica
-		}
-		c, err := pingone.New(getenv("PINGONE_ENVIRONMENT_ID"), pingone.WithRegion(region),
-			pingone.WithClientCredentials(getenv("PINGONE_CLIENT_ID"), grantkit.Secret(getenv("PINGONE_CLIENT_SECRET"))), userAgent)
-		if err != nil {
-			return nil, nil, err
-		}
-		return &account{grants: c.Grants(), catalog: c.ScopeCatalog()}, nil, nil
+)
+
+// checkGrant checks one grant of the file offline.
+func (a *account) checkGrant(key grantkit.GrantKey, scopes []string) error {
+	if c, ok := a.grants.(grantChecker); ok {
+		return c.CheckGrant(key, scopes)
 	}
-	return nil, nil, fmt.Errorf("%w: unknown vendor %q", grantkit.ErrInvalidInput, vendor)
+	for _, s := range scopes {
+		if err := scopeToken(s); err != nil {
+			return err
+		}
+	}
+	if a.checkScopes != nil {
+		return a.checkScopes(scopes)
+	}
+	return nil
+}
+
+// checkScope checks one scope definition of the file offline.
+func (a *account) checkScope(resource string, s grantkit.ScopeDefinition) error {
+	if c, ok := a.catalog.(scopeChecker); ok {
+		return c.CheckScope(resource, s)
+	}
+	return scopeToken(s.Name)
+}
+
+// scopeToken is the fallback check of a scope name: OAuth's scope parameter is a
+// space-separated list (RFC 6749 section 3.3), so no vendor can use a name with a space or a
+// control character in a token request.
+func scopeToken(name string) error {
+	for _, r := range name {
+		if unicode.IsSpace(r) || unicode.IsControl(r) {
+			return fmt.Errorf("%w: scope %q: a scope name cannot hold spaces or control characters (OAuth separates scopes with spaces)", grantkit.ErrInvalidInput, name)
+		}
+	}
+	return nil
 }
 
 var userAgent = option.WithUserAgent("grantkit-grantsync")
-
-// The fakes are seeded so that the built-in desired.yaml plans a change of every kind: a
-// scope to define and one to describe, grants to create and to change, and (with -prune)
-// grants to revoke and a scope to remove. The PingOne fake's ids are random unless given, so
-// its applications and resource get the fixed ids desired.yaml names; the OneLogin fake's
-// first authorization server is 1001.
-const (
-	exampleAudience = "https://api.example.com/"
-	pingoneResource = "invoices-api"
-)
-
-// openFake starts vendor's fake, seeds it and returns an account on it with the func that
-// stops it.
-func openFake(ctx context.Context, vendor string) (*account, func(), error) {
-	var (
-		acct    *account
-		closeFn func()
-		err     error
-	)
-	switch vendor {
-	case "auth0":
-		srv := auth0fake.NewServer()
-		closeFn = srv.Close
-		acct, err = seedAuth0(ctx, srv)
-	case "cpn":
-		srv := cpnfake.NewServer()
-		closeFn = srv.Close
-		acct, err = seedCPN(ctx, srv)
-	case "onelogin":
-		srv := oneloginfake.NewServer()
-		closeFn = srv.Close
-		acct, err = seedOneLogin(ctx, srv)
-	case "pingone":
-		srv := pingonefake.NewServer()
-		closeFn = srv.Close
-		acct, err = seedPingOne(ctx, srv)
-	default:
-		return nil, nil, fmt.Errorf("%w: unknown vendor %q", grantkit.ErrInvalidInput, vendor)
-	}
-	if err != nil {
-		closeFn()
-		return nil, nil, fmt.Errorf("seeding the fake: %w", err)
-	}
-	return acct, closeFn, nil
-}
-
-func seedAuth0(ctx context.Context, srv *auth0fake.Server) (*account, error) {
-	c, err := auth0.New("example.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
-	if err != nil {
-		return nil, err
-	}
-	// The API defines read:invoices (without a description) and admin:invoices; desired.yaml
-	// describes the first, adds write:invoices and leaves admin:invoices out.
-	srv.AddResourceServer(exampleAudience, "read:invoices", "admin:invoices")
-	g := c.Grants()
-	for client, scopes := range map[string][]string{
-		"billing-service": {"read:invoices"},
-		"legacy-export":   {"read:invoices", "admin:invoices"},
-	} {
-		if _, err := g.Create(ctx, grantkit.GrantKey{Resource: exampleAudience, ClientID: client}, scopes); err != nil {
-			return nil, err
-		}
-	}
-	return &account{grants: g, catalog: c.ScopeCatalog()}, nil
-}
-
-func seedOneLogin(ctx context.Context, srv *oneloginfake.Server) (*account, error) {
-	authID := srv.AddAuthorization("Invoices API", exampleAudience)
-	c, err := onelogin.New("acme", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
-	if err != nil {
-		return nil, err
-	}
-	res := fmt.Sprint(authID)
-	cat := c.ScopeCatalog()
-	for _, s := range []string{"read:invoices", "write:invoices"} {
-		if _, err := cat.DefineScope(ctx, res, grantkit.ScopeDefinition{Name: s, Description: s}); err != nil {
-			return nil, err
-		}
-	}
-	if _, err := c.Grants().Create(ctx, grantkit.GrantKey{Resource: res, ClientID: "4242"}, []string{"read:invoices"}); err != nil {
-		return nil, err
-	}
-	return &account{grants: c.Grants(), catalog: cat}, nil
-}
-
-func seedPingOne(ctx context.Context, srv *pingonefake.Server) (*account, error) {
-	srv.AddApplicationWithID("billing-service", "Billing service")
-	srv.AddApplicationWithID("reporting", "Reporting")
-	res := srv.AddResourceWithID(pingoneResource, "Invoices API", "https://api.example.com")
-	for _, s := range []string{"read:invoices", "write:invoices", "admin:invoices"} {
-		srv.AddScope(res, s)
-	}
-	c, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
-	if err != nil {
-		return nil, err
-	}
-	if _, err := c.Grants().Create(ctx, grantkit.GrantKey{Resource: res, ClientID: "billing-service"}, []string{"read:invoices"}); err != nil {
-		return nil, err
-	}
-	return &account{grants: c.Grants(), catalog: c.ScopeCatalog()}, nil
-}
-
-func seedCPN(ctx context.Context, srv *cpnfake.Server) (*account, error) {
-	c, err := cpn.New(cpnfake.OrgID, option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
-	if err != nil {
-		return nil, err
-	}
-	// At CPN an OAuth app is the grant: creating a grant creates the app.
-	for app, scopes := range map[string][]string{
-		"billing-sync": {"openid", "organization-role:org_owner"},
-		"old-sync":     {"openid"},
-	} {
-		if _, err := c.Grants().Create(ctx, grantkit.GrantKey{Resource: cpnfake.OrgID, ClientID: app}, scopes); err != nil {
-			return nil, err
-		}
-	}
-	return &account{grants: c.Grants()}, nil
-}
