@@ -63,8 +63,8 @@ type cli struct {
 }
 
 type options struct {
-	file, out, applyFile, export, vendors, demoState  string
-	prune, detectDrift, json, force, demo, version    bool
+	file, out, applyFile, export, vendors, demoState string
+	prune, detectDrift, json, force, demo, version   bool
 	maxChanges, maxDeletes, maxFailures, concurrency int
 	timeout                                          time.Duration
 }

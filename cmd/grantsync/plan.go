@@ -5,8 +5,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"maps"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
