@@ -58,8 +58,10 @@ func main() {
 type cli struct {
 	getenv   func(string) string
 	progress io.Writer // nil: no progress line
-	// onFake, with -demo, is shown each vendor's fake before it serves (tests inject faults).
-	onFake func(vendor string, h http.Handler)
+	// With -demo, onFake is shown each vendor's fake before it serves, and onReady is
+	// called once the fakes hold the saved state (tests count requests and inject faults).
+	onFake  func(vendor string, h http.Handler)
+	onReady func()
 }
 
 type options struct {
@@ -245,6 +247,9 @@ func (c *cli) connect(ctx context.Context, o options, names []string) (map[strin
 		accounts := map[string]*account{}
 		for _, n := range names {
 			accounts[n] = d.accounts[n]
+		}
+		if c.onReady != nil {
+			c.onReady()
 		}
 		return accounts, d.Close, nil
 	}

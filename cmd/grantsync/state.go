@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -307,7 +308,7 @@ func yamlError(name string, data []byte, err error) error {
 			// always. The line is counted from it.
 			problems = append(problems, problem{lineAt(data, e.Offset), e.Msg})
 		case *yaml.UnmarshalError:
-			msg := e.Err.Error()
+			msg := fileWords(e.Err.Error())
 			var unknown *yaml.UnknownFieldError
 			if errors.As(e.Err, &unknown) {
 				msg = fmt.Sprintf("unknown field %q", unknown.Field)
@@ -346,6 +347,35 @@ func yamlError(name string, data []byte, err error) error {
 		lines[i] = at(p.line) + ": " + p.msg
 	}
 	return fmt.Errorf("%s: %w:\n  %s", name, grantkit.ErrInvalidInput, strings.Join(lines, "\n  "))
+}
+
+var cannotUnmarshal = regexp.MustCompile("^cannot unmarshal (!!\\w+)(?: `(.*)`)? into (\\S+)$")
+
+// fileWords says what the YAML library's "cannot unmarshal !!str `x` into []main.T" means in
+// the file's words: what was expected there and what was found.
+func fileWords(msg string) string {
+	m := cannotUnmarshal.FindStringSubmatch(msg)
+	if m == nil {
+		return msg
+	}
+	found := map[string]string{"!!str": "a string", "!!int": "a number", "!!float": "a number", "!!bool": "true or false",
+		"!!seq": "a list", "!!map": "a mapping", "!!null": "nothing"}[m[1]]
+	if found == "" {
+		found = "a " + strings.TrimPrefix(m[1], "!!")
+	}
+	if m[2] != "" {
+		found += fmt.Sprintf(" (%s)", m[2])
+	}
+	want := "a mapping of names to values"
+	switch into := m[3]; {
+	case strings.HasPrefix(into, "[]"):
+		want = "a list"
+	case into == "string":
+		want = "a string"
+	case into == "bool":
+		want = "true or false"
+	}
+	return fmt.Sprintf("expected %s here, found %s", want, found)
 }
 
 // lineAt is the line (from 1) of the byte at offset; the end of the input counts as its last line.

@@ -1,0 +1,354 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/grantkit/grantkit/auth0/auth0fake"
+	"github.com/grantkit/grantkit/cpn"
+	"github.com/grantkit/grantkit/cpn/cpnfake"
+	"github.com/grantkit/grantkit/option"
+)
+
+// world runs the command in-process against the demo fakes, seeing each fake as it starts.
+type world struct {
+	dir   string // the -demo-state directory
+	mu    sync.Mutex
+	fakes map[string]http.Handler // the last started fake of each vendor
+	env   map[string]string
+	// base counts each fake's requests when it was ready, before the command's own.
+	base map[string]int
+	// ready is called with each fake once it holds the saved state.
+	ready func(vendor string, h http.Handler)
+}
+
+func newWorld(t *testing.T) *world {
+	return &world{dir: filepath.Join(t.TempDir(), "demo"), fakes: map[string]http.Handler{}, env: map[string]string{}}
+}
+
+func (w *world) run(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	c := &cli{getenv: func(k string) string { return w.env[k] }, onFake: func(v string, h http.Handler) {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		w.fakes[v] = h
+	}, onReady: func() {
+		w.base = map[string]int{}
+		for v, h := range w.fakes {
+			w.base[v] = len(requests(h))
+			if w.ready != nil {
+				w.ready(v, h)
+			}
+		}
+	}}
+	var out, errOut strings.Builder
+	code = c.run(args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// demo runs with -demo -demo-state.
+func (w *world) demo(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	return w.run(t, append([]string{"-demo", "-demo-state", w.dir}, args...)...)
+}
+
+func requests(h http.Handler) []auth0fake.Request {
+	return h.(interface{ Requests() []auth0fake.Request }).Requests()
+}
+
+// writes counts the requests other than GETs the last run's fakes received once ready.
+func (w *world) writes() int {
+	n := 0
+	for v, h := range w.fakes {
+		for _, r := range requests(h)[w.base[v]:] {
+			if r.Method != http.MethodGet {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func (w *world) saved(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(w.dir, demoStateFile))
+	require.NoError(t, err)
+	return string(b)
+}
+
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	require.NoError(t, os.WriteFile(p, []byte(content), 0o600))
+	return p
+}
+
+func decode(t *testing.T, s string) map[string]any {
+	t.Helper()
+	var m map[string]any
+	require.NoError(t, json.Unmarshal([]byte(s), &m), s)
+	return m
+}
+
+func TestVersionComesFromTheBuildInfo(t *testing.T) {
+	code, out, _ := newWorld(t).run(t, "-version")
+	assert.Equal(t, exitOK, code)
+	assert.Regexp(t, `^grantsync \S.* go1\.\d+`, out)
+}
+
+func TestAVendorWithoutCredentialsIsAnErrorNamingTheVariables(t *testing.T) {
+	w := newWorld(t)
+	w.env["AUTH0_DOMAIN"] = "example.auth0.com" // the id and secret are missing
+	file := writeFile(t, "g.yaml", "auth0:\n  grants: []\npingone:\n  grants: []\n")
+	code, out, errOut := w.run(t, "-f", file)
+	assert.Equal(t, exitError, code)
+	assert.Empty(t, out, "no plan, no 'success'")
+	for _, v := range []string{"AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET", "PINGONE_ENVIRONMENT_ID", "PINGONE_CLIENT_ID", "PINGONE_CLIENT_SECRET", "-demo"} {
+		assert.Contains(t, errOut, v)
+	}
+	assert.NotContains(t, errOut, "missing AUTH0_DOMAIN")
+	assert.Empty(t, w.fakes, "no fake is started without -demo")
+}
+
+func TestTheDemoSaysSoOnEveryOutput(t *testing.T) {
+	w := newWorld(t)
+	code, out, _ := w.demo(t, "-f", "desired.yaml")
+	require.Equal(t, exitOK, code)
+	assert.True(t, strings.HasPrefix(out, "DEMO: in-memory fakes, not your accounts"), out)
+	assert.Contains(t, out, "auth0: tenant demo.auth0.com (demo fake)")
+
+	code, out, _ = w.demo(t, "-f", "desired.yaml", "-json")
+	require.Equal(t, exitOK, code)
+	assert.Equal(t, true, decode(t, out)["demo"])
+
+	code, _, errOut := w.demo(t, "-f", writeFile(t, "bad.yaml", "auth0:\n  grant: []\n"))
+	assert.Equal(t, exitError, code)
+	assert.Contains(t, errOut, "(demo: in-memory fakes)")
+
+	code, out, _ = w.demo(t, "-export", "-")
+	require.Equal(t, exitOK, code)
+	assert.True(t, strings.HasPrefix(out, "# DEMO:"), out)
+}
+
+// The newcomer's loop: plan, apply, plan is empty, edit, drift. Apply then plan is empty at
+// every vendor, and a saved plan is refused once the accounts have changed.
+func TestTheDemoLoopAndSavedPlans(t *testing.T) {
+	w := newWorld(t)
+	plan := filepath.Join(t.TempDir(), "plan.json")
+	code, out, errOut := w.demo(t, "-f", "desired.yaml", "-prune", "-out", plan)
+	require.Equal(t, exitOK, code, errOut)
+	assert.Contains(t, out, "Plan: 5 to add, 7 to change, 3 to remove.")
+	assert.Zero(t, w.writes(), "a plan writes nothing")
+	var doc Document
+	b, err := os.ReadFile(plan)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(b, &doc))
+	assert.Len(t, doc.Changes, 15)
+	assert.Len(t, doc.Targets, 4)
+	assert.Contains(t, doc.Targets, Target{Vendor: "pingone", Account: "environment abfba8f6-49eb-49f5-a5d9-80ad5c98f9f6 in region com (demo fake)"})
+
+	code, out, errOut = w.demo(t, "-apply", plan)
+	require.Equal(t, exitOK, code, errOut+out)
+	assert.Contains(t, out, "Applied 15 change(s).")
+	assert.Equal(t, 15, strings.Count(out, ": done\n"), "each change reports its own result")
+
+	code, out, _ = w.demo(t, "-f", "desired.yaml", "-prune", "-detect-drift")
+	assert.Equal(t, exitOK, code, out)
+	assert.Contains(t, out, "No changes: the accounts match the file.")
+
+	// The accounts changed since the plan was made: refused, nothing written.
+	before := w.saved(t)
+	code, _, errOut = w.demo(t, "-apply", plan)
+	assert.Equal(t, exitError, code)
+	assert.Contains(t, errOut, "the accounts changed since this plan was made")
+	assert.Zero(t, w.writes())
+	assert.Equal(t, before, w.saved(t))
+
+	edited := strings.Replace(mustRead(t, "desired.yaml"), "scopes: [read:invoices, export:invoices]", "scopes: [read:invoices]", 1)
+	code, out, _ = w.demo(t, "-f", writeFile(t, "edited.yaml", edited), "-prune", "-detect-drift")
+	assert.Equal(t, exitDrift, code)
+	assert.Contains(t, out, "~ grant reporting on invoices-api: -export:invoices")
+
+	// The old-sync OAuth app lost its scopes but is still there, credentials and all.
+	srv := httptest.NewServer(w.fakes["cpn"])
+	defer srv.Close()
+	c, err := cpn.New(cpnfake.OrgID, option.WithBaseURL(srv.URL), option.WithToken(w.fakes["cpn"].(*cpnfake.Fake).IssueToken()))
+	require.NoError(t, err)
+	app, err := c.OAuthApps.Get(t.Context(), "old-sync")
+	require.NoError(t, err)
+	assert.Empty(t, app.AllowedScopes.Names())
+}
+
+func mustRead(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return string(b)
+}
+
+// The whole file is checked against every vendor's rules before the first request: a bad
+// entry at one vendor stops every vendor, and a bad file is an error, never drift.
+func TestABadFileWritesNothingAnywhere(t *testing.T) {
+	for name, file := range map[string]string{
+		"a PingOne scope definition with a space": strings.Replace(mustRead(t, "desired.yaml"), "      - name: export:invoices\n", "      - name: export invoices\n", 1),
+		"an Auth0 grant's scope with a space":     strings.Replace(mustRead(t, "desired.yaml"), "scopes: [read:invoices, write:invoices]", "scopes: [read:invoices, \"write invoices\"]", 1),
+		"a CPN scope CPN does not have":           strings.Replace(mustRead(t, "desired.yaml"), "organization-role:org_member", "organization-role:", 1),
+		"a grant on a scope nobody defines":       strings.Replace(mustRead(t, "desired.yaml"), "scopes: [read:invoices]\n  manage", "scopes: [read:nothing]\n  manage", 1),
+	} {
+		t.Run(name, func(t *testing.T) {
+			w := newWorld(t)
+			code, _, _ := w.demo(t, "-f", "desired.yaml") // starts the saved state
+			require.Equal(t, exitOK, code)
+			before := w.saved(t)
+			bad := writeFile(t, "bad.yaml", file)
+			for _, args := range [][]string{{"-f", bad, "-prune", "-out", filepath.Join(t.TempDir(), "p.json")}, {"-f", bad, "-detect-drift"}} {
+				code, out, errOut := w.demo(t, args...)
+				assert.Equal(t, exitError, code, "an error, never drift: %s", out)
+				assert.Contains(t, errOut, "bad.yaml:")
+				assert.Contains(t, errOut, "nothing was")
+				assert.Zero(t, w.writes())
+			}
+			assert.Equal(t, before, w.saved(t))
+		})
+	}
+}
+
+func TestPruneStaysInsideWhatTheFileManages(t *testing.T) {
+	w := newWorld(t)
+	// The demo's Auth0 tenant has billing-service and legacy-export on the API.
+	unmanaged := "auth0:\n  grants:\n    - {resource: \"https://api.example.com/\", client: billing-service, scopes: [read:invoices]}\n"
+	code, out, _ := w.demo(t, "-f", writeFile(t, "a.yaml", unmanaged), "-prune", "-detect-drift")
+	assert.Equal(t, exitOK, code, out)
+	assert.NotContains(t, out, "legacy-export")
+
+	byClient := unmanaged + "  manage:\n    clients: [legacy-export]\n"
+	code, out, _ = w.demo(t, "-f", writeFile(t, "b.yaml", byClient), "-prune", "-detect-drift")
+	assert.Equal(t, exitDrift, code)
+	assert.Contains(t, out, "- grant legacy-export on https://api.example.com/")
+	assert.Contains(t, out, "Plan: 0 to add, 0 to change, 1 to remove.")
+
+	code, out, _ = w.demo(t, "-f", writeFile(t, "b.yaml", byClient), "-detect-drift")
+	assert.Equal(t, exitOK, code, "without -prune nothing is removed")
+	assert.Contains(t, out, "Not in the file, kept (-prune would remove 1)")
+}
+
+func TestLimitsRefuseALargePlan(t *testing.T) {
+	w := newWorld(t)
+	plan := filepath.Join(t.TempDir(), "plan.json")
+	code, _, errOut := w.demo(t, "-f", "desired.yaml", "-prune", "-max-changes", "14", "-out", plan)
+	assert.Equal(t, exitError, code)
+	assert.Contains(t, errOut, "the plan has 15 changes, more than -max-changes 14 allows")
+	assert.NoFileExists(t, plan)
+
+	code, _, errOut = w.demo(t, "-f", "desired.yaml", "-prune", "-max-deletes", "2", "-out", plan)
+	assert.Equal(t, exitError, code)
+	assert.Contains(t, errOut, "the plan revokes or removes 3, more than -max-deletes 2 allows")
+	assert.NoFileExists(t, plan)
+
+	code, _, _ = w.demo(t, "-f", "desired.yaml", "-prune", "-out", plan)
+	require.Equal(t, exitOK, code)
+	code, _, errOut = w.demo(t, "-apply", plan, "-max-deletes", "2")
+	assert.Equal(t, exitError, code)
+	assert.Contains(t, errOut, "-max-deletes 2")
+	assert.Zero(t, w.writes())
+}
+
+// Every change reports its own result; a failed one makes the exit status 1, and once
+// -max-failures changes have failed nothing more is started.
+func TestFailuresAreReportedOneByOneAndStopTheRun(t *testing.T) {
+	w := newWorld(t)
+	file := writeFile(t, "many.yaml", "auth0:\n  grants:\n"+
+		"    - {resource: \"https://api.example.com/\", client: c1, scopes: [read:invoices]}\n"+
+		"    - {resource: \"https://api.example.com/\", client: c2, scopes: [read:invoices]}\n"+
+		"    - {resource: \"https://api.example.com/\", client: c3, scopes: [read:invoices]}\n"+
+		"    - {resource: \"https://api.example.com/\", client: c4, scopes: [read:invoices]}\n")
+	plan := filepath.Join(t.TempDir(), "plan.json")
+	code, _, _ := w.demo(t, "-f", file, "-out", plan)
+	require.Equal(t, exitOK, code)
+	w.ready = func(v string, h http.Handler) {
+		if v == "auth0" {
+			h.(*auth0fake.Fake).Fail(auth0fake.Match{Method: "POST", Path: "/api/v2/client-grants"}, slices.Repeat([]auth0fake.Fault{{Status: 403}}, 4)...)
+		}
+	}
+	code, out, _ := w.demo(t, "-apply", plan, "-json", "-concurrency", "1", "-max-failures", "2")
+	assert.Equal(t, exitError, code)
+	doc := decode(t, out)
+	var statuses []string
+	for _, c := range doc["changes"].([]any) {
+		c := c.(map[string]any)
+		statuses = append(statuses, c["status"].(string))
+		if c["status"] == statusFailed {
+			assert.Contains(t, c["error"], "403")
+		}
+	}
+	slices.Sort(statuses)
+	assert.Equal(t, []string{"failed", "failed", "skipped", "skipped"}, statuses)
+	assert.Equal(t, map[string]any{"add": 4.0, "change": 0.0, "remove": 0.0, "done": 0.0, "failed": 2.0, "skipped": 2.0}, doc["summary"])
+}
+
+func TestJSONHasAStableSchema(t *testing.T) {
+	w := newWorld(t)
+	file := writeFile(t, "none.yaml", "cpn:\n  grants:\n    - {resource: "+cpnfake.OrgID+", client: old-sync, scopes: [openid]}\n")
+	code, out, _ := w.demo(t, "-f", file, "-json")
+	require.Equal(t, exitOK, code)
+	assert.Contains(t, out, `"changes": []`)
+	assert.Contains(t, out, `"kept_without_prune": []`)
+	doc := decode(t, out)
+	for _, k := range []string{"schema", "version", "demo", "file", "prune", "fingerprint", "targets", "changes", "kept_without_prune", "applied", "summary"} {
+		assert.Contains(t, doc, k)
+	}
+	assert.Equal(t, "grantsync/v1", doc["schema"])
+	assert.NotContains(t, doc, "desired", "the file's text is in a saved plan only")
+}
+
+func TestExportRefusesToOverwriteAndRoundTrips(t *testing.T) {
+	w := newWorld(t)
+	path := filepath.Join(t.TempDir(), "state.yaml")
+	require.NoError(t, os.WriteFile(path, []byte("mine"), 0o600))
+	code, _, errOut := w.demo(t, "-export", path)
+	assert.Equal(t, exitError, code)
+	assert.Contains(t, errOut, "exists: nothing was written (give -force to overwrite it)")
+	assert.Equal(t, "mine", mustRead(t, path))
+
+	code, _, errOut = w.demo(t, "-export", path, "-force")
+	require.Equal(t, exitOK, code, errOut)
+	code, out, _ := w.demo(t, "-f", path, "-prune", "-detect-drift")
+	assert.Equal(t, exitOK, code, out)
+}
+
+func TestYAMLErrorsSpeakTheFilesWords(t *testing.T) {
+	w := newWorld(t)
+	for file, want := range map[string]string{
+		"auth0:\n  grants: 5\n":                                           "g.yaml:2",
+		"auth0:\n  grants:\n    - scopes: read\n":                         "g.yaml:3",
+		"auth0:\n  grants:\n    - {resource: r, client: c, scope: [a]}\n": `unknown field "scope"`,
+		"auth0:\n  manage: [a]\n":                                         "g.yaml:2",
+	} {
+		code, _, errOut := w.demo(t, "-f", writeFile(t, "g.yaml", file))
+		assert.Equal(t, exitError, code)
+		assert.Contains(t, errOut, want)
+		assert.NotRegexp(t, `main\.|\[\]string|GrantSpec|VendorState|Manage\b`, errOut)
+	}
+}
+
+func TestUsageMistakesAreErrors(t *testing.T) {
+	w := newWorld(t)
+	for _, args := range [][]string{
+		{}, {"-f", "desired.yaml", "-apply", "plan.json"}, {"-export", "-", "-f", "desired.yaml"},
+		{"-f", "desired.yaml", "-demo-state", "x"}, {"-f", "desired.yaml", "-force"}, {"-nosuchflag"},
+	} {
+		code, _, errOut := w.run(t, args...)
+		assert.Equal(t, exitError, code, args)
+		assert.NotEmpty(t, errOut)
+	}
+}
