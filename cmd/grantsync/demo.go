@@ -81,11 +81,19 @@ func openDemo(ctx context.Context, dir string, onFake func(string, http.Handler)
 			d.Close()
 			return nil, fmt.Errorf("%s: starting the demo fake: %w", v.name, err)
 		}
-		if dir != "" {
-			if err := d.snapshot(ctx, v.name); err != nil {
+	}
+	if dir != "" {
+		// Saved once every fake holds its state: a run killed while starting leaves the
+		// saved state as it was.
+		for _, v := range vendors {
+			if err := d.refresh(ctx, v.name); err != nil {
 				d.Close()
 				return nil, err
 			}
+		}
+		if err := d.save(); err != nil {
+			d.Close()
+			return nil, err
 		}
 	}
 	d.persist.Store(dir != "")
@@ -147,14 +155,27 @@ func (d *demo) wrap(vendor string, h http.Handler) http.Handler {
 	})
 }
 
-// snapshot reads vendor's fake through the library and saves every vendor's state to the
-// directory (written to a temporary file, then renamed over the old one).
+// snapshot saves the state after a write to vendor's fake.
 func (d *demo) snapshot(ctx context.Context, vendor string) error {
+	if err := d.refresh(ctx, vendor); err != nil {
+		return err
+	}
+	return d.save()
+}
+
+// refresh reads vendor's fake through the library, as -export does.
+func (d *demo) refresh(ctx context.Context, vendor string) error {
 	cur, err := read(context.WithoutCancel(ctx), d.accounts[vendor], nil)
 	if err != nil {
 		return fmt.Errorf("-demo-state: reading %s's fake: %w", vendor, err)
 	}
 	d.saved[vendor] = exportVendor(cur)
+	return nil
+}
+
+// save writes every vendor's state to the directory: to a temporary file, then renamed over
+// the old one, so that the saved state is always whole.
+func (d *demo) save() error {
 	var buf bytes.Buffer
 	if err := writeState(&buf, d.saved, "The grants and scopes of grantsync's demo fakes (-demo-state). Not a real account."); err != nil {
 		return err

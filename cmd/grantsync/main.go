@@ -324,13 +324,13 @@ func checkOffline(name string, state State, accounts map[string]*account) error 
 		for _, r := range sortedKeys(vs.Scopes) {
 			for _, s := range vs.Scopes[r] {
 				if err := acct.checkScope(r, grantkit.ScopeDefinition{Name: s.Name, Description: deref0(s.Description)}); err != nil {
-					problems = append(problems, fmt.Sprintf("%s: %s: scope %q of %s: %v", at(s.lineOr(vs.resourceLines[r])), v, s.Name, r, err))
+					problems = append(problems, fmt.Sprintf("%s: %s: scope %q of %s: %s", at(s.lineOr(vs.resourceLines[r])), v, s.Name, r, plain(err)))
 				}
 			}
 		}
 		for _, g := range vs.Grants {
 			if err := acct.checkGrant(g.key(), g.Scopes); err != nil {
-				problems = append(problems, fmt.Sprintf("%s: %s: grant %s: %v", at(g.lineOr(vs.line)), v, g.key(), err))
+				problems = append(problems, fmt.Sprintf("%s: %s: grant %s: %s", at(g.lineOr(vs.line)), v, g.key(), plain(err)))
 			}
 		}
 	}
@@ -338,6 +338,11 @@ func checkOffline(name string, state State, accounts map[string]*account) error 
 		return fmt.Errorf("%w: the file breaks the vendors' rules; nothing was sent:\n  %s", grantkit.ErrInvalidInput, strings.Join(problems, "\n  "))
 	}
 	return nil
+}
+
+// plain is err's message without the "invalid input: " the list's heading already says.
+func plain(err error) string {
+	return strings.Replace(err.Error(), grantkit.ErrInvalidInput.Error()+": ", "", 1)
 }
 
 // readAll reads the vendors' state, up to workers vendors at once. want gives the part of
