@@ -35,8 +35,9 @@ type demo struct {
 }
 
 // openDemo starts the fakes, seeded with the demo's first state or restored from dir.
-// onFake, when set, is shown each fake before it starts serving (tests inject faults).
-func openDemo(ctx context.Context, dir string, onFake func(string, http.Handler)) (*demo, error) {
+// onFake, when set, is shown each fake before it starts serving (tests inject faults);
+// pacing gives each vendor's -rate-limit option.
+func openDemo(ctx context.Context, dir string, onFake func(string, http.Handler), pacing func(vendor string) []option.Option) (*demo, error) {
 	d := &demo{dir: dir, accounts: map[string]*account{}, saved: State{}}
 	var saved State
 	if dir != "" {
@@ -70,7 +71,7 @@ func openDemo(ctx context.Context, dir string, onFake func(string, http.Handler)
 				return nil, fmt.Errorf("%s: starting the demo fake: %w", v.name, err)
 			}
 		}
-		acct, err := v.connect(get, opts)
+		acct, err := v.connect(get, append(opts, pacing(v.name)...))
 		if err != nil {
 			d.Close()
 			return nil, err

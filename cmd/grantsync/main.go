@@ -29,15 +29,18 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"os"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/grantkit/grantkit"
+	"github.com/grantkit/grantkit/option"
 )
 
 const (
@@ -62,10 +65,13 @@ type cli struct {
 	// called once the fakes hold the saved state (tests count requests and inject faults).
 	onFake  func(vendor string, h http.Handler)
 	onReady func()
+	// world, when set, is the demo every -demo run of this cli uses (and leaves running).
+	world *demo
 }
 
 type options struct {
 	file, out, applyFile, export, vendors, demoState string
+	rateLimit                                        string
 	prune, detectDrift, json, force, demo, version   bool
 	maxChanges, maxDeletes, maxFailures, concurrency int
 	timeout                                          time.Duration
@@ -90,6 +96,7 @@ func (c *cli) run(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.maxDeletes, "max-deletes", 100, "refuse a plan with more revokes and scope removals than this (0: no limit)")
 	fs.IntVar(&o.maxFailures, "max-failures", 10, "stop starting changes once this many have failed (0: no limit)")
 	fs.IntVar(&o.concurrency, "concurrency", 4, "changes under way at once, at most")
+	fs.StringVar(&o.rateLimit, "rate-limit", "", "requests per second at most, per vendor: `rps` for each, or vendor=rps,... (default: paced by the vendors' rate-limit headers only)")
 	fs.DurationVar(&o.timeout, "timeout", 30*time.Minute, "give up after this long")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
@@ -207,6 +214,9 @@ func (o options) check(fs *flag.FlagSet) error {
 		return errors.New("-export changes nothing: give no -f or -apply with it")
 	case o.concurrency < 1:
 		return errors.New("-concurrency must be at least 1")
+	case o.rateLimit != "":
+		_, err := o.rates()
+		return err
 	case o.demoState != "" && !o.demo:
 		return errors.New("-demo-state is for -demo")
 	case o.export == "" && (o.force || o.vendors != ""):
@@ -215,6 +225,40 @@ func (o options) check(fs *flag.FlagSet) error {
 		return errors.New("-export writes the accounts' state: it takes no -prune, -detect-drift, -json or -out")
 	case o.applyFile != "" && (o.out != "" || o.detectDrift || o.prune):
 		return errors.New("-apply applies the saved plan as it is: it takes no -out, -detect-drift or -prune")
+	}
+	return nil
+}
+
+// rates parses -rate-limit: the pacing option of each vendor named (key "" for all).
+func (o options) rates() (map[string]option.Option, error) {
+	out := map[string]option.Option{}
+	for _, item := range strings.Split(o.rateLimit, ",") {
+		name, num, found := strings.Cut(strings.TrimSpace(item), "=")
+		if !found {
+			name, num = "", name
+		} else if vendorNamed(name) == nil {
+			return nil, fmt.Errorf("-rate-limit: unknown vendor %q (known: %s)", name, strings.Join(vendorNames(), ", "))
+		}
+		rps, err := strconv.ParseFloat(num, 64)
+		if err != nil || !(rps > 0) || math.IsInf(rps, 0) {
+			return nil, fmt.Errorf("-rate-limit: %q is not a number of requests per second above 0", num)
+		}
+		out[name] = option.WithRateLimit(rps, max(1, int(rps/10)))
+	}
+	return out, nil
+}
+
+// pacing is the -rate-limit option for vendor, if any.
+func (o options) pacing(vendor string) []option.Option {
+	if o.rateLimit == "" {
+		return nil
+	}
+	r, _ := o.rates() // checked by check
+	if p, ok := r[vendor]; ok {
+		return []option.Option{p}
+	}
+	if p, ok := r[""]; ok {
+		return []option.Option{p}
 	}
 	return nil
 }
@@ -240,9 +284,13 @@ func (o options) limits(changes []*Change) error {
 // once, before anything is sent), then builds each client. With -demo it starts the fakes.
 func (c *cli) connect(ctx context.Context, o options, names []string) (map[string]*account, func(), error) {
 	if o.demo {
-		d, err := openDemo(ctx, o.demoState, c.onFake)
-		if err != nil {
-			return nil, nil, err
+		d, closeFn := c.world, func() {}
+		if d == nil {
+			var err error
+			if d, err = openDemo(ctx, o.demoState, c.onFake, o.pacing); err != nil {
+				return nil, nil, err
+			}
+			closeFn = d.Close
 		}
 		accounts := map[string]*account{}
 		for _, n := range names {
@@ -251,7 +299,7 @@ func (c *cli) connect(ctx context.Context, o options, names []string) (map[strin
 		if c.onReady != nil {
 			c.onReady()
 		}
-		return accounts, d.Close, nil
+		return accounts, closeFn, nil
 	}
 	var problems []string
 	for _, n := range names {
@@ -265,7 +313,7 @@ func (c *cli) connect(ctx context.Context, o options, names []string) (map[strin
 	accounts := map[string]*account{}
 	for _, n := range names {
 		v := vendorNamed(n)
-		acct, err := v.connect(c.getenv, append(v.creds(c.getenv), userAgent))
+		acct, err := v.connect(c.getenv, append(append(v.creds(c.getenv), userAgent), o.pacing(n)...))
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", n, err)
 		}

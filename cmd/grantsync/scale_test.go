@@ -1,0 +1,161 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/grantkit/grantkit/cpn"
+	"github.com/grantkit/grantkit/cpn/cpnfake"
+	"github.com/grantkit/grantkit/option"
+	"github.com/grantkit/grantkit/pingone/pingonefake"
+)
+
+// TestScale applies n grants at each vendor's fake under a rate limit, then plans them again:
+// the plan reads each vendor with one listing (the library's Grants.List, plus the catalog
+// of the resource the file names), its memory follows the file and not the vendor, and the
+// apply, paced a little under the fake's rate limit (-rate-limit), draws no 429. n is 300; GRANTSYNC_SCALE=10000 runs the benchmark
+// in BENCHMARKS.md (GRANTSYNC_SCALE_RPS sets the limit, 500 requests/s by default).
+func TestScale(t *testing.T) {
+	if testing.Short() {
+		t.Skip("applies hundreds of grants")
+	}
+	n, rps := 300, 500.0
+	if s := os.Getenv("GRANTSYNC_SCALE"); s != "" {
+		var err error
+		n, err = strconv.Atoi(s)
+		require.NoError(t, err)
+	}
+	if s := os.Getenv("GRANTSYNC_SCALE_RPS"); s != "" {
+		var err error
+		rps, err = strconv.ParseFloat(s, 64)
+		require.NoError(t, err)
+	}
+	type fakeAPI interface {
+		http.Handler
+		SetRateLimit(rps float64, burst int)
+		RateLimited() int
+		Requests() []cpnfake.Request
+	}
+	for _, v := range vendorNames() {
+		t.Run(v, func(t *testing.T) {
+			ctx := context.Background()
+			fakes := map[string]fakeAPI{}
+			pacing := (options{rateLimit: fmt.Sprint(rps * 0.95)}).pacing
+			d, err := openDemo(ctx, "", func(name string, h http.Handler) {
+				fakes[name] = h.(fakeAPI)
+				if p, ok := h.(*pingonefake.Fake); ok {
+					for i := range n {
+						p.AddApplicationWithID(fmt.Sprintf("app%05d", i), "app")
+					}
+				}
+			}, pacing)
+			require.NoError(t, err)
+			defer d.Close()
+			f := fakes[v]
+
+			var b strings.Builder
+			fmt.Fprintf(&b, "%s:\n  grants:\n", v)
+			for i := range n {
+				switch v {
+				case "auth0":
+					fmt.Fprintf(&b, "    - {resource: %q, client: c%05d, scopes: [read:invoices]}\n", demoAPI, i)
+				case "cpn":
+					fmt.Fprintf(&b, "    - {resource: %s, client: app%05d, scopes: [openid]}\n", cpnfake.OrgID, i)
+				case "onelogin":
+					fmt.Fprintf(&b, "    - {resource: \"1001\", client: \"%d\", scopes: [read:invoices]}\n", 100000+i)
+				case "pingone":
+					fmt.Fprintf(&b, "    - {resource: invoices-api, client: app%05d, scopes: [read:invoices]}\n", i)
+				}
+			}
+			if v == "cpn" {
+				// The apps exist (grantsync gives them scopes, it does not make them).
+				c, err := cpn.New(cpnfake.OrgID, option.WithBaseURL(d.servers[1].URL), option.WithToken(f.(*cpnfake.Fake).IssueToken()))
+				require.NoError(t, err)
+				for i := range n {
+					_, err := c.OAuthApps.Create(ctx, cpn.OAuthAppCreate{ID: fmt.Sprintf("app%05d", i)})
+					require.NoError(t, err)
+				}
+			}
+			file := writeFile(t, "scale.yaml", b.String())
+			few := writeFile(t, "few.yaml", strings.Join(strings.SplitAfter(b.String(), "\n")[:12], ""))
+			f.SetRateLimit(rps, int(rps)) // a budget per second (OneLogin counts it in windows)
+			c := &cli{getenv: func(string) string { return "" }, world: d}
+			run := func(args ...string) (int, time.Duration, int, string) {
+				before := len(f.Requests())
+				var out, errOut strings.Builder
+				start := time.Now()
+				code := c.run(append([]string{"-demo", "-max-changes", "0"}, args...), &out, &errOut)
+				return code, time.Since(start), len(f.Requests()) - before, errOut.String()
+			}
+			plan := filepath.Join(t.TempDir(), "plan.json")
+			code, _, _, errOut := run("-f", file, "-out", plan)
+			require.Equal(t, exitOK, code, errOut)
+			code, took, sent, errOut := run("-apply", plan, "-concurrency", "16")
+			require.Equal(t, exitOK, code, errOut)
+			assert.Zero(t, f.RateLimited(), "the apply keeps to the rate limit")
+			floor := time.Duration(float64(sent) / rps * float64(time.Second))
+			t.Logf("%s: apply %d grants: %v, %d requests, %.0f/s limit: floor %v, %.2fx, %d 429s", v, n, took.Round(time.Millisecond), sent, rps, floor.Round(time.Millisecond), took.Seconds()/floor.Seconds(), f.RateLimited())
+
+			// One listing: what the library's own Grants.List sends, and the catalog.
+			before := len(f.Requests())
+			for _, err := range d.accounts[v].grants.List(ctx) {
+				require.NoError(t, err)
+			}
+			listing := len(f.Requests()) - before
+			for _, plan := range []struct{ name, file string }{{"the whole file", file}, {"10 of the grants", few}} {
+				stop := heapPeak()
+				code, took, sent, errOut = run("-f", plan.file, "-detect-drift")
+				grew := stop()
+				require.Equal(t, exitOK, code, errOut)
+				assert.LessOrEqual(t, sent, listing+3, "one listing of the grants, and the catalog of the one resource")
+				t.Logf("%s: plan %s against %d grants: %v, %d requests (Grants.List alone: %d), peak heap growth %.1f MiB", v, plan.name, n, took.Round(time.Millisecond), sent, listing, float64(grew)/(1<<20))
+			}
+		})
+	}
+}
+
+// heapPeak samples the live heap until stop is called and returns how far it grew.
+func heapPeak() func() uint64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	base := ms.HeapAlloc
+	var peak atomic.Uint64
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		for {
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			if ms.HeapAlloc > peak.Load() {
+				peak.Store(ms.HeapAlloc)
+			}
+			select {
+			case <-done:
+				return
+			case <-time.After(2 * time.Millisecond):
+			}
+		}
+	}()
+	return func() uint64 {
+		close(done)
+		<-finished
+		if peak.Load() < base {
+			return 0
+		}
+		return peak.Load() - base
+	}
+}
