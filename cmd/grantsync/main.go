@@ -14,7 +14,8 @@
 // when the file names it): AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET; CPN_ORG_ID,
 // CPN_API_TOKEN; ONELOGIN_SUBDOMAIN, ONELOGIN_CLIENT_ID, ONELOGIN_CLIENT_SECRET;
 // PINGONE_ENVIRONMENT_ID, PINGONE_CLIENT_ID, PINGONE_CLIENT_SECRET (and optionally
-// PINGONE_REGION: NA, EU, AP, CA; NA when unset).
+// PINGONE_REGION, the top-level domain of the environment's hosts: com, eu, ca, asia, sg,
+// com.au; com when unset).
 //
 // Exit status: 0 when the accounts match the file or the plan was applied; 2 with
 // -detect-drift when they do not match; 1 on any error (a bad file, missing credentials, a

@@ -352,3 +352,26 @@ func TestUsageMistakesAreErrors(t *testing.T) {
 		assert.NotEmpty(t, errOut)
 	}
 }
+
+// The progress line goes to stderr only when main found a terminal there (cli.progress);
+// otherwise stderr stays quiet and stdout has the outcome.
+func TestProgressOnlyOnATerminal(t *testing.T) {
+	w := newWorld(t)
+	plan := filepath.Join(t.TempDir(), "plan.json")
+	code, _, _ := w.demo(t, "-f", "desired.yaml", "-out", plan)
+	require.Equal(t, exitOK, code)
+	code, _, errOut := w.demo(t, "-apply", plan)
+	require.Equal(t, exitOK, code)
+	assert.Empty(t, errOut)
+
+	w = newWorld(t)
+	code, _, _ = w.demo(t, "-f", "desired.yaml", "-out", plan)
+	require.Equal(t, exitOK, code)
+	var progress strings.Builder
+	c := &cli{getenv: func(string) string { return "" }, progress: &progress}
+	var out strings.Builder
+	code = c.run([]string{"-demo", "-demo-state", w.dir, "-apply", plan}, &out, &progress)
+	require.Equal(t, exitOK, code)
+	assert.Contains(t, progress.String(), "\rapplying: 12 of 12 changes made, 0 failed\n")
+	assert.NotContains(t, out.String(), "applying:")
+}
