@@ -184,7 +184,11 @@ func (c *cli) run(args []string, stdout, stderr io.Writer) int {
 	if limitErr != nil {
 		return fail(limitErr)
 	}
-	apply(ctx, accounts, doc.Changes, o.concurrency, o.maxFailures, c.progress)
+	progress := c.progress
+	if progress != nil && o.demo {
+		progress = prefixed{"DEMO ", progress}
+	}
+	apply(ctx, accounts, doc.Changes, o.concurrency, o.maxFailures, progress)
 	doc.Applied = true
 	if err := printDoc(stdout, doc, o); err != nil {
 		return fail(err)
@@ -516,6 +520,19 @@ func version() string {
 		}
 	}
 	return v + " " + bi.GoVersion
+}
+
+// prefixed writes p after each carriage return of a progress line: "\rDEMO applying: ...".
+type prefixed struct {
+	p string
+	w io.Writer
+}
+
+func (p prefixed) Write(b []byte) (int, error) {
+	if _, err := p.w.Write(bytes.ReplaceAll(b, []byte("\r"), []byte("\r"+p.p))); err != nil {
+		return 0, err
+	}
+	return len(b), nil
 }
 
 // say writes a message for a person. Its write error is dropped on purpose: when stderr

@@ -372,6 +372,6 @@ func TestProgressOnlyOnATerminal(t *testing.T) {
 	var out strings.Builder
 	code = c.run([]string{"-demo", "-demo-state", w.dir, "-apply", plan}, &out, &progress)
 	require.Equal(t, exitOK, code)
-	assert.Contains(t, progress.String(), "\rapplying: 12 of 12 changes made, 0 failed\n")
+	assert.Contains(t, progress.String(), "\rDEMO applying: 12 of 12 changes made, 0 failed\n")
 	assert.NotContains(t, out.String(), "applying:")
 }

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"iter"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -16,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/cpn"
 	"github.com/grantkit/grantkit/cpn/cpnfake"
 	"github.com/grantkit/grantkit/option"
@@ -157,5 +160,67 @@ func heapPeak() func() uint64 {
 			return 0
 		}
 		return peak.Load() - base
+	}
+}
+
+// generated is a vendor whose listing yields n grants made on the fly (nothing stored), so
+// that what a plan keeps is grantsync's alone.
+type generated struct{ n int }
+
+func (generated) Vendor() string { return "auth0" }
+
+func (g generated) List(context.Context) iter.Seq2[*grantkit.Grant, error] {
+	return func(yield func(*grantkit.Grant, error) bool) {
+		for i := range g.n {
+			gr := &grantkit.Grant{Vendor: "auth0", ID: fmt.Sprintf("cgr_%08d", i),
+				Key: grantkit.GrantKey{Resource: demoAPI, ClientID: fmt.Sprintf("c%07d", i)}, Scopes: []string{"read:invoices"}}
+			if !yield(gr, nil) {
+				return
+			}
+		}
+	}
+}
+
+func (generated) Get(context.Context, grantkit.GrantKey) (*grantkit.Grant, error) {
+	return nil, grantkit.ErrGrantNotFound
+}
+
+func (generated) SetScopes(context.Context, grantkit.GrantKey, []string) (*grantkit.Grant, error) {
+	return nil, errors.New("read only")
+}
+
+func (generated) Create(context.Context, grantkit.GrantKey, []string) (*grantkit.Grant, error) {
+	return nil, errors.New("read only")
+}
+func (generated) Delete(context.Context, grantkit.GrantKey) error { return errors.New("read only") }
+
+// BenchmarkPlan measures grantsync's own part of a plan (one listing, the plan): time,
+// allocations, and the heap it keeps, for a vendor holding `vendor` grants and a file naming
+// `file` of them (with a change for each). The heap kept follows the file, not the vendor.
+func BenchmarkPlan(b *testing.B) {
+	for _, size := range []struct{ vendor, file int }{{10_000, 10_000}, {10_000, 10}, {100_000, 10}} {
+		b.Run(fmt.Sprintf("vendor=%d/file=%d", size.vendor, size.file), func(b *testing.B) {
+			vs := &VendorState{}
+			for i := range size.file {
+				vs.Grants = append(vs.Grants, GrantSpec{Resource: demoAPI, Client: fmt.Sprintf("c%07d", i*(size.vendor/size.file)), Scopes: []string{"write:invoices"}})
+			}
+			acct := &account{vendor: vendorNamed("auth0"), grants: generated{size.vendor}}
+			var kept uint64
+			for b.Loop() {
+				runtime.GC()
+				var before, after runtime.MemStats
+				runtime.ReadMemStats(&before)
+				cur, err := read(context.Background(), acct, vs)
+				require.NoError(b, err)
+				changes, _, err := planVendor("f.yaml", acct.vendor, vs, cur, false)
+				require.NoError(b, err)
+				require.Len(b, changes, size.file)
+				runtime.GC()
+				runtime.ReadMemStats(&after)
+				kept = after.HeapAlloc - before.HeapAlloc
+				runtime.KeepAlive(changes)
+			}
+			b.ReportMetric(float64(kept)/(1<<20), "MiB-kept")
+		})
 	}
 }
