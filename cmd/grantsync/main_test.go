@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/auth0/auth0fake"
 	"github.com/grantkit/grantkit/cpn"
 	"github.com/grantkit/grantkit/cpn/cpnfake"
@@ -374,4 +376,44 @@ func TestProgressOnlyOnATerminal(t *testing.T) {
 	require.Equal(t, exitOK, code)
 	assert.Contains(t, progress.String(), "\rDEMO applying: 12 of 12 changes made, 0 failed\n")
 	assert.NotContains(t, out.String(), "applying:")
+}
+
+// checking is an adapter offering the vendors' offline checks (CheckGrant, CheckScope).
+type checking struct {
+	grantkit.Grants
+	grantkit.ScopeCatalog
+	refused string
+}
+
+func (checking) Vendor() string { return "auth0" }
+
+func (c checking) CheckGrant(key grantkit.GrantKey, scopes []string) error {
+	if slices.Contains(scopes, c.refused) {
+		return fmt.Errorf("%w: scope[0]: %q is not allowed here", grantkit.ErrInvalidInput, c.refused)
+	}
+	return nil
+}
+
+func (c checking) CheckScope(resource string, s grantkit.ScopeDefinition) error {
+	if s.Name == c.refused {
+		return fmt.Errorf("%w: name: %q is not allowed here", grantkit.ErrInvalidInput, c.refused)
+	}
+	return nil
+}
+
+// Where a vendor's adapters offer CheckGrant and CheckScope, grantsync asks them (and only
+// them) about every grant and scope definition of the file, with the file's line.
+func TestTheAdaptersOfflineChecksAreUsed(t *testing.T) {
+	state, err := parseState("g.yaml", []byte("auth0:\n  scopes:\n    api:\n      - name: ok\n      - name: x\n  grants:\n    - {resource: api, client: c, scopes: [x]}\n    - {resource: api, client: d, scopes: [\"with space\"]}\n"))
+	require.NoError(t, err)
+	c := checking{refused: "x"}
+	err = checkOffline("g.yaml", state, map[string]*account{"auth0": {vendor: vendorNamed("auth0"), grants: c, catalog: c}})
+	require.ErrorIs(t, err, grantkit.ErrInvalidInput)
+	assert.Contains(t, err.Error(), `g.yaml:5: auth0: scope "x" of api: name: "x" is not allowed here`)
+	assert.Contains(t, err.Error(), `g.yaml:7: auth0: grant c on api: scope[0]: "x" is not allowed here`)
+	assert.NotContains(t, err.Error(), "with space", "the adapter's rules, not the fallback's")
+
+	err = checkOffline("g.yaml", state, map[string]*account{"auth0": {vendor: vendorNamed("auth0"), grants: generated{}}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `g.yaml:8: auth0: grant d on api: scope "with space": a scope name cannot hold spaces`, "the fallback without the adapter's checks")
 }
