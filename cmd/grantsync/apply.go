@@ -124,11 +124,11 @@ func (a *applier) phase(ctx context.Context, cs []*Change) bool {
 	return true
 }
 
-// bulk sets the scopes of grants with grantkit.ApplyScopes, in batches that double in size
-// (64, 128, ...), so that a run that keeps failing stops early while a large one pays for
-// few extra listings.
+// bulk sets the scopes of grants with grantkit.ApplyScopes, in batches of 64, 512, 4096, ...
+// (each batch is one more listing), so that a run that keeps failing stops early while a
+// large one pays for few extra listings.
 func (a *applier) bulk(ctx context.Context, acct *account, cs []*Change) {
-	for n := 64; len(cs) > 0; n *= 2 {
+	for n := 64; len(cs) > 0; n *= 8 {
 		batch := cs[:min(n, len(cs))]
 		cs = cs[len(batch):]
 		if a.maxFailures > 0 && a.failed.Load() >= a.maxFailures {
