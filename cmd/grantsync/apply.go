@@ -147,12 +147,11 @@ func (a *applier) bulk(ctx context.Context, acct *account, cs []*Change) {
 		}
 		results, err := grantkit.ApplyScopes(ctx, acct.grants, reqs, a.workers)
 		for i, c := range batch {
-			switch {
-			case results == nil:
+			if results == nil {
 				a.finish(c, err) // the listing failed: nothing was written
-			default:
-				a.finish(c, results[i].Err)
+				continue
 			}
+			a.finish(c, results[i].Err)
 		}
 	}
 }

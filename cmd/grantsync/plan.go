@@ -162,12 +162,13 @@ func read(ctx context.Context, acct *account, vs *VendorState) (*current, error)
 		cur.grants = append(cur.grants, g)
 	}
 	h := sha256.New()
+	put := func(format string, args ...any) { _, _ = fmt.Fprintf(h, format, args...) } // a hash's Write never fails
 	slices.SortFunc(cur.grants, func(a, b *grantkit.Grant) int { return cmp.Compare(a.Key.String(), b.Key.String()) })
 	for _, g := range cur.grants {
-		fmt.Fprintf(h, "g %q %q %q %q\n", g.Key.Resource, g.Key.ClientID, g.Key.SubjectType, g.Scopes)
+		put("g %q %q %q %q\n", g.Key.Resource, g.Key.ClientID, g.Key.SubjectType, g.Scopes)
 	}
 	for _, k := range slices.SortedFunc(maps.Keys(cur.bare), func(a, b grantkit.GrantKey) int { return cmp.Compare(a.String(), b.String()) }) {
-		fmt.Fprintf(h, "c %q %q\n", k.Resource, k.ClientID)
+		put("c %q %q\n", k.Resource, k.ClientID)
 	}
 	if acct.catalog != nil {
 		cur.resources = map[string]bool{}
@@ -187,9 +188,9 @@ func read(ctx context.Context, acct *account, vs *VendorState) (*current, error)
 				return nil, fmt.Errorf("listing the scopes of %s: %w", r, err)
 			}
 			cur.scopes[r] = defs
-			fmt.Fprintf(h, "r %q\n", r)
+			put("r %q\n", r)
 			for _, d := range defs {
-				fmt.Fprintf(h, "s %q %q\n", d.Name, d.Description)
+				put("s %q %q\n", d.Name, d.Description)
 			}
 		}
 	}
