@@ -524,7 +524,7 @@ func TestSecretsStayOut(t *testing.T) {
 func TestTokenSource(t *testing.T) {
 	srv := auth0fake.NewServer()
 	defer srv.Close()
-	ts := oauth2.StaticTokenSource(&oauth2.Token{AccessToken: srv.IssueToken()})
+	ts := oauth2.StaticTokenSource(&oauth2.Token{AccessToken: srv.IssueToken().Reveal()})
 	c, err := auth0.New("tenant.example.com", option.WithBaseURL(srv.URL), option.WithTokenSource(ts))
 	require.NoError(t, err)
 	_, err = c.ClientGrants.ListPage(context.Background(), auth0.ClientGrantListOptions{})
@@ -586,7 +586,7 @@ func TestFakeEnforcesAuthAndSchema(t *testing.T) {
 	code, _ = do("GET", "/api/v2/client-grants", "forged", "")
 	assert.Equal(t, 401, code)
 
-	tok := srv.IssueToken()
+	tok := srv.IssueToken().Reveal()
 	code, body = do("POST", "/api/v2/client-grants", tok, `{"client_id":"a","audience":"b","scope":[""]}`)
 	assert.Equal(t, 400, code)
 	assert.Contains(t, body["message"], "Payload validation error")

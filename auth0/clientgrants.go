@@ -151,23 +151,8 @@ type ClientGrantListOptions struct {
 	// Cursor continues from a previous page's Next; empty starts at the beginning.
 	Cursor string
 	// IncludeTotals asks for Auth0's offset paging (page, per_page, include_totals) instead
-	// of checkpoints, whose answers carry the total number of grants: see ClientGrantPage.
+	// of checkpoints, whose answers carry the number of grants in all: the page's Total.
 	IncludeTotals bool
-}
-
-// ClientGrantPage is one page of grants (Items, and Next to continue) and, when the list was
-// asked for with IncludeTotals, the totals Auth0 sent.
-type ClientGrantPage struct {
-	grantkit.Page[ClientGrant]
-	Totals *Totals // nil unless Auth0 sent totals
-}
-
-// Totals is what Auth0 adds to a page asked for with include_totals: the index of the page's
-// first item, the page size and the number of items in the whole list.
-type Totals struct {
-	Start int
-	Limit int
-	Total int
 }
 
 // Organization is an organization associated with a client grant.
@@ -218,14 +203,9 @@ type TokenQuotaLimits struct {
 type OrganizationListOptions struct {
 	PageSize int    // 1 to 100; zero means Auth0's default (50)
 	Cursor   string // a previous page's Next
-	// IncludeTotals asks for offset paging whose answers carry totals: see OrganizationPage.
+	// IncludeTotals asks for offset paging whose answers carry the number of organizations
+	// in all: the page's Total.
 	IncludeTotals bool
-}
-
-// OrganizationPage is one page of organizations and, with IncludeTotals, Auth0's totals.
-type OrganizationPage struct {
-	grantkit.Page[Organization]
-	Totals *Totals // nil unless Auth0 sent totals
 }
 
 // ClientGrantsService manages client grants (/api/v2/client-grants).
@@ -325,44 +305,43 @@ func (s *ClientGrantsService) Delete(ctx context.Context, id string) error {
 func (s *ClientGrantsService) List(ctx context.Context, opts ClientGrantListOptions) iter.Seq2[*ClientGrant, error] {
 	return paging.All(ctx, opts.Cursor, func(ctx context.Context, cursor string) (grantkit.Page[ClientGrant], error) {
 		opts.Cursor = cursor
-		page, err := s.listPage(ctx, "ClientGrants.List", opts)
-		return page.Page, err
+		return s.listPage(ctx, "ClientGrants.List", opts)
 	})
 }
 
 // ListPage returns one page of grants matching opts, using Auth0's checkpoint paging, or its
 // offset paging with totals when opts.IncludeTotals is set.
-func (s *ClientGrantsService) ListPage(ctx context.Context, opts ClientGrantListOptions) (ClientGrantPage, error) {
+func (s *ClientGrantsService) ListPage(ctx context.Context, opts ClientGrantListOptions) (grantkit.Page[ClientGrant], error) {
 	return s.listPage(ctx, "ClientGrants.ListPage", opts)
 }
 
 // listPage is ListPage, called as op (List or ListPage), which its errors name.
-func (s *ClientGrantsService) listPage(ctx context.Context, op string, opts ClientGrantListOptions) (ClientGrantPage, error) {
+func (s *ClientGrantsService) listPage(ctx context.Context, op string, opts ClientGrantListOptions) (grantkit.Page[ClientGrant], error) {
 	ctx, call, err := s.begin(ctx, op)
 	if err != nil {
-		return ClientGrantPage{}, err
+		return grantkit.Page[ClientGrant]{}, err
 	}
 	params, index, err := opts.toOAS()
 	if err != nil {
-		return ClientGrantPage{}, call.Err(err)
+		return grantkit.Page[ClientGrant]{}, call.Err(err)
 	}
 	res, err := s.c.api.ListClientGrants(ctx, params)
 	if err != nil {
-		return ClientGrantPage{}, call.Err(err)
+		return grantkit.Page[ClientGrant]{}, call.Err(err)
 	}
-	var page ClientGrantPage
-	list := res.ClientGrantArray
+	page := grantkit.Page[ClientGrant]{Total: -1}
+	list, start := res.ClientGrantArray, oas.OptInt{}
 	if res.IsClientGrantPage() {
 		p := res.ClientGrantPage
-		list, page.Next = p.ClientGrants, p.Next.Or("")
-		page.Totals = totals(p.Start, p.Limit, p.Total)
+		list, page.Next, start = p.ClientGrants, p.Next.Or(""), p.Start
+		page.Total = p.Total.Or(-1)
 	}
 	page.Items = make([]ClientGrant, len(list))
 	for i := range list {
 		page.Items[i] = *fromOAS(&list[i])
 	}
 	if opts.IncludeTotals {
-		page.Next = offsetNext(index, page.Totals, len(list))
+		page.Next = offsetNext(index, start, page.Total, len(list))
 	}
 	return page, nil
 }
@@ -371,49 +350,48 @@ func (s *ClientGrantsService) listPage(ctx context.Context, op string, opts Clie
 func (s *ClientGrantsService) ListOrganizations(ctx context.Context, id string, opts OrganizationListOptions) iter.Seq2[*Organization, error] {
 	return paging.All(ctx, opts.Cursor, func(ctx context.Context, cursor string) (grantkit.Page[Organization], error) {
 		opts.Cursor = cursor
-		page, err := s.listOrganizationsPage(ctx, "ClientGrants.ListOrganizations", id, opts)
-		return page.Page, err
+		return s.listOrganizationsPage(ctx, "ClientGrants.ListOrganizations", id, opts)
 	})
 }
 
 // ListOrganizationsPage returns one page of the organizations associated with grant id.
-func (s *ClientGrantsService) ListOrganizationsPage(ctx context.Context, id string, opts OrganizationListOptions) (OrganizationPage, error) {
+func (s *ClientGrantsService) ListOrganizationsPage(ctx context.Context, id string, opts OrganizationListOptions) (grantkit.Page[Organization], error) {
 	return s.listOrganizationsPage(ctx, "ClientGrants.ListOrganizationsPage", id, opts)
 }
 
 // listOrganizationsPage is ListOrganizationsPage, called as op, which its errors name.
-func (s *ClientGrantsService) listOrganizationsPage(ctx context.Context, op, id string, opts OrganizationListOptions) (OrganizationPage, error) {
+func (s *ClientGrantsService) listOrganizationsPage(ctx context.Context, op, id string, opts OrganizationListOptions) (grantkit.Page[Organization], error) {
 	ctx, call, err := s.begin(ctx, op)
 	if err != nil {
-		return OrganizationPage{}, err
+		return grantkit.Page[Organization]{}, err
 	}
 	if err := validate.ID("id", id); err != nil {
-		return OrganizationPage{}, call.Err(err)
+		return grantkit.Page[Organization]{}, call.Err(err)
 	}
 	params := oas.ListClientGrantOrganizationsParams{ID: id}
 	index, err := pageParams(opts.PageSize, opts.Cursor, opts.IncludeTotals, pageQuery{
 		take: &params.Take, from: &params.From, perPage: &params.PerPage, page: &params.Page, totals: &params.IncludeTotals,
 	})
 	if err != nil {
-		return OrganizationPage{}, call.Err(err)
+		return grantkit.Page[Organization]{}, call.Err(err)
 	}
 	res, err := s.c.api.ListClientGrantOrganizations(ctx, params)
 	if err != nil {
-		return OrganizationPage{}, call.Err(err)
+		return grantkit.Page[Organization]{}, call.Err(err)
 	}
-	var page OrganizationPage
-	list := res.OrganizationArray
+	page := grantkit.Page[Organization]{Total: -1}
+	list, start := res.OrganizationArray, oas.OptInt{}
 	if res.IsOrganizationPage() {
 		p := res.OrganizationPage
-		list, page.Next = p.Organizations, p.Next.Or("")
-		page.Totals = totals(p.Start, p.Limit, p.Total)
+		list, page.Next, start = p.Organizations, p.Next.Or(""), p.Start
+		page.Total = p.Total.Or(-1)
 	}
 	page.Items = make([]Organization, len(list))
 	for i := range list {
 		page.Items[i] = fromOASOrganization(&list[i])
 	}
 	if opts.IncludeTotals {
-		page.Next = offsetNext(index, page.Totals, len(list))
+		page.Next = offsetNext(index, start, page.Total, len(list))
 	}
 	return page, nil
 }
@@ -457,18 +435,11 @@ func pageParams(size int, cursor string, withTotals bool, q pageQuery) (int, err
 	return index, nil
 }
 
-// totals returns the totals of a paged answer, or nil when it carries none (checkpoint paging).
-func totals(start, limit, total oas.OptInt) *Totals {
-	if !start.IsSet() && !limit.IsSet() && !total.IsSet() {
-		return nil
-	}
-	return &Totals{Start: start.Or(0), Limit: limit.Or(0), Total: total.Or(0)}
-}
-
-// offsetNext is the cursor after page index of an offset-paged list: the next index while the
-// totals say items remain, empty on the last page (or when Auth0 sent no totals to tell).
-func offsetNext(index int, t *Totals, n int) string {
-	if t == nil || n == 0 || t.Start+n >= t.Total {
+// offsetNext is the cursor after page index of an offset-paged list: the next index while
+// Auth0's start and total say items remain, empty on the last page (or when Auth0 sent no
+// total to tell).
+func offsetNext(index int, start oas.OptInt, total, n int) string {
+	if total < 0 || n == 0 || start.Or(0)+n >= total {
 		return ""
 	}
 	return strconv.Itoa(index + 1)

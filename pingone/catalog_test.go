@@ -48,7 +48,7 @@ func raw(t *testing.T, srv *pingonefake.Server, method, path string, body any) m
 	}
 	req, err := http.NewRequest(method, srv.URL+"/v1/environments/"+pingonefake.EnvironmentID+path, in)
 	require.NoError(t, err)
-	req.Header.Set("Authorization", "Bearer "+srv.IssueToken())
+	req.Header.Set("Authorization", "Bearer "+srv.IssueToken().Reveal())
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
