@@ -129,8 +129,7 @@ func (g grants) Delete(ctx context.Context, key grantkit.GrantKey) error {
 	if _, err := g.read(ctx, op, key); err != nil {
 		return err
 	}
-	_, err = g.c.OAuthApps.Delete(ctx, key.ClientID)
-	return err
+	return g.c.OAuthApps.Delete(ctx, key.ClientID)
 }
 
 // read reads the app key names; a 404 is ErrGrantNotFound.

@@ -99,12 +99,6 @@ type OAuthAppListOptions struct {
 	Search string
 }
 
-// DeleteResult says which apps a bulk delete removed and which it did not.
-type DeleteResult struct {
-	Deleted []string
-	Failed  []string
-}
-
 // OAuthAppsService manages the organization's OAuth apps (/cphub/api/auth/v2/orgs/{orgId}/oauth-apps).
 type OAuthAppsService struct{ c *Client }
 
@@ -160,7 +154,7 @@ func (s *OAuthAppsService) listPage(ctx context.Context, op string, opts OAuthAp
 	if err != nil {
 		return grantkit.Page[OAuthApp]{}, call.Err(err)
 	}
-	page := grantkit.Page[OAuthApp]{Items: make([]OAuthApp, len(res.Results))}
+	page := grantkit.Page[OAuthApp]{Items: make([]OAuthApp, len(res.Results)), Total: -1}
 	for i := range res.Results {
 		page.Items[i] = *fromOAS(&res.Results[i])
 	}
@@ -241,28 +235,25 @@ func (s *OAuthAppsService) update(ctx context.Context, id string, p OAuthAppUpda
 	return fromOAS(a), nil
 }
 
-// Delete deletes up to 15 apps in one request. If CPN removes only some, the error lists the
-// others and the result says which were deleted.
-func (s *OAuthAppsService) Delete(ctx context.Context, ids ...string) (DeleteResult, error) {
+// Delete deletes the app with this client id, its credentials included. CPN deletes apps
+// through a bulk endpoint that reports each id as deleted or failed; an id it does not delete
+// (one it does not know, for one) is an error naming it.
+func (s *OAuthAppsService) Delete(ctx context.Context, id string) error {
 	ctx, call, err := s.begin(ctx, "OAuthApps.Delete")
 	if err != nil {
-		return DeleteResult{}, err
+		return err
 	}
-	if len(ids) == 0 || len(ids) > 15 {
-		return DeleteResult{}, call.Err(validate.Errorf("ids", "%d ids, want 1 to 15", len(ids)))
+	if err := validate.ID("id", id); err != nil {
+		return call.Err(err)
 	}
-	if err := validate.Each("ids", ids, validate.ID); err != nil {
-		return DeleteResult{}, call.Err(err)
-	}
-	res, err := s.c.api.DeleteOauthApps(ctx, &oas.DeleteClientsRequest{ClientIdsToDelete: ids}, oas.DeleteOauthAppsParams{OrgId: s.c.org})
+	res, err := s.c.api.DeleteOauthApps(ctx, &oas.DeleteClientsRequest{ClientIdsToDelete: []string{id}}, oas.DeleteOauthAppsParams{OrgId: s.c.org})
 	if err != nil {
-		return DeleteResult{}, call.Err(err)
+		return call.Err(err)
 	}
-	r := DeleteResult{Deleted: res.Succeeded, Failed: res.Failed}
-	if len(r.Failed) > 0 {
-		return r, call.Failed(fmt.Sprintf("%d of %d apps not deleted: %q", len(r.Failed), len(ids), r.Failed))
+	if len(res.Failed) > 0 {
+		return call.Failed(fmt.Sprintf("CPN did not delete app %q", id))
 	}
-	return r, nil
+	return nil
 }
 
 func (p OAuthAppCreate) toOAS(org string) (*oas.OrgOauthAppRequest, oas.CreateOauthAppParams, error) {

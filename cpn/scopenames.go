@@ -9,20 +9,7 @@ import (
 	"github.com/grantkit/grantkit/internal/validate"
 )
 
-// Scope names in the vendor-neutral view. CPN has three kinds of scope; they are named so
-// that one list of strings holds all of them, and every name reads back as exactly one scope:
-//
-//	openid                                      a general scope, as is
-//	general-scope:<scope>                       a general scope that starts with one of these prefixes
-//	organization-role:<role>                    an organization role
-//	organization-role:*                         every organization role (AllRoles)
-//	service-role:<serviceDefinitionId>:<role>   a role in a service
-//	service-role:<serviceDefinitionId>:*        every role of a service (AllRoles)
-//
-// The first ':' after "service-role:" ends the service definition id, so a ':' inside the id
-// is written %3A, and '%' in an id or role is written %25; a role named "*" is written %2A.
-// Names without those characters read as they always did. Role resources and permissions
-// have no name: WithNames keeps them as they are.
+// The prefixes of scope names; ParseScopes documents the syntax.
 const (
 	generalPrefix     = "general-scope:"
 	orgRolePrefix     = "organization-role:"
@@ -42,8 +29,8 @@ func escapeRole(r string) string {
 	return roleEscaper.Replace(r)
 }
 
-// Names returns the scopes as names (see the table above), in the order of a. ParseScopes is
-// its inverse. A role that appears with several resources gives one name.
+// Names returns the scopes as names (the syntax ParseScopes documents), in the order of a.
+// ParseScopes is its inverse. A role that appears with several resources gives one name.
 func (a AllowedScopes) Names() []string {
 	out := make([]string, 0, len(a.GeneralScopes))
 	for _, s := range a.GeneralScopes {
@@ -70,8 +57,25 @@ func (a AllowedScopes) Names() []string {
 	return out
 }
 
-// ParseScopes builds AllowedScopes from names as Names writes them: general scopes, then the
-// organization's roles, then one ServiceScope per service definition id, each sorted.
+// ParseScopes builds AllowedScopes from scope names, the names the vendor-neutral view
+// (Client.Grants) and Names use: general scopes, then the organization's roles, then one
+// ServiceScope per service definition id, each sorted.
+//
+// CPN has three kinds of scope; they are named so that one list of strings holds all of them,
+// and every name reads back as exactly one scope:
+//
+//	openid                                      a general scope, as is
+//	general-scope:<scope>                       a general scope that starts with one of these prefixes
+//	organization-role:<role>                    an organization role
+//	organization-role:*                         every organization role (AllRoles)
+//	service-role:<serviceDefinitionId>:<role>   a role in a service
+//	service-role:<serviceDefinitionId>:*        every role of a service (AllRoles)
+//
+// The first ':' after "service-role:" ends the service definition id, so a ':' inside the id
+// is written %3A, and '%' in an id or role is written %25; a role named "*" is written %2A
+// (service-role:a%3Ab:admin is the role admin of the service a:b). Names without those
+// characters read as they are. No name may be empty. Role resources and permissions have no
+// name: WithNames keeps them as they are.
 func ParseScopes(names []string) (AllowedScopes, error) {
 	var a AllowedScopes
 	services := map[string]int{}
