@@ -39,13 +39,13 @@ func (g grants) List(ctx context.Context) iter.Seq2[*grantkit.Grant, error] {
 		return paging.Failed[grantkit.Grant](err)
 	}
 	return func(yield func(*grantkit.Grant, error) bool) {
-		for a, err := range g.c.Authorizations.List(ctx) {
+		for a, err := range g.c.Authorizations.List(ctx, AuthorizationListOptions{}) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
 			names := scopeNames{g: g, authID: a.ID}
-			for app, err := range g.c.ClientApps.List(ctx, a.ID) {
+			for app, err := range g.c.ClientApps.List(ctx, a.ID, ClientAppListOptions{}) {
 				var grant *grantkit.Grant
 				if err == nil {
 					grant, err = names.grant(ctx, app)
@@ -82,7 +82,7 @@ func (g grants) Get(ctx context.Context, key grantkit.GrantKey) (*grantkit.Grant
 func (g grants) find(ctx context.Context, op string, key grantkit.GrantKey, authID, appID int64) (*ClientApp, error) {
 	// OneLogin lists an app once per server; should it ever list it twice, neither is picked.
 	var matches []*ClientApp
-	for app, err := range g.c.ClientApps.List(ctx, authID) {
+	for app, err := range g.c.ClientApps.List(ctx, authID, ClientAppListOptions{}) {
 		if err != nil {
 			return nil, err
 		}
@@ -111,7 +111,7 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 	if err != nil {
 		return nil, err
 	}
-	if _, err := g.c.ClientApps.UpdateScopes(ctx, authID, appID, ids); err != nil {
+	if _, err := g.c.ClientApps.Update(ctx, authID, appID, ClientAppUpdate{ScopeIDs: ids}); err != nil {
 		return nil, err
 	}
 	return g.readBack(ctx, op, "update", key, names)
@@ -141,7 +141,7 @@ func (g grants) Create(ctx context.Context, key grantkit.GrantKey, scopes []stri
 	if err != nil {
 		return nil, err
 	}
-	if _, err := g.c.ClientApps.Add(ctx, authID, appID, ids); err != nil {
+	if _, err := g.c.ClientApps.Create(ctx, authID, ClientAppCreate{AppID: appID, ScopeIDs: ids}); err != nil {
 		return nil, err
 	}
 	return g.readBack(ctx, op, "add", key, names)
@@ -175,7 +175,7 @@ func (g grants) Delete(ctx context.Context, key grantkit.GrantKey) error {
 	if _, err := g.find(ctx, op, key, authID, appID); err != nil {
 		return err
 	}
-	return g.c.ClientApps.Remove(ctx, authID, appID)
+	return g.c.ClientApps.Delete(ctx, authID, appID)
 }
 
 // scopeIDs resolves scope values to the ids of the server's scopes. A value the server does
@@ -184,7 +184,7 @@ func (g grants) Delete(ctx context.Context, key grantkit.GrantKey) error {
 // again keeps it rather than refusing the write.
 func (g grants) scopeIDs(ctx context.Context, op string, authID int64, names []string, held []int64) ([]int64, error) {
 	byValue := map[string][]int64{}
-	for s, err := range g.c.Scopes.List(ctx, authID) {
+	for s, err := range g.c.Authorizations.ListScopes(ctx, authID) {
 		if err != nil {
 			return nil, err
 		}
@@ -249,7 +249,7 @@ func (n *scopeNames) grant(ctx context.Context, app *ClientApp) (*grantkit.Grant
 		if !ok {
 			if n.byID == nil {
 				n.byID = map[int64]string{}
-				for s, err := range n.g.c.Scopes.List(ctx, n.authID) {
+				for s, err := range n.g.c.Authorizations.ListScopes(ctx, n.authID) {
 					if err != nil {
 						return nil, err
 					}
