@@ -25,7 +25,7 @@ import (
 //
 // Create creates a client grant (POST /client-grants) and Delete deletes one (DELETE
 // /client-grants/{id}): granting a client access to an API and revoking it. Auth0 refuses a
-// grant scope the API does not define: define it first with the scope catalog (Scopes).
+// grant scope the API does not define: define it first with the scope catalog (ScopeCatalog).
 //
 // A default grant (ClientGrant.DefaultFor set) belongs to no single client: List shows it
 // with an empty Key.ClientID, and Get, SetScopes, Create and Delete, which need a client, do
@@ -141,7 +141,6 @@ func (g grants) find(ctx context.Context, op string, key grantkit.GrantKey) (*Cl
 	return neutral.One(vendor, op, key, matches, func(cg *ClientGrant) string { return cg.ID })
 }
 
-// matches returns every grant of key's client on key's audience with key's subject type.
 // checkKey refuses a key that names no grant: Auth0 needs both the client and the audience.
 func checkKey(op string, key grantkit.GrantKey) error {
 	if key.ClientID == "" || key.Resource == "" {
@@ -150,6 +149,7 @@ func checkKey(op string, key grantkit.GrantKey) error {
 	return nil
 }
 
+// matches returns every grant of key's client on key's audience with key's subject type.
 func (g grants) matches(ctx context.Context, op string, key grantkit.GrantKey) ([]*ClientGrant, error) {
 	if err := checkKey(op, key); err != nil {
 		return nil, err

@@ -16,12 +16,12 @@ import (
 func (g grants) ListForUpdate(ctx context.Context) iter.Seq2[grantkit.ListedGrant, error] {
 	return func(yield func(grantkit.ListedGrant, error) bool) {
 		names := map[string]map[string]string{} // resource id → scope id → name
-		for app, err := range g.c.Applications.List(ctx) {
+		for app, err := range g.c.Applications.List(ctx, ApplicationListOptions{}) {
 			if err != nil {
 				yield(grantkit.ListedGrant{}, err)
 				return
 			}
-			for ag, err := range g.c.ApplicationGrants.List(ctx, app.ID) {
+			for ag, err := range g.c.ApplicationGrants.List(ctx, app.ID, ApplicationGrantListOptions{}) {
 				if err == nil && names[ag.ResourceID] == nil {
 					names[ag.ResourceID], err = g.scopeNames(ctx, ag.ResourceID)
 				}

@@ -139,7 +139,7 @@ func TestResourceScopesService(t *testing.T) {
 	_, err = w.c.ApplicationGrants.Create(ctx, w.app, pingone.ApplicationGrantCreate{ResourceID: w.res, ScopeIDs: []string{sc.ID, w.read}})
 	require.NoError(t, err)
 	require.NoError(t, w.c.Resources.DeleteScope(ctx, w.res, sc.ID))
-	for g, err := range w.c.ApplicationGrants.List(ctx, w.app) {
+	for g, err := range w.c.ApplicationGrants.List(ctx, w.app, pingone.ApplicationGrantListOptions{}) {
 		require.NoError(t, err)
 		assert.Equal(t, []string{w.read}, g.ScopeIDs)
 	}

@@ -21,7 +21,7 @@ import (
 // scopes. PingOne keeps one grant per application and resource, so those two identify a
 // grant; a key with a SubjectType is invalid input. Create and Delete create and delete the
 // application's grant on the resource; the scopes a grant names must be defined on the
-// resource first (see Scopes).
+// resource first (see ScopeCatalog).
 func (c *Client) Grants() grantkit.Grants { return grants{c} }
 
 type grants struct{ c *Client }
@@ -190,7 +190,7 @@ func (g grants) matches(ctx context.Context, op string, key grantkit.GrantKey) (
 		return nil, err
 	}
 	var matches []*ApplicationGrant
-	for ag, err := range g.c.ApplicationGrants.List(ctx, key.ClientID) {
+	for ag, err := range g.c.ApplicationGrants.List(ctx, key.ClientID, ApplicationGrantListOptions{}) {
 		if err != nil {
 			return nil, err
 		}

@@ -5,6 +5,7 @@ import (
 	"iter"
 	"time"
 
+	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/transport"
 	"github.com/grantkit/grantkit/internal/validate"
 	"github.com/grantkit/grantkit/pingone/internal/oas"
@@ -42,20 +43,33 @@ func (s *ResourcesService) begin(ctx context.Context, op string) (context.Contex
 	return transport.Begin(ctx, vendor, op, s != nil && s.c.made())
 }
 
+// ResourceListOptions pages ResourcesService.List and ListPage.
+type ResourceListOptions struct {
+	// Cursor continues from a previous page's Next; empty starts at the beginning.
+	Cursor string
+}
+
 // List iterates over the environment's resources, page after page.
-func (s *ResourcesService) List(ctx context.Context) iter.Seq2[*Resource, error] {
-	return pages(ctx, s.begin, "Resources.List", func(ctx context.Context, opts ...oas.RequestOption) ([]Resource, oas.OptLinksHATEOAS, error) {
-		res, err := s.c.api.ReadAllResources(ctx, oas.ReadAllResourcesParams{EnvironmentID: s.c.env}, opts...)
-		if err != nil {
-			return nil, oas.OptLinksHATEOAS{}, err
-		}
-		list := res.Embedded.Value.Resources
-		out := make([]Resource, len(list))
-		for i := range list {
-			out[i] = fromResource(&list[i])
-		}
-		return out, res.Links, nil
-	})
+func (s *ResourcesService) List(ctx context.Context, opts ResourceListOptions) iter.Seq2[*Resource, error] {
+	return pages(ctx, s.begin, "Resources.List", opts.Cursor, s.fetch)
+}
+
+// ListPage returns one page of the environment's resources; its Total is PingOne's count.
+func (s *ResourcesService) ListPage(ctx context.Context, opts ResourceListOptions) (grantkit.Page[Resource], error) {
+	return page(ctx, s.begin, "Resources.ListPage", opts.Cursor, s.fetch)
+}
+
+func (s *ResourcesService) fetch(ctx context.Context, opts ...oas.RequestOption) (collection[Resource], error) {
+	res, err := s.c.api.ReadAllResources(ctx, oas.ReadAllResourcesParams{EnvironmentID: s.c.env}, opts...)
+	if err != nil {
+		return collection[Resource]{}, err
+	}
+	list := res.Embedded.Value.Resources
+	out := collection[Resource]{items: make([]Resource, len(list)), links: res.Links, count: res.Count}
+	for i := range list {
+		out.items[i] = fromResource(&list[i])
+	}
+	return out, nil
 }
 
 // Get returns resource resourceID.
@@ -77,21 +91,21 @@ func (s *ResourcesService) Get(ctx context.Context, resourceID string) (*Resourc
 
 // ListScopes iterates over the scopes of resource resourceID, page after page.
 func (s *ResourcesService) ListScopes(ctx context.Context, resourceID string) iter.Seq2[*ResourceScope, error] {
-	return pages(ctx, s.begin, "Resources.ListScopes", func(ctx context.Context, opts ...oas.RequestOption) ([]ResourceScope, oas.OptLinksHATEOAS, error) {
+	return pages(ctx, s.begin, "Resources.ListScopes", "", func(ctx context.Context, opts ...oas.RequestOption) (collection[ResourceScope], error) {
 		if err := validate.ID("resourceID", resourceID); err != nil {
-			return nil, oas.OptLinksHATEOAS{}, err
+			return collection[ResourceScope]{}, err
 		}
 		res, err := s.c.api.ReadAllResourceScopes(ctx, oas.ReadAllResourceScopesParams{EnvironmentID: s.c.env, ResourceID: resourceID}, opts...)
 		if err != nil {
-			return nil, oas.OptLinksHATEOAS{}, err
+			return collection[ResourceScope]{}, err
 		}
 		list := res.Embedded.Value.Scopes
-		out := make([]ResourceScope, len(list))
+		out := collection[ResourceScope]{items: make([]ResourceScope, len(list)), links: res.Links, count: res.Count}
 		for i, sc := range list {
-			out[i] = ResourceScope{ID: sc.ID.Or(""), Name: sc.Name.Or(""), Description: sc.Description.Or(""), ResourceID: sc.Resource.Value.ID.Or(resourceID),
+			out.items[i] = ResourceScope{ID: sc.ID.Or(""), Name: sc.Name.Or(""), Description: sc.Description.Or(""), ResourceID: sc.Resource.Value.ID.Or(resourceID),
 				CreatedAt: parseTime(sc.CreatedAt.Or("")), UpdatedAt: parseTime(sc.UpdatedAt.Or(""))}
 		}
-		return out, res.Links, nil
+		return out, nil
 	})
 }
 
