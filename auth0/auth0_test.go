@@ -424,23 +424,23 @@ func TestBadInputSendsNothing(t *testing.T) {
 		{"create without client or default group", func(c *auth0.Client) error {
 			_, err := c.ClientGrants.Create(ctx, auth0.ClientGrantCreate{Audience: "b"})
 			return err
-		}, "ClientID: required unless DefaultFor is set"},
+		}, "client_id: required unless default_for is set"},
 		{"create for a client and a default group", func(c *auth0.Client) error {
 			_, err := c.ClientGrants.Create(ctx, auth0.ClientGrantCreate{ClientID: "a", DefaultFor: auth0.DefaultForThirdPartyClients, Audience: "b"})
 			return err
-		}, "DefaultFor: cannot be combined with ClientID"},
+		}, "default_for: cannot be combined with client_id"},
 		{"list by client and default group", func(c *auth0.Client) error {
 			_, err := c.ClientGrants.ListPage(ctx, auth0.ClientGrantListOptions{ClientID: "a", DefaultFor: auth0.DefaultForThirdPartyClients})
 			return err
-		}, "DefaultFor: cannot be combined with ClientID"},
+		}, "default_for: cannot be combined with client_id"},
 		{"offset cursor that is no page index", func(c *auth0.Client) error {
 			_, err := c.ClientGrants.ListPage(ctx, auth0.ClientGrantListOptions{IncludeTotals: true, Cursor: "cgr_1"})
 			return err
-		}, "Cursor"},
+		}, "cursor: "},
 		{"page size too big", func(c *auth0.Client) error {
 			_, err := c.ClientGrants.ListPage(ctx, auth0.ClientGrantListOptions{PageSize: 101})
 			return err
-		}, "PageSize"},
+		}, "page_size: "},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -409,7 +409,7 @@ type pageQuery struct {
 // include_totals makes Auth0 answer with start, limit and total. It returns the page index.
 func pageParams(size int, cursor string, withTotals bool, q pageQuery) (int, error) {
 	if size < 0 || size > 100 {
-		return 0, validate.Errorf("PageSize", "%d, want 1 to 100 (0 for the default)", size)
+		return 0, validate.Errorf("page_size", "%d, want 1 to 100 (0 for the default)", size)
 	}
 	if size == 0 {
 		size = 50
@@ -425,7 +425,7 @@ func pageParams(size int, cursor string, withTotals bool, q pageQuery) (int, err
 	if cursor != "" {
 		n, err := strconv.Atoi(cursor)
 		if err != nil || n < 0 {
-			return 0, validate.Errorf("Cursor", "%q is not a Next of a list with IncludeTotals", cursor)
+			return 0, validate.Errorf("cursor", "%q is not a Next of a list with IncludeTotals", cursor)
 		}
 		index = n
 	}
@@ -454,7 +454,7 @@ func (o ClientGrantListOptions) toOAS() (oas.ListClientGrantsParams, int, error)
 		return p, 0, err
 	}
 	if o.ClientID != "" && o.DefaultFor != "" {
-		return p, 0, validate.Errorf("DefaultFor", "cannot be combined with ClientID")
+		return p, 0, validate.Errorf("default_for", "cannot be combined with client_id")
 	}
 	if o.Audience != "" {
 		p.Audience.SetTo(o.Audience)
@@ -491,11 +491,11 @@ func checkScopes(field string, scopes, held []string) error {
 func (p ClientGrantCreate) toOAS() (*oas.CreateClientGrantRequest, error) {
 	switch {
 	case p.ClientID != "" && p.DefaultFor != "":
-		return nil, validate.Errorf("DefaultFor", "cannot be combined with ClientID")
+		return nil, validate.Errorf("default_for", "cannot be combined with client_id")
 	case p.ClientID == "" && p.DefaultFor == "":
-		return nil, validate.Errorf("ClientID", "required unless DefaultFor is set")
+		return nil, validate.Errorf("client_id", "required unless default_for is set")
 	}
-	if err := checkScopes("Scope", p.Scope, nil); err != nil {
+	if err := checkScopes("scope", p.Scope, nil); err != nil {
 		return nil, err
 	}
 	req := &oas.CreateClientGrantRequest{
@@ -538,13 +538,13 @@ func (p ClientGrantUpdate) toOAS(held []string) (*oas.UpdateClientGrantRequest, 
 		return nil, validate.Errorf("update", "sets no field")
 	}
 	if v, ok := p.Scope.Get(); ok {
-		if err := checkScopes("Scope", v, held); err != nil {
+		if err := checkScopes("scope", v, held); err != nil {
 			return nil, err
 		}
 	}
 	// authorization_details_types is a plain array in the spec (Auth0 refuses null there), so
 	// the generated type has no null to send: refused here, like every field that may not be null.
-	types, ok, err := patch.Get("AuthorizationDetailsTypes", p.AuthorizationDetailsTypes)
+	types, ok, err := patch.Get("authorization_details_types", p.AuthorizationDetailsTypes)
 	if err != nil {
 		return nil, err
 	}

@@ -593,14 +593,14 @@ func (o ResourceServerListOptions) toOAS() (p oas.ListResourceServersParams, pag
 	// Query parameters: the generated client validates request bodies only, so the spec's
 	// bounds on identifiers (at most 10, none empty) are checked here.
 	if len(o.Identifiers) > 10 {
-		return p, 0, 0, validate.Errorf("Identifiers", "%d given, at most 10", len(o.Identifiers))
+		return p, 0, 0, validate.Errorf("identifiers", "%d given, at most 10", len(o.Identifiers))
 	}
-	if err := validate.Each("Identifiers", o.Identifiers, func(f, s string) error { return validate.Length(f, s, 1, -1) }); err != nil {
+	if err := validate.Each("identifiers", o.Identifiers, func(f, s string) error { return validate.Length(f, s, 1, -1) }); err != nil {
 		return p, 0, 0, err
 	}
 	size = o.PageSize
 	if size < 0 || size > 100 {
-		return p, 0, 0, validate.Errorf("PageSize", "%d, want 1 to 100 (0 for the default)", size)
+		return p, 0, 0, validate.Errorf("page_size", "%d, want 1 to 100 (0 for the default)", size)
 	}
 	if size == 0 {
 		size = defaultPageSize
@@ -608,7 +608,7 @@ func (o ResourceServerListOptions) toOAS() (p oas.ListResourceServersParams, pag
 	if o.Cursor != "" {
 		page, err = strconv.Atoi(o.Cursor)
 		if err != nil || page < 0 {
-			return p, 0, 0, validate.Errorf("Cursor", "%q is not a page number from a previous page's Next", o.Cursor)
+			return p, 0, 0, validate.Errorf("cursor", "%q is not a page number from a previous page's Next", o.Cursor)
 		}
 	}
 	p.Identifiers = o.Identifiers
@@ -723,7 +723,7 @@ func (p ResourceServerCreate) toOAS() (*oas.CreateResourceServerRequest, error) 
 		req.Name.SetTo(p.Name)
 	}
 	if p.Scopes != nil {
-		if err := checkScopeList("Scopes", p.Scopes, nil); err != nil {
+		if err := checkScopeList("scopes", p.Scopes, nil); err != nil {
 			return nil, err
 		}
 		req.Scopes = scopesToOAS(p.Scopes)
@@ -761,7 +761,7 @@ func (p ResourceServerCreate) toOAS() (*oas.CreateResourceServerRequest, error) 
 		req.ConsentPolicy.SetTo(p.ConsentPolicy)
 	}
 	if p.AuthorizationDetails != nil {
-		if err := checkDetails("AuthorizationDetails", p.AuthorizationDetails); err != nil {
+		if err := checkDetails("authorization_details", p.AuthorizationDetails); err != nil {
 			return nil, err
 		}
 		req.AuthorizationDetails.SetTo(detailsToOAS(p.AuthorizationDetails))
@@ -787,24 +787,24 @@ func (p ResourceServerUpdate) toOAS(held []ResourceServerScope) (*oas.UpdateReso
 		omitted, null bool
 		nullable      bool
 	}{
-		{"Name", p.Name.IsZero(), p.Name.IsNull(), false},
-		{"Scopes", p.Scopes.IsZero(), p.Scopes.IsNull(), false},
-		{"SigningAlg", p.SigningAlg.IsZero(), p.SigningAlg.IsNull(), false},
-		{"SigningSecret", p.SigningSecret.IsZero(), p.SigningSecret.IsNull(), false},
-		{"SkipConsentForVerifiableFirstPartyClients", p.SkipConsentForVerifiableFirstPartyClients.IsZero(), p.SkipConsentForVerifiableFirstPartyClients.IsNull(), false},
-		{"AllowOfflineAccess", p.AllowOfflineAccess.IsZero(), p.AllowOfflineAccess.IsNull(), false},
-		{"AllowOnlineAccess", p.AllowOnlineAccess.IsZero(), p.AllowOnlineAccess.IsNull(), false},
-		{"AllowOnlineAccessWithEphemeralSessions", p.AllowOnlineAccessWithEphemeralSessions.IsZero(), p.AllowOnlineAccessWithEphemeralSessions.IsNull(), false},
-		{"TokenLifetime", p.TokenLifetime.IsZero(), p.TokenLifetime.IsNull(), false},
-		{"TokenLifetimeForWeb", p.TokenLifetimeForWeb.IsZero(), p.TokenLifetimeForWeb.IsNull(), false},
-		{"TokenDialect", p.TokenDialect.IsZero(), p.TokenDialect.IsNull(), false},
-		{"EnforcePolicies", p.EnforcePolicies.IsZero(), p.EnforcePolicies.IsNull(), false},
-		{"TokenEncryption", p.TokenEncryption.IsZero(), p.TokenEncryption.IsNull(), true},
-		{"ConsentPolicy", p.ConsentPolicy.IsZero(), p.ConsentPolicy.IsNull(), true},
-		{"AuthorizationDetails", p.AuthorizationDetails.IsZero(), p.AuthorizationDetails.IsNull(), true},
-		{"ProofOfPossession", p.ProofOfPossession.IsZero(), p.ProofOfPossession.IsNull(), true},
-		{"SubjectTypeAuthorization", p.SubjectTypeAuthorization.IsZero(), p.SubjectTypeAuthorization.IsNull(), false},
-		{"AuthorizationPolicy", p.AuthorizationPolicy.IsZero(), p.AuthorizationPolicy.IsNull(), true},
+		{"name", p.Name.IsZero(), p.Name.IsNull(), false},
+		{"scopes", p.Scopes.IsZero(), p.Scopes.IsNull(), false},
+		{"signing_alg", p.SigningAlg.IsZero(), p.SigningAlg.IsNull(), false},
+		{"signing_secret", p.SigningSecret.IsZero(), p.SigningSecret.IsNull(), false},
+		{"skip_consent_for_verifiable_first_party_clients", p.SkipConsentForVerifiableFirstPartyClients.IsZero(), p.SkipConsentForVerifiableFirstPartyClients.IsNull(), false},
+		{"allow_offline_access", p.AllowOfflineAccess.IsZero(), p.AllowOfflineAccess.IsNull(), false},
+		{"allow_online_access", p.AllowOnlineAccess.IsZero(), p.AllowOnlineAccess.IsNull(), false},
+		{"allow_online_access_with_ephemeral_sessions", p.AllowOnlineAccessWithEphemeralSessions.IsZero(), p.AllowOnlineAccessWithEphemeralSessions.IsNull(), false},
+		{"token_lifetime", p.TokenLifetime.IsZero(), p.TokenLifetime.IsNull(), false},
+		{"token_lifetime_for_web", p.TokenLifetimeForWeb.IsZero(), p.TokenLifetimeForWeb.IsNull(), false},
+		{"token_dialect", p.TokenDialect.IsZero(), p.TokenDialect.IsNull(), false},
+		{"enforce_policies", p.EnforcePolicies.IsZero(), p.EnforcePolicies.IsNull(), false},
+		{"token_encryption", p.TokenEncryption.IsZero(), p.TokenEncryption.IsNull(), true},
+		{"consent_policy", p.ConsentPolicy.IsZero(), p.ConsentPolicy.IsNull(), true},
+		{"authorization_details", p.AuthorizationDetails.IsZero(), p.AuthorizationDetails.IsNull(), true},
+		{"proof_of_possession", p.ProofOfPossession.IsZero(), p.ProofOfPossession.IsNull(), true},
+		{"subject_type_authorization", p.SubjectTypeAuthorization.IsZero(), p.SubjectTypeAuthorization.IsNull(), false},
+		{"authorization_policy", p.AuthorizationPolicy.IsZero(), p.AuthorizationPolicy.IsNull(), true},
 	}
 	sets := false
 	for _, f := range fields {
@@ -821,7 +821,7 @@ func (p ResourceServerUpdate) toOAS(held []ResourceServerScope) (*oas.UpdateReso
 		req.Name.SetTo(v)
 	}
 	if v, ok := p.Scopes.Get(); ok {
-		if err := checkScopeList("Scopes", v, held); err != nil {
+		if err := checkScopeList("scopes", v, held); err != nil {
 			return nil, err
 		}
 		req.Scopes = scopesToOAS(v) // never nil, so an empty list is sent as []
@@ -861,7 +861,7 @@ func (p ResourceServerUpdate) toOAS(held []ResourceServerScope) (*oas.UpdateReso
 	patch.Apply(patch.Map(p.TokenEncryption, TokenEncryption.toOAS), &req.TokenEncryption)
 	patch.Apply(p.ConsentPolicy, &req.ConsentPolicy)
 	if v, ok := p.AuthorizationDetails.Get(); ok {
-		if err := checkDetails("AuthorizationDetails", v); err != nil {
+		if err := checkDetails("authorization_details", v); err != nil {
 			return nil, err
 		}
 		req.AuthorizationDetails.SetTo(detailsToOAS(v))

@@ -547,11 +547,11 @@ func TestResourceServerBadInputSendsNothing(t *testing.T) {
 		{"null name", func(c *auth0.Client) error {
 			_, err := c.ResourceServers.Update(ctx, "urn:a", auth0.ResourceServerUpdate{Name: grantkit.Null[string]()})
 			return err
-		}, "Name: cannot be null"},
+		}, "name: cannot be null"},
 		{"null scopes", func(c *auth0.Client) error {
 			_, err := c.ResourceServers.Update(ctx, "urn:a", auth0.ResourceServerUpdate{Scopes: grantkit.Null[[]auth0.ResourceServerScope]()})
 			return err
-		}, "Scopes: cannot be null"},
+		}, "scopes: cannot be null"},
 		{"empty update", func(c *auth0.Client) error {
 			_, err := c.ResourceServers.Update(ctx, "urn:a", auth0.ResourceServerUpdate{})
 			return err
@@ -559,7 +559,7 @@ func TestResourceServerBadInputSendsNothing(t *testing.T) {
 		{"authorization details that are not JSON", func(c *auth0.Client) error {
 			_, err := c.ResourceServers.Update(ctx, "urn:a", auth0.ResourceServerUpdate{AuthorizationDetails: grantkit.Set(json.RawMessage(`{"type":`))})
 			return err
-		}, "AuthorizationDetails[0]: not a JSON value"},
+		}, "authorization_details[0]: not a JSON value"},
 		{"token encryption without a key", func(c *auth0.Client) error {
 			_, err := c.ResourceServers.Create(ctx, auth0.ResourceServerCreate{Identifier: "urn:a", TokenEncryption: &auth0.TokenEncryption{Format: "compact-nested-jwe"}})
 			return err
@@ -567,15 +567,15 @@ func TestResourceServerBadInputSendsNothing(t *testing.T) {
 		{"eleven identifiers", func(c *auth0.Client) error {
 			_, err := c.ResourceServers.ListPage(ctx, auth0.ResourceServerListOptions{Identifiers: make([]string, 11)})
 			return err
-		}, "Identifiers: 11 given, at most 10"},
+		}, "identifiers: 11 given, at most 10"},
 		{"page size", func(c *auth0.Client) error {
 			_, err := c.ResourceServers.ListPage(ctx, auth0.ResourceServerListOptions{PageSize: 101})
 			return err
-		}, "PageSize"},
+		}, "page_size: "},
 		{"foreign cursor", func(c *auth0.Client) error {
 			_, err := c.ResourceServers.ListPage(ctx, auth0.ResourceServerListOptions{Cursor: "cgr_abc"})
 			return err
-		}, "Cursor"},
+		}, "cursor: "},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -153,20 +153,20 @@ func (a AllowedScopes) check(held *AllowedScopes) error {
 	}
 	roles := func(heldRoles []Role) func(f string, r Role) error {
 		names := RoleNames(heldRoles)
-		return func(f string, r Role) error { return scope(names)(f+".Name", r.Name) }
+		return func(f string, r Role) error { return scope(names)(f+".name", r.Name) }
 	}
-	if err := validate.Each("AllowedScopes.GeneralScopes", a.GeneralScopes, scope(h.GeneralScopes)); err != nil {
+	if err := validate.Each("allowedScopes.generalScopes", a.GeneralScopes, scope(h.GeneralScopes)); err != nil {
 		return err
 	}
-	if err := validate.Each("AllowedScopes.Organization.Roles", a.Organization.Roles, roles(h.Organization.Roles)); err != nil {
+	if err := validate.Each("allowedScopes.organizationScopes.roles", a.Organization.Roles, roles(h.Organization.Roles)); err != nil {
 		return err
 	}
 	o, ho := a.Organization, h.Organization
-	if err := exclusive("AllowedScopes.Organization", o.AllRoles, len(o.Roles), o.AllPermissions, len(o.Permissions),
+	if err := exclusive("allowedScopes.organizationScopes", o.AllRoles, len(o.Roles), o.AllPermissions, len(o.Permissions),
 		ho.AllRoles && len(ho.Roles) > 0, ho.AllPermissions && len(ho.Permissions) > 0); err != nil {
 		return err
 	}
-	return validate.Each("AllowedScopes.Services", a.Services, func(f string, s ServiceScope) error {
+	return validate.Each("allowedScopes.servicesScopes", a.Services, func(f string, s ServiceScope) error {
 		var hs ServiceScope
 		for _, x := range h.Services {
 			if x.ServiceDefinitionID == s.ServiceDefinitionID {
@@ -175,7 +175,7 @@ func (a AllowedScopes) check(held *AllowedScopes) error {
 				hs.AllPermissions = hs.AllPermissions || x.AllPermissions && len(x.Permissions) > 0
 			}
 		}
-		if err := validate.Each(f+".Roles", s.Roles, roles(hs.Roles)); err != nil {
+		if err := validate.Each(f+".roles", s.Roles, roles(hs.Roles)); err != nil {
 			return err
 		}
 		return exclusive(f, s.AllRoles, len(s.Roles), s.AllPermissions, len(s.Permissions), hs.AllRoles, hs.AllPermissions)
@@ -187,10 +187,10 @@ func (a AllowedScopes) check(held *AllowedScopes) error {
 // heldPerms): a read-modify-write does not fail on what it did not change.
 func exclusive(field string, allRoles bool, roles int, allPerms bool, perms int, heldRoles, heldPerms bool) error {
 	if allRoles && roles > 0 && !heldRoles {
-		return validate.Errorf(field, "AllRoles is set together with %d Roles; CSP wants Roles empty when AllRoles is set", roles)
+		return validate.Errorf(field, "allRoles is set together with %d roles; CSP wants roles empty when allRoles is set", roles)
 	}
 	if allPerms && perms > 0 && !heldPerms {
-		return validate.Errorf(field, "AllPermissions is set together with %d Permissions; CSP wants Permissions empty when AllPermissions is set", perms)
+		return validate.Errorf(field, "allPermissions is set together with %d permissions; CSP wants permissions empty when allPermissions is set", perms)
 	}
 	return nil
 }

@@ -78,7 +78,7 @@ func WithClientCredentials(clientID string, clientSecret grantkit.Secret) option
 // https://console.navigator.vmware.com; the base URL may have a path prefix, but not one
 // ending in /cphub or any longer leading part of those paths, which would be doubled.
 func New(orgID string, opts ...option.Option) (*Client, error) {
-	if err := validate.ID("orgID", orgID); err != nil {
+	if err := validate.ID("orgId", orgID); err != nil {
 		return nil, fmt.Errorf("cpn: %w", err)
 	}
 	var o own

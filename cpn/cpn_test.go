@@ -113,7 +113,7 @@ func TestSecretRules(t *testing.T) {
 			c, srv := setup(t)
 			_, err := c.OAuthApps.Update(ctx, "app", cpn.OAuthAppUpdate{Secret: grantkit.Value(grantkit.Secret(s))})
 			require.ErrorIs(t, err, grantkit.ErrInvalidInput)
-			assert.Contains(t, err.Error(), "Secret: needs")
+			assert.Contains(t, err.Error(), "secret: needs")
 			assert.NotContains(t, err.Error(), s)
 			_, err = c.OAuthApps.Create(ctx, cpn.OAuthAppCreate{Secret: grantkit.Secret(s)})
 			require.ErrorIs(t, err, grantkit.ErrInvalidInput)

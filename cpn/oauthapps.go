@@ -133,7 +133,7 @@ func (s *OAuthAppsService) listPage(ctx context.Context, op string, opts OAuthAp
 		params.Context.SetTo(string(opts.Context))
 	}
 	if opts.PageSize < 0 || opts.PageSize > 200 {
-		return grantkit.Page[OAuthApp]{}, call.Err(validate.Errorf("PageSize", "%d, want 1 to 200 (0 for the default)", opts.PageSize))
+		return grantkit.Page[OAuthApp]{}, call.Err(validate.Errorf("page_size", "%d, want 1 to 200 (0 for the default)", opts.PageSize))
 	}
 	if opts.PageSize > 0 {
 		params.PageLimit.SetTo(int32(opts.PageSize))
@@ -145,7 +145,7 @@ func (s *OAuthAppsService) listPage(ctx context.Context, op string, opts OAuthAp
 	if opts.Cursor != "" {
 		n, err := strconv.Atoi(opts.Cursor)
 		if err != nil || n < 0 {
-			return grantkit.Page[OAuthApp]{}, call.Err(validate.Errorf("Cursor", "%q is not a cursor from a previous page", opts.Cursor))
+			return grantkit.Page[OAuthApp]{}, call.Err(validate.Errorf("cursor", "%q is not a cursor from a previous page", opts.Cursor))
 		}
 		start = n
 		params.PageStart.SetTo(int32(n))
@@ -305,15 +305,15 @@ func (p OAuthAppUpdate) toOAS(held *AllowedScopes) (*oas.CpnOrgOauthAppUpdateReq
 	// No field of CPN's PATCH body is nullable: patch refuses a null rather than drop it.
 	req := &oas.CpnOrgOauthAppUpdateRequest{}
 	if err := errors.Join(
-		patch.NotNull("AccessTokenTTL", p.AccessTokenTTL, &req.AccessTokenTTL),
-		patch.NotNull("SecretRotationExpirationInSeconds", p.SecretRotationExpirationInSeconds, &req.SecretRotationExpirationInSeconds),
-		patch.NotNull("Description", p.Description, &req.Description),
-		patch.NotNull("DisplayName", p.DisplayName, &req.DisplayName),
-		patch.NotNull("OwnerOnlySecretRotation", p.OwnerOnlySecretRotation, &req.OwnerOnlySecretRotation),
+		patch.NotNull("accessTokenTTL", p.AccessTokenTTL, &req.AccessTokenTTL),
+		patch.NotNull("secretRotationExpirationInSeconds", p.SecretRotationExpirationInSeconds, &req.SecretRotationExpirationInSeconds),
+		patch.NotNull("description", p.Description, &req.Description),
+		patch.NotNull("displayName", p.DisplayName, &req.DisplayName),
+		patch.NotNull("ownerOnlySecretRotation", p.OwnerOnlySecretRotation, &req.OwnerOnlySecretRotation),
 	); err != nil {
 		return nil, err
 	}
-	scopes, ok, err := patch.Get("AllowedScopes", p.AllowedScopes)
+	scopes, ok, err := patch.Get("allowedScopes", p.AllowedScopes)
 	if err == nil && ok {
 		err = scopes.check(held)
 		req.AllowedScopes.SetTo(scopes.toOAS())
@@ -321,7 +321,7 @@ func (p OAuthAppUpdate) toOAS(held *AllowedScopes) (*oas.CpnOrgOauthAppUpdateReq
 	if err != nil {
 		return nil, err
 	}
-	secret, ok, err := patch.Get("Secret", p.Secret)
+	secret, ok, err := patch.Get("secret", p.Secret)
 	if err == nil && ok {
 		err = CheckSecret(secret)
 		req.Secret.SetTo(oas.Secret(secret.Reveal()))

@@ -220,8 +220,11 @@ func parseKey(op string, key grantkit.GrantKey) (authID, appID int64, err error)
 	}
 	authID, err1 := strconv.ParseInt(key.Resource, 10, 64)
 	appID, err2 := strconv.ParseInt(key.ClientID, 10, 64)
-	if err1 != nil || err2 != nil || authID <= 0 || appID <= 0 {
-		return 0, 0, wrap(op, validate.Errorf("key", "resource (authorization server id) and client (app id) must be positive integers, got %q", key))
+	if err1 != nil || authID <= 0 {
+		return 0, 0, wrap(op, validate.Errorf("key.resource", "%q: an authorization server id is a positive integer", key.Resource))
+	}
+	if err2 != nil || appID <= 0 {
+		return 0, 0, wrap(op, validate.Errorf("key.client_id", "%q: an app id is a positive integer", key.ClientID))
 	}
 	return authID, appID, nil
 }

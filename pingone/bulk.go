@@ -6,7 +6,6 @@ import (
 	"iter"
 
 	"github.com/grantkit/grantkit"
-	"github.com/grantkit/grantkit/internal/validate"
 )
 
 // ListForUpdate iterates over every grant, as List does (each application's grants, and each
@@ -48,9 +47,6 @@ func (grants) CanonicalKey(key grantkit.GrantKey) (grantkit.GrantKey, error) {
 	const op = "Grants.CanonicalKey"
 	if err := checkKey(op, key); err != nil {
 		return key, err
-	}
-	if err := validate.ID("key.ClientID", key.ClientID); err != nil {
-		return key, wrap(op, err)
 	}
 	return key, nil
 }

@@ -172,13 +172,16 @@ func (g grants) find(ctx context.Context, op string, key grantkit.GrantKey) (*Ap
 	return neutral.One(vendor, op, key, matches, func(ag *ApplicationGrant) string { return ag.ID })
 }
 
-// checkKey refuses a key PingOne cannot honour: a subject type, or a resource id that is no
-// safe path segment. (The application id is checked by the call that lists its grants.)
+// checkKey refuses a key PingOne cannot honour: a subject type, or an application or resource
+// id that is no safe path segment.
 func checkKey(op string, key grantkit.GrantKey) error {
 	if err := neutral.NoSubject(vendor, op, key); err != nil {
 		return err
 	}
-	if err := validate.ID("key.Resource", key.Resource); err != nil {
+	if err := validate.ID("key.client_id", key.ClientID); err != nil {
+		return wrap(op, err)
+	}
+	if err := validate.ID("key.resource", key.Resource); err != nil {
 		return wrap(op, err)
 	}
 	return nil

@@ -58,7 +58,7 @@ func NoSubject(vendor, op string, key grantkit.GrantKey) error {
 	if key.SubjectType == "" {
 		return nil
 	}
-	return fmt.Errorf("%s: %s: %w", vendor, op, validate.Errorf("key.SubjectType",
+	return fmt.Errorf("%s: %s: %w", vendor, op, validate.Errorf("key.subject_type",
 		"%q: %s keeps one grant per client and resource, so a key names no subject type", key.SubjectType, vendor))
 }
 

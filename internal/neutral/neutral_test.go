@@ -31,7 +31,7 @@ func TestNoSubject(t *testing.T) {
 	require.NoError(t, NoSubject("v", "Grants.Get", grantkit.GrantKey{Resource: "r", ClientID: "c"}))
 	err := NoSubject("v", "Grants.Get", grantkit.GrantKey{Resource: "r", ClientID: "c", SubjectType: grantkit.SubjectUser})
 	require.ErrorIs(t, err, grantkit.ErrInvalidInput)
-	assert.Contains(t, err.Error(), `key.SubjectType: "user": v keeps one grant per client and resource`)
+	assert.Contains(t, err.Error(), `key.subject_type: "user": v keeps one grant per client and resource`)
 }
 
 func TestExists(t *testing.T) {
