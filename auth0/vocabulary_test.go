@@ -57,9 +57,18 @@ func TestInputErrorsNameTheWireField(t *testing.T) {
 			_, err := c.ResourceServers.Create(ctx, auth0.ResourceServerCreate{Identifier: aud, AuthorizationDetails: []json.RawMessage{json.RawMessage("{")}})
 			return err
 		},
-		"page_size: ":   func() error { _, err := c.ClientGrants.ListPage(ctx, auth0.ClientGrantListOptions{PageSize: 101}); return err },
-		"cursor: ":      func() error { _, err := c.ResourceServers.ListPage(ctx, auth0.ResourceServerListOptions{Cursor: "x"}); return err },
-		"identifiers: ": func() error { _, err := c.ResourceServers.ListPage(ctx, auth0.ResourceServerListOptions{Identifiers: make([]string, 11)}); return err },
+		"page_size: ": func() error {
+			_, err := c.ClientGrants.ListPage(ctx, auth0.ClientGrantListOptions{PageSize: 101})
+			return err
+		},
+		"cursor: ": func() error {
+			_, err := c.ResourceServers.ListPage(ctx, auth0.ResourceServerListOptions{Cursor: "x"})
+			return err
+		},
+		"identifiers: ": func() error {
+			_, err := c.ResourceServers.ListPage(ctx, auth0.ResourceServerListOptions{Identifiers: make([]string, 11)})
+			return err
+		},
 		"key.client_id: ": func() error {
 			_, err := c.Grants().Get(ctx, grantkit.GrantKey{Resource: aud})
 			return err
