@@ -60,11 +60,8 @@ type ClientGrant struct {
 	ClientID string // empty for a default grant (DefaultFor set)
 	Audience string
 	// Scope lists the grant's scopes: a non-nil empty list when Auth0 answered "scope": [],
-	// nil when it answered "scope": null (see ScopeNull) or sent no scope.
-	Scope []string
-	// ScopeNull reports that Auth0 answered "scope": null, which a PATCH may set
-	// (grantkit.Null) and which is not the same as []: read back, the two stay apart.
-	ScopeNull            bool
+	// nil when it answered "scope": null or sent no scope.
+	Scope                []string
 	OrganizationUsage    OrganizationUsage // empty when not set
 	AllowAnyOrganization bool
 	DefaultFor           DefaultFor // the client group the grant is the default for, if any
@@ -565,7 +562,6 @@ func fromOAS(g *oas.ClientGrant) *ClientGrant {
 		ClientID:                  g.ClientID.Or(""),
 		Audience:                  g.Audience.Or(""),
 		Scope:                     g.Scope.Value,
-		ScopeNull:                 g.Scope.IsNull(),
 		OrganizationUsage:         OrganizationUsage(g.OrganizationUsage.Or("")),
 		AllowAnyOrganization:      g.AllowAnyOrganization.Or(false),
 		DefaultFor:                DefaultFor(g.DefaultFor.Or("")),
