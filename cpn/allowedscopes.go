@@ -78,8 +78,8 @@ func Roles(names ...string) []Role {
 	return out
 }
 
-// RoleNames returns the names of roles, in order.
-func RoleNames(roles []Role) []string {
+// roleNames returns the names of roles, in order.
+func roleNames(roles []Role) []string {
 	out := make([]string, len(roles))
 	for i, r := range roles {
 		out[i] = r.Name
@@ -152,7 +152,7 @@ func (a AllowedScopes) check(held *AllowedScopes) error {
 		}
 	}
 	roles := func(heldRoles []Role) func(f string, r Role) error {
-		names := RoleNames(heldRoles)
+		names := roleNames(heldRoles)
 		return func(f string, r Role) error { return scope(names)(f+".name", r.Name) }
 	}
 	if err := validate.Each("allowedScopes.generalScopes", a.GeneralScopes, scope(h.GeneralScopes)); err != nil {

@@ -161,7 +161,7 @@ func (a AllowedScopes) WithNames(names []string) (AllowedScopes, error) {
 	out.GeneralScopes = keepStrings(a.GeneralScopes, want.GeneralScopes)
 	out.Organization = a.Organization
 	out.Organization.AllRoles = want.Organization.AllRoles
-	out.Organization.Roles = keepRoles(a.Organization.Roles, RoleNames(want.Organization.Roles))
+	out.Organization.Roles = keepRoles(a.Organization.Roles, roleNames(want.Organization.Roles))
 
 	wanted := map[string]ServiceScope{}
 	for _, s := range want.Services {
@@ -170,7 +170,7 @@ func (a AllowedScopes) WithNames(names []string) (AllowedScopes, error) {
 	// The roles a service already has, over every entry of it (CSP may list a service twice).
 	has := map[string][]string{}
 	for _, s := range a.Services {
-		has[s.ServiceDefinitionID] = append(has[s.ServiceDefinitionID], RoleNames(s.Roles)...)
+		has[s.ServiceDefinitionID] = append(has[s.ServiceDefinitionID], roleNames(s.Roles)...)
 	}
 	out.Services = nil
 	first := map[string]bool{}
@@ -178,7 +178,7 @@ func (a AllowedScopes) WithNames(names []string) (AllowedScopes, error) {
 		id := s.ServiceDefinitionID
 		w := wanted[id] // zero when the names drop the service
 		ns := s
-		ns.Roles = filterRoles(s.Roles, RoleNames(w.Roles))
+		ns.Roles = filterRoles(s.Roles, roleNames(w.Roles))
 		ns.AllRoles = w.AllRoles
 		if !first[id] {
 			first[id] = true
@@ -208,7 +208,7 @@ func (a AllowedScopes) WithNames(names []string) (AllowedScopes, error) {
 // and adds a Role for each wanted name cur lacks.
 func keepRoles(cur []Role, names []string) []Role {
 	out := filterRoles(cur, names)
-	have := RoleNames(cur)
+	have := roleNames(cur)
 	for _, n := range names {
 		if !slices.Contains(have, n) {
 			out = append(out, Role{Name: n})

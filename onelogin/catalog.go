@@ -15,9 +15,9 @@ import (
 // grantkit.ScopeCatalog): a resource is an API authorization server, named by its id in
 // decimal as in a grant's Key.Resource, and a scope is named by its value.
 //
-// The catalog is built on Client.Scopes, the ScopesService. DescribeScope sends the scope's
-// value with the new description, since OneLogin's update replaces both and a scope has no
-// other field.
+// The catalog is built on the scope methods of Client.Authorizations. DescribeScope sends the
+// scope's value with the new description, since OneLogin's update replaces both and a scope
+// has no other field.
 // RemoveScope deletes the scope; grantkit assumes OneLogin then no longer lists it in the
 // client apps that held it, as the fake does (see specs/README.md).
 func (c *Client) ScopeCatalog() grantkit.ScopeCatalog { return catalog{c} }
