@@ -208,7 +208,7 @@ func resolveScopeIDs(op string, authID int64, names []string, byValue map[string
 			ids = append(ids, found[0])
 		default:
 			// OneLogin keeps values unique; should it ever list one twice, neither is picked.
-			return nil, fmt.Errorf("%s: %s: authorization server %d defines %q %d times (ids %v)", vendor, op, authID, n, len(found), found)
+			return nil, fmt.Errorf("%s: %s: %w: authorization server %d defines %q %d times (ids %v)", vendor, op, grantkit.ErrDuplicateScope, authID, n, len(found), found)
 		}
 	}
 	return ids, nil

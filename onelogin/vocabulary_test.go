@@ -2,13 +2,17 @@ package onelogin_test
 
 import (
 	"context"
+	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/grantkit/grantkit"
+	"github.com/grantkit/grantkit/internal/testkit/httpfake"
 	"github.com/grantkit/grantkit/onelogin"
+	"github.com/grantkit/grantkit/option"
 )
 
 // The shared names: ListPage on every list, Get for a client app and GetScope for a scope,
@@ -95,4 +99,27 @@ func TestInputErrorsNameTheWireField(t *testing.T) {
 		assert.Contains(t, err.Error(), "invalid input: "+field, field)
 	}
 	assert.Len(t, srv.Requests(), before, "nothing was sent")
+}
+
+// A scope value the server lists twice (OneLogin keeps values unique; an answer could still
+// carry two) is an error wrapping grantkit.ErrDuplicateScope, and nothing is written.
+func TestScopeValueListedTwiceIsErrDuplicateScope(t *testing.T) {
+	var writes int
+	hc := httpfake.Client(func(r *http.Request) (*http.Response, error) {
+		switch {
+		case r.Method != http.MethodGet:
+			writes++
+			return httpfake.JSON(r, 200, `{"app_id":7,"api_auth_id":1}`), nil
+		case strings.HasSuffix(r.URL.Path, "/scopes"):
+			return httpfake.JSON(r, 200, `[{"id":3,"value":"dup","description":"a"},{"id":4,"value":"dup","description":"b"}]`), nil
+		default:
+			return httpfake.JSON(r, 200, `[{"app_id":7,"api_auth_id":1,"scope_ids":[]}]`), nil
+		}
+	})
+	c, err := onelogin.New("acme", option.WithToken("t"), option.WithHTTPClient(hc))
+	require.NoError(t, err)
+	_, err = c.Grants().SetScopes(context.Background(), grantkit.GrantKey{Resource: "1", ClientID: "7"}, []string{"dup"})
+	require.ErrorIs(t, err, grantkit.ErrDuplicateScope)
+	assert.Contains(t, err.Error(), `defines "dup" 2 times`)
+	assert.Zero(t, writes)
 }

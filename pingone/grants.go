@@ -155,7 +155,7 @@ func scopeIDs(op, resourceID string, names map[string]string, want []string) ([]
 			// PingOne keeps names unique per resource; should it ever list one twice,
 			// neither is picked.
 			slices.Sort(found)
-			return nil, fmt.Errorf("%s: %s: resource %s defines %q %d times (ids %s)", vendor, op, resourceID, n, len(found), strings.Join(found, ", "))
+			return nil, fmt.Errorf("%s: %s: %w: resource %s defines %q %d times (ids %s)", vendor, op, grantkit.ErrDuplicateScope, resourceID, n, len(found), strings.Join(found, ", "))
 		}
 	}
 	return ids, nil

@@ -94,3 +94,17 @@ func TestInputErrorsNameTheWireField(t *testing.T) {
 	assert.Contains(t, err.Error(), "invalid input: name: ")
 	assert.Len(t, w.srv.Requests(), before, "nothing was sent")
 }
+
+// A scope name the resource defines twice (PingOne keeps names unique, the fake's seeding does
+// not) is an error wrapping grantkit.ErrDuplicateScope, and nothing is written.
+func TestScopeNamedTwiceIsErrDuplicateScope(t *testing.T) {
+	ctx := context.Background()
+	w := setup(t)
+	w.srv.AddScope(w.res, "read:invoices")
+	before := len(w.srv.Requests())
+	_, err := w.c.Grants().Create(ctx, grantkit.GrantKey{Resource: w.res, ClientID: w.app}, []string{"read:invoices"})
+	require.ErrorIs(t, err, grantkit.ErrDuplicateScope)
+	for _, r := range w.srv.Requests()[before:] {
+		assert.Equal(t, "GET", r.Method, "nothing was written")
+	}
+}

@@ -57,6 +57,7 @@ func TestScopeNamed(t *testing.T) {
 	_, err = ScopeNamed("v", "op", "r", "b", scopes, name, id)
 	require.Error(t, err)
 	assert.NotErrorIs(t, err, grantkit.ErrScopeNotFound)
+	require.ErrorIs(t, err, grantkit.ErrDuplicateScope)
 	assert.Contains(t, err.Error(), `r defines 2 scopes named "b" (2, 3)`)
 }
 
