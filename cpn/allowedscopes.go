@@ -21,19 +21,19 @@ import (
 // read-modify-write never erases what grantkit does not know. To change only the scope names,
 // use WithNames.
 type AllowedScopes struct {
-	GeneralScopes []string // such as "openid"
-	Organization  OrganizationScopes
-	Services      []ServiceScope // roles and permissions in services of the organization
+	GeneralScopes []string           // such as "openid"
+	Organization  OrganizationScopes // roles and permissions in the organization
+	Services      []ServiceScope     // roles and permissions in services of the organization
 
 	kept kept
 }
 
 // OrganizationScopes are the organization roles and permissions an app may hold.
 type OrganizationScopes struct {
-	AllRoles       bool // every organization role; CSP wants Roles empty then
-	Roles          []Role
-	AllPermissions bool // every organization permission; CSP wants Permissions empty then
-	Permissions    []Permission
+	AllRoles       bool         // every organization role; CSP wants Roles empty then
+	Roles          []Role       // organization roles, by name
+	AllPermissions bool         // every organization permission; CSP wants Permissions empty then
+	Permissions    []Permission // organization permissions, by id
 	// KeptInToken says which kinds of grant go into the app's access token: CSP documents
 	// "ROLES" and "PERMISSIONS"; other values pass through.
 	KeptInToken []string
@@ -43,11 +43,11 @@ type OrganizationScopes struct {
 
 // ServiceScope is the access an app may request in one service.
 type ServiceScope struct {
-	ServiceDefinitionID string
-	AllRoles            bool // every role of the service; CSP wants Roles empty then
-	Roles               []Role
-	AllPermissions      bool
-	Permissions         []Permission
+	ServiceDefinitionID string       // the service's definition id (the <serviceDefinitionId> of a scope name)
+	AllRoles            bool         // every role of the service; CSP wants Roles empty then
+	Roles               []Role       // roles in the service, by name
+	AllPermissions      bool         // every permission of the service; CSP wants Permissions empty then
+	Permissions         []Permission // permissions in the service, by id
 	KeptInToken         []string // as in OrganizationScopes
 
 	kept kept

@@ -31,36 +31,36 @@ const (
 
 // OAuthApp is an OAuth app (client) of the organization.
 type OAuthApp struct {
-	ID                                string
-	DisplayName                       string
-	Description                       string
-	AccessTokenTTL                    int32 // seconds
-	AllowedScopes                     AllowedScopes
-	GrantTypes                        []string
-	OwnerOnlySecretRotation           bool
-	SecretRotationExpirationInSeconds int32
-	CreatedAt                         time.Time
-	LastUpdatedAt                     time.Time
+	ID                                string        // the app's client id
+	DisplayName                       string        // empty when CPN sent none
+	Description                       string        // empty when CPN sent none
+	AccessTokenTTL                    int32         // seconds an access token issued to the app lives
+	AllowedScopes                     AllowedScopes // the scopes the app may request: its grant
+	GrantTypes                        []string      // the OAuth grant types the app may use, as CPN sent them
+	OwnerOnlySecretRotation           bool          // only the app's owner may rotate its secret
+	SecretRotationExpirationInSeconds int32         // seconds the old secret stays valid after a rotation
+	CreatedAt                         time.Time     // zero when CPN sent none
+	LastUpdatedAt                     time.Time     // zero when CPN sent none
 }
 
 // OAuthAppCreate is the body of OAuthAppsService.Create. Zero fields are left out; without an
 // ID and Secret CPN generates them.
 type OAuthAppCreate struct {
-	Context                           Context
-	ID                                string // letters, digits, '-' and '_'
-	DisplayName                       string
-	Description                       string
-	AccessTokenTTL                    int32
-	AllowedScopes                     AllowedScopes
-	OwnerOnlySecretRotation           bool
-	Secret                            grantkit.Secret
-	SecretRotationExpirationInSeconds int32
+	Context                           Context         // ContextProvider or ContextTenant; empty leaves it out
+	ID                                string          // the client id: letters, digits, '-' and '_'; empty lets CPN choose
+	DisplayName                       string          // shown in CPN's console
+	Description                       string          // shown in CPN's console
+	AccessTokenTTL                    int32           // seconds an access token lives
+	AllowedScopes                     AllowedScopes   // the scopes the app may request (always sent)
+	OwnerOnlySecretRotation           bool            // only the app's owner may rotate its secret
+	Secret                            grantkit.Secret // must pass CheckSecret; empty lets CPN generate one
+	SecretRotationExpirationInSeconds int32           // seconds the old secret stays valid after a rotation
 }
 
 // OAuthAppCredentials are a new app's client id and secret; CPN shows the secret only once.
 type OAuthAppCredentials struct {
-	ClientID     string
-	ClientSecret grantkit.Secret
+	ClientID     string          // the app's id
+	ClientSecret grantkit.Secret // the secret, which no later read returns
 }
 
 // OAuthAppUpdate is the body of OAuthAppsService.Update (a PATCH): fields left as their zero
@@ -79,14 +79,14 @@ type OAuthAppCredentials struct {
 //		SecretRotationExpirationInSeconds: grantkit.Value[int32](3600),
 //	}
 type OAuthAppUpdate struct {
-	Context                           Context // ContextProvider or ContextTenant; empty leaves it out
-	AccessTokenTTL                    grantkit.Field[int32]
-	AllowedScopes                     grantkit.Field[AllowedScopes]
-	Description                       grantkit.Field[string]
-	DisplayName                       grantkit.Field[string]
-	OwnerOnlySecretRotation           grantkit.Field[bool]
-	Secret                            grantkit.Field[grantkit.Secret]
-	SecretRotationExpirationInSeconds grantkit.Field[int32]
+	Context                           Context                         // ContextProvider or ContextTenant; empty leaves it out
+	AccessTokenTTL                    grantkit.Field[int32]           // seconds
+	AllowedScopes                     grantkit.Field[AllowedScopes]   // replaces every kind of scope at once
+	Description                       grantkit.Field[string]          // shown in CPN's console
+	DisplayName                       grantkit.Field[string]          // shown in CPN's console
+	OwnerOnlySecretRotation           grantkit.Field[bool]            // only the app's owner may rotate its secret
+	Secret                            grantkit.Field[grantkit.Secret] // must pass CheckSecret
+	SecretRotationExpirationInSeconds grantkit.Field[int32]           // seconds the old secret stays valid after a rotation
 }
 
 // OAuthAppListOptions pages OAuthAppsService.List and ListPage.
