@@ -48,7 +48,7 @@ type ServiceScope struct {
 	Roles               []Role       // roles in the service, by name
 	AllPermissions      bool         // every permission of the service; CSP wants Permissions empty then
 	Permissions         []Permission // permissions in the service, by id
-	KeptInToken         []string // as in OrganizationScopes
+	KeptInToken         []string     // as in OrganizationScopes
 
 	kept kept
 }
