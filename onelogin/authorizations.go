@@ -14,13 +14,13 @@ import (
 // Authorization is an API authorization server: it issues tokens for one API (its resource
 // identifier, the tokens' audience) with the scopes defined on it.
 type Authorization struct {
-	ID                            int64
-	Name                          string
-	Description                   string
-	ResourceIdentifier            string
-	Audiences                     []string
-	AccessTokenExpirationMinutes  int // 0 when OneLogin did not say
-	RefreshTokenExpirationMinutes int
+	ID                            int64    // the server's id; a grant key's Resource in decimal
+	Name                          string   // the server's name
+	Description                   string   // empty when OneLogin sent none
+	ResourceIdentifier            string   // the API's identifier, such as "https://api.example.com/"
+	Audiences                     []string // the audiences of the tokens it issues
+	AccessTokenExpirationMinutes  int      // 0 when OneLogin did not say
+	RefreshTokenExpirationMinutes int      // 0 when OneLogin did not say
 }
 
 // AuthorizationListOptions pages AuthorizationsService.List and ListPage.
@@ -31,18 +31,18 @@ type AuthorizationListOptions struct {
 
 // Scope is a scope defined on an authorization server.
 type Scope struct {
-	ID              int64
+	ID              int64  // the scope's id, which client apps are given
 	Value           string // as it appears in tokens, such as "read:invoices"
-	Description     string
-	AuthorizationID int64 // the server's id, when OneLogin sends it (auth_server_id)
+	Description     string // what access the scope grants
+	AuthorizationID int64  // the server's id, when OneLogin sends it (auth_server_id)
 }
 
 // ScopeCreate is the body of AuthorizationsService.CreateScope. OneLogin requires both fields
 // on every write, so neither may be empty, and Value is a scope token: no whitespace or
 // control character, since tokens carry scopes as a space-separated list.
 type ScopeCreate struct {
-	Value       string
-	Description string
+	Value       string // unique within the server; a scope token
+	Description string // required
 }
 
 // ScopeUpdate is the body of AuthorizationsService.UpdateScope: the same two fields as

@@ -16,9 +16,9 @@ import (
 // ClientApp is an app allowed to request tokens from an authorization server, with the scopes
 // it may request.
 type ClientApp struct {
-	AppID           int64
-	AuthorizationID int64 // api_auth_id, or auth_server_id when only that is sent
-	Name            string
+	AppID           int64  // the OpenID Connect app's id; a grant key's ClientID in decimal
+	AuthorizationID int64  // api_auth_id, or auth_server_id when only that is sent
+	Name            string // the app's name, when OneLogin sends it
 	// Scopes are the full scope objects OneLogin lists with the app; the results of Create
 	// and Update have none.
 	Scopes []Scope
@@ -37,14 +37,14 @@ type ClientAppListOptions struct {
 // ClientAppCreate is the body of ClientAppsService.Create: the OpenID Connect app to allow
 // and the ids of the scopes it may request (each a scope of the authorization server).
 type ClientAppCreate struct {
-	AppID    int64
-	ScopeIDs []int64
+	AppID    int64   // the OpenID Connect app to allow
+	ScopeIDs []int64 // the scopes it may request (empty: none)
 }
 
 // ClientAppUpdate is the body of ClientAppsService.Update: the ids of every scope the app may
 // request, which replace the ones it had (empty: none).
 type ClientAppUpdate struct {
-	ScopeIDs []int64
+	ScopeIDs []int64 // every scope the app may request from now on
 }
 
 // ClientAppsService manages the client apps of an authorization server and the scopes each may

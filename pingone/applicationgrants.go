@@ -19,13 +19,13 @@ import (
 // PingOne's grant data model is here; what PingOne sends beyond it is remembered, and an update
 // built with AsUpdate sends it back.
 type ApplicationGrant struct {
-	ID            string
-	EnvironmentID string
-	ApplicationID string
-	ResourceID    string
-	ScopeIDs      []string
+	ID            string    // the grant's id
+	EnvironmentID string    // the environment it belongs to
+	ApplicationID string    // the application granted
+	ResourceID    string    // the resource whose scopes it grants
+	ScopeIDs      []string  // the scopes granted, by id
 	CreatedAt     time.Time // zero if PingOne did not send a valid time
-	UpdatedAt     time.Time
+	UpdatedAt     time.Time // zero if PingOne did not send a valid time
 
 	kept grantKept
 }
@@ -33,16 +33,16 @@ type ApplicationGrant struct {
 // ApplicationGrantCreate is the body of ApplicationGrantsService.Create: the resource and the
 // complete list of its scopes granted.
 type ApplicationGrantCreate struct {
-	ResourceID string
-	ScopeIDs   []string
+	ResourceID string   // the resource whose scopes are granted
+	ScopeIDs   []string // every scope granted, by id
 }
 
 // ApplicationGrantUpdate is the body of ApplicationGrantsService.Update (a PUT that replaces
 // the grant): the resource, which must be the grant's own, and the complete list of its scopes
 // granted. To change a grant, start from its AsUpdate so that nothing else is lost.
 type ApplicationGrantUpdate struct {
-	ResourceID string
-	ScopeIDs   []string
+	ResourceID string   // the grant's own resource; PingOne refuses another
+	ScopeIDs   []string // every scope granted from now on, by id
 
 	kept grantKept
 }

@@ -11,11 +11,11 @@ import (
 
 // Application is an application of the environment, as far as grants need it.
 type Application struct {
-	ID       string
-	Name     string
+	ID       string // the application's id; a grant key's ClientID
+	Name     string // the application's name
 	Type     string // WORKER, WEB_APP, ...; kept as sent
-	Protocol string
-	Enabled  bool
+	Protocol string // OPENID_CONNECT or SAML today; kept as sent
+	Enabled  bool   // whether the application may be used
 }
 
 // ApplicationsService reads the environment's applications.

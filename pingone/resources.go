@@ -13,24 +13,24 @@ import (
 
 // Resource is a protected resource (an API) of the environment.
 type Resource struct {
-	ID                         string
-	Name                       string
-	Type                       string // OPENID_CONNECT, PINGONE_API or CUSTOM today; kept as sent
-	Audience                   string
-	Description                string
+	ID                         string    // the resource's id; a grant key's Resource
+	Name                       string    // the resource's name
+	Type                       string    // OPENID_CONNECT, PINGONE_API or CUSTOM today; kept as sent
+	Audience                   string    // the aud claim of tokens for the resource
+	Description                string    // empty when PingOne sent none
 	AccessTokenValiditySeconds int       // 0 when PingOne did not say
 	CreatedAt                  time.Time // zero if PingOne did not send a valid time
-	UpdatedAt                  time.Time
+	UpdatedAt                  time.Time // zero if PingOne did not send a valid time
 }
 
 // ResourceScope is a scope of a resource.
 type ResourceScope struct {
-	ID          string
-	Name        string
-	Description string
-	ResourceID  string
+	ID          string    // the scope's id, which grants hold
+	Name        string    // the scope as tokens carry it, unique within the resource
+	Description string    // empty when PingOne sent none
+	ResourceID  string    // the resource that defines it
 	CreatedAt   time.Time // zero if PingOne did not send a valid time
-	UpdatedAt   time.Time
+	UpdatedAt   time.Time // zero if PingOne did not send a valid time
 }
 
 // ResourcesService reads resources and their scopes (/environments/{environmentID}/resources).

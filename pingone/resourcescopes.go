@@ -13,16 +13,16 @@ import (
 // within the resource, and a scope token: no whitespace or control character, since tokens
 // carry scopes as a space-separated list. An empty Description is left out.
 type ResourceScopeCreate struct {
-	Name        string
-	Description string
+	Name        string // the scope as tokens will carry it
+	Description string // left out when empty
 }
 
 // ResourceScopeUpdate is what ResourcesService.UpdateScope changes: fields left as their zero
 // value keep the scope's current value. Description may be grantkit.Null, which removes it;
 // Name may not.
 type ResourceScopeUpdate struct {
-	Name        grantkit.Field[string]
-	Description grantkit.Field[string]
+	Name        grantkit.Field[string] // the scope's new name; not null
+	Description grantkit.Field[string] // the new description; null removes it
 }
 
 // GetScope returns scope scopeID of resource resourceID (READ One Scope).
