@@ -56,21 +56,21 @@ const DefaultForThirdPartyClients DefaultFor = "third_party_clients"
 // ClientGrant authorizes a client (or, for a default grant, a group of clients) to call an
 // API (its audience) with a set of scopes.
 type ClientGrant struct {
-	ID       string
+	ID       string // the grant's id, cgr_...
 	ClientID string // empty for a default grant (DefaultFor set)
-	Audience string
+	Audience string // the API's identifier
 	// Scope lists the grant's scopes: a non-nil empty list when Auth0 answered "scope": [],
 	// nil when it answered "scope": null or sent no scope.
 	Scope                []string
 	OrganizationUsage    OrganizationUsage // empty when not set
-	AllowAnyOrganization bool
-	DefaultFor           DefaultFor // the client group the grant is the default for, if any
-	IsSystem             bool       // created by Auth0; it cannot be modified or deleted
+	AllowAnyOrganization bool              // the grant applies in any organization
+	DefaultFor           DefaultFor        // the client group the grant is the default for, if any
+	IsSystem             bool              // created by Auth0; it cannot be modified or deleted
 	// SubjectType is the grant's subject type as Auth0 sent it: empty when Auth0 left it out,
 	// which Auth0 documents as client access (see Access).
 	SubjectType               SubjectType
-	AuthorizationDetailsTypes []string
-	AllowAllScopes            bool
+	AuthorizationDetailsTypes []string // the RAR authorization_details types the client may request
+	AllowAllScopes            bool     // the client may request every scope of the API
 	// Extra holds the fields of Auth0's answer that this version does not model, as raw JSON
 	// by name (nil when there are none), so that nothing Auth0 returns is lost.
 	Extra map[string]json.RawMessage
@@ -93,16 +93,16 @@ type ClientGrantCreate struct {
 	ClientID string
 	// DefaultFor, instead of ClientID, makes the grant the default of a group of clients.
 	DefaultFor DefaultFor
-	Audience   string
+	Audience   string // the API's identifier
 	// Scope lists the scopes, each 1 to 280 characters. It is always sent, as [] when empty,
 	// because Auth0 refuses a create without it; only with AllowAllScopes and no scopes is it
 	// left out, as Auth0 then requires.
 	Scope                     []string
-	OrganizationUsage         OrganizationUsage
-	AllowAnyOrganization      bool
-	SubjectType               SubjectType // empty: Auth0's default, client access
-	AuthorizationDetailsTypes []string    // each 1 to 255 characters
-	AllowAllScopes            bool
+	OrganizationUsage         OrganizationUsage // deny, allow or require; empty: Auth0's default
+	AllowAnyOrganization      bool              // the grant applies in any organization
+	SubjectType               SubjectType       // empty: Auth0's default, client access
+	AuthorizationDetailsTypes []string          // each 1 to 255 characters
+	AllowAllScopes            bool              // the client may request every scope of the API
 }
 
 // ClientGrantUpdate is the body of ClientGrantsService.Update (a PATCH). Fields left as their
@@ -124,22 +124,22 @@ type ClientGrantCreate struct {
 //		AllowAllScopes:            grantkit.Null[bool](),
 //	}
 type ClientGrantUpdate struct {
-	Scope                     grantkit.Field[[]string] // each 1 to 280 characters
-	OrganizationUsage         grantkit.Field[OrganizationUsage]
-	AllowAnyOrganization      grantkit.Field[bool]
-	AuthorizationDetailsTypes grantkit.Field[[]string] // each 1 to 255 characters
-	AllowAllScopes            grantkit.Field[bool]
+	Scope                     grantkit.Field[[]string]          // each 1 to 280 characters
+	OrganizationUsage         grantkit.Field[OrganizationUsage] // deny, allow or require
+	AllowAnyOrganization      grantkit.Field[bool]              // the grant applies in any organization
+	AuthorizationDetailsTypes grantkit.Field[[]string]          // each 1 to 255 characters
+	AllowAllScopes            grantkit.Field[bool]              // the client may request every scope of the API
 }
 
 // ClientGrantListOptions filters and pages ClientGrantsService.List and ListPage.
 // Zero fields do not filter.
 type ClientGrantListOptions struct {
-	Audience string
-	ClientID string
+	Audience string // only the grants for this API
+	ClientID string // only the grants of this client
 	// DefaultFor keeps only the default grants of a client group; it cannot be combined with
 	// ClientID (Auth0 documents them as mutually exclusive).
 	DefaultFor  DefaultFor
-	SubjectType SubjectType
+	SubjectType SubjectType // only the grants of this subject type
 	// AllowAnyOrganization keeps only grants that allow any organization. Auth0's filter
 	// accepts only true, so false does not filter (there is no filter for the opposite).
 	AllowAnyOrganization bool

@@ -86,28 +86,28 @@ type AuthorizationPolicy struct {
 // ResourceServer is an API registered at Auth0. Its Identifier is the audience of tokens and
 // client grants for it. Fields Auth0 did not return are zero.
 type ResourceServer struct {
-	ID                                        string
-	Name                                      string
-	IsSystem                                  bool // an Auth0 API (the Management API): it cannot be deleted and its scopes cannot be changed
-	Identifier                                string
-	Scopes                                    []ResourceServerScope
-	SigningAlg                                SigningAlg
-	SigningSecret                             grantkit.Secret
-	AllowOfflineAccess                        bool
-	AllowOnlineAccess                         bool
-	AllowOnlineAccessWithEphemeralSessions    bool
-	SkipConsentForVerifiableFirstPartyClients bool
-	TokenLifetime                             int // seconds, from the token endpoint
-	TokenLifetimeForWeb                       int // seconds, from the implicit and hybrid flows
-	EnforcePolicies                           bool
-	TokenDialect                              TokenDialect
-	TokenEncryption                           *TokenEncryption // nil when not set
-	ConsentPolicy                             string           // "transactional-authorization-with-mfa" today; empty when not set
-	AuthorizationDetails                      []json.RawMessage
-	ProofOfPossession                         *ProofOfPossession // nil when not set
-	SubjectTypeAuthorization                  SubjectTypeAuthorization
-	AuthorizationPolicy                       *AuthorizationPolicy // nil when not set
-	ClientID                                  string               // the client this resource server is linked to, if any
+	ID                                        string                   // Auth0's id of the API
+	Name                                      string                   // the API's name
+	IsSystem                                  bool                     // an Auth0 API (the Management API): it cannot be deleted and its scopes cannot be changed
+	Identifier                                string                   // the audience of tokens and client grants for it
+	Scopes                                    []ResourceServerScope    // the scopes it defines, in Auth0's order
+	SigningAlg                                SigningAlg               // the algorithm its tokens are signed with
+	SigningSecret                             grantkit.Secret          // the HS256 signing secret, when Auth0 sends it
+	AllowOfflineAccess                        bool                     // refresh tokens may be issued for it
+	AllowOnlineAccess                         bool                     // online refresh tokens may be issued for it
+	AllowOnlineAccessWithEphemeralSessions    bool                     // online access also with ephemeral sessions
+	SkipConsentForVerifiableFirstPartyClients bool                     // first-party clients skip the consent prompt
+	TokenLifetime                             int                      // seconds, from the token endpoint
+	TokenLifetimeForWeb                       int                      // seconds, from the implicit and hybrid flows
+	EnforcePolicies                           bool                     // RBAC: permissions are enforced
+	TokenDialect                              TokenDialect             // the access token format
+	TokenEncryption                           *TokenEncryption         // nil when not set
+	ConsentPolicy                             string                   // "transactional-authorization-with-mfa" today; empty when not set
+	AuthorizationDetails                      []json.RawMessage        // the RAR types it accepts, as raw JSON objects
+	ProofOfPossession                         *ProofOfPossession       // nil when not set
+	SubjectTypeAuthorization                  SubjectTypeAuthorization // which flows may obtain access
+	AuthorizationPolicy                       *AuthorizationPolicy     // nil when not set
+	ClientID                                  string                   // the client this resource server is linked to, if any
 }
 
 // Scope returns the scope named value and whether the resource server defines it.

@@ -14,7 +14,7 @@ type Application struct {
 	ID       string // the application's id; a grant key's ClientID
 	Name     string // the application's name
 	Type     string // WORKER, WEB_APP, ...; kept as sent
-	Protocol string // OPENID_CONNECT or SAML today; kept as sent
+	Protocol string // such as OPENID_CONNECT or SAML; kept as sent
 	Enabled  bool   // whether the application may be used
 }
 
