@@ -7,7 +7,7 @@
 //
 //	c, err := onelogin.New("acme", onelogin.WithClientCredentials(id, secret)) // acme.onelogin.com
 //	s, err := c.Authorizations.UpdateScope(ctx, authID, scopeID, onelogin.ScopeUpdate{Value: "read:invoices", Description: "Read invoices"})
-//	app, err := c.ClientApps.Create(ctx, authID, onelogin.ClientAppCreate{AppID: appID, ScopeIDs: []int64{s.ID}})
+//	app, err := c.ClientApps.Create(ctx, authID, onelogin.ClientAppCreate{AppID: 4242, ScopeIDs: []int64{s.ID}})
 //
 // c.Authorizations reads the authorization servers and manages the scopes each defines
 // (ListScopes, GetScope, CreateScope, UpdateScope, DeleteScope); c.ClientApps manages the apps
