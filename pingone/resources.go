@@ -33,7 +33,8 @@ type ResourceScope struct {
 	UpdatedAt   time.Time // zero if PingOne did not send a valid time
 }
 
-// ResourcesService reads resources and their scopes (/environments/{environmentID}/resources).
+// ResourcesService reads resources (/environments/{environmentID}/resources) and manages the
+// scopes each defines (ListScopes, GetScope, CreateScope, UpdateScope, DeleteScope).
 type ResourcesService struct{ c *Client }
 
 // begin starts a call of operation op through s's client: pass the returned context to the
