@@ -144,6 +144,7 @@ func TestResourceServerListPaging(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, page.Items, 4)
 	assert.Equal(t, "1", page.Next)
+	assert.Equal(t, 7, page.Total, "Auth0's total")
 	page, err = c.ResourceServers.ListPage(ctx, auth0.ResourceServerListOptions{PageSize: 4, Cursor: page.Next})
 	require.NoError(t, err)
 	assert.Len(t, page.Items, 3)
@@ -177,6 +178,9 @@ func TestResourceServerListWithoutTotals(t *testing.T) {
 	got := mustList(t, c, auth0.ResourceServerListOptions{PageSize: 2})
 	assert.Len(t, got, 3)
 	assert.Equal(t, []string{"0", "1"}, pages, "a short page is the last")
+	page, err := c.ResourceServers.ListPage(context.Background(), auth0.ResourceServerListOptions{PageSize: 2})
+	require.NoError(t, err)
+	assert.Equal(t, -1, page.Total, "a bare array says no total")
 }
 
 func mustList(t *testing.T, c *auth0.Client, opts auth0.ResourceServerListOptions) []*auth0.ResourceServer {
