@@ -25,7 +25,7 @@ import (
 //
 // Create creates a client grant (POST /client-grants) and Delete deletes one (DELETE
 // /client-grants/{id}): granting a client access to an API and revoking it. Auth0 refuses a
-// grant scope the API does not define: define it first with the scope catalog (Scopes).
+// grant scope the API does not define: define it first with the scope catalog (ScopeCatalog).
 //
 // A default grant (ClientGrant.DefaultFor set) belongs to no single client: List shows it
 // with an empty Key.ClientID, and Get, SetScopes, Create and Delete, which need a client, do
@@ -141,15 +141,18 @@ func (g grants) find(ctx context.Context, op string, key grantkit.GrantKey) (*Cl
 	return neutral.One(vendor, op, key, matches, func(cg *ClientGrant) string { return cg.ID })
 }
 
-// matches returns every grant of key's client on key's audience with key's subject type.
 // checkKey refuses a key that names no grant: Auth0 needs both the client and the audience.
 func checkKey(op string, key grantkit.GrantKey) error {
-	if key.ClientID == "" || key.Resource == "" {
-		return wrap(op, validate.Errorf("key", "client id and resource (audience) are both required"))
+	if key.ClientID == "" {
+		return wrap(op, validate.Errorf("key.client_id", "must not be empty: Auth0 finds a grant by its client and audience"))
+	}
+	if key.Resource == "" {
+		return wrap(op, validate.Errorf("key.resource", "must not be empty: Auth0 finds a grant by its client and audience"))
 	}
 	return nil
 }
 
+// matches returns every grant of key's client on key's audience with key's subject type.
 func (g grants) matches(ctx context.Context, op string, key grantkit.GrantKey) ([]*ClientGrant, error) {
 	if err := checkKey(op, key); err != nil {
 		return nil, err

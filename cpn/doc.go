@@ -20,7 +20,9 @@
 // Secrets are of type grantkit.Secret, which never prints: not in errors, logs, %v, %+v or %#v.
 //
 // In the vendor-neutral view (Client.Grants) a grant is one OAuth app, identified by the
-// organization and the app's client id; its scopes are named as AllowedScopes.Names describes.
+// organization and the app's client id; its scopes are named with the syntax ParseScopes
+// documents ("openid", "organization-role:<role>", "service-role:<serviceDefinitionId>:<role>",
+// "general-scope:<scope>", with %3A, %25 and %2A escapes).
 // allowedScopes follows VMware CSP's model, and whatever CPN returns in it (role resources,
 // permissions, properties grantkit does not know) is sent back unchanged by the neutral writes
 // and by an update built from a read. A Context value CPN does not document is sent as is:

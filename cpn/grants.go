@@ -129,8 +129,7 @@ func (g grants) Delete(ctx context.Context, key grantkit.GrantKey) error {
 	if _, err := g.read(ctx, op, key); err != nil {
 		return err
 	}
-	_, err = g.c.OAuthApps.Delete(ctx, key.ClientID)
-	return err
+	return g.c.OAuthApps.Delete(ctx, key.ClientID)
 }
 
 // read reads the app key names; a 404 is ErrGrantNotFound.
@@ -150,11 +149,11 @@ func (g grants) check(op string, key grantkit.GrantKey) error {
 	if err := neutral.NoSubject(vendor, op, key); err != nil {
 		return err
 	}
-	if err := validate.ID("key.ClientID", key.ClientID); err != nil {
+	if err := validate.ID("key.client_id", key.ClientID); err != nil {
 		return wrap(op, err)
 	}
 	if key.Resource != g.c.org {
-		return wrap(op, validate.Errorf("key.Resource", "%q is not this client's organization %q", key.Resource, g.c.org))
+		return wrap(op, validate.Errorf("key.resource", "%q is not this client's organization %q", key.Resource, g.c.org))
 	}
 	return nil
 }

@@ -22,14 +22,14 @@ import (
 // grantkit.ApplyScopes checks what was stored with one listing after all writes.
 func (g grants) ListForUpdate(ctx context.Context) iter.Seq2[grantkit.ListedGrant, error] {
 	return func(yield func(grantkit.ListedGrant, error) bool) {
-		for a, err := range g.c.Authorizations.List(ctx) {
+		for a, err := range g.c.Authorizations.List(ctx, AuthorizationListOptions{}) {
 			if err != nil {
 				yield(grantkit.ListedGrant{}, err)
 				return
 			}
 			names := scopeNames{g: g, authID: a.ID}
 			values := &serverScopes{g: g, authID: a.ID}
-			for app, err := range g.c.ClientApps.List(ctx, a.ID) {
+			for app, err := range g.c.ClientApps.List(ctx, a.ID, ClientAppListOptions{}) {
 				var gr *grantkit.Grant
 				if err == nil {
 					gr, err = names.grant(ctx, app)
@@ -73,7 +73,7 @@ func (s *serverScopes) load(ctx context.Context) (map[int64]string, error) {
 		return s.byID, nil
 	}
 	byID := map[int64]string{}
-	for sc, err := range s.g.c.Scopes.List(ctx, s.authID) {
+	for sc, err := range s.g.c.Authorizations.ListScopes(ctx, s.authID) {
 		if err != nil {
 			return nil, err
 		}
@@ -100,7 +100,7 @@ func (g grants) setListed(ctx context.Context, authID, appID int64, key grantkit
 	if err != nil {
 		return nil, err
 	}
-	app, err := g.c.ClientApps.UpdateScopes(ctx, authID, appID, ids)
+	app, err := g.c.ClientApps.Update(ctx, authID, appID, ClientAppUpdate{ScopeIDs: ids})
 	if err != nil {
 		return nil, err
 	}

@@ -6,7 +6,6 @@ import (
 	"iter"
 
 	"github.com/grantkit/grantkit"
-	"github.com/grantkit/grantkit/internal/validate"
 )
 
 // ListForUpdate iterates over every grant, as List does (each application's grants, and each
@@ -16,12 +15,12 @@ import (
 func (g grants) ListForUpdate(ctx context.Context) iter.Seq2[grantkit.ListedGrant, error] {
 	return func(yield func(grantkit.ListedGrant, error) bool) {
 		names := map[string]map[string]string{} // resource id → scope id → name
-		for app, err := range g.c.Applications.List(ctx) {
+		for app, err := range g.c.Applications.List(ctx, ApplicationListOptions{}) {
 			if err != nil {
 				yield(grantkit.ListedGrant{}, err)
 				return
 			}
-			for ag, err := range g.c.ApplicationGrants.List(ctx, app.ID) {
+			for ag, err := range g.c.ApplicationGrants.List(ctx, app.ID, ApplicationGrantListOptions{}) {
 				if err == nil && names[ag.ResourceID] == nil {
 					names[ag.ResourceID], err = g.scopeNames(ctx, ag.ResourceID)
 				}
@@ -48,9 +47,6 @@ func (grants) CanonicalKey(key grantkit.GrantKey) (grantkit.GrantKey, error) {
 	const op = "Grants.CanonicalKey"
 	if err := checkKey(op, key); err != nil {
 		return key, err
-	}
-	if err := validate.ID("key.ClientID", key.ClientID); err != nil {
-		return key, wrap(op, err)
 	}
 	return key, nil
 }
