@@ -169,7 +169,7 @@ func ExampleGrants() {
 	ctx := context.Background()
 	grants := c.Grants() // a grantkit.Grants, the same at every vendor
 
-	for g, err := range grants.List(ctx) {
+	for g, err := range grants.List(ctx, grantkit.GrantListOptions{}) {
 		if err != nil {
 			log.Fatal(err)
 		}

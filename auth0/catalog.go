@@ -73,13 +73,10 @@ func (k catalog) DefineScope(ctx context.Context, resource string, s grantkit.Sc
 	if err != nil {
 		return nil, err
 	}
-	if err := neutral.CheckScope(vendor, op, resource, s.Name); err != nil {
+	if err := k.check(op, resource, s); err != nil {
 		return nil, err
 	}
 	scope := ResourceServerScope{Value: s.Name, Description: s.Description}
-	if err := checkScope("scope", scope); err != nil {
-		return nil, wrap(op, err)
-	}
 	rs, err := k.api(ctx, op, resource)
 	if err != nil {
 		return nil, err
@@ -177,6 +174,27 @@ func (k catalog) RemoveScope(ctx context.Context, resource, name string) error {
 	}
 	if missing {
 		return fmt.Errorf("%s: %s: %w: %q on %s", vendor, op, grantkit.ErrScopeNotFound, name, resource)
+	}
+	return nil
+}
+
+// CheckScope checks resource and s as DefineScope does, without a request: a resource
+// (identifier) and a name are required, the name is one OAuth scope token (no whitespace or
+// control character), and whatever bounds the Management API document sets on a resource
+// server scope (specs/auth0.yaml) hold.
+func (k catalog) CheckScope(resource string, s grantkit.ScopeDefinition) error {
+	return k.check("ScopeCatalog.CheckScope", resource, s)
+}
+
+func (catalog) check(op, resource string, s grantkit.ScopeDefinition) error {
+	if err := neutral.CheckScope(vendor, op, resource, s.Name); err != nil {
+		return err
+	}
+	if err := validate.ScopeToken("name", s.Name); err != nil {
+		return wrap(op, err)
+	}
+	if err := checkScope("", ResourceServerScope{Value: s.Name, Description: s.Description}); err != nil {
+		return wrap(op, err)
 	}
 	return nil
 }

@@ -32,6 +32,7 @@ func TestGrantsAdapter(t *testing.T) {
 				return grantkit.GrantKey{Resource: "https://api.example.com/", ClientID: "client-" + strconv.Itoa(int(n.Add(1)))}
 			},
 			Subjects:         true,
+			MaxScopeLen:      280,
 			RefusesUndefined: true,
 			Drop:             func(scope string) { d.Drop(scope) },
 			Refuse:           d.Refuse,

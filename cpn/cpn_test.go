@@ -285,11 +285,16 @@ func TestGrantsAdapter(t *testing.T) {
 			Grants: c.Grants(),
 			Vendor: "cpn",
 			Drop:   func(scope string) { d.Drop(scope) },
-			NewKey: func(*testing.T) grantkit.GrantKey {
+			// Grants never create apps: a new grant is given to an app that has no scopes yet.
+			NewKey: func(t *testing.T) grantkit.GrantKey {
 				n++
-				return grantkit.GrantKey{Resource: cpnfake.OrgID, ClientID: "new-app-" + strconv.Itoa(n)}
+				id := "new-app-" + strconv.Itoa(n)
+				_, err := c.OAuthApps.Create(context.Background(), cpn.OAuthAppCreate{ID: id})
+				require.NoError(t, err)
+				return grantkit.GrantKey{Resource: cpnfake.OrgID, ClientID: id}
 			},
-			Refuse: d.Refuse,
+			GrantNeedsScopes: true,
+			Refuse:           d.Refuse,
 			Seed: func(t *testing.T, scopes ...string) grantkit.GrantKey {
 				n++
 				id := "app-" + strconv.Itoa(n)

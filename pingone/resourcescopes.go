@@ -44,6 +44,9 @@ func (s *ResourcesService) CreateScope(ctx context.Context, resourceID string, p
 	if err := validate.ID("resourceID", resourceID); err != nil {
 		return nil, call.Err(err)
 	}
+	if err := checkScopeName("name", p.Name); err != nil {
+		return nil, call.Err(err)
+	}
 	req := &oas.ResourceScopeRequest{Name: p.Name}
 	if p.Description != "" {
 		req.Description.SetTo(p.Description)
@@ -78,6 +81,9 @@ func (s *ResourcesService) UpdateScope(ctx context.Context, resourceID, scopeID 
 	if name, ok := p.Name.Get(); ok {
 		// The spec's rules for a name, checked before the read that precedes the write.
 		if err := transport.Check("", &oas.ResourceScopeRequest{Name: name}); err != nil {
+			return nil, wrap(op, err)
+		}
+		if err := checkScopeName("Name", name); err != nil {
 			return nil, wrap(op, err)
 		}
 	}

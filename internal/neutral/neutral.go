@@ -114,3 +114,14 @@ func SortScopes(defs []grantkit.ScopeDefinition) []grantkit.ScopeDefinition {
 	}
 	return defs
 }
+
+// Op returns the name of the operation in effect in ctx: the exported method or helper the
+// caller called (grantkit.ApplyScopes, AddScopes, Grants.SetScopes), or fallback when ctx
+// names none. A writer handed out by a listing names its errors with it, so that a job's
+// errors all carry the job's name.
+func Op(ctx context.Context, fallback string) string {
+	if op := opname.From(ctx); op != "" {
+		return op
+	}
+	return fallback
+}
