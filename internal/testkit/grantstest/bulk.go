@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -157,6 +158,10 @@ func RunBulk(t *testing.T, newEnv func(t *testing.T) BulkEnv) {
 			require.ErrorIs(t, err, grantkit.ErrNotApplied)
 			assert.True(t, res[0].Written, "the vendor answered success")
 			assert.ErrorContains(t, res[0].Err, `missing ["write:a"]`)
+			assert.True(t, strings.HasPrefix(res[0].Err.Error(), e.Vendor+": ApplyScopes: "), "named by the job: %v", res[0].Err)
+			res, err = grantkit.PlanScopes(ctx, e.Grants, []grantkit.ScopeChangeRequest{{Key: grantkit.GrantKey{}, Add: []string{"admin"}}})
+			require.ErrorIs(t, err, grantkit.ErrInvalidInput)
+			assert.True(t, strings.HasPrefix(res[0].Err.Error(), e.Vendor+": PlanScopes: "), "named by the job: %v", res[0].Err)
 		}},
 		{"a delta keeps what a second writer did between plan and write", func(t *testing.T, e BulkEnv) {
 			keys := seedMany(t, e, 2)
@@ -220,6 +225,7 @@ func RunBulk(t *testing.T, newEnv func(t *testing.T) BulkEnv) {
 			reads4, writes4 := e.Sent()
 			t.Logf("%s: AddScopes: %d reads, %d writes", e.Vendor, reads4-reads3, writes4-writes2)
 			assert.Equal(t, 1, writes4-writes2)
+			assert.Equal(t, e.DeltaReads, reads4-reads3, "AddScopes resolves the key once: the read a delta costs")
 		}},
 		{"invalid input is refused before anything is sent", func(t *testing.T, e BulkEnv) {
 			keys := seedMany(t, e, 1)
