@@ -180,6 +180,11 @@ func plan(ctx context.Context, op string, g Grants, reqs []ScopeChangeRequest) (
 	vendor := g.Vendor()
 	results := make([]ScopeChangeResult, len(reqs))
 	byKey := map[GrantKey][]int{}
+	// refused holds the check errors of declared sets whose key is valid: a declared set may
+	// name a scope the grant already holds that the checks would refuse as new (one the vendor
+	// stored before grantkit's rules), so it is checked again once the listing shows what the
+	// grant holds, without those.
+	refused := map[int]error{}
 	for i, r := range reqs {
 		results[i].Request = r
 		if err := r.check(); err != nil {
@@ -187,6 +192,11 @@ func plan(ctx context.Context, op string, g Grants, reqs []ScopeChangeRequest) (
 			continue
 		}
 		key, err := checkGrant(g, op, r.Key, r.sent())
+		if err != nil && r.Replace {
+			if k, kerr := checkGrant(g, op, r.Key, nil); kerr == nil {
+				refused[i], key, err = err, k, nil
+			}
+		}
 		if err != nil {
 			results[i].Err = err
 			continue
@@ -217,7 +227,17 @@ func plan(ctx context.Context, op string, g Grants, reqs []ScopeChangeRequest) (
 	for key, idx := range byKey {
 		i := idx[0]
 		r := &results[i]
-		switch found := matches[i]; len(found) {
+		found := matches[i]
+		if err, ok := refused[i]; ok {
+			if len(found) == 1 {
+				err = recheck(g, op, r.Request, found[0].Grant.Scopes)
+			}
+			if err != nil {
+				r.Err = err
+				continue
+			}
+		}
+		switch len(found) {
 		case 0:
 			r.Err = fmt.Errorf("%s: %s: %w: %s", vendor, op, ErrGrantNotFound, key)
 		case 1:
@@ -232,6 +252,13 @@ func plan(ctx context.Context, op string, g Grants, reqs []ScopeChangeRequest) (
 		}
 	}
 	return results, writers, nil
+}
+
+// recheck checks the scopes of declared set r that the grant does not hold already.
+func recheck(g Grants, op string, r ScopeChangeRequest, held []string) error {
+	added := slices.DeleteFunc(slices.Clone(r.Scopes), func(s string) bool { return slices.Contains(held, s) })
+	_, err := checkGrant(g, op, r.Key, added)
+	return err
 }
 
 // list runs the one listing of a job: the vendor adapter's own, with writers, or List with

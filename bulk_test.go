@@ -6,6 +6,7 @@ import (
 	"iter"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -48,7 +49,7 @@ func key(i int) grantkit.GrantKey {
 func (m *memGrants) Vendor() string { return "mem" }
 
 func (m *memGrants) CheckGrant(k grantkit.GrantKey, scopes []string) error {
-	if k.ClientID == "" || slices.Contains(scopes, "") {
+	if k.ClientID == "" || slices.ContainsFunc(scopes, func(s string) bool { return s == "" || strings.Contains(s, " ") }) {
 		return grantkit.ErrInvalidInput
 	}
 	return nil
@@ -322,6 +323,34 @@ func TestPlanScopesReportsEveryRequestInOrder(t *testing.T) {
 	assert.Equal(t, 1, m.lists)
 	for i, r := range res {
 		assert.Equal(t, i == 0, r.Err == nil, i)
+	}
+}
+
+// A declared set may name a scope the grant already holds that the checks refuse as new input
+// (one the vendor stored before): it is written back, and only new scopes are checked.
+func TestApplyScopesKeepsAHeldScopeTheChecksWouldRefuse(t *testing.T) {
+	for _, g := range []grantkit.Grants{newMem(3), bulkMem{memGrants: newMem(3)}} {
+		var m *memGrants
+		switch g := g.(type) {
+		case *memGrants:
+			m = g
+		case bulkMem:
+			m = g.memGrants
+		}
+		m.grants[0].Scopes = []string{"a", "legacy scope"}
+		m.grants[1].Scopes = []string{"a", "legacy scope"}
+		res, err := grantkit.ApplyScopes(context.Background(), g, []grantkit.ScopeChangeRequest{
+			{Key: key(0), Replace: true, Scopes: []string{"legacy scope", "b"}},
+			{Key: key(1), Replace: true, Scopes: []string{"legacy scope", "new scope"}},
+			{Key: key(2), Replace: true, Scopes: []string{"other scope"}},
+		}, 1)
+		require.ErrorIs(t, err, grantkit.ErrInvalidInput)
+		require.NoError(t, res[0].Err)
+		assert.Equal(t, []string{"b", "legacy scope"}, res[0].Stored.Scopes)
+		assert.ErrorIs(t, res[1].Err, grantkit.ErrInvalidInput, "a new scope is still checked")
+		assert.ErrorIs(t, res[2].Err, grantkit.ErrInvalidInput)
+		assert.True(t, res[1].Change.IsEmpty())
+		assert.Equal(t, 1, m.sets, "only the valid set was written")
 	}
 }
 
