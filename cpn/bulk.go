@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"strings"
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/grantwrite"
@@ -83,14 +84,41 @@ func (g grants) Check(op string, key grantkit.GrantKey, scopes []string) (grantk
 	if key.Resource != g.c.org {
 		return key, wrap(op, validate.Errorf("key.Resource", "%q is not this client's organization %q", key.Resource, g.c.org))
 	}
+	// Each name on its own, so that the error names it as the caller wrote it (scopes[i]),
+	// then the set, for the rules that bind names together (AllRoles with roles).
+	if err := validate.Each("scopes", scopes, checkName); err != nil {
+		return key, wrap(op, err)
+	}
 	allowed, err := ParseScopes(scopes)
 	if err == nil {
 		err = allowed.check(nil)
 	}
 	if err != nil {
-		return key, wrap(op, err)
+		return key, wrap(op, validate.Errorf("scopes", "%s", reason(err)))
 	}
 	return key, nil
+}
+
+// checkName checks one scope name as ParseScopes reads it and a write sends it.
+func checkName(field, name string) error {
+	a, err := ParseScopes([]string{name})
+	if err == nil {
+		err = a.check(nil)
+	}
+	if err != nil {
+		return validate.Errorf(field, "%s", reason(err))
+	}
+	return nil
+}
+
+// reason is what an input error says is wrong, without the field the inner check named (a Go
+// path such as AllowedScopes.GeneralScopes[0], which the caller of the neutral view never wrote).
+func reason(err error) string {
+	msg := strings.TrimPrefix(err.Error(), grantkit.ErrInvalidInput.Error()+": ")
+	if _, r, ok := strings.Cut(msg, ": "); ok {
+		return r
+	}
+	return msg
 }
 
 // setListed replaces the scopes of app a, as read, keeping in allowedScopes whatever the

@@ -190,7 +190,7 @@ func Run(t *testing.T, newEnv func(t *testing.T) Env) {
 			for _, bad := range badScopes(e.MaxScopeLen) {
 				err := e.Grants.CheckGrant(key, []string{"read:a", bad})
 				require.ErrorIs(t, err, grantkit.ErrInvalidInput, "%.20q", bad)
-				assert.Contains(t, err.Error(), "scope", "the error names the scope")
+				assert.Contains(t, err.Error(), "scopes[1]", "the error names the scope as the caller wrote it")
 				_, err = e.Grants.SetScopes(ctx, key, []string{"read:a", bad})
 				require.ErrorIs(t, err, grantkit.ErrInvalidInput, "SetScopes runs the same check")
 				_, err = grantkit.AddScopes(ctx, e.Grants, key, bad)
