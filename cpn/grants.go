@@ -2,10 +2,8 @@ package cpn
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"iter"
-	"net/http"
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/neutral"
@@ -77,7 +75,7 @@ func (g grants) apps(ctx context.Context, op string, opts grantkit.GrantListOpti
 				return
 			}
 			a, err := g.c.OAuthApps.Get(ctx, opts.ClientID)
-			if notFound(err) {
+			if neutral.IsNotFound(err) {
 				return
 			}
 			if err != nil || !a.AllowedScopes.empty() {
@@ -178,7 +176,7 @@ func (g grants) read(ctx context.Context, op string, key grantkit.GrantKey) (*OA
 		return nil, err
 	}
 	a, err := g.c.OAuthApps.Get(ctx, key.ClientID)
-	if notFound(err) {
+	if neutral.IsNotFound(err) {
 		return nil, fmt.Errorf("%s: %s: %w: %s: the OAuth app %q does not exist (grants never create apps: create it with OAuthApps.Create): %w",
 			vendor, op, grantkit.ErrGrantNotFound, key, key.ClientID, err)
 	}
@@ -195,11 +193,6 @@ func (g grants) granted(ctx context.Context, op string, key grantkit.GrantKey) (
 		return nil, fmt.Errorf("%s: %s: %w: %s: the OAuth app has no allowed scopes", vendor, op, grantkit.ErrGrantNotFound, key)
 	}
 	return a, nil
-}
-
-func notFound(err error) bool {
-	var apiErr *grantkit.Error
-	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound
 }
 
 func (g grants) toGrant(a *OAuthApp) *grantkit.Grant {

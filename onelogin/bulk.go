@@ -32,6 +32,9 @@ func (g grants) ListForUpdate(ctx context.Context, opts grantkit.GrantListOption
 			names := scopeNames{g: g, authID: authID}
 			values := &serverScopes{g: g, authID: authID}
 			for app, err := range g.c.ClientApps.List(ctx, authID) {
+				if opts.Resource != "" && neutral.IsNotFound(err) {
+					return true // a server OneLogin does not know has no grants
+				}
 				if err == nil && opts.ClientID != "" && strconv.FormatInt(app.AppID, 10) != opts.ClientID {
 					continue
 				}

@@ -23,6 +23,9 @@ func (g grants) ListForUpdate(ctx context.Context, opts grantkit.GrantListOption
 		names := map[string]map[string]string{} // resource id → scope id → name
 		each := func(appID string) bool {
 			for ag, err := range g.c.ApplicationGrants.List(ctx, appID) {
+				if opts.ClientID != "" && neutral.IsNotFound(err) {
+					return true // an application PingOne does not know has no grants
+				}
 				if err == nil && opts.Resource != "" && ag.ResourceID != opts.Resource {
 					continue
 				}

@@ -5,7 +5,9 @@ package neutral
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 
@@ -124,4 +126,11 @@ func Op(ctx context.Context, fallback string) string {
 		return op
 	}
 	return fallback
+}
+
+// IsNotFound reports whether err is the vendor's 404 answer: what a filtered listing of a
+// client or resource the vendor does not know gets, which selects no grant.
+func IsNotFound(err error) bool {
+	var apiErr *grantkit.Error
+	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound
 }

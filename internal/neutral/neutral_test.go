@@ -2,6 +2,7 @@ package neutral
 
 import (
 	"context"
+	"fmt"
 
 	"testing"
 
@@ -80,4 +81,11 @@ func TestOp(t *testing.T) {
 	assert.Equal(t, "Grants.SetScopes", Op(ctx, "Grants.SetScopes"), "no operation named: the fallback")
 	named, _ := opname.Named(ctx, "ApplyScopes")
 	assert.Equal(t, "ApplyScopes", Op(named, "Grants.SetScopes"), "a writer called by a job names the job")
+}
+
+func TestIsNotFound(t *testing.T) {
+	assert.True(t, IsNotFound(fmt.Errorf("wrapped: %w", &grantkit.Error{StatusCode: 404})))
+	assert.False(t, IsNotFound(&grantkit.Error{StatusCode: 403}))
+	assert.False(t, IsNotFound(grantkit.ErrGrantNotFound), "a sentinel is not the vendor's answer")
+	assert.False(t, IsNotFound(nil))
 }

@@ -219,6 +219,8 @@ func Run(t *testing.T, newEnv func(t *testing.T) Env) {
 				assert.Equal(t, k1.Resource, k.Resource)
 			}
 			assert.Empty(t, list(grantkit.GrantListOptions{ClientID: e.missing(k1).ClientID}))
+			assert.Empty(t, list(grantkit.GrantListOptions{ClientID: "999999"}), "a client the vendor does not know has no grants")
+			assert.Empty(t, list(grantkit.GrantListOptions{Resource: "999999"}), "nor has a resource it does not know")
 		}},
 
 		// The lifecycle: grant and revoke.
