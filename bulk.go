@@ -14,11 +14,13 @@ import (
 type ScopeChangeRequest struct {
 	Key GrantKey
 	// Replace makes Scopes the grant's scopes, exactly: an empty Scopes removes them all.
-	// Add and Remove must then be empty.
+	// Add and Remove must then be empty. A declared set is written from the job's listing,
+	// whatever happened to the grant since.
 	Replace bool
 	Scopes  []string
-	// Add and Remove change the grant's current scopes when Replace is false. A scope may
-	// not be in both.
+	// Add and Remove change the grant's scopes when Replace is false, as the grant is just
+	// before ApplyScopes writes it: what someone else changed since the listing is kept. A
+	// scope may not be in both.
 	Add, Remove []string
 }
 

@@ -38,14 +38,16 @@
 //
 // A scope name in the vendor-neutral view is one of:
 //
-//	openid                              a general scope, as it is
-//	general-scope:<scope>               a general scope that itself starts with one of these prefixes
-//	organization-role:<role>            an organization role; organization-role:* is all of them
-//	service-role:<service id>:<role>    a role in a service; service-role:<service id>:* is all of them
+//   - a general scope as it is, such as "openid";
+//   - "general-scope:" and a general scope that itself starts with one of these prefixes;
+//   - "organization-role:" and an organization role, or "organization-role:*" for all of them;
+//   - "service-role:", a service definition id, ":" and a role of that service, or
+//     "service-role:<id>:*" for all of its roles.
 //
 // In a service definition id, ':' is written %3A; '%' in an id or a role is written %25; a
-// role named "*" is written %2A. Role resources and permissions have no name: the neutral writes keep them as they are.
-// ParseScopes reads names into AllowedScopes, AllowedScopes.Names writes them.
+// role named "*" is written %2A. Role resources and permissions have no name: the neutral
+// writes keep them as they are. ParseScopes reads names into AllowedScopes, and
+// AllowedScopes.Names writes them.
 //
 // CPN's scopes are defined by the platform, not by its users: general scopes such as "openid",
 // the organization's roles and the roles of its services. There is nothing to define, so the
