@@ -175,8 +175,11 @@ func (g grants) find(ctx context.Context, op string, key grantkit.GrantKey) (*Cl
 
 // checkKey refuses a key that names no grant: Auth0 needs both the client and the audience.
 func checkKey(op string, key grantkit.GrantKey) error {
-	if key.ClientID == "" || key.Resource == "" {
-		return wrap(op, validate.Errorf("key", "client id and resource (audience) are both required"))
+	if key.ClientID == "" {
+		return wrap(op, validate.Errorf("key.client_id", "must not be empty: Auth0 finds a grant by its client and audience"))
+	}
+	if key.Resource == "" {
+		return wrap(op, validate.Errorf("key.resource", "must not be empty: Auth0 finds a grant by its client and audience"))
 	}
 	return nil
 }

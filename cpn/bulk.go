@@ -78,11 +78,11 @@ func (g grants) Check(op string, key grantkit.GrantKey, scopes []string) (grantk
 	if err := neutral.NoSubject(vendor, op, key); err != nil {
 		return key, err
 	}
-	if err := validate.ID("key.ClientID", key.ClientID); err != nil {
+	if err := validate.ID("key.client_id", key.ClientID); err != nil {
 		return key, wrap(op, err)
 	}
 	if key.Resource != g.c.org {
-		return key, wrap(op, validate.Errorf("key.Resource", "%q is not this client's organization %q", key.Resource, g.c.org))
+		return key, wrap(op, validate.Errorf("key.resource", "%q is not this client's organization %q", key.Resource, g.c.org))
 	}
 	// Each name on its own, so that the error names it as the caller wrote it (scopes[i]),
 	// then the set, for the rules that bind names together (AllRoles with roles).

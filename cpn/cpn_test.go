@@ -113,7 +113,7 @@ func TestSecretRules(t *testing.T) {
 			c, srv := setup(t)
 			_, err := c.OAuthApps.Update(ctx, "app", cpn.OAuthAppUpdate{Secret: grantkit.Value(grantkit.Secret(s))})
 			require.ErrorIs(t, err, grantkit.ErrInvalidInput)
-			assert.Contains(t, err.Error(), "Secret: needs")
+			assert.Contains(t, err.Error(), "secret: needs")
 			assert.NotContains(t, err.Error(), s)
 			_, err = c.OAuthApps.Create(ctx, cpn.OAuthAppCreate{Secret: grantkit.Secret(s)})
 			require.ErrorIs(t, err, grantkit.ErrInvalidInput)
@@ -194,6 +194,11 @@ func TestLifecyclePagingAndDelete(t *testing.T) {
 	require.Len(t, reqs, 3)
 	assert.Equal(t, "pageLimit=2", reqs[0].RawQuery)
 	assert.Equal(t, "pageLimit=2&pageStart=2", reqs[1].RawQuery)
+	page, err := c.OAuthApps.ListPage(ctx, cpn.OAuthAppListOptions{PageSize: 2})
+	require.NoError(t, err)
+	assert.Len(t, page.Items, 2)
+	assert.Equal(t, "2", page.Next)
+	assert.Equal(t, -1, page.Total, "CPN does not say how many apps there are")
 
 	// Search narrows the list (CPN's searchTerm) and is kept on every page.
 	before = len(srv.Requests())
@@ -210,12 +215,12 @@ func TestLifecyclePagingAndDelete(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"client_credentials"}, a.GrantTypes)
 
-	res, err := c.OAuthApps.Delete(ctx, "app-0", "app-1", "missing")
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), `1 of 3 apps not deleted: ["missing"]`)
-	assert.Equal(t, []string{"app-0", "app-1"}, res.Deleted)
-	assert.Equal(t, `{"clientIdsToDelete":["app-0","app-1","missing"]}`, string(last(t, srv).Body))
+	require.NoError(t, c.OAuthApps.Delete(ctx, "app-0"))
+	assert.Equal(t, `{"clientIdsToDelete":["app-0"]}`, string(last(t, srv).Body))
 	assert.Equal(t, http.MethodDelete, last(t, srv).Method)
+	err = c.OAuthApps.Delete(ctx, "missing")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `cpn: OAuthApps.Delete: 200 OK: CPN did not delete app "missing"`)
 
 	_, err = c.OAuthApps.Get(ctx, "app-0")
 	var apiErr *grantkit.Error
@@ -344,8 +349,7 @@ func TestReliability(t *testing.T) {
 				_, err := seed.OAuthApps.Create(context.Background(), cpn.OAuthAppCreate{ID: id})
 				require.NoError(t, err)
 				return func(ctx context.Context) error {
-					_, err := c.OAuthApps.Delete(ctx, id)
-					return err
+					return c.OAuthApps.Delete(ctx, id)
 				}
 			},
 			LostCreate: []string{"the app may now exist", "OAuthApps.List", "secret", "was lost", "OAuthApps.Update"},
@@ -374,7 +378,7 @@ func TestReliability(t *testing.T) {
 					_, err := c.OAuthApps.Create(ctx, cpn.OAuthAppCreate{ID: "a b"})
 					return err
 				},
-				"16 deletes": func(ctx context.Context) error { _, err := c.OAuthApps.Delete(ctx, make([]string, 16)...); return err },
+				"empty delete id": func(ctx context.Context) error { return c.OAuthApps.Delete(ctx, "") },
 				"empty update": func(ctx context.Context) error {
 					_, err := c.OAuthApps.Update(ctx, "app", cpn.OAuthAppUpdate{})
 					return err

@@ -20,8 +20,10 @@
 // Secrets are of type grantkit.Secret, which never prints: not in errors, logs, %v, %+v or %#v.
 //
 // In the vendor-neutral view (Client.Grants) a grant is one OAuth app's allowed scopes,
-// identified by the organization and the app's client id; its scopes are named as
-// AllowedScopes.Names describes. An app whose allowed scopes are empty holds no grant.
+// identified by the organization and the app's client id; an app whose allowed scopes are
+// empty holds no grant. Its scopes are named with the syntax ParseScopes documents ("openid",
+// "organization-role:<role>", "service-role:<serviceDefinitionId>:<role>",
+// "general-scope:<scope>", with %3A, %25 and %2A escapes).
 // allowedScopes follows VMware CSP's model, and whatever CPN returns in it (role resources,
 // permissions, properties grantkit does not know) is sent back unchanged by the neutral writes
 // and by an update built from a read. A Context value CPN does not document is sent as is:
@@ -33,21 +35,6 @@
 // grantkit.ErrGrantExists), and revoking one (Grants.Delete) empties the app's allowed scopes
 // and keeps the app. Create and delete apps with OAuthApps.Create, which returns the secret
 // CPN generates, and OAuthApps.Delete.
-//
-// # Scope names
-//
-// A scope name in the vendor-neutral view is one of:
-//
-//   - a general scope as it is, such as "openid";
-//   - "general-scope:" and a general scope that itself starts with one of these prefixes;
-//   - "organization-role:" and an organization role, or "organization-role:*" for all of them;
-//   - "service-role:", a service definition id, ":" and a role of that service, or
-//     "service-role:<id>:*" for all of its roles.
-//
-// In a service definition id, ':' is written %3A; '%' in an id or a role is written %25; a
-// role named "*" is written %2A. Role resources and permissions have no name: the neutral
-// writes keep them as they are. ParseScopes reads names into AllowedScopes, and
-// AllowedScopes.Names writes them.
 //
 // CPN's scopes are defined by the platform, not by its users: general scopes such as "openid",
 // the organization's roles and the roles of its services. There is nothing to define, so the

@@ -31,7 +31,7 @@ func (g grants) ListForUpdate(ctx context.Context, opts grantkit.GrantListOption
 		server := func(authID int64) bool {
 			names := scopeNames{g: g, authID: authID}
 			values := &serverScopes{g: g, authID: authID}
-			for app, err := range g.c.ClientApps.List(ctx, authID) {
+			for app, err := range g.c.ClientApps.List(ctx, authID, ClientAppListOptions{}) {
 				if opts.Resource != "" && neutral.IsNotFound(err) {
 					return true // a server OneLogin does not know has no grants
 				}
@@ -61,7 +61,7 @@ func (g grants) ListForUpdate(ctx context.Context, opts grantkit.GrantListOption
 			server(authID)
 			return
 		}
-		for a, err := range g.c.Authorizations.List(ctx) {
+		for a, err := range g.c.Authorizations.List(ctx, AuthorizationListOptions{}) {
 			if err != nil {
 				yield(listed{}, err)
 				return
@@ -145,7 +145,7 @@ func (s *serverScopes) load(ctx context.Context) (map[int64]string, error) {
 		return s.byID, nil
 	}
 	byID := map[int64]string{}
-	for sc, err := range s.g.c.Scopes.List(ctx, s.authID) {
+	for sc, err := range s.g.c.Authorizations.ListScopes(ctx, s.authID) {
 		if err != nil {
 			return nil, err
 		}
@@ -172,7 +172,7 @@ func (g grants) setListed(ctx context.Context, op string, authID, appID int64, k
 	if err != nil {
 		return nil, err
 	}
-	app, err := g.c.ClientApps.UpdateScopes(ctx, authID, appID, ids)
+	app, err := g.c.ClientApps.Update(ctx, authID, appID, ClientAppUpdate{ScopeIDs: ids})
 	if err != nil {
 		return nil, err
 	}

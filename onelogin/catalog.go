@@ -17,9 +17,9 @@ import (
 // grantkit.ScopeCatalog): a resource is an API authorization server, named by its id in
 // decimal as in a grant's Key.Resource, and a scope is named by its value.
 //
-// The catalog is built on Client.Scopes, the ScopesService. DescribeScope sends the scope's
-// value with the new description, since OneLogin's update replaces both and a scope has no
-// other field.
+// The catalog is built on the scope methods of Client.Authorizations. DescribeScope sends the
+// scope's value with the new description, since OneLogin's update replaces both and a scope
+// has no other field.
 // RemoveScope deletes the scope; grantkit assumes OneLogin then no longer lists it in the
 // client apps that held it, as the fake does (see specs/README.md).
 func (c *Client) ScopeCatalog() grantkit.ScopeCatalog { return catalog{c} }
@@ -39,7 +39,7 @@ func (k catalog) Resources(ctx context.Context) iter.Seq2[string, error] {
 		return func(yield func(string, error) bool) { yield("", err) }
 	}
 	return func(yield func(string, error) bool) {
-		for a, err := range k.c.Authorizations.List(ctx) {
+		for a, err := range k.c.Authorizations.List(ctx, AuthorizationListOptions{}) {
 			if err != nil {
 				yield("", err)
 				return
@@ -85,7 +85,7 @@ func (k catalog) DefineScope(ctx context.Context, resource string, s grantkit.Sc
 		}
 	}
 	authID, _ := strconv.ParseInt(resource, 10, 64) // checked by scopes
-	sc, err := k.c.Scopes.Create(ctx, authID, ScopeCreate{Value: s.Name, Description: s.Description})
+	sc, err := k.c.Authorizations.CreateScope(ctx, authID, ScopeCreate{Value: s.Name, Description: s.Description})
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +101,7 @@ func (k catalog) DescribeScope(ctx context.Context, resource, name, description 
 	if err != nil {
 		return nil, err
 	}
-	sc, err := k.c.Scopes.Update(ctx, authID, cur.ID, ScopeUpdate{Value: cur.Value, Description: description})
+	sc, err := k.c.Authorizations.UpdateScope(ctx, authID, cur.ID, ScopeUpdate{Value: cur.Value, Description: description})
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +117,7 @@ func (k catalog) RemoveScope(ctx context.Context, resource, name string) error {
 	if err != nil {
 		return err
 	}
-	return k.c.Scopes.Delete(ctx, authID, cur.ID)
+	return k.c.Authorizations.DeleteScope(ctx, authID, cur.ID)
 }
 
 // CheckScope checks resource and s as DefineScope does, without a request: resource is an
@@ -176,7 +176,7 @@ func (k catalog) scopes(ctx context.Context, op, resource string) ([]*Scope, err
 		return nil, wrap(op, err)
 	}
 	var out []*Scope
-	for s, err := range k.c.Scopes.List(ctx, authID) {
+	for s, err := range k.c.Authorizations.ListScopes(ctx, authID) {
 		if err != nil {
 			return nil, err
 		}

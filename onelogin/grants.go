@@ -60,7 +60,7 @@ func (g grants) Get(ctx context.Context, key grantkit.GrantKey) (*grantkit.Grant
 func (g grants) find(ctx context.Context, op string, key grantkit.GrantKey, authID, appID int64) (*ClientApp, error) {
 	// OneLogin lists an app once per server; should it ever list it twice, neither is picked.
 	var matches []*ClientApp
-	for app, err := range g.c.ClientApps.List(ctx, authID) {
+	for app, err := range g.c.ClientApps.List(ctx, authID, ClientAppListOptions{}) {
 		if err != nil {
 			return nil, err
 		}
@@ -92,7 +92,7 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 	if err != nil {
 		return nil, err
 	}
-	if _, err := g.c.ClientApps.UpdateScopes(ctx, authID, appID, ids); err != nil {
+	if _, err := g.c.ClientApps.Update(ctx, authID, appID, ClientAppUpdate{ScopeIDs: ids}); err != nil {
 		return nil, err
 	}
 	return g.readBack(ctx, op, "update", key, names)
@@ -125,7 +125,7 @@ func (g grants) Create(ctx context.Context, key grantkit.GrantKey, scopes []stri
 	if err != nil {
 		return nil, err
 	}
-	if _, err := g.c.ClientApps.Add(ctx, authID, appID, ids); err != nil {
+	if _, err := g.c.ClientApps.Create(ctx, authID, ClientAppCreate{AppID: appID, ScopeIDs: ids}); err != nil {
 		return nil, err
 	}
 	return g.readBack(ctx, op, "add", key, names)
@@ -159,7 +159,7 @@ func (g grants) Delete(ctx context.Context, key grantkit.GrantKey) error {
 	if _, err := g.find(ctx, op, key, authID, appID); err != nil {
 		return err
 	}
-	return g.c.ClientApps.Remove(ctx, authID, appID)
+	return g.c.ClientApps.Delete(ctx, authID, appID)
 }
 
 // scopeIDs resolves scope values to the ids of the server's scopes. A value the server does
@@ -168,7 +168,7 @@ func (g grants) Delete(ctx context.Context, key grantkit.GrantKey) error {
 // again keeps it rather than refusing the write.
 func (g grants) scopeIDs(ctx context.Context, op string, authID int64, names []string, held []int64) ([]int64, error) {
 	byValue := map[string][]int64{}
-	for s, err := range g.c.Scopes.List(ctx, authID) {
+	for s, err := range g.c.Authorizations.ListScopes(ctx, authID) {
 		if err != nil {
 			return nil, err
 		}
@@ -192,7 +192,7 @@ func resolveScopeIDs(op string, authID int64, names []string, byValue map[string
 			ids = append(ids, found[0])
 		default:
 			// OneLogin keeps values unique; should it ever list one twice, neither is picked.
-			return nil, fmt.Errorf("%s: %s: authorization server %d defines %q %d times (ids %v)", vendor, op, authID, n, len(found), found)
+			return nil, fmt.Errorf("%s: %s: %w: authorization server %d defines %q %d times (ids %v)", vendor, op, grantkit.ErrDuplicateScope, authID, n, len(found), found)
 		}
 	}
 	return ids, nil
@@ -204,8 +204,11 @@ func parseKey(op string, key grantkit.GrantKey) (authID, appID int64, err error)
 	}
 	authID, err1 := strconv.ParseInt(key.Resource, 10, 64)
 	appID, err2 := strconv.ParseInt(key.ClientID, 10, 64)
-	if err1 != nil || err2 != nil || authID <= 0 || appID <= 0 {
-		return 0, 0, wrap(op, validate.Errorf("key", "resource (authorization server id) and client (app id) must be positive integers, got %q", key))
+	if err1 != nil || authID <= 0 {
+		return 0, 0, wrap(op, validate.Errorf("key.resource", "%q: an authorization server id is a positive integer", key.Resource))
+	}
+	if err2 != nil || appID <= 0 {
+		return 0, 0, wrap(op, validate.Errorf("key.client_id", "%q: an app id is a positive integer", key.ClientID))
 	}
 	return authID, appID, nil
 }
@@ -233,7 +236,7 @@ func (n *scopeNames) grant(ctx context.Context, app *ClientApp) (*grantkit.Grant
 		if !ok {
 			if n.byID == nil {
 				n.byID = map[int64]string{}
-				for s, err := range n.g.c.Scopes.List(ctx, n.authID) {
+				for s, err := range n.g.c.Authorizations.ListScopes(ctx, n.authID) {
 					if err != nil {
 						return nil, err
 					}

@@ -22,7 +22,7 @@ func (g grants) ListForUpdate(ctx context.Context, opts grantkit.GrantListOption
 	return func(yield func(listed, error) bool) {
 		names := map[string]map[string]string{} // resource id → scope id → name
 		each := func(appID string) bool {
-			for ag, err := range g.c.ApplicationGrants.List(ctx, appID) {
+			for ag, err := range g.c.ApplicationGrants.List(ctx, appID, ApplicationGrantListOptions{}) {
 				if opts.ClientID != "" && neutral.IsNotFound(err) {
 					return true // an application PingOne does not know has no grants
 				}
@@ -50,7 +50,7 @@ func (g grants) ListForUpdate(ctx context.Context, opts grantkit.GrantListOption
 			each(opts.ClientID)
 			return
 		}
-		for app, err := range g.c.Applications.List(ctx) {
+		for app, err := range g.c.Applications.List(ctx, ApplicationListOptions{}) {
 			if err != nil {
 				yield(listed{}, err)
 				return
@@ -100,9 +100,6 @@ func (g grants) CheckGrant(key grantkit.GrantKey, scopes []string) error {
 func (grants) Check(op string, key grantkit.GrantKey, scopes []string) (grantkit.GrantKey, error) {
 	if err := checkKey(op, key); err != nil {
 		return key, err
-	}
-	if err := validate.ID("key.ClientID", key.ClientID); err != nil {
-		return key, wrap(op, err)
 	}
 	if err := validate.Each("scopes", scopes, checkScopeName); err != nil {
 		return key, wrap(op, err)

@@ -36,7 +36,7 @@ func (k catalog) Resources(ctx context.Context) iter.Seq2[string, error] {
 		return func(yield func(string, error) bool) { yield("", err) }
 	}
 	return func(yield func(string, error) bool) {
-		for r, err := range k.c.Resources.List(ctx) {
+		for r, err := range k.c.Resources.List(ctx, ResourceListOptions{}) {
 			if err != nil {
 				yield("", err)
 				return

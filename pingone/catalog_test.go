@@ -49,7 +49,7 @@ func raw(t *testing.T, srv *pingonefake.Server, method, path string, body any) m
 	}
 	req, err := http.NewRequest(method, srv.URL+"/v1/environments/"+pingonefake.EnvironmentID+path, in)
 	require.NoError(t, err)
-	req.Header.Set("Authorization", "Bearer "+srv.IssueToken())
+	req.Header.Set("Authorization", "Bearer "+srv.IssueToken().Reveal())
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
@@ -140,7 +140,7 @@ func TestResourceScopesService(t *testing.T) {
 	_, err = w.c.ApplicationGrants.Create(ctx, w.app, pingone.ApplicationGrantCreate{ResourceID: w.res, ScopeIDs: []string{sc.ID, w.read}})
 	require.NoError(t, err)
 	require.NoError(t, w.c.Resources.DeleteScope(ctx, w.res, sc.ID))
-	for g, err := range w.c.ApplicationGrants.List(ctx, w.app) {
+	for g, err := range w.c.ApplicationGrants.List(ctx, w.app, pingone.ApplicationGrantListOptions{}) {
 		require.NoError(t, err)
 		assert.Equal(t, []string{w.read}, g.ScopeIDs)
 	}
@@ -180,7 +180,7 @@ func TestScopeNamesAreScopeTokens(t *testing.T) {
 		require.NoError(t, err)
 		req, err := http.NewRequest(http.MethodPost, w.srv.URL+"/v1/environments/"+pingonefake.EnvironmentID+"/resources/"+w.res+"/scopes", bytes.NewReader(b))
 		require.NoError(t, err)
-		req.Header.Set("Authorization", "Bearer "+w.srv.IssueToken())
+		req.Header.Set("Authorization", "Bearer "+w.srv.IssueToken().Reveal())
 		req.Header.Set("Content-Type", "application/json")
 		resp, err := http.DefaultClient.Do(req)
 		require.NoError(t, err)

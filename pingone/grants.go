@@ -159,7 +159,7 @@ func scopeIDs(op, resourceID string, names map[string]string, want []string) ([]
 			// PingOne keeps names unique per resource; should it ever list one twice,
 			// neither is picked.
 			slices.Sort(found)
-			return nil, fmt.Errorf("%s: %s: resource %s defines %q %d times (ids %s)", vendor, op, resourceID, n, len(found), strings.Join(found, ", "))
+			return nil, fmt.Errorf("%s: %s: %w: resource %s defines %q %d times (ids %s)", vendor, op, grantkit.ErrDuplicateScope, resourceID, n, len(found), strings.Join(found, ", "))
 		}
 	}
 	return ids, nil
@@ -176,13 +176,16 @@ func (g grants) find(ctx context.Context, op string, key grantkit.GrantKey) (*Ap
 	return neutral.One(vendor, op, key, matches, func(ag *ApplicationGrant) string { return ag.ID })
 }
 
-// checkKey refuses a key PingOne cannot honour: a subject type, or a resource id that is no
-// safe path segment. (The application id is checked by the call that lists its grants.)
+// checkKey refuses a key PingOne cannot honour: a subject type, or an application or resource
+// id that is no safe path segment.
 func checkKey(op string, key grantkit.GrantKey) error {
 	if err := neutral.NoSubject(vendor, op, key); err != nil {
 		return err
 	}
-	if err := validate.ID("key.Resource", key.Resource); err != nil {
+	if err := validate.ID("key.client_id", key.ClientID); err != nil {
+		return wrap(op, err)
+	}
+	if err := validate.ID("key.resource", key.Resource); err != nil {
 		return wrap(op, err)
 	}
 	return nil
@@ -194,7 +197,7 @@ func (g grants) matches(ctx context.Context, op string, key grantkit.GrantKey) (
 		return nil, err
 	}
 	var matches []*ApplicationGrant
-	for ag, err := range g.c.ApplicationGrants.List(ctx, key.ClientID) {
+	for ag, err := range g.c.ApplicationGrants.List(ctx, key.ClientID, ApplicationGrantListOptions{}) {
 		if err != nil {
 			return nil, err
 		}

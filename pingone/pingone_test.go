@@ -107,14 +107,14 @@ func TestLifecycle(t *testing.T) {
 	assert.Equal(t, g.ScopeIDs, got.ScopeIDs)
 
 	var ids []string
-	for ag, err := range w.c.ApplicationGrants.List(ctx, w.app) {
+	for ag, err := range w.c.ApplicationGrants.List(ctx, w.app, pingone.ApplicationGrantListOptions{}) {
 		require.NoError(t, err)
 		ids = append(ids, ag.ID)
 	}
 	assert.Equal(t, []string{g.ID}, ids)
 
 	var names []string
-	for r, err := range w.c.Resources.List(ctx) {
+	for r, err := range w.c.Resources.List(ctx, pingone.ResourceListOptions{}) {
 		require.NoError(t, err)
 		names = append(names, r.Name)
 	}
@@ -128,7 +128,7 @@ func TestLifecycle(t *testing.T) {
 		scopes = append(scopes, s.Name)
 	}
 	assert.ElementsMatch(t, []string{"read:invoices", "write:invoices"}, scopes)
-	for a, err := range w.c.Applications.List(ctx) {
+	for a, err := range w.c.Applications.List(ctx, pingone.ApplicationListOptions{}) {
 		require.NoError(t, err)
 		assert.Equal(t, "billing", a.Name)
 	}

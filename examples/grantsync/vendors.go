@@ -69,7 +69,7 @@ func openVendor(ctx context.Context, vendor string, getenv func(string) string) 
 		}
 		return &account{grants: c.Grants(), catalog: c.ScopeCatalog()}, nil, nil
 	case "cpn":
-		c, err := cpn.New(getenv("CPN_ORG_ID"), cpn.WithAPIToken(getenv("CPN_API_TOKEN")), userAgent)
+		c, err := cpn.New(getenv("CPN_ORG_ID"), cpn.WithAPIToken(grantkit.Secret(getenv("CPN_API_TOKEN"))), userAgent)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -60,7 +60,7 @@ func NoSubject(vendor, op string, key grantkit.GrantKey) error {
 	if key.SubjectType == "" {
 		return nil
 	}
-	return fmt.Errorf("%s: %s: %w", vendor, op, validate.Errorf("key.SubjectType",
+	return fmt.Errorf("%s: %s: %w", vendor, op, validate.Errorf("key.subject_type",
 		"%q: %s keeps one grant per client and resource, so a key names no subject type", key.SubjectType, vendor))
 }
 
@@ -92,8 +92,8 @@ func ScopeNamed[T any](vendor, op, resource, name string, scopes []T, nameOf, id
 	for i, m := range matches {
 		ids[i] = id(m)
 	}
-	return zero, fmt.Errorf("%s: %s: %s defines %d scopes named %q (%s); remove one with the %s API first",
-		vendor, op, resource, len(ids), name, strings.Join(ids, ", "), vendor)
+	return zero, fmt.Errorf("%s: %s: %w: %s defines %d scopes named %q (%s); remove one with the %s API first",
+		vendor, op, grantkit.ErrDuplicateScope, resource, len(ids), name, strings.Join(ids, ", "), vendor)
 }
 
 // CheckScope refuses an empty resource or scope name before anything is sent. The error

@@ -35,7 +35,7 @@ func TestNoSubject(t *testing.T) {
 	require.NoError(t, NoSubject("v", "Grants.Get", grantkit.GrantKey{Resource: "r", ClientID: "c"}))
 	err := NoSubject("v", "Grants.Get", grantkit.GrantKey{Resource: "r", ClientID: "c", SubjectType: grantkit.SubjectUser})
 	require.ErrorIs(t, err, grantkit.ErrInvalidInput)
-	assert.Contains(t, err.Error(), `key.SubjectType: "user": v keeps one grant per client and resource`)
+	assert.Contains(t, err.Error(), `key.subject_type: "user": v keeps one grant per client and resource`)
 }
 
 func TestExists(t *testing.T) {
@@ -61,6 +61,7 @@ func TestScopeNamed(t *testing.T) {
 	_, err = ScopeNamed("v", "op", "r", "b", scopes, name, id)
 	require.Error(t, err)
 	assert.NotErrorIs(t, err, grantkit.ErrScopeNotFound)
+	require.ErrorIs(t, err, grantkit.ErrDuplicateScope)
 	assert.Contains(t, err.Error(), `r defines 2 scopes named "b" (2, 3)`)
 }
 
