@@ -92,6 +92,18 @@ func (k catalog) RemoveScope(ctx context.Context, resource, name string) error {
 	return k.c.ResourceServers.deleteScope(ctx, call, rs.ID, name)
 }
 
+// CheckScope checks resource and s as DefineScope does, without a request: a resource
+// (identifier) and a name are required, the name is one OAuth scope token (no whitespace or
+// control character), and whatever bounds the Management API document sets on a resource
+// server scope (specs/auth0.yaml) hold.
+func (k catalog) CheckScope(resource string, s grantkit.ScopeDefinition) error {
+	const op = "ScopeCatalog.CheckScope"
+	if err := neutral.CheckScope(vendor, op, resource, s.Name); err != nil {
+		return err
+	}
+	return wrap(op, checkScope(ResourceServerScope{Value: s.Name, Description: s.Description}))
+}
+
 // resource begins catalog method op, checks the scope it writes (name and description, the
 // same checks the typed scope writes run) and returns the resource server whose identifier is
 // resource.

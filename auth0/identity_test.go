@@ -124,7 +124,7 @@ func TestClientAndUserAccessGrantsAreTwoGrants(t *testing.T) {
 	assert.Equal(t, []string{"write:u"}, ug.Scope, "each write reached only the grant its key names")
 
 	var keys []grantkit.GrantKey
-	for gr, err := range g.List(ctx) {
+	for gr, err := range g.List(ctx, grantkit.GrantListOptions{}) {
 		require.NoError(t, err)
 		keys = append(keys, gr.Key)
 	}
@@ -263,7 +263,7 @@ func TestDefaultGrant(t *testing.T) {
 
 	// The neutral view lists it without a client, and a client's key never reaches it.
 	byID := map[string]grantkit.GrantKey{}
-	for gr, err := range c.Grants().List(ctx) {
+	for gr, err := range c.Grants().List(ctx, grantkit.GrantListOptions{}) {
 		require.NoError(t, err)
 		byID[gr.ID] = gr.Key
 	}

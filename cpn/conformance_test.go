@@ -184,7 +184,7 @@ func TestScopeNamesAreUnambiguous(t *testing.T) {
 func TestNeutralWriteOfAServiceIDWithAColon(t *testing.T) {
 	ctx := context.Background()
 	c, srv := setup(t)
-	_, err := c.OAuthApps.Create(ctx, cpn.OAuthAppCreate{ID: "app"})
+	_, err := c.OAuthApps.Create(ctx, cpn.OAuthAppCreate{ID: "app", AllowedScopes: cpn.AllowedScopes{GeneralScopes: []string{"openid"}}})
 	require.NoError(t, err)
 	key := grantkit.GrantKey{Resource: cpnfake.OrgID, ClientID: "app"}
 	_, err = c.Grants().SetScopes(ctx, key, []string{"service-role:urn%3Avmw%3Asvc:vmc-user:full"})
@@ -218,12 +218,12 @@ func TestGrantsListFollowsPaging(t *testing.T) {
 	ctx := context.Background()
 	c, srv := setup(t)
 	for i := range 45 {
-		_, err := c.OAuthApps.Create(ctx, cpn.OAuthAppCreate{ID: "app-" + strconv.Itoa(i)})
+		_, err := c.OAuthApps.Create(ctx, cpn.OAuthAppCreate{ID: "app-" + strconv.Itoa(i), AllowedScopes: cpn.AllowedScopes{GeneralScopes: []string{"openid"}}})
 		require.NoError(t, err)
 	}
 	before := len(srv.Requests())
 	n := 0
-	for _, err := range c.Grants().List(ctx) {
+	for _, err := range c.Grants().List(ctx, grantkit.GrantListOptions{}) {
 		require.NoError(t, err)
 		n++
 	}

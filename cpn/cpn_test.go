@@ -290,11 +290,16 @@ func TestGrantsAdapter(t *testing.T) {
 			Grants: c.Grants(),
 			Vendor: "cpn",
 			Drop:   func(scope string) { d.Drop(scope) },
-			NewKey: func(*testing.T) grantkit.GrantKey {
+			// Grants never create apps: a new grant is given to an app that has no scopes yet.
+			NewKey: func(t *testing.T) grantkit.GrantKey {
 				n++
-				return grantkit.GrantKey{Resource: cpnfake.OrgID, ClientID: "new-app-" + strconv.Itoa(n)}
+				id := "new-app-" + strconv.Itoa(n)
+				_, err := c.OAuthApps.Create(context.Background(), cpn.OAuthAppCreate{ID: id})
+				require.NoError(t, err)
+				return grantkit.GrantKey{Resource: cpnfake.OrgID, ClientID: id}
 			},
-			Refuse: d.Refuse,
+			GrantNeedsScopes: true,
+			Refuse:           d.Refuse,
 			Seed: func(t *testing.T, scopes ...string) grantkit.GrantKey {
 				n++
 				id := "app-" + strconv.Itoa(n)
@@ -383,4 +388,57 @@ func TestReliability(t *testing.T) {
 			Secrets: []string{cpnfake.ClientSecret},
 		}
 	})
+}
+
+// The vendor-neutral verbs never create or delete an OAuth app: a revoke empties the app's
+// allowed scopes and keeps it, a grant needs an app that exists and has none.
+func TestGrantsNeverCreateOrDeleteApps(t *testing.T) {
+	ctx := context.Background()
+	c, srv := setup(t)
+	g := c.Grants()
+	_, err := c.OAuthApps.Create(ctx, cpn.OAuthAppCreate{ID: "app", AllowedScopes: cpn.AllowedScopes{
+		GeneralScopes: []string{"openid"},
+		Organization:  cpn.OrganizationScopes{Permissions: []cpn.Permission{{PermissionID: "p1"}}},
+	}})
+	require.NoError(t, err)
+	key := grantkit.GrantKey{Resource: cpnfake.OrgID, ClientID: "app"}
+	before := len(srv.Requests())
+
+	require.NoError(t, g.Delete(ctx, key))
+	a, err := c.OAuthApps.Get(ctx, "app")
+	require.NoError(t, err, "the app is still there")
+	assert.Equal(t, "app", a.ID)
+	assert.Empty(t, a.AllowedScopes.GeneralScopes)
+	assert.Empty(t, a.AllowedScopes.Organization.Permissions, "a revoke empties what the names do not describe too")
+	_, err = g.Get(ctx, key)
+	require.ErrorIs(t, err, grantkit.ErrGrantNotFound, "an app without allowed scopes holds no grant")
+	assert.NotContains(t, keysOfList(t, g), key)
+	require.ErrorIs(t, g.Delete(ctx, key), grantkit.ErrGrantNotFound, "nothing left to revoke")
+
+	gr, err := g.Create(ctx, key, []string{"openid"})
+	require.NoError(t, err, "the app without scopes can be granted again")
+	assert.Equal(t, []string{"openid"}, gr.Scopes)
+	_, err = g.Create(ctx, key, []string{"openid"})
+	require.ErrorIs(t, err, grantkit.ErrGrantExists)
+
+	missing := grantkit.GrantKey{Resource: cpnfake.OrgID, ClientID: "no-such-app"}
+	_, err = g.Create(ctx, missing, []string{"openid"})
+	require.ErrorIs(t, err, grantkit.ErrGrantNotFound)
+	assert.Contains(t, err.Error(), `the OAuth app "no-such-app" does not exist`)
+	_, err = c.OAuthApps.Get(ctx, "no-such-app")
+	require.Error(t, err, "no app was made")
+
+	for _, r := range srv.Requests()[before:] {
+		assert.Contains(t, []string{http.MethodGet, http.MethodPatch}, r.Method, "%s %s: no app created or deleted", r.Method, r.Path)
+	}
+}
+
+func keysOfList(t *testing.T, g grantkit.Grants) []grantkit.GrantKey {
+	t.Helper()
+	var out []grantkit.GrantKey
+	for gr, err := range g.List(context.Background(), grantkit.GrantListOptions{}) {
+		require.NoError(t, err)
+		out = append(out, gr.Key)
+	}
+	return out
 }

@@ -43,7 +43,9 @@ func TestBulkJobs(t *testing.T) {
 					return grantkit.GrantKey{Resource: strconv.FormatInt(authID, 10), ClientID: strconv.FormatInt(next, 10)}
 				},
 			},
-			Sent: func() (int, int) { return grantstest.Count(srv.Requests()) },
+			Sent:        func() (int, int) { return grantstest.Count(srv.Requests()) },
+			BeforeWrite: d.BeforeNextWrite,
+			DeltaReads:  2,
 		}
 	})
 }

@@ -8,7 +8,9 @@ import (
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/neutral"
+	"github.com/grantkit/grantkit/internal/transport"
 	"github.com/grantkit/grantkit/internal/validate"
+	"github.com/grantkit/grantkit/onelogin/internal/oas"
 )
 
 // ScopeCatalog returns the vendor-neutral scope catalog of the account (see
@@ -70,7 +72,7 @@ func (k catalog) DefineScope(ctx context.Context, resource string, s grantkit.Sc
 	if err != nil {
 		return nil, err
 	}
-	if err := neutral.CheckScope(vendor, op, resource, s.Name); err != nil {
+	if err := k.check(op, resource, s); err != nil {
 		return nil, err
 	}
 	scopes, err := k.scopes(ctx, op, resource)
@@ -118,6 +120,38 @@ func (k catalog) RemoveScope(ctx context.Context, resource, name string) error {
 	return k.c.Authorizations.DeleteScope(ctx, authID, cur.ID)
 }
 
+// CheckScope checks resource and s as DefineScope does, without a request: resource is an
+// authorization server id (a positive decimal integer), s.Name one OAuth scope token (no
+// whitespace or control character), and the lengths are the API document's (specs/onelogin.yaml;
+// OneLogin requires a description).
+func (k catalog) CheckScope(resource string, s grantkit.ScopeDefinition) error {
+	return k.check("ScopeCatalog.CheckScope", resource, s)
+}
+
+func (catalog) check(op, resource string, s grantkit.ScopeDefinition) error {
+	if err := neutral.CheckScope(vendor, op, resource, s.Name); err != nil {
+		return err
+	}
+	if _, err := authorizationID(resource); err != nil {
+		return wrap(op, err)
+	}
+	if err := validate.ScopeToken("name", s.Name); err != nil {
+		return wrap(op, err)
+	}
+	if err := transport.Check("", &oas.ScopeRequest{Value: s.Name, Description: s.Description}); err != nil {
+		return wrap(op, err)
+	}
+	return nil
+}
+
+func authorizationID(resource string) (int64, error) {
+	authID, err := strconv.ParseInt(resource, 10, 64)
+	if err != nil || authID <= 0 {
+		return 0, validate.Errorf("resource", "%q: an authorization server id is a positive integer", resource)
+	}
+	return authID, nil
+}
+
 // named returns the one scope of the server whose value is name.
 func (k catalog) named(ctx context.Context, op, resource, name string) (*Scope, int64, error) {
 	if err := neutral.CheckScope(vendor, op, resource, name); err != nil {
@@ -137,9 +171,9 @@ func (k catalog) named(ctx context.Context, op, resource, name string) (*Scope, 
 }
 
 func (k catalog) scopes(ctx context.Context, op, resource string) ([]*Scope, error) {
-	authID, err := strconv.ParseInt(resource, 10, 64)
-	if err != nil || authID <= 0 {
-		return nil, wrap(op, validate.Errorf("resource", "%q: an authorization server id is a positive integer", resource))
+	authID, err := authorizationID(resource)
+	if err != nil {
+		return nil, wrap(op, err)
 	}
 	var out []*Scope
 	for s, err := range k.c.Authorizations.ListScopes(ctx, authID) {

@@ -180,7 +180,7 @@ func TestListsFollowAfterCursor(t *testing.T) {
 	}
 	assert.Equal(t, 5, n, "client apps")
 	n = 0
-	for _, err := range c.Grants().List(ctx) {
+	for _, err := range c.Grants().List(ctx, grantkit.GrantListOptions{}) {
 		require.NoError(t, err)
 		n++
 	}

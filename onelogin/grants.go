@@ -21,7 +21,9 @@ import (
 // OneLogin keeps one entry per app on a server (adding an app twice is refused, 422), so those
 // two identify a grant; a key with a SubjectType is invalid input. Create adds the app to the
 // server as a client app and Delete removes it from the server; the app itself is not touched.
-// Scopes a grant names must be defined on the server first (see ScopeCatalog).
+// Scopes a grant names must be defined on the server first (see ScopeCatalog). CheckGrant
+// checks the key (two positive decimal ids, no subject type) and each scope as one OAuth scope
+// token (no whitespace or control character), as the scope catalog defines them.
 func (c *Client) Grants() grantkit.Grants { return grants{c} }
 
 type grants struct{ c *Client }
@@ -33,50 +35,26 @@ func (g grants) begin(ctx context.Context, op string) (context.Context, string, 
 	return neutral.Begin(ctx, vendor, op, g.c.made())
 }
 
-func (g grants) List(ctx context.Context) iter.Seq2[*grantkit.Grant, error] {
+// List lists every authorization server's client apps, naming their scopes. opts.Resource
+// lists only that server's client apps (OneLogin's per-server list) instead of every
+// server's; opts.ClientID keeps that app's entries (OneLogin has no filter for it).
+func (g grants) List(ctx context.Context, opts grantkit.GrantListOptions) iter.Seq2[*grantkit.Grant, error] {
 	ctx, _, err := g.begin(ctx, "Grants.List")
 	if err != nil {
 		return paging.Failed[grantkit.Grant](err)
 	}
 	return func(yield func(*grantkit.Grant, error) bool) {
-		for a, err := range g.c.Authorizations.List(ctx, AuthorizationListOptions{}) {
-			if err != nil {
-				yield(nil, err)
+		for l, err := range g.ListForUpdate(ctx, opts) {
+			if !yield(l.Grant, err) || err != nil {
 				return
-			}
-			names := scopeNames{g: g, authID: a.ID}
-			for app, err := range g.c.ClientApps.List(ctx, a.ID, ClientAppListOptions{}) {
-				var grant *grantkit.Grant
-				if err == nil {
-					grant, err = names.grant(ctx, app)
-				}
-				if err != nil {
-					yield(nil, err)
-					return
-				}
-				if !yield(grant, nil) {
-					return
-				}
 			}
 		}
 	}
 }
 
 func (g grants) Get(ctx context.Context, key grantkit.GrantKey) (*grantkit.Grant, error) {
-	ctx, op, err := g.begin(ctx, "Grants.Get")
-	if err != nil {
-		return nil, err
-	}
-	authID, appID, err := parseKey(op, key)
-	if err != nil {
-		return nil, err
-	}
-	app, err := g.find(ctx, op, key, authID, appID)
-	if err != nil {
-		return nil, err
-	}
-	names := scopeNames{g: g, authID: authID}
-	return names.grant(ctx, app)
+	l, err := g.ReadForUpdate(ctx, key)
+	return l.Grant, err
 }
 
 func (g grants) find(ctx context.Context, op string, key grantkit.GrantKey, authID, appID int64) (*ClientApp, error) {
@@ -96,6 +74,9 @@ func (g grants) find(ctx context.Context, op string, key grantkit.GrantKey, auth
 func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []string) (*grantkit.Grant, error) {
 	ctx, op, err := g.begin(ctx, "Grants.SetScopes")
 	if err != nil {
+		return nil, err
+	}
+	if _, err := g.Check(op, key, scopes); err != nil {
 		return nil, err
 	}
 	authID, appID, err := parseKey(op, key)
@@ -124,6 +105,9 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 func (g grants) Create(ctx context.Context, key grantkit.GrantKey, scopes []string) (*grantkit.Grant, error) {
 	ctx, op, err := g.begin(ctx, "Grants.Create")
 	if err != nil {
+		return nil, err
+	}
+	if _, err := g.Check(op, key, scopes); err != nil {
 		return nil, err
 	}
 	authID, appID, err := parseKey(op, key)

@@ -342,3 +342,29 @@ func TestReliability(t *testing.T) {
 		}
 	})
 }
+
+// The neutral List asked for one authorization server reads that server's client apps only
+// (OneLogin's per-server list), never the list of servers.
+func TestGrantsListOfOneServer(t *testing.T) {
+	ctx := context.Background()
+	c, srv := setup(t)
+	a1 := srv.AddAuthorization("One", "https://one.example.com/")
+	a2 := srv.AddAuthorization("Two", "https://two.example.com/")
+	for _, a := range []int64{a1, a2} {
+		_, err := c.Grants().Create(ctx, grantkit.GrantKey{Resource: strconv.FormatInt(a, 10), ClientID: "77"}, nil)
+		require.NoError(t, err)
+	}
+	n := len(srv.Requests())
+	var keys []grantkit.GrantKey
+	for g, err := range c.Grants().List(ctx, grantkit.GrantListOptions{Resource: strconv.FormatInt(a2, 10)}) {
+		require.NoError(t, err)
+		keys = append(keys, g.Key)
+	}
+	assert.Equal(t, []grantkit.GrantKey{{Resource: strconv.FormatInt(a2, 10), ClientID: "77"}}, keys)
+	for _, r := range srv.Requests()[n:] {
+		assert.NotRegexp(t, `/api_authorizations$`, r.Path, "the servers are not listed")
+	}
+	for _, err := range c.Grants().List(ctx, grantkit.GrantListOptions{Resource: "not-a-number"}) {
+		require.ErrorIs(t, err, grantkit.ErrInvalidInput)
+	}
+}

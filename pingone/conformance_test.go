@@ -52,7 +52,7 @@ func TestListsFollowNextLinks(t *testing.T) {
 	assert.Equal(t, 5, countAll(t, c.Resources.List(ctx, pingone.ResourceListOptions{})), "resources")
 	assert.Equal(t, 5, countAll(t, c.Resources.ListScopes(ctx, resources[0])), "scopes")
 	assert.Equal(t, 5, countAll(t, c.ApplicationGrants.List(ctx, apps[0], pingone.ApplicationGrantListOptions{})), "grants")
-	assert.Equal(t, 5, countAll(t, c.Grants().List(ctx)), "neutral grants")
+	assert.Equal(t, 5, countAll(t, c.Grants().List(ctx, grantkit.GrantListOptions{})), "neutral grants")
 
 	var followed []url.Values
 	for _, r := range srv.Requests()[before:] {

@@ -20,8 +20,10 @@ import (
 // application's id; Scopes are scope names, resolved to and from ids through the resource's
 // scopes. PingOne keeps one grant per application and resource, so those two identify a
 // grant; a key with a SubjectType is invalid input. Create and Delete create and delete the
-// application's grant on the resource; the scopes a grant names must be defined on the
-// resource first (see ScopeCatalog).
+// application's grant on the resource (never the application or its secret); the scopes a
+// grant names must be defined on the resource first (see ScopeCatalog). CheckGrant checks the
+// key (two ids that are safe path segments, no subject type) and each scope name as the scope
+// catalog does (see ScopeCatalog).
 func (c *Client) Grants() grantkit.Grants { return grants{c} }
 
 type grants struct{ c *Client }
@@ -33,13 +35,17 @@ func (g grants) begin(ctx context.Context, op string) (context.Context, string, 
 	return neutral.Begin(ctx, vendor, op, g.c.made())
 }
 
-func (g grants) List(ctx context.Context) iter.Seq2[*grantkit.Grant, error] {
+// List lists every application's grants, naming each resource's scopes with one read of its
+// scope list. opts.ClientID lists only that application's grants (PingOne's per-application
+// list) instead of every application's; opts.Resource keeps the grants on that resource
+// (PingOne has no filter for it).
+func (g grants) List(ctx context.Context, opts grantkit.GrantListOptions) iter.Seq2[*grantkit.Grant, error] {
 	ctx, _, err := g.begin(ctx, "Grants.List")
 	if err != nil {
 		return paging.Failed[grantkit.Grant](err)
 	}
 	return func(yield func(*grantkit.Grant, error) bool) {
-		for l, err := range g.ListForUpdate(ctx) {
+		for l, err := range g.ListForUpdate(ctx, opts) {
 			if !yield(l.Grant, err) || err != nil {
 				return
 			}
@@ -48,24 +54,16 @@ func (g grants) List(ctx context.Context) iter.Seq2[*grantkit.Grant, error] {
 }
 
 func (g grants) Get(ctx context.Context, key grantkit.GrantKey) (*grantkit.Grant, error) {
-	ctx, op, err := g.begin(ctx, "Grants.Get")
-	if err != nil {
-		return nil, err
-	}
-	ag, err := g.find(ctx, op, key)
-	if err != nil {
-		return nil, err
-	}
-	names, err := g.scopeNames(ctx, key.Resource)
-	if err != nil {
-		return nil, err
-	}
-	return toGrant(ag, names), nil
+	l, err := g.ReadForUpdate(ctx, key)
+	return l.Grant, err
 }
 
 func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []string) (*grantkit.Grant, error) {
 	ctx, op, err := g.begin(ctx, "Grants.SetScopes")
 	if err != nil {
+		return nil, err
+	}
+	if _, err := g.Check(op, key, scopes); err != nil {
 		return nil, err
 	}
 	ag, err := g.find(ctx, op, key)
@@ -86,6 +84,9 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 func (g grants) Create(ctx context.Context, key grantkit.GrantKey, scopes []string) (*grantkit.Grant, error) {
 	ctx, op, err := g.begin(ctx, "Grants.Create")
 	if err != nil {
+		return nil, err
+	}
+	if _, err := g.Check(op, key, scopes); err != nil {
 		return nil, err
 	}
 	existing, err := g.matches(ctx, op, key)
@@ -128,6 +129,9 @@ func (g grants) Create(ctx context.Context, key grantkit.GrantKey, scopes []stri
 func (g grants) Delete(ctx context.Context, key grantkit.GrantKey) error {
 	ctx, op, err := g.begin(ctx, "Grants.Delete")
 	if err != nil {
+		return err
+	}
+	if _, err := g.Check(op, key, nil); err != nil {
 		return err
 	}
 	ag, err := g.find(ctx, op, key)
@@ -189,7 +193,7 @@ func checkKey(op string, key grantkit.GrantKey) error {
 
 // matches returns every grant of the application on the resource.
 func (g grants) matches(ctx context.Context, op string, key grantkit.GrantKey) ([]*ApplicationGrant, error) {
-	if err := checkKey(op, key); err != nil {
+	if _, err := g.Check(op, key, nil); err != nil {
 		return nil, err
 	}
 	var matches []*ApplicationGrant

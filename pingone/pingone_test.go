@@ -352,3 +352,36 @@ func TestTokenAuthMethods(t *testing.T) {
 	_, err := pingone.New("env1", option.WithToken("t"), pingone.WithTokenAuthMethod("PRIVATE_KEY_JWT"))
 	require.ErrorIs(t, err, grantkit.ErrInvalidInput)
 }
+
+// The neutral List asked for one application reads that application's grants only (PingOne's
+// per-application list), never the list of applications.
+func TestGrantsListOfOneApplication(t *testing.T) {
+	ctx := context.Background()
+	w := setup(t)
+	other := w.srv.AddApplication("other")
+	for _, app := range []string{w.app, other} {
+		_, err := w.c.Grants().Create(ctx, grantkit.GrantKey{Resource: w.res, ClientID: app}, []string{"read:invoices"})
+		require.NoError(t, err)
+	}
+	n := len(w.srv.Requests())
+	var keys []grantkit.GrantKey
+	for g, err := range w.c.Grants().List(ctx, grantkit.GrantListOptions{ClientID: other}) {
+		require.NoError(t, err)
+		keys = append(keys, g.Key)
+	}
+	assert.Equal(t, []grantkit.GrantKey{{Resource: w.res, ClientID: other}}, keys)
+	for _, r := range w.srv.Requests()[n:] {
+		assert.NotRegexp(t, `/applications$`, r.Path, "the applications are not listed")
+	}
+	assert.Empty(t, collect(t, w.c.Grants().List(ctx, grantkit.GrantListOptions{ClientID: other, Resource: w.otherRes})))
+}
+
+func collect(t *testing.T, seq func(func(*grantkit.Grant, error) bool)) []*grantkit.Grant {
+	t.Helper()
+	var out []*grantkit.Grant
+	for g, err := range seq {
+		require.NoError(t, err)
+		out = append(out, g)
+	}
+	return out
+}

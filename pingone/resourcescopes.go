@@ -45,7 +45,7 @@ func (s *ResourcesService) CreateScope(ctx context.Context, resourceID string, p
 	if err := validate.ID("resourceID", resourceID); err != nil {
 		return nil, call.Err(err)
 	}
-	if err := validate.ScopeToken("name", p.Name); err != nil {
+	if err := checkScopeName("name", p.Name); err != nil {
 		return nil, call.Err(err)
 	}
 	req := &oas.ResourceScopeRequest{Name: p.Name}
@@ -84,7 +84,7 @@ func (s *ResourcesService) UpdateScope(ctx context.Context, resourceID, scopeID 
 		if err := transport.Check("", &oas.ResourceScopeRequest{Name: name}); err != nil {
 			return nil, wrap(op, err)
 		}
-		if err := validate.ScopeToken("name", name); err != nil {
+		if err := checkScopeName("name", name); err != nil {
 			return nil, wrap(op, err)
 		}
 	}

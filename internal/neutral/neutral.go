@@ -5,7 +5,9 @@ package neutral
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 
@@ -113,4 +115,22 @@ func SortScopes(defs []grantkit.ScopeDefinition) []grantkit.ScopeDefinition {
 		defs = []grantkit.ScopeDefinition{}
 	}
 	return defs
+}
+
+// Op returns the name of the operation in effect in ctx: the exported method or helper the
+// caller called (grantkit.ApplyScopes, AddScopes, Grants.SetScopes), or fallback when ctx
+// names none. A writer handed out by a listing names its errors with it, so that a job's
+// errors all carry the job's name.
+func Op(ctx context.Context, fallback string) string {
+	if op := opname.From(ctx); op != "" {
+		return op
+	}
+	return fallback
+}
+
+// IsNotFound reports whether err is the vendor's 404 answer: what a filtered listing of a
+// client or resource the vendor does not know gets, which selects no grant.
+func IsNotFound(err error) bool {
+	var apiErr *grantkit.Error
+	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound
 }

@@ -1,12 +1,16 @@
 package neutral
 
 import (
+	"context"
+	"fmt"
+
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/grantkit/grantkit"
+	"github.com/grantkit/grantkit/internal/opname"
 )
 
 func TestOne(t *testing.T) {
@@ -71,4 +75,18 @@ func TestSortScopes(t *testing.T) {
 	assert.Equal(t, []grantkit.ScopeDefinition{}, SortScopes(nil))
 	assert.Equal(t, []grantkit.ScopeDefinition{{Name: "a"}, {Name: "b", Description: "B"}},
 		SortScopes([]grantkit.ScopeDefinition{{Name: "b", Description: "B"}, {Name: "a"}}))
+}
+
+func TestOp(t *testing.T) {
+	ctx := context.Background()
+	assert.Equal(t, "Grants.SetScopes", Op(ctx, "Grants.SetScopes"), "no operation named: the fallback")
+	named, _ := opname.Named(ctx, "ApplyScopes")
+	assert.Equal(t, "ApplyScopes", Op(named, "Grants.SetScopes"), "a writer called by a job names the job")
+}
+
+func TestIsNotFound(t *testing.T) {
+	assert.True(t, IsNotFound(fmt.Errorf("wrapped: %w", &grantkit.Error{StatusCode: 404})))
+	assert.False(t, IsNotFound(&grantkit.Error{StatusCode: 403}))
+	assert.False(t, IsNotFound(grantkit.ErrGrantNotFound), "a sentinel is not the vendor's answer")
+	assert.False(t, IsNotFound(nil))
 }
