@@ -102,7 +102,7 @@ func (k catalog) DefineScope(ctx context.Context, resource string, s grantkit.Sc
 		return nil, err
 	}
 	if exists {
-		return nil, fmt.Errorf("%s: %s: %w: %q on %s", vendor, op, grantkit.ErrScopeExists, s.Name, resource)
+		return nil, fmt.Errorf("%s: %s: %w: %q on %s", vendor, op, grantkit.ErrScopeExists, validate.Quote(s.Name), resource)
 	}
 	return k.stored(op, rs, s.Name)
 }
@@ -143,7 +143,7 @@ func (k catalog) DescribeScope(ctx context.Context, resource, name, description 
 		return nil, err
 	}
 	if missing {
-		return nil, fmt.Errorf("%s: %s: %w: %q on %s", vendor, op, grantkit.ErrScopeNotFound, name, resource)
+		return nil, fmt.Errorf("%s: %s: %w: %q on %s", vendor, op, grantkit.ErrScopeNotFound, validate.Quote(name), resource)
 	}
 	return k.stored(op, rs, name)
 }
@@ -176,7 +176,7 @@ func (k catalog) RemoveScope(ctx context.Context, resource, name string) error {
 		return err
 	}
 	if missing {
-		return fmt.Errorf("%s: %s: %w: %q on %s", vendor, op, grantkit.ErrScopeNotFound, name, resource)
+		return fmt.Errorf("%s: %s: %w: %q on %s", vendor, op, grantkit.ErrScopeNotFound, validate.Quote(name), resource)
 	}
 	return nil
 }
@@ -193,8 +193,8 @@ func (k catalog) api(ctx context.Context, op, resource string) (*ResourceServer,
 		return nil, err
 	}
 	if rs.Identifier != resource {
-		return nil, fmt.Errorf("%s: %s: %q is the id of the API %q, not an identifier: name a resource by its identifier (audience)",
-			vendor, op, resource, rs.Identifier)
+		return nil, fmt.Errorf("%s: %s: %s is the id of the API %q, not an identifier: name a resource by its identifier (audience)",
+			vendor, op, validate.Quote(resource), rs.Identifier)
 	}
 	return rs, nil
 }
@@ -203,7 +203,7 @@ func (k catalog) api(ctx context.Context, op, resource string) (*ResourceServer,
 func (k catalog) stored(op string, rs *ResourceServer, name string) (*grantkit.ScopeDefinition, error) {
 	s, ok := rs.Scope(name)
 	if !ok {
-		return nil, fmt.Errorf("%s: %s: %w: Auth0 answered with success, but %s does not list %q", vendor, op, grantkit.ErrNotApplied, rs.Identifier, name)
+		return nil, fmt.Errorf("%s: %s: %w: Auth0 answered with success, but %s does not list %s", vendor, op, grantkit.ErrNotApplied, rs.Identifier, validate.Quote(name))
 	}
 	return &grantkit.ScopeDefinition{Name: s.Value, Description: s.Description}, nil
 }

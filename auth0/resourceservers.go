@@ -460,7 +460,7 @@ func (s *ResourceServersService) editScopes(ctx context.Context, call *transport
 		}
 	}
 	if n > 1 {
-		return nil, call.Err(fmt.Errorf("%w: %q is defined %d times on %s", ErrDuplicateScope, value, n, id))
+		return nil, call.Err(fmt.Errorf("%w: %s is defined %d times on %s", ErrDuplicateScope, validate.Quote(value), n, id))
 	}
 	scopes, write := edit(rs.Scopes, i)
 	if !write {
@@ -497,7 +497,7 @@ func (o ResourceServerListOptions) toOAS() (p oas.ListResourceServersParams, pag
 	if o.Cursor != "" {
 		page, err = strconv.Atoi(o.Cursor)
 		if err != nil || page < 0 {
-			return p, 0, 0, validate.Errorf("Cursor", "%q is not a page number from a previous page's Next", o.Cursor)
+			return p, 0, 0, validate.Errorf("Cursor", "%s is not a page number from a previous page's Next", validate.Quote(o.Cursor))
 		}
 	}
 	p.Identifiers = o.Identifiers

@@ -154,7 +154,7 @@ func (g grants) check(op string, key grantkit.GrantKey) error {
 		return wrap(op, err)
 	}
 	if key.Resource != g.c.org {
-		return wrap(op, validate.Errorf("key.Resource", "%q is not this client's organization %q", key.Resource, g.c.org))
+		return wrap(op, validate.Errorf("key.Resource", "%s is not this client's organization %s", validate.Quote(key.Resource), validate.Quote(g.c.org)))
 	}
 	return nil
 }

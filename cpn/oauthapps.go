@@ -151,7 +151,7 @@ func (s *OAuthAppsService) listPage(ctx context.Context, op string, opts OAuthAp
 	if opts.Cursor != "" {
 		n, err := strconv.Atoi(opts.Cursor)
 		if err != nil || n < 0 {
-			return grantkit.Page[OAuthApp]{}, call.Err(validate.Errorf("Cursor", "%q is not a cursor from a previous page", opts.Cursor))
+			return grantkit.Page[OAuthApp]{}, call.Err(validate.Errorf("Cursor", "%s is not a cursor from a previous page", validate.Quote(opts.Cursor)))
 		}
 		start = n
 		params.PageStart.SetTo(int32(n))

@@ -79,7 +79,7 @@ func (k catalog) DefineScope(ctx context.Context, resource string, s grantkit.Sc
 	}
 	for _, cur := range scopes {
 		if cur.Value == s.Name {
-			return nil, fmt.Errorf("%s: %s: %w: %q on authorization server %s (scope %d)", vendor, op, grantkit.ErrScopeExists, s.Name, resource, cur.ID)
+			return nil, fmt.Errorf("%s: %s: %w: %s on authorization server %s (scope %d)", vendor, op, grantkit.ErrScopeExists, validate.Quote(s.Name), resource, cur.ID)
 		}
 	}
 	authID, _ := strconv.ParseInt(resource, 10, 64) // checked by scopes
@@ -139,7 +139,7 @@ func (k catalog) named(ctx context.Context, op, resource, name string) (*Scope, 
 func (k catalog) scopes(ctx context.Context, op, resource string) ([]*Scope, error) {
 	authID, err := strconv.ParseInt(resource, 10, 64)
 	if err != nil || authID <= 0 {
-		return nil, wrap(op, validate.Errorf("resource", "%q: an authorization server id is a positive integer", resource))
+		return nil, wrap(op, validate.Errorf("resource", "%s: an authorization server id is a positive integer", validate.Quote(resource)))
 	}
 	var out []*Scope
 	for s, err := range k.c.Scopes.List(ctx, authID) {

@@ -201,14 +201,14 @@ func resolveScopeIDs(op string, authID int64, names []string, byValue map[string
 		case 0:
 			id, err := strconv.ParseInt(n, 10, 64)
 			if err != nil || !slices.Contains(held, id) {
-				return nil, wrap(op, validate.Errorf("scopes", "%q is not a scope of authorization server %d", n, authID))
+				return nil, wrap(op, validate.Errorf("scopes", "%s is not a scope of authorization server %d", validate.Quote(n), authID))
 			}
 			ids = append(ids, id)
 		case 1:
 			ids = append(ids, found[0])
 		default:
 			// OneLogin keeps values unique; should it ever list one twice, neither is picked.
-			return nil, fmt.Errorf("%s: %s: authorization server %d defines %q %d times (ids %v)", vendor, op, authID, n, len(found), found)
+			return nil, fmt.Errorf("%s: %s: authorization server %d defines %s %d times (ids %v)", vendor, op, authID, validate.Quote(n), len(found), found)
 		}
 	}
 	return ids, nil
@@ -221,7 +221,7 @@ func parseKey(op string, key grantkit.GrantKey) (authID, appID int64, err error)
 	authID, err1 := strconv.ParseInt(key.Resource, 10, 64)
 	appID, err2 := strconv.ParseInt(key.ClientID, 10, 64)
 	if err1 != nil || err2 != nil || authID <= 0 || appID <= 0 {
-		return 0, 0, wrap(op, validate.Errorf("key", "resource (authorization server id) and client (app id) must be positive integers, got %q", key))
+		return 0, 0, wrap(op, validate.Errorf("key", "resource (authorization server id) and client (app id) must be positive integers, got resource %s, client %s", validate.Quote(key.Resource), validate.Quote(key.ClientID)))
 	}
 	return authID, appID, nil
 }

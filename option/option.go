@@ -62,7 +62,7 @@ func WithUserAgent(product string) Option {
 			return validate.Errorf("option.WithUserAgent", "must not be empty; leave the option out for grantkit's own")
 		}
 		if !httpguts.ValidHeaderFieldValue(product) {
-			return validate.Errorf("option.WithUserAgent", "%q holds a byte not allowed in a header value", product)
+			return validate.Errorf("option.WithUserAgent", "%s holds a byte not allowed in a header value", validate.Quote(product))
 		}
 		return settings.Set(s, "option.WithUserAgent", &s.UserAgent, product)
 	}

@@ -108,8 +108,8 @@ func checkPaths(base string, paths []string) error {
 		for i := range segs {
 			lead := "/" + strings.Join(segs[:i+1], "/")
 			if strings.HasSuffix(base, lead) {
-				return validate.Errorf("option.WithBaseURL", "%q ends with %s, which grantkit appends itself (requests would go to %s%s); give the URL without it",
-					base, lead, base, p)
+				return validate.Errorf("option.WithBaseURL", "%s ends with %s, which grantkit appends itself (requests would go to %s%s); give the URL without it",
+					validate.Quote(base), lead, base, p)
 			}
 		}
 	}

@@ -59,7 +59,7 @@ func NoSubject(vendor, op string, key grantkit.GrantKey) error {
 		return nil
 	}
 	return fmt.Errorf("%s: %s: %w", vendor, op, validate.Errorf("key.SubjectType",
-		"%q: %s keeps one grant per client and resource, so a key names no subject type", key.SubjectType, vendor))
+		"%s: %s keeps one grant per client and resource, so a key names no subject type", validate.Quote(key.SubjectType), vendor))
 }
 
 // Exists is the error of a create for a key that already has a grant: it wraps
@@ -82,7 +82,7 @@ func ScopeNamed[T any](vendor, op, resource, name string, scopes []T, nameOf, id
 	var zero T
 	switch len(matches) {
 	case 0:
-		return zero, fmt.Errorf("%s: %s: %w: %q on %s", vendor, op, grantkit.ErrScopeNotFound, name, resource)
+		return zero, fmt.Errorf("%s: %s: %w: %s on %s", vendor, op, grantkit.ErrScopeNotFound, validate.Quote(name), resource)
 	case 1:
 		return matches[0], nil
 	}
@@ -90,8 +90,8 @@ func ScopeNamed[T any](vendor, op, resource, name string, scopes []T, nameOf, id
 	for i, m := range matches {
 		ids[i] = id(m)
 	}
-	return zero, fmt.Errorf("%s: %s: %s defines %d scopes named %q (%s); remove one with the %s API first",
-		vendor, op, resource, len(ids), name, strings.Join(ids, ", "), vendor)
+	return zero, fmt.Errorf("%s: %s: %s defines %d scopes named %s (%s); remove one with the %s API first",
+		vendor, op, resource, len(ids), validate.Quote(name), strings.Join(ids, ", "), vendor)
 }
 
 // CheckScope refuses an empty resource or scope name before anything is sent. The error
