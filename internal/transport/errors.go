@@ -264,10 +264,10 @@ func (c *Client) describe(e *grantkit.Error, status int, h http.Header, body []b
 }
 
 // noAnswer is the error of an attempt that received no answer. unsent says the request
-// certainly never reached the vendor.
-func (c *Client) noAnswer(call *Call, method string, sent int, err error, unsent bool) *grantkit.Error {
+// certainly never reached the vendor; timedOut that the attempt timeout ended it.
+func (c *Client) noAnswer(call *Call, method string, sent int, err error, unsent, timedOut bool) *grantkit.Error {
 	e := newError(c.cfg.Vendor, call, false)
-	e.Attempts, e.Err = sent, c.attemptErr(err)
+	e.Attempts, e.Err = sent, c.attemptErr(err, timedOut)
 	if !unsent {
 		e.Message = trimEffect(call.effect(method))
 	}
@@ -275,9 +275,9 @@ func (c *Client) noAnswer(call *Call, method string, sent int, err error, unsent
 }
 
 // cutOff is the error of a 2xx answer whose body could not be read whole.
-func (c *Client) cutOff(call *Call, method string, resp *http.Response, sent int, err error) *grantkit.Error {
+func (c *Client) cutOff(call *Call, method string, resp *http.Response, sent int, err error, timedOut bool) *grantkit.Error {
 	e := newError(c.cfg.Vendor, call, false)
-	e.StatusCode, e.Attempts, e.Err = resp.StatusCode, sent, c.attemptErr(err)
+	e.StatusCode, e.Attempts, e.Err = resp.StatusCode, sent, c.attemptErr(err, timedOut)
 	if c.cfg.RequestIDHeader != "" {
 		e.RequestID = resp.Header.Get(c.cfg.RequestIDHeader)
 	}
@@ -297,11 +297,26 @@ func trimEffect(s string) string {
 	return s
 }
 
-// ended marks last, the error of the latest attempt (or nil if none was made), as ended by the
-// call's context, keeping the vendor's answer reachable with errors.As.
+// ended is the error of a call its context ended before a send or while it waited between
+// attempts, with ctxErr as its cause (so errors.Is sees it). last is the error of the latest
+// attempt, or nil if none failed; it is kept, so that the vendor's answer stays reachable with
+// errors.As.
 func (c *Client) ended(call *Call, last *grantkit.Error, sent int, ctxErr error) *grantkit.Error {
+	return c.endedWhile(call, last, sent, ctxErr, "", "")
+}
+
+// endedWhile is ended for a call that was doing what while says ("waiting for the answer" to
+// the attempt in progress, a request of method), which the message names when no earlier
+// answer says more.
+func (c *Client) endedWhile(call *Call, last *grantkit.Error, sent int, ctxErr error, method, while string) *grantkit.Error {
 	if last == nil {
 		last = newError(c.cfg.Vendor, call, false)
+		switch {
+		case while != "":
+			last.Message = endedBy(ctxErr) + " while " + while + call.effect(method)
+		case sent == 0:
+			last.Message = endedBy(ctxErr) + " before anything was sent"
+		}
 	}
 	last.Attempts = sent
 	if last.Err != nil {
@@ -310,6 +325,27 @@ func (c *Client) ended(call *Call, last *grantkit.Error, sent int, ctxErr error)
 		last.Err = ctxErr
 	}
 	return last
+}
+
+// endedReading is the error of a call whose context ended while a 2xx answer was being read:
+// the answer's status is kept, and the message says the caller's context, not the vendor or a
+// timeout of grantkit's, ended it.
+func (c *Client) endedReading(call *Call, method string, resp *http.Response, sent int, ctxErr error) *grantkit.Error {
+	e := newError(c.cfg.Vendor, call, false)
+	e.StatusCode, e.Attempts, e.Err = resp.StatusCode, sent, ctxErr
+	if c.cfg.RequestIDHeader != "" {
+		e.RequestID = resp.Header.Get(c.cfg.RequestIDHeader)
+	}
+	e.Message = endedBy(ctxErr) + " while reading the answer" + call.effect(method)
+	return e
+}
+
+// endedBy names what ended a call whose context ended with ctxErr.
+func endedBy(ctxErr error) string {
+	if errors.Is(ctxErr, context.DeadlineExceeded) {
+		return "the caller's context deadline ended the call"
+	}
+	return "the caller's context was cancelled, ending the call"
 }
 
 // errAttemptTimeout reports an attempt that received no (complete) answer within the
@@ -321,10 +357,11 @@ func (e errAttemptTimeout) Error() string {
 }
 func (errAttemptTimeout) Timeout() bool { return true }
 
-// attemptErr names a failure caused by the attempt timeout this transport set, which net/http
-// reports as a context deadline although the caller's context has none.
-func (c *Client) attemptErr(err error) error {
-	if c.attemptTimeout > 0 && errors.Is(err, context.DeadlineExceeded) {
+// attemptErr names a failure caused by the attempt timeout this transport set (timedOut), which
+// net/http reports as a context deadline although the caller's context has none. A deadline of
+// the caller's is left as it is.
+func (c *Client) attemptErr(err error, timedOut bool) error {
+	if timedOut && errors.Is(err, context.DeadlineExceeded) {
 		return errAttemptTimeout(c.attemptTimeout)
 	}
 	return err

@@ -160,114 +160,133 @@ func (c *Client) UserAgent() string { return c.userAgent[0] }
 // whose body was read whole; anything else is a *grantkit.Error built for the call begun in
 // req's context (see Begin). The request's body must be replayable through GetBody (ogen's
 // requests are) for it to be retried.
+//
+// Each attempt sends a request of its own: the first sends req, each later one a clone of it
+// with a fresh body, because net/http forbids changing or resending a request once it has been
+// handed to a RoundTripper (golang/go#21316). A context that has ended sends nothing.
 func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	call := callFrom(ctx)
 	call.forget()
 	var (
-		sent      int             // requests sent, 401 replays included
-		retries   int             // retries spent from the policy
+		next      *http.Request   // the request the next attempt sends
+		authz     []string        // its token header
 		refreshed bool            // the one 401 refresh has been used
 		last      *grantkit.Error // the latest attempt's failure
-		waited    time.Time       // until when this request waited because the vendor asked it to
+		prepErr   *grantkit.Error // why the next request could not be made ready
+		out       *http.Response  // the answer delivered
+		cut       bool            // the caller's context ended an attempt: last says how
 	)
-	for {
-		if sent > 0 {
-			if err := rewind(req); err != nil {
-				return nil, c.noAnswer(call, req.Method, sent, err, true)
-			}
-		}
-		authz, err := c.cfg.Tokens.HeaderValues(ctx)
-		if err != nil {
+	prepare := func(sent int) error {
+		var err error
+		if authz, err = c.cfg.Tokens.HeaderValues(ctx); err != nil {
 			if ctx.Err() != nil && last != nil {
-				return nil, c.ended(call, last, sent, ctx.Err())
+				prepErr = c.ended(call, last, sent, ctx.Err())
+			} else {
+				prepErr = c.tokenError(call, err)
 			}
-			return nil, c.tokenError(call, err)
+			return prepErr
+		}
+		next = req
+		if sent > 0 {
+			if next, err = resend(req); err != nil {
+				prepErr = c.noAnswer(call, req.Method, sent, err, true, false)
+				return prepErr
+			}
 		}
 		// Shared, read-only slices: setting a header this way allocates nothing.
-		req.Header["User-Agent"] = c.userAgent
-		req.Header[c.cfg.AuthHeader] = authz
-
-		// Pacing: wait for the client's budget and the vendor's before each send, retries
-		// included, and record each answer's rate-limit headers once it is in.
-		var seq uint64
-		if c.pace != nil {
-			if seq, err = c.pace.wait(ctx, waited); err != nil {
-				return nil, c.paceError(call, last, sent, err)
-			}
+		next.Header["User-Agent"] = c.userAgent
+		next.Header[c.cfg.AuthHeader] = authz
+		return nil
+	}
+	attempt := func(actx context.Context, seq uint64, sent int) step {
+		r := next
+		if actx != ctx {
+			r = r.WithContext(actx)
 		}
-		sent++
-		r := c.attempt(req, call, sent)
+		res := c.send(r, call, sent)
 		if c.pace != nil {
-			c.pace.record(seq, r)
+			// Pacing: record each answer's rate-limit headers once it is in.
+			c.pace.record(seq, res)
 		}
-		var (
-			delay time.Duration
-			retry bool
-		)
+		s := step{method: req.Method, path: req.URL.Path}
 		switch {
-		case r.resp == nil:
+		case res.resp == nil:
 			if ctx.Err() != nil {
-				return nil, c.ended(call, last, sent, ctx.Err())
+				last, cut = c.endedWhile(call, last, sent, ctx.Err(), req.Method, "waiting for the answer"), true
+				return step{ended: true}
 			}
-			transient, unsent := classifyNetErr(r.err)
-			last, retry = c.noAnswer(call, req.Method, sent, r.err, unsent), transient && (unsent || idempotent(req.Method))
-		case r.failure == nil:
-			resp := r.resp
-			if r.err == nil {
-				a := answer{method: req.Method, status: resp.StatusCode, attempts: sent}
+			transient, unsent := classifyNetErr(res.err)
+			last = c.noAnswer(call, req.Method, sent, res.err, unsent, timedOut(ctx, actx))
+			s.retry, s.cause = transient && (unsent || idempotent(req.Method)), last.Err
+		case res.failure == nil:
+			if res.err == nil {
+				a := answer{method: req.Method, status: res.resp.StatusCode, attempts: sent}
 				if c.cfg.RequestIDHeader != "" {
-					a.requestID = resp.Header.Get(c.cfg.RequestIDHeader)
+					a.requestID = res.resp.Header.Get(c.cfg.RequestIDHeader)
 				}
 				call.deliver(a)
-				return resp, nil
+				out = res.resp
+				return step{ok: true}
+			}
+			if ctx.Err() != nil {
+				last, cut = c.endedReading(call, req.Method, res.resp, sent, ctx.Err()), true
+				return step{ended: true}
 			}
 			// The answer broke off while it was read: a network failure after the vendor
 			// acted. A create is not resent; the rest are, and an update the vendor applied
 			// before the connection broke is then reported as the success it was.
-			last = c.cutOff(call, req.Method, resp, sent, r.err)
-			if ctx.Err() != nil {
-				return nil, c.ended(call, last, sent, ctx.Err())
-			}
-			retry = !errors.Is(r.err, ErrResponseTooLarge) && transientCause(r.err) && idempotent(req.Method)
+			last = c.cutOff(call, req.Method, res.resp, sent, res.err, timedOut(ctx, actx))
+			s.retry = !errors.Is(res.err, ErrResponseTooLarge) && transientCause(res.err) && idempotent(req.Method)
+			s.cause = last.Err
 		default:
-			last = r.failure
+			last = res.failure
+			s.status = last.StatusCode
 			if last.StatusCode == http.StatusUnauthorized && !refreshed && c.cfg.Tokens.Refreshable() {
 				// The token may have been revoked or rotated early: fetch a new one and
 				// replay once. This does not spend a retry.
 				refreshed = true
 				c.cfg.Tokens.Invalidate(authz[0])
-				continue
+				s.retry, s.free = true, true
+				return s
 			}
-			retry, delay = retryableStatus(req.Method, last.StatusCode), last.RetryAfter
-			if delay > c.policy.MaxRetryAfter {
-				return nil, last
-			}
+			s.retry, s.delay = retryableStatus(req.Method, last.StatusCode), last.RetryAfter
 		}
-		if !retry || retries+1 >= c.policy.MaxAttempts {
-			return nil, last
-		}
-		retries++
-		if delay > 0 {
-			waited = c.cfg.Now().Add(delay)
-		} else {
-			delay = c.backoff(retries)
-		}
-		if dl, ok := ctx.Deadline(); ok && c.cfg.Now().Add(delay).After(dl) {
-			// Waiting would outlive the caller's deadline: report the real failure now.
-			return nil, last
-		}
-		if c.cfg.Logger != nil {
-			c.logRetry(ctx, req.Method, req.URL.Path, last.StatusCode, last.Err, sent, delay)
-		}
-		if err := c.cfg.Sleep(ctx, delay); err != nil {
-			ctxErr := ctx.Err()
-			if ctxErr == nil {
-				ctxErr = err
-			}
-			return nil, c.ended(call, last, sent, ctxErr)
+		return s
+	}
+	o := c.retrying(ctx, c.pace, prepare, attempt)
+	switch o.why {
+	case succeeded:
+		return out, nil
+	case unprepared:
+		return nil, prepErr
+	case paceFailed:
+		return nil, c.paceError(call, last, o.sent, o.err)
+	case ctxEnded:
+		if !cut {
+			// Ended before a send or during a wait between attempts.
+			return nil, c.ended(call, last, o.sent, o.err)
 		}
 	}
+	return nil, last
+}
+
+// resend makes the request of a later attempt: a clone of req, which an earlier attempt handed
+// to the HTTP client and which is therefore not changed again, with a fresh copy of its body.
+func resend(req *http.Request) (*http.Request, error) {
+	r := req.Clone(req.Context())
+	if req.Body == nil || req.Body == http.NoBody {
+		return r, nil
+	}
+	if req.GetBody == nil {
+		return nil, errors.New("request body cannot be replayed")
+	}
+	body, err := req.GetBody()
+	if err != nil {
+		return nil, err
+	}
+	r.Body = body
+	return r, nil
 }
 
 // result is one attempt's outcome: no answer (resp nil, err says why), a 2xx answer whose
@@ -278,17 +297,8 @@ type result struct {
 	failure *grantkit.Error
 }
 
-// attempt sends req once and reads the answer, all within the attempt timeout: the timeout
-// covers a vendor that never sends its headers and one that stalls in the middle of a body.
-// When the caller's own deadline comes sooner, it is the only limit and nothing is added.
-func (c *Client) attempt(req *http.Request, call *Call, sent int) result {
-	if d := c.attemptTimeout; d > 0 {
-		if dl, ok := req.Context().Deadline(); !ok || time.Until(dl) > d {
-			ctx, cancel := context.WithTimeout(req.Context(), d)
-			defer cancel()
-			req = req.WithContext(ctx)
-		}
-	}
+// send sends req once and reads the answer.
+func (c *Client) send(req *http.Request, call *Call, sent int) result {
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		return result{err: err}
@@ -401,21 +411,6 @@ func first(h http.Header, name string) string {
 		return v[0]
 	}
 	return ""
-}
-
-func rewind(req *http.Request) error {
-	if req.Body == nil || req.Body == http.NoBody {
-		return nil
-	}
-	if req.GetBody == nil {
-		return errors.New("request body cannot be replayed")
-	}
-	body, err := req.GetBody()
-	if err != nil {
-		return err
-	}
-	req.Body = body
-	return nil
 }
 
 func sleep(ctx context.Context, d time.Duration) error {
