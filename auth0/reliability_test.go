@@ -24,7 +24,7 @@ func TestReliability(t *testing.T) {
 		t.Cleanup(srv.Close)
 		srv.AddResourceServer("https://api.example.com/", "a")
 		// The grant the scenarios read and update, created with a token of the fake's own.
-		seed, err := auth0.New("tenant.example.com", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
+		seed, err := auth0.New("tenant.example.com", option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())))
 		require.NoError(t, err)
 		g, err := seed.ClientGrants.Create(context.Background(), auth0.ClientGrantCreate{ClientID: "app", Audience: "https://api.example.com/", Scope: []string{"a"}})
 		require.NoError(t, err)

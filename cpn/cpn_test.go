@@ -305,7 +305,7 @@ func TestReliability(t *testing.T) {
 	reliabilitytest.Run(t, func(t *testing.T, o reliabilitytest.Options) reliabilitytest.Env {
 		srv := cpnfake.NewServer()
 		t.Cleanup(srv.Close)
-		seed, err := cpn.New(cpnfake.OrgID, option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
+		seed, err := cpn.New(cpnfake.OrgID, option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())))
 		require.NoError(t, err)
 		_, err = seed.OAuthApps.Create(context.Background(), cpn.OAuthAppCreate{ID: "app"})
 		require.NoError(t, err)

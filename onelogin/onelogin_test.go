@@ -274,7 +274,7 @@ func TestReliability(t *testing.T) {
 		t.Cleanup(srv.Close)
 		ctx := context.Background()
 		authID := srv.AddAuthorization("API", "https://api.example.com/")
-		seed, err := onelogin.New("acme", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
+		seed, err := onelogin.New("acme", option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())))
 		require.NoError(t, err)
 		sc, err := seed.Scopes.Create(ctx, authID, onelogin.ScopeCreate{Value: "v0", Description: "d"})
 		require.NoError(t, err)

@@ -20,7 +20,6 @@ import (
 	"log/slog"
 	"net/http"
 
-	"golang.org/x/net/http/httpguts"
 	"golang.org/x/oauth2"
 
 	"github.com/grantkit/grantkit"
@@ -61,8 +60,8 @@ func WithUserAgent(product string) Option {
 		if product == "" {
 			return validate.Errorf("option.WithUserAgent", "must not be empty; leave the option out for grantkit's own")
 		}
-		if !httpguts.ValidHeaderFieldValue(product) {
-			return validate.Errorf("option.WithUserAgent", "%s holds a byte not allowed in a header value", validate.Quote(product))
+		if err := validate.HeaderValue("option.WithUserAgent", product); err != nil {
+			return err
 		}
 		return settings.Set(s, "option.WithUserAgent", &s.UserAgent, product)
 	}
@@ -97,13 +96,19 @@ func WithBaseURL(baseURL string) Option {
 	}
 }
 
-// WithToken authenticates with an access token obtained elsewhere. It is used as is and
-// never refreshed. It is one of a client's credential options, of which New needs exactly one.
-func WithToken(token string) Option {
+// WithToken authenticates with an access token obtained elsewhere, sent as
+// "Authorization: Bearer <token>". It is used as is and never refreshed. It is one of a
+// client's credential options, of which New needs exactly one. A token holding a byte that a
+// header value cannot carry (CR, LF or another control character) is refused; the error never
+// shows the token.
+func WithToken(token grantkit.Secret) Option {
 	return func(s *settings.Settings) error {
 		s.AddCredential("option.WithToken")
 		if token == "" {
 			return validate.Errorf("option.WithToken", "must not be empty")
+		}
+		if err := validate.HeaderSecret("option.WithToken", token.Reveal()); err != nil {
+			return err
 		}
 		s.Token = token
 		return nil

@@ -224,7 +224,7 @@ func TestGrantsAdapter(t *testing.T) {
 			ids[s] = srv.AddScope(res, s)
 		}
 		d := grantstest.NewDropper(nil)
-		c, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()),
+		c, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())),
 			option.WithHTTPClient(d.Client()))
 		require.NoError(t, err)
 		return grantstest.Env{
@@ -256,7 +256,7 @@ func TestReliability(t *testing.T) {
 	reliabilitytest.Run(t, func(t *testing.T, o reliabilitytest.Options) reliabilitytest.Env {
 		w := setup(t)
 		ctx := context.Background()
-		seed, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(w.srv.URL), option.WithToken(w.srv.IssueToken()))
+		seed, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(w.srv.URL), option.WithToken(grantkit.Secret(w.srv.IssueToken())))
 		require.NoError(t, err)
 		g, err := seed.ApplicationGrants.Create(ctx, w.app, pingone.ApplicationGrantCreate{ResourceID: w.res, ScopeIDs: []string{w.read}})
 		require.NoError(t, err)

@@ -93,7 +93,7 @@ func New[T any](r Rules, own *T, opts []option.Option) (*Client, error) {
 	c := &Client{Settings: s, BaseURL: base, vendor: r.Vendor}
 	switch {
 	case s.Token != "":
-		c.Tokens = auth.Static(s.Token)
+		c.Tokens = auth.Static(s.Token.Reveal())
 	case s.TokenSource != nil:
 		c.Tokens = auth.FromTokenSource(s.TokenSource)
 	}

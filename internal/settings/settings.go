@@ -26,7 +26,7 @@ type Settings struct {
 	UserAgent   string // a product token put before grantkit's own
 	Logger      *slog.Logger
 	BaseURL     string // checked and without a trailing slash; empty means the vendor's default
-	Token       string
+	Token       grantkit.Secret
 	TokenSource oauth2.TokenSource
 	// RateLimit is the caller's budget for the requests this client sends (zero: none).
 	RateLimit RateLimit

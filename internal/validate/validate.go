@@ -11,6 +11,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/net/http/httpguts"
+
 	"github.com/grantkit/grantkit"
 )
 
@@ -227,4 +229,37 @@ func ScopeToken(field, s string) error {
 		}
 	}
 	return nil
+}
+
+// HeaderValue checks a value that grantkit sends in a request header (a User-Agent product
+// token): net/http would refuse to send one holding CR, LF or another control character, and
+// a value that could split a header must never get as far as a request.
+func HeaderValue(field, v string) error {
+	if i := badHeaderByte(v); i >= 0 {
+		return Errorf(field, "%s holds %q at byte %d, which a header value cannot carry", Quote(v), v[i], i)
+	}
+	return nil
+}
+
+// HeaderSecret is HeaderValue for a credential that becomes a header (a token): the error names
+// the offending byte and where it is, never the value.
+func HeaderSecret(field, v string) error {
+	if i := badHeaderByte(v); i >= 0 {
+		return Errorf(field, "holds %q at byte %d, which a header value cannot carry (CR, LF and other control characters are refused)", v[i], i)
+	}
+	return nil
+}
+
+// badHeaderByte returns the index of the first byte of v that a header value cannot carry, or
+// -1 if there is none.
+func badHeaderByte(v string) int {
+	if httpguts.ValidHeaderFieldValue(v) {
+		return -1
+	}
+	for i := 0; i < len(v); i++ {
+		if !httpguts.ValidHeaderFieldValue(v[i : i+1]) {
+			return i
+		}
+	}
+	return 0
 }
