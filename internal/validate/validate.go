@@ -236,7 +236,7 @@ func ScopeToken(field, s string) error {
 // a value that could split a header must never get as far as a request.
 func HeaderValue(field, v string) error {
 	if i := badHeaderByte(v); i >= 0 {
-		return Errorf(field, "%s holds %q at byte %d, which a header value cannot carry", Quote(v), v[i], i)
+		return Errorf(field, "%s holds %q at byte %d, which is not allowed in a header value", Quote(v), v[i], i)
 	}
 	return nil
 }
@@ -245,7 +245,7 @@ func HeaderValue(field, v string) error {
 // the offending byte and where it is, never the value.
 func HeaderSecret(field, v string) error {
 	if i := badHeaderByte(v); i >= 0 {
-		return Errorf(field, "holds %q at byte %d, which a header value cannot carry (CR, LF and other control characters are refused)", v[i], i)
+		return Errorf(field, "holds %q at byte %d, which is not allowed in a header value (CR, LF and other control characters are refused)", v[i], i)
 	}
 	return nil
 }
