@@ -17,7 +17,6 @@ import (
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/auth"
-	"github.com/grantkit/grantkit/internal/settings"
 )
 
 // sentRequest is what a RoundTripper saw of one request when it was handed over.
@@ -58,7 +57,7 @@ func rtClient(rt http.RoundTripper, tokens *auth.Tokens, p grantkit.RetryPolicy,
 	if tokens == nil {
 		tokens = auth.Static("tok")
 	}
-	return New(Config{Vendor: "test", Tokens: tokens, Settings: settings.Settings{
+	return New(Config{Vendor: "test", Tokens: tokens, Settings: Settings{
 		HTTPClient: &http.Client{Transport: rt}, Retry: p, Sleep: s.sleep, Now: func() time.Time { return fixedNow }}})
 }
 

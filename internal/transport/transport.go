@@ -26,7 +26,6 @@ import (
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/auth"
-	"github.com/grantkit/grantkit/internal/settings"
 )
 
 // MaxResponseBytes caps every response body read by grantkit (4 MiB, far above any grant or
@@ -36,15 +35,38 @@ const MaxResponseBytes = 4 << 20
 // maxErrorBodyBytes caps how much of an error body is read to find the vendor's message.
 const maxErrorBodyBytes = 64 << 10
 
+// Settings are the client-wide settings the transport reads, as the options left them
+// (internal/construct's Settings embeds them): HTTPClient nil means http.DefaultClient;
+// Logger, if set, receives one Info record per retry (vendor, method, URL path, status or
+// error, attempt, wait), never headers, bodies, query strings or tokens; Sleep and Now, set
+// only by tests, replace the real timer and clock.
+type Settings struct {
+	HTTPClient *http.Client // nil means http.DefaultClient
+	Retry      grantkit.RetryPolicy
+	UserAgent  string // a product token put before grantkit's own
+	Logger     *slog.Logger
+	// RateLimit is the caller's budget for the requests this client sends (zero: none).
+	RateLimit RateLimit
+	// NoAdaptivePacing turns off waiting on the vendor's own rate-limit headers.
+	NoAdaptivePacing bool
+
+	// Sleep and Now replace the transport's clock; only tests set them.
+	Sleep func(ctx context.Context, d time.Duration) error
+	Now   func() time.Time
+}
+
+// RateLimit is a budget of requests: RPS per second on average, at most Burst at once. The
+// zero value means no budget.
+type RateLimit struct {
+	RPS   float64
+	Burst int
+}
+
 // Config describes one vendor client's transport: the client's settings (HTTP client, retry
 // policy, User-Agent product token, logger, and the clock tests replace), as the options wrote
 // them, and the vendor's own parts.
 type Config struct {
-	// Settings are read as the options left them: HTTPClient nil means http.DefaultClient;
-	// Logger, if set, receives one Info record per retry (vendor, method, URL path, status or
-	// error, attempt, wait), never headers, bodies, query strings or tokens; Sleep and Now,
-	// set only by tests, replace the real timer and clock.
-	settings.Settings
+	Settings
 
 	Vendor string       // "auth0", ...: put in User-Agent and errors
 	Tokens *auth.Tokens // the access token; required

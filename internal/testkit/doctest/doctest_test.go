@@ -70,7 +70,6 @@ var imports = map[string]string{
 	"neutral":   "github.com/grantkit/grantkit/internal/neutral",
 	"paging":    "github.com/grantkit/grantkit/internal/paging",
 	"patch":     "github.com/grantkit/grantkit/internal/patch",
-	"settings":  "github.com/grantkit/grantkit/internal/settings",
 	"transport": "github.com/grantkit/grantkit/internal/transport",
 	"validate":  "github.com/grantkit/grantkit/internal/validate",
 }
