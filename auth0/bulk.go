@@ -6,6 +6,7 @@ import (
 	"iter"
 
 	"github.com/grantkit/grantkit"
+	"github.com/grantkit/grantkit/internal/transport"
 )
 
 // ListForUpdate iterates over every grant, as List does (pages of 100), each with a writer
@@ -20,7 +21,7 @@ func (g grants) ListForUpdate(ctx context.Context) iter.Seq2[grantkit.ListedGran
 			}
 			id, key, held := gr.ID, gr.Key, gr.Scopes
 			if !yield(grantkit.ListedGrant{Grant: gr, SetScopes: func(ctx context.Context, scopes []string) (*grantkit.Grant, error) {
-				return g.setByID(ctx, "Grants.SetScopes", id, key, scopes, held)
+				return g.setByID(ctx, transport.Op(ctx, "Grants.SetScopes"), id, key, scopes, held)
 			}}, nil) {
 				return
 			}

@@ -6,6 +6,7 @@ import (
 	"iter"
 
 	"github.com/grantkit/grantkit"
+	"github.com/grantkit/grantkit/internal/transport"
 )
 
 // ListForUpdate iterates over every grant, as List does (the organization's OAuth apps, page
@@ -26,7 +27,7 @@ func (g grants) ListForUpdate(ctx context.Context) iter.Seq2[grantkit.ListedGran
 			listed := *a
 			gr := g.toGrant(&listed)
 			if !yield(grantkit.ListedGrant{Grant: gr, SetScopes: func(ctx context.Context, scopes []string) (*grantkit.Grant, error) {
-				return g.setListed(ctx, "Grants.SetScopes", &listed, gr.Key, scopes)
+				return g.setListed(ctx, transport.Op(ctx, "Grants.SetScopes"), &listed, gr.Key, scopes)
 			}}, nil) {
 				return
 			}

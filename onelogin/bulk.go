@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/grantkit/grantkit"
+	"github.com/grantkit/grantkit/internal/transport"
 )
 
 // ListForUpdate iterates over every grant, as List does (each authorization server's client
@@ -96,7 +97,7 @@ func (g grants) setListed(ctx context.Context, authID, appID int64, key grantkit
 		byValue[v] = append(byValue[v], id)
 	}
 	names := grantkit.NormalizeScopes(scopes)
-	ids, err := resolveScopeIDs("Grants.SetScopes", authID, names, byValue, held)
+	ids, err := resolveScopeIDs(transport.Op(ctx, "Grants.SetScopes"), authID, names, byValue, held)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"iter"
 
 	"github.com/grantkit/grantkit"
+	"github.com/grantkit/grantkit/internal/transport"
 	"github.com/grantkit/grantkit/internal/validate"
 )
 
@@ -33,7 +34,7 @@ func (g grants) ListForUpdate(ctx context.Context) iter.Seq2[grantkit.ListedGran
 				listed, resNames := *ag, names[ag.ResourceID]
 				gr := toGrant(&listed, resNames)
 				if !yield(grantkit.ListedGrant{Grant: gr, SetScopes: func(ctx context.Context, scopes []string) (*grantkit.Grant, error) {
-					return g.setListed(ctx, "Grants.SetScopes", &listed, gr.Key, resNames, scopes)
+					return g.setListed(ctx, transport.Op(ctx, "Grants.SetScopes"), &listed, gr.Key, resNames, scopes)
 				}}, nil) {
 					return
 				}

@@ -10,11 +10,12 @@ import (
 	"strings"
 
 	"github.com/grantkit/grantkit"
-	"github.com/grantkit/grantkit/internal/opname"
+	"github.com/grantkit/grantkit/internal/transport"
 	"github.com/grantkit/grantkit/internal/validate"
 )
 
-// Begin starts method op ("Grants.Get") of vendor's adapter. It refuses a nil ctx and a vendor
+// Begin starts method op ("Grants.Get") of vendor's adapter as a call of its own
+// (transport.Begin, the one owner of the operation's name). It refuses a nil ctx and a vendor
 // client its New did not make (made false: the adapter of a nil or zero-value Client) with an
 // error wrapping grantkit.ErrInvalidInput, and names op as the operation of every error the
 // method's own calls return (grantkit.Error.Operation), unless an outer helper such as
@@ -24,11 +25,12 @@ func Begin(ctx context.Context, vendor, op string, made bool) (context.Context, 
 	if ctx == nil {
 		return nil, op, fmt.Errorf("%s: %s: %w", vendor, op, validate.NilContext())
 	}
-	ctx, op = opname.Named(ctx, op)
-	if !made {
-		return nil, op, fmt.Errorf("%s: %s: %w", vendor, op, validate.NotMade(vendor))
+	op = transport.Op(ctx, op)
+	ctx, call, err := transport.Begin(ctx, vendor, op, made)
+	if err != nil {
+		return nil, op, err
 	}
-	return ctx, op, nil
+	return ctx, call.Operation(), nil
 }
 
 // One returns the only candidate matching key. No candidate is an error wrapping

@@ -15,7 +15,6 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/grantkit/grantkit"
-	"github.com/grantkit/grantkit/internal/opname"
 	input "github.com/grantkit/grantkit/internal/validate"
 )
 
@@ -49,13 +48,16 @@ type answer struct {
 type callKey struct{}
 
 // Begin starts a call of operation op (such as "ClientGrants.Get", the exported method the
-// caller called) of vendor. Pass the returned context to the generated client and give every
-// error of the method to Call.Err.
+// caller called) of vendor. Pass the returned context to the generated client, or to the
+// methods the call runs, and give every error of the method to Call.Err.
 //
-// When ctx already names an operation — the method runs inside another exported method, as
-// ClientGrants.List does inside Grants.Get, or inside a helper such as grantkit.AddScopes —
-// the call takes that name instead, so that every error names what the caller called (see
-// grantkit.Error.Operation).
+// Begin is the one owner of the operation's name. Typed methods, the vendor-neutral adapters
+// (internal/neutral) and the bulk writers all start here, and the outermost name wins: when
+// ctx already carries a call — the method runs inside another exported method, as
+// ClientGrants.List does inside Grants.Get — the new call takes that call's name, and when it
+// carries none but comes from a helper of package grantkit (AddScopes, ApplyScopes, named by
+// grantkit.OperationName), it takes the helper's. So every error names what the caller called
+// (see grantkit.Error.Operation).
 //
 // Begin is where every vendor method first meets its arguments, so it refuses the mistakes
 // that would otherwise panic further down, before anything is sent: a nil ctx, and a client
@@ -65,17 +67,29 @@ func Begin(ctx context.Context, vendor, op string, made bool) (context.Context, 
 	if ctx == nil {
 		return nil, nil, fmt.Errorf("%s: %s: %w", vendor, op, input.NilContext())
 	}
-	if outer := callFrom(ctx); outer != nil {
-		op = outer.op
-	} else if named := opname.From(ctx); named != "" {
-		op = named
-	}
+	op = Op(ctx, op)
 	if !made {
 		return nil, nil, fmt.Errorf("%s: %s: %w", vendor, op, input.NotMade(vendor))
 	}
 	c := &Call{vendor: vendor, op: op}
 	return context.WithValue(ctx, callKey{}, c), c, nil
 }
+
+// Op returns the name of the operation in effect for a call of op begun in ctx (see Begin):
+// the outer call's, else the grantkit helper's, else op. Code that builds an error without a
+// call of its own (a bulk writer's check) names the operation with it.
+func Op(ctx context.Context, op string) string {
+	if outer := callFrom(ctx); outer != nil {
+		return outer.op
+	}
+	if named := grantkit.OperationName(ctx); named != "" {
+		return named
+	}
+	return op
+}
+
+// Operation returns the name the call's errors carry (see Begin).
+func (c *Call) Operation() string { return c.operation() }
 
 // Creates marks the call as a create: find says how the caller can look for the object the
 // request may have made when its answer is lost (which list, filtered by what).

@@ -1,0 +1,57 @@
+package grantkit_test
+
+import (
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// imports lists what the non-test Go files of dir import.
+func imports(t *testing.T, dir string) map[string]bool {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	out := map[string]bool{}
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), filepath.Join(dir, name), nil, parser.ImportsOnly)
+		require.NoError(t, err)
+		for _, im := range f.Imports {
+			p, _ := strconv.Unquote(im.Path.Value)
+			out[p] = true
+		}
+	}
+	return out
+}
+
+// The library core's arrows point one way: the root package imports nothing of grantkit's
+// internals, and no core package imports the public option package or a test kit.
+func TestLayoutArrowsPointOneWay(t *testing.T) {
+	const mod = "github.com/grantkit/grantkit"
+	for p := range imports(t, ".") {
+		assert.False(t, strings.HasPrefix(p, mod+"/"), "the root package imports %s", p)
+	}
+	core, err := filepath.Glob("internal/*")
+	require.NoError(t, err)
+	for _, dir := range core {
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() || filepath.Base(dir) == "testkit" || filepath.Base(dir) == "tools" {
+			continue
+		}
+		for p := range imports(t, dir) {
+			assert.NotEqual(t, mod+"/option", p, "%s imports the public option package", dir)
+			assert.False(t, strings.HasPrefix(p, mod+"/internal/testkit"), "%s imports the test kit %s", dir, p)
+		}
+	}
+	_, err = os.Stat("internal/settings")
+	assert.True(t, os.IsNotExist(err), "client construction has one package, internal/construct")
+}
