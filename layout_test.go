@@ -5,12 +5,15 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/grantkit/grantkit"
 )
 
 // imports lists what the non-test Go files of dir import.
@@ -52,6 +55,8 @@ func TestLayoutArrowsPointOneWay(t *testing.T) {
 			assert.False(t, strings.HasPrefix(p, mod+"/internal/testkit"), "%s imports the test kit %s", dir, p)
 		}
 	}
+	_, withDefaults := reflect.TypeFor[grantkit.RetryPolicy]().MethodByName("WithDefaults")
+	assert.False(t, withDefaults, "RetryPolicy.WithDefaults serves only the transport: it is not public API")
 	_, err = os.Stat("internal/settings")
 	assert.True(t, os.IsNotExist(err), "client construction has one package, internal/construct")
 }

@@ -60,23 +60,3 @@ type RetryPolicy struct {
 	// vendor's client has a Timeout of its own, that Timeout bounds each attempt instead.
 	AttemptTimeout time.Duration
 }
-
-// WithDefaults returns the policy with every zero field set to its default.
-func (p RetryPolicy) WithDefaults() RetryPolicy {
-	if p.MaxAttempts <= 0 {
-		p.MaxAttempts = 4
-	}
-	if p.BaseDelay <= 0 {
-		p.BaseDelay = 250 * time.Millisecond
-	}
-	if p.MaxDelay <= 0 {
-		p.MaxDelay = 8 * time.Second
-	}
-	if p.MaxRetryAfter <= 0 {
-		p.MaxRetryAfter = 60 * time.Second
-	}
-	if p.AttemptTimeout == 0 {
-		p.AttemptTimeout = 30 * time.Second
-	}
-	return p
-}

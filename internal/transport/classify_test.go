@@ -180,3 +180,12 @@ func TestAttemptTimeoutSettings(t *testing.T) {
 		"an explicit policy wins")
 	assert.Equal(t, 5*time.Second, own.Timeout, "the caller's client is never changed")
 }
+
+func TestRetryPolicyDefaults(t *testing.T) {
+	assert.Equal(t, grantkit.RetryPolicy{MaxAttempts: 4, BaseDelay: 250 * time.Millisecond, MaxDelay: 8 * time.Second, MaxRetryAfter: time.Minute,
+		AttemptTimeout: 30 * time.Second}, withDefaults(grantkit.RetryPolicy{}))
+	p := grantkit.RetryPolicy{MaxAttempts: 1, BaseDelay: time.Second, MaxDelay: 2 * time.Second, MaxRetryAfter: 5 * time.Second, AttemptTimeout: time.Second}
+	assert.Equal(t, p, withDefaults(p))
+	noLimit := withDefaults(grantkit.RetryPolicy{AttemptTimeout: -1})
+	assert.Negative(t, noLimit.AttemptTimeout, "a negative AttemptTimeout (no per-attempt limit) is kept")
+}

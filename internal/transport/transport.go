@@ -113,7 +113,7 @@ func New(cfg Config) *Client {
 		cfg.AuthHeader = "Authorization"
 	}
 	cfg.AuthHeader = http.CanonicalHeaderKey(cfg.AuthHeader)
-	c := &Client{cfg: cfg, hc: cfg.HTTPClient, policy: cfg.Retry.WithDefaults()}
+	c := &Client{cfg: cfg, hc: cfg.HTTPClient, policy: withDefaults(cfg.Retry)}
 	if c.hc == nil {
 		c.hc = http.DefaultClient
 	}
@@ -134,6 +134,26 @@ func New(cfg Config) *Client {
 	c.pace = newPacer(&c.cfg, c.policy.MaxRetryAfter)
 	c.userAgent = []string{UserAgent(cfg.Vendor, cfg.UserAgent)}
 	return c
+}
+
+// withDefaults returns p with every zero field set to its default (see grantkit.RetryPolicy).
+func withDefaults(p grantkit.RetryPolicy) grantkit.RetryPolicy {
+	if p.MaxAttempts <= 0 {
+		p.MaxAttempts = 4
+	}
+	if p.BaseDelay <= 0 {
+		p.BaseDelay = 250 * time.Millisecond
+	}
+	if p.MaxDelay <= 0 {
+		p.MaxDelay = 8 * time.Second
+	}
+	if p.MaxRetryAfter <= 0 {
+		p.MaxRetryAfter = 60 * time.Second
+	}
+	if p.AttemptTimeout == 0 {
+		p.AttemptTimeout = 30 * time.Second
+	}
+	return p
 }
 
 // UserAgent is the User-Agent header grantkit sends for vendor: the caller's product token
