@@ -12,7 +12,6 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/grantkit/grantkit"
-	"github.com/grantkit/grantkit/internal/construct"
 	"github.com/grantkit/grantkit/internal/testkit/grantstest"
 	"github.com/grantkit/grantkit/internal/testkit/httpfake"
 	"github.com/grantkit/grantkit/internal/testkit/reliabilitytest"
@@ -264,8 +263,7 @@ func TestReliability(t *testing.T) {
 		if o.WrongSecret != "" {
 			secret = grantkit.Secret(o.WrongSecret)
 		}
-		c, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(w.srv.URL),
-			pingone.WithClientCredentials(pingonefake.ClientID, secret), option.WithRetryPolicy(o.Retry), construct.WithSleep(o.Sleep))
+		c, err := pingone.New(pingonefake.EnvironmentID, o.With(option.WithBaseURL(w.srv.URL), pingone.WithClientCredentials(pingonefake.ClientID, secret))...)
 		require.NoError(t, err)
 		flip := false
 		return reliabilitytest.Env{
@@ -310,6 +308,11 @@ func TestReliability(t *testing.T) {
 					return err
 				},
 			},
+			New: func(opts ...option.Option) error {
+				_, err := pingone.New(pingonefake.EnvironmentID, append([]option.Option{option.WithBaseURL(w.srv.URL)}, opts...)...)
+				return err
+			},
+			Token:   w.srv.IssueToken,
 			Client:  c,
 			Secrets: []string{pingonefake.ClientSecret},
 		}
