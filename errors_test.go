@@ -35,4 +35,3 @@ func TestErrorText(t *testing.T) {
 	lost := &grantkit.Error{Vendor: "cpn", Operation: "OAuthApps.Create", Message: "the request may have taken effect", Err: errors.New("EOF")}
 	assert.Equal(t, "cpn: OAuthApps.Create: the request may have taken effect: EOF", lost.Error())
 }
-
