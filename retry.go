@@ -40,6 +40,7 @@ const Version = "0.1.0"
 // jitter: a random duration between half and all of BaseDelay·2^(retry-1), capped at MaxDelay.
 // A retry whose wait would end after the context's deadline is not attempted: the call
 // returns the last error at once instead of sleeping into a certain timeout. A context that
+// has already ended sends nothing, token requests included. A context that
 // ends during a wait ends the call with an *Error for which errors.Is(err, context.Canceled)
 // (or DeadlineExceeded) is true and which still carries the last answer's status.
 type RetryPolicy struct {
