@@ -47,7 +47,7 @@ func ExampleField() {
 func ExampleValue() {
 	srv := cpnfake.NewServer()
 	defer srv.Close()
-	c, err := cpn.New(cpnfake.OrgID, option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
+	c, err := cpn.New(cpnfake.OrgID, option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -96,7 +96,7 @@ func ExampleSet() {
 func ExampleNull() {
 	srv := auth0fake.NewServer()
 	defer srv.Close()
-	c, err := auth0.New("example.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
+	c, err := auth0.New("example.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -125,7 +125,7 @@ func ExampleNull() {
 func newAuth0() (*auth0fake.Server, *auth0.Client) {
 	srv := auth0fake.NewServer()
 	srv.AddResourceServer("https://api.example.com/", "read:invoices", "write:invoices", "delete:invoices")
-	c, err := auth0.New("example.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
+	c, err := auth0.New("example.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())))
 	if err != nil {
 		log.Fatal(err)
 	}

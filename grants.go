@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/grantkit/grantkit/internal/grantwrite"
-	"github.com/grantkit/grantkit/internal/opname"
 )
 
 // Grant is a client's grant on a resource, described the same way at every vendor: which
@@ -347,6 +346,6 @@ func startHelper(ctx context.Context, op string, g Grants) (context.Context, str
 	case g == nil:
 		return nil, op, fmt.Errorf("%s: %w: g: the Grants is nil; pass a vendor client's Grants()", op, ErrInvalidInput)
 	}
-	ctx, op = opname.Named(ctx, op)
+	ctx, op = named(ctx, op)
 	return ctx, op, nil
 }

@@ -40,6 +40,7 @@ const Version = "0.1.0"
 // jitter: a random duration between half and all of BaseDelay·2^(retry-1), capped at MaxDelay.
 // A retry whose wait would end after the context's deadline is not attempted: the call
 // returns the last error at once instead of sleeping into a certain timeout. A context that
+// has already ended sends nothing, token requests included. A context that
 // ends during a wait ends the call with an *Error for which errors.Is(err, context.Canceled)
 // (or DeadlineExceeded) is true and which still carries the last answer's status.
 type RetryPolicy struct {
@@ -59,24 +60,4 @@ type RetryPolicy struct {
 	// Default 30s; a negative value sets no limit. When zero and the http.Client given to the
 	// vendor's client has a Timeout of its own, that Timeout bounds each attempt instead.
 	AttemptTimeout time.Duration
-}
-
-// WithDefaults returns the policy with every zero field set to its default.
-func (p RetryPolicy) WithDefaults() RetryPolicy {
-	if p.MaxAttempts <= 0 {
-		p.MaxAttempts = 4
-	}
-	if p.BaseDelay <= 0 {
-		p.BaseDelay = 250 * time.Millisecond
-	}
-	if p.MaxDelay <= 0 {
-		p.MaxDelay = 8 * time.Second
-	}
-	if p.MaxRetryAfter <= 0 {
-		p.MaxRetryAfter = 60 * time.Second
-	}
-	if p.AttemptTimeout == 0 {
-		p.AttemptTimeout = 30 * time.Second
-	}
-	return p
 }

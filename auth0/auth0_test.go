@@ -513,7 +513,7 @@ func TestSecretsStayOut(t *testing.T) {
 
 	// A valid token never appears in an error either.
 	tok := srv.IssueToken()
-	c, err = auth0.New("tenant.example.com", option.WithBaseURL(srv.URL), option.WithToken(tok))
+	c, err = auth0.New("tenant.example.com", option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(tok)))
 	require.NoError(t, err)
 	_, err = c.ClientGrants.Get(context.Background(), "cgr_missing")
 	require.Error(t, err)

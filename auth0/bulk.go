@@ -9,7 +9,6 @@ import (
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/auth0/internal/oas"
 	"github.com/grantkit/grantkit/internal/grantwrite"
-	"github.com/grantkit/grantkit/internal/neutral"
 	"github.com/grantkit/grantkit/internal/transport"
 	"github.com/grantkit/grantkit/internal/validate"
 )
@@ -54,7 +53,7 @@ func (g grants) ReadForUpdate(ctx context.Context, key grantkit.GrantKey) (liste
 func (g grants) listed(gr *grantkit.Grant) listed {
 	id, key, held := gr.ID, gr.Key, gr.Scopes
 	return listed{Grant: gr, SetScopes: func(ctx context.Context, scopes []string) (*grantkit.Grant, error) {
-		return g.setByID(ctx, neutral.Op(ctx, "Grants.SetScopes"), id, key, scopes, held)
+		return g.setByID(ctx, transport.Op(ctx, "Grants.SetScopes"), id, key, scopes, held)
 	}}
 }
 

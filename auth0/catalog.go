@@ -149,8 +149,8 @@ func (k catalog) api(ctx context.Context, op, resource string) (*ResourceServer,
 		return nil, err
 	}
 	if rs.Identifier != resource {
-		return nil, fmt.Errorf("%s: %s: %q is the id of the API %q, not an identifier: name a resource by its identifier (audience)",
-			vendor, op, resource, rs.Identifier)
+		return nil, fmt.Errorf("%s: %s: %s is the id of the API %q, not an identifier: name a resource by its identifier (audience)",
+			vendor, op, validate.Quote(resource), rs.Identifier)
 	}
 	return rs, nil
 }

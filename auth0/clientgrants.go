@@ -422,7 +422,7 @@ func pageParams(size int, cursor string, withTotals bool, q pageQuery) (int, err
 	if cursor != "" {
 		n, err := strconv.Atoi(cursor)
 		if err != nil || n < 0 {
-			return 0, validate.Errorf("cursor", "%q is not a Next of a list with IncludeTotals", cursor)
+			return 0, validate.Errorf("cursor", "%s is not a Next of a list with IncludeTotals", validate.Quote(cursor))
 		}
 		index = n
 	}

@@ -49,7 +49,7 @@ func ExampleClientGrantsService_List() {
 	srv := auth0fake.NewServer()
 	defer srv.Close()
 	srv.AddResourceServer("https://api.example.com/")
-	c, _ := auth0.New("example.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
+	c, _ := auth0.New("example.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())))
 	ctx := context.Background()
 	for _, id := range []string{"app-a", "app-b", "app-c"} {
 		_, _ = c.ClientGrants.Create(ctx, auth0.ClientGrantCreate{ClientID: id, Audience: "https://api.example.com/"})
@@ -73,7 +73,7 @@ func ExampleClientGrantsService_List() {
 func ExampleResourceServersService_CreateScope() {
 	srv := auth0fake.NewServer()
 	defer srv.Close()
-	c, err := auth0.New("example.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
+	c, err := auth0.New("example.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func ExampleClient_Grants() {
 	defer srv.Close()
 	const aud = "https://api.example.com/"
 	srv.AddResourceServer(aud, "read:invoices", "write:invoices")
-	c, err := auth0.New("example.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
+	c, err := auth0.New("example.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())))
 	if err != nil {
 		log.Fatal(err)
 	}

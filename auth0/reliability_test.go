@@ -2,6 +2,7 @@ package auth0_test
 
 import (
 	"context"
+	"iter"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,7 +13,6 @@ import (
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/auth0"
 	"github.com/grantkit/grantkit/auth0/auth0fake"
-	"github.com/grantkit/grantkit/internal/construct"
 	"github.com/grantkit/grantkit/internal/testkit/fake"
 	"github.com/grantkit/grantkit/internal/testkit/reliabilitytest"
 	"github.com/grantkit/grantkit/option"
@@ -24,7 +24,7 @@ func TestReliability(t *testing.T) {
 		t.Cleanup(srv.Close)
 		srv.AddResourceServer("https://api.example.com/", "a")
 		// The grant the scenarios read and update, created with a token of the fake's own.
-		seed, err := auth0.New("tenant.example.com", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
+		seed, err := auth0.New("tenant.example.com", option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())))
 		require.NoError(t, err)
 		g, err := seed.ClientGrants.Create(context.Background(), auth0.ClientGrantCreate{ClientID: "app", Audience: "https://api.example.com/", Scope: []string{"a"}})
 		require.NoError(t, err)
@@ -33,9 +33,7 @@ func TestReliability(t *testing.T) {
 		if o.WrongSecret != "" {
 			secret = grantkit.Secret(o.WrongSecret)
 		}
-		c, err := auth0.New("tenant.example.com", option.WithBaseURL(srv.URL),
-			auth0.WithClientCredentials(auth0fake.ClientID, secret),
-			option.WithRetryPolicy(o.Retry), construct.WithSleep(o.Sleep))
+		c, err := auth0.New("tenant.example.com", o.With(option.WithBaseURL(srv.URL), auth0.WithClientCredentials(auth0fake.ClientID, secret))...)
 		require.NoError(t, err)
 		n := 0
 		return reliabilitytest.Env{
@@ -88,6 +86,16 @@ func TestReliability(t *testing.T) {
 					return err
 				},
 			},
+			New: func(opts ...option.Option) error {
+				_, err := auth0.New("tenant.example.com", append([]option.Option{option.WithBaseURL(srv.URL)}, opts...)...)
+				return err
+			},
+			List: func(ctx context.Context) iter.Seq2[string, error] {
+				_, err := seed.ClientGrants.Create(context.Background(), auth0.ClientGrantCreate{ClientID: "listed", Audience: "https://api.example.com/"})
+				require.NoError(t, err)
+				return reliabilitytest.IDs(c.ClientGrants.List(ctx, auth0.ClientGrantListOptions{PageSize: 1}), func(g *auth0.ClientGrant) string { return g.ID })
+			},
+			Token:   srv.IssueToken,
 			Client:  c,
 			Secrets: []string{auth0fake.ClientSecret},
 		}

@@ -608,7 +608,7 @@ func (o ResourceServerListOptions) toOAS() (p oas.ListResourceServersParams, pag
 	if o.Cursor != "" {
 		page, err = strconv.Atoi(o.Cursor)
 		if err != nil || page < 0 {
-			return p, 0, 0, validate.Errorf("cursor", "%q is not a page number from a previous page's Next", o.Cursor)
+			return p, 0, 0, validate.Errorf("cursor", "%s is not a page number from a previous page's Next", validate.Quote(o.Cursor))
 		}
 	}
 	p.Identifiers = o.Identifiers

@@ -9,6 +9,7 @@ import (
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/grantwrite"
 	"github.com/grantkit/grantkit/internal/neutral"
+	"github.com/grantkit/grantkit/internal/transport"
 	"github.com/grantkit/grantkit/internal/validate"
 )
 
@@ -59,7 +60,7 @@ func (g grants) listed(a *OAuthApp) listed {
 	app := *a
 	gr := g.toGrant(&app)
 	return listed{Grant: gr, SetScopes: func(ctx context.Context, scopes []string) (*grantkit.Grant, error) {
-		return g.setListed(ctx, neutral.Op(ctx, "Grants.SetScopes"), &app, gr.Key, scopes)
+		return g.setListed(ctx, transport.Op(ctx, "Grants.SetScopes"), &app, gr.Key, scopes)
 	}}
 }
 

@@ -19,7 +19,6 @@ import (
 	"github.com/grantkit/grantkit/cpn/internal/oas"
 	"github.com/grantkit/grantkit/internal/auth"
 	"github.com/grantkit/grantkit/internal/construct"
-	"github.com/grantkit/grantkit/internal/settings"
 	"github.com/grantkit/grantkit/internal/transport"
 	"github.com/grantkit/grantkit/internal/validate"
 	"github.com/grantkit/grantkit/option"
@@ -45,7 +44,7 @@ type Client struct {
 
 // own holds the settings of this package's own options.
 type own struct {
-	settings.ClientCredentials
+	construct.ClientCredentials
 	apiToken grantkit.Secret
 }
 
@@ -53,7 +52,7 @@ type own struct {
 // exchanged for access tokens at /cphub/api/auth/v1/authn/accesstoken. It is one of the
 // credential options, of which New needs exactly one.
 func WithAPIToken(apiToken grantkit.Secret) option.Option {
-	return settings.VendorOption(vendor, "cpn.WithAPIToken", func(s *settings.Settings, o *own) error {
+	return construct.VendorOption(vendor, "cpn.WithAPIToken", func(s *construct.Settings, o *own) error {
 		s.AddCredential("cpn.WithAPIToken")
 		if apiToken == "" {
 			return validate.Errorf("cpn.WithAPIToken", "must not be empty")
@@ -67,7 +66,7 @@ func WithAPIToken(apiToken grantkit.Secret) option.Option {
 // and secret, at /cphub/api/auth/v2/authn/authorize. It is one of the credential options, of
 // which New needs exactly one.
 func WithClientCredentials(clientID string, clientSecret grantkit.Secret) option.Option {
-	return settings.WithClientCredentials[own](vendor, clientID, clientSecret)
+	return construct.WithClientCredentials[own](vendor, clientID, clientSecret)
 }
 
 // New returns a client for organization orgID. Exactly one credential option must be given:

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"iter"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -18,7 +19,6 @@ import (
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/cpn"
 	"github.com/grantkit/grantkit/cpn/cpnfake"
-	"github.com/grantkit/grantkit/internal/construct"
 	"github.com/grantkit/grantkit/internal/testkit/grantstest"
 	"github.com/grantkit/grantkit/internal/testkit/httpfake"
 	"github.com/grantkit/grantkit/internal/testkit/reliabilitytest"
@@ -315,7 +315,7 @@ func TestReliability(t *testing.T) {
 	reliabilitytest.Run(t, func(t *testing.T, o reliabilitytest.Options) reliabilitytest.Env {
 		srv := cpnfake.NewServer()
 		t.Cleanup(srv.Close)
-		seed, err := cpn.New(cpnfake.OrgID, option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
+		seed, err := cpn.New(cpnfake.OrgID, option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())))
 		require.NoError(t, err)
 		_, err = seed.OAuthApps.Create(context.Background(), cpn.OAuthAppCreate{ID: "app"})
 		require.NoError(t, err)
@@ -323,8 +323,7 @@ func TestReliability(t *testing.T) {
 		if o.WrongSecret != "" {
 			secret = grantkit.Secret(o.WrongSecret)
 		}
-		c, err := cpn.New(cpnfake.OrgID, option.WithBaseURL(srv.URL), cpn.WithClientCredentials(cpnfake.ClientID, secret),
-			option.WithRetryPolicy(o.Retry), construct.WithSleep(o.Sleep))
+		c, err := cpn.New(cpnfake.OrgID, o.With(option.WithBaseURL(srv.URL), cpn.WithClientCredentials(cpnfake.ClientID, secret))...)
 		require.NoError(t, err)
 		n := 0
 		return reliabilitytest.Env{
@@ -353,7 +352,16 @@ func TestReliability(t *testing.T) {
 				}
 			},
 			LostCreate: []string{"the app may now exist", "OAuthApps.List", "secret", "was lost", "OAuthApps.Update"},
-			Fake:       srv,
+			New: func(opts ...option.Option) error {
+				_, err := cpn.New(cpnfake.OrgID, append([]option.Option{option.WithBaseURL(srv.URL)}, opts...)...)
+				return err
+			},
+			List: func(ctx context.Context) iter.Seq2[string, error] {
+				_, _ = seed.OAuthApps.Create(context.Background(), cpn.OAuthAppCreate{ID: "listed"})
+				return reliabilitytest.IDs(c.OAuthApps.List(ctx, cpn.OAuthAppListOptions{PageSize: 1}), func(a *cpn.OAuthApp) string { return a.ID })
+			},
+			Token: srv.IssueToken,
+			Fake:  srv,
 			BadInputs: map[string]func(ctx context.Context) error{
 				"empty id": func(ctx context.Context) error { _, err := c.OAuthApps.Get(ctx, ""); return err },
 				"../ id":   func(ctx context.Context) error { _, err := c.OAuthApps.Get(ctx, "../app"); return err },

@@ -75,7 +75,7 @@ func ExampleOAuthAppsService_Create() {
 func ExampleClient_Grants() {
 	srv := cpnfake.NewServer()
 	defer srv.Close()
-	c, err := cpn.New(cpnfake.OrgID, option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
+	c, err := cpn.New(cpnfake.OrgID, option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())))
 	if err != nil {
 		log.Fatal(err)
 	}

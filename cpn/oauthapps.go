@@ -145,7 +145,7 @@ func (s *OAuthAppsService) listPage(ctx context.Context, op string, opts OAuthAp
 	if opts.Cursor != "" {
 		n, err := strconv.Atoi(opts.Cursor)
 		if err != nil || n < 0 {
-			return grantkit.Page[OAuthApp]{}, call.Err(validate.Errorf("cursor", "%q is not a cursor from a previous page", opts.Cursor))
+			return grantkit.Page[OAuthApp]{}, call.Err(validate.Errorf("cursor", "%s is not a cursor from a previous page", validate.Quote(opts.Cursor)))
 		}
 		start = n
 		params.PageStart.SetTo(int32(n))

@@ -86,7 +86,7 @@ func ParseScopes(names []string) (AllowedScopes, error) {
 		case strings.HasPrefix(n, generalPrefix):
 			s := strings.TrimPrefix(n, generalPrefix)
 			if s == "" {
-				return AllowedScopes{}, validate.Errorf("scopes", "%q names no scope", n)
+				return AllowedScopes{}, validate.Errorf("scopes", "%s names no scope", validate.Quote(n))
 			}
 			a.GeneralScopes = append(a.GeneralScopes, s)
 		case strings.HasPrefix(n, orgRolePrefix):
@@ -103,7 +103,7 @@ func ParseScopes(names []string) (AllowedScopes, error) {
 			rawID, rawRole, ok := strings.Cut(strings.TrimPrefix(n, serviceRolePrefix), ":")
 			id, err := url.PathUnescape(rawID)
 			if !ok || rawID == "" || err != nil {
-				return AllowedScopes{}, validate.Errorf("scopes", "%q: want service-role:<serviceDefinitionId>:<role>, with ':' in the id written %%3A", n)
+				return AllowedScopes{}, validate.Errorf("scopes", "%s: want service-role:<serviceDefinitionId>:<role>, with ':' in the id written %%3A", validate.Quote(n))
 			}
 			role, all, err := parseRole(n, rawRole)
 			if err != nil {
@@ -142,7 +142,7 @@ func parseRole(name, raw string) (role string, all bool, err error) {
 	}
 	role, err = url.PathUnescape(raw)
 	if err != nil || role == "" {
-		return "", false, validate.Errorf("scopes", "%q names no role (a '%%' in a role is written %%25)", name)
+		return "", false, validate.Errorf("scopes", "%s names no role (a '%%' in a role is written %%25)", validate.Quote(name))
 	}
 	return role, false, nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/grantwrite"
 	"github.com/grantkit/grantkit/internal/neutral"
+	"github.com/grantkit/grantkit/internal/transport"
 	"github.com/grantkit/grantkit/internal/validate"
 )
 
@@ -55,7 +56,7 @@ func (g grants) ListForUpdate(ctx context.Context, opts grantkit.GrantListOption
 		if opts.Resource != "" {
 			authID, err := authorizationID(opts.Resource)
 			if err != nil {
-				yield(listed{}, wrap(neutral.Op(ctx, "Grants.List"), err))
+				yield(listed{}, wrap(transport.Op(ctx, "Grants.List"), err))
 				return
 			}
 			server(authID)
@@ -101,7 +102,7 @@ func (g grants) listed(ctx context.Context, names *scopeNames, values *serverSco
 	held := slices.Clone(app.ScopeIDs)
 	authID, appID, key := app.AuthorizationID, app.AppID, gr.Key
 	return listed{Grant: gr, SetScopes: func(ctx context.Context, scopes []string) (*grantkit.Grant, error) {
-		return g.setListed(ctx, neutral.Op(ctx, "Grants.SetScopes"), authID, appID, key, held, values, scopes)
+		return g.setListed(ctx, transport.Op(ctx, "Grants.SetScopes"), authID, appID, key, held, values, scopes)
 	}}, nil
 }
 

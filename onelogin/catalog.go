@@ -81,7 +81,7 @@ func (k catalog) DefineScope(ctx context.Context, resource string, s grantkit.Sc
 	}
 	for _, cur := range scopes {
 		if cur.Value == s.Name {
-			return nil, fmt.Errorf("%s: %s: %w: %q on authorization server %s (scope %d)", vendor, op, grantkit.ErrScopeExists, s.Name, resource, cur.ID)
+			return nil, fmt.Errorf("%s: %s: %w: %s on authorization server %s (scope %d)", vendor, op, grantkit.ErrScopeExists, validate.Quote(s.Name), resource, cur.ID)
 		}
 	}
 	authID, _ := strconv.ParseInt(resource, 10, 64) // checked by scopes

@@ -9,7 +9,6 @@ import (
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/auth"
 	"github.com/grantkit/grantkit/internal/construct"
-	"github.com/grantkit/grantkit/internal/settings"
 	"github.com/grantkit/grantkit/internal/transport"
 	"github.com/grantkit/grantkit/internal/validate"
 	"github.com/grantkit/grantkit/onelogin/internal/oas"
@@ -35,7 +34,7 @@ type Client struct {
 
 // own holds the settings of this package's own options.
 type own struct {
-	settings.ClientCredentials
+	construct.ClientCredentials
 }
 
 // WithClientCredentials authenticates with an API credential pair (created under Developers >
@@ -43,7 +42,7 @@ type own struct {
 // from https://{host}/auth/oauth2/v2/token and cached until they expire. It is one of the
 // credential options, of which New needs exactly one.
 func WithClientCredentials(clientID string, clientSecret grantkit.Secret) option.Option {
-	return settings.WithClientCredentials[own](vendor, clientID, clientSecret)
+	return construct.WithClientCredentials[own](vendor, clientID, clientSecret)
 }
 
 // New returns a client for the OneLogin account at account: a subdomain ("acme", meaning

@@ -44,7 +44,7 @@ func ExampleClientAppsService_Create() {
 	srv := oneloginfake.NewServer()
 	defer srv.Close()
 	authID := srv.AddAuthorization("Invoices API", "https://api.example.com/")
-	c, err := onelogin.New("acme", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
+	c, err := onelogin.New("acme", option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func ExampleClient_Grants() {
 	srv := oneloginfake.NewServer()
 	defer srv.Close()
 	authID := srv.AddAuthorization("Invoices API", "https://api.example.com/")
-	c, err := onelogin.New("acme", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
+	c, err := onelogin.New("acme", option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -185,14 +185,14 @@ func resolveScopeIDs(op string, authID int64, names []string, byValue map[string
 		case 0:
 			id, err := strconv.ParseInt(n, 10, 64)
 			if err != nil || !slices.Contains(held, id) {
-				return nil, wrap(op, validate.Errorf("scopes", "%q is not a scope of authorization server %d", n, authID))
+				return nil, wrap(op, validate.Errorf("scopes", "%s is not a scope of authorization server %d", validate.Quote(n), authID))
 			}
 			ids = append(ids, id)
 		case 1:
 			ids = append(ids, found[0])
 		default:
 			// OneLogin keeps values unique; should it ever list one twice, neither is picked.
-			return nil, fmt.Errorf("%s: %s: %w: authorization server %d defines %q %d times (ids %v)", vendor, op, grantkit.ErrDuplicateScope, authID, n, len(found), found)
+			return nil, fmt.Errorf("%s: %s: %w: authorization server %d defines %s %d times (ids %v)", vendor, op, grantkit.ErrDuplicateScope, authID, validate.Quote(n), len(found), found)
 		}
 	}
 	return ids, nil
@@ -205,10 +205,10 @@ func parseKey(op string, key grantkit.GrantKey) (authID, appID int64, err error)
 	authID, err1 := strconv.ParseInt(key.Resource, 10, 64)
 	appID, err2 := strconv.ParseInt(key.ClientID, 10, 64)
 	if err1 != nil || authID <= 0 {
-		return 0, 0, wrap(op, validate.Errorf("key.resource", "%q: an authorization server id is a positive integer", key.Resource))
+		return 0, 0, wrap(op, validate.Errorf("key.resource", "%s: an authorization server id is a positive integer", validate.Quote(key.Resource)))
 	}
 	if err2 != nil || appID <= 0 {
-		return 0, 0, wrap(op, validate.Errorf("key.client_id", "%q: an app id is a positive integer", key.ClientID))
+		return 0, 0, wrap(op, validate.Errorf("key.client_id", "%s: an app id is a positive integer", validate.Quote(key.ClientID)))
 	}
 	return authID, appID, nil
 }

@@ -14,7 +14,6 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/grantkit/grantkit"
-	"github.com/grantkit/grantkit/internal/construct"
 	"github.com/grantkit/grantkit/internal/testkit/fake"
 	"github.com/grantkit/grantkit/internal/testkit/grantstest"
 	"github.com/grantkit/grantkit/internal/testkit/httpfake"
@@ -274,7 +273,7 @@ func TestReliability(t *testing.T) {
 		t.Cleanup(srv.Close)
 		ctx := context.Background()
 		authID := srv.AddAuthorization("API", "https://api.example.com/")
-		seed, err := onelogin.New("acme", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
+		seed, err := onelogin.New("acme", option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())))
 		require.NoError(t, err)
 		sc, err := seed.Authorizations.CreateScope(ctx, authID, onelogin.ScopeCreate{Value: "v0", Description: "d"})
 		require.NoError(t, err)
@@ -283,8 +282,7 @@ func TestReliability(t *testing.T) {
 		if o.WrongSecret != "" {
 			secret = grantkit.Secret(o.WrongSecret)
 		}
-		c, err := onelogin.New("acme", option.WithBaseURL(srv.URL), onelogin.WithClientCredentials(oneloginfake.ClientID, secret),
-			option.WithRetryPolicy(o.Retry), construct.WithSleep(o.Sleep))
+		c, err := onelogin.New("acme", o.With(option.WithBaseURL(srv.URL), onelogin.WithClientCredentials(oneloginfake.ClientID, secret))...)
 		require.NoError(t, err)
 		n := 0
 		return reliabilitytest.Env{
@@ -337,6 +335,11 @@ func TestReliability(t *testing.T) {
 					return err
 				},
 			},
+			New: func(opts ...option.Option) error {
+				_, err := onelogin.New("acme", append([]option.Option{option.WithBaseURL(srv.URL)}, opts...)...)
+				return err
+			},
+			Token:   srv.IssueToken,
 			Client:  c,
 			Secrets: []string{oneloginfake.ClientSecret},
 		}

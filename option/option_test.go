@@ -340,3 +340,35 @@ func TestCPNCredentialsAreExclusive(t *testing.T) {
 	require.ErrorIs(t, err, grantkit.ErrInvalidInput)
 	assert.Contains(t, err.Error(), "(got cpn.WithAPIToken, cpn.WithClientCredentials)")
 }
+
+func TestHeaderValuesWithCRLFAreRefused(t *testing.T) {
+	for name, tc := range map[string]struct {
+		opt  option.Option
+		name string
+	}{
+		"token CRLF":        {option.WithToken("tok\r\nX-Injected: 1"), "option.WithToken"},
+		"token LF":          {option.WithToken("tok\nx"), "option.WithToken"},
+		"token NUL":         {option.WithToken("tok\x00"), "option.WithToken"},
+		"token DEL":         {option.WithToken("tok\x7f"), "option.WithToken"},
+		"user agent CR":     {option.WithUserAgent("app/1\rX: y"), "option.WithUserAgent"},
+		"user agent TAB ok": {option.WithUserAgent("app/1\tx"), ""},
+	} {
+		t.Run(name, func(t *testing.T) {
+			opts := []option.Option{tc.opt}
+			if tc.name != "option.WithToken" {
+				opts = append(opts, option.WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "x"})))
+			}
+			_, err := auth0.New("tenant.example.com", opts...)
+			if tc.name == "" {
+				require.NoError(t, err, "a tab is a valid header byte")
+				return
+			}
+			require.ErrorIs(t, err, grantkit.ErrInvalidInput)
+			assert.Contains(t, err.Error(), tc.name)
+			assert.Contains(t, err.Error(), "header value")
+			assert.NotContains(t, err.Error(), "\r")
+			assert.NotContains(t, err.Error(), "\n")
+			assert.NotContains(t, err.Error(), "tok", "the error shows the token")
+		})
+	}
+}

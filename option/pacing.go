@@ -3,7 +3,8 @@ package option
 import (
 	"math"
 
-	"github.com/grantkit/grantkit/internal/settings"
+	"github.com/grantkit/grantkit/internal/construct"
+	"github.com/grantkit/grantkit/internal/transport"
 	"github.com/grantkit/grantkit/internal/validate"
 )
 
@@ -18,14 +19,14 @@ import (
 // fast as it is called, paced only by the vendor's own rate-limit headers
 // (see WithoutAdaptivePacing).
 func WithRateLimit(rps float64, burst int) Option {
-	return func(s *settings.Settings) error {
+	return func(s *construct.Settings) error {
 		if !(rps > 0) || math.IsInf(rps, 0) {
 			return validate.Errorf("option.WithRateLimit", "rps %v must be a positive, finite number of requests per second", rps)
 		}
 		if burst < 1 {
 			return validate.Errorf("option.WithRateLimit", "burst %d must be at least 1", burst)
 		}
-		return settings.Set(s, "option.WithRateLimit", &s.RateLimit, settings.RateLimit{RPS: rps, Burst: burst})
+		return construct.Set(s, "option.WithRateLimit", &s.RateLimit, transport.RateLimit{RPS: rps, Burst: burst})
 	}
 }
 
@@ -36,7 +37,7 @@ func WithRateLimit(rps float64, burst int) Option {
 // 429s, and a 429 or 503 that names a wait holds back every request of the client, not only
 // the one retried. Without it, only WithRateLimit paces the client and a 429 is only retried.
 func WithoutAdaptivePacing() Option {
-	return func(s *settings.Settings) error {
-		return settings.Set(s, "option.WithoutAdaptivePacing", &s.NoAdaptivePacing, true)
+	return func(s *construct.Settings) error {
+		return construct.Set(s, "option.WithoutAdaptivePacing", &s.NoAdaptivePacing, true)
 	}
 }

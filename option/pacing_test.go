@@ -79,7 +79,7 @@ func TestFakesEnforceRateLimitsAsTheirVendorDoes(t *testing.T) {
 			f, url := limitedFake(t, v)
 			// A refill of one request every two seconds: nothing comes back during the test.
 			f.SetRateLimit(0.5, 2)
-			call := v.client(t, option.WithBaseURL(url), option.WithToken(f.IssueToken()),
+			call := v.client(t, option.WithBaseURL(url), option.WithToken(grantkit.Secret(f.IssueToken())),
 				option.WithoutAdaptivePacing(), option.WithRetryPolicy(grantkit.RetryPolicy{MaxAttempts: 1}))
 			require.NoError(t, call(ctx))
 			require.NoError(t, call(ctx), "the burst is two")
@@ -158,7 +158,7 @@ func TestAdaptivePacingAloneDrawsNo429s(t *testing.T) {
 			t.Parallel()
 			f, url := limitedFake(t, v)
 			f.SetRateLimit(20, 5)
-			call := v.client(t, option.WithBaseURL(url), option.WithToken(f.IssueToken()),
+			call := v.client(t, option.WithBaseURL(url), option.WithToken(grantkit.Secret(f.IssueToken())),
 				option.WithRetryPolicy(grantkit.RetryPolicy{MaxAttempts: 1}))
 			for range 12 {
 				require.NoError(t, call(context.Background()))
@@ -177,7 +177,7 @@ func TestWithoutAdaptivePacingTheSameCallsDraw429s(t *testing.T) {
 		t.Run(v.name, func(t *testing.T) {
 			f, url := limitedFake(t, v)
 			f.SetRateLimit(0.5, 5)
-			call := v.client(t, option.WithBaseURL(url), option.WithToken(f.IssueToken()), option.WithoutAdaptivePacing(),
+			call := v.client(t, option.WithBaseURL(url), option.WithToken(grantkit.Secret(f.IssueToken())), option.WithoutAdaptivePacing(),
 				option.WithRetryPolicy(grantkit.RetryPolicy{MaxAttempts: 1}))
 			var refused int
 			for range 8 {

@@ -8,6 +8,7 @@ import (
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/grantwrite"
 	"github.com/grantkit/grantkit/internal/neutral"
+	"github.com/grantkit/grantkit/internal/transport"
 	"github.com/grantkit/grantkit/internal/validate"
 )
 
@@ -44,7 +45,7 @@ func (g grants) ListForUpdate(ctx context.Context, opts grantkit.GrantListOption
 		}
 		if opts.ClientID != "" {
 			if err := validate.ID("client_id", opts.ClientID); err != nil {
-				yield(listed{}, wrap(neutral.Op(ctx, "Grants.List"), err))
+				yield(listed{}, wrap(transport.Op(ctx, "Grants.List"), err))
 				return
 			}
 			each(opts.ClientID)
@@ -85,7 +86,7 @@ func (g grants) listed(ag *ApplicationGrant, names map[string]string) listed {
 	held := *ag
 	gr := toGrant(&held, names)
 	return listed{Grant: gr, SetScopes: func(ctx context.Context, scopes []string) (*grantkit.Grant, error) {
-		return g.setListed(ctx, neutral.Op(ctx, "Grants.SetScopes"), &held, gr.Key, names, scopes)
+		return g.setListed(ctx, transport.Op(ctx, "Grants.SetScopes"), &held, gr.Key, names, scopes)
 	}}
 }
 

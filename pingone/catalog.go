@@ -78,7 +78,7 @@ func (k catalog) DefineScope(ctx context.Context, resource string, s grantkit.Sc
 	}
 	for _, cur := range scopes {
 		if cur.Name == s.Name {
-			return nil, fmt.Errorf("%s: %s: %w: %q on resource %s (scope %s)", vendor, op, grantkit.ErrScopeExists, s.Name, resource, cur.ID)
+			return nil, fmt.Errorf("%s: %s: %w: %s on resource %s (scope %s)", vendor, op, grantkit.ErrScopeExists, validate.Quote(s.Name), resource, cur.ID)
 		}
 	}
 	sc, err := k.c.Resources.CreateScope(ctx, resource, ResourceScopeCreate{Name: s.Name, Description: s.Description})

@@ -23,7 +23,7 @@ func TestScopeCatalog(t *testing.T) {
 	grantstest.RunCatalog(t, func(t *testing.T) grantstest.CatalogEnv {
 		srv := pingonefake.NewServer()
 		t.Cleanup(srv.Close)
-		c, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
+		c, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())))
 		require.NoError(t, err)
 		return grantstest.CatalogEnv{
 			Catalog:     c.ScopeCatalog(),

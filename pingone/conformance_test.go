@@ -27,7 +27,7 @@ func TestListsFollowNextLinks(t *testing.T) {
 	srv := pingonefake.NewServer()
 	t.Cleanup(srv.Close)
 	srv.SetPageSize(2)
-	c, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
+	c, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())))
 	require.NoError(t, err)
 	var apps, resources []string
 	for i := range 5 {

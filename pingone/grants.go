@@ -152,14 +152,14 @@ func scopeIDs(op, resourceID string, names map[string]string, want []string) ([]
 	for _, n := range want {
 		switch found := byName[n]; len(found) {
 		case 0:
-			return nil, wrap(op, validate.Errorf("scopes", "%q is not a scope of resource %s", n, resourceID))
+			return nil, wrap(op, validate.Errorf("scopes", "%s is not a scope of resource %s", validate.Quote(n), resourceID))
 		case 1:
 			ids = append(ids, found[0])
 		default:
 			// PingOne keeps names unique per resource; should it ever list one twice,
 			// neither is picked.
 			slices.Sort(found)
-			return nil, fmt.Errorf("%s: %s: %w: resource %s defines %q %d times (ids %s)", vendor, op, grantkit.ErrDuplicateScope, resourceID, n, len(found), strings.Join(found, ", "))
+			return nil, fmt.Errorf("%s: %s: %w: resource %s defines %s %d times (ids %s)", vendor, op, grantkit.ErrDuplicateScope, resourceID, validate.Quote(n), len(found), strings.Join(found, ", "))
 		}
 	}
 	return ids, nil

@@ -12,7 +12,6 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/grantkit/grantkit"
-	"github.com/grantkit/grantkit/internal/construct"
 	"github.com/grantkit/grantkit/internal/testkit/grantstest"
 	"github.com/grantkit/grantkit/internal/testkit/httpfake"
 	"github.com/grantkit/grantkit/internal/testkit/reliabilitytest"
@@ -224,7 +223,7 @@ func TestGrantsAdapter(t *testing.T) {
 			ids[s] = srv.AddScope(res, s)
 		}
 		d := grantstest.NewDropper(nil)
-		c, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()),
+		c, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())),
 			option.WithHTTPClient(d.Client()))
 		require.NoError(t, err)
 		return grantstest.Env{
@@ -256,7 +255,7 @@ func TestReliability(t *testing.T) {
 	reliabilitytest.Run(t, func(t *testing.T, o reliabilitytest.Options) reliabilitytest.Env {
 		w := setup(t)
 		ctx := context.Background()
-		seed, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(w.srv.URL), option.WithToken(w.srv.IssueToken()))
+		seed, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(w.srv.URL), option.WithToken(grantkit.Secret(w.srv.IssueToken())))
 		require.NoError(t, err)
 		g, err := seed.ApplicationGrants.Create(ctx, w.app, pingone.ApplicationGrantCreate{ResourceID: w.res, ScopeIDs: []string{w.read}})
 		require.NoError(t, err)
@@ -264,8 +263,7 @@ func TestReliability(t *testing.T) {
 		if o.WrongSecret != "" {
 			secret = grantkit.Secret(o.WrongSecret)
 		}
-		c, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(w.srv.URL),
-			pingone.WithClientCredentials(pingonefake.ClientID, secret), option.WithRetryPolicy(o.Retry), construct.WithSleep(o.Sleep))
+		c, err := pingone.New(pingonefake.EnvironmentID, o.With(option.WithBaseURL(w.srv.URL), pingone.WithClientCredentials(pingonefake.ClientID, secret))...)
 		require.NoError(t, err)
 		flip := false
 		return reliabilitytest.Env{
@@ -310,6 +308,11 @@ func TestReliability(t *testing.T) {
 					return err
 				},
 			},
+			New: func(opts ...option.Option) error {
+				_, err := pingone.New(pingonefake.EnvironmentID, append([]option.Option{option.WithBaseURL(w.srv.URL)}, opts...)...)
+				return err
+			},
+			Token:   w.srv.IssueToken,
 			Client:  c,
 			Secrets: []string{pingonefake.ClientSecret},
 		}

@@ -144,7 +144,7 @@ func openFake(ctx context.Context, vendor string) (*account, func(), error) {
 }
 
 func seedAuth0(ctx context.Context, srv *auth0fake.Server) (*account, error) {
-	c, err := auth0.New("example.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
+	c, err := auth0.New("example.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())))
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +165,7 @@ func seedAuth0(ctx context.Context, srv *auth0fake.Server) (*account, error) {
 
 func seedOneLogin(ctx context.Context, srv *oneloginfake.Server) (*account, error) {
 	authID := srv.AddAuthorization("Invoices API", exampleAudience)
-	c, err := onelogin.New("acme", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
+	c, err := onelogin.New("acme", option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())))
 	if err != nil {
 		return nil, err
 	}
@@ -189,7 +189,7 @@ func seedPingOne(ctx context.Context, srv *pingonefake.Server) (*account, error)
 	for _, s := range []string{"read:invoices", "write:invoices", "admin:invoices"} {
 		srv.AddScope(res, s)
 	}
-	c, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
+	c, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())))
 	if err != nil {
 		return nil, err
 	}
@@ -200,7 +200,7 @@ func seedPingOne(ctx context.Context, srv *pingonefake.Server) (*account, error)
 }
 
 func seedCPN(ctx context.Context, srv *cpnfake.Server) (*account, error) {
-	c, err := cpn.New(cpnfake.OrgID, option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
+	c, err := cpn.New(cpnfake.OrgID, option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())))
 	if err != nil {
 		return nil, err
 	}

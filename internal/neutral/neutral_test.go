@@ -1,7 +1,6 @@
 package neutral
 
 import (
-	"context"
 	"fmt"
 
 	"testing"
@@ -10,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/grantkit/grantkit"
-	"github.com/grantkit/grantkit/internal/opname"
 )
 
 func TestOne(t *testing.T) {
@@ -75,13 +73,6 @@ func TestSortScopes(t *testing.T) {
 	assert.Equal(t, []grantkit.ScopeDefinition{}, SortScopes(nil))
 	assert.Equal(t, []grantkit.ScopeDefinition{{Name: "a"}, {Name: "b", Description: "B"}},
 		SortScopes([]grantkit.ScopeDefinition{{Name: "b", Description: "B"}, {Name: "a"}}))
-}
-
-func TestOp(t *testing.T) {
-	ctx := context.Background()
-	assert.Equal(t, "Grants.SetScopes", Op(ctx, "Grants.SetScopes"), "no operation named: the fallback")
-	named, _ := opname.Named(ctx, "ApplyScopes")
-	assert.Equal(t, "ApplyScopes", Op(named, "Grants.SetScopes"), "a writer called by a job names the job")
 }
 
 func TestIsNotFound(t *testing.T) {

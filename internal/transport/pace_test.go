@@ -15,7 +15,6 @@ import (
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/auth"
-	"github.com/grantkit/grantkit/internal/settings"
 )
 
 // clock is a fake clock whose sleeps advance it at once, recording each wait.
@@ -52,7 +51,7 @@ func (c *clock) waits() []time.Duration {
 
 // pacedClient is a transport with Auth0's rate-limit headers (a refilling bucket, reset in
 // UNIX seconds) or, with window, OneLogin's (reset in seconds from now).
-func pacedClient(t *testing.T, now func() time.Time, sleep func(context.Context, time.Duration) error, s settings.Settings, window bool) *Client {
+func pacedClient(t *testing.T, now func() time.Time, sleep func(context.Context, time.Duration) error, s Settings, window bool) *Client {
 	t.Helper()
 	s.Now, s.Sleep = now, sleep
 	cfg := Config{Vendor: "test", Tokens: auth.Static("tok"), Settings: s}
@@ -69,7 +68,7 @@ func pacedClient(t *testing.T, now func() time.Time, sleep func(context.Context,
 func TestBudgetSpacesRequestsAfterItsBurst(t *testing.T) {
 	clk := newClock()
 	srv := newServer(t, status(200))
-	c := pacedClient(t, clk.Now, clk.Sleep, settings.Settings{RateLimit: settings.RateLimit{RPS: 10, Burst: 2}}, false)
+	c := pacedClient(t, clk.Now, clk.Sleep, Settings{RateLimit: RateLimit{RPS: 10, Burst: 2}}, false)
 	for range 5 {
 		_, err := send(t, c, context.Background(), http.MethodGet, srv.URL, "")
 		require.NoError(t, err)
@@ -83,7 +82,7 @@ func TestBudgetIsSharedByEveryGoroutine(t *testing.T) {
 	// The clock stands still, so each goroutine's wait is its place in the one queue.
 	s := &sleeper{}
 	srv := newServer(t, status(200))
-	c := pacedClient(t, func() time.Time { return fixedNow }, s.sleep, settings.Settings{RateLimit: settings.RateLimit{RPS: 50, Burst: 1}}, false)
+	c := pacedClient(t, func() time.Time { return fixedNow }, s.sleep, Settings{RateLimit: RateLimit{RPS: 50, Burst: 1}}, false)
 	var wg sync.WaitGroup
 	for range 10 {
 		wg.Go(func() {
@@ -104,7 +103,7 @@ func TestBudgetIsSharedByEveryGoroutine(t *testing.T) {
 func TestRetriesDrawFromTheBudget(t *testing.T) {
 	clk := newClock()
 	srv := newServer(t, status(503, "Retry-After", "0"), status(200))
-	c := pacedClient(t, clk.Now, clk.Sleep, settings.Settings{RateLimit: settings.RateLimit{RPS: 4, Burst: 1}}, false)
+	c := pacedClient(t, clk.Now, clk.Sleep, Settings{RateLimit: RateLimit{RPS: 4, Burst: 1}}, false)
 	_, err := send(t, c, context.Background(), http.MethodGet, srv.URL, "")
 	require.NoError(t, err)
 	w := clk.waits()
@@ -118,7 +117,7 @@ func TestWindowExhaustedWaitsForItsReset(t *testing.T) {
 		status(200, "X-RateLimit-Limit", "5000", "X-RateLimit-Remaining", "1", "X-RateLimit-Reset", "30"),
 		status(200, "X-RateLimit-Limit", "5000", "X-RateLimit-Remaining", "0", "X-RateLimit-Reset", "29"),
 		status(200, "X-RateLimit-Limit", "5000", "X-RateLimit-Remaining", "4999", "X-RateLimit-Reset", "3600"))
-	c := pacedClient(t, clk.Now, clk.Sleep, settings.Settings{}, true)
+	c := pacedClient(t, clk.Now, clk.Sleep, Settings{}, true)
 	for range 3 {
 		_, err := send(t, c, context.Background(), http.MethodGet, srv.URL, "")
 		require.NoError(t, err)
@@ -133,7 +132,7 @@ func TestBucketExhaustedWaitsForOneUnitOfRefill(t *testing.T) {
 	srv := newServer(t,
 		status(200, "X-RateLimit-Limit", "10", "X-RateLimit-Remaining", "0", "X-RateLimit-Reset", reset),
 		status(200))
-	c := pacedClient(t, clk.Now, clk.Sleep, settings.Settings{}, false)
+	c := pacedClient(t, clk.Now, clk.Sleep, Settings{}, false)
 	for range 2 {
 		_, err := send(t, c, context.Background(), http.MethodGet, srv.URL, "")
 		require.NoError(t, err)
@@ -165,7 +164,7 @@ func TestAdaptivePacingCountsRequestsInFlight(t *testing.T) {
 func TestA429WithAWaitHoldsBackEveryRequest(t *testing.T) {
 	clk := newClock()
 	srv := newServer(t, status(429, "Retry-After", "2"), status(200))
-	c := pacedClient(t, clk.Now, clk.Sleep, settings.Settings{Retry: grantkit.RetryPolicy{MaxAttempts: 1}}, false)
+	c := pacedClient(t, clk.Now, clk.Sleep, Settings{Retry: grantkit.RetryPolicy{MaxAttempts: 1}}, false)
 	_, err := send(t, c, context.Background(), http.MethodGet, srv.URL, "")
 	require.Error(t, err, "no retries: the 429 is returned")
 	_, err = send(t, c, context.Background(), http.MethodGet, srv.URL, "")
@@ -177,7 +176,7 @@ func TestTheRetriedRequestIsNotHeldTwiceForItsOwn429(t *testing.T) {
 	clk := newClock()
 	srv := newServer(t, status(429, "Retry-After", "2", "X-RateLimit-Limit", "10", "X-RateLimit-Remaining", "0",
 		"X-RateLimit-Reset", strconv.FormatInt(fixedNow.Add(2*time.Second).Unix(), 10)), status(200))
-	c := pacedClient(t, clk.Now, clk.Sleep, settings.Settings{}, false)
+	c := pacedClient(t, clk.Now, clk.Sleep, Settings{}, false)
 	_, err := send(t, c, context.Background(), http.MethodGet, srv.URL, "")
 	require.NoError(t, err)
 	assert.Equal(t, []time.Duration{2 * time.Second}, clk.waits())
@@ -186,7 +185,7 @@ func TestTheRetriedRequestIsNotHeldTwiceForItsOwn429(t *testing.T) {
 func TestWithoutAdaptivePacingHeadersAreIgnored(t *testing.T) {
 	clk := newClock()
 	srv := newServer(t, status(200, "X-RateLimit-Limit", "5000", "X-RateLimit-Remaining", "0", "X-RateLimit-Reset", "30"))
-	c := pacedClient(t, clk.Now, clk.Sleep, settings.Settings{NoAdaptivePacing: true}, true)
+	c := pacedClient(t, clk.Now, clk.Sleep, Settings{NoAdaptivePacing: true}, true)
 	assert.Nil(t, c.pace, "nothing paces the client")
 	for range 3 {
 		_, err := send(t, c, context.Background(), http.MethodGet, srv.URL, "")
@@ -198,7 +197,7 @@ func TestWithoutAdaptivePacingHeadersAreIgnored(t *testing.T) {
 func TestABudgetUsedUpBeyondMaxRetryAfterFailsWithoutSending(t *testing.T) {
 	clk := newClock()
 	srv := newServer(t, status(200, "X-RateLimit-Limit", "5000", "X-RateLimit-Remaining", "0", "X-RateLimit-Reset", "1800"))
-	c := pacedClient(t, clk.Now, clk.Sleep, settings.Settings{Retry: grantkit.RetryPolicy{MaxRetryAfter: time.Minute}}, true)
+	c := pacedClient(t, clk.Now, clk.Sleep, Settings{Retry: grantkit.RetryPolicy{MaxRetryAfter: time.Minute}}, true)
 	_, err := send(t, c, context.Background(), http.MethodGet, srv.URL, "")
 	require.NoError(t, err)
 	ctx, _, _ := Begin(context.Background(), "test", "Things.Get", true)
@@ -218,7 +217,7 @@ func TestPacingWaitsHonourTheContext(t *testing.T) {
 	t.Run("cancelled while waiting", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		s := &sleeper{cancel: cancel}
-		c := pacedClient(t, func() time.Time { return fixedNow }, s.sleep, settings.Settings{RateLimit: settings.RateLimit{RPS: 1, Burst: 1}}, false)
+		c := pacedClient(t, func() time.Time { return fixedNow }, s.sleep, Settings{RateLimit: RateLimit{RPS: 1, Burst: 1}}, false)
 		before := srv.calls.Load()
 		_, err := send(t, c, context.Background(), http.MethodGet, srv.URL, "")
 		require.NoError(t, err)
@@ -235,7 +234,7 @@ func TestPacingWaitsHonourTheContext(t *testing.T) {
 	})
 	t.Run("a wait past the deadline is not started", func(t *testing.T) {
 		s := &sleeper{}
-		c := pacedClient(t, time.Now, s.sleep, settings.Settings{RateLimit: settings.RateLimit{RPS: 0.1, Burst: 1}}, false)
+		c := pacedClient(t, time.Now, s.sleep, Settings{RateLimit: RateLimit{RPS: 0.1, Burst: 1}}, false)
 		_, err := send(t, c, context.Background(), http.MethodGet, srv.URL, "")
 		require.NoError(t, err)
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
@@ -261,7 +260,7 @@ func TestTokenRequestsArePacedWhenTheVendorCountsThem(t *testing.T) {
 			}, true)
 			c := New(Config{
 				Vendor: "test", Tokens: tokens, PacedTokens: true, TokenRequestsUnpaced: unpaced,
-				Settings: settings.Settings{RateLimit: settings.RateLimit{RPS: 2, Burst: 1}, Now: clk.Now, Sleep: clk.Sleep},
+				Settings: Settings{RateLimit: RateLimit{RPS: 2, Burst: 1}, Now: clk.Now, Sleep: clk.Sleep},
 			})
 			_, err := send(t, c, context.Background(), http.MethodGet, srv.URL, "")
 			require.NoError(t, err)

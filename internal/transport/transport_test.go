@@ -22,7 +22,6 @@ import (
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/auth"
-	"github.com/grantkit/grantkit/internal/settings"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -91,7 +90,7 @@ func newClient(t *testing.T, s *sleeper, tokens *auth.Tokens, p grantkit.RetryPo
 	}
 	return New(Config{
 		Vendor: "test", Tokens: tokens,
-		Settings:        settings.Settings{Retry: p, Sleep: s.sleep, Now: func() time.Time { return fixedNow }},
+		Settings:        Settings{Retry: p, Sleep: s.sleep, Now: func() time.Time { return fixedNow }},
 		RequestIDHeader: "X-Request-Id",
 		ResetAfter:      ResetAtUnix("X-RateLimit-Reset"),
 		ParseError: func(body []byte, e *grantkit.Error) {
@@ -460,7 +459,7 @@ func TestHeadersAndUserAgent(t *testing.T) {
 		ua, authz = r.Header.Get("User-Agent"), r.Header.Get("Authorization")
 		status(200)(w, r)
 	})
-	c := New(Config{Vendor: "auth0", Tokens: auth.Static("abc"), Settings: settings.Settings{UserAgent: "my-svc/2"}})
+	c := New(Config{Vendor: "auth0", Tokens: auth.Static("abc"), Settings: Settings{UserAgent: "my-svc/2"}})
 	_, err := send(t, c, context.Background(), http.MethodGet, srv.URL, "")
 	require.NoError(t, err)
 	assert.Equal(t, "Bearer abc", authz)

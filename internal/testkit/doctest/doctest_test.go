@@ -70,7 +70,6 @@ var imports = map[string]string{
 	"neutral":   "github.com/grantkit/grantkit/internal/neutral",
 	"paging":    "github.com/grantkit/grantkit/internal/paging",
 	"patch":     "github.com/grantkit/grantkit/internal/patch",
-	"settings":  "github.com/grantkit/grantkit/internal/settings",
 	"transport": "github.com/grantkit/grantkit/internal/transport",
 	"validate":  "github.com/grantkit/grantkit/internal/validate",
 }
@@ -324,7 +323,7 @@ func (r route) RoundTrip(req *http.Request) (*http.Response, error) {
 func seed(srv *auth0fake.Server) error {
 	const aud = "https://api.example.com/"
 	srv.AddResourceServer(aud, "read:users", "update:users")
-	c, err := auth0.New("example.eu.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
+	c, err := auth0.New("example.eu.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())))
 	if err != nil {
 		return err
 	}

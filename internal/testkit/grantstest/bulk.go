@@ -40,6 +40,25 @@ func RunBulk(t *testing.T, newEnv func(t *testing.T) BulkEnv) {
 			_, ok := e.Grants.(grantwrite.Adapter[*grantkit.Grant, grantkit.GrantKey, grantkit.GrantListOptions])
 			assert.True(t, ok)
 		}},
+		{"every error of one ApplyScopes names ApplyScopes", func(t *testing.T, e BulkEnv) {
+			keys := seedMany(t, e, 2)
+			res, err := grantkit.ApplyScopes(ctx, e.Grants, []grantkit.ScopeChangeRequest{
+				{Key: keys[0], Add: []string{"undefined:scope"}},
+				{Key: keys[1], Replace: true, Scopes: []string{"undefined:other"}},
+			}, 1)
+			if err == nil {
+				t.Skip("the vendor accepts any scope name (CPN's are the platform's)")
+			}
+			for _, r := range res {
+				require.Error(t, r.Err, "%s", r.Request.Key)
+				var ge *grantkit.Error
+				if errors.As(r.Err, &ge) {
+					assert.Equal(t, "ApplyScopes", ge.Operation)
+				}
+				assert.Contains(t, r.Err.Error(), e.Vendor+": ApplyScopes: ")
+				assert.NotContains(t, r.Err.Error(), "Grants.")
+			}
+		}},
 		{"a plan reads once and writes nothing", func(t *testing.T, e BulkEnv) {
 			keys := seedMany(t, e, 5)
 			reads0, writes0 := e.Sent()

@@ -7,17 +7,24 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"iter"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/oauth2"
 
 	"github.com/grantkit/grantkit"
+	"github.com/grantkit/grantkit/internal/construct"
 	"github.com/grantkit/grantkit/internal/testkit/fake"
+	"github.com/grantkit/grantkit/option"
 )
 
 // Options are what a scenario needs the vendor's client built with.
@@ -27,6 +34,43 @@ type Options struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// WrongSecret, when set, must be used as the client secret instead of the fake's.
 	WrongSecret string
+	// HTTPClient, when set, must send the client's requests (option.WithHTTPClient).
+	HTTPClient *http.Client
+	// Credential, when set, must be given instead of the vendor's own credential option (a
+	// token source the scenario controls).
+	Credential option.Option
+}
+
+// With returns the options the vendor's client is built with: base (its base URL), then cred
+// (the vendor's own credential, made with WrongSecret when that is set) unless the scenario
+// gives a credential of its own, the retry policy, the sleep, and the HTTP client if any.
+func (o Options) With(base, cred option.Option) []option.Option {
+	if o.Credential != nil {
+		cred = o.Credential
+	}
+	opts := []option.Option{base, cred, option.WithRetryPolicy(o.Retry)}
+	if o.Sleep != nil {
+		opts = append(opts, construct.WithSleep(o.Sleep))
+	}
+	if o.HTTPClient != nil {
+		opts = append(opts, option.WithHTTPClient(o.HTTPClient))
+	}
+	return opts
+}
+
+// IDs turns a vendor list into the iterator Env.List returns.
+func IDs[T any](seq iter.Seq2[*T, error], id func(*T) string) iter.Seq2[string, error] {
+	return func(yield func(string, error) bool) {
+		for v, err := range seq {
+			if err != nil {
+				yield("", err)
+				return
+			}
+			if !yield(id(v), nil) {
+				return
+			}
+		}
+	}
 }
 
 // Env is one vendor client over a fresh fake holding one object to read and update.
@@ -56,6 +100,14 @@ type Env struct {
 	ResetFault func(d time.Duration) fake.Fault
 	// BadInputs are calls the client must reject before sending anything.
 	BadInputs map[string]func(ctx context.Context) error
+	// New calls the vendor's New with the fake's base URL followed by opts, and returns its
+	// error: for the scenarios about what New refuses.
+	New func(opts ...option.Option) error
+	// List returns one iterator over a vendor list of at least two pages (the smallest page
+	// size, and objects enough), giving each object's id.
+	List func(ctx context.Context) iter.Seq2[string, error]
+	// Token issues a token the fake accepts, for a token source of the scenario's.
+	Token func() grantkit.Secret
 	// Client is the client value, checked for secrets under %v, %+v and %#v.
 	Client any
 	// Secrets must never appear in an error or in the client's formatting.
@@ -455,6 +507,127 @@ func Run(t *testing.T, newEnv func(t *testing.T, opts Options) Env) {
 		}
 	})
 
+	t.Run("core", func(t *testing.T) {
+		t.Run("a cancelled context sends nothing, not even to the caller's RoundTripper", func(t *testing.T) {
+			rt := &countingRT{base: http.DefaultTransport}
+			e := newEnv(t, Options{Sleep: (&recorder{}).sleep, HTTPClient: &http.Client{Transport: rt}})
+			ctx, cancel := context.WithCancel(bg)
+			cancel()
+			before := sent(e)
+			err := e.Read(ctx)
+			require.ErrorIs(t, err, context.Canceled)
+			assert.Zero(t, rt.n.Load(), "a request reached the RoundTripper")
+			assert.Equal(t, before, sent(e))
+		})
+		t.Run("each attempt sends a request of its own, never changed after it was sent", func(t *testing.T) {
+			rt := &countingRT{base: http.DefaultTransport}
+			e := newEnv(t, Options{Sleep: (&recorder{}).sleep, HTTPClient: &http.Client{Transport: rt}})
+			require.NoError(t, e.Read(bg)) // the token, fetched once
+			rt.reset()
+			// A 503, then a 401 for the revoked token, then the replay with a new token.
+			e.Fake.RevokeTokens()
+			e.Fake.FailNext(1, fake.Fault{Status: 503})
+			_, err := e.Update(bg) // (whether it applied is not asked: the seed's token is revoked too)
+			require.NoError(t, err)
+			reqs := rt.requests()
+			require.Len(t, reqs, 3)
+			for i, r := range reqs {
+				assert.Equal(t, r.header, r.req.Header, "attempt %d's request was changed after it was sent", i+1)
+				assert.Equal(t, reqs[0].body, r.body, "attempt %d sends the whole body", i+1)
+				for j := range i {
+					assert.NotSame(t, reqs[j].req, r.req, "attempts %d and %d share a request", j+1, i+1)
+				}
+			}
+		})
+		t.Run("a panicking token source is an error, and the next call works", func(t *testing.T) {
+			src := &panicSource{}
+			src.panics.Store(1)
+			e := newEnv(t, Options{Sleep: (&recorder{}).sleep, Credential: option.WithTokenSource(src)})
+			src.token = e.Token
+			ctx, cancel := context.WithTimeout(bg, 5*time.Second)
+			defer cancel()
+			err := e.Read(ctx)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "panicked")
+			assert.NotErrorIs(t, err, context.DeadlineExceeded)
+			require.NoError(t, e.Read(ctx), "the client is not wedged")
+		})
+		t.Run("a hanging token source is bounded by the context", func(t *testing.T) {
+			src := &hangingSource{release: make(chan struct{})}
+			defer close(src.release)
+			e := newEnv(t, Options{Sleep: (&recorder{}).sleep, Credential: option.WithTokenSource(src)})
+			ctx, cancel := context.WithTimeout(bg, 100*time.Millisecond)
+			defer cancel()
+			start := time.Now()
+			err := e.Read(ctx)
+			require.ErrorIs(t, err, context.DeadlineExceeded)
+			assert.Less(t, time.Since(start), 5*time.Second)
+		})
+		t.Run("a caller's deadline that ends an answer is named as the cause", func(t *testing.T) {
+			rt := &countingRT{base: http.DefaultTransport, stall: true}
+			e := newEnv(t, Options{Sleep: (&recorder{}).sleep, HTTPClient: &http.Client{Transport: rt}})
+			require.NoError(t, e.Read(bg))
+			rt.stalling.Store(true)
+			ctx, cancel := context.WithTimeout(bg, 300*time.Millisecond)
+			defer cancel()
+			err := e.Read(ctx)
+			require.ErrorIs(t, err, context.DeadlineExceeded)
+			assert.Contains(t, err.Error(), "the caller's context deadline ended the call while reading the answer")
+			assert.NotContains(t, err.Error(), "AttemptTimeout")
+			assert.NotContains(t, err.Error(), "cut off")
+		})
+		t.Run("New refuses CR or LF in a header value, naming the option", func(t *testing.T) {
+			e, _ := env(t, grantkit.RetryPolicy{})
+			require.NotNil(t, e.New)
+			for name, tc := range map[string]struct {
+				opts []option.Option
+				opt  string
+			}{
+				"token":      {[]option.Option{option.WithToken("tok\r\nX-Injected: 1")}, "option.WithToken"},
+				"user agent": {[]option.Option{option.WithToken("tok"), option.WithUserAgent("app/1\nX: y")}, "option.WithUserAgent"},
+			} {
+				err := e.New(tc.opts...)
+				require.ErrorIs(t, err, grantkit.ErrInvalidInput, name)
+				assert.Contains(t, err.Error(), tc.opt, name)
+				assert.NotContains(t, err.Error(), "\n", name)
+			}
+		})
+		t.Run("errors quote a bounded, escaped prefix of an input", func(t *testing.T) {
+			e, _ := env(t, grantkit.RetryPolicy{})
+			require.NotNil(t, e.New)
+			long := "\u202e" + strings.Repeat("a", 10000) + "\x1b[2J"
+			for name, opt := range map[string]option.Option{
+				"base URL":   option.WithBaseURL("https://proxy.example.com/?" + long),
+				"user agent": option.WithUserAgent("app/1 " + long + "\n"),
+			} {
+				err := e.New(option.WithToken("tok"), opt)
+				require.ErrorIs(t, err, grantkit.ErrInvalidInput, name)
+				msg := err.Error()
+				assert.Less(t, len(msg), 500, "%s: %s", name, msg)
+				assert.NotContains(t, msg, "\u202e", name)
+				assert.NotContains(t, msg, "\x1b", name)
+			}
+		})
+		t.Run("a list ranged again starts from the start", func(t *testing.T) {
+			e, _ := env(t, grantkit.RetryPolicy{})
+			if e.List == nil {
+				t.Skip("no paged list in this vendor's seed surface")
+			}
+			seq := e.List(bg)
+			var first, second []string
+			for id, err := range seq {
+				require.NoError(t, err)
+				first = append(first, id)
+			}
+			for id, err := range seq {
+				require.NoError(t, err)
+				second = append(second, id)
+			}
+			require.GreaterOrEqual(t, len(first), 2)
+			assert.Equal(t, first, second)
+		})
+	})
+
 	t.Run("secrets stay out", func(t *testing.T) {
 		e, _ := env(t, grantkit.RetryPolicy{MaxAttempts: 1})
 		e.Fake.FailNext(1, fake.Fault{Status: 400})
@@ -468,4 +641,98 @@ func Run(t *testing.T, newEnv func(t *testing.T, opts Options) Env) {
 			}
 		}
 	})
+}
+
+// countingRT sends through base and records each request as it was handed over. With stall
+// and stalling set, the answer's body stalls after its first bytes until the request's context
+// ends.
+type countingRT struct {
+	base     http.RoundTripper
+	stall    bool
+	stalling atomic.Bool
+	n        atomic.Int32
+	mu       sync.Mutex
+	sent     []sentRequest
+}
+
+type sentRequest struct {
+	req    *http.Request
+	header http.Header
+	body   string
+}
+
+func (rt *countingRT) RoundTrip(r *http.Request) (*http.Response, error) {
+	rt.n.Add(1)
+	s := sentRequest{req: r, header: r.Header.Clone()}
+	if r.Body != nil && r.GetBody != nil {
+		if b, err := r.GetBody(); err == nil {
+			raw, _ := io.ReadAll(b)
+			s.body = string(raw)
+		}
+	}
+	rt.mu.Lock()
+	rt.sent = append(rt.sent, s)
+	rt.mu.Unlock()
+	resp, err := rt.base.RoundTrip(r)
+	if err == nil && rt.stall && rt.stalling.Load() {
+		resp.Body = &stallingBody{ctx: r.Context(), body: resp.Body}
+		resp.ContentLength = -1
+	}
+	return resp, err
+}
+
+func (rt *countingRT) reset() {
+	rt.mu.Lock()
+	rt.sent = nil
+	rt.mu.Unlock()
+}
+
+func (rt *countingRT) requests() []sentRequest {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	var out []sentRequest
+	for _, s := range rt.sent {
+		if !strings.Contains(s.req.URL.Path, "token") && !strings.Contains(s.req.URL.Path, "authorize") {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+type stallingBody struct {
+	ctx  context.Context
+	body io.ReadCloser
+	read bool
+}
+
+func (b *stallingBody) Read(p []byte) (int, error) {
+	if !b.read && len(p) > 0 {
+		b.read = true
+		return b.body.Read(p[:1])
+	}
+	<-b.ctx.Done()
+	return 0, b.ctx.Err()
+}
+
+func (b *stallingBody) Close() error { return b.body.Close() }
+
+// panicSource panics on its first calls, then returns the env's token.
+type panicSource struct {
+	panics atomic.Int32
+	token  func() grantkit.Secret
+}
+
+func (p *panicSource) Token() (*oauth2.Token, error) {
+	if p.panics.Add(-1) >= 0 {
+		panic("token source bug")
+	}
+	return &oauth2.Token{AccessToken: p.token().Reveal(), TokenType: "Bearer"}, nil
+}
+
+// hangingSource never answers until released.
+type hangingSource struct{ release chan struct{} }
+
+func (h *hangingSource) Token() (*oauth2.Token, error) {
+	<-h.release
+	return nil, errors.New("released")
 }
