@@ -23,11 +23,12 @@ func (c *Client) retryToken(ctx context.Context, fetch auth.FetchFunc) (*oauth2.
 	}
 	var waited time.Time // until when the vendor asked the token request to wait
 	for attempt := 1; ; attempt++ {
-		var seq uint64
+		var seq ticket
 		if pace != nil {
-			// A token request the vendor counts against the API's limit waits its turn too.
+			// A token request the vendor counts against the API's limit waits its turn too,
+			// in the client's one bucket.
 			var err error
-			if seq, err = pace.wait(ctx, waited); err != nil {
+			if seq, err = pace.wait(ctx, "", waited); err != nil {
 				f := &tokenFailure{err: err, attempts: attempt - 1}
 				if ctx.Err() != nil {
 					f.ctxErr = ctx.Err()

@@ -59,6 +59,13 @@ type Config struct {
 	// RateHeaders names the vendor's other rate-limit headers, if it sends them on its
 	// answers, for adaptive pacing (pace.go).
 	RateHeaders RateHeaders
+	// RateBucket, if set, names the budget a request draws from, for a vendor that limits each
+	// endpoint family on its own (Okta: all of /api/v1/apps/* shares one per-minute budget,
+	// authorization servers another): each name has its own caller's budget
+	// (option.WithRateLimit), rate-limit header state and learned rate. path is the request's
+	// URL path. The empty name is the client's one bucket, which token requests also use; nil
+	// puts every request in it.
+	RateBucket func(method, path string) string
 	// TokenRequestsUnpaced says the vendor's token endpoint has a rate limit of its own (Auth0's
 	// Authentication API), so token requests do not draw from the API's budget. Token requests
 	// are paced only when the client fetches its tokens itself (PacedTokens).
@@ -190,9 +197,9 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 
 		// Pacing: wait for the client's budget and the vendor's before each send, retries
 		// included, and record each answer's rate-limit headers once it is in.
-		var seq uint64
+		var seq ticket
 		if c.pace != nil {
-			if seq, err = c.pace.wait(ctx, waited); err != nil {
+			if seq, err = c.pace.wait(ctx, c.pace.key(req.Method, req.URL.Path), waited); err != nil {
 				return nil, c.paceError(call, last, sent, err)
 			}
 		}
