@@ -308,8 +308,8 @@ func (p *pacer) done(t ticket, h http.Header, status int, vendorWait time.Durati
 	changed := false
 	if h != nil && p.hdr.Remaining != "" && p.reset != nil {
 		if rem, ok := headerInt(h, p.hdr.Remaining); ok {
+			budget = true
 			if d, ok := p.reset(h, now); ok && d > 0 {
-				budget = true
 				lim, ok := headerInt(h, p.hdr.Limit)
 				if !ok || lim < rem {
 					lim = rem
