@@ -22,6 +22,7 @@ type limited interface {
 	RateLimited() int
 	IssueToken() grantkit.Secret
 	TokenRequests() int
+	WithholdRateLimitHeaders(retryAfter bool)
 }
 
 // limitedFake starts v's fake and returns it with its base URL.
@@ -187,6 +188,48 @@ func TestWithoutAdaptivePacingTheSameCallsDraw429s(t *testing.T) {
 			}
 			assert.Equal(t, 3, refused)
 			assert.Equal(t, 3, f.RateLimited())
+		})
+	}
+}
+
+func TestABudgetAboveAHeaderlessVendorsLimitIsLearnedDown(t *testing.T) {
+	// The caller's budget is twice what the vendor really allows, and the vendor says nothing
+	// of its limit but a bare 429: the client learns the rate from the 429s, so no call fails
+	// and few requests are refused. The control, with adaptive pacing off, draws a 429 for
+	// most requests over the vendor's rate.
+	for _, v := range vendors() {
+		t.Run(v.name, func(t *testing.T) {
+			t.Parallel()
+			run := func(opts ...option.Option) (refused, failed int) {
+				f, url := limitedFake(t, v)
+				f.WithholdRateLimitHeaders(false)
+				f.SetRateLimit(100, 5)
+				call := v.client(t, append([]option.Option{option.WithBaseURL(url), option.WithToken(f.IssueToken()),
+					option.WithRateLimit(200, 10)}, opts...)...)
+				var mu sync.Mutex
+				var wg sync.WaitGroup
+				for range 8 {
+					wg.Go(func() {
+						for range 12 {
+							if call(context.Background()) != nil {
+								mu.Lock()
+								failed++
+								mu.Unlock()
+							}
+						}
+					})
+				}
+				wg.Wait()
+				return f.RateLimited(), failed
+			}
+			refused, failed := run()
+			assert.Zero(t, failed)
+			assert.LessOrEqual(t, refused, 20, "429s for 96 calls")
+			control, _ := run(option.WithoutAdaptivePacing())
+			// (On a fast machine the control draws about 35; a slow one, under -race, may not
+			// send faster than the vendor allows, so the control is only asked to draw more.)
+			assert.Greater(t, control, refused, "without learning, the budget alone overspends the vendor's limit")
+			t.Logf("429s for 96 calls: %d learning, %d without", refused, control)
 		})
 	}
 }

@@ -45,13 +45,14 @@ type outcome struct {
 
 // retrying runs attempts until one succeeds or the policy says to stop. Before each attempt
 // it checks the caller's context (a cancelled context sends nothing), runs prepare (nil for
-// none; an error ends the run as unprepared), and waits for pace (nil for none). Each attempt
+// none; an error ends the run as unprepared), and waits for pace (nil for none) in the named
+// bucket (Config.RateBucket; "" is the client's one bucket, which token requests use). Each attempt
 // runs under its own context, bounded by the attempt timeout when the caller's deadline is
 // later (attemptContext); seq is the pacer's ticket, which the attempt records its answer on.
 //
 // prepare and attempt are called, never kept: they stay on the caller's stack.
-func (c *Client) retrying(ctx context.Context, pace *pacer, prepare func(sent int) error,
-	attempt func(actx context.Context, seq uint64, sent int) step) outcome {
+func (c *Client) retrying(ctx context.Context, pace *pacer, bucket string, prepare func(sent int) error,
+	attempt func(actx context.Context, seq ticket, sent int) step) outcome {
 	var (
 		sent    int       // requests sent, 401 replays included
 		retries int       // retries spent from the policy
@@ -66,10 +67,10 @@ func (c *Client) retrying(ctx context.Context, pace *pacer, prepare func(sent in
 				return outcome{why: unprepared, sent: sent, err: err}
 			}
 		}
-		var seq uint64
+		var seq ticket
 		if pace != nil {
 			var err error
-			if seq, err = pace.wait(ctx, waited); err != nil {
+			if seq, err = pace.wait(ctx, bucket, waited); err != nil {
 				return outcome{why: paceFailed, sent: sent, err: err}
 			}
 		}

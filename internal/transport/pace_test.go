@@ -142,23 +142,25 @@ func TestBucketExhaustedWaitsForOneUnitOfRefill(t *testing.T) {
 }
 
 func TestAdaptivePacingCountsRequestsInFlight(t *testing.T) {
-	p := &pacer{adaptive: true, hdr: RateHeaders{Refills: false}, maxWait: time.Minute}
+	pc := &pacer{adaptive: true, hdr: RateHeaders{Refills: false}, maxWait: time.Minute}
+	p := &bucket{}
 	p.known, p.remaining, p.limit, p.seen, p.resetAt = true, 2, 100, fixedNow, fixedNow.Add(10*time.Second)
-	assert.Zero(t, p.hold(fixedNow))
+	assert.Zero(t, p.hold(pc, fixedNow))
 	p.inflight = 1
-	assert.Zero(t, p.hold(fixedNow), "one in flight takes one of two: one is left")
+	assert.Zero(t, p.hold(pc, fixedNow), "one in flight takes one of two: one is left")
 	p.inflight = 2
-	assert.Equal(t, 10*time.Second, p.hold(fixedNow), "two in flight take both: wait for the reset")
-	assert.Zero(t, p.hold(fixedNow.Add(10*time.Second)), "after the reset the budget is unknown again")
+	assert.Equal(t, 10*time.Second, p.hold(pc, fixedNow), "two in flight take both: wait for the reset")
+	assert.Zero(t, p.hold(pc, fixedNow.Add(10*time.Second)), "after the reset the budget is unknown again")
 	assert.False(t, p.known)
 
-	b := &pacer{adaptive: true, hdr: RateHeaders{Refills: true}, maxWait: time.Minute}
+	bc := &pacer{adaptive: true, hdr: RateHeaders{Refills: true}, maxWait: time.Minute}
+	b := &bucket{}
 	b.known, b.remaining, b.limit, b.seen, b.resetAt = true, 0, 20, fixedNow, fixedNow.Add(time.Second)
 	b.inflight = 3
-	assert.Equal(t, 200*time.Millisecond, b.hold(fixedNow), "the fourth unit of twenty refills at 200ms")
-	assert.InDelta(t, 2.0, b.estimate(fixedNow.Add(100*time.Millisecond)), 1e-9)
+	assert.Equal(t, 200*time.Millisecond, b.hold(bc, fixedNow), "the fourth unit of twenty refills at 200ms")
+	assert.InDelta(t, 2.0, b.estimate(bc, fixedNow.Add(100*time.Millisecond)), 1e-9)
 	b.inflight = 20
-	assert.Equal(t, time.Second, b.hold(fixedNow), "more than the bucket holds are in flight: wait for the reset")
+	assert.Equal(t, time.Second, b.hold(bc, fixedNow), "more than the bucket holds are in flight: wait for the reset")
 }
 
 func TestA429WithAWaitHoldsBackEveryRequest(t *testing.T) {
@@ -287,23 +289,24 @@ func TestAnAnswerOlderThanTheStateCanOnlyLowerIt(t *testing.T) {
 		return http.Header{"X-Ratelimit-Limit": {"20"}, "X-Ratelimit-Remaining": {strconv.Itoa(rem)}, "X-Ratelimit-Reset": {"1"}}
 	}
 	ctx := context.Background()
-	var epochs []uint64
+	var tickets []ticket
 	for range 3 {
-		e, err := p.wait(ctx, time.Time{})
+		tk, err := p.wait(ctx, "", time.Time{})
 		require.NoError(t, err)
-		epochs = append(epochs, e)
+		tickets = append(tickets, tk)
 	}
+	b := tickets[0].b
 	// The vendor counted the three in the order 3, 1, 2; their answers come in the order 2, 1.
-	p.done(epochs[1], h(18), 200, 0)
-	assert.Equal(t, 18, p.remaining)
-	p.done(epochs[0], h(19), 200, 0)
-	assert.Equal(t, 18, p.remaining, "admitted before the state was taken: 19 may be older than 18")
-	p.done(epochs[2], h(17), 200, 0)
-	assert.Equal(t, 17, p.remaining, "less is always taken")
+	p.done(tickets[1], h(18), 200, 0)
+	assert.Equal(t, 18, b.remaining)
+	p.done(tickets[0], h(19), 200, 0)
+	assert.Equal(t, 18, b.remaining, "admitted before the state was taken: 19 may be older than 18")
+	p.done(tickets[2], h(17), 200, 0)
+	assert.Equal(t, 17, b.remaining, "less is always taken")
 
-	e, err := p.wait(ctx, time.Time{})
+	tk, err := p.wait(ctx, "", time.Time{})
 	require.NoError(t, err)
-	p.done(e, h(19), 200, 0)
-	assert.Equal(t, 19, p.remaining, "admitted after the state was taken: counted after it, so its answer is newer")
-	assert.Zero(t, p.inflight)
+	p.done(tk, h(19), 200, 0)
+	assert.Equal(t, 19, b.remaining, "admitted after the state was taken: counted after it, so its answer is newer")
+	assert.Zero(t, b.inflight)
 }

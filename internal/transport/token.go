@@ -26,7 +26,7 @@ func (c *Client) retryToken(ctx context.Context, fetch auth.FetchFunc) (*oauth2.
 		tok  *oauth2.Token
 		last error // the latest attempt's failure
 	)
-	o := c.retrying(ctx, pace, nil, func(actx context.Context, seq uint64, _ int) step {
+	o := c.retrying(ctx, pace, "", nil, func(actx context.Context, seq ticket, _ int) step {
 		t, err := fetch(actx)
 		if pace != nil {
 			// Nothing of a token answer is recorded but its end: its rate-limit headers, if

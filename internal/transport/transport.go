@@ -81,6 +81,13 @@ type Config struct {
 	// RateHeaders names the vendor's other rate-limit headers, if it sends them on its
 	// answers, for adaptive pacing (pace.go).
 	RateHeaders RateHeaders
+	// RateBucket, if set, names the budget a request draws from, for a vendor that limits each
+	// endpoint family on its own (Okta: all of /api/v1/apps/* shares one per-minute budget,
+	// authorization servers another): each name has its own caller's budget
+	// (option.WithRateLimit), rate-limit header state and learned rate. path is the request's
+	// URL path. The empty name is the client's one bucket, which token requests also use; nil
+	// puts every request in it.
+	RateBucket func(method, path string) string
 	// TokenRequestsUnpaced says the vendor's token endpoint has a rate limit of its own (Auth0's
 	// Authentication API), so token requests do not draw from the API's budget. Token requests
 	// are paced only when the client fetches its tokens itself (PacedTokens).
@@ -241,7 +248,7 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		next.Header[c.cfg.AuthHeader] = authz
 		return nil
 	}
-	attempt := func(actx context.Context, seq uint64, sent int) step {
+	attempt := func(actx context.Context, seq ticket, sent int) step {
 		r := next
 		if actx != ctx {
 			r = r.WithContext(actx)
@@ -296,7 +303,11 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		}
 		return s
 	}
-	o := c.retrying(ctx, c.pace, prepare, attempt)
+	bucket := ""
+	if c.pace != nil {
+		bucket = c.pace.key(req.Method, req.URL.Path)
+	}
+	o := c.retrying(ctx, c.pace, bucket, prepare, attempt)
 	switch o.why {
 	case succeeded:
 		return out, nil

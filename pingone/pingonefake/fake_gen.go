@@ -117,6 +117,14 @@ func (f *Fake) RevokeTokens() { f.srv.RevokeTokens() }
 // TokenRequests returns how many token requests were received.
 func (f *Fake) TokenRequests() int { return f.srv.TokenRequests() }
 
+// WithholdRateLimitHeaders makes the fake's rate limit (SetRateLimit) report nothing of its
+// budget from now on: no rate-limit header on any answer, and a 429 with Retry-After (whole
+// seconds, rounded up) when retryAfter is true, as PingOne answers, or with no header at all
+// when it is false, as CPN is assumed to. The limit enforced is the same. It lets a test meet,
+// at any vendor's fake, a vendor that sends no rate-limit headers; it is not how a vendor that
+// sends them (Auth0, OneLogin) answers. A new fake answers as its vendor does.
+func (f *Fake) WithholdRateLimitHeaders(retryAfter bool) { f.srv.WithholdRateLimitHeaders(retryAfter) }
+
 // Server is a Fake listening on a loopback address.
 type Server struct {
 	*Fake

@@ -119,6 +119,7 @@ type Server struct {
 	requests      []Request
 	tokenRequests int
 	limiter       *limiter // the rate limit SetRateLimit set, if any
+	withheld      *bool    // rate-limit headers withheld; Retry-After sent if true (WithholdRateLimitHeaders)
 }
 
 // New returns a Server that answers cfg.TokenPath itself. Give it the API handler with

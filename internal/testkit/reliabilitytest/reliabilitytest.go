@@ -94,6 +94,9 @@ type Env struct {
 		Requests() []fake.Request
 		TokenRequests() int
 		RevokeTokens()
+		SetRateLimit(rps float64, burst int)
+		WithholdRateLimitHeaders(retryAfter bool)
+		RateLimited() int
 	}
 	// ResetFault, if the vendor has a rate-limit reset header, returns a 429 fault asking for
 	// a wait of d through that header only.
@@ -397,6 +400,43 @@ func Run(t *testing.T, newEnv func(t *testing.T, opts Options) Env) {
 				for _, p := range e.LostCreate {
 					assert.Contains(t, ae.Message, p)
 				}
+			})
+		}
+	})
+
+	t.Run("429 storm without headers", func(t *testing.T) {
+		// The vendor enforces a bucket of 5 refilling at 100 a second and says nothing of it
+		// but its 429s (with Retry-After, as PingOne, or bare, as CPN). Eight goroutines
+		// read 60 times in all, with the real clock and the default retry policy: the client
+		// learns the rate from the first 429s. No call fails, and the 429s stay few: without
+		// learning, nearly every request over the rate draws one (hundreds here).
+		const calls, goroutines = 60, 8
+		for _, retryAfter := range []bool{true, false} {
+			t.Run("Retry-After "+strconv.FormatBool(retryAfter), func(t *testing.T) {
+				t.Parallel()
+				e := newEnv(t, Options{})
+				e.Fake.WithholdRateLimitHeaders(retryAfter)
+				e.Fake.SetRateLimit(100, 5)
+				next := make(chan struct{}, calls)
+				for range calls {
+					next <- struct{}{}
+				}
+				close(next)
+				var failed sync.Map
+				var wg sync.WaitGroup
+				for range goroutines {
+					wg.Go(func() {
+						for range next {
+							if err := e.Read(bg); err != nil {
+								failed.Store(err.Error(), true)
+							}
+						}
+					})
+				}
+				wg.Wait()
+				failed.Range(func(k, _ any) bool { t.Errorf("a call failed: %v", k); return true })
+				assert.LessOrEqual(t, e.Fake.RateLimited(), calls/4, "429s drawn for %d calls", calls)
+				t.Logf("%d 429s for %d calls", e.Fake.RateLimited(), calls)
 			})
 		}
 	})
