@@ -35,6 +35,7 @@ type Call struct {
 
 	mu  sync.Mutex
 	ans answer // the 2xx answer delivered for this call, if any
+	out outcomes // what the attempts of this call left unknown (landed.go)
 }
 
 // answer is what the transport knows about a 2xx answer it delivered.

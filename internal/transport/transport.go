@@ -207,13 +207,15 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		)
 		switch {
 		case r.resp == nil:
+			transient, unsent := classifyNetErr(r.err)
+			call.attempted(!unsent, c.policy.MaxAttempts)
 			if ctx.Err() != nil {
 				return nil, c.ended(call, last, sent, ctx.Err())
 			}
-			transient, unsent := classifyNetErr(r.err)
 			last, retry = c.noAnswer(call, req.Method, sent, r.err, unsent), transient && (unsent || idempotent(req.Method))
 		case r.failure == nil:
 			resp := r.resp
+			call.attempted(r.err != nil, c.policy.MaxAttempts)
 			if r.err == nil {
 				a := answer{method: req.Method, status: resp.StatusCode, attempts: sent}
 				if c.cfg.RequestIDHeader != "" {
@@ -232,6 +234,7 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 			retry = !errors.Is(r.err, ErrResponseTooLarge) && transientCause(r.err) && idempotent(req.Method)
 		default:
 			last = r.failure
+			call.attempted(unknownStatus(last.StatusCode), c.policy.MaxAttempts)
 			if last.StatusCode == http.StatusUnauthorized && !refreshed && c.cfg.Tokens.Refreshable() {
 				// The token may have been revoked or rotated early: fetch a new one and
 				// replay once. This does not spend a retry.
