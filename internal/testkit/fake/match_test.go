@@ -153,3 +153,21 @@ func TestFailUnderConcurrentRequests(t *testing.T) {
 	assert.Equal(t, map[string]int{"GET 200 <nil>": 20, "PATCH 200 <nil>": 17, "PATCH 429 <nil>": 3}, counts)
 	assert.Len(t, s.Requests(), 40)
 }
+
+// A status fault with Apply carries the request out, then answers the status: the vendor
+// acted and its answer was lost behind an error (a 503 from a proxy, a 500 after the commit).
+func TestStatusFaultWithApplyCarriesTheRequestOut(t *testing.T) {
+	s := fake.New(fake.Config{ClientID: "id", ClientSecret: "secret", TokenPath: "/token",
+		ErrorBody: func(status int, msg string) []byte { return fmt.Appendf(nil, `{"status":%d}`, status) }})
+	var served int
+	s.SetAPI(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { served++; _, _ = io.WriteString(w, "ok") }))
+	hs := httptest.NewServer(s)
+	t.Cleanup(hs.Close)
+
+	s.FailNext(1, fake.Fault{Status: 503})
+	assert.Equal(t, 503, send(t, hs, "POST", "/api/things"))
+	assert.Zero(t, served, "without Apply the request is not carried out")
+	s.FailNext(1, fake.Fault{Status: 503, Apply: true})
+	assert.Equal(t, 503, send(t, hs, "POST", "/api/things"))
+	assert.Equal(t, 1, served, "with Apply it is, and the answer is still the 503")
+}
