@@ -55,6 +55,21 @@ func TestReliability(t *testing.T) {
 				_, err := c.ClientGrants.Create(ctx, auth0.ClientGrantCreate{ClientID: "app" + strconv.Itoa(n), Audience: "https://api.example.com/"})
 				return err
 			},
+			GrantsCreate: func(ctx context.Context) error {
+				n++
+				_, err := c.Grants().Create(ctx, grantkit.GrantKey{ClientID: "app" + strconv.Itoa(n), Resource: "https://api.example.com/"}, []string{"a"})
+				return err
+			},
+			Created: func() int {
+				count := 0
+				for g, err := range seed.ClientGrants.List(context.Background(), auth0.ClientGrantListOptions{}) {
+					require.NoError(t, err)
+					if g.ClientID == "app"+strconv.Itoa(n) {
+						count++
+					}
+				}
+				return count
+			},
 			Delete: func() func(ctx context.Context) error {
 				n++
 				d, err := seed.ClientGrants.Create(context.Background(), auth0.ClientGrantCreate{ClientID: "gone" + strconv.Itoa(n), Audience: "https://api.example.com/", Scope: []string{"a"}})

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"net/http"
 	"net/url"
 	"strconv"
 	"time"
@@ -242,7 +243,9 @@ func (s *OAuthAppsService) update(ctx context.Context, id string, p OAuthAppUpda
 }
 
 // Delete deletes up to 15 apps in one request. If CPN removes only some, the error lists the
-// others and the result says which were deleted.
+// others and the result says which were deleted. After an attempt whose answer was lost (it
+// may have landed), an app CPN reports as not deleted is looked up (OAuthApps.Get), and one
+// that no longer exists counts as deleted.
 func (s *OAuthAppsService) Delete(ctx context.Context, ids ...string) (DeleteResult, error) {
 	ctx, call, err := s.begin(ctx, "OAuthApps.Delete")
 	if err != nil {
@@ -259,9 +262,35 @@ func (s *OAuthAppsService) Delete(ctx context.Context, ids ...string) (DeleteRes
 		return DeleteResult{}, call.Err(err)
 	}
 	r := DeleteResult{Deleted: res.Succeeded, Failed: res.Failed}
+	if len(r.Failed) > 0 && call.MayHaveLanded() {
+		// An earlier attempt whose answer was lost may have deleted them: an app that is gone
+		// now was deleted as asked.
+		if r, err = s.gone(ctx, r); err != nil {
+			return r, err
+		}
+	}
 	if len(r.Failed) > 0 {
 		return r, call.Failed(fmt.Sprintf("%d of %d apps not deleted: %q", len(r.Failed), len(ids), r.Failed))
 	}
+	return r, nil
+}
+
+// gone moves the apps of r.Failed that no longer exist to r.Deleted.
+func (s *OAuthAppsService) gone(ctx context.Context, r DeleteResult) (DeleteResult, error) {
+	var failed []string
+	for _, id := range r.Failed {
+		_, err := s.Get(ctx, id)
+		var ge *grantkit.Error
+		switch {
+		case errors.As(err, &ge) && ge.StatusCode == http.StatusNotFound:
+			r.Deleted = append(r.Deleted, id)
+		case err != nil:
+			return r, err
+		default:
+			failed = append(failed, id)
+		}
+	}
+	r.Failed = failed
 	return r, nil
 }
 

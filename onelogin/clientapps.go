@@ -97,7 +97,8 @@ func (s *ClientAppsService) UpdateScopes(ctx context.Context, authID, appID int6
 	return fromClientAppIDs(res, authID, appID), nil
 }
 
-// Remove removes app appID from authorization server authID.
+// Remove removes app appID from authorization server authID. A 404 after an attempt whose
+// answer was lost (it may have landed) is success: the app is removed as asked.
 func (s *ClientAppsService) Remove(ctx context.Context, authID, appID int64) error {
 	ctx, call, err := s.begin(ctx, "ClientApps.Remove")
 	if err != nil {
@@ -109,7 +110,7 @@ func (s *ClientAppsService) Remove(ctx context.Context, authID, appID int64) err
 	// OneLogin's doc page answers 204 and its SDKs expect 200; the spec accepts both, and
 	// either means the app was removed.
 	_, err = s.c.api.RemoveAuthorizationClientApp(ctx, oas.RemoveAuthorizationClientAppParams{ID: authID, ClientAppID: appID})
-	return call.Err(err)
+	return call.Deleted(err)
 }
 
 func checkIDs(authID, appID int64, scopeIDs []int64) error {

@@ -102,7 +102,8 @@ func (s *ScopesService) Update(ctx context.Context, authID, scopeID int64, p Sco
 	return &Scope{ID: res.ID.Or(scopeID), Value: p.Value, Description: p.Description, AuthorizationID: authID}, nil
 }
 
-// Delete deletes scope scopeID of authorization server authID.
+// Delete deletes scope scopeID of authorization server authID. A 404 after an attempt whose
+// answer was lost (it may have landed) is success: the scope is gone as asked.
 func (s *ScopesService) Delete(ctx context.Context, authID, scopeID int64) error {
 	ctx, call, err := s.begin(ctx, "Scopes.Delete")
 	if err != nil {
@@ -114,7 +115,7 @@ func (s *ScopesService) Delete(ctx context.Context, authID, scopeID int64) error
 	if err := checkID("scopeID", scopeID); err != nil {
 		return call.Err(err)
 	}
-	return call.Err(s.c.api.DeleteAuthorizationScope(ctx, oas.DeleteAuthorizationScopeParams{ID: authID, ScopeID: scopeID}))
+	return call.Deleted(s.c.api.DeleteAuthorizationScope(ctx, oas.DeleteAuthorizationScopeParams{ID: authID, ScopeID: scopeID}))
 }
 
 func (p ScopeCreate) toOAS(authID int64) (*oas.ScopeRequest, error) {

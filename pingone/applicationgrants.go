@@ -152,7 +152,8 @@ func (s *ApplicationGrantsService) Update(ctx context.Context, appID, grantID st
 	return fromGrant(g), nil
 }
 
-// Delete deletes grant grantID of application appID.
+// Delete deletes grant grantID of application appID. A 404 after an attempt whose answer was
+// lost (it may have landed) is success: the grant is gone as asked.
 func (s *ApplicationGrantsService) Delete(ctx context.Context, appID, grantID string) error {
 	ctx, call, err := s.begin(ctx, "ApplicationGrants.Delete")
 	if err != nil {
@@ -161,7 +162,7 @@ func (s *ApplicationGrantsService) Delete(ctx context.Context, appID, grantID st
 	if err := checkIDs(appID, grantID); err != nil {
 		return call.Err(err)
 	}
-	return call.Err(s.c.api.DeleteApplicationGrant(ctx, oas.DeleteApplicationGrantParams{EnvironmentID: s.c.env, ApplicationID: appID, GrantID: grantID}))
+	return call.Deleted(s.c.api.DeleteApplicationGrant(ctx, oas.DeleteApplicationGrantParams{EnvironmentID: s.c.env, ApplicationID: appID, GrantID: grantID}))
 }
 
 func checkIDs(appID, grantID string) error {

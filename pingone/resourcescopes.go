@@ -117,7 +117,8 @@ func (s *ResourcesService) UpdateScope(ctx context.Context, resourceID, scopeID 
 	return fromResourceScope(sc, resourceID), nil
 }
 
-// DeleteScope deletes scope scopeID of resource resourceID (DELETE Scope).
+// DeleteScope deletes scope scopeID of resource resourceID (DELETE Scope). A 404 after an
+// attempt whose answer was lost (it may have landed) is success: the scope is gone as asked.
 func (s *ResourcesService) DeleteScope(ctx context.Context, resourceID, scopeID string) error {
 	ctx, call, err := s.begin(ctx, "Resources.DeleteScope")
 	if err != nil {
@@ -126,7 +127,7 @@ func (s *ResourcesService) DeleteScope(ctx context.Context, resourceID, scopeID 
 	if err := checkScopeIDs(resourceID, scopeID); err != nil {
 		return call.Err(err)
 	}
-	return call.Err(s.c.api.DeleteResourceScope(ctx, oas.DeleteResourceScopeParams{EnvironmentID: s.c.env, ResourceID: resourceID, ScopeID: scopeID}))
+	return call.Deleted(s.c.api.DeleteResourceScope(ctx, oas.DeleteResourceScopeParams{EnvironmentID: s.c.env, ResourceID: resourceID, ScopeID: scopeID}))
 }
 
 // readScope reads one scope as PingOne sends it, unmodelled properties included (one call of
