@@ -333,6 +333,14 @@ func TestReliability(t *testing.T) {
 				_, err := c.OAuthApps.Create(ctx, cpn.OAuthAppCreate{ID: "new-" + strconv.Itoa(n)})
 				return err
 			},
+			Created: func() int {
+				_, err := seed.OAuthApps.Get(context.Background(), "new-"+strconv.Itoa(n))
+				if err != nil {
+					return 0
+				}
+				return 1
+			},
+			LostSecret: true,
 			Delete: func() func(ctx context.Context) error {
 				n++
 				id := "gone-" + strconv.Itoa(n)
@@ -343,7 +351,7 @@ func TestReliability(t *testing.T) {
 					return err
 				}
 			},
-			LostCreate: []string{"the app may now exist", "OAuthApps.List", "secret", "was lost", "OAuthApps.Update"},
+			LostCreate: []string{"the app may now exist", "OAuthApps.List", "secret", "was lost", "OAuthApps.Update", "cannot be recovered"},
 			Fake:       srv,
 			BadInputs: map[string]func(ctx context.Context) error{
 				"empty id": func(ctx context.Context) error { _, err := c.OAuthApps.Get(ctx, ""); return err },

@@ -2,9 +2,13 @@ package onelogin
 
 import (
 	"context"
+	"fmt"
 	"iter"
+	"net/http"
 	"slices"
+	"strings"
 
+	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/patch"
 	"github.com/grantkit/grantkit/internal/transport"
 	"github.com/grantkit/grantkit/internal/validate"
@@ -63,7 +67,9 @@ func (s *ClientAppsService) List(ctx context.Context, authID int64) iter.Seq2[*C
 	})
 }
 
-// Add allows app appID to request scopeIDs from authorization server authID.
+// Add allows app appID to request scopeIDs from authorization server authID. An add whose
+// answer is lost is never resent blindly: the server's client apps are looked up and the app
+// returned if it has the scopes asked; the add is sent again only if the app is not there.
 func (s *ClientAppsService) Add(ctx context.Context, authID, appID int64, scopeIDs []int64) (*ClientApp, error) {
 	ctx, call, err := s.begin(ctx, "ClientApps.Add")
 	if err != nil {
@@ -73,11 +79,41 @@ func (s *ClientAppsService) Add(ctx context.Context, authID, appID int64, scopeI
 	if err := checkIDs(authID, appID, scopeIDs); err != nil {
 		return nil, call.Err(err)
 	}
-	res, err := s.c.api.AddAuthorizationClientApp(ctx, &oas.AddClientAppRequest{AppID: appID, Scopes: patch.List(slices.Clone(scopeIDs))}, oas.AddAuthorizationClientAppParams{ID: authID})
-	if err != nil {
-		return nil, call.Err(err)
-	}
-	return fromClientAppIDs(res, authID, appID), nil
+	return transport.Create(ctx, call, func() (*ClientApp, error) {
+		res, err := s.c.api.AddAuthorizationClientApp(ctx, &oas.AddClientAppRequest{AppID: appID, Scopes: patch.List(slices.Clone(scopeIDs))}, oas.AddAuthorizationClientAppParams{ID: authID})
+		if err != nil {
+			return nil, call.Err(err)
+		}
+		return fromClientAppIDs(res, authID, appID), nil
+	}, transport.Lookup[ClientApp]{
+		Unique: true, // OneLogin keeps one entry per app on a server (422 "already been added")
+		Exists: alreadyTaken,
+		Find: func(ctx context.Context) (*ClientApp, string, error) {
+			for a, err := range s.List(ctx, authID) {
+				if err != nil {
+					return nil, "", err
+				}
+				if a.AppID != appID {
+					continue
+				}
+				have, want := slices.Clone(a.ScopeIDs), slices.Clone(scopeIDs)
+				slices.Sort(have)
+				slices.Sort(want)
+				if !slices.Equal(slices.Compact(have), slices.Compact(want)) {
+					return a, fmt.Sprintf("app %d has scope ids %v, asked %v", appID, a.ScopeIDs, scopeIDs), nil
+				}
+				return a, "", nil
+			}
+			return nil, "", nil
+		},
+	})
+}
+
+// alreadyTaken reports OneLogin's answer that what a create makes exists already: a 409, or
+// the 422 whose message says it was already added or taken.
+func alreadyTaken(e *grantkit.Error) bool {
+	return e.StatusCode == http.StatusConflict ||
+		(e.StatusCode == http.StatusUnprocessableEntity && strings.Contains(e.Message, "already"))
 }
 
 // UpdateScopes replaces the scopes app appID may request from authorization server authID.

@@ -287,6 +287,7 @@ func TestReliability(t *testing.T) {
 			option.WithRetryPolicy(o.Retry), construct.WithSleep(o.Sleep))
 		require.NoError(t, err)
 		n := 0
+		var created func() int
 		return reliabilitytest.Env{
 			Read: func(ctx context.Context) error { _, err := c.Authorizations.Get(ctx, authID); return err },
 			Update: func(ctx context.Context) (func() bool, error) {
@@ -305,8 +306,35 @@ func TestReliability(t *testing.T) {
 			Create: func(ctx context.Context) error {
 				n++
 				_, err := c.Scopes.Create(ctx, authID, onelogin.ScopeCreate{Value: "new" + strconv.Itoa(n), Description: "d"})
+				created = func() int {
+					count := 0
+					for s, err := range seed.Scopes.List(context.Background(), authID) {
+						require.NoError(t, err)
+						if s.Value == "new"+strconv.Itoa(n) {
+							count++
+						}
+					}
+					return count
+				}
 				return err
 			},
+			GrantsCreate: func(ctx context.Context) error {
+				n++
+				app := int64(1000 + n)
+				_, err := c.Grants().Create(ctx, grantkit.GrantKey{Resource: strconv.FormatInt(authID, 10), ClientID: strconv.FormatInt(app, 10)}, []string{"v0"})
+				created = func() int {
+					count := 0
+					for a, err := range seed.ClientApps.List(context.Background(), authID) {
+						require.NoError(t, err)
+						if a.AppID == app {
+							count++
+						}
+					}
+					return count
+				}
+				return err
+			},
+			Created: func() int { return created() },
 			Delete: func() func(ctx context.Context) error {
 				n++
 				d, err := seed.Scopes.Create(context.Background(), authID, onelogin.ScopeCreate{Value: "gone" + strconv.Itoa(n), Description: "d"})

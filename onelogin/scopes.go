@@ -2,6 +2,7 @@ package onelogin
 
 import (
 	"context"
+	"fmt"
 	"iter"
 
 	"github.com/grantkit/grantkit/internal/transport"
@@ -63,7 +64,8 @@ func (s *ScopesService) List(ctx context.Context, authID int64) iter.Seq2[*Scope
 }
 
 // Create creates a scope on authorization server authID. OneLogin answers 422 if a scope with
-// the same value exists.
+// the same value exists. A create whose answer is lost is never resent blindly: the scope is
+// looked up by value and returned if it is what was asked; sent again only if there is none.
 func (s *ScopesService) Create(ctx context.Context, authID int64, p ScopeCreate) (*Scope, error) {
 	ctx, call, err := s.begin(ctx, "Scopes.Create")
 	if err != nil {
@@ -74,11 +76,31 @@ func (s *ScopesService) Create(ctx context.Context, authID int64, p ScopeCreate)
 	if err != nil {
 		return nil, call.Err(err)
 	}
-	res, err := s.c.api.CreateAuthorizationScope(ctx, req, oas.CreateAuthorizationScopeParams{ID: authID})
-	if err != nil {
-		return nil, call.Err(err)
-	}
-	return &Scope{ID: res.ID.Or(0), Value: p.Value, Description: p.Description, AuthorizationID: authID}, nil
+	return transport.Create(ctx, call, func() (*Scope, error) {
+		res, err := s.c.api.CreateAuthorizationScope(ctx, req, oas.CreateAuthorizationScopeParams{ID: authID})
+		if err != nil {
+			return nil, call.Err(err)
+		}
+		return &Scope{ID: res.ID.Or(0), Value: p.Value, Description: p.Description, AuthorizationID: authID}, nil
+	}, transport.Lookup[Scope]{
+		Unique: true, // OneLogin refuses a second scope of the value (422 "has already been taken")
+		Exists: alreadyTaken,
+		Find: func(ctx context.Context) (*Scope, string, error) {
+			for sc, err := range s.List(ctx, authID) {
+				if err != nil {
+					return nil, "", err
+				}
+				if sc.Value != p.Value {
+					continue
+				}
+				if sc.Description != p.Description {
+					return sc, fmt.Sprintf("scope %d has description %q, asked %q", sc.ID, sc.Description, p.Description), nil
+				}
+				return sc, "", nil
+			}
+			return nil, "", nil
+		},
+	})
 }
 
 // Update replaces the value and description of scope scopeID on authorization server authID

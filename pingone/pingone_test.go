@@ -267,7 +267,7 @@ func TestReliability(t *testing.T) {
 		c, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(w.srv.URL),
 			pingone.WithClientCredentials(pingonefake.ClientID, secret), option.WithRetryPolicy(o.Retry), construct.WithSleep(o.Sleep))
 		require.NoError(t, err)
-		flip := false
+		flip, latest := false, ""
 		return reliabilitytest.Env{
 			Read: func(ctx context.Context) error { _, err := c.ApplicationGrants.Get(ctx, w.app, g.ID); return err },
 			Update: func(ctx context.Context) (func() bool, error) {
@@ -283,8 +283,24 @@ func TestReliability(t *testing.T) {
 				}, err
 			},
 			Create: func(ctx context.Context) error {
-				_, err := c.ApplicationGrants.Create(ctx, w.srv.AddApplication("x"), pingone.ApplicationGrantCreate{ResourceID: w.res, ScopeIDs: []string{w.read}})
+				latest = w.srv.AddApplication("x")
+				_, err := c.ApplicationGrants.Create(ctx, latest, pingone.ApplicationGrantCreate{ResourceID: w.res, ScopeIDs: []string{w.read}})
 				return err
+			},
+			GrantsCreate: func(ctx context.Context) error {
+				latest = w.srv.AddApplication("y")
+				_, err := c.Grants().Create(ctx, grantkit.GrantKey{Resource: w.res, ClientID: latest}, []string{"read:invoices"})
+				return err
+			},
+			Created: func() int {
+				n := 0
+				for g, err := range seed.ApplicationGrants.List(context.Background(), latest) {
+					require.NoError(t, err)
+					if g.ResourceID == w.res {
+						n++
+					}
+				}
+				return n
 			},
 			Delete: func() func(ctx context.Context) error {
 				app := w.srv.AddApplication("gone")

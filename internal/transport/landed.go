@@ -68,7 +68,8 @@ func (c *Call) Deleted(err error) error {
 // lost.
 type Lookup[T any] struct {
 	// Find looks the object up: nil when there is none. When there is one, differs says how it
-	// is not what the create asked for ("" when it is).
+	// is not what the create asked for ("" when it is). A nil Find says the object has no
+	// natural key: a lost answer is then an error saying it may exist.
 	Find func(ctx context.Context) (found *T, differs string, err error)
 	// Unique says the vendor refuses a second object with the same natural key, so sending the
 	// create again after Find saw none cannot make a duplicate (a late landing of the lost
@@ -104,6 +105,9 @@ func Create[T any](ctx context.Context, call *Call, send func() (*T, error), lk 
 		conflict := o.landed && !o.last && exists(ge)
 		if !o.last && !conflict {
 			return nil, err // the vendor's own answer, about a request that did not land
+		}
+		if lk.Find == nil {
+			return nil, call.unresolved(ge, "it has no key of its own to be looked up by")
 		}
 		found, differs, lerr := lk.Find(ctx)
 		switch {
