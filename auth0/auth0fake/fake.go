@@ -308,11 +308,13 @@ func (h handler) CreateClientGrant(_ context.Context, req *oas.CreateClientGrant
 		ID:                        oas.NewOptString(fake.NewID("cgr_")),
 		Audience:                  oas.NewOptString(req.Audience),
 		Scope:                     oas.NewOptNilStringArray(append([]string{}, req.Scope...)),
-		AllowAnyOrganization:      oas.NewOptBool(req.AllowAnyOrganization.Or(false)),
-		IsSystem:                  oas.NewOptBool(false),
-		SubjectType:               oas.NewOptString(subject),
 		AuthorizationDetailsTypes: slices.Clone(req.AuthorizationDetailsTypes),
-		AllowAllScopes:            oas.NewOptBool(req.AllowAllScopes.Or(false)),
+		// As Auth0 answers (../shared/vendor-recordings): allow_any_organization and
+		// allow_all_scopes only when the create sent them, is_system never for a grant a
+		// caller made, subject_type always.
+		AllowAnyOrganization: req.AllowAnyOrganization,
+		AllowAllScopes:       req.AllowAllScopes,
+		SubjectType:          oas.NewOptString(subject),
 	}
 	// A default grant has no client_id in Auth0's answers, only default_for.
 	if clientID != "" {
@@ -387,7 +389,9 @@ func (h handler) DeleteClientGrant(_ context.Context, p oas.DeleteClientGrantPar
 	defer h.f.mu.Unlock()
 	g, ok := h.f.grants[p.ID]
 	if !ok {
-		return notFound()
+		// Auth0 answers 204 to a DELETE of a grant that does not exist, a second DELETE of
+		// the same id included (every DELETE in ../shared/vendor-recordings does).
+		return nil
 	}
 	if g.IsSystem.Value {
 		return &apiError{status: http.StatusForbidden, code: "operation_not_supported", msg: "System grants cannot be deleted"}
