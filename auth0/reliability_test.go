@@ -78,8 +78,10 @@ func TestReliability(t *testing.T) {
 					return c.ClientGrants.Delete(ctx, d.ID)
 				}
 			},
-			LostCreate: []string{"the grant may now exist", "ClientGrants.List"},
-			Fake:       srv,
+			LostCreate:      []string{"the grant may now exist", "ClientGrants.List"},
+			Catalog:         c.ScopeCatalog(),
+			CatalogResource: "https://api.example.com/",
+			Fake:            srv,
 			ResetFault: func(d time.Duration) fake.Fault {
 				return fake.Fault{Status: 429, Header: map[string][]string{
 					"X-Ratelimit-Reset": {strconv.FormatInt(time.Now().Add(d).Unix(), 10)},

@@ -343,8 +343,10 @@ func TestReliability(t *testing.T) {
 					return c.Scopes.Delete(ctx, authID, d.ID)
 				}
 			},
-			LostCreate: []string{"the scope may now exist", "Scopes.List"},
-			Fake:       srv,
+			LostCreate:      []string{"the scope may now exist", "Scopes.List"},
+			Catalog:         c.ScopeCatalog(),
+			CatalogResource: strconv.FormatInt(authID, 10),
+			Fake:            srv,
 			ResetFault: func(d time.Duration) fake.Fault {
 				return fake.Fault{Status: 429, Header: http.Header{"X-Ratelimit-Reset": {strconv.Itoa(int(d / time.Second))}}}
 			},

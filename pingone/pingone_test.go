@@ -310,8 +310,10 @@ func TestReliability(t *testing.T) {
 					return c.ApplicationGrants.Delete(ctx, app, d.ID)
 				}
 			},
-			LostCreate: []string{"the grant may now exist", "ApplicationGrants.List"},
-			Fake:       w.srv,
+			LostCreate:      []string{"the grant may now exist", "ApplicationGrants.List"},
+			Catalog:         c.ScopeCatalog(),
+			CatalogResource: w.res,
+			Fake:            w.srv,
 			BadInputs: map[string]func(ctx context.Context) error{
 				"empty app id":    func(ctx context.Context) error { _, err := c.ApplicationGrants.Get(ctx, "", g.ID); return err },
 				"../ grant id":    func(ctx context.Context) error { _, err := c.ApplicationGrants.Get(ctx, w.app, "../"+g.ID); return err },

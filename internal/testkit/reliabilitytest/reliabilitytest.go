@@ -49,6 +49,10 @@ type Env struct {
 	// GrantsCreate creates a grant of a new key through the vendor-neutral Grants.Create, or
 	// is nil where the neutral create makes no object of its own.
 	GrantsCreate func(ctx context.Context) error
+	// Catalog is the vendor's scope catalog through the client, and CatalogResource a
+	// resource it may define scopes on; Catalog is nil where scopes are the platform's (CPN).
+	Catalog         grantkit.ScopeCatalog
+	CatalogResource string
 	// LostSecret says a create's answer holds a one-time secret (CPN's OAuth app): a create
 	// that landed with its answer lost cannot be returned, and its error must say so
 	// (LostCreate).
@@ -284,6 +288,54 @@ func Run(t *testing.T, newEnv func(t *testing.T, opts Options) Env) {
 				del := e.Delete()
 				e.Fake.FailNext(1, f)
 				require.NoError(t, del(bg))
+			})
+		}
+		// A scope definition is written with a POST (a create) or, at Auth0, a PATCH of the
+		// resource's whole list, and removed with a DELETE or a PATCH: the fault meets the
+		// first write, whichever it is.
+		failWrite := func(e Env, f fake.Fault, methods ...string) {
+			for _, m := range methods {
+				e.Fake.Fail(fake.Match{Method: m}, f)
+			}
+		}
+		defined := func(t *testing.T, e Env, name string) int {
+			t.Helper()
+			scopes, err := e.Catalog.ListScopes(bg, e.CatalogResource)
+			require.NoError(t, err)
+			n := 0
+			for _, sc := range scopes {
+				if sc.Name == name {
+					n++
+				}
+			}
+			return n
+		}
+		for name, f := range landed {
+			if f.ResetMidBody {
+				continue // a DELETE's empty answer cannot be broken off
+			}
+			t.Run("a scope defined with its answer lost ("+name+"): defined once, no ErrScopeExists", func(t *testing.T) {
+				e, _ := env(t, grantkit.RetryPolicy{})
+				if e.Catalog == nil {
+					t.Skip("no scope catalog at this vendor")
+				}
+				failWrite(e, f, http.MethodPost, http.MethodPatch)
+				got, err := e.Catalog.DefineScope(bg, e.CatalogResource, grantkit.ScopeDefinition{Name: "lost:answer", Description: "Lost answer"})
+				require.NoError(t, err)
+				assert.NotErrorIs(t, err, grantkit.ErrScopeExists)
+				assert.Equal(t, "lost:answer", got.Name)
+				assert.Equal(t, 1, defined(t, e, "lost:answer"))
+			})
+			t.Run("a scope removed with its answer lost ("+name+") is removed", func(t *testing.T) {
+				e, _ := env(t, grantkit.RetryPolicy{})
+				if e.Catalog == nil {
+					t.Skip("no scope catalog at this vendor")
+				}
+				_, err := e.Catalog.DefineScope(bg, e.CatalogResource, grantkit.ScopeDefinition{Name: "gone:soon", Description: "Gone soon"})
+				require.NoError(t, err)
+				failWrite(e, f, http.MethodDelete, http.MethodPatch)
+				require.NoError(t, e.Catalog.RemoveScope(bg, e.CatalogResource, "gone:soon"))
+				assert.Zero(t, defined(t, e, "gone:soon"))
 			})
 		}
 		t.Run("a grant created after a 503 that landed: no duplicate, no ErrGrantExists", func(t *testing.T) {
