@@ -19,6 +19,8 @@ func ExampleClientGrantsService_Update() {
 	defer srv.Close()
 	// The API the grant is on, with the scopes it defines: Auth0 grants no other.
 	srv.AddResourceServer("https://api.example.com/", "read:invoices", "write:invoices")
+	// The client (application) the grant is for: Auth0 grants only to clients that exist.
+	srv.AddClient("billing-service")
 
 	c, err := auth0.New("example.auth0.com",
 		option.WithBaseURL(srv.URL),
@@ -49,6 +51,7 @@ func ExampleClientGrantsService_List() {
 	srv := auth0fake.NewServer()
 	defer srv.Close()
 	srv.AddResourceServer("https://api.example.com/")
+	srv.AddClient("app-a", "app-b", "app-c")
 	c, _ := auth0.New("example.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
 	ctx := context.Background()
 	for _, id := range []string{"app-a", "app-b", "app-c"} {
@@ -73,6 +76,7 @@ func ExampleClientGrantsService_List() {
 func ExampleResourceServersService_DefineScope() {
 	srv := auth0fake.NewServer()
 	defer srv.Close()
+	srv.AddClient("billing-service")
 	c, err := auth0.New("example.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
 	if err != nil {
 		log.Fatal(err)
@@ -149,6 +153,7 @@ func ExampleClient_Grants() {
 	defer srv.Close()
 	const aud = "https://api.example.com/"
 	srv.AddResourceServer(aud, "read:invoices", "write:invoices")
+	srv.AddClient("billing-app")
 	c, err := auth0.New("example.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
 	if err != nil {
 		log.Fatal(err)

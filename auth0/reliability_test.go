@@ -23,6 +23,7 @@ func TestReliability(t *testing.T) {
 		srv := auth0fake.NewServer()
 		t.Cleanup(srv.Close)
 		srv.AddResourceServer("https://api.example.com/", "a")
+		srv.AddClient("app")
 		// The grant the scenarios read and update, created with a token of the fake's own.
 		seed, err := auth0.New("tenant.example.com", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
 		require.NoError(t, err)
@@ -52,11 +53,13 @@ func TestReliability(t *testing.T) {
 			},
 			Create: func(ctx context.Context) error {
 				n++
+				srv.AddClient("app" + strconv.Itoa(n))
 				_, err := c.ClientGrants.Create(ctx, auth0.ClientGrantCreate{ClientID: "app" + strconv.Itoa(n), Audience: "https://api.example.com/"})
 				return err
 			},
 			GrantsCreate: func(ctx context.Context) error {
 				n++
+				srv.AddClient("app" + strconv.Itoa(n))
 				_, err := c.Grants().Create(ctx, grantkit.GrantKey{ClientID: "app" + strconv.Itoa(n), Resource: "https://api.example.com/"}, []string{"a"})
 				return err
 			},
@@ -72,6 +75,7 @@ func TestReliability(t *testing.T) {
 			},
 			Delete: func() func(ctx context.Context) error {
 				n++
+				srv.AddClient("gone" + strconv.Itoa(n))
 				d, err := seed.ClientGrants.Create(context.Background(), auth0.ClientGrantCreate{ClientID: "gone" + strconv.Itoa(n), Audience: "https://api.example.com/", Scope: []string{"a"}})
 				require.NoError(t, err)
 				return func(ctx context.Context) error {

@@ -53,15 +53,16 @@ const (
 type Fake struct {
 	srv *fake.Server
 
-	mu     sync.Mutex
-	grants map[string]*oas.ClientGrant
-	orgs   map[string][]oas.Organization // by grant id
-	rs     resourceServers               // the tenant's APIs (resourceservers.go)
+	mu      sync.Mutex
+	grants  map[string]*oas.ClientGrant
+	orgs    map[string][]oas.Organization // by grant id
+	clients map[string]bool               // the tenant's clients (applications), by client id
+	rs      resourceServers               // the tenant's APIs (resourceservers.go)
 }
 
 // New returns an empty fake tenant.
 func New() *Fake {
-	f := &Fake{grants: map[string]*oas.ClientGrant{}, orgs: map[string][]oas.Organization{}}
+	f := &Fake{grants: map[string]*oas.ClientGrant{}, orgs: map[string][]oas.Organization{}, clients: map[string]bool{ClientID: true}}
 	f.srv = fake.New(fake.Config{
 		ClientID:     ClientID,
 		ClientSecret: ClientSecret,
@@ -81,6 +82,18 @@ func New() *Fake {
 
 // ServeHTTP serves the token endpoint at /oauth/token and the API under /api/v2.
 func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) { f.srv.ServeHTTP(w, r) }
+
+// AddClient adds clients (applications) with these client ids to the tenant, as creating
+// them in Auth0's dashboard or with POST /api/v2/clients would. As at Auth0, a grant can only
+// be created for a client that exists: any other client_id is answered 404 "Client not found".
+// The fake's own management client (ClientID) exists from the start.
+func (f *Fake) AddClient(clientIDs ...string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, id := range clientIDs {
+		f.clients[id] = true
+	}
+}
 
 // AddOrganization associates an organization with grant grantID, as the Organizations API
 // would; it reports whether the grant exists. The organization carries third-party client
@@ -109,6 +122,7 @@ func (f *Fake) AddSystemGrant(clientID, audience string, scope ...string) string
 	}
 	f.mu.Lock()
 	f.grants[g.ID.Value] = g
+	f.clients[clientID] = true
 	f.mu.Unlock()
 	return g.ID.Value
 }
@@ -288,6 +302,10 @@ func (h handler) CreateClientGrant(_ context.Context, req *oas.CreateClientGrant
 	}
 	h.f.mu.Lock()
 	defer h.f.mu.Unlock()
+	if clientID != "" && !h.f.clients[clientID] {
+		// Auth0's reference documents 404 "Client not found" for this create.
+		return nil, &apiError{status: http.StatusNotFound, msg: "Client not found"}
+	}
 	if err := h.f.checkGrant(req.Audience, req.Scope); err != nil {
 		return nil, err
 	}

@@ -43,7 +43,7 @@ type cassette struct {
 func excluded(method, path string) string {
 	switch {
 	case strings.HasPrefix(path, "/api/v2/clients"):
-		return "client management (/api/v2/clients) is not part of the fake's API: the fake takes a grant's client_id as given"
+		return "client management (/api/v2/clients) is not part of the fake's API: the clients a cassette creates are seeded with AddClient"
 	case strings.HasPrefix(path, "/api/v2/organizations"):
 		return "the Organizations API is not part of the fake's API: a grant's association with an organization is seeded with AddOrganization"
 	}
@@ -147,14 +147,22 @@ func TestReplayRecordedAuth0Traffic(t *testing.T) {
 	assert.Positive(t, checked)
 }
 
-// seedFrom gives the fake what an excluded interaction made at Auth0: the organizations a
-// grant is associated with.
+// seedFrom gives the fake what an excluded interaction made at Auth0: the clients a cassette
+// creates (AddClient) and the organizations a grant is associated with (AddOrganization).
 func seedFrom(t *testing.T, srv *auth0fake.Server, method, path, reqBody, respBody string, ids, orgs map[string]string) {
 	t.Helper()
-	if method != http.MethodPost || !strings.HasPrefix(path, "/api/v2/organizations") {
+	if method != http.MethodPost {
 		return
 	}
 	var res map[string]any
+	if path == "/api/v2/clients" {
+		require.NoError(t, json.Unmarshal([]byte(respBody), &res))
+		srv.AddClient(res["client_id"].(string))
+		return
+	}
+	if !strings.HasPrefix(path, "/api/v2/organizations") {
+		return
+	}
 	require.NoError(t, json.Unmarshal([]byte(respBody), &res))
 	if path == "/api/v2/organizations" {
 		orgs[res["id"].(string)], _ = res["name"].(string)

@@ -62,6 +62,9 @@ func NewFake(tb testing.TB, n int) *auth0fake.Server {
 	srv := auth0fake.NewServer()
 	tb.Cleanup(srv.Close)
 	srv.AddResourceServer(Audience, append([]string{"read:x"}, Scopes...)...)
+	for i := range n {
+		srv.AddClient(ClientID(i))
+	}
 	c, err := auth0.New("tenant.example.com", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
 	if err != nil {
 		tb.Fatal(err)
