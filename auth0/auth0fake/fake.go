@@ -152,6 +152,11 @@ func (h handler) NewError(_ context.Context, err error) *oas.ErrorStatusCodeWith
 	var ae *apiError
 	if !errors.As(err, &ae) {
 		ae = &apiError{status: fake.StatusOf(err), msg: err.Error()}
+		if ae.status == http.StatusUnauthorized {
+			// Auth0's own answer to a token it does not accept, never the generated server's
+			// text (which names its operation and security scheme).
+			ae.msg = "Invalid token"
+		}
 	}
 	body := oas.Error{
 		StatusCode: oas.NewOptInt(ae.status),

@@ -301,3 +301,27 @@ func orRoot(path string) string {
 	}
 	return path
 }
+
+// A token the fake does not accept is answered with Auth0's own 401 body, never the generated
+// server's text (which named its operation and security scheme).
+func TestUnauthorizedIsAuth0sOwnBody(t *testing.T) {
+	srv := auth0fake.NewServer()
+	defer srv.Close()
+	for _, r := range []struct{ method, path, body string }{
+		{http.MethodPatch, "/api/v2/client-grants/cgr_1", `{"scope":[]}`},
+		{http.MethodGet, "/api/v2/client-grants", ""},
+		{http.MethodDelete, "/api/v2/resource-servers/x", ""},
+	} {
+		req, err := http.NewRequest(r.method, srv.URL+r.path, strings.NewReader(r.body))
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer not-a-token")
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		body, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		_ = resp.Body.Close()
+		assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+		assert.JSONEq(t, `{"statusCode":401,"error":"Unauthorized","message":"Invalid token"}`, string(body), "%s %s", r.method, r.path)
+	}
+}

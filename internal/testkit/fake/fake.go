@@ -349,7 +349,10 @@ func (s *Server) Options(badRequest string) ServerOptions {
 				s.WriteError(w, http.StatusBadRequest, badRequest+err.Error())
 				return
 			}
-			s.WriteError(w, StatusOf(err), err.Error())
+			// Anything else is the generated server's own failure, whose text names its
+			// operations and schemes: the vendor's body carries the status text instead.
+			status := StatusOf(err)
+			s.WriteError(w, status, http.StatusText(status))
 		},
 		NotFound: func(w http.ResponseWriter, _ *http.Request) {
 			s.WriteError(w, http.StatusNotFound, "Not Found")
