@@ -44,6 +44,7 @@ func ExampleClientAppsService_Add() {
 	srv := oneloginfake.NewServer()
 	defer srv.Close()
 	authID := srv.AddAuthorization("Invoices API", "https://api.example.com/")
+	srv.AddApp(5501) // the app, made in OneLogin's admin portal
 	c, err := onelogin.New("acme", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
 	if err != nil {
 		log.Fatal(err)
@@ -68,6 +69,7 @@ func ExampleClient_Grants() {
 	srv := oneloginfake.NewServer()
 	defer srv.Close()
 	authID := srv.AddAuthorization("Invoices API", "https://api.example.com/")
+	srv.AddApp(5501) // the app, made in OneLogin's admin portal
 	c, err := onelogin.New("acme", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
 	if err != nil {
 		log.Fatal(err)

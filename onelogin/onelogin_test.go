@@ -30,6 +30,8 @@ func setup(t *testing.T, opts ...option.Option) (*onelogin.Client, *oneloginfake
 	t.Helper()
 	srv := oneloginfake.NewServer()
 	t.Cleanup(srv.Close)
+	// The apps the tests make client apps: OneLogin adds only an app that exists.
+	srv.AddApp(1, 2, 3, 4, 5, 7, 9, 42)
 	base := []option.Option{option.WithBaseURL(srv.URL), onelogin.WithClientCredentials(oneloginfake.ClientID, oneloginfake.ClientSecret)}
 	c, err := onelogin.New("acme", append(base, opts...)...)
 	require.NoError(t, err)
@@ -239,14 +241,17 @@ func TestGrantsAdapter(t *testing.T) {
 			Missing: func(k grantkit.GrantKey) grantkit.GrantKey { k.ClientID = "999999"; return k },
 			// OneLogin's writes name scopes by id.
 			Drop: func(scope string) { d.Drop(strconv.FormatInt(ids[scope], 10)) },
-			// Apps live elsewhere in OneLogin; any app id can be added to a server.
+			// Apps live elsewhere in OneLogin: a new key's app exists, as it must to be added.
 			NewKey: func(*testing.T) grantkit.GrantKey {
-				return grantkit.GrantKey{Resource: strconv.FormatInt(authID, 10), ClientID: strconv.FormatInt(next.Add(1), 10)}
+				app := next.Add(1)
+				srv.AddApp(app)
+				return grantkit.GrantKey{Resource: strconv.FormatInt(authID, 10), ClientID: strconv.FormatInt(app, 10)}
 			},
 			RefusesUndefined: true,
 			Refuse:           d.Refuse,
 			Seed: func(t *testing.T, scopes ...string) grantkit.GrantKey {
 				app := next.Add(1)
+				srv.AddApp(app)
 				var sids []int64
 				for _, s := range scopes {
 					sids = append(sids, ids[s])
@@ -321,6 +326,7 @@ func TestReliability(t *testing.T) {
 			GrantsCreate: func(ctx context.Context) error {
 				n++
 				app := int64(1000 + n)
+				srv.AddApp(app)
 				_, err := c.Grants().Create(ctx, grantkit.GrantKey{Resource: strconv.FormatInt(authID, 10), ClientID: strconv.FormatInt(app, 10)}, []string{"v0"})
 				created = func() int {
 					count := 0
@@ -371,4 +377,22 @@ func TestReliability(t *testing.T) {
 			Secrets: []string{oneloginfake.ClientSecret},
 		}
 	})
+}
+
+// Only an app that exists can be added to an authorization server: the fake refuses any other
+// app id (404), through ClientApps.Add and the vendor-neutral Grants.Create alike.
+func TestAnAppThatDoesNotExistIsRefused(t *testing.T) {
+	ctx := context.Background()
+	c, srv := setup(t)
+	authID := srv.AddAuthorization("API", "https://api.example.com/")
+	_, err := c.ClientApps.Add(ctx, authID, 8080, nil)
+	var ge *grantkit.Error
+	require.ErrorAs(t, err, &ge)
+	assert.Equal(t, http.StatusNotFound, ge.StatusCode)
+	_, err = c.Grants().Create(ctx, grantkit.GrantKey{Resource: strconv.FormatInt(authID, 10), ClientID: "8080"}, nil)
+	require.ErrorAs(t, err, &ge)
+	assert.Equal(t, http.StatusNotFound, ge.StatusCode)
+	srv.AddApp(8080)
+	_, err = c.ClientApps.Add(ctx, authID, 8080, nil)
+	require.NoError(t, err, "once the app exists")
 }

@@ -370,3 +370,27 @@ func TestTokenAuthMethods(t *testing.T) {
 	_, err := pingone.New("env1", option.WithToken("t"), pingone.WithTokenAuthMethod("PRIVATE_KEY_JWT"))
 	require.ErrorIs(t, err, grantkit.ErrInvalidInput)
 }
+
+// As at PingOne, a grant is only created for an application that exists: the fake answers 404,
+// and grantkit reports it as it is, also through the vendor-neutral Grants.Create.
+func TestGrantForAnApplicationThatDoesNotExistIsRefused(t *testing.T) {
+	ctx := context.Background()
+	w := setup(t)
+	const ghost = "0a0a0a0a-0000-4000-8000-000000000001"
+	_, err := w.c.ApplicationGrants.Create(ctx, ghost, pingone.ApplicationGrantCreate{ResourceID: w.res, ScopeIDs: []string{w.read}})
+	var ge *grantkit.Error
+	require.ErrorAs(t, err, &ge)
+	assert.Equal(t, http.StatusNotFound, ge.StatusCode)
+	_, err = w.c.Grants().Create(ctx, grantkit.GrantKey{Resource: w.res, ClientID: ghost}, []string{"read:invoices"})
+	require.ErrorAs(t, err, &ge)
+	assert.Equal(t, http.StatusNotFound, ge.StatusCode)
+	assert.Empty(t, func() []string {
+		var posts []string
+		for _, r := range w.srv.Requests() {
+			if r.Method == http.MethodPost && r.Path != "/v1/environments/"+pingonefake.EnvironmentID+"/applications/"+ghost+"/grants" {
+				posts = append(posts, r.Path)
+			}
+		}
+		return posts
+	}(), "nothing else was written")
+}

@@ -167,6 +167,7 @@ func seedAuth0(ctx context.Context, srv *auth0fake.Server) (*account, error) {
 
 func seedOneLogin(ctx context.Context, srv *oneloginfake.Server) (*account, error) {
 	authID := srv.AddAuthorization("Invoices API", exampleAudience)
+	srv.AddApp(4242, 4343) // the account's apps, which desired.yaml and the tests grant to
 	c, err := onelogin.New("acme", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
 	if err != nil {
 		return nil, err
