@@ -93,15 +93,16 @@ func Create[T any](ctx context.Context, call *Call, send func() (*T, error), lk 
 		exists = func(e *grantkit.Error) bool { return e.StatusCode == http.StatusConflict }
 	}
 	for {
+		before := call.outcomes().attempts
 		v, err := send()
 		if err == nil {
 			return v, nil
 		}
 		var ge *grantkit.Error
-		if !errors.As(err, &ge) || ge.TokenRequest || ctx.Err() != nil {
-			return nil, err
-		}
 		o := call.outcomes()
+		if !errors.As(err, &ge) || ge.TokenRequest || ctx.Err() != nil || o.attempts == before {
+			return nil, err // nothing was sent this time: the error is about this side
+		}
 		conflict := o.landed && !o.last && exists(ge)
 		if !o.last && !conflict {
 			return nil, err // the vendor's own answer, about a request that did not land

@@ -216,4 +216,25 @@ func TestCreateLooksUpBeforeSendingAgain(t *testing.T) {
 		assert.Equal(t, 4, lookups)
 		assert.Contains(t, ge.Message, "attempts are spent")
 	})
+	t.Run("a resend that sends nothing ends the loop", func(t *testing.T) {
+		srv := newServer(t, status(503))
+		c := newClient(t, &sleeper{}, nil, grantkit.RetryPolicy{})
+		ctx, call, err := Begin(context.Background(), "test", "Things.Create", true)
+		require.NoError(t, err)
+		sends := 0
+		_, err = Create(ctx, call, func() (*thing, error) {
+			sends++
+			if sends > 1 {
+				// Refused before sending (a wait for the vendor's budget longer than the
+				// policy allows, say): no attempt is made.
+				return nil, &grantkit.Error{Vendor: "test", Message: "not sent"}
+			}
+			_, err := send(t, c, ctx, http.MethodPost, srv.URL, `{}`)
+			return nil, call.Err(err)
+		}, Lookup[thing]{Unique: true, Find: func(context.Context) (*thing, string, error) { return nil, "", nil }})
+		var ge *grantkit.Error
+		require.ErrorAs(t, err, &ge)
+		assert.Equal(t, "not sent", ge.Message)
+		assert.Equal(t, 2, sends)
+	})
 }
