@@ -104,7 +104,7 @@ func TestReplayRecordedAuth0Traffic(t *testing.T) {
 				seedImplied(t, srv, in.Request.Method, u.Path, in.Response.Body, ids)
 				req, err := http.NewRequest(in.Request.Method, srv.URL+mapIDs(u.Path)+"?"+mapIDs(u.RawQuery), strings.NewReader(mapIDs(in.Request.Body)))
 				require.NoError(t, err)
-				req.Header.Set("Authorization", "Bearer "+token)
+				req.Header.Set("Authorization", "Bearer "+token.Reveal())
 				if in.Request.Body != "" {
 					req.Header.Set("Content-Type", "application/json")
 				}
