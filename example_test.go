@@ -125,7 +125,8 @@ func ExampleNull() {
 func newAuth0() (*auth0fake.Server, *auth0.Client) {
 	srv := auth0fake.NewServer()
 	srv.AddResourceServer("https://api.example.com/", "read:invoices", "write:invoices", "delete:invoices")
-	c, err := auth0.New("example.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())))
+	srv.AddClient("billing-service", "reporting")
+	c, err := auth0.New("example.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
 	if err != nil {
 		log.Fatal(err)
 	}

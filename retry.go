@@ -11,11 +11,13 @@ const Version = "0.1.0"
 //
 // What is retried:
 //
-//   - 429 and 503, for every method: the vendor says it did not act on the request.
-//   - 500, 502 and 504, for every method but POST: a read, a delete or one of grantkit's
+//   - 429, for every method: the vendor says it did not act on the request.
+//   - 500, 502, 503 and 504, for every method but POST: a read, a delete or one of grantkit's
 //     updates (PUT, or a PATCH that always sends absolute values) can be sent again safely; a
-//     create (POST) may have been carried out and is never resent after these. A token
-//     request creates nothing and is retried like a read.
+//     create (POST) may have been carried out (a 503 can come from a proxy after the vendor
+//     acted) and is never resent blindly: the create looks the object up by its natural key,
+//     returns it when it is what was asked, and sends again only when it is absent and the
+//     vendor refuses duplicates. A token request creates nothing and is retried like a read.
 //   - Transient network failures: a connection refused, reset or aborted, a timeout (see
 //     AttemptTimeout), a connection closed before the answer (EOF), or a DNS failure the
 //     resolver marks temporary. A create is resent only when the connection could not be made

@@ -63,6 +63,8 @@ func setup(t *testing.T, opts ...option.Option) (*auth0.Client, *auth0fake.Serve
 	srv.AddResourceServer(testAudience, append([]string{"read:users", "update:users",
 		"read", "read:u", "write:u", "write:a", "read:data", "a", "b", "c", "d", "e"}, grantstest.Scopes...)...)
 	srv.AddResourceServer("https://other/")
+	// The clients the tests grant to: Auth0 refuses a grant for a client that does not exist.
+	srv.AddClient("a", "app", "app1", "app2", "app3", "c1", "c2", "other", "billing-app")
 	return c, srv, sl
 }
 
@@ -211,6 +213,7 @@ func TestListPagesAndFilters(t *testing.T) {
 	c, srv, _ := setup(t)
 	var want []string
 	for i := range 5 {
+		srv.AddClient("app" + strconv.Itoa(i))
 		want = append(want, create(t, c, "app"+strconv.Itoa(i), "read").ID)
 	}
 	_, err := c.ClientGrants.Create(ctx, auth0.ClientGrantCreate{ClientID: "other", Audience: "https://other/"})
@@ -608,4 +611,35 @@ func TestFakeEnforcesAuthAndSchema(t *testing.T) {
 	assert.Equal(t, 404, code)
 	code, _ = do("GET", "/api/v2/nothing-here", tok, "")
 	assert.Equal(t, 404, code)
+}
+
+// As at Auth0, a grant is only created for a client that exists: the fake answers 404 "Client
+// not found" (Auth0's reference) for any other client_id, and grantkit reports it as it is.
+func TestGrantForAClientThatDoesNotExistIsRefused(t *testing.T) {
+	ctx := context.Background()
+	c, srv, _ := setup(t)
+	_, err := c.ClientGrants.Create(ctx, auth0.ClientGrantCreate{ClientID: "nobody", Audience: testAudience, Scope: []string{"read"}})
+	var ge *grantkit.Error
+	require.ErrorAs(t, err, &ge)
+	assert.Equal(t, http.StatusNotFound, ge.StatusCode)
+	assert.Equal(t, "Client not found", ge.Message)
+
+	_, err = c.Grants().Create(ctx, grantkit.GrantKey{Resource: testAudience, ClientID: "nobody"}, []string{"read"})
+	require.ErrorAs(t, err, &ge)
+	assert.Equal(t, http.StatusNotFound, ge.StatusCode)
+
+	srv.AddClient("nobody")
+	_, err = c.ClientGrants.Create(ctx, auth0.ClientGrantCreate{ClientID: "nobody", Audience: testAudience, Scope: []string{"read"}})
+	require.NoError(t, err, "once the client exists")
+}
+
+// Auth0 answers 204 to a DELETE of a grant that does not exist, a second DELETE of the same
+// grant included (../shared/vendor-recordings): so does the fake, and the call succeeds.
+func TestDeleteOfAMissingGrantIsWhatAuth0Answers(t *testing.T) {
+	ctx := context.Background()
+	c, _, _ := setup(t)
+	g := create(t, c, "app1", "read")
+	require.NoError(t, c.ClientGrants.Delete(ctx, g.ID))
+	require.NoError(t, c.ClientGrants.Delete(ctx, g.ID), "a second delete")
+	require.NoError(t, c.ClientGrants.Delete(ctx, "cgr_neverexisted"))
 }

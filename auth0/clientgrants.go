@@ -3,9 +3,11 @@ package auth0
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"iter"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/go-faster/jx"
 
@@ -234,6 +236,12 @@ func (s *ClientGrantsService) Get(ctx context.Context, id string) (*ClientGrant,
 // Create creates a grant for p.ClientID (or the default grant of p.DefaultFor) on
 // p.Audience. Auth0 answers 409 if that client (or group) already has a grant of the same
 // subject type for that audience.
+//
+// A create is never resent blindly. When an attempt's answer is lost (no answer after it was
+// sent, a 5xx, a timeout, an answer cut off), the grant is looked up by client (or group),
+// audience and subject type: found as asked, it is returned; absent, the create is sent again
+// (Auth0's 409 keeps a late landing from making a second grant, and is then answered by looking
+// up again); otherwise the error says the grant may exist and how to find it.
 func (s *ClientGrantsService) Create(ctx context.Context, p ClientGrantCreate) (*ClientGrant, error) {
 	ctx, call, err := s.begin(ctx, "ClientGrants.Create")
 	if err != nil {
@@ -244,11 +252,60 @@ func (s *ClientGrantsService) Create(ctx context.Context, p ClientGrantCreate) (
 	if err != nil {
 		return nil, call.Err(err)
 	}
-	g, err := s.c.api.CreateClientGrant(ctx, req)
-	if err != nil {
-		return nil, call.Err(err)
+	return transport.Create(ctx, call, func() (*ClientGrant, error) {
+		g, err := s.c.api.CreateClientGrant(ctx, req)
+		if err != nil {
+			return nil, call.Err(err)
+		}
+		return fromOAS(g), nil
+	}, transport.Lookup[ClientGrant]{
+		Unique: true, // Auth0 answers 409 to a second grant of the client, audience and subject type
+		Find:   func(ctx context.Context) (*ClientGrant, string, error) { return s.find(ctx, p) },
+	})
+}
+
+// find looks up the grant p would create, by its natural key (client or default group,
+// audience and subject type), and says how it differs from p ("" when it is what p asks).
+func (s *ClientGrantsService) find(ctx context.Context, p ClientGrantCreate) (*ClientGrant, string, error) {
+	want := p.SubjectType
+	if want == "" {
+		want = SubjectTypeClient
 	}
-	return fromOAS(g), nil
+	var found *ClientGrant
+	for g, err := range s.List(ctx, ClientGrantListOptions{ClientID: p.ClientID, DefaultFor: p.DefaultFor, Audience: p.Audience, PageSize: 100}) {
+		if err != nil {
+			return nil, "", err
+		}
+		if g.ClientID == p.ClientID && g.DefaultFor == p.DefaultFor && g.Audience == p.Audience && g.Access() == want {
+			found = g
+			break
+		}
+	}
+	if found == nil {
+		return nil, "", nil
+	}
+	var diffs []string
+	if !sameSet(found.Scope, p.Scope) {
+		diffs = append(diffs, fmt.Sprintf("grant %s has scope %q, asked %q", found.ID, found.Scope, p.Scope))
+	}
+	if p.OrganizationUsage != "" && found.OrganizationUsage != p.OrganizationUsage {
+		diffs = append(diffs, fmt.Sprintf("organization_usage %q, asked %q", found.OrganizationUsage, p.OrganizationUsage))
+	}
+	if found.AllowAnyOrganization != p.AllowAnyOrganization {
+		diffs = append(diffs, fmt.Sprintf("allow_any_organization %t, asked %t", found.AllowAnyOrganization, p.AllowAnyOrganization))
+	}
+	if found.AllowAllScopes != p.AllowAllScopes {
+		diffs = append(diffs, fmt.Sprintf("allow_all_scopes %t, asked %t", found.AllowAllScopes, p.AllowAllScopes))
+	}
+	if len(p.AuthorizationDetailsTypes) > 0 && !sameSet(found.AuthorizationDetailsTypes, p.AuthorizationDetailsTypes) {
+		diffs = append(diffs, fmt.Sprintf("authorization_details_types %q, asked %q", found.AuthorizationDetailsTypes, p.AuthorizationDetailsTypes))
+	}
+	return found, strings.Join(diffs, "; "), nil
+}
+
+// sameSet reports whether a and b hold the same strings, in any order and count.
+func sameSet(a, b []string) bool {
+	return slices.Equal(grantkit.NormalizeScopes(a), grantkit.NormalizeScopes(b))
 }
 
 // Update changes the fields of grant id that p sets, and returns the grant as Auth0 stored it.
@@ -279,7 +336,7 @@ func (s *ClientGrantsService) update(ctx context.Context, id string, p ClientGra
 	return fromOAS(g), nil
 }
 
-// Delete deletes grant id.
+// Delete deletes grant id. Auth0 answers 204 also when there is no such grant.
 func (s *ClientGrantsService) Delete(ctx context.Context, id string) error {
 	ctx, call, err := s.begin(ctx, "ClientGrants.Delete")
 	if err != nil {
@@ -288,7 +345,7 @@ func (s *ClientGrantsService) Delete(ctx context.Context, id string) error {
 	if err := validate.ID("id", id); err != nil {
 		return call.Err(err)
 	}
-	return call.Err(s.c.api.DeleteClientGrant(ctx, oas.DeleteClientGrantParams{ID: id}))
+	return call.Deleted(s.c.api.DeleteClientGrant(ctx, oas.DeleteClientGrantParams{ID: id}))
 }
 
 // List iterates over every grant matching opts, fetching pages as the loop needs them:

@@ -19,6 +19,8 @@ func ExampleClientGrantsService_Update() {
 	defer srv.Close()
 	// The API the grant is on, with the scopes it defines: Auth0 grants no other.
 	srv.AddResourceServer("https://api.example.com/", "read:invoices", "write:invoices")
+	// The client (application) the grant is for: Auth0 grants only to clients that exist.
+	srv.AddClient("billing-service")
 
 	c, err := auth0.New("example.auth0.com",
 		option.WithBaseURL(srv.URL),
@@ -49,7 +51,8 @@ func ExampleClientGrantsService_List() {
 	srv := auth0fake.NewServer()
 	defer srv.Close()
 	srv.AddResourceServer("https://api.example.com/")
-	c, _ := auth0.New("example.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())))
+	srv.AddClient("app-a", "app-b", "app-c")
+	c, _ := auth0.New("example.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
 	ctx := context.Background()
 	for _, id := range []string{"app-a", "app-b", "app-c"} {
 		_, _ = c.ClientGrants.Create(ctx, auth0.ClientGrantCreate{ClientID: id, Audience: "https://api.example.com/"})
@@ -73,7 +76,8 @@ func ExampleClientGrantsService_List() {
 func ExampleResourceServersService_CreateScope() {
 	srv := auth0fake.NewServer()
 	defer srv.Close()
-	c, err := auth0.New("example.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())))
+	srv.AddClient("billing-service")
+	c, err := auth0.New("example.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -152,7 +156,8 @@ func ExampleClient_Grants() {
 	defer srv.Close()
 	const aud = "https://api.example.com/"
 	srv.AddResourceServer(aud, "read:invoices", "write:invoices")
-	c, err := auth0.New("example.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())))
+	srv.AddClient("billing-app")
+	c, err := auth0.New("example.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
 	if err != nil {
 		log.Fatal(err)
 	}

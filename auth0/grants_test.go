@@ -19,19 +19,22 @@ import (
 func TestGrantsAdapter(t *testing.T) {
 	grantstest.Run(t, func(t *testing.T) grantstest.Env {
 		d := grantstest.NewDropper(nil)
-		c, _, _ := setup(t, option.WithHTTPClient(d.Client()))
+		c, srv, _ := setup(t, option.WithHTTPClient(d.Client()))
 		var n atomic.Int32
 		return grantstest.Env{
 			Grants: c.Grants(),
 			Vendor: "auth0",
 			Seed: func(t *testing.T, scopes ...string) grantkit.GrantKey {
 				key := grantkit.GrantKey{Resource: "https://api.example.com/", ClientID: "client-" + strconv.Itoa(int(n.Add(1)))}
+				srv.AddClient(key.ClientID)
 				_, err := c.ClientGrants.Create(context.Background(), auth0.ClientGrantCreate{ClientID: key.ClientID, Audience: key.Resource, Scope: scopes})
 				require.NoError(t, err)
 				return key
 			},
 			NewKey: func(*testing.T) grantkit.GrantKey {
-				return grantkit.GrantKey{Resource: "https://api.example.com/", ClientID: "client-" + strconv.Itoa(int(n.Add(1)))}
+				key := grantkit.GrantKey{Resource: "https://api.example.com/", ClientID: "client-" + strconv.Itoa(int(n.Add(1)))}
+				srv.AddClient(key.ClientID) // a new grant's client exists, as it must at Auth0
+				return key
 			},
 			Subjects:         true,
 			MaxScopeLen:      280,

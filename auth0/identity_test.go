@@ -315,6 +315,7 @@ func TestIncludeTotals(t *testing.T) {
 	c, srv, _ := setup(t)
 	var want []string
 	for _, id := range []string{"a", "b", "c", "d", "e"} {
+		srv.AddClient("app-" + id)
 		want = append(want, create(t, c, "app-"+id).ID)
 	}
 

@@ -23,6 +23,7 @@ func TestReliability(t *testing.T) {
 		srv := auth0fake.NewServer()
 		t.Cleanup(srv.Close)
 		srv.AddResourceServer("https://api.example.com/", "a")
+		srv.AddClient("app", "listed")
 		// The grant the scenarios read and update, created with a token of the fake's own.
 		seed, err := auth0.New("tenant.example.com", option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())))
 		require.NoError(t, err)
@@ -50,19 +51,39 @@ func TestReliability(t *testing.T) {
 			},
 			Create: func(ctx context.Context) error {
 				n++
+				srv.AddClient("app" + strconv.Itoa(n))
 				_, err := c.ClientGrants.Create(ctx, auth0.ClientGrantCreate{ClientID: "app" + strconv.Itoa(n), Audience: "https://api.example.com/"})
 				return err
 			},
+			GrantsCreate: func(ctx context.Context) error {
+				n++
+				srv.AddClient("app" + strconv.Itoa(n))
+				_, err := c.Grants().Create(ctx, grantkit.GrantKey{ClientID: "app" + strconv.Itoa(n), Resource: "https://api.example.com/"}, []string{"a"})
+				return err
+			},
+			Created: func() int {
+				count := 0
+				for g, err := range seed.ClientGrants.List(context.Background(), auth0.ClientGrantListOptions{}) {
+					require.NoError(t, err)
+					if g.ClientID == "app"+strconv.Itoa(n) {
+						count++
+					}
+				}
+				return count
+			},
 			Delete: func() func(ctx context.Context) error {
 				n++
+				srv.AddClient("gone" + strconv.Itoa(n))
 				d, err := seed.ClientGrants.Create(context.Background(), auth0.ClientGrantCreate{ClientID: "gone" + strconv.Itoa(n), Audience: "https://api.example.com/", Scope: []string{"a"}})
 				require.NoError(t, err)
 				return func(ctx context.Context) error {
 					return c.ClientGrants.Delete(ctx, d.ID)
 				}
 			},
-			LostCreate: []string{"the grant may now exist", "ClientGrants.List"},
-			Fake:       srv,
+			LostCreate:      []string{"the grant may now exist", "ClientGrants.List"},
+			Catalog:         c.ScopeCatalog(),
+			CatalogResource: "https://api.example.com/",
+			Fake:            srv,
 			ResetFault: func(d time.Duration) fake.Fault {
 				return fake.Fault{Status: 429, Header: map[string][]string{
 					"X-Ratelimit-Reset": {strconv.FormatInt(time.Now().Add(d).Unix(), 10)},

@@ -3,10 +3,13 @@ package auth0
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"iter"
+	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/go-faster/jx"
 
@@ -248,6 +251,9 @@ func (s *ResourceServersService) Get(ctx context.Context, id string) (*ResourceS
 }
 
 // Create creates a resource server. Auth0 answers 409 if one with the same identifier exists.
+// A create whose answer is lost is never resent blindly: the resource server is looked up by
+// its identifier and returned if it is what p asks, the create sent again only if there is
+// none (see ClientGrantsService.Create).
 func (s *ResourceServersService) Create(ctx context.Context, p ResourceServerCreate) (*ResourceServer, error) {
 	ctx, call, err := s.begin(ctx, "ResourceServers.Create")
 	if err != nil {
@@ -258,11 +264,71 @@ func (s *ResourceServersService) Create(ctx context.Context, p ResourceServerCre
 	if err != nil {
 		return nil, call.Err(err)
 	}
-	rs, err := s.c.api.CreateResourceServer(ctx, req)
-	if err != nil {
-		return nil, call.Err(err)
+	return transport.Create(ctx, call, func() (*ResourceServer, error) {
+		rs, err := s.c.api.CreateResourceServer(ctx, req)
+		if err != nil {
+			return nil, call.Err(err)
+		}
+		return rsFromOAS(rs), nil
+	}, transport.Lookup[ResourceServer]{
+		Unique: true, // Auth0 answers 409 to a second resource server with the identifier
+		Find:   func(ctx context.Context) (*ResourceServer, string, error) { return s.find(ctx, p) },
+	})
+}
+
+// find looks up the resource server p would create by its identifier, and says how it differs
+// from p ("" when it is what p asks).
+func (s *ResourceServersService) find(ctx context.Context, p ResourceServerCreate) (*ResourceServer, string, error) {
+	rs, err := s.Get(ctx, p.Identifier)
+	var ge *grantkit.Error
+	if errors.As(err, &ge) && ge.StatusCode == http.StatusNotFound {
+		return nil, "", nil
 	}
-	return rsFromOAS(rs), nil
+	if err != nil {
+		return nil, "", err
+	}
+	var diffs []string
+	differ := func(field string, got, asked any) {
+		diffs = append(diffs, fmt.Sprintf("%s %v, asked %v", field, got, asked))
+	}
+	if p.Name != "" && rs.Name != p.Name {
+		differ("name", rs.Name, p.Name)
+	}
+	if !sameScopes(rs.Scopes, p.Scopes) {
+		differ("scopes", rs.Scopes, p.Scopes)
+	}
+	if p.SigningAlg != "" && rs.SigningAlg != p.SigningAlg {
+		differ("signing_alg", rs.SigningAlg, p.SigningAlg)
+	}
+	if p.TokenLifetime != 0 && rs.TokenLifetime != p.TokenLifetime {
+		differ("token_lifetime", rs.TokenLifetime, p.TokenLifetime)
+	}
+	if p.TokenDialect != "" && rs.TokenDialect != p.TokenDialect {
+		differ("token_dialect", rs.TokenDialect, p.TokenDialect)
+	}
+	if rs.AllowOfflineAccess != p.AllowOfflineAccess {
+		differ("allow_offline_access", rs.AllowOfflineAccess, p.AllowOfflineAccess)
+	}
+	if rs.SkipConsentForVerifiableFirstPartyClients != p.SkipConsentForVerifiableFirstPartyClients {
+		differ("skip_consent_for_verifiable_first_party_clients", rs.SkipConsentForVerifiableFirstPartyClients, p.SkipConsentForVerifiableFirstPartyClients)
+	}
+	if rs.EnforcePolicies != p.EnforcePolicies {
+		differ("enforce_policies", rs.EnforcePolicies, p.EnforcePolicies)
+	}
+	return rs, strings.Join(diffs, "; "), nil
+}
+
+// sameScopes reports whether a and b define the same scopes (value and description), in any order.
+func sameScopes(a, b []ResourceServerScope) bool {
+	key := func(s ResourceServerScope) string { return s.Value + "\x00" + s.Description }
+	as, bs := make([]string, len(a)), make([]string, len(b))
+	for i := range a {
+		as[i] = key(a[i])
+	}
+	for i := range b {
+		bs[i] = key(b[i])
+	}
+	return sameSet(as, bs)
 }
 
 // Update changes the fields of the resource server that p sets and returns it as Auth0 stored
@@ -312,7 +378,7 @@ func (s *ResourceServersService) Delete(ctx context.Context, id string) error {
 	if err := validate.EscapedSegment("id", id, maxIdentifier); err != nil {
 		return call.Err(err)
 	}
-	return call.Err(s.c.api.DeleteResourceServer(ctx, oas.DeleteResourceServerParams{ID: id}))
+	return call.Deleted(s.c.api.DeleteResourceServer(ctx, oas.DeleteResourceServerParams{ID: id}))
 }
 
 // List iterates over every resource server matching opts (the system Management API

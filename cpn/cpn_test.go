@@ -342,6 +342,14 @@ func TestReliability(t *testing.T) {
 				_, err := c.OAuthApps.Create(ctx, cpn.OAuthAppCreate{ID: "new-" + strconv.Itoa(n)})
 				return err
 			},
+			Created: func() int {
+				_, err := seed.OAuthApps.Get(context.Background(), "new-"+strconv.Itoa(n))
+				if err != nil {
+					return 0
+				}
+				return 1
+			},
+			LostSecret: true,
 			Delete: func() func(ctx context.Context) error {
 				n++
 				id := "gone-" + strconv.Itoa(n)
@@ -351,7 +359,7 @@ func TestReliability(t *testing.T) {
 					return c.OAuthApps.Delete(ctx, id)
 				}
 			},
-			LostCreate: []string{"the app may now exist", "OAuthApps.List", "secret", "was lost", "OAuthApps.Update"},
+			LostCreate: []string{"the app may now exist", "OAuthApps.List", "secret", "was lost", "OAuthApps.Update", "cannot be recovered"},
 			New: func(opts ...option.Option) error {
 				_, err := cpn.New(cpnfake.OrgID, append([]option.Option{option.WithBaseURL(srv.URL)}, opts...)...)
 				return err

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/grantkit/grantkit"
@@ -186,22 +188,67 @@ func (s *OAuthAppsService) Get(ctx context.Context, id string) (*OAuthApp, error
 }
 
 // Create creates an OAuth app and returns its credentials.
+//
+// A create whose answer is lost (no answer after it was sent, a 5xx, a timeout, an answer cut
+// off) is never resent blindly. With p.ID set, the app is looked up by it: absent, the create
+// is sent again (CPN refuses a second app with the id); found as asked with p.Secret set, its
+// credentials are returned. An app whose secret CPN generated cannot be recovered: that
+// secret was only in the lost answer. The error then says the app exists and that a new
+// secret must be set with OAuthApps.Update (Secret). Without p.ID there is nothing to look it
+// up by, and the error says the app may exist and how to find it.
 func (s *OAuthAppsService) Create(ctx context.Context, p OAuthAppCreate) (*OAuthAppCredentials, error) {
 	ctx, call, err := s.begin(ctx, "OAuthApps.Create")
 	if err != nil {
 		return nil, err
 	}
 	call.Creates("the app may now exist; find it with OAuthApps.Get (the ID you set) or OAuthApps.List (Search by its display name). " +
-		"Its client secret, shown only in this answer, was lost: set a new one with OAuthApps.Update (Secret)")
+		"Its client secret, shown only in this answer, was lost and cannot be recovered: set a new one with OAuthApps.Update (Secret)")
 	req, params, err := p.toOAS(s.c.org)
 	if err != nil {
 		return nil, call.Err(err)
 	}
-	res, err := s.c.api.CreateOauthApp(ctx, req, params)
-	if err != nil {
-		return nil, call.Err(err)
+	lk := transport.Lookup[OAuthAppCredentials]{}
+	if p.ID != "" {
+		lk.Unique = true // CPN refuses a second app with the id (409)
+		lk.Find = func(ctx context.Context) (*OAuthAppCredentials, string, error) { return s.find(ctx, p) }
 	}
-	return &OAuthAppCredentials{ClientID: res.ClientId.Or(p.ID), ClientSecret: grantkit.Secret(res.ClientSecret.Or(p.Secret.Reveal()))}, nil
+	return transport.Create(ctx, call, func() (*OAuthAppCredentials, error) {
+		res, err := s.c.api.CreateOauthApp(ctx, req, params)
+		if err != nil {
+			return nil, call.Err(err)
+		}
+		return &OAuthAppCredentials{ClientID: res.ClientId.Or(p.ID), ClientSecret: grantkit.Secret(res.ClientSecret.Or(p.Secret.Reveal()))}, nil
+	}, lk)
+}
+
+// find looks up the app p would create by its ID. Found as asked, its credentials are
+// returned only when p set the secret: a secret CPN generated was shown only in the lost
+// answer and cannot be recovered, so the app is then reported as made but unusable until a
+// new secret is set.
+func (s *OAuthAppsService) find(ctx context.Context, p OAuthAppCreate) (*OAuthAppCredentials, string, error) {
+	a, err := s.Get(ctx, p.ID)
+	var ge *grantkit.Error
+	if errors.As(err, &ge) && ge.StatusCode == http.StatusNotFound {
+		return nil, "", nil
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	var diffs []string
+	if p.DisplayName != "" && a.DisplayName != p.DisplayName {
+		diffs = append(diffs, fmt.Sprintf("display name %q, asked %q", a.DisplayName, p.DisplayName))
+	}
+	if p.Description != "" && a.Description != p.Description {
+		diffs = append(diffs, fmt.Sprintf("description %q, asked %q", a.Description, p.Description))
+	}
+	if p.AccessTokenTTL != 0 && a.AccessTokenTTL != p.AccessTokenTTL {
+		diffs = append(diffs, fmt.Sprintf("access token TTL %d, asked %d", a.AccessTokenTTL, p.AccessTokenTTL))
+	}
+	if len(diffs) == 0 && p.Secret == "" {
+		diffs = append(diffs, "app "+p.ID+" exists, but the client secret CPN generated for it was shown only in the lost answer and cannot be recovered")
+	}
+	creds := &OAuthAppCredentials{ClientID: p.ID, ClientSecret: p.Secret}
+	return creds, strings.Join(diffs, "; "), nil
 }
 
 // Update changes the fields of app id that p sets (PATCH .../oauth-apps/{oauthAppId}) and
@@ -237,7 +284,9 @@ func (s *OAuthAppsService) update(ctx context.Context, id string, p OAuthAppUpda
 
 // Delete deletes the app with this client id, its credentials included. CPN deletes apps
 // through a bulk endpoint that reports each id as deleted or failed; an id it does not delete
-// (one it does not know, for one) is an error naming it.
+// (one it does not know, for one) is an error naming it. After an attempt whose answer was lost
+// (it may have landed), an app CPN reports as not deleted is looked up (OAuthApps.Get): one that
+// no longer exists was deleted as asked.
 func (s *OAuthAppsService) Delete(ctx context.Context, id string) error {
 	ctx, call, err := s.begin(ctx, "OAuthApps.Delete")
 	if err != nil {
@@ -250,10 +299,27 @@ func (s *OAuthAppsService) Delete(ctx context.Context, id string) error {
 	if err != nil {
 		return call.Err(err)
 	}
+	if len(res.Failed) > 0 && call.MayHaveLanded() {
+		// An earlier attempt whose answer was lost may have deleted it.
+		gone, err := s.gone(ctx, id)
+		if err != nil || gone {
+			return err
+		}
+	}
 	if len(res.Failed) > 0 {
 		return call.Failed(fmt.Sprintf("CPN did not delete app %q", id))
 	}
 	return nil
+}
+
+// gone reports whether app id no longer exists.
+func (s *OAuthAppsService) gone(ctx context.Context, id string) (bool, error) {
+	_, err := s.Get(ctx, id)
+	var ge *grantkit.Error
+	if errors.As(err, &ge) && ge.StatusCode == http.StatusNotFound {
+		return true, nil
+	}
+	return false, err
 }
 
 func (p OAuthAppCreate) toOAS(org string) (*oas.OrgOauthAppRequest, oas.CreateOauthAppParams, error) {

@@ -164,7 +164,9 @@ func (s *AuthorizationsService) GetScope(ctx context.Context, authID, scopeID in
 }
 
 // CreateScope defines a scope on authorization server authID. OneLogin answers 422 if a
-// scope with the same value exists.
+// scope with the same value exists. A create whose answer is lost is never resent blindly: the
+// scope is looked up by value and returned if it is what was asked; sent again only if there
+// is none.
 func (s *AuthorizationsService) CreateScope(ctx context.Context, authID int64, p ScopeCreate) (*Scope, error) {
 	ctx, call, err := s.begin(ctx, "Authorizations.CreateScope")
 	if err != nil {
@@ -175,11 +177,31 @@ func (s *AuthorizationsService) CreateScope(ctx context.Context, authID int64, p
 	if err != nil {
 		return nil, call.Err(err)
 	}
-	res, err := s.c.api.CreateAuthorizationScope(ctx, req, oas.CreateAuthorizationScopeParams{ID: authID})
-	if err != nil {
-		return nil, call.Err(err)
-	}
-	return &Scope{ID: res.ID.Or(0), Value: p.Value, Description: p.Description, AuthorizationID: authID}, nil
+	return transport.Create(ctx, call, func() (*Scope, error) {
+		res, err := s.c.api.CreateAuthorizationScope(ctx, req, oas.CreateAuthorizationScopeParams{ID: authID})
+		if err != nil {
+			return nil, call.Err(err)
+		}
+		return &Scope{ID: res.ID.Or(0), Value: p.Value, Description: p.Description, AuthorizationID: authID}, nil
+	}, transport.Lookup[Scope]{
+		Unique: true, // OneLogin refuses a second scope of the value (422 "has already been taken")
+		Exists: alreadyTaken,
+		Find: func(ctx context.Context) (*Scope, string, error) {
+			for sc, err := range s.ListScopes(ctx, authID) {
+				if err != nil {
+					return nil, "", err
+				}
+				if sc.Value != p.Value {
+					continue
+				}
+				if sc.Description != p.Description {
+					return sc, fmt.Sprintf("scope %d has description %q, asked %q", sc.ID, sc.Description, p.Description), nil
+				}
+				return sc, "", nil
+			}
+			return nil, "", nil
+		},
+	})
 }
 
 // UpdateScope replaces the value and description of scope scopeID on authorization server
@@ -203,7 +225,8 @@ func (s *AuthorizationsService) UpdateScope(ctx context.Context, authID, scopeID
 	return &Scope{ID: res.ID.Or(scopeID), Value: p.Value, Description: p.Description, AuthorizationID: authID}, nil
 }
 
-// DeleteScope deletes scope scopeID of authorization server authID.
+// DeleteScope deletes scope scopeID of authorization server authID. A 404 after an attempt
+// whose answer was lost (it may have landed) is success: the scope is gone as asked.
 func (s *AuthorizationsService) DeleteScope(ctx context.Context, authID, scopeID int64) error {
 	ctx, call, err := s.begin(ctx, "Authorizations.DeleteScope")
 	if err != nil {
@@ -215,7 +238,7 @@ func (s *AuthorizationsService) DeleteScope(ctx context.Context, authID, scopeID
 	if err := checkID("scope_id", scopeID); err != nil {
 		return call.Err(err)
 	}
-	return call.Err(s.c.api.DeleteAuthorizationScope(ctx, oas.DeleteAuthorizationScopeParams{ID: authID, ScopeID: scopeID}))
+	return call.Deleted(s.c.api.DeleteAuthorizationScope(ctx, oas.DeleteAuthorizationScopeParams{ID: authID, ScopeID: scopeID}))
 }
 
 func (p ScopeCreate) toOAS(authID int64) (*oas.ScopeRequest, error) {

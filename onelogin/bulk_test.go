@@ -34,6 +34,7 @@ func TestBulkJobs(t *testing.T) {
 				Drop:    func(scope string) { d.Drop(strconv.FormatInt(ids[scope], 10)) },
 				Seed: func(t *testing.T, scopes ...string) grantkit.GrantKey {
 					next++
+					srv.AddApp(next)
 					var sids []int64
 					for _, s := range scopes {
 						sids = append(sids, ids[s])

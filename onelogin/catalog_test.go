@@ -28,7 +28,9 @@ func TestScopeCatalog(t *testing.T) {
 				return strconv.FormatInt(srv.AddAuthorization("API", "https://api.example.com/"), 10)
 			},
 			NewKey: func(_ *testing.T, resource string) grantkit.GrantKey {
-				return grantkit.GrantKey{Resource: resource, ClientID: strconv.FormatInt(next.Add(1), 10)}
+				app := next.Add(1)
+				srv.AddApp(app)
+				return grantkit.GrantKey{Resource: resource, ClientID: strconv.FormatInt(app, 10)}
 			},
 		}
 	})

@@ -2,9 +2,12 @@ package onelogin
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
+	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/patch"
@@ -118,7 +121,10 @@ func (s *ClientAppsService) Get(ctx context.Context, authID, appID int64) (*Clie
 	return nil, call.Err(fmt.Errorf("%w: app %d is not a client app of authorization server %d", grantkit.ErrGrantNotFound, appID, authID))
 }
 
-// Create allows app p.AppID to request scopes p.ScopeIDs from authorization server authID.
+// Create allows app p.AppID to request scopes p.ScopeIDs from authorization server authID. A
+// create whose answer is lost is never resent blindly: the app is looked up on the server
+// (ClientApps.Get) and returned if it has the scopes asked; the create is sent again only if
+// the app is not there (OneLogin keeps one entry per app and server).
 func (s *ClientAppsService) Create(ctx context.Context, authID int64, p ClientAppCreate) (*ClientApp, error) {
 	ctx, call, err := s.begin(ctx, "ClientApps.Create")
 	if err != nil {
@@ -128,11 +134,39 @@ func (s *ClientAppsService) Create(ctx context.Context, authID int64, p ClientAp
 	if err := checkIDs(authID, "app_id", p.AppID, p.ScopeIDs); err != nil {
 		return nil, call.Err(err)
 	}
-	res, err := s.c.api.AddAuthorizationClientApp(ctx, &oas.AddClientAppRequest{AppID: p.AppID, Scopes: patch.List(slices.Clone(p.ScopeIDs))}, oas.AddAuthorizationClientAppParams{ID: authID})
-	if err != nil {
-		return nil, call.Err(err)
-	}
-	return fromClientAppIDs(res, authID, p.AppID), nil
+	return transport.Create(ctx, call, func() (*ClientApp, error) {
+		res, err := s.c.api.AddAuthorizationClientApp(ctx, &oas.AddClientAppRequest{AppID: p.AppID, Scopes: patch.List(slices.Clone(p.ScopeIDs))}, oas.AddAuthorizationClientAppParams{ID: authID})
+		if err != nil {
+			return nil, call.Err(err)
+		}
+		return fromClientAppIDs(res, authID, p.AppID), nil
+	}, transport.Lookup[ClientApp]{
+		Unique: true, // OneLogin keeps one entry per app on a server (422 "already been added")
+		Exists: alreadyTaken,
+		Find: func(ctx context.Context) (*ClientApp, string, error) {
+			a, err := s.Get(ctx, authID, p.AppID)
+			if errors.Is(err, grantkit.ErrGrantNotFound) {
+				return nil, "", nil
+			}
+			if err != nil {
+				return nil, "", err
+			}
+			have, want := slices.Clone(a.ScopeIDs), slices.Clone(p.ScopeIDs)
+			slices.Sort(have)
+			slices.Sort(want)
+			if !slices.Equal(slices.Compact(have), slices.Compact(want)) {
+				return a, fmt.Sprintf("app %d has scope ids %v, asked %v", p.AppID, a.ScopeIDs, p.ScopeIDs), nil
+			}
+			return a, "", nil
+		},
+	})
+}
+
+// alreadyTaken reports OneLogin's answer that what a create makes exists already: a 409, or
+// the 422 whose message says it was already added or taken.
+func alreadyTaken(e *grantkit.Error) bool {
+	return e.StatusCode == http.StatusConflict ||
+		(e.StatusCode == http.StatusUnprocessableEntity && strings.Contains(e.Message, "already"))
 }
 
 // Update replaces the scopes app appID may request from authorization server authID.
@@ -153,7 +187,8 @@ func (s *ClientAppsService) Update(ctx context.Context, authID, appID int64, p C
 }
 
 // Delete removes app appID from authorization server authID: the app can no longer get
-// tokens from it. The app itself, and its credentials, stay.
+// tokens from it. The app itself, and its credentials, stay. A 404 after an attempt whose
+// answer was lost (it may have landed) is success: the app is removed as asked.
 func (s *ClientAppsService) Delete(ctx context.Context, authID, appID int64) error {
 	ctx, call, err := s.begin(ctx, "ClientApps.Delete")
 	if err != nil {
@@ -165,7 +200,7 @@ func (s *ClientAppsService) Delete(ctx context.Context, authID, appID int64) err
 	// OneLogin's doc page answers 204 and its SDKs expect 200; the spec accepts both, and
 	// either means the app was removed.
 	_, err = s.c.api.RemoveAuthorizationClientApp(ctx, oas.RemoveAuthorizationClientAppParams{ID: authID, ClientAppID: appID})
-	return call.Err(err)
+	return call.Deleted(err)
 }
 
 // checkIDs checks the ids of a client app write, each named as OneLogin's document names it:

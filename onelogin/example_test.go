@@ -44,7 +44,8 @@ func ExampleClientAppsService_Create() {
 	srv := oneloginfake.NewServer()
 	defer srv.Close()
 	authID := srv.AddAuthorization("Invoices API", "https://api.example.com/")
-	c, err := onelogin.New("acme", option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())))
+	srv.AddApp(5501) // the app, made in OneLogin's admin portal
+	c, err := onelogin.New("acme", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -68,7 +69,8 @@ func ExampleClient_Grants() {
 	srv := oneloginfake.NewServer()
 	defer srv.Close()
 	authID := srv.AddAuthorization("Invoices API", "https://api.example.com/")
-	c, err := onelogin.New("acme", option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())))
+	srv.AddApp(5501) // the app, made in OneLogin's admin portal
+	c, err := onelogin.New("acme", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
 	if err != nil {
 		log.Fatal(err)
 	}

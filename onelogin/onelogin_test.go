@@ -29,6 +29,8 @@ func setup(t *testing.T, opts ...option.Option) (*onelogin.Client, *oneloginfake
 	t.Helper()
 	srv := oneloginfake.NewServer()
 	t.Cleanup(srv.Close)
+	// The apps the tests make client apps: OneLogin adds only an app that exists.
+	srv.AddApp(1, 2, 3, 4, 5, 7, 9, 42)
 	base := []option.Option{option.WithBaseURL(srv.URL), onelogin.WithClientCredentials(oneloginfake.ClientID, oneloginfake.ClientSecret)}
 	c, err := onelogin.New("acme", append(base, opts...)...)
 	require.NoError(t, err)
@@ -238,14 +240,17 @@ func TestGrantsAdapter(t *testing.T) {
 			Missing: func(k grantkit.GrantKey) grantkit.GrantKey { k.ClientID = "999999"; return k },
 			// OneLogin's writes name scopes by id.
 			Drop: func(scope string) { d.Drop(strconv.FormatInt(ids[scope], 10)) },
-			// Apps live elsewhere in OneLogin; any app id can be added to a server.
+			// Apps live elsewhere in OneLogin: a new key's app exists, as it must to be added.
 			NewKey: func(*testing.T) grantkit.GrantKey {
-				return grantkit.GrantKey{Resource: strconv.FormatInt(authID, 10), ClientID: strconv.FormatInt(next.Add(1), 10)}
+				app := next.Add(1)
+				srv.AddApp(app)
+				return grantkit.GrantKey{Resource: strconv.FormatInt(authID, 10), ClientID: strconv.FormatInt(app, 10)}
 			},
 			RefusesUndefined: true,
 			Refuse:           d.Refuse,
 			Seed: func(t *testing.T, scopes ...string) grantkit.GrantKey {
 				app := next.Add(1)
+				srv.AddApp(app)
 				var sids []int64
 				for _, s := range scopes {
 					sids = append(sids, ids[s])
@@ -285,6 +290,7 @@ func TestReliability(t *testing.T) {
 		c, err := onelogin.New("acme", o.With(option.WithBaseURL(srv.URL), onelogin.WithClientCredentials(oneloginfake.ClientID, secret))...)
 		require.NoError(t, err)
 		n := 0
+		var created func() int
 		return reliabilitytest.Env{
 			Read: func(ctx context.Context) error { _, err := c.Authorizations.Get(ctx, authID); return err },
 			Update: func(ctx context.Context) (func() bool, error) {
@@ -303,8 +309,36 @@ func TestReliability(t *testing.T) {
 			Create: func(ctx context.Context) error {
 				n++
 				_, err := c.Authorizations.CreateScope(ctx, authID, onelogin.ScopeCreate{Value: "new" + strconv.Itoa(n), Description: "d"})
+				created = func() int {
+					count := 0
+					for s, err := range seed.Authorizations.ListScopes(context.Background(), authID) {
+						require.NoError(t, err)
+						if s.Value == "new"+strconv.Itoa(n) {
+							count++
+						}
+					}
+					return count
+				}
 				return err
 			},
+			GrantsCreate: func(ctx context.Context) error {
+				n++
+				app := int64(1000 + n)
+				srv.AddApp(app)
+				_, err := c.Grants().Create(ctx, grantkit.GrantKey{Resource: strconv.FormatInt(authID, 10), ClientID: strconv.FormatInt(app, 10)}, []string{"v0"})
+				created = func() int {
+					count := 0
+					for a, err := range seed.ClientApps.List(context.Background(), authID, onelogin.ClientAppListOptions{}) {
+						require.NoError(t, err)
+						if a.AppID == app {
+							count++
+						}
+					}
+					return count
+				}
+				return err
+			},
+			Created: func() int { return created() },
 			Delete: func() func(ctx context.Context) error {
 				n++
 				d, err := seed.Authorizations.CreateScope(context.Background(), authID, onelogin.ScopeCreate{Value: "gone" + strconv.Itoa(n), Description: "d"})
@@ -313,8 +347,10 @@ func TestReliability(t *testing.T) {
 					return c.Authorizations.DeleteScope(ctx, authID, d.ID)
 				}
 			},
-			LostCreate: []string{"the scope may now exist", "Authorizations.ListScopes"},
-			Fake:       srv,
+			LostCreate:      []string{"the scope may now exist", "Authorizations.ListScopes"},
+			Catalog:         c.ScopeCatalog(),
+			CatalogResource: strconv.FormatInt(authID, 10),
+			Fake:            srv,
 			ResetFault: func(d time.Duration) fake.Fault {
 				return fake.Fault{Status: 429, Header: http.Header{"X-Ratelimit-Reset": {strconv.Itoa(int(d / time.Second))}}}
 			},
@@ -346,11 +382,30 @@ func TestReliability(t *testing.T) {
 	})
 }
 
+// Only an app that exists can be added to an authorization server: the fake refuses any other
+// app id (404), through ClientApps.Create and the vendor-neutral Grants.Create alike.
+func TestAnAppThatDoesNotExistIsRefused(t *testing.T) {
+	ctx := context.Background()
+	c, srv := setup(t)
+	authID := srv.AddAuthorization("API", "https://api.example.com/")
+	_, err := c.ClientApps.Create(ctx, authID, onelogin.ClientAppCreate{AppID: 8080})
+	var ge *grantkit.Error
+	require.ErrorAs(t, err, &ge)
+	assert.Equal(t, http.StatusNotFound, ge.StatusCode)
+	_, err = c.Grants().Create(ctx, grantkit.GrantKey{Resource: strconv.FormatInt(authID, 10), ClientID: "8080"}, nil)
+	require.ErrorAs(t, err, &ge)
+	assert.Equal(t, http.StatusNotFound, ge.StatusCode)
+	srv.AddApp(8080)
+	_, err = c.ClientApps.Create(ctx, authID, onelogin.ClientAppCreate{AppID: 8080})
+	require.NoError(t, err, "once the app exists")
+}
+
 // The neutral List asked for one authorization server reads that server's client apps only
 // (OneLogin's per-server list), never the list of servers.
 func TestGrantsListOfOneServer(t *testing.T) {
 	ctx := context.Background()
 	c, srv := setup(t)
+	srv.AddApp(77)
 	a1 := srv.AddAuthorization("One", "https://one.example.com/")
 	a2 := srv.AddAuthorization("Two", "https://two.example.com/")
 	for _, a := range []int64{a1, a2} {

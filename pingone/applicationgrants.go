@@ -2,6 +2,7 @@ package pingone
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"maps"
 	"slices"
@@ -125,7 +126,9 @@ func (s *ApplicationGrantsService) Get(ctx context.Context, appID, grantID strin
 }
 
 // Create grants application appID the scopes p.ScopeIDs of resource p.ResourceID. PingOne
-// keeps at most one grant per application and resource (see specs/README.md).
+// keeps at most one grant per application and resource (see specs/README.md). A create whose
+// answer is lost is never resent blindly: the application's grant on the resource is looked
+// up and returned if it has the scopes asked; the create is sent again only if there is none.
 func (s *ApplicationGrantsService) Create(ctx context.Context, appID string, p ApplicationGrantCreate) (*ApplicationGrant, error) {
 	ctx, call, err := s.begin(ctx, "ApplicationGrants.Create")
 	if err != nil {
@@ -139,11 +142,35 @@ func (s *ApplicationGrantsService) Create(ctx context.Context, appID string, p A
 	if err != nil {
 		return nil, call.Err(err)
 	}
-	g, err := s.c.api.CreateApplicationGrant(ctx, req, oas.CreateApplicationGrantParams{EnvironmentID: s.c.env, ApplicationID: appID})
-	if err != nil {
-		return nil, call.Err(err)
-	}
-	return fromGrant(g), nil
+	return transport.Create(ctx, call, func() (*ApplicationGrant, error) {
+		g, err := s.c.api.CreateApplicationGrant(ctx, req, oas.CreateApplicationGrantParams{EnvironmentID: s.c.env, ApplicationID: appID})
+		if err != nil {
+			return nil, call.Err(err)
+		}
+		return fromGrant(g), nil
+	}, transport.Lookup[ApplicationGrant]{
+		Unique: true, // PingOne keeps one grant per application and resource (409 on a second)
+		Find: func(ctx context.Context) (*ApplicationGrant, string, error) {
+			for g, err := range s.List(ctx, appID, ApplicationGrantListOptions{}) {
+				if err != nil {
+					return nil, "", err
+				}
+				if g.ResourceID != p.ResourceID {
+					continue
+				}
+				if !sameSet(g.ScopeIDs, p.ScopeIDs) {
+					return g, fmt.Sprintf("grant %s has scopes %q, asked %q", g.ID, g.ScopeIDs, p.ScopeIDs), nil
+				}
+				return g, "", nil
+			}
+			return nil, "", nil
+		},
+	})
+}
+
+// sameSet reports whether a and b hold the same strings, in any order and count.
+func sameSet(a, b []string) bool {
+	return slices.Equal(grantkit.NormalizeScopes(a), grantkit.NormalizeScopes(b))
 }
 
 // Update replaces grant grantID of application appID (PUT): its scopes, and whatever else p
@@ -168,7 +195,8 @@ func (s *ApplicationGrantsService) Update(ctx context.Context, appID, grantID st
 	return fromGrant(g), nil
 }
 
-// Delete deletes grant grantID of application appID.
+// Delete deletes grant grantID of application appID. A 404 after an attempt whose answer was
+// lost (it may have landed) is success: the grant is gone as asked.
 func (s *ApplicationGrantsService) Delete(ctx context.Context, appID, grantID string) error {
 	ctx, call, err := s.begin(ctx, "ApplicationGrants.Delete")
 	if err != nil {
@@ -177,7 +205,7 @@ func (s *ApplicationGrantsService) Delete(ctx context.Context, appID, grantID st
 	if err := checkIDs(appID, grantID); err != nil {
 		return call.Err(err)
 	}
-	return call.Err(s.c.api.DeleteApplicationGrant(ctx, oas.DeleteApplicationGrantParams{EnvironmentID: s.c.env, ApplicationID: appID, GrantID: grantID}))
+	return call.Deleted(s.c.api.DeleteApplicationGrant(ctx, oas.DeleteApplicationGrantParams{EnvironmentID: s.c.env, ApplicationID: appID, GrantID: grantID}))
 }
 
 func checkIDs(appID, grantID string) error {

@@ -265,7 +265,7 @@ func TestReliability(t *testing.T) {
 		}
 		c, err := pingone.New(pingonefake.EnvironmentID, o.With(option.WithBaseURL(w.srv.URL), pingone.WithClientCredentials(pingonefake.ClientID, secret))...)
 		require.NoError(t, err)
-		flip := false
+		flip, latest := false, ""
 		return reliabilitytest.Env{
 			Read: func(ctx context.Context) error { _, err := c.ApplicationGrants.Get(ctx, w.app, g.ID); return err },
 			Update: func(ctx context.Context) (func() bool, error) {
@@ -281,8 +281,24 @@ func TestReliability(t *testing.T) {
 				}, err
 			},
 			Create: func(ctx context.Context) error {
-				_, err := c.ApplicationGrants.Create(ctx, w.srv.AddApplication("x"), pingone.ApplicationGrantCreate{ResourceID: w.res, ScopeIDs: []string{w.read}})
+				latest = w.srv.AddApplication("x")
+				_, err := c.ApplicationGrants.Create(ctx, latest, pingone.ApplicationGrantCreate{ResourceID: w.res, ScopeIDs: []string{w.read}})
 				return err
+			},
+			GrantsCreate: func(ctx context.Context) error {
+				latest = w.srv.AddApplication("y")
+				_, err := c.Grants().Create(ctx, grantkit.GrantKey{Resource: w.res, ClientID: latest}, []string{"read:invoices"})
+				return err
+			},
+			Created: func() int {
+				n := 0
+				for g, err := range seed.ApplicationGrants.List(context.Background(), latest, pingone.ApplicationGrantListOptions{}) {
+					require.NoError(t, err)
+					if g.ResourceID == w.res {
+						n++
+					}
+				}
+				return n
 			},
 			Delete: func() func(ctx context.Context) error {
 				app := w.srv.AddApplication("gone")
@@ -292,8 +308,10 @@ func TestReliability(t *testing.T) {
 					return c.ApplicationGrants.Delete(ctx, app, d.ID)
 				}
 			},
-			LostCreate: []string{"the grant may now exist", "ApplicationGrants.List"},
-			Fake:       w.srv,
+			LostCreate:      []string{"the grant may now exist", "ApplicationGrants.List"},
+			Catalog:         c.ScopeCatalog(),
+			CatalogResource: w.res,
+			Fake:            w.srv,
 			BadInputs: map[string]func(ctx context.Context) error{
 				"empty app id":    func(ctx context.Context) error { _, err := c.ApplicationGrants.Get(ctx, "", g.ID); return err },
 				"../ grant id":    func(ctx context.Context) error { _, err := c.ApplicationGrants.Get(ctx, w.app, "../"+g.ID); return err },
@@ -354,6 +372,30 @@ func TestTokenAuthMethods(t *testing.T) {
 	}
 	_, err := pingone.New("env1", option.WithToken("t"), pingone.WithTokenAuthMethod("PRIVATE_KEY_JWT"))
 	require.ErrorIs(t, err, grantkit.ErrInvalidInput)
+}
+
+// As at PingOne, a grant is only created for an application that exists: the fake answers 404,
+// and grantkit reports it as it is, also through the vendor-neutral Grants.Create.
+func TestGrantForAnApplicationThatDoesNotExistIsRefused(t *testing.T) {
+	ctx := context.Background()
+	w := setup(t)
+	const ghost = "0a0a0a0a-0000-4000-8000-000000000001"
+	_, err := w.c.ApplicationGrants.Create(ctx, ghost, pingone.ApplicationGrantCreate{ResourceID: w.res, ScopeIDs: []string{w.read}})
+	var ge *grantkit.Error
+	require.ErrorAs(t, err, &ge)
+	assert.Equal(t, http.StatusNotFound, ge.StatusCode)
+	_, err = w.c.Grants().Create(ctx, grantkit.GrantKey{Resource: w.res, ClientID: ghost}, []string{"read:invoices"})
+	require.ErrorAs(t, err, &ge)
+	assert.Equal(t, http.StatusNotFound, ge.StatusCode)
+	assert.Empty(t, func() []string {
+		var posts []string
+		for _, r := range w.srv.Requests() {
+			if r.Method == http.MethodPost && r.Path != "/v1/environments/"+pingonefake.EnvironmentID+"/applications/"+ghost+"/grants" {
+				posts = append(posts, r.Path)
+			}
+		}
+		return posts
+	}(), "nothing else was written")
 }
 
 // The neutral List asked for one application reads that application's grants only (PingOne's

@@ -2,6 +2,9 @@ package pingone
 
 import (
 	"context"
+	"fmt"
+	"net/http"
+	"strings"
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/transport"
@@ -35,7 +38,9 @@ func (s *ResourcesService) GetScope(ctx context.Context, resourceID, scopeID str
 }
 
 // CreateScope defines a scope on resource resourceID (CREATE Custom resource scope) and
-// returns it as PingOne stored it. PingOne refuses a name the resource already defines.
+// returns it as PingOne stored it. PingOne refuses a name the resource already defines. A
+// create whose answer is lost is never resent blindly: the scope is looked up by name and
+// returned if it is what was asked; the create is sent again only if there is none.
 func (s *ResourcesService) CreateScope(ctx context.Context, resourceID string, p ResourceScopeCreate) (*ResourceScope, error) {
 	ctx, call, err := s.begin(ctx, "Resources.CreateScope")
 	if err != nil {
@@ -52,11 +57,34 @@ func (s *ResourcesService) CreateScope(ctx context.Context, resourceID string, p
 	if p.Description != "" {
 		req.Description.SetTo(p.Description)
 	}
-	sc, err := s.c.api.CreateResourceScope(ctx, req, oas.CreateResourceScopeParams{EnvironmentID: s.c.env, ResourceID: resourceID})
-	if err != nil {
-		return nil, call.Err(err)
-	}
-	return fromResourceScope(sc, resourceID), nil
+	return transport.Create(ctx, call, func() (*ResourceScope, error) {
+		sc, err := s.c.api.CreateResourceScope(ctx, req, oas.CreateResourceScopeParams{EnvironmentID: s.c.env, ResourceID: resourceID})
+		if err != nil {
+			return nil, call.Err(err)
+		}
+		return fromResourceScope(sc, resourceID), nil
+	}, transport.Lookup[ResourceScope]{
+		// PingOne refuses a second scope of the name: 400 with the UNIQUENESS_VIOLATION detail.
+		Unique: true,
+		Exists: func(e *grantkit.Error) bool {
+			return e.StatusCode == http.StatusConflict || (e.StatusCode == http.StatusBadRequest && (strings.Contains(e.Message, "already exists") || strings.Contains(e.Message, "UNIQUENESS_VIOLATION")))
+		},
+		Find: func(ctx context.Context) (*ResourceScope, string, error) {
+			for sc, err := range s.ListScopes(ctx, resourceID) {
+				if err != nil {
+					return nil, "", err
+				}
+				if sc.Name != p.Name {
+					continue
+				}
+				if sc.Description != p.Description {
+					return sc, fmt.Sprintf("scope %s has description %q, asked %q", sc.ID, sc.Description, p.Description), nil
+				}
+				return sc, "", nil
+			}
+			return nil, "", nil
+		},
+	})
 }
 
 // UpdateScope changes the fields of scope scopeID that p sets and returns the scope as stored.
@@ -124,7 +152,8 @@ func (s *ResourcesService) UpdateScope(ctx context.Context, resourceID, scopeID 
 	return fromResourceScope(sc, resourceID), nil
 }
 
-// DeleteScope deletes scope scopeID of resource resourceID (DELETE Scope).
+// DeleteScope deletes scope scopeID of resource resourceID (DELETE Scope). A 404 after an
+// attempt whose answer was lost (it may have landed) is success: the scope is gone as asked.
 func (s *ResourcesService) DeleteScope(ctx context.Context, resourceID, scopeID string) error {
 	ctx, call, err := s.begin(ctx, "Resources.DeleteScope")
 	if err != nil {
@@ -133,7 +162,7 @@ func (s *ResourcesService) DeleteScope(ctx context.Context, resourceID, scopeID 
 	if err := checkScopeIDs(resourceID, scopeID); err != nil {
 		return call.Err(err)
 	}
-	return call.Err(s.c.api.DeleteResourceScope(ctx, oas.DeleteResourceScopeParams{EnvironmentID: s.c.env, ResourceID: resourceID, ScopeID: scopeID}))
+	return call.Deleted(s.c.api.DeleteResourceScope(ctx, oas.DeleteResourceScopeParams{EnvironmentID: s.c.env, ResourceID: resourceID, ScopeID: scopeID}))
 }
 
 // readScope reads one scope as PingOne sends it, unmodelled properties included (one call of

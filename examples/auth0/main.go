@@ -72,6 +72,7 @@ func runFake(ctx context.Context) error {
 	srv := auth0fake.NewServer()
 	defer srv.Close()
 	fmt.Printf("Running against an in-memory Auth0 at %s (set AUTH0_DOMAIN to use a real tenant).\n\n", srv.URL)
+	srv.AddClient("billing-service") // the application the grant is for
 
 	c, err := auth0.New("example.auth0.com",
 		option.WithBaseURL(srv.URL),

@@ -151,6 +151,8 @@ func seedAuth0(ctx context.Context, srv *auth0fake.Server) (*account, error) {
 	// The API defines read:invoices (without a description) and admin:invoices; desired.yaml
 	// describes the first, adds write:invoices and leaves admin:invoices out.
 	srv.AddResourceServer(exampleAudience, "read:invoices", "admin:invoices")
+	// The tenant's applications, which desired.yaml grants to.
+	srv.AddClient("billing-service", "legacy-export", "reporting")
 	g := c.Grants()
 	for client, scopes := range map[string][]string{
 		"billing-service": {"read:invoices"},
@@ -165,7 +167,8 @@ func seedAuth0(ctx context.Context, srv *auth0fake.Server) (*account, error) {
 
 func seedOneLogin(ctx context.Context, srv *oneloginfake.Server) (*account, error) {
 	authID := srv.AddAuthorization("Invoices API", exampleAudience)
-	c, err := onelogin.New("acme", option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())))
+	srv.AddApp(4242, 4343) // the account's apps, which desired.yaml and the tests grant to
+	c, err := onelogin.New("acme", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
 	if err != nil {
 		return nil, err
 	}

@@ -68,6 +68,7 @@ func runFake(ctx context.Context) error {
 	defer srv.Close()
 	fmt.Printf("Running against an in-memory OneLogin at %s (set ONELOGIN_SUBDOMAIN to use a real account).\n\n", srv.URL)
 	authID := srv.AddAuthorization("Invoices API", "https://api.example.com/")
+	srv.AddApp(4242) // the app the example grants to, as made in OneLogin's admin portal
 
 	c, err := onelogin.New("acme", option.WithBaseURL(srv.URL),
 		onelogin.WithClientCredentials(oneloginfake.ClientID, oneloginfake.ClientSecret))

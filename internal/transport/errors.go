@@ -33,7 +33,8 @@ type Call struct {
 	find       string // for a create: how to find what it may have made
 
 	mu  sync.Mutex
-	ans answer // the 2xx answer delivered for this call, if any
+	ans answer   // the 2xx answer delivered for this call, if any
+	out outcomes // what the attempts of this call left unknown (landed.go)
 }
 
 // answer is what the transport knows about a 2xx answer it delivered.

@@ -38,7 +38,7 @@ type RateHeaders struct {
 // headers reported and what was learned from 429s (learn.go) are each a bucket's own.
 type pacer struct {
 	rl       RateLimit // the caller's budget, for each bucket; zero for none
-	adaptive bool               // follow the vendor's rate-limit headers, 429s and their waits
+	adaptive bool      // follow the vendor's rate-limit headers, 429s and their waits
 	hdr      RateHeaders
 	reset    func(http.Header, time.Time) (time.Duration, bool)
 	sleep    func(context.Context, time.Duration) error

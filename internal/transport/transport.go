@@ -266,9 +266,11 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 				return step{ended: true}
 			}
 			transient, unsent := classifyNetErr(res.err)
+			call.attempted(!unsent, c.policy.MaxAttempts)
 			last = c.noAnswer(call, req.Method, sent, res.err, unsent, timedOut(ctx, actx))
 			s.retry, s.cause = transient && (unsent || idempotent(req.Method)), last.Err
 		case res.failure == nil:
+			call.attempted(res.err != nil, c.policy.MaxAttempts)
 			if res.err == nil {
 				a := answer{method: req.Method, status: res.resp.StatusCode, attempts: sent}
 				if c.cfg.RequestIDHeader != "" {
@@ -290,6 +292,7 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 			s.cause = last.Err
 		default:
 			last = res.failure
+			call.attempted(unknownStatus(last.StatusCode), c.policy.MaxAttempts)
 			s.status = last.StatusCode
 			if last.StatusCode == http.StatusUnauthorized && !refreshed && c.cfg.Tokens.Refreshable() {
 				// The token may have been revoked or rotated early: fetch a new one and

@@ -218,11 +218,25 @@ func TestServerErrorsAreRetriedForIdempotentRequests(t *testing.T) {
 }
 
 func TestCreateIsRetriedWhenVendorDidNotActOnIt(t *testing.T) {
-	srv := newServer(t, status(429, "Retry-After", "1"), status(503), status(201))
+	srv := newServer(t, status(429, "Retry-After", "1"), status(429), status(201))
 	resp, err := send(t, newClient(t, &sleeper{}, nil, grantkit.RetryPolicy{}), context.Background(), http.MethodPost, srv.URL, `{}`)
 	require.NoError(t, err)
 	assert.Equal(t, 201, resp.StatusCode)
 	assert.EqualValues(t, 3, srv.calls.Load())
+}
+
+// A 503 can come from a proxy after the vendor carried the create out: it is not resent by
+// the transport (the vendor method looks for what it may have made, see Create).
+func TestCreateIsNotResentAfter503(t *testing.T) {
+	srv := newServer(t, status(503), status(201))
+	ctx, call, err := Begin(context.Background(), "test", "Things.Create", true)
+	require.NoError(t, err)
+	_, err = send(t, newClient(t, &sleeper{}, nil, grantkit.RetryPolicy{}), ctx, http.MethodPost, srv.URL, `{}`)
+	var ge *grantkit.Error
+	require.ErrorAs(t, err, &ge)
+	assert.Equal(t, 503, ge.StatusCode)
+	assert.EqualValues(t, 1, srv.calls.Load())
+	assert.True(t, call.MayHaveLanded())
 }
 
 func TestFinalErrorCarriesStatusAndAttempts(t *testing.T) {

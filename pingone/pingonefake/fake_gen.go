@@ -42,8 +42,10 @@ type Answer = fake.Answer
 //		// ResetMidBody carries the request out, sends the status, headers and half the body, then
 //		// breaks the connection: a response cut off in flight.
 //		ResetMidBody bool
-//		// Apply carries the request out before dropping the connection (Drop) or before sending
-//		// Answer, as a server that committed a change and then answered badly would.
+//		// Apply carries the request out before dropping the connection (Drop), before sending
+//		// Answer, or before answering Status with the vendor's error body (a 503 from a proxy
+//		// after the vendor acted), as a server that committed a change and then answered badly
+//		// would.
 //		Apply bool
 //		// Answer, when set, is sent with Status (200 if zero) instead of the vendor's error body:
 //		// an answer the spec does not describe, such as a 202, or a 200 with an empty body for a

@@ -323,7 +323,8 @@ func (r route) RoundTrip(req *http.Request) (*http.Response, error) {
 func seed(srv *auth0fake.Server) error {
 	const aud = "https://api.example.com/"
 	srv.AddResourceServer(aud, "read:users", "update:users")
-	c, err := auth0.New("example.eu.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())))
+	srv.AddClient("billing-service")
+	c, err := auth0.New("example.eu.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
 	if err != nil {
 		return err
 	}

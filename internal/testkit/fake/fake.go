@@ -52,8 +52,10 @@ type Fault struct {
 	// ResetMidBody carries the request out, sends the status, headers and half the body, then
 	// breaks the connection: a response cut off in flight.
 	ResetMidBody bool
-	// Apply carries the request out before dropping the connection (Drop) or before sending
-	// Answer, as a server that committed a change and then answered badly would.
+	// Apply carries the request out before dropping the connection (Drop), before sending
+	// Answer, or before answering Status with the vendor's error body (a 503 from a proxy
+	// after the vendor acted), as a server that committed a change and then answered badly
+	// would.
 	Apply bool
 	// Answer, when set, is sent with Status (200 if zero) instead of the vendor's error body:
 	// an answer the spec does not describe, such as a 202, or a 200 with an empty body for a
@@ -350,7 +352,10 @@ func (s *Server) Options(badRequest string) ServerOptions {
 				s.WriteError(w, http.StatusBadRequest, badRequest+err.Error())
 				return
 			}
-			s.WriteError(w, StatusOf(err), err.Error())
+			// Anything else is the generated server's own failure, whose text names its
+			// operations and schemes: the vendor's body carries the status text instead.
+			status := StatusOf(err)
+			s.WriteError(w, status, http.StatusText(status))
 		},
 		NotFound: func(w http.ResponseWriter, _ *http.Request) {
 			s.WriteError(w, http.StatusNotFound, "Not Found")
@@ -425,6 +430,9 @@ func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, f Fault, nex
 		w.WriteHeader(code)
 		_, _ = io.WriteString(w, f.Answer.Body)
 	case f.Status != 0:
+		if f.Apply && next != nil {
+			next.ServeHTTP(httptest.NewRecorder(), r)
+		}
 		s.WriteError(w, f.Status, http.StatusText(f.Status))
 	default:
 		if next != nil {

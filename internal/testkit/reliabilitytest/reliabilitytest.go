@@ -87,8 +87,23 @@ type Env struct {
 	// LostCreate are phrases a create's error must hold when its answer is lost: how to find
 	// what the create may have made (and, for CPN, that the one-time secret is gone).
 	LostCreate []string
+	// Created counts the objects that the natural key of the latest Create (or GrantsCreate)
+	// names, as the vendor holds them now: after a create whose answer was lost, exactly one.
+	Created func() int
+	// GrantsCreate creates a grant of a new key through the vendor-neutral Grants.Create, or
+	// is nil where the neutral create makes no object of its own.
+	GrantsCreate func(ctx context.Context) error
+	// Catalog is the vendor's scope catalog through the client, and CatalogResource a
+	// resource it may define scopes on; Catalog is nil where scopes are the platform's (CPN).
+	Catalog         grantkit.ScopeCatalog
+	CatalogResource string
+	// LostSecret says a create's answer holds a one-time secret (CPN's OAuth app): a create
+	// that landed with its answer lost cannot be returned, and its error must say so
+	// (LostCreate).
+	LostSecret bool
 
 	Fake interface {
+		Fail(m fake.Match, faults ...fake.Fault)
 		FailNext(n int, f fake.Fault)
 		FailTokenRequests(n int, f fake.Fault)
 		Requests() []fake.Request
@@ -246,36 +261,158 @@ func Run(t *testing.T, newEnv func(t *testing.T, opts Options) Env) {
 			assert.True(t, applied())
 		})
 
-		t.Run("a create is not resent after a dropped connection", func(t *testing.T) {
-			e, _ := env(t, grantkit.RetryPolicy{})
-			if e.Create == nil {
-				t.Skip("no create in this vendor's surface")
+		// methods lists the methods of the requests sent since before, as "POST" and "GET".
+		methods := func(e Env, before int) []string {
+			var out []string
+			for _, r := range e.Fake.Requests()[before:] {
+				out = append(out, r.Method)
 			}
-			e.Fake.FailNext(1, fake.Fault{Drop: true})
-			before := sent(e)
-			err := e.Create(bg)
-			ae := apiErr(t, err)
-			assert.Equal(t, 1, sent(e)-before)
-			assert.Contains(t, ae.Message, "may have taken effect")
-			for _, p := range e.LostCreate {
-				assert.Contains(t, ae.Message, p)
-			}
-		})
-
-		for _, code := range []int{500, 502, 504} {
-			t.Run(strconv.Itoa(code)+" on a create is not retried", func(t *testing.T) {
+			return out
+		}
+		lost := map[string]fake.Fault{
+			"a dropped connection": {Drop: true},
+			"500":                  {Status: 500},
+			"502":                  {Status: 502},
+			"503":                  {Status: 503},
+			"504":                  {Status: 504},
+		}
+		for name, f := range lost {
+			t.Run("a create that did not land, answered with "+name+", is sent again only after a lookup finds nothing", func(t *testing.T) {
+				e, _ := env(t, grantkit.RetryPolicy{})
+				if e.Create == nil {
+					t.Skip("no create in this vendor's surface")
+				}
+				e.Fake.FailNext(1, f)
+				before := sent(e)
+				err := e.Create(bg)
+				m := methods(e, before)
+				require.NotEmpty(t, m)
+				assert.Equal(t, http.MethodPost, m[0])
+				posts := 0
+				for i, method := range m {
+					if method != http.MethodPost {
+						continue
+					}
+					posts++
+					if i > 0 {
+						assert.Equal(t, http.MethodGet, m[i-1], "never resent blindly: a lookup comes first")
+					}
+				}
+				require.NoError(t, err, "nothing was made, so nothing is lost: sent again, it is returned")
+				assert.Equal(t, 2, posts, "the create, then once more after the lookup: %v", m)
+				assert.Equal(t, 1, e.Created(), "exactly one object")
+			})
+		}
+		landed := map[string]fake.Fault{
+			"a connection dropped after the vendor acted": {Drop: true, Apply: true},
+			"500 after the vendor acted":                  {Status: 500, Apply: true},
+			"502 after the vendor acted":                  {Status: 502, Apply: true},
+			"503 after the vendor acted (a proxy)":        {Status: 503, Apply: true},
+			"504 after the vendor acted":                  {Status: 504, Apply: true},
+			"an answer broken off in flight":              {ResetMidBody: true},
+		}
+		for name, f := range landed {
+			t.Run("a create whose answer is lost ("+name+") returns what it made: exactly one exists", func(t *testing.T) {
 				e, r := env(t, grantkit.RetryPolicy{})
 				if e.Create == nil {
 					t.Skip("no create in this vendor's surface")
 				}
-				e.Fake.FailNext(1, fake.Fault{Status: code})
+				e.Fake.FailNext(1, f)
 				before := sent(e)
-				ae := apiErr(t, e.Create(bg))
-				assert.Equal(t, code, ae.StatusCode)
-				assert.Equal(t, 1, sent(e)-before)
+				err := e.Create(bg)
+				m := methods(e, before)
+				assert.Equal(t, http.MethodPost, m[0])
+				assert.NotContains(t, m[1:], http.MethodPost, "never resent: the lookup found it")
+				assert.Equal(t, 1, e.Created(), "exactly one object")
 				assert.Empty(t, r.waits())
+				if e.LostSecret {
+					ae := apiErr(t, err)
+					assert.Contains(t, ae.Message, "may have taken effect")
+					for _, p := range e.LostCreate {
+						assert.Contains(t, ae.Message, p)
+					}
+					return
+				}
+				require.NoError(t, err)
+			})
+			t.Run("a delete whose answer is lost ("+name+") is success", func(t *testing.T) {
+				e, _ := env(t, grantkit.RetryPolicy{})
+				if e.Delete == nil {
+					t.Skip("no delete in this vendor's surface")
+				}
+				del := e.Delete()
+				e.Fake.FailNext(1, f)
+				require.NoError(t, del(bg))
 			})
 		}
+		// A scope definition is written with a POST (a create) or, at Auth0, a PATCH of the
+		// resource's whole list, and removed with a DELETE or a PATCH: the fault meets the
+		// first write, whichever it is.
+		failWrite := func(e Env, f fake.Fault, methods ...string) {
+			for _, m := range methods {
+				e.Fake.Fail(fake.Match{Method: m}, f)
+			}
+		}
+		defined := func(t *testing.T, e Env, name string) int {
+			t.Helper()
+			scopes, err := e.Catalog.ListScopes(bg, e.CatalogResource)
+			require.NoError(t, err)
+			n := 0
+			for _, sc := range scopes {
+				if sc.Name == name {
+					n++
+				}
+			}
+			return n
+		}
+		for name, f := range landed {
+			if f.ResetMidBody {
+				continue // a DELETE's empty answer cannot be broken off
+			}
+			t.Run("a scope defined with its answer lost ("+name+"): defined once, no ErrScopeExists", func(t *testing.T) {
+				e, _ := env(t, grantkit.RetryPolicy{})
+				if e.Catalog == nil {
+					t.Skip("no scope catalog at this vendor")
+				}
+				failWrite(e, f, http.MethodPost, http.MethodPatch)
+				got, err := e.Catalog.DefineScope(bg, e.CatalogResource, grantkit.ScopeDefinition{Name: "lost:answer", Description: "Lost answer"})
+				require.NoError(t, err)
+				assert.NotErrorIs(t, err, grantkit.ErrScopeExists)
+				assert.Equal(t, "lost:answer", got.Name)
+				assert.Equal(t, 1, defined(t, e, "lost:answer"))
+			})
+			t.Run("a scope removed with its answer lost ("+name+") is removed", func(t *testing.T) {
+				e, _ := env(t, grantkit.RetryPolicy{})
+				if e.Catalog == nil {
+					t.Skip("no scope catalog at this vendor")
+				}
+				_, err := e.Catalog.DefineScope(bg, e.CatalogResource, grantkit.ScopeDefinition{Name: "gone:soon", Description: "Gone soon"})
+				require.NoError(t, err)
+				failWrite(e, f, http.MethodDelete, http.MethodPatch)
+				require.NoError(t, e.Catalog.RemoveScope(bg, e.CatalogResource, "gone:soon"))
+				assert.Zero(t, defined(t, e, "gone:soon"))
+			})
+		}
+		t.Run("a grant created after a 503 that landed: no duplicate, no ErrGrantExists", func(t *testing.T) {
+			e, _ := env(t, grantkit.RetryPolicy{})
+			if e.GrantsCreate == nil {
+				t.Skip("the vendor-neutral create makes no object of its own here")
+			}
+			e.Fake.Fail(fake.Match{Method: http.MethodPost}, fake.Fault{Status: 503, Apply: true})
+			err := e.GrantsCreate(bg)
+			require.NoError(t, err)
+			assert.NotErrorIs(t, err, grantkit.ErrGrantExists)
+			assert.Equal(t, 1, e.Created(), "exactly one grant")
+		})
+		t.Run("a grant created after a dropped connection that landed: no duplicate, no ErrGrantExists", func(t *testing.T) {
+			e, _ := env(t, grantkit.RetryPolicy{})
+			if e.GrantsCreate == nil {
+				t.Skip("the vendor-neutral create makes no object of its own here")
+			}
+			e.Fake.Fail(fake.Match{Method: http.MethodPost}, fake.Fault{Drop: true, Apply: true})
+			require.NoError(t, e.GrantsCreate(bg))
+			assert.Equal(t, 1, e.Created(), "exactly one grant")
+		})
 
 		t.Run("cancelled during a wait: errors.Is sees the cancellation, errors.As the vendor's answer", func(t *testing.T) {
 			ctx, cancel := context.WithCancel(bg)
@@ -380,7 +517,7 @@ func Run(t *testing.T, newEnv func(t *testing.T, opts Options) Env) {
 				}
 			})
 		}
-		for name, f := range map[string]fake.Fault{"cut short": {Truncate: true}, "broken off in flight": {ResetMidBody: true}} {
+		for name, f := range map[string]fake.Fault{"cut short": {Truncate: true}} {
 			t.Run("a create whose answer is "+name+" says what may now exist", func(t *testing.T) {
 				e, r := env(t, grantkit.RetryPolicy{})
 				if e.Create == nil {

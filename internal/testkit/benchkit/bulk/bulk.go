@@ -19,7 +19,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/auth0"
 	"github.com/grantkit/grantkit/auth0/auth0fake"
 	"github.com/grantkit/grantkit/internal/testkit/benchkit"
@@ -63,7 +62,10 @@ func NewFake(tb testing.TB, n int) *auth0fake.Server {
 	srv := auth0fake.NewServer()
 	tb.Cleanup(srv.Close)
 	srv.AddResourceServer(Audience, append([]string{"read:x"}, Scopes...)...)
-	c, err := auth0.New("tenant.example.com", option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())))
+	for i := range n {
+		srv.AddClient(ClientID(i))
+	}
+	c, err := auth0.New("tenant.example.com", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
 	if err != nil {
 		tb.Fatal(err)
 	}
