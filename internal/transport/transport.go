@@ -47,7 +47,7 @@ type Config struct {
 	settings.Settings
 
 	Vendor string       // "auth0", ...: put in User-Agent and errors
-	Tokens *auth.Tokens // the access token; required
+	Tokens *auth.Tokens // the access token; nil sends no credential (an endpoint that takes none)
 	// AuthHeader names the header the token is sent in; empty means Authorization.
 	AuthHeader string
 
@@ -177,16 +177,21 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 				return nil, c.noAnswer(call, req.Method, sent, err, true)
 			}
 		}
-		authz, err := c.cfg.Tokens.HeaderValues(ctx)
-		if err != nil {
-			if ctx.Err() != nil && last != nil {
-				return nil, c.ended(call, last, sent, ctx.Err())
+		var (
+			authz []string
+			err   error
+		)
+		if c.cfg.Tokens != nil { // nil: a vendor endpoint that takes no credential (ory.WithoutAuthentication)
+			if authz, err = c.cfg.Tokens.HeaderValues(ctx); err != nil {
+				if ctx.Err() != nil && last != nil {
+					return nil, c.ended(call, last, sent, ctx.Err())
+				}
+				return nil, c.tokenError(call, err)
 			}
-			return nil, c.tokenError(call, err)
+			req.Header[c.cfg.AuthHeader] = authz
 		}
 		// Shared, read-only slices: setting a header this way allocates nothing.
 		req.Header["User-Agent"] = c.userAgent
-		req.Header[c.cfg.AuthHeader] = authz
 
 		// Pacing: wait for the client's budget and the vendor's before each send, retries
 		// included, and record each answer's rate-limit headers once it is in.
@@ -232,7 +237,7 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 			retry = !errors.Is(r.err, ErrResponseTooLarge) && transientCause(r.err) && idempotent(req.Method)
 		default:
 			last = r.failure
-			if last.StatusCode == http.StatusUnauthorized && !refreshed && c.cfg.Tokens.Refreshable() {
+			if last.StatusCode == http.StatusUnauthorized && !refreshed && c.cfg.Tokens != nil && c.cfg.Tokens.Refreshable() {
 				// The token may have been revoked or rotated early: fetch a new one and
 				// replay once. This does not spend a retry.
 				refreshed = true

@@ -1,0 +1,240 @@
+package ory
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"net/http"
+
+	"github.com/go-faster/jx"
+
+	"github.com/grantkit/grantkit"
+	"github.com/grantkit/grantkit/internal/neutral"
+	"github.com/grantkit/grantkit/internal/paging"
+	"github.com/grantkit/grantkit/internal/validate"
+	"github.com/grantkit/grantkit/ory/internal/oas"
+)
+
+// Grants returns the vendor-neutral view of the admin API (see grantkit.Grants): a grant is an
+// OAuth 2.0 client's allowed scopes (its scope), which is what a client_credentials token
+// request of that client may ask for. Key.Resource is the admin URL given to New (without a
+// trailing slash) and Key.ClientID the client's client_id; a key with a SubjectType is invalid
+// input. Grant.ID is the client_id.
+//
+// A client whose scope is empty holds no grant: Get reports grantkit.ErrGrantNotFound for it
+// and List leaves it out. So the verbs never make or destroy a client or its secret:
+//
+//   - Create gives scopes to an existing client that has none (a missing client wraps
+//     grantkit.ErrGrantNotFound and names it: make clients with Clients.Create, which returns
+//     their secret; a client with scopes already wraps grantkit.ErrGrantExists). It sends a
+//     JSON Patch whose "test" operation makes Hydra refuse it if another writer gave the
+//     client scopes since it was read. A grant needs at least one scope.
+//   - Delete empties the client's scope; the client and its secret stay.
+//   - SetScopes replaces the scope of a client that holds a grant; setting none revokes it.
+//
+// Every write is a JSON Patch of /scope alone, so whatever else another writer changes in the
+// client meanwhile survives. Hydra has no scope definitions (any name a token request may ask
+// for can be allowed), so the ory client has no ScopeCatalog; a scope name is one token of
+// Hydra's space-separated scope (CheckScopes).
+func (c *Client) Grants() grantkit.Grants { return grants{c} }
+
+type grants struct{ c *Client }
+
+func (grants) Vendor() string { return vendor }
+
+// begin starts method op of the adapter (see neutral.Begin).
+func (g grants) begin(ctx context.Context, op string) (context.Context, string, error) {
+	return neutral.Begin(ctx, vendor, op, g.c.made())
+}
+
+func (g grants) List(ctx context.Context) iter.Seq2[*grantkit.Grant, error] {
+	ctx, _, err := g.begin(ctx, "Grants.List")
+	if err != nil {
+		return paging.Failed[grantkit.Grant](err)
+	}
+	return func(yield func(*grantkit.Grant, error) bool) {
+		for a, err := range g.c.Clients.List(ctx, OAuth2ClientListOptions{}) {
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if len(a.Scope) == 0 {
+				continue
+			}
+			if !yield(g.toGrant(a), nil) {
+				return
+			}
+		}
+	}
+}
+
+func (g grants) Get(ctx context.Context, key grantkit.GrantKey) (*grantkit.Grant, error) {
+	ctx, op, err := g.begin(ctx, "Grants.Get")
+	if err != nil {
+		return nil, err
+	}
+	a, err := g.read(ctx, op, key, true)
+	if err != nil {
+		return nil, err
+	}
+	return g.toGrant(a), nil
+}
+
+func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []string) (*grantkit.Grant, error) {
+	ctx, op, err := g.begin(ctx, "Grants.SetScopes")
+	if err != nil {
+		return nil, err
+	}
+	if err := g.checkGrant(op, key, scopes); err != nil {
+		return nil, err
+	}
+	if _, err := g.read(ctx, op, key, true); err != nil {
+		return nil, err
+	}
+	return g.write(ctx, op, key, scopes, nil)
+}
+
+func (g grants) Create(ctx context.Context, key grantkit.GrantKey, scopes []string) (*grantkit.Grant, error) {
+	ctx, op, err := g.begin(ctx, "Grants.Create")
+	if err != nil {
+		return nil, err
+	}
+	if err := g.checkGrant(op, key, scopes); err != nil {
+		return nil, err
+	}
+	if len(scopes) == 0 {
+		return nil, wrap(op, validate.Errorf("scopes", "none: at Ory a grant is a client's scope, and a client without scope holds no grant; give at least one scope"))
+	}
+	a, err := g.read(ctx, op, key, false)
+	if err != nil {
+		return nil, err
+	}
+	if len(a.Scope) > 0 {
+		return nil, neutral.Exists(vendor, op, key, a.ID)
+	}
+	// The test operation holds the scope as read: Hydra refuses the patch if another writer
+	// changed it since.
+	held, _ := json.Marshal(rawScope(a))
+	gr, err := g.write(ctx, op, key, scopes, &oas.JsonPatch{Op: "test", Path: "/scope", Value: jx.Raw(held)})
+	var apiErr *grantkit.Error
+	if errors.As(err, &apiErr) && !errors.Is(err, grantkit.ErrNotApplied) && apiErr.StatusCode >= 400 && apiErr.StatusCode < 500 && apiErr.StatusCode != http.StatusNotFound {
+		// The test failed: the scope is no longer what was read. Either this call's own
+		// earlier attempt landed (its answer was lost and the retry met its own write), or
+		// another writer gave the client scopes first.
+		now, rerr := g.read(ctx, op, key, false)
+		switch {
+		case rerr != nil:
+			return nil, err
+		case apiErr.Attempts > 1 && grantkit.CheckStored(key, scopes, g.toGrant(now)) == nil:
+			return g.toGrant(now), nil
+		case len(now.Scope) > 0:
+			return nil, fmt.Errorf("%w (%w)", neutral.Exists(vendor, op, key, now.ID), err)
+		}
+	}
+	return gr, err
+}
+
+// Delete revokes the grant: it empties the client's scope and keeps the client and its
+// secret. A client without scope, or none at all, wraps grantkit.ErrGrantNotFound.
+func (g grants) Delete(ctx context.Context, key grantkit.GrantKey) error {
+	ctx, op, err := g.begin(ctx, "Grants.Delete")
+	if err != nil {
+		return err
+	}
+	if _, err := g.read(ctx, op, key, true); err != nil {
+		return err
+	}
+	_, err = g.write(ctx, op, key, nil, nil)
+	return err
+}
+
+// CheckGrant checks key and scopes as the writes do, without a request: the key names this
+// client's admin URL and a client id, with no subject type; each scope is one token (see
+// CheckScopes). Its errors wrap grantkit.ErrInvalidInput.
+func (g grants) CheckGrant(key grantkit.GrantKey, scopes []string) error {
+	return g.checkGrant("Grants.CheckGrant", key, scopes)
+}
+
+func (g grants) checkGrant(op string, key grantkit.GrantKey, scopes []string) error {
+	if err := g.check(op, key); err != nil {
+		return err
+	}
+	if err := CheckScopes(scopes); err != nil {
+		return wrap(op, err)
+	}
+	return nil
+}
+
+// read reads the client key names. A missing client wraps ErrGrantNotFound, naming it; with
+// granted, so does a client without scope (it holds no grant).
+func (g grants) read(ctx context.Context, op string, key grantkit.GrantKey, granted bool) (*OAuth2Client, error) {
+	if err := g.check(op, key); err != nil {
+		return nil, err
+	}
+	a, err := g.c.Clients.Get(ctx, key.ClientID)
+	var apiErr *grantkit.Error
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound {
+		return nil, fmt.Errorf("%s: %s: %w: %s: no OAuth 2.0 client %q (the grant verbs never make one: Clients.Create does, and returns its secret): %w",
+			vendor, op, grantkit.ErrGrantNotFound, key, key.ClientID, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if granted && len(a.Scope) == 0 {
+		return nil, fmt.Errorf("%s: %s: %w: %s: the client exists and its scope is empty (Grants.Create gives it some)",
+			vendor, op, grantkit.ErrGrantNotFound, key)
+	}
+	return a, nil
+}
+
+// write replaces the client's scope (after test, if given) and checks what Hydra stored.
+func (g grants) write(ctx context.Context, op string, key grantkit.GrantKey, scopes []string, test *oas.JsonPatch) (*grantkit.Grant, error) {
+	var doc []PatchOperation
+	if test != nil {
+		doc = append(doc, PatchOperation{Op: test.Op, Path: test.Path, Value: json.RawMessage(test.Value)})
+	}
+	v, _ := json.Marshal(scopeString(grantkit.NormalizeScopes(scopes)))
+	doc = append(doc, PatchOperation{Op: "replace", Path: "/scope", Value: v})
+	a, err := g.c.Clients.Patch(ctx, key.ClientID, doc)
+	if err != nil {
+		return nil, err
+	}
+	gr := g.toGrant(a)
+	if err := grantkit.CheckStored(key, scopes, gr); err != nil {
+		return nil, fmt.Errorf("%s: %s: %w", vendor, op, err)
+	}
+	return gr, nil
+}
+
+func (g grants) check(op string, key grantkit.GrantKey) error {
+	if err := neutral.NoSubject(vendor, op, key); err != nil {
+		return err
+	}
+	if err := validate.ID("key.ClientID", key.ClientID); err != nil {
+		return wrap(op, err)
+	}
+	if key.Resource != g.c.admin {
+		return wrap(op, validate.Errorf("key.Resource", "%q is not this client's admin URL %q", key.Resource, g.c.admin))
+	}
+	return nil
+}
+
+func (g grants) toGrant(a *OAuth2Client) *grantkit.Grant {
+	return &grantkit.Grant{
+		Vendor: vendor,
+		ID:     a.ID,
+		Key:    grantkit.GrantKey{Resource: g.c.admin, ClientID: a.ID},
+		Scopes: grantkit.NormalizeScopes(a.Scope),
+	}
+}
+
+// rawScope is the client's scope exactly as Hydra sent it (for a JSON Patch test).
+func rawScope(a *OAuth2Client) string {
+	var v struct {
+		Scope string `json:"scope"`
+	}
+	_ = json.Unmarshal(a.Raw, &v)
+	return v.Scope
+}
