@@ -265,7 +265,7 @@ func operation(op obj, responses obj) obj {
 			r = clone(r)
 			if out["operationId"] == "listOAuth2Clients" {
 				r.(obj)["headers"] = obj{
-					"Link": obj{"description": "RFC 8288 links; rel=\"next\" carries the next page's page_token.", "schema": obj{"type": "string"}},
+					"Link":          obj{"description": "RFC 8288 links; rel=\"next\" carries the next page's page_token.", "schema": obj{"type": "string"}},
 					"X-Total-Count": obj{"description": "How many clients match in all.", "schema": obj{"type": "string"}},
 				}
 			}
