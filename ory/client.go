@@ -118,21 +118,24 @@ func New(adminURL string, opts ...option.Option) (*Client, error) {
 // http on a host that is not loopback is reported (plainHTTP) rather than refused: New allows
 // it with WithoutAuthentication only.
 func checkAdminURL(adminURL string) (admin string, plainHTTP bool, err error) {
-	u, err := validate.BaseURL("adminURL", adminURL)
-	if err == nil {
-		return u.String(), false, nil
+	checked := adminURL
+	if p, perr := url.Parse(adminURL); perr == nil && p.Scheme == "http" && p.Host != "" && !validate.IsLoopback(p.Hostname()) {
+		p.Scheme, plainHTTP = "https", true // the same checks otherwise
+		checked = p.String()
 	}
-	p, perr := url.Parse(adminURL)
-	if perr != nil || p.Scheme != "http" || p.Host == "" {
-		return "", false, err
-	}
-	p.Scheme = "https" // the same checks otherwise
-	u, err = validate.BaseURL("adminURL", p.String())
+	u, err := validate.BaseURL("adminURL", checked)
 	if err != nil {
 		return "", false, err
 	}
-	u.Scheme = "http"
-	return u.String(), true, nil
+	for _, end := range []string{"/admin", clientsPath} {
+		if strings.HasSuffix(u.Path, end) {
+			return "", false, validate.Errorf("adminURL", "%q ends with %s, which grantkit appends itself; give the URL without it", adminURL, end)
+		}
+	}
+	if plainHTTP {
+		u.Scheme = "http"
+	}
+	return u.String(), plainHTTP, nil
 }
 
 // parseError reads Ory's OAuth 2.0 error body: {"error", "error_description", "error_hint",

@@ -417,7 +417,7 @@ func (p OAuth2ClientCreate) toOAS() (*oas.OAuth2ClientRequest, error) {
 		GrantTypes:    p.GrantTypes,
 		ResponseTypes: p.ResponseTypes,
 		RedirectUris:  p.RedirectURIs,
-		Metadata:      oas.JSONRawMessage(p.Metadata),
+		Metadata:      jx.Raw(p.Metadata),
 	}
 	set := func(dst *oas.OptString, v string) {
 		if v != "" {

@@ -189,6 +189,8 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 				return nil, c.tokenError(call, err)
 			}
 			req.Header[c.cfg.AuthHeader] = authz
+		} else {
+			req.Header.Del(c.cfg.AuthHeader) // what a generated client's security hook may have set
 		}
 		// Shared, read-only slices: setting a header this way allocates nothing.
 		req.Header["User-Agent"] = c.userAgent

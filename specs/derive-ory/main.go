@@ -5,12 +5,14 @@
 // spec is derived, never hand-copied: what grantkit changes is the overlays below, each one
 // explained, and nothing else.
 //
-// It keeps six operations (list, create, get, set, patch, delete of /admin/clients) and the
-// schemas they reach, then applies the conventions of specs/README.md:
+// It keeps five operations (list, create, get, patch, delete of /admin/clients; not set, a
+// PUT that replaces the whole client, which grantkit does not use: a JSON Patch changes only
+// what it names) and the schemas they reach, then applies the conventions of specs/README.md:
 //
-//  1. One global security scheme, bearerAuth: Ory Network takes its project API key as a
-//     bearer token; the document declares no security on these operations (a self-hosted
-//     admin listener takes none, and the client sends none with ory.WithoutAuthentication).
+//  1. One global security scheme, bearerAuth, or none: Ory Network takes its project API key
+//     as a bearer token, a self-hosted admin listener takes no credential (the client sends
+//     none with ory.WithoutAuthentication). The document declares no security on these
+//     operations.
 //  2. Every operation answers its success status plus one shared default, the errorOAuth2
 //     body (the document gives DELETE a genericError default, but Hydra v2.3.0 answers every
 //     admin error with errorOAuth2; see specs/README.md). The documented error statuses are
@@ -20,11 +22,11 @@
 //  4. Responses are lenient: the client schema read back (oAuth2Client) has no pattern, bound
 //     or required list, every property is nullable (Hydra answers null for unset lifespans)
 //     and it keeps unknown properties (additionalProperties: true). The request schema
-//     (oAuth2ClientRequest) keeps the document's patterns and also keeps unknown properties,
-//     so a read-modify-write (PUT) sends back what grantkit does not model.
+//     (oAuth2ClientRequest, the create's body) keeps the document's patterns.
 //  5. page_token loses its `minimum: 1` and `default` (a bound on a string, which ogen cannot
 //     use; the token is opaque) and page_size its default (the client sends none unless asked).
-//  6. The JSON Patch document's `value` is any JSON value (the document leaves it untyped).
+//  6. The JSON Patch document's `value` is any JSON value (the document leaves it untyped), and
+//     the create's `metadata` is inlined (see derive).
 package main
 
 import (
@@ -47,7 +49,7 @@ const sourceSHA256 = "3eba5609549be11d5f420822bfbd8cd10b8dfa881fa2d3115c3a607262
 // ops are the operations kept, by path and method.
 var ops = map[string][]string{
 	"/admin/clients":      {"get", "post"},
-	"/admin/clients/{id}": {"get", "put", "patch", "delete"},
+	"/admin/clients/{id}": {"get", "patch", "delete"},
 }
 
 type obj = map[string]any
@@ -154,10 +156,12 @@ func derive(doc obj) (obj, error) {
 	// Overlay 4: the request schema keeps the constraints, the response schema loses them.
 	client := outSchemas["oAuth2Client"].(obj)
 	req := clone(client).(obj)
-	req["additionalProperties"] = true
-	req["description"] = "An OAuth 2.0 client as written (create, set). " + str(client["description"])
+	// Overlay 6 too: metadata refers to JSONRawMessage, an untyped schema; through a $ref ogen
+	// encodes it even when unset (an empty value, which is not JSON), inline it is left out.
+	req["properties"].(obj)["metadata"] = obj{"description": "Free-form JSON the client carries (JSONRawMessage)."}
+	req["description"] = "An OAuth 2.0 client as written (create). " + str(client["description"])
 	outSchemas["oAuth2ClientRequest"] = req
-	for _, m := range []string{"post", "put"} {
+	for _, m := range []string{"post"} {
 		op := outPaths[pathOf(m)].(obj)[m].(obj)
 		op["requestBody"].(obj)["content"].(obj)["application/json"].(obj)["schema"] = obj{"$ref": "#/components/schemas/oAuth2ClientRequest"}
 	}
@@ -217,7 +221,7 @@ func derive(doc obj) (obj, error) {
 		},
 		"servers": []any{obj{"url": "http://127.0.0.1:4445", "description": "a self-hosted Hydra's admin listener; Ory Network: https://{project}.projects.oryapis.com"}},
 		// Overlay 1.
-		"security": []any{obj{"bearerAuth": []any{}}},
+		"security": []any{obj{"bearerAuth": []any{}}, obj{}},
 		"paths":    outPaths,
 		"components": obj{
 			"securitySchemes": obj{"bearerAuth": obj{"type": "http", "scheme": "bearer",

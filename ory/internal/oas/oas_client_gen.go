@@ -131,20 +131,6 @@ type Invoker interface {
 	//
 	// PATCH /admin/clients/{id}
 	PatchOAuth2Client(ctx context.Context, request JsonPatchDocument, params PatchOAuth2ClientParams, options ...RequestOption) (*OAuth2Client, error)
-	// SetOAuth2Client invokes setOAuth2Client operation.
-	//
-	// Replaces an existing OAuth 2.0 Client with the payload you send. If you pass `client_secret` the
-	// secret is used, otherwise the existing secret is used.
-	//
-	// If set, the secret is echoed in the response. It is not possible to retrieve it later on.
-	//
-	// OAuth 2.0 Clients are used to perform OAuth 2.0 and OpenID Connect flows. Usually, OAuth 2.0 clients
-	// are generated for applications which want to consume your OAuth 2.0 or OpenID Connect capabilities.
-	//
-	// Documented error statuses: 400, 404 (errorOAuth2).
-	//
-	// PUT /admin/clients/{id}
-	SetOAuth2Client(ctx context.Context, request *OAuth2ClientRequest, params SetOAuth2ClientParams, options ...RequestOption) (*OAuth2Client, error)
 }
 
 // Client implements OAS client.
@@ -240,6 +226,7 @@ func (c *Client) sendCreateOAuth2Client(ctx context.Context, request *OAuth2Clie
 		nextRequirement:
 			for _, requirement := range []bitset{
 				{0b00000001},
+				{},
 			} {
 				for i, mask := range requirement {
 					if satisfied[i]&mask != mask {
@@ -357,6 +344,7 @@ func (c *Client) sendDeleteOAuth2Client(ctx context.Context, params DeleteOAuth2
 		nextRequirement:
 			for _, requirement := range []bitset{
 				{0b00000001},
+				{},
 			} {
 				for i, mask := range requirement {
 					if satisfied[i]&mask != mask {
@@ -472,6 +460,7 @@ func (c *Client) sendGetOAuth2Client(ctx context.Context, params GetOAuth2Client
 		nextRequirement:
 			for _, requirement := range []bitset{
 				{0b00000001},
+				{},
 			} {
 				for i, mask := range requirement {
 					if satisfied[i]&mask != mask {
@@ -638,6 +627,7 @@ func (c *Client) sendListOAuth2Clients(ctx context.Context, params ListOAuth2Cli
 		nextRequirement:
 			for _, requirement := range []bitset{
 				{0b00000001},
+				{},
 			} {
 				for i, mask := range requirement {
 					if satisfied[i]&mask != mask {
@@ -769,6 +759,7 @@ func (c *Client) sendPatchOAuth2Client(ctx context.Context, request JsonPatchDoc
 		nextRequirement:
 			for _, requirement := range []bitset{
 				{0b00000001},
+				{},
 			} {
 				for i, mask := range requirement {
 					if satisfied[i]&mask != mask {
@@ -805,138 +796,6 @@ func (c *Client) sendPatchOAuth2Client(ctx context.Context, request JsonPatchDoc
 	}
 
 	result, err := decodePatchOAuth2ClientResponse(resp)
-	if err != nil {
-		return res, errors.Wrap(err, "decode response")
-	}
-
-	return result, nil
-}
-
-// SetOAuth2Client invokes setOAuth2Client operation.
-//
-// Replaces an existing OAuth 2.0 Client with the payload you send. If you pass `client_secret` the
-// secret is used, otherwise the existing secret is used.
-//
-// If set, the secret is echoed in the response. It is not possible to retrieve it later on.
-//
-// OAuth 2.0 Clients are used to perform OAuth 2.0 and OpenID Connect flows. Usually, OAuth 2.0 clients
-// are generated for applications which want to consume your OAuth 2.0 or OpenID Connect capabilities.
-//
-// Documented error statuses: 400, 404 (errorOAuth2).
-//
-// PUT /admin/clients/{id}
-func (c *Client) SetOAuth2Client(ctx context.Context, request *OAuth2ClientRequest, params SetOAuth2ClientParams, options ...RequestOption) (*OAuth2Client, error) {
-	res, err := c.sendSetOAuth2Client(ctx, request, params, options...)
-	return res, err
-}
-
-func (c *Client) sendSetOAuth2Client(ctx context.Context, request *OAuth2ClientRequest, params SetOAuth2ClientParams, requestOptions ...RequestOption) (res *OAuth2Client, err error) {
-	// Validate request before sending.
-	if err := func() error {
-		if err := request.Validate(); err != nil {
-			return err
-		}
-		return nil
-	}(); err != nil {
-		return res, errors.Wrap(err, "validate")
-	}
-
-	var reqCfg requestConfig
-	reqCfg.setDefaults(c.baseClient)
-	for _, o := range requestOptions {
-		o(&reqCfg)
-	}
-
-	u := c.serverURL
-	if override := reqCfg.ServerURL; override != nil {
-		u = override
-	}
-	u = uri.Clone(u)
-	var pathParts [2]string
-	pathParts[0] = "/admin/clients/"
-	{
-		// Encode "id" parameter.
-		e := uri.NewPathEncoder(uri.PathEncoderConfig{
-			Param:   "id",
-			Style:   uri.PathStyleSimple,
-			Explode: false,
-		})
-		if err := func() error {
-			return e.EncodeValue(conv.StringToString(params.ID))
-		}(); err != nil {
-			return res, errors.Wrap(err, "encode path")
-		}
-		encoded, err := e.Result()
-		if err != nil {
-			return res, errors.Wrap(err, "encode path")
-		}
-		pathParts[1] = encoded
-	}
-	uri.AddPathParts(u, pathParts[:]...)
-
-	r, err := ht.NewRequest(ctx, "PUT", u)
-	if err != nil {
-		return res, errors.Wrap(err, "create request")
-	}
-	if err := encodeSetOAuth2ClientRequest(request, r); err != nil {
-		return res, errors.Wrap(err, "encode request")
-	}
-
-	{
-		type bitset = [1]uint8
-		var satisfied bitset
-		{
-
-			switch err := c.securityBearerAuth(ctx, SetOAuth2ClientOperation, r); {
-			case err == nil: // if NO error
-				satisfied[0] |= 1 << 0
-			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
-				// Skip this security.
-			default:
-				return res, errors.Wrap(err, "security \"BearerAuth\"")
-			}
-		}
-
-		if ok := func() bool {
-		nextRequirement:
-			for _, requirement := range []bitset{
-				{0b00000001},
-			} {
-				for i, mask := range requirement {
-					if satisfied[i]&mask != mask {
-						continue nextRequirement
-					}
-				}
-				return true
-			}
-			return false
-		}(); !ok {
-			return res, ogenerrors.ErrSecurityRequirementIsNotSatisfied
-		}
-	}
-
-	if err := reqCfg.onRequest(r); err != nil {
-		return res, errors.Wrap(err, "edit request")
-	}
-
-	resp, err := reqCfg.Client.Do(r)
-	if err != nil {
-		return res, errors.Wrap(err, "do request")
-	}
-	body := resp.Body
-	defer func() {
-		// Drain the body to EOF before closing, so the underlying
-		// connection can be reused by the Transport regardless of the
-		// response status code. See https://github.com/ogen-go/ogen/issues/1670.
-		_, _ = io.Copy(io.Discard, body)
-		_ = body.Close()
-	}()
-
-	if err := reqCfg.onResponse(resp); err != nil {
-		return res, errors.Wrap(err, "edit response")
-	}
-
-	result, err := decodeSetOAuth2ClientResponse(resp)
 	if err != nil {
 		return res, errors.Wrap(err, "decode response")
 	}

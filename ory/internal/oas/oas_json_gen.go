@@ -144,48 +144,6 @@ func (s *ErrorOAuth2) UnmarshalJSON(data []byte) error {
 	return s.Decode(d)
 }
 
-// Encode encodes JSONRawMessage as json.
-func (s JSONRawMessage) Encode(e *jx.Encoder) {
-	unwrapped := jx.Raw(s)
-
-	if len(unwrapped) != 0 {
-		e.Raw(unwrapped)
-	}
-}
-
-// Decode decodes JSONRawMessage from json.
-func (s *JSONRawMessage) Decode(d *jx.Decoder) error {
-	if s == nil {
-		return errors.New("invalid: unable to decode JSONRawMessage to nil")
-	}
-	var unwrapped jx.Raw
-	if err := func() error {
-		v, err := d.RawAppend(nil)
-		unwrapped = jx.Raw(v)
-		if err != nil {
-			return err
-		}
-		return nil
-	}(); err != nil {
-		return errors.Wrap(err, "alias")
-	}
-	*s = JSONRawMessage(unwrapped)
-	return nil
-}
-
-// MarshalJSON implements stdjson.Marshaler.
-func (s JSONRawMessage) MarshalJSON() ([]byte, error) {
-	e := jx.Encoder{}
-	s.Encode(&e)
-	return e.Bytes(), nil
-}
-
-// UnmarshalJSON implements stdjson.Unmarshaler.
-func (s *JSONRawMessage) UnmarshalJSON(data []byte) error {
-	d := jx.DecodeBytes(data)
-	return s.Decode(d)
-}
-
 // Encode implements json.Marshaler.
 func (s *JsonPatch) Encode(e *jx.Encoder) {
 	e.ObjStart()
@@ -1525,8 +1483,10 @@ func (s *OAuth2ClientRequest) encodeFields(e *jx.Encoder) {
 		}
 	}
 	{
-		e.FieldStart("metadata")
-		s.Metadata.Encode(e)
+		if len(s.Metadata) != 0 {
+			e.FieldStart("metadata")
+			e.Raw(s.Metadata)
+		}
 	}
 	{
 		if s.Owner.Set {
@@ -1660,13 +1620,6 @@ func (s *OAuth2ClientRequest) encodeFields(e *jx.Encoder) {
 			s.UserinfoSignedResponseAlg.Encode(e)
 		}
 	}
-	for k, elem := range s.AdditionalProps {
-		e.FieldStart(k)
-
-		if len(elem) != 0 {
-			e.Raw(elem)
-		}
-	}
 }
 
 var jsonFieldsNameOfOAuth2ClientRequest = [48]string{
@@ -1726,7 +1679,6 @@ func (s *OAuth2ClientRequest) Decode(d *jx.Decoder) error {
 		return errors.New("invalid: unable to decode OAuth2ClientRequest to nil")
 	}
 	s.setDefaults()
-	s.AdditionalProps = map[string]jx.Raw{}
 
 	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
 		switch string(k) {
@@ -1979,7 +1931,9 @@ func (s *OAuth2ClientRequest) Decode(d *jx.Decoder) error {
 			}
 		case "metadata":
 			if err := func() error {
-				if err := s.Metadata.Decode(d); err != nil {
+				v, err := d.RawAppend(nil)
+				s.Metadata = jx.Raw(v)
+				if err != nil {
 					return err
 				}
 				return nil
@@ -2203,18 +2157,7 @@ func (s *OAuth2ClientRequest) Decode(d *jx.Decoder) error {
 				return errors.Wrap(err, "decode field \"userinfo_signed_response_alg\"")
 			}
 		default:
-			var elem jx.Raw
-			if err := func() error {
-				v, err := d.RawAppend(nil)
-				elem = jx.Raw(v)
-				if err != nil {
-					return err
-				}
-				return nil
-			}(); err != nil {
-				return errors.Wrapf(err, "decode field %q", k)
-			}
-			s.AdditionalProps[string(k)] = elem
+			return d.Skip()
 		}
 		return nil
 	}); err != nil {
@@ -2233,64 +2176,6 @@ func (s *OAuth2ClientRequest) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON implements stdjson.Unmarshaler.
 func (s *OAuth2ClientRequest) UnmarshalJSON(data []byte) error {
-	d := jx.DecodeBytes(data)
-	return s.Decode(d)
-}
-
-// Encode implements json.Marshaler.
-func (s OAuth2ClientRequestAdditional) Encode(e *jx.Encoder) {
-	e.ObjStart()
-	s.encodeFields(e)
-	e.ObjEnd()
-}
-
-// encodeFields implements json.Marshaler.
-func (s OAuth2ClientRequestAdditional) encodeFields(e *jx.Encoder) {
-	for k, elem := range s {
-		e.FieldStart(k)
-
-		if len(elem) != 0 {
-			e.Raw(elem)
-		}
-	}
-}
-
-// Decode decodes OAuth2ClientRequestAdditional from json.
-func (s *OAuth2ClientRequestAdditional) Decode(d *jx.Decoder) error {
-	if s == nil {
-		return errors.New("invalid: unable to decode OAuth2ClientRequestAdditional to nil")
-	}
-	m := s.init()
-	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
-		var elem jx.Raw
-		if err := func() error {
-			v, err := d.RawAppend(nil)
-			elem = jx.Raw(v)
-			if err != nil {
-				return err
-			}
-			return nil
-		}(); err != nil {
-			return errors.Wrapf(err, "decode field %q", k)
-		}
-		m[string(k)] = elem
-		return nil
-	}); err != nil {
-		return errors.Wrap(err, "decode OAuth2ClientRequestAdditional")
-	}
-
-	return nil
-}
-
-// MarshalJSON implements stdjson.Marshaler.
-func (s OAuth2ClientRequestAdditional) MarshalJSON() ([]byte, error) {
-	e := jx.Encoder{}
-	s.Encode(&e)
-	return e.Bytes(), nil
-}
-
-// UnmarshalJSON implements stdjson.Unmarshaler.
-func (s *OAuth2ClientRequestAdditional) UnmarshalJSON(data []byte) error {
 	d := jx.DecodeBytes(data)
 	return s.Decode(d)
 }

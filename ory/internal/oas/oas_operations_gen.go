@@ -11,5 +11,4 @@ const (
 	GetOAuth2ClientOperation    OperationName = "GetOAuth2Client"
 	ListOAuth2ClientsOperation  OperationName = "ListOAuth2Clients"
 	PatchOAuth2ClientOperation  OperationName = "PatchOAuth2Client"
-	SetOAuth2ClientOperation    OperationName = "SetOAuth2Client"
 )

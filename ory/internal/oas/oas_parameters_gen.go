@@ -40,9 +40,3 @@ type PatchOAuth2ClientParams struct {
 	// The id of the OAuth 2.0 Client.
 	ID string
 }
-
-// SetOAuth2ClientParams is parameters of setOAuth2Client operation.
-type SetOAuth2ClientParams struct {
-	// OAuth 2.0 Client ID.
-	ID string
-}

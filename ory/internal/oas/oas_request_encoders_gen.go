@@ -37,17 +37,3 @@ func encodePatchOAuth2ClientRequest(
 	ht.SetBody(r, bytes.NewReader(encoded), contentType)
 	return nil
 }
-
-func encodeSetOAuth2ClientRequest(
-	req *OAuth2ClientRequest,
-	r *http.Request,
-) error {
-	const contentType = "application/json"
-	e := new(jx.Encoder)
-	{
-		req.Encode(e)
-	}
-	encoded := e.Bytes()
-	ht.SetBody(r, bytes.NewReader(encoded), contentType)
-	return nil
-}

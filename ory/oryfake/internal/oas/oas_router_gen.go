@@ -19,7 +19,6 @@ var (
 		"DELETE": "Authorization",
 		"GET":    "Authorization",
 		"PATCH":  "Authorization,Content-Type",
-		"PUT":    "Authorization,Content-Type",
 	}
 )
 
@@ -120,13 +119,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 						s.handlePatchOAuth2ClientRequest([1]string{
 							args[0],
 						}, elemIsEscaped, w, r)
-					case "PUT":
-						s.handleSetOAuth2ClientRequest([1]string{
-							args[0],
-						}, elemIsEscaped, w, r)
 					default:
 						s.notAllowed(w, r, notAllowedParams{
-							allowedMethods: "DELETE,GET,PATCH,PUT",
+							allowedMethods: "DELETE,GET,PATCH",
 							allowedHeaders: rn3AllowedHeaders,
 							acceptPost:     "",
 							acceptPatch:    "application/json",
@@ -299,15 +294,6 @@ func (s *Server) FindPath(method string, u *url.URL) (r Route, _ bool) {
 						r.name = PatchOAuth2ClientOperation
 						r.summary = "Patch OAuth 2.0 Client"
 						r.operationID = "patchOAuth2Client"
-						r.operationGroup = ""
-						r.pathPattern = "/admin/clients/{id}"
-						r.args = args
-						r.count = 1
-						return r, true
-					case "PUT":
-						r.name = SetOAuth2ClientOperation
-						r.summary = "Set OAuth 2.0 Client"
-						r.operationID = "setOAuth2Client"
 						r.operationGroup = ""
 						r.pathPattern = "/admin/clients/{id}"
 						r.args = args

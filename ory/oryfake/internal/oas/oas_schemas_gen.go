@@ -136,8 +136,6 @@ func (s *ErrorStatusCode) SetResponse(val ErrorOAuth2) {
 	s.Response = val
 }
 
-type JSONRawMessage jx.Raw
-
 // A JSONPatch document as defined by RFC 6902.
 // Ref: #/components/schemas/jsonPatch
 type JsonPatch struct {
@@ -937,9 +935,9 @@ func (s *OAuth2ClientAdditional) init() OAuth2ClientAdditional {
 	return m
 }
 
-// An OAuth 2.0 client as written (create, set). OAuth 2.0 Clients are used to perform OAuth 2.0 and
-// OpenID Connect flows. Usually, OAuth 2.0 clients are generated for applications which want to
-// consume your OAuth 2.0 or OpenID Connect capabilities.
+// An OAuth 2.0 client as written (create). OAuth 2.0 Clients are used to perform OAuth 2.0 and OpenID
+// Connect flows. Usually, OAuth 2.0 clients are generated for applications which want to consume your
+// OAuth 2.0 or OpenID Connect capabilities.
 // Ref: #/components/schemas/oAuth2ClientRequest
 type OAuth2ClientRequest struct {
 	// OAuth 2.0 Access Token Strategy
@@ -1034,8 +1032,9 @@ type OAuth2ClientRequest struct {
 	// OAuth 2.0 Client Logo URI
 	//
 	// A URL string referencing the client's logo.
-	LogoURI  OptString      `json:"logo_uri"`
-	Metadata JSONRawMessage `json:"metadata"`
+	LogoURI OptString `json:"logo_uri"`
+	// Free-form JSON the client carries (JSONRawMessage).
+	Metadata jx.Raw `json:"metadata"`
 	// OAuth 2.0 Client Owner
 	//
 	// Owner is a string identifying the owner of the OAuth 2.0 Client.
@@ -1117,7 +1116,6 @@ type OAuth2ClientRequest struct {
 	// Response to return the Claims as a UTF-8 encoded JSON object using the application/json
 	// content-type.
 	UserinfoSignedResponseAlg OptString `json:"userinfo_signed_response_alg"`
-	AdditionalProps           OAuth2ClientRequestAdditional
 }
 
 // GetAccessTokenStrategy returns the value of AccessTokenStrategy.
@@ -1246,7 +1244,7 @@ func (s *OAuth2ClientRequest) GetLogoURI() OptString {
 }
 
 // GetMetadata returns the value of Metadata.
-func (s *OAuth2ClientRequest) GetMetadata() JSONRawMessage {
+func (s *OAuth2ClientRequest) GetMetadata() jx.Raw {
 	return s.Metadata
 }
 
@@ -1358,11 +1356,6 @@ func (s *OAuth2ClientRequest) GetUpdatedAt() OptDateTime {
 // GetUserinfoSignedResponseAlg returns the value of UserinfoSignedResponseAlg.
 func (s *OAuth2ClientRequest) GetUserinfoSignedResponseAlg() OptString {
 	return s.UserinfoSignedResponseAlg
-}
-
-// GetAdditionalProps returns the value of AdditionalProps.
-func (s *OAuth2ClientRequest) GetAdditionalProps() OAuth2ClientRequestAdditional {
-	return s.AdditionalProps
 }
 
 // SetAccessTokenStrategy sets the value of AccessTokenStrategy.
@@ -1491,7 +1484,7 @@ func (s *OAuth2ClientRequest) SetLogoURI(val OptString) {
 }
 
 // SetMetadata sets the value of Metadata.
-func (s *OAuth2ClientRequest) SetMetadata(val JSONRawMessage) {
+func (s *OAuth2ClientRequest) SetMetadata(val jx.Raw) {
 	s.Metadata = val
 }
 
@@ -1603,22 +1596,6 @@ func (s *OAuth2ClientRequest) SetUpdatedAt(val OptDateTime) {
 // SetUserinfoSignedResponseAlg sets the value of UserinfoSignedResponseAlg.
 func (s *OAuth2ClientRequest) SetUserinfoSignedResponseAlg(val OptString) {
 	s.UserinfoSignedResponseAlg = val
-}
-
-// SetAdditionalProps sets the value of AdditionalProps.
-func (s *OAuth2ClientRequest) SetAdditionalProps(val OAuth2ClientRequestAdditional) {
-	s.AdditionalProps = val
-}
-
-type OAuth2ClientRequestAdditional map[string]jx.Raw
-
-func (s *OAuth2ClientRequestAdditional) init() OAuth2ClientRequestAdditional {
-	m := *s
-	if m == nil {
-		m = map[string]jx.Raw{}
-		*s = m
-	}
-	return m
 }
 
 // NewOptBool returns new OptBool with value set to v.

@@ -40,7 +40,6 @@ var operationRolesBearerAuth = map[string][]string{
 	GetOAuth2ClientOperation:    []string{},
 	ListOAuth2ClientsOperation:  []string{},
 	PatchOAuth2ClientOperation:  []string{},
-	SetOAuth2ClientOperation:    []string{},
 }
 
 // GetRolesForBearerAuth returns the required roles for the given operation.

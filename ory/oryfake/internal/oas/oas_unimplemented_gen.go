@@ -78,23 +78,6 @@ func (UnimplementedHandler) PatchOAuth2Client(ctx context.Context, req JsonPatch
 	return r, ht.ErrNotImplemented
 }
 
-// SetOAuth2Client implements setOAuth2Client operation.
-//
-// Replaces an existing OAuth 2.0 Client with the payload you send. If you pass `client_secret` the
-// secret is used, otherwise the existing secret is used.
-//
-// If set, the secret is echoed in the response. It is not possible to retrieve it later on.
-//
-// OAuth 2.0 Clients are used to perform OAuth 2.0 and OpenID Connect flows. Usually, OAuth 2.0 clients
-// are generated for applications which want to consume your OAuth 2.0 or OpenID Connect capabilities.
-//
-// Documented error statuses: 400, 404 (errorOAuth2).
-//
-// PUT /admin/clients/{id}
-func (UnimplementedHandler) SetOAuth2Client(ctx context.Context, req *OAuth2ClientRequest, params SetOAuth2ClientParams) (r *OAuth2Client, _ error) {
-	return r, ht.ErrNotImplemented
-}
-
 // NewError creates *ErrorStatusCode from error returned by handler.
 //
 // Used for common default response.

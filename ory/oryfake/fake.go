@@ -1,0 +1,392 @@
+// Package oryfake is an in-memory, stateful fake of an Ory Hydra admin API (the OAuth 2.0
+// clients), for tests and examples that must run without a Hydra.
+//
+// It serves the same OpenAPI description the ory client is generated from and answers with
+// Ory's OAuth 2.0 error body, following what a real Hydra v2.3.0 was measured to do (the
+// realserver module runs the same tables against both; specs/README.md lists what was
+// measured). By default it wants a credential, as Ory Network does: APIKey, or a token from
+// IssueToken or from its token endpoint at /oauth2/token (client credentials ClientID and
+// ClientSecret, for a client built with option.WithTokenSource). Open makes it take none, as a
+// self-hosted Hydra's admin listener does. Fail makes chosen requests fail (a Match picks them
+// by method, path pattern and order; a Fault says how), and Requests returns what it received.
+//
+//	srv := oryfake.NewServer()
+//	defer srv.Close()
+//	c, err := ory.New(srv.URL, ory.WithAPIToken(oryfake.APIKey))
+package oryfake
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/grantkit/grantkit/internal/testkit/fake"
+	"github.com/grantkit/grantkit/ory/oryfake/internal/oas"
+)
+
+// The shared part of the fake (the types Fault, Match, Request and Answer, the methods Fail,
+// FailNext, Requests, IssueToken…, Server and api) is written from internal/testkit/fake into fake_gen.go.
+//go:generate go run github.com/grantkit/grantkit/internal/testkit/fake/fakegen
+
+// The credentials the fake accepts.
+const (
+	// APIKey is the fake project's API key (ory.WithAPIToken).
+	APIKey = "ory_pat_grantkit_fake_project_key"
+	// ClientID and ClientSecret are accepted at /oauth2/token for a bearer token to the admin
+	// API (a client built with option.WithTokenSource over a client-credentials config).
+	ClientID     = "grantkit-fake-admin"
+	ClientSecret = "grantkit-fake-admin-secret"
+	// TokenPath is where the fake's token endpoint is.
+	TokenPath = "/oauth2/token"
+)
+
+// DefaultScope is what Hydra stores as the scope of a client created without one (its
+// oidc.dynamic_client_registration.default_scope setting, as Hydra v2.3.0 ships it).
+var DefaultScope = []string{"offline_access", "offline", "openid"}
+
+// Fake is an in-memory Hydra admin API. It is an http.Handler; it is safe for concurrent use.
+type Fake struct {
+	srv  *fake.Server
+	open atomic.Bool
+
+	mu      sync.Mutex
+	clients map[string]map[string]any // each client as its JSON object, the secret left out
+	secrets map[string]string
+}
+
+// New returns an admin API with no clients that wants a credential.
+func New() *Fake {
+	f := &Fake{clients: map[string]map[string]any{}, secrets: map[string]string{}}
+	f.srv = fake.New(fake.Config{
+		ClientID: ClientID, ClientSecret: ClientSecret, TokenPath: TokenPath,
+		ErrorBody: errorBody,
+	})
+	api := f.api(handler{f}, "", "The request could not be decoded: ")
+	f.srv.SetAPI(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The spec makes the credential optional (a self-hosted admin listener takes none);
+		// a fake that is not Open wants one, as Ory Network does.
+		if !f.open.Load() && r.Header.Get("Authorization") == "" {
+			f.srv.WriteError(w, http.StatusUnauthorized, "The request could not be authorized")
+			return
+		}
+		api.ServeHTTP(w, r)
+	}))
+	return f
+}
+
+// Open makes the fake take requests without a credential, as a self-hosted Hydra's admin
+// listener does (ory.WithoutAuthentication); a credential sent anyway is ignored, as Hydra
+// ignores it. It returns f.
+func (f *Fake) Open() *Fake {
+	f.open.Store(true)
+	return f
+}
+
+// ServeHTTP serves the admin API under /admin and the token endpoint at /oauth2/token.
+func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) { f.srv.ServeHTTP(w, r) }
+
+// SecretOf returns the secret of client id, as a test that set or rotated it may check.
+func (f *Fake) SecretOf(id string) (string, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s, ok := f.secrets[id]
+	return s, ok
+}
+
+type apiError struct {
+	status     int
+	code, desc string
+}
+
+func (e *apiError) Error() string { return e.code + ": " + e.desc }
+
+// errorBody is Ory's error body for the shared fake's own answers (401, faults, 404 routes).
+func errorBody(status int, msg string) []byte {
+	b, _ := json.Marshal(map[string]any{"error": codeOf(status), "error_description": msg, "status_code": status})
+	return b
+}
+
+func codeOf(status int) string {
+	switch status {
+	case http.StatusBadRequest:
+		return "invalid_request"
+	case http.StatusUnauthorized:
+		return "request_unauthorized"
+	case http.StatusForbidden:
+		return "request_forbidden"
+	case http.StatusNotFound:
+		return "Unable to locate the resource"
+	case http.StatusConflict:
+		return "Unable to insert or update resource because a resource with that value exists already"
+	case http.StatusTooManyRequests:
+		return "rate_limit_exceeded"
+	}
+	if status >= 500 {
+		return "server_error"
+	}
+	return http.StatusText(status)
+}
+
+type handler struct{ f *Fake }
+
+func (h handler) HandleBearerAuth(ctx context.Context, _ oas.OperationName, t oas.BearerAuth) (context.Context, error) {
+	if h.f.open.Load() || t.Token == APIKey {
+		return ctx, nil
+	}
+	return h.f.srv.Authorize(ctx, t.Token)
+}
+
+func (h handler) NewError(_ context.Context, err error) *oas.ErrorStatusCode {
+	var ae *apiError
+	if !errors.As(err, &ae) {
+		status := fake.StatusOf(err)
+		ae = &apiError{status: status, code: codeOf(status), desc: err.Error()}
+		if status == http.StatusUnauthorized {
+			ae.desc = "The request could not be authorized"
+		}
+	}
+	var b oas.ErrorOAuth2
+	b.Error.SetTo(ae.code)
+	b.ErrorDescription.SetTo(ae.desc)
+	b.StatusCode.SetTo(int64(ae.status))
+	return &oas.ErrorStatusCode{StatusCode: ae.status, Response: b}
+}
+
+func notFound() error {
+	return &apiError{status: http.StatusNotFound, code: "not_found", desc: "Unable to locate the resource"}
+}
+
+func badRequest(desc string) error {
+	return &apiError{status: http.StatusBadRequest, code: "invalid_request", desc: desc}
+}
+
+func newID() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b)
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+// toOAS answers a stored client (a copy).
+func toOAS(c map[string]any, secret string) (*oas.OAuth2Client, error) {
+	b, err := json.Marshal(c)
+	if err != nil {
+		return nil, err
+	}
+	var out oas.OAuth2Client
+	if err := out.UnmarshalJSON(b); err != nil {
+		return nil, err
+	}
+	if secret != "" {
+		out.ClientSecret.SetTo(secret)
+	}
+	return &out, nil
+}
+
+func (h handler) ListOAuth2Clients(_ context.Context, p oas.ListOAuth2ClientsParams) (*oas.ListOAuth2ClientsOKHeaders, error) {
+	size := int(p.PageSize.Or(250))
+	if size < 1 || size > 500 {
+		return nil, badRequest("page_size must be between 1 and 500")
+	}
+	h.f.mu.Lock()
+	defer h.f.mu.Unlock()
+	var ids []string
+	for id, c := range h.f.clients {
+		if n, ok := p.ClientName.Get(); ok && c["client_name"] != n {
+			continue
+		}
+		if o, ok := p.Owner.Get(); ok && c["owner"] != o {
+			continue
+		}
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	// Keyset paging, as Hydra's: the token names the last client of the previous page.
+	start := 0
+	if tok, ok := p.PageToken.Get(); ok && tok != "" {
+		after, err := url.QueryUnescape(tok)
+		if err != nil || !strings.HasPrefix(after, "id=") {
+			return nil, badRequest("The page token is invalid")
+		}
+		start, _ = slices.BinarySearch(ids, strings.TrimPrefix(after, "id="))
+		if start < len(ids) && ids[start] == strings.TrimPrefix(after, "id=") {
+			start++
+		}
+	}
+	end := min(start+size, len(ids))
+	res := &oas.ListOAuth2ClientsOKHeaders{Response: []oas.OAuth2Client{}}
+	for _, id := range ids[start:end] {
+		c, err := toOAS(h.f.clients[id], "")
+		if err != nil {
+			return nil, err
+		}
+		res.Response = append(res.Response, *c)
+	}
+	link := func(tok string) string {
+		q := url.Values{"page_size": {strconv.Itoa(size)}, "page_token": {tok}}
+		return "</admin/clients?" + q.Encode() + ">"
+	}
+	l := link(url.QueryEscape("id=")) + `; rel="first"`
+	if end < len(ids) {
+		l += "," + link("id="+ids[end-1]) + `; rel="next"`
+	}
+	res.Link.SetTo(l)
+	res.XTotalCount.SetTo(strconv.Itoa(len(ids)))
+	return res, nil
+}
+
+func (h handler) GetOAuth2Client(_ context.Context, p oas.GetOAuth2ClientParams) (*oas.OAuth2Client, error) {
+	h.f.mu.Lock()
+	defer h.f.mu.Unlock()
+	c, ok := h.f.clients[p.ID]
+	if !ok {
+		return nil, notFound()
+	}
+	return toOAS(c, "")
+}
+
+func (h handler) CreateOAuth2Client(_ context.Context, req *oas.OAuth2ClientRequest) (*oas.OAuth2Client, error) {
+	b, err := req.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	var c map[string]any
+	if err := json.Unmarshal(b, &c); err != nil {
+		return nil, err
+	}
+	secret, _ := c["client_secret"].(string)
+	delete(c, "client_secret")
+	id, _ := c["client_id"].(string)
+	if id == "" {
+		id = newID()
+	}
+	c["client_id"] = id
+	if s, _ := c["scope"].(string); s == "" {
+		c["scope"] = strings.Join(DefaultScope, " ")
+	}
+	defaults(c)
+	if secret == "" && c["token_endpoint_auth_method"] != "none" {
+		secret = randomSecret()
+	}
+	if secret != "" && len(secret) < 6 {
+		return nil, badRequest("Field client_secret must contain a secret that is at least 6 characters long.")
+	}
+	now := time.Now().UTC().Format(time.RFC3339)
+	c["created_at"], c["updated_at"] = now, now
+	h.f.mu.Lock()
+	defer h.f.mu.Unlock()
+	if _, ok := h.f.clients[id]; ok {
+		return nil, &apiError{status: http.StatusConflict, code: "Unable to insert or update resource because a resource with that value exists already", desc: ""}
+	}
+	h.f.clients[id] = c
+	h.f.secrets[id] = secret
+	return toOAS(c, secret)
+}
+
+// defaults fills in what Hydra stores for fields a create leaves out.
+func defaults(c map[string]any) {
+	for _, k := range []string{"grant_types", "response_types"} {
+		if l, _ := c[k].([]any); len(l) == 0 {
+			c[k] = []any{map[string]string{"grant_types": "authorization_code", "response_types": "code"}[k]}
+		}
+	}
+	for _, k := range []string{"audience", "redirect_uris", "allowed_cors_origins", "contacts", "post_logout_redirect_uris", "request_uris"} {
+		if _, ok := c[k].([]any); !ok {
+			c[k] = []any{}
+		}
+	}
+	if _, ok := c["token_endpoint_auth_method"]; !ok {
+		c["token_endpoint_auth_method"] = "client_secret_basic"
+	}
+	if _, ok := c["metadata"]; !ok {
+		c["metadata"] = map[string]any{}
+	}
+	for _, k := range []string{"client_name", "owner", "client_uri", "policy_uri", "tos_uri", "logo_uri", "subject_type"} {
+		if _, ok := c[k]; !ok {
+			c[k] = map[string]string{"subject_type": "public"}[k]
+		}
+	}
+	if _, ok := c["skip_consent"]; !ok {
+		c["skip_consent"] = false
+	}
+	if _, ok := c["skip_logout_consent"]; !ok {
+		c["skip_logout_consent"] = false
+	}
+}
+
+func randomSecret() string {
+	b := make([]byte, 24)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func (h handler) PatchOAuth2Client(_ context.Context, req oas.JsonPatchDocument, p oas.PatchOAuth2ClientParams) (*oas.OAuth2Client, error) {
+	h.f.mu.Lock()
+	defer h.f.mu.Unlock()
+	c, ok := h.f.clients[p.ID]
+	if !ok {
+		return nil, notFound()
+	}
+	doc := any(cloneJSON(c))
+	doc.(map[string]any)["client_secret"] = h.f.secrets[p.ID]
+	for _, op := range req {
+		var err error
+		if doc, err = apply(doc, op); err != nil {
+			return nil, badRequest(err.Error())
+		}
+	}
+	next, ok := doc.(map[string]any)
+	if !ok {
+		return nil, badRequest("the patched client is not an object")
+	}
+	if next["client_id"] != p.ID {
+		return nil, badRequest("The client_id cannot be changed")
+	}
+	secret, _ := next["client_secret"].(string)
+	delete(next, "client_secret")
+	answered := ""
+	if secret != h.f.secrets[p.ID] {
+		if len(secret) < 6 {
+			return nil, badRequest("Field client_secret must contain a secret that is at least 6 characters long.")
+		}
+		answered = secret
+	}
+	// A client's JSON is typed: a patch must leave it decodable as one.
+	if _, err := toOAS(next, ""); err != nil {
+		return nil, badRequest("The patched client is invalid: " + err.Error())
+	}
+	next["updated_at"] = time.Now().UTC().Format(time.RFC3339)
+	h.f.clients[p.ID] = next
+	h.f.secrets[p.ID] = secret
+	return toOAS(next, answered)
+}
+
+func (h handler) DeleteOAuth2Client(_ context.Context, p oas.DeleteOAuth2ClientParams) error {
+	h.f.mu.Lock()
+	defer h.f.mu.Unlock()
+	if _, ok := h.f.clients[p.ID]; !ok {
+		return notFound()
+	}
+	delete(h.f.clients, p.ID)
+	delete(h.f.secrets, p.ID)
+	return nil
+}
+
+func cloneJSON[T any](v T) T {
+	b, _ := json.Marshal(v)
+	var out T
+	_ = json.Unmarshal(b, &out)
+	return out
+}
