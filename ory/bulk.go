@@ -26,7 +26,7 @@ func (g grants) ListForUpdate(ctx context.Context) iter.Seq2[grantkit.ListedGran
 				if err := g.checkGrant(op, key, scopes); err != nil {
 					return nil, err
 				}
-				return g.write(ctx, op, key, scopes, nil)
+				return g.write(ctx, op, key, scopes)
 			}}, nil) {
 				return
 			}

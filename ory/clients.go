@@ -49,11 +49,14 @@ type OAuth2Client struct {
 // OAuth2Client.Secret), without GrantTypes ["authorization_code"] and without
 // TokenEndpointAuthMethod client_secret_basic.
 type OAuth2ClientCreate struct {
-	ID                      string
-	Name                    string
-	Owner                   string
-	Secret                  grantkit.Secret
-	Scope                   []string // each one token: no whitespace or control character
+	ID     string
+	Name   string
+	Owner  string
+	Secret grantkit.Secret
+	// Scope is the client's allowed scopes, each one token (no whitespace or control
+	// character). Nil leaves it out, and Hydra gives the client its default scope
+	// (offline_access offline openid); an empty non-nil list makes a client with no scope.
+	Scope                   []string
 	Audience                []string
 	GrantTypes              []string
 	ResponseTypes           []string
@@ -65,7 +68,9 @@ type OAuth2ClientCreate struct {
 // OAuth2ClientUpdate is the body of ClientsService.Update, sent as a JSON Patch (RFC 6902) of
 // one "replace" operation per field set, so that every field left as its zero value stays as
 // Hydra stores it, whatever another writer does to it meanwhile. grantkit.Null is refused:
-// use Patch with a "remove" operation to take a field away. Every field, as it is written:
+// use Patch with a "remove" operation to take a field away. An empty Scope leaves the client
+// with no scope (it is sent as one space: Hydra would store its default scope for an empty
+// one). Every field, as it is written:
 //
 //	ory.OAuth2ClientUpdate{
 //		Scope:      grantkit.Set("read:invoices", "write:invoices"),
@@ -96,7 +101,7 @@ type PatchOperation struct {
 
 // OAuth2ClientListOptions pages ClientsService.List and ListPage.
 type OAuth2ClientListOptions struct {
-	PageSize int    // 1 to 500; zero means Hydra's default (250)
+	PageSize int    // Hydra documents 1 to 500 and accepts more; zero means its default (250)
 	Cursor   string // a previous page's Next
 	Name     string // only the clients with this client_name
 	Owner    string // only the clients of this owner
@@ -129,8 +134,8 @@ func (s *ClientsService) listPage(ctx context.Context, op string, opts OAuth2Cli
 		return grantkit.Page[OAuth2Client]{}, err
 	}
 	var params oas.ListOAuth2ClientsParams
-	if opts.PageSize < 0 || opts.PageSize > 500 {
-		return grantkit.Page[OAuth2Client]{}, call.Err(validate.Errorf("PageSize", "%d, want 1 to 500 (0 for Hydra's default)", opts.PageSize))
+	if opts.PageSize < 0 {
+		return grantkit.Page[OAuth2Client]{}, call.Err(validate.Errorf("PageSize", "%d, want 1 or more (0 for Hydra's default)", opts.PageSize))
 	}
 	if opts.PageSize > 0 {
 		params.PageSize.SetTo(int64(opts.PageSize))
@@ -240,9 +245,11 @@ func (s *ClientsService) Update(ctx context.Context, id string, p OAuth2ClientUp
 }
 
 // Patch applies a JSON Patch (RFC 6902) to client id and returns it as stored. A "test"
-// operation makes the whole patch fail (Hydra answers an error, nothing is changed) unless
-// the client holds that value: use it to change a field only if nobody changed it since it
-// was read.
+// operation makes the whole patch fail, nothing changed, unless the client holds that value.
+// Hydra v2.3.0 answers a failed test (and any operation it cannot apply) with 500
+// {"error":"error","error_description":"The error is unrecognizable"}, which the client
+// retries as a server fault before reporting it: give such a patch a RetryPolicy of one
+// attempt (option.WithRetryPolicy) if the retries are unwanted.
 func (s *ClientsService) Patch(ctx context.Context, id string, ops []PatchOperation) (*OAuth2Client, error) {
 	ctx, call, err := s.begin(ctx, "Clients.Patch")
 	if err != nil {
@@ -341,7 +348,26 @@ func CheckScopes(scopes []string) error {
 	return nil
 }
 
-func scopeString(scopes []string) string { return strings.Join(scopes, " ") }
+// noScope is how a client with no scope is written: Hydra stores its default scope for an
+// empty one (offline_access offline openid), but keeps a single space, which names none.
+const noScope = " "
+
+// scopeString is Hydra's scope for scopes; none is noScope.
+// checkSecret refuses a client secret Hydra would refuse: under 6 characters (Hydra v2.3.0
+// answers 400 invalid_client_metadata). Empty means none given.
+func checkSecret(field string, s grantkit.Secret) error {
+	if s != "" && len([]rune(s.Reveal())) < 6 {
+		return validate.Errorf(field, "is %d characters; Hydra wants at least 6", len([]rune(s.Reveal())))
+	}
+	return nil
+}
+
+func scopeString(scopes []string) string {
+	if len(scopes) == 0 {
+		return noScope
+	}
+	return strings.Join(scopes, " ")
+}
 
 func replace(path string, v any) (oas.JsonPatch, error) {
 	b, err := json.Marshal(v)
@@ -404,10 +430,8 @@ func (p OAuth2ClientCreate) toOAS() (*oas.OAuth2ClientRequest, error) {
 	if err := CheckScopes(p.Scope); err != nil {
 		return nil, err
 	}
-	if p.ID != "" {
-		if err := validate.ID("client_id", p.ID); err != nil {
-			return nil, err
-		}
+	if err := checkSecret("client_secret", p.Secret); err != nil {
+		return nil, err
 	}
 	if len(p.Metadata) > 0 && !json.Valid(p.Metadata) {
 		return nil, validate.Errorf("metadata", "is not JSON")
@@ -429,7 +453,7 @@ func (p OAuth2ClientCreate) toOAS() (*oas.OAuth2ClientRequest, error) {
 	set(&req.Owner, p.Owner)
 	set(&req.ClientSecret, p.Secret.Reveal())
 	set(&req.TokenEndpointAuthMethod, p.TokenEndpointAuthMethod)
-	if p.Scope != nil {
+	if p.Scope != nil { // nil leaves it to Hydra: its default scope
 		req.Scope.SetTo(scopeString(p.Scope))
 	}
 	return req, nil
@@ -453,9 +477,12 @@ func fromOAS(a *oas.OAuth2Client) *OAuth2Client {
 	if m := a.Metadata; len(m) > 0 && string(m) != "null" {
 		c.Metadata = json.RawMessage(m)
 	}
-	// The secret stays out of Raw: it is a grantkit.Secret, which never prints.
+	// The secrets stay out of Raw: the client secret is a grantkit.Secret, which never
+	// prints, and Hydra's answer to a create also holds the client's registration access
+	// token (a credential for its dynamic registration endpoint), which grantkit drops.
 	shown := *a
 	shown.ClientSecret = oas.OptNilString{}
+	shown.RegistrationAccessToken = oas.OptNilString{}
 	if raw, err := shown.MarshalJSON(); err == nil {
 		c.Raw = raw
 	}

@@ -18,11 +18,11 @@ package oryfake
 import (
 	"context"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -158,16 +158,24 @@ func (h handler) NewError(_ context.Context, err error) *oas.ErrorStatusCode {
 	var b oas.ErrorOAuth2
 	b.Error.SetTo(ae.code)
 	b.ErrorDescription.SetTo(ae.desc)
-	b.StatusCode.SetTo(int64(ae.status))
 	return &oas.ErrorStatusCode{StatusCode: ae.status, Response: b}
 }
 
+// The bodies Hydra v2.3.0 answers (measured): the message is in "error", the description empty.
 func notFound() error {
-	return &apiError{status: http.StatusNotFound, code: "not_found", desc: "Unable to locate the resource"}
+	return &apiError{status: http.StatusNotFound, code: "Unable to locate the resource"}
 }
 
-func badRequest(desc string) error {
-	return &apiError{status: http.StatusBadRequest, code: "invalid_request", desc: desc}
+// unrecognizable is Hydra's answer to a JSON Patch it cannot apply, a failed "test" included.
+func unrecognizable() error {
+	return &apiError{status: http.StatusInternalServerError, code: "error", desc: "The error is unrecognizable"}
+}
+
+// shortSecret is Hydra's answer to a client secret under 6 characters.
+func shortSecret() error {
+	return &apiError{status: http.StatusBadRequest, code: "invalid_client_metadata", desc: "The value of one of the Client Metadata fields is invalid and the server has rejected this request. " +
+		"Note that an Authorization Server MAY choose to substitute a valid value for any requested parameter of a Client's Metadata. " +
+		"Field client_secret must contain a secret that is at least 6 characters long."}
 }
 
 func newID() string {
@@ -196,10 +204,7 @@ func toOAS(c map[string]any, secret string) (*oas.OAuth2Client, error) {
 }
 
 func (h handler) ListOAuth2Clients(_ context.Context, p oas.ListOAuth2ClientsParams) (*oas.ListOAuth2ClientsOKHeaders, error) {
-	size := int(p.PageSize.Or(250))
-	if size < 1 || size > 500 {
-		return nil, badRequest("page_size must be between 1 and 500")
-	}
+	size := max(int(p.PageSize.Or(250)), 1)
 	h.f.mu.Lock()
 	defer h.f.mu.Unlock()
 	var ids []string
@@ -212,19 +217,14 @@ func (h handler) ListOAuth2Clients(_ context.Context, p oas.ListOAuth2ClientsPar
 		}
 		ids = append(ids, id)
 	}
-	slices.Sort(ids)
-	// Keyset paging, as Hydra's: the token names the last client of the previous page.
+	slices.Sort(ids) // Hydra lists by client_id
+	// Hydra's page token is {"offset":"N","v":2}, base64url without padding; one it cannot
+	// read is ignored (the first page is served), as Hydra does.
 	start := 0
-	if tok, ok := p.PageToken.Get(); ok && tok != "" {
-		after, err := url.QueryUnescape(tok)
-		if err != nil || !strings.HasPrefix(after, "id=") {
-			return nil, badRequest("The page token is invalid")
-		}
-		start, _ = slices.BinarySearch(ids, strings.TrimPrefix(after, "id="))
-		if start < len(ids) && ids[start] == strings.TrimPrefix(after, "id=") {
-			start++
-		}
+	if tok, ok := p.PageToken.Get(); ok {
+		start = offsetOf(tok)
 	}
+	start = min(start, len(ids))
 	end := min(start+size, len(ids))
 	res := &oas.ListOAuth2ClientsOKHeaders{Response: []oas.OAuth2Client{}}
 	for _, id := range ids[start:end] {
@@ -234,17 +234,41 @@ func (h handler) ListOAuth2Clients(_ context.Context, p oas.ListOAuth2ClientsPar
 		}
 		res.Response = append(res.Response, *c)
 	}
-	link := func(tok string) string {
-		q := url.Values{"page_size": {strconv.Itoa(size)}, "page_token": {tok}}
-		return "</admin/clients?" + q.Encode() + ">"
+	link := func(offset int, rel string) string {
+		return "</admin/clients?page_size=" + strconv.Itoa(size) + "&page_token=" + pageToken(offset) + `>; rel="` + rel + `"`
 	}
-	l := link(url.QueryEscape("id=")) + `; rel="first"`
+	var links []string
+	if start > 0 {
+		links = append(links, link(0, "first"), link(max(0, start-size), "prev"))
+	}
 	if end < len(ids) {
-		l += "," + link("id="+ids[end-1]) + `; rel="next"`
+		links = append(links, link(end, "next"), link((len(ids)-1)/size*size, "last"))
 	}
-	res.Link.SetTo(l)
+	if len(links) > 0 {
+		res.Link.SetTo(strings.Join(links, ","))
+	}
 	res.XTotalCount.SetTo(strconv.Itoa(len(ids)))
 	return res, nil
+}
+
+func pageToken(offset int) string {
+	b, _ := json.Marshal(map[string]any{"offset": strconv.Itoa(offset), "v": 2})
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func offsetOf(tok string) int {
+	b, err := base64.RawURLEncoding.DecodeString(tok)
+	var v struct {
+		Offset string `json:"offset"`
+	}
+	if err != nil || json.Unmarshal(b, &v) != nil {
+		return 0
+	}
+	n, err := strconv.Atoi(v.Offset)
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
 }
 
 func (h handler) GetOAuth2Client(_ context.Context, p oas.GetOAuth2ClientParams) (*oas.OAuth2Client, error) {
@@ -273,56 +297,66 @@ func (h handler) CreateOAuth2Client(_ context.Context, req *oas.OAuth2ClientRequ
 		id = newID()
 	}
 	c["client_id"] = id
-	if s, _ := c["scope"].(string); s == "" {
-		c["scope"] = strings.Join(DefaultScope, " ")
-	}
-	defaults(c)
+	defaults(c, true)
 	if secret == "" && c["token_endpoint_auth_method"] != "none" {
 		secret = randomSecret()
 	}
 	if secret != "" && len(secret) < 6 {
-		return nil, badRequest("Field client_secret must contain a secret that is at least 6 characters long.")
+		return nil, shortSecret()
 	}
 	now := time.Now().UTC().Format(time.RFC3339)
 	c["created_at"], c["updated_at"] = now, now
+	c["registration_client_uri"] = "/oauth2/register/" + id
 	h.f.mu.Lock()
 	defer h.f.mu.Unlock()
 	if _, ok := h.f.clients[id]; ok {
-		return nil, &apiError{status: http.StatusConflict, code: "Unable to insert or update resource because a resource with that value exists already", desc: ""}
+		return nil, &apiError{status: http.StatusConflict, code: "Unable to insert or update resource because a resource with that value exists already"}
 	}
 	h.f.clients[id] = c
 	h.f.secrets[id] = secret
-	return toOAS(c, secret)
+	res, err := toOAS(c, secret)
+	if err == nil {
+		// Only the create's answer holds it (a credential of Hydra's dynamic registration).
+		res.RegistrationAccessToken.SetTo("ory_at_" + randomSecret())
+	}
+	return res, err
 }
 
-// defaults fills in what Hydra stores for fields a create leaves out.
-func defaults(c map[string]any) {
-	for _, k := range []string{"grant_types", "response_types"} {
-		if l, _ := c[k].([]any); len(l) == 0 {
-			c[k] = []any{map[string]string{"grant_types": "authorization_code", "response_types": "code"}[k]}
+// defaults fills in what Hydra v2.3.0 stores for what a write leaves out or empty (measured):
+// its default scope for an empty one; after a create, null for the lists it was not given
+// (grant_types, response_types, redirect_uris, contacts) and [] for the others, which an
+// update turns into [] as well.
+func defaults(c map[string]any, create bool) {
+	if s, _ := c["scope"].(string); s == "" {
+		c["scope"] = strings.Join(DefaultScope, " ")
+	}
+	for _, k := range []string{"grant_types", "response_types", "redirect_uris", "contacts"} {
+		if l, ok := c[k].([]any); !ok || l == nil {
+			c[k] = []any{}
+			if create {
+				c[k] = nil
+			}
 		}
 	}
-	for _, k := range []string{"audience", "redirect_uris", "allowed_cors_origins", "contacts", "post_logout_redirect_uris", "request_uris"} {
+	for _, k := range []string{"audience", "allowed_cors_origins", "post_logout_redirect_uris", "request_uris"} {
 		if _, ok := c[k].([]any); !ok {
 			c[k] = []any{}
 		}
 	}
-	if _, ok := c["token_endpoint_auth_method"]; !ok {
-		c["token_endpoint_auth_method"] = "client_secret_basic"
-	}
-	if _, ok := c["metadata"]; !ok {
-		c["metadata"] = map[string]any{}
-	}
-	for _, k := range []string{"client_name", "owner", "client_uri", "policy_uri", "tos_uri", "logo_uri", "subject_type"} {
+	set := func(k string, v any) {
 		if _, ok := c[k]; !ok {
-			c[k] = map[string]string{"subject_type": "public"}[k]
+			c[k] = v
 		}
 	}
-	if _, ok := c["skip_consent"]; !ok {
-		c["skip_consent"] = false
-	}
-	if _, ok := c["skip_logout_consent"]; !ok {
-		c["skip_logout_consent"] = false
+	set("token_endpoint_auth_method", "client_secret_basic")
+	set("userinfo_signed_response_alg", "none")
+	set("subject_type", "public")
+	set("metadata", map[string]any{})
+	set("jwks", map[string]any{})
+	set("client_secret_expires_at", 0)
+	set("skip_consent", false)
+	for _, k := range []string{"client_name", "owner", "client_uri", "policy_uri", "tos_uri", "logo_uri"} {
+		set(k, "")
 	}
 }
 
@@ -344,29 +378,30 @@ func (h handler) PatchOAuth2Client(_ context.Context, req oas.JsonPatchDocument,
 	for _, op := range req {
 		var err error
 		if doc, err = apply(doc, op); err != nil {
-			return nil, badRequest(err.Error())
+			return nil, unrecognizable()
 		}
 	}
 	next, ok := doc.(map[string]any)
 	if !ok {
-		return nil, badRequest("the patched client is not an object")
+		return nil, unrecognizable()
 	}
 	if next["client_id"] != p.ID {
-		return nil, badRequest("The client_id cannot be changed")
+		return nil, notFound() // what Hydra answers (measured)
 	}
 	secret, _ := next["client_secret"].(string)
 	delete(next, "client_secret")
 	answered := ""
 	if secret != h.f.secrets[p.ID] {
 		if len(secret) < 6 {
-			return nil, badRequest("Field client_secret must contain a secret that is at least 6 characters long.")
+			return nil, shortSecret()
 		}
 		answered = secret
 	}
 	// A client's JSON is typed: a patch must leave it decodable as one.
 	if _, err := toOAS(next, ""); err != nil {
-		return nil, badRequest("The patched client is invalid: " + err.Error())
+		return nil, unrecognizable()
 	}
+	defaults(next, false)
 	next["updated_at"] = time.Now().UTC().Format(time.RFC3339)
 	h.f.clients[p.ID] = next
 	h.f.secrets[p.ID] = secret

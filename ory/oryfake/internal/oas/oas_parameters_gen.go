@@ -247,8 +247,8 @@ func decodeListOAuth2ClientsParams(args [0]string, argsEscaped bool, r *http.Req
 						if err := (validate.Int{
 							MinSet:        true,
 							Min:           1,
-							MaxSet:        true,
-							Max:           500,
+							MaxSet:        false,
+							Max:           0,
 							MinExclusive:  false,
 							MaxExclusive:  false,
 							MultipleOfSet: false,
