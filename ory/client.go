@@ -1,9 +1,14 @@
 package ory
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"math/rand/v2"
+	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/auth"
@@ -28,6 +33,7 @@ type Client struct {
 
 	admin string // the admin URL given to New: the Resource of every grant key
 	api   *oas.Client
+	sleep func(ctx context.Context, d time.Duration) error
 }
 
 // own holds the settings of this package's own options.
@@ -109,7 +115,10 @@ func New(adminURL string, opts ...option.Option) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ory: %w", err)
 	}
-	c := &Client{admin: admin, api: api}
+	c := &Client{admin: admin, api: api, sleep: b.Sleep}
+	if c.sleep == nil {
+		c.sleep = sleep
+	}
 	c.Clients = &ClientsService{c}
 	return c, nil
 }
@@ -150,6 +159,42 @@ func parseError(body []byte, e *grantkit.Error) {
 	e.Message = b.ErrorDescription.Or("")
 	if h := b.ErrorHint.Or(""); h != "" && !strings.Contains(e.Message, h) {
 		e.Message = strings.TrimSpace(e.Message + " " + h)
+	}
+}
+
+// conflict is Hydra's answer to a write whose database transaction met a concurrent one
+// (measured with v2.3.0 on its in-memory sqlite, for concurrent writes to different clients):
+// a 400 with this error. The transaction was rolled back, nothing was written, so the write is
+// sent again.
+const conflict = "Unable to serialize access due to a concurrent update in another session"
+
+// conflictResends bounds how often a write refused with conflict is sent again.
+const conflictResends = 5
+
+// resend runs send until it is not refused with conflict, at most conflictResends more times,
+// waiting a little longer each time.
+func resend[T any](ctx context.Context, c *Client, send func() (T, error)) (T, error) {
+	for i := 0; ; i++ {
+		v, err := send()
+		var apiErr *grantkit.Error
+		if i == conflictResends || !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest || apiErr.Code != conflict {
+			return v, err
+		}
+		wait := time.Duration(10<<i)*time.Millisecond + time.Duration(rand.Int64N(int64(10*time.Millisecond)))
+		if serr := c.sleep(ctx, wait); serr != nil {
+			return v, err
+		}
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 

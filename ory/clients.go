@@ -219,7 +219,7 @@ func (s *ClientsService) Create(ctx context.Context, p OAuth2ClientCreate) (*OAu
 	if err != nil {
 		return nil, call.Err(err)
 	}
-	a, err := s.c.api.CreateOAuth2Client(ctx, req)
+	a, err := resend(ctx, s.c, func() (*oas.OAuth2Client, error) { return s.c.api.CreateOAuth2Client(ctx, req) })
 	if err != nil {
 		return nil, call.Err(err)
 	}
@@ -275,7 +275,9 @@ func (s *ClientsService) Patch(ctx context.Context, id string, ops []PatchOperat
 }
 
 func (s *ClientsService) patch(ctx context.Context, call *transport.Call, id string, doc oas.JsonPatchDocument) (*OAuth2Client, error) {
-	a, err := s.c.api.PatchOAuth2Client(ctx, doc, oas.PatchOAuth2ClientParams{ID: id})
+	a, err := resend(ctx, s.c, func() (*oas.OAuth2Client, error) {
+		return s.c.api.PatchOAuth2Client(ctx, doc, oas.PatchOAuth2ClientParams{ID: id})
+	})
 	if err != nil {
 		return nil, call.Err(err)
 	}
@@ -292,7 +294,9 @@ func (s *ClientsService) Delete(ctx context.Context, id string) error {
 	if err := validate.ID("id", id); err != nil {
 		return call.Err(err)
 	}
-	err = s.c.api.DeleteOAuth2Client(ctx, oas.DeleteOAuth2ClientParams{ID: id})
+	_, err = resend(ctx, s.c, func() (struct{}, error) {
+		return struct{}{}, s.c.api.DeleteOAuth2Client(ctx, oas.DeleteOAuth2ClientParams{ID: id})
+	})
 	var apiErr *grantkit.Error
 	// An earlier attempt was sent and its outcome is unknown (the transport retries only
 	// those, and 429s, which carry nothing out): the 404 says it landed.

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -362,4 +363,41 @@ type reliabilityFake = interface {
 	Requests() []oryfake.Request
 	TokenRequests() int
 	RevokeTokens()
+}
+
+// Hydra refuses a write whose transaction met a concurrent one with a 400 (measured on
+// v2.3.0's sqlite under ApplyScopes' concurrent writes); nothing was written, so it is sent
+// again.
+func TestConcurrentTransactionIsResent(t *testing.T) {
+	ctx := context.Background()
+	var waits []string
+	c, srv := setup(t, construct.WithSleep(func(_ context.Context, d time.Duration) error {
+		waits = append(waits, d.String())
+		return nil
+	}))
+	_, err := c.Clients.Create(ctx, ory.OAuth2ClientCreate{ID: "busy", Scope: []string{"read:a"}})
+	require.NoError(t, err)
+	conflict := oryfake.Fault{Status: 400, Answer: &oryfake.Answer{
+		Body:        `{"error":"Unable to serialize access due to a concurrent update in another session","error_description":""}`,
+		ContentType: "application/json",
+	}}
+	srv.FailNext(2, conflict)
+	before := len(srv.Requests())
+	cl, err := c.Clients.Update(ctx, "busy", ory.OAuth2ClientUpdate{Scope: grantkit.Set("admin")})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"admin"}, cl.Scope)
+	assert.Equal(t, 3, len(srv.Requests())-before)
+	assert.Len(t, waits, 2)
+
+	srv.FailNext(1, conflict)
+	require.NoError(t, c.Clients.Delete(ctx, "busy"))
+	srv.FailNext(10, conflict)
+	_, err = c.Clients.Create(ctx, ory.OAuth2ClientCreate{ID: "busy"})
+	var apiErr *grantkit.Error
+	require.ErrorAs(t, err, &apiErr, "bounded: the sixth refusal is the answer")
+	assert.Equal(t, 400, apiErr.StatusCode)
+
+	srv.FailNext(1, oryfake.Fault{Status: 400})
+	_, err = c.Clients.Create(ctx, ory.OAuth2ClientCreate{ID: "other"})
+	require.Error(t, err, "another 400 is not resent")
 }
