@@ -199,11 +199,20 @@ func reliabilityEnv(t *testing.T, tg target, o reliabilitytest.Options) reliabil
 		LostCreate: []string{"the client may now exist", "Clients.Get", "Clients.List", "secret", "was lost", "Clients.Patch"},
 		Fake:       srv,
 		BadInputs: map[string]func(ctx context.Context) error{
-			"empty id":           func(ctx context.Context) error { _, err := c.Clients.Get(ctx, ""); return err },
-			"../ id":             func(ctx context.Context) error { _, err := c.Clients.Get(ctx, "../"+app); return err },
-			"scope with a space": func(ctx context.Context) error { _, err := c.Clients.Update(ctx, app, ory.OAuth2ClientUpdate{Scope: grantkit.Set("read write")}); return err },
-			"short secret":       func(ctx context.Context) error { _, err := c.Clients.Create(ctx, ory.OAuth2ClientCreate{Secret: "abc"}); return err },
-			"empty update":       func(ctx context.Context) error { _, err := c.Clients.Update(ctx, app, ory.OAuth2ClientUpdate{}); return err },
+			"empty id": func(ctx context.Context) error { _, err := c.Clients.Get(ctx, ""); return err },
+			"../ id":   func(ctx context.Context) error { _, err := c.Clients.Get(ctx, "../"+app); return err },
+			"scope with a space": func(ctx context.Context) error {
+				_, err := c.Clients.Update(ctx, app, ory.OAuth2ClientUpdate{Scope: grantkit.Set("read write")})
+				return err
+			},
+			"short secret": func(ctx context.Context) error {
+				_, err := c.Clients.Create(ctx, ory.OAuth2ClientCreate{Secret: "abc"})
+				return err
+			},
+			"empty update": func(ctx context.Context) error {
+				_, err := c.Clients.Update(ctx, app, ory.OAuth2ClientUpdate{})
+				return err
+			},
 		},
 		Client:  c,
 		Secrets: []string{oryfake.ClientSecret},

@@ -297,7 +297,13 @@ func (h handler) CreateOAuth2Client(_ context.Context, req *oas.OAuth2ClientRequ
 		id = newID()
 	}
 	c["client_id"] = id
-	defaults(c, true)
+	var omitted []string
+	for _, k := range nullUnlessGiven {
+		if l, _ := c[k].([]any); len(l) == 0 {
+			omitted = append(omitted, k)
+		}
+	}
+	defaults(c)
 	if secret == "" && c["token_endpoint_auth_method"] != "none" {
 		secret = randomSecret()
 	}
@@ -306,7 +312,6 @@ func (h handler) CreateOAuth2Client(_ context.Context, req *oas.OAuth2ClientRequ
 	}
 	now := time.Now().UTC().Format(time.RFC3339)
 	c["created_at"], c["updated_at"] = now, now
-	c["registration_client_uri"] = "/oauth2/register/" + id
 	h.f.mu.Lock()
 	defer h.f.mu.Unlock()
 	if _, ok := h.f.clients[id]; ok {
@@ -314,32 +319,29 @@ func (h handler) CreateOAuth2Client(_ context.Context, req *oas.OAuth2ClientRequ
 	}
 	h.f.clients[id] = c
 	h.f.secrets[id] = secret
-	res, err := toOAS(c, secret)
+	answer := cloneJSON(c)
+	answer["registration_client_uri"] = "/oauth2/register/" + id
+	for _, k := range omitted {
+		answer[k] = nil
+	}
+	res, err := toOAS(answer, secret)
 	if err == nil {
-		// Only the create's answer holds it (a credential of Hydra's dynamic registration).
+		// Only the create's answer holds it and registration_client_uri (Hydra's dynamic
+		// registration endpoint for the client, and the credential it takes).
 		res.RegistrationAccessToken.SetTo("ory_at_" + randomSecret())
 	}
 	return res, err
 }
 
-// defaults fills in what Hydra v2.3.0 stores for what a write leaves out or empty (measured):
-// its default scope for an empty one; after a create, null for the lists it was not given
-// (grant_types, response_types, redirect_uris, contacts) and [] for the others, which an
-// update turns into [] as well.
-func defaults(c map[string]any, create bool) {
+// defaults fills in what Hydra v2.3.0 stores for what a write leaves out or empty (measured;
+// realserver's TestSameAnswers compares the two): its default scope for an empty one, [] for
+// a list, "" for a text, null for the lifespans.
+func defaults(c map[string]any) {
 	if s, _ := c["scope"].(string); s == "" {
 		c["scope"] = strings.Join(DefaultScope, " ")
 	}
-	for _, k := range []string{"grant_types", "response_types", "redirect_uris", "contacts"} {
+	for _, k := range []string{"grant_types", "response_types", "redirect_uris", "contacts", "audience", "allowed_cors_origins"} {
 		if l, ok := c[k].([]any); !ok || l == nil {
-			c[k] = []any{}
-			if create {
-				c[k] = nil
-			}
-		}
-	}
-	for _, k := range []string{"audience", "allowed_cors_origins", "post_logout_redirect_uris", "request_uris"} {
-		if _, ok := c[k].([]any); !ok {
 			c[k] = []any{}
 		}
 	}
@@ -355,10 +357,25 @@ func defaults(c map[string]any, create bool) {
 	set("jwks", map[string]any{})
 	set("client_secret_expires_at", 0)
 	set("skip_consent", false)
+	set("skip_logout_consent", nil)
 	for _, k := range []string{"client_name", "owner", "client_uri", "policy_uri", "tos_uri", "logo_uri"} {
 		set(k, "")
 	}
+	for _, k := range lifespans {
+		set(k, nil)
+	}
 }
+
+var lifespans = []string{
+	"authorization_code_grant_access_token_lifespan", "authorization_code_grant_id_token_lifespan",
+	"authorization_code_grant_refresh_token_lifespan", "client_credentials_grant_access_token_lifespan",
+	"implicit_grant_access_token_lifespan", "implicit_grant_id_token_lifespan", "jwt_bearer_grant_access_token_lifespan",
+	"refresh_token_grant_access_token_lifespan", "refresh_token_grant_id_token_lifespan", "refresh_token_grant_refresh_token_lifespan",
+}
+
+// nullUnlessGiven are the lists Hydra's answer to a create shows as null when the create did
+// not give them (a read shows []).
+var nullUnlessGiven = []string{"grant_types", "response_types", "redirect_uris", "contacts"}
 
 func randomSecret() string {
 	b := make([]byte, 24)
@@ -401,7 +418,7 @@ func (h handler) PatchOAuth2Client(_ context.Context, req oas.JsonPatchDocument,
 	if _, err := toOAS(next, ""); err != nil {
 		return nil, unrecognizable()
 	}
-	defaults(next, false)
+	defaults(next)
 	next["updated_at"] = time.Now().UTC().Format(time.RFC3339)
 	h.f.clients[p.ID] = next
 	h.f.secrets[p.ID] = secret
