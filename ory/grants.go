@@ -191,6 +191,9 @@ func (g grants) write(ctx context.Context, op string, key grantkit.GrantKey, sco
 }
 
 func (g grants) check(op string, key grantkit.GrantKey) error {
+	if !g.c.made() {
+		return wrap(op, validate.NotMade(vendor))
+	}
 	if err := neutral.NoSubject(vendor, op, key); err != nil {
 		return err
 	}

@@ -70,6 +70,7 @@ func New() *Fake {
 	f.srv = fake.New(fake.Config{
 		ClientID: ClientID, ClientSecret: ClientSecret, TokenPath: TokenPath,
 		ErrorBody: errorBody,
+		RateLimit: rateLimit,
 	})
 	api := f.api(handler{f}, "", "The request could not be decoded: ")
 	f.srv.SetAPI(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -112,7 +113,7 @@ func (e *apiError) Error() string { return e.code + ": " + e.desc }
 
 // errorBody is Ory's error body for the shared fake's own answers (401, faults, 404 routes).
 func errorBody(status int, msg string) []byte {
-	b, _ := json.Marshal(map[string]any{"error": codeOf(status), "error_description": msg, "status_code": status})
+	b, _ := json.Marshal(map[string]any{"error": codeOf(status), "error_description": msg})
 	return b
 }
 
@@ -128,8 +129,6 @@ func codeOf(status int) string {
 		return "Unable to locate the resource"
 	case http.StatusConflict:
 		return "Unable to insert or update resource because a resource with that value exists already"
-	case http.StatusTooManyRequests:
-		return "rate_limit_exceeded"
 	}
 	if status >= 500 {
 		return "server_error"
