@@ -116,7 +116,9 @@ func vendors() []vendor {
 		},
 		{
 			name: "ory",
-			new:  func(opts ...option.Option) (any, error) { return ory.New("https://example.projects.oryapis.com", opts...) },
+			new: func(opts ...option.Option) (any, error) {
+				return ory.New("https://example.projects.oryapis.com", opts...)
+			},
 			own:  ory.WithAPIToken(oryfake.APIKey),
 			fake: func() http.Handler { return oryfake.New() },
 			client: func(t *testing.T, opts ...option.Option) func(context.Context) error {
