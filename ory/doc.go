@@ -1,7 +1,7 @@
 // Package ory manages the OAuth 2.0 clients of an Ory Hydra admin API, and their allowed
 // scopes: a self-hosted Hydra (v2) or an Ory Network project, which serves the same admin API.
 //
-//	c, err := ory.New("https://my-project.projects.oryapis.com", ory.WithAPIToken(apiKey))
+//	c, err := ory.New("https://my-project.projects.oryapis.com", ory.WithAPIToken(secret))
 //	cl, err := c.Clients.Update(ctx, "billing-sync", ory.OAuth2ClientUpdate{
 //		Scope: grantkit.Set("read:invoices", "write:invoices"),
 //	})
