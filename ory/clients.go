@@ -205,9 +205,11 @@ func (s *ClientsService) Get(ctx context.Context, id string) (*OAuth2Client, err
 }
 
 // Create creates a client and returns it with its secret (OAuth2Client.Secret), which Hydra
-// shows only in this answer. A create whose answer is lost is not resent: with an ID, it is
-// looked up by that ID and returned if it exists (without its secret: set one with Patch);
-// without one, the error says how to find what may have been made.
+// shows only in this answer. A create whose answer is lost is not resent (Hydra would answer
+// 409 for an ID it stored, or make a second client without one): the error says the client
+// may exist, how to find it (Clients.Get with the ID you set, Clients.List by Name or Owner)
+// and that its secret must then be set again (Clients.Patch), since only the lost answer held
+// it. A write Hydra refused for a concurrent transaction (400, nothing stored) is sent again.
 func (s *ClientsService) Create(ctx context.Context, p OAuth2ClientCreate) (*OAuth2Client, error) {
 	ctx, call, err := s.begin(ctx, "Clients.Create")
 	if err != nil {
