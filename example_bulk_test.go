@@ -45,6 +45,6 @@ func ExampleApplyScopes() {
 	// Output:
 	// billing: add ["write:invoices"], written true, error <nil>
 	// reports: no change, written false, error <nil>
-	// payroll: no change, written false, error auth0: grant not found: payroll on https://invoices.example.com/
+	// payroll: no change, written false, error auth0: ApplyScopes: grant not found: payroll on https://invoices.example.com/
 	// true
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log"
 	"net/http"
+	"strings"
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/auth0"
@@ -137,9 +138,9 @@ func newAuth0() (*auth0fake.Server, *auth0.Client) {
 	return srv, c
 }
 
-// AddScopes reads the grant a key identifies, adds the scopes and writes the result with the
-// vendor's own update, only when something changes. The same code works with every vendor's
-// Grants.
+// AddScopes reads the grant a key identifies just before writing, adds the scopes and writes
+// the result with the vendor's own update, only when something changes, so scopes someone else
+// gave the grant are kept. The same code works with every vendor's Grants.
 func ExampleAddScopes() {
 	srv, c := newAuth0()
 	defer srv.Close()
@@ -169,7 +170,7 @@ func ExampleGrants() {
 	ctx := context.Background()
 	grants := c.Grants() // a grantkit.Grants, the same at every vendor
 
-	for g, err := range grants.List(ctx) {
+	for g, err := range grants.List(ctx, grantkit.GrantListOptions{}) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -189,6 +190,31 @@ func ExampleGrants() {
 	// auth0 billing-service on https://api.example.com/ [read:invoices]
 	// [read:invoices write:invoices]
 	// true
+}
+
+// List can be asked for one client's or one resource's grants (the vendor's own filter where
+// it has one), and CheckGrant refuses, without sending anything, what a write would refuse.
+func ExampleGrants_checkGrant() {
+	srv, c := newAuth0()
+	defer srv.Close()
+	ctx := context.Background()
+	grants := c.Grants()
+
+	for g, err := range grants.List(ctx, grantkit.GrantListOptions{ClientID: "billing-service"}) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(g.Key, g.Scopes)
+	}
+
+	key := grantkit.GrantKey{Resource: "https://api.example.com/", ClientID: "billing-service"}
+	fmt.Println(grants.CheckGrant(key, []string{"read:invoices"}))
+	err := grants.CheckGrant(key, []string{"read:invoices", "write invoices"})
+	fmt.Println(errors.Is(err, grantkit.ErrInvalidInput), strings.Contains(err.Error(), "scopes[1]"))
+	// Output:
+	// billing-service on https://api.example.com/ [read:invoices]
+	// <nil>
+	// true true
 }
 
 // Diff is pure: it plans a change without calling anyone.

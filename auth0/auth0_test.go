@@ -424,23 +424,23 @@ func TestBadInputSendsNothing(t *testing.T) {
 		{"create without client or default group", func(c *auth0.Client) error {
 			_, err := c.ClientGrants.Create(ctx, auth0.ClientGrantCreate{Audience: "b"})
 			return err
-		}, "ClientID: required unless DefaultFor is set"},
+		}, "client_id: required unless default_for is set"},
 		{"create for a client and a default group", func(c *auth0.Client) error {
 			_, err := c.ClientGrants.Create(ctx, auth0.ClientGrantCreate{ClientID: "a", DefaultFor: auth0.DefaultForThirdPartyClients, Audience: "b"})
 			return err
-		}, "DefaultFor: cannot be combined with ClientID"},
+		}, "default_for: cannot be combined with client_id"},
 		{"list by client and default group", func(c *auth0.Client) error {
 			_, err := c.ClientGrants.ListPage(ctx, auth0.ClientGrantListOptions{ClientID: "a", DefaultFor: auth0.DefaultForThirdPartyClients})
 			return err
-		}, "DefaultFor: cannot be combined with ClientID"},
+		}, "default_for: cannot be combined with client_id"},
 		{"offset cursor that is no page index", func(c *auth0.Client) error {
 			_, err := c.ClientGrants.ListPage(ctx, auth0.ClientGrantListOptions{IncludeTotals: true, Cursor: "cgr_1"})
 			return err
-		}, "Cursor"},
+		}, "cursor: "},
 		{"page size too big", func(c *auth0.Client) error {
 			_, err := c.ClientGrants.ListPage(ctx, auth0.ClientGrantListOptions{PageSize: 101})
 			return err
-		}, "PageSize"},
+		}, "page_size: "},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -524,7 +524,7 @@ func TestSecretsStayOut(t *testing.T) {
 func TestTokenSource(t *testing.T) {
 	srv := auth0fake.NewServer()
 	defer srv.Close()
-	ts := oauth2.StaticTokenSource(&oauth2.Token{AccessToken: srv.IssueToken()})
+	ts := oauth2.StaticTokenSource(&oauth2.Token{AccessToken: srv.IssueToken().Reveal()})
 	c, err := auth0.New("tenant.example.com", option.WithBaseURL(srv.URL), option.WithTokenSource(ts))
 	require.NoError(t, err)
 	_, err = c.ClientGrants.ListPage(context.Background(), auth0.ClientGrantListOptions{})
@@ -586,7 +586,7 @@ func TestFakeEnforcesAuthAndSchema(t *testing.T) {
 	code, _ = do("GET", "/api/v2/client-grants", "forged", "")
 	assert.Equal(t, 401, code)
 
-	tok := srv.IssueToken()
+	tok := srv.IssueToken().Reveal()
 	code, body = do("POST", "/api/v2/client-grants", tok, `{"client_id":"a","audience":"b","scope":[""]}`)
 	assert.Equal(t, 400, code)
 	assert.Contains(t, body["message"], "Payload validation error")

@@ -29,10 +29,13 @@ func TestBulkJobs(t *testing.T) {
 					require.NoError(t, err)
 					return key
 				},
-				Subjects: true,
-				Drop:     func(scope string) { d.Drop(scope) },
+				Subjects:    true,
+				Drop:        func(scope string) { d.Drop(scope) },
+				MaxScopeLen: 280,
 			},
-			Sent: func() (int, int) { return grantstest.Count(srv.Requests()) },
+			Sent:        func() (int, int) { return grantstest.Count(srv.Requests()) },
+			BeforeWrite: d.BeforeNextWrite,
+			DeltaReads:  1,
 		}
 	})
 }

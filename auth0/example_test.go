@@ -70,7 +70,7 @@ func ExampleClientGrantsService_List() {
 // Define the scopes of an API (a resource server) before granting them: Auth0 refuses a grant
 // scope that its API does not define. DefineScope and RemoveScope change one scope and keep
 // the others, although Auth0's update replaces the whole list.
-func ExampleResourceServersService_DefineScope() {
+func ExampleResourceServersService_CreateScope() {
 	srv := auth0fake.NewServer()
 	defer srv.Close()
 	c, err := auth0.New("example.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
@@ -88,12 +88,15 @@ func ExampleResourceServersService_DefineScope() {
 	}
 
 	// The identifier (audience) works wherever an id does.
-	api, err = c.ResourceServers.DefineScope(ctx, "https://api.example.com/",
+	_, err = c.ResourceServers.CreateScope(ctx, "https://api.example.com/",
 		auth0.ResourceServerScope{Value: "write:invoices", Description: "Create and change invoices"})
 	if err != nil {
 		log.Fatal(err)
 	}
-	for _, s := range api.Scopes {
+	for s, err := range c.ResourceServers.ListScopes(ctx, api.ID) {
+		if err != nil {
+			log.Fatal(err)
+		}
 		fmt.Printf("%s: %s\n", s.Value, s.Description)
 	}
 

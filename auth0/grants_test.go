@@ -2,10 +2,12 @@ package auth0_test
 
 import (
 	"context"
+	"net/url"
 	"strconv"
 	"sync/atomic"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/grantkit/grantkit"
@@ -32,9 +34,31 @@ func TestGrantsAdapter(t *testing.T) {
 				return grantkit.GrantKey{Resource: "https://api.example.com/", ClientID: "client-" + strconv.Itoa(int(n.Add(1)))}
 			},
 			Subjects:         true,
+			MaxScopeLen:      280,
 			RefusesUndefined: true,
 			Drop:             func(scope string) { d.Drop(scope) },
 			Refuse:           d.Refuse,
 		}
 	})
+}
+
+// The neutral List passes a resource and a client to Auth0's own filters: one request.
+func TestGrantsListUsesAuth0Filters(t *testing.T) {
+	ctx := context.Background()
+	c, srv, _ := setup(t)
+	create(t, c, "c1", "read:a")
+	create(t, c, "c2", "read:a")
+	n := len(srv.Requests())
+	var keys []grantkit.GrantKey
+	for g, err := range c.Grants().List(ctx, grantkit.GrantListOptions{Resource: testAudience, ClientID: "c2"}) {
+		require.NoError(t, err)
+		keys = append(keys, g.Key)
+	}
+	assert.Equal(t, []grantkit.GrantKey{{Resource: testAudience, ClientID: "c2"}}, keys)
+	sent := srv.Requests()[n:]
+	require.Len(t, sent, 1)
+	q, err := url.ParseQuery(sent[0].RawQuery)
+	require.NoError(t, err)
+	assert.Equal(t, "c2", q.Get("client_id"))
+	assert.Equal(t, testAudience, q.Get("audience"))
 }

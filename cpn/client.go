@@ -46,13 +46,13 @@ type Client struct {
 // own holds the settings of this package's own options.
 type own struct {
 	settings.ClientCredentials
-	apiToken string
+	apiToken grantkit.Secret
 }
 
 // WithAPIToken authenticates with a CPN API token (generated in My Account > API Tokens),
 // exchanged for access tokens at /cphub/api/auth/v1/authn/accesstoken. It is one of the
 // credential options, of which New needs exactly one.
-func WithAPIToken(apiToken string) option.Option {
+func WithAPIToken(apiToken grantkit.Secret) option.Option {
 	return settings.VendorOption(vendor, "cpn.WithAPIToken", func(s *settings.Settings, o *own) error {
 		s.AddCredential("cpn.WithAPIToken")
 		if apiToken == "" {
@@ -78,7 +78,7 @@ func WithClientCredentials(clientID string, clientSecret grantkit.Secret) option
 // https://console.navigator.vmware.com; the base URL may have a path prefix, but not one
 // ending in /cphub or any longer leading part of those paths, which would be doubled.
 func New(orgID string, opts ...option.Option) (*Client, error) {
-	if err := validate.ID("orgID", orgID); err != nil {
+	if err := validate.ID("orgId", orgID); err != nil {
 		return nil, fmt.Errorf("cpn: %w", err)
 	}
 	var o own
@@ -95,7 +95,7 @@ func New(orgID string, opts ...option.Option) (*Client, error) {
 	switch {
 	case b.Tokens != nil:
 	case o.apiToken != "":
-		body, _ := json.Marshal(map[string]string{"refreshToken": o.apiToken})
+		body, _ := json.Marshal(map[string]string{"refreshToken": o.apiToken.Reveal()})
 		ex.url, ex.body, ex.contentType = b.BaseURL+apiTokenPath, body, "application/json"
 		b.Tokens = auth.New(ex.fetch, true)
 	default:

@@ -31,36 +31,36 @@ const (
 
 // OAuthApp is an OAuth app (client) of the organization.
 type OAuthApp struct {
-	ID                                string
-	DisplayName                       string
-	Description                       string
-	AccessTokenTTL                    int32 // seconds
-	AllowedScopes                     AllowedScopes
-	GrantTypes                        []string
-	OwnerOnlySecretRotation           bool
-	SecretRotationExpirationInSeconds int32
-	CreatedAt                         time.Time
-	LastUpdatedAt                     time.Time
+	ID                                string        // the app's client id
+	DisplayName                       string        // empty when CPN sent none
+	Description                       string        // empty when CPN sent none
+	AccessTokenTTL                    int32         // seconds an access token issued to the app lives
+	AllowedScopes                     AllowedScopes // the scopes the app may request: its grant
+	GrantTypes                        []string      // the OAuth grant types the app may use, as CPN sent them
+	OwnerOnlySecretRotation           bool          // only the app's owner may rotate its secret
+	SecretRotationExpirationInSeconds int32         // seconds the old secret stays valid after a rotation
+	CreatedAt                         time.Time     // zero when CPN sent none
+	LastUpdatedAt                     time.Time     // zero when CPN sent none
 }
 
 // OAuthAppCreate is the body of OAuthAppsService.Create. Zero fields are left out; without an
 // ID and Secret CPN generates them.
 type OAuthAppCreate struct {
-	Context                           Context
-	ID                                string // letters, digits, '-' and '_'
-	DisplayName                       string
-	Description                       string
-	AccessTokenTTL                    int32
-	AllowedScopes                     AllowedScopes
-	OwnerOnlySecretRotation           bool
-	Secret                            grantkit.Secret
-	SecretRotationExpirationInSeconds int32
+	Context                           Context         // ContextProvider or ContextTenant; empty leaves it out
+	ID                                string          // the client id: letters, digits, '-' and '_'; empty lets CPN choose
+	DisplayName                       string          // shown in CPN's console
+	Description                       string          // shown in CPN's console
+	AccessTokenTTL                    int32           // seconds an access token lives
+	AllowedScopes                     AllowedScopes   // the scopes the app may request (always sent)
+	OwnerOnlySecretRotation           bool            // only the app's owner may rotate its secret
+	Secret                            grantkit.Secret // must pass CheckSecret; empty lets CPN generate one
+	SecretRotationExpirationInSeconds int32           // seconds the old secret stays valid after a rotation
 }
 
 // OAuthAppCredentials are a new app's client id and secret; CPN shows the secret only once.
 type OAuthAppCredentials struct {
-	ClientID     string
-	ClientSecret grantkit.Secret
+	ClientID     string          // the app's id
+	ClientSecret grantkit.Secret // the secret, which no later read returns
 }
 
 // OAuthAppUpdate is the body of OAuthAppsService.Update (a PATCH): fields left as their zero
@@ -79,14 +79,14 @@ type OAuthAppCredentials struct {
 //		SecretRotationExpirationInSeconds: grantkit.Value[int32](3600),
 //	}
 type OAuthAppUpdate struct {
-	Context                           Context // ContextProvider or ContextTenant; empty leaves it out
-	AccessTokenTTL                    grantkit.Field[int32]
-	AllowedScopes                     grantkit.Field[AllowedScopes]
-	Description                       grantkit.Field[string]
-	DisplayName                       grantkit.Field[string]
-	OwnerOnlySecretRotation           grantkit.Field[bool]
-	Secret                            grantkit.Field[grantkit.Secret]
-	SecretRotationExpirationInSeconds grantkit.Field[int32]
+	Context                           Context                         // ContextProvider or ContextTenant; empty leaves it out
+	AccessTokenTTL                    grantkit.Field[int32]           // seconds
+	AllowedScopes                     grantkit.Field[AllowedScopes]   // replaces every kind of scope at once
+	Description                       grantkit.Field[string]          // shown in CPN's console
+	DisplayName                       grantkit.Field[string]          // shown in CPN's console
+	OwnerOnlySecretRotation           grantkit.Field[bool]            // only the app's owner may rotate its secret
+	Secret                            grantkit.Field[grantkit.Secret] // must pass CheckSecret
+	SecretRotationExpirationInSeconds grantkit.Field[int32]           // seconds the old secret stays valid after a rotation
 }
 
 // OAuthAppListOptions pages OAuthAppsService.List and ListPage.
@@ -97,12 +97,6 @@ type OAuthAppListOptions struct {
 	// Search keeps only the apps whose display name or client ID matches this text
 	// (CPN's searchTerm); empty lists every app.
 	Search string
-}
-
-// DeleteResult says which apps a bulk delete removed and which it did not.
-type DeleteResult struct {
-	Deleted []string
-	Failed  []string
 }
 
 // OAuthAppsService manages the organization's OAuth apps (/cphub/api/auth/v2/orgs/{orgId}/oauth-apps).
@@ -139,7 +133,7 @@ func (s *OAuthAppsService) listPage(ctx context.Context, op string, opts OAuthAp
 		params.Context.SetTo(string(opts.Context))
 	}
 	if opts.PageSize < 0 || opts.PageSize > 200 {
-		return grantkit.Page[OAuthApp]{}, call.Err(validate.Errorf("PageSize", "%d, want 1 to 200 (0 for the default)", opts.PageSize))
+		return grantkit.Page[OAuthApp]{}, call.Err(validate.Errorf("page_size", "%d, want 1 to 200 (0 for the default)", opts.PageSize))
 	}
 	if opts.PageSize > 0 {
 		params.PageLimit.SetTo(int32(opts.PageSize))
@@ -151,7 +145,7 @@ func (s *OAuthAppsService) listPage(ctx context.Context, op string, opts OAuthAp
 	if opts.Cursor != "" {
 		n, err := strconv.Atoi(opts.Cursor)
 		if err != nil || n < 0 {
-			return grantkit.Page[OAuthApp]{}, call.Err(validate.Errorf("Cursor", "%q is not a cursor from a previous page", opts.Cursor))
+			return grantkit.Page[OAuthApp]{}, call.Err(validate.Errorf("cursor", "%q is not a cursor from a previous page", opts.Cursor))
 		}
 		start = n
 		params.PageStart.SetTo(int32(n))
@@ -160,7 +154,7 @@ func (s *OAuthAppsService) listPage(ctx context.Context, op string, opts OAuthAp
 	if err != nil {
 		return grantkit.Page[OAuthApp]{}, call.Err(err)
 	}
-	page := grantkit.Page[OAuthApp]{Items: make([]OAuthApp, len(res.Results))}
+	page := grantkit.Page[OAuthApp]{Items: make([]OAuthApp, len(res.Results)), Total: -1}
 	for i := range res.Results {
 		page.Items[i] = *fromOAS(&res.Results[i])
 	}
@@ -241,28 +235,25 @@ func (s *OAuthAppsService) update(ctx context.Context, id string, p OAuthAppUpda
 	return fromOAS(a), nil
 }
 
-// Delete deletes up to 15 apps in one request. If CPN removes only some, the error lists the
-// others and the result says which were deleted.
-func (s *OAuthAppsService) Delete(ctx context.Context, ids ...string) (DeleteResult, error) {
+// Delete deletes the app with this client id, its credentials included. CPN deletes apps
+// through a bulk endpoint that reports each id as deleted or failed; an id it does not delete
+// (one it does not know, for one) is an error naming it.
+func (s *OAuthAppsService) Delete(ctx context.Context, id string) error {
 	ctx, call, err := s.begin(ctx, "OAuthApps.Delete")
 	if err != nil {
-		return DeleteResult{}, err
+		return err
 	}
-	if len(ids) == 0 || len(ids) > 15 {
-		return DeleteResult{}, call.Err(validate.Errorf("ids", "%d ids, want 1 to 15", len(ids)))
+	if err := validate.ID("id", id); err != nil {
+		return call.Err(err)
 	}
-	if err := validate.Each("ids", ids, validate.ID); err != nil {
-		return DeleteResult{}, call.Err(err)
-	}
-	res, err := s.c.api.DeleteOauthApps(ctx, &oas.DeleteClientsRequest{ClientIdsToDelete: ids}, oas.DeleteOauthAppsParams{OrgId: s.c.org})
+	res, err := s.c.api.DeleteOauthApps(ctx, &oas.DeleteClientsRequest{ClientIdsToDelete: []string{id}}, oas.DeleteOauthAppsParams{OrgId: s.c.org})
 	if err != nil {
-		return DeleteResult{}, call.Err(err)
+		return call.Err(err)
 	}
-	r := DeleteResult{Deleted: res.Succeeded, Failed: res.Failed}
-	if len(r.Failed) > 0 {
-		return r, call.Failed(fmt.Sprintf("%d of %d apps not deleted: %q", len(r.Failed), len(ids), r.Failed))
+	if len(res.Failed) > 0 {
+		return call.Failed(fmt.Sprintf("CPN did not delete app %q", id))
 	}
-	return r, nil
+	return nil
 }
 
 func (p OAuthAppCreate) toOAS(org string) (*oas.OrgOauthAppRequest, oas.CreateOauthAppParams, error) {
@@ -314,15 +305,15 @@ func (p OAuthAppUpdate) toOAS(held *AllowedScopes) (*oas.CpnOrgOauthAppUpdateReq
 	// No field of CPN's PATCH body is nullable: patch refuses a null rather than drop it.
 	req := &oas.CpnOrgOauthAppUpdateRequest{}
 	if err := errors.Join(
-		patch.NotNull("AccessTokenTTL", p.AccessTokenTTL, &req.AccessTokenTTL),
-		patch.NotNull("SecretRotationExpirationInSeconds", p.SecretRotationExpirationInSeconds, &req.SecretRotationExpirationInSeconds),
-		patch.NotNull("Description", p.Description, &req.Description),
-		patch.NotNull("DisplayName", p.DisplayName, &req.DisplayName),
-		patch.NotNull("OwnerOnlySecretRotation", p.OwnerOnlySecretRotation, &req.OwnerOnlySecretRotation),
+		patch.NotNull("accessTokenTTL", p.AccessTokenTTL, &req.AccessTokenTTL),
+		patch.NotNull("secretRotationExpirationInSeconds", p.SecretRotationExpirationInSeconds, &req.SecretRotationExpirationInSeconds),
+		patch.NotNull("description", p.Description, &req.Description),
+		patch.NotNull("displayName", p.DisplayName, &req.DisplayName),
+		patch.NotNull("ownerOnlySecretRotation", p.OwnerOnlySecretRotation, &req.OwnerOnlySecretRotation),
 	); err != nil {
 		return nil, err
 	}
-	scopes, ok, err := patch.Get("AllowedScopes", p.AllowedScopes)
+	scopes, ok, err := patch.Get("allowedScopes", p.AllowedScopes)
 	if err == nil && ok {
 		err = scopes.check(held)
 		req.AllowedScopes.SetTo(scopes.toOAS())
@@ -330,7 +321,7 @@ func (p OAuthAppUpdate) toOAS(held *AllowedScopes) (*oas.CpnOrgOauthAppUpdateReq
 	if err != nil {
 		return nil, err
 	}
-	secret, ok, err := patch.Get("Secret", p.Secret)
+	secret, ok, err := patch.Get("secret", p.Secret)
 	if err == nil && ok {
 		err = CheckSecret(secret)
 		req.Secret.SetTo(oas.Secret(secret.Reveal()))

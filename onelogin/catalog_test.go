@@ -40,7 +40,7 @@ func TestDescribeScopeSendsTheValue(t *testing.T) {
 	ctx := context.Background()
 	c, srv := setup(t)
 	authID := srv.AddAuthorization("API", "https://api.example.com/")
-	s, err := c.Scopes.Create(ctx, authID, onelogin.ScopeCreate{Value: "read:invoices", Description: "Read"})
+	s, err := c.Authorizations.CreateScope(ctx, authID, onelogin.ScopeCreate{Value: "read:invoices", Description: "Read"})
 	require.NoError(t, err)
 	got, err := c.ScopeCatalog().DescribeScope(ctx, strconv.FormatInt(authID, 10), "read:invoices", "Read all invoices")
 	require.NoError(t, err)

@@ -25,10 +25,8 @@ const (
 // Client calls the OneLogin API v2 of one account. It is safe for concurrent use; create one
 // per account and reuse it, so that its access token is reused too.
 type Client struct {
-	// Authorizations reads API authorization servers.
+	// Authorizations reads API authorization servers and manages the scopes they define.
 	Authorizations *AuthorizationsService
-	// Scopes manages the scopes of an authorization server.
-	Scopes *ScopesService
 	// ClientApps manages the client apps of an authorization server and their scopes.
 	ClientApps *ClientAppsService
 
@@ -90,7 +88,6 @@ func New(account string, opts ...option.Option) (*Client, error) {
 	}
 	c := &Client{api: api}
 	c.Authorizations = &AuthorizationsService{c}
-	c.Scopes = &ScopesService{c}
 	c.ClientApps = &ClientAppsService{c}
 	return c, nil
 }

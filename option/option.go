@@ -99,13 +99,13 @@ func WithBaseURL(baseURL string) Option {
 
 // WithToken authenticates with an access token obtained elsewhere. It is used as is and
 // never refreshed. It is one of a client's credential options, of which New needs exactly one.
-func WithToken(token string) Option {
+func WithToken(token grantkit.Secret) Option {
 	return func(s *settings.Settings) error {
 		s.AddCredential("option.WithToken")
 		if token == "" {
 			return validate.Errorf("option.WithToken", "must not be empty")
 		}
-		s.Token = token
+		s.Token = token.Reveal()
 		return nil
 	}
 }

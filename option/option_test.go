@@ -89,7 +89,7 @@ func vendors() []vendor {
 				c, err := onelogin.New("acme", opts...)
 				require.NoError(t, err)
 				return func(ctx context.Context) error {
-					for _, err := range c.Authorizations.List(ctx) {
+					for _, err := range c.Authorizations.List(ctx, onelogin.AuthorizationListOptions{}) {
 						return err
 					}
 					return nil
@@ -106,7 +106,7 @@ func vendors() []vendor {
 				c, err := pingone.New(pingonefake.EnvironmentID, opts...)
 				require.NoError(t, err)
 				return func(ctx context.Context) error {
-					for _, err := range c.Resources.List(ctx) {
+					for _, err := range c.Resources.List(ctx, pingone.ResourceListOptions{}) {
 						return err
 					}
 					return nil

@@ -20,7 +20,7 @@ type limited interface {
 	http.Handler
 	SetRateLimit(rps float64, burst int)
 	RateLimited() int
-	IssueToken() string
+	IssueToken() grantkit.Secret
 	TokenRequests() int
 }
 

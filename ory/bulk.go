@@ -5,38 +5,51 @@ import (
 	"iter"
 
 	"github.com/grantkit/grantkit"
+	"github.com/grantkit/grantkit/internal/grantwrite"
+	"github.com/grantkit/grantkit/internal/neutral"
 )
 
-// ListForUpdate iterates over every grant, as List does (the clients with a scope, page by
-// page), each with a writer that replaces the client's scope in one JSON Patch, without
-// reading it again. It makes Grants a grantkit.BulkGrants, for grantkit.ApplyScopes.
-func (g grants) ListForUpdate(ctx context.Context) iter.Seq2[grantkit.ListedGrant, error] {
-	return func(yield func(grantkit.ListedGrant, error) bool) {
-		for gr, err := range g.List(ctx) {
+type listed = grantwrite.Listed[*grantkit.Grant]
+
+var _ grantwrite.Adapter[*grantkit.Grant, grantkit.GrantKey, grantkit.GrantListOptions] = grants{}
+
+// ListForUpdate iterates as List does, each grant with a writer that replaces the client's
+// scope in one JSON Patch, without reading it again.
+func (g grants) ListForUpdate(ctx context.Context, opts grantkit.GrantListOptions) iter.Seq2[listed, error] {
+	return func(yield func(listed, error) bool) {
+		ctx, op, err := g.begin(ctx, "Grants.List")
+		if err != nil {
+			yield(listed{}, err)
+			return
+		}
+		for a, err := range g.clients(ctx, op, opts) {
 			if err != nil {
-				yield(grantkit.ListedGrant{}, err)
+				yield(listed{}, err)
 				return
 			}
-			key := gr.Key
-			if !yield(grantkit.ListedGrant{Grant: gr, SetScopes: func(ctx context.Context, scopes []string) (*grantkit.Grant, error) {
-				ctx, op, err := g.begin(ctx, "Grants.SetScopes")
-				if err != nil {
-					return nil, err
-				}
-				if err := g.checkGrant(op, key, scopes); err != nil {
-					return nil, err
-				}
-				return g.write(ctx, op, key, scopes)
-			}}, nil) {
+			if !yield(g.listed(a), nil) {
 				return
 			}
 		}
 	}
 }
 
-// CanonicalKey checks key as Get does: this client's admin URL, a client id, no subject type.
-func (g grants) CanonicalKey(key grantkit.GrantKey) (grantkit.GrantKey, error) {
-	return key, g.check("Grants.CanonicalKey", key)
+// ReadForUpdate reads the client key names (one GET) with its writer (one PATCH).
+func (g grants) ReadForUpdate(ctx context.Context, key grantkit.GrantKey) (listed, error) {
+	ctx, op, err := g.begin(ctx, "Grants.Get")
+	if err != nil {
+		return listed{}, err
+	}
+	a, err := g.read(ctx, op, key, true)
+	if err != nil {
+		return listed{}, err
+	}
+	return g.listed(a), nil
 }
 
-var _ grantkit.BulkGrants = grants{}
+func (g grants) listed(a *OAuth2Client) listed {
+	gr := g.toGrant(a)
+	return listed{Grant: gr, SetScopes: func(ctx context.Context, scopes []string) (*grantkit.Grant, error) {
+		return g.write(ctx, neutral.Op(ctx, "Grants.SetScopes"), gr.Key, scopes)
+	}}
+}

@@ -54,7 +54,7 @@ func FuzzResponses(f *testing.F) {
 		check(err)
 		_, err = c.Grants().SetScopes(ctx, key, []string{"x"})
 		check(err)
-		for _, err := range c.Grants().List(ctx) {
+		for _, err := range c.Grants().List(ctx, grantkit.GrantListOptions{}) {
 			check(err)
 			break
 		}

@@ -51,12 +51,45 @@ func (g grants) begin(ctx context.Context, op string) (context.Context, string, 
 	return neutral.Begin(ctx, vendor, op, g.c.made())
 }
 
-func (g grants) List(ctx context.Context) iter.Seq2[*grantkit.Grant, error] {
-	ctx, _, err := g.begin(ctx, "Grants.List")
+func (g grants) List(ctx context.Context, opts grantkit.GrantListOptions) iter.Seq2[*grantkit.Grant, error] {
+	ctx, op, err := g.begin(ctx, "Grants.List")
 	if err != nil {
 		return paging.Failed[grantkit.Grant](err)
 	}
 	return func(yield func(*grantkit.Grant, error) bool) {
+		for a, err := range g.clients(ctx, op, opts) {
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if !yield(g.toGrant(a), nil) {
+				return
+			}
+		}
+	}
+}
+
+// clients iterates over the clients opts selects that hold a grant: with a ClientID, one read
+// of that client (none if Hydra does not know it); otherwise Hydra's list, page by page.
+func (g grants) clients(ctx context.Context, op string, opts grantkit.GrantListOptions) iter.Seq2[*OAuth2Client, error] {
+	return func(yield func(*OAuth2Client, error) bool) {
+		if opts.Resource != "" && opts.Resource != g.c.admin {
+			return
+		}
+		if opts.ClientID != "" {
+			if err := validate.ID("client_id", opts.ClientID); err != nil {
+				yield(nil, wrap(op, err))
+				return
+			}
+			a, err := g.c.Clients.Get(ctx, opts.ClientID)
+			if neutral.IsNotFound(err) {
+				return
+			}
+			if err != nil || len(a.Scope) > 0 {
+				yield(a, err)
+			}
+			return
+		}
 		for a, err := range g.c.Clients.List(ctx, OAuth2ClientListOptions{}) {
 			if err != nil {
 				yield(nil, err)
@@ -65,7 +98,7 @@ func (g grants) List(ctx context.Context) iter.Seq2[*grantkit.Grant, error] {
 			if len(a.Scope) == 0 {
 				continue
 			}
-			if !yield(g.toGrant(a), nil) {
+			if !yield(a, nil) {
 				return
 			}
 		}
@@ -89,7 +122,7 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 	if err != nil {
 		return nil, err
 	}
-	if err := g.checkGrant(op, key, scopes); err != nil {
+	if _, err := g.Check(op, key, scopes); err != nil {
 		return nil, err
 	}
 	if _, err := g.read(ctx, op, key, true); err != nil {
@@ -103,7 +136,7 @@ func (g grants) Create(ctx context.Context, key grantkit.GrantKey, scopes []stri
 	if err != nil {
 		return nil, err
 	}
-	if err := g.checkGrant(op, key, scopes); err != nil {
+	if _, err := g.Check(op, key, scopes); err != nil {
 		return nil, err
 	}
 	if len(scopes) == 0 {
@@ -141,17 +174,19 @@ func (g grants) Delete(ctx context.Context, key grantkit.GrantKey) error {
 // client's admin URL and a client id, with no subject type; each scope is one token (see
 // CheckScopes). Its errors wrap grantkit.ErrInvalidInput.
 func (g grants) CheckGrant(key grantkit.GrantKey, scopes []string) error {
-	return g.checkGrant("Grants.CheckGrant", key, scopes)
+	_, err := g.Check("Grants.CheckGrant", key, scopes)
+	return err
 }
 
-func (g grants) checkGrant(op string, key grantkit.GrantKey, scopes []string) error {
+// Check runs CheckGrant's checks naming op (see internal/grantwrite.Adapter).
+func (g grants) Check(op string, key grantkit.GrantKey, scopes []string) (grantkit.GrantKey, error) {
 	if err := g.check(op, key); err != nil {
-		return err
+		return key, err
 	}
-	if err := CheckScopes(scopes); err != nil {
-		return wrap(op, err)
+	if err := validate.Each("scopes", scopes, checkScope); err != nil {
+		return key, wrap(op, err)
 	}
-	return nil
+	return key, nil
 }
 
 // read reads the client key names. A missing client wraps ErrGrantNotFound, naming it; with
@@ -197,11 +232,11 @@ func (g grants) check(op string, key grantkit.GrantKey) error {
 	if err := neutral.NoSubject(vendor, op, key); err != nil {
 		return err
 	}
-	if err := validate.ID("key.ClientID", key.ClientID); err != nil {
+	if err := validate.ID("key.client_id", key.ClientID); err != nil {
 		return wrap(op, err)
 	}
 	if key.Resource != g.c.admin {
-		return wrap(op, validate.Errorf("key.Resource", "%q is not this client's admin URL %q", key.Resource, g.c.admin))
+		return wrap(op, validate.Errorf("key.resource", "%q is not this client's admin URL %q", key.Resource, g.c.admin))
 	}
 	return nil
 }

@@ -9,22 +9,23 @@ import (
 
 	"github.com/go-faster/jx"
 
+	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/transport"
 	"github.com/grantkit/grantkit/internal/validate"
 	"github.com/grantkit/grantkit/pingone/internal/oas"
 )
 
 // ApplicationGrant lets an application request some scopes of one resource. Every field of
-// PingOne's grant data model is here; what PingOne sends beyond it is remembered, and Params
-// sends it back.
+// PingOne's grant data model is here; what PingOne sends beyond it is remembered, and an update
+// built with AsUpdate sends it back.
 type ApplicationGrant struct {
-	ID            string
-	EnvironmentID string
-	ApplicationID string
-	ResourceID    string
-	ScopeIDs      []string
+	ID            string    // the grant's id
+	EnvironmentID string    // the environment it belongs to
+	ApplicationID string    // the application granted
+	ResourceID    string    // the resource whose scopes it grants
+	ScopeIDs      []string  // the scopes granted, by id
 	CreatedAt     time.Time // zero if PingOne did not send a valid time
-	UpdatedAt     time.Time
+	UpdatedAt     time.Time // zero if PingOne did not send a valid time
 
 	kept grantKept
 }
@@ -32,16 +33,16 @@ type ApplicationGrant struct {
 // ApplicationGrantCreate is the body of ApplicationGrantsService.Create: the resource and the
 // complete list of its scopes granted.
 type ApplicationGrantCreate struct {
-	ResourceID string
-	ScopeIDs   []string
+	ResourceID string   // the resource whose scopes are granted
+	ScopeIDs   []string // every scope granted, by id
 }
 
 // ApplicationGrantUpdate is the body of ApplicationGrantsService.Update (a PUT that replaces
 // the grant): the resource, which must be the grant's own, and the complete list of its scopes
 // granted. To change a grant, start from its AsUpdate so that nothing else is lost.
 type ApplicationGrantUpdate struct {
-	ResourceID string
-	ScopeIDs   []string
+	ResourceID string   // the grant's own resource; PingOne refuses another
+	ScopeIDs   []string // every scope granted from now on, by id
 
 	kept grantKept
 }
@@ -73,23 +74,38 @@ func (s *ApplicationGrantsService) begin(ctx context.Context, op string) (contex
 	return transport.Begin(ctx, vendor, op, s != nil && s.c.made())
 }
 
+// ApplicationGrantListOptions pages ApplicationGrantsService.List and ListPage.
+type ApplicationGrantListOptions struct {
+	// Cursor continues from a previous page's Next; empty starts at the beginning.
+	Cursor string
+}
+
 // List iterates over the grants of application appID, page after page.
-func (s *ApplicationGrantsService) List(ctx context.Context, appID string) iter.Seq2[*ApplicationGrant, error] {
-	return pages(ctx, s.begin, "ApplicationGrants.List", func(ctx context.Context, opts ...oas.RequestOption) ([]ApplicationGrant, oas.OptLinksHATEOAS, error) {
-		if err := validate.ID("appID", appID); err != nil {
-			return nil, oas.OptLinksHATEOAS{}, err
+func (s *ApplicationGrantsService) List(ctx context.Context, appID string, opts ApplicationGrantListOptions) iter.Seq2[*ApplicationGrant, error] {
+	return pages(ctx, s.begin, "ApplicationGrants.List", opts.Cursor, s.fetch(appID))
+}
+
+// ListPage returns one page of the grants of application appID; its Total is PingOne's count.
+func (s *ApplicationGrantsService) ListPage(ctx context.Context, appID string, opts ApplicationGrantListOptions) (grantkit.Page[ApplicationGrant], error) {
+	return page(ctx, s.begin, "ApplicationGrants.ListPage", opts.Cursor, s.fetch(appID))
+}
+
+func (s *ApplicationGrantsService) fetch(appID string) func(ctx context.Context, opts ...oas.RequestOption) (collection[ApplicationGrant], error) {
+	return func(ctx context.Context, opts ...oas.RequestOption) (collection[ApplicationGrant], error) {
+		if err := validate.ID("applicationID", appID); err != nil {
+			return collection[ApplicationGrant]{}, err
 		}
 		res, err := s.c.api.ReadAllApplicationGrants(ctx, oas.ReadAllApplicationGrantsParams{EnvironmentID: s.c.env, ApplicationID: appID}, opts...)
 		if err != nil {
-			return nil, oas.OptLinksHATEOAS{}, err
+			return collection[ApplicationGrant]{}, err
 		}
 		list := res.Embedded.Value.Grants
-		out := make([]ApplicationGrant, len(list))
+		out := collection[ApplicationGrant]{items: make([]ApplicationGrant, len(list)), links: res.Links, count: res.Count}
 		for i := range list {
-			out[i] = *fromGrant(&list[i])
+			out.items[i] = *fromGrant(&list[i])
 		}
-		return out, res.Links, nil
-	})
+		return out, nil
+	}
 }
 
 // Get returns grant grantID of application appID.
@@ -116,7 +132,7 @@ func (s *ApplicationGrantsService) Create(ctx context.Context, appID string, p A
 		return nil, err
 	}
 	call.Creates("the grant may now exist; find it with ApplicationGrants.List for the application, by its resource")
-	if err := validate.ID("appID", appID); err != nil {
+	if err := validate.ID("applicationID", appID); err != nil {
 		return nil, call.Err(err)
 	}
 	req, err := p.toOAS()
@@ -165,7 +181,7 @@ func (s *ApplicationGrantsService) Delete(ctx context.Context, appID, grantID st
 }
 
 func checkIDs(appID, grantID string) error {
-	if err := validate.ID("appID", appID); err != nil {
+	if err := validate.ID("applicationID", appID); err != nil {
 		return err
 	}
 	return validate.ID("grantID", grantID)
@@ -183,10 +199,10 @@ func (p ApplicationGrantUpdate) toOAS() (*oas.ApplicationResourceGrantRequest, e
 // read carried that grantkit does not model (kept). The ids are checked as ids, like those of
 // a path, because PingOne resolves them as references to its objects.
 func grantRequest(resourceID string, scopeIDs []string, kept grantKept) (*oas.ApplicationResourceGrantRequest, error) {
-	if err := validate.ID("ResourceID", resourceID); err != nil {
+	if err := validate.ID("resource.id", resourceID); err != nil {
 		return nil, err
 	}
-	if err := validate.Each("ScopeIDs", scopeIDs, validate.ID); err != nil {
+	if err := validate.Each("scopes", scopeIDs, func(f, id string) error { return validate.ID(f+".id", id) }); err != nil {
 		return nil, err
 	}
 	req := &oas.ApplicationResourceGrantRequest{

@@ -107,14 +107,14 @@ func TestLifecycle(t *testing.T) {
 	assert.Equal(t, g.ScopeIDs, got.ScopeIDs)
 
 	var ids []string
-	for ag, err := range w.c.ApplicationGrants.List(ctx, w.app) {
+	for ag, err := range w.c.ApplicationGrants.List(ctx, w.app, pingone.ApplicationGrantListOptions{}) {
 		require.NoError(t, err)
 		ids = append(ids, ag.ID)
 	}
 	assert.Equal(t, []string{g.ID}, ids)
 
 	var names []string
-	for r, err := range w.c.Resources.List(ctx) {
+	for r, err := range w.c.Resources.List(ctx, pingone.ResourceListOptions{}) {
 		require.NoError(t, err)
 		names = append(names, r.Name)
 	}
@@ -128,7 +128,7 @@ func TestLifecycle(t *testing.T) {
 		scopes = append(scopes, s.Name)
 	}
 	assert.ElementsMatch(t, []string{"read:invoices", "write:invoices"}, scopes)
-	for a, err := range w.c.Applications.List(ctx) {
+	for a, err := range w.c.Applications.List(ctx, pingone.ApplicationListOptions{}) {
 		require.NoError(t, err)
 		assert.Equal(t, "billing", a.Name)
 	}
@@ -351,4 +351,37 @@ func TestTokenAuthMethods(t *testing.T) {
 	}
 	_, err := pingone.New("env1", option.WithToken("t"), pingone.WithTokenAuthMethod("PRIVATE_KEY_JWT"))
 	require.ErrorIs(t, err, grantkit.ErrInvalidInput)
+}
+
+// The neutral List asked for one application reads that application's grants only (PingOne's
+// per-application list), never the list of applications.
+func TestGrantsListOfOneApplication(t *testing.T) {
+	ctx := context.Background()
+	w := setup(t)
+	other := w.srv.AddApplication("other")
+	for _, app := range []string{w.app, other} {
+		_, err := w.c.Grants().Create(ctx, grantkit.GrantKey{Resource: w.res, ClientID: app}, []string{"read:invoices"})
+		require.NoError(t, err)
+	}
+	n := len(w.srv.Requests())
+	var keys []grantkit.GrantKey
+	for g, err := range w.c.Grants().List(ctx, grantkit.GrantListOptions{ClientID: other}) {
+		require.NoError(t, err)
+		keys = append(keys, g.Key)
+	}
+	assert.Equal(t, []grantkit.GrantKey{{Resource: w.res, ClientID: other}}, keys)
+	for _, r := range w.srv.Requests()[n:] {
+		assert.NotRegexp(t, `/applications$`, r.Path, "the applications are not listed")
+	}
+	assert.Empty(t, collect(t, w.c.Grants().List(ctx, grantkit.GrantListOptions{ClientID: other, Resource: w.otherRes})))
+}
+
+func collect(t *testing.T, seq func(func(*grantkit.Grant, error) bool)) []*grantkit.Grant {
+	t.Helper()
+	var out []*grantkit.Grant
+	for g, err := range seq {
+		require.NoError(t, err)
+		out = append(out, g)
+	}
+	return out
 }

@@ -9,19 +9,20 @@ import (
 	"github.com/grantkit/grantkit/pingone/internal/oas"
 )
 
-// ResourceScopeCreate is the body of ResourcesService.CreateScope. Name is required and must
-// be unique within the resource; an empty Description is left out.
+// ResourceScopeCreate is the body of ResourcesService.CreateScope. Name is required, unique
+// within the resource, and a scope token: no whitespace or control character, since tokens
+// carry scopes as a space-separated list. An empty Description is left out.
 type ResourceScopeCreate struct {
-	Name        string
-	Description string
+	Name        string // the scope as tokens will carry it
+	Description string // left out when empty
 }
 
 // ResourceScopeUpdate is what ResourcesService.UpdateScope changes: fields left as their zero
 // value keep the scope's current value. Description may be grantkit.Null, which removes it;
 // Name may not.
 type ResourceScopeUpdate struct {
-	Name        grantkit.Field[string]
-	Description grantkit.Field[string]
+	Name        grantkit.Field[string] // the scope's new name; not null
+	Description grantkit.Field[string] // the new description; null removes it
 }
 
 // GetScope returns scope scopeID of resource resourceID (READ One Scope).
@@ -42,6 +43,9 @@ func (s *ResourcesService) CreateScope(ctx context.Context, resourceID string, p
 	}
 	call.Creates("the scope may now exist; find it by name with Resources.ListScopes")
 	if err := validate.ID("resourceID", resourceID); err != nil {
+		return nil, call.Err(err)
+	}
+	if err := checkScopeName("name", p.Name); err != nil {
 		return nil, call.Err(err)
 	}
 	req := &oas.ResourceScopeRequest{Name: p.Name}
@@ -73,11 +77,14 @@ func (s *ResourcesService) UpdateScope(ctx context.Context, resourceID, scopeID 
 		return nil, wrap(op, validate.Errorf("update", "sets no field"))
 	}
 	if p.Name.IsNull() {
-		return nil, wrap(op, validate.Errorf("Name", "a scope's name cannot be removed"))
+		return nil, wrap(op, validate.Errorf("name", "a scope's name cannot be removed"))
 	}
 	if name, ok := p.Name.Get(); ok {
 		// The spec's rules for a name, checked before the read that precedes the write.
 		if err := transport.Check("", &oas.ResourceScopeRequest{Name: name}); err != nil {
+			return nil, wrap(op, err)
+		}
+		if err := checkScopeName("name", name); err != nil {
 			return nil, wrap(op, err)
 		}
 	}

@@ -115,15 +115,17 @@ func grantsEnv(t *testing.T, tg target) grantstest.BulkEnv {
 	}
 	return grantstest.BulkEnv{
 		Env: grantstest.Env{
-			Grants:            c.Grants(),
-			Vendor:            "ory",
-			Drop:              func(scope string) { d.Drop(scope) },
-			Refuse:            d.Refuse,
-			ScopesAreTheGrant: true,
-			Seed:              func(t *testing.T, scopes ...string) grantkit.GrantKey { return client(t, scopes) },
-			NewKey:            func(t *testing.T) grantkit.GrantKey { return client(t, nil) },
+			Grants:           c.Grants(),
+			Vendor:           "ory",
+			Drop:             func(scope string) { d.Drop(scope) },
+			Refuse:           d.Refuse,
+			GrantNeedsScopes: true,
+			Seed:             func(t *testing.T, scopes ...string) grantkit.GrantKey { return client(t, scopes) },
+			NewKey:           func(t *testing.T) grantkit.GrantKey { return client(t, nil) },
 		},
-		Sent: func() (int, int) { return grantstest.Count(srv.Requests()) },
+		Sent:        func() (int, int) { return grantstest.Count(srv.Requests()) },
+		BeforeWrite: d.BeforeNextWrite,
+		DeltaReads:  1, // the client's GET just before its PATCH
 	}
 }
 

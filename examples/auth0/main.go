@@ -89,10 +89,17 @@ func runFake(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if api, err = c.ResourceServers.DefineScope(ctx, api.Identifier, auth0.ResourceServerScope{Value: "write:invoices", Description: "Change invoices"}); err != nil {
+	if _, err = c.ResourceServers.CreateScope(ctx, api.Identifier, auth0.ResourceServerScope{Value: "write:invoices", Description: "Change invoices"}); err != nil {
 		return err
 	}
-	fmt.Printf("API       %s  %s defines %d scopes\n", api.ID, api.Identifier, len(api.Scopes))
+	n := 0
+	for _, err := range c.ResourceServers.ListScopes(ctx, api.ID) {
+		if err != nil {
+			return err
+		}
+		n++
+	}
+	fmt.Printf("API       %s  %s defines %d scopes\n", api.ID, api.Identifier, n)
 
 	g, err := c.ClientGrants.Create(ctx, auth0.ClientGrantCreate{
 		ClientID: "billing-service",
@@ -132,7 +139,7 @@ func runFake(ctx context.Context) error {
 	}
 	fmt.Printf("\nafter two 429s (Retry-After: 1) the read succeeded in %.1fs: scope=%q\n", time.Since(start).Seconds(), g.Scope)
 
-	n := 0
+	n = 0
 	for g, err := range c.ClientGrants.List(ctx, auth0.ClientGrantListOptions{Audience: "https://api.example.com/"}) {
 		if err != nil {
 			return err

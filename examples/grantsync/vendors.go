@@ -69,7 +69,7 @@ func openVendor(ctx context.Context, vendor string, getenv func(string) string) 
 		}
 		return &account{grants: c.Grants(), catalog: c.ScopeCatalog()}, nil, nil
 	case "cpn":
-		c, err := cpn.New(getenv("CPN_ORG_ID"), cpn.WithAPIToken(getenv("CPN_API_TOKEN")), userAgent)
+		c, err := cpn.New(getenv("CPN_ORG_ID"), cpn.WithAPIToken(grantkit.Secret(getenv("CPN_API_TOKEN"))), userAgent)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -204,12 +204,19 @@ func seedCPN(ctx context.Context, srv *cpnfake.Server) (*account, error) {
 	if err != nil {
 		return nil, err
 	}
-	// At CPN an OAuth app is the grant: creating a grant creates the app.
+	// At CPN a grant is an OAuth app's allowed scopes, and the vendor-neutral view never
+	// creates an app: the apps are made here, with their scopes (reporting-sync with none, so
+	// that the desired state can grant it some).
 	for app, scopes := range map[string][]string{
-		"billing-sync": {"openid", "organization-role:org_owner"},
-		"old-sync":     {"openid"},
+		"billing-sync":   {"openid", "organization-role:org_owner"},
+		"old-sync":       {"openid"},
+		"reporting-sync": nil,
 	} {
-		if _, err := c.Grants().Create(ctx, grantkit.GrantKey{Resource: cpnfake.OrgID, ClientID: app}, scopes); err != nil {
+		allowed, err := cpn.ParseScopes(scopes)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := c.OAuthApps.Create(ctx, cpn.OAuthAppCreate{ID: app, AllowedScopes: allowed}); err != nil {
 			return nil, err
 		}
 	}

@@ -5,7 +5,9 @@ package neutral
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 
@@ -58,7 +60,7 @@ func NoSubject(vendor, op string, key grantkit.GrantKey) error {
 	if key.SubjectType == "" {
 		return nil
 	}
-	return fmt.Errorf("%s: %s: %w", vendor, op, validate.Errorf("key.SubjectType",
+	return fmt.Errorf("%s: %s: %w", vendor, op, validate.Errorf("key.subject_type",
 		"%q: %s keeps one grant per client and resource, so a key names no subject type", key.SubjectType, vendor))
 }
 
@@ -90,8 +92,8 @@ func ScopeNamed[T any](vendor, op, resource, name string, scopes []T, nameOf, id
 	for i, m := range matches {
 		ids[i] = id(m)
 	}
-	return zero, fmt.Errorf("%s: %s: %s defines %d scopes named %q (%s); remove one with the %s API first",
-		vendor, op, resource, len(ids), name, strings.Join(ids, ", "), vendor)
+	return zero, fmt.Errorf("%s: %s: %w: %s defines %d scopes named %q (%s); remove one with the %s API first",
+		vendor, op, grantkit.ErrDuplicateScope, resource, len(ids), name, strings.Join(ids, ", "), vendor)
 }
 
 // CheckScope refuses an empty resource or scope name before anything is sent. The error
@@ -113,4 +115,22 @@ func SortScopes(defs []grantkit.ScopeDefinition) []grantkit.ScopeDefinition {
 		defs = []grantkit.ScopeDefinition{}
 	}
 	return defs
+}
+
+// Op returns the name of the operation in effect in ctx: the exported method or helper the
+// caller called (grantkit.ApplyScopes, AddScopes, Grants.SetScopes), or fallback when ctx
+// names none. A writer handed out by a listing names its errors with it, so that a job's
+// errors all carry the job's name.
+func Op(ctx context.Context, fallback string) string {
+	if op := opname.From(ctx); op != "" {
+		return op
+	}
+	return fallback
+}
+
+// IsNotFound reports whether err is the vendor's 404 answer: what a filtered listing of a
+// client or resource the vendor does not know gets, which selects no grant.
+func IsNotFound(err error) bool {
+	var apiErr *grantkit.Error
+	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound
 }

@@ -3,6 +3,7 @@
 package oneloginfake
 
 import (
+	"github.com/grantkit/grantkit"
 	"net/http"
 	"net/http/httptest"
 
@@ -105,7 +106,7 @@ func (f *Fake) FailNext(n int, fault Fault) { f.srv.FailNext(n, fault) }
 func (f *Fake) FailTokenRequests(n int, fault Fault) { f.srv.FailTokenRequests(n, fault) }
 
 // IssueToken returns a new valid access token, for a client built with option.WithToken.
-func (f *Fake) IssueToken() string { return f.srv.IssueToken() }
+func (f *Fake) IssueToken() grantkit.Secret { return f.srv.IssueToken() }
 
 // Requests returns the API requests received so far, in order, token requests excluded.
 func (f *Fake) Requests() []Request { return f.srv.Requests() }

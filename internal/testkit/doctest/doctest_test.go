@@ -89,7 +89,7 @@ var givens = []doctest.Given{
 	{Name: "orgID", Type: "string"},
 	{Name: "envID", Type: "string"},
 	{Name: "aud", Type: "string"},
-	{Name: "apiToken", Type: "string"},
+	{Name: "apiToken", Type: "grantkit.Secret"},
 	{Name: "secret", Type: "grantkit.Secret"},
 	{Name: "clientSecret", Type: "grantkit.Secret"},
 	{Name: "authID", Type: "int64"},

@@ -24,6 +24,8 @@ import (
 	"time"
 
 	"github.com/ogen-go/ogen/ogenerrors"
+
+	"github.com/grantkit/grantkit"
 )
 
 // Fault is an answer the fake gives instead of (or after) serving a request normally: give
@@ -213,12 +215,12 @@ func (s *Server) TokenRequests() int {
 // IssueToken returns a new valid access token, for a client built with option.WithToken.
 //
 //fakegen:forward
-func (s *Server) IssueToken() string {
+func (s *Server) IssueToken() grantkit.Secret {
 	tok := randomToken()
 	s.mu.Lock()
 	s.tokens[tok] = time.Now().Add(s.cfg.TokenTTL)
 	s.mu.Unlock()
-	return tok
+	return grantkit.Secret(tok)
 }
 
 // RevokeTokens makes every token issued so far invalid, as a key rotation at the vendor would.
@@ -289,7 +291,7 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) writeToken(w http.ResponseWriter) {
-	tok := s.IssueToken()
+	tok := s.IssueToken().Reveal()
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	var body any = map[string]any{
