@@ -36,6 +36,11 @@ import (
 // specs/README.md). A client created without a scope has Hydra's default scope, which is a
 // grant.
 //
+// List with GrantListOptions.ClientID reads that one client (one GET; none if Hydra does not
+// know it); with a Resource other than the admin URL it selects nothing; otherwise it pages
+// through Hydra's list. AddScopes and RemoveScopes read the client just before their write
+// (one GET, one PATCH).
+//
 // Every write is a JSON Patch of /scope alone, so whatever else another writer changes in the
 // client meanwhile survives. Hydra has no scope definitions (any name a token request may ask
 // for can be allowed), so the ory client has no ScopeCatalog; a scope name is one token of
