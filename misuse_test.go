@@ -23,6 +23,7 @@ import (
 	"github.com/grantkit/grantkit/cpn"
 	"github.com/grantkit/grantkit/onelogin"
 	"github.com/grantkit/grantkit/option"
+	"github.com/grantkit/grantkit/ory"
 	"github.com/grantkit/grantkit/pingone"
 )
 
@@ -71,6 +72,10 @@ func vendorClients() []vendorClient {
 		}},
 		{"pingone", &pingone.Client{}, (*pingone.Client)(nil), func(t *testing.T, hc *http.Client) any {
 			c, err := pingone.New("env-1", opts(hc)...)
+			return must(t, c, err)
+		}},
+		{"ory", &ory.Client{}, (*ory.Client)(nil), func(t *testing.T, hc *http.Client) any {
+			c, err := ory.New("https://example.projects.oryapis.com", opts(hc)...)
 			return must(t, c, err)
 		}},
 	}

@@ -69,7 +69,7 @@ type Config struct {
 	Settings
 
 	Vendor string       // "auth0", ...: put in User-Agent and errors
-	Tokens *auth.Tokens // the access token; required
+	Tokens *auth.Tokens // the access token; nil sends no credential (an endpoint that takes none)
 	// AuthHeader names the header the token is sent in; empty means Authorization.
 	AuthHeader string
 
@@ -228,13 +228,15 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	)
 	prepare := func(sent int) error {
 		var err error
-		if authz, err = c.cfg.Tokens.HeaderValues(ctx); err != nil {
-			if ctx.Err() != nil && last != nil {
-				prepErr = c.ended(call, last, sent, ctx.Err())
-			} else {
-				prepErr = c.tokenError(call, err)
+		if c.cfg.Tokens != nil { // nil: an endpoint that takes no credential (ory.WithoutAuthentication)
+			if authz, err = c.cfg.Tokens.HeaderValues(ctx); err != nil {
+				if ctx.Err() != nil && last != nil {
+					prepErr = c.ended(call, last, sent, ctx.Err())
+				} else {
+					prepErr = c.tokenError(call, err)
+				}
+				return prepErr
 			}
-			return prepErr
 		}
 		next = req
 		if sent > 0 {
@@ -245,7 +247,11 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 		}
 		// Shared, read-only slices: setting a header this way allocates nothing.
 		next.Header["User-Agent"] = c.userAgent
-		next.Header[c.cfg.AuthHeader] = authz
+		if authz != nil {
+			next.Header[c.cfg.AuthHeader] = authz
+		} else {
+			next.Header.Del(c.cfg.AuthHeader) // what a generated client's security hook may have set
+		}
 		return nil
 	}
 	attempt := func(actx context.Context, seq ticket, sent int) step {
@@ -294,7 +300,7 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 			last = res.failure
 			call.attempted(unknownStatus(last.StatusCode), c.policy.MaxAttempts)
 			s.status = last.StatusCode
-			if last.StatusCode == http.StatusUnauthorized && !refreshed && c.cfg.Tokens.Refreshable() {
+			if last.StatusCode == http.StatusUnauthorized && !refreshed && c.cfg.Tokens != nil && c.cfg.Tokens.Refreshable() {
 				// The token may have been revoked or rotated early: fetch a new one and
 				// replay once. This does not spend a retry.
 				refreshed = true

@@ -62,6 +62,8 @@ var imports = map[string]string{
 	"oneloginfake": "github.com/grantkit/grantkit/onelogin/oneloginfake",
 	"pingone":      "github.com/grantkit/grantkit/pingone",
 	"pingonefake":  "github.com/grantkit/grantkit/pingone/pingonefake",
+	"ory":          "github.com/grantkit/grantkit/ory",
+	"oryfake":      "github.com/grantkit/grantkit/ory/oryfake",
 
 	// For CONTRIBUTING.md, which shows how a vendor package is built from them.
 	"auth":      "github.com/grantkit/grantkit/internal/auth",
@@ -102,6 +104,7 @@ var packageGivens = map[string][]doctest.Given{
 	"github.com/grantkit/grantkit/cpn":      {{Name: "c", Type: "*cpn.Client"}},
 	"github.com/grantkit/grantkit/onelogin": {{Name: "c", Type: "*onelogin.Client"}},
 	"github.com/grantkit/grantkit/pingone":  {{Name: "c", Type: "*pingone.Client"}},
+	"github.com/grantkit/grantkit/ory":      {{Name: "c", Type: "*ory.Client"}},
 }
 
 func config(t *testing.T) doctest.Config {

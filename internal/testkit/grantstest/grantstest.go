@@ -574,7 +574,8 @@ func RunCatalog(t *testing.T, newEnv func(t *testing.T) CatalogEnv) {
 // drop, it removes them from every array in the JSON body of each write (POST, PUT, PATCH)
 // before sending it: the vendor then answers success for a write that left them out. An
 // array element is dropped when it is one of the values as a JSON string or number, or an
-// object whose "id" is one of them.
+// object whose "id" is one of them. A string holding a space-separated list
+// (Ory's scope) loses those of its words that are one of the values.
 type Dropper struct {
 	next http.RoundTripper
 
@@ -675,6 +676,12 @@ func without(v any, drop []string) any {
 	case map[string]any:
 		for k, x := range v {
 			v[k] = without(x, drop)
+		}
+		return v
+	case string:
+		// A space-separated list (Ory's scope) loses the words that are dropped.
+		if words := strings.Fields(v); len(words) > 1 {
+			return strings.Join(slices.DeleteFunc(words, func(w string) bool { return slices.Contains(drop, w) }), " ")
 		}
 		return v
 	case []any:
