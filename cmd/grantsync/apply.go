@@ -23,8 +23,10 @@ const (
 // failure never leaves a scope removed under a grant that still has it, nor a grant given a
 // scope whose definition failed. Within a phase up to workers changes run at once; the scope
 // changes of one resource run one after another, because a vendor's catalog may rewrite a
-// resource's whole scope list (Auth0 replaces it on every PATCH). Grant scope changes go
-// through grantkit.ApplyScopes (one listing, one write per grant, within the client's pacing).
+// resource's whole scope list (Auth0 replaces it on every PATCH). Changes of an existing
+// grant's scopes go through grantkit.ApplyScopes (one listing, one write per grant, within the
+// client's pacing); creates and revokes through Grants.Create and Grants.Delete, which at a
+// vendor whose grant is a client's scopes (CPN) set or empty an existing client's scopes.
 //
 // Each change gets its Status and Error. Once maxFailures changes have failed (0: no limit),
 // nothing more is started. A re-run plans from what the vendors then hold, so what was done is
@@ -85,7 +87,7 @@ func (a *applier) phase(ctx context.Context, cs []*Change) bool {
 	byResource := map[string]int{}
 	for _, c := range cs {
 		switch {
-		case c.Kind == kindGrant && (c.Action == actUpdate || acct.vendor.clientScopes):
+		case c.Kind == kindGrant && c.Action == actUpdate:
 			bulk = append(bulk, c)
 		case c.Kind == kindScope:
 			i, ok := byResource[c.Resource]

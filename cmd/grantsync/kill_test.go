@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,16 +13,42 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/grantkit/grantkit/auth0/auth0fake"
+	"github.com/grantkit/grantkit/onelogin/oneloginfake"
 )
 
 // TestMain lets the kill test run the command as a process of its own: the test binary,
 // started with GRANTSYNC_RUN_MAIN=1, is grantsync.
 func TestMain(m *testing.M) {
 	if os.Getenv("GRANTSYNC_RUN_MAIN") == "1" {
+		demoHook = func(v string, h http.Handler) { addTestClients(h, 0) }
 		main()
 		return
 	}
 	os.Exit(m.Run())
+}
+
+// addTestClients gives a demo fake the clients the tests grant to, which grantsync never
+// makes: at Auth0 c1 to c4, c000 to c119 and c00000 up to n; at OneLogin apps 5000 to 5079
+// and 100000 up to n.
+func addTestClients(h http.Handler, n int) {
+	switch f := h.(type) {
+	case *auth0fake.Fake:
+		for i := range 120 {
+			f.AddClient(fmt.Sprintf("c%d", i), fmt.Sprintf("c%03d", i))
+		}
+		for i := range n {
+			f.AddClient(fmt.Sprintf("c%05d", i))
+		}
+	case *oneloginfake.Fake:
+		for i := range 80 {
+			f.AddApp(int64(5000 + i))
+		}
+		for i := range n {
+			f.AddApp(int64(100000 + i))
+		}
+	}
 }
 
 // grantsync runs the command as a process; it returns the started command.

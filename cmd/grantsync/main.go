@@ -51,12 +51,16 @@ const (
 )
 
 func main() {
-	c := &cli{getenv: os.Getenv}
+	c := &cli{getenv: os.Getenv, onFake: demoHook}
 	if fi, err := os.Stderr.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
 		c.progress = os.Stderr // a progress line only where a person watches
 	}
 	os.Exit(c.run(os.Args[1:], os.Stdout, os.Stderr))
 }
+
+// demoHook is shown each -demo fake before it serves when the command runs as main: nil,
+// except in the tests that run the command as processes (they seed their clients).
+var demoHook func(vendor string, h http.Handler)
 
 // cli is the command with what it reaches outside itself made replaceable, for tests.
 type cli struct {

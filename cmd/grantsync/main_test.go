@@ -44,6 +44,7 @@ func (w *world) run(t *testing.T, args ...string) (code int, stdout, stderr stri
 		w.mu.Lock()
 		defer w.mu.Unlock()
 		w.fakes[v] = h
+		addTestClients(h, 0)
 	}, onReady: func() {
 		w.base = map[string]int{}
 		for v, h := range w.fakes {
@@ -189,6 +190,31 @@ func TestTheDemoLoopAndSavedPlans(t *testing.T) {
 	app, err := c.OAuthApps.Get(t.Context(), "old-sync")
 	require.NoError(t, err)
 	assert.Empty(t, app.AllowedScopes.Names())
+}
+
+// At CPN a grant is an existing OAuth app's scopes: a grant on an app that does not exist
+// fails with the library's error naming it, and no app is made.
+func TestAGrantOnAMissingCPNAppFailsAndMakesNoApp(t *testing.T) {
+	w := newWorld(t)
+	file := writeFile(t, "missing.yaml", "cpn:\n  grants:\n    - {resource: "+cpnfake.OrgID+", client: no-such-app, scopes: [openid]}\n")
+	plan := filepath.Join(t.TempDir(), "plan.json")
+	code, out, errOut := w.demo(t, "-f", file, "-out", plan)
+	require.Equal(t, exitOK, code, errOut)
+	assert.Contains(t, out, "+ grant no-such-app on "+cpnfake.OrgID)
+	code, out, errOut = w.demo(t, "-apply", plan)
+	assert.Equal(t, exitError, code)
+	assert.Contains(t, out, `+ grant no-such-app on `+cpnfake.OrgID+`: [openid]: FAILED: cpn: Grants.Create: grant not found`, errOut)
+	assert.Contains(t, out, `the OAuth app "no-such-app" does not exist`)
+
+	srv := httptest.NewServer(w.fakes["cpn"])
+	defer srv.Close()
+	c, err := cpn.New(cpnfake.OrgID, option.WithBaseURL(srv.URL), option.WithToken(w.fakes["cpn"].(*cpnfake.Fake).IssueToken()))
+	require.NoError(t, err)
+	_, err = c.OAuthApps.Get(t.Context(), "no-such-app")
+	require.Error(t, err, "grantsync never makes an app")
+	var ge *grantkit.Error
+	require.ErrorAs(t, err, &ge)
+	assert.Equal(t, http.StatusNotFound, ge.StatusCode)
 }
 
 func mustRead(t *testing.T, path string) string {
@@ -413,7 +439,27 @@ func TestTheAdaptersOfflineChecksAreUsed(t *testing.T) {
 	assert.Contains(t, err.Error(), `g.yaml:7: auth0: grant c on api: scope[0]: "x" is not allowed here`)
 	assert.NotContains(t, err.Error(), "with space", "the adapter's rules, not the fallback's")
 
-	err = checkOffline("g.yaml", state, map[string]*account{"auth0": {vendor: vendorNamed("auth0"), grants: generated{}}})
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), `g.yaml:8: auth0: grant d on api: scope "with space": a scope name cannot hold spaces`, "the fallback without the adapter's checks")
+}
+
+// The real adapters' checks refuse what their writes would refuse: a CPN scope the platform
+// cannot name, an Auth0 scope with a space, before anything is sent.
+func TestTheRealAdaptersCheckTheFile(t *testing.T) {
+	state, err := parseState("g.yaml", []byte("cpn:\n  grants:\n    - {resource: org, client: app, scopes: [openid, \"service-role:x\"]}\n"+
+		"auth0:\n  scopes:\n    https://api/:\n      - name: \"with space\"\n  grants:\n    - {resource: https://api/, client: c, scopes: [\"a b\"]}\n"))
+	require.NoError(t, err)
+	accounts := map[string]*account{}
+	for _, name := range []string{"cpn", "auth0"} {
+		v := vendorNamed(name)
+		env := map[string]string{"CPN_ORG_ID": "org", "AUTH0_DOMAIN": "example.auth0.com"}
+		acct, err := v.connect(func(k string) string { return env[k] }, []option.Option{option.WithBaseURL("http://127.0.0.1:1"), option.WithToken("t")})
+		require.NoError(t, err)
+		acct.vendor = v
+		accounts[name] = acct
+	}
+	err = checkOffline("g.yaml", state, accounts)
+	require.ErrorIs(t, err, grantkit.ErrInvalidInput)
+	assert.Contains(t, err.Error(), `g.yaml:3: cpn: grant app on org: `)
+	assert.Contains(t, err.Error(), `service-role:x`)
+	assert.Contains(t, err.Error(), `g.yaml:7: auth0: scope "with space" of https://api/: `)
+	assert.Contains(t, err.Error(), `g.yaml:9: auth0: grant c on https://api/: `)
 }

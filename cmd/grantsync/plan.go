@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 
@@ -120,9 +119,6 @@ func deref0(s *string) string {
 // listing, and for the resources that matter, the scopes each defines.
 type current struct {
 	grants []*grantkit.Grant
-	// bare are the clients that hold no scopes at a vendor whose grant is a client's
-	// scopes (CPN): no grant, but a grant on them sets their scopes.
-	bare map[grantkit.GrantKey]bool
 	// resources holds every resource of the catalog; nil for a vendor without one.
 	resources map[string]bool
 	// scopes holds the definitions of the resources read (see read).
@@ -135,7 +131,7 @@ type current struct {
 // (all of them when vs is nil, for -export), so memory follows the file, not the vendor;
 // and with a catalog, its resources once and the scopes of each resource vs names.
 func read(ctx context.Context, acct *account, vs *VendorState) (*current, error) {
-	cur := &current{bare: map[grantkit.GrantKey]bool{}}
+	cur := &current{}
 	var named map[grantkit.GrantKey]bool
 	if vs != nil {
 		named = make(map[grantkit.GrantKey]bool, len(vs.Grants))
@@ -143,7 +139,7 @@ func read(ctx context.Context, acct *account, vs *VendorState) (*current, error)
 			named[g.key()] = true
 		}
 	}
-	for g, err := range acct.grants.List(ctx) {
+	for g, err := range acct.grants.List(ctx, grantkit.GrantListOptions{}) {
 		if err != nil {
 			return nil, fmt.Errorf("listing grants: %w", err)
 		}
@@ -155,10 +151,6 @@ func read(ctx context.Context, acct *account, vs *VendorState) (*current, error)
 		if vs != nil && !named[g.Key] && !vs.manages(g.Key) {
 			continue
 		}
-		if acct.vendor.clientScopes && len(g.Scopes) == 0 {
-			cur.bare[g.Key] = true
-			continue
-		}
 		cur.grants = append(cur.grants, g)
 	}
 	h := sha256.New()
@@ -166,9 +158,6 @@ func read(ctx context.Context, acct *account, vs *VendorState) (*current, error)
 	slices.SortFunc(cur.grants, func(a, b *grantkit.Grant) int { return cmp.Compare(a.Key.String(), b.Key.String()) })
 	for _, g := range cur.grants {
 		put("g %q %q %q %q\n", g.Key.Resource, g.Key.ClientID, g.Key.SubjectType, g.Scopes)
-	}
-	for _, k := range slices.SortedFunc(maps.Keys(cur.bare), func(a, b grantkit.GrantKey) int { return cmp.Compare(a.String(), b.String()) }) {
-		put("c %q %q\n", k.Resource, k.ClientID)
 	}
 	if acct.catalog != nil {
 		cur.resources = map[string]bool{}
@@ -297,9 +286,6 @@ func planVendor(file string, v *vendor, vs *VendorState, cur *current, prune boo
 		grant := Change{Kind: kindGrant, Resource: k.Resource, Client: k.ClientID, SubjectType: k.SubjectType, Scopes: scopes}
 		switch gs := have[k]; len(gs) {
 		case 0:
-			if v.clientScopes && !cur.bare[k] {
-				return nil, nil, bad(spec.line, "grant %s: there is no client %q at %s (grantsync gives scopes to existing clients, it does not create clients)", k, k.ClientID, v.name)
-			}
 			if len(scopes) == 0 && v.clientScopes {
 				break // a client without scopes is what the file asks
 			}

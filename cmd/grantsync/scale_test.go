@@ -58,6 +58,7 @@ func TestScale(t *testing.T) {
 			pacing := (options{rateLimit: fmt.Sprint(rps * 0.95)}).pacing
 			d, err := openDemo(ctx, "", func(name string, h http.Handler) {
 				fakes[name] = h.(fakeAPI)
+				addTestClients(h, n)
 				if p, ok := h.(*pingonefake.Fake); ok {
 					for i := range n {
 						p.AddApplicationWithID(fmt.Sprintf("app%05d", i), "app")
@@ -113,7 +114,7 @@ func TestScale(t *testing.T) {
 
 			// One listing: what the library's own Grants.List sends, and the catalog.
 			before := len(f.Requests())
-			for _, err := range d.accounts[v].grants.List(ctx) {
+			for _, err := range d.accounts[v].grants.List(ctx, grantkit.GrantListOptions{}) {
 				require.NoError(t, err)
 			}
 			listing := len(f.Requests()) - before
@@ -169,7 +170,9 @@ type generated struct{ n int }
 
 func (generated) Vendor() string { return "auth0" }
 
-func (g generated) List(context.Context) iter.Seq2[*grantkit.Grant, error] {
+func (generated) CheckGrant(grantkit.GrantKey, []string) error { return nil }
+
+func (g generated) List(context.Context, grantkit.GrantListOptions) iter.Seq2[*grantkit.Grant, error] {
 	return func(yield func(*grantkit.Grant, error) bool) {
 		for i := range g.n {
 			gr := &grantkit.Grant{Vendor: "auth0", ID: fmt.Sprintf("cgr_%08d", i),

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"unicode"
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/auth0"
@@ -61,6 +60,7 @@ var vendors = []vendor{
 		demo: func() demoFake {
 			f := auth0fake.New()
 			f.AddResourceServer(demoAPI, "read:invoices", "admin:invoices")
+			f.AddClient(auth0DemoClients...)
 			return demoFake{handler: f, token: f.IssueToken(), env: map[string]string{"AUTH0_DOMAIN": "demo.auth0.com"},
 				grants: []GrantSpec{
 					{Resource: demoAPI, Client: "billing-service", Scopes: []string{"read:invoices"}},
@@ -72,14 +72,14 @@ var vendors = []vendor{
 		name: "cpn", env: []string{"CPN_ORG_ID", "CPN_API_TOKEN"}, clientScopes: true,
 		target: func(get func(string) string) string { return "organization " + get("CPN_ORG_ID") },
 		creds: func(get func(string) string) []option.Option {
-			return []option.Option{cpn.WithAPIToken(get("CPN_API_TOKEN"))}
+			return []option.Option{cpn.WithAPIToken(grantkit.Secret(get("CPN_API_TOKEN")))}
 		},
 		connect: func(get func(string) string, opts []option.Option) (*account, error) {
 			c, err := cpn.New(get("CPN_ORG_ID"), opts...)
 			if err != nil {
 				return nil, err
 			}
-			return &account{grants: c.Grants(), checkScopes: func(s []string) error { _, err := cpn.ParseScopes(s); return err }}, nil
+			return &account{grants: c.Grants()}, nil
 		},
 		demo: func() demoFake {
 			f := cpnfake.New()
@@ -116,6 +116,7 @@ var vendors = []vendor{
 		demo: func() demoFake {
 			f := oneloginfake.New()
 			res := fmt.Sprint(f.AddAuthorization("Invoices API", demoAPI)) // 1001, the first
+			f.AddApp(oneloginDemoApps...)
 			return demoFake{handler: f, token: f.IssueToken(), env: map[string]string{"ONELOGIN_SUBDOMAIN": "demo"},
 				scopes: map[string][]string{res: {"read:invoices", "write:invoices"}},
 				grants: []GrantSpec{{Resource: res, Client: "4242", Scopes: []string{"read:invoices"}}}}
@@ -160,10 +161,17 @@ func pingoneRegion(get func(string) string) pingone.Region {
 
 const demoAPI = "https://api.example.com/"
 
+// The demo accounts' clients, which grantsync grants to and never makes (pingone's are
+// added in its entry, CPN's OAuth apps by its setup).
+var (
+	auth0DemoClients = []string{"billing-service", "legacy-export", "reporting"}
+	oneloginDemoApps = []int64{4242, 4343}
+)
+
 // demoFake is one vendor's fake as -demo runs it.
 type demoFake struct {
 	handler http.Handler
-	token   string
+	token   grantkit.Secret
 	env     map[string]string   // what names the account (the fake's tenant, organization, ...)
 	scopes  map[string][]string // scopes to define through the catalog at first start
 	grants  []GrantSpec         // grants to create at first start
@@ -195,9 +203,6 @@ type account struct {
 	target  string
 	grants  grantkit.Grants
 	catalog grantkit.ScopeCatalog // nil where the platform defines the scopes (CPN)
-	// checkScopes is the vendor's own offline check of a grant's scope names, used until the
-	// adapters offer CheckGrant.
-	checkScopes func([]string) error
 }
 
 // missingCredentials names the variables vendor needs that are not set; nil when all are.
@@ -215,51 +220,15 @@ func missingCredentials(v *vendor, get func(string) string) error {
 		v.name, strings.Join(v.env, ", "), strings.Join(missing, ", "))
 }
 
-// The offline checks the vendors' adapters offer (the same checks their writes make, no
-// request). grantsync uses them when the adapter has them and its own fallback otherwise.
-type (
-	grantChecker interface {
-		CheckGrant(key grantkit.GrantKey, scopes []string) error
-	}
-	scopeChecker interface {
-		CheckScope(resource string, s grantkit.ScopeDefinition) error
-	}
-)
-
-// checkGrant checks one grant of the file offline.
+// checkGrant checks one grant of the file offline, with the adapter's own CheckGrant (the
+// checks its writes make; no request).
 func (a *account) checkGrant(key grantkit.GrantKey, scopes []string) error {
-	if c, ok := a.grants.(grantChecker); ok {
-		return c.CheckGrant(key, scopes)
-	}
-	for _, s := range scopes {
-		if err := scopeToken(s); err != nil {
-			return err
-		}
-	}
-	if a.checkScopes != nil {
-		return a.checkScopes(scopes)
-	}
-	return nil
+	return a.grants.CheckGrant(key, scopes)
 }
 
-// checkScope checks one scope definition of the file offline.
+// checkScope checks one scope definition of the file offline, with the catalog's CheckScope.
 func (a *account) checkScope(resource string, s grantkit.ScopeDefinition) error {
-	if c, ok := a.catalog.(scopeChecker); ok {
-		return c.CheckScope(resource, s)
-	}
-	return scopeToken(s.Name)
-}
-
-// scopeToken is the fallback check of a scope name: OAuth's scope parameter is a
-// space-separated list (RFC 6749 section 3.3), so no vendor can use a name with a space or a
-// control character in a token request.
-func scopeToken(name string) error {
-	for _, r := range name {
-		if unicode.IsSpace(r) || unicode.IsControl(r) {
-			return fmt.Errorf("%w: scope %q: a scope name cannot hold spaces or control characters (OAuth separates scopes with spaces)", grantkit.ErrInvalidInput, name)
-		}
-	}
-	return nil
+	return a.catalog.CheckScope(resource, s)
 }
 
 var userAgent = option.WithUserAgent("grantkit-grantsync")
