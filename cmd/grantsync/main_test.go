@@ -20,6 +20,8 @@ import (
 	"github.com/grantkit/grantkit/cpn"
 	"github.com/grantkit/grantkit/cpn/cpnfake"
 	"github.com/grantkit/grantkit/option"
+	"github.com/grantkit/grantkit/ory"
+	"github.com/grantkit/grantkit/ory/oryfake"
 )
 
 // world runs the command in-process against the demo fakes, seeing each fake as it starts.
@@ -150,20 +152,20 @@ func TestTheDemoLoopAndSavedPlans(t *testing.T) {
 	plan := filepath.Join(t.TempDir(), "plan.json")
 	code, out, errOut := w.demo(t, "-f", "desired.yaml", "-prune", "-out", plan)
 	require.Equal(t, exitOK, code, errOut)
-	assert.Contains(t, out, "Plan: 5 to add, 7 to change, 3 to remove.")
+	assert.Contains(t, out, "Plan: 6 to add, 8 to change, 4 to remove.")
 	assert.Zero(t, w.writes(), "a plan writes nothing")
 	var doc Document
 	b, err := os.ReadFile(plan)
 	require.NoError(t, err)
 	require.NoError(t, json.Unmarshal(b, &doc))
-	assert.Len(t, doc.Changes, 15)
-	assert.Len(t, doc.Targets, 4)
+	assert.Len(t, doc.Changes, 18)
+	assert.Len(t, doc.Targets, 5)
 	assert.Contains(t, doc.Targets, Target{Vendor: "pingone", Account: "environment abfba8f6-49eb-49f5-a5d9-80ad5c98f9f6 in region com (demo fake)"})
 
 	code, out, errOut = w.demo(t, "-apply", plan)
 	require.Equal(t, exitOK, code, errOut+out)
-	assert.Contains(t, out, "Applied 15 change(s).")
-	assert.Equal(t, 15, strings.Count(out, ": done\n"), "each change reports its own result")
+	assert.Contains(t, out, "Applied 18 change(s).")
+	assert.Equal(t, 18, strings.Count(out, ": done\n"), "each change reports its own result")
 
 	code, out, _ = w.demo(t, "-f", "desired.yaml", "-prune", "-detect-drift")
 	assert.Equal(t, exitOK, code, out)
@@ -190,6 +192,69 @@ func TestTheDemoLoopAndSavedPlans(t *testing.T) {
 	app, err := c.OAuthApps.Get(t.Context(), "old-sync")
 	require.NoError(t, err)
 	assert.Empty(t, app.AllowedScopes.Names())
+
+	// So did Ory's old-worker client; reporting-worker was given its scope.
+	osrv := httptest.NewServer(w.fakes["ory"])
+	defer osrv.Close()
+	o, err := ory.New(oryDemoAdmin, option.WithBaseURL(osrv.URL), ory.WithAPIToken(oryfake.APIKey))
+	require.NoError(t, err)
+	old, err := o.Clients.Get(t.Context(), "old-worker")
+	require.NoError(t, err)
+	assert.Empty(t, strings.TrimSpace(strings.Join(old.Scope, " ")))
+	rep, err := o.Clients.Get(t.Context(), "reporting-worker")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"invoices.read"}, rep.Scope)
+}
+
+// Ory: ORY_ADMIN_URL names the admin API; ORY_API_KEY, when set, is sent as the bearer token
+// (an Ory Network project), and without it nothing is sent (a self-hosted admin listener).
+func TestOryCredentials(t *testing.T) {
+	file := func(admin string) string {
+		return writeFile(t, "ory.yaml", "ory:\n  grants:\n    - {resource: \""+admin+"\", client: w1, scopes: [a.read]}\n")
+	}
+	for _, open := range []bool{false, true} {
+		f := oryfake.New()
+		if open {
+			f.Open()
+		}
+		srv := httptest.NewServer(f)
+		defer srv.Close()
+		c, err := ory.New(srv.URL, ory.WithAPIToken(oryfake.APIKey))
+		require.NoError(t, err)
+		_, err = c.Clients.Create(t.Context(), ory.OAuth2ClientCreate{ID: "w1", Scope: []string{}})
+		require.NoError(t, err)
+
+		w := newWorld(t)
+		w.env["ORY_ADMIN_URL"] = srv.URL
+		code, out, errOut := w.run(t, "-f", file(srv.URL))
+		if open {
+			require.Equal(t, exitOK, code, errOut)
+			assert.Contains(t, out, "ory: admin API "+srv.URL+"\n  + grant w1 on "+srv.URL+": [a.read]")
+		} else {
+			assert.Equal(t, exitError, code, "the fake wants a credential and none is sent")
+			assert.Contains(t, errOut, "401")
+		}
+		w.env["ORY_API_KEY"] = oryfake.APIKey
+		code, out, errOut = w.run(t, "-f", file(srv.URL))
+		require.Equal(t, exitOK, code, errOut)
+		assert.Contains(t, out, "+ grant w1 on "+srv.URL+": [a.read]")
+		reqs := f.Requests()
+		assert.Equal(t, "Bearer "+oryfake.APIKey, reqs[len(reqs)-1].Header.Get("Authorization"))
+	}
+
+	w := newWorld(t)
+	code, _, errOut := w.run(t, "-f", file("https://ory.example"))
+	assert.Equal(t, exitError, code)
+	assert.Contains(t, errOut, "ORY_ADMIN_URL")
+	assert.NotContains(t, errOut, "missing ORY_API_KEY", "the key is optional")
+}
+
+// Hydra has no scope definitions: a scopes section for ory is refused with the file's line.
+func TestOryRefusesAScopesSection(t *testing.T) {
+	_, err := parseState("g.yaml", []byte("ory:\n  scopes:\n    https://ory.example:\n      - name: a\n  grants: []\n"))
+	require.ErrorIs(t, err, grantkit.ErrInvalidInput)
+	assert.Contains(t, err.Error(), "g.yaml:1: ")
+	assert.Contains(t, err.Error(), "ory: scopes: Hydra has no scope definitions")
 }
 
 // At CPN a grant is an existing OAuth app's scopes: a grant on an app that does not exist
@@ -273,14 +338,14 @@ func TestPruneStaysInsideWhatTheFileManages(t *testing.T) {
 func TestLimitsRefuseALargePlan(t *testing.T) {
 	w := newWorld(t)
 	plan := filepath.Join(t.TempDir(), "plan.json")
-	code, _, errOut := w.demo(t, "-f", "desired.yaml", "-prune", "-max-changes", "14", "-out", plan)
+	code, _, errOut := w.demo(t, "-f", "desired.yaml", "-prune", "-max-changes", "17", "-out", plan)
 	assert.Equal(t, exitError, code)
-	assert.Contains(t, errOut, "the plan has 15 changes, more than -max-changes 14 allows")
+	assert.Contains(t, errOut, "the plan has 18 changes, more than -max-changes 17 allows")
 	assert.NoFileExists(t, plan)
 
 	code, _, errOut = w.demo(t, "-f", "desired.yaml", "-prune", "-max-deletes", "2", "-out", plan)
 	assert.Equal(t, exitError, code)
-	assert.Contains(t, errOut, "the plan revokes or removes 3, more than -max-deletes 2 allows")
+	assert.Contains(t, errOut, "the plan revokes or removes 4, more than -max-deletes 2 allows")
 	assert.NoFileExists(t, plan)
 
 	code, _, _ = w.demo(t, "-f", "desired.yaml", "-prune", "-out", plan)
@@ -400,7 +465,7 @@ func TestProgressOnlyOnATerminal(t *testing.T) {
 	var out strings.Builder
 	code = c.run([]string{"-demo", "-demo-state", w.dir, "-apply", plan}, &out, &progress)
 	require.Equal(t, exitOK, code)
-	assert.Contains(t, progress.String(), "\rDEMO applying: 12 of 12 changes made, 0 failed\n")
+	assert.Contains(t, progress.String(), "\rDEMO applying: 14 of 14 changes made, 0 failed\n")
 	assert.NotContains(t, out.String(), "applying:")
 }
 

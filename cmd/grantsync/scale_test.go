@@ -22,6 +22,8 @@ import (
 	"github.com/grantkit/grantkit/cpn"
 	"github.com/grantkit/grantkit/cpn/cpnfake"
 	"github.com/grantkit/grantkit/option"
+	"github.com/grantkit/grantkit/ory"
+	"github.com/grantkit/grantkit/ory/oryfake"
 	"github.com/grantkit/grantkit/pingone/pingonefake"
 )
 
@@ -81,6 +83,8 @@ func TestScale(t *testing.T) {
 					fmt.Fprintf(&b, "    - {resource: \"1001\", client: \"%d\", scopes: [read:invoices]}\n", 100000+i)
 				case "pingone":
 					fmt.Fprintf(&b, "    - {resource: invoices-api, client: app%05d, scopes: [read:invoices]}\n", i)
+				case "ory":
+					fmt.Fprintf(&b, "    - {resource: %q, client: worker%05d, scopes: [invoices.read]}\n", oryDemoAdmin, i)
 				}
 			}
 			if v == "cpn" {
@@ -89,6 +93,15 @@ func TestScale(t *testing.T) {
 				require.NoError(t, err)
 				for i := range n {
 					_, err := c.OAuthApps.Create(ctx, cpn.OAuthAppCreate{ID: fmt.Sprintf("app%05d", i)})
+					require.NoError(t, err)
+				}
+			}
+			if v == "ory" {
+				// The clients exist, with no scope (grantsync gives them scopes, it does not make them).
+				c, err := ory.New(oryDemoAdmin, option.WithBaseURL(d.servers[4].URL), ory.WithAPIToken(oryfake.APIKey))
+				require.NoError(t, err)
+				for i := range n {
+					_, err := c.Clients.Create(ctx, ory.OAuth2ClientCreate{ID: fmt.Sprintf("worker%05d", i), GrantTypes: []string{"client_credentials"}, Scope: []string{}})
 					require.NoError(t, err)
 				}
 			}

@@ -154,8 +154,8 @@ func parseState(name string, data []byte) (State, error) {
 			s[vendor] = &VendorState{}
 			continue
 		}
-		if len(vs.Scopes) > 0 && vendorNamed(vendor).clientScopes {
-			return nil, fail(vs.line, "%s: scopes: %s's scopes are defined by the platform; a file cannot define them", vendor, vendor)
+		if why := vendorNamed(vendor).noCatalog; len(vs.Scopes) > 0 && why != "" {
+			return nil, fail(vs.line, "%s: scopes: %s; a file cannot define them", vendor, why)
 		}
 		for _, res := range sortedKeys(vs.Scopes) {
 			line := vs.resourceLines[res]

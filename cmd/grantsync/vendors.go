@@ -14,6 +14,8 @@ import (
 	"github.com/grantkit/grantkit/onelogin"
 	"github.com/grantkit/grantkit/onelogin/oneloginfake"
 	"github.com/grantkit/grantkit/option"
+	"github.com/grantkit/grantkit/ory"
+	"github.com/grantkit/grantkit/ory/oryfake"
 	"github.com/grantkit/grantkit/pingone"
 	"github.com/grantkit/grantkit/pingone/pingonefake"
 )
@@ -36,6 +38,9 @@ type vendor struct {
 	// scopes): a client without scopes is no grant, a revoke empties the client's scopes
 	// (the client and its credentials stay), and a grant on an existing client sets its scopes.
 	clientScopes bool
+	// noCatalog, where the file cannot define scopes at the vendor, says why (a scopes:
+	// section is refused); empty where the vendor has a scope catalog.
+	noCatalog string
 	// subjectTypes: grants have a subject type (Auth0).
 	subjectTypes bool
 	// demo starts the vendor's fake and seeds what grantsync cannot create (resources,
@@ -70,7 +75,8 @@ var vendors = []vendor{
 	},
 	{
 		name: "cpn", env: []string{"CPN_ORG_ID", "CPN_API_TOKEN"}, clientScopes: true,
-		target: func(get func(string) string) string { return "organization " + get("CPN_ORG_ID") },
+		noCatalog: "CPN's scopes are defined by the platform",
+		target:    func(get func(string) string) string { return "organization " + get("CPN_ORG_ID") },
 		creds: func(get func(string) string) []option.Option {
 			return []option.Option{cpn.WithAPIToken(grantkit.Secret(get("CPN_API_TOKEN")))}
 		},
@@ -150,6 +156,44 @@ var vendors = []vendor{
 				grants: []GrantSpec{{Resource: res, Client: "billing-service", Scopes: []string{"read:invoices"}}}}
 		},
 	},
+	{
+		// Ory Hydra's admin API (self-hosted, or an Ory Network project): a grant is an OAuth
+		// 2.0 client's scope; Hydra has no scope definitions.
+		name: "ory", env: []string{"ORY_ADMIN_URL"}, optEnv: []string{"ORY_API_KEY"}, clientScopes: true,
+		noCatalog: "Hydra has no scope definitions (a client may be allowed any scope name)",
+		target:    func(get func(string) string) string { return "admin API " + get("ORY_ADMIN_URL") },
+		creds: func(get func(string) string) []option.Option {
+			if k := get("ORY_API_KEY"); k != "" {
+				return []option.Option{ory.WithAPIToken(grantkit.Secret(k))}
+			}
+			return []option.Option{ory.WithoutAuthentication()}
+		},
+		connect: func(get func(string) string, opts []option.Option) (*account, error) {
+			c, err := ory.New(get("ORY_ADMIN_URL"), opts...)
+			if err != nil {
+				return nil, err
+			}
+			return &account{grants: c.Grants()}, nil
+		},
+		demo: func() demoFake {
+			f := oryfake.New()
+			// The demo's OAuth 2.0 clients are made here, with no scope; grantsync never makes one.
+			setup := func(ctx context.Context, get func(string) string, opts []option.Option) error {
+				c, err := ory.New(get("ORY_ADMIN_URL"), opts...)
+				for _, id := range oryDemoClients {
+					if err == nil {
+						_, err = c.Clients.Create(ctx, ory.OAuth2ClientCreate{ID: id, GrantTypes: []string{"client_credentials"}, Scope: []string{}})
+					}
+				}
+				return err
+			}
+			return demoFake{handler: f, token: f.IssueToken(), env: map[string]string{"ORY_ADMIN_URL": oryDemoAdmin}, setup: setup,
+				grants: []GrantSpec{
+					{Resource: oryDemoAdmin, Client: "billing-worker", Scopes: []string{"invoices.read"}},
+					{Resource: oryDemoAdmin, Client: "old-worker", Scopes: []string{"invoices.read", "invoices.export"}},
+				}}
+		},
+	},
 }
 
 func pingoneRegion(get func(string) string) pingone.Region {
@@ -166,7 +210,11 @@ const demoAPI = "https://api.example.com/"
 var (
 	auth0DemoClients = []string{"billing-service", "legacy-export", "reporting"}
 	oneloginDemoApps = []int64{4242, 4343}
+	oryDemoClients   = []string{"billing-worker", "old-worker", "reporting-worker"}
 )
+
+// oryDemoAdmin is the demo's Hydra admin URL, the Resource of its grants.
+const oryDemoAdmin = "https://ory.example"
 
 // demoFake is one vendor's fake as -demo runs it.
 type demoFake struct {
