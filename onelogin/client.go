@@ -29,7 +29,8 @@ type Client struct {
 	// ClientApps manages the client apps of an authorization server and their scopes.
 	ClientApps *ClientAppsService
 
-	api *oas.Client
+	api   *oas.Client
+	reads *appReads // the grant adapter's shared listings (appreads.go)
 }
 
 // own holds the settings of this package's own options.
@@ -85,7 +86,7 @@ func New(account string, opts ...option.Option) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("onelogin: %w", err)
 	}
-	c := &Client{api: api}
+	c := &Client{api: api, reads: newAppReads()}
 	c.Authorizations = &AuthorizationsService{c}
 	c.ClientApps = &ClientAppsService{c}
 	return c, nil

@@ -24,6 +24,16 @@ import (
 // Scopes a grant names must be defined on the server first (see ScopeCatalog). CheckGrant
 // checks the key (two positive decimal ids, no subject type) and each scope as one OAuth scope
 // token (no whitespace or control character), as the scope catalog defines them.
+//
+// OneLogin has no request for one client app, so reading a grant lists its server's client
+// apps. Get, Create, SetScopes and Delete read the grant just before they write (Create: to
+// refuse an existing grant; OneLogin's own refusal of a second add, 422, wraps
+// grantkit.ErrGrantExists too) and check what was stored with grantkit.CheckStored, from
+// OneLogin's answer when it carries the scope ids and by reading the grant back otherwise.
+// Concurrent reads of one server share listings: the reads asked for while a listing is
+// under way are served by the next one, which starts after they were asked for, so a read is
+// as fresh as a listing of its own (one listing serves up to every call under way, instead of
+// one or two listings per call).
 func (c *Client) Grants() grantkit.Grants { return grants{c} }
 
 type grants struct{ c *Client }
@@ -57,16 +67,14 @@ func (g grants) Get(ctx context.Context, key grantkit.GrantKey) (*grantkit.Grant
 	return l.Grant, err
 }
 
+// find reads the grant key names: the entries of app appID in server authID's client-app
+// list, from a listing that started after the call (shared with concurrent reads of the same
+// server: see appreads.go).
 func (g grants) find(ctx context.Context, op string, key grantkit.GrantKey, authID, appID int64) (*ClientApp, error) {
 	// OneLogin lists an app once per server; should it ever list it twice, neither is picked.
-	var matches []*ClientApp
-	for app, err := range g.c.ClientApps.List(ctx, authID, ClientAppListOptions{}) {
-		if err != nil {
-			return nil, err
-		}
-		if app.AppID == appID {
-			matches = append(matches, app)
-		}
+	matches, err := g.c.clientApps(ctx, authID, appID)
+	if err != nil {
+		return nil, err
 	}
 	return neutral.One(vendor, op, key, matches, func(a *ClientApp) string { return strconv.FormatInt(a.AppID, 10) })
 }
@@ -88,14 +96,15 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 		return nil, err
 	}
 	names := grantkit.NormalizeScopes(scopes)
-	ids, err := g.scopeIDs(ctx, op, authID, names, app.ScopeIDs)
+	ids, byID, err := g.scopeIDs(ctx, op, authID, names, app.ScopeIDs)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := g.c.ClientApps.Update(ctx, authID, appID, ClientAppUpdate{ScopeIDs: ids}); err != nil {
+	stored, err := g.c.ClientApps.Update(ctx, authID, appID, ClientAppUpdate{ScopeIDs: ids})
+	if err != nil {
 		return nil, err
 	}
-	return g.readBack(ctx, op, "update", key, names)
+	return g.checkStored(ctx, op, "update", key, names, stored, byID)
 }
 
 // Create adds app key.ClientID to authorization server key.Resource as a client app allowed
@@ -121,14 +130,43 @@ func (g grants) Create(ctx context.Context, key grantkit.GrantKey, scopes []stri
 		return nil, err
 	}
 	names := grantkit.NormalizeScopes(scopes)
-	ids, err := g.scopeIDs(ctx, op, authID, names, nil)
+	ids, byID, err := g.scopeIDs(ctx, op, authID, names, nil)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := g.c.ClientApps.Create(ctx, authID, ClientAppCreate{AppID: appID, ScopeIDs: ids}); err != nil {
+	stored, err := g.c.ClientApps.Create(ctx, authID, ClientAppCreate{AppID: appID, ScopeIDs: ids})
+	if ge := (*grantkit.Error)(nil); errors.As(err, &ge) && alreadyTaken(ge) {
+		// Added by another writer since the check: OneLogin refused it, nothing changed.
+		return nil, fmt.Errorf("%s: %s: %w: %s: %w", vendor, op, grantkit.ErrGrantExists, key, err)
+	}
+	if err != nil {
 		return nil, err
 	}
-	return g.readBack(ctx, op, "add", key, names)
+	return g.checkStored(ctx, op, "add", key, names, stored, byID)
+}
+
+// checkStored checks a write (verb, such as "add") of names, sent as ids, that OneLogin
+// answered with success (answer): with the scope ids the answer carries, when it carries
+// them (byID names them), and otherwise by reading the grant back.
+func (g grants) checkStored(ctx context.Context, op, verb string, key grantkit.GrantKey, names []string, answer *ClientApp, byID map[int64]string) (*grantkit.Grant, error) {
+	if answer == nil || len(answer.ScopeIDs) == 0 {
+		// The answer does not say what was stored (OneLogin documents the ids of the app
+		// and server only; an empty list may be a list left out).
+		return g.readBack(ctx, op, verb, key, names)
+	}
+	stored := make([]string, len(answer.ScopeIDs))
+	for i, id := range answer.ScopeIDs {
+		if v, ok := byID[id]; ok {
+			stored[i] = v
+		} else {
+			stored[i] = strconv.FormatInt(id, 10)
+		}
+	}
+	gr := &grantkit.Grant{Vendor: vendor, ID: key.ClientID, Key: key, Scopes: grantkit.NormalizeScopes(stored)}
+	if err := grantkit.CheckStored(key, names, gr); err != nil {
+		return nil, fmt.Errorf("%s: %s: %w", vendor, op, err)
+	}
+	return gr, nil
 }
 
 // readBack reads the grant after a write (verb, such as "update") that OneLogin answered with
@@ -166,15 +204,18 @@ func (g grants) Delete(ctx context.Context, key grantkit.GrantKey) error {
 // not define is invalid input, unless it is the decimal id of a scope in held: an id the app
 // holds but the server no longer lists is named by its id (see scopeNames), and naming it
 // again keeps it rather than refusing the write.
-func (g grants) scopeIDs(ctx context.Context, op string, authID int64, names []string, held []int64) ([]int64, error) {
-	byValue := map[string][]int64{}
+// It returns the server's scope values by id too.
+func (g grants) scopeIDs(ctx context.Context, op string, authID int64, names []string, held []int64) ([]int64, map[int64]string, error) {
+	byValue, byID := map[string][]int64{}, map[int64]string{}
 	for s, err := range g.c.Authorizations.ListScopes(ctx, authID) {
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		byValue[s.Value] = append(byValue[s.Value], s.ID)
+		byID[s.ID] = s.Value
 	}
-	return resolveScopeIDs(op, authID, names, byValue, held)
+	ids, err := resolveScopeIDs(op, authID, names, byValue, held)
+	return ids, byID, err
 }
 
 // resolveScopeIDs resolves scope values with byValue, the server's scope ids by value.
