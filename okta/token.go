@@ -381,5 +381,3 @@ func (t dpopTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	r.Header.Set("DPoP", proof)
 	return t.base.RoundTrip(r)
 }
-
-
