@@ -233,7 +233,7 @@ func codeFor(status int) string {
 }
 
 func errorBody(code, summary string, causes ...string) []byte {
-	body := map[string]any{"errorCode": code, "errorSummary": summary, "errorLink": code, "errorId": "oae" + newID("")[:19]}
+	body := map[string]any{"errorCode": code, "errorSummary": summary, "errorLink": code, "errorId": newID("oae")}
 	cs := []map[string]string{}
 	for _, c := range causes {
 		cs = append(cs, map[string]string{"errorSummary": c})

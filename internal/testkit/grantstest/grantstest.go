@@ -50,6 +50,16 @@ type Env struct {
 	// Refuse makes the vendor refuse (403) the next request of one of these HTTP methods:
 	// give it a Dropper's Refuse.
 	Refuse func(methods ...string)
+	// Writes are the HTTP methods a scope write sends; nil means PATCH and PUT. Okta grants
+	// and revokes one scope at a time (POST and DELETE).
+	Writes []string
+	// NoEmptyGrant says the vendor keeps no grant without scopes (Okta: a grant is the scopes
+	// an app holds on an issuer), so a create without scopes is invalid input, refused before
+	// anything is sent.
+	NoEmptyGrant bool
+	// WritesPerScope says a write sends one request per scope added or removed (Okta), not
+	// one per grant.
+	WritesPerScope bool
 }
 
 func (e Env) missing(key grantkit.GrantKey) grantkit.GrantKey {
@@ -193,6 +203,13 @@ func Run(t *testing.T, newEnv func(t *testing.T) Env) {
 		}},
 		{"create without scopes", func(t *testing.T, e Env) {
 			key := e.NewKey(t)
+			if e.NoEmptyGrant {
+				_, err := e.Grants.Create(ctx, key, nil)
+				require.ErrorIs(t, err, grantkit.ErrInvalidInput)
+				_, err = e.Grants.Get(ctx, key)
+				require.ErrorIs(t, err, grantkit.ErrGrantNotFound, "nothing was created")
+				return
+			}
 			g, err := e.Grants.Create(ctx, key, nil)
 			require.NoError(t, err)
 			assert.Equal(t, []string{}, g.Scopes)
@@ -298,6 +315,9 @@ func Run(t *testing.T, newEnv func(t *testing.T) Env) {
 			}
 			key := e.Seed(t, "read:a")
 			writes := []string{http.MethodPatch, http.MethodPut}
+			if e.Writes != nil {
+				writes = e.Writes
+			}
 			for _, c := range []struct {
 				op      string
 				refuse  []string
