@@ -74,6 +74,13 @@ func New() *Fake {
 		ErrorBody:          func(status int, msg string) []byte { return errorBody(codeFor(status), msg) },
 		RateLimit:          rateLimit,
 		VerifyTokenRequest: f.verifyTokenRequest,
+		TokenBody: func(token string, ttl time.Duration) any {
+			typ := "Bearer"
+			if f.dpopRequired() {
+				typ = "DPoP" // a DPoP-bound token (RFC 9449 section 5)
+			}
+			return map[string]any{"access_token": token, "token_type": typ, "expires_in": int(ttl.Seconds()), "scope": "okta.appGrants.manage"}
+		},
 	})
 	api := f.api(handler{f}, "/api/v1", "Api validation failed: ")
 	f.srv.SetAPI(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -38,6 +38,16 @@ type dpopState struct {
 	mu       sync.Mutex
 	required bool
 	nonce    string
+	refused  []string // the error codes of the token requests refused for their proof
+}
+
+// DPoPRefused returns the OAuth error codes of the token requests refused for a missing or
+// stale DPoP proof (invalid_dpop_proof, use_dpop_nonce), in order. TokenRequests does not count
+// them.
+func (f *Fake) DPoPRefused() []string {
+	f.dpop.mu.Lock()
+	defer f.dpop.mu.Unlock()
+	return append([]string(nil), f.dpop.refused...)
 }
 
 // RequireDPoP makes the service app require DPoP (RFC 9449), as an Okta app with "Require
@@ -67,6 +77,9 @@ func (f *Fake) dpopRefused(w http.ResponseWriter, r *http.Request) bool {
 	}
 	claims, err := checkProof(r.Header.Get("DPoP"), r.Method, "/oauth2/v1/token", "")
 	refuse := func(code, desc string) bool {
+		f.dpop.mu.Lock()
+		f.dpop.refused = append(f.dpop.refused, code)
+		f.dpop.mu.Unlock()
 		w.Header().Set("Content-Type", "application/json")
 		if code == "use_dpop_nonce" {
 			w.Header().Set("DPoP-Nonce", nonce)
