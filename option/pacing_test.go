@@ -70,6 +70,7 @@ var over429 = map[string]struct {
 	"cpn":      {"429.1", false},
 	"onelogin": {"Error", true},
 	"pingone":  {"REQUEST_LIMITED", true},
+	"okta":     {"E0000047", true},
 }
 
 func TestFakesEnforceRateLimitsAsTheirVendorDoes(t *testing.T) {
