@@ -28,6 +28,10 @@ type Document struct {
 	// BasePath is the path of the document's server URL ("/api/v2"): a fake serves the API
 	// under it.
 	BasePath string
+	// Under is the path every request of grantkit's spec starts with: BasePath, and where the
+	// spec's server URL goes deeper than the document's (Okta: the document's base is the
+	// org's root, the spec's /api/v1), that part too. Exchanges are assigned to documents by it.
+	Under string
 	// Operations are the operations of grantkit's spec, as "METHOD /path/{}" (parameter
 	// names blanked, since the two documents name them differently).
 	Operations []string
@@ -62,12 +66,23 @@ func LoadDocument(vendor, officialPath, oursPath string) (*Document, error) {
 		return nil, err
 	}
 	d := &Document{Vendor: vendor}
+	// Where grantkit's spec sits deeper than the official document's base (Okta's: the
+	// document's paths start at /api/v1, the spec's server URL ends there), the difference
+	// prefixes the spec's paths.
+	prefix := ""
+	if oursBase, err := basePath(ours); err == nil {
+		if officialBase, err := basePath(official); err == nil {
+			if rest, ok := strings.CutPrefix(oursBase, strings.TrimSuffix(officialBase, "/")); ok && rest != "/" {
+				prefix = rest
+			}
+		}
+	}
 	want := map[string]bool{}
 	for path, item := range pairs(mapping(ours, "paths")) {
-		want[normalize(path.Value)] = true
+		want[normalize(prefix+path.Value)] = true
 		for method := range pairs(item) {
 			if m := strings.ToUpper(method.Value); slices.Contains(httpMethods, m) {
-				d.Operations = append(d.Operations, m+" "+normalize(path.Value))
+				d.Operations = append(d.Operations, m+" "+normalize(prefix+path.Value))
 			}
 		}
 	}
@@ -108,6 +123,7 @@ func LoadDocument(vendor, officialPath, oursPath string) (*Document, error) {
 	if d.BasePath, err = basePath(official); err != nil {
 		return nil, fmt.Errorf("%s: %w", officialPath, err)
 	}
+	d.Under = d.BasePath + prefix
 
 	// Back to JSON: yaml.v3 would write a document read from JSON in flow style, with YAML
 	// escapes that the validator's JSON detection refuses.
@@ -329,5 +345,5 @@ func basePath(root *yaml.Node) (string, error) {
 	if _, err := url.Parse("/" + path); err != nil {
 		return "", fmt.Errorf("server URL %q: %w", raw, err)
 	}
-	return "/" + strings.TrimSuffix(path, "/"), nil
+	return strings.TrimSuffix("/"+path, "/"), nil
 }
