@@ -62,6 +62,8 @@ var imports = map[string]string{
 	"oneloginfake": "github.com/grantkit/grantkit/onelogin/oneloginfake",
 	"pingone":      "github.com/grantkit/grantkit/pingone",
 	"pingonefake":  "github.com/grantkit/grantkit/pingone/pingonefake",
+	"okta":         "github.com/grantkit/grantkit/okta",
+	"oktafake":     "github.com/grantkit/grantkit/okta/oktafake",
 
 	// For CONTRIBUTING.md, which shows how a vendor package is built from them.
 	"auth":      "github.com/grantkit/grantkit/internal/auth",
