@@ -114,8 +114,11 @@ func (f *Fake) SetPageSize(n int) {
 }
 
 // AddApp adds an OAuth 2.0 app (OPENID_CONNECT) labelled label and returns its id.
-func (f *Fake) AddApp(label string) string {
-	id := newID("0oa")
+func (f *Fake) AddApp(label string) string { return f.AddAppWithID(newID("0oa"), label) }
+
+// AddAppWithID is AddApp with an id of the caller's choice, for fixtures that must name it in
+// advance. It returns id.
+func (f *Fake) AddAppWithID(id, label string) string {
 	f.mu.Lock()
 	f.apps[id] = oas.Application{ID: oas.NewOptString(id), Label: oas.NewOptApplicationLabel(oas.ApplicationLabel(label)),
 		Status: oas.NewOptApplicationLifecycleStatus("ACTIVE"), SignOnMode: oas.NewOptApplicationSignOnMode("OPENID_CONNECT"),
@@ -127,8 +130,12 @@ func (f *Fake) AddApp(label string) string {
 // AddAuthorizationServer adds a custom authorization server named name, with audience, and
 // returns its id and issuer (https://{Domain}/oauth2/{id}).
 func (f *Fake) AddAuthorizationServer(name, audience string) (id, issuer string) {
-	id = newID("aus")
-	issuer = OrgIssuer + "/oauth2/" + id
+	return f.AddAuthorizationServerWithID(newID("aus"), name, audience)
+}
+
+// AddAuthorizationServerWithID is AddAuthorizationServer with an id of the caller's choice.
+func (f *Fake) AddAuthorizationServerWithID(id, name, audience string) (string, string) {
+	issuer := OrgIssuer + "/oauth2/" + id
 	now := time.Now().UTC().Format(time.RFC3339)
 	f.mu.Lock()
 	f.servers[id] = &authServer{
