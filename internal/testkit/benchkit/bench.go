@@ -223,6 +223,10 @@ func NewMemoryClient() *http.Client {
 		if !ok {
 			return httpfake.JSON(r, http.StatusNotFound, `{}`), nil
 		}
-		return httpfake.JSON(r, http.StatusOK, rt.body), nil
+		status := http.StatusOK
+		if r.Method == http.MethodPost {
+			status = rt.created
+		}
+		return httpfake.JSON(r, status, rt.body), nil
 	})
 }
