@@ -121,8 +121,9 @@ func LoadDocument(vendor, officialPath, oursPath string) (*Document, error) {
 		dropRefSiblings(official)
 	}
 	// Examples play no part in validation, and Okta's document refers to examples it does not
-	// define (#/components/examples/LogTargetChangeDetails, LogDeviceObject), which the
-	// validator cannot resolve: they are dropped, from every document alike.
+	// define (#/components/examples/LogTargetChangeDetails, LogDeviceObject, the second from
+	// a schema's example), which the validator cannot resolve: they are dropped, from every
+	// document alike.
 	dropExamples(official, "")
 	if d.BasePath, err = basePath(official); err != nil {
 		return nil, fmt.Errorf("%s: %w", officialPath, err)
@@ -333,13 +334,14 @@ func dropRefSiblings(n *yaml.Node) {
 	}
 }
 
-// dropExamples removes every "examples" member of n (a media type's, a parameter's, a
-// schema's, the components' own), except a property of that name in a schema's properties.
+// dropExamples removes every "examples" and "example" member of n (a media type's, a
+// parameter's, a schema's, the components' own), except a property of that name in a schema's
+// properties.
 func dropExamples(n *yaml.Node, key string) {
 	if n.Kind == yaml.MappingNode && key != "properties" {
 		kept := n.Content[:0]
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			if n.Content[i].Value != "examples" {
+			if k := n.Content[i].Value; k != "examples" && k != "example" {
 				kept = append(kept, n.Content[i], n.Content[i+1])
 			}
 		}
