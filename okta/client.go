@@ -87,7 +87,7 @@ func New(domain string, opts ...option.Option) (*Client, error) {
 		d := newDPoP(b.Now)
 		b.Tokens = auth.New(o.key.fetch(b.BaseURL+tokenPath, b.TokenHTTPClient(), d, b.Now), true)
 		// API requests with a DPoP-bound token carry a proof of their own (RFC 9449 section 7).
-		b.Settings.HTTPClient = d.client(hc)
+		b.HTTPClient = d.client(hc)
 	}
 	tr := b.Transport(transport.Config{
 		ResetAfter:  transport.ResetAtUnix("X-Rate-Limit-Reset"),

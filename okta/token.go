@@ -230,7 +230,7 @@ func (k *privateKey) fetch(tokenURL string, hc *http.Client, d *dpop, now func()
 				return nil, err
 			}
 			body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-			resp.Body.Close()
+			_ = resp.Body.Close()
 			if err != nil {
 				return nil, err
 			}
