@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"iter"
 	"slices"
 	"strings"
 	"sync"
@@ -15,11 +14,13 @@ import (
 type ScopeChangeRequest struct {
 	Key GrantKey
 	// Replace makes Scopes the grant's scopes, exactly: an empty Scopes removes them all.
-	// Add and Remove must then be empty.
+	// Add and Remove must then be empty. A declared set is written from the job's listing,
+	// whatever happened to the grant since.
 	Replace bool
 	Scopes  []string
-	// Add and Remove change the grant's current scopes when Replace is false. A scope may
-	// not be in both.
+	// Add and Remove change the grant's scopes when Replace is false, as the grant is just
+	// before ApplyScopes writes it: what someone else changed since the listing is kept. A
+	// scope may not be in both.
 	Add, Remove []string
 }
 
@@ -28,17 +29,25 @@ func (r ScopeChangeRequest) desired(current []string) []string {
 	if r.Replace {
 		return NormalizeScopes(r.Scopes)
 	}
-	out := slices.DeleteFunc(slices.Clone(current), func(s string) bool { return slices.Contains(r.Remove, s) })
-	return NormalizeScopes(append(out, r.Add...))
+	return applyDelta(current, r.Add, r.Remove)
+}
+
+// sent is the scopes of the request that a write sends as the caller wrote them: a removed
+// scope is never sent.
+func (r ScopeChangeRequest) sent() []string {
+	if r.Replace {
+		return r.Scopes
+	}
+	return r.Add
 }
 
 func (r ScopeChangeRequest) check() error {
 	var problems []string
 	if r.Replace && (len(r.Add) > 0 || len(r.Remove) > 0) {
-		problems = append(problems, "Add and Remove must be empty with Replace")
+		problems = append(problems, "add and remove must be empty with replace")
 	}
 	if !r.Replace && len(r.Scopes) > 0 {
-		problems = append(problems, "Scopes needs Replace (or use Add and Remove)")
+		problems = append(problems, "scopes needs replace (or use add and remove)")
 	}
 	for _, s := range r.Add {
 		if slices.Contains(r.Remove, s) {
@@ -56,7 +65,8 @@ func (r ScopeChangeRequest) check() error {
 type ScopeChangeResult struct {
 	// Request is the request this result answers.
 	Request ScopeChangeRequest
-	// Current is the grant as the listing found it; nil when no grant (or more than one)
+	// Current is the grant as the listing found it or, for an Add/Remove request ApplyScopes
+	// wrote, as read again just before the write; nil when no grant (or more than one)
 	// matched the request's key.
 	Current *Grant
 	// Change is what the request changes in Current's scopes. An empty Change means the grant
@@ -73,53 +83,32 @@ type ScopeChangeResult struct {
 	// the vendor answered but did not apply as asked (ErrNotApplied), or the context's error
 	// for a write not sent because the job's context ended.
 	Err error
-
-	want  []string
-	write func(ctx context.Context, scopes []string) (*Grant, error)
 }
 
-// ListedGrant is a grant as a listing returned it, with what its vendor needs to write its
-// scopes without reading it again.
-type ListedGrant struct {
-	Grant *Grant
-	// SetScopes replaces the grant's scopes with exactly scopes in one write, starting from
-	// the grant as listed (every other field is sent back as it was read, or not sent), and
-	// returns the grant as stored, checked with CheckStored (an error wrapping ErrNotApplied
-	// when the vendor stored something else). When the vendor's answer does not say what it
-	// stored, it returns nil and no error, and the caller reads it back.
-	SetScopes func(ctx context.Context, scopes []string) (*Grant, error)
-}
-
-// BulkGrants is a Grants whose listing carries what a write needs, so that a bulk job writes
-// each grant it changes once, without reading it again. Every vendor's Grants implements it.
-type BulkGrants interface {
-	Grants
-	// ListForUpdate iterates over every grant, as List does, each with its writer.
-	ListForUpdate(ctx context.Context) iter.Seq2[ListedGrant, error]
-	// CanonicalKey returns key as List reports keys (at Auth0, subject type "client" is the
-	// empty SubjectType), or an error wrapping ErrInvalidInput for a key no grant of the
-	// vendor can have.
-	CanonicalKey(key GrantKey) (GrantKey, error)
+// wanted is the scopes the result's write asks for: Current with Change made.
+func (r *ScopeChangeResult) wanted() []string {
+	return applyDelta(r.Current.Scopes, r.Change.Add, r.Change.Remove)
 }
 
 // PlanScopes reports what each request would change, reading the vendor's grants once: one
-// listing, whatever the number of requests, and nothing written. A request whose key matches
-// no listed grant, or several, fails on its own (ErrGrantNotFound, ErrAmbiguousGrant), as does
-// an invalid one (ErrInvalidInput); the returned error joins every request's error. If the
-// listing fails, PlanScopes returns no results and that error.
+// listing, whatever the number of requests, and nothing written. Every check a write would
+// make runs first, without a request (Grants.CheckGrant): an invalid request fails on its own
+// (ErrInvalidInput), as does one whose key matches no listed grant, or several
+// (ErrGrantNotFound, ErrAmbiguousGrant); the returned error joins every request's error. If
+// the listing fails, PlanScopes returns no results and that error.
 //
 // Only the grants the requests name are kept from the listing, so memory grows with the
 // requests, not with the vendor's grants.
 func PlanScopes(ctx context.Context, g Grants, reqs []ScopeChangeRequest) ([]ScopeChangeResult, error) {
-	ctx, _, err := startHelper(ctx, "PlanScopes", g)
+	ctx, op, err := startHelper(ctx, "PlanScopes", g)
 	if err != nil {
 		return nil, err
 	}
-	results, err := plan(ctx, g, reqs)
+	results, _, err := plan(ctx, op, g, reqs)
 	if err != nil {
 		return nil, err
 	}
-	return results, joinResults(g.Vendor(), results)
+	return results, joinResults(results)
 }
 
 // ApplyScopes makes every change of reqs: it plans them from one listing (see PlanScopes),
@@ -128,6 +117,15 @@ func PlanScopes(ctx context.Context, g Grants, reqs []ScopeChangeRequest) ([]Sco
 // one; the others go on. When the job's context ends, writes not yet sent fail with its error
 // and those under way end as the client's calls do.
 //
+// A request with Replace declares the grant's scopes: it is written from the plan, as listed,
+// with no further read. A request with Add and Remove is a change of whatever the grant holds
+// when it is written: the grant is read again just before its write and the new set computed
+// from that read, so scopes someone else gave or took meanwhile (for example while the job
+// waited on pacing) are kept as they are. Its result's Current and Change are then those of
+// the fresh read; when that read shows nothing left to change, nothing is written. A change
+// costs one write, and a delta one read more (see the README's Reliability section for each
+// vendor's requests).
+//
 // The writes go through g's client, so they share its pacing: a client made with
 // option.WithRateLimit keeps the whole job within that budget, and the vendor's rate-limit
 // headers hold the job back before the vendor refuses it (see the README's Reliability
@@ -135,22 +133,22 @@ func PlanScopes(ctx context.Context, g Grants, reqs []ScopeChangeRequest) ([]Sco
 // least 1.
 //
 // A write whose answer does not say what the vendor stored (OneLogin's) is checked after all
-// writes with one more listing, not a read per grant. With a Grants that is not a BulkGrants
-// (an implementation of your own), the plan still comes from one List, and each change is
-// made with its SetScopes.
+// writes with one more listing, not a read per grant. With a Grants of your own (not a
+// vendor's adapter), the plan still comes from one List, a delta's fresh read is its Get and
+// each change is made with its SetScopes.
 //
 // The returned error joins every request's error (nil when all succeeded); results say which
 // request failed and why. If the listing fails, nothing is written and ApplyScopes returns no
 // results and that error.
 func ApplyScopes(ctx context.Context, g Grants, reqs []ScopeChangeRequest, concurrency int) ([]ScopeChangeResult, error) {
-	ctx, _, err := startHelper(ctx, "ApplyScopes", g)
+	ctx, op, err := startHelper(ctx, "ApplyScopes", g)
 	if err != nil {
 		return nil, err
 	}
 	if concurrency < 1 {
-		return nil, fmt.Errorf("%s: ApplyScopes: %w: concurrency %d must be at least 1", g.Vendor(), ErrInvalidInput, concurrency)
+		return nil, fmt.Errorf("%s: %s: %w: concurrency %d must be at least 1", g.Vendor(), op, ErrInvalidInput, concurrency)
 	}
-	results, err := plan(ctx, g, reqs)
+	results, writers, err := plan(ctx, op, g, reqs)
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +163,7 @@ func ApplyScopes(ctx context.Context, g Grants, reqs []ScopeChangeRequest, concu
 	for range min(concurrency, len(todo)) {
 		wg.Go(func() {
 			for i := range next {
-				write(ctx, g.Vendor(), &results[i])
+				write(ctx, op, g, &results[i], writers[i])
 			}
 		})
 	}
@@ -174,21 +172,32 @@ func ApplyScopes(ctx context.Context, g Grants, reqs []ScopeChangeRequest, concu
 	}
 	close(next)
 	wg.Wait()
-	verify(ctx, g, results)
-	return results, joinResults(g.Vendor(), results)
+	verify(ctx, op, g, results)
+	return results, joinResults(results)
 }
 
-// plan reads the grants once and matches each request with its grant.
-func plan(ctx context.Context, g Grants, reqs []ScopeChangeRequest) ([]ScopeChangeResult, error) {
-	bulk, _ := g.(BulkGrants)
+// plan checks every request, reads the grants once and matches each request with its grant.
+// writers[i] writes the grant of results[i] as listed.
+func plan(ctx context.Context, op string, g Grants, reqs []ScopeChangeRequest) ([]ScopeChangeResult, []func(context.Context, []string) (*Grant, error), error) {
+	vendor := g.Vendor()
 	results := make([]ScopeChangeResult, len(reqs))
 	byKey := map[GrantKey][]int{}
+	// refused holds the check errors of declared sets whose key is valid: a declared set may
+	// name a scope the grant already holds that the checks would refuse as new (one the vendor
+	// stored before grantkit's rules), so it is checked again once the listing shows what the
+	// grant holds, without those.
+	refused := map[int]error{}
 	for i, r := range reqs {
 		results[i].Request = r
-		key := r.Key
-		err := r.check()
-		if err == nil && bulk != nil {
-			key, err = bulk.CanonicalKey(r.Key)
+		if err := r.check(); err != nil {
+			results[i].Err = fmt.Errorf("%s: %s: %w", vendor, op, err)
+			continue
+		}
+		key, err := checkGrant(g, op, r.Key, r.sent())
+		if err != nil && r.Replace {
+			if k, kerr := checkGrant(g, op, r.Key, nil); kerr == nil {
+				refused[i], key, err = err, k, nil
+			}
 		}
 		if err != nil {
 			results[i].Err = err
@@ -201,45 +210,64 @@ func plan(ctx context.Context, g Grants, reqs []ScopeChangeRequest) ([]ScopeChan
 			// Two changes of one grant: applying either would act on what the caller did not
 			// ask for in the other.
 			for _, i := range idx {
-				results[i].Err = fmt.Errorf("%w: %s: %d requests name this grant; give one", ErrInvalidInput, key, len(idx))
+				results[i].Err = fmt.Errorf("%s: %s: %w: %s: %d requests name this grant; give one", vendor, op, ErrInvalidInput, key, len(idx))
 			}
 			delete(byKey, key)
 		}
 	}
-	matches := make(map[int][]ListedGrant, len(byKey))
-	if err := list(ctx, g, bulk, func(l ListedGrant) {
-		if idx, ok := byKey[l.Grant.Key]; ok {
-			matches[idx[0]] = append(matches[idx[0]], l)
+	matches := make(map[int][]listed, len(byKey))
+	if len(byKey) > 0 {
+		if err := list(ctx, g, func(l listed) {
+			if idx, ok := byKey[l.Grant.Key]; ok {
+				matches[idx[0]] = append(matches[idx[0]], l)
+			}
+		}); err != nil {
+			return nil, nil, err
 		}
-	}); err != nil {
-		return nil, err
 	}
+	writers := make([]func(context.Context, []string) (*Grant, error), len(reqs))
 	for key, idx := range byKey {
 		i := idx[0]
 		r := &results[i]
-		switch found := matches[i]; len(found) {
+		found := matches[i]
+		if err, ok := refused[i]; ok {
+			if len(found) == 1 {
+				err = recheck(g, op, r.Request, found[0].Grant.Scopes)
+			}
+			if err != nil {
+				r.Err = err
+				continue
+			}
+		}
+		switch len(found) {
 		case 0:
-			r.Err = fmt.Errorf("%w: %s", ErrGrantNotFound, key)
+			r.Err = fmt.Errorf("%s: %s: %w: %s", vendor, op, ErrGrantNotFound, key)
 		case 1:
-			r.Current, r.write = found[0].Grant, found[0].SetScopes
-			r.want = r.Request.desired(r.Current.Scopes)
-			r.Change = Diff(r.Current.Scopes, r.want)
+			r.Current, writers[i] = found[0].Grant, found[0].SetScopes
+			r.Change = Diff(r.Current.Scopes, r.Request.desired(r.Current.Scopes))
 		default:
 			ids := make([]string, len(found))
 			for j, l := range found {
 				ids[j] = l.Grant.ID
 			}
-			r.Err = fmt.Errorf("%w: %s matches %d grants: %s", ErrAmbiguousGrant, key, len(ids), strings.Join(ids, ", "))
+			r.Err = fmt.Errorf("%s: %s: %w: %s matches %d grants: %s", vendor, op, ErrAmbiguousGrant, key, len(ids), strings.Join(ids, ", "))
 		}
 	}
-	return results, nil
+	return results, writers, nil
 }
 
-// list runs the one listing of a job: the vendor's own, with writers, or List with SetScopes
-// as the writer.
-func list(ctx context.Context, g Grants, bulk BulkGrants, each func(ListedGrant)) error {
-	if bulk != nil {
-		for l, err := range bulk.ListForUpdate(ctx) {
+// recheck checks the scopes of declared set r that the grant does not hold already.
+func recheck(g Grants, op string, r ScopeChangeRequest, held []string) error {
+	added := slices.DeleteFunc(slices.Clone(r.Scopes), func(s string) bool { return slices.Contains(held, s) })
+	_, err := checkGrant(g, op, r.Key, added)
+	return err
+}
+
+// list runs the one listing of a job: the vendor adapter's own, with writers, or List with
+// SetScopes as the writer.
+func list(ctx context.Context, g Grants, each func(listed)) error {
+	if a, ok := g.(adapter); ok {
+		for l, err := range a.ListForUpdate(ctx, GrantListOptions{}) {
 			if err != nil {
 				return err
 			}
@@ -247,25 +275,40 @@ func list(ctx context.Context, g Grants, bulk BulkGrants, each func(ListedGrant)
 		}
 		return nil
 	}
-	for gr, err := range g.List(ctx) {
+	for gr, err := range g.List(ctx, GrantListOptions{}) {
 		if err != nil {
 			return err
 		}
 		key := gr.Key
-		each(ListedGrant{Grant: gr, SetScopes: func(ctx context.Context, scopes []string) (*Grant, error) {
+		each(listed{Grant: gr, SetScopes: func(ctx context.Context, scopes []string) (*Grant, error) {
 			return g.SetScopes(ctx, key, scopes)
 		}})
 	}
 	return nil
 }
 
-// write makes one planned change.
-func write(ctx context.Context, vendor string, r *ScopeChangeResult) {
+// write makes one planned change: a declared set with the listing's writer, a delta from a
+// read just before the write.
+func write(ctx context.Context, op string, g Grants, r *ScopeChangeResult, listedWriter func(context.Context, []string) (*Grant, error)) {
 	if err := ctx.Err(); err != nil {
-		r.Err = fmt.Errorf("%s: ApplyScopes: %s: not written: %w", vendor, r.Request.Key, err)
+		r.Err = fmt.Errorf("%s: %s: %s: not written: %w", g.Vendor(), op, r.Request.Key, err)
 		return
 	}
-	stored, err := r.write(ctx, r.want)
+	w := listedWriter
+	if !r.Request.Replace {
+		fresh, err := readForUpdate(ctx, g, r.Current.Key)
+		if err != nil {
+			r.Err = err
+			return
+		}
+		r.Current, w = fresh.Grant, fresh.SetScopes
+		r.Change = Diff(r.Current.Scopes, r.Request.desired(r.Current.Scopes))
+		if r.Change.IsEmpty() {
+			return // someone else made the change meanwhile
+		}
+	}
+	want := r.wanted()
+	stored, err := w(ctx, want)
 	// A write the vendor answered with success but stored otherwise was still made.
 	r.Written = err == nil || errors.Is(err, ErrNotApplied)
 	if err != nil {
@@ -276,11 +319,13 @@ func write(ctx context.Context, vendor string, r *ScopeChangeResult) {
 		return // checked by verify
 	}
 	r.Stored = stored
-	r.Err = CheckStored(r.Request.Key, r.want, stored)
+	if err := CheckStored(r.Request.Key, want, stored); err != nil {
+		r.Err = fmt.Errorf("%s: %s: %w", g.Vendor(), op, err)
+	}
 }
 
 // verify reads back, with one listing, the writes whose answers did not say what was stored.
-func verify(ctx context.Context, g Grants, results []ScopeChangeResult) {
+func verify(ctx context.Context, op string, g Grants, results []ScopeChangeResult) {
 	pending := map[GrantKey]*ScopeChangeResult{}
 	for i := range results {
 		if r := &results[i]; r.Written && r.Stored == nil && r.Err == nil {
@@ -290,38 +335,34 @@ func verify(ctx context.Context, g Grants, results []ScopeChangeResult) {
 	if len(pending) == 0 {
 		return
 	}
-	for gr, err := range g.List(ctx) {
+	for gr, err := range g.List(ctx, GrantListOptions{}) {
 		if err != nil {
 			for _, r := range pending {
-				r.Err = fmt.Errorf("%s: ApplyScopes: %s: written, but reading it back failed: %w", g.Vendor(), r.Request.Key, err)
+				r.Err = fmt.Errorf("%s: %s: %s: written, but reading it back failed: %w", g.Vendor(), op, r.Request.Key, err)
 			}
 			return
 		}
 		if r, ok := pending[gr.Key]; ok {
 			r.Stored = gr
-			r.Err = CheckStored(r.Request.Key, r.want, gr)
+			if err := CheckStored(r.Request.Key, r.wanted(), gr); err != nil {
+				r.Err = fmt.Errorf("%s: %s: %w", g.Vendor(), op, err)
+			}
 			delete(pending, gr.Key)
 		}
 	}
 	for _, r := range pending {
-		r.Err = fmt.Errorf("%s: ApplyScopes: %s: written, but the grant is no longer listed: %w", g.Vendor(), r.Request.Key, ErrGrantNotFound)
+		r.Err = fmt.Errorf("%s: %s: %s: written, but the grant is no longer listed: %w", g.Vendor(), op, r.Request.Key, ErrGrantNotFound)
 	}
 }
 
-// joinResults joins the requests' errors, each named by vendor unless it already is.
-func joinResults(vendor string, results []ScopeChangeResult) error {
+// joinResults joins the requests' errors. Every one names its vendor and operation already:
+// the adapters' errors, and those built here.
+func joinResults(results []ScopeChangeResult) error {
 	var errs []error
 	for i := range results {
-		err := results[i].Err
-		if err == nil {
-			continue
+		if err := results[i].Err; err != nil {
+			errs = append(errs, err)
 		}
-		var ge *Error
-		if !errors.As(err, &ge) && !strings.HasPrefix(err.Error(), vendor+": ") {
-			err = fmt.Errorf("%s: %w", vendor, err)
-			results[i].Err = err
-		}
-		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

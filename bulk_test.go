@@ -6,6 +6,7 @@ import (
 	"iter"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/grantkit/grantkit"
+	"github.com/grantkit/grantkit/internal/grantwrite"
 )
 
 // memGrants is an in-memory grantkit.Grants that counts its listings and writes.
@@ -20,7 +22,9 @@ type memGrants struct {
 	mu       sync.Mutex
 	grants   []*grantkit.Grant
 	lists    int
+	gets     int
 	sets     int
+	onGet    func(grantkit.GrantKey) // called under the lock at the start of each Get
 	inflight int
 	most     int           // the most writes under way at once
 	listErr  error         // List fails with it after the first grant
@@ -44,7 +48,14 @@ func key(i int) grantkit.GrantKey {
 
 func (m *memGrants) Vendor() string { return "mem" }
 
-func (m *memGrants) List(context.Context) iter.Seq2[*grantkit.Grant, error] {
+func (m *memGrants) CheckGrant(k grantkit.GrantKey, scopes []string) error {
+	if k.ClientID == "" || slices.ContainsFunc(scopes, func(s string) bool { return s == "" || strings.Contains(s, " ") }) {
+		return grantkit.ErrInvalidInput
+	}
+	return nil
+}
+
+func (m *memGrants) List(context.Context, grantkit.GrantListOptions) iter.Seq2[*grantkit.Grant, error] {
 	m.mu.Lock()
 	m.lists++
 	gs := slices.Clone(m.grants)
@@ -64,13 +75,18 @@ func (m *memGrants) List(context.Context) iter.Seq2[*grantkit.Grant, error] {
 	}
 }
 
-func (m *memGrants) Get(ctx context.Context, k grantkit.GrantKey) (*grantkit.Grant, error) {
-	for g, err := range m.List(ctx) {
-		if err != nil {
-			return nil, err
-		}
+func (m *memGrants) Get(_ context.Context, k grantkit.GrantKey) (*grantkit.Grant, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.gets++
+	if m.onGet != nil {
+		m.onGet(k)
+	}
+	for _, g := range m.grants {
 		if g.Key == k {
-			return g, nil
+			c := *g
+			c.Scopes = slices.Clone(g.Scopes)
+			return &c, nil
 		}
 	}
 	return nil, grantkit.ErrGrantNotFound
@@ -139,38 +155,50 @@ func (m *memGrants) set(ctx context.Context, k grantkit.GrantKey, scopes []strin
 	return nil, grantkit.ErrGrantNotFound
 }
 
-// bulkMem is memGrants as a grantkit.BulkGrants; with unverified, its writes return no grant.
+// bulkMem is memGrants as a vendor's adapter (internal/grantwrite.Adapter); with unverified,
+// its writes return no grant.
 type bulkMem struct {
 	*memGrants
 	unverified bool
 }
 
-func (b bulkMem) ListForUpdate(ctx context.Context) iter.Seq2[grantkit.ListedGrant, error] {
-	return func(yield func(grantkit.ListedGrant, error) bool) {
-		for g, err := range b.List(ctx) {
+var _ grantwrite.Adapter[*grantkit.Grant, grantkit.GrantKey, grantkit.GrantListOptions] = bulkMem{}
+
+func (b bulkMem) listed(g *grantkit.Grant) grantwrite.Listed[*grantkit.Grant] {
+	k := g.Key
+	return grantwrite.Listed[*grantkit.Grant]{Grant: g, SetScopes: func(ctx context.Context, scopes []string) (*grantkit.Grant, error) {
+		stored, err := b.set(ctx, k, scopes)
+		if err == nil && b.unverified {
+			return nil, nil
+		}
+		return stored, err
+	}}
+}
+
+func (b bulkMem) ListForUpdate(ctx context.Context, opts grantkit.GrantListOptions) iter.Seq2[grantwrite.Listed[*grantkit.Grant], error] {
+	return func(yield func(grantwrite.Listed[*grantkit.Grant], error) bool) {
+		for g, err := range b.List(ctx, opts) {
 			if err != nil {
-				yield(grantkit.ListedGrant{}, err)
+				yield(grantwrite.Listed[*grantkit.Grant]{}, err)
 				return
 			}
-			k := g.Key
-			if !yield(grantkit.ListedGrant{Grant: g, SetScopes: func(ctx context.Context, scopes []string) (*grantkit.Grant, error) {
-				stored, err := b.set(ctx, k, scopes)
-				if err == nil && b.unverified {
-					return nil, nil
-				}
-				return stored, err
-			}}, nil) {
+			if !yield(b.listed(g), nil) {
 				return
 			}
 		}
 	}
 }
 
-func (bulkMem) CanonicalKey(k grantkit.GrantKey) (grantkit.GrantKey, error) {
-	if k.ClientID == "" {
-		return k, grantkit.ErrInvalidInput
+func (b bulkMem) ReadForUpdate(ctx context.Context, k grantkit.GrantKey) (grantwrite.Listed[*grantkit.Grant], error) {
+	g, err := b.Get(ctx, k)
+	if err != nil {
+		return grantwrite.Listed[*grantkit.Grant]{}, err
 	}
-	return k, nil
+	return b.listed(g), nil
+}
+
+func (b bulkMem) Check(_ string, k grantkit.GrantKey, scopes []string) (grantkit.GrantKey, error) {
+	return k, b.CheckGrant(k, scopes)
 }
 
 func TestApplyScopesWithAPlainGrantsListsOnceAndUsesSetScopes(t *testing.T) {
@@ -183,6 +211,7 @@ func TestApplyScopesWithAPlainGrantsListsOnceAndUsesSetScopes(t *testing.T) {
 	}, 2)
 	require.NoError(t, err)
 	assert.Equal(t, 1, m.lists, "one listing plans the whole job")
+	assert.Equal(t, 2, m.gets, "each delta written is read again just before its write; the exact set is not")
 	assert.Equal(t, 3, m.sets, "the grant that has its scopes already is not written")
 	assert.Equal(t, []string{"a", "b"}, res[0].Stored.Scopes)
 	assert.Equal(t, []string{"c"}, res[1].Stored.Scopes)
@@ -289,11 +318,39 @@ func TestPlanScopesReportsEveryRequestInOrder(t *testing.T) {
 	assert.ErrorIs(t, res[2].Err, grantkit.ErrGrantNotFound)
 	assert.ErrorContains(t, res[2].Err, "mem: ")
 	assert.ErrorContains(t, res[3].Err, `"b" is both added and removed`)
-	assert.ErrorContains(t, res[4].Err, "Scopes needs Replace")
+	assert.ErrorContains(t, res[4].Err, "scopes needs replace")
 	assert.Zero(t, m.sets)
 	assert.Equal(t, 1, m.lists)
 	for i, r := range res {
 		assert.Equal(t, i == 0, r.Err == nil, i)
+	}
+}
+
+// A declared set may name a scope the grant already holds that the checks refuse as new input
+// (one the vendor stored before): it is written back, and only new scopes are checked.
+func TestApplyScopesKeepsAHeldScopeTheChecksWouldRefuse(t *testing.T) {
+	for _, g := range []grantkit.Grants{newMem(3), bulkMem{memGrants: newMem(3)}} {
+		var m *memGrants
+		switch g := g.(type) {
+		case *memGrants:
+			m = g
+		case bulkMem:
+			m = g.memGrants
+		}
+		m.grants[0].Scopes = []string{"a", "legacy scope"}
+		m.grants[1].Scopes = []string{"a", "legacy scope"}
+		res, err := grantkit.ApplyScopes(context.Background(), g, []grantkit.ScopeChangeRequest{
+			{Key: key(0), Replace: true, Scopes: []string{"legacy scope", "b"}},
+			{Key: key(1), Replace: true, Scopes: []string{"legacy scope", "new scope"}},
+			{Key: key(2), Replace: true, Scopes: []string{"other scope"}},
+		}, 1)
+		require.ErrorIs(t, err, grantkit.ErrInvalidInput)
+		require.NoError(t, res[0].Err)
+		assert.Equal(t, []string{"b", "legacy scope"}, res[0].Stored.Scopes)
+		assert.ErrorIs(t, res[1].Err, grantkit.ErrInvalidInput, "a new scope is still checked")
+		assert.ErrorIs(t, res[2].Err, grantkit.ErrInvalidInput)
+		assert.True(t, res[1].Change.IsEmpty())
+		assert.Equal(t, 1, m.sets, "only the valid set was written")
 	}
 }
 

@@ -14,6 +14,11 @@ import (
 // enum value, a secret that does not meet the vendor's pattern. Test with errors.Is.
 var ErrInvalidInput = errors.New("invalid input")
 
+// ErrDuplicateScope is wrapped by a scope write that cannot tell which scope is meant because
+// the resource defines the scope's name more than once (the vendor stored it so, as Auth0 can):
+// nothing is changed. Remove the duplicates at the vendor, then write again.
+var ErrDuplicateScope = errors.New("scope defined more than once")
+
 // ErrToken is matched by errors.Is for the *Error of a call whose access token could not be
 // obtained: the token request failed (refused, rate-limited past the retry policy, or no
 // answer), so the call's own request was never sent. The Error's TokenRequest is true, its

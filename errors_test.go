@@ -35,12 +35,3 @@ func TestErrorText(t *testing.T) {
 	lost := &grantkit.Error{Vendor: "cpn", Operation: "OAuthApps.Create", Message: "the request may have taken effect", Err: errors.New("EOF")}
 	assert.Equal(t, "cpn: OAuthApps.Create: the request may have taken effect: EOF", lost.Error())
 }
-
-func TestRetryPolicyDefaults(t *testing.T) {
-	assert.Equal(t, grantkit.RetryPolicy{MaxAttempts: 4, BaseDelay: 250 * time.Millisecond, MaxDelay: 8 * time.Second, MaxRetryAfter: time.Minute,
-		AttemptTimeout: 30 * time.Second}, grantkit.RetryPolicy{}.WithDefaults())
-	p := grantkit.RetryPolicy{MaxAttempts: 1, BaseDelay: time.Second, MaxDelay: 2 * time.Second, MaxRetryAfter: 5 * time.Second, AttemptTimeout: time.Second}
-	assert.Equal(t, p, p.WithDefaults())
-	noLimit := grantkit.RetryPolicy{AttemptTimeout: -1}.WithDefaults()
-	assert.Negative(t, noLimit.AttemptTimeout, "a negative AttemptTimeout (no per-attempt limit) is kept")
-}

@@ -19,6 +19,7 @@ func ExampleApplyScopes() {
 	defer srv.Close()
 	const api = "https://invoices.example.com/"
 	srv.AddResourceServer(api, "read:invoices", "write:invoices")
+	srv.AddClient("billing", "reports", "payroll")
 	c, err := auth0.New("example.eu.auth0.com",
 		auth0.WithClientCredentials(auth0fake.ClientID, auth0fake.ClientSecret),
 		option.WithRateLimit(10, 10), // a little under the tenant's limit
@@ -45,6 +46,6 @@ func ExampleApplyScopes() {
 	// Output:
 	// billing: add ["write:invoices"], written true, error <nil>
 	// reports: no change, written false, error <nil>
-	// payroll: no change, written false, error auth0: grant not found: payroll on https://invoices.example.com/
+	// payroll: no change, written false, error auth0: ApplyScopes: grant not found: payroll on https://invoices.example.com/
 	// true
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log"
 	"net/http"
+	"strings"
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/auth0"
@@ -46,7 +47,7 @@ func ExampleField() {
 func ExampleValue() {
 	srv := cpnfake.NewServer()
 	defer srv.Close()
-	c, err := cpn.New(cpnfake.OrgID, option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
+	c, err := cpn.New(cpnfake.OrgID, option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -95,7 +96,7 @@ func ExampleSet() {
 func ExampleNull() {
 	srv := auth0fake.NewServer()
 	defer srv.Close()
-	c, err := auth0.New("example.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
+	c, err := auth0.New("example.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -124,6 +125,7 @@ func ExampleNull() {
 func newAuth0() (*auth0fake.Server, *auth0.Client) {
 	srv := auth0fake.NewServer()
 	srv.AddResourceServer("https://api.example.com/", "read:invoices", "write:invoices", "delete:invoices")
+	srv.AddClient("billing-service", "reporting")
 	c, err := auth0.New("example.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
 	if err != nil {
 		log.Fatal(err)
@@ -137,9 +139,9 @@ func newAuth0() (*auth0fake.Server, *auth0.Client) {
 	return srv, c
 }
 
-// AddScopes reads the grant a key identifies, adds the scopes and writes the result with the
-// vendor's own update, only when something changes. The same code works with every vendor's
-// Grants.
+// AddScopes reads the grant a key identifies just before writing, adds the scopes and writes
+// the result with the vendor's own update, only when something changes, so scopes someone else
+// gave the grant are kept. The same code works with every vendor's Grants.
 func ExampleAddScopes() {
 	srv, c := newAuth0()
 	defer srv.Close()
@@ -169,7 +171,7 @@ func ExampleGrants() {
 	ctx := context.Background()
 	grants := c.Grants() // a grantkit.Grants, the same at every vendor
 
-	for g, err := range grants.List(ctx) {
+	for g, err := range grants.List(ctx, grantkit.GrantListOptions{}) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -189,6 +191,31 @@ func ExampleGrants() {
 	// auth0 billing-service on https://api.example.com/ [read:invoices]
 	// [read:invoices write:invoices]
 	// true
+}
+
+// List can be asked for one client's or one resource's grants (the vendor's own filter where
+// it has one), and CheckGrant refuses, without sending anything, what a write would refuse.
+func ExampleGrants_checkGrant() {
+	srv, c := newAuth0()
+	defer srv.Close()
+	ctx := context.Background()
+	grants := c.Grants()
+
+	for g, err := range grants.List(ctx, grantkit.GrantListOptions{ClientID: "billing-service"}) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(g.Key, g.Scopes)
+	}
+
+	key := grantkit.GrantKey{Resource: "https://api.example.com/", ClientID: "billing-service"}
+	fmt.Println(grants.CheckGrant(key, []string{"read:invoices"}))
+	err := grants.CheckGrant(key, []string{"read:invoices", "write invoices"})
+	fmt.Println(errors.Is(err, grantkit.ErrInvalidInput), strings.Contains(err.Error(), "scopes[1]"))
+	// Output:
+	// billing-service on https://api.example.com/ [read:invoices]
+	// <nil>
+	// true true
 }
 
 // Diff is pure: it plans a change without calling anyone.

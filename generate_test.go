@@ -5,8 +5,10 @@ import (
 	"go/parser"
 	"go/token"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -58,11 +60,30 @@ func TestUsersCompileTheClientHalfOnly(t *testing.T) {
 				assert.False(t, client[name], "%s/internal/oas declares %s, part of the server half", vendor, name)
 			}
 			assert.False(t, clientImports["github.com/ogen-go/ogen/middleware"], "the server's middleware is imported")
+			assert.False(t, clientImports["github.com/ogen-go/ogen/ogenerrors"], "ogen's ogenerrors (and its OpenAPI parser) is imported: run go generate")
+			assert.True(t, clientImports["github.com/grantkit/grantkit/internal/ogenerrors"], "the client half imports internal/ogenerrors")
 
 			server, _ := generated(t, filepath.Join(vendor, vendor+"fake", "internal", "oas"))
 			assert.True(t, server["NewServer"], "the fake's server half is generated")
 			assert.True(t, server["UnimplementedHandler"])
 			assert.False(t, server["NewClient"], "the fake needs no client")
 		})
+	}
+}
+
+// A program that uses one vendor client links only what the client uses: no logging, colour or
+// YAML library reaches it through the generated code (ogen's ogenerrors imports its OpenAPI
+// parser, which imports them; see internal/ogenerrors).
+func TestUsersLinkNoParserLibraries(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go list")
+	}
+	pkgs := []string{"./auth0", "./cpn", "./onelogin", "./pingone", "./option", "."}
+	out, err := exec.Command("go", append([]string{"list", "-deps"}, pkgs...)...).CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	for _, dep := range strings.Fields(string(out)) {
+		for _, banned := range []string{"go.uber.org/", "github.com/fatih/color", "github.com/mattn/", "gopkg.in/yaml", "github.com/ghodss/yaml", "github.com/go-faster/yaml", "github.com/ogen-go/ogen/openapi", "github.com/ogen-go/ogen/jsonschema"} {
+			assert.False(t, strings.HasPrefix(dep, banned), "a vendor client links %s", dep)
+		}
 	}
 }

@@ -8,7 +8,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/grantkit/grantkit/internal/opname"
+	"github.com/grantkit/grantkit/internal/grantwrite"
 )
 
 // Grant is a client's grant on a resource, described the same way at every vendor: which
@@ -65,8 +65,10 @@ func (k GrantKey) String() string {
 type Grants interface {
 	// Vendor names the vendor: "auth0", "cpn", "onelogin" or "pingone".
 	Vendor() string
-	// List iterates over every grant.
-	List(ctx context.Context) iter.Seq2[*Grant, error]
+	// List iterates over the grants opts selects: every grant when opts is empty, or only
+	// those of one resource and/or one client, using the vendor's own filter where it has one
+	// (each adapter documents what it sends).
+	List(ctx context.Context, opts GrantListOptions) iter.Seq2[*Grant, error]
 	// Get returns the grant key identifies. A missing grant is an error wrapping
 	// ErrGrantNotFound; a key matching several grants, one wrapping ErrAmbiguousGrant.
 	Get(ctx context.Context, key GrantKey) (*Grant, error)
@@ -78,11 +80,28 @@ type Grants interface {
 	// returns the grant as stored (checked with CheckStored). A grant that already exists for
 	// key is an error wrapping ErrGrantExists; nothing is changed then. A scope the vendor
 	// does not know on the resource is refused, by the adapter where it resolves names to
-	// ids, by the vendor elsewhere; either way no grant is created.
+	// ids, by the vendor elsewhere; either way no grant is created. Create never creates a
+	// client or its credentials: where the grant is a property of a client (CPN), it sets
+	// the scopes of an existing client that has none.
 	Create(ctx context.Context, key GrantKey, scopes []string) (*Grant, error)
 	// Delete revokes the grant identified by key. A missing grant wraps ErrGrantNotFound; a key
-	// matching several grants wraps ErrAmbiguousGrant (nothing is deleted).
+	// matching several grants wraps ErrAmbiguousGrant (nothing is deleted). Delete never
+	// deletes a client or its credentials: where the grant is a property of a client (CPN),
+	// it empties the client's scopes and keeps the client.
 	Delete(ctx context.Context, key GrantKey) error
+	// CheckGrant runs, without sending anything, every check a write of scopes on key makes
+	// (the key's form, each scope's syntax and length as the vendor accepts them), and
+	// returns an error wrapping ErrInvalidInput that names what is wrong, or nil. Whether the
+	// resource defines the scopes is not checked: that needs a read. PlanScopes and every
+	// write run it before their first request.
+	CheckGrant(key GrantKey, scopes []string) error
+}
+
+// GrantListOptions selects the grants Grants.List returns. Empty fields select every value;
+// each field is matched exactly, as a GrantKey names it.
+type GrantListOptions struct {
+	Resource string // only the grants on this resource (GrantKey.Resource)
+	ClientID string // only the grants of this client (GrantKey.ClientID)
 }
 
 // ErrGrantExists is wrapped by Grants.Create when a grant for the key already exists. Nothing
@@ -178,39 +197,57 @@ func NormalizeScopes(scopes []string) []string {
 	return out
 }
 
-// AddScopes adds scopes to a grant (read, modify, write with the vendor's update call). When
-// the grant already has them all, nothing is written. The vendor's answer is checked with
-// CheckStored: a scope it did not store is an error wrapping ErrNotApplied. Every error of the
-// call, its read and write included, names "AddScopes" (see Error.Operation).
+// AddScopes adds scopes to a grant. It reads the grant just before writing it and computes the
+// new set from that read, so scopes someone else gave the grant meanwhile are kept: one read
+// and one write (no vendor has a conditional write for grants; see the README's Reliability
+// section for what each vendor sends). When the grant already has them all, nothing is
+// written. Invalid input (see Grants.CheckGrant) is refused before anything is sent. The
+// vendor's answer is checked with CheckStored: a scope it did not store is an error wrapping
+// ErrNotApplied. Every error of the call, its read and write included, names "AddScopes" (see
+// Error.Operation).
 func AddScopes(ctx context.Context, g Grants, key GrantKey, scopes ...string) (*Grant, error) {
-	return modifyScopes(ctx, "AddScopes", g, key, func(cur []string) []string { return append(cur, scopes...) })
+	return modifyScopes(ctx, "AddScopes", g, key, scopes, nil)
 }
 
-// RemoveScopes removes scopes from a grant (read, modify, write). When the grant has none of
-// them, nothing is written. The vendor's answer is checked as AddScopes checks it, and every
-// error names "RemoveScopes".
+// RemoveScopes removes scopes from a grant, reading it just before the write as AddScopes does.
+// When the grant has none of them, nothing is written. The vendor's answer is checked as
+// AddScopes checks it, and every error names "RemoveScopes".
 func RemoveScopes(ctx context.Context, g Grants, key GrantKey, scopes ...string) (*Grant, error) {
-	return modifyScopes(ctx, "RemoveScopes", g, key, func(cur []string) []string {
-		return slices.DeleteFunc(cur, func(s string) bool { return slices.Contains(scopes, s) })
-	})
+	return modifyScopes(ctx, "RemoveScopes", g, key, nil, scopes)
 }
 
-func modifyScopes(ctx context.Context, op string, g Grants, key GrantKey, change func([]string) []string) (*Grant, error) {
+// applyDelta is the set a grant holding current has after adding add and removing remove.
+func applyDelta(current, add, remove []string) []string {
+	out := slices.DeleteFunc(slices.Clone(current), func(s string) bool { return slices.Contains(remove, s) })
+	return NormalizeScopes(append(out, add...))
+}
+
+func modifyScopes(ctx context.Context, op string, g Grants, key GrantKey, add, remove []string) (*Grant, error) {
 	ctx, op, err := startHelper(ctx, op, g)
 	if err != nil {
 		return nil, err
 	}
-	cur, err := g.Get(ctx, key)
+	// Only added scopes are sent as the caller wrote them; a removed one is never sent.
+	if key, err = checkGrant(g, op, key, add); err != nil {
+		return nil, err
+	}
+	cur, err := readForUpdate(ctx, g, key)
 	if err != nil {
 		return nil, err
 	}
-	want := NormalizeScopes(change(slices.Clone(cur.Scopes)))
-	if Diff(cur.Scopes, want).IsEmpty() {
-		return cur, nil
+	want := applyDelta(cur.Grant.Scopes, add, remove)
+	if Diff(cur.Grant.Scopes, want).IsEmpty() {
+		return cur.Grant, nil
 	}
-	got, err := g.SetScopes(ctx, key, want)
+	got, err := cur.SetScopes(ctx, want)
 	if err != nil {
 		return nil, err
+	}
+	if got == nil {
+		// The vendor's answer did not say what it stored: read it back.
+		if got, err = g.Get(ctx, key); err != nil {
+			return nil, fmt.Errorf("%s: %s: %s: written, but reading it back failed: %w", g.Vendor(), op, key, err)
+		}
 	}
 	// The vendors' own adapters already check; an implementation of Grants that does not must
 	// not let a silently dropped scope through either.
@@ -218,6 +255,38 @@ func modifyScopes(ctx context.Context, op string, g Grants, key GrantKey, change
 		return nil, fmt.Errorf("%s: %s: %w", g.Vendor(), op, err)
 	}
 	return got, nil
+}
+
+// adapter is what the helpers use of a vendor's own Grants adapter (see internal/grantwrite).
+type adapter = grantwrite.Adapter[*Grant, GrantKey, GrantListOptions]
+
+type listed = grantwrite.Listed[*Grant]
+
+// checkGrant runs g's checks of a write of scopes on key, naming op, and returns the key as
+// g's List reports keys.
+func checkGrant(g Grants, op string, key GrantKey, scopes []string) (GrantKey, error) {
+	if a, ok := g.(adapter); ok {
+		return a.Check(op, key, scopes)
+	}
+	if err := g.CheckGrant(key, scopes); err != nil {
+		return key, fmt.Errorf("%s: %s: %w", g.Vendor(), op, err)
+	}
+	return key, nil
+}
+
+// readForUpdate reads the grant key identifies just before a write, with its writer: the
+// vendor adapter's own read, or Get with SetScopes as the writer.
+func readForUpdate(ctx context.Context, g Grants, key GrantKey) (listed, error) {
+	if a, ok := g.(adapter); ok {
+		return a.ReadForUpdate(ctx, key)
+	}
+	gr, err := g.Get(ctx, key)
+	if err != nil {
+		return listed{}, err
+	}
+	return listed{Grant: gr, SetScopes: func(ctx context.Context, scopes []string) (*Grant, error) {
+		return g.SetScopes(ctx, key, scopes)
+	}}, nil
 }
 
 // ScopeDefinition is a scope as a resource (API) defines it.
@@ -251,6 +320,11 @@ type ScopeCatalog interface {
 	// RemoveScope removes a scope from resource (ErrScopeNotFound if it is missing). What
 	// becomes of grants that hold the scope is the vendor's rule; each adapter documents it.
 	RemoveScope(ctx context.Context, resource, name string) error
+	// CheckScope runs, without sending anything, every check DefineScope makes of resource
+	// and s (the resource's form, the name's and description's syntax and length as the
+	// vendor accepts them), and returns an error wrapping ErrInvalidInput that names what is
+	// wrong, or nil. Whether the resource exists or defines the name already needs a read.
+	CheckScope(resource string, s ScopeDefinition) error
 }
 
 var (
@@ -272,6 +346,6 @@ func startHelper(ctx context.Context, op string, g Grants) (context.Context, str
 	case g == nil:
 		return nil, op, fmt.Errorf("%s: %w: g: the Grants is nil; pass a vendor client's Grants()", op, ErrInvalidInput)
 	}
-	ctx, op = opname.Named(ctx, op)
+	ctx, op = named(ctx, op)
 	return ctx, op, nil
 }

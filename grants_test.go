@@ -76,7 +76,9 @@ type lying struct{ scopes []string }
 
 func (lying) Vendor() string { return "test" }
 
-func (l *lying) List(context.Context) iter.Seq2[*grantkit.Grant, error] {
+func (l *lying) CheckGrant(grantkit.GrantKey, []string) error { return nil }
+
+func (l *lying) List(context.Context, grantkit.GrantListOptions) iter.Seq2[*grantkit.Grant, error] {
 	return func(func(*grantkit.Grant, error) bool) {}
 }
 

@@ -11,11 +11,13 @@ const Version = "0.1.0"
 //
 // What is retried:
 //
-//   - 429 and 503, for every method: the vendor says it did not act on the request.
-//   - 500, 502 and 504, for every method but POST: a read, a delete or one of grantkit's
+//   - 429, for every method: the vendor says it did not act on the request.
+//   - 500, 502, 503 and 504, for every method but POST: a read, a delete or one of grantkit's
 //     updates (PUT, or a PATCH that always sends absolute values) can be sent again safely; a
-//     create (POST) may have been carried out and is never resent after these. A token
-//     request creates nothing and is retried like a read.
+//     create (POST) may have been carried out (a 503 can come from a proxy after the vendor
+//     acted) and is never resent blindly: the create looks the object up by its natural key,
+//     returns it when it is what was asked, and sends again only when it is absent and the
+//     vendor refuses duplicates. A token request creates nothing and is retried like a read.
 //   - Transient network failures: a connection refused, reset or aborted, a timeout (see
 //     AttemptTimeout), a connection closed before the answer (EOF), or a DNS failure the
 //     resolver marks temporary. A create is resent only when the connection could not be made
@@ -40,6 +42,7 @@ const Version = "0.1.0"
 // jitter: a random duration between half and all of BaseDelay·2^(retry-1), capped at MaxDelay.
 // A retry whose wait would end after the context's deadline is not attempted: the call
 // returns the last error at once instead of sleeping into a certain timeout. A context that
+// has already ended sends nothing, token requests included. A context that
 // ends during a wait ends the call with an *Error for which errors.Is(err, context.Canceled)
 // (or DeadlineExceeded) is true and which still carries the last answer's status.
 type RetryPolicy struct {
@@ -59,24 +62,4 @@ type RetryPolicy struct {
 	// Default 30s; a negative value sets no limit. When zero and the http.Client given to the
 	// vendor's client has a Timeout of its own, that Timeout bounds each attempt instead.
 	AttemptTimeout time.Duration
-}
-
-// WithDefaults returns the policy with every zero field set to its default.
-func (p RetryPolicy) WithDefaults() RetryPolicy {
-	if p.MaxAttempts <= 0 {
-		p.MaxAttempts = 4
-	}
-	if p.BaseDelay <= 0 {
-		p.BaseDelay = 250 * time.Millisecond
-	}
-	if p.MaxDelay <= 0 {
-		p.MaxDelay = 8 * time.Second
-	}
-	if p.MaxRetryAfter <= 0 {
-		p.MaxRetryAfter = 60 * time.Second
-	}
-	if p.AttemptTimeout == 0 {
-		p.AttemptTimeout = 30 * time.Second
-	}
-	return p
 }

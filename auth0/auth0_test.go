@@ -63,6 +63,8 @@ func setup(t *testing.T, opts ...option.Option) (*auth0.Client, *auth0fake.Serve
 	srv.AddResourceServer(testAudience, append([]string{"read:users", "update:users",
 		"read", "read:u", "write:u", "write:a", "read:data", "a", "b", "c", "d", "e"}, grantstest.Scopes...)...)
 	srv.AddResourceServer("https://other/")
+	// The clients the tests grant to: Auth0 refuses a grant for a client that does not exist.
+	srv.AddClient("a", "app", "app1", "app2", "app3", "c1", "c2", "other", "billing-app")
 	return c, srv, sl
 }
 
@@ -211,6 +213,7 @@ func TestListPagesAndFilters(t *testing.T) {
 	c, srv, _ := setup(t)
 	var want []string
 	for i := range 5 {
+		srv.AddClient("app" + strconv.Itoa(i))
 		want = append(want, create(t, c, "app"+strconv.Itoa(i), "read").ID)
 	}
 	_, err := c.ClientGrants.Create(ctx, auth0.ClientGrantCreate{ClientID: "other", Audience: "https://other/"})
@@ -424,23 +427,23 @@ func TestBadInputSendsNothing(t *testing.T) {
 		{"create without client or default group", func(c *auth0.Client) error {
 			_, err := c.ClientGrants.Create(ctx, auth0.ClientGrantCreate{Audience: "b"})
 			return err
-		}, "ClientID: required unless DefaultFor is set"},
+		}, "client_id: required unless default_for is set"},
 		{"create for a client and a default group", func(c *auth0.Client) error {
 			_, err := c.ClientGrants.Create(ctx, auth0.ClientGrantCreate{ClientID: "a", DefaultFor: auth0.DefaultForThirdPartyClients, Audience: "b"})
 			return err
-		}, "DefaultFor: cannot be combined with ClientID"},
+		}, "default_for: cannot be combined with client_id"},
 		{"list by client and default group", func(c *auth0.Client) error {
 			_, err := c.ClientGrants.ListPage(ctx, auth0.ClientGrantListOptions{ClientID: "a", DefaultFor: auth0.DefaultForThirdPartyClients})
 			return err
-		}, "DefaultFor: cannot be combined with ClientID"},
+		}, "default_for: cannot be combined with client_id"},
 		{"offset cursor that is no page index", func(c *auth0.Client) error {
 			_, err := c.ClientGrants.ListPage(ctx, auth0.ClientGrantListOptions{IncludeTotals: true, Cursor: "cgr_1"})
 			return err
-		}, "Cursor"},
+		}, "cursor: "},
 		{"page size too big", func(c *auth0.Client) error {
 			_, err := c.ClientGrants.ListPage(ctx, auth0.ClientGrantListOptions{PageSize: 101})
 			return err
-		}, "PageSize"},
+		}, "page_size: "},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -513,7 +516,7 @@ func TestSecretsStayOut(t *testing.T) {
 
 	// A valid token never appears in an error either.
 	tok := srv.IssueToken()
-	c, err = auth0.New("tenant.example.com", option.WithBaseURL(srv.URL), option.WithToken(tok))
+	c, err = auth0.New("tenant.example.com", option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(tok)))
 	require.NoError(t, err)
 	_, err = c.ClientGrants.Get(context.Background(), "cgr_missing")
 	require.Error(t, err)
@@ -524,7 +527,7 @@ func TestSecretsStayOut(t *testing.T) {
 func TestTokenSource(t *testing.T) {
 	srv := auth0fake.NewServer()
 	defer srv.Close()
-	ts := oauth2.StaticTokenSource(&oauth2.Token{AccessToken: srv.IssueToken()})
+	ts := oauth2.StaticTokenSource(&oauth2.Token{AccessToken: srv.IssueToken().Reveal()})
 	c, err := auth0.New("tenant.example.com", option.WithBaseURL(srv.URL), option.WithTokenSource(ts))
 	require.NoError(t, err)
 	_, err = c.ClientGrants.ListPage(context.Background(), auth0.ClientGrantListOptions{})
@@ -586,7 +589,7 @@ func TestFakeEnforcesAuthAndSchema(t *testing.T) {
 	code, _ = do("GET", "/api/v2/client-grants", "forged", "")
 	assert.Equal(t, 401, code)
 
-	tok := srv.IssueToken()
+	tok := srv.IssueToken().Reveal()
 	code, body = do("POST", "/api/v2/client-grants", tok, `{"client_id":"a","audience":"b","scope":[""]}`)
 	assert.Equal(t, 400, code)
 	assert.Contains(t, body["message"], "Payload validation error")
@@ -608,4 +611,35 @@ func TestFakeEnforcesAuthAndSchema(t *testing.T) {
 	assert.Equal(t, 404, code)
 	code, _ = do("GET", "/api/v2/nothing-here", tok, "")
 	assert.Equal(t, 404, code)
+}
+
+// As at Auth0, a grant is only created for a client that exists: the fake answers 404 "Client
+// not found" (Auth0's reference) for any other client_id, and grantkit reports it as it is.
+func TestGrantForAClientThatDoesNotExistIsRefused(t *testing.T) {
+	ctx := context.Background()
+	c, srv, _ := setup(t)
+	_, err := c.ClientGrants.Create(ctx, auth0.ClientGrantCreate{ClientID: "nobody", Audience: testAudience, Scope: []string{"read"}})
+	var ge *grantkit.Error
+	require.ErrorAs(t, err, &ge)
+	assert.Equal(t, http.StatusNotFound, ge.StatusCode)
+	assert.Equal(t, "Client not found", ge.Message)
+
+	_, err = c.Grants().Create(ctx, grantkit.GrantKey{Resource: testAudience, ClientID: "nobody"}, []string{"read"})
+	require.ErrorAs(t, err, &ge)
+	assert.Equal(t, http.StatusNotFound, ge.StatusCode)
+
+	srv.AddClient("nobody")
+	_, err = c.ClientGrants.Create(ctx, auth0.ClientGrantCreate{ClientID: "nobody", Audience: testAudience, Scope: []string{"read"}})
+	require.NoError(t, err, "once the client exists")
+}
+
+// Auth0 answers 204 to a DELETE of a grant that does not exist, a second DELETE of the same
+// grant included (../shared/vendor-recordings): so does the fake, and the call succeeds.
+func TestDeleteOfAMissingGrantIsWhatAuth0Answers(t *testing.T) {
+	ctx := context.Background()
+	c, _, _ := setup(t)
+	g := create(t, c, "app1", "read")
+	require.NoError(t, c.ClientGrants.Delete(ctx, g.ID))
+	require.NoError(t, c.ClientGrants.Delete(ctx, g.ID), "a second delete")
+	require.NoError(t, c.ClientGrants.Delete(ctx, "cgr_neverexisted"))
 }

@@ -25,14 +25,18 @@ func TestBulkJobs(t *testing.T) {
 				Seed: func(t *testing.T, scopes ...string) grantkit.GrantKey {
 					n++
 					key := grantkit.GrantKey{Resource: testAudience, ClientID: "client-" + strconv.Itoa(n)}
+					srv.AddClient(key.ClientID)
 					_, err := c.ClientGrants.Create(context.Background(), auth0.ClientGrantCreate{ClientID: key.ClientID, Audience: key.Resource, Scope: scopes})
 					require.NoError(t, err)
 					return key
 				},
-				Subjects: true,
-				Drop:     func(scope string) { d.Drop(scope) },
+				Subjects:    true,
+				Drop:        func(scope string) { d.Drop(scope) },
+				MaxScopeLen: 280,
 			},
-			Sent: func() (int, int) { return grantstest.Count(srv.Requests()) },
+			Sent:        func() (int, int) { return grantstest.Count(srv.Requests()) },
+			BeforeWrite: d.BeforeNextWrite,
+			DeltaReads:  1,
 		}
 	})
 }

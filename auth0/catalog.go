@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 	"iter"
-	"slices"
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/neutral"
+	"github.com/grantkit/grantkit/internal/transport"
 	"github.com/grantkit/grantkit/internal/validate"
 )
 
@@ -18,9 +18,9 @@ import (
 // anyone change.
 //
 // Auth0's PATCH replaces a resource server's scope list whole, so DefineScope, DescribeScope
-// and RemoveScope read the list and write it back with only the one scope changed (see
-// ResourceServersService.DefineScope for how calls are serialised and what a concurrent change
-// elsewhere means). Removing a scope leaves it in the client grants that hold it: Auth0 keeps
+// and RemoveScope read the list and write it back with only the one scope changed, as
+// ResourceServersService.CreateScope, UpdateScope and DeleteScope do (see CreateScope for how
+// calls are serialised and what a concurrent change elsewhere means). Removing a scope leaves it in the client grants that hold it: Auth0 keeps
 // it there, and refuses to update such a grant's scopes while they name it, so revoke it from
 // those grants (SetScopes without it) before or after removing it.
 func (c *Client) ScopeCatalog() grantkit.ScopeCatalog { return catalog{c} }
@@ -69,116 +69,72 @@ func (k catalog) ListScopes(ctx context.Context, resource string) ([]grantkit.Sc
 }
 
 func (k catalog) DefineScope(ctx context.Context, resource string, s grantkit.ScopeDefinition) (*grantkit.ScopeDefinition, error) {
-	ctx, op, err := k.begin(ctx, "ScopeCatalog.DefineScope")
+	ctx, call, rs, err := k.resource(ctx, "ScopeCatalog.DefineScope", resource, s.Name, s.Description)
 	if err != nil {
 		return nil, err
 	}
-	if err := neutral.CheckScope(vendor, op, resource, s.Name); err != nil {
-		return nil, err
-	}
-	scope := ResourceServerScope{Value: s.Name, Description: s.Description}
-	if err := checkScope("scope", scope); err != nil {
-		return nil, wrap(op, err)
-	}
-	rs, err := k.api(ctx, op, resource)
-	if err != nil {
-		return nil, err
-	}
-	// The existence check is made on the list the write is built from, so a scope defined
-	// since the read above is still found and never redescribed.
-	exists := false
-	ctx, call, err := k.c.ResourceServers.begin(ctx, op)
-	if err != nil {
-		return nil, err
-	}
-	rs, err = k.c.ResourceServers.editScopes(ctx, call, rs.ID, s.Name, func(scopes []ResourceServerScope, i int) ([]ResourceServerScope, bool) {
-		if i >= 0 {
-			exists = true
-			return nil, false
-		}
-		return append(slices.Clip(scopes), scope), true
-	})
-	if err != nil {
-		return nil, err
-	}
-	if exists {
-		return nil, fmt.Errorf("%s: %s: %w: %q on %s", vendor, op, grantkit.ErrScopeExists, s.Name, resource)
-	}
-	return k.stored(op, rs, s.Name)
+	return definition(k.c.ResourceServers.createScope(ctx, call, rs.ID, ResourceServerScope{Value: s.Name, Description: s.Description}))
 }
 
 func (k catalog) DescribeScope(ctx context.Context, resource, name, description string) (*grantkit.ScopeDefinition, error) {
-	ctx, op, err := k.begin(ctx, "ScopeCatalog.DescribeScope")
+	ctx, call, rs, err := k.resource(ctx, "ScopeCatalog.DescribeScope", resource, name, description)
 	if err != nil {
 		return nil, err
 	}
-	if err := neutral.CheckScope(vendor, op, resource, name); err != nil {
-		return nil, err
-	}
-	if err := checkScope("", ResourceServerScope{Value: name, Description: description}); err != nil {
-		return nil, wrap(op, err)
-	}
-	rs, err := k.api(ctx, op, resource)
-	if err != nil {
-		return nil, err
-	}
-	missing := false
-	ctx, call, err := k.c.ResourceServers.begin(ctx, op)
-	if err != nil {
-		return nil, err
-	}
-	rs, err = k.c.ResourceServers.editScopes(ctx, call, rs.ID, name, func(scopes []ResourceServerScope, i int) ([]ResourceServerScope, bool) {
-		if i < 0 {
-			missing = true
-			return nil, false
-		}
-		if scopes[i].Description == description {
-			return nil, false
-		}
-		out := slices.Clone(scopes)
-		out[i].Description = description
-		return out, true
-	})
-	if err != nil {
-		return nil, err
-	}
-	if missing {
-		return nil, fmt.Errorf("%s: %s: %w: %q on %s", vendor, op, grantkit.ErrScopeNotFound, name, resource)
-	}
-	return k.stored(op, rs, name)
+	return definition(k.c.ResourceServers.updateScope(ctx, call, rs.ID, name, ResourceServerScopeUpdate{Description: description}))
 }
 
 func (k catalog) RemoveScope(ctx context.Context, resource, name string) error {
-	ctx, op, err := k.begin(ctx, "ScopeCatalog.RemoveScope")
+	ctx, call, rs, err := k.resource(ctx, "ScopeCatalog.RemoveScope", resource, name, "")
 	if err != nil {
 		return err
 	}
-	if err := neutral.CheckScope(vendor, op, resource, name); err != nil {
+	return k.c.ResourceServers.deleteScope(ctx, call, rs.ID, name)
+}
+
+// CheckScope checks resource and s as DefineScope does, without a request: a resource
+// (identifier) and a name are required, the name is one OAuth scope token (no whitespace or
+// control character), and whatever bounds the Management API document sets on a resource
+// server scope (specs/auth0.yaml) hold.
+func (k catalog) CheckScope(resource string, s grantkit.ScopeDefinition) error {
+	const op = "ScopeCatalog.CheckScope"
+	if err := neutral.CheckScope(vendor, op, resource, s.Name); err != nil {
 		return err
+	}
+	return wrap(op, checkScope(ResourceServerScope{Value: s.Name, Description: s.Description}))
+}
+
+// resource begins catalog method op, checks the scope it writes (name and description, the
+// same checks the typed scope writes run) and returns the resource server whose identifier is
+// resource.
+func (k catalog) resource(ctx context.Context, op, resource, name, description string) (context.Context, *transport.Call, *ResourceServer, error) {
+	ctx, op, err := k.begin(ctx, op)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := neutral.CheckScope(vendor, op, resource, name); err != nil {
+		return nil, nil, nil, err
+	}
+	if err := checkScope(ResourceServerScope{Value: name, Description: description}); err != nil {
+		return nil, nil, nil, wrap(op, err)
 	}
 	rs, err := k.api(ctx, op, resource)
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
-	missing := false
 	ctx, call, err := k.c.ResourceServers.begin(ctx, op)
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
-	_, err = k.c.ResourceServers.editScopes(ctx, call, rs.ID, name, func(scopes []ResourceServerScope, i int) ([]ResourceServerScope, bool) {
-		if i < 0 {
-			missing = true
-			return nil, false
-		}
-		return slices.Delete(slices.Clone(scopes), i, i+1), true
-	})
+	return ctx, call, rs, nil
+}
+
+// definition is the neutral view of a scope a typed scope write returned.
+func definition(sc *ResourceServerScope, err error) (*grantkit.ScopeDefinition, error) {
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if missing {
-		return fmt.Errorf("%s: %s: %w: %q on %s", vendor, op, grantkit.ErrScopeNotFound, name, resource)
-	}
-	return nil
+	return &grantkit.ScopeDefinition{Name: sc.Value, Description: sc.Description}, nil
 }
 
 // api returns the resource server whose identifier is resource. Auth0 finds a resource server
@@ -193,17 +149,8 @@ func (k catalog) api(ctx context.Context, op, resource string) (*ResourceServer,
 		return nil, err
 	}
 	if rs.Identifier != resource {
-		return nil, fmt.Errorf("%s: %s: %q is the id of the API %q, not an identifier: name a resource by its identifier (audience)",
-			vendor, op, resource, rs.Identifier)
+		return nil, fmt.Errorf("%s: %s: %s is the id of the API %q, not an identifier: name a resource by its identifier (audience)",
+			vendor, op, validate.Quote(resource), rs.Identifier)
 	}
 	return rs, nil
-}
-
-// stored returns scope name as the resource server Auth0 answered with defines it.
-func (k catalog) stored(op string, rs *ResourceServer, name string) (*grantkit.ScopeDefinition, error) {
-	s, ok := rs.Scope(name)
-	if !ok {
-		return nil, fmt.Errorf("%s: %s: %w: Auth0 answered with success, but %s does not list %q", vendor, op, grantkit.ErrNotApplied, rs.Identifier, name)
-	}
-	return &grantkit.ScopeDefinition{Name: s.Value, Description: s.Description}, nil
 }

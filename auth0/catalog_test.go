@@ -28,7 +28,9 @@ func TestScopeCatalog(t *testing.T) {
 				return id
 			},
 			NewKey: func(_ *testing.T, resource string) grantkit.GrantKey {
-				return grantkit.GrantKey{Resource: resource, ClientID: "client-" + strconv.Itoa(int(n.Add(1)))}
+				key := grantkit.GrantKey{Resource: resource, ClientID: "client-" + strconv.Itoa(int(n.Add(1)))}
+				srv.AddClient(key.ClientID)
+				return key
 			},
 			// Auth0 keeps a removed scope in the grants that hold it (see ResourceServersService.RemoveScope).
 			RemovedScopeStaysGranted: true,

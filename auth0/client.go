@@ -9,7 +9,6 @@ import (
 	"github.com/grantkit/grantkit/auth0/internal/oas"
 	"github.com/grantkit/grantkit/internal/auth"
 	"github.com/grantkit/grantkit/internal/construct"
-	"github.com/grantkit/grantkit/internal/settings"
 	"github.com/grantkit/grantkit/internal/transport"
 	"github.com/grantkit/grantkit/internal/validate"
 	"github.com/grantkit/grantkit/option"
@@ -34,7 +33,7 @@ type Client struct {
 
 // own holds the settings of this package's own options.
 type own struct {
-	settings.ClientCredentials
+	construct.ClientCredentials
 }
 
 // WithClientCredentials authenticates with the client-credentials grant of a
@@ -42,7 +41,7 @@ type own struct {
 // from https://{domain}/oauth/token with audience https://{domain}/api/v2/ and cached until
 // they expire. It is one of the credential options, of which New needs exactly one.
 func WithClientCredentials(clientID string, clientSecret grantkit.Secret) option.Option {
-	return settings.WithClientCredentials[own](vendor, clientID, clientSecret)
+	return construct.WithClientCredentials[own](vendor, clientID, clientSecret)
 }
 
 // New returns a client for the tenant at domain (for example "example.eu.auth0.com": the

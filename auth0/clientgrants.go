@@ -3,9 +3,11 @@ package auth0
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"iter"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/go-faster/jx"
 
@@ -56,24 +58,21 @@ const DefaultForThirdPartyClients DefaultFor = "third_party_clients"
 // ClientGrant authorizes a client (or, for a default grant, a group of clients) to call an
 // API (its audience) with a set of scopes.
 type ClientGrant struct {
-	ID       string
+	ID       string // the grant's id, cgr_...
 	ClientID string // empty for a default grant (DefaultFor set)
-	Audience string
+	Audience string // the API's identifier
 	// Scope lists the grant's scopes: a non-nil empty list when Auth0 answered "scope": [],
-	// nil when it answered "scope": null (see ScopeNull) or sent no scope.
-	Scope []string
-	// ScopeNull reports that Auth0 answered "scope": null, which a PATCH may set
-	// (grantkit.Null) and which is not the same as []: read back, the two stay apart.
-	ScopeNull            bool
+	// nil when it answered "scope": null or sent no scope.
+	Scope                []string
 	OrganizationUsage    OrganizationUsage // empty when not set
-	AllowAnyOrganization bool
-	DefaultFor           DefaultFor // the client group the grant is the default for, if any
-	IsSystem             bool       // created by Auth0; it cannot be modified or deleted
+	AllowAnyOrganization bool              // the grant applies in any organization
+	DefaultFor           DefaultFor        // the client group the grant is the default for, if any
+	IsSystem             bool              // created by Auth0; it cannot be modified or deleted
 	// SubjectType is the grant's subject type as Auth0 sent it: empty when Auth0 left it out,
 	// which Auth0 documents as client access (see Access).
 	SubjectType               SubjectType
-	AuthorizationDetailsTypes []string
-	AllowAllScopes            bool
+	AuthorizationDetailsTypes []string // the RAR authorization_details types the client may request
+	AllowAllScopes            bool     // the client may request every scope of the API
 	// Extra holds the fields of Auth0's answer that this version does not model, as raw JSON
 	// by name (nil when there are none), so that nothing Auth0 returns is lost.
 	Extra map[string]json.RawMessage
@@ -96,16 +95,16 @@ type ClientGrantCreate struct {
 	ClientID string
 	// DefaultFor, instead of ClientID, makes the grant the default of a group of clients.
 	DefaultFor DefaultFor
-	Audience   string
+	Audience   string // the API's identifier
 	// Scope lists the scopes, each 1 to 280 characters. It is always sent, as [] when empty,
 	// because Auth0 refuses a create without it; only with AllowAllScopes and no scopes is it
 	// left out, as Auth0 then requires.
 	Scope                     []string
-	OrganizationUsage         OrganizationUsage
-	AllowAnyOrganization      bool
-	SubjectType               SubjectType // empty: Auth0's default, client access
-	AuthorizationDetailsTypes []string    // each 1 to 255 characters
-	AllowAllScopes            bool
+	OrganizationUsage         OrganizationUsage // deny, allow or require; empty: Auth0's default
+	AllowAnyOrganization      bool              // the grant applies in any organization
+	SubjectType               SubjectType       // empty: Auth0's default, client access
+	AuthorizationDetailsTypes []string          // each 1 to 255 characters
+	AllowAllScopes            bool              // the client may request every scope of the API
 }
 
 // ClientGrantUpdate is the body of ClientGrantsService.Update (a PATCH). Fields left as their
@@ -127,22 +126,22 @@ type ClientGrantCreate struct {
 //		AllowAllScopes:            grantkit.Null[bool](),
 //	}
 type ClientGrantUpdate struct {
-	Scope                     grantkit.Field[[]string] // each 1 to 280 characters
-	OrganizationUsage         grantkit.Field[OrganizationUsage]
-	AllowAnyOrganization      grantkit.Field[bool]
-	AuthorizationDetailsTypes grantkit.Field[[]string] // each 1 to 255 characters
-	AllowAllScopes            grantkit.Field[bool]
+	Scope                     grantkit.Field[[]string]          // each 1 to 280 characters
+	OrganizationUsage         grantkit.Field[OrganizationUsage] // deny, allow or require
+	AllowAnyOrganization      grantkit.Field[bool]              // the grant applies in any organization
+	AuthorizationDetailsTypes grantkit.Field[[]string]          // each 1 to 255 characters
+	AllowAllScopes            grantkit.Field[bool]              // the client may request every scope of the API
 }
 
 // ClientGrantListOptions filters and pages ClientGrantsService.List and ListPage.
 // Zero fields do not filter.
 type ClientGrantListOptions struct {
-	Audience string
-	ClientID string
+	Audience string // only the grants for this API
+	ClientID string // only the grants of this client
 	// DefaultFor keeps only the default grants of a client group; it cannot be combined with
 	// ClientID (Auth0 documents them as mutually exclusive).
 	DefaultFor  DefaultFor
-	SubjectType SubjectType
+	SubjectType SubjectType // only the grants of this subject type
 	// AllowAnyOrganization keeps only grants that allow any organization. Auth0's filter
 	// accepts only true, so false does not filter (there is no filter for the opposite).
 	AllowAnyOrganization bool
@@ -151,23 +150,8 @@ type ClientGrantListOptions struct {
 	// Cursor continues from a previous page's Next; empty starts at the beginning.
 	Cursor string
 	// IncludeTotals asks for Auth0's offset paging (page, per_page, include_totals) instead
-	// of checkpoints, whose answers carry the total number of grants: see ClientGrantPage.
+	// of checkpoints, whose answers carry the number of grants in all: the page's Total.
 	IncludeTotals bool
-}
-
-// ClientGrantPage is one page of grants (Items, and Next to continue) and, when the list was
-// asked for with IncludeTotals, the totals Auth0 sent.
-type ClientGrantPage struct {
-	grantkit.Page[ClientGrant]
-	Totals *Totals // nil unless Auth0 sent totals
-}
-
-// Totals is what Auth0 adds to a page asked for with include_totals: the index of the page's
-// first item, the page size and the number of items in the whole list.
-type Totals struct {
-	Start int
-	Limit int
-	Total int
 }
 
 // Organization is an organization associated with a client grant.
@@ -218,14 +202,9 @@ type TokenQuotaLimits struct {
 type OrganizationListOptions struct {
 	PageSize int    // 1 to 100; zero means Auth0's default (50)
 	Cursor   string // a previous page's Next
-	// IncludeTotals asks for offset paging whose answers carry totals: see OrganizationPage.
+	// IncludeTotals asks for offset paging whose answers carry the number of organizations
+	// in all: the page's Total.
 	IncludeTotals bool
-}
-
-// OrganizationPage is one page of organizations and, with IncludeTotals, Auth0's totals.
-type OrganizationPage struct {
-	grantkit.Page[Organization]
-	Totals *Totals // nil unless Auth0 sent totals
 }
 
 // ClientGrantsService manages client grants (/api/v2/client-grants).
@@ -257,6 +236,12 @@ func (s *ClientGrantsService) Get(ctx context.Context, id string) (*ClientGrant,
 // Create creates a grant for p.ClientID (or the default grant of p.DefaultFor) on
 // p.Audience. Auth0 answers 409 if that client (or group) already has a grant of the same
 // subject type for that audience.
+//
+// A create is never resent blindly. When an attempt's answer is lost (no answer after it was
+// sent, a 5xx, a timeout, an answer cut off), the grant is looked up by client (or group),
+// audience and subject type: found as asked, it is returned; absent, the create is sent again
+// (Auth0's 409 keeps a late landing from making a second grant, and is then answered by looking
+// up again); otherwise the error says the grant may exist and how to find it.
 func (s *ClientGrantsService) Create(ctx context.Context, p ClientGrantCreate) (*ClientGrant, error) {
 	ctx, call, err := s.begin(ctx, "ClientGrants.Create")
 	if err != nil {
@@ -267,11 +252,60 @@ func (s *ClientGrantsService) Create(ctx context.Context, p ClientGrantCreate) (
 	if err != nil {
 		return nil, call.Err(err)
 	}
-	g, err := s.c.api.CreateClientGrant(ctx, req)
-	if err != nil {
-		return nil, call.Err(err)
+	return transport.Create(ctx, call, func() (*ClientGrant, error) {
+		g, err := s.c.api.CreateClientGrant(ctx, req)
+		if err != nil {
+			return nil, call.Err(err)
+		}
+		return fromOAS(g), nil
+	}, transport.Lookup[ClientGrant]{
+		Unique: true, // Auth0 answers 409 to a second grant of the client, audience and subject type
+		Find:   func(ctx context.Context) (*ClientGrant, string, error) { return s.find(ctx, p) },
+	})
+}
+
+// find looks up the grant p would create, by its natural key (client or default group,
+// audience and subject type), and says how it differs from p ("" when it is what p asks).
+func (s *ClientGrantsService) find(ctx context.Context, p ClientGrantCreate) (*ClientGrant, string, error) {
+	want := p.SubjectType
+	if want == "" {
+		want = SubjectTypeClient
 	}
-	return fromOAS(g), nil
+	var found *ClientGrant
+	for g, err := range s.List(ctx, ClientGrantListOptions{ClientID: p.ClientID, DefaultFor: p.DefaultFor, Audience: p.Audience, PageSize: 100}) {
+		if err != nil {
+			return nil, "", err
+		}
+		if g.ClientID == p.ClientID && g.DefaultFor == p.DefaultFor && g.Audience == p.Audience && g.Access() == want {
+			found = g
+			break
+		}
+	}
+	if found == nil {
+		return nil, "", nil
+	}
+	var diffs []string
+	if !sameSet(found.Scope, p.Scope) {
+		diffs = append(diffs, fmt.Sprintf("grant %s has scope %q, asked %q", found.ID, found.Scope, p.Scope))
+	}
+	if p.OrganizationUsage != "" && found.OrganizationUsage != p.OrganizationUsage {
+		diffs = append(diffs, fmt.Sprintf("organization_usage %q, asked %q", found.OrganizationUsage, p.OrganizationUsage))
+	}
+	if found.AllowAnyOrganization != p.AllowAnyOrganization {
+		diffs = append(diffs, fmt.Sprintf("allow_any_organization %t, asked %t", found.AllowAnyOrganization, p.AllowAnyOrganization))
+	}
+	if found.AllowAllScopes != p.AllowAllScopes {
+		diffs = append(diffs, fmt.Sprintf("allow_all_scopes %t, asked %t", found.AllowAllScopes, p.AllowAllScopes))
+	}
+	if len(p.AuthorizationDetailsTypes) > 0 && !sameSet(found.AuthorizationDetailsTypes, p.AuthorizationDetailsTypes) {
+		diffs = append(diffs, fmt.Sprintf("authorization_details_types %q, asked %q", found.AuthorizationDetailsTypes, p.AuthorizationDetailsTypes))
+	}
+	return found, strings.Join(diffs, "; "), nil
+}
+
+// sameSet reports whether a and b hold the same strings, in any order and count.
+func sameSet(a, b []string) bool {
+	return slices.Equal(grantkit.NormalizeScopes(a), grantkit.NormalizeScopes(b))
 }
 
 // Update changes the fields of grant id that p sets, and returns the grant as Auth0 stored it.
@@ -302,7 +336,7 @@ func (s *ClientGrantsService) update(ctx context.Context, id string, p ClientGra
 	return fromOAS(g), nil
 }
 
-// Delete deletes grant id.
+// Delete deletes grant id. Auth0 answers 204 also when there is no such grant.
 func (s *ClientGrantsService) Delete(ctx context.Context, id string) error {
 	ctx, call, err := s.begin(ctx, "ClientGrants.Delete")
 	if err != nil {
@@ -311,7 +345,7 @@ func (s *ClientGrantsService) Delete(ctx context.Context, id string) error {
 	if err := validate.ID("id", id); err != nil {
 		return call.Err(err)
 	}
-	return call.Err(s.c.api.DeleteClientGrant(ctx, oas.DeleteClientGrantParams{ID: id}))
+	return call.Deleted(s.c.api.DeleteClientGrant(ctx, oas.DeleteClientGrantParams{ID: id}))
 }
 
 // List iterates over every grant matching opts, fetching pages as the loop needs them:
@@ -325,44 +359,43 @@ func (s *ClientGrantsService) Delete(ctx context.Context, id string) error {
 func (s *ClientGrantsService) List(ctx context.Context, opts ClientGrantListOptions) iter.Seq2[*ClientGrant, error] {
 	return paging.All(ctx, opts.Cursor, func(ctx context.Context, cursor string) (grantkit.Page[ClientGrant], error) {
 		opts.Cursor = cursor
-		page, err := s.listPage(ctx, "ClientGrants.List", opts)
-		return page.Page, err
+		return s.listPage(ctx, "ClientGrants.List", opts)
 	})
 }
 
 // ListPage returns one page of grants matching opts, using Auth0's checkpoint paging, or its
 // offset paging with totals when opts.IncludeTotals is set.
-func (s *ClientGrantsService) ListPage(ctx context.Context, opts ClientGrantListOptions) (ClientGrantPage, error) {
+func (s *ClientGrantsService) ListPage(ctx context.Context, opts ClientGrantListOptions) (grantkit.Page[ClientGrant], error) {
 	return s.listPage(ctx, "ClientGrants.ListPage", opts)
 }
 
 // listPage is ListPage, called as op (List or ListPage), which its errors name.
-func (s *ClientGrantsService) listPage(ctx context.Context, op string, opts ClientGrantListOptions) (ClientGrantPage, error) {
+func (s *ClientGrantsService) listPage(ctx context.Context, op string, opts ClientGrantListOptions) (grantkit.Page[ClientGrant], error) {
 	ctx, call, err := s.begin(ctx, op)
 	if err != nil {
-		return ClientGrantPage{}, err
+		return grantkit.Page[ClientGrant]{}, err
 	}
 	params, index, err := opts.toOAS()
 	if err != nil {
-		return ClientGrantPage{}, call.Err(err)
+		return grantkit.Page[ClientGrant]{}, call.Err(err)
 	}
 	res, err := s.c.api.ListClientGrants(ctx, params)
 	if err != nil {
-		return ClientGrantPage{}, call.Err(err)
+		return grantkit.Page[ClientGrant]{}, call.Err(err)
 	}
-	var page ClientGrantPage
-	list := res.ClientGrantArray
+	page := grantkit.Page[ClientGrant]{Total: -1}
+	list, start := res.ClientGrantArray, oas.OptInt{}
 	if res.IsClientGrantPage() {
 		p := res.ClientGrantPage
-		list, page.Next = p.ClientGrants, p.Next.Or("")
-		page.Totals = totals(p.Start, p.Limit, p.Total)
+		list, page.Next, start = p.ClientGrants, p.Next.Or(""), p.Start
+		page.Total = p.Total.Or(-1)
 	}
 	page.Items = make([]ClientGrant, len(list))
 	for i := range list {
 		page.Items[i] = *fromOAS(&list[i])
 	}
 	if opts.IncludeTotals {
-		page.Next = offsetNext(index, page.Totals, len(list))
+		page.Next = offsetNext(index, start, page.Total, len(list))
 	}
 	return page, nil
 }
@@ -371,49 +404,48 @@ func (s *ClientGrantsService) listPage(ctx context.Context, op string, opts Clie
 func (s *ClientGrantsService) ListOrganizations(ctx context.Context, id string, opts OrganizationListOptions) iter.Seq2[*Organization, error] {
 	return paging.All(ctx, opts.Cursor, func(ctx context.Context, cursor string) (grantkit.Page[Organization], error) {
 		opts.Cursor = cursor
-		page, err := s.listOrganizationsPage(ctx, "ClientGrants.ListOrganizations", id, opts)
-		return page.Page, err
+		return s.listOrganizationsPage(ctx, "ClientGrants.ListOrganizations", id, opts)
 	})
 }
 
 // ListOrganizationsPage returns one page of the organizations associated with grant id.
-func (s *ClientGrantsService) ListOrganizationsPage(ctx context.Context, id string, opts OrganizationListOptions) (OrganizationPage, error) {
+func (s *ClientGrantsService) ListOrganizationsPage(ctx context.Context, id string, opts OrganizationListOptions) (grantkit.Page[Organization], error) {
 	return s.listOrganizationsPage(ctx, "ClientGrants.ListOrganizationsPage", id, opts)
 }
 
 // listOrganizationsPage is ListOrganizationsPage, called as op, which its errors name.
-func (s *ClientGrantsService) listOrganizationsPage(ctx context.Context, op, id string, opts OrganizationListOptions) (OrganizationPage, error) {
+func (s *ClientGrantsService) listOrganizationsPage(ctx context.Context, op, id string, opts OrganizationListOptions) (grantkit.Page[Organization], error) {
 	ctx, call, err := s.begin(ctx, op)
 	if err != nil {
-		return OrganizationPage{}, err
+		return grantkit.Page[Organization]{}, err
 	}
 	if err := validate.ID("id", id); err != nil {
-		return OrganizationPage{}, call.Err(err)
+		return grantkit.Page[Organization]{}, call.Err(err)
 	}
 	params := oas.ListClientGrantOrganizationsParams{ID: id}
 	index, err := pageParams(opts.PageSize, opts.Cursor, opts.IncludeTotals, pageQuery{
 		take: &params.Take, from: &params.From, perPage: &params.PerPage, page: &params.Page, totals: &params.IncludeTotals,
 	})
 	if err != nil {
-		return OrganizationPage{}, call.Err(err)
+		return grantkit.Page[Organization]{}, call.Err(err)
 	}
 	res, err := s.c.api.ListClientGrantOrganizations(ctx, params)
 	if err != nil {
-		return OrganizationPage{}, call.Err(err)
+		return grantkit.Page[Organization]{}, call.Err(err)
 	}
-	var page OrganizationPage
-	list := res.OrganizationArray
+	page := grantkit.Page[Organization]{Total: -1}
+	list, start := res.OrganizationArray, oas.OptInt{}
 	if res.IsOrganizationPage() {
 		p := res.OrganizationPage
-		list, page.Next = p.Organizations, p.Next.Or("")
-		page.Totals = totals(p.Start, p.Limit, p.Total)
+		list, page.Next, start = p.Organizations, p.Next.Or(""), p.Start
+		page.Total = p.Total.Or(-1)
 	}
 	page.Items = make([]Organization, len(list))
 	for i := range list {
 		page.Items[i] = fromOASOrganization(&list[i])
 	}
 	if opts.IncludeTotals {
-		page.Next = offsetNext(index, page.Totals, len(list))
+		page.Next = offsetNext(index, start, page.Total, len(list))
 	}
 	return page, nil
 }
@@ -431,7 +463,7 @@ type pageQuery struct {
 // include_totals makes Auth0 answer with start, limit and total. It returns the page index.
 func pageParams(size int, cursor string, withTotals bool, q pageQuery) (int, error) {
 	if size < 0 || size > 100 {
-		return 0, validate.Errorf("PageSize", "%d, want 1 to 100 (0 for the default)", size)
+		return 0, validate.Errorf("page_size", "%d, want 1 to 100 (0 for the default)", size)
 	}
 	if size == 0 {
 		size = 50
@@ -447,7 +479,7 @@ func pageParams(size int, cursor string, withTotals bool, q pageQuery) (int, err
 	if cursor != "" {
 		n, err := strconv.Atoi(cursor)
 		if err != nil || n < 0 {
-			return 0, validate.Errorf("Cursor", "%q is not a Next of a list with IncludeTotals", cursor)
+			return 0, validate.Errorf("cursor", "%s is not a Next of a list with IncludeTotals", validate.Quote(cursor))
 		}
 		index = n
 	}
@@ -457,18 +489,11 @@ func pageParams(size int, cursor string, withTotals bool, q pageQuery) (int, err
 	return index, nil
 }
 
-// totals returns the totals of a paged answer, or nil when it carries none (checkpoint paging).
-func totals(start, limit, total oas.OptInt) *Totals {
-	if !start.IsSet() && !limit.IsSet() && !total.IsSet() {
-		return nil
-	}
-	return &Totals{Start: start.Or(0), Limit: limit.Or(0), Total: total.Or(0)}
-}
-
-// offsetNext is the cursor after page index of an offset-paged list: the next index while the
-// totals say items remain, empty on the last page (or when Auth0 sent no totals to tell).
-func offsetNext(index int, t *Totals, n int) string {
-	if t == nil || n == 0 || t.Start+n >= t.Total {
+// offsetNext is the cursor after page index of an offset-paged list: the next index while
+// Auth0's start and total say items remain, empty on the last page (or when Auth0 sent no
+// total to tell).
+func offsetNext(index int, start oas.OptInt, total, n int) string {
+	if total < 0 || n == 0 || start.Or(0)+n >= total {
 		return ""
 	}
 	return strconv.Itoa(index + 1)
@@ -483,7 +508,7 @@ func (o ClientGrantListOptions) toOAS() (oas.ListClientGrantsParams, int, error)
 		return p, 0, err
 	}
 	if o.ClientID != "" && o.DefaultFor != "" {
-		return p, 0, validate.Errorf("DefaultFor", "cannot be combined with ClientID")
+		return p, 0, validate.Errorf("default_for", "cannot be combined with client_id")
 	}
 	if o.Audience != "" {
 		p.Audience.SetTo(o.Audience)
@@ -520,11 +545,11 @@ func checkScopes(field string, scopes, held []string) error {
 func (p ClientGrantCreate) toOAS() (*oas.CreateClientGrantRequest, error) {
 	switch {
 	case p.ClientID != "" && p.DefaultFor != "":
-		return nil, validate.Errorf("DefaultFor", "cannot be combined with ClientID")
+		return nil, validate.Errorf("default_for", "cannot be combined with client_id")
 	case p.ClientID == "" && p.DefaultFor == "":
-		return nil, validate.Errorf("ClientID", "required unless DefaultFor is set")
+		return nil, validate.Errorf("client_id", "required unless default_for is set")
 	}
-	if err := checkScopes("Scope", p.Scope, nil); err != nil {
+	if err := checkScopes("scope", p.Scope, nil); err != nil {
 		return nil, err
 	}
 	req := &oas.CreateClientGrantRequest{
@@ -567,13 +592,13 @@ func (p ClientGrantUpdate) toOAS(held []string) (*oas.UpdateClientGrantRequest, 
 		return nil, validate.Errorf("update", "sets no field")
 	}
 	if v, ok := p.Scope.Get(); ok {
-		if err := checkScopes("Scope", v, held); err != nil {
+		if err := checkScopes("scope", v, held); err != nil {
 			return nil, err
 		}
 	}
 	// authorization_details_types is a plain array in the spec (Auth0 refuses null there), so
 	// the generated type has no null to send: refused here, like every field that may not be null.
-	types, ok, err := patch.Get("AuthorizationDetailsTypes", p.AuthorizationDetailsTypes)
+	types, ok, err := patch.Get("authorization_details_types", p.AuthorizationDetailsTypes)
 	if err != nil {
 		return nil, err
 	}
@@ -594,7 +619,6 @@ func fromOAS(g *oas.ClientGrant) *ClientGrant {
 		ClientID:                  g.ClientID.Or(""),
 		Audience:                  g.Audience.Or(""),
 		Scope:                     g.Scope.Value,
-		ScopeNull:                 g.Scope.IsNull(),
 		OrganizationUsage:         OrganizationUsage(g.OrganizationUsage.Or("")),
 		AllowAnyOrganization:      g.AllowAnyOrganization.Or(false),
 		DefaultFor:                DefaultFor(g.DefaultFor.Or("")),

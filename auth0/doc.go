@@ -32,12 +32,18 @@
 // A create always sends "scope" (an empty list when there are none), because Auth0 refuses
 // one without it unless AllowAllScopes is set.
 //
-// Auth0 refuses a grant scope that the API does not define. c.ResourceServers manages the APIs;
-// its DefineScope and RemoveScope change one scope of an API and keep the others (Auth0's own
-// update replaces the whole list):
+// Auth0 refuses a grant scope that the API does not define. c.ResourceServers manages the APIs
+// and the scopes they define: its ListScopes, GetScope, CreateScope, UpdateScope and DeleteScope
+// read or change one scope of an API and keep the others (Auth0's own update replaces the whole
+// list):
 //
-//	api, err := c.ResourceServers.DefineScope(ctx, "https://api.example.com/",
+//	scope, err := c.ResourceServers.CreateScope(ctx, "https://api.example.com/",
 //		auth0.ResourceServerScope{Value: "write:invoices", Description: "Change invoices"})
+//
+// A scope's value is 1 to 280 characters without whitespace or control characters (one token
+// of OAuth's space-separated scope list), conventionally written action:resource
+// ("read:invoices"); its description is at most 500 characters. A grant's scope must be one
+// its API defines.
 //
 // The vendor-neutral view grants and revokes too (Grants.Create and Delete create and delete a
 // client grant), and c.ScopeCatalog() is the vendor-neutral scope catalog over the resource servers

@@ -19,6 +19,8 @@ func ExampleClientGrantsService_Update() {
 	defer srv.Close()
 	// The API the grant is on, with the scopes it defines: Auth0 grants no other.
 	srv.AddResourceServer("https://api.example.com/", "read:invoices", "write:invoices")
+	// The client (application) the grant is for: Auth0 grants only to clients that exist.
+	srv.AddClient("billing-service")
 
 	c, err := auth0.New("example.auth0.com",
 		option.WithBaseURL(srv.URL),
@@ -49,6 +51,7 @@ func ExampleClientGrantsService_List() {
 	srv := auth0fake.NewServer()
 	defer srv.Close()
 	srv.AddResourceServer("https://api.example.com/")
+	srv.AddClient("app-a", "app-b", "app-c")
 	c, _ := auth0.New("example.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
 	ctx := context.Background()
 	for _, id := range []string{"app-a", "app-b", "app-c"} {
@@ -70,9 +73,10 @@ func ExampleClientGrantsService_List() {
 // Define the scopes of an API (a resource server) before granting them: Auth0 refuses a grant
 // scope that its API does not define. DefineScope and RemoveScope change one scope and keep
 // the others, although Auth0's update replaces the whole list.
-func ExampleResourceServersService_DefineScope() {
+func ExampleResourceServersService_CreateScope() {
 	srv := auth0fake.NewServer()
 	defer srv.Close()
+	srv.AddClient("billing-service")
 	c, err := auth0.New("example.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
 	if err != nil {
 		log.Fatal(err)
@@ -88,12 +92,15 @@ func ExampleResourceServersService_DefineScope() {
 	}
 
 	// The identifier (audience) works wherever an id does.
-	api, err = c.ResourceServers.DefineScope(ctx, "https://api.example.com/",
+	_, err = c.ResourceServers.CreateScope(ctx, "https://api.example.com/",
 		auth0.ResourceServerScope{Value: "write:invoices", Description: "Create and change invoices"})
 	if err != nil {
 		log.Fatal(err)
 	}
-	for _, s := range api.Scopes {
+	for s, err := range c.ResourceServers.ListScopes(ctx, api.ID) {
+		if err != nil {
+			log.Fatal(err)
+		}
 		fmt.Printf("%s: %s\n", s.Value, s.Description)
 	}
 
@@ -149,6 +156,7 @@ func ExampleClient_Grants() {
 	defer srv.Close()
 	const aud = "https://api.example.com/"
 	srv.AddResourceServer(aud, "read:invoices", "write:invoices")
+	srv.AddClient("billing-app")
 	c, err := auth0.New("example.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
 	if err != nil {
 		log.Fatal(err)

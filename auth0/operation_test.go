@@ -12,7 +12,7 @@ import (
 )
 
 // Error.Operation is the exported method the caller called, also when that method runs
-// another one: List runs ListPage, DefineScope runs Get.
+// another one: List runs ListPage, CreateScope runs Get.
 func TestOperationIsTheMethodCalled(t *testing.T) {
 	ctx := context.Background()
 	c := (&exact{}).client(t) // every request is answered 404
@@ -45,13 +45,26 @@ func TestOperationIsTheMethodCalled(t *testing.T) {
 			_, err := c.ResourceServers.ListPage(ctx, auth0.ResourceServerListOptions{})
 			return err
 		},
-		"ResourceServers.DefineScope": func() error {
-			_, err := c.ResourceServers.DefineScope(ctx, "rs_1", auth0.ResourceServerScope{Value: "read:a"})
+		"ResourceServers.ListScopes": func() error {
+			for _, err := range c.ResourceServers.ListScopes(ctx, "rs_1") {
+				return err
+			}
+			return nil
+		},
+		"ResourceServers.GetScope": func() error {
+			_, err := c.ResourceServers.GetScope(ctx, "rs_1", "read:a")
 			return err
 		},
-		"ResourceServers.RemoveScope": func() error {
-			_, err := c.ResourceServers.RemoveScope(ctx, "rs_1", "read:a")
+		"ResourceServers.CreateScope": func() error {
+			_, err := c.ResourceServers.CreateScope(ctx, "rs_1", auth0.ResourceServerScope{Value: "read:a"})
 			return err
+		},
+		"ResourceServers.UpdateScope": func() error {
+			_, err := c.ResourceServers.UpdateScope(ctx, "rs_1", "read:a", auth0.ResourceServerScopeUpdate{Description: "d"})
+			return err
+		},
+		"ResourceServers.DeleteScope": func() error {
+			return c.ResourceServers.DeleteScope(ctx, "rs_1", "read:a")
 		},
 		"Grants.Get": func() error {
 			_, err := c.Grants().Get(ctx, grantkit.GrantKey{Resource: aud, ClientID: "app1"})

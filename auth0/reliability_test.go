@@ -2,6 +2,7 @@ package auth0_test
 
 import (
 	"context"
+	"iter"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,7 +13,6 @@ import (
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/auth0"
 	"github.com/grantkit/grantkit/auth0/auth0fake"
-	"github.com/grantkit/grantkit/internal/construct"
 	"github.com/grantkit/grantkit/internal/testkit/fake"
 	"github.com/grantkit/grantkit/internal/testkit/reliabilitytest"
 	"github.com/grantkit/grantkit/option"
@@ -23,8 +23,9 @@ func TestReliability(t *testing.T) {
 		srv := auth0fake.NewServer()
 		t.Cleanup(srv.Close)
 		srv.AddResourceServer("https://api.example.com/", "a")
+		srv.AddClient("app", "listed")
 		// The grant the scenarios read and update, created with a token of the fake's own.
-		seed, err := auth0.New("tenant.example.com", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
+		seed, err := auth0.New("tenant.example.com", option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())))
 		require.NoError(t, err)
 		g, err := seed.ClientGrants.Create(context.Background(), auth0.ClientGrantCreate{ClientID: "app", Audience: "https://api.example.com/", Scope: []string{"a"}})
 		require.NoError(t, err)
@@ -33,9 +34,7 @@ func TestReliability(t *testing.T) {
 		if o.WrongSecret != "" {
 			secret = grantkit.Secret(o.WrongSecret)
 		}
-		c, err := auth0.New("tenant.example.com", option.WithBaseURL(srv.URL),
-			auth0.WithClientCredentials(auth0fake.ClientID, secret),
-			option.WithRetryPolicy(o.Retry), construct.WithSleep(o.Sleep))
+		c, err := auth0.New("tenant.example.com", o.With(option.WithBaseURL(srv.URL), auth0.WithClientCredentials(auth0fake.ClientID, secret))...)
 		require.NoError(t, err)
 		n := 0
 		return reliabilitytest.Env{
@@ -52,19 +51,39 @@ func TestReliability(t *testing.T) {
 			},
 			Create: func(ctx context.Context) error {
 				n++
+				srv.AddClient("app" + strconv.Itoa(n))
 				_, err := c.ClientGrants.Create(ctx, auth0.ClientGrantCreate{ClientID: "app" + strconv.Itoa(n), Audience: "https://api.example.com/"})
 				return err
 			},
+			GrantsCreate: func(ctx context.Context) error {
+				n++
+				srv.AddClient("app" + strconv.Itoa(n))
+				_, err := c.Grants().Create(ctx, grantkit.GrantKey{ClientID: "app" + strconv.Itoa(n), Resource: "https://api.example.com/"}, []string{"a"})
+				return err
+			},
+			Created: func() int {
+				count := 0
+				for g, err := range seed.ClientGrants.List(context.Background(), auth0.ClientGrantListOptions{}) {
+					require.NoError(t, err)
+					if g.ClientID == "app"+strconv.Itoa(n) {
+						count++
+					}
+				}
+				return count
+			},
 			Delete: func() func(ctx context.Context) error {
 				n++
+				srv.AddClient("gone" + strconv.Itoa(n))
 				d, err := seed.ClientGrants.Create(context.Background(), auth0.ClientGrantCreate{ClientID: "gone" + strconv.Itoa(n), Audience: "https://api.example.com/", Scope: []string{"a"}})
 				require.NoError(t, err)
 				return func(ctx context.Context) error {
 					return c.ClientGrants.Delete(ctx, d.ID)
 				}
 			},
-			LostCreate: []string{"the grant may now exist", "ClientGrants.List"},
-			Fake:       srv,
+			LostCreate:      []string{"the grant may now exist", "ClientGrants.List"},
+			Catalog:         c.ScopeCatalog(),
+			CatalogResource: "https://api.example.com/",
+			Fake:            srv,
 			ResetFault: func(d time.Duration) fake.Fault {
 				return fake.Fault{Status: 429, Header: map[string][]string{
 					"X-Ratelimit-Reset": {strconv.FormatInt(time.Now().Add(d).Unix(), 10)},
@@ -88,6 +107,16 @@ func TestReliability(t *testing.T) {
 					return err
 				},
 			},
+			New: func(opts ...option.Option) error {
+				_, err := auth0.New("tenant.example.com", append([]option.Option{option.WithBaseURL(srv.URL)}, opts...)...)
+				return err
+			},
+			List: func(ctx context.Context) iter.Seq2[string, error] {
+				_, err := seed.ClientGrants.Create(context.Background(), auth0.ClientGrantCreate{ClientID: "listed", Audience: "https://api.example.com/"})
+				require.NoError(t, err)
+				return reliabilitytest.IDs(c.ClientGrants.List(ctx, auth0.ClientGrantListOptions{PageSize: 1}), func(g *auth0.ClientGrant) string { return g.ID })
+			},
+			Token:   srv.IssueToken,
 			Client:  c,
 			Secrets: []string{auth0fake.ClientSecret},
 		}

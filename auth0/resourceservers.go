@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/go-faster/jx"
 
@@ -46,7 +48,7 @@ const (
 // ResourceServerScope is a permission a resource server (API) defines. Client grants may only
 // carry scopes their audience defines.
 type ResourceServerScope struct {
-	Value       string // 1 to 280 characters
+	Value       string // 1 to 280 characters, no whitespace or control character; fixed once defined
 	Description string // at most 500 characters; empty when there is none
 }
 
@@ -87,28 +89,28 @@ type AuthorizationPolicy struct {
 // ResourceServer is an API registered at Auth0. Its Identifier is the audience of tokens and
 // client grants for it. Fields Auth0 did not return are zero.
 type ResourceServer struct {
-	ID                                        string
-	Name                                      string
-	IsSystem                                  bool // an Auth0 API (the Management API): it cannot be deleted and its scopes cannot be changed
-	Identifier                                string
-	Scopes                                    []ResourceServerScope
-	SigningAlg                                SigningAlg
-	SigningSecret                             grantkit.Secret
-	AllowOfflineAccess                        bool
-	AllowOnlineAccess                         bool
-	AllowOnlineAccessWithEphemeralSessions    bool
-	SkipConsentForVerifiableFirstPartyClients bool
-	TokenLifetime                             int // seconds, from the token endpoint
-	TokenLifetimeForWeb                       int // seconds, from the implicit and hybrid flows
-	EnforcePolicies                           bool
-	TokenDialect                              TokenDialect
-	TokenEncryption                           *TokenEncryption // nil when not set
-	ConsentPolicy                             string           // "transactional-authorization-with-mfa" today; empty when not set
-	AuthorizationDetails                      []json.RawMessage
-	ProofOfPossession                         *ProofOfPossession // nil when not set
-	SubjectTypeAuthorization                  SubjectTypeAuthorization
-	AuthorizationPolicy                       *AuthorizationPolicy // nil when not set
-	ClientID                                  string               // the client this resource server is linked to, if any
+	ID                                        string                   // Auth0's id of the API
+	Name                                      string                   // the API's name
+	IsSystem                                  bool                     // an Auth0 API (the Management API): it cannot be deleted and its scopes cannot be changed
+	Identifier                                string                   // the audience of tokens and client grants for it
+	Scopes                                    []ResourceServerScope    // the scopes it defines, in Auth0's order
+	SigningAlg                                SigningAlg               // the algorithm its tokens are signed with
+	SigningSecret                             grantkit.Secret          // the HS256 signing secret, when Auth0 sends it
+	AllowOfflineAccess                        bool                     // refresh tokens may be issued for it
+	AllowOnlineAccess                         bool                     // online refresh tokens may be issued for it
+	AllowOnlineAccessWithEphemeralSessions    bool                     // online access also with ephemeral sessions
+	SkipConsentForVerifiableFirstPartyClients bool                     // first-party clients skip the consent prompt
+	TokenLifetime                             int                      // seconds, from the token endpoint
+	TokenLifetimeForWeb                       int                      // seconds, from the implicit and hybrid flows
+	EnforcePolicies                           bool                     // RBAC: permissions are enforced
+	TokenDialect                              TokenDialect             // the access token format
+	TokenEncryption                           *TokenEncryption         // nil when not set
+	ConsentPolicy                             string                   // "transactional-authorization-with-mfa" today; empty when not set
+	AuthorizationDetails                      []json.RawMessage        // the RAR types it accepts, as raw JSON objects
+	ProofOfPossession                         *ProofOfPossession       // nil when not set
+	SubjectTypeAuthorization                  SubjectTypeAuthorization // which flows may obtain access
+	AuthorizationPolicy                       *AuthorizationPolicy     // nil when not set
+	ClientID                                  string                   // the client this resource server is linked to, if any
 }
 
 // Scope returns the scope named value and whether the resource server defines it.
@@ -147,7 +149,7 @@ type ResourceServerCreate struct {
 
 // ResourceServerUpdate is the body of ResourceServersService.Update (a PATCH). Fields left as
 // their zero value are not sent and stay as they are at Auth0. Scopes replaces the whole list
-// (use DefineScope and RemoveScope to change one scope). TokenEncryption, ConsentPolicy,
+// (use CreateScope, UpdateScope and DeleteScope to change one scope). TokenEncryption, ConsentPolicy,
 // AuthorizationDetails, ProofOfPossession and AuthorizationPolicy may be sent as null with
 // grantkit.Null, which removes them; the other fields may not be null.
 //
@@ -204,11 +206,6 @@ type ResourceServerListOptions struct {
 	Cursor string
 }
 
-// ErrDuplicateScope is returned by DefineScope and RemoveScope when the resource server
-// defines the scope they would change more than once: which one is meant is not known, so
-// nothing is changed.
-var ErrDuplicateScope = errors.New("the resource server defines this scope more than once")
-
 // Limits Auth0 documents for resource servers.
 const (
 	maxIdentifier   = 600
@@ -224,8 +221,7 @@ const (
 // ".." part between slashes cannot be used this way (use the id instead).
 type ResourceServersService struct {
 	c *Client
-	// catalog is a one-slot semaphore: DefineScope and RemoveScope through one Client run one
-	// at a time, so that two of them never read the same list and lose each other's change.
+	// catalog is a one-slot semaphore: the scope writes through one Client run one at a time, so that two of them never read the same list and lose each other's change.
 	catalog chan struct{}
 }
 
@@ -255,6 +251,9 @@ func (s *ResourceServersService) Get(ctx context.Context, id string) (*ResourceS
 }
 
 // Create creates a resource server. Auth0 answers 409 if one with the same identifier exists.
+// A create whose answer is lost is never resent blindly: the resource server is looked up by
+// its identifier and returned if it is what p asks, the create sent again only if there is
+// none (see ClientGrantsService.Create).
 func (s *ResourceServersService) Create(ctx context.Context, p ResourceServerCreate) (*ResourceServer, error) {
 	ctx, call, err := s.begin(ctx, "ResourceServers.Create")
 	if err != nil {
@@ -265,11 +264,71 @@ func (s *ResourceServersService) Create(ctx context.Context, p ResourceServerCre
 	if err != nil {
 		return nil, call.Err(err)
 	}
-	rs, err := s.c.api.CreateResourceServer(ctx, req)
-	if err != nil {
-		return nil, call.Err(err)
+	return transport.Create(ctx, call, func() (*ResourceServer, error) {
+		rs, err := s.c.api.CreateResourceServer(ctx, req)
+		if err != nil {
+			return nil, call.Err(err)
+		}
+		return rsFromOAS(rs), nil
+	}, transport.Lookup[ResourceServer]{
+		Unique: true, // Auth0 answers 409 to a second resource server with the identifier
+		Find:   func(ctx context.Context) (*ResourceServer, string, error) { return s.find(ctx, p) },
+	})
+}
+
+// find looks up the resource server p would create by its identifier, and says how it differs
+// from p ("" when it is what p asks).
+func (s *ResourceServersService) find(ctx context.Context, p ResourceServerCreate) (*ResourceServer, string, error) {
+	rs, err := s.Get(ctx, p.Identifier)
+	var ge *grantkit.Error
+	if errors.As(err, &ge) && ge.StatusCode == http.StatusNotFound {
+		return nil, "", nil
 	}
-	return rsFromOAS(rs), nil
+	if err != nil {
+		return nil, "", err
+	}
+	var diffs []string
+	differ := func(field string, got, asked any) {
+		diffs = append(diffs, fmt.Sprintf("%s %v, asked %v", field, got, asked))
+	}
+	if p.Name != "" && rs.Name != p.Name {
+		differ("name", rs.Name, p.Name)
+	}
+	if !sameScopes(rs.Scopes, p.Scopes) {
+		differ("scopes", rs.Scopes, p.Scopes)
+	}
+	if p.SigningAlg != "" && rs.SigningAlg != p.SigningAlg {
+		differ("signing_alg", rs.SigningAlg, p.SigningAlg)
+	}
+	if p.TokenLifetime != 0 && rs.TokenLifetime != p.TokenLifetime {
+		differ("token_lifetime", rs.TokenLifetime, p.TokenLifetime)
+	}
+	if p.TokenDialect != "" && rs.TokenDialect != p.TokenDialect {
+		differ("token_dialect", rs.TokenDialect, p.TokenDialect)
+	}
+	if rs.AllowOfflineAccess != p.AllowOfflineAccess {
+		differ("allow_offline_access", rs.AllowOfflineAccess, p.AllowOfflineAccess)
+	}
+	if rs.SkipConsentForVerifiableFirstPartyClients != p.SkipConsentForVerifiableFirstPartyClients {
+		differ("skip_consent_for_verifiable_first_party_clients", rs.SkipConsentForVerifiableFirstPartyClients, p.SkipConsentForVerifiableFirstPartyClients)
+	}
+	if rs.EnforcePolicies != p.EnforcePolicies {
+		differ("enforce_policies", rs.EnforcePolicies, p.EnforcePolicies)
+	}
+	return rs, strings.Join(diffs, "; "), nil
+}
+
+// sameScopes reports whether a and b define the same scopes (value and description), in any order.
+func sameScopes(a, b []ResourceServerScope) bool {
+	key := func(s ResourceServerScope) string { return s.Value + "\x00" + s.Description }
+	as, bs := make([]string, len(a)), make([]string, len(b))
+	for i := range a {
+		as[i] = key(a[i])
+	}
+	for i := range b {
+		bs[i] = key(b[i])
+	}
+	return sameSet(as, bs)
 }
 
 // Update changes the fields of the resource server that p sets and returns it as Auth0 stored
@@ -319,7 +378,7 @@ func (s *ResourceServersService) Delete(ctx context.Context, id string) error {
 	if err := validate.EscapedSegment("id", id, maxIdentifier); err != nil {
 		return call.Err(err)
 	}
-	return call.Err(s.c.api.DeleteResourceServer(ctx, oas.DeleteResourceServerParams{ID: id}))
+	return call.Deleted(s.c.api.DeleteResourceServer(ctx, oas.DeleteResourceServerParams{ID: id}))
 }
 
 // List iterates over every resource server matching opts (the system Management API
@@ -353,19 +412,19 @@ func (s *ResourceServersService) listPage(ctx context.Context, op string, opts R
 	if err != nil {
 		return grantkit.Page[ResourceServer]{}, call.Err(err)
 	}
-	list := res.ResourceServerArray
+	list, total := res.ResourceServerArray, -1
 	// Without a total (Auth0 answered with a bare array), a full page may have a successor.
 	more := len(list) == size
 	if res.IsResourceServerPage() {
 		rp := res.ResourceServerPage
 		list = rp.ResourceServers
-		if total, ok := rp.Total.Get(); ok {
-			more = rp.Start.Or(page*size)+len(list) < total
+		if t, ok := rp.Total.Get(); ok {
+			total, more = t, rp.Start.Or(page*size)+len(list) < t
 		} else {
 			more = len(list) == size
 		}
 	}
-	var out grantkit.Page[ResourceServer]
+	out := grantkit.Page[ResourceServer]{Total: total}
 	if more && len(list) > 0 {
 		out.Next = strconv.Itoa(page + 1)
 	}
@@ -376,70 +435,173 @@ func (s *ResourceServersService) listPage(ctx context.Context, op string, opts R
 	return out, nil
 }
 
-// DefineScope makes the resource server define scope: it adds it, or changes the description
-// of the scope with the same value, and returns the resource server as Auth0 stored it. A scope
-// already defined with this description is not written again.
-//
-// Auth0's PATCH replaces the whole scope list, so DefineScope reads the list, changes the one
-// scope and writes the list back with nothing else in the request: the other scopes, their
-// order and descriptions, and every other field stay as they were. Calls through one Client
-// are serialised. A change made elsewhere (another process, the dashboard) between the read
-// and the write is lost: Auth0 offers no conditional update, so the last writer wins.
-//
-// A resource server that defines scope.Value more than once gets ErrDuplicateScope and is left
-// unchanged; Auth0's system API gets grantkit.ErrInvalidInput, since its scopes cannot be
-// changed.
-func (s *ResourceServersService) DefineScope(ctx context.Context, id string, scope ResourceServerScope) (*ResourceServer, error) {
-	ctx, call, err := s.begin(ctx, "ResourceServers.DefineScope")
+// ListScopes iterates over the scopes resource server id defines, in Auth0's order. Auth0
+// returns them with the resource server, so one request serves the whole list.
+func (s *ResourceServersService) ListScopes(ctx context.Context, id string) iter.Seq2[*ResourceServerScope, error] {
+	return paging.Single(ctx, func(ctx context.Context) ([]ResourceServerScope, error) {
+		ctx, _, err := s.begin(ctx, "ResourceServers.ListScopes")
+		if err != nil {
+			return nil, err
+		}
+		rs, err := s.Get(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return rs.Scopes, nil
+	})
+}
+
+// GetScope returns the scope named value that resource server id defines; one it does not
+// define is an error wrapping grantkit.ErrScopeNotFound, and one it defines more than once an
+// error wrapping grantkit.ErrDuplicateScope.
+func (s *ResourceServersService) GetScope(ctx context.Context, id, value string) (*ResourceServerScope, error) {
+	ctx, call, err := s.begin(ctx, "ResourceServers.GetScope")
 	if err != nil {
 		return nil, err
 	}
-	if err := checkScope("scope", scope); err != nil {
+	if err := checkScopeValue(value); err != nil {
 		return nil, call.Err(err)
 	}
-	if err := validate.ScopeToken("scope.Value", scope.Value); err != nil {
+	rs, err := s.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	i, err := findScope(call, rs, id, value)
+	if err != nil {
+		return nil, err
+	}
+	if i < 0 {
+		return nil, call.Err(fmt.Errorf("%w: %q on %s", grantkit.ErrScopeNotFound, value, id))
+	}
+	sc := rs.Scopes[i]
+	return &sc, nil
+}
+
+// ResourceServerScopeUpdate is the body of ResourceServersService.UpdateScope: the scope's
+// new description (at most 500 characters; empty removes it). A scope's value cannot change.
+type ResourceServerScopeUpdate struct {
+	Description string
+}
+
+// CreateScope makes resource server id define scope and returns it as Auth0 stored it. A
+// scope of that value already defined is an error wrapping grantkit.ErrScopeExists, and
+// nothing is changed then. scope.Value is 1 to 280 characters without whitespace or control
+// characters (one token of OAuth's space-separated scope list); its Description is at most
+// 500 characters.
+//
+// Auth0's PATCH replaces the whole scope list, so each scope write (CreateScope, UpdateScope,
+// DeleteScope) reads the list, changes the one scope and writes the list back with nothing else
+// in the request: the other scopes, their order and descriptions, and every other field stay
+// as they were. Scope writes through one Client are serialised. A change made elsewhere
+// (another process, the dashboard) between the read and the write is lost: Auth0 offers no
+// conditional update, so the last writer wins.
+//
+// A resource server that defines a scope's value more than once gets an error wrapping
+// grantkit.ErrDuplicateScope and is left unchanged; Auth0's system API gets one wrapping
+// grantkit.ErrInvalidInput, since its scopes cannot be changed.
+func (s *ResourceServersService) CreateScope(ctx context.Context, id string, scope ResourceServerScope) (*ResourceServerScope, error) {
+	ctx, call, err := s.begin(ctx, "ResourceServers.CreateScope")
+	if err != nil {
+		return nil, err
+	}
+	if err := checkScope(scope); err != nil {
 		return nil, call.Err(err)
 	}
-	return s.editScopes(ctx, call, id, scope.Value, func(scopes []ResourceServerScope, i int) ([]ResourceServerScope, bool) {
-		if i < 0 {
-			return append(slices.Clip(scopes), scope), true
+	return s.createScope(ctx, call, id, scope)
+}
+
+// createScope is CreateScope for call, its checked scope included.
+func (s *ResourceServersService) createScope(ctx context.Context, call *transport.Call, id string, scope ResourceServerScope) (*ResourceServerScope, error) {
+	return s.editScopes(ctx, call, id, scope.Value, func(scopes []ResourceServerScope, i int) ([]ResourceServerScope, error) {
+		if i >= 0 {
+			return nil, fmt.Errorf("%w: %q on %s", grantkit.ErrScopeExists, scope.Value, id)
 		}
-		if scopes[i].Description == scope.Description {
-			return nil, false
+		return append(slices.Clip(scopes), scope), nil
+	})
+}
+
+// UpdateScope changes the description of the scope named value that resource server id
+// defines and returns the scope as Auth0 stored it; a description that is already the one asked
+// for is not written again. A scope it does not define is an error wrapping
+// grantkit.ErrScopeNotFound. The read-modify-write, its serialisation and its race are those of
+// CreateScope.
+func (s *ResourceServersService) UpdateScope(ctx context.Context, id, value string, p ResourceServerScopeUpdate) (*ResourceServerScope, error) {
+	ctx, call, err := s.begin(ctx, "ResourceServers.UpdateScope")
+	if err != nil {
+		return nil, err
+	}
+	if err := checkScopeValue(value); err != nil {
+		return nil, call.Err(err)
+	}
+	if err := checkScope(ResourceServerScope{Value: value, Description: p.Description}); err != nil {
+		return nil, call.Err(err)
+	}
+	return s.updateScope(ctx, call, id, value, p)
+}
+
+// updateScope is UpdateScope for call, its checked input included.
+func (s *ResourceServersService) updateScope(ctx context.Context, call *transport.Call, id, value string, p ResourceServerScopeUpdate) (*ResourceServerScope, error) {
+	return s.editScopes(ctx, call, id, value, func(scopes []ResourceServerScope, i int) ([]ResourceServerScope, error) {
+		if i < 0 {
+			return nil, fmt.Errorf("%w: %q on %s", grantkit.ErrScopeNotFound, value, id)
+		}
+		if scopes[i].Description == p.Description {
+			return nil, nil
 		}
 		out := slices.Clone(scopes)
-		out[i].Description = scope.Description
-		return out, true
+		out[i].Description = p.Description
+		return out, nil
 	})
 }
 
-// RemoveScope makes the resource server stop defining the scope named value and returns it as
-// Auth0 stored it. A scope it does not define is not an error, and nothing is written. The
-// read-modify-write, its serialisation and its race are those of DefineScope. Client grants
+// DeleteScope makes resource server id stop defining the scope named value. A scope it does
+// not define is an error wrapping grantkit.ErrScopeNotFound, and nothing is written. The
+// read-modify-write, its serialisation and its race are those of CreateScope. Client grants
 // that carry the scope keep it; Auth0 then refuses to update their scopes until it is gone.
-// Any stored value can be removed, one DefineScope would refuse included.
-func (s *ResourceServersService) RemoveScope(ctx context.Context, id, value string) (*ResourceServer, error) {
-	ctx, call, err := s.begin(ctx, "ResourceServers.RemoveScope")
+// Any stored value can be deleted, one CreateScope would refuse included.
+func (s *ResourceServersService) DeleteScope(ctx context.Context, id, value string) error {
+	ctx, call, err := s.begin(ctx, "ResourceServers.DeleteScope")
 	if err != nil {
-		return nil, err
+		return err
 	}
-	// The spec's rules for a scope's value, checked before the read.
-	if err := transport.Check("", &oas.ResourceServerScopeInput{Value: value}); err != nil {
-		return nil, call.Err(err)
+	if err := checkScopeValue(value); err != nil {
+		return call.Err(err)
 	}
-	return s.editScopes(ctx, call, id, value, func(scopes []ResourceServerScope, i int) ([]ResourceServerScope, bool) {
-		if i < 0 {
-			return nil, false
-		}
-		return slices.Delete(slices.Clone(scopes), i, i+1), true
-	})
+	return s.deleteScope(ctx, call, id, value)
 }
 
-// editScopes reads the resource server, finds the scope named value (i is -1 when absent) and,
-// if edit asks for it, writes back the list edit returns. call is the DefineScope or
-// RemoveScope it serves: the read and the write below are named after it.
+// deleteScope is DeleteScope for call, its checked input included.
+func (s *ResourceServersService) deleteScope(ctx context.Context, call *transport.Call, id, value string) error {
+	_, err := s.editScopes(ctx, call, id, value, func(scopes []ResourceServerScope, i int) ([]ResourceServerScope, error) {
+		if i < 0 {
+			return nil, fmt.Errorf("%w: %q on %s", grantkit.ErrScopeNotFound, value, id)
+		}
+		return slices.Delete(slices.Clone(scopes), i, i+1), nil
+	})
+	return err
+}
+
+// findScope returns the index of the scope named value in rs, or -1 when rs does not define
+// it; a value defined more than once is an error.
+func findScope(call *transport.Call, rs *ResourceServer, id, value string) (int, error) {
+	i, n := -1, 0
+	for j, sc := range rs.Scopes {
+		if sc.Value == value {
+			i, n = j, n+1
+		}
+	}
+	if n > 1 {
+		return -1, call.Err(fmt.Errorf("%w: %q is defined %d times on %s", grantkit.ErrDuplicateScope, value, n, id))
+	}
+	return i, nil
+}
+
+// editScopes reads resource server id, finds the scope named value (i is -1 when absent) and
+// writes back the list edit returns, unless edit returns nil and no error (nothing to change).
+// It returns the scope named value as Auth0 stored it (after a deletion, nil). call is the
+// scope write it serves: the read and the write below are named after it.
 func (s *ResourceServersService) editScopes(ctx context.Context, call *transport.Call, id, value string,
-	edit func(scopes []ResourceServerScope, i int) ([]ResourceServerScope, bool)) (*ResourceServer, error) {
+	edit func(scopes []ResourceServerScope, i int) ([]ResourceServerScope, error)) (*ResourceServerScope, error) {
 	if err := validate.EscapedSegment("id", id, maxIdentifier); err != nil {
 		return nil, call.Err(err)
 	}
@@ -453,18 +615,20 @@ func (s *ResourceServersService) editScopes(ctx context.Context, call *transport
 	if err != nil {
 		return nil, err
 	}
-	i, n := -1, 0
-	for j, sc := range rs.Scopes {
-		if sc.Value == value {
-			i, n = j, n+1
+	i, err := findScope(call, rs, id, value)
+	if err != nil {
+		return nil, err
+	}
+	scopes, err := edit(rs.Scopes, i)
+	if err != nil {
+		return nil, call.Err(err)
+	}
+	if scopes == nil {
+		if i < 0 {
+			return nil, nil
 		}
-	}
-	if n > 1 {
-		return nil, call.Err(fmt.Errorf("%w: %q is defined %d times on %s", ErrDuplicateScope, value, n, id))
-	}
-	scopes, write := edit(rs.Scopes, i)
-	if !write {
-		return rs, nil
+		sc := rs.Scopes[i]
+		return &sc, nil
 	}
 	if rs.IsSystem {
 		return nil, call.Err(validate.Errorf("id", "%s is Auth0's system API %q; its scopes cannot be changed", id, rs.Name))
@@ -475,21 +639,34 @@ func (s *ResourceServersService) editScopes(ctx context.Context, call *transport
 	if target == "" {
 		target = id
 	}
-	return s.update(ctx, target, ResourceServerUpdate{Scopes: grantkit.Set(scopes...)}, rs.Scopes)
+	if rs, err = s.update(ctx, target, ResourceServerUpdate{Scopes: grantkit.Set(scopes...)}, rs.Scopes); err != nil {
+		return nil, err
+	}
+	wanted := slices.ContainsFunc(scopes, func(sc ResourceServerScope) bool { return sc.Value == value })
+	sc, stored := rs.Scope(value)
+	switch {
+	case wanted && !stored:
+		return nil, call.Err(fmt.Errorf("%w: Auth0 answered with success, but %s does not list %q", grantkit.ErrNotApplied, id, value))
+	case !wanted && stored:
+		return nil, call.Err(fmt.Errorf("%w: Auth0 answered with success, but %s still lists %q", grantkit.ErrNotApplied, id, value))
+	case !wanted:
+		return nil, nil
+	}
+	return &sc, nil
 }
 
 func (o ResourceServerListOptions) toOAS() (p oas.ListResourceServersParams, page, size int, err error) {
 	// Query parameters: the generated client validates request bodies only, so the spec's
 	// bounds on identifiers (at most 10, none empty) are checked here.
 	if len(o.Identifiers) > 10 {
-		return p, 0, 0, validate.Errorf("Identifiers", "%d given, at most 10", len(o.Identifiers))
+		return p, 0, 0, validate.Errorf("identifiers", "%d given, at most 10", len(o.Identifiers))
 	}
-	if err := validate.Each("Identifiers", o.Identifiers, func(f, s string) error { return validate.Length(f, s, 1, -1) }); err != nil {
+	if err := validate.Each("identifiers", o.Identifiers, func(f, s string) error { return validate.Length(f, s, 1, -1) }); err != nil {
 		return p, 0, 0, err
 	}
 	size = o.PageSize
 	if size < 0 || size > 100 {
-		return p, 0, 0, validate.Errorf("PageSize", "%d, want 1 to 100 (0 for the default)", size)
+		return p, 0, 0, validate.Errorf("page_size", "%d, want 1 to 100 (0 for the default)", size)
 	}
 	if size == 0 {
 		size = defaultPageSize
@@ -497,7 +674,7 @@ func (o ResourceServerListOptions) toOAS() (p oas.ListResourceServersParams, pag
 	if o.Cursor != "" {
 		page, err = strconv.Atoi(o.Cursor)
 		if err != nil || page < 0 {
-			return p, 0, 0, validate.Errorf("Cursor", "%q is not a page number from a previous page's Next", o.Cursor)
+			return p, 0, 0, validate.Errorf("cursor", "%s is not a page number from a previous page's Next", validate.Quote(o.Cursor))
 		}
 	}
 	p.Identifiers = o.Identifiers
@@ -509,10 +686,20 @@ func (o ResourceServerListOptions) toOAS() (p oas.ListResourceServersParams, pag
 	return p, page, size, nil
 }
 
-// checkScope checks sc against the spec's rules for a scope (its lengths) before the read that
-// precedes its write, which would otherwise be sent before the write's validation refuses it.
-func checkScope(field string, sc ResourceServerScope) error {
-	return transport.Check(field, &scopesToOAS([]ResourceServerScope{sc})[0])
+// checkScope checks a scope a write defines against the spec's rules (its lengths) and checks
+// that its value is a scope token, before the read that precedes its write, which would
+// otherwise be sent before the write's validation refuses it.
+func checkScope(sc ResourceServerScope) error {
+	if err := transport.Check("", &scopesToOAS([]ResourceServerScope{sc})[0]); err != nil {
+		return err
+	}
+	return validate.ScopeToken("value", sc.Value)
+}
+
+// checkScopeValue checks the value that names a scope to read, change or delete against the
+// spec's rules for a scope's value (its length); any value Auth0 stores passes.
+func checkScopeValue(value string) error {
+	return transport.Check("", &oas.ResourceServerScopeInput{Value: value})
 }
 
 // checkScopeList checks that the values of the scopes a write defines are scope tokens
@@ -524,7 +711,7 @@ func checkScopeList(field string, scopes, held []ResourceServerScope) error {
 		if slices.ContainsFunc(held, func(h ResourceServerScope) bool { return h.Value == sc.Value }) {
 			return nil
 		}
-		return validate.ScopeToken(f+".Value", sc.Value)
+		return validate.ScopeToken(f+".value", sc.Value)
 	})
 }
 
@@ -602,7 +789,7 @@ func (p ResourceServerCreate) toOAS() (*oas.CreateResourceServerRequest, error) 
 		req.Name.SetTo(p.Name)
 	}
 	if p.Scopes != nil {
-		if err := checkScopeList("Scopes", p.Scopes, nil); err != nil {
+		if err := checkScopeList("scopes", p.Scopes, nil); err != nil {
 			return nil, err
 		}
 		req.Scopes = scopesToOAS(p.Scopes)
@@ -640,7 +827,7 @@ func (p ResourceServerCreate) toOAS() (*oas.CreateResourceServerRequest, error) 
 		req.ConsentPolicy.SetTo(p.ConsentPolicy)
 	}
 	if p.AuthorizationDetails != nil {
-		if err := checkDetails("AuthorizationDetails", p.AuthorizationDetails); err != nil {
+		if err := checkDetails("authorization_details", p.AuthorizationDetails); err != nil {
 			return nil, err
 		}
 		req.AuthorizationDetails.SetTo(detailsToOAS(p.AuthorizationDetails))
@@ -666,24 +853,24 @@ func (p ResourceServerUpdate) toOAS(held []ResourceServerScope) (*oas.UpdateReso
 		omitted, null bool
 		nullable      bool
 	}{
-		{"Name", p.Name.IsZero(), p.Name.IsNull(), false},
-		{"Scopes", p.Scopes.IsZero(), p.Scopes.IsNull(), false},
-		{"SigningAlg", p.SigningAlg.IsZero(), p.SigningAlg.IsNull(), false},
-		{"SigningSecret", p.SigningSecret.IsZero(), p.SigningSecret.IsNull(), false},
-		{"SkipConsentForVerifiableFirstPartyClients", p.SkipConsentForVerifiableFirstPartyClients.IsZero(), p.SkipConsentForVerifiableFirstPartyClients.IsNull(), false},
-		{"AllowOfflineAccess", p.AllowOfflineAccess.IsZero(), p.AllowOfflineAccess.IsNull(), false},
-		{"AllowOnlineAccess", p.AllowOnlineAccess.IsZero(), p.AllowOnlineAccess.IsNull(), false},
-		{"AllowOnlineAccessWithEphemeralSessions", p.AllowOnlineAccessWithEphemeralSessions.IsZero(), p.AllowOnlineAccessWithEphemeralSessions.IsNull(), false},
-		{"TokenLifetime", p.TokenLifetime.IsZero(), p.TokenLifetime.IsNull(), false},
-		{"TokenLifetimeForWeb", p.TokenLifetimeForWeb.IsZero(), p.TokenLifetimeForWeb.IsNull(), false},
-		{"TokenDialect", p.TokenDialect.IsZero(), p.TokenDialect.IsNull(), false},
-		{"EnforcePolicies", p.EnforcePolicies.IsZero(), p.EnforcePolicies.IsNull(), false},
-		{"TokenEncryption", p.TokenEncryption.IsZero(), p.TokenEncryption.IsNull(), true},
-		{"ConsentPolicy", p.ConsentPolicy.IsZero(), p.ConsentPolicy.IsNull(), true},
-		{"AuthorizationDetails", p.AuthorizationDetails.IsZero(), p.AuthorizationDetails.IsNull(), true},
-		{"ProofOfPossession", p.ProofOfPossession.IsZero(), p.ProofOfPossession.IsNull(), true},
-		{"SubjectTypeAuthorization", p.SubjectTypeAuthorization.IsZero(), p.SubjectTypeAuthorization.IsNull(), false},
-		{"AuthorizationPolicy", p.AuthorizationPolicy.IsZero(), p.AuthorizationPolicy.IsNull(), true},
+		{"name", p.Name.IsZero(), p.Name.IsNull(), false},
+		{"scopes", p.Scopes.IsZero(), p.Scopes.IsNull(), false},
+		{"signing_alg", p.SigningAlg.IsZero(), p.SigningAlg.IsNull(), false},
+		{"signing_secret", p.SigningSecret.IsZero(), p.SigningSecret.IsNull(), false},
+		{"skip_consent_for_verifiable_first_party_clients", p.SkipConsentForVerifiableFirstPartyClients.IsZero(), p.SkipConsentForVerifiableFirstPartyClients.IsNull(), false},
+		{"allow_offline_access", p.AllowOfflineAccess.IsZero(), p.AllowOfflineAccess.IsNull(), false},
+		{"allow_online_access", p.AllowOnlineAccess.IsZero(), p.AllowOnlineAccess.IsNull(), false},
+		{"allow_online_access_with_ephemeral_sessions", p.AllowOnlineAccessWithEphemeralSessions.IsZero(), p.AllowOnlineAccessWithEphemeralSessions.IsNull(), false},
+		{"token_lifetime", p.TokenLifetime.IsZero(), p.TokenLifetime.IsNull(), false},
+		{"token_lifetime_for_web", p.TokenLifetimeForWeb.IsZero(), p.TokenLifetimeForWeb.IsNull(), false},
+		{"token_dialect", p.TokenDialect.IsZero(), p.TokenDialect.IsNull(), false},
+		{"enforce_policies", p.EnforcePolicies.IsZero(), p.EnforcePolicies.IsNull(), false},
+		{"token_encryption", p.TokenEncryption.IsZero(), p.TokenEncryption.IsNull(), true},
+		{"consent_policy", p.ConsentPolicy.IsZero(), p.ConsentPolicy.IsNull(), true},
+		{"authorization_details", p.AuthorizationDetails.IsZero(), p.AuthorizationDetails.IsNull(), true},
+		{"proof_of_possession", p.ProofOfPossession.IsZero(), p.ProofOfPossession.IsNull(), true},
+		{"subject_type_authorization", p.SubjectTypeAuthorization.IsZero(), p.SubjectTypeAuthorization.IsNull(), false},
+		{"authorization_policy", p.AuthorizationPolicy.IsZero(), p.AuthorizationPolicy.IsNull(), true},
 	}
 	sets := false
 	for _, f := range fields {
@@ -700,7 +887,7 @@ func (p ResourceServerUpdate) toOAS(held []ResourceServerScope) (*oas.UpdateReso
 		req.Name.SetTo(v)
 	}
 	if v, ok := p.Scopes.Get(); ok {
-		if err := checkScopeList("Scopes", v, held); err != nil {
+		if err := checkScopeList("scopes", v, held); err != nil {
 			return nil, err
 		}
 		req.Scopes = scopesToOAS(v) // never nil, so an empty list is sent as []
@@ -740,7 +927,7 @@ func (p ResourceServerUpdate) toOAS(held []ResourceServerScope) (*oas.UpdateReso
 	patch.Apply(patch.Map(p.TokenEncryption, TokenEncryption.toOAS), &req.TokenEncryption)
 	patch.Apply(p.ConsentPolicy, &req.ConsentPolicy)
 	if v, ok := p.AuthorizationDetails.Get(); ok {
-		if err := checkDetails("AuthorizationDetails", v); err != nil {
+		if err := checkDetails("authorization_details", v); err != nil {
 			return nil, err
 		}
 		req.AuthorizationDetails.SetTo(detailsToOAS(v))

@@ -144,6 +144,7 @@ func TestResourceServerListPaging(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, page.Items, 4)
 	assert.Equal(t, "1", page.Next)
+	assert.Equal(t, 7, page.Total, "Auth0's total")
 	page, err = c.ResourceServers.ListPage(ctx, auth0.ResourceServerListOptions{PageSize: 4, Cursor: page.Next})
 	require.NoError(t, err)
 	assert.Len(t, page.Items, 3)
@@ -177,6 +178,9 @@ func TestResourceServerListWithoutTotals(t *testing.T) {
 	got := mustList(t, c, auth0.ResourceServerListOptions{PageSize: 2})
 	assert.Len(t, got, 3)
 	assert.Equal(t, []string{"0", "1"}, pages, "a short page is the last")
+	page, err := c.ResourceServers.ListPage(context.Background(), auth0.ResourceServerListOptions{PageSize: 2})
+	require.NoError(t, err)
+	assert.Equal(t, -1, page.Total, "a bare array says no total")
 }
 
 func mustList(t *testing.T, c *auth0.Client, opts auth0.ResourceServerListOptions) []*auth0.ResourceServer {
@@ -284,7 +288,7 @@ func TestResourceServerUpdateStatesAreApplied(t *testing.T) {
 	assert.Equal(t, "renamed", got.Name)
 }
 
-func TestDefineAndRemoveScopeKeepEverythingElse(t *testing.T) {
+func TestScopeCRUDKeepsEverythingElse(t *testing.T) {
 	ctx := context.Background()
 	c, srv, _ := setup(t)
 	rs, err := c.ResourceServers.Create(ctx, auth0.ResourceServerCreate{
@@ -297,40 +301,50 @@ func TestDefineAndRemoveScopeKeepEverythingElse(t *testing.T) {
 
 	steps := []struct {
 		name   string
-		call   func() (*auth0.ResourceServer, error)
+		call   func() (*auth0.ResourceServerScope, error)
+		ret    *auth0.ResourceServerScope
 		want   []auth0.ResourceServerScope
 		writes bool
 	}{
-		{"define a new scope", func() (*auth0.ResourceServer, error) {
-			return c.ResourceServers.DefineScope(ctx, invoicesAPI, auth0.ResourceServerScope{Value: "void:invoices", Description: "Void"})
-		}, []auth0.ResourceServerScope{{"read:invoices", "Read"}, {"write:invoices", "Write"}, {"void:invoices", "Void"}}, true},
-		{"change a description in place", func() (*auth0.ResourceServer, error) {
-			return c.ResourceServers.DefineScope(ctx, rs.ID, auth0.ResourceServerScope{Value: "read:invoices", Description: "Read all invoices"})
-		}, []auth0.ResourceServerScope{{"read:invoices", "Read all invoices"}, {"write:invoices", "Write"}, {"void:invoices", "Void"}}, true},
-		{"define an existing scope again", func() (*auth0.ResourceServer, error) {
-			return c.ResourceServers.DefineScope(ctx, rs.ID, auth0.ResourceServerScope{Value: "write:invoices", Description: "Write"})
-		}, []auth0.ResourceServerScope{{"read:invoices", "Read all invoices"}, {"write:invoices", "Write"}, {"void:invoices", "Void"}}, false},
-		{"remove a scope", func() (*auth0.ResourceServer, error) {
-			return c.ResourceServers.RemoveScope(ctx, invoicesAPI, "write:invoices")
-		}, []auth0.ResourceServerScope{{"read:invoices", "Read all invoices"}, {"void:invoices", "Void"}}, true},
-		{"remove a scope that is not defined", func() (*auth0.ResourceServer, error) {
-			return c.ResourceServers.RemoveScope(ctx, rs.ID, "write:invoices")
-		}, []auth0.ResourceServerScope{{"read:invoices", "Read all invoices"}, {"void:invoices", "Void"}}, false},
-		{"remove the last but one", func() (*auth0.ResourceServer, error) {
-			return c.ResourceServers.RemoveScope(ctx, rs.ID, "read:invoices")
-		}, []auth0.ResourceServerScope{{"void:invoices", "Void"}}, true},
+		{"create a scope", func() (*auth0.ResourceServerScope, error) {
+			return c.ResourceServers.CreateScope(ctx, invoicesAPI, auth0.ResourceServerScope{Value: "void:invoices", Description: "Void"})
+		}, &auth0.ResourceServerScope{"void:invoices", "Void"},
+			[]auth0.ResourceServerScope{{"read:invoices", "Read"}, {"write:invoices", "Write"}, {"void:invoices", "Void"}}, true},
+		{"update a description in place", func() (*auth0.ResourceServerScope, error) {
+			return c.ResourceServers.UpdateScope(ctx, rs.ID, "read:invoices", auth0.ResourceServerScopeUpdate{Description: "Read all invoices"})
+		}, &auth0.ResourceServerScope{"read:invoices", "Read all invoices"},
+			[]auth0.ResourceServerScope{{"read:invoices", "Read all invoices"}, {"write:invoices", "Write"}, {"void:invoices", "Void"}}, true},
+		{"update to the description it has", func() (*auth0.ResourceServerScope, error) {
+			return c.ResourceServers.UpdateScope(ctx, rs.ID, "write:invoices", auth0.ResourceServerScopeUpdate{Description: "Write"})
+		}, &auth0.ResourceServerScope{"write:invoices", "Write"},
+			[]auth0.ResourceServerScope{{"read:invoices", "Read all invoices"}, {"write:invoices", "Write"}, {"void:invoices", "Void"}}, false},
+		{"get a scope", func() (*auth0.ResourceServerScope, error) {
+			return c.ResourceServers.GetScope(ctx, invoicesAPI, "void:invoices")
+		}, &auth0.ResourceServerScope{"void:invoices", "Void"},
+			[]auth0.ResourceServerScope{{"read:invoices", "Read all invoices"}, {"write:invoices", "Write"}, {"void:invoices", "Void"}}, false},
+		{"delete a scope", func() (*auth0.ResourceServerScope, error) {
+			return nil, c.ResourceServers.DeleteScope(ctx, invoicesAPI, "write:invoices")
+		}, nil, []auth0.ResourceServerScope{{"read:invoices", "Read all invoices"}, {"void:invoices", "Void"}}, true},
+		{"delete the last but one", func() (*auth0.ResourceServerScope, error) {
+			return nil, c.ResourceServers.DeleteScope(ctx, rs.ID, "read:invoices")
+		}, nil, []auth0.ResourceServerScope{{"void:invoices", "Void"}}, true},
 	}
 	for _, s := range steps {
 		before := len(srv.Requests())
 		got, err := s.call()
 		require.NoError(t, err, s.name)
 		reqs := srv.Requests()[before:]
-		assert.Equal(t, s.want, got.Scopes, s.name)
-		assert.Equal(t, others(rs), others(got), "%s: every other field is kept", s.name)
+		assert.Equal(t, s.ret, got, s.name)
 		stored, err := c.ResourceServers.Get(ctx, rs.ID)
 		require.NoError(t, err)
 		assert.Equal(t, s.want, stored.Scopes, s.name)
 		assert.Equal(t, others(rs), others(stored), "%s: every other field is kept", s.name)
+		var listed []auth0.ResourceServerScope
+		for sc, err := range c.ResourceServers.ListScopes(ctx, invoicesAPI) {
+			require.NoError(t, err)
+			listed = append(listed, *sc)
+		}
+		assert.Equal(t, s.want, listed, "%s: ListScopes", s.name)
 
 		if !s.writes {
 			require.Len(t, reqs, 1, "%s: a read, no write", s.name)
@@ -345,48 +359,62 @@ func TestDefineAndRemoveScopeKeepEverythingElse(t *testing.T) {
 	}
 }
 
-func TestDefineScopeRefusals(t *testing.T) {
+func TestScopeCRUDRefusals(t *testing.T) {
 	ctx := context.Background()
 	c, srv, _ := setup(t)
 	rs := createAPI(t, c, invoicesAPI, auth0.ResourceServerScope{Value: "a"})
 	// Auth0 stores what it is sent; a list with a scope twice makes the change ambiguous.
-	_, err := c.ResourceServers.Update(ctx, rs.ID, auth0.ResourceServerUpdate{Scopes: grantkit.Set(
+	_, err := c.ResourceServers.Update(ctx, rs.ID, auth0.ResourceServerUpdate{Scopes: grantkit.Set(auth0.ResourceServerScope{Value: "a"},
 		auth0.ResourceServerScope{Value: "dup", Description: "one"}, auth0.ResourceServerScope{Value: "dup", Description: "two"})})
 	require.NoError(t, err)
 	before := len(srv.Requests())
-	_, err = c.ResourceServers.DefineScope(ctx, rs.ID, auth0.ResourceServerScope{Value: "dup", Description: "three"})
-	require.ErrorIs(t, err, auth0.ErrDuplicateScope)
+	_, err = c.ResourceServers.UpdateScope(ctx, rs.ID, "dup", auth0.ResourceServerScopeUpdate{Description: "three"})
+	require.ErrorIs(t, err, grantkit.ErrDuplicateScope)
 	assert.Contains(t, err.Error(), `"dup" is defined 2 times`)
-	_, err = c.ResourceServers.RemoveScope(ctx, rs.ID, "dup")
-	require.ErrorIs(t, err, auth0.ErrDuplicateScope)
-	assert.Len(t, srv.Requests()[before:], 2, "two reads, no write")
+	err = c.ResourceServers.DeleteScope(ctx, rs.ID, "dup")
+	require.ErrorIs(t, err, grantkit.ErrDuplicateScope)
+	_, err = c.ResourceServers.GetScope(ctx, rs.ID, "dup")
+	require.ErrorIs(t, err, grantkit.ErrDuplicateScope)
+	assert.Len(t, srv.Requests()[before:], 3, "three reads, no write")
+
+	before = len(srv.Requests())
+	_, err = c.ResourceServers.CreateScope(ctx, rs.ID, auth0.ResourceServerScope{Value: "a", Description: "again"})
+	require.ErrorIs(t, err, grantkit.ErrScopeExists)
+	_, err = c.ResourceServers.UpdateScope(ctx, rs.ID, "missing", auth0.ResourceServerScopeUpdate{Description: "x"})
+	require.ErrorIs(t, err, grantkit.ErrScopeNotFound)
+	err = c.ResourceServers.DeleteScope(ctx, rs.ID, "missing")
+	require.ErrorIs(t, err, grantkit.ErrScopeNotFound)
+	_, err = c.ResourceServers.GetScope(ctx, rs.ID, "missing")
+	require.ErrorIs(t, err, grantkit.ErrScopeNotFound)
+	assert.Contains(t, err.Error(), "auth0: ResourceServers.GetScope: ")
+	assert.Len(t, srv.Requests()[before:], 4, "four reads, no write")
 
 	mgmt := srv.AddSystemResourceServer("https://tenant.example.com/api/v2/", "read:users")
 	before = len(srv.Requests())
-	_, err = c.ResourceServers.DefineScope(ctx, mgmt, auth0.ResourceServerScope{Value: "read:everything"})
+	_, err = c.ResourceServers.CreateScope(ctx, mgmt, auth0.ResourceServerScope{Value: "read:everything"})
 	require.ErrorIs(t, err, grantkit.ErrInvalidInput)
 	assert.Contains(t, err.Error(), "system API")
 	assert.Len(t, srv.Requests()[before:], 1, "a read, no write")
 
-	_, err = c.ResourceServers.DefineScope(ctx, "urn:missing", auth0.ResourceServerScope{Value: "x"})
+	_, err = c.ResourceServers.CreateScope(ctx, "urn:missing", auth0.ResourceServerScope{Value: "x"})
 	assert.Equal(t, http.StatusNotFound, apiError(t, err).StatusCode)
-	assert.Equal(t, "ResourceServers.DefineScope", apiError(t, err).Operation)
+	assert.Equal(t, "ResourceServers.CreateScope", apiError(t, err).Operation)
 
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
-	_, err = c.ResourceServers.DefineScope(cancelled, rs.ID, auth0.ResourceServerScope{Value: "x"})
+	_, err = c.ResourceServers.CreateScope(cancelled, rs.ID, auth0.ResourceServerScope{Value: "x"})
 	require.ErrorIs(t, err, context.Canceled)
 }
 
 // Scope changes through one client are serialised: none is lost to another's read-modify-write.
-func TestConcurrentDefineScopeLosesNothing(t *testing.T) {
+func TestConcurrentCreateScopeLosesNothing(t *testing.T) {
 	ctx := context.Background()
 	c, _, _ := setup(t)
 	rs := createAPI(t, c, invoicesAPI, auth0.ResourceServerScope{Value: "keep"})
 	var wg sync.WaitGroup
 	for i := range 16 {
 		wg.Go(func() {
-			_, err := c.ResourceServers.DefineScope(ctx, invoicesAPI, auth0.ResourceServerScope{Value: "s" + strconv.Itoa(i)})
+			_, err := c.ResourceServers.CreateScope(ctx, invoicesAPI, auth0.ResourceServerScope{Value: "s" + strconv.Itoa(i)})
 			assert.NoError(t, err)
 		})
 	}
@@ -460,7 +488,7 @@ func TestFakeResourceServerRules(t *testing.T) {
 	}
 
 	// Once the API defines the scope, the same grant is accepted.
-	_, err := c.ResourceServers.DefineScope(ctx, rs.ID, auth0.ResourceServerScope{Value: "write:invoices"})
+	_, err := c.ResourceServers.CreateScope(ctx, rs.ID, auth0.ResourceServerScope{Value: "write:invoices"})
 	require.NoError(t, err)
 	g, err := c.ClientGrants.Create(ctx, auth0.ClientGrantCreate{ClientID: "app", Audience: invoicesAPI, Scope: []string{"read:invoices", "write:invoices"}})
 	require.NoError(t, err)
@@ -504,14 +532,14 @@ func TestResourceServerBadInputSendsNothing(t *testing.T) {
 			return err
 		}, "name: no regex match: ^[^<>]+$"},
 		{"281-char scope", func(c *auth0.Client) error {
-			_, err := c.ResourceServers.DefineScope(ctx, "urn:a", auth0.ResourceServerScope{Value: strings.Repeat("s", 281)})
+			_, err := c.ResourceServers.CreateScope(ctx, "urn:a", auth0.ResourceServerScope{Value: strings.Repeat("s", 281)})
 			return err
-		}, "scope.value: len 281 greater than maximum 280"},
+		}, "value: len 281 greater than maximum 280"},
 		{"501-char description", func(c *auth0.Client) error {
 			_, err := c.ResourceServers.Update(ctx, "urn:a", auth0.ResourceServerUpdate{Scopes: grantkit.Set(auth0.ResourceServerScope{Value: "a"}, auth0.ResourceServerScope{Value: "b", Description: strings.Repeat("d", 501)})})
 			return err
 		}, "scopes[1].description: len 501 greater than maximum 500"},
-		{"empty scope to remove", func(c *auth0.Client) error { _, err := c.ResourceServers.RemoveScope(ctx, "urn:a", ""); return err }, "value"},
+		{"empty scope to delete", func(c *auth0.Client) error { return c.ResourceServers.DeleteScope(ctx, "urn:a", "") }, "value"},
 		{"short signing secret", func(c *auth0.Client) error {
 			_, err := c.ResourceServers.Update(ctx, "urn:a", auth0.ResourceServerUpdate{SigningSecret: grantkit.Value(grantkit.Secret(secret))})
 			return err
@@ -523,11 +551,11 @@ func TestResourceServerBadInputSendsNothing(t *testing.T) {
 		{"null name", func(c *auth0.Client) error {
 			_, err := c.ResourceServers.Update(ctx, "urn:a", auth0.ResourceServerUpdate{Name: grantkit.Null[string]()})
 			return err
-		}, "Name: cannot be null"},
+		}, "name: cannot be null"},
 		{"null scopes", func(c *auth0.Client) error {
 			_, err := c.ResourceServers.Update(ctx, "urn:a", auth0.ResourceServerUpdate{Scopes: grantkit.Null[[]auth0.ResourceServerScope]()})
 			return err
-		}, "Scopes: cannot be null"},
+		}, "scopes: cannot be null"},
 		{"empty update", func(c *auth0.Client) error {
 			_, err := c.ResourceServers.Update(ctx, "urn:a", auth0.ResourceServerUpdate{})
 			return err
@@ -535,7 +563,7 @@ func TestResourceServerBadInputSendsNothing(t *testing.T) {
 		{"authorization details that are not JSON", func(c *auth0.Client) error {
 			_, err := c.ResourceServers.Update(ctx, "urn:a", auth0.ResourceServerUpdate{AuthorizationDetails: grantkit.Set(json.RawMessage(`{"type":`))})
 			return err
-		}, "AuthorizationDetails[0]: not a JSON value"},
+		}, "authorization_details[0]: not a JSON value"},
 		{"token encryption without a key", func(c *auth0.Client) error {
 			_, err := c.ResourceServers.Create(ctx, auth0.ResourceServerCreate{Identifier: "urn:a", TokenEncryption: &auth0.TokenEncryption{Format: "compact-nested-jwe"}})
 			return err
@@ -543,15 +571,15 @@ func TestResourceServerBadInputSendsNothing(t *testing.T) {
 		{"eleven identifiers", func(c *auth0.Client) error {
 			_, err := c.ResourceServers.ListPage(ctx, auth0.ResourceServerListOptions{Identifiers: make([]string, 11)})
 			return err
-		}, "Identifiers: 11 given, at most 10"},
+		}, "identifiers: 11 given, at most 10"},
 		{"page size", func(c *auth0.Client) error {
 			_, err := c.ResourceServers.ListPage(ctx, auth0.ResourceServerListOptions{PageSize: 101})
 			return err
-		}, "PageSize"},
+		}, "page_size: "},
 		{"foreign cursor", func(c *auth0.Client) error {
 			_, err := c.ResourceServers.ListPage(ctx, auth0.ResourceServerListOptions{Cursor: "cgr_abc"})
 			return err
-		}, "Cursor"},
+		}, "cursor: "},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -120,7 +120,7 @@ var updateCases = []updateCase{
 				return nil, err
 			}
 			return func(ctx context.Context) (int, error) {
-				sc, err := c.Scopes.Update(ctx, 1001, 323005, onelogin.ScopeUpdate{Value: "custom:scope", Description: "A custom scope"})
+				sc, err := c.Authorizations.UpdateScope(ctx, 1001, 323005, onelogin.ScopeUpdate{Value: "custom:scope", Description: "A custom scope"})
 				if err != nil {
 					return 0, err
 				}

@@ -21,19 +21,19 @@ import (
 // read-modify-write never erases what grantkit does not know. To change only the scope names,
 // use WithNames.
 type AllowedScopes struct {
-	GeneralScopes []string // such as "openid"
-	Organization  OrganizationScopes
-	Services      []ServiceScope // roles and permissions in services of the organization
+	GeneralScopes []string           // such as "openid"
+	Organization  OrganizationScopes // roles and permissions in the organization
+	Services      []ServiceScope     // roles and permissions in services of the organization
 
 	kept kept
 }
 
 // OrganizationScopes are the organization roles and permissions an app may hold.
 type OrganizationScopes struct {
-	AllRoles       bool // every organization role; CSP wants Roles empty then
-	Roles          []Role
-	AllPermissions bool // every organization permission; CSP wants Permissions empty then
-	Permissions    []Permission
+	AllRoles       bool         // every organization role; CSP wants Roles empty then
+	Roles          []Role       // organization roles, by name
+	AllPermissions bool         // every organization permission; CSP wants Permissions empty then
+	Permissions    []Permission // organization permissions, by id
 	// KeptInToken says which kinds of grant go into the app's access token: CSP documents
 	// "ROLES" and "PERMISSIONS"; other values pass through.
 	KeptInToken []string
@@ -43,12 +43,12 @@ type OrganizationScopes struct {
 
 // ServiceScope is the access an app may request in one service.
 type ServiceScope struct {
-	ServiceDefinitionID string
-	AllRoles            bool // every role of the service; CSP wants Roles empty then
-	Roles               []Role
-	AllPermissions      bool
-	Permissions         []Permission
-	KeptInToken         []string // as in OrganizationScopes
+	ServiceDefinitionID string       // the service's definition id (the <serviceDefinitionId> of a scope name)
+	AllRoles            bool         // every role of the service; CSP wants Roles empty then
+	Roles               []Role       // roles in the service, by name
+	AllPermissions      bool         // every permission of the service; CSP wants Permissions empty then
+	Permissions         []Permission // permissions in the service, by id
+	KeptInToken         []string     // as in OrganizationScopes
 
 	kept kept
 }
@@ -78,8 +78,8 @@ func Roles(names ...string) []Role {
 	return out
 }
 
-// RoleNames returns the names of roles, in order.
-func RoleNames(roles []Role) []string {
+// roleNames returns the names of roles, in order.
+func roleNames(roles []Role) []string {
 	out := make([]string, len(roles))
 	for i, r := range roles {
 		out[i] = r.Name
@@ -152,21 +152,21 @@ func (a AllowedScopes) check(held *AllowedScopes) error {
 		}
 	}
 	roles := func(heldRoles []Role) func(f string, r Role) error {
-		names := RoleNames(heldRoles)
-		return func(f string, r Role) error { return scope(names)(f+".Name", r.Name) }
+		names := roleNames(heldRoles)
+		return func(f string, r Role) error { return scope(names)(f+".name", r.Name) }
 	}
-	if err := validate.Each("AllowedScopes.GeneralScopes", a.GeneralScopes, scope(h.GeneralScopes)); err != nil {
+	if err := validate.Each("allowedScopes.generalScopes", a.GeneralScopes, scope(h.GeneralScopes)); err != nil {
 		return err
 	}
-	if err := validate.Each("AllowedScopes.Organization.Roles", a.Organization.Roles, roles(h.Organization.Roles)); err != nil {
+	if err := validate.Each("allowedScopes.organizationScopes.roles", a.Organization.Roles, roles(h.Organization.Roles)); err != nil {
 		return err
 	}
 	o, ho := a.Organization, h.Organization
-	if err := exclusive("AllowedScopes.Organization", o.AllRoles, len(o.Roles), o.AllPermissions, len(o.Permissions),
+	if err := exclusive("allowedScopes.organizationScopes", o.AllRoles, len(o.Roles), o.AllPermissions, len(o.Permissions),
 		ho.AllRoles && len(ho.Roles) > 0, ho.AllPermissions && len(ho.Permissions) > 0); err != nil {
 		return err
 	}
-	return validate.Each("AllowedScopes.Services", a.Services, func(f string, s ServiceScope) error {
+	return validate.Each("allowedScopes.servicesScopes", a.Services, func(f string, s ServiceScope) error {
 		var hs ServiceScope
 		for _, x := range h.Services {
 			if x.ServiceDefinitionID == s.ServiceDefinitionID {
@@ -175,7 +175,7 @@ func (a AllowedScopes) check(held *AllowedScopes) error {
 				hs.AllPermissions = hs.AllPermissions || x.AllPermissions && len(x.Permissions) > 0
 			}
 		}
-		if err := validate.Each(f+".Roles", s.Roles, roles(hs.Roles)); err != nil {
+		if err := validate.Each(f+".roles", s.Roles, roles(hs.Roles)); err != nil {
 			return err
 		}
 		return exclusive(f, s.AllRoles, len(s.Roles), s.AllPermissions, len(s.Permissions), hs.AllRoles, hs.AllPermissions)
@@ -187,10 +187,10 @@ func (a AllowedScopes) check(held *AllowedScopes) error {
 // heldPerms): a read-modify-write does not fail on what it did not change.
 func exclusive(field string, allRoles bool, roles int, allPerms bool, perms int, heldRoles, heldPerms bool) error {
 	if allRoles && roles > 0 && !heldRoles {
-		return validate.Errorf(field, "AllRoles is set together with %d Roles; CSP wants Roles empty when AllRoles is set", roles)
+		return validate.Errorf(field, "allRoles is set together with %d roles; CSP wants roles empty when allRoles is set", roles)
 	}
 	if allPerms && perms > 0 && !heldPerms {
-		return validate.Errorf(field, "AllPermissions is set together with %d Permissions; CSP wants Permissions empty when AllPermissions is set", perms)
+		return validate.Errorf(field, "allPermissions is set together with %d permissions; CSP wants permissions empty when allPermissions is set", perms)
 	}
 	return nil
 }

@@ -21,9 +21,10 @@ func TestBulkJobs(t *testing.T) {
 		n := 0
 		return grantstest.BulkEnv{
 			Env: grantstest.Env{
-				Grants: c.Grants(),
-				Vendor: "cpn",
-				Drop:   func(scope string) { d.Drop(scope) },
+				Grants:           c.Grants(),
+				Vendor:           "cpn",
+				GrantNeedsScopes: true,
+				Drop:             func(scope string) { d.Drop(scope) },
 				Seed: func(t *testing.T, scopes ...string) grantkit.GrantKey {
 					n++
 					id := "app-" + strconv.Itoa(n)
@@ -32,7 +33,9 @@ func TestBulkJobs(t *testing.T) {
 					return grantkit.GrantKey{Resource: cpnfake.OrgID, ClientID: id}
 				},
 			},
-			Sent: func() (int, int) { return grantstest.Count(srv.Requests()) },
+			Sent:        func() (int, int) { return grantstest.Count(srv.Requests()) },
+			BeforeWrite: d.BeforeNextWrite,
+			DeltaReads:  1,
 		}
 	})
 }

@@ -19,7 +19,6 @@ import (
 	"github.com/grantkit/grantkit/cpn/internal/oas"
 	"github.com/grantkit/grantkit/internal/auth"
 	"github.com/grantkit/grantkit/internal/construct"
-	"github.com/grantkit/grantkit/internal/settings"
 	"github.com/grantkit/grantkit/internal/transport"
 	"github.com/grantkit/grantkit/internal/validate"
 	"github.com/grantkit/grantkit/option"
@@ -45,15 +44,15 @@ type Client struct {
 
 // own holds the settings of this package's own options.
 type own struct {
-	settings.ClientCredentials
-	apiToken string
+	construct.ClientCredentials
+	apiToken grantkit.Secret
 }
 
 // WithAPIToken authenticates with a CPN API token (generated in My Account > API Tokens),
 // exchanged for access tokens at /cphub/api/auth/v1/authn/accesstoken. It is one of the
 // credential options, of which New needs exactly one.
-func WithAPIToken(apiToken string) option.Option {
-	return settings.VendorOption(vendor, "cpn.WithAPIToken", func(s *settings.Settings, o *own) error {
+func WithAPIToken(apiToken grantkit.Secret) option.Option {
+	return construct.VendorOption(vendor, "cpn.WithAPIToken", func(s *construct.Settings, o *own) error {
 		s.AddCredential("cpn.WithAPIToken")
 		if apiToken == "" {
 			return validate.Errorf("cpn.WithAPIToken", "must not be empty")
@@ -67,7 +66,7 @@ func WithAPIToken(apiToken string) option.Option {
 // and secret, at /cphub/api/auth/v2/authn/authorize. It is one of the credential options, of
 // which New needs exactly one.
 func WithClientCredentials(clientID string, clientSecret grantkit.Secret) option.Option {
-	return settings.WithClientCredentials[own](vendor, clientID, clientSecret)
+	return construct.WithClientCredentials[own](vendor, clientID, clientSecret)
 }
 
 // New returns a client for organization orgID. Exactly one credential option must be given:
@@ -78,7 +77,7 @@ func WithClientCredentials(clientID string, clientSecret grantkit.Secret) option
 // https://console.navigator.vmware.com; the base URL may have a path prefix, but not one
 // ending in /cphub or any longer leading part of those paths, which would be doubled.
 func New(orgID string, opts ...option.Option) (*Client, error) {
-	if err := validate.ID("orgID", orgID); err != nil {
+	if err := validate.ID("orgId", orgID); err != nil {
 		return nil, fmt.Errorf("cpn: %w", err)
 	}
 	var o own
@@ -95,7 +94,7 @@ func New(orgID string, opts ...option.Option) (*Client, error) {
 	switch {
 	case b.Tokens != nil:
 	case o.apiToken != "":
-		body, _ := json.Marshal(map[string]string{"refreshToken": o.apiToken})
+		body, _ := json.Marshal(map[string]string{"refreshToken": o.apiToken.Reveal()})
 		ex.url, ex.body, ex.contentType = b.BaseURL+apiTokenPath, body, "application/json"
 		b.Tokens = auth.New(ex.fetch, true)
 	default:

@@ -167,12 +167,12 @@ func TestScopeNamesAreUnambiguous(t *testing.T) {
 	require.NoError(t, err)
 	assert.ElementsMatch(t, a.GeneralScopes, back.GeneralScopes)
 	assert.True(t, back.Organization.AllRoles)
-	assert.ElementsMatch(t, cpn.RoleNames(a.Organization.Roles), cpn.RoleNames(back.Organization.Roles))
+	assert.ElementsMatch(t, roleNames(a.Organization.Roles), roleNames(back.Organization.Roles))
 	require.Len(t, back.Services, 2)
 	assert.Equal(t, "50%:off", back.Services[0].ServiceDefinitionID)
 	assert.True(t, back.Services[0].AllRoles)
 	assert.Equal(t, "urn:vmw:svc", back.Services[1].ServiceDefinitionID)
-	assert.ElementsMatch(t, []string{"vmc-user:full", "a:b:c"}, cpn.RoleNames(back.Services[1].Roles))
+	assert.ElementsMatch(t, []string{"vmc-user:full", "a:b:c"}, roleNames(back.Services[1].Roles))
 
 	// Names without those characters read as they always did.
 	old, err := cpn.ParseScopes([]string{"service-role:svc:viewer", "organization-role:org_member"})
@@ -184,7 +184,7 @@ func TestScopeNamesAreUnambiguous(t *testing.T) {
 func TestNeutralWriteOfAServiceIDWithAColon(t *testing.T) {
 	ctx := context.Background()
 	c, srv := setup(t)
-	_, err := c.OAuthApps.Create(ctx, cpn.OAuthAppCreate{ID: "app"})
+	_, err := c.OAuthApps.Create(ctx, cpn.OAuthAppCreate{ID: "app", AllowedScopes: cpn.AllowedScopes{GeneralScopes: []string{"openid"}}})
 	require.NoError(t, err)
 	key := grantkit.GrantKey{Resource: cpnfake.OrgID, ClientID: "app"}
 	_, err = c.Grants().SetScopes(ctx, key, []string{"service-role:urn%3Avmw%3Asvc:vmc-user:full"})
@@ -218,15 +218,24 @@ func TestGrantsListFollowsPaging(t *testing.T) {
 	ctx := context.Background()
 	c, srv := setup(t)
 	for i := range 45 {
-		_, err := c.OAuthApps.Create(ctx, cpn.OAuthAppCreate{ID: "app-" + strconv.Itoa(i)})
+		_, err := c.OAuthApps.Create(ctx, cpn.OAuthAppCreate{ID: "app-" + strconv.Itoa(i), AllowedScopes: cpn.AllowedScopes{GeneralScopes: []string{"openid"}}})
 		require.NoError(t, err)
 	}
 	before := len(srv.Requests())
 	n := 0
-	for _, err := range c.Grants().List(ctx) {
+	for _, err := range c.Grants().List(ctx, grantkit.GrantListOptions{}) {
 		require.NoError(t, err)
 		n++
 	}
 	assert.Equal(t, 45, n)
 	assert.Len(t, srv.Requests()[before:], 3, "three pages of CPN's default size")
+}
+
+// roleNames returns the names of roles, in order.
+func roleNames(roles []cpn.Role) []string {
+	out := make([]string, len(roles))
+	for i, r := range roles {
+		out[i] = r.Name
+	}
+	return out
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"iter"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -18,7 +19,6 @@ import (
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/cpn"
 	"github.com/grantkit/grantkit/cpn/cpnfake"
-	"github.com/grantkit/grantkit/internal/construct"
 	"github.com/grantkit/grantkit/internal/testkit/grantstest"
 	"github.com/grantkit/grantkit/internal/testkit/httpfake"
 	"github.com/grantkit/grantkit/internal/testkit/reliabilitytest"
@@ -113,7 +113,7 @@ func TestSecretRules(t *testing.T) {
 			c, srv := setup(t)
 			_, err := c.OAuthApps.Update(ctx, "app", cpn.OAuthAppUpdate{Secret: grantkit.Value(grantkit.Secret(s))})
 			require.ErrorIs(t, err, grantkit.ErrInvalidInput)
-			assert.Contains(t, err.Error(), "Secret: needs")
+			assert.Contains(t, err.Error(), "secret: needs")
 			assert.NotContains(t, err.Error(), s)
 			_, err = c.OAuthApps.Create(ctx, cpn.OAuthAppCreate{Secret: grantkit.Secret(s)})
 			require.ErrorIs(t, err, grantkit.ErrInvalidInput)
@@ -194,6 +194,11 @@ func TestLifecyclePagingAndDelete(t *testing.T) {
 	require.Len(t, reqs, 3)
 	assert.Equal(t, "pageLimit=2", reqs[0].RawQuery)
 	assert.Equal(t, "pageLimit=2&pageStart=2", reqs[1].RawQuery)
+	page, err := c.OAuthApps.ListPage(ctx, cpn.OAuthAppListOptions{PageSize: 2})
+	require.NoError(t, err)
+	assert.Len(t, page.Items, 2)
+	assert.Equal(t, "2", page.Next)
+	assert.Equal(t, -1, page.Total, "CPN does not say how many apps there are")
 
 	// Search narrows the list (CPN's searchTerm) and is kept on every page.
 	before = len(srv.Requests())
@@ -210,12 +215,12 @@ func TestLifecyclePagingAndDelete(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"client_credentials"}, a.GrantTypes)
 
-	res, err := c.OAuthApps.Delete(ctx, "app-0", "app-1", "missing")
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), `1 of 3 apps not deleted: ["missing"]`)
-	assert.Equal(t, []string{"app-0", "app-1"}, res.Deleted)
-	assert.Equal(t, `{"clientIdsToDelete":["app-0","app-1","missing"]}`, string(last(t, srv).Body))
+	require.NoError(t, c.OAuthApps.Delete(ctx, "app-0"))
+	assert.Equal(t, `{"clientIdsToDelete":["app-0"]}`, string(last(t, srv).Body))
 	assert.Equal(t, http.MethodDelete, last(t, srv).Method)
+	err = c.OAuthApps.Delete(ctx, "missing")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `cpn: OAuthApps.Delete: 200 OK: CPN did not delete app "missing"`)
 
 	_, err = c.OAuthApps.Get(ctx, "app-0")
 	var apiErr *grantkit.Error
@@ -285,11 +290,16 @@ func TestGrantsAdapter(t *testing.T) {
 			Grants: c.Grants(),
 			Vendor: "cpn",
 			Drop:   func(scope string) { d.Drop(scope) },
-			NewKey: func(*testing.T) grantkit.GrantKey {
+			// Grants never create apps: a new grant is given to an app that has no scopes yet.
+			NewKey: func(t *testing.T) grantkit.GrantKey {
 				n++
-				return grantkit.GrantKey{Resource: cpnfake.OrgID, ClientID: "new-app-" + strconv.Itoa(n)}
+				id := "new-app-" + strconv.Itoa(n)
+				_, err := c.OAuthApps.Create(context.Background(), cpn.OAuthAppCreate{ID: id})
+				require.NoError(t, err)
+				return grantkit.GrantKey{Resource: cpnfake.OrgID, ClientID: id}
 			},
-			Refuse: d.Refuse,
+			GrantNeedsScopes: true,
+			Refuse:           d.Refuse,
 			Seed: func(t *testing.T, scopes ...string) grantkit.GrantKey {
 				n++
 				id := "app-" + strconv.Itoa(n)
@@ -305,7 +315,7 @@ func TestReliability(t *testing.T) {
 	reliabilitytest.Run(t, func(t *testing.T, o reliabilitytest.Options) reliabilitytest.Env {
 		srv := cpnfake.NewServer()
 		t.Cleanup(srv.Close)
-		seed, err := cpn.New(cpnfake.OrgID, option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
+		seed, err := cpn.New(cpnfake.OrgID, option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())))
 		require.NoError(t, err)
 		_, err = seed.OAuthApps.Create(context.Background(), cpn.OAuthAppCreate{ID: "app"})
 		require.NoError(t, err)
@@ -313,8 +323,7 @@ func TestReliability(t *testing.T) {
 		if o.WrongSecret != "" {
 			secret = grantkit.Secret(o.WrongSecret)
 		}
-		c, err := cpn.New(cpnfake.OrgID, option.WithBaseURL(srv.URL), cpn.WithClientCredentials(cpnfake.ClientID, secret),
-			option.WithRetryPolicy(o.Retry), construct.WithSleep(o.Sleep))
+		c, err := cpn.New(cpnfake.OrgID, o.With(option.WithBaseURL(srv.URL), cpn.WithClientCredentials(cpnfake.ClientID, secret))...)
 		require.NoError(t, err)
 		n := 0
 		return reliabilitytest.Env{
@@ -333,18 +342,34 @@ func TestReliability(t *testing.T) {
 				_, err := c.OAuthApps.Create(ctx, cpn.OAuthAppCreate{ID: "new-" + strconv.Itoa(n)})
 				return err
 			},
+			Created: func() int {
+				_, err := seed.OAuthApps.Get(context.Background(), "new-"+strconv.Itoa(n))
+				if err != nil {
+					return 0
+				}
+				return 1
+			},
+			LostSecret: true,
 			Delete: func() func(ctx context.Context) error {
 				n++
 				id := "gone-" + strconv.Itoa(n)
 				_, err := seed.OAuthApps.Create(context.Background(), cpn.OAuthAppCreate{ID: id})
 				require.NoError(t, err)
 				return func(ctx context.Context) error {
-					_, err := c.OAuthApps.Delete(ctx, id)
-					return err
+					return c.OAuthApps.Delete(ctx, id)
 				}
 			},
-			LostCreate: []string{"the app may now exist", "OAuthApps.List", "secret", "was lost", "OAuthApps.Update"},
-			Fake:       srv,
+			LostCreate: []string{"the app may now exist", "OAuthApps.List", "secret", "was lost", "OAuthApps.Update", "cannot be recovered"},
+			New: func(opts ...option.Option) error {
+				_, err := cpn.New(cpnfake.OrgID, append([]option.Option{option.WithBaseURL(srv.URL)}, opts...)...)
+				return err
+			},
+			List: func(ctx context.Context) iter.Seq2[string, error] {
+				_, _ = seed.OAuthApps.Create(context.Background(), cpn.OAuthAppCreate{ID: "listed"})
+				return reliabilitytest.IDs(c.OAuthApps.List(ctx, cpn.OAuthAppListOptions{PageSize: 1}), func(a *cpn.OAuthApp) string { return a.ID })
+			},
+			Token: srv.IssueToken,
+			Fake:  srv,
 			BadInputs: map[string]func(ctx context.Context) error{
 				"empty id": func(ctx context.Context) error { _, err := c.OAuthApps.Get(ctx, ""); return err },
 				"../ id":   func(ctx context.Context) error { _, err := c.OAuthApps.Get(ctx, "../app"); return err },
@@ -369,7 +394,7 @@ func TestReliability(t *testing.T) {
 					_, err := c.OAuthApps.Create(ctx, cpn.OAuthAppCreate{ID: "a b"})
 					return err
 				},
-				"16 deletes": func(ctx context.Context) error { _, err := c.OAuthApps.Delete(ctx, make([]string, 16)...); return err },
+				"empty delete id": func(ctx context.Context) error { return c.OAuthApps.Delete(ctx, "") },
 				"empty update": func(ctx context.Context) error {
 					_, err := c.OAuthApps.Update(ctx, "app", cpn.OAuthAppUpdate{})
 					return err
@@ -379,4 +404,57 @@ func TestReliability(t *testing.T) {
 			Secrets: []string{cpnfake.ClientSecret},
 		}
 	})
+}
+
+// The vendor-neutral verbs never create or delete an OAuth app: a revoke empties the app's
+// allowed scopes and keeps it, a grant needs an app that exists and has none.
+func TestGrantsNeverCreateOrDeleteApps(t *testing.T) {
+	ctx := context.Background()
+	c, srv := setup(t)
+	g := c.Grants()
+	_, err := c.OAuthApps.Create(ctx, cpn.OAuthAppCreate{ID: "app", AllowedScopes: cpn.AllowedScopes{
+		GeneralScopes: []string{"openid"},
+		Organization:  cpn.OrganizationScopes{Permissions: []cpn.Permission{{PermissionID: "p1"}}},
+	}})
+	require.NoError(t, err)
+	key := grantkit.GrantKey{Resource: cpnfake.OrgID, ClientID: "app"}
+	before := len(srv.Requests())
+
+	require.NoError(t, g.Delete(ctx, key))
+	a, err := c.OAuthApps.Get(ctx, "app")
+	require.NoError(t, err, "the app is still there")
+	assert.Equal(t, "app", a.ID)
+	assert.Empty(t, a.AllowedScopes.GeneralScopes)
+	assert.Empty(t, a.AllowedScopes.Organization.Permissions, "a revoke empties what the names do not describe too")
+	_, err = g.Get(ctx, key)
+	require.ErrorIs(t, err, grantkit.ErrGrantNotFound, "an app without allowed scopes holds no grant")
+	assert.NotContains(t, keysOfList(t, g), key)
+	require.ErrorIs(t, g.Delete(ctx, key), grantkit.ErrGrantNotFound, "nothing left to revoke")
+
+	gr, err := g.Create(ctx, key, []string{"openid"})
+	require.NoError(t, err, "the app without scopes can be granted again")
+	assert.Equal(t, []string{"openid"}, gr.Scopes)
+	_, err = g.Create(ctx, key, []string{"openid"})
+	require.ErrorIs(t, err, grantkit.ErrGrantExists)
+
+	missing := grantkit.GrantKey{Resource: cpnfake.OrgID, ClientID: "no-such-app"}
+	_, err = g.Create(ctx, missing, []string{"openid"})
+	require.ErrorIs(t, err, grantkit.ErrGrantNotFound)
+	assert.Contains(t, err.Error(), `the OAuth app "no-such-app" does not exist`)
+	_, err = c.OAuthApps.Get(ctx, "no-such-app")
+	require.Error(t, err, "no app was made")
+
+	for _, r := range srv.Requests()[before:] {
+		assert.Contains(t, []string{http.MethodGet, http.MethodPatch}, r.Method, "%s %s: no app created or deleted", r.Method, r.Path)
+	}
+}
+
+func keysOfList(t *testing.T, g grantkit.Grants) []grantkit.GrantKey {
+	t.Helper()
+	var out []grantkit.GrantKey
+	for gr, err := range g.List(context.Background(), grantkit.GrantListOptions{}) {
+		require.NoError(t, err)
+		out = append(out, gr.Key)
+	}
+	return out
 }

@@ -75,7 +75,7 @@ func ExampleOAuthAppsService_Create() {
 func ExampleClient_Grants() {
 	srv := cpnfake.NewServer()
 	defer srv.Close()
-	c, err := cpn.New(cpnfake.OrgID, option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
+	c, err := cpn.New(cpnfake.OrgID, option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -84,11 +84,27 @@ func ExampleClient_Grants() {
 		log.Fatal(err)
 	}
 
+	// The app exists and has no allowed scopes: Create gives it some (it never makes an app),
+	// SetScopes changes them, Delete empties them and keeps the app and its secret.
+	grants := c.Grants()
 	key := grantkit.GrantKey{Resource: cpnfake.OrgID, ClientID: "billing-sync"}
-	g, err := c.Grants().SetScopes(ctx, key, []string{"openid", "organization-role:org_member"})
+	if _, err := grants.Create(ctx, key, []string{"openid"}); err != nil {
+		log.Fatal(err)
+	}
+	g, err := grants.SetScopes(ctx, key, []string{"openid", "organization-role:org_member"})
 	if err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println(g.Scopes)
-	// Output: [openid organization-role:org_member]
+	if err := grants.Delete(ctx, key); err != nil {
+		log.Fatal(err)
+	}
+	app, err := c.OAuthApps.Get(ctx, "billing-sync")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(app.ID, app.AllowedScopes.Names())
+	// Output:
+	// [openid organization-role:org_member]
+	// billing-sync []
 }

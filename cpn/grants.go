@@ -2,10 +2,8 @@ package cpn
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"iter"
-	"net/http"
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/neutral"
@@ -14,16 +12,29 @@ import (
 )
 
 // Grants returns the vendor-neutral view of the organization (see grantkit.Grants): a grant is
-// an OAuth app. Key.Resource is the organization id and Key.ClientID the app's id; Scopes name
-// its allowed scopes as AllowedScopes.Names does. An app has one set of allowed scopes, so the
-// organization and the app id identify a grant; a key with a SubjectType is invalid input.
-// SetScopes changes only what the names describe (AllowedScopes.WithNames): permissions, role
-// resources and whatever else CPN stores in allowedScopes are sent back as they were read.
+// an OAuth app's allowed scopes. Key.Resource is the organization id and Key.ClientID the app's
+// id; Scopes name its allowed scopes as AllowedScopes.Names does. An app has one set of allowed
+// scopes, so the organization and the app id identify a grant; a key with a SubjectType is
+// invalid input. An app whose allowed scopes are empty holds no grant: List leaves it out and
+// Get, SetScopes and Delete report grantkit.ErrGrantNotFound for it. SetScopes changes only
+// what the names describe (AllowedScopes.WithNames): permissions, role resources and whatever
+// else CPN stores in allowedScopes are sent back as they were read.
 //
-// Because the app is the grant, Create creates the OAuth app (with key.ClientID as its id and
-// the scopes as its allowed scopes, its secret not kept) and Delete deletes the app, its
-// credentials with it. CPN's scopes are defined by the platform (roles of the organization and
-// of its services), so there is no scope catalog for CPN.
+// The vendor-neutral verbs never create or delete an app or its credentials:
+//
+//   - Create sets the allowed scopes of an existing app that has none (one read, one PATCH).
+//     A missing app is an error wrapping grantkit.ErrGrantNotFound that names it (create the
+//     app with OAuthApps.Create, which returns its secret); an app that has allowed scopes
+//     already wraps grantkit.ErrGrantExists; a grant needs at least one scope, since an app
+//     without any holds none.
+//   - Delete empties the app's allowed scopes (names, permissions and role resources alike;
+//     one read, one PATCH) and keeps the app and its secret. Delete the app itself with
+//     OAuthApps.Delete.
+//
+// CheckGrant checks a key (this client's organization, an app id that is a safe path segment,
+// no subject type) and the scope names' syntax (ParseScopes). CPN's scopes are defined by the
+// platform (roles of the organization and of its services), so there is no scope catalog for
+// CPN.
 func (c *Client) Grants() grantkit.Grants { return grants{c} }
 
 type grants struct{ c *Client }
@@ -35,12 +46,56 @@ func (g grants) begin(ctx context.Context, op string) (context.Context, string, 
 	return neutral.Begin(ctx, vendor, op, g.c.made())
 }
 
-func (g grants) List(ctx context.Context) iter.Seq2[*grantkit.Grant, error] {
-	ctx, _, err := g.begin(ctx, "Grants.List")
+// List lists the organization's apps that hold allowed scopes. opts.ClientID reads that one
+// app (GET /orgs/{orgId}/oauth-apps/{id}) instead of listing them all; an opts.Resource other
+// than this client's organization selects nothing.
+func (g grants) List(ctx context.Context, opts grantkit.GrantListOptions) iter.Seq2[*grantkit.Grant, error] {
+	ctx, op, err := g.begin(ctx, "Grants.List")
 	if err != nil {
 		return paging.Failed[grantkit.Grant](err)
 	}
-	return paging.Map(g.c.OAuthApps.List(ctx, OAuthAppListOptions{}), g.toGrant)
+	return func(yield func(*grantkit.Grant, error) bool) {
+		for a, err := range g.apps(ctx, op, opts) {
+			if !yield(g.toGrant(a), err) || err != nil {
+				return
+			}
+		}
+	}
+}
+
+// apps iterates over the apps opts selects that hold a grant.
+func (g grants) apps(ctx context.Context, op string, opts grantkit.GrantListOptions) iter.Seq2[*OAuthApp, error] {
+	return func(yield func(*OAuthApp, error) bool) {
+		if opts.Resource != "" && opts.Resource != g.c.org {
+			return
+		}
+		if opts.ClientID != "" {
+			if err := validate.ID("client_id", opts.ClientID); err != nil {
+				yield(nil, wrap(op, err))
+				return
+			}
+			a, err := g.c.OAuthApps.Get(ctx, opts.ClientID)
+			if neutral.IsNotFound(err) {
+				return
+			}
+			if err != nil || !a.AllowedScopes.empty() {
+				yield(a, err)
+			}
+			return
+		}
+		for a, err := range g.c.OAuthApps.List(ctx, OAuthAppListOptions{}) {
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if a.AllowedScopes.empty() {
+				continue
+			}
+			if !yield(a, nil) {
+				return
+			}
+		}
+	}
 }
 
 func (g grants) Get(ctx context.Context, key grantkit.GrantKey) (*grantkit.Grant, error) {
@@ -48,7 +103,7 @@ func (g grants) Get(ctx context.Context, key grantkit.GrantKey) (*grantkit.Grant
 	if err != nil {
 		return nil, err
 	}
-	a, err := g.read(ctx, op, key)
+	a, err := g.granted(ctx, op, key)
 	if err != nil {
 		return nil, err
 	}
@@ -60,110 +115,102 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 	if err != nil {
 		return nil, err
 	}
-	if err := g.check(op, key); err != nil {
+	if _, err := g.Check(op, key, scopes); err != nil {
 		return nil, err
 	}
-	if _, err := ParseScopes(scopes); err != nil {
-		return nil, wrap(op, err)
-	}
-	cur, err := g.read(ctx, op, key)
+	cur, err := g.granted(ctx, op, key)
 	if err != nil {
 		return nil, err
 	}
 	return g.setListed(ctx, op, cur, key, scopes)
 }
 
-// Create creates the OAuth app key.ClientID in the organization with scopes as its allowed
-// scopes: at CPN the app is the grant, so granting an app that does not exist yet means
-// creating it. CPN generates the app's secret and shows it only in its answer to the create;
-// the vendor-neutral view has no place for it and does not keep it, so give the app a secret
-// with OAuthApps.Update (Secret) before it is used, or create it with OAuthApps.Create to
-// receive one. An app that already exists, whatever its scopes, wraps grantkit.ErrGrantExists.
+// Create gives the existing app key.ClientID the allowed scopes scopes, which it must not
+// have yet (see Grants): it never creates an app.
 func (g grants) Create(ctx context.Context, key grantkit.GrantKey, scopes []string) (*grantkit.Grant, error) {
 	ctx, op, err := g.begin(ctx, "Grants.Create")
 	if err != nil {
 		return nil, err
 	}
-	if err := g.check(op, key); err != nil {
+	if _, err := g.Check(op, key, scopes); err != nil {
 		return nil, err
 	}
-	allowed, err := ParseScopes(scopes)
-	if err != nil {
-		return nil, wrap(op, err)
+	if len(scopes) == 0 {
+		return nil, wrap(op, validate.Errorf("scopes", "empty: at CPN a grant is an app's allowed scopes, and an app without any holds no grant"))
 	}
-	switch _, err := g.read(ctx, op, key); {
-	case err == nil:
-		return nil, neutral.Exists(vendor, op, key, key.ClientID)
-	case !errors.Is(err, grantkit.ErrGrantNotFound):
-		return nil, err
-	}
-	_, err = g.c.OAuthApps.Create(ctx, OAuthAppCreate{ID: key.ClientID, AllowedScopes: allowed})
-	var apiErr *grantkit.Error
-	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusConflict {
-		// Created by someone else between the lookup and the create.
-		return nil, fmt.Errorf("%s: %s: %w: %s: %w", vendor, op, grantkit.ErrGrantExists, key, err)
-	}
-	if err != nil {
-		return nil, err
-	}
-	// CPN answers a create with the credentials only: read the app back to see its scopes.
 	a, err := g.read(ctx, op, key)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %s: the app was created, but reading it back failed: %w", vendor, op, err)
+		return nil, err
 	}
-	stored := g.toGrant(a)
-	if err := grantkit.CheckStored(key, scopes, stored); err != nil {
-		return nil, fmt.Errorf("%s: %s: %w", vendor, op, err)
+	if !a.AllowedScopes.empty() {
+		return nil, neutral.Exists(vendor, op, key, key.ClientID)
 	}
-	return stored, nil
+	return g.setListed(ctx, op, a, key, scopes)
 }
 
-// Delete deletes the OAuth app key.ClientID, which revokes all of its access: its allowed
-// scopes are the grant, and an app without any still holds credentials, so removing its scopes
-// would leave it in place. A missing app wraps grantkit.ErrGrantNotFound.
+// Delete empties the allowed scopes of app key.ClientID, which revokes all of its access,
+// and keeps the app and its credentials (see Grants). An app that does not exist or has no
+// allowed scopes wraps grantkit.ErrGrantNotFound.
 func (g grants) Delete(ctx context.Context, key grantkit.GrantKey) error {
 	ctx, op, err := g.begin(ctx, "Grants.Delete")
 	if err != nil {
 		return err
 	}
-	if _, err := g.read(ctx, op, key); err != nil {
+	a, err := g.granted(ctx, op, key)
+	if err != nil {
 		return err
 	}
-	_, err = g.c.OAuthApps.Delete(ctx, key.ClientID)
-	return err
-}
-
-// read reads the app key names; a 404 is ErrGrantNotFound.
-func (g grants) read(ctx context.Context, op string, key grantkit.GrantKey) (*OAuthApp, error) {
-	if err := g.check(op, key); err != nil {
-		return nil, err
-	}
-	a, err := g.c.OAuthApps.Get(ctx, key.ClientID)
-	var apiErr *grantkit.Error
-	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound {
-		return nil, fmt.Errorf("%s: %s: %w: %s: %w", vendor, op, grantkit.ErrGrantNotFound, key, err)
-	}
-	return a, err
-}
-
-func (g grants) check(op string, key grantkit.GrantKey) error {
-	if err := neutral.NoSubject(vendor, op, key); err != nil {
+	stored, err := g.c.OAuthApps.update(ctx, a.ID, OAuthAppUpdate{AllowedScopes: grantkit.Value(AllowedScopes{})}, &a.AllowedScopes)
+	if err != nil {
 		return err
 	}
-	if err := validate.ID("key.ClientID", key.ClientID); err != nil {
-		return wrap(op, err)
-	}
-	if key.Resource != g.c.org {
-		return wrap(op, validate.Errorf("key.Resource", "%q is not this client's organization %q", key.Resource, g.c.org))
+	if !stored.AllowedScopes.empty() {
+		return fmt.Errorf("%s: %s: %w: %s: asked for no allowed scopes, CPN kept %q", vendor, op, grantkit.ErrNotApplied, key, stored.AllowedScopes.Names())
 	}
 	return nil
 }
 
+// read reads the app key names; a 404 is ErrGrantNotFound naming the app.
+func (g grants) read(ctx context.Context, op string, key grantkit.GrantKey) (*OAuthApp, error) {
+	if _, err := g.Check(op, key, nil); err != nil {
+		return nil, err
+	}
+	a, err := g.c.OAuthApps.Get(ctx, key.ClientID)
+	if neutral.IsNotFound(err) {
+		return nil, fmt.Errorf("%s: %s: %w: %s: the OAuth app %q does not exist (grants never create apps: create it with OAuthApps.Create): %w",
+			vendor, op, grantkit.ErrGrantNotFound, key, key.ClientID, err)
+	}
+	return a, err
+}
+
+// granted reads the app key names and returns it if it holds a grant (allowed scopes).
+func (g grants) granted(ctx context.Context, op string, key grantkit.GrantKey) (*OAuthApp, error) {
+	a, err := g.read(ctx, op, key)
+	if err != nil {
+		return nil, err
+	}
+	if a.AllowedScopes.empty() {
+		return nil, fmt.Errorf("%s: %s: %w: %s: the OAuth app has no allowed scopes", vendor, op, grantkit.ErrGrantNotFound, key)
+	}
+	return a, nil
+}
+
 func (g grants) toGrant(a *OAuthApp) *grantkit.Grant {
+	if a == nil {
+		return nil
+	}
 	return &grantkit.Grant{
 		Vendor: vendor,
 		ID:     a.ID,
 		Key:    grantkit.GrantKey{Resource: g.c.org, ClientID: a.ID},
 		Scopes: grantkit.NormalizeScopes(a.AllowedScopes.Names()),
 	}
+}
+
+// empty reports whether the app may request nothing: no general scope, no organization or
+// service role or permission.
+func (a AllowedScopes) empty() bool {
+	o := a.Organization
+	return len(a.GeneralScopes) == 0 && len(a.Services) == 0 && !o.AllRoles && !o.AllPermissions &&
+		len(o.Roles) == 0 && len(o.Permissions) == 0
 }

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/grantkit/grantkit"
@@ -31,36 +33,36 @@ const (
 
 // OAuthApp is an OAuth app (client) of the organization.
 type OAuthApp struct {
-	ID                                string
-	DisplayName                       string
-	Description                       string
-	AccessTokenTTL                    int32 // seconds
-	AllowedScopes                     AllowedScopes
-	GrantTypes                        []string
-	OwnerOnlySecretRotation           bool
-	SecretRotationExpirationInSeconds int32
-	CreatedAt                         time.Time
-	LastUpdatedAt                     time.Time
+	ID                                string        // the app's client id
+	DisplayName                       string        // empty when CPN sent none
+	Description                       string        // empty when CPN sent none
+	AccessTokenTTL                    int32         // seconds an access token issued to the app lives
+	AllowedScopes                     AllowedScopes // the scopes the app may request: its grant
+	GrantTypes                        []string      // the OAuth grant types the app may use, as CPN sent them
+	OwnerOnlySecretRotation           bool          // only the app's owner may rotate its secret
+	SecretRotationExpirationInSeconds int32         // seconds the old secret stays valid after a rotation
+	CreatedAt                         time.Time     // zero when CPN sent none
+	LastUpdatedAt                     time.Time     // zero when CPN sent none
 }
 
 // OAuthAppCreate is the body of OAuthAppsService.Create. Zero fields are left out; without an
 // ID and Secret CPN generates them.
 type OAuthAppCreate struct {
-	Context                           Context
-	ID                                string // letters, digits, '-' and '_'
-	DisplayName                       string
-	Description                       string
-	AccessTokenTTL                    int32
-	AllowedScopes                     AllowedScopes
-	OwnerOnlySecretRotation           bool
-	Secret                            grantkit.Secret
-	SecretRotationExpirationInSeconds int32
+	Context                           Context         // ContextProvider or ContextTenant; empty leaves it out
+	ID                                string          // the client id: letters, digits, '-' and '_'; empty lets CPN choose
+	DisplayName                       string          // shown in CPN's console
+	Description                       string          // shown in CPN's console
+	AccessTokenTTL                    int32           // seconds an access token lives
+	AllowedScopes                     AllowedScopes   // the scopes the app may request (always sent)
+	OwnerOnlySecretRotation           bool            // only the app's owner may rotate its secret
+	Secret                            grantkit.Secret // must pass CheckSecret; empty lets CPN generate one
+	SecretRotationExpirationInSeconds int32           // seconds the old secret stays valid after a rotation
 }
 
 // OAuthAppCredentials are a new app's client id and secret; CPN shows the secret only once.
 type OAuthAppCredentials struct {
-	ClientID     string
-	ClientSecret grantkit.Secret
+	ClientID     string          // the app's id
+	ClientSecret grantkit.Secret // the secret, which no later read returns
 }
 
 // OAuthAppUpdate is the body of OAuthAppsService.Update (a PATCH): fields left as their zero
@@ -79,14 +81,14 @@ type OAuthAppCredentials struct {
 //		SecretRotationExpirationInSeconds: grantkit.Value[int32](3600),
 //	}
 type OAuthAppUpdate struct {
-	Context                           Context // ContextProvider or ContextTenant; empty leaves it out
-	AccessTokenTTL                    grantkit.Field[int32]
-	AllowedScopes                     grantkit.Field[AllowedScopes]
-	Description                       grantkit.Field[string]
-	DisplayName                       grantkit.Field[string]
-	OwnerOnlySecretRotation           grantkit.Field[bool]
-	Secret                            grantkit.Field[grantkit.Secret]
-	SecretRotationExpirationInSeconds grantkit.Field[int32]
+	Context                           Context                         // ContextProvider or ContextTenant; empty leaves it out
+	AccessTokenTTL                    grantkit.Field[int32]           // seconds
+	AllowedScopes                     grantkit.Field[AllowedScopes]   // replaces every kind of scope at once
+	Description                       grantkit.Field[string]          // shown in CPN's console
+	DisplayName                       grantkit.Field[string]          // shown in CPN's console
+	OwnerOnlySecretRotation           grantkit.Field[bool]            // only the app's owner may rotate its secret
+	Secret                            grantkit.Field[grantkit.Secret] // must pass CheckSecret
+	SecretRotationExpirationInSeconds grantkit.Field[int32]           // seconds the old secret stays valid after a rotation
 }
 
 // OAuthAppListOptions pages OAuthAppsService.List and ListPage.
@@ -97,12 +99,6 @@ type OAuthAppListOptions struct {
 	// Search keeps only the apps whose display name or client ID matches this text
 	// (CPN's searchTerm); empty lists every app.
 	Search string
-}
-
-// DeleteResult says which apps a bulk delete removed and which it did not.
-type DeleteResult struct {
-	Deleted []string
-	Failed  []string
 }
 
 // OAuthAppsService manages the organization's OAuth apps (/cphub/api/auth/v2/orgs/{orgId}/oauth-apps).
@@ -139,7 +135,7 @@ func (s *OAuthAppsService) listPage(ctx context.Context, op string, opts OAuthAp
 		params.Context.SetTo(string(opts.Context))
 	}
 	if opts.PageSize < 0 || opts.PageSize > 200 {
-		return grantkit.Page[OAuthApp]{}, call.Err(validate.Errorf("PageSize", "%d, want 1 to 200 (0 for the default)", opts.PageSize))
+		return grantkit.Page[OAuthApp]{}, call.Err(validate.Errorf("page_size", "%d, want 1 to 200 (0 for the default)", opts.PageSize))
 	}
 	if opts.PageSize > 0 {
 		params.PageLimit.SetTo(int32(opts.PageSize))
@@ -151,7 +147,7 @@ func (s *OAuthAppsService) listPage(ctx context.Context, op string, opts OAuthAp
 	if opts.Cursor != "" {
 		n, err := strconv.Atoi(opts.Cursor)
 		if err != nil || n < 0 {
-			return grantkit.Page[OAuthApp]{}, call.Err(validate.Errorf("Cursor", "%q is not a cursor from a previous page", opts.Cursor))
+			return grantkit.Page[OAuthApp]{}, call.Err(validate.Errorf("cursor", "%s is not a cursor from a previous page", validate.Quote(opts.Cursor)))
 		}
 		start = n
 		params.PageStart.SetTo(int32(n))
@@ -160,7 +156,7 @@ func (s *OAuthAppsService) listPage(ctx context.Context, op string, opts OAuthAp
 	if err != nil {
 		return grantkit.Page[OAuthApp]{}, call.Err(err)
 	}
-	page := grantkit.Page[OAuthApp]{Items: make([]OAuthApp, len(res.Results))}
+	page := grantkit.Page[OAuthApp]{Items: make([]OAuthApp, len(res.Results)), Total: -1}
 	for i := range res.Results {
 		page.Items[i] = *fromOAS(&res.Results[i])
 	}
@@ -192,22 +188,67 @@ func (s *OAuthAppsService) Get(ctx context.Context, id string) (*OAuthApp, error
 }
 
 // Create creates an OAuth app and returns its credentials.
+//
+// A create whose answer is lost (no answer after it was sent, a 5xx, a timeout, an answer cut
+// off) is never resent blindly. With p.ID set, the app is looked up by it: absent, the create
+// is sent again (CPN refuses a second app with the id); found as asked with p.Secret set, its
+// credentials are returned. An app whose secret CPN generated cannot be recovered: that
+// secret was only in the lost answer. The error then says the app exists and that a new
+// secret must be set with OAuthApps.Update (Secret). Without p.ID there is nothing to look it
+// up by, and the error says the app may exist and how to find it.
 func (s *OAuthAppsService) Create(ctx context.Context, p OAuthAppCreate) (*OAuthAppCredentials, error) {
 	ctx, call, err := s.begin(ctx, "OAuthApps.Create")
 	if err != nil {
 		return nil, err
 	}
 	call.Creates("the app may now exist; find it with OAuthApps.Get (the ID you set) or OAuthApps.List (Search by its display name). " +
-		"Its client secret, shown only in this answer, was lost: set a new one with OAuthApps.Update (Secret)")
+		"Its client secret, shown only in this answer, was lost and cannot be recovered: set a new one with OAuthApps.Update (Secret)")
 	req, params, err := p.toOAS(s.c.org)
 	if err != nil {
 		return nil, call.Err(err)
 	}
-	res, err := s.c.api.CreateOauthApp(ctx, req, params)
-	if err != nil {
-		return nil, call.Err(err)
+	lk := transport.Lookup[OAuthAppCredentials]{}
+	if p.ID != "" {
+		lk.Unique = true // CPN refuses a second app with the id (409)
+		lk.Find = func(ctx context.Context) (*OAuthAppCredentials, string, error) { return s.find(ctx, p) }
 	}
-	return &OAuthAppCredentials{ClientID: res.ClientId.Or(p.ID), ClientSecret: grantkit.Secret(res.ClientSecret.Or(p.Secret.Reveal()))}, nil
+	return transport.Create(ctx, call, func() (*OAuthAppCredentials, error) {
+		res, err := s.c.api.CreateOauthApp(ctx, req, params)
+		if err != nil {
+			return nil, call.Err(err)
+		}
+		return &OAuthAppCredentials{ClientID: res.ClientId.Or(p.ID), ClientSecret: grantkit.Secret(res.ClientSecret.Or(p.Secret.Reveal()))}, nil
+	}, lk)
+}
+
+// find looks up the app p would create by its ID. Found as asked, its credentials are
+// returned only when p set the secret: a secret CPN generated was shown only in the lost
+// answer and cannot be recovered, so the app is then reported as made but unusable until a
+// new secret is set.
+func (s *OAuthAppsService) find(ctx context.Context, p OAuthAppCreate) (*OAuthAppCredentials, string, error) {
+	a, err := s.Get(ctx, p.ID)
+	var ge *grantkit.Error
+	if errors.As(err, &ge) && ge.StatusCode == http.StatusNotFound {
+		return nil, "", nil
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	var diffs []string
+	if p.DisplayName != "" && a.DisplayName != p.DisplayName {
+		diffs = append(diffs, fmt.Sprintf("display name %q, asked %q", a.DisplayName, p.DisplayName))
+	}
+	if p.Description != "" && a.Description != p.Description {
+		diffs = append(diffs, fmt.Sprintf("description %q, asked %q", a.Description, p.Description))
+	}
+	if p.AccessTokenTTL != 0 && a.AccessTokenTTL != p.AccessTokenTTL {
+		diffs = append(diffs, fmt.Sprintf("access token TTL %d, asked %d", a.AccessTokenTTL, p.AccessTokenTTL))
+	}
+	if len(diffs) == 0 && p.Secret == "" {
+		diffs = append(diffs, "app "+p.ID+" exists, but the client secret CPN generated for it was shown only in the lost answer and cannot be recovered")
+	}
+	creds := &OAuthAppCredentials{ClientID: p.ID, ClientSecret: p.Secret}
+	return creds, strings.Join(diffs, "; "), nil
 }
 
 // Update changes the fields of app id that p sets (PATCH .../oauth-apps/{oauthAppId}) and
@@ -241,28 +282,44 @@ func (s *OAuthAppsService) update(ctx context.Context, id string, p OAuthAppUpda
 	return fromOAS(a), nil
 }
 
-// Delete deletes up to 15 apps in one request. If CPN removes only some, the error lists the
-// others and the result says which were deleted.
-func (s *OAuthAppsService) Delete(ctx context.Context, ids ...string) (DeleteResult, error) {
+// Delete deletes the app with this client id, its credentials included. CPN deletes apps
+// through a bulk endpoint that reports each id as deleted or failed; an id it does not delete
+// (one it does not know, for one) is an error naming it. After an attempt whose answer was lost
+// (it may have landed), an app CPN reports as not deleted is looked up (OAuthApps.Get): one that
+// no longer exists was deleted as asked.
+func (s *OAuthAppsService) Delete(ctx context.Context, id string) error {
 	ctx, call, err := s.begin(ctx, "OAuthApps.Delete")
 	if err != nil {
-		return DeleteResult{}, err
+		return err
 	}
-	if len(ids) == 0 || len(ids) > 15 {
-		return DeleteResult{}, call.Err(validate.Errorf("ids", "%d ids, want 1 to 15", len(ids)))
+	if err := validate.ID("id", id); err != nil {
+		return call.Err(err)
 	}
-	if err := validate.Each("ids", ids, validate.ID); err != nil {
-		return DeleteResult{}, call.Err(err)
-	}
-	res, err := s.c.api.DeleteOauthApps(ctx, &oas.DeleteClientsRequest{ClientIdsToDelete: ids}, oas.DeleteOauthAppsParams{OrgId: s.c.org})
+	res, err := s.c.api.DeleteOauthApps(ctx, &oas.DeleteClientsRequest{ClientIdsToDelete: []string{id}}, oas.DeleteOauthAppsParams{OrgId: s.c.org})
 	if err != nil {
-		return DeleteResult{}, call.Err(err)
+		return call.Err(err)
 	}
-	r := DeleteResult{Deleted: res.Succeeded, Failed: res.Failed}
-	if len(r.Failed) > 0 {
-		return r, call.Failed(fmt.Sprintf("%d of %d apps not deleted: %q", len(r.Failed), len(ids), r.Failed))
+	if len(res.Failed) > 0 && call.MayHaveLanded() {
+		// An earlier attempt whose answer was lost may have deleted it.
+		gone, err := s.gone(ctx, id)
+		if err != nil || gone {
+			return err
+		}
 	}
-	return r, nil
+	if len(res.Failed) > 0 {
+		return call.Failed(fmt.Sprintf("CPN did not delete app %q", id))
+	}
+	return nil
+}
+
+// gone reports whether app id no longer exists.
+func (s *OAuthAppsService) gone(ctx context.Context, id string) (bool, error) {
+	_, err := s.Get(ctx, id)
+	var ge *grantkit.Error
+	if errors.As(err, &ge) && ge.StatusCode == http.StatusNotFound {
+		return true, nil
+	}
+	return false, err
 }
 
 func (p OAuthAppCreate) toOAS(org string) (*oas.OrgOauthAppRequest, oas.CreateOauthAppParams, error) {
@@ -314,15 +371,15 @@ func (p OAuthAppUpdate) toOAS(held *AllowedScopes) (*oas.CpnOrgOauthAppUpdateReq
 	// No field of CPN's PATCH body is nullable: patch refuses a null rather than drop it.
 	req := &oas.CpnOrgOauthAppUpdateRequest{}
 	if err := errors.Join(
-		patch.NotNull("AccessTokenTTL", p.AccessTokenTTL, &req.AccessTokenTTL),
-		patch.NotNull("SecretRotationExpirationInSeconds", p.SecretRotationExpirationInSeconds, &req.SecretRotationExpirationInSeconds),
-		patch.NotNull("Description", p.Description, &req.Description),
-		patch.NotNull("DisplayName", p.DisplayName, &req.DisplayName),
-		patch.NotNull("OwnerOnlySecretRotation", p.OwnerOnlySecretRotation, &req.OwnerOnlySecretRotation),
+		patch.NotNull("accessTokenTTL", p.AccessTokenTTL, &req.AccessTokenTTL),
+		patch.NotNull("secretRotationExpirationInSeconds", p.SecretRotationExpirationInSeconds, &req.SecretRotationExpirationInSeconds),
+		patch.NotNull("description", p.Description, &req.Description),
+		patch.NotNull("displayName", p.DisplayName, &req.DisplayName),
+		patch.NotNull("ownerOnlySecretRotation", p.OwnerOnlySecretRotation, &req.OwnerOnlySecretRotation),
 	); err != nil {
 		return nil, err
 	}
-	scopes, ok, err := patch.Get("AllowedScopes", p.AllowedScopes)
+	scopes, ok, err := patch.Get("allowedScopes", p.AllowedScopes)
 	if err == nil && ok {
 		err = scopes.check(held)
 		req.AllowedScopes.SetTo(scopes.toOAS())
@@ -330,7 +387,7 @@ func (p OAuthAppUpdate) toOAS(held *AllowedScopes) (*oas.CpnOrgOauthAppUpdateReq
 	if err != nil {
 		return nil, err
 	}
-	secret, ok, err := patch.Get("Secret", p.Secret)
+	secret, ok, err := patch.Get("secret", p.Secret)
 	if err == nil && ok {
 		err = CheckSecret(secret)
 		req.Secret.SetTo(oas.Secret(secret.Reveal()))

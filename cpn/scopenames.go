@@ -9,20 +9,7 @@ import (
 	"github.com/grantkit/grantkit/internal/validate"
 )
 
-// Scope names in the vendor-neutral view. CPN has three kinds of scope; they are named so
-// that one list of strings holds all of them, and every name reads back as exactly one scope:
-//
-//	openid                                      a general scope, as is
-//	general-scope:<scope>                       a general scope that starts with one of these prefixes
-//	organization-role:<role>                    an organization role
-//	organization-role:*                         every organization role (AllRoles)
-//	service-role:<serviceDefinitionId>:<role>   a role in a service
-//	service-role:<serviceDefinitionId>:*        every role of a service (AllRoles)
-//
-// The first ':' after "service-role:" ends the service definition id, so a ':' inside the id
-// is written %3A, and '%' in an id or role is written %25; a role named "*" is written %2A.
-// Names without those characters read as they always did. Role resources and permissions
-// have no name: WithNames keeps them as they are.
+// The prefixes of scope names; ParseScopes documents the syntax.
 const (
 	generalPrefix     = "general-scope:"
 	orgRolePrefix     = "organization-role:"
@@ -42,8 +29,8 @@ func escapeRole(r string) string {
 	return roleEscaper.Replace(r)
 }
 
-// Names returns the scopes as names (see the table above), in the order of a. ParseScopes is
-// its inverse. A role that appears with several resources gives one name.
+// Names returns the scopes as names (the syntax ParseScopes documents), in the order of a.
+// ParseScopes is its inverse. A role that appears with several resources gives one name.
 func (a AllowedScopes) Names() []string {
 	out := make([]string, 0, len(a.GeneralScopes))
 	for _, s := range a.GeneralScopes {
@@ -70,8 +57,25 @@ func (a AllowedScopes) Names() []string {
 	return out
 }
 
-// ParseScopes builds AllowedScopes from names as Names writes them: general scopes, then the
-// organization's roles, then one ServiceScope per service definition id, each sorted.
+// ParseScopes builds AllowedScopes from scope names, the names the vendor-neutral view
+// (Client.Grants) and Names use: general scopes, then the organization's roles, then one
+// ServiceScope per service definition id, each sorted.
+//
+// CPN has three kinds of scope; they are named so that one list of strings holds all of them,
+// and every name reads back as exactly one scope:
+//
+//	openid                                      a general scope, as is
+//	general-scope:<scope>                       a general scope that starts with one of these prefixes
+//	organization-role:<role>                    an organization role
+//	organization-role:*                         every organization role (AllRoles)
+//	service-role:<serviceDefinitionId>:<role>   a role in a service
+//	service-role:<serviceDefinitionId>:*        every role of a service (AllRoles)
+//
+// The first ':' after "service-role:" ends the service definition id, so a ':' inside the id
+// is written %3A, and '%' in an id or role is written %25; a role named "*" is written %2A
+// (service-role:a%3Ab:admin is the role admin of the service a:b). Names without those
+// characters read as they are. No name may be empty. Role resources and permissions have no
+// name: WithNames keeps them as they are.
 func ParseScopes(names []string) (AllowedScopes, error) {
 	var a AllowedScopes
 	services := map[string]int{}
@@ -82,7 +86,7 @@ func ParseScopes(names []string) (AllowedScopes, error) {
 		case strings.HasPrefix(n, generalPrefix):
 			s := strings.TrimPrefix(n, generalPrefix)
 			if s == "" {
-				return AllowedScopes{}, validate.Errorf("scopes", "%q names no scope", n)
+				return AllowedScopes{}, validate.Errorf("scopes", "%s names no scope", validate.Quote(n))
 			}
 			a.GeneralScopes = append(a.GeneralScopes, s)
 		case strings.HasPrefix(n, orgRolePrefix):
@@ -99,7 +103,7 @@ func ParseScopes(names []string) (AllowedScopes, error) {
 			rawID, rawRole, ok := strings.Cut(strings.TrimPrefix(n, serviceRolePrefix), ":")
 			id, err := url.PathUnescape(rawID)
 			if !ok || rawID == "" || err != nil {
-				return AllowedScopes{}, validate.Errorf("scopes", "%q: want service-role:<serviceDefinitionId>:<role>, with ':' in the id written %%3A", n)
+				return AllowedScopes{}, validate.Errorf("scopes", "%s: want service-role:<serviceDefinitionId>:<role>, with ':' in the id written %%3A", validate.Quote(n))
 			}
 			role, all, err := parseRole(n, rawRole)
 			if err != nil {
@@ -138,7 +142,7 @@ func parseRole(name, raw string) (role string, all bool, err error) {
 	}
 	role, err = url.PathUnescape(raw)
 	if err != nil || role == "" {
-		return "", false, validate.Errorf("scopes", "%q names no role (a '%%' in a role is written %%25)", name)
+		return "", false, validate.Errorf("scopes", "%s names no role (a '%%' in a role is written %%25)", validate.Quote(name))
 	}
 	return role, false, nil
 }
@@ -157,7 +161,7 @@ func (a AllowedScopes) WithNames(names []string) (AllowedScopes, error) {
 	out.GeneralScopes = keepStrings(a.GeneralScopes, want.GeneralScopes)
 	out.Organization = a.Organization
 	out.Organization.AllRoles = want.Organization.AllRoles
-	out.Organization.Roles = keepRoles(a.Organization.Roles, RoleNames(want.Organization.Roles))
+	out.Organization.Roles = keepRoles(a.Organization.Roles, roleNames(want.Organization.Roles))
 
 	wanted := map[string]ServiceScope{}
 	for _, s := range want.Services {
@@ -166,7 +170,7 @@ func (a AllowedScopes) WithNames(names []string) (AllowedScopes, error) {
 	// The roles a service already has, over every entry of it (CSP may list a service twice).
 	has := map[string][]string{}
 	for _, s := range a.Services {
-		has[s.ServiceDefinitionID] = append(has[s.ServiceDefinitionID], RoleNames(s.Roles)...)
+		has[s.ServiceDefinitionID] = append(has[s.ServiceDefinitionID], roleNames(s.Roles)...)
 	}
 	out.Services = nil
 	first := map[string]bool{}
@@ -174,7 +178,7 @@ func (a AllowedScopes) WithNames(names []string) (AllowedScopes, error) {
 		id := s.ServiceDefinitionID
 		w := wanted[id] // zero when the names drop the service
 		ns := s
-		ns.Roles = filterRoles(s.Roles, RoleNames(w.Roles))
+		ns.Roles = filterRoles(s.Roles, roleNames(w.Roles))
 		ns.AllRoles = w.AllRoles
 		if !first[id] {
 			first[id] = true
@@ -204,7 +208,7 @@ func (a AllowedScopes) WithNames(names []string) (AllowedScopes, error) {
 // and adds a Role for each wanted name cur lacks.
 func keepRoles(cur []Role, names []string) []Role {
 	out := filterRoles(cur, names)
-	have := RoleNames(cur)
+	have := roleNames(cur)
 	for _, n := range names {
 		if !slices.Contains(have, n) {
 			out = append(out, Role{Name: n})

@@ -49,7 +49,7 @@ func CheckSecret(s grantkit.Secret) error {
 		missing = append(missing, "one of "+secretSpecials)
 	}
 	if len(missing) > 0 {
-		return validate.Errorf("Secret", "needs %s", strings.Join(missing, ", "))
+		return validate.Errorf("secret", "needs %s", strings.Join(missing, ", "))
 	}
 	return nil
 }

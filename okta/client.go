@@ -10,7 +10,6 @@ import (
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/auth"
 	"github.com/grantkit/grantkit/internal/construct"
-	"github.com/grantkit/grantkit/internal/settings"
 	"github.com/grantkit/grantkit/internal/transport"
 	"github.com/grantkit/grantkit/internal/validate"
 	"github.com/grantkit/grantkit/okta/internal/oas"
@@ -46,12 +45,12 @@ type own struct {
 // WithAPIToken authenticates with an Okta API token, sent as "Authorization: SSWS {token}".
 // It is one of the credential options, of which New needs exactly one.
 func WithAPIToken(token grantkit.Secret) option.Option {
-	return settings.VendorOption(vendor, "okta.WithAPIToken", func(s *settings.Settings, o *own) error {
+	return construct.VendorOption(vendor, "okta.WithAPIToken", func(s *construct.Settings, o *own) error {
 		s.AddCredential("okta.WithAPIToken")
 		if token == "" || strings.ContainsAny(string(token), "\r\n") {
 			return validate.Errorf("okta.WithAPIToken", "the API token must not be empty or hold a line break")
 		}
-		return settings.Set(s, "okta.WithAPIToken", &o.apiToken, token)
+		return construct.Set(s, "okta.WithAPIToken", &o.apiToken, token)
 	})
 }
 

@@ -37,13 +37,17 @@ func (g grants) begin(ctx context.Context, op string) (context.Context, string, 
 	return neutral.Begin(ctx, vendor, op, g.c.made())
 }
 
-func (g grants) List(ctx context.Context) iter.Seq2[*grantkit.Grant, error] {
+// List iterates over the grants opts selects. With ClientID, it reads that app's grants only
+// (GET /apps/{appId}/grants; none when Okta does not know the app); otherwise it pages through
+// the org's apps and reads each one's grants. Okta filters no app's grants by issuer: Resource
+// keeps the grants of that issuer among those read.
+func (g grants) List(ctx context.Context, opts grantkit.GrantListOptions) iter.Seq2[*grantkit.Grant, error] {
 	ctx, _, err := g.begin(ctx, "Grants.List")
 	if err != nil {
 		return paging.Failed[grantkit.Grant](err)
 	}
 	return func(yield func(*grantkit.Grant, error) bool) {
-		for l, err := range g.ListForUpdate(ctx) {
+		for l, err := range g.ListForUpdate(ctx, opts) {
 			if !yield(l.Grant, err) || err != nil {
 				return
 			}
@@ -71,7 +75,7 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 	if err != nil {
 		return nil, err
 	}
-	if err := checkScopes(op, scopes); err != nil {
+	if _, err := g.Check(op, key, scopes); err != nil {
 		return nil, err
 	}
 	held, err := g.held(ctx, op, key)
@@ -84,33 +88,22 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 	return g.write(ctx, op, key, held, scopes)
 }
 
-// CheckGrant runs the checks a write of scopes to key runs, without a request: the key (no
-// subject type, an issuer URL, an app id) and every scope (an OAuth scope token). Its error
-// wraps grantkit.ErrInvalidInput.
-func (grants) CheckGrant(key grantkit.GrantKey, scopes []string) error {
-	const op = "Grants.CheckGrant"
-	if err := checkKey(op, key); err != nil {
-		return err
-	}
-	return checkScopes(op, scopes)
-}
-
-// Create grants app key.ClientID the scopes on issuer key.Resource, one request per scope. An
-// app that holds a scope on the issuer already has a grant there: ErrGrantExists. A scope
-// Okta answers is assigned already (a concurrent writer) is adopted, not an error.
+// Create grants app key.ClientID the scopes on issuer key.Resource, one request per scope,
+// after one read of the app's grants. An app that holds a scope on the issuer already has a
+// grant there: ErrGrantExists. A scope Okta answers is assigned already (a concurrent writer)
+// is adopted, not an error. When Okta refuses a scope (one the issuer does not define), the
+// grants this call made are revoked again, so a failed Create leaves no grant.
 func (g grants) Create(ctx context.Context, key grantkit.GrantKey, scopes []string) (*grantkit.Grant, error) {
 	ctx, op, err := g.begin(ctx, "Grants.Create")
 	if err != nil {
 		return nil, err
 	}
-	if err := checkScopes(op, scopes); err != nil {
+	if _, err := g.Check(op, key, scopes); err != nil {
 		return nil, err
 	}
-	if err := checkKey(op, key); err != nil {
-		return nil, err
-	}
-	if len(grantkit.NormalizeScopes(scopes)) == 0 {
-		return nil, wrap(op, validate.Errorf("scopes", "an Okta grant is the scopes an app holds on an issuer; give at least one"))
+	want := grantkit.NormalizeScopes(scopes)
+	if len(want) == 0 {
+		return nil, wrap(op, validate.Errorf("scopes", "none: an Okta grant is the scopes an app holds on an issuer, and an app holding none there has no grant; give at least one scope"))
 	}
 	held, err := g.held(ctx, op, key)
 	if err != nil {
@@ -119,19 +112,21 @@ func (g grants) Create(ctx context.Context, key grantkit.GrantKey, scopes []stri
 	if len(held) > 0 {
 		return nil, neutral.Exists(vendor, op, key, ids(held)...)
 	}
-	made, err := g.applyAnswers(ctx, key, nil, grantkit.NormalizeScopes(scopes))
+	after, made, err := g.apply(ctx, key, nil, want)
 	if err != nil {
-		// One scope refused (undefined on the issuer, say): the grants this call made are
-		// revoked again, so that a failed create leaves no grant.
 		for _, ag := range made {
 			_ = g.revoke(ctx, key.ClientID, ag.ID)
 		}
 		return nil, err
 	}
-	return g.readBack(ctx, op, key, scopes)
+	stored := toGrant(key, after)
+	if err := grantkit.CheckStored(key, want, stored); err != nil {
+		return nil, fmt.Errorf("%s: %s: %w", vendor, op, err)
+	}
+	return stored, nil
 }
 
-// Delete revokes every scope app key.ClientID holds on issuer key.Resource.
+// Delete revokes every scope app key.ClientID holds on issuer key.Resource, one request each.
 func (g grants) Delete(ctx context.Context, key grantkit.GrantKey) error {
 	ctx, op, err := g.begin(ctx, "Grants.Delete")
 	if err != nil {
@@ -152,35 +147,11 @@ func (g grants) Delete(ctx context.Context, key grantkit.GrantKey) error {
 	return nil
 }
 
-// write grants and revokes what turns held (the app's grants on the issuer, as read) into
-// scopes, then reads the app's grants back and checks them.
-func (g grants) write(ctx context.Context, op string, key grantkit.GrantKey, held []*ApplicationGrant, scopes []string) (*grantkit.Grant, error) {
-	if _, err := g.applyAnswers(ctx, key, held, grantkit.NormalizeScopes(scopes)); err != nil {
-		return nil, err
-	}
-	return g.readBack(ctx, op, key, scopes)
-}
-
-// readBack reads the app's grants on the issuer after a write and checks them.
-func (g grants) readBack(ctx context.Context, op string, key grantkit.GrantKey, scopes []string) (*grantkit.Grant, error) {
-	want := grantkit.NormalizeScopes(scopes)
-	now, err := g.held(ctx, op, key)
-	if err != nil {
-		return nil, err
-	}
-	stored := toGrant(key, now)
-	if err := grantkit.CheckStored(key, want, stored); err != nil {
-		return nil, fmt.Errorf("%s: %s: %w", vendor, op, err)
-	}
-	return stored, nil
-}
-
-// applyAnswers grants each scope of want that held lacks and revokes each grant of held whose
-// scope want lacks, and returns the grants as they are afterwards by Okta's answers. On an
-// error, it returns the grants it made before it.
-func (g grants) applyAnswers(ctx context.Context, key grantkit.GrantKey, held []*ApplicationGrant, want []string) ([]*ApplicationGrant, error) {
+// apply grants each scope of want that held lacks and revokes each grant of held whose scope
+// want lacks, and returns the grants in effect afterwards by Okta's answers, and those it
+// made. On an error, it returns the grants it made before it.
+func (g grants) apply(ctx context.Context, key grantkit.GrantKey, held []*ApplicationGrant, want []string) (after, made []*ApplicationGrant, err error) {
 	have := map[string]bool{}
-	var after, made []*ApplicationGrant
 	for _, ag := range held {
 		have[ag.ScopeID] = true
 		if slices.Contains(want, ag.ScopeID) {
@@ -188,7 +159,7 @@ func (g grants) applyAnswers(ctx context.Context, key grantkit.GrantKey, held []
 			continue
 		}
 		if err := g.revoke(ctx, key.ClientID, ag.ID); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	for _, s := range want {
@@ -200,7 +171,7 @@ func (g grants) applyAnswers(ctx context.Context, key grantkit.GrantKey, held []
 			// Granted since the read (by a concurrent writer): adopt it.
 			found, ferr := g.held(ctx, "", key)
 			if ferr != nil {
-				return nil, ferr
+				return nil, made, ferr
 			}
 			if i := slices.IndexFunc(found, func(a *ApplicationGrant) bool { return a.ScopeID == s }); i >= 0 {
 				after = append(after, found[i])
@@ -208,11 +179,11 @@ func (g grants) applyAnswers(ctx context.Context, key grantkit.GrantKey, held []
 			}
 		}
 		if err != nil {
-			return made, err
+			return nil, made, err
 		}
 		after, made = append(after, ag), append(made, ag)
 	}
-	return after, nil
+	return after, made, nil
 }
 
 // revoke revokes one grant; a grant gone already (404) is what was asked.
@@ -263,20 +234,29 @@ func checkKey(op string, key grantkit.GrantKey) error {
 	if err := neutral.NoSubject(vendor, op, key); err != nil {
 		return err
 	}
-	if err := checkIssuer("key.Resource", key.Resource); err != nil {
+	if err := checkIssuer("key.resource", key.Resource); err != nil {
 		return wrap(op, err)
 	}
-	if err := validate.ID("key.ClientID", key.ClientID); err != nil {
+	if err := validate.ID("key.client_id", key.ClientID); err != nil {
 		return wrap(op, err)
 	}
 	return nil
 }
 
 func checkScopes(op string, scopes []string) error {
-	if err := validate.Each("scopes", scopes, validate.ScopeToken); err != nil {
+	if err := validate.Each("scopes", scopes, checkScope); err != nil {
 		return wrap(op, err)
 	}
 	return nil
+}
+
+// checkScope refuses a scope Okta cannot grant as asked: an empty one, or one that is not a
+// single OAuth scope token.
+func checkScope(field, s string) error {
+	if s == "" {
+		return validate.Errorf(field, "is empty")
+	}
+	return validate.ScopeToken(field, s)
 }
 
 func notFound(op string, key grantkit.GrantKey) error {

@@ -15,7 +15,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-
 	"net/http"
 	"net/url"
 	"strings"
@@ -25,7 +24,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/grantkit/grantkit"
-	"github.com/grantkit/grantkit/internal/settings"
+	"github.com/grantkit/grantkit/internal/construct"
 	"github.com/grantkit/grantkit/internal/validate"
 	"github.com/grantkit/grantkit/option"
 )
@@ -55,7 +54,7 @@ type privateKey struct {
 // options, of which New needs exactly one.
 func WithPrivateKey(clientID string, key crypto.Signer, keyID string, scopes ...string) option.Option {
 	const name = "okta.WithPrivateKey"
-	return settings.VendorOption(vendor, name, func(s *settings.Settings, o *own) error {
+	return construct.VendorOption(vendor, name, func(s *construct.Settings, o *own) error {
 		s.AddCredential(name)
 		if err := validate.ID(name+": clientID", clientID); err != nil {
 			return err

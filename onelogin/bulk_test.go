@@ -21,7 +21,7 @@ func TestBulkJobs(t *testing.T) {
 		authID := srv.AddAuthorization("API", "https://api.example.com/")
 		ids := map[string]int64{}
 		for _, s := range grantstest.Scopes {
-			sc, err := c.Scopes.Create(ctx, authID, onelogin.ScopeCreate{Value: s, Description: s})
+			sc, err := c.Authorizations.CreateScope(ctx, authID, onelogin.ScopeCreate{Value: s, Description: s})
 			require.NoError(t, err)
 			ids[s] = sc.ID
 		}
@@ -34,16 +34,19 @@ func TestBulkJobs(t *testing.T) {
 				Drop:    func(scope string) { d.Drop(strconv.FormatInt(ids[scope], 10)) },
 				Seed: func(t *testing.T, scopes ...string) grantkit.GrantKey {
 					next++
+					srv.AddApp(next)
 					var sids []int64
 					for _, s := range scopes {
 						sids = append(sids, ids[s])
 					}
-					_, err := c.ClientApps.Add(ctx, authID, next, sids)
+					_, err := c.ClientApps.Create(ctx, authID, onelogin.ClientAppCreate{AppID: next, ScopeIDs: sids})
 					require.NoError(t, err)
 					return grantkit.GrantKey{Resource: strconv.FormatInt(authID, 10), ClientID: strconv.FormatInt(next, 10)}
 				},
 			},
-			Sent: func() (int, int) { return grantstest.Count(srv.Requests()) },
+			Sent:        func() (int, int) { return grantstest.Count(srv.Requests()) },
+			BeforeWrite: d.BeforeNextWrite,
+			DeltaReads:  2,
 		}
 	})
 }

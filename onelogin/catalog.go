@@ -8,16 +8,18 @@ import (
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/neutral"
+	"github.com/grantkit/grantkit/internal/transport"
 	"github.com/grantkit/grantkit/internal/validate"
+	"github.com/grantkit/grantkit/onelogin/internal/oas"
 )
 
 // ScopeCatalog returns the vendor-neutral scope catalog of the account (see
 // grantkit.ScopeCatalog): a resource is an API authorization server, named by its id in
 // decimal as in a grant's Key.Resource, and a scope is named by its value.
 //
-// The catalog is built on Client.Scopes, the ScopesService. DescribeScope sends the scope's
-// value with the new description, since OneLogin's update replaces both and a scope has no
-// other field.
+// The catalog is built on the scope methods of Client.Authorizations. DescribeScope sends the
+// scope's value with the new description, since OneLogin's update replaces both and a scope
+// has no other field.
 // RemoveScope deletes the scope; grantkit assumes OneLogin then no longer lists it in the
 // client apps that held it, as the fake does (see specs/README.md).
 func (c *Client) ScopeCatalog() grantkit.ScopeCatalog { return catalog{c} }
@@ -37,7 +39,7 @@ func (k catalog) Resources(ctx context.Context) iter.Seq2[string, error] {
 		return func(yield func(string, error) bool) { yield("", err) }
 	}
 	return func(yield func(string, error) bool) {
-		for a, err := range k.c.Authorizations.List(ctx) {
+		for a, err := range k.c.Authorizations.List(ctx, AuthorizationListOptions{}) {
 			if err != nil {
 				yield("", err)
 				return
@@ -70,7 +72,7 @@ func (k catalog) DefineScope(ctx context.Context, resource string, s grantkit.Sc
 	if err != nil {
 		return nil, err
 	}
-	if err := neutral.CheckScope(vendor, op, resource, s.Name); err != nil {
+	if err := k.check(op, resource, s); err != nil {
 		return nil, err
 	}
 	scopes, err := k.scopes(ctx, op, resource)
@@ -79,11 +81,11 @@ func (k catalog) DefineScope(ctx context.Context, resource string, s grantkit.Sc
 	}
 	for _, cur := range scopes {
 		if cur.Value == s.Name {
-			return nil, fmt.Errorf("%s: %s: %w: %q on authorization server %s (scope %d)", vendor, op, grantkit.ErrScopeExists, s.Name, resource, cur.ID)
+			return nil, fmt.Errorf("%s: %s: %w: %s on authorization server %s (scope %d)", vendor, op, grantkit.ErrScopeExists, validate.Quote(s.Name), resource, cur.ID)
 		}
 	}
 	authID, _ := strconv.ParseInt(resource, 10, 64) // checked by scopes
-	sc, err := k.c.Scopes.Create(ctx, authID, ScopeCreate{Value: s.Name, Description: s.Description})
+	sc, err := k.c.Authorizations.CreateScope(ctx, authID, ScopeCreate{Value: s.Name, Description: s.Description})
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +101,7 @@ func (k catalog) DescribeScope(ctx context.Context, resource, name, description 
 	if err != nil {
 		return nil, err
 	}
-	sc, err := k.c.Scopes.Update(ctx, authID, cur.ID, ScopeUpdate{Value: cur.Value, Description: description})
+	sc, err := k.c.Authorizations.UpdateScope(ctx, authID, cur.ID, ScopeUpdate{Value: cur.Value, Description: description})
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +117,39 @@ func (k catalog) RemoveScope(ctx context.Context, resource, name string) error {
 	if err != nil {
 		return err
 	}
-	return k.c.Scopes.Delete(ctx, authID, cur.ID)
+	return k.c.Authorizations.DeleteScope(ctx, authID, cur.ID)
+}
+
+// CheckScope checks resource and s as DefineScope does, without a request: resource is an
+// authorization server id (a positive decimal integer), s.Name one OAuth scope token (no
+// whitespace or control character), and the lengths are the API document's (specs/onelogin.yaml;
+// OneLogin requires a description).
+func (k catalog) CheckScope(resource string, s grantkit.ScopeDefinition) error {
+	return k.check("ScopeCatalog.CheckScope", resource, s)
+}
+
+func (catalog) check(op, resource string, s grantkit.ScopeDefinition) error {
+	if err := neutral.CheckScope(vendor, op, resource, s.Name); err != nil {
+		return err
+	}
+	if _, err := authorizationID(resource); err != nil {
+		return wrap(op, err)
+	}
+	if err := validate.ScopeToken("name", s.Name); err != nil {
+		return wrap(op, err)
+	}
+	if err := transport.Check("", &oas.ScopeRequest{Value: s.Name, Description: s.Description}); err != nil {
+		return wrap(op, err)
+	}
+	return nil
+}
+
+func authorizationID(resource string) (int64, error) {
+	authID, err := strconv.ParseInt(resource, 10, 64)
+	if err != nil || authID <= 0 {
+		return 0, validate.Errorf("resource", "%q: an authorization server id is a positive integer", resource)
+	}
+	return authID, nil
 }
 
 // named returns the one scope of the server whose value is name.
@@ -137,12 +171,12 @@ func (k catalog) named(ctx context.Context, op, resource, name string) (*Scope, 
 }
 
 func (k catalog) scopes(ctx context.Context, op, resource string) ([]*Scope, error) {
-	authID, err := strconv.ParseInt(resource, 10, 64)
-	if err != nil || authID <= 0 {
-		return nil, wrap(op, validate.Errorf("resource", "%q: an authorization server id is a positive integer", resource))
+	authID, err := authorizationID(resource)
+	if err != nil {
+		return nil, wrap(op, err)
 	}
 	var out []*Scope
-	for s, err := range k.c.Scopes.List(ctx, authID) {
+	for s, err := range k.c.Authorizations.ListScopes(ctx, authID) {
 		if err != nil {
 			return nil, err
 		}

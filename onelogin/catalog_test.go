@@ -28,7 +28,9 @@ func TestScopeCatalog(t *testing.T) {
 				return strconv.FormatInt(srv.AddAuthorization("API", "https://api.example.com/"), 10)
 			},
 			NewKey: func(_ *testing.T, resource string) grantkit.GrantKey {
-				return grantkit.GrantKey{Resource: resource, ClientID: strconv.FormatInt(next.Add(1), 10)}
+				app := next.Add(1)
+				srv.AddApp(app)
+				return grantkit.GrantKey{Resource: resource, ClientID: strconv.FormatInt(app, 10)}
 			},
 		}
 	})
@@ -40,7 +42,7 @@ func TestDescribeScopeSendsTheValue(t *testing.T) {
 	ctx := context.Background()
 	c, srv := setup(t)
 	authID := srv.AddAuthorization("API", "https://api.example.com/")
-	s, err := c.Scopes.Create(ctx, authID, onelogin.ScopeCreate{Value: "read:invoices", Description: "Read"})
+	s, err := c.Authorizations.CreateScope(ctx, authID, onelogin.ScopeCreate{Value: "read:invoices", Description: "Read"})
 	require.NoError(t, err)
 	got, err := c.ScopeCatalog().DescribeScope(ctx, strconv.FormatInt(authID, 10), "read:invoices", "Read all invoices")
 	require.NoError(t, err)

@@ -9,7 +9,6 @@ import (
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/auth"
 	"github.com/grantkit/grantkit/internal/construct"
-	"github.com/grantkit/grantkit/internal/settings"
 	"github.com/grantkit/grantkit/internal/transport"
 	"github.com/grantkit/grantkit/internal/validate"
 	"github.com/grantkit/grantkit/onelogin/internal/oas"
@@ -25,10 +24,8 @@ const (
 // Client calls the OneLogin API v2 of one account. It is safe for concurrent use; create one
 // per account and reuse it, so that its access token is reused too.
 type Client struct {
-	// Authorizations reads API authorization servers.
+	// Authorizations reads API authorization servers and manages the scopes they define.
 	Authorizations *AuthorizationsService
-	// Scopes manages the scopes of an authorization server.
-	Scopes *ScopesService
 	// ClientApps manages the client apps of an authorization server and their scopes.
 	ClientApps *ClientAppsService
 
@@ -37,7 +34,7 @@ type Client struct {
 
 // own holds the settings of this package's own options.
 type own struct {
-	settings.ClientCredentials
+	construct.ClientCredentials
 }
 
 // WithClientCredentials authenticates with an API credential pair (created under Developers >
@@ -45,7 +42,7 @@ type own struct {
 // from https://{host}/auth/oauth2/v2/token and cached until they expire. It is one of the
 // credential options, of which New needs exactly one.
 func WithClientCredentials(clientID string, clientSecret grantkit.Secret) option.Option {
-	return settings.WithClientCredentials[own](vendor, clientID, clientSecret)
+	return construct.WithClientCredentials[own](vendor, clientID, clientSecret)
 }
 
 // New returns a client for the OneLogin account at account: a subdomain ("acme", meaning
@@ -90,7 +87,6 @@ func New(account string, opts ...option.Option) (*Client, error) {
 	}
 	c := &Client{api: api}
 	c.Authorizations = &AuthorizationsService{c}
-	c.Scopes = &ScopesService{c}
 	c.ClientApps = &ClientAppsService{c}
 	return c, nil
 }

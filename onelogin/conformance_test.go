@@ -91,7 +91,7 @@ func TestEveryDocumentedFieldIsModelled(t *testing.T) {
 	var w wire
 	c := w.client(t)
 	var apps []onelogin.ClientApp
-	for a, err := range c.ClientApps.List(ctx, 2) {
+	for a, err := range c.ClientApps.List(ctx, 2, onelogin.ClientAppListOptions{}) {
 		require.NoError(t, err)
 		apps = append(apps, *a)
 	}
@@ -100,7 +100,7 @@ func TestEveryDocumentedFieldIsModelled(t *testing.T) {
 		Scopes:   []onelogin.Scope{{ID: 3, Value: "read", Description: "Read", AuthorizationID: 2}},
 		ScopeIDs: []int64{3, 4, 5},
 	}}, apps)
-	for s, err := range c.Scopes.List(ctx, 2) {
+	for s, err := range c.Authorizations.ListScopes(ctx, 2) {
 		require.NoError(t, err)
 		assert.Equal(t, int64(2), s.AuthorizationID, "auth_server_id is kept")
 	}
@@ -131,9 +131,9 @@ func TestReadModifyWriteKeepsEveryScope(t *testing.T) {
 
 	// OneLogin's own update built from a read keeps them too.
 	w.apps = sdkClientApps
-	for app, err := range c.ClientApps.List(ctx, 2) {
+	for app, err := range c.ClientApps.List(ctx, 2, onelogin.ClientAppListOptions{}) {
 		require.NoError(t, err)
-		_, err = c.ClientApps.UpdateScopes(ctx, 2, app.AppID, append(app.ScopeIDs, 6))
+		_, err = c.ClientApps.Update(ctx, 2, app.AppID, onelogin.ClientAppUpdate{ScopeIDs: append(app.ScopeIDs, 6)})
 		require.NoError(t, err)
 	}
 	put = w.lastPut()
@@ -153,34 +153,34 @@ func TestListsFollowAfterCursor(t *testing.T) {
 	authID := auths[0]
 	var scopeIDs []int64
 	for i := range 5 {
-		s, err := c.Scopes.Create(ctx, authID, onelogin.ScopeCreate{Value: "s" + strconv.Itoa(i), Description: "d"})
+		s, err := c.Authorizations.CreateScope(ctx, authID, onelogin.ScopeCreate{Value: "s" + strconv.Itoa(i), Description: "d"})
 		require.NoError(t, err)
 		scopeIDs = append(scopeIDs, s.ID)
 	}
 	for app := int64(1); app <= 5; app++ {
-		_, err := c.ClientApps.Add(ctx, authID, app, scopeIDs[:1])
+		_, err := c.ClientApps.Create(ctx, authID, onelogin.ClientAppCreate{AppID: app, ScopeIDs: scopeIDs[:1]})
 		require.NoError(t, err)
 	}
 	n := 0
-	for _, err := range c.Authorizations.List(ctx) {
+	for _, err := range c.Authorizations.List(ctx, onelogin.AuthorizationListOptions{}) {
 		require.NoError(t, err)
 		n++
 	}
 	assert.Equal(t, 3, n, "authorization servers")
 	n = 0
-	for _, err := range c.Scopes.List(ctx, authID) {
+	for _, err := range c.Authorizations.ListScopes(ctx, authID) {
 		require.NoError(t, err)
 		n++
 	}
 	assert.Equal(t, 5, n, "scopes")
 	n = 0
-	for _, err := range c.ClientApps.List(ctx, authID) {
+	for _, err := range c.ClientApps.List(ctx, authID, onelogin.ClientAppListOptions{}) {
 		require.NoError(t, err)
 		n++
 	}
 	assert.Equal(t, 5, n, "client apps")
 	n = 0
-	for _, err := range c.Grants().List(ctx) {
+	for _, err := range c.Grants().List(ctx, grantkit.GrantListOptions{}) {
 		require.NoError(t, err)
 		n++
 	}
@@ -206,9 +206,9 @@ func TestAnAppIsAddedToAServerOnce(t *testing.T) {
 	ctx := context.Background()
 	c, srv := setup(t)
 	authID := srv.AddAuthorization("API", "https://api.example.com/")
-	_, err := c.ClientApps.Add(ctx, authID, 9, nil)
+	_, err := c.ClientApps.Create(ctx, authID, onelogin.ClientAppCreate{AppID: 9, ScopeIDs: nil})
 	require.NoError(t, err)
-	_, err = c.ClientApps.Add(ctx, authID, 9, nil)
+	_, err = c.ClientApps.Create(ctx, authID, onelogin.ClientAppCreate{AppID: 9, ScopeIDs: nil})
 	var apiErr *grantkit.Error
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, 422, apiErr.StatusCode)

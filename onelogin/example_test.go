@@ -14,7 +14,7 @@ import (
 
 // Update a scope of an authorization server. The example runs against the in-memory fake;
 // with a real account, drop WithBaseURL and pass your subdomain and API credentials.
-func ExampleScopesService_Update() {
+func ExampleAuthorizationsService_UpdateScope() {
 	srv := oneloginfake.NewServer()
 	defer srv.Close()
 	authID := srv.AddAuthorization("Invoices API", "https://api.example.com/")
@@ -25,11 +25,11 @@ func ExampleScopesService_Update() {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
-	s, err := c.Scopes.Create(ctx, authID, onelogin.ScopeCreate{Value: "invoices:read", Description: "Read invoices"})
+	s, err := c.Authorizations.CreateScope(ctx, authID, onelogin.ScopeCreate{Value: "invoices:read", Description: "Read invoices"})
 	if err != nil {
 		log.Fatal(err)
 	}
-	s, err = c.Scopes.Update(ctx, authID, s.ID, onelogin.ScopeUpdate{Value: "read:invoices", Description: "Read all invoices"})
+	s, err = c.Authorizations.UpdateScope(ctx, authID, s.ID, onelogin.ScopeUpdate{Value: "read:invoices", Description: "Read all invoices"})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -40,21 +40,22 @@ func ExampleScopesService_Update() {
 // Allow a client app to request some of an authorization server's scopes, by scope id. The
 // example runs against the in-memory fake; with a real account, drop WithBaseURL and pass your
 // subdomain and API credentials.
-func ExampleClientAppsService_Add() {
+func ExampleClientAppsService_Create() {
 	srv := oneloginfake.NewServer()
 	defer srv.Close()
 	authID := srv.AddAuthorization("Invoices API", "https://api.example.com/")
+	srv.AddApp(5501) // the app, made in OneLogin's admin portal
 	c, err := onelogin.New("acme", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
 	if err != nil {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
-	read, err := c.Scopes.Create(ctx, authID, onelogin.ScopeCreate{Value: "read:invoices", Description: "Read invoices"})
+	read, err := c.Authorizations.CreateScope(ctx, authID, onelogin.ScopeCreate{Value: "read:invoices", Description: "Read invoices"})
 	if err != nil {
 		log.Fatal(err)
 	}
 	const appID = 5501 // an OpenID Connect app of the account
-	app, err := c.ClientApps.Add(ctx, authID, appID, []int64{read.ID})
+	app, err := c.ClientApps.Create(ctx, authID, onelogin.ClientAppCreate{AppID: appID, ScopeIDs: []int64{read.ID}})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -68,17 +69,18 @@ func ExampleClient_Grants() {
 	srv := oneloginfake.NewServer()
 	defer srv.Close()
 	authID := srv.AddAuthorization("Invoices API", "https://api.example.com/")
+	srv.AddApp(5501) // the app, made in OneLogin's admin portal
 	c, err := onelogin.New("acme", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
 	if err != nil {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
 	for _, v := range []string{"read:invoices", "write:invoices"} {
-		if _, err := c.Scopes.Create(ctx, authID, onelogin.ScopeCreate{Value: v, Description: v}); err != nil {
+		if _, err := c.Authorizations.CreateScope(ctx, authID, onelogin.ScopeCreate{Value: v, Description: v}); err != nil {
 			log.Fatal(err)
 		}
 	}
-	if _, err := c.ClientApps.Add(ctx, authID, 5501, nil); err != nil {
+	if _, err := c.ClientApps.Create(ctx, authID, onelogin.ClientAppCreate{AppID: 5501, ScopeIDs: nil}); err != nil {
 		log.Fatal(err)
 	}
 

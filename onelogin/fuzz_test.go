@@ -40,21 +40,21 @@ func FuzzResponses(f *testing.F) {
 				t.Fatalf("status %d reported as %d", code, apiErr.StatusCode)
 			}
 		}
-		for _, err := range c.Authorizations.List(ctx) {
+		for _, err := range c.Authorizations.List(ctx, onelogin.AuthorizationListOptions{}) {
 			check(err)
 		}
 		_, err = c.Authorizations.Get(ctx, 1)
 		check(err)
-		for _, err := range c.Scopes.List(ctx, 1) {
+		for _, err := range c.Authorizations.ListScopes(ctx, 1) {
 			check(err)
 		}
-		_, err = c.Scopes.Update(ctx, 1, 2, onelogin.ScopeUpdate{Value: "v", Description: "d"})
+		_, err = c.Authorizations.UpdateScope(ctx, 1, 2, onelogin.ScopeUpdate{Value: "v", Description: "d"})
 		check(err)
-		for _, err := range c.ClientApps.List(ctx, 1) {
+		for _, err := range c.ClientApps.List(ctx, 1, onelogin.ClientAppListOptions{}) {
 			check(err)
 		}
-		_, err = c.ClientApps.UpdateScopes(ctx, 1, 2, []int64{3})
+		_, err = c.ClientApps.Update(ctx, 1, 2, onelogin.ClientAppUpdate{ScopeIDs: []int64{3}})
 		check(err)
-		check(c.ClientApps.Remove(ctx, 1, 2))
+		check(c.ClientApps.Delete(ctx, 1, 2))
 	})
 }

@@ -21,7 +21,9 @@ import (
 // OneLogin keeps one entry per app on a server (adding an app twice is refused, 422), so those
 // two identify a grant; a key with a SubjectType is invalid input. Create adds the app to the
 // server as a client app and Delete removes it from the server; the app itself is not touched.
-// Scopes a grant names must be defined on the server first (see ScopeCatalog).
+// Scopes a grant names must be defined on the server first (see ScopeCatalog). CheckGrant
+// checks the key (two positive decimal ids, no subject type) and each scope as one OAuth scope
+// token (no whitespace or control character), as the scope catalog defines them.
 func (c *Client) Grants() grantkit.Grants { return grants{c} }
 
 type grants struct{ c *Client }
@@ -33,56 +35,32 @@ func (g grants) begin(ctx context.Context, op string) (context.Context, string, 
 	return neutral.Begin(ctx, vendor, op, g.c.made())
 }
 
-func (g grants) List(ctx context.Context) iter.Seq2[*grantkit.Grant, error] {
+// List lists every authorization server's client apps, naming their scopes. opts.Resource
+// lists only that server's client apps (OneLogin's per-server list) instead of every
+// server's; opts.ClientID keeps that app's entries (OneLogin has no filter for it).
+func (g grants) List(ctx context.Context, opts grantkit.GrantListOptions) iter.Seq2[*grantkit.Grant, error] {
 	ctx, _, err := g.begin(ctx, "Grants.List")
 	if err != nil {
 		return paging.Failed[grantkit.Grant](err)
 	}
 	return func(yield func(*grantkit.Grant, error) bool) {
-		for a, err := range g.c.Authorizations.List(ctx) {
-			if err != nil {
-				yield(nil, err)
+		for l, err := range g.ListForUpdate(ctx, opts) {
+			if !yield(l.Grant, err) || err != nil {
 				return
-			}
-			names := scopeNames{g: g, authID: a.ID}
-			for app, err := range g.c.ClientApps.List(ctx, a.ID) {
-				var grant *grantkit.Grant
-				if err == nil {
-					grant, err = names.grant(ctx, app)
-				}
-				if err != nil {
-					yield(nil, err)
-					return
-				}
-				if !yield(grant, nil) {
-					return
-				}
 			}
 		}
 	}
 }
 
 func (g grants) Get(ctx context.Context, key grantkit.GrantKey) (*grantkit.Grant, error) {
-	ctx, op, err := g.begin(ctx, "Grants.Get")
-	if err != nil {
-		return nil, err
-	}
-	authID, appID, err := parseKey(op, key)
-	if err != nil {
-		return nil, err
-	}
-	app, err := g.find(ctx, op, key, authID, appID)
-	if err != nil {
-		return nil, err
-	}
-	names := scopeNames{g: g, authID: authID}
-	return names.grant(ctx, app)
+	l, err := g.ReadForUpdate(ctx, key)
+	return l.Grant, err
 }
 
 func (g grants) find(ctx context.Context, op string, key grantkit.GrantKey, authID, appID int64) (*ClientApp, error) {
 	// OneLogin lists an app once per server; should it ever list it twice, neither is picked.
 	var matches []*ClientApp
-	for app, err := range g.c.ClientApps.List(ctx, authID) {
+	for app, err := range g.c.ClientApps.List(ctx, authID, ClientAppListOptions{}) {
 		if err != nil {
 			return nil, err
 		}
@@ -98,6 +76,9 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 	if err != nil {
 		return nil, err
 	}
+	if _, err := g.Check(op, key, scopes); err != nil {
+		return nil, err
+	}
 	authID, appID, err := parseKey(op, key)
 	if err != nil {
 		return nil, err
@@ -111,7 +92,7 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 	if err != nil {
 		return nil, err
 	}
-	if _, err := g.c.ClientApps.UpdateScopes(ctx, authID, appID, ids); err != nil {
+	if _, err := g.c.ClientApps.Update(ctx, authID, appID, ClientAppUpdate{ScopeIDs: ids}); err != nil {
 		return nil, err
 	}
 	return g.readBack(ctx, op, "update", key, names)
@@ -124,6 +105,9 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 func (g grants) Create(ctx context.Context, key grantkit.GrantKey, scopes []string) (*grantkit.Grant, error) {
 	ctx, op, err := g.begin(ctx, "Grants.Create")
 	if err != nil {
+		return nil, err
+	}
+	if _, err := g.Check(op, key, scopes); err != nil {
 		return nil, err
 	}
 	authID, appID, err := parseKey(op, key)
@@ -141,7 +125,7 @@ func (g grants) Create(ctx context.Context, key grantkit.GrantKey, scopes []stri
 	if err != nil {
 		return nil, err
 	}
-	if _, err := g.c.ClientApps.Add(ctx, authID, appID, ids); err != nil {
+	if _, err := g.c.ClientApps.Create(ctx, authID, ClientAppCreate{AppID: appID, ScopeIDs: ids}); err != nil {
 		return nil, err
 	}
 	return g.readBack(ctx, op, "add", key, names)
@@ -175,7 +159,7 @@ func (g grants) Delete(ctx context.Context, key grantkit.GrantKey) error {
 	if _, err := g.find(ctx, op, key, authID, appID); err != nil {
 		return err
 	}
-	return g.c.ClientApps.Remove(ctx, authID, appID)
+	return g.c.ClientApps.Delete(ctx, authID, appID)
 }
 
 // scopeIDs resolves scope values to the ids of the server's scopes. A value the server does
@@ -184,7 +168,7 @@ func (g grants) Delete(ctx context.Context, key grantkit.GrantKey) error {
 // again keeps it rather than refusing the write.
 func (g grants) scopeIDs(ctx context.Context, op string, authID int64, names []string, held []int64) ([]int64, error) {
 	byValue := map[string][]int64{}
-	for s, err := range g.c.Scopes.List(ctx, authID) {
+	for s, err := range g.c.Authorizations.ListScopes(ctx, authID) {
 		if err != nil {
 			return nil, err
 		}
@@ -201,14 +185,14 @@ func resolveScopeIDs(op string, authID int64, names []string, byValue map[string
 		case 0:
 			id, err := strconv.ParseInt(n, 10, 64)
 			if err != nil || !slices.Contains(held, id) {
-				return nil, wrap(op, validate.Errorf("scopes", "%q is not a scope of authorization server %d", n, authID))
+				return nil, wrap(op, validate.Errorf("scopes", "%s is not a scope of authorization server %d", validate.Quote(n), authID))
 			}
 			ids = append(ids, id)
 		case 1:
 			ids = append(ids, found[0])
 		default:
 			// OneLogin keeps values unique; should it ever list one twice, neither is picked.
-			return nil, fmt.Errorf("%s: %s: authorization server %d defines %q %d times (ids %v)", vendor, op, authID, n, len(found), found)
+			return nil, fmt.Errorf("%s: %s: %w: authorization server %d defines %s %d times (ids %v)", vendor, op, grantkit.ErrDuplicateScope, authID, validate.Quote(n), len(found), found)
 		}
 	}
 	return ids, nil
@@ -220,8 +204,11 @@ func parseKey(op string, key grantkit.GrantKey) (authID, appID int64, err error)
 	}
 	authID, err1 := strconv.ParseInt(key.Resource, 10, 64)
 	appID, err2 := strconv.ParseInt(key.ClientID, 10, 64)
-	if err1 != nil || err2 != nil || authID <= 0 || appID <= 0 {
-		return 0, 0, wrap(op, validate.Errorf("key", "resource (authorization server id) and client (app id) must be positive integers, got %q", key))
+	if err1 != nil || authID <= 0 {
+		return 0, 0, wrap(op, validate.Errorf("key.resource", "%s: an authorization server id is a positive integer", validate.Quote(key.Resource)))
+	}
+	if err2 != nil || appID <= 0 {
+		return 0, 0, wrap(op, validate.Errorf("key.client_id", "%s: an app id is a positive integer", validate.Quote(key.ClientID)))
 	}
 	return authID, appID, nil
 }
@@ -249,7 +236,7 @@ func (n *scopeNames) grant(ctx context.Context, app *ClientApp) (*grantkit.Grant
 		if !ok {
 			if n.byID == nil {
 				n.byID = map[int64]string{}
-				for s, err := range n.g.c.Scopes.List(ctx, n.authID) {
+				for s, err := range n.g.c.Authorizations.ListScopes(ctx, n.authID) {
 					if err != nil {
 						return nil, err
 					}

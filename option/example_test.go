@@ -67,7 +67,7 @@ func Example_contradiction() {
 func ExampleWithToken() {
 	srv := auth0fake.NewServer()
 	defer srv.Close()
-	c, err := auth0.New("example.eu.auth0.com", option.WithToken(srv.IssueToken()), option.WithBaseURL(srv.URL))
+	c, err := auth0.New("example.eu.auth0.com", option.WithToken(grantkit.Secret(srv.IssueToken())), option.WithBaseURL(srv.URL))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -20,62 +20,61 @@ import (
 	"log/slog"
 	"net/http"
 
-	"golang.org/x/net/http/httpguts"
 	"golang.org/x/oauth2"
 
 	"github.com/grantkit/grantkit"
-	"github.com/grantkit/grantkit/internal/settings"
+	"github.com/grantkit/grantkit/internal/construct"
 	"github.com/grantkit/grantkit/internal/validate"
 )
 
 // An Option configures a client in a vendor package's New. Options come from this package
 // and from the vendor packages' With functions; they cannot be written outside grantkit.
-type Option func(*settings.Settings) error
+type Option func(*construct.Settings) error
 
 // WithHTTPClient sends every request, token requests included, through hc. Without it,
 // http.DefaultClient is used.
 func WithHTTPClient(hc *http.Client) Option {
-	return func(s *settings.Settings) error {
+	return func(s *construct.Settings) error {
 		if hc == nil {
 			return validate.Errorf("option.WithHTTPClient", "nil *http.Client; leave the option out for http.DefaultClient")
 		}
-		return settings.Set(s, "option.WithHTTPClient", &s.HTTPClient, hc)
+		return construct.Set(s, "option.WithHTTPClient", &s.HTTPClient, hc)
 	}
 }
 
 // WithRetryPolicy replaces the default retry policy (see grantkit.RetryPolicy). Zero fields
 // take their defaults; negative ones are an error.
 func WithRetryPolicy(p grantkit.RetryPolicy) Option {
-	return func(s *settings.Settings) error {
+	return func(s *construct.Settings) error {
 		if p.MaxAttempts < 0 || p.BaseDelay < 0 || p.MaxDelay < 0 || p.MaxRetryAfter < 0 {
 			return validate.Errorf("option.WithRetryPolicy", "negative field in %+v; use MaxAttempts: 1 to disable retries", p)
 		}
-		return settings.Set(s, "option.WithRetryPolicy", &s.Retry, p)
+		return construct.Set(s, "option.WithRetryPolicy", &s.Retry, p)
 	}
 }
 
 // WithUserAgent puts a product token, such as "my-service/1.2", before grantkit's own in the
 // User-Agent header. It must be a valid header value: no CR, LF or other control character.
 func WithUserAgent(product string) Option {
-	return func(s *settings.Settings) error {
+	return func(s *construct.Settings) error {
 		if product == "" {
 			return validate.Errorf("option.WithUserAgent", "must not be empty; leave the option out for grantkit's own")
 		}
-		if !httpguts.ValidHeaderFieldValue(product) {
-			return validate.Errorf("option.WithUserAgent", "%q holds a byte not allowed in a header value", product)
+		if err := validate.HeaderValue("option.WithUserAgent", product); err != nil {
+			return err
 		}
-		return settings.Set(s, "option.WithUserAgent", &s.UserAgent, product)
+		return construct.Set(s, "option.WithUserAgent", &s.UserAgent, product)
 	}
 }
 
 // WithLogger logs each retry (vendor, method, URL path, status or error, attempt, wait) to
 // logger at Info level. Headers, bodies, query strings and tokens are never logged.
 func WithLogger(logger *slog.Logger) Option {
-	return func(s *settings.Settings) error {
+	return func(s *construct.Settings) error {
 		if logger == nil {
 			return validate.Errorf("option.WithLogger", "nil *slog.Logger; leave the option out for no logging")
 		}
-		return settings.Set(s, "option.WithLogger", &s.Logger, logger)
+		return construct.Set(s, "option.WithLogger", &s.Logger, logger)
 	}
 }
 
@@ -88,22 +87,28 @@ func WithLogger(logger *slog.Logger) Option {
 // not end with the vendor's own paths (Auth0's "https://x/api/v2" would send to
 // /api/v2/api/v2/...).
 func WithBaseURL(baseURL string) Option {
-	return func(s *settings.Settings) error {
+	return func(s *construct.Settings) error {
 		u, err := validate.BaseURL("option.WithBaseURL", baseURL)
 		if err != nil {
 			return err
 		}
-		return settings.Set(s, "option.WithBaseURL", &s.BaseURL, u.String())
+		return construct.Set(s, "option.WithBaseURL", &s.BaseURL, u.String())
 	}
 }
 
-// WithToken authenticates with an access token obtained elsewhere. It is used as is and
-// never refreshed. It is one of a client's credential options, of which New needs exactly one.
-func WithToken(token string) Option {
-	return func(s *settings.Settings) error {
+// WithToken authenticates with an access token obtained elsewhere, sent as
+// "Authorization: Bearer <token>". It is used as is and never refreshed. It is one of a
+// client's credential options, of which New needs exactly one. A token holding a byte that a
+// header value cannot carry (CR, LF or another control character) is refused; the error never
+// shows the token.
+func WithToken(token grantkit.Secret) Option {
+	return func(s *construct.Settings) error {
 		s.AddCredential("option.WithToken")
 		if token == "" {
 			return validate.Errorf("option.WithToken", "must not be empty")
+		}
+		if err := validate.HeaderSecret("option.WithToken", token.Reveal()); err != nil {
+			return err
 		}
 		s.Token = token
 		return nil
@@ -113,7 +118,7 @@ func WithToken(token string) Option {
 // WithTokenSource authenticates with tokens from ts, asked again when the vendor rejects one.
 // It is one of a client's credential options, of which New needs exactly one.
 func WithTokenSource(ts oauth2.TokenSource) Option {
-	return func(s *settings.Settings) error {
+	return func(s *construct.Settings) error {
 		s.AddCredential("option.WithTokenSource")
 		if ts == nil {
 			return validate.Errorf("option.WithTokenSource", "nil oauth2.TokenSource")

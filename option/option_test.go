@@ -27,6 +27,8 @@ import (
 	"github.com/grantkit/grantkit/option"
 	"github.com/grantkit/grantkit/okta"
 	"github.com/grantkit/grantkit/okta/oktafake"
+	"github.com/grantkit/grantkit/ory"
+	"github.com/grantkit/grantkit/ory/oryfake"
 	"github.com/grantkit/grantkit/pingone"
 	"github.com/grantkit/grantkit/pingone/pingonefake"
 )
@@ -43,6 +45,9 @@ type vendor struct {
 	client func(t *testing.T, opts ...option.Option) func(ctx context.Context) error
 	// doubled are base URL paths ending in the vendor's own paths.
 	doubled []string
+	// tokenless says the vendor's own credential is sent as it is (Ory's API key): it makes
+	// no token request.
+	tokenless bool
 }
 
 func vendors() []vendor {
@@ -86,7 +91,7 @@ func vendors() []vendor {
 				c, err := onelogin.New("acme", opts...)
 				require.NoError(t, err)
 				return func(ctx context.Context) error {
-					for _, err := range c.Authorizations.List(ctx) {
+					for _, err := range c.Authorizations.List(ctx, onelogin.AuthorizationListOptions{}) {
 						return err
 					}
 					return nil
@@ -103,7 +108,7 @@ func vendors() []vendor {
 				c, err := pingone.New(pingonefake.EnvironmentID, opts...)
 				require.NoError(t, err)
 				return func(ctx context.Context) error {
-					for _, err := range c.Resources.List(ctx) {
+					for _, err := range c.Resources.List(ctx, pingone.ResourceListOptions{}) {
 						return err
 					}
 					return nil
@@ -125,6 +130,24 @@ func vendors() []vendor {
 				}
 			},
 			doubled: []string{"/api", "/api/v1", "/proxy/api/v1", "/oauth2", "/oauth2/v1", "/oauth2/v1/token"},
+		},
+		{
+			name: "ory",
+			new: func(opts ...option.Option) (any, error) {
+				return ory.New("https://example.projects.oryapis.com", opts...)
+			},
+			own:  ory.WithAPIToken(oryfake.APIKey),
+			fake: func() http.Handler { return oryfake.New() },
+			client: func(t *testing.T, opts ...option.Option) func(context.Context) error {
+				c, err := ory.New("https://example.projects.oryapis.com", opts...)
+				require.NoError(t, err)
+				return func(ctx context.Context) error {
+					_, err := c.Clients.ListPage(ctx, ory.OAuth2ClientListOptions{})
+					return err
+				}
+			},
+			doubled:   []string{"/admin", "/admin/clients", "/proxy/admin"},
+			tokenless: true,
 		},
 	}
 }
@@ -159,8 +182,14 @@ func TestSharedAndVendorOptionsMix(t *testing.T) {
 			// so that the retry policy and the logger have something to do.
 			fake := v.fake()
 			var served atomic.Int32
+			// A tokenless vendor's first request is the call.
+			first := int32(2)
+			want := 3
+			if v.tokenless {
+				first, want = 1, 2
+			}
 			hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				if served.Add(1) == 2 {
+				if served.Add(1) == first {
 					w.WriteHeader(http.StatusServiceUnavailable)
 					return
 				}
@@ -176,12 +205,12 @@ func TestSharedAndVendorOptionsMix(t *testing.T) {
 				option.WithUserAgent("mixer/1.0"),
 				option.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
 			require.NoError(t, call(context.Background()))
-			assert.Equal(t, 3, rt.sent(), "the token request and both attempts of the call went through the given HTTP client")
+			assert.Equal(t, want, rt.sent(), "the token request (if any) and both attempts of the call went through the given HTTP client")
 			assert.Contains(t, logs.String(), "retrying request")
 			assert.Contains(t, logs.String(), "status=503")
 			// Every request, the token request included, carries the product token before
 			// grantkit's own.
-			require.Len(t, rt.uas, 3)
+			require.Len(t, rt.uas, want)
 			for _, ua := range rt.uas {
 				assert.True(t, strings.HasPrefix(ua, "mixer/1.0 grantkit/"), "%q", ua)
 				assert.Contains(t, ua, "("+v.name+"; ")
@@ -208,7 +237,11 @@ func TestBaseURLPathPrefixIsKept(t *testing.T) {
 			require.NoError(t, call(context.Background()))
 			mu.Lock()
 			defer mu.Unlock()
-			require.GreaterOrEqual(t, len(paths), 2, "a token request and a call")
+			want := 2
+			if v.tokenless {
+				want = 1
+			}
+			require.GreaterOrEqual(t, len(paths), want, "a token request (if any) and a call")
 			for _, p := range paths {
 				assert.True(t, strings.HasPrefix(p, prefix+"/"), p)
 			}
@@ -356,4 +389,36 @@ func TestCPNCredentialsAreExclusive(t *testing.T) {
 	_, err := cpn.New(cpnfake.OrgID, cpn.WithAPIToken("a"), cpn.WithClientCredentials("b", "c"))
 	require.ErrorIs(t, err, grantkit.ErrInvalidInput)
 	assert.Contains(t, err.Error(), "(got cpn.WithAPIToken, cpn.WithClientCredentials)")
+}
+
+func TestHeaderValuesWithCRLFAreRefused(t *testing.T) {
+	for name, tc := range map[string]struct {
+		opt  option.Option
+		name string
+	}{
+		"token CRLF":        {option.WithToken("tok\r\nX-Injected: 1"), "option.WithToken"},
+		"token LF":          {option.WithToken("tok\nx"), "option.WithToken"},
+		"token NUL":         {option.WithToken("tok\x00"), "option.WithToken"},
+		"token DEL":         {option.WithToken("tok\x7f"), "option.WithToken"},
+		"user agent CR":     {option.WithUserAgent("app/1\rX: y"), "option.WithUserAgent"},
+		"user agent TAB ok": {option.WithUserAgent("app/1\tx"), ""},
+	} {
+		t.Run(name, func(t *testing.T) {
+			opts := []option.Option{tc.opt}
+			if tc.name != "option.WithToken" {
+				opts = append(opts, option.WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "x"})))
+			}
+			_, err := auth0.New("tenant.example.com", opts...)
+			if tc.name == "" {
+				require.NoError(t, err, "a tab is a valid header byte")
+				return
+			}
+			require.ErrorIs(t, err, grantkit.ErrInvalidInput)
+			assert.Contains(t, err.Error(), tc.name)
+			assert.Contains(t, err.Error(), "header value")
+			assert.NotContains(t, err.Error(), "\r")
+			assert.NotContains(t, err.Error(), "\n")
+			assert.NotContains(t, err.Error(), "tok", "the error shows the token")
+		})
+	}
 }

@@ -2,6 +2,7 @@ package pingone
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"maps"
 	"slices"
@@ -9,22 +10,23 @@ import (
 
 	"github.com/go-faster/jx"
 
+	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/transport"
 	"github.com/grantkit/grantkit/internal/validate"
 	"github.com/grantkit/grantkit/pingone/internal/oas"
 )
 
 // ApplicationGrant lets an application request some scopes of one resource. Every field of
-// PingOne's grant data model is here; what PingOne sends beyond it is remembered, and Params
-// sends it back.
+// PingOne's grant data model is here; what PingOne sends beyond it is remembered, and an update
+// built with AsUpdate sends it back.
 type ApplicationGrant struct {
-	ID            string
-	EnvironmentID string
-	ApplicationID string
-	ResourceID    string
-	ScopeIDs      []string
+	ID            string    // the grant's id
+	EnvironmentID string    // the environment it belongs to
+	ApplicationID string    // the application granted
+	ResourceID    string    // the resource whose scopes it grants
+	ScopeIDs      []string  // the scopes granted, by id
 	CreatedAt     time.Time // zero if PingOne did not send a valid time
-	UpdatedAt     time.Time
+	UpdatedAt     time.Time // zero if PingOne did not send a valid time
 
 	kept grantKept
 }
@@ -32,16 +34,16 @@ type ApplicationGrant struct {
 // ApplicationGrantCreate is the body of ApplicationGrantsService.Create: the resource and the
 // complete list of its scopes granted.
 type ApplicationGrantCreate struct {
-	ResourceID string
-	ScopeIDs   []string
+	ResourceID string   // the resource whose scopes are granted
+	ScopeIDs   []string // every scope granted, by id
 }
 
 // ApplicationGrantUpdate is the body of ApplicationGrantsService.Update (a PUT that replaces
 // the grant): the resource, which must be the grant's own, and the complete list of its scopes
 // granted. To change a grant, start from its AsUpdate so that nothing else is lost.
 type ApplicationGrantUpdate struct {
-	ResourceID string
-	ScopeIDs   []string
+	ResourceID string   // the grant's own resource; PingOne refuses another
+	ScopeIDs   []string // every scope granted from now on, by id
 
 	kept grantKept
 }
@@ -73,23 +75,38 @@ func (s *ApplicationGrantsService) begin(ctx context.Context, op string) (contex
 	return transport.Begin(ctx, vendor, op, s != nil && s.c.made())
 }
 
+// ApplicationGrantListOptions pages ApplicationGrantsService.List and ListPage.
+type ApplicationGrantListOptions struct {
+	// Cursor continues from a previous page's Next; empty starts at the beginning.
+	Cursor string
+}
+
 // List iterates over the grants of application appID, page after page.
-func (s *ApplicationGrantsService) List(ctx context.Context, appID string) iter.Seq2[*ApplicationGrant, error] {
-	return pages(ctx, s.begin, "ApplicationGrants.List", func(ctx context.Context, opts ...oas.RequestOption) ([]ApplicationGrant, oas.OptLinksHATEOAS, error) {
-		if err := validate.ID("appID", appID); err != nil {
-			return nil, oas.OptLinksHATEOAS{}, err
+func (s *ApplicationGrantsService) List(ctx context.Context, appID string, opts ApplicationGrantListOptions) iter.Seq2[*ApplicationGrant, error] {
+	return pages(ctx, s.begin, "ApplicationGrants.List", opts.Cursor, s.fetch(appID))
+}
+
+// ListPage returns one page of the grants of application appID; its Total is PingOne's count.
+func (s *ApplicationGrantsService) ListPage(ctx context.Context, appID string, opts ApplicationGrantListOptions) (grantkit.Page[ApplicationGrant], error) {
+	return page(ctx, s.begin, "ApplicationGrants.ListPage", opts.Cursor, s.fetch(appID))
+}
+
+func (s *ApplicationGrantsService) fetch(appID string) func(ctx context.Context, opts ...oas.RequestOption) (collection[ApplicationGrant], error) {
+	return func(ctx context.Context, opts ...oas.RequestOption) (collection[ApplicationGrant], error) {
+		if err := validate.ID("applicationID", appID); err != nil {
+			return collection[ApplicationGrant]{}, err
 		}
 		res, err := s.c.api.ReadAllApplicationGrants(ctx, oas.ReadAllApplicationGrantsParams{EnvironmentID: s.c.env, ApplicationID: appID}, opts...)
 		if err != nil {
-			return nil, oas.OptLinksHATEOAS{}, err
+			return collection[ApplicationGrant]{}, err
 		}
 		list := res.Embedded.Value.Grants
-		out := make([]ApplicationGrant, len(list))
+		out := collection[ApplicationGrant]{items: make([]ApplicationGrant, len(list)), links: res.Links, count: res.Count}
 		for i := range list {
-			out[i] = *fromGrant(&list[i])
+			out.items[i] = *fromGrant(&list[i])
 		}
-		return out, res.Links, nil
-	})
+		return out, nil
+	}
 }
 
 // Get returns grant grantID of application appID.
@@ -109,25 +126,51 @@ func (s *ApplicationGrantsService) Get(ctx context.Context, appID, grantID strin
 }
 
 // Create grants application appID the scopes p.ScopeIDs of resource p.ResourceID. PingOne
-// keeps at most one grant per application and resource (see specs/README.md).
+// keeps at most one grant per application and resource (see specs/README.md). A create whose
+// answer is lost is never resent blindly: the application's grant on the resource is looked
+// up and returned if it has the scopes asked; the create is sent again only if there is none.
 func (s *ApplicationGrantsService) Create(ctx context.Context, appID string, p ApplicationGrantCreate) (*ApplicationGrant, error) {
 	ctx, call, err := s.begin(ctx, "ApplicationGrants.Create")
 	if err != nil {
 		return nil, err
 	}
 	call.Creates("the grant may now exist; find it with ApplicationGrants.List for the application, by its resource")
-	if err := validate.ID("appID", appID); err != nil {
+	if err := validate.ID("applicationID", appID); err != nil {
 		return nil, call.Err(err)
 	}
 	req, err := p.toOAS()
 	if err != nil {
 		return nil, call.Err(err)
 	}
-	g, err := s.c.api.CreateApplicationGrant(ctx, req, oas.CreateApplicationGrantParams{EnvironmentID: s.c.env, ApplicationID: appID})
-	if err != nil {
-		return nil, call.Err(err)
-	}
-	return fromGrant(g), nil
+	return transport.Create(ctx, call, func() (*ApplicationGrant, error) {
+		g, err := s.c.api.CreateApplicationGrant(ctx, req, oas.CreateApplicationGrantParams{EnvironmentID: s.c.env, ApplicationID: appID})
+		if err != nil {
+			return nil, call.Err(err)
+		}
+		return fromGrant(g), nil
+	}, transport.Lookup[ApplicationGrant]{
+		Unique: true, // PingOne keeps one grant per application and resource (409 on a second)
+		Find: func(ctx context.Context) (*ApplicationGrant, string, error) {
+			for g, err := range s.List(ctx, appID, ApplicationGrantListOptions{}) {
+				if err != nil {
+					return nil, "", err
+				}
+				if g.ResourceID != p.ResourceID {
+					continue
+				}
+				if !sameSet(g.ScopeIDs, p.ScopeIDs) {
+					return g, fmt.Sprintf("grant %s has scopes %q, asked %q", g.ID, g.ScopeIDs, p.ScopeIDs), nil
+				}
+				return g, "", nil
+			}
+			return nil, "", nil
+		},
+	})
+}
+
+// sameSet reports whether a and b hold the same strings, in any order and count.
+func sameSet(a, b []string) bool {
+	return slices.Equal(grantkit.NormalizeScopes(a), grantkit.NormalizeScopes(b))
 }
 
 // Update replaces grant grantID of application appID (PUT): its scopes, and whatever else p
@@ -152,7 +195,8 @@ func (s *ApplicationGrantsService) Update(ctx context.Context, appID, grantID st
 	return fromGrant(g), nil
 }
 
-// Delete deletes grant grantID of application appID.
+// Delete deletes grant grantID of application appID. A 404 after an attempt whose answer was
+// lost (it may have landed) is success: the grant is gone as asked.
 func (s *ApplicationGrantsService) Delete(ctx context.Context, appID, grantID string) error {
 	ctx, call, err := s.begin(ctx, "ApplicationGrants.Delete")
 	if err != nil {
@@ -161,11 +205,11 @@ func (s *ApplicationGrantsService) Delete(ctx context.Context, appID, grantID st
 	if err := checkIDs(appID, grantID); err != nil {
 		return call.Err(err)
 	}
-	return call.Err(s.c.api.DeleteApplicationGrant(ctx, oas.DeleteApplicationGrantParams{EnvironmentID: s.c.env, ApplicationID: appID, GrantID: grantID}))
+	return call.Deleted(s.c.api.DeleteApplicationGrant(ctx, oas.DeleteApplicationGrantParams{EnvironmentID: s.c.env, ApplicationID: appID, GrantID: grantID}))
 }
 
 func checkIDs(appID, grantID string) error {
-	if err := validate.ID("appID", appID); err != nil {
+	if err := validate.ID("applicationID", appID); err != nil {
 		return err
 	}
 	return validate.ID("grantID", grantID)
@@ -183,10 +227,10 @@ func (p ApplicationGrantUpdate) toOAS() (*oas.ApplicationResourceGrantRequest, e
 // read carried that grantkit does not model (kept). The ids are checked as ids, like those of
 // a path, because PingOne resolves them as references to its objects.
 func grantRequest(resourceID string, scopeIDs []string, kept grantKept) (*oas.ApplicationResourceGrantRequest, error) {
-	if err := validate.ID("ResourceID", resourceID); err != nil {
+	if err := validate.ID("resource.id", resourceID); err != nil {
 		return nil, err
 	}
-	if err := validate.Each("ScopeIDs", scopeIDs, validate.ID); err != nil {
+	if err := validate.Each("scopes", scopeIDs, func(f, id string) error { return validate.ID(f+".id", id) }); err != nil {
 		return nil, err
 	}
 	req := &oas.ApplicationResourceGrantRequest{

@@ -6,50 +6,103 @@ import (
 	"iter"
 
 	"github.com/grantkit/grantkit"
+	"github.com/grantkit/grantkit/internal/grantwrite"
+	"github.com/grantkit/grantkit/internal/neutral"
+	"github.com/grantkit/grantkit/internal/transport"
 	"github.com/grantkit/grantkit/internal/validate"
 )
 
-// ListForUpdate iterates over every grant, as List does (each application's grants, and each
+type listed = grantwrite.Listed[*grantkit.Grant]
+
+var _ grantwrite.Adapter[*grantkit.Grant, grantkit.GrantKey, grantkit.GrantListOptions] = grants{}
+
+// ListForUpdate iterates as List does (each selected application's grants, and each
 // resource's scopes once), each with a writer that replaces the grant as listed with the new
-// scope ids: one request per change, no read. It makes the environment's Grants a
-// grantkit.BulkGrants, for grantkit.ApplyScopes.
-func (g grants) ListForUpdate(ctx context.Context) iter.Seq2[grantkit.ListedGrant, error] {
-	return func(yield func(grantkit.ListedGrant, error) bool) {
+// scope ids: one request per change, no read.
+func (g grants) ListForUpdate(ctx context.Context, opts grantkit.GrantListOptions) iter.Seq2[listed, error] {
+	return func(yield func(listed, error) bool) {
 		names := map[string]map[string]string{} // resource id → scope id → name
-		for app, err := range g.c.Applications.List(ctx) {
-			if err != nil {
-				yield(grantkit.ListedGrant{}, err)
-				return
-			}
-			for ag, err := range g.c.ApplicationGrants.List(ctx, app.ID) {
+		each := func(appID string) bool {
+			for ag, err := range g.c.ApplicationGrants.List(ctx, appID, ApplicationGrantListOptions{}) {
+				if opts.ClientID != "" && neutral.IsNotFound(err) {
+					return true // an application PingOne does not know has no grants
+				}
+				if err == nil && opts.Resource != "" && ag.ResourceID != opts.Resource {
+					continue
+				}
 				if err == nil && names[ag.ResourceID] == nil {
 					names[ag.ResourceID], err = g.scopeNames(ctx, ag.ResourceID)
 				}
 				if err != nil {
-					yield(grantkit.ListedGrant{}, err)
-					return
+					yield(listed{}, err)
+					return false
 				}
-				// A copy: the writer keeps this grant, not the page it was listed in.
-				listed, resNames := *ag, names[ag.ResourceID]
-				gr := toGrant(&listed, resNames)
-				if !yield(grantkit.ListedGrant{Grant: gr, SetScopes: func(ctx context.Context, scopes []string) (*grantkit.Grant, error) {
-					return g.setListed(ctx, "Grants.SetScopes", &listed, gr.Key, resNames, scopes)
-				}}, nil) {
-					return
+				if !yield(g.listed(ag, names[ag.ResourceID]), nil) {
+					return false
 				}
+			}
+			return true
+		}
+		if opts.ClientID != "" {
+			if err := validate.ID("client_id", opts.ClientID); err != nil {
+				yield(listed{}, wrap(transport.Op(ctx, "Grants.List"), err))
+				return
+			}
+			each(opts.ClientID)
+			return
+		}
+		for app, err := range g.c.Applications.List(ctx, ApplicationListOptions{}) {
+			if err != nil {
+				yield(listed{}, err)
+				return
+			}
+			if !each(app.ID) {
+				return
 			}
 		}
 	}
 }
 
-// CanonicalKey checks key as Get does: PingOne keys name no subject type, and both ids become
-// path segments.
-func (grants) CanonicalKey(key grantkit.GrantKey) (grantkit.GrantKey, error) {
-	const op = "Grants.CanonicalKey"
+// ReadForUpdate reads the one grant key identifies (the application's grants, then the
+// resource's scopes: two list requests) with its writer (one PUT).
+func (g grants) ReadForUpdate(ctx context.Context, key grantkit.GrantKey) (listed, error) {
+	ctx, op, err := g.begin(ctx, "Grants.Get")
+	if err != nil {
+		return listed{}, err
+	}
+	ag, err := g.find(ctx, op, key)
+	if err != nil {
+		return listed{}, err
+	}
+	names, err := g.scopeNames(ctx, key.Resource)
+	if err != nil {
+		return listed{}, err
+	}
+	return g.listed(ag, names), nil
+}
+
+func (g grants) listed(ag *ApplicationGrant, names map[string]string) listed {
+	// A copy: the writer keeps this grant, not the page it was listed in.
+	held := *ag
+	gr := toGrant(&held, names)
+	return listed{Grant: gr, SetScopes: func(ctx context.Context, scopes []string) (*grantkit.Grant, error) {
+		return g.setListed(ctx, transport.Op(ctx, "Grants.SetScopes"), &held, gr.Key, names, scopes)
+	}}
+}
+
+// CheckGrant checks key and scopes as a write does, without a request (see Grants).
+func (g grants) CheckGrant(key grantkit.GrantKey, scopes []string) error {
+	_, err := g.Check("Grants.CheckGrant", key, scopes)
+	return err
+}
+
+// Check runs CheckGrant's checks naming op: PingOne keys name no subject type, both ids
+// become path segments, and each scope is a name the scope catalog would define.
+func (grants) Check(op string, key grantkit.GrantKey, scopes []string) (grantkit.GrantKey, error) {
 	if err := checkKey(op, key); err != nil {
 		return key, err
 	}
-	if err := validate.ID("key.ClientID", key.ClientID); err != nil {
+	if err := validate.Each("scopes", scopes, checkScopeName); err != nil {
 		return key, wrap(op, err)
 	}
 	return key, nil
@@ -75,5 +128,3 @@ func (g grants) setListed(ctx context.Context, op string, ag *ApplicationGrant, 
 	}
 	return gr, nil
 }
-
-var _ grantkit.BulkGrants = grants{}

@@ -23,7 +23,7 @@ func TestBulkJobs(t *testing.T) {
 			ids[s] = srv.AddScope(res, s)
 		}
 		d := grantstest.NewDropper(nil)
-		c, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()),
+		c, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())),
 			option.WithHTTPClient(d.Client()))
 		require.NoError(t, err)
 		return grantstest.BulkEnv{
@@ -43,7 +43,9 @@ func TestBulkJobs(t *testing.T) {
 				},
 				Missing: func(k grantkit.GrantKey) grantkit.GrantKey { k.ClientID = srv.AddApplication("no grants"); return k },
 			},
-			Sent: func() (int, int) { return grantstest.Count(srv.Requests()) },
+			Sent:        func() (int, int) { return grantstest.Count(srv.Requests()) },
+			BeforeWrite: d.BeforeNextWrite,
+			DeltaReads:  2,
 		}
 	})
 }

@@ -36,7 +36,7 @@ func (k catalog) Resources(ctx context.Context) iter.Seq2[string, error] {
 		return func(yield func(string, error) bool) { yield("", err) }
 	}
 	return func(yield func(string, error) bool) {
-		for r, err := range k.c.Resources.List(ctx) {
+		for r, err := range k.c.Resources.List(ctx, ResourceListOptions{}) {
 			if err != nil {
 				yield("", err)
 				return
@@ -69,7 +69,7 @@ func (k catalog) DefineScope(ctx context.Context, resource string, s grantkit.Sc
 	if err != nil {
 		return nil, err
 	}
-	if err := neutral.CheckScope(vendor, op, resource, s.Name); err != nil {
+	if err := k.check(op, resource, s); err != nil {
 		return nil, err
 	}
 	scopes, err := k.scopes(ctx, op, resource)
@@ -78,7 +78,7 @@ func (k catalog) DefineScope(ctx context.Context, resource string, s grantkit.Sc
 	}
 	for _, cur := range scopes {
 		if cur.Name == s.Name {
-			return nil, fmt.Errorf("%s: %s: %w: %q on resource %s (scope %s)", vendor, op, grantkit.ErrScopeExists, s.Name, resource, cur.ID)
+			return nil, fmt.Errorf("%s: %s: %w: %s on resource %s (scope %s)", vendor, op, grantkit.ErrScopeExists, validate.Quote(s.Name), resource, cur.ID)
 		}
 	}
 	sc, err := k.c.Resources.CreateScope(ctx, resource, ResourceScopeCreate{Name: s.Name, Description: s.Description})
@@ -120,6 +120,38 @@ func (k catalog) RemoveScope(ctx context.Context, resource, name string) error {
 		return err
 	}
 	return k.c.Resources.DeleteScope(ctx, resource, cur.ID)
+}
+
+// CheckScope checks resource and s as DefineScope does, without a request: resource is a
+// resource id (a safe path segment) and s.Name a scope name PingOne can carry in a token (see
+// checkScopeName).
+func (k catalog) CheckScope(resource string, s grantkit.ScopeDefinition) error {
+	return k.check("ScopeCatalog.CheckScope", resource, s)
+}
+
+func (catalog) check(op, resource string, s grantkit.ScopeDefinition) error {
+	if err := neutral.CheckScope(vendor, op, resource, s.Name); err != nil {
+		return err
+	}
+	if err := validate.ID("resource", resource); err != nil {
+		return wrap(op, err)
+	}
+	if err := checkScopeName("name", s.Name); err != nil {
+		return wrap(op, err)
+	}
+	return nil
+}
+
+// checkScopeName checks a resource scope's name: not empty (PingOne requires it) and one OAuth
+// scope token, without whitespace or control characters (validate.ScopeToken): PingOne's
+// authorize and token endpoints take scopes as a space-separated list, so a name holding a
+// space or a newline could never be requested. PingOne documents no pattern and no length for
+// a name, so no length is refused (specs/README.md says where this rule comes from).
+func checkScopeName(field, name string) error {
+	if name == "" {
+		return validate.Errorf(field, "must not be empty")
+	}
+	return validate.ScopeToken(field, name)
 }
 
 // named returns the one scope of resource called name.

@@ -9,7 +9,6 @@ import (
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/auth"
 	"github.com/grantkit/grantkit/internal/construct"
-	"github.com/grantkit/grantkit/internal/settings"
 	"github.com/grantkit/grantkit/internal/transport"
 	"github.com/grantkit/grantkit/internal/validate"
 	"github.com/grantkit/grantkit/option"
@@ -50,7 +49,7 @@ type Client struct {
 
 // own holds the settings of this package's own options.
 type own struct {
-	settings.ClientCredentials
+	construct.ClientCredentials
 	region     Region
 	authMethod TokenAuthMethod
 }
@@ -69,11 +68,11 @@ const (
 // WithTokenAuthMethod selects how WithClientCredentials sends the secret; the default is
 // ClientSecretBasic. It is an error without WithClientCredentials.
 func WithTokenAuthMethod(m TokenAuthMethod) option.Option {
-	return settings.VendorOption(vendor, "pingone.WithTokenAuthMethod", func(s *settings.Settings, o *own) error {
+	return construct.VendorOption(vendor, "pingone.WithTokenAuthMethod", func(s *construct.Settings, o *own) error {
 		if err := validate.OneOf("pingone.WithTokenAuthMethod", m, ClientSecretBasic, ClientSecretPost); err != nil {
 			return err
 		}
-		return settings.Set(s, "pingone.WithTokenAuthMethod", &o.authMethod, m)
+		return construct.Set(s, "pingone.WithTokenAuthMethod", &o.authMethod, m)
 	})
 }
 
@@ -81,17 +80,17 @@ func WithTokenAuthMethod(m TokenAuthMethod) option.Option {
 // client-credentials grant (sent as WithTokenAuthMethod says; HTTP Basic by default). It is
 // one of the credential options, of which New needs exactly one.
 func WithClientCredentials(clientID string, clientSecret grantkit.Secret) option.Option {
-	return settings.WithClientCredentials[own](vendor, clientID, clientSecret)
+	return construct.WithClientCredentials[own](vendor, clientID, clientSecret)
 }
 
 // WithRegion selects the environment's region; the default is RegionNorthAmerica. It is an
 // error together with option.WithBaseURL, which replaces the regional hosts.
 func WithRegion(r Region) option.Option {
-	return settings.VendorOption(vendor, "pingone.WithRegion", func(s *settings.Settings, o *own) error {
+	return construct.VendorOption(vendor, "pingone.WithRegion", func(s *construct.Settings, o *own) error {
 		if err := validate.OneOf("pingone.WithRegion", r, RegionNorthAmerica, RegionEurope, RegionCanada, RegionAsiaPacific, RegionSingapore, RegionAustralia); err != nil {
 			return err
 		}
-		return settings.Set(s, "pingone.WithRegion", &o.region, r)
+		return construct.Set(s, "pingone.WithRegion", &o.region, r)
 	})
 }
 
@@ -113,7 +112,7 @@ func New(environmentID string, opts ...option.Option) (*Client, error) {
 		DefaultBaseURL: func() string { return "https://api.pingone." + string(o.region) },
 		Paths:          []string{apiPath, tokenPath},
 		Credentials:    []string{"pingone.WithClientCredentials"},
-		Check: func(s *settings.Settings) error {
+		Check: func(s *construct.Settings) error {
 			if s.Given("pingone.WithRegion") && s.BaseURL != "" {
 				return validate.Errorf("pingone.WithRegion", "given with option.WithBaseURL, which replaces the regional hosts; give one of them")
 			}

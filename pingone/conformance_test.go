@@ -27,7 +27,7 @@ func TestListsFollowNextLinks(t *testing.T) {
 	srv := pingonefake.NewServer()
 	t.Cleanup(srv.Close)
 	srv.SetPageSize(2)
-	c, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
+	c, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())))
 	require.NoError(t, err)
 	var apps, resources []string
 	for i := range 5 {
@@ -47,12 +47,12 @@ func TestListsFollowNextLinks(t *testing.T) {
 		require.NoError(t, err)
 	}
 	before := len(srv.Requests())
-	assert.Equal(t, 5, countAll(t, c.Applications.List(ctx)), "applications")
+	assert.Equal(t, 5, countAll(t, c.Applications.List(ctx, pingone.ApplicationListOptions{})), "applications")
 	assert.Len(t, srv.Requests()[before:], 3, "three pages of two")
-	assert.Equal(t, 5, countAll(t, c.Resources.List(ctx)), "resources")
+	assert.Equal(t, 5, countAll(t, c.Resources.List(ctx, pingone.ResourceListOptions{})), "resources")
 	assert.Equal(t, 5, countAll(t, c.Resources.ListScopes(ctx, resources[0])), "scopes")
-	assert.Equal(t, 5, countAll(t, c.ApplicationGrants.List(ctx, apps[0])), "grants")
-	assert.Equal(t, 5, countAll(t, c.Grants().List(ctx)), "neutral grants")
+	assert.Equal(t, 5, countAll(t, c.ApplicationGrants.List(ctx, apps[0], pingone.ApplicationGrantListOptions{})), "grants")
+	assert.Equal(t, 5, countAll(t, c.Grants().List(ctx, grantkit.GrantListOptions{})), "neutral grants")
 
 	var followed []url.Values
 	for _, r := range srv.Requests()[before:] {
@@ -89,7 +89,7 @@ func TestNextLinkIsFollowedSafely(t *testing.T) {
 	c, err := pingone.New("env1", option.WithToken("t"), option.WithHTTPClient(hc))
 	require.NoError(t, err)
 	var ids []string
-	for r, err := range c.Resources.List(context.Background()) {
+	for r, err := range c.Resources.List(context.Background(), pingone.ResourceListOptions{}) {
 		require.NoError(t, err)
 		ids = append(ids, r.ID)
 	}
@@ -101,7 +101,7 @@ func TestNextLinkIsFollowedSafely(t *testing.T) {
 
 	next = "https://api.pingone.com/v1/environments/env1/users?cursor=abc"
 	got = nil
-	for _, err := range c.Resources.List(context.Background()) {
+	for _, err := range c.Resources.List(context.Background(), pingone.ResourceListOptions{}) {
 		if err != nil {
 			assert.ErrorContains(t, err, "not followed")
 			break

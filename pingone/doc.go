@@ -21,11 +21,14 @@
 //
 // In the vendor-neutral view a grant is identified by the application and the resource: PingOne
 // is taken to keep one grant per pair, and if it ever lists two the view returns an error naming
-// both. Every list follows PingOne's _links.next paging. UPDATE Grant replaces a grant, so build
-// its body from a read (ApplicationGrant.Params) to send back what grantkit does not model.
+// both. Every list follows PingOne's _links.next paging (List to the end; ListPage one page at a
+// time, its Total PingOne's count). UPDATE Grant replaces a grant, so build its body from a
+// read (ApplicationGrant.AsUpdate) to send back what grantkit does not model.
 // Its Create and Delete create and delete a grant, and c.ScopeCatalog() is the vendor-neutral scope
 // catalog (grantkit.ScopeCatalog) over the resources' scopes, each resource named by its id;
-// ResourcesService.CreateScope, UpdateScope and DeleteScope are the calls underneath.
+// ResourcesService.ListScopes, GetScope, CreateScope, UpdateScope and DeleteScope are the calls
+// underneath. A scope's name is unique within its resource and is a scope token: no whitespace
+// or control character (one token of OAuth's space-separated scope list).
 //
 // Package pingone/pingonefake provides an in-memory PingOne environment to test against.
 package pingone

@@ -85,7 +85,7 @@ func ExampleClient_Grants() {
 	res := srv.AddResource("Invoices API", "https://api.example.com")
 	read := srv.AddScope(res, "read:invoices")
 	srv.AddScope(res, "write:invoices")
-	c, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
+	c, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -40,20 +40,20 @@ func FuzzResponses(f *testing.F) {
 				t.Fatalf("status %d reported as %d", code, apiErr.StatusCode)
 			}
 		}
-		for _, err := range c.ApplicationGrants.List(ctx, "a") {
+		for _, err := range c.ApplicationGrants.List(ctx, "a", pingone.ApplicationGrantListOptions{}) {
 			check(err)
 		}
 		_, err = c.ApplicationGrants.Get(ctx, "a", "g")
 		check(err)
 		_, err = c.ApplicationGrants.Update(ctx, "a", "g", pingone.ApplicationGrantUpdate{ResourceID: "r", ScopeIDs: []string{"s"}})
 		check(err)
-		for _, err := range c.Resources.List(ctx) {
+		for _, err := range c.Resources.List(ctx, pingone.ResourceListOptions{}) {
 			check(err)
 		}
 		for _, err := range c.Resources.ListScopes(ctx, "r") {
 			check(err)
 		}
-		for _, err := range c.Applications.List(ctx) {
+		for _, err := range c.Applications.List(ctx, pingone.ApplicationListOptions{}) {
 			check(err)
 		}
 		check(c.ApplicationGrants.Delete(ctx, "a", "g"))

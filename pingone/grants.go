@@ -20,8 +20,10 @@ import (
 // application's id; Scopes are scope names, resolved to and from ids through the resource's
 // scopes. PingOne keeps one grant per application and resource, so those two identify a
 // grant; a key with a SubjectType is invalid input. Create and Delete create and delete the
-// application's grant on the resource; the scopes a grant names must be defined on the
-// resource first (see Scopes).
+// application's grant on the resource (never the application or its secret); the scopes a
+// grant names must be defined on the resource first (see ScopeCatalog). CheckGrant checks the
+// key (two ids that are safe path segments, no subject type) and each scope name as the scope
+// catalog does (see ScopeCatalog).
 func (c *Client) Grants() grantkit.Grants { return grants{c} }
 
 type grants struct{ c *Client }
@@ -33,13 +35,17 @@ func (g grants) begin(ctx context.Context, op string) (context.Context, string, 
 	return neutral.Begin(ctx, vendor, op, g.c.made())
 }
 
-func (g grants) List(ctx context.Context) iter.Seq2[*grantkit.Grant, error] {
+// List lists every application's grants, naming each resource's scopes with one read of its
+// scope list. opts.ClientID lists only that application's grants (PingOne's per-application
+// list) instead of every application's; opts.Resource keeps the grants on that resource
+// (PingOne has no filter for it).
+func (g grants) List(ctx context.Context, opts grantkit.GrantListOptions) iter.Seq2[*grantkit.Grant, error] {
 	ctx, _, err := g.begin(ctx, "Grants.List")
 	if err != nil {
 		return paging.Failed[grantkit.Grant](err)
 	}
 	return func(yield func(*grantkit.Grant, error) bool) {
-		for l, err := range g.ListForUpdate(ctx) {
+		for l, err := range g.ListForUpdate(ctx, opts) {
 			if !yield(l.Grant, err) || err != nil {
 				return
 			}
@@ -48,24 +54,16 @@ func (g grants) List(ctx context.Context) iter.Seq2[*grantkit.Grant, error] {
 }
 
 func (g grants) Get(ctx context.Context, key grantkit.GrantKey) (*grantkit.Grant, error) {
-	ctx, op, err := g.begin(ctx, "Grants.Get")
-	if err != nil {
-		return nil, err
-	}
-	ag, err := g.find(ctx, op, key)
-	if err != nil {
-		return nil, err
-	}
-	names, err := g.scopeNames(ctx, key.Resource)
-	if err != nil {
-		return nil, err
-	}
-	return toGrant(ag, names), nil
+	l, err := g.ReadForUpdate(ctx, key)
+	return l.Grant, err
 }
 
 func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []string) (*grantkit.Grant, error) {
 	ctx, op, err := g.begin(ctx, "Grants.SetScopes")
 	if err != nil {
+		return nil, err
+	}
+	if _, err := g.Check(op, key, scopes); err != nil {
 		return nil, err
 	}
 	ag, err := g.find(ctx, op, key)
@@ -86,6 +84,9 @@ func (g grants) SetScopes(ctx context.Context, key grantkit.GrantKey, scopes []s
 func (g grants) Create(ctx context.Context, key grantkit.GrantKey, scopes []string) (*grantkit.Grant, error) {
 	ctx, op, err := g.begin(ctx, "Grants.Create")
 	if err != nil {
+		return nil, err
+	}
+	if _, err := g.Check(op, key, scopes); err != nil {
 		return nil, err
 	}
 	existing, err := g.matches(ctx, op, key)
@@ -130,6 +131,9 @@ func (g grants) Delete(ctx context.Context, key grantkit.GrantKey) error {
 	if err != nil {
 		return err
 	}
+	if _, err := g.Check(op, key, nil); err != nil {
+		return err
+	}
 	ag, err := g.find(ctx, op, key)
 	if err != nil {
 		return err
@@ -148,14 +152,14 @@ func scopeIDs(op, resourceID string, names map[string]string, want []string) ([]
 	for _, n := range want {
 		switch found := byName[n]; len(found) {
 		case 0:
-			return nil, wrap(op, validate.Errorf("scopes", "%q is not a scope of resource %s", n, resourceID))
+			return nil, wrap(op, validate.Errorf("scopes", "%s is not a scope of resource %s", validate.Quote(n), resourceID))
 		case 1:
 			ids = append(ids, found[0])
 		default:
 			// PingOne keeps names unique per resource; should it ever list one twice,
 			// neither is picked.
 			slices.Sort(found)
-			return nil, fmt.Errorf("%s: %s: resource %s defines %q %d times (ids %s)", vendor, op, resourceID, n, len(found), strings.Join(found, ", "))
+			return nil, fmt.Errorf("%s: %s: %w: resource %s defines %s %d times (ids %s)", vendor, op, grantkit.ErrDuplicateScope, resourceID, validate.Quote(n), len(found), strings.Join(found, ", "))
 		}
 	}
 	return ids, nil
@@ -172,13 +176,16 @@ func (g grants) find(ctx context.Context, op string, key grantkit.GrantKey) (*Ap
 	return neutral.One(vendor, op, key, matches, func(ag *ApplicationGrant) string { return ag.ID })
 }
 
-// checkKey refuses a key PingOne cannot honour: a subject type, or a resource id that is no
-// safe path segment. (The application id is checked by the call that lists its grants.)
+// checkKey refuses a key PingOne cannot honour: a subject type, or an application or resource
+// id that is no safe path segment.
 func checkKey(op string, key grantkit.GrantKey) error {
 	if err := neutral.NoSubject(vendor, op, key); err != nil {
 		return err
 	}
-	if err := validate.ID("key.Resource", key.Resource); err != nil {
+	if err := validate.ID("key.client_id", key.ClientID); err != nil {
+		return wrap(op, err)
+	}
+	if err := validate.ID("key.resource", key.Resource); err != nil {
 		return wrap(op, err)
 	}
 	return nil
@@ -186,11 +193,11 @@ func checkKey(op string, key grantkit.GrantKey) error {
 
 // matches returns every grant of the application on the resource.
 func (g grants) matches(ctx context.Context, op string, key grantkit.GrantKey) ([]*ApplicationGrant, error) {
-	if err := checkKey(op, key); err != nil {
+	if _, err := g.Check(op, key, nil); err != nil {
 		return nil, err
 	}
 	var matches []*ApplicationGrant
-	for ag, err := range g.c.ApplicationGrants.List(ctx, key.ClientID) {
+	for ag, err := range g.c.ApplicationGrants.List(ctx, key.ClientID, ApplicationGrantListOptions{}) {
 		if err != nil {
 			return nil, err
 		}

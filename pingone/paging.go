@@ -14,32 +14,46 @@ import (
 	"github.com/grantkit/grantkit/pingone/internal/oas"
 )
 
-// pages iterates over a PingOne collection page by page, following _links.next as PingOne's
-// official SDK does. begin is the service's: each page is a call of operation op. fetch reads
-// one page with the request options given (none for the first page) and returns its items and
-// links.
-func pages[T any](ctx context.Context, begin beginFunc, op string, fetch func(ctx context.Context, opts ...oas.RequestOption) ([]T, oas.OptLinksHATEOAS, error)) iter.Seq2[*T, error] {
-	return paging.All(ctx, "", func(ctx context.Context, next string) (grantkit.Page[T], error) {
-		var opts []oas.RequestOption
-		if next != "" {
-			opts = append(opts, oas.WithEditRequest(func(r *http.Request) error { return followLink(r, next) }))
-		}
-		ctx, call, err := begin(ctx, op)
-		if err != nil {
-			return grantkit.Page[T]{}, err
-		}
-		items, links, err := fetch(ctx, opts...)
-		if err != nil {
-			return grantkit.Page[T]{}, call.Err(err)
-		}
-		page := grantkit.Page[T]{Items: items}
-		if l, ok := links.Value["next"]; ok {
-			if page.Next = l.Href.Or(""); page.Next == "" {
-				return grantkit.Page[T]{}, call.Failed("PingOne sent a next page link with no href")
-			}
-		}
-		return page, nil
+// collection is one page of a PingOne collection as a fetch function reads it: its items, its
+// links and PingOne's count of the whole collection.
+type collection[T any] struct {
+	items []T
+	links oas.OptLinksHATEOAS
+	count oas.OptInt
+}
+
+// pages iterates over a PingOne collection from cursor (empty: the first page), following
+// _links.next as PingOne's official SDK does. Each page is a call of operation op (see page).
+func pages[T any](ctx context.Context, begin beginFunc, op, cursor string, fetch func(ctx context.Context, opts ...oas.RequestOption) (collection[T], error)) iter.Seq2[*T, error] {
+	return paging.All(ctx, cursor, func(ctx context.Context, next string) (grantkit.Page[T], error) {
+		return page(ctx, begin, op, next, fetch)
 	})
+}
+
+// page reads one page of a PingOne collection as a call of operation op (begin is the
+// service's): the first when cursor is empty, otherwise the one cursor, a _links.next href of
+// an earlier page, names. fetch reads a page with the request options given (none for the
+// first page). The page's Total is PingOne's count, -1 when it sends none.
+func page[T any](ctx context.Context, begin beginFunc, op, cursor string, fetch func(ctx context.Context, opts ...oas.RequestOption) (collection[T], error)) (grantkit.Page[T], error) {
+	var opts []oas.RequestOption
+	if cursor != "" {
+		opts = append(opts, oas.WithEditRequest(func(r *http.Request) error { return followLink(r, cursor) }))
+	}
+	ctx, call, err := begin(ctx, op)
+	if err != nil {
+		return grantkit.Page[T]{}, err
+	}
+	c, err := fetch(ctx, opts...)
+	if err != nil {
+		return grantkit.Page[T]{}, call.Err(err)
+	}
+	out := grantkit.Page[T]{Items: c.items, Total: c.count.Or(-1)}
+	if l, ok := c.links.Value["next"]; ok {
+		if out.Next = l.Href.Or(""); out.Next == "" {
+			return grantkit.Page[T]{}, call.Failed("PingOne sent a next page link with no href")
+		}
+	}
+	return out, nil
 }
 
 // beginFunc is a service's begin method (see ApplicationGrantsService.begin).

@@ -12,7 +12,6 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/grantkit/grantkit"
-	"github.com/grantkit/grantkit/internal/construct"
 	"github.com/grantkit/grantkit/internal/testkit/grantstest"
 	"github.com/grantkit/grantkit/internal/testkit/httpfake"
 	"github.com/grantkit/grantkit/internal/testkit/reliabilitytest"
@@ -107,14 +106,14 @@ func TestLifecycle(t *testing.T) {
 	assert.Equal(t, g.ScopeIDs, got.ScopeIDs)
 
 	var ids []string
-	for ag, err := range w.c.ApplicationGrants.List(ctx, w.app) {
+	for ag, err := range w.c.ApplicationGrants.List(ctx, w.app, pingone.ApplicationGrantListOptions{}) {
 		require.NoError(t, err)
 		ids = append(ids, ag.ID)
 	}
 	assert.Equal(t, []string{g.ID}, ids)
 
 	var names []string
-	for r, err := range w.c.Resources.List(ctx) {
+	for r, err := range w.c.Resources.List(ctx, pingone.ResourceListOptions{}) {
 		require.NoError(t, err)
 		names = append(names, r.Name)
 	}
@@ -128,7 +127,7 @@ func TestLifecycle(t *testing.T) {
 		scopes = append(scopes, s.Name)
 	}
 	assert.ElementsMatch(t, []string{"read:invoices", "write:invoices"}, scopes)
-	for a, err := range w.c.Applications.List(ctx) {
+	for a, err := range w.c.Applications.List(ctx, pingone.ApplicationListOptions{}) {
 		require.NoError(t, err)
 		assert.Equal(t, "billing", a.Name)
 	}
@@ -224,7 +223,7 @@ func TestGrantsAdapter(t *testing.T) {
 			ids[s] = srv.AddScope(res, s)
 		}
 		d := grantstest.NewDropper(nil)
-		c, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()),
+		c, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())),
 			option.WithHTTPClient(d.Client()))
 		require.NoError(t, err)
 		return grantstest.Env{
@@ -256,7 +255,7 @@ func TestReliability(t *testing.T) {
 	reliabilitytest.Run(t, func(t *testing.T, o reliabilitytest.Options) reliabilitytest.Env {
 		w := setup(t)
 		ctx := context.Background()
-		seed, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(w.srv.URL), option.WithToken(w.srv.IssueToken()))
+		seed, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(w.srv.URL), option.WithToken(grantkit.Secret(w.srv.IssueToken())))
 		require.NoError(t, err)
 		g, err := seed.ApplicationGrants.Create(ctx, w.app, pingone.ApplicationGrantCreate{ResourceID: w.res, ScopeIDs: []string{w.read}})
 		require.NoError(t, err)
@@ -264,10 +263,9 @@ func TestReliability(t *testing.T) {
 		if o.WrongSecret != "" {
 			secret = grantkit.Secret(o.WrongSecret)
 		}
-		c, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(w.srv.URL),
-			pingone.WithClientCredentials(pingonefake.ClientID, secret), option.WithRetryPolicy(o.Retry), construct.WithSleep(o.Sleep))
+		c, err := pingone.New(pingonefake.EnvironmentID, o.With(option.WithBaseURL(w.srv.URL), pingone.WithClientCredentials(pingonefake.ClientID, secret))...)
 		require.NoError(t, err)
-		flip := false
+		flip, latest := false, ""
 		return reliabilitytest.Env{
 			Read: func(ctx context.Context) error { _, err := c.ApplicationGrants.Get(ctx, w.app, g.ID); return err },
 			Update: func(ctx context.Context) (func() bool, error) {
@@ -283,8 +281,24 @@ func TestReliability(t *testing.T) {
 				}, err
 			},
 			Create: func(ctx context.Context) error {
-				_, err := c.ApplicationGrants.Create(ctx, w.srv.AddApplication("x"), pingone.ApplicationGrantCreate{ResourceID: w.res, ScopeIDs: []string{w.read}})
+				latest = w.srv.AddApplication("x")
+				_, err := c.ApplicationGrants.Create(ctx, latest, pingone.ApplicationGrantCreate{ResourceID: w.res, ScopeIDs: []string{w.read}})
 				return err
+			},
+			GrantsCreate: func(ctx context.Context) error {
+				latest = w.srv.AddApplication("y")
+				_, err := c.Grants().Create(ctx, grantkit.GrantKey{Resource: w.res, ClientID: latest}, []string{"read:invoices"})
+				return err
+			},
+			Created: func() int {
+				n := 0
+				for g, err := range seed.ApplicationGrants.List(context.Background(), latest, pingone.ApplicationGrantListOptions{}) {
+					require.NoError(t, err)
+					if g.ResourceID == w.res {
+						n++
+					}
+				}
+				return n
 			},
 			Delete: func() func(ctx context.Context) error {
 				app := w.srv.AddApplication("gone")
@@ -294,8 +308,10 @@ func TestReliability(t *testing.T) {
 					return c.ApplicationGrants.Delete(ctx, app, d.ID)
 				}
 			},
-			LostCreate: []string{"the grant may now exist", "ApplicationGrants.List"},
-			Fake:       w.srv,
+			LostCreate:      []string{"the grant may now exist", "ApplicationGrants.List"},
+			Catalog:         c.ScopeCatalog(),
+			CatalogResource: w.res,
+			Fake:            w.srv,
 			BadInputs: map[string]func(ctx context.Context) error{
 				"empty app id":    func(ctx context.Context) error { _, err := c.ApplicationGrants.Get(ctx, "", g.ID); return err },
 				"../ grant id":    func(ctx context.Context) error { _, err := c.ApplicationGrants.Get(ctx, w.app, "../"+g.ID); return err },
@@ -310,6 +326,11 @@ func TestReliability(t *testing.T) {
 					return err
 				},
 			},
+			New: func(opts ...option.Option) error {
+				_, err := pingone.New(pingonefake.EnvironmentID, append([]option.Option{option.WithBaseURL(w.srv.URL)}, opts...)...)
+				return err
+			},
+			Token:   w.srv.IssueToken,
 			Client:  c,
 			Secrets: []string{pingonefake.ClientSecret},
 		}
@@ -351,4 +372,61 @@ func TestTokenAuthMethods(t *testing.T) {
 	}
 	_, err := pingone.New("env1", option.WithToken("t"), pingone.WithTokenAuthMethod("PRIVATE_KEY_JWT"))
 	require.ErrorIs(t, err, grantkit.ErrInvalidInput)
+}
+
+// As at PingOne, a grant is only created for an application that exists: the fake answers 404,
+// and grantkit reports it as it is, also through the vendor-neutral Grants.Create.
+func TestGrantForAnApplicationThatDoesNotExistIsRefused(t *testing.T) {
+	ctx := context.Background()
+	w := setup(t)
+	const ghost = "0a0a0a0a-0000-4000-8000-000000000001"
+	_, err := w.c.ApplicationGrants.Create(ctx, ghost, pingone.ApplicationGrantCreate{ResourceID: w.res, ScopeIDs: []string{w.read}})
+	var ge *grantkit.Error
+	require.ErrorAs(t, err, &ge)
+	assert.Equal(t, http.StatusNotFound, ge.StatusCode)
+	_, err = w.c.Grants().Create(ctx, grantkit.GrantKey{Resource: w.res, ClientID: ghost}, []string{"read:invoices"})
+	require.ErrorAs(t, err, &ge)
+	assert.Equal(t, http.StatusNotFound, ge.StatusCode)
+	assert.Empty(t, func() []string {
+		var posts []string
+		for _, r := range w.srv.Requests() {
+			if r.Method == http.MethodPost && r.Path != "/v1/environments/"+pingonefake.EnvironmentID+"/applications/"+ghost+"/grants" {
+				posts = append(posts, r.Path)
+			}
+		}
+		return posts
+	}(), "nothing else was written")
+}
+
+// The neutral List asked for one application reads that application's grants only (PingOne's
+// per-application list), never the list of applications.
+func TestGrantsListOfOneApplication(t *testing.T) {
+	ctx := context.Background()
+	w := setup(t)
+	other := w.srv.AddApplication("other")
+	for _, app := range []string{w.app, other} {
+		_, err := w.c.Grants().Create(ctx, grantkit.GrantKey{Resource: w.res, ClientID: app}, []string{"read:invoices"})
+		require.NoError(t, err)
+	}
+	n := len(w.srv.Requests())
+	var keys []grantkit.GrantKey
+	for g, err := range w.c.Grants().List(ctx, grantkit.GrantListOptions{ClientID: other}) {
+		require.NoError(t, err)
+		keys = append(keys, g.Key)
+	}
+	assert.Equal(t, []grantkit.GrantKey{{Resource: w.res, ClientID: other}}, keys)
+	for _, r := range w.srv.Requests()[n:] {
+		assert.NotRegexp(t, `/applications$`, r.Path, "the applications are not listed")
+	}
+	assert.Empty(t, collect(t, w.c.Grants().List(ctx, grantkit.GrantListOptions{ClientID: other, Resource: w.otherRes})))
+}
+
+func collect(t *testing.T, seq func(func(*grantkit.Grant, error) bool)) []*grantkit.Grant {
+	t.Helper()
+	var out []*grantkit.Grant
+	for g, err := range seq {
+		require.NoError(t, err)
+		out = append(out, g)
+	}
+	return out
 }

@@ -5,6 +5,7 @@ import (
 	"iter"
 	"time"
 
+	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/transport"
 	"github.com/grantkit/grantkit/internal/validate"
 	"github.com/grantkit/grantkit/pingone/internal/oas"
@@ -12,27 +13,28 @@ import (
 
 // Resource is a protected resource (an API) of the environment.
 type Resource struct {
-	ID                         string
-	Name                       string
-	Type                       string // OPENID_CONNECT, PINGONE_API or CUSTOM today; kept as sent
-	Audience                   string
-	Description                string
+	ID                         string    // the resource's id; a grant key's Resource
+	Name                       string    // the resource's name
+	Type                       string    // OPENID_CONNECT, PINGONE_API or CUSTOM today; kept as sent
+	Audience                   string    // the aud claim of tokens for the resource
+	Description                string    // empty when PingOne sent none
 	AccessTokenValiditySeconds int       // 0 when PingOne did not say
 	CreatedAt                  time.Time // zero if PingOne did not send a valid time
-	UpdatedAt                  time.Time
+	UpdatedAt                  time.Time // zero if PingOne did not send a valid time
 }
 
 // ResourceScope is a scope of a resource.
 type ResourceScope struct {
-	ID          string
-	Name        string
-	Description string
-	ResourceID  string
+	ID          string    // the scope's id, which grants hold
+	Name        string    // the scope as tokens carry it, unique within the resource
+	Description string    // empty when PingOne sent none
+	ResourceID  string    // the resource that defines it
 	CreatedAt   time.Time // zero if PingOne did not send a valid time
-	UpdatedAt   time.Time
+	UpdatedAt   time.Time // zero if PingOne did not send a valid time
 }
 
-// ResourcesService reads resources and their scopes (/environments/{environmentID}/resources).
+// ResourcesService reads resources (/environments/{environmentID}/resources) and manages the
+// scopes each defines (ListScopes, GetScope, CreateScope, UpdateScope, DeleteScope).
 type ResourcesService struct{ c *Client }
 
 // begin starts a call of operation op through s's client: pass the returned context to the
@@ -42,20 +44,33 @@ func (s *ResourcesService) begin(ctx context.Context, op string) (context.Contex
 	return transport.Begin(ctx, vendor, op, s != nil && s.c.made())
 }
 
+// ResourceListOptions pages ResourcesService.List and ListPage.
+type ResourceListOptions struct {
+	// Cursor continues from a previous page's Next; empty starts at the beginning.
+	Cursor string
+}
+
 // List iterates over the environment's resources, page after page.
-func (s *ResourcesService) List(ctx context.Context) iter.Seq2[*Resource, error] {
-	return pages(ctx, s.begin, "Resources.List", func(ctx context.Context, opts ...oas.RequestOption) ([]Resource, oas.OptLinksHATEOAS, error) {
-		res, err := s.c.api.ReadAllResources(ctx, oas.ReadAllResourcesParams{EnvironmentID: s.c.env}, opts...)
-		if err != nil {
-			return nil, oas.OptLinksHATEOAS{}, err
-		}
-		list := res.Embedded.Value.Resources
-		out := make([]Resource, len(list))
-		for i := range list {
-			out[i] = fromResource(&list[i])
-		}
-		return out, res.Links, nil
-	})
+func (s *ResourcesService) List(ctx context.Context, opts ResourceListOptions) iter.Seq2[*Resource, error] {
+	return pages(ctx, s.begin, "Resources.List", opts.Cursor, s.fetch)
+}
+
+// ListPage returns one page of the environment's resources; its Total is PingOne's count.
+func (s *ResourcesService) ListPage(ctx context.Context, opts ResourceListOptions) (grantkit.Page[Resource], error) {
+	return page(ctx, s.begin, "Resources.ListPage", opts.Cursor, s.fetch)
+}
+
+func (s *ResourcesService) fetch(ctx context.Context, opts ...oas.RequestOption) (collection[Resource], error) {
+	res, err := s.c.api.ReadAllResources(ctx, oas.ReadAllResourcesParams{EnvironmentID: s.c.env}, opts...)
+	if err != nil {
+		return collection[Resource]{}, err
+	}
+	list := res.Embedded.Value.Resources
+	out := collection[Resource]{items: make([]Resource, len(list)), links: res.Links, count: res.Count}
+	for i := range list {
+		out.items[i] = fromResource(&list[i])
+	}
+	return out, nil
 }
 
 // Get returns resource resourceID.
@@ -77,21 +92,21 @@ func (s *ResourcesService) Get(ctx context.Context, resourceID string) (*Resourc
 
 // ListScopes iterates over the scopes of resource resourceID, page after page.
 func (s *ResourcesService) ListScopes(ctx context.Context, resourceID string) iter.Seq2[*ResourceScope, error] {
-	return pages(ctx, s.begin, "Resources.ListScopes", func(ctx context.Context, opts ...oas.RequestOption) ([]ResourceScope, oas.OptLinksHATEOAS, error) {
+	return pages(ctx, s.begin, "Resources.ListScopes", "", func(ctx context.Context, opts ...oas.RequestOption) (collection[ResourceScope], error) {
 		if err := validate.ID("resourceID", resourceID); err != nil {
-			return nil, oas.OptLinksHATEOAS{}, err
+			return collection[ResourceScope]{}, err
 		}
 		res, err := s.c.api.ReadAllResourceScopes(ctx, oas.ReadAllResourceScopesParams{EnvironmentID: s.c.env, ResourceID: resourceID}, opts...)
 		if err != nil {
-			return nil, oas.OptLinksHATEOAS{}, err
+			return collection[ResourceScope]{}, err
 		}
 		list := res.Embedded.Value.Scopes
-		out := make([]ResourceScope, len(list))
+		out := collection[ResourceScope]{items: make([]ResourceScope, len(list)), links: res.Links, count: res.Count}
 		for i, sc := range list {
-			out[i] = ResourceScope{ID: sc.ID.Or(""), Name: sc.Name.Or(""), Description: sc.Description.Or(""), ResourceID: sc.Resource.Value.ID.Or(resourceID),
+			out.items[i] = ResourceScope{ID: sc.ID.Or(""), Name: sc.Name.Or(""), Description: sc.Description.Or(""), ResourceID: sc.Resource.Value.ID.Or(resourceID),
 				CreatedAt: parseTime(sc.CreatedAt.Or("")), UpdatedAt: parseTime(sc.UpdatedAt.Or(""))}
 		}
-		return out, res.Links, nil
+		return out, nil
 	})
 }
 

@@ -2,6 +2,9 @@ package pingone
 
 import (
 	"context"
+	"fmt"
+	"net/http"
+	"strings"
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/transport"
@@ -9,19 +12,20 @@ import (
 	"github.com/grantkit/grantkit/pingone/internal/oas"
 )
 
-// ResourceScopeCreate is the body of ResourcesService.CreateScope. Name is required and must
-// be unique within the resource; an empty Description is left out.
+// ResourceScopeCreate is the body of ResourcesService.CreateScope. Name is required, unique
+// within the resource, and a scope token: no whitespace or control character, since tokens
+// carry scopes as a space-separated list. An empty Description is left out.
 type ResourceScopeCreate struct {
-	Name        string
-	Description string
+	Name        string // the scope as tokens will carry it
+	Description string // left out when empty
 }
 
 // ResourceScopeUpdate is what ResourcesService.UpdateScope changes: fields left as their zero
 // value keep the scope's current value. Description may be grantkit.Null, which removes it;
 // Name may not.
 type ResourceScopeUpdate struct {
-	Name        grantkit.Field[string]
-	Description grantkit.Field[string]
+	Name        grantkit.Field[string] // the scope's new name; not null
+	Description grantkit.Field[string] // the new description; null removes it
 }
 
 // GetScope returns scope scopeID of resource resourceID (READ One Scope).
@@ -34,7 +38,9 @@ func (s *ResourcesService) GetScope(ctx context.Context, resourceID, scopeID str
 }
 
 // CreateScope defines a scope on resource resourceID (CREATE Custom resource scope) and
-// returns it as PingOne stored it. PingOne refuses a name the resource already defines.
+// returns it as PingOne stored it. PingOne refuses a name the resource already defines. A
+// create whose answer is lost is never resent blindly: the scope is looked up by name and
+// returned if it is what was asked; the create is sent again only if there is none.
 func (s *ResourcesService) CreateScope(ctx context.Context, resourceID string, p ResourceScopeCreate) (*ResourceScope, error) {
 	ctx, call, err := s.begin(ctx, "Resources.CreateScope")
 	if err != nil {
@@ -44,15 +50,41 @@ func (s *ResourcesService) CreateScope(ctx context.Context, resourceID string, p
 	if err := validate.ID("resourceID", resourceID); err != nil {
 		return nil, call.Err(err)
 	}
+	if err := checkScopeName("name", p.Name); err != nil {
+		return nil, call.Err(err)
+	}
 	req := &oas.ResourceScopeRequest{Name: p.Name}
 	if p.Description != "" {
 		req.Description.SetTo(p.Description)
 	}
-	sc, err := s.c.api.CreateResourceScope(ctx, req, oas.CreateResourceScopeParams{EnvironmentID: s.c.env, ResourceID: resourceID})
-	if err != nil {
-		return nil, call.Err(err)
-	}
-	return fromResourceScope(sc, resourceID), nil
+	return transport.Create(ctx, call, func() (*ResourceScope, error) {
+		sc, err := s.c.api.CreateResourceScope(ctx, req, oas.CreateResourceScopeParams{EnvironmentID: s.c.env, ResourceID: resourceID})
+		if err != nil {
+			return nil, call.Err(err)
+		}
+		return fromResourceScope(sc, resourceID), nil
+	}, transport.Lookup[ResourceScope]{
+		// PingOne refuses a second scope of the name: 400 with the UNIQUENESS_VIOLATION detail.
+		Unique: true,
+		Exists: func(e *grantkit.Error) bool {
+			return e.StatusCode == http.StatusConflict || (e.StatusCode == http.StatusBadRequest && (strings.Contains(e.Message, "already exists") || strings.Contains(e.Message, "UNIQUENESS_VIOLATION")))
+		},
+		Find: func(ctx context.Context) (*ResourceScope, string, error) {
+			for sc, err := range s.ListScopes(ctx, resourceID) {
+				if err != nil {
+					return nil, "", err
+				}
+				if sc.Name != p.Name {
+					continue
+				}
+				if sc.Description != p.Description {
+					return sc, fmt.Sprintf("scope %s has description %q, asked %q", sc.ID, sc.Description, p.Description), nil
+				}
+				return sc, "", nil
+			}
+			return nil, "", nil
+		},
+	})
 }
 
 // UpdateScope changes the fields of scope scopeID that p sets and returns the scope as stored.
@@ -73,11 +105,14 @@ func (s *ResourcesService) UpdateScope(ctx context.Context, resourceID, scopeID 
 		return nil, wrap(op, validate.Errorf("update", "sets no field"))
 	}
 	if p.Name.IsNull() {
-		return nil, wrap(op, validate.Errorf("Name", "a scope's name cannot be removed"))
+		return nil, wrap(op, validate.Errorf("name", "a scope's name cannot be removed"))
 	}
 	if name, ok := p.Name.Get(); ok {
 		// The spec's rules for a name, checked before the read that precedes the write.
 		if err := transport.Check("", &oas.ResourceScopeRequest{Name: name}); err != nil {
+			return nil, wrap(op, err)
+		}
+		if err := checkScopeName("name", name); err != nil {
 			return nil, wrap(op, err)
 		}
 	}
@@ -117,7 +152,8 @@ func (s *ResourcesService) UpdateScope(ctx context.Context, resourceID, scopeID 
 	return fromResourceScope(sc, resourceID), nil
 }
 
-// DeleteScope deletes scope scopeID of resource resourceID (DELETE Scope).
+// DeleteScope deletes scope scopeID of resource resourceID (DELETE Scope). A 404 after an
+// attempt whose answer was lost (it may have landed) is success: the scope is gone as asked.
 func (s *ResourcesService) DeleteScope(ctx context.Context, resourceID, scopeID string) error {
 	ctx, call, err := s.begin(ctx, "Resources.DeleteScope")
 	if err != nil {
@@ -126,7 +162,7 @@ func (s *ResourcesService) DeleteScope(ctx context.Context, resourceID, scopeID 
 	if err := checkScopeIDs(resourceID, scopeID); err != nil {
 		return call.Err(err)
 	}
-	return call.Err(s.c.api.DeleteResourceScope(ctx, oas.DeleteResourceScopeParams{EnvironmentID: s.c.env, ResourceID: resourceID, ScopeID: scopeID}))
+	return call.Deleted(s.c.api.DeleteResourceScope(ctx, oas.DeleteResourceScopeParams{EnvironmentID: s.c.env, ResourceID: resourceID, ScopeID: scopeID}))
 }
 
 // readScope reads one scope as PingOne sends it, unmodelled properties included (one call of

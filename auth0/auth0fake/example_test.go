@@ -16,6 +16,7 @@ func ExampleFake_Fail() {
 	srv := auth0fake.NewServer()
 	defer srv.Close()
 	srv.AddResourceServer("https://api.example.com/", "read:invoices", "write:invoices")
+	srv.AddClient("app1") // as at Auth0, a grant's client must exist
 	c, err := auth0.New("tenant.example.com", option.WithBaseURL(srv.URL),
 		auth0.WithClientCredentials(auth0fake.ClientID, auth0fake.ClientSecret),
 		option.WithRetryPolicy(grantkit.RetryPolicy{MaxAttempts: 1})) // show the 429 itself

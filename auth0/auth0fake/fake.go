@@ -53,15 +53,16 @@ const (
 type Fake struct {
 	srv *fake.Server
 
-	mu     sync.Mutex
-	grants map[string]*oas.ClientGrant
-	orgs   map[string][]oas.Organization // by grant id
-	rs     resourceServers               // the tenant's APIs (resourceservers.go)
+	mu      sync.Mutex
+	grants  map[string]*oas.ClientGrant
+	orgs    map[string][]oas.Organization // by grant id
+	clients map[string]bool               // the tenant's clients (applications), by client id
+	rs      resourceServers               // the tenant's APIs (resourceservers.go)
 }
 
 // New returns an empty fake tenant.
 func New() *Fake {
-	f := &Fake{grants: map[string]*oas.ClientGrant{}, orgs: map[string][]oas.Organization{}}
+	f := &Fake{grants: map[string]*oas.ClientGrant{}, orgs: map[string][]oas.Organization{}, clients: map[string]bool{ClientID: true}}
 	f.srv = fake.New(fake.Config{
 		ClientID:     ClientID,
 		ClientSecret: ClientSecret,
@@ -81,6 +82,18 @@ func New() *Fake {
 
 // ServeHTTP serves the token endpoint at /oauth/token and the API under /api/v2.
 func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) { f.srv.ServeHTTP(w, r) }
+
+// AddClient adds clients (applications) with these client ids to the tenant, as creating
+// them in Auth0's dashboard or with POST /api/v2/clients would. As at Auth0, a grant can only
+// be created for a client that exists: any other client_id is answered 404 "Client not found".
+// The fake's own management client (ClientID) exists from the start.
+func (f *Fake) AddClient(clientIDs ...string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, id := range clientIDs {
+		f.clients[id] = true
+	}
+}
 
 // AddOrganization associates an organization with grant grantID, as the Organizations API
 // would; it reports whether the grant exists. The organization carries third-party client
@@ -109,6 +122,7 @@ func (f *Fake) AddSystemGrant(clientID, audience string, scope ...string) string
 	}
 	f.mu.Lock()
 	f.grants[g.ID.Value] = g
+	f.clients[clientID] = true
 	f.mu.Unlock()
 	return g.ID.Value
 }
@@ -138,6 +152,11 @@ func (h handler) NewError(_ context.Context, err error) *oas.ErrorStatusCodeWith
 	var ae *apiError
 	if !errors.As(err, &ae) {
 		ae = &apiError{status: fake.StatusOf(err), msg: err.Error()}
+		if ae.status == http.StatusUnauthorized {
+			// Auth0's own answer to a token it does not accept, never the generated server's
+			// text (which names its operation and security scheme).
+			ae.msg = "Invalid token"
+		}
 	}
 	body := oas.Error{
 		StatusCode: oas.NewOptInt(ae.status),
@@ -288,6 +307,10 @@ func (h handler) CreateClientGrant(_ context.Context, req *oas.CreateClientGrant
 	}
 	h.f.mu.Lock()
 	defer h.f.mu.Unlock()
+	if clientID != "" && !h.f.clients[clientID] {
+		// Auth0's reference documents 404 "Client not found" for this create.
+		return nil, &apiError{status: http.StatusNotFound, msg: "Client not found"}
+	}
 	if err := h.f.checkGrant(req.Audience, req.Scope); err != nil {
 		return nil, err
 	}
@@ -308,11 +331,13 @@ func (h handler) CreateClientGrant(_ context.Context, req *oas.CreateClientGrant
 		ID:                        oas.NewOptString(fake.NewID("cgr_")),
 		Audience:                  oas.NewOptString(req.Audience),
 		Scope:                     oas.NewOptNilStringArray(append([]string{}, req.Scope...)),
-		AllowAnyOrganization:      oas.NewOptBool(req.AllowAnyOrganization.Or(false)),
-		IsSystem:                  oas.NewOptBool(false),
-		SubjectType:               oas.NewOptString(subject),
 		AuthorizationDetailsTypes: slices.Clone(req.AuthorizationDetailsTypes),
-		AllowAllScopes:            oas.NewOptBool(req.AllowAllScopes.Or(false)),
+		// As Auth0 answers (../shared/vendor-recordings): allow_any_organization and
+		// allow_all_scopes only when the create sent them, is_system never for a grant a
+		// caller made, subject_type always.
+		AllowAnyOrganization: req.AllowAnyOrganization,
+		AllowAllScopes:       req.AllowAllScopes,
+		SubjectType:          oas.NewOptString(subject),
 	}
 	// A default grant has no client_id in Auth0's answers, only default_for.
 	if clientID != "" {
@@ -387,7 +412,9 @@ func (h handler) DeleteClientGrant(_ context.Context, p oas.DeleteClientGrantPar
 	defer h.f.mu.Unlock()
 	g, ok := h.f.grants[p.ID]
 	if !ok {
-		return notFound()
+		// Auth0 answers 204 to a DELETE of a grant that does not exist, a second DELETE of
+		// the same id included (every DELETE in ../shared/vendor-recordings does).
+		return nil
 	}
 	if g.IsSystem.Value {
 		return &apiError{status: http.StatusForbidden, code: "operation_not_supported", msg: "System grants cannot be deleted"}

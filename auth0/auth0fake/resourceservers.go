@@ -111,9 +111,9 @@ func (f *Fake) addResourceServer(identifier string, system bool, scopes []string
 // tokens, consent not skipped).
 func newResourceServer(identifier string) *oas.ResourceServer {
 	return &oas.ResourceServer{
-		ID:                  oas.NewOptString(newResourceServerID()),
-		Identifier:          oas.NewOptString(identifier),
-		IsSystem:            oas.NewOptBool(false),
+		ID:         oas.NewOptString(newResourceServerID()),
+		Identifier: oas.NewOptString(identifier),
+		// is_system is left out for an API of the tenant's own, as Auth0 answers.
 		SigningAlg:          oas.NewOptString("RS256"),
 		TokenLifetime:       oas.NewOptInt(86400),
 		TokenLifetimeForWeb: oas.NewOptInt(7200),

@@ -3,6 +3,7 @@
 package cpnfake
 
 import (
+	"github.com/grantkit/grantkit"
 	"net/http"
 	"net/http/httptest"
 
@@ -41,8 +42,10 @@ type Answer = fake.Answer
 //		// ResetMidBody carries the request out, sends the status, headers and half the body, then
 //		// breaks the connection: a response cut off in flight.
 //		ResetMidBody bool
-//		// Apply carries the request out before dropping the connection (Drop) or before sending
-//		// Answer, as a server that committed a change and then answered badly would.
+//		// Apply carries the request out before dropping the connection (Drop), before sending
+//		// Answer, or before answering Status with the vendor's error body (a 503 from a proxy
+//		// after the vendor acted), as a server that committed a change and then answered badly
+//		// would.
 //		Apply bool
 //		// Answer, when set, is sent with Status (200 if zero) instead of the vendor's error body:
 //		// an answer the spec does not describe, such as a 202, or a 200 with an empty body for a
@@ -105,7 +108,7 @@ func (f *Fake) FailNext(n int, fault Fault) { f.srv.FailNext(n, fault) }
 func (f *Fake) FailTokenRequests(n int, fault Fault) { f.srv.FailTokenRequests(n, fault) }
 
 // IssueToken returns a new valid access token, for a client built with option.WithToken.
-func (f *Fake) IssueToken() string { return f.srv.IssueToken() }
+func (f *Fake) IssueToken() grantkit.Secret { return f.srv.IssueToken() }
 
 // Requests returns the API requests received so far, in order, token requests excluded.
 func (f *Fake) Requests() []Request { return f.srv.Requests() }
@@ -115,6 +118,14 @@ func (f *Fake) RevokeTokens() { f.srv.RevokeTokens() }
 
 // TokenRequests returns how many token requests were received.
 func (f *Fake) TokenRequests() int { return f.srv.TokenRequests() }
+
+// WithholdRateLimitHeaders makes the fake's rate limit (SetRateLimit) report nothing of its
+// budget from now on: no rate-limit header on any answer, and a 429 with Retry-After (whole
+// seconds, rounded up) when retryAfter is true, as PingOne answers, or with no header at all
+// when it is false, as CPN is assumed to. The limit enforced is the same. It lets a test meet,
+// at any vendor's fake, a vendor that sends no rate-limit headers; it is not how a vendor that
+// sends them (Auth0, OneLogin) answers. A new fake answers as its vendor does.
+func (f *Fake) WithholdRateLimitHeaders(retryAfter bool) { f.srv.WithholdRateLimitHeaders(retryAfter) }
 
 // Server is a Fake listening on a loopback address.
 type Server struct {

@@ -72,6 +72,7 @@ func runFake(ctx context.Context) error {
 	srv := auth0fake.NewServer()
 	defer srv.Close()
 	fmt.Printf("Running against an in-memory Auth0 at %s (set AUTH0_DOMAIN to use a real tenant).\n\n", srv.URL)
+	srv.AddClient("billing-service") // the application the grant is for
 
 	c, err := auth0.New("example.auth0.com",
 		option.WithBaseURL(srv.URL),
@@ -89,10 +90,17 @@ func runFake(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if api, err = c.ResourceServers.DefineScope(ctx, api.Identifier, auth0.ResourceServerScope{Value: "write:invoices", Description: "Change invoices"}); err != nil {
+	if _, err = c.ResourceServers.CreateScope(ctx, api.Identifier, auth0.ResourceServerScope{Value: "write:invoices", Description: "Change invoices"}); err != nil {
 		return err
 	}
-	fmt.Printf("API       %s  %s defines %d scopes\n", api.ID, api.Identifier, len(api.Scopes))
+	n := 0
+	for _, err := range c.ResourceServers.ListScopes(ctx, api.ID) {
+		if err != nil {
+			return err
+		}
+		n++
+	}
+	fmt.Printf("API       %s  %s defines %d scopes\n", api.ID, api.Identifier, n)
 
 	g, err := c.ClientGrants.Create(ctx, auth0.ClientGrantCreate{
 		ClientID: "billing-service",
@@ -132,7 +140,7 @@ func runFake(ctx context.Context) error {
 	}
 	fmt.Printf("\nafter two 429s (Retry-After: 1) the read succeeded in %.1fs: scope=%q\n", time.Since(start).Seconds(), g.Scope)
 
-	n := 0
+	n = 0
 	for g, err := range c.ClientGrants.List(ctx, auth0.ClientGrantListOptions{Audience: "https://api.example.com/"}) {
 		if err != nil {
 			return err

@@ -43,7 +43,7 @@ func main() {
 }
 
 func runReal(ctx context.Context) error {
-	c, err := cpn.New(os.Getenv("CPN_ORG_ID"), cpn.WithAPIToken(os.Getenv("CPN_API_TOKEN")))
+	c, err := cpn.New(os.Getenv("CPN_ORG_ID"), cpn.WithAPIToken(grantkit.Secret(os.Getenv("CPN_API_TOKEN"))))
 	if err != nil {
 		return err
 	}

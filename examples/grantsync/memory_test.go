@@ -129,7 +129,9 @@ type memGrants struct{ m *memVendor }
 
 func (g memGrants) Vendor() string { return g.m.name }
 
-func (g memGrants) List(context.Context) iter.Seq2[*grantkit.Grant, error] {
+func (g memGrants) CheckGrant(grantkit.GrantKey, []string) error { return nil }
+
+func (g memGrants) List(context.Context, grantkit.GrantListOptions) iter.Seq2[*grantkit.Grant, error] {
 	return func(yield func(*grantkit.Grant, error) bool) {
 		g.m.mu.Lock()
 		err := g.m.call("List", "")
@@ -225,6 +227,8 @@ func (g memGrants) Delete(_ context.Context, key grantkit.GrantKey) error {
 type memCatalog struct{ m *memVendor }
 
 func (c memCatalog) Vendor() string { return c.m.name }
+
+func (c memCatalog) CheckScope(string, grantkit.ScopeDefinition) error { return nil }
 
 func (c memCatalog) Resources(context.Context) iter.Seq2[string, error] {
 	return func(yield func(string, error) bool) {

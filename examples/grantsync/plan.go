@@ -136,7 +136,7 @@ type current struct {
 // the scopes of each resource in want (every resource when want is nil).
 func read(ctx context.Context, acct *account, want map[string]bool) (*current, error) {
 	cur := &current{}
-	for g, err := range acct.grants.List(ctx) {
+	for g, err := range acct.grants.List(ctx, grantkit.GrantListOptions{}) {
 		if err != nil {
 			return nil, fmt.Errorf("listing grants: %w", err)
 		}

@@ -69,7 +69,7 @@ func openVendor(ctx context.Context, vendor string, getenv func(string) string) 
 		}
 		return &account{grants: c.Grants(), catalog: c.ScopeCatalog()}, nil, nil
 	case "cpn":
-		c, err := cpn.New(getenv("CPN_ORG_ID"), cpn.WithAPIToken(getenv("CPN_API_TOKEN")), userAgent)
+		c, err := cpn.New(getenv("CPN_ORG_ID"), cpn.WithAPIToken(grantkit.Secret(getenv("CPN_API_TOKEN"))), userAgent)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -144,13 +144,15 @@ func openFake(ctx context.Context, vendor string) (*account, func(), error) {
 }
 
 func seedAuth0(ctx context.Context, srv *auth0fake.Server) (*account, error) {
-	c, err := auth0.New("example.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
+	c, err := auth0.New("example.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())))
 	if err != nil {
 		return nil, err
 	}
 	// The API defines read:invoices (without a description) and admin:invoices; desired.yaml
 	// describes the first, adds write:invoices and leaves admin:invoices out.
 	srv.AddResourceServer(exampleAudience, "read:invoices", "admin:invoices")
+	// The tenant's applications, which desired.yaml grants to.
+	srv.AddClient("billing-service", "legacy-export", "reporting")
 	g := c.Grants()
 	for client, scopes := range map[string][]string{
 		"billing-service": {"read:invoices"},
@@ -165,6 +167,7 @@ func seedAuth0(ctx context.Context, srv *auth0fake.Server) (*account, error) {
 
 func seedOneLogin(ctx context.Context, srv *oneloginfake.Server) (*account, error) {
 	authID := srv.AddAuthorization("Invoices API", exampleAudience)
+	srv.AddApp(4242, 4343) // the account's apps, which desired.yaml and the tests grant to
 	c, err := onelogin.New("acme", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
 	if err != nil {
 		return nil, err
@@ -189,7 +192,7 @@ func seedPingOne(ctx context.Context, srv *pingonefake.Server) (*account, error)
 	for _, s := range []string{"read:invoices", "write:invoices", "admin:invoices"} {
 		srv.AddScope(res, s)
 	}
-	c, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
+	c, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())))
 	if err != nil {
 		return nil, err
 	}
@@ -200,16 +203,23 @@ func seedPingOne(ctx context.Context, srv *pingonefake.Server) (*account, error)
 }
 
 func seedCPN(ctx context.Context, srv *cpnfake.Server) (*account, error) {
-	c, err := cpn.New(cpnfake.OrgID, option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
+	c, err := cpn.New(cpnfake.OrgID, option.WithBaseURL(srv.URL), option.WithToken(grantkit.Secret(srv.IssueToken())))
 	if err != nil {
 		return nil, err
 	}
-	// At CPN an OAuth app is the grant: creating a grant creates the app.
+	// At CPN a grant is an OAuth app's allowed scopes, and the vendor-neutral view never
+	// creates an app: the apps are made here, with their scopes (reporting-sync with none, so
+	// that the desired state can grant it some).
 	for app, scopes := range map[string][]string{
-		"billing-sync": {"openid", "organization-role:org_owner"},
-		"old-sync":     {"openid"},
+		"billing-sync":   {"openid", "organization-role:org_owner"},
+		"old-sync":       {"openid"},
+		"reporting-sync": nil,
 	} {
-		if _, err := c.Grants().Create(ctx, grantkit.GrantKey{Resource: cpnfake.OrgID, ClientID: app}, scopes); err != nil {
+		allowed, err := cpn.ParseScopes(scopes)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := c.OAuthApps.Create(ctx, cpn.OAuthAppCreate{ID: app, AllowedScopes: allowed}); err != nil {
 			return nil, err
 		}
 	}

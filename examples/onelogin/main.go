@@ -55,7 +55,7 @@ func runReal(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s, err := c.Scopes.Update(ctx, authID, scopeID, onelogin.ScopeUpdate{Value: os.Args[1], Description: os.Args[2]})
+	s, err := c.Authorizations.UpdateScope(ctx, authID, scopeID, onelogin.ScopeUpdate{Value: os.Args[1], Description: os.Args[2]})
 	if err != nil {
 		return err
 	}
@@ -68,23 +68,24 @@ func runFake(ctx context.Context) error {
 	defer srv.Close()
 	fmt.Printf("Running against an in-memory OneLogin at %s (set ONELOGIN_SUBDOMAIN to use a real account).\n\n", srv.URL)
 	authID := srv.AddAuthorization("Invoices API", "https://api.example.com/")
+	srv.AddApp(4242) // the app the example grants to, as made in OneLogin's admin portal
 
 	c, err := onelogin.New("acme", option.WithBaseURL(srv.URL),
 		onelogin.WithClientCredentials(oneloginfake.ClientID, oneloginfake.ClientSecret))
 	if err != nil {
 		return err
 	}
-	read, err := c.Scopes.Create(ctx, authID, onelogin.ScopeCreate{Value: "invoices:read", Description: "Read invoices"})
+	read, err := c.Authorizations.CreateScope(ctx, authID, onelogin.ScopeCreate{Value: "invoices:read", Description: "Read invoices"})
 	if err != nil {
 		return err
 	}
-	write, err := c.Scopes.Create(ctx, authID, onelogin.ScopeCreate{Value: "write:invoices", Description: "Write invoices"})
+	write, err := c.Authorizations.CreateScope(ctx, authID, onelogin.ScopeCreate{Value: "write:invoices", Description: "Write invoices"})
 	if err != nil {
 		return err
 	}
 	fmt.Printf("created scopes %d %q and %d %q\n", read.ID, read.Value, write.ID, write.Value)
 
-	read, err = c.Scopes.Update(ctx, authID, read.ID, onelogin.ScopeUpdate{Value: "read:invoices", Description: "Read all invoices"})
+	read, err = c.Authorizations.UpdateScope(ctx, authID, read.ID, onelogin.ScopeUpdate{Value: "read:invoices", Description: "Read all invoices"})
 	if err != nil {
 		return err
 	}
@@ -92,7 +93,7 @@ func runFake(ctx context.Context) error {
 	r := reqs[len(reqs)-1]
 	fmt.Printf("updated   %s %s %s -> scope %d is now %q\n", r.Method, r.Path, r.Body, read.ID, read.Value)
 
-	if _, err := c.ClientApps.Add(ctx, authID, 4242, []int64{read.ID}); err != nil {
+	if _, err := c.ClientApps.Create(ctx, authID, onelogin.ClientAppCreate{AppID: 4242, ScopeIDs: []int64{read.ID}}); err != nil {
 		return err
 	}
 	g, err := grantkit.AddScopes(ctx, c.Grants(), grantkit.GrantKey{Resource: strconv.FormatInt(authID, 10), ClientID: "4242"}, "write:invoices")
@@ -101,7 +102,7 @@ func runFake(ctx context.Context) error {
 	}
 	fmt.Printf("client app 4242 may now request %q\n", g.Scopes)
 
-	_, err = c.Scopes.Update(ctx, authID, write.ID, onelogin.ScopeUpdate{Value: "read:invoices", Description: "dup"})
+	_, err = c.Authorizations.UpdateScope(ctx, authID, write.ID, onelogin.ScopeUpdate{Value: "read:invoices", Description: "dup"})
 	var apiErr *grantkit.Error
 	if errors.As(err, &apiErr) {
 		fmt.Printf("renaming a scope to an existing value fails: %d %s: %s\n", apiErr.StatusCode, apiErr.Code, apiErr.Message)

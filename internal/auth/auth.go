@@ -10,6 +10,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"sync"
 
@@ -58,8 +59,52 @@ func Static(token string) *Tokens {
 
 // FromTokenSource adapts any oauth2.TokenSource. The source decides about its own caching;
 // this layer adds sharing between concurrent callers and 401 handling.
+//
+// Token takes no context, so each call runs in a goroutine of its own and the caller waits only
+// as long as its context (and the transport's attempt timeout) allows: a source that hangs
+// ends the call with the context's error, not the call's goroutine. The abandoned Token call
+// finishes in the background and its result is dropped. A source that panics yields an error
+// (see Panicked).
 func FromTokenSource(ts oauth2.TokenSource) *Tokens {
-	return New(func(context.Context) (*oauth2.Token, error) { return ts.Token() }, true)
+	return New(func(ctx context.Context) (*oauth2.Token, error) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		type result struct {
+			tok *oauth2.Token
+			err error
+		}
+		done := make(chan result, 1) // buffered: an abandoned Token call never blocks
+		go func() {
+			var r result
+			r.tok, r.err = guard(func() (*oauth2.Token, error) { return ts.Token() })
+			done <- r
+		}()
+		select {
+		case r := <-done:
+			return r.tok, r.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}, true)
+}
+
+// Panicked is the error of a token fetch that panicked (a caller's oauth2.TokenSource, say).
+// The panic is not let through: it would leave the client's callers waiting for a fetch that
+// never ends, or crash a program from a goroutine it cannot recover in. Every caller waiting
+// for that fetch gets this error; the next call fetches again.
+type Panicked struct{ Value any }
+
+func (p *Panicked) Error() string { return fmt.Sprintf("the token source panicked: %v", p.Value) }
+
+// guard runs fetch, turning a panic into a *Panicked error.
+func guard(fetch func() (*oauth2.Token, error)) (tok *oauth2.Token, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			tok, err = nil, &Panicked{Value: v}
+		}
+	}()
+	return fetch()
 }
 
 // ClientCredentials returns a cache that runs the OAuth 2.0 client-credentials grant with cfg,
@@ -137,16 +182,20 @@ func (t *Tokens) HeaderValues(ctx context.Context) ([]string, error) {
 	}
 }
 
+// run fetches a token for st. Whatever happens in the fetch, a panic included, the in-flight
+// state is cleared and the waiters are released.
 func (t *Tokens) run(ctx context.Context, st *fetchState) {
-	var (
-		tok *oauth2.Token
-		err error
-	)
-	if t.retrier != nil {
-		tok, err = t.retrier(ctx, t.fetch)
-	} else {
-		tok, err = t.fetch(ctx)
+	// Each fetch is guarded where it runs, so the retrier sees a panic as the failed attempt it
+	// is and finishes its own bookkeeping (pacing); the outer guard covers the retrier itself.
+	fetch := func(ctx context.Context) (*oauth2.Token, error) {
+		return guard(func() (*oauth2.Token, error) { return t.fetch(ctx) })
 	}
+	tok, err := guard(func() (*oauth2.Token, error) {
+		if t.retrier != nil {
+			return t.retrier(ctx, fetch)
+		}
+		return fetch(ctx)
+	})
 	if err == nil && (tok == nil || tok.AccessToken == "") {
 		err = errors.New("token endpoint returned no access token")
 	}

@@ -209,3 +209,87 @@ func TestClientCredentials(t *testing.T) {
 	assert.True(t, tokens.Refreshable())
 	assert.False(t, errors.Is(err, context.Canceled))
 }
+
+type panicSource struct{ panics atomic.Int32 }
+
+func (p *panicSource) Token() (*oauth2.Token, error) {
+	if p.panics.Add(-1) >= 0 {
+		panic("token source bug")
+	}
+	return tok("after", time.Hour), nil
+}
+
+func TestPanickingFetchDoesNotWedgeTheCache(t *testing.T) {
+	for name, newTokens := range map[string]func(ps *panicSource) *Tokens{
+		"fetch": func(ps *panicSource) *Tokens {
+			return New(func(context.Context) (*oauth2.Token, error) { return ps.Token() }, true)
+		},
+		"token source": func(ps *panicSource) *Tokens { return FromTokenSource(ps) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			ps := &panicSource{}
+			ps.panics.Store(1)
+			tokens := newTokens(ps)
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			_, err := tokens.Header(ctx)
+			var p *Panicked
+			require.ErrorAs(t, err, &p)
+			assert.Equal(t, "token source bug", p.Value)
+			// The next call fetches again at once, instead of waiting on the panicked fetch.
+			h, err := tokens.Header(ctx)
+			require.NoError(t, err)
+			assert.Equal(t, "Bearer after", h)
+		})
+	}
+}
+
+func TestPanickingFetchReleasesItsWaiters(t *testing.T) {
+	release := make(chan struct{})
+	tokens := New(func(context.Context) (*oauth2.Token, error) {
+		<-release
+		panic("boom")
+	}, true)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() { _, err := tokens.Header(ctx); errs <- err }()
+	}
+	time.Sleep(10 * time.Millisecond)
+	close(release)
+	for range 8 {
+		err := <-errs
+		var p *Panicked
+		assert.ErrorAs(t, err, &p)
+	}
+}
+
+type hangingSource struct{ release chan struct{} }
+
+func (h hangingSource) Token() (*oauth2.Token, error) {
+	<-h.release
+	return tok("late", time.Hour), nil
+}
+
+func TestTokenSourceIsBoundedByTheContext(t *testing.T) {
+	src := hangingSource{release: make(chan struct{})}
+	defer close(src.release)
+	tokens := FromTokenSource(src)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := tokens.Header(ctx)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Less(t, time.Since(start), time.Second)
+
+	// A cancelled context does not even start the source.
+	done, stop := context.WithCancel(context.Background())
+	stop()
+	_, err = FromTokenSource(panicOnCall{}).Header(done)
+	require.ErrorIs(t, err, context.Canceled)
+}
+
+type panicOnCall struct{}
+
+func (panicOnCall) Token() (*oauth2.Token, error) { panic("called") }

@@ -1,8 +1,12 @@
-// Package construct is the constructor skeleton every vendor's New runs: apply the options to
-// one settings struct, report every option error at once, check the base URL against the
-// vendor's paths, require exactly one credential, and build the transport. A vendor's New keeps
-// only what is its own: the identity it is given, its token flow, its error body and its
-// services.
+// Package construct owns client construction: the one settings struct every option writes
+// (Settings, with the helpers vendor options are written with), and the constructor skeleton
+// every vendor's New runs: apply the options, report every option error at once, check the
+// base URL against the vendor's paths, require exactly one credential, and build the
+// transport. A vendor's New keeps only what is its own: the identity it is given, its token
+// flow, its error body and its services.
+//
+// It does not import the public package option: option.Option's underlying type is
+// func(*Settings) error, which New accepts as it is.
 package construct
 
 import (
@@ -14,10 +18,8 @@ import (
 	"time"
 
 	"github.com/grantkit/grantkit/internal/auth"
-	"github.com/grantkit/grantkit/internal/settings"
 	"github.com/grantkit/grantkit/internal/transport"
 	"github.com/grantkit/grantkit/internal/validate"
-	"github.com/grantkit/grantkit/option"
 )
 
 // Rules are what a vendor's New tells the skeleton about the vendor.
@@ -35,12 +37,12 @@ type Rules struct {
 	Credentials []string
 	// Check, if set, reports a contradiction among the options that only the vendor can see
 	// (PingOne: a region together with a base URL).
-	Check func(s *settings.Settings) error
+	Check func(s *Settings) error
 }
 
 // Client is what the skeleton resolved for a vendor's New.
 type Client struct {
-	*settings.Settings
+	*Settings
 	// BaseURL is the checked base URL (the caller's or the vendor's default), with no
 	// trailing slash.
 	BaseURL string
@@ -51,12 +53,12 @@ type Client struct {
 	vendor string
 }
 
-// New applies opts to a fresh settings struct and own (the vendor's own settings, holding its
-// defaults) and checks the result. Its errors are prefixed with the vendor's name and wrap
-// grantkit.ErrInvalidInput.
-func New[T any](r Rules, own *T, opts []option.Option) (*Client, error) {
-	s := &settings.Settings{}
-	s.Begin(r.Vendor, own)
+// New applies opts (a vendor New's []option.Option) to a fresh settings struct and own (the
+// vendor's own settings, holding its defaults) and checks the result. Its errors are prefixed
+// with the vendor's name and wrap grantkit.ErrInvalidInput.
+func New[T any, O ~func(*Settings) error](r Rules, own *T, opts []O) (*Client, error) {
+	s := &Settings{}
+	s.begin(r.Vendor, own)
 	var errs []error
 	for i, opt := range opts {
 		if opt == nil {
@@ -93,7 +95,7 @@ func New[T any](r Rules, own *T, opts []option.Option) (*Client, error) {
 	c := &Client{Settings: s, BaseURL: base, vendor: r.Vendor}
 	switch {
 	case s.Token != "":
-		c.Tokens = auth.Static(s.Token)
+		c.Tokens = auth.Static(s.Token.Reveal())
 	case s.TokenSource != nil:
 		c.Tokens = auth.FromTokenSource(s.TokenSource)
 	}
@@ -108,8 +110,8 @@ func checkPaths(base string, paths []string) error {
 		for i := range segs {
 			lead := "/" + strings.Join(segs[:i+1], "/")
 			if strings.HasSuffix(base, lead) {
-				return validate.Errorf("option.WithBaseURL", "%q ends with %s, which grantkit appends itself (requests would go to %s%s); give the URL without it",
-					base, lead, base, p)
+				return validate.Errorf("option.WithBaseURL", "%s ends with %s, which grantkit appends itself (requests would go to %s%s); give the URL without it",
+					validate.Quote(base), lead, base, p)
 			}
 		}
 	}
@@ -125,7 +127,7 @@ func (c *Client) TokenHTTPClient() *http.Client {
 // Transport returns the transport for cfg, which holds the vendor's parts (error body, rate
 // limit header, ...); the vendor name, settings and tokens are c's.
 func (c *Client) Transport(cfg transport.Config) *transport.Client {
-	cfg.Vendor, cfg.Settings = c.vendor, *c.Settings
+	cfg.Vendor, cfg.Settings = c.vendor, c.Settings.Settings
 	cfg.Tokens = c.Tokens
 	// The vendor's own credential flow sends token requests through the client; a static
 	// token sends none, and a caller's TokenSource sends its own, which grantkit cannot pace.
@@ -154,6 +156,6 @@ func (NoSecurity[Op, V]) ApiToken(context.Context, Op) (V, error) { var v V; ret
 
 // WithSleep replaces the transport's sleep, so tests record retry waits instead of spending
 // them. It is for grantkit's own tests only (users cannot import this package).
-func WithSleep(sleep func(ctx context.Context, d time.Duration) error) option.Option {
-	return func(s *settings.Settings) error { s.Sleep = sleep; return nil }
+func WithSleep(sleep func(ctx context.Context, d time.Duration) error) func(*Settings) error {
+	return func(s *Settings) error { s.Sleep = sleep; return nil }
 }

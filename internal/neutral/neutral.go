@@ -5,16 +5,19 @@ package neutral
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 
 	"github.com/grantkit/grantkit"
-	"github.com/grantkit/grantkit/internal/opname"
+	"github.com/grantkit/grantkit/internal/transport"
 	"github.com/grantkit/grantkit/internal/validate"
 )
 
-// Begin starts method op ("Grants.Get") of vendor's adapter. It refuses a nil ctx and a vendor
+// Begin starts method op ("Grants.Get") of vendor's adapter as a call of its own
+// (transport.Begin, the one owner of the operation's name). It refuses a nil ctx and a vendor
 // client its New did not make (made false: the adapter of a nil or zero-value Client) with an
 // error wrapping grantkit.ErrInvalidInput, and names op as the operation of every error the
 // method's own calls return (grantkit.Error.Operation), unless an outer helper such as
@@ -24,11 +27,12 @@ func Begin(ctx context.Context, vendor, op string, made bool) (context.Context, 
 	if ctx == nil {
 		return nil, op, fmt.Errorf("%s: %s: %w", vendor, op, validate.NilContext())
 	}
-	ctx, op = opname.Named(ctx, op)
-	if !made {
-		return nil, op, fmt.Errorf("%s: %s: %w", vendor, op, validate.NotMade(vendor))
+	op = transport.Op(ctx, op)
+	ctx, call, err := transport.Begin(ctx, vendor, op, made)
+	if err != nil {
+		return nil, op, err
 	}
-	return ctx, op, nil
+	return ctx, call.Operation(), nil
 }
 
 // One returns the only candidate matching key. No candidate is an error wrapping
@@ -58,8 +62,8 @@ func NoSubject(vendor, op string, key grantkit.GrantKey) error {
 	if key.SubjectType == "" {
 		return nil
 	}
-	return fmt.Errorf("%s: %s: %w", vendor, op, validate.Errorf("key.SubjectType",
-		"%q: %s keeps one grant per client and resource, so a key names no subject type", key.SubjectType, vendor))
+	return fmt.Errorf("%s: %s: %w", vendor, op, validate.Errorf("key.subject_type",
+		"%s: %s keeps one grant per client and resource, so a key names no subject type", validate.Quote(key.SubjectType), vendor))
 }
 
 // Exists is the error of a create for a key that already has a grant: it wraps
@@ -82,7 +86,7 @@ func ScopeNamed[T any](vendor, op, resource, name string, scopes []T, nameOf, id
 	var zero T
 	switch len(matches) {
 	case 0:
-		return zero, fmt.Errorf("%s: %s: %w: %q on %s", vendor, op, grantkit.ErrScopeNotFound, name, resource)
+		return zero, fmt.Errorf("%s: %s: %w: %s on %s", vendor, op, grantkit.ErrScopeNotFound, validate.Quote(name), resource)
 	case 1:
 		return matches[0], nil
 	}
@@ -90,8 +94,8 @@ func ScopeNamed[T any](vendor, op, resource, name string, scopes []T, nameOf, id
 	for i, m := range matches {
 		ids[i] = id(m)
 	}
-	return zero, fmt.Errorf("%s: %s: %s defines %d scopes named %q (%s); remove one with the %s API first",
-		vendor, op, resource, len(ids), name, strings.Join(ids, ", "), vendor)
+	return zero, fmt.Errorf("%s: %s: %w: %s defines %d scopes named %s (%s); remove one with the %s API first",
+		vendor, op, grantkit.ErrDuplicateScope, resource, len(ids), validate.Quote(name), strings.Join(ids, ", "), vendor)
 }
 
 // CheckScope refuses an empty resource or scope name before anything is sent. The error
@@ -113,4 +117,11 @@ func SortScopes(defs []grantkit.ScopeDefinition) []grantkit.ScopeDefinition {
 		defs = []grantkit.ScopeDefinition{}
 	}
 	return defs
+}
+
+// IsNotFound reports whether err is the vendor's 404 answer: what a filtered listing of a
+// client or resource the vendor does not know gets, which selects no grant.
+func IsNotFound(err error) bool {
+	var apiErr *grantkit.Error
+	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound
 }

@@ -1,6 +1,8 @@
 package neutral
 
 import (
+	"fmt"
+
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -31,7 +33,7 @@ func TestNoSubject(t *testing.T) {
 	require.NoError(t, NoSubject("v", "Grants.Get", grantkit.GrantKey{Resource: "r", ClientID: "c"}))
 	err := NoSubject("v", "Grants.Get", grantkit.GrantKey{Resource: "r", ClientID: "c", SubjectType: grantkit.SubjectUser})
 	require.ErrorIs(t, err, grantkit.ErrInvalidInput)
-	assert.Contains(t, err.Error(), `key.SubjectType: "user": v keeps one grant per client and resource`)
+	assert.Contains(t, err.Error(), `key.subject_type: "user": v keeps one grant per client and resource`)
 }
 
 func TestExists(t *testing.T) {
@@ -57,6 +59,7 @@ func TestScopeNamed(t *testing.T) {
 	_, err = ScopeNamed("v", "op", "r", "b", scopes, name, id)
 	require.Error(t, err)
 	assert.NotErrorIs(t, err, grantkit.ErrScopeNotFound)
+	require.ErrorIs(t, err, grantkit.ErrDuplicateScope)
 	assert.Contains(t, err.Error(), `r defines 2 scopes named "b" (2, 3)`)
 }
 
@@ -70,4 +73,11 @@ func TestSortScopes(t *testing.T) {
 	assert.Equal(t, []grantkit.ScopeDefinition{}, SortScopes(nil))
 	assert.Equal(t, []grantkit.ScopeDefinition{{Name: "a"}, {Name: "b", Description: "B"}},
 		SortScopes([]grantkit.ScopeDefinition{{Name: "b", Description: "B"}, {Name: "a"}}))
+}
+
+func TestIsNotFound(t *testing.T) {
+	assert.True(t, IsNotFound(fmt.Errorf("wrapped: %w", &grantkit.Error{StatusCode: 404})))
+	assert.False(t, IsNotFound(&grantkit.Error{StatusCode: 403}))
+	assert.False(t, IsNotFound(grantkit.ErrGrantNotFound), "a sentinel is not the vendor's answer")
+	assert.False(t, IsNotFound(nil))
 }

@@ -12,9 +12,11 @@ import (
 // All iterates over every item of every page, starting at cursor. fetch gets one page. The
 // iterator yields each item with a nil error; a failed fetch is yielded once as (nil, err) and
 // ends the iteration. Breaking out of the loop stops fetching. A vendor that returns the same
-// cursor twice ends the iteration with an error instead of looping forever.
-func All[T any](ctx context.Context, cursor string, fetch func(ctx context.Context, cursor string) (grantkit.Page[T], error)) iter.Seq2[*T, error] {
+// cursor twice ends the iteration with an error instead of looping forever. Each range over
+// the iterator starts again at cursor.
+func All[T any](ctx context.Context, start string, fetch func(ctx context.Context, cursor string) (grantkit.Page[T], error)) iter.Seq2[*T, error] {
 	return func(yield func(*T, error) bool) {
+		cursor := start
 		seen := map[string]bool{}
 		for {
 			page, err := fetch(ctx, cursor)

@@ -86,3 +86,26 @@ func TestMap(t *testing.T) {
 	_, err = collect(Map(Single(context.Background(), func(context.Context) ([]int, error) { return nil, errors.New("boom") }), double))
 	assert.EqualError(t, err, "boom")
 }
+
+func TestAllRangesAgainFromTheStart(t *testing.T) {
+	p := pages{"a": {Items: []int{1, 2}, Next: "b"}, "b": {Items: []int{3}, Next: "c"}, "c": {Items: []int{4}}}
+	var calls []string
+	seq := All(context.Background(), "a", p.fetch(&calls))
+	first, err := collect(seq)
+	assert.NoError(t, err)
+	second, err := collect(seq)
+	assert.NoError(t, err)
+	assert.Equal(t, []int{1, 2, 3, 4}, first)
+	assert.Equal(t, first, second)
+	assert.Equal(t, []string{"a", "b", "c", "a", "b", "c"}, calls)
+
+	// A range broken off after the first page starts again at the start too.
+	calls = nil
+	for range seq {
+		break
+	}
+	again, err := collect(seq)
+	assert.NoError(t, err)
+	assert.Equal(t, []int{1, 2, 3, 4}, again)
+	assert.Equal(t, []string{"a", "a", "b", "c"}, calls)
+}

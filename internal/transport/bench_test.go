@@ -10,7 +10,6 @@ import (
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/auth"
-	"github.com/grantkit/grantkit/internal/settings"
 )
 
 // cannedRT answers every request with the same small 200, without a network, so that the
@@ -86,7 +85,7 @@ func BenchmarkSuccessPath(b *testing.B) {
 	for _, tc := range cannedRTs {
 		b.Run(tc.name, func(b *testing.B) {
 			hc := &http.Client{Transport: tc.rt}
-			c := New(Config{Vendor: "bench", Tokens: auth.Static("tok"), Settings: settings.Settings{HTTPClient: hc, Retry: grantkit.RetryPolicy{}}})
+			c := New(Config{Vendor: "bench", Tokens: auth.Static("tok"), Settings: Settings{HTTPClient: hc, Retry: grantkit.RetryPolicy{}}})
 			for _, d := range []struct {
 				name string
 				do   func(*http.Request) (*http.Response, error)
@@ -120,11 +119,11 @@ func TestSuccessPathAddsNoAllocations(t *testing.T) {
 				}
 			}
 			// Default policy: nothing beyond what bounding the request costs anyone.
-			c := New(Config{Vendor: "bench", Tokens: auth.Static("tok"), Settings: settings.Settings{HTTPClient: hc}})
+			c := New(Config{Vendor: "bench", Tokens: auth.Static("tok"), Settings: Settings{HTTPClient: hc}})
 			check("default policy", allocs(boundedDo(hc, 30*time.Second), newRequest()), allocs(c.Do, newRequest()))
 
 			// No per-attempt limit: nothing at all over a plain client.
-			unbounded := New(Config{Vendor: "bench", Tokens: auth.Static("tok"), Settings: settings.Settings{HTTPClient: hc, Retry: grantkit.RetryPolicy{AttemptTimeout: -1}}})
+			unbounded := New(Config{Vendor: "bench", Tokens: auth.Static("tok"), Settings: Settings{HTTPClient: hc, Retry: grantkit.RetryPolicy{AttemptTimeout: -1}}})
 			check("no attempt timeout", allocs(hc.Do, newRequest()), allocs(unbounded.Do, newRequest()))
 
 			// A caller deadline sooner than the attempt timeout is the only limit: nothing added.
@@ -136,7 +135,7 @@ func TestSuccessPathAddsNoAllocations(t *testing.T) {
 			// Adaptive pacing reading Auth0's rate-limit headers on every answer: nothing added.
 			rated := &http.Client{Transport: cannedRT{chunked: tc.rt.chunked, rate: true}}
 			paced := New(Config{Vendor: "bench", Tokens: auth.Static("tok"),
-				Settings:    settings.Settings{HTTPClient: rated, Retry: grantkit.RetryPolicy{AttemptTimeout: -1}},
+				Settings:    Settings{HTTPClient: rated, Retry: grantkit.RetryPolicy{AttemptTimeout: -1}},
 				ResetAfter:  ResetAtUnix("X-RateLimit-Reset"),
 				RateHeaders: RateHeaders{Limit: "X-RateLimit-Limit", Remaining: "X-RateLimit-Remaining", Refills: true}})
 			check("adaptive pacing", allocs(rated.Do, newRequest()), allocs(paced.Do, newRequest()))

@@ -20,14 +20,25 @@ import (
 // carry absolute values, never increments or appends.
 func idempotent(method string) bool { return method != http.MethodPost }
 
-// retryableStatus: 429 and 503 mean the vendor did not act on the request, so any method is
-// retried; 500, 502 and 504 may hide a request that was carried out, so a create is not.
+// retryableStatus: 429 means the vendor did not act on the request, so any method is retried;
+// 500, 502, 503 and 504 may hide a request that was carried out (a 503 can come from a proxy
+// after the vendor acted), so a create is not resent: the vendor method looks for what it may
+// have made first (see Create).
 func retryableStatus(method string, status int) bool {
 	switch status {
-	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+	case http.StatusTooManyRequests:
 		return true
-	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return idempotent(method)
+	}
+	return false
+}
+
+// unknownStatus reports a status after which the request may or may not have been carried out.
+func unknownStatus(status int) bool {
+	switch status {
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
 	}
 	return false
 }

@@ -19,7 +19,6 @@ import (
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/auth"
-	"github.com/grantkit/grantkit/internal/settings"
 	"github.com/grantkit/grantkit/internal/testkit/httpfake"
 )
 
@@ -37,7 +36,7 @@ func TestUntrustedCertificateIsNotRetried(t *testing.T) {
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { hits.Add(1) }))
 	defer srv.Close()
 	s := &sleeper{}
-	c := New(Config{Vendor: "test", Tokens: auth.Static("tok"), Settings: settings.Settings{Sleep: s.sleep}}) // http.DefaultClient: the test CA is not trusted
+	c := New(Config{Vendor: "test", Tokens: auth.Static("tok"), Settings: Settings{Sleep: s.sleep}}) // http.DefaultClient: the test CA is not trusted
 	ge, err := attempts(t, c, http.MethodGet, srv.URL)
 	assert.Equal(t, 1, ge.Attempts)
 	assert.Empty(t, s.waits())
@@ -48,7 +47,7 @@ func TestUntrustedCertificateIsNotRetried(t *testing.T) {
 func TestMalformedRequestIsNotRetried(t *testing.T) {
 	srv := newServer(t, status(200))
 	s := &sleeper{}
-	c := New(Config{Vendor: "test", Tokens: auth.Static("tok"), Settings: settings.Settings{UserAgent: "svc/1\r\nX-Injected: 1", Sleep: s.sleep}})
+	c := New(Config{Vendor: "test", Tokens: auth.Static("tok"), Settings: Settings{UserAgent: "svc/1\r\nX-Injected: 1", Sleep: s.sleep}})
 	ge, err := attempts(t, c, http.MethodGet, srv.URL)
 	assert.Equal(t, 1, ge.Attempts)
 	assert.Empty(t, s.waits())
@@ -85,7 +84,7 @@ func TestCustomRoundTripperErrors(t *testing.T) {
 				return nil, tc.err
 			})
 			s := &sleeper{}
-			c := New(Config{Vendor: "test", Tokens: auth.Static("tok"), Settings: settings.Settings{HTTPClient: hc, Retry: grantkit.RetryPolicy{MaxAttempts: 3}, Sleep: s.sleep}})
+			c := New(Config{Vendor: "test", Tokens: auth.Static("tok"), Settings: Settings{HTTPClient: hc, Retry: grantkit.RetryPolicy{MaxAttempts: 3}, Sleep: s.sleep}})
 			ge, _ := attempts(t, c, tc.method, "https://vendor.example/things")
 			assert.Equal(t, tc.want, ge.Attempts)
 			assert.EqualValues(t, tc.want, n.Load())
@@ -174,10 +173,19 @@ func TestAttemptTimeout(t *testing.T) {
 func TestAttemptTimeoutSettings(t *testing.T) {
 	tok := auth.Static("t")
 	assert.Equal(t, 30*time.Second, New(Config{Tokens: tok}).attemptTimeout, "on by default")
-	assert.Zero(t, New(Config{Tokens: tok, Settings: settings.Settings{Retry: grantkit.RetryPolicy{AttemptTimeout: -1}}}).attemptTimeout, "negative: no limit")
+	assert.Zero(t, New(Config{Tokens: tok, Settings: Settings{Retry: grantkit.RetryPolicy{AttemptTimeout: -1}}}).attemptTimeout, "negative: no limit")
 	own := &http.Client{Timeout: 5 * time.Second}
-	assert.Zero(t, New(Config{Tokens: tok, Settings: settings.Settings{HTTPClient: own}}).attemptTimeout, "the caller's http.Client.Timeout already bounds each attempt")
-	assert.Equal(t, time.Second, New(Config{Tokens: tok, Settings: settings.Settings{HTTPClient: own, Retry: grantkit.RetryPolicy{AttemptTimeout: time.Second}}}).attemptTimeout,
+	assert.Zero(t, New(Config{Tokens: tok, Settings: Settings{HTTPClient: own}}).attemptTimeout, "the caller's http.Client.Timeout already bounds each attempt")
+	assert.Equal(t, time.Second, New(Config{Tokens: tok, Settings: Settings{HTTPClient: own, Retry: grantkit.RetryPolicy{AttemptTimeout: time.Second}}}).attemptTimeout,
 		"an explicit policy wins")
 	assert.Equal(t, 5*time.Second, own.Timeout, "the caller's client is never changed")
+}
+
+func TestRetryPolicyDefaults(t *testing.T) {
+	assert.Equal(t, grantkit.RetryPolicy{MaxAttempts: 4, BaseDelay: 250 * time.Millisecond, MaxDelay: 8 * time.Second, MaxRetryAfter: time.Minute,
+		AttemptTimeout: 30 * time.Second}, withDefaults(grantkit.RetryPolicy{}))
+	p := grantkit.RetryPolicy{MaxAttempts: 1, BaseDelay: time.Second, MaxDelay: 2 * time.Second, MaxRetryAfter: 5 * time.Second, AttemptTimeout: time.Second}
+	assert.Equal(t, p, withDefaults(p))
+	noLimit := withDefaults(grantkit.RetryPolicy{AttemptTimeout: -1})
+	assert.Negative(t, noLimit.AttemptTimeout, "a negative AttemptTimeout (no per-attempt limit) is kept")
 }

@@ -15,7 +15,6 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/grantkit/grantkit"
-	"github.com/grantkit/grantkit/internal/opname"
 	input "github.com/grantkit/grantkit/internal/validate"
 )
 
@@ -34,7 +33,8 @@ type Call struct {
 	find       string // for a create: how to find what it may have made
 
 	mu  sync.Mutex
-	ans answer // the 2xx answer delivered for this call, if any
+	ans answer   // the 2xx answer delivered for this call, if any
+	out outcomes // what the attempts of this call left unknown (landed.go)
 }
 
 // answer is what the transport knows about a 2xx answer it delivered.
@@ -49,13 +49,16 @@ type answer struct {
 type callKey struct{}
 
 // Begin starts a call of operation op (such as "ClientGrants.Get", the exported method the
-// caller called) of vendor. Pass the returned context to the generated client and give every
-// error of the method to Call.Err.
+// caller called) of vendor. Pass the returned context to the generated client, or to the
+// methods the call runs, and give every error of the method to Call.Err.
 //
-// When ctx already names an operation — the method runs inside another exported method, as
-// ClientGrants.List does inside Grants.Get, or inside a helper such as grantkit.AddScopes —
-// the call takes that name instead, so that every error names what the caller called (see
-// grantkit.Error.Operation).
+// Begin is the one owner of the operation's name. Typed methods, the vendor-neutral adapters
+// (internal/neutral) and the bulk writers all start here, and the outermost name wins: when
+// ctx already carries a call — the method runs inside another exported method, as
+// ClientGrants.List does inside Grants.Get — the new call takes that call's name, and when it
+// carries none but comes from a helper of package grantkit (AddScopes, ApplyScopes, named by
+// grantkit.OperationName), it takes the helper's. So every error names what the caller called
+// (see grantkit.Error.Operation).
 //
 // Begin is where every vendor method first meets its arguments, so it refuses the mistakes
 // that would otherwise panic further down, before anything is sent: a nil ctx, and a client
@@ -65,17 +68,29 @@ func Begin(ctx context.Context, vendor, op string, made bool) (context.Context, 
 	if ctx == nil {
 		return nil, nil, fmt.Errorf("%s: %s: %w", vendor, op, input.NilContext())
 	}
-	if outer := callFrom(ctx); outer != nil {
-		op = outer.op
-	} else if named := opname.From(ctx); named != "" {
-		op = named
-	}
+	op = Op(ctx, op)
 	if !made {
 		return nil, nil, fmt.Errorf("%s: %s: %w", vendor, op, input.NotMade(vendor))
 	}
 	c := &Call{vendor: vendor, op: op}
 	return context.WithValue(ctx, callKey{}, c), c, nil
 }
+
+// Op returns the name of the operation in effect for a call of op begun in ctx (see Begin):
+// the outer call's, else the grantkit helper's, else op. Code that builds an error without a
+// call of its own (a bulk writer's check) names the operation with it.
+func Op(ctx context.Context, op string) string {
+	if outer := callFrom(ctx); outer != nil {
+		return outer.op
+	}
+	if named := grantkit.OperationName(ctx); named != "" {
+		return named
+	}
+	return op
+}
+
+// Operation returns the name the call's errors carry (see Begin).
+func (c *Call) Operation() string { return c.operation() }
 
 // Creates marks the call as a create: find says how the caller can look for the object the
 // request may have made when its answer is lost (which list, filtered by what).
@@ -264,10 +279,10 @@ func (c *Client) describe(e *grantkit.Error, status int, h http.Header, body []b
 }
 
 // noAnswer is the error of an attempt that received no answer. unsent says the request
-// certainly never reached the vendor.
-func (c *Client) noAnswer(call *Call, method string, sent int, err error, unsent bool) *grantkit.Error {
+// certainly never reached the vendor; timedOut that the attempt timeout ended it.
+func (c *Client) noAnswer(call *Call, method string, sent int, err error, unsent, timedOut bool) *grantkit.Error {
 	e := newError(c.cfg.Vendor, call, false)
-	e.Attempts, e.Err = sent, c.attemptErr(err)
+	e.Attempts, e.Err = sent, c.attemptErr(err, timedOut)
 	if !unsent {
 		e.Message = trimEffect(call.effect(method))
 	}
@@ -275,9 +290,9 @@ func (c *Client) noAnswer(call *Call, method string, sent int, err error, unsent
 }
 
 // cutOff is the error of a 2xx answer whose body could not be read whole.
-func (c *Client) cutOff(call *Call, method string, resp *http.Response, sent int, err error) *grantkit.Error {
+func (c *Client) cutOff(call *Call, method string, resp *http.Response, sent int, err error, timedOut bool) *grantkit.Error {
 	e := newError(c.cfg.Vendor, call, false)
-	e.StatusCode, e.Attempts, e.Err = resp.StatusCode, sent, c.attemptErr(err)
+	e.StatusCode, e.Attempts, e.Err = resp.StatusCode, sent, c.attemptErr(err, timedOut)
 	if c.cfg.RequestIDHeader != "" {
 		e.RequestID = resp.Header.Get(c.cfg.RequestIDHeader)
 	}
@@ -297,11 +312,26 @@ func trimEffect(s string) string {
 	return s
 }
 
-// ended marks last, the error of the latest attempt (or nil if none was made), as ended by the
-// call's context, keeping the vendor's answer reachable with errors.As.
+// ended is the error of a call its context ended before a send or while it waited between
+// attempts, with ctxErr as its cause (so errors.Is sees it). last is the error of the latest
+// attempt, or nil if none failed; it is kept, so that the vendor's answer stays reachable with
+// errors.As.
 func (c *Client) ended(call *Call, last *grantkit.Error, sent int, ctxErr error) *grantkit.Error {
+	return c.endedWhile(call, last, sent, ctxErr, "", "")
+}
+
+// endedWhile is ended for a call that was doing what while says ("waiting for the answer" to
+// the attempt in progress, a request of method), which the message names when no earlier
+// answer says more.
+func (c *Client) endedWhile(call *Call, last *grantkit.Error, sent int, ctxErr error, method, while string) *grantkit.Error {
 	if last == nil {
 		last = newError(c.cfg.Vendor, call, false)
+		switch {
+		case while != "":
+			last.Message = endedBy(ctxErr) + " while " + while + call.effect(method)
+		case sent == 0:
+			last.Message = endedBy(ctxErr) + " before anything was sent"
+		}
 	}
 	last.Attempts = sent
 	if last.Err != nil {
@@ -310,6 +340,27 @@ func (c *Client) ended(call *Call, last *grantkit.Error, sent int, ctxErr error)
 		last.Err = ctxErr
 	}
 	return last
+}
+
+// endedReading is the error of a call whose context ended while a 2xx answer was being read:
+// the answer's status is kept, and the message says the caller's context, not the vendor or a
+// timeout of grantkit's, ended it.
+func (c *Client) endedReading(call *Call, method string, resp *http.Response, sent int, ctxErr error) *grantkit.Error {
+	e := newError(c.cfg.Vendor, call, false)
+	e.StatusCode, e.Attempts, e.Err = resp.StatusCode, sent, ctxErr
+	if c.cfg.RequestIDHeader != "" {
+		e.RequestID = resp.Header.Get(c.cfg.RequestIDHeader)
+	}
+	e.Message = endedBy(ctxErr) + " while reading the answer" + call.effect(method)
+	return e
+}
+
+// endedBy names what ended a call whose context ended with ctxErr.
+func endedBy(ctxErr error) string {
+	if errors.Is(ctxErr, context.DeadlineExceeded) {
+		return "the caller's context deadline ended the call"
+	}
+	return "the caller's context was cancelled, ending the call"
 }
 
 // errAttemptTimeout reports an attempt that received no (complete) answer within the
@@ -321,10 +372,11 @@ func (e errAttemptTimeout) Error() string {
 }
 func (errAttemptTimeout) Timeout() bool { return true }
 
-// attemptErr names a failure caused by the attempt timeout this transport set, which net/http
-// reports as a context deadline although the caller's context has none.
-func (c *Client) attemptErr(err error) error {
-	if c.attemptTimeout > 0 && errors.Is(err, context.DeadlineExceeded) {
+// attemptErr names a failure caused by the attempt timeout this transport set (timedOut), which
+// net/http reports as a context deadline although the caller's context has none. A deadline of
+// the caller's is left as it is.
+func (c *Client) attemptErr(err error, timedOut bool) error {
+	if timedOut && errors.Is(err, context.DeadlineExceeded) {
 		return errAttemptTimeout(c.attemptTimeout)
 	}
 	return err

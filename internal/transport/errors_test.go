@@ -20,7 +20,6 @@ import (
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/auth"
-	"github.com/grantkit/grantkit/internal/opname"
 )
 
 // Concurrent calls of different operations share one token fetch that fails. Each caller
@@ -352,11 +351,28 @@ func TestBeginRefusesMistakesAndNamesTheOuterCall(t *testing.T) {
 	assert.Equal(t, "Things.Sync", ge.Operation)
 	assert.EqualError(t, inner.Err(errors.New("bad")), "v: Things.Sync: bad")
 
-	named, op := opname.Named(context.Background(), "AddScopes")
-	assert.Equal(t, "AddScopes", op)
-	_, again := opname.Named(named, "Grants.Get")
-	assert.Equal(t, "AddScopes", again, "the outermost name wins")
-	_, call, err = Begin(named, "v", "Things.Update", true)
-	require.NoError(t, err)
-	assert.EqualError(t, call.Err(errors.New("bad")), "v: AddScopes: bad")
+	// A helper of package grantkit names itself through the context it passes down.
+	_, err = grantkit.AddScopes(context.Background(), namingGrants{}, grantkit.GrantKey{ClientID: "c", Resource: "r"}, "x")
+	assert.EqualError(t, err, "v: AddScopes: bad")
+	assert.Equal(t, "AddScopes", Op(context.Background(), "AddScopes"))
+	assert.Equal(t, "Things.Update", Op(context.Background(), "Things.Update"), "no outer name: the method's own")
+}
+
+// namingGrants is a grantkit.Grants whose Get starts a call, as a vendor adapter does, and
+// fails it: the only method grantkit.AddScopes reaches here.
+type namingGrants struct{ grantkit.Grants }
+
+func (namingGrants) Vendor() string { return "v" }
+
+func (namingGrants) CheckGrant(grantkit.GrantKey, []string) error { return nil }
+
+func (namingGrants) Get(ctx context.Context, _ grantkit.GrantKey) (*grantkit.Grant, error) {
+	_, call, err := Begin(ctx, "v", "Things.Update", true)
+	if err != nil {
+		return nil, err
+	}
+	if Op(ctx, "Things.Update") != "AddScopes" {
+		return nil, errors.New("the helper's name did not reach the adapter")
+	}
+	return nil, call.Err(errors.New("bad"))
 }

@@ -13,10 +13,12 @@ import (
 	"github.com/grantkit/grantkit"
 )
 
-// This file paces a client's requests: the caller's own budget (option.WithRateLimit), and the
-// vendor's rate-limit headers (adaptive pacing). Every goroutine using a client shares its one
-// pacer, and Do waits on it before each send, retries and 401 replays included, so pacing and
-// the retry policy are one loop.
+// This file paces a client's requests: the caller's own budget (option.WithRateLimit), the
+// vendor's rate-limit headers and, where the vendor sends none, the rate learned from its 429s
+// (adaptive pacing; learn.go). Every goroutine using a client shares its one pacer, and Do
+// waits on it before each send, retries and 401 replays included, so pacing and the retry
+// policy are one loop. A vendor whose limits are per endpoint family keeps a budget per family
+// (Config.RateBucket).
 
 // RateHeaders describes a vendor's rate-limit headers, read from every answer for adaptive
 // pacing. The reset header is Config.ResetAfter.
@@ -31,17 +33,32 @@ type RateHeaders struct {
 }
 
 // pacer decides when a client's next request may be sent. It is safe for concurrent use.
+//
+// It keeps one budget per bucket (Config.RateBucket): the caller's budget, what the vendor's
+// headers reported and what was learned from 429s (learn.go) are each a bucket's own.
 type pacer struct {
-	budget   *rate.Limiter // the caller's budget; nil for none
-	adaptive bool          // follow the vendor's rate-limit headers and a 429's requested wait
+	rl       RateLimit // the caller's budget, for each bucket; zero for none
+	adaptive bool      // follow the vendor's rate-limit headers, 429s and their waits
 	hdr      RateHeaders
 	reset    func(http.Header, time.Time) (time.Duration, bool)
 	sleep    func(context.Context, time.Duration) error
 	now      func() time.Time
 	maxWait  time.Duration // the longest wait for the vendor's budget (RetryPolicy.MaxRetryAfter)
+	bucketOf func(method, path string) string
 
-	mu       sync.Mutex
-	inflight int // requests admitted and not yet answered
+	mu sync.Mutex
+	// passed is the latest time a completed wait of the client's ran until. The vendor's
+	// budget is judged at the later of it and now: a wait that returned has passed, even on a
+	// clock that did not move (tests replace the sleep).
+	passed     time.Time
+	buckets    map[string]*bucket
+	nextWaiter int
+}
+
+// bucket is the pacing state of one budget. Its fields are guarded by the pacer's mu.
+type bucket struct {
+	budget   *rate.Limiter // the caller's budget; nil for none
+	inflight int           // requests admitted and not yet answered
 	// What an answer reported: remaining of limit, as seen at seen, until resetAt. epoch
 	// counts the answers taken. Answers to concurrent requests arrive in any order, not in the
 	// order the vendor counted them: only a request admitted after the state was taken (in
@@ -52,30 +69,55 @@ type pacer struct {
 	limit, remaining int
 	seen, resetAt    time.Time
 	blockedUntil     time.Time // a 429 or 503 asked every request to wait until then
-	// passed is the latest time a completed wait of the client's ran until. The vendor's
-	// budget is judged at the later of it and now: a wait that returned has passed, even on a
-	// clock that did not move (tests replace the sleep).
-	passed     time.Time
-	waiters    map[int]context.CancelFunc
-	nextWaiter int
+	learned          learner   // the rate learned from 429s without rate-limit headers
+	waiters          map[int]context.CancelFunc
+}
+
+// ticket is what wait gives an admitted request, for done.
+type ticket struct {
+	b     *bucket
+	epoch uint64 // the header state's epoch at admission
+	seq   uint64 // the admission's number in its bucket (learner)
 }
 
 // newPacer returns the pacer of cfg, or nil when nothing paces the client.
 func newPacer(cfg *Config, maxWait time.Duration) *pacer {
 	p := &pacer{
 		hdr: cfg.RateHeaders, reset: cfg.ResetAfter, sleep: cfg.Sleep, now: cfg.Now, maxWait: maxWait,
-		adaptive: !cfg.NoAdaptivePacing,
+		adaptive: !cfg.NoAdaptivePacing, rl: cfg.RateLimit, bucketOf: cfg.RateBucket,
 	}
 	p.hdr.Limit, p.hdr.Remaining = canonical(p.hdr.Limit), canonical(p.hdr.Remaining)
-	if rl := cfg.RateLimit; rl.RPS > 0 {
-		p.budget = rate.NewLimiter(rate.Limit(rl.RPS), max(rl.Burst, 1))
-	}
-	// Even without rate-limit headers, adaptive pacing holds every request back after a 429
-	// that names a wait, so that the whole client, not only the request retried, honours it.
-	if p.budget == nil && !p.adaptive {
+	// Even without rate-limit headers, adaptive pacing learns from 429s and holds every
+	// request back after a 429 that names a long wait, so that the whole client, not only the
+	// request retried, honours it.
+	if p.rl.RPS <= 0 && !p.adaptive {
 		return nil
 	}
 	return p
+}
+
+// key names the bucket of a request (Config.RateBucket); "" is the client's one bucket.
+func (p *pacer) key(method, path string) string {
+	if p.bucketOf == nil {
+		return ""
+	}
+	return p.bucketOf(method, path)
+}
+
+// bucket returns the named bucket, making it on first use. Called with p.mu held.
+func (p *pacer) bucket(key string) *bucket {
+	b := p.buckets[key]
+	if b == nil {
+		b = &bucket{}
+		if p.rl.RPS > 0 {
+			b.budget = rate.NewLimiter(rate.Limit(p.rl.RPS), max(p.rl.Burst, 1))
+		}
+		if p.buckets == nil {
+			p.buckets = map[string]*bucket{}
+		}
+		p.buckets[key] = b
+	}
+	return b
 }
 
 // errPaceDeadline says the next send would come after the call's deadline. It is a
@@ -95,13 +137,21 @@ func (e errRateLimited) Error() string {
 }
 func (errRateLimited) Unwrap() error { return grantkit.ErrRateLimited }
 
-// wait blocks until a request may be sent, counts it as in flight and returns the epoch it
-// was admitted in; the caller reports its outcome with done. waitedUntil is the time until
-// which this request already waited because a 429 or 503 answer to it asked so (zero if
+// wait blocks until a request of the bucket named key may be sent, counts it as in flight
+// and returns its ticket; the caller reports its outcome with done. waitedUntil is the time
+// until which this request already waited because a 429 or 503 answer to it asked so (zero if
 // none): the vendor's budget is judged as at that time at the earliest, so no request is held
 // back twice for the same answer.
-func (p *pacer) wait(ctx context.Context, waitedUntil time.Time) (uint64, error) {
-	var epoch uint64
+func (p *pacer) wait(ctx context.Context, key string, waitedUntil time.Time) (ticket, error) {
+	var (
+		t        ticket
+		slot     time.Time // the learned rate's turn this request holds
+		gen      uint64    // the learner's generation the turn was taken in
+		reserved bool
+	)
+	p.mu.Lock()
+	b := p.bucket(key)
+	p.mu.Unlock()
 	for {
 		p.mu.Lock()
 		now := p.now()
@@ -112,105 +162,112 @@ func (p *pacer) wait(ctx context.Context, waitedUntil time.Time) (uint64, error)
 		if p.passed.After(now) {
 			at = p.passed
 		}
-		d := p.hold(at)
+		d := b.hold(p, at)
+		if d <= 0 && p.adaptive && b.learned.limited() {
+			// The learned rate gives each request a turn; a cut voids the turns taken before.
+			if !reserved || gen != b.learned.gen {
+				slot, gen, reserved = b.learned.turn(at), b.learned.gen, true
+			}
+			d = slot.Sub(at)
+		}
 		if d <= 0 {
-			p.inflight++
-			epoch = p.epoch
+			b.inflight++
+			t = ticket{b: b, epoch: b.epoch, seq: b.learned.admit(at)}
 			p.mu.Unlock()
 			break
 		}
 		if d > p.maxWait {
 			p.mu.Unlock()
-			return 0, errRateLimited(d)
+			return ticket{}, errRateLimited(d)
 		}
 		if dl, ok := ctx.Deadline(); ok && now.Add(d).After(dl) {
 			p.mu.Unlock()
-			return 0, errPaceDeadline(d)
+			return ticket{}, errPaceDeadline(d)
 		}
 		// Wait for the vendor's budget, or for an answer that changes what is known of it.
 		wctx, cancel := context.WithCancel(ctx)
 		id := p.nextWaiter
 		p.nextWaiter++
-		if p.waiters == nil {
-			p.waiters = map[int]context.CancelFunc{}
+		if b.waiters == nil {
+			b.waiters = map[int]context.CancelFunc{}
 		}
-		p.waiters[id] = cancel
+		b.waiters[id] = cancel
 		p.mu.Unlock()
 		err := p.sleep(wctx, d)
 		p.mu.Lock()
-		delete(p.waiters, id)
+		delete(b.waiters, id)
 		if err == nil && at.Add(d).After(p.passed) {
 			p.passed = at.Add(d)
 		}
 		p.mu.Unlock()
 		cancel()
 		if ctx.Err() != nil {
-			return 0, ctx.Err()
+			return ticket{}, ctx.Err()
 		}
 		if err != nil && wctx.Err() == nil {
-			return 0, err
+			return ticket{}, err
 		}
 	}
-	if p.budget == nil {
-		return epoch, nil
+	if b.budget == nil {
+		return t, nil
 	}
 	now := p.now()
-	r := p.budget.ReserveN(now, 1)
+	r := b.budget.ReserveN(now, 1)
 	d := r.DelayFrom(now)
 	if d <= 0 {
-		return epoch, nil
+		return t, nil
 	}
 	if dl, ok := ctx.Deadline(); ok && now.Add(d).After(dl) {
-		p.abandon(r)
-		return 0, errPaceDeadline(d)
+		p.abandon(b, r)
+		return ticket{}, errPaceDeadline(d)
 	}
 	if err := p.sleep(ctx, d); err != nil {
-		p.abandon(r)
+		p.abandon(b, r)
 		if ctx.Err() != nil {
-			return 0, ctx.Err()
+			return ticket{}, ctx.Err()
 		}
-		return 0, err
+		return ticket{}, err
 	}
-	return epoch, nil
+	return t, nil
 }
 
 // abandon gives back the budget a request reserved and did not use.
-func (p *pacer) abandon(r *rate.Reservation) {
+func (p *pacer) abandon(b *bucket, r *rate.Reservation) {
 	r.CancelAt(p.now())
 	p.mu.Lock()
-	p.inflight--
+	b.inflight--
 	p.mu.Unlock()
 }
 
-// hold is how long a request must wait at now for the vendor's budget; zero or less means it
-// may go. Called with p.mu held.
-func (p *pacer) hold(now time.Time) time.Duration {
-	if !p.adaptive {
+// hold is how long a request must wait at now for the vendor's budget as its headers and
+// long 429 or 503 waits reported it; zero or less means it may go. Called with p.mu held.
+func (b *bucket) hold(pc *pacer, now time.Time) time.Duration {
+	if !pc.adaptive {
 		return 0
 	}
-	if now.Before(p.blockedUntil) {
-		return p.blockedUntil.Sub(now)
+	if now.Before(b.blockedUntil) {
+		return b.blockedUntil.Sub(now)
 	}
-	if !p.known {
+	if !b.known {
 		return 0
 	}
-	if !now.Before(p.resetAt) {
+	if !now.Before(b.resetAt) {
 		// The reported budget has been reset: the next answer says what is left of the new one.
-		p.known = false
+		b.known = false
 		return 0
 	}
 	// Requests in flight spend what is left before this one can: it goes only if at least one
 	// unit remains for it.
-	need := float64(p.inflight + 1)
-	if p.estimate(now) >= need {
+	need := float64(b.inflight + 1)
+	if b.estimate(pc, now) >= need {
 		return 0
 	}
-	if !p.hdr.Refills || p.limit <= p.remaining || need > float64(p.limit) {
-		return p.resetAt.Sub(now)
+	if !pc.hdr.Refills || b.limit <= b.remaining || need > float64(b.limit) {
+		return b.resetAt.Sub(now)
 	}
 	// The bucket refills from remaining at seen to limit at resetAt: find when it holds need.
-	span := p.resetAt.Sub(p.seen)
-	at := p.seen.Add(time.Duration((need - float64(p.remaining)) / float64(p.limit-p.remaining) * float64(span)))
+	span := b.resetAt.Sub(b.seen)
+	at := b.seen.Add(time.Duration((need - float64(b.remaining)) / float64(b.limit-b.remaining) * float64(span)))
 	return max(at.Sub(now), time.Millisecond)
 }
 
@@ -218,38 +275,39 @@ func (p *pacer) hold(now time.Time) time.Duration {
 // reported, plus for a refilling bucket the share refilled since, assuming a steady refill that
 // fills it by the reset. The reset is reported in whole seconds, rounded up, so the estimate
 // errs low.
-func (p *pacer) estimate(now time.Time) float64 {
-	r := float64(p.remaining)
-	if !p.hdr.Refills || p.limit <= p.remaining {
+func (b *bucket) estimate(pc *pacer, now time.Time) float64 {
+	r := float64(b.remaining)
+	if !pc.hdr.Refills || b.limit <= b.remaining {
 		return r
 	}
-	span := p.resetAt.Sub(p.seen)
+	span := b.resetAt.Sub(b.seen)
 	if span <= 0 {
-		return float64(p.limit)
+		return float64(b.limit)
 	}
-	frac := float64(now.Sub(p.seen)) / float64(span)
-	return r + float64(p.limit-p.remaining)*min(max(frac, 0), 1)
+	frac := float64(now.Sub(b.seen)) / float64(span)
+	return r + float64(b.limit-b.remaining)*min(max(frac, 0), 1)
 }
 
-// done records the outcome of a request admitted in epoch: h is its answer's header (nil if
+// done records the outcome of the request admitted with t: h is its answer's header (nil if
 // no answer came), status its status, and vendorWait the wait a 429 or 503 asked for.
-func (p *pacer) done(epoch uint64, h http.Header, status int, vendorWait time.Duration) {
+func (p *pacer) done(t ticket, h http.Header, status int, vendorWait time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.inflight--
+	b := t.b
+	b.inflight--
 	if !p.adaptive {
 		return
 	}
 	now := p.now()
-	changed := false
-	if vendorWait > 0 && (status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable) {
-		if until := now.Add(vendorWait); until.After(p.blockedUntil) {
-			p.blockedUntil = until
-			changed = true
-		}
+	at := now
+	if p.passed.After(now) {
+		at = p.passed
 	}
+	budget := false // the answer reported the vendor's budget in its headers
+	changed := false
 	if h != nil && p.hdr.Remaining != "" && p.reset != nil {
 		if rem, ok := headerInt(h, p.hdr.Remaining); ok {
+			budget = true
 			if d, ok := p.reset(h, now); ok && d > 0 {
 				lim, ok := headerInt(h, p.hdr.Limit)
 				if !ok || lim < rem {
@@ -257,19 +315,42 @@ func (p *pacer) done(epoch uint64, h http.Header, status int, vendorWait time.Du
 				}
 				// A request admitted before the state was taken may have been counted before
 				// it: its answer is taken only if it leaves less.
-				if !p.known || epoch == p.epoch || !now.Before(p.resetAt) || float64(rem) < p.estimate(now) {
-					p.known, p.remaining, p.limit, p.seen, p.resetAt = true, rem, lim, now, now.Add(d)
-					p.epoch++
+				if !b.known || t.epoch == b.epoch || !now.Before(b.resetAt) || float64(rem) < b.estimate(p, now) {
+					b.known, b.remaining, b.limit, b.seen, b.resetAt = true, rem, lim, now, now.Add(d)
+					b.epoch++
 					changed = true
 				}
 			}
 		}
 	}
-	if changed || len(p.waiters) > 0 {
-		// A request in flight has been answered: every waiter looks again.
-		for id, wake := range p.waiters {
+	retryable := status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable
+	// A wait the vendor asked for holds every request of the bucket back, unless it is a 429
+	// reporting nothing of the budget and asking for no more than a second: a Retry-After in
+	// whole seconds says no more than "within the second", and the learned rate (below) paces
+	// the rest of the bucket while the request that drew it waits.
+	short := status == http.StatusTooManyRequests && !budget && vendorWait <= time.Second
+	if vendorWait > 0 && retryable && !short {
+		if until := now.Add(vendorWait); until.After(b.blockedUntil) {
+			b.blockedUntil = until
+			changed = true
+		}
+	}
+	if status == http.StatusTooManyRequests && !budget {
+		// Without the vendor's budget in the headers, its 429s teach the bucket a rate.
+		cur := 0.0
+		if b.budget != nil {
+			cur = p.rl.RPS
+		}
+		if b.learned.throttled(now, at, t.seq, cur, vendorWait) {
+			changed = true
+		}
+	}
+	if len(b.waiters) > 0 && (changed || b.known) {
+		// A request in flight has been answered, or what is known of the budget changed:
+		// every waiter looks again.
+		for id, wake := range b.waiters {
 			wake()
-			delete(p.waiters, id)
+			delete(b.waiters, id)
 		}
 	}
 }
@@ -310,15 +391,15 @@ func (c *Client) paceError(call *Call, last *grantkit.Error, sent int, err error
 	return c.ended(call, last, sent, err)
 }
 
-// record gives the pacer the outcome of an attempt admitted in epoch.
-func (p *pacer) record(epoch uint64, r result) {
+// record gives the pacer the outcome of an attempt admitted with t.
+func (p *pacer) record(t ticket, r result) {
 	switch {
 	case r.failure != nil:
-		p.done(epoch, r.resp.Header, r.resp.StatusCode, r.failure.RetryAfter)
+		p.done(t, r.resp.Header, r.resp.StatusCode, r.failure.RetryAfter)
 	case r.resp != nil:
-		p.done(epoch, r.resp.Header, r.resp.StatusCode, 0)
+		p.done(t, r.resp.Header, r.resp.StatusCode, 0)
 	default:
-		p.done(epoch, nil, 0, 0)
+		p.done(t, nil, 0, 0)
 	}
 }
 

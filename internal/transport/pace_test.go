@@ -15,7 +15,6 @@ import (
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/auth"
-	"github.com/grantkit/grantkit/internal/settings"
 )
 
 // clock is a fake clock whose sleeps advance it at once, recording each wait.
@@ -52,7 +51,7 @@ func (c *clock) waits() []time.Duration {
 
 // pacedClient is a transport with Auth0's rate-limit headers (a refilling bucket, reset in
 // UNIX seconds) or, with window, OneLogin's (reset in seconds from now).
-func pacedClient(t *testing.T, now func() time.Time, sleep func(context.Context, time.Duration) error, s settings.Settings, window bool) *Client {
+func pacedClient(t *testing.T, now func() time.Time, sleep func(context.Context, time.Duration) error, s Settings, window bool) *Client {
 	t.Helper()
 	s.Now, s.Sleep = now, sleep
 	cfg := Config{Vendor: "test", Tokens: auth.Static("tok"), Settings: s}
@@ -69,7 +68,7 @@ func pacedClient(t *testing.T, now func() time.Time, sleep func(context.Context,
 func TestBudgetSpacesRequestsAfterItsBurst(t *testing.T) {
 	clk := newClock()
 	srv := newServer(t, status(200))
-	c := pacedClient(t, clk.Now, clk.Sleep, settings.Settings{RateLimit: settings.RateLimit{RPS: 10, Burst: 2}}, false)
+	c := pacedClient(t, clk.Now, clk.Sleep, Settings{RateLimit: RateLimit{RPS: 10, Burst: 2}}, false)
 	for range 5 {
 		_, err := send(t, c, context.Background(), http.MethodGet, srv.URL, "")
 		require.NoError(t, err)
@@ -83,7 +82,7 @@ func TestBudgetIsSharedByEveryGoroutine(t *testing.T) {
 	// The clock stands still, so each goroutine's wait is its place in the one queue.
 	s := &sleeper{}
 	srv := newServer(t, status(200))
-	c := pacedClient(t, func() time.Time { return fixedNow }, s.sleep, settings.Settings{RateLimit: settings.RateLimit{RPS: 50, Burst: 1}}, false)
+	c := pacedClient(t, func() time.Time { return fixedNow }, s.sleep, Settings{RateLimit: RateLimit{RPS: 50, Burst: 1}}, false)
 	var wg sync.WaitGroup
 	for range 10 {
 		wg.Go(func() {
@@ -104,7 +103,7 @@ func TestBudgetIsSharedByEveryGoroutine(t *testing.T) {
 func TestRetriesDrawFromTheBudget(t *testing.T) {
 	clk := newClock()
 	srv := newServer(t, status(503, "Retry-After", "0"), status(200))
-	c := pacedClient(t, clk.Now, clk.Sleep, settings.Settings{RateLimit: settings.RateLimit{RPS: 4, Burst: 1}}, false)
+	c := pacedClient(t, clk.Now, clk.Sleep, Settings{RateLimit: RateLimit{RPS: 4, Burst: 1}}, false)
 	_, err := send(t, c, context.Background(), http.MethodGet, srv.URL, "")
 	require.NoError(t, err)
 	w := clk.waits()
@@ -118,7 +117,7 @@ func TestWindowExhaustedWaitsForItsReset(t *testing.T) {
 		status(200, "X-RateLimit-Limit", "5000", "X-RateLimit-Remaining", "1", "X-RateLimit-Reset", "30"),
 		status(200, "X-RateLimit-Limit", "5000", "X-RateLimit-Remaining", "0", "X-RateLimit-Reset", "29"),
 		status(200, "X-RateLimit-Limit", "5000", "X-RateLimit-Remaining", "4999", "X-RateLimit-Reset", "3600"))
-	c := pacedClient(t, clk.Now, clk.Sleep, settings.Settings{}, true)
+	c := pacedClient(t, clk.Now, clk.Sleep, Settings{}, true)
 	for range 3 {
 		_, err := send(t, c, context.Background(), http.MethodGet, srv.URL, "")
 		require.NoError(t, err)
@@ -133,7 +132,7 @@ func TestBucketExhaustedWaitsForOneUnitOfRefill(t *testing.T) {
 	srv := newServer(t,
 		status(200, "X-RateLimit-Limit", "10", "X-RateLimit-Remaining", "0", "X-RateLimit-Reset", reset),
 		status(200))
-	c := pacedClient(t, clk.Now, clk.Sleep, settings.Settings{}, false)
+	c := pacedClient(t, clk.Now, clk.Sleep, Settings{}, false)
 	for range 2 {
 		_, err := send(t, c, context.Background(), http.MethodGet, srv.URL, "")
 		require.NoError(t, err)
@@ -143,29 +142,31 @@ func TestBucketExhaustedWaitsForOneUnitOfRefill(t *testing.T) {
 }
 
 func TestAdaptivePacingCountsRequestsInFlight(t *testing.T) {
-	p := &pacer{adaptive: true, hdr: RateHeaders{Refills: false}, maxWait: time.Minute}
+	pc := &pacer{adaptive: true, hdr: RateHeaders{Refills: false}, maxWait: time.Minute}
+	p := &bucket{}
 	p.known, p.remaining, p.limit, p.seen, p.resetAt = true, 2, 100, fixedNow, fixedNow.Add(10*time.Second)
-	assert.Zero(t, p.hold(fixedNow))
+	assert.Zero(t, p.hold(pc, fixedNow))
 	p.inflight = 1
-	assert.Zero(t, p.hold(fixedNow), "one in flight takes one of two: one is left")
+	assert.Zero(t, p.hold(pc, fixedNow), "one in flight takes one of two: one is left")
 	p.inflight = 2
-	assert.Equal(t, 10*time.Second, p.hold(fixedNow), "two in flight take both: wait for the reset")
-	assert.Zero(t, p.hold(fixedNow.Add(10*time.Second)), "after the reset the budget is unknown again")
+	assert.Equal(t, 10*time.Second, p.hold(pc, fixedNow), "two in flight take both: wait for the reset")
+	assert.Zero(t, p.hold(pc, fixedNow.Add(10*time.Second)), "after the reset the budget is unknown again")
 	assert.False(t, p.known)
 
-	b := &pacer{adaptive: true, hdr: RateHeaders{Refills: true}, maxWait: time.Minute}
+	bc := &pacer{adaptive: true, hdr: RateHeaders{Refills: true}, maxWait: time.Minute}
+	b := &bucket{}
 	b.known, b.remaining, b.limit, b.seen, b.resetAt = true, 0, 20, fixedNow, fixedNow.Add(time.Second)
 	b.inflight = 3
-	assert.Equal(t, 200*time.Millisecond, b.hold(fixedNow), "the fourth unit of twenty refills at 200ms")
-	assert.InDelta(t, 2.0, b.estimate(fixedNow.Add(100*time.Millisecond)), 1e-9)
+	assert.Equal(t, 200*time.Millisecond, b.hold(bc, fixedNow), "the fourth unit of twenty refills at 200ms")
+	assert.InDelta(t, 2.0, b.estimate(bc, fixedNow.Add(100*time.Millisecond)), 1e-9)
 	b.inflight = 20
-	assert.Equal(t, time.Second, b.hold(fixedNow), "more than the bucket holds are in flight: wait for the reset")
+	assert.Equal(t, time.Second, b.hold(bc, fixedNow), "more than the bucket holds are in flight: wait for the reset")
 }
 
 func TestA429WithAWaitHoldsBackEveryRequest(t *testing.T) {
 	clk := newClock()
 	srv := newServer(t, status(429, "Retry-After", "2"), status(200))
-	c := pacedClient(t, clk.Now, clk.Sleep, settings.Settings{Retry: grantkit.RetryPolicy{MaxAttempts: 1}}, false)
+	c := pacedClient(t, clk.Now, clk.Sleep, Settings{Retry: grantkit.RetryPolicy{MaxAttempts: 1}}, false)
 	_, err := send(t, c, context.Background(), http.MethodGet, srv.URL, "")
 	require.Error(t, err, "no retries: the 429 is returned")
 	_, err = send(t, c, context.Background(), http.MethodGet, srv.URL, "")
@@ -177,7 +178,7 @@ func TestTheRetriedRequestIsNotHeldTwiceForItsOwn429(t *testing.T) {
 	clk := newClock()
 	srv := newServer(t, status(429, "Retry-After", "2", "X-RateLimit-Limit", "10", "X-RateLimit-Remaining", "0",
 		"X-RateLimit-Reset", strconv.FormatInt(fixedNow.Add(2*time.Second).Unix(), 10)), status(200))
-	c := pacedClient(t, clk.Now, clk.Sleep, settings.Settings{}, false)
+	c := pacedClient(t, clk.Now, clk.Sleep, Settings{}, false)
 	_, err := send(t, c, context.Background(), http.MethodGet, srv.URL, "")
 	require.NoError(t, err)
 	assert.Equal(t, []time.Duration{2 * time.Second}, clk.waits())
@@ -186,7 +187,7 @@ func TestTheRetriedRequestIsNotHeldTwiceForItsOwn429(t *testing.T) {
 func TestWithoutAdaptivePacingHeadersAreIgnored(t *testing.T) {
 	clk := newClock()
 	srv := newServer(t, status(200, "X-RateLimit-Limit", "5000", "X-RateLimit-Remaining", "0", "X-RateLimit-Reset", "30"))
-	c := pacedClient(t, clk.Now, clk.Sleep, settings.Settings{NoAdaptivePacing: true}, true)
+	c := pacedClient(t, clk.Now, clk.Sleep, Settings{NoAdaptivePacing: true}, true)
 	assert.Nil(t, c.pace, "nothing paces the client")
 	for range 3 {
 		_, err := send(t, c, context.Background(), http.MethodGet, srv.URL, "")
@@ -198,7 +199,7 @@ func TestWithoutAdaptivePacingHeadersAreIgnored(t *testing.T) {
 func TestABudgetUsedUpBeyondMaxRetryAfterFailsWithoutSending(t *testing.T) {
 	clk := newClock()
 	srv := newServer(t, status(200, "X-RateLimit-Limit", "5000", "X-RateLimit-Remaining", "0", "X-RateLimit-Reset", "1800"))
-	c := pacedClient(t, clk.Now, clk.Sleep, settings.Settings{Retry: grantkit.RetryPolicy{MaxRetryAfter: time.Minute}}, true)
+	c := pacedClient(t, clk.Now, clk.Sleep, Settings{Retry: grantkit.RetryPolicy{MaxRetryAfter: time.Minute}}, true)
 	_, err := send(t, c, context.Background(), http.MethodGet, srv.URL, "")
 	require.NoError(t, err)
 	ctx, _, _ := Begin(context.Background(), "test", "Things.Get", true)
@@ -218,7 +219,7 @@ func TestPacingWaitsHonourTheContext(t *testing.T) {
 	t.Run("cancelled while waiting", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		s := &sleeper{cancel: cancel}
-		c := pacedClient(t, func() time.Time { return fixedNow }, s.sleep, settings.Settings{RateLimit: settings.RateLimit{RPS: 1, Burst: 1}}, false)
+		c := pacedClient(t, func() time.Time { return fixedNow }, s.sleep, Settings{RateLimit: RateLimit{RPS: 1, Burst: 1}}, false)
 		before := srv.calls.Load()
 		_, err := send(t, c, context.Background(), http.MethodGet, srv.URL, "")
 		require.NoError(t, err)
@@ -235,7 +236,7 @@ func TestPacingWaitsHonourTheContext(t *testing.T) {
 	})
 	t.Run("a wait past the deadline is not started", func(t *testing.T) {
 		s := &sleeper{}
-		c := pacedClient(t, time.Now, s.sleep, settings.Settings{RateLimit: settings.RateLimit{RPS: 0.1, Burst: 1}}, false)
+		c := pacedClient(t, time.Now, s.sleep, Settings{RateLimit: RateLimit{RPS: 0.1, Burst: 1}}, false)
 		_, err := send(t, c, context.Background(), http.MethodGet, srv.URL, "")
 		require.NoError(t, err)
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
@@ -261,7 +262,7 @@ func TestTokenRequestsArePacedWhenTheVendorCountsThem(t *testing.T) {
 			}, true)
 			c := New(Config{
 				Vendor: "test", Tokens: tokens, PacedTokens: true, TokenRequestsUnpaced: unpaced,
-				Settings: settings.Settings{RateLimit: settings.RateLimit{RPS: 2, Burst: 1}, Now: clk.Now, Sleep: clk.Sleep},
+				Settings: Settings{RateLimit: RateLimit{RPS: 2, Burst: 1}, Now: clk.Now, Sleep: clk.Sleep},
 			})
 			_, err := send(t, c, context.Background(), http.MethodGet, srv.URL, "")
 			require.NoError(t, err)
@@ -288,23 +289,24 @@ func TestAnAnswerOlderThanTheStateCanOnlyLowerIt(t *testing.T) {
 		return http.Header{"X-Ratelimit-Limit": {"20"}, "X-Ratelimit-Remaining": {strconv.Itoa(rem)}, "X-Ratelimit-Reset": {"1"}}
 	}
 	ctx := context.Background()
-	var epochs []uint64
+	var tickets []ticket
 	for range 3 {
-		e, err := p.wait(ctx, time.Time{})
+		tk, err := p.wait(ctx, "", time.Time{})
 		require.NoError(t, err)
-		epochs = append(epochs, e)
+		tickets = append(tickets, tk)
 	}
+	b := tickets[0].b
 	// The vendor counted the three in the order 3, 1, 2; their answers come in the order 2, 1.
-	p.done(epochs[1], h(18), 200, 0)
-	assert.Equal(t, 18, p.remaining)
-	p.done(epochs[0], h(19), 200, 0)
-	assert.Equal(t, 18, p.remaining, "admitted before the state was taken: 19 may be older than 18")
-	p.done(epochs[2], h(17), 200, 0)
-	assert.Equal(t, 17, p.remaining, "less is always taken")
+	p.done(tickets[1], h(18), 200, 0)
+	assert.Equal(t, 18, b.remaining)
+	p.done(tickets[0], h(19), 200, 0)
+	assert.Equal(t, 18, b.remaining, "admitted before the state was taken: 19 may be older than 18")
+	p.done(tickets[2], h(17), 200, 0)
+	assert.Equal(t, 17, b.remaining, "less is always taken")
 
-	e, err := p.wait(ctx, time.Time{})
+	tk, err := p.wait(ctx, "", time.Time{})
 	require.NoError(t, err)
-	p.done(e, h(19), 200, 0)
-	assert.Equal(t, 19, p.remaining, "admitted after the state was taken: counted after it, so its answer is newer")
-	assert.Zero(t, p.inflight)
+	p.done(tk, h(19), 200, 0)
+	assert.Equal(t, 19, b.remaining, "admitted after the state was taken: counted after it, so its answer is newer")
+	assert.Zero(t, b.inflight)
 }

@@ -12,92 +12,73 @@ import (
 	"github.com/grantkit/grantkit/internal/auth"
 )
 
-// retryToken runs one token fetch under the client's retry policy: the token endpoint gets
-// the same treatment as the API (429, 5xx and transient network failures are retried, a
-// refusal such as invalid_client is not). A token request creates nothing at the vendor, so
-// it is retried like a read. Every caller waiting for this fetch shares its outcome.
+// retryToken runs one token fetch through the retry engine (engine.go), under the client's
+// policy: the token endpoint gets the same treatment as the API (429, 5xx and transient network
+// failures are retried, a refusal such as invalid_client is not). A token request creates
+// nothing at the vendor, so it is retried like a read. Every caller waiting for this fetch
+// shares its outcome.
 func (c *Client) retryToken(ctx context.Context, fetch auth.FetchFunc) (*oauth2.Token, error) {
 	pace := c.pace
 	if !c.cfg.PacedTokens || c.cfg.TokenRequestsUnpaced {
 		pace = nil
 	}
-	var waited time.Time // until when the vendor asked the token request to wait
-	for attempt := 1; ; attempt++ {
-		var seq uint64
-		if pace != nil {
-			// A token request the vendor counts against the API's limit waits its turn too.
-			var err error
-			if seq, err = pace.wait(ctx, waited); err != nil {
-				f := &tokenFailure{err: err, attempts: attempt - 1}
-				if ctx.Err() != nil {
-					f.ctxErr = ctx.Err()
-				}
-				return nil, f
-			}
-		}
-		actx, cancel := ctx, context.CancelFunc(func() {})
-		if c.attemptTimeout > 0 {
-			actx, cancel = context.WithTimeout(ctx, c.attemptTimeout)
-		}
-		tok, err := fetch(actx)
-		timedOut := actx.Err() != nil && ctx.Err() == nil
-		cancel()
-		retry, delay := false, time.Duration(0)
-		if err != nil {
-			retry, delay = c.tokenRetryable(err)
-		}
+	var (
+		tok  *oauth2.Token
+		last error // the latest attempt's failure
+	)
+	o := c.retrying(ctx, pace, "", nil, func(actx context.Context, seq ticket, _ int) step {
+		t, err := fetch(actx)
 		if pace != nil {
 			// Nothing of a token answer is recorded but its end: its rate-limit headers, if
 			// any, are not known to describe the API's budget, and the wait a refusal asks
-			// for is the token request's own (the retry below honours it).
+			// for is the token request's own (the engine honours it).
 			pace.done(seq, nil, 0, 0)
 		}
 		if err == nil {
-			return tok, nil
+			tok = t
+			return step{ok: true}
 		}
-		f := &tokenFailure{err: err, attempts: attempt}
+		last = err
+		if ctx.Err() != nil {
+			return step{ended: true}
+		}
+		s := step{method: http.MethodPost, cause: err}
+		if timedOut(ctx, actx) {
+			last = errAttemptTimeout(c.attemptTimeout)
+			s.retry, s.cause = true, last
+		} else {
+			s.retry, s.delay = c.tokenRetryable(err)
+		}
+		var re *oauth2.RetrieveError
+		var ue *url.Error
+		if errors.As(err, &re) && re.Response != nil {
+			s.status = re.Response.StatusCode
+			if re.Response.Request != nil {
+				s.path = re.Response.Request.URL.Path
+			}
+		} else if errors.As(err, &ue) {
+			if u, perr := url.Parse(ue.URL); perr == nil {
+				s.path = u.Path
+			}
+		}
+		return s
+	})
+	switch o.why {
+	case succeeded:
+		return tok, nil
+	case paceFailed:
+		f := &tokenFailure{err: o.err, attempts: o.sent}
 		if ctx.Err() != nil {
 			f.ctxErr = ctx.Err()
-			return nil, f
 		}
-		if timedOut {
-			f.err, retry, delay = errAttemptTimeout(c.attemptTimeout), true, 0
+		return nil, f
+	case ctxEnded:
+		if last == nil {
+			return nil, &tokenFailure{err: o.err, attempts: o.sent}
 		}
-		if !retry || attempt >= c.policy.MaxAttempts || delay > c.policy.MaxRetryAfter {
-			return nil, f
-		}
-		if delay > 0 {
-			waited = c.cfg.Now().Add(delay)
-		} else {
-			delay = c.backoff(attempt)
-		}
-		if dl, ok := ctx.Deadline(); ok && c.cfg.Now().Add(delay).After(dl) {
-			return nil, f
-		}
-		if c.cfg.Logger != nil {
-			status, path := 0, ""
-			var re *oauth2.RetrieveError
-			var ue *url.Error
-			if errors.As(err, &re) && re.Response != nil {
-				status = re.Response.StatusCode
-				if re.Response.Request != nil {
-					path = re.Response.Request.URL.Path
-				}
-			} else if errors.As(err, &ue) {
-				if u, perr := url.Parse(ue.URL); perr == nil {
-					path = u.Path
-				}
-			}
-			c.logRetry(ctx, http.MethodPost, path, status, f.err, attempt, delay)
-		}
-		if err := c.cfg.Sleep(ctx, delay); err != nil {
-			f.ctxErr = ctx.Err()
-			if f.ctxErr == nil {
-				f.ctxErr = err
-			}
-			return nil, f
-		}
+		return nil, &tokenFailure{err: last, attempts: o.sent, ctxErr: o.err}
 	}
+	return nil, &tokenFailure{err: last, attempts: o.sent}
 }
 
 // tokenRetryable classifies a failed token request and returns the wait the endpoint asked

@@ -26,7 +26,6 @@ import (
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/auth"
-	"github.com/grantkit/grantkit/internal/settings"
 )
 
 // MaxResponseBytes caps every response body read by grantkit (4 MiB, far above any grant or
@@ -36,18 +35,41 @@ const MaxResponseBytes = 4 << 20
 // maxErrorBodyBytes caps how much of an error body is read to find the vendor's message.
 const maxErrorBodyBytes = 64 << 10
 
+// Settings are the client-wide settings the transport reads, as the options left them
+// (internal/construct's Settings embeds them): HTTPClient nil means http.DefaultClient;
+// Logger, if set, receives one Info record per retry (vendor, method, URL path, status or
+// error, attempt, wait), never headers, bodies, query strings or tokens; Sleep and Now, set
+// only by tests, replace the real timer and clock.
+type Settings struct {
+	HTTPClient *http.Client // nil means http.DefaultClient
+	Retry      grantkit.RetryPolicy
+	UserAgent  string // a product token put before grantkit's own
+	Logger     *slog.Logger
+	// RateLimit is the caller's budget for the requests this client sends (zero: none).
+	RateLimit RateLimit
+	// NoAdaptivePacing turns off waiting on the vendor's own rate-limit headers.
+	NoAdaptivePacing bool
+
+	// Sleep and Now replace the transport's clock; only tests set them.
+	Sleep func(ctx context.Context, d time.Duration) error
+	Now   func() time.Time
+}
+
+// RateLimit is a budget of requests: RPS per second on average, at most Burst at once. The
+// zero value means no budget.
+type RateLimit struct {
+	RPS   float64
+	Burst int
+}
+
 // Config describes one vendor client's transport: the client's settings (HTTP client, retry
 // policy, User-Agent product token, logger, and the clock tests replace), as the options wrote
 // them, and the vendor's own parts.
 type Config struct {
-	// Settings are read as the options left them: HTTPClient nil means http.DefaultClient;
-	// Logger, if set, receives one Info record per retry (vendor, method, URL path, status or
-	// error, attempt, wait), never headers, bodies, query strings or tokens; Sleep and Now,
-	// set only by tests, replace the real timer and clock.
-	settings.Settings
+	Settings
 
 	Vendor string       // "auth0", ...: put in User-Agent and errors
-	Tokens *auth.Tokens // the access token; required
+	Tokens *auth.Tokens // the access token; nil sends no credential (an endpoint that takes none)
 	// AuthHeader names the header the token is sent in; empty means Authorization.
 	AuthHeader string
 
@@ -59,6 +81,13 @@ type Config struct {
 	// RateHeaders names the vendor's other rate-limit headers, if it sends them on its
 	// answers, for adaptive pacing (pace.go).
 	RateHeaders RateHeaders
+	// RateBucket, if set, names the budget a request draws from, for a vendor that limits each
+	// endpoint family on its own (Okta: all of /api/v1/apps/* shares one per-minute budget,
+	// authorization servers another): each name has its own caller's budget
+	// (option.WithRateLimit), rate-limit header state and learned rate. path is the request's
+	// URL path. The empty name is the client's one bucket, which token requests also use; nil
+	// puts every request in it.
+	RateBucket func(method, path string) string
 	// TokenRequestsUnpaced says the vendor's token endpoint has a rate limit of its own (Auth0's
 	// Authentication API), so token requests do not draw from the API's budget. Token requests
 	// are paced only when the client fetches its tokens itself (PacedTokens).
@@ -91,7 +120,7 @@ func New(cfg Config) *Client {
 		cfg.AuthHeader = "Authorization"
 	}
 	cfg.AuthHeader = http.CanonicalHeaderKey(cfg.AuthHeader)
-	c := &Client{cfg: cfg, hc: cfg.HTTPClient, policy: cfg.Retry.WithDefaults()}
+	c := &Client{cfg: cfg, hc: cfg.HTTPClient, policy: withDefaults(cfg.Retry)}
 	if c.hc == nil {
 		c.hc = http.DefaultClient
 	}
@@ -112,6 +141,26 @@ func New(cfg Config) *Client {
 	c.pace = newPacer(&c.cfg, c.policy.MaxRetryAfter)
 	c.userAgent = []string{UserAgent(cfg.Vendor, cfg.UserAgent)}
 	return c
+}
+
+// withDefaults returns p with every zero field set to its default (see grantkit.RetryPolicy).
+func withDefaults(p grantkit.RetryPolicy) grantkit.RetryPolicy {
+	if p.MaxAttempts <= 0 {
+		p.MaxAttempts = 4
+	}
+	if p.BaseDelay <= 0 {
+		p.BaseDelay = 250 * time.Millisecond
+	}
+	if p.MaxDelay <= 0 {
+		p.MaxDelay = 8 * time.Second
+	}
+	if p.MaxRetryAfter <= 0 {
+		p.MaxRetryAfter = 60 * time.Second
+	}
+	if p.AttemptTimeout == 0 {
+		p.AttemptTimeout = 30 * time.Second
+	}
+	return p
 }
 
 // UserAgent is the User-Agent header grantkit sends for vendor: the caller's product token
@@ -160,114 +209,146 @@ func (c *Client) UserAgent() string { return c.userAgent[0] }
 // whose body was read whole; anything else is a *grantkit.Error built for the call begun in
 // req's context (see Begin). The request's body must be replayable through GetBody (ogen's
 // requests are) for it to be retried.
+//
+// Each attempt sends a request of its own: the first sends req, each later one a clone of it
+// with a fresh body, because net/http forbids changing or resending a request once it has been
+// handed to a RoundTripper (golang/go#21316). A context that has ended sends nothing.
 func (c *Client) Do(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	call := callFrom(ctx)
 	call.forget()
 	var (
-		sent      int             // requests sent, 401 replays included
-		retries   int             // retries spent from the policy
+		next      *http.Request   // the request the next attempt sends
+		authz     []string        // its token header
 		refreshed bool            // the one 401 refresh has been used
 		last      *grantkit.Error // the latest attempt's failure
-		waited    time.Time       // until when this request waited because the vendor asked it to
+		prepErr   *grantkit.Error // why the next request could not be made ready
+		out       *http.Response  // the answer delivered
+		cut       bool            // the caller's context ended an attempt: last says how
 	)
-	for {
-		if sent > 0 {
-			if err := rewind(req); err != nil {
-				return nil, c.noAnswer(call, req.Method, sent, err, true)
+	prepare := func(sent int) error {
+		var err error
+		if c.cfg.Tokens != nil { // nil: an endpoint that takes no credential (ory.WithoutAuthentication)
+			if authz, err = c.cfg.Tokens.HeaderValues(ctx); err != nil {
+				if ctx.Err() != nil && last != nil {
+					prepErr = c.ended(call, last, sent, ctx.Err())
+				} else {
+					prepErr = c.tokenError(call, err)
+				}
+				return prepErr
 			}
 		}
-		authz, err := c.cfg.Tokens.HeaderValues(ctx)
-		if err != nil {
-			if ctx.Err() != nil && last != nil {
-				return nil, c.ended(call, last, sent, ctx.Err())
+		next = req
+		if sent > 0 {
+			if next, err = resend(req); err != nil {
+				prepErr = c.noAnswer(call, req.Method, sent, err, true, false)
+				return prepErr
 			}
-			return nil, c.tokenError(call, err)
 		}
 		// Shared, read-only slices: setting a header this way allocates nothing.
-		req.Header["User-Agent"] = c.userAgent
-		req.Header[c.cfg.AuthHeader] = authz
-
-		// Pacing: wait for the client's budget and the vendor's before each send, retries
-		// included, and record each answer's rate-limit headers once it is in.
-		var seq uint64
-		if c.pace != nil {
-			if seq, err = c.pace.wait(ctx, waited); err != nil {
-				return nil, c.paceError(call, last, sent, err)
-			}
+		next.Header["User-Agent"] = c.userAgent
+		if authz != nil {
+			next.Header[c.cfg.AuthHeader] = authz
+		} else {
+			next.Header.Del(c.cfg.AuthHeader) // what a generated client's security hook may have set
 		}
-		sent++
-		r := c.attempt(req, call, sent)
-		if c.pace != nil {
-			c.pace.record(seq, r)
+		return nil
+	}
+	attempt := func(actx context.Context, seq ticket, sent int) step {
+		r := next
+		if actx != ctx {
+			r = r.WithContext(actx)
 		}
-		var (
-			delay time.Duration
-			retry bool
-		)
+		res := c.send(r, call, sent)
+		if c.pace != nil {
+			// Pacing: record each answer's rate-limit headers once it is in.
+			c.pace.record(seq, res)
+		}
+		s := step{method: req.Method, path: req.URL.Path}
 		switch {
-		case r.resp == nil:
+		case res.resp == nil:
 			if ctx.Err() != nil {
-				return nil, c.ended(call, last, sent, ctx.Err())
+				last, cut = c.endedWhile(call, last, sent, ctx.Err(), req.Method, "waiting for the answer"), true
+				return step{ended: true}
 			}
-			transient, unsent := classifyNetErr(r.err)
-			last, retry = c.noAnswer(call, req.Method, sent, r.err, unsent), transient && (unsent || idempotent(req.Method))
-		case r.failure == nil:
-			resp := r.resp
-			if r.err == nil {
-				a := answer{method: req.Method, status: resp.StatusCode, attempts: sent}
+			transient, unsent := classifyNetErr(res.err)
+			call.attempted(!unsent, c.policy.MaxAttempts)
+			last = c.noAnswer(call, req.Method, sent, res.err, unsent, timedOut(ctx, actx))
+			s.retry, s.cause = transient && (unsent || idempotent(req.Method)), last.Err
+		case res.failure == nil:
+			call.attempted(res.err != nil, c.policy.MaxAttempts)
+			if res.err == nil {
+				a := answer{method: req.Method, status: res.resp.StatusCode, attempts: sent}
 				if c.cfg.RequestIDHeader != "" {
-					a.requestID = resp.Header.Get(c.cfg.RequestIDHeader)
+					a.requestID = res.resp.Header.Get(c.cfg.RequestIDHeader)
 				}
 				call.deliver(a)
-				return resp, nil
+				out = res.resp
+				return step{ok: true}
+			}
+			if ctx.Err() != nil {
+				last, cut = c.endedReading(call, req.Method, res.resp, sent, ctx.Err()), true
+				return step{ended: true}
 			}
 			// The answer broke off while it was read: a network failure after the vendor
 			// acted. A create is not resent; the rest are, and an update the vendor applied
 			// before the connection broke is then reported as the success it was.
-			last = c.cutOff(call, req.Method, resp, sent, r.err)
-			if ctx.Err() != nil {
-				return nil, c.ended(call, last, sent, ctx.Err())
-			}
-			retry = !errors.Is(r.err, ErrResponseTooLarge) && transientCause(r.err) && idempotent(req.Method)
+			last = c.cutOff(call, req.Method, res.resp, sent, res.err, timedOut(ctx, actx))
+			s.retry = !errors.Is(res.err, ErrResponseTooLarge) && transientCause(res.err) && idempotent(req.Method)
+			s.cause = last.Err
 		default:
-			last = r.failure
-			if last.StatusCode == http.StatusUnauthorized && !refreshed && c.cfg.Tokens.Refreshable() {
+			last = res.failure
+			call.attempted(unknownStatus(last.StatusCode), c.policy.MaxAttempts)
+			s.status = last.StatusCode
+			if last.StatusCode == http.StatusUnauthorized && !refreshed && c.cfg.Tokens != nil && c.cfg.Tokens.Refreshable() {
 				// The token may have been revoked or rotated early: fetch a new one and
 				// replay once. This does not spend a retry.
 				refreshed = true
 				c.cfg.Tokens.Invalidate(authz[0])
-				continue
+				s.retry, s.free = true, true
+				return s
 			}
-			retry, delay = retryableStatus(req.Method, last.StatusCode), last.RetryAfter
-			if delay > c.policy.MaxRetryAfter {
-				return nil, last
-			}
+			s.retry, s.delay = retryableStatus(req.Method, last.StatusCode), last.RetryAfter
 		}
-		if !retry || retries+1 >= c.policy.MaxAttempts {
-			return nil, last
-		}
-		retries++
-		if delay > 0 {
-			waited = c.cfg.Now().Add(delay)
-		} else {
-			delay = c.backoff(retries)
-		}
-		if dl, ok := ctx.Deadline(); ok && c.cfg.Now().Add(delay).After(dl) {
-			// Waiting would outlive the caller's deadline: report the real failure now.
-			return nil, last
-		}
-		if c.cfg.Logger != nil {
-			c.logRetry(ctx, req.Method, req.URL.Path, last.StatusCode, last.Err, sent, delay)
-		}
-		if err := c.cfg.Sleep(ctx, delay); err != nil {
-			ctxErr := ctx.Err()
-			if ctxErr == nil {
-				ctxErr = err
-			}
-			return nil, c.ended(call, last, sent, ctxErr)
+		return s
+	}
+	bucket := ""
+	if c.pace != nil {
+		bucket = c.pace.key(req.Method, req.URL.Path)
+	}
+	o := c.retrying(ctx, c.pace, bucket, prepare, attempt)
+	switch o.why {
+	case succeeded:
+		return out, nil
+	case unprepared:
+		return nil, prepErr
+	case paceFailed:
+		return nil, c.paceError(call, last, o.sent, o.err)
+	case ctxEnded:
+		if !cut {
+			// Ended before a send or during a wait between attempts.
+			return nil, c.ended(call, last, o.sent, o.err)
 		}
 	}
+	return nil, last
+}
+
+// resend makes the request of a later attempt: a clone of req, which an earlier attempt handed
+// to the HTTP client and which is therefore not changed again, with a fresh copy of its body.
+func resend(req *http.Request) (*http.Request, error) {
+	r := req.Clone(req.Context())
+	if req.Body == nil || req.Body == http.NoBody {
+		return r, nil
+	}
+	if req.GetBody == nil {
+		return nil, errors.New("request body cannot be replayed")
+	}
+	body, err := req.GetBody()
+	if err != nil {
+		return nil, err
+	}
+	r.Body = body
+	return r, nil
 }
 
 // result is one attempt's outcome: no answer (resp nil, err says why), a 2xx answer whose
@@ -278,17 +359,8 @@ type result struct {
 	failure *grantkit.Error
 }
 
-// attempt sends req once and reads the answer, all within the attempt timeout: the timeout
-// covers a vendor that never sends its headers and one that stalls in the middle of a body.
-// When the caller's own deadline comes sooner, it is the only limit and nothing is added.
-func (c *Client) attempt(req *http.Request, call *Call, sent int) result {
-	if d := c.attemptTimeout; d > 0 {
-		if dl, ok := req.Context().Deadline(); !ok || time.Until(dl) > d {
-			ctx, cancel := context.WithTimeout(req.Context(), d)
-			defer cancel()
-			req = req.WithContext(ctx)
-		}
-	}
+// send sends req once and reads the answer.
+func (c *Client) send(req *http.Request, call *Call, sent int) result {
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		return result{err: err}
@@ -401,21 +473,6 @@ func first(h http.Header, name string) string {
 		return v[0]
 	}
 	return ""
-}
-
-func rewind(req *http.Request) error {
-	if req.Body == nil || req.Body == http.NoBody {
-		return nil
-	}
-	if req.GetBody == nil {
-		return errors.New("request body cannot be replayed")
-	}
-	body, err := req.GetBody()
-	if err != nil {
-		return err
-	}
-	req.Body = body
-	return nil
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

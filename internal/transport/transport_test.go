@@ -22,7 +22,6 @@ import (
 
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/auth"
-	"github.com/grantkit/grantkit/internal/settings"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -91,7 +90,7 @@ func newClient(t *testing.T, s *sleeper, tokens *auth.Tokens, p grantkit.RetryPo
 	}
 	return New(Config{
 		Vendor: "test", Tokens: tokens,
-		Settings:        settings.Settings{Retry: p, Sleep: s.sleep, Now: func() time.Time { return fixedNow }},
+		Settings:        Settings{Retry: p, Sleep: s.sleep, Now: func() time.Time { return fixedNow }},
 		RequestIDHeader: "X-Request-Id",
 		ResetAfter:      ResetAtUnix("X-RateLimit-Reset"),
 		ParseError: func(body []byte, e *grantkit.Error) {
@@ -219,11 +218,25 @@ func TestServerErrorsAreRetriedForIdempotentRequests(t *testing.T) {
 }
 
 func TestCreateIsRetriedWhenVendorDidNotActOnIt(t *testing.T) {
-	srv := newServer(t, status(429, "Retry-After", "1"), status(503), status(201))
+	srv := newServer(t, status(429, "Retry-After", "1"), status(429), status(201))
 	resp, err := send(t, newClient(t, &sleeper{}, nil, grantkit.RetryPolicy{}), context.Background(), http.MethodPost, srv.URL, `{}`)
 	require.NoError(t, err)
 	assert.Equal(t, 201, resp.StatusCode)
 	assert.EqualValues(t, 3, srv.calls.Load())
+}
+
+// A 503 can come from a proxy after the vendor carried the create out: it is not resent by
+// the transport (the vendor method looks for what it may have made, see Create).
+func TestCreateIsNotResentAfter503(t *testing.T) {
+	srv := newServer(t, status(503), status(201))
+	ctx, call, err := Begin(context.Background(), "test", "Things.Create", true)
+	require.NoError(t, err)
+	_, err = send(t, newClient(t, &sleeper{}, nil, grantkit.RetryPolicy{}), ctx, http.MethodPost, srv.URL, `{}`)
+	var ge *grantkit.Error
+	require.ErrorAs(t, err, &ge)
+	assert.Equal(t, 503, ge.StatusCode)
+	assert.EqualValues(t, 1, srv.calls.Load())
+	assert.True(t, call.MayHaveLanded())
 }
 
 func TestFinalErrorCarriesStatusAndAttempts(t *testing.T) {
@@ -460,7 +473,7 @@ func TestHeadersAndUserAgent(t *testing.T) {
 		ua, authz = r.Header.Get("User-Agent"), r.Header.Get("Authorization")
 		status(200)(w, r)
 	})
-	c := New(Config{Vendor: "auth0", Tokens: auth.Static("abc"), Settings: settings.Settings{UserAgent: "my-svc/2"}})
+	c := New(Config{Vendor: "auth0", Tokens: auth.Static("abc"), Settings: Settings{UserAgent: "my-svc/2"}})
 	_, err := send(t, c, context.Background(), http.MethodGet, srv.URL, "")
 	require.NoError(t, err)
 	assert.Equal(t, "Bearer abc", authz)

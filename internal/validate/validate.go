@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/net/http/httpguts"
 
 	"github.com/grantkit/grantkit"
 )
@@ -16,6 +19,29 @@ import (
 // Errorf returns an error wrapping grantkit.ErrInvalidInput for field.
 func Errorf(field, format string, args ...any) error {
 	return fmt.Errorf("%w: %s: %s", grantkit.ErrInvalidInput, field, fmt.Sprintf(format, args...))
+}
+
+// QuoteRunes is how many characters of a caller's input an error message quotes at most.
+const QuoteRunes = 64
+
+// Quote is how every error message quotes what the caller wrote: a Go-syntax quoted string of
+// at most QuoteRunes characters, with control characters, bidirectional-text controls and
+// other invisible or invalid bytes escaped (\n, \u202e, \xff), so that the message can neither
+// flood a log nor reorder or hide what surrounds it. A longer input is cut, marked with "…",
+// and its length in characters is given: "abc…" (281 characters).
+func Quote(s string) string {
+	n, cut := 0, len(s)
+	for i := range s {
+		if n == QuoteRunes {
+			cut = i
+			break
+		}
+		n++
+	}
+	if cut == len(s) {
+		return strconv.Quote(s)
+	}
+	return strconv.Quote(s[:cut]) + "… (" + strconv.Itoa(utf8.RuneCountInString(s)) + " characters)"
 }
 
 // maxIDLen bounds ids; no vendor's ids come near it.
@@ -31,7 +57,7 @@ func ID(field, id string) error {
 	case len(id) > maxIDLen:
 		return Errorf(field, "longer than %d bytes", maxIDLen)
 	case id == "." || id == "..":
-		return Errorf(field, "%q is not an id", id)
+		return Errorf(field, "%s is not an id", Quote(id))
 	case !utf8.ValidString(id):
 		return Errorf(field, "not valid UTF-8")
 	}
@@ -66,7 +92,7 @@ func EscapedSegment(field, s string, maxRunes int) error {
 	}
 	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == '/' || r == '\\' }) {
 		if part == "." || part == ".." {
-			return Errorf(field, "%q has a %q path part, which is not allowed in a path segment", s, part)
+			return Errorf(field, "%s has a %q path part, which is not allowed in a path segment", Quote(s), part)
 		}
 	}
 	return nil
@@ -103,7 +129,7 @@ func OneOf[T ~string](field string, v T, allowed ...T) error {
 			return nil
 		}
 	}
-	return Errorf(field, "%q is not one of %v", string(v), allowed)
+	return Errorf(field, "%s is not one of %v", Quote(string(v)), allowed)
 }
 
 // BaseURL parses a vendor base URL given by the caller. It must be absolute https, or plain
@@ -115,7 +141,7 @@ func OneOf[T ~string](field string, v T, allowed ...T) error {
 func BaseURL(field, raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || u.Opaque != "" {
-		return nil, Errorf(field, "%q is not an absolute URL", raw)
+		return nil, Errorf(field, "%s is not an absolute URL", Quote(raw))
 	}
 	if u.User != nil {
 		return nil, Errorf(field, "must not carry credentials")
@@ -124,25 +150,25 @@ func BaseURL(field, raw string) (*url.URL, error) {
 	case "https":
 	case "http":
 		if !IsLoopback(u.Hostname()) {
-			return nil, Errorf(field, "plain http is allowed only for a loopback host, got %q", u.Host)
+			return nil, Errorf(field, "plain http is allowed only for a loopback host, got %s", Quote(u.Host))
 		}
 	default:
-		return nil, Errorf(field, "scheme %q, want https", u.Scheme)
+		return nil, Errorf(field, "scheme %s, want https", Quote(u.Scheme))
 	}
 	if u.RawQuery != "" || u.ForceQuery {
-		return nil, Errorf(field, "%q has a query, which requests would drop", raw)
+		return nil, Errorf(field, "%s has a query, which requests would drop", Quote(raw))
 	}
 	if u.Fragment != "" || strings.Contains(raw, "#") {
-		return nil, Errorf(field, "%q has a fragment, which requests would drop", raw)
+		return nil, Errorf(field, "%s has a fragment, which requests would drop", Quote(raw))
 	}
 	if u.RawPath != "" || u.EscapedPath() != u.Path {
-		return nil, Errorf(field, "%q has a path that needs percent-encoding; give a plain path prefix", raw)
+		return nil, Errorf(field, "%s has a path that needs percent-encoding; give a plain path prefix", Quote(raw))
 	}
 	u.Path = strings.TrimSuffix(u.Path, "/")
 	if u.Path != "" {
 		for _, seg := range strings.Split(u.Path[1:], "/") {
 			if seg == "" || seg == "." || seg == ".." {
-				return nil, Errorf(field, "%q has an empty, \".\" or \"..\" path segment", raw)
+				return nil, Errorf(field, "%s has an empty, \".\" or \"..\" path segment", Quote(raw))
 			}
 		}
 	}
@@ -164,15 +190,15 @@ func Hostname(field, host string) error {
 		return Errorf(field, "must not be empty")
 	}
 	if len(host) > 253 || strings.ContainsAny(host, "/:@?#% ") {
-		return Errorf(field, "%q is not a host name (give the name only, without scheme or path)", host)
+		return Errorf(field, "%s is not a host name (give the name only, without scheme or path)", Quote(host))
 	}
 	for _, label := range strings.Split(host, ".") {
 		if label == "" || len(label) > 63 {
-			return Errorf(field, "%q is not a host name", host)
+			return Errorf(field, "%s is not a host name", Quote(host))
 		}
 		for _, r := range label {
 			if allowed := r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'; !allowed {
-				return Errorf(field, "%q is not a host name", host)
+				return Errorf(field, "%s is not a host name", Quote(host))
 			}
 		}
 	}
@@ -199,8 +225,41 @@ func NotMade(vendor string) error {
 func ScopeToken(field, s string) error {
 	for _, r := range s {
 		if unicode.IsSpace(r) || unicode.IsControl(r) {
-			return Errorf(field, "%q contains %q; a scope is one token of a space-separated list, so it holds no whitespace or control character", s, r)
+			return Errorf(field, "%s contains %q; a scope is one token of a space-separated list, so it holds no whitespace or control character", Quote(s), r)
 		}
 	}
 	return nil
+}
+
+// HeaderValue checks a value that grantkit sends in a request header (a User-Agent product
+// token): net/http would refuse to send one holding CR, LF or another control character, and
+// a value that could split a header must never get as far as a request.
+func HeaderValue(field, v string) error {
+	if i := badHeaderByte(v); i >= 0 {
+		return Errorf(field, "%s holds %q at byte %d, which is not allowed in a header value", Quote(v), v[i], i)
+	}
+	return nil
+}
+
+// HeaderSecret is HeaderValue for a credential that becomes a header (a token): the error names
+// the offending byte and where it is, never the value.
+func HeaderSecret(field, v string) error {
+	if i := badHeaderByte(v); i >= 0 {
+		return Errorf(field, "holds %q at byte %d, which is not allowed in a header value (CR, LF and other control characters are refused)", v[i], i)
+	}
+	return nil
+}
+
+// badHeaderByte returns the index of the first byte of v that a header value cannot carry, or
+// -1 if there is none.
+func badHeaderByte(v string) int {
+	if httpguts.ValidHeaderFieldValue(v) {
+		return -1
+	}
+	for i := 0; i < len(v); i++ {
+		if !httpguts.ValidHeaderFieldValue(v[i : i+1]) {
+			return i
+		}
+	}
+	return 0
 }

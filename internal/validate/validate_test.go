@@ -77,3 +77,34 @@ func TestHostname(t *testing.T) {
 		assert.ErrorIs(t, Hostname("domain", bad), grantkit.ErrInvalidInput, bad)
 	}
 }
+
+func TestQuoteBoundsAndEscapes(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"read:grants", `"read:grants"`},
+		{"a\nb\r\x00", `"a\nb\r\x00"`},
+		{"x\u202ey\u2066z\u200f", `"x\u202ey\u2066z\u200f"`},
+		{"\xff", `"\xff"`},
+		{"é" + strings.Repeat("x", 63), `"é` + strings.Repeat("x", 63) + `"`},
+		{strings.Repeat("é", 10000), `"` + strings.Repeat("é", QuoteRunes) + `"… (10000 characters)`},
+	} {
+		assert.Equal(t, tc.want, Quote(tc.in), "%q", tc.in)
+	}
+}
+
+func TestErrorsQuoteABoundedEscapedPrefix(t *testing.T) {
+	long := "\u202e" + strings.Repeat("a", 10000) + "\n"
+	for name, err := range map[string]error{
+		"Segment":    EscapedSegment("id", "\u202e/../"+strings.Repeat("b", 100), 20000),
+		"OneOf":      OneOf("kind", long, "a", "b"),
+		"BaseURL":    func() error { _, err := BaseURL("option.WithBaseURL", "https://x/?"+long); return err }(),
+		"Hostname":   Hostname("domain", "a/"+long),
+		"ScopeToken": ScopeToken("scope[0]", "a b"+long),
+	} {
+		require.Error(t, err, name)
+		msg := err.Error()
+		assert.Less(t, len(msg), 400, "%s: %s", name, msg)
+		assert.NotContains(t, msg, "\u202e", name)
+		assert.NotContains(t, msg, "\n", name)
+		assert.Contains(t, msg, "characters)", name)
+	}
+}

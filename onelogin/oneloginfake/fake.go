@@ -50,6 +50,7 @@ type Fake struct {
 	mu       sync.Mutex
 	nextID   int64
 	servers  map[int64]*authServer
+	apps     map[int64]bool // the account's apps, by id
 	pageSize int
 }
 
@@ -61,7 +62,7 @@ type authServer struct {
 
 // New returns an empty fake account.
 func New() *Fake {
-	f := &Fake{nextID: 1000, servers: map[int64]*authServer{}}
+	f := &Fake{nextID: 1000, servers: map[int64]*authServer{}, apps: map[int64]bool{}}
 	f.srv = fake.New(fake.Config{
 		ClientID:     ClientID,
 		ClientSecret: ClientSecret,
@@ -95,6 +96,17 @@ func (f *Fake) AddAuthorization(name, resourceIdentifier string) int64 {
 		clients: map[int64][]int64{},
 	}
 	return id
+}
+
+// AddApp adds apps with these ids to the account, as creating them in OneLogin's admin
+// portal would. Only an app that exists can be added as a client app of an authorization
+// server: any other app id is answered 404 (see specs/README.md).
+func (f *Fake) AddApp(appIDs ...int64) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, id := range appIDs {
+		f.apps[id] = true
+	}
 }
 
 // SetPageSize makes the fake answer its lists n items at a time, the way OneLogin's API v2
@@ -348,6 +360,11 @@ func (h handler) AddAuthorizationClientApp(_ context.Context, req *oas.AddClient
 	// the fake assumes the 422 the page documents for other invalid adds (specs/README.md).
 	if _, ok := s.clients[req.AppID]; ok {
 		return nil, &apiError{status: 422, name: "UnprocessableEntityError", msg: "Validation failed: App has already been added"}
+	}
+	// An app that does not exist cannot be a client app. OneLogin's pages do not say what
+	// this answers; the fake assumes its 404 for an id that names nothing (specs/README.md).
+	if !h.f.apps[req.AppID] {
+		return nil, notFound()
 	}
 	if err := checkScopes(s, req.Scopes); err != nil {
 		return nil, err

@@ -28,8 +28,10 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/grantkit/grantkit/internal/testkit/fake"
 	"github.com/grantkit/grantkit/pingone/pingonefake/internal/oas"
@@ -505,6 +507,13 @@ func (h handler) scopeResource(env, resourceID string) (*resource, error) {
 // UNIQUENESS_VIOLATION detail on name) is PingOne's documented detail code for such a value;
 // the caller holds f.mu.
 func uniqueName(r *resource, name, except string) error {
+	// A scope is one token of the space-separated scope list PingOne's authorize and token
+	// endpoints take, so the fake refuses a name no token request could carry (the rule the
+	// client checks; specs/README.md says where it comes from). No length is refused: PingOne
+	// documents none.
+	if name == "" || strings.IndexFunc(name, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
+		return invalid("name", "a scope name is one scope token: not empty, no whitespace or control character")
+	}
 	for id, sc := range r.scopes {
 		if id != except && sc.Name.Value == name {
 			return &apiError{status: 400, code: "INVALID_DATA", msg: "The request could not be completed. One or more validation errors were in the request.",

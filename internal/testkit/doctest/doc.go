@@ -22,8 +22,8 @@
 // auth0fake, ...: the Imports table), so snippets show none unless they are complete files.
 //
 // A statement snippet may use these names without declaring them (the Givens table): ctx,
-// err, id, clientID, appID, grantID, resID, orgID, envID, aud and apiToken (strings), secret
-// and clientSecret (grantkit.Secret), authID and scopeID (int64), ids ([]string), hc
+// err, id, clientID, appID, grantID, resID, orgID, envID and aud (strings), secret,
+// clientSecret and apiToken (grantkit.Secret), authID and scopeID (int64), ids ([]string), hc
 // (*http.Client) and t (*testing.T); in the doc comments of a vendor package, c is that
 // package's *Client. Anything else a snippet uses, it declares. Prefer complete snippets in
 // README.md: a snippet that is run gets zero values for all but ctx.

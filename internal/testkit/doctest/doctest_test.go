@@ -64,6 +64,8 @@ var imports = map[string]string{
 	"pingonefake":  "github.com/grantkit/grantkit/pingone/pingonefake",
 	"okta":         "github.com/grantkit/grantkit/okta",
 	"oktafake":     "github.com/grantkit/grantkit/okta/oktafake",
+	"ory":          "github.com/grantkit/grantkit/ory",
+	"oryfake":      "github.com/grantkit/grantkit/ory/oryfake",
 
 	// For CONTRIBUTING.md, which shows how a vendor package is built from them.
 	"auth":      "github.com/grantkit/grantkit/internal/auth",
@@ -72,7 +74,6 @@ var imports = map[string]string{
 	"neutral":   "github.com/grantkit/grantkit/internal/neutral",
 	"paging":    "github.com/grantkit/grantkit/internal/paging",
 	"patch":     "github.com/grantkit/grantkit/internal/patch",
-	"settings":  "github.com/grantkit/grantkit/internal/settings",
 	"transport": "github.com/grantkit/grantkit/internal/transport",
 	"validate":  "github.com/grantkit/grantkit/internal/validate",
 }
@@ -89,7 +90,7 @@ var givens = []doctest.Given{
 	{Name: "orgID", Type: "string"},
 	{Name: "envID", Type: "string"},
 	{Name: "aud", Type: "string"},
-	{Name: "apiToken", Type: "string"},
+	{Name: "apiToken", Type: "grantkit.Secret"},
 	{Name: "secret", Type: "grantkit.Secret"},
 	{Name: "clientSecret", Type: "grantkit.Secret"},
 	{Name: "authID", Type: "int64"},
@@ -105,6 +106,7 @@ var packageGivens = map[string][]doctest.Given{
 	"github.com/grantkit/grantkit/cpn":      {{Name: "c", Type: "*cpn.Client"}},
 	"github.com/grantkit/grantkit/onelogin": {{Name: "c", Type: "*onelogin.Client"}},
 	"github.com/grantkit/grantkit/pingone":  {{Name: "c", Type: "*pingone.Client"}},
+	"github.com/grantkit/grantkit/ory":      {{Name: "c", Type: "*ory.Client"}},
 }
 
 func config(t *testing.T) doctest.Config {
@@ -326,6 +328,7 @@ func (r route) RoundTrip(req *http.Request) (*http.Response, error) {
 func seed(srv *auth0fake.Server) error {
 	const aud = "https://api.example.com/"
 	srv.AddResourceServer(aud, "read:users", "update:users")
+	srv.AddClient("billing-service")
 	c, err := auth0.New("example.eu.auth0.com", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
 	if err != nil {
 		return err

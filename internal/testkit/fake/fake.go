@@ -24,6 +24,8 @@ import (
 	"time"
 
 	"github.com/ogen-go/ogen/ogenerrors"
+
+	"github.com/grantkit/grantkit"
 )
 
 // Fault is an answer the fake gives instead of (or after) serving a request normally: give
@@ -50,8 +52,10 @@ type Fault struct {
 	// ResetMidBody carries the request out, sends the status, headers and half the body, then
 	// breaks the connection: a response cut off in flight.
 	ResetMidBody bool
-	// Apply carries the request out before dropping the connection (Drop) or before sending
-	// Answer, as a server that committed a change and then answered badly would.
+	// Apply carries the request out before dropping the connection (Drop), before sending
+	// Answer, or before answering Status with the vendor's error body (a 503 from a proxy
+	// after the vendor acted), as a server that committed a change and then answered badly
+	// would.
 	Apply bool
 	// Answer, when set, is sent with Status (200 if zero) instead of the vendor's error body:
 	// an answer the spec does not describe, such as a 202, or a 200 with an empty body for a
@@ -117,6 +121,7 @@ type Server struct {
 	requests      []Request
 	tokenRequests int
 	limiter       *limiter // the rate limit SetRateLimit set, if any
+	withheld      *bool    // rate-limit headers withheld; Retry-After sent if true (WithholdRateLimitHeaders)
 }
 
 // New returns a Server that answers cfg.TokenPath itself. Give it the API handler with
@@ -213,12 +218,12 @@ func (s *Server) TokenRequests() int {
 // IssueToken returns a new valid access token, for a client built with option.WithToken.
 //
 //fakegen:forward
-func (s *Server) IssueToken() string {
+func (s *Server) IssueToken() grantkit.Secret {
 	tok := randomToken()
 	s.mu.Lock()
 	s.tokens[tok] = time.Now().Add(s.cfg.TokenTTL)
 	s.mu.Unlock()
-	return tok
+	return grantkit.Secret(tok)
 }
 
 // RevokeTokens makes every token issued so far invalid, as a key rotation at the vendor would.
@@ -289,7 +294,7 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) writeToken(w http.ResponseWriter) {
-	tok := s.IssueToken()
+	tok := s.IssueToken().Reveal()
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	var body any = map[string]any{
@@ -347,7 +352,10 @@ func (s *Server) Options(badRequest string) ServerOptions {
 				s.WriteError(w, http.StatusBadRequest, badRequest+err.Error())
 				return
 			}
-			s.WriteError(w, StatusOf(err), err.Error())
+			// Anything else is the generated server's own failure, whose text names its
+			// operations and schemes: the vendor's body carries the status text instead.
+			status := StatusOf(err)
+			s.WriteError(w, status, http.StatusText(status))
 		},
 		NotFound: func(w http.ResponseWriter, _ *http.Request) {
 			s.WriteError(w, http.StatusNotFound, "Not Found")
@@ -422,6 +430,9 @@ func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, f Fault, nex
 		w.WriteHeader(code)
 		_, _ = io.WriteString(w, f.Answer.Body)
 	case f.Status != 0:
+		if f.Apply && next != nil {
+			next.ServeHTTP(httptest.NewRecorder(), r)
+		}
 		s.WriteError(w, f.Status, http.StatusText(f.Status))
 	default:
 		if next != nil {

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/ogen-go/ogen/ogenerrors"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -152,4 +153,46 @@ func TestFailUnderConcurrentRequests(t *testing.T) {
 	wg.Wait()
 	assert.Equal(t, map[string]int{"GET 200 <nil>": 20, "PATCH 200 <nil>": 17, "PATCH 429 <nil>": 3}, counts)
 	assert.Len(t, s.Requests(), 40)
+}
+
+// A status fault with Apply carries the request out, then answers the status: the vendor
+// acted and its answer was lost behind an error (a 503 from a proxy, a 500 after the commit).
+func TestStatusFaultWithApplyCarriesTheRequestOut(t *testing.T) {
+	s := fake.New(fake.Config{ClientID: "id", ClientSecret: "secret", TokenPath: "/token",
+		ErrorBody: func(status int, msg string) []byte { return fmt.Appendf(nil, `{"status":%d}`, status) }})
+	var served int
+	s.SetAPI(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { served++; _, _ = io.WriteString(w, "ok") }))
+	hs := httptest.NewServer(s)
+	t.Cleanup(hs.Close)
+
+	s.FailNext(1, fake.Fault{Status: 503})
+	assert.Equal(t, 503, send(t, hs, "POST", "/api/things"))
+	assert.Zero(t, served, "without Apply the request is not carried out")
+	s.FailNext(1, fake.Fault{Status: 503, Apply: true})
+	assert.Equal(t, 503, send(t, hs, "POST", "/api/things"))
+	assert.Equal(t, 1, served, "with Apply it is, and the answer is still the 503")
+}
+
+// The generated server's own failures (a refused security check, anything else it reports)
+// are answered in the vendor's body with the status text: their error text names generated
+// operations and schemes (`operation UpdateClientGrant: security "": ...`), never the vendor's.
+func TestOptionsErrorLeaksNoGeneratedNames(t *testing.T) {
+	s := fake.New(fake.Config{ClientID: "id", ClientSecret: "secret", TokenPath: "/token",
+		ErrorBody: func(status int, msg string) []byte {
+			return fmt.Appendf(nil, `{"status":%d,"message":%q}`, status, msg)
+		}})
+	opts := s.Options("Payload validation error: ")
+	for _, tc := range []struct {
+		err    error
+		status int
+	}{
+		{&ogenerrors.SecurityError{OperationContext: ogenerrors.OperationContext{Name: "UpdateClientGrant"}, Security: "BearerAuth", Err: ogenerrors.ErrSecurityRequirementIsNotSatisfied}, 401},
+		{fmt.Errorf("operation UpdateClientGrant: encode response: boom"), 500},
+	} {
+		w := httptest.NewRecorder()
+		opts.Error(t.Context(), w, httptest.NewRequest("PATCH", "/x", nil), tc.err)
+		assert.Equal(t, tc.status, w.Code)
+		assert.JSONEq(t, fmt.Sprintf(`{"status":%d,"message":%q}`, tc.status, http.StatusText(tc.status)), w.Body.String())
+		assert.NotContains(t, w.Body.String(), "UpdateClientGrant")
+	}
 }

@@ -29,6 +29,10 @@ type RateLimit struct {
 	// TokensExempt says the token endpoint is not counted: it has a limit of its own (Auth0's
 	// Authentication API).
 	TokensExempt bool
+	// Bucket, if set, names the budget a request draws from: each name gets a budget of its
+	// own, of the rate and burst SetRateLimit gives (Okta limits each endpoint family on its
+	// own). Nil means one budget for every request.
+	Bucket func(r *http.Request) string
 }
 
 // RateState is what a vendor's rate-limit headers report after a request.
@@ -54,6 +58,45 @@ type limiter struct {
 	start   time.Time // the current window's start
 	count   int       // requests counted in it
 	refused int
+	// others are the budgets of the buckets other than the first one met (RateLimit.Bucket),
+	// by name; the first is this limiter itself.
+	first  string
+	others map[string]*limiter
+}
+
+// forBucket returns the budget of the named bucket, making it on first use.
+func (l *limiter) forBucket(name string, now time.Time) *limiter {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.others == nil {
+		l.first, l.others = name, map[string]*limiter{}
+	}
+	if name == l.first {
+		return l
+	}
+	o := l.others[name]
+	if o == nil {
+		o = &limiter{style: l.style, rps: l.rps, burst: l.burst, start: now}
+		if !l.style.Window {
+			o.bucket = rate.NewLimiter(rate.Limit(l.rps), l.burst)
+		}
+		l.others[name] = o
+	}
+	return o
+}
+
+// WithholdRateLimitHeaders makes the fake's rate limit (SetRateLimit) report nothing of its
+// budget from now on: no rate-limit header on any answer, and a 429 with Retry-After (whole
+// seconds, rounded up) when retryAfter is true, as PingOne answers, or with no header at all
+// when it is false, as CPN is assumed to. The limit enforced is the same. It lets a test meet,
+// at any vendor's fake, a vendor that sends no rate-limit headers; it is not how a vendor that
+// sends them (Auth0, OneLogin) answers. A new fake answers as its vendor does.
+//
+//fakegen:forward
+func (s *Server) WithholdRateLimitHeaders(retryAfter bool) {
+	s.mu.Lock()
+	s.withheld = &retryAfter
+	s.mu.Unlock()
 }
 
 // SetRateLimit makes the fake enforce a rate limit as its vendor does (see RateLimit): on
@@ -93,7 +136,7 @@ func (s *Server) RateLimited() int {
 // true; ServeHTTP then serves nothing else.
 func (s *Server) overLimit(w http.ResponseWriter, r *http.Request) bool {
 	s.mu.Lock()
-	l := s.limiter
+	l, withheld := s.limiter, s.withheld
 	s.mu.Unlock()
 	if l == nil {
 		return false
@@ -102,14 +145,24 @@ func (s *Server) overLimit(w http.ResponseWriter, r *http.Request) bool {
 	if token && l.style.TokensExempt {
 		return false
 	}
-	ok, st, wait := l.take(time.Now())
-	if l.style.Headers != nil {
+	now := time.Now()
+	b := l
+	if l.style.Bucket != nil {
+		b = l.forBucket(l.style.Bucket(r), now)
+	}
+	ok, st, wait := b.take(now)
+	if !ok && b != l {
+		l.mu.Lock()
+		l.refused++ // RateLimited counts every bucket's refusals
+		l.mu.Unlock()
+	}
+	if l.style.Headers != nil && withheld == nil {
 		l.style.Headers(w.Header(), st)
 	}
 	if ok {
 		return false
 	}
-	if l.style.RetryAfter {
+	if (withheld == nil && l.style.RetryAfter) || (withheld != nil && *withheld) {
 		w.Header().Set("Retry-After", strconv.FormatInt(CeilSeconds(wait), 10))
 	}
 	body := []byte(nil)

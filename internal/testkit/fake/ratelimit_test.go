@@ -3,6 +3,8 @@ package fake
 import (
 	"net/http"
 	"net/http/httptest"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,3 +83,62 @@ func TestCeilings(t *testing.T) {
 	assert.Equal(t, t0.Unix(), CeilUnix(t0))
 	assert.Equal(t, t0.Unix()+1, CeilUnix(t0.Add(time.Nanosecond)))
 }
+
+func TestWithheldHeadersEnforceTheSameLimitAndSayNothingOfIt(t *testing.T) {
+	headers := func(h http.Header, st RateState) { h.Set("X-Left", strconv.Itoa(st.Remaining)) }
+	for _, tc := range []struct {
+		name       string
+		retryAfter bool // the vendor's own style sends Retry-After
+		withhold   *bool
+		wantRA     bool
+		wantLeft   bool
+	}{
+		{"as the vendor", true, nil, true, true},
+		{"Retry-After only", false, ptr(true), true, false},
+		{"bare", true, ptr(false), false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := New(Config{ErrorBody: func(int, string) []byte { return []byte(`{}`) },
+				RateLimit: RateLimit{RetryAfter: tc.retryAfter, Headers: headers}})
+			s.SetAPI(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) }))
+			s.SetRateLimit(0.001, 1)
+			if tc.withhold != nil {
+				s.WithholdRateLimitHeaders(*tc.withhold)
+			}
+			serve := func() *httptest.ResponseRecorder {
+				rec := httptest.NewRecorder()
+				s.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api", nil))
+				return rec
+			}
+			ok := serve()
+			assert.Equal(t, http.StatusNoContent, ok.Code)
+			refused := serve()
+			assert.Equal(t, http.StatusTooManyRequests, refused.Code, "the same limit is enforced")
+			assert.Equal(t, tc.wantLeft, ok.Header().Get("X-Left") != "", "rate-limit headers on a success")
+			assert.Equal(t, tc.wantLeft, refused.Header().Get("X-Left") != "", "rate-limit headers on a 429")
+			assert.Equal(t, tc.wantRA, refused.Header().Get("Retry-After") != "")
+			assert.Equal(t, 1, s.RateLimited())
+		})
+	}
+}
+
+func TestEachBucketHasABudgetOfItsOwn(t *testing.T) {
+	s := New(Config{ErrorBody: func(int, string) []byte { return []byte(`{}`) },
+		RateLimit: RateLimit{Bucket: func(r *http.Request) string { return strings.SplitN(r.URL.Path, "/", 3)[1] }}})
+	s.SetAPI(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) }))
+	s.SetRateLimit(0.001, 2)
+	serve := func(path string) int {
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		return rec.Code
+	}
+	for _, p := range []string{"/apps/1", "/apps/2", "/authz/1", "/authz/2"} {
+		assert.Equal(t, http.StatusNoContent, serve(p), p)
+	}
+	assert.Equal(t, http.StatusTooManyRequests, serve("/apps/3"), "the apps' burst of two is spent")
+	assert.Equal(t, http.StatusTooManyRequests, serve("/authz/3"), "and so is the authorization servers'")
+	assert.Equal(t, http.StatusNoContent, serve("/other"), "a third bucket is full")
+	assert.Equal(t, 2, s.RateLimited(), "refusals of every bucket are counted")
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -53,13 +53,15 @@ type Env struct {
 	// Writes are the HTTP methods a scope write sends; nil means PATCH and PUT. Okta grants
 	// and revokes one scope at a time (POST and DELETE).
 	Writes []string
-	// NoEmptyGrant says the vendor keeps no grant without scopes (Okta: a grant is the scopes
-	// an app holds on an issuer), so a create without scopes is invalid input, refused before
-	// anything is sent.
-	NoEmptyGrant bool
 	// WritesPerScope says a write sends one request per scope added or removed (Okta), not
 	// one per grant.
 	WritesPerScope bool
+	// GrantNeedsScopes says a grant without scopes is no grant at the vendor (CPN, where a
+	// grant is an app's allowed scopes; Okta, where it is the scopes an app holds on an
+	// issuer): Create without scopes is invalid input there.
+	GrantNeedsScopes bool
+	// MaxScopeLen is the longest scope name the vendor accepts in a grant (0: no bound).
+	MaxScopeLen int
 }
 
 func (e Env) missing(key grantkit.GrantKey) grantkit.GrantKey {
@@ -73,7 +75,7 @@ func (e Env) missing(key grantkit.GrantKey) grantkit.GrantKey {
 func keys(t *testing.T, g grantkit.Grants) []grantkit.GrantKey {
 	t.Helper()
 	var out []grantkit.GrantKey
-	for gr, err := range g.List(context.Background()) {
+	for gr, err := range g.List(context.Background(), grantkit.GrantListOptions{}) {
 		require.NoError(t, err)
 		out = append(out, gr.Key)
 	}
@@ -133,7 +135,7 @@ func Run(t *testing.T, newEnv func(t *testing.T) Env) {
 			k1 := e.Seed(t, "read:a")
 			k2 := e.Seed(t, "admin")
 			var keys []grantkit.GrantKey
-			for g, err := range e.Grants.List(ctx) {
+			for g, err := range e.Grants.List(ctx, grantkit.GrantListOptions{}) {
 				require.NoError(t, err)
 				keys = append(keys, g.Key)
 			}
@@ -187,6 +189,47 @@ func Run(t *testing.T, newEnv func(t *testing.T) Env) {
 			assert.Equal(t, []string{"admin", "read:a"}, g.Scopes, "the error said what the vendor stored")
 		}},
 
+		{"check grant refuses offline what a write refuses", func(t *testing.T, e Env) {
+			key := e.Seed(t, "read:a")
+			require.NoError(t, e.Grants.CheckGrant(key, Scopes))
+			require.NoError(t, e.Grants.CheckGrant(key, nil))
+			require.ErrorIs(t, e.Grants.CheckGrant(grantkit.GrantKey{}, nil), grantkit.ErrInvalidInput)
+			for _, bad := range badScopes(e.MaxScopeLen) {
+				err := e.Grants.CheckGrant(key, []string{"read:a", bad})
+				require.ErrorIs(t, err, grantkit.ErrInvalidInput, "%.20q", bad)
+				assert.Contains(t, err.Error(), "scopes[1]", "the error names the scope as the caller wrote it")
+				_, err = e.Grants.SetScopes(ctx, key, []string{"read:a", bad})
+				require.ErrorIs(t, err, grantkit.ErrInvalidInput, "SetScopes runs the same check")
+				_, err = grantkit.AddScopes(ctx, e.Grants, key, bad)
+				require.ErrorIs(t, err, grantkit.ErrInvalidInput, "AddScopes runs the same check")
+			}
+			g, err := e.Grants.Get(ctx, key)
+			require.NoError(t, err)
+			assert.Equal(t, []string{"read:a"}, g.Scopes)
+		}},
+		{"list selects one resource or one client", func(t *testing.T, e Env) {
+			k1 := e.Seed(t, "read:a")
+			k2 := e.Seed(t, "admin")
+			list := func(opts grantkit.GrantListOptions) []grantkit.GrantKey {
+				var out []grantkit.GrantKey
+				for g, err := range e.Grants.List(ctx, opts) {
+					require.NoError(t, err)
+					out = append(out, g.Key)
+				}
+				return out
+			}
+			assert.Equal(t, []grantkit.GrantKey{k1}, list(grantkit.GrantListOptions{ClientID: k1.ClientID}))
+			assert.Equal(t, []grantkit.GrantKey{k2}, list(grantkit.GrantListOptions{Resource: k2.Resource, ClientID: k2.ClientID}))
+			byResource := list(grantkit.GrantListOptions{Resource: k1.Resource})
+			assert.Contains(t, byResource, k1)
+			for _, k := range byResource {
+				assert.Equal(t, k1.Resource, k.Resource)
+			}
+			assert.Empty(t, list(grantkit.GrantListOptions{ClientID: e.missing(k1).ClientID}))
+			assert.Empty(t, list(grantkit.GrantListOptions{ClientID: "999999"}), "a client the vendor does not know has no grants")
+			assert.Empty(t, list(grantkit.GrantListOptions{Resource: "999999"}), "nor has a resource it does not know")
+		}},
+
 		// The lifecycle: grant and revoke.
 		{"create gives a new client exactly the scopes", func(t *testing.T, e Env) {
 			key := e.NewKey(t)
@@ -203,11 +246,11 @@ func Run(t *testing.T, newEnv func(t *testing.T) Env) {
 		}},
 		{"create without scopes", func(t *testing.T, e Env) {
 			key := e.NewKey(t)
-			if e.NoEmptyGrant {
+			if e.GrantNeedsScopes {
 				_, err := e.Grants.Create(ctx, key, nil)
 				require.ErrorIs(t, err, grantkit.ErrInvalidInput)
 				_, err = e.Grants.Get(ctx, key)
-				require.ErrorIs(t, err, grantkit.ErrGrantNotFound, "nothing was created")
+				require.ErrorIs(t, err, grantkit.ErrGrantNotFound)
 				return
 			}
 			g, err := e.Grants.Create(ctx, key, nil)
@@ -330,7 +373,7 @@ func Run(t *testing.T, newEnv func(t *testing.T) Env) {
 				{"AddScopes", writes, func() error { _, err := grantkit.AddScopes(ctx, e.Grants, key, "admin"); return err }},
 				{"RemoveScopes", writes, func() error { _, err := grantkit.RemoveScopes(ctx, e.Grants, key, "read:a"); return err }},
 				{"Grants.List", []string{http.MethodGet}, func() error {
-					for _, err := range e.Grants.List(ctx) {
+					for _, err := range e.Grants.List(ctx, grantkit.GrantListOptions{}) {
 						if err != nil {
 							return err
 						}
@@ -362,6 +405,16 @@ func Run(t *testing.T, newEnv func(t *testing.T) Env) {
 	for _, s := range scenarios {
 		t.Run(s.name, func(t *testing.T) { s.run(t, newEnv(t)) })
 	}
+}
+
+// badScopes are scope names no vendor accepts in a grant: empty, with a space, with a
+// newline, and one character longer than maxLen when the vendor bounds a scope's length.
+func badScopes(maxLen int) []string {
+	bad := []string{"", "read invoices", "read:a\nadmin"}
+	if maxLen > 0 {
+		bad = append(bad, strings.Repeat("s", maxLen+1))
+	}
+	return bad
 }
 
 // CatalogEnv is what a vendor with user-defined scopes gives the catalog scenarios: its
@@ -480,6 +533,18 @@ func RunCatalog(t *testing.T, newEnv func(t *testing.T) CatalogEnv) {
 			require.ErrorIs(t, e.Catalog.RemoveScope(ctx, r, ""), grantkit.ErrInvalidInput)
 			assert.Empty(t, list(t, e, r))
 		}},
+		{"check scope refuses offline what define refuses", func(t *testing.T, e CatalogEnv) {
+			r := e.NewResource(t)
+			require.NoError(t, e.Catalog.CheckScope(r, a))
+			require.ErrorIs(t, e.Catalog.CheckScope("", a), grantkit.ErrInvalidInput)
+			for _, bad := range []string{"", "read invoices", "read:a\nadmin"} {
+				d := grantkit.ScopeDefinition{Name: bad, Description: "d"}
+				require.ErrorIs(t, e.Catalog.CheckScope(r, d), grantkit.ErrInvalidInput, "%q", bad)
+				_, err := e.Catalog.DefineScope(ctx, r, d)
+				require.ErrorIs(t, err, grantkit.ErrInvalidInput, "DefineScope runs the same check: %q", bad)
+			}
+			assert.Empty(t, list(t, e, r), "nothing was defined")
+		}},
 		{"a defined scope can be granted, an undefined one cannot", func(t *testing.T, e CatalogEnv) {
 			r := e.NewResource(t)
 			define(t, e, r, a)
@@ -519,13 +584,23 @@ func RunCatalog(t *testing.T, newEnv func(t *testing.T) CatalogEnv) {
 // drop, it removes them from every array in the JSON body of each write (POST, PUT, PATCH)
 // before sending it: the vendor then answers success for a write that left them out. An
 // array element is dropped when it is one of the values as a JSON string or number, or an
-// object whose "id" is one of them.
+// object whose "id" is one of them. A string holding a space-separated list
+// (Ory's scope) loses those of its words that are one of the values.
 type Dropper struct {
 	next http.RoundTripper
 
 	mu     sync.Mutex
 	drop   []string
 	refuse []string // methods whose next request is refused
+	before func()   // run once before the next write is sent
+}
+
+// BeforeNextWrite runs fn once, just before the next write (POST, PUT, PATCH) is sent: a
+// second writer acting while a job is under way.
+func (d *Dropper) BeforeNextWrite(fn func()) {
+	d.mu.Lock()
+	d.before = fn
+	d.mu.Unlock()
 }
 
 // NewDropper returns a Dropper sending through next (http.DefaultTransport when nil).
@@ -563,7 +638,14 @@ func (d *Dropper) RoundTrip(r *http.Request) (*http.Response, error) {
 	if refuse {
 		d.refuse = nil
 	}
+	var before func()
+	if r.Method != http.MethodGet && d.before != nil {
+		before, d.before = d.before, nil
+	}
 	d.mu.Unlock()
+	if before != nil {
+		before()
+	}
 	if refuse {
 		if r.Body != nil {
 			_ = r.Body.Close()
@@ -604,6 +686,12 @@ func without(v any, drop []string) any {
 	case map[string]any:
 		for k, x := range v {
 			v[k] = without(x, drop)
+		}
+		return v
+	case string:
+		// A space-separated list (Ory's scope) loses the words that are dropped.
+		if words := strings.Fields(v); len(words) > 1 {
+			return strings.Join(slices.DeleteFunc(words, func(w string) bool { return slices.Contains(drop, w) }), " ")
 		}
 		return v
 	case []any:

@@ -7,17 +7,24 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"iter"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/oauth2"
 
 	"github.com/grantkit/grantkit"
+	"github.com/grantkit/grantkit/internal/construct"
 	"github.com/grantkit/grantkit/internal/testkit/fake"
+	"github.com/grantkit/grantkit/option"
 )
 
 // Options are what a scenario needs the vendor's client built with.
@@ -27,6 +34,43 @@ type Options struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// WrongSecret, when set, must be used as the client secret instead of the fake's.
 	WrongSecret string
+	// HTTPClient, when set, must send the client's requests (option.WithHTTPClient).
+	HTTPClient *http.Client
+	// Credential, when set, must be given instead of the vendor's own credential option (a
+	// token source the scenario controls).
+	Credential option.Option
+}
+
+// With returns the options the vendor's client is built with: base (its base URL), then cred
+// (the vendor's own credential, made with WrongSecret when that is set) unless the scenario
+// gives a credential of its own, the retry policy, the sleep, and the HTTP client if any.
+func (o Options) With(base, cred option.Option) []option.Option {
+	if o.Credential != nil {
+		cred = o.Credential
+	}
+	opts := []option.Option{base, cred, option.WithRetryPolicy(o.Retry)}
+	if o.Sleep != nil {
+		opts = append(opts, construct.WithSleep(o.Sleep))
+	}
+	if o.HTTPClient != nil {
+		opts = append(opts, option.WithHTTPClient(o.HTTPClient))
+	}
+	return opts
+}
+
+// IDs turns a vendor list into the iterator Env.List returns.
+func IDs[T any](seq iter.Seq2[*T, error], id func(*T) string) iter.Seq2[string, error] {
+	return func(yield func(string, error) bool) {
+		for v, err := range seq {
+			if err != nil {
+				yield("", err)
+				return
+			}
+			if !yield(id(v), nil) {
+				return
+			}
+		}
+	}
 }
 
 // Env is one vendor client over a fresh fake holding one object to read and update.
@@ -43,19 +87,45 @@ type Env struct {
 	// LostCreate are phrases a create's error must hold when its answer is lost: how to find
 	// what the create may have made (and, for CPN, that the one-time secret is gone).
 	LostCreate []string
+	// Created counts the objects that the natural key of the latest Create (or GrantsCreate)
+	// names, as the vendor holds them now: after a create whose answer was lost, exactly one.
+	Created func() int
+	// GrantsCreate creates a grant of a new key through the vendor-neutral Grants.Create, or
+	// is nil where the neutral create makes no object of its own.
+	GrantsCreate func(ctx context.Context) error
+	// Catalog is the vendor's scope catalog through the client, and CatalogResource a
+	// resource it may define scopes on; Catalog is nil where scopes are the platform's (CPN).
+	Catalog         grantkit.ScopeCatalog
+	CatalogResource string
+	// LostSecret says a create's answer holds a one-time secret (CPN's OAuth app): a create
+	// that landed with its answer lost cannot be returned, and its error must say so
+	// (LostCreate).
+	LostSecret bool
 
 	Fake interface {
+		Fail(m fake.Match, faults ...fake.Fault)
 		FailNext(n int, f fake.Fault)
 		FailTokenRequests(n int, f fake.Fault)
 		Requests() []fake.Request
 		TokenRequests() int
 		RevokeTokens()
+		SetRateLimit(rps float64, burst int)
+		WithholdRateLimitHeaders(retryAfter bool)
+		RateLimited() int
 	}
 	// ResetFault, if the vendor has a rate-limit reset header, returns a 429 fault asking for
 	// a wait of d through that header only.
 	ResetFault func(d time.Duration) fake.Fault
 	// BadInputs are calls the client must reject before sending anything.
 	BadInputs map[string]func(ctx context.Context) error
+	// New calls the vendor's New with the fake's base URL followed by opts, and returns its
+	// error: for the scenarios about what New refuses.
+	New func(opts ...option.Option) error
+	// List returns one iterator over a vendor list of at least two pages (the smallest page
+	// size, and objects enough), giving each object's id.
+	List func(ctx context.Context) iter.Seq2[string, error]
+	// Token issues a token the fake accepts, for a token source of the scenario's.
+	Token func() grantkit.Secret
 	// Client is the client value, checked for secrets under %v, %+v and %#v.
 	Client any
 	// Secrets must never appear in an error or in the client's formatting.
@@ -191,36 +261,158 @@ func Run(t *testing.T, newEnv func(t *testing.T, opts Options) Env) {
 			assert.True(t, applied())
 		})
 
-		t.Run("a create is not resent after a dropped connection", func(t *testing.T) {
-			e, _ := env(t, grantkit.RetryPolicy{})
-			if e.Create == nil {
-				t.Skip("no create in this vendor's surface")
+		// methods lists the methods of the requests sent since before, as "POST" and "GET".
+		methods := func(e Env, before int) []string {
+			var out []string
+			for _, r := range e.Fake.Requests()[before:] {
+				out = append(out, r.Method)
 			}
-			e.Fake.FailNext(1, fake.Fault{Drop: true})
-			before := sent(e)
-			err := e.Create(bg)
-			ae := apiErr(t, err)
-			assert.Equal(t, 1, sent(e)-before)
-			assert.Contains(t, ae.Message, "may have taken effect")
-			for _, p := range e.LostCreate {
-				assert.Contains(t, ae.Message, p)
-			}
-		})
-
-		for _, code := range []int{500, 502, 504} {
-			t.Run(strconv.Itoa(code)+" on a create is not retried", func(t *testing.T) {
+			return out
+		}
+		lost := map[string]fake.Fault{
+			"a dropped connection": {Drop: true},
+			"500":                  {Status: 500},
+			"502":                  {Status: 502},
+			"503":                  {Status: 503},
+			"504":                  {Status: 504},
+		}
+		for name, f := range lost {
+			t.Run("a create that did not land, answered with "+name+", is sent again only after a lookup finds nothing", func(t *testing.T) {
+				e, _ := env(t, grantkit.RetryPolicy{})
+				if e.Create == nil {
+					t.Skip("no create in this vendor's surface")
+				}
+				e.Fake.FailNext(1, f)
+				before := sent(e)
+				err := e.Create(bg)
+				m := methods(e, before)
+				require.NotEmpty(t, m)
+				assert.Equal(t, http.MethodPost, m[0])
+				posts := 0
+				for i, method := range m {
+					if method != http.MethodPost {
+						continue
+					}
+					posts++
+					if i > 0 {
+						assert.Equal(t, http.MethodGet, m[i-1], "never resent blindly: a lookup comes first")
+					}
+				}
+				require.NoError(t, err, "nothing was made, so nothing is lost: sent again, it is returned")
+				assert.Equal(t, 2, posts, "the create, then once more after the lookup: %v", m)
+				assert.Equal(t, 1, e.Created(), "exactly one object")
+			})
+		}
+		landed := map[string]fake.Fault{
+			"a connection dropped after the vendor acted": {Drop: true, Apply: true},
+			"500 after the vendor acted":                  {Status: 500, Apply: true},
+			"502 after the vendor acted":                  {Status: 502, Apply: true},
+			"503 after the vendor acted (a proxy)":        {Status: 503, Apply: true},
+			"504 after the vendor acted":                  {Status: 504, Apply: true},
+			"an answer broken off in flight":              {ResetMidBody: true},
+		}
+		for name, f := range landed {
+			t.Run("a create whose answer is lost ("+name+") returns what it made: exactly one exists", func(t *testing.T) {
 				e, r := env(t, grantkit.RetryPolicy{})
 				if e.Create == nil {
 					t.Skip("no create in this vendor's surface")
 				}
-				e.Fake.FailNext(1, fake.Fault{Status: code})
+				e.Fake.FailNext(1, f)
 				before := sent(e)
-				ae := apiErr(t, e.Create(bg))
-				assert.Equal(t, code, ae.StatusCode)
-				assert.Equal(t, 1, sent(e)-before)
+				err := e.Create(bg)
+				m := methods(e, before)
+				assert.Equal(t, http.MethodPost, m[0])
+				assert.NotContains(t, m[1:], http.MethodPost, "never resent: the lookup found it")
+				assert.Equal(t, 1, e.Created(), "exactly one object")
 				assert.Empty(t, r.waits())
+				if e.LostSecret {
+					ae := apiErr(t, err)
+					assert.Contains(t, ae.Message, "may have taken effect")
+					for _, p := range e.LostCreate {
+						assert.Contains(t, ae.Message, p)
+					}
+					return
+				}
+				require.NoError(t, err)
+			})
+			t.Run("a delete whose answer is lost ("+name+") is success", func(t *testing.T) {
+				e, _ := env(t, grantkit.RetryPolicy{})
+				if e.Delete == nil {
+					t.Skip("no delete in this vendor's surface")
+				}
+				del := e.Delete()
+				e.Fake.FailNext(1, f)
+				require.NoError(t, del(bg))
 			})
 		}
+		// A scope definition is written with a POST (a create) or, at Auth0, a PATCH of the
+		// resource's whole list, and removed with a DELETE or a PATCH: the fault meets the
+		// first write, whichever it is.
+		failWrite := func(e Env, f fake.Fault, methods ...string) {
+			for _, m := range methods {
+				e.Fake.Fail(fake.Match{Method: m}, f)
+			}
+		}
+		defined := func(t *testing.T, e Env, name string) int {
+			t.Helper()
+			scopes, err := e.Catalog.ListScopes(bg, e.CatalogResource)
+			require.NoError(t, err)
+			n := 0
+			for _, sc := range scopes {
+				if sc.Name == name {
+					n++
+				}
+			}
+			return n
+		}
+		for name, f := range landed {
+			if f.ResetMidBody {
+				continue // a DELETE's empty answer cannot be broken off
+			}
+			t.Run("a scope defined with its answer lost ("+name+"): defined once, no ErrScopeExists", func(t *testing.T) {
+				e, _ := env(t, grantkit.RetryPolicy{})
+				if e.Catalog == nil {
+					t.Skip("no scope catalog at this vendor")
+				}
+				failWrite(e, f, http.MethodPost, http.MethodPatch)
+				got, err := e.Catalog.DefineScope(bg, e.CatalogResource, grantkit.ScopeDefinition{Name: "lost:answer", Description: "Lost answer"})
+				require.NoError(t, err)
+				assert.NotErrorIs(t, err, grantkit.ErrScopeExists)
+				assert.Equal(t, "lost:answer", got.Name)
+				assert.Equal(t, 1, defined(t, e, "lost:answer"))
+			})
+			t.Run("a scope removed with its answer lost ("+name+") is removed", func(t *testing.T) {
+				e, _ := env(t, grantkit.RetryPolicy{})
+				if e.Catalog == nil {
+					t.Skip("no scope catalog at this vendor")
+				}
+				_, err := e.Catalog.DefineScope(bg, e.CatalogResource, grantkit.ScopeDefinition{Name: "gone:soon", Description: "Gone soon"})
+				require.NoError(t, err)
+				failWrite(e, f, http.MethodDelete, http.MethodPatch)
+				require.NoError(t, e.Catalog.RemoveScope(bg, e.CatalogResource, "gone:soon"))
+				assert.Zero(t, defined(t, e, "gone:soon"))
+			})
+		}
+		t.Run("a grant created after a 503 that landed: no duplicate, no ErrGrantExists", func(t *testing.T) {
+			e, _ := env(t, grantkit.RetryPolicy{})
+			if e.GrantsCreate == nil {
+				t.Skip("the vendor-neutral create makes no object of its own here")
+			}
+			e.Fake.Fail(fake.Match{Method: http.MethodPost}, fake.Fault{Status: 503, Apply: true})
+			err := e.GrantsCreate(bg)
+			require.NoError(t, err)
+			assert.NotErrorIs(t, err, grantkit.ErrGrantExists)
+			assert.Equal(t, 1, e.Created(), "exactly one grant")
+		})
+		t.Run("a grant created after a dropped connection that landed: no duplicate, no ErrGrantExists", func(t *testing.T) {
+			e, _ := env(t, grantkit.RetryPolicy{})
+			if e.GrantsCreate == nil {
+				t.Skip("the vendor-neutral create makes no object of its own here")
+			}
+			e.Fake.Fail(fake.Match{Method: http.MethodPost}, fake.Fault{Drop: true, Apply: true})
+			require.NoError(t, e.GrantsCreate(bg))
+			assert.Equal(t, 1, e.Created(), "exactly one grant")
+		})
 
 		t.Run("cancelled during a wait: errors.Is sees the cancellation, errors.As the vendor's answer", func(t *testing.T) {
 			ctx, cancel := context.WithCancel(bg)
@@ -325,7 +517,7 @@ func Run(t *testing.T, newEnv func(t *testing.T, opts Options) Env) {
 				}
 			})
 		}
-		for name, f := range map[string]fake.Fault{"cut short": {Truncate: true}, "broken off in flight": {ResetMidBody: true}} {
+		for name, f := range map[string]fake.Fault{"cut short": {Truncate: true}} {
 			t.Run("a create whose answer is "+name+" says what may now exist", func(t *testing.T) {
 				e, r := env(t, grantkit.RetryPolicy{})
 				if e.Create == nil {
@@ -345,6 +537,43 @@ func Run(t *testing.T, newEnv func(t *testing.T, opts Options) Env) {
 				for _, p := range e.LostCreate {
 					assert.Contains(t, ae.Message, p)
 				}
+			})
+		}
+	})
+
+	t.Run("429 storm without headers", func(t *testing.T) {
+		// The vendor enforces a bucket of 5 refilling at 100 a second and says nothing of it
+		// but its 429s (with Retry-After, as PingOne, or bare, as CPN). Eight goroutines
+		// read 60 times in all, with the real clock and the default retry policy: the client
+		// learns the rate from the first 429s. No call fails, and the 429s stay few: without
+		// learning, nearly every request over the rate draws one (hundreds here).
+		const calls, goroutines = 60, 8
+		for _, retryAfter := range []bool{true, false} {
+			t.Run("Retry-After "+strconv.FormatBool(retryAfter), func(t *testing.T) {
+				t.Parallel()
+				e := newEnv(t, Options{})
+				e.Fake.WithholdRateLimitHeaders(retryAfter)
+				e.Fake.SetRateLimit(100, 5)
+				next := make(chan struct{}, calls)
+				for range calls {
+					next <- struct{}{}
+				}
+				close(next)
+				var failed sync.Map
+				var wg sync.WaitGroup
+				for range goroutines {
+					wg.Go(func() {
+						for range next {
+							if err := e.Read(bg); err != nil {
+								failed.Store(err.Error(), true)
+							}
+						}
+					})
+				}
+				wg.Wait()
+				failed.Range(func(k, _ any) bool { t.Errorf("a call failed: %v", k); return true })
+				assert.LessOrEqual(t, e.Fake.RateLimited(), calls/4, "429s drawn for %d calls", calls)
+				t.Logf("%d 429s for %d calls", e.Fake.RateLimited(), calls)
 			})
 		}
 	})
@@ -455,6 +684,127 @@ func Run(t *testing.T, newEnv func(t *testing.T, opts Options) Env) {
 		}
 	})
 
+	t.Run("core", func(t *testing.T) {
+		t.Run("a cancelled context sends nothing, not even to the caller's RoundTripper", func(t *testing.T) {
+			rt := &countingRT{base: http.DefaultTransport}
+			e := newEnv(t, Options{Sleep: (&recorder{}).sleep, HTTPClient: &http.Client{Transport: rt}})
+			ctx, cancel := context.WithCancel(bg)
+			cancel()
+			before := sent(e)
+			err := e.Read(ctx)
+			require.ErrorIs(t, err, context.Canceled)
+			assert.Zero(t, rt.n.Load(), "a request reached the RoundTripper")
+			assert.Equal(t, before, sent(e))
+		})
+		t.Run("each attempt sends a request of its own, never changed after it was sent", func(t *testing.T) {
+			rt := &countingRT{base: http.DefaultTransport}
+			e := newEnv(t, Options{Sleep: (&recorder{}).sleep, HTTPClient: &http.Client{Transport: rt}})
+			require.NoError(t, e.Read(bg)) // the token, fetched once
+			rt.reset()
+			// A 503, then a 401 for the revoked token, then the replay with a new token.
+			e.Fake.RevokeTokens()
+			e.Fake.FailNext(1, fake.Fault{Status: 503})
+			_, err := e.Update(bg) // (whether it applied is not asked: the seed's token is revoked too)
+			require.NoError(t, err)
+			reqs := rt.requests()
+			require.Len(t, reqs, 3)
+			for i, r := range reqs {
+				assert.Equal(t, r.header, r.req.Header, "attempt %d's request was changed after it was sent", i+1)
+				assert.Equal(t, reqs[0].body, r.body, "attempt %d sends the whole body", i+1)
+				for j := range i {
+					assert.NotSame(t, reqs[j].req, r.req, "attempts %d and %d share a request", j+1, i+1)
+				}
+			}
+		})
+		t.Run("a panicking token source is an error, and the next call works", func(t *testing.T) {
+			src := &panicSource{}
+			src.panics.Store(1)
+			e := newEnv(t, Options{Sleep: (&recorder{}).sleep, Credential: option.WithTokenSource(src)})
+			src.token = e.Token
+			ctx, cancel := context.WithTimeout(bg, 5*time.Second)
+			defer cancel()
+			err := e.Read(ctx)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "panicked")
+			assert.NotErrorIs(t, err, context.DeadlineExceeded)
+			require.NoError(t, e.Read(ctx), "the client is not wedged")
+		})
+		t.Run("a hanging token source is bounded by the context", func(t *testing.T) {
+			src := &hangingSource{release: make(chan struct{})}
+			defer close(src.release)
+			e := newEnv(t, Options{Sleep: (&recorder{}).sleep, Credential: option.WithTokenSource(src)})
+			ctx, cancel := context.WithTimeout(bg, 100*time.Millisecond)
+			defer cancel()
+			start := time.Now()
+			err := e.Read(ctx)
+			require.ErrorIs(t, err, context.DeadlineExceeded)
+			assert.Less(t, time.Since(start), 5*time.Second)
+		})
+		t.Run("a caller's deadline that ends an answer is named as the cause", func(t *testing.T) {
+			rt := &countingRT{base: http.DefaultTransport, stall: true}
+			e := newEnv(t, Options{Sleep: (&recorder{}).sleep, HTTPClient: &http.Client{Transport: rt}})
+			require.NoError(t, e.Read(bg))
+			rt.stalling.Store(true)
+			ctx, cancel := context.WithTimeout(bg, 300*time.Millisecond)
+			defer cancel()
+			err := e.Read(ctx)
+			require.ErrorIs(t, err, context.DeadlineExceeded)
+			assert.Contains(t, err.Error(), "the caller's context deadline ended the call while reading the answer")
+			assert.NotContains(t, err.Error(), "AttemptTimeout")
+			assert.NotContains(t, err.Error(), "cut off")
+		})
+		t.Run("New refuses CR or LF in a header value, naming the option", func(t *testing.T) {
+			e, _ := env(t, grantkit.RetryPolicy{})
+			require.NotNil(t, e.New)
+			for name, tc := range map[string]struct {
+				opts []option.Option
+				opt  string
+			}{
+				"token":      {[]option.Option{option.WithToken("tok\r\nX-Injected: 1")}, "option.WithToken"},
+				"user agent": {[]option.Option{option.WithToken("tok"), option.WithUserAgent("app/1\nX: y")}, "option.WithUserAgent"},
+			} {
+				err := e.New(tc.opts...)
+				require.ErrorIs(t, err, grantkit.ErrInvalidInput, name)
+				assert.Contains(t, err.Error(), tc.opt, name)
+				assert.NotContains(t, err.Error(), "\n", name)
+			}
+		})
+		t.Run("errors quote a bounded, escaped prefix of an input", func(t *testing.T) {
+			e, _ := env(t, grantkit.RetryPolicy{})
+			require.NotNil(t, e.New)
+			long := "\u202e" + strings.Repeat("a", 10000) + "\x1b[2J"
+			for name, opt := range map[string]option.Option{
+				"base URL":   option.WithBaseURL("https://proxy.example.com/?" + long),
+				"user agent": option.WithUserAgent("app/1 " + long + "\n"),
+			} {
+				err := e.New(option.WithToken("tok"), opt)
+				require.ErrorIs(t, err, grantkit.ErrInvalidInput, name)
+				msg := err.Error()
+				assert.Less(t, len(msg), 500, "%s: %s", name, msg)
+				assert.NotContains(t, msg, "\u202e", name)
+				assert.NotContains(t, msg, "\x1b", name)
+			}
+		})
+		t.Run("a list ranged again starts from the start", func(t *testing.T) {
+			e, _ := env(t, grantkit.RetryPolicy{})
+			if e.List == nil {
+				t.Skip("no paged list in this vendor's seed surface")
+			}
+			seq := e.List(bg)
+			var first, second []string
+			for id, err := range seq {
+				require.NoError(t, err)
+				first = append(first, id)
+			}
+			for id, err := range seq {
+				require.NoError(t, err)
+				second = append(second, id)
+			}
+			require.GreaterOrEqual(t, len(first), 2)
+			assert.Equal(t, first, second)
+		})
+	})
+
 	t.Run("secrets stay out", func(t *testing.T) {
 		e, _ := env(t, grantkit.RetryPolicy{MaxAttempts: 1})
 		e.Fake.FailNext(1, fake.Fault{Status: 400})
@@ -468,4 +818,98 @@ func Run(t *testing.T, newEnv func(t *testing.T, opts Options) Env) {
 			}
 		}
 	})
+}
+
+// countingRT sends through base and records each request as it was handed over. With stall
+// and stalling set, the answer's body stalls after its first bytes until the request's context
+// ends.
+type countingRT struct {
+	base     http.RoundTripper
+	stall    bool
+	stalling atomic.Bool
+	n        atomic.Int32
+	mu       sync.Mutex
+	sent     []sentRequest
+}
+
+type sentRequest struct {
+	req    *http.Request
+	header http.Header
+	body   string
+}
+
+func (rt *countingRT) RoundTrip(r *http.Request) (*http.Response, error) {
+	rt.n.Add(1)
+	s := sentRequest{req: r, header: r.Header.Clone()}
+	if r.Body != nil && r.GetBody != nil {
+		if b, err := r.GetBody(); err == nil {
+			raw, _ := io.ReadAll(b)
+			s.body = string(raw)
+		}
+	}
+	rt.mu.Lock()
+	rt.sent = append(rt.sent, s)
+	rt.mu.Unlock()
+	resp, err := rt.base.RoundTrip(r)
+	if err == nil && rt.stall && rt.stalling.Load() {
+		resp.Body = &stallingBody{ctx: r.Context(), body: resp.Body}
+		resp.ContentLength = -1
+	}
+	return resp, err
+}
+
+func (rt *countingRT) reset() {
+	rt.mu.Lock()
+	rt.sent = nil
+	rt.mu.Unlock()
+}
+
+func (rt *countingRT) requests() []sentRequest {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	var out []sentRequest
+	for _, s := range rt.sent {
+		if !strings.Contains(s.req.URL.Path, "token") && !strings.Contains(s.req.URL.Path, "authorize") {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+type stallingBody struct {
+	ctx  context.Context
+	body io.ReadCloser
+	read bool
+}
+
+func (b *stallingBody) Read(p []byte) (int, error) {
+	if !b.read && len(p) > 0 {
+		b.read = true
+		return b.body.Read(p[:1])
+	}
+	<-b.ctx.Done()
+	return 0, b.ctx.Err()
+}
+
+func (b *stallingBody) Close() error { return b.body.Close() }
+
+// panicSource panics on its first calls, then returns the env's token.
+type panicSource struct {
+	panics atomic.Int32
+	token  func() grantkit.Secret
+}
+
+func (p *panicSource) Token() (*oauth2.Token, error) {
+	if p.panics.Add(-1) >= 0 {
+		panic("token source bug")
+	}
+	return &oauth2.Token{AccessToken: p.token().Reveal(), TokenType: "Bearer"}, nil
+}
+
+// hangingSource never answers until released.
+type hangingSource struct{ release chan struct{} }
+
+func (h *hangingSource) Token() (*oauth2.Token, error) {
+	<-h.release
+	return nil, errors.New("released")
 }

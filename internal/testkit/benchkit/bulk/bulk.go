@@ -62,6 +62,9 @@ func NewFake(tb testing.TB, n int) *auth0fake.Server {
 	srv := auth0fake.NewServer()
 	tb.Cleanup(srv.Close)
 	srv.AddResourceServer(Audience, append([]string{"read:x"}, Scopes...)...)
+	for i := range n {
+		srv.AddClient(ClientID(i))
+	}
 	c, err := auth0.New("tenant.example.com", option.WithBaseURL(srv.URL), option.WithToken(srv.IssueToken()))
 	if err != nil {
 		tb.Fatal(err)
@@ -107,12 +110,18 @@ type JobResult struct {
 
 // Report adds r's figures to b's output: seconds per job, its ratio to the limit's minimum
 // (Changes/Rate), 429s, failed requests and API requests.
-func (r JobResult) Report(b *testing.B) {
+func (r JobResult) Report(b *testing.B) { r.ReportAt(b, Rate) }
+
+// ReportAt is Report for a fake limited to rate requests a second: x-min is the job's time
+// over Changes/rate, and 429-share the 429s' share of every API request sent (served and
+// refused).
+func (r JobResult) ReportAt(b *testing.B, rate float64) {
 	b.ReportMetric(r.Elapsed.Seconds(), "s/job")
-	b.ReportMetric(r.Elapsed.Seconds()/(float64(Changes)/Rate), "x-min")
+	b.ReportMetric(r.Elapsed.Seconds()/(float64(Changes)/rate), "x-min")
 	b.ReportMetric(float64(r.Refused), "429s/job")
 	b.ReportMetric(float64(r.Failed), "failed/job")
 	b.ReportMetric(float64(r.Requests), "requests/job")
+	b.ReportMetric(float64(r.Refused)/float64(max(r.Refused+r.Requests, 1)), "429-share")
 }
 
 // Served counts the API requests srv has served.

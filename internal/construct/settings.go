@@ -1,41 +1,26 @@
-// Package settings holds the one struct every client option writes: the shared options of
-// package option and each vendor's own options write into it, the constructor skeleton
-// (internal/construct) checks it, and the transport reads it (transport.Config embeds it).
-// Nothing is copied from one options struct to another on the way.
-package settings
+package construct
 
 import (
-	"context"
 	"fmt"
-	"log/slog"
-	"net/http"
-	"time"
 
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/grantkit/grantkit"
+	"github.com/grantkit/grantkit/internal/transport"
 	"github.com/grantkit/grantkit/internal/validate"
 )
 
-// Settings are a client's configuration. The exported fields are the settings every vendor
-// shares; a vendor's own settings live in a struct of its own, reached with Own.
+// Settings are the one struct every client option writes: the shared options of package
+// option and each vendor's own options write into it, New checks it, and the transport reads
+// the part it embeds (transport.Settings) as the options left it. The exported fields are the
+// settings every vendor shares; a vendor's own settings live in a struct of its own, reached
+// with Own.
 type Settings struct {
-	HTTPClient  *http.Client // nil means http.DefaultClient
-	Retry       grantkit.RetryPolicy
-	UserAgent   string // a product token put before grantkit's own
-	Logger      *slog.Logger
+	transport.Settings
 	BaseURL     string // checked and without a trailing slash; empty means the vendor's default
-	Token       string
+	Token       grantkit.Secret
 	TokenSource oauth2.TokenSource
-	// RateLimit is the caller's budget for the requests this client sends (zero: none).
-	RateLimit RateLimit
-	// NoAdaptivePacing turns off waiting on the vendor's own rate-limit headers.
-	NoAdaptivePacing bool
-
-	// Sleep and Now replace the transport's clock; only tests set them.
-	Sleep func(ctx context.Context, d time.Duration) error
-	Now   func() time.Time
 
 	vendor      string          // the vendor whose New applies the options
 	own         any             // that vendor's own settings, a *T (see Own)
@@ -43,16 +28,9 @@ type Settings struct {
 	credentials []string        // the credential options applied, by name, in order
 }
 
-// RateLimit is a budget of requests: RPS per second on average, at most Burst at once. The
-// zero value means no budget.
-type RateLimit struct {
-	RPS   float64
-	Burst int
-}
-
-// Begin prepares s for the options of vendor's New; own points to the vendor's own settings
-// struct, already holding its defaults. Only the constructor skeleton calls it.
-func (s *Settings) Begin(vendor string, own any) {
+// begin prepares s for the options of vendor's New; own points to the vendor's own settings
+// struct, already holding its defaults.
+func (s *Settings) begin(vendor string, own any) {
 	s.vendor, s.own = vendor, own
 }
 
@@ -105,7 +83,8 @@ func Own[T any](s *Settings, vendor, option string) (*T, error) {
 }
 
 // VendorOption returns an option of vendor, named option, that runs f on the vendor's own
-// settings. Its result converts to option.Option (which this package cannot import).
+// settings. Its result converts to option.Option, whose underlying type it has (this package
+// does not import the public option package: the arrow points from option to here).
 func VendorOption[T any](vendor, option string, f func(s *Settings, own *T) error) func(*Settings) error {
 	return func(s *Settings) error {
 		own, err := Own[T](s, vendor, option)

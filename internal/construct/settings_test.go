@@ -1,4 +1,4 @@
-package settings
+package construct
 
 import (
 	"testing"
@@ -29,7 +29,7 @@ func TestSetRefusesAContradictionOnly(t *testing.T) {
 func TestVendorOptionsStayWithTheirVendor(t *testing.T) {
 	var s Settings
 	own := &ownA{}
-	s.Begin("a", own)
+	s.begin("a", own)
 	require.NoError(t, WithClientCredentials[ownA]("a", "id", "secret")(&s))
 	assert.Equal(t, ClientCredentials{ClientID: "id", ClientSecret: "secret"}, own.ClientCredentials)
 	assert.Equal(t, []string{"a.WithClientCredentials"}, s.Credentials())
@@ -44,7 +44,7 @@ func TestVendorOptionsStayWithTheirVendor(t *testing.T) {
 	// A vendor package passing Begin a struct other than its options' is a grantkit bug,
 	// reported as an error rather than a panic.
 	var wrong Settings
-	wrong.Begin("a", &struct{}{})
+	wrong.begin("a", &struct{}{})
 	err = VendorOption("a", "a.WithRegion", func(_ *Settings, o *ownA) error { o.region = "eu"; return nil })(&wrong)
 	require.Error(t, err)
 	assert.NotErrorIs(t, err, grantkit.ErrInvalidInput)
