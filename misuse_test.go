@@ -21,9 +21,9 @@ import (
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/auth0"
 	"github.com/grantkit/grantkit/cpn"
+	"github.com/grantkit/grantkit/okta"
 	"github.com/grantkit/grantkit/onelogin"
 	"github.com/grantkit/grantkit/option"
-	"github.com/grantkit/grantkit/okta"
 	"github.com/grantkit/grantkit/ory"
 	"github.com/grantkit/grantkit/pingone"
 )
