@@ -88,7 +88,7 @@ func pageSize(n int, limit *oas.OptInt32) error {
 		return nil
 	}
 	if n < 1 || n > 200 {
-		return validate.Errorf("PageSize", "%d is not within 1 to 200", n)
+		return validate.Errorf("page_size", "%d is not within 1 to 200", n)
 	}
 	limit.SetTo(int32(n))
 	return nil

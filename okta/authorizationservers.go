@@ -90,7 +90,7 @@ func (s *AuthorizationServersService) Get(ctx context.Context, serverID string) 
 	if err != nil {
 		return nil, err
 	}
-	if err := validate.ID("serverID", serverID); err != nil {
+	if err := validate.ID("authServerId", serverID); err != nil {
 		return nil, call.Err(err)
 	}
 	a, err := s.c.api.GetAuthorizationServer(ctx, oas.GetAuthorizationServerParams{AuthServerId: serverID})

@@ -47,8 +47,13 @@ type own struct {
 func WithAPIToken(token grantkit.Secret) option.Option {
 	return construct.VendorOption(vendor, "okta.WithAPIToken", func(s *construct.Settings, o *own) error {
 		s.AddCredential("okta.WithAPIToken")
-		if token == "" || strings.ContainsAny(string(token), "\r\n") {
-			return validate.Errorf("okta.WithAPIToken", "the API token must not be empty or hold a line break")
+		if token == "" {
+			return validate.Errorf("okta.WithAPIToken", "must not be empty")
+		}
+		// The token becomes the Authorization header: the error names the bad byte, never the
+		// token.
+		if err := validate.HeaderSecret("okta.WithAPIToken", token.Reveal()); err != nil {
+			return err
 		}
 		return construct.Set(s, "okta.WithAPIToken", &o.apiToken, token)
 	})
@@ -92,6 +97,8 @@ func New(domain string, opts ...option.Option) (*Client, error) {
 		ResetAfter:  transport.ResetAtUnix("X-Rate-Limit-Reset"),
 		RateHeaders: transport.RateHeaders{Limit: "X-Rate-Limit-Limit", Remaining: "X-Rate-Limit-Remaining"},
 		ParseError:  parseError,
+		// One budget per Okta rate-limit family (ratebucket.go).
+		RateBucket: rateBucket,
 	})
 	api, err := oas.NewClient(b.BaseURL+apiPath, construct.NoSecurity[oas.OperationName, oas.ApiToken]{}, oas.WithClient(tr))
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
+	"iter"
 	"net/http"
 	"strconv"
 	"testing"
@@ -18,7 +19,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/grantkit/grantkit"
-	"github.com/grantkit/grantkit/internal/construct"
 	"github.com/grantkit/grantkit/internal/testkit/reliabilitytest"
 	"github.com/grantkit/grantkit/okta"
 	"github.com/grantkit/grantkit/okta/oktafake"
@@ -332,10 +332,12 @@ func TestReliability(t *testing.T) {
 			key, err = rsa.GenerateKey(rand.Reader, 2048)
 			require.NoError(t, err)
 		}
-		c, err := okta.New(oktafake.Domain, option.WithBaseURL(o.srv.URL), okta.WithPrivateKey(oktafake.ClientID, key, "", "okta.appGrants.manage"),
-			option.WithRetryPolicy(opts.Retry), construct.WithSleep(opts.Sleep))
+		c, err := okta.New(oktafake.Domain, opts.With(option.WithBaseURL(o.srv.URL), okta.WithPrivateKey(oktafake.ClientID, key, "", "okta.appGrants.manage"))...)
 		require.NoError(t, err)
-		flip := false
+		for i := range 3 {
+			o.srv.AddScope(o.serverID, "page:"+strconv.Itoa(i))
+		}
+		flip, latest := false, ""
 		return reliabilitytest.Env{
 			Read: func(ctx context.Context) error {
 				_, err := c.AuthorizationServers.GetScope(ctx, o.serverID, sc.ID)
@@ -354,9 +356,28 @@ func TestReliability(t *testing.T) {
 				}, err
 			},
 			Create: func(ctx context.Context) error {
-				_, err := c.ApplicationGrants.Create(ctx, o.srv.AddApp("x"), okta.ApplicationGrantCreate{Issuer: o.issuer, ScopeID: "read:a"})
+				latest = o.srv.AddApp("x")
+				_, err := c.ApplicationGrants.Create(ctx, latest, okta.ApplicationGrantCreate{Issuer: o.issuer, ScopeID: "read:a"})
 				return err
 			},
+			GrantsCreate: func(ctx context.Context) error {
+				latest = o.srv.AddApp("y")
+				_, err := c.Grants().Create(ctx, grantkit.GrantKey{Resource: o.issuer, ClientID: latest}, []string{"read:a"})
+				return err
+			},
+			// The natural key of a grant: app, issuer and scope.
+			Created: func() int {
+				n := 0
+				for g, err := range o.c.ApplicationGrants.List(context.Background(), latest, okta.ApplicationGrantListOptions{}) {
+					require.NoError(t, err)
+					if g.Issuer == o.issuer && g.ScopeID == "read:a" {
+						n++
+					}
+				}
+				return n
+			},
+			Catalog:         c.ScopeCatalog(),
+			CatalogResource: o.issuer,
 			Delete: func() func(ctx context.Context) error {
 				app := o.srv.AddApp("gone")
 				id := o.srv.Grant(app, o.issuer, "read:a")
@@ -378,6 +399,15 @@ func TestReliability(t *testing.T) {
 					return err
 				},
 			},
+			New: func(opts ...option.Option) error {
+				_, err := okta.New(oktafake.Domain, append([]option.Option{option.WithBaseURL(o.srv.URL)}, opts...)...)
+				return err
+			},
+			List: func(ctx context.Context) iter.Seq2[string, error] {
+				return reliabilitytest.IDs(c.AuthorizationServers.ListScopes(ctx, o.serverID, okta.ScopeListOptions{PageSize: 1}),
+					func(s *okta.Scope) string { return s.ID })
+			},
+			Token:   o.srv.IssueToken,
 			Client:  c,
 			Secrets: []string{oktafake.APIToken, key.D.String()},
 		}

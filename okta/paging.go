@@ -2,7 +2,6 @@ package okta
 
 import (
 	"context"
-	"fmt"
 	"iter"
 	"net/http"
 	"net/url"
@@ -11,6 +10,7 @@ import (
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/internal/paging"
 	"github.com/grantkit/grantkit/internal/transport"
+	"github.com/grantkit/grantkit/internal/validate"
 	"github.com/grantkit/grantkit/okta/internal/oas"
 )
 
@@ -33,7 +33,8 @@ func page[T any](ctx context.Context, begin beginFunc, op, cursor string, fetch 
 	if err != nil {
 		return grantkit.Page[T]{}, call.Err(err)
 	}
-	return grantkit.Page[T]{Items: items, Next: nextLink(links)}, nil
+	// Okta's lists carry no count of their items.
+	return grantkit.Page[T]{Items: items, Next: nextLink(links), Total: -1}, nil
 }
 
 // all iterates over every page of a list, from the page cursor names.
@@ -68,11 +69,11 @@ func nextLink(values []string) string {
 func followLink(r *http.Request, link string) error {
 	u, err := url.Parse(link)
 	if err != nil {
-		return fmt.Errorf("okta: the next page link %q: %w", link, err)
+		return validate.Errorf("cursor", "%s is no next page link: %v", validate.Quote(link), err)
 	}
 	i := strings.Index(u.EscapedPath(), apiPath+"/")
 	if i < 0 || !strings.HasSuffix(r.URL.EscapedPath(), u.EscapedPath()[i:]) {
-		return fmt.Errorf("okta: the next page link %q is not for %s; not followed", link, r.URL.EscapedPath())
+		return validate.Errorf("cursor", "%s is no next page link of this list (%s); not followed", validate.Quote(link), r.URL.EscapedPath())
 	}
 	r.URL.RawQuery = u.RawQuery
 	return nil

@@ -3,9 +3,13 @@ package okta
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"iter"
+	"net/http"
+	"strings"
 
 	"github.com/grantkit/grantkit"
+	"github.com/grantkit/grantkit/internal/transport"
 	"github.com/grantkit/grantkit/internal/validate"
 	"github.com/grantkit/grantkit/okta/internal/oas"
 )
@@ -99,7 +103,7 @@ func (s *AuthorizationServersService) ListScopesPage(ctx context.Context, server
 
 func (s *AuthorizationServersService) listScopesPage(ctx context.Context, op, serverID string, opts ScopeListOptions) (grantkit.Page[Scope], error) {
 	return page(ctx, s.begin, op, opts.Cursor, func(ctx context.Context, ro ...oas.RequestOption) ([]Scope, []string, error) {
-		if err := validate.ID("serverID", serverID); err != nil {
+		if err := validate.ID("authServerId", serverID); err != nil {
 			return nil, nil, err
 		}
 		p := oas.ListOAuth2ScopesParams{AuthServerId: serverID}
@@ -142,25 +146,68 @@ func (s *AuthorizationServersService) GetScope(ctx context.Context, serverID, sc
 }
 
 // CreateScope defines a scope on custom authorization server serverID and returns it as Okta
-// stored it. Okta refuses a name the server defines already.
+// stored it. Okta refuses a name the server defines already. A create is never sent again
+// blindly: when its answer is lost, the server's scopes are searched by name (Okta's q), and
+// the scope is returned if it is what p asks for; otherwise the create is sent again (Okta
+// refuses a duplicate name, so a late landing cannot make two).
 func (s *AuthorizationServersService) CreateScope(ctx context.Context, serverID string, p ScopeCreate) (*Scope, error) {
 	ctx, call, err := s.begin(ctx, "AuthorizationServers.CreateScope")
 	if err != nil {
 		return nil, err
 	}
 	call.Creates("the scope may now exist; find it by name with AuthorizationServers.ListScopes")
-	if err := validate.ID("serverID", serverID); err != nil {
+	if err := validate.ID("authServerId", serverID); err != nil {
 		return nil, call.Err(err)
 	}
 	req, err := scopeRequest(p)
 	if err != nil {
 		return nil, call.Err(err)
 	}
-	sc, err := s.c.api.CreateOAuth2Scope(ctx, req, oas.CreateOAuth2ScopeParams{AuthServerId: serverID})
-	if err != nil {
-		return nil, call.Err(err)
+	return transport.Create(ctx, call, func() (*Scope, error) {
+		sc, err := s.c.api.CreateOAuth2Scope(ctx, req, oas.CreateOAuth2ScopeParams{AuthServerId: serverID})
+		if err != nil {
+			return nil, call.Err(err)
+		}
+		return fromScope(sc), nil
+	}, transport.Lookup[Scope]{
+		// Scope names are unique per server (Okta answers a second with 400 E0000001): a lost
+		// create is looked up by name, and sent again only when none is found.
+		Unique: true,
+		Exists: func(e *grantkit.Error) bool { return e.StatusCode == http.StatusBadRequest && e.Code == "E0000001" },
+		Find: func(ctx context.Context) (*Scope, string, error) {
+			for sc, err := range s.ListScopes(ctx, serverID, ScopeListOptions{Query: p.Name, PageSize: 200}) {
+				if err != nil {
+					return nil, "", err
+				}
+				if sc.Name != p.Name {
+					continue
+				}
+				if d := scopeDiffers(sc, p); d != "" {
+					return sc, fmt.Sprintf("scope %s: %s", sc.ID, d), nil
+				}
+				return sc, "", nil
+			}
+			return nil, "", nil
+		},
+	})
+}
+
+// scopeDiffers says how sc, found by its name after a lost create, is not what p asked for
+// ("" when it is): a field p sets that sc holds otherwise.
+func scopeDiffers(sc *Scope, p ScopeCreate) string {
+	var d []string
+	diff := func(field string, set bool, got, want any) {
+		if set && got != want {
+			d = append(d, fmt.Sprintf("%s %v, asked %v", field, got, want))
+		}
 	}
-	return fromScope(sc), nil
+	diff("displayName", p.DisplayName != "", sc.DisplayName, p.DisplayName)
+	diff("description", p.Description != "", sc.Description, p.Description)
+	diff("consent", p.Consent != "", sc.Consent, p.Consent)
+	diff("metadataPublish", p.MetadataPublish != "", sc.MetadataPublish, p.MetadataPublish)
+	diff("default", p.Default, sc.Default, p.Default)
+	diff("optional", p.Optional, sc.Optional, p.Optional)
+	return strings.Join(d, "; ")
 }
 
 // UpdateScope changes the fields of scope scopeID that p sets and returns the scope as stored.
@@ -252,7 +299,8 @@ func (s *AuthorizationServersService) DeleteScope(ctx context.Context, serverID,
 	if err := checkScopeIDs(serverID, scopeID); err != nil {
 		return call.Err(err)
 	}
-	return call.Err(s.c.api.DeleteOAuth2Scope(ctx, oas.DeleteOAuth2ScopeParams{AuthServerId: serverID, ScopeId: scopeID}))
+	// A delete whose answer was lost and that then finds no scope (404) is done (Call.Deleted).
+	return call.Deleted(s.c.api.DeleteOAuth2Scope(ctx, oas.DeleteOAuth2ScopeParams{AuthServerId: serverID, ScopeId: scopeID}))
 }
 
 // scopeRequest is the body of a create or replace: zero fields are left out.
@@ -282,10 +330,10 @@ func scopeRequest(p ScopeCreate) (*oas.OAuth2ScopeRequest, error) {
 }
 
 func checkScopeIDs(serverID, scopeID string) error {
-	if err := validate.ID("serverID", serverID); err != nil {
+	if err := validate.ID("authServerId", serverID); err != nil {
 		return err
 	}
-	return validate.ID("scopeID", scopeID)
+	return validate.ID("scopeId", scopeID)
 }
 
 func setString(o *oas.OptString, v string) {
