@@ -106,6 +106,7 @@ func TestScopesAndServersPageByLinkHeaders(t *testing.T) {
 	assert.Len(t, p.Items, 2)
 	require.NotEmpty(t, p.Next)
 	assert.Contains(t, o.last(t).RawQuery, "limit=2")
+	assert.Equal(t, -1, p.Total, "Okta's lists give no count")
 	p2, err := o.c.AuthorizationServers.ListScopesPage(ctx, o.serverID, okta.ScopeListOptions{Cursor: p.Next})
 	require.NoError(t, err)
 	assert.Contains(t, o.last(t).RawQuery, "after=", "the link's query is followed")
@@ -228,6 +229,59 @@ func TestBadInputSendsNothing(t *testing.T) {
 	}
 	require.ErrorIs(t, o.c.ScopeCatalog().(scopeChecker).CheckScope("not a url", grantkit.ScopeDefinition{Name: "a"}), grantkit.ErrInvalidInput)
 	require.NoError(t, o.c.ScopeCatalog().(scopeChecker).CheckScope(o.issuer, grantkit.ScopeDefinition{Name: "a"}))
+}
+
+// An input error names the field as Okta's document (or the neutral key's JSON) spells it.
+func TestInputErrorsNameTheDocumentsFields(t *testing.T) {
+	ctx := context.Background()
+	o := newOrg(t)
+	for field, call := range map[string]func() error{
+		"appId":        func() error { _, err := o.c.ApplicationGrants.Get(ctx, "", "g"); return err },
+		"grantId":      func() error { return o.c.ApplicationGrants.Delete(ctx, "a", "../g") },
+		"authServerId": func() error { _, err := o.c.AuthorizationServers.Get(ctx, "a/b"); return err },
+		"scopeId":      func() error { return o.c.AuthorizationServers.DeleteScope(ctx, "s", "") },
+		"issuer": func() error {
+			_, err := o.c.ApplicationGrants.Create(ctx, "a", okta.ApplicationGrantCreate{Issuer: "okta", ScopeID: "s"})
+			return err
+		},
+		"page_size": func() error {
+			_, err := o.c.Applications.ListPage(ctx, okta.ApplicationListOptions{PageSize: 201})
+			return err
+		},
+		"cursor": func() error {
+			_, err := o.c.Applications.ListPage(ctx, okta.ApplicationListOptions{Cursor: "https://x/api/v1/authorizationServers?after=1"})
+			return err
+		},
+		"key.resource": func() error {
+			_, err := o.c.Grants().Get(ctx, grantkit.GrantKey{Resource: "x", ClientID: "a"})
+			return err
+		},
+		"key.client_id": func() error {
+			_, err := o.c.Grants().Get(ctx, grantkit.GrantKey{Resource: o.issuer, ClientID: "a/b"})
+			return err
+		},
+		"scopes[1]": func() error {
+			_, err := o.c.Grants().SetScopes(ctx, grantkit.GrantKey{Resource: o.issuer, ClientID: "a"}, []string{"read:a", ""})
+			return err
+		},
+	} {
+		before := len(o.srv.Requests())
+		err := call()
+		require.ErrorIs(t, err, grantkit.ErrInvalidInput, field)
+		assert.Contains(t, err.Error(), field+": ", "%s", err)
+		assert.Equal(t, before, len(o.srv.Requests()), field)
+	}
+}
+
+// The API token becomes the Authorization header: a byte a header cannot carry is refused,
+// and the error names the byte, never the token.
+func TestAPITokenIsCheckedAsAHeader(t *testing.T) {
+	for _, tok := range []string{"00secret\rtoken", "00secret\x00token", "00secret\x7ftoken"} {
+		_, err := okta.New(oktafake.Domain, okta.WithAPIToken(grantkit.Secret(tok)))
+		require.ErrorIs(t, err, grantkit.ErrInvalidInput)
+		assert.Contains(t, err.Error(), "okta.WithAPIToken")
+		assert.NotContains(t, err.Error(), "secret")
+	}
 }
 
 // A scope Okta reports as assigned already, granted by a concurrent writer between Create's

@@ -91,3 +91,45 @@ func TestFakeConcurrencyLimit(t *testing.T) {
 	_, err = o.c.AuthorizationServers.Get(ctx, o.serverID)
 	require.NoError(t, err)
 }
+
+// Each Okta endpoint family is paced on its own budget (transport.Config.RateBucket): the apps
+// family's spent window holds back the next app grant request, not a request to the
+// authorization servers.
+func TestPacingKeepsOneBudgetPerFamily(t *testing.T) {
+	ctx := context.Background()
+	var mu sync.Mutex
+	var waits []time.Duration
+	limitedAtWait := -1
+	var o *org
+	sleep := func(ctx context.Context, d time.Duration) error {
+		mu.Lock()
+		waits = append(waits, d)
+		if limitedAtWait < 0 {
+			limitedAtWait = o.srv.RateLimited()
+		}
+		mu.Unlock()
+		return ctx.Err()
+	}
+	taken := func() []time.Duration {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]time.Duration(nil), waits...)
+	}
+	o = newOrg(t, construct.WithSleep(sleep), option.WithRetryPolicy(grantkit.RetryPolicy{MaxRetryAfter: 2 * time.Minute}))
+	app := o.srv.AddApp("a")
+	o.srv.SetFamilyLimit(oktafake.FamilyApps, 2)
+	for range 2 {
+		_, err := o.c.ApplicationGrants.ListPage(ctx, app, okta.ApplicationGrantListOptions{})
+		require.NoError(t, err)
+	}
+	_, err := o.c.AuthorizationServers.Get(ctx, o.serverID)
+	require.NoError(t, err)
+	assert.Empty(t, taken(), "another family's budget is untouched")
+	_, _ = o.c.ApplicationGrants.ListPage(ctx, app, okta.ApplicationGrantListOptions{})
+	w := taken()
+	require.NotEmpty(t, w, "the apps family's third request waited")
+	assert.Greater(t, w[0], time.Second, "until the family's window resets")
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Zero(t, limitedAtWait, "the wait came before any 429")
+}
