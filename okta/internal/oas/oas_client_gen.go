@@ -10,9 +10,9 @@ import (
 	"strings"
 
 	"github.com/go-faster/errors"
+	"github.com/grantkit/grantkit/internal/ogenerrors"
 	"github.com/ogen-go/ogen/conv"
 	ht "github.com/ogen-go/ogen/http"
-	"github.com/ogen-go/ogen/ogenerrors"
 	"github.com/ogen-go/ogen/uri"
 )
 
