@@ -14,4 +14,13 @@
 // Credentials: an API token (WithAPIToken, "Authorization: SSWS {token}"), or an OAuth 2.0
 // service app (WithPrivateKey): the client-credentials grant at /oauth2/v1/token with a
 // private_key_jwt client assertion, and DPoP when the app requires it.
+//
+// Scope names: a scope in a grant, or a custom authorization server's scope name, is one
+// non-empty OAuth scope token (no whitespace or control character); Okta keeps a name unique
+// per server and documents no length bound. Both are checked before anything is sent
+// (Grants().CheckGrant, ScopeCatalog().CheckScope).
+//
+// Lost answers: a revoke or a scope delete whose answer was lost and that then finds nothing
+// is done; a grant or scope create whose answer was lost is looked up by its natural key (app,
+// issuer and scope; server and name) before it is ever sent again.
 package okta
