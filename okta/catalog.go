@@ -93,7 +93,7 @@ func (k catalog) DefineScope(ctx context.Context, resource string, s grantkit.Sc
 	}
 	for _, cur := range scopes {
 		if cur.Name == s.Name {
-			return nil, fmt.Errorf("%s: %s: %w: %q on %s (scope %s)", vendor, op, grantkit.ErrScopeExists, s.Name, resource, cur.ID)
+			return nil, fmt.Errorf("%s: %s: %w: %s on %s (scope %s)", vendor, op, grantkit.ErrScopeExists, validate.Quote(s.Name), validate.Quote(resource), cur.ID)
 		}
 	}
 	sc, err := k.c.AuthorizationServers.CreateScope(ctx, serverID, ScopeCreate{Name: s.Name, Description: s.Description})
@@ -166,7 +166,7 @@ func (k catalog) scopes(ctx context.Context, op, resource string) (string, []*Sc
 		}
 	}
 	if serverID == "" {
-		return "", nil, wrap(op, validate.Errorf("resource", "%q is the issuer of no custom authorization server of the org", resource))
+		return "", nil, wrap(op, validate.Errorf("resource", "%s is the issuer of no custom authorization server of the org", validate.Quote(resource)))
 	}
 	var out []*Scope
 	for s, err := range k.c.AuthorizationServers.ListScopes(ctx, serverID, ScopeListOptions{PageSize: 200}) {

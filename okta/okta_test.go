@@ -12,6 +12,7 @@ import (
 	"iter"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -219,16 +220,10 @@ func TestBadInputSendsNothing(t *testing.T) {
 		require.ErrorIs(t, call(), grantkit.ErrInvalidInput, name)
 		assert.Equal(t, before, len(o.srv.Requests()), name)
 	}
-	type checker interface {
-		CheckGrant(grantkit.GrantKey, []string) error
-	}
-	require.ErrorIs(t, o.c.Grants().(checker).CheckGrant(grantkit.GrantKey{Resource: o.issuer, ClientID: "a"}, []string{"bad scope"}), grantkit.ErrInvalidInput)
-	require.NoError(t, o.c.Grants().(checker).CheckGrant(grantkit.GrantKey{Resource: o.issuer, ClientID: "a"}, []string{"read:a"}))
-	type scopeChecker interface {
-		CheckScope(string, grantkit.ScopeDefinition) error
-	}
-	require.ErrorIs(t, o.c.ScopeCatalog().(scopeChecker).CheckScope("not a url", grantkit.ScopeDefinition{Name: "a"}), grantkit.ErrInvalidInput)
-	require.NoError(t, o.c.ScopeCatalog().(scopeChecker).CheckScope(o.issuer, grantkit.ScopeDefinition{Name: "a"}))
+	require.ErrorIs(t, o.c.Grants().CheckGrant(grantkit.GrantKey{Resource: o.issuer, ClientID: "a"}, []string{"bad scope"}), grantkit.ErrInvalidInput)
+	require.NoError(t, o.c.Grants().CheckGrant(grantkit.GrantKey{Resource: o.issuer, ClientID: "a"}, []string{"read:a"}))
+	require.ErrorIs(t, o.c.ScopeCatalog().CheckScope("not a url", grantkit.ScopeDefinition{Name: "a"}), grantkit.ErrInvalidInput)
+	require.NoError(t, o.c.ScopeCatalog().CheckScope(o.issuer, grantkit.ScopeDefinition{Name: "a"}))
 }
 
 // An input error names the field as Okta's document (or the neutral key's JSON) spells it.
@@ -466,4 +461,14 @@ func TestReliability(t *testing.T) {
 			Secrets: []string{oktafake.APIToken, key.D.String()},
 		}
 	})
+}
+
+// An input quoted in an error is a bounded prefix (validate.Quote).
+func TestCatalogQuotesABoundedResource(t *testing.T) {
+	o := newOrg(t)
+	long := "https://example.com/" + strings.Repeat("a", 300)
+	_, err := o.c.ScopeCatalog().ListScopes(context.Background(), long)
+	require.ErrorIs(t, err, grantkit.ErrInvalidInput)
+	assert.Contains(t, err.Error(), "… (320 characters)")
+	assert.NotContains(t, err.Error(), long)
 }

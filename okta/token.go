@@ -64,7 +64,7 @@ func WithPrivateKey(clientID string, key crypto.Signer, keyID string, scopes ...
 			return validate.Errorf(name, "%v", err)
 		}
 		if strings.ContainsAny(keyID, "\r\n\"\\") {
-			return validate.Errorf(name, "keyID %q holds a quote, backslash or line break", keyID)
+			return validate.Errorf(name, "keyID %s holds a quote, backslash or line break", validate.Quote(keyID))
 		}
 		if len(scopes) == 0 {
 			return validate.Errorf(name, "give at least one scope to ask for (such as okta.appGrants.manage)")
