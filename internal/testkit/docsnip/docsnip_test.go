@@ -34,9 +34,12 @@ func TestSnippetsAreCompiled(t *testing.T) {
 	var callExamples []snippet
 	fset := token.NewFileSet()
 	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() && path != root && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata" ||
-			d.Name() == "oas" || exists(filepath.Join(path, "go.mod"))) {
-			return skipDir(err, d)
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && path != root && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata" ||
+			d.Name() == "oas" || exists(filepath.Join(path, "go.mod"))) { // generated, data, other modules
+			return fs.SkipDir
 		}
 		if d.IsDir() || !strings.HasSuffix(path, ".go") {
 			return nil
@@ -58,6 +61,7 @@ func TestSnippetsAreCompiled(t *testing.T) {
 			ast.Inspect(f, func(n ast.Node) bool {
 				if b, ok := n.(*ast.BlockStmt); ok {
 					compiled = append(compiled, normalize(string(src[fset.Position(b.Lbrace).Offset+1:fset.Position(b.Rbrace).Offset])))
+					return false // a function's body holds its inner blocks
 				}
 				return true
 			})
@@ -158,9 +162,14 @@ func listed(s snippet) int {
 
 func exists(path string) bool { _, err := os.Stat(path); return err == nil }
 
-func skipDir(err error, d fs.DirEntry) error {
-	if err != nil {
-		return err
-	}
-	return fs.SkipDir
+// A block is named by its file and the line of its fence or first code line; a doc comment's
+// shape illustrations (no name declared) are not collected.
+func TestWhere(t *testing.T) {
+	md := markdownBlocks(t, "G.md", "# G\n\n```sh\ngo test\n```\n```go\na := 1\n```\n")
+	require.Equal(t, []snippet{{"G.md:6", "a := 1"}}, md)
+	src := "// Package p.\n//\n//\tp.T{A: 1}\n//\n// Or:\n//\n//\tt := p.T{}\n//\tt.A = 2\npackage p\n"
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "p.go", src, parser.ParseComments)
+	require.NoError(t, err)
+	require.Equal(t, []snippet{{"p/p.go:7", "t := p.T{}\nt.A = 2\n"}}, docBlocks("p/p.go", src, f, fset))
 }
