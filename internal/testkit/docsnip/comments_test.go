@@ -21,6 +21,8 @@ import (
 // The call examples of grantkit's doc comments, each compiled as the body of a function
 // (TestSnippetsAreCompiled checks that each is here, verbatim). They are not run: most need a
 // tenant. The runnable Examples of each package show the same calls against its fake.
+//
+//nolint:staticcheck // a snippet skips error checks between calls, for brevity
 var docComments = map[string]any{
 	"doc.go:15": func(clientID string, clientSecret grantkit.Secret) error {
 		c, err := auth0.New("example.eu.auth0.com",

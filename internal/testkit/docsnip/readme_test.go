@@ -121,12 +121,12 @@ func routeTo(base string, env map[string]string) (restore func()) {
 		return http.DefaultTransport.RoundTrip(r)
 	})
 	for k, v := range env {
-		os.Setenv(k, v)
+		_ = os.Setenv(k, v)
 	}
 	return func() {
 		http.DefaultClient.Transport = prev
 		for k := range env {
-			os.Unsetenv(k)
+			_ = os.Unsetenv(k)
 		}
 	}
 }
