@@ -23,15 +23,17 @@ import (
 // tenant. The runnable Examples of each package show the same calls against its fake.
 //
 //nolint:staticcheck // a snippet skips error checks between calls, for brevity
-var docComments = map[string]any{
-	"doc.go:15": func(clientID string, clientSecret grantkit.Secret) error {
+var docComments = []any{
+	// doc.go
+	func(clientID string, clientSecret grantkit.Secret) error {
 		c, err := auth0.New("example.eu.auth0.com",
 			auth0.WithClientCredentials(clientID, clientSecret),
 			option.WithRetryPolicy(grantkit.RetryPolicy{MaxAttempts: 2}))
 		_ = c
 		return err
 	},
-	"option/option.go:8": func(clientID string, clientSecret grantkit.Secret, hc *http.Client) error {
+	// option/option.go
+	func(clientID string, clientSecret grantkit.Secret, hc *http.Client) error {
 		c, err := auth0.New("example.eu.auth0.com",
 			auth0.WithClientCredentials(clientID, clientSecret),
 			option.WithHTTPClient(hc),
@@ -39,14 +41,16 @@ var docComments = map[string]any{
 		_ = c
 		return err
 	},
-	"errors.go:33": func(err error) error {
+	// errors.go
+	func(err error) error {
 		var apiErr *grantkit.Error
 		if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound {
 			return nil // already gone
 		}
 		return err
 	},
-	"field.go:14": func() error {
+	// field.go
+	func() error {
 		var f grantkit.Field[[]string] // left out: the field is not sent, the stored value stays
 		f = grantkit.Null[[]string]()  // sent as null
 		f = grantkit.Set[[]string]()   // sent as []
@@ -54,7 +58,8 @@ var docComments = map[string]any{
 		_ = f
 		return nil
 	},
-	"field.go:24": func() error {
+	// field.go
+	func() error {
 		var u struct {
 			Enabled grantkit.Field[bool]
 			Usage   grantkit.Field[auth0.OrganizationUsage]
@@ -72,25 +77,29 @@ var docComments = map[string]any{
 		_ = u
 		return nil
 	},
-	"auth0/doc.go:8": func(id string, secret grantkit.Secret) error {
+	// auth0/doc.go
+	func(id string, secret grantkit.Secret) error {
 		c, err := auth0.New("example.eu.auth0.com", auth0.WithClientCredentials(id, secret))
 		_ = c
 		return err
 	},
-	"auth0/doc.go:17": func(ctx context.Context, c *auth0.Client) error {
+	// auth0/doc.go
+	func(ctx context.Context, c *auth0.Client) error {
 		g, err := c.ClientGrants.Update(ctx, "cgr_123", auth0.ClientGrantUpdate{
 			Scope: grantkit.Set("read:users", "update:users"),
 		})
 		_ = g
 		return err
 	},
-	"auth0/doc.go:40": func(ctx context.Context, c *auth0.Client) error {
+	// auth0/doc.go
+	func(ctx context.Context, c *auth0.Client) error {
 		scope, err := c.ResourceServers.CreateScope(ctx, "https://api.example.com/",
 			auth0.ResourceServerScope{Value: "write:invoices", Description: "Change invoices"})
 		_ = scope
 		return err
 	},
-	"auth0/clientgrants.go:353": func(ctx context.Context, c *auth0.Client, aud string) error {
+	// auth0/clientgrants.go
+	func(ctx context.Context, c *auth0.Client, aud string) error {
 		for g, err := range c.ClientGrants.List(ctx, auth0.ClientGrantListOptions{Audience: aud}) {
 			if err != nil {
 				return err
@@ -99,7 +108,8 @@ var docComments = map[string]any{
 		}
 		return nil
 	},
-	"auth0/auth0fake/fake.go:20": func() error {
+	// auth0/auth0fake/fake.go
+	func() error {
 		srv := auth0fake.NewServer()
 		defer srv.Close()
 		srv.AddResourceServer("https://api.example.com/", "read:invoices", "write:invoices")
@@ -108,7 +118,8 @@ var docComments = map[string]any{
 		_ = c
 		return err
 	},
-	"cpn/doc.go:6": func(ctx context.Context, orgID, appID string, apiToken grantkit.Secret) error {
+	// cpn/doc.go
+	func(ctx context.Context, orgID, appID string, apiToken grantkit.Secret) error {
 		c, err := cpn.New(orgID, cpn.WithAPIToken(apiToken))
 		app, err := c.OAuthApps.Update(ctx, appID, cpn.OAuthAppUpdate{
 			AllowedScopes: grantkit.Value(cpn.AllowedScopes{GeneralScopes: []string{"openid"}}),
@@ -116,20 +127,23 @@ var docComments = map[string]any{
 		_, _ = c, app
 		return err
 	},
-	"onelogin/doc.go:8": func(ctx context.Context, id string, secret grantkit.Secret, authID, scopeID int64) error {
+	// onelogin/doc.go
+	func(ctx context.Context, id string, secret grantkit.Secret, authID, scopeID int64) error {
 		c, err := onelogin.New("acme", onelogin.WithClientCredentials(id, secret)) // acme.onelogin.com
 		s, err := c.Authorizations.UpdateScope(ctx, authID, scopeID, onelogin.ScopeUpdate{Value: "read:invoices", Description: "Read invoices"})
 		app, err := c.ClientApps.Create(ctx, authID, onelogin.ClientAppCreate{AppID: 4242, ScopeIDs: []int64{s.ID}})
 		_ = app
 		return err
 	},
-	"pingone/doc.go:8": func(ctx context.Context, envID, id, appID, grantID, resID string, secret grantkit.Secret, ids []string) error {
+	// pingone/doc.go
+	func(ctx context.Context, envID, id, appID, grantID, resID string, secret grantkit.Secret, ids []string) error {
 		c, err := pingone.New(envID, pingone.WithClientCredentials(id, secret), pingone.WithRegion(pingone.RegionEurope))
 		g, err := c.ApplicationGrants.Update(ctx, appID, grantID, pingone.ApplicationGrantUpdate{ResourceID: resID, ScopeIDs: ids})
 		_ = g
 		return err
 	},
-	"pingone/pingonefake/fake.go:13": func() error {
+	// pingone/pingonefake/fake.go
+	func() error {
 		srv := pingonefake.NewServer()
 		defer srv.Close()
 		c, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(srv.URL),
@@ -137,7 +151,8 @@ var docComments = map[string]any{
 		_ = c
 		return err
 	},
-	"ory/doc.go:4": func(ctx context.Context, secret grantkit.Secret) error {
+	// ory/doc.go
+	func(ctx context.Context, secret grantkit.Secret) error {
 		c, err := ory.New("https://my-project.projects.oryapis.com", ory.WithAPIToken(secret))
 		cl, err := c.Clients.Update(ctx, "billing-sync", ory.OAuth2ClientUpdate{
 			Scope: grantkit.Set("read:invoices", "write:invoices"),
