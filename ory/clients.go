@@ -218,7 +218,7 @@ func (s *ClientsService) Create(ctx context.Context, p OAuth2ClientCreate) (*OAu
 		return nil, err
 	}
 	call.Creates("the client may now exist; find it with Clients.Get (the ID you set) or Clients.List (Name, Owner). " +
-		"Its secret, shown only in this answer, was lost: set a new one with Clients.Patch (replace /client_secret)")
+		"Its secret, shown only in this answer, was lost and cannot be recovered: set a new one with Clients.Patch (replace /client_secret)")
 	req, err := p.toOAS()
 	if err != nil {
 		return nil, call.Err(err)
