@@ -11,6 +11,8 @@ import (
 	"github.com/grantkit/grantkit/auth0"
 	"github.com/grantkit/grantkit/auth0/auth0fake"
 	"github.com/grantkit/grantkit/cpn"
+	"github.com/grantkit/grantkit/okta"
+	"github.com/grantkit/grantkit/okta/oktafake"
 	"github.com/grantkit/grantkit/onelogin"
 	"github.com/grantkit/grantkit/option"
 	"github.com/grantkit/grantkit/ory"
@@ -148,6 +150,22 @@ var docComments = []any{
 		defer srv.Close()
 		c, err := pingone.New(pingonefake.EnvironmentID, option.WithBaseURL(srv.URL),
 			pingone.WithClientCredentials(pingonefake.ClientID, pingonefake.ClientSecret))
+		_ = c
+		return err
+	},
+	// okta/doc.go
+	func(ctx context.Context, appID string) error {
+		c, err := okta.New("example.okta.com", okta.WithAPIToken(grantkit.Secret(os.Getenv("OKTA_API_TOKEN"))))
+		g, err := c.Grants().Get(ctx, grantkit.GrantKey{Resource: c.Issuer(), ClientID: appID})
+		g, err = grantkit.AddScopes(ctx, c.Grants(), g.Key, "okta.users.read")
+		_ = g
+		return err
+	},
+	// okta/oktafake/fake.go
+	func() error {
+		srv := oktafake.NewServer()
+		defer srv.Close()
+		c, err := okta.New(oktafake.Domain, option.WithBaseURL(srv.URL), okta.WithAPIToken(oktafake.APIToken))
 		_ = c
 		return err
 	},
