@@ -426,3 +426,29 @@ func TestConcurrentTransactionIsResent(t *testing.T) {
 	_, err = c.Clients.Create(ctx, ory.OAuth2ClientCreate{ID: "other"})
 	require.Error(t, err, "another 400 is not resent")
 }
+
+// A create that set its own secret loses nothing with its answer: found by its ID, it is
+// returned with that secret; whatever the error says of a lost answer, it never calls the
+// secret lost. One that let Hydra generate it is told the secret cannot be recovered.
+func TestLostCreateAnswerAndTheSecret(t *testing.T) {
+	ctx := context.Background()
+	c, srv := setup(t, option.WithRetryPolicy(grantkit.RetryPolicy{}), construct.WithSleep(func(context.Context, time.Duration) error { return nil }))
+
+	srv.FailNext(1, oryfake.Fault{Status: 503, Apply: true})
+	cl, err := c.Clients.Create(ctx, ory.OAuth2ClientCreate{ID: "own", Secret: "own-secret-value"})
+	require.NoError(t, err, "found by its ID, as asked")
+	assert.Equal(t, grantkit.Secret("own-secret-value"), cl.Secret)
+
+	srv.FailNext(1, oryfake.Fault{Truncate: true})
+	_, err = c.Clients.Create(ctx, ory.OAuth2ClientCreate{ID: "own-2", Secret: "own-secret-value"})
+	var apiErr *grantkit.Error
+	require.ErrorAs(t, err, &apiErr)
+	assert.Contains(t, apiErr.Message, "the client may now exist")
+	assert.NotContains(t, apiErr.Message, "secret", "the caller holds the secret it set")
+
+	srv.FailNext(1, oryfake.Fault{Truncate: true})
+	_, err = c.Clients.Create(ctx, ory.OAuth2ClientCreate{ID: "generated"})
+	require.ErrorAs(t, err, &apiErr)
+	assert.Contains(t, apiErr.Message, "was lost and cannot be recovered")
+	assert.Contains(t, apiErr.Message, "Clients.Patch (replace /client_secret)")
+}
