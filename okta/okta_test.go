@@ -472,3 +472,18 @@ func TestCatalogQuotesABoundedResource(t *testing.T) {
 	assert.Contains(t, err.Error(), "… (320 characters)")
 	assert.NotContains(t, err.Error(), long)
 }
+
+// A scope create whose answer was lost finds, by name, a scope that is not what it asked for:
+// an error saying so, not that scope returned as if it were the one made.
+func TestLostScopeCreateFindingAnotherScopeSaysSo(t *testing.T) {
+	ctx := context.Background()
+	o := newOrg(t)
+	o.srv.AddScope(o.serverID, "read:reports") // another writer's, without a description
+	o.srv.FailNext(1, oktafake.Fault{Status: http.StatusServiceUnavailable})
+	_, err := o.c.AuthorizationServers.CreateScope(ctx, o.serverID, okta.ScopeCreate{Name: "read:reports", Description: "Read reports"})
+	var ae *grantkit.Error
+	require.ErrorAs(t, err, &ae)
+	assert.Contains(t, ae.Message, "may have taken effect")
+	assert.Contains(t, ae.Message, `description "", asked "Read reports"`)
+	assert.Contains(t, ae.Message, "AuthorizationServers.ListScopes")
+}

@@ -198,7 +198,7 @@ func scopeDiffers(sc *Scope, p ScopeCreate) string {
 	var d []string
 	diff := func(field string, set bool, got, want any) {
 		if set && got != want {
-			d = append(d, fmt.Sprintf("%s %v, asked %v", field, got, want))
+			d = append(d, fmt.Sprintf("%s %s, asked %s", field, validate.Quote(fmt.Sprint(got)), validate.Quote(fmt.Sprint(want))))
 		}
 	}
 	diff("displayName", p.DisplayName != "", sc.DisplayName, p.DisplayName)
