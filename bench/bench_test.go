@@ -17,6 +17,7 @@ import (
 	"github.com/grantkit/grantkit/auth0"
 	"github.com/grantkit/grantkit/cpn"
 	"github.com/grantkit/grantkit/internal/testkit/benchkit"
+	"github.com/grantkit/grantkit/okta"
 	"github.com/grantkit/grantkit/onelogin"
 	"github.com/grantkit/grantkit/option"
 	"github.com/grantkit/grantkit/pingone"
@@ -135,6 +136,31 @@ var updateCases = []updateCase{
 			}
 		},
 	},
+	{
+		vendor: "okta",
+		want:   1,
+		grantkit: func(baseURL string, hc *http.Client) (benchkit.Call, error) {
+			c, err := okta.New("example.okta.com", option.WithBaseURL(baseURL), option.WithToken(benchkit.Token), option.WithHTTPClient(hc))
+			if err != nil {
+				return nil, err
+			}
+			return func(ctx context.Context) (int, error) {
+				g, err := c.ApplicationGrants.Create(ctx, "0oa1", okta.ApplicationGrantCreate{Issuer: "https://example.okta.com", ScopeID: "okta.users.read"})
+				if err != nil {
+					return 0, err
+				}
+				return oneIf(g.ScopeID == "okta.users.read"), nil
+			}, nil
+		},
+		raw: func(baseURL string, hc *http.Client) benchkit.Call {
+			in := benchkit.StdOktaGrantCreate{Issuer: "https://example.okta.com", ScopeID: "okta.users.read"}
+			return func(ctx context.Context) (int, error) {
+				var out benchkit.StdOktaGrant
+				err := do(ctx, hc, http.MethodPost, baseURL+"/api/v1/apps/0oa1/grants", bearer, in, &out)
+				return oneIf(out.ScopeID == "okta.users.read"), err
+			}
+		},
+	},
 }
 
 func oneIf(ok bool) int {
@@ -175,7 +201,7 @@ func do(ctx context.Context, hc *http.Client, method, url string, token [2]strin
 		return err
 	}
 	defer func() { _ = resp.Body.Close() }()
-	if resp.StatusCode != http.StatusOK {
+	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusCreated {
 		return fmt.Errorf("status %d", resp.StatusCode)
 	}
 	data, err := io.ReadAll(resp.Body)

@@ -75,6 +75,10 @@ var (
 		idObjects() + `],"createdAt":"2019-08-13T19:39:58.450Z","updatedAt":"2021-09-24T15:43:19.846Z"}`
 	CPNApp = `{"accessTokenTTL":1800,"allowedScopes":{"generalScopes":[` + quoted("") +
 		`],"organizationScopes":{"roles":[]},"servicesScopes":[]},"createdAt":1700000000000,"description":"d","displayName":"n","grantTypes":["client_credentials"],"id":"app","lastUpdatedAt":1700000000000,"ownerOnlySecretRotation":false,"secretRotationExpirationInSeconds":0}`
+	// OktaGrant is what Okta's seed call (grant consent to a scope) answers: one consent grant.
+	OktaGrant = `{"id":"oag3ih1zrm1cBFOiq0h6","clientId":"0oa1","issuer":"https://example.okta.com","scopeId":"okta.users.read","source":"ADMIN","status":"ACTIVE",` +
+		`"created":"2026-06-29T10:00:00.000Z","lastUpdated":"2026-06-29T10:00:00.000Z","createdBy":{"id":"0oa9","type":"Client"},` +
+		`"_links":{"app":{"href":"https://example.okta.com/api/v1/apps/0oa1"},"self":{"href":"https://example.okta.com/api/v1/apps/0oa1/grants/oag3ih1zrm1cBFOiq0h6"}}}`
 	// OneLoginScope is what OneLogin's seed call (update a scope) answers: only the id.
 	OneLoginScope = `{"id":323005}`
 	// OneLoginClientApp is OneLogin's grant object: a client app of an authorization server
@@ -102,10 +106,13 @@ type route struct {
 	prefix string
 	body   string
 	length []string // Content-Length, pre-formatted
+	// created is the status of an answer to a POST: 201 where the vendor's create answers
+	// it (Okta), 200 otherwise.
+	created int
 }
 
 func newRoute(prefix, body string) route {
-	return route{prefix, body, []string{strconv.Itoa(len(body))}}
+	return route{prefix, body, []string{strconv.Itoa(len(body))}, http.StatusOK}
 }
 
 // routes are the benchmarked API paths; a vendor is added here with its grant object.
@@ -115,6 +122,7 @@ var routes = []route{
 	newRoute("/v1/environments/", PingOneGrant),
 	newRoute("/cphub/api/auth/v2/orgs/", CPNApp),
 	newRoute("/api/2/api_authorizations/", OneLoginScope),
+	func() route { r := newRoute("/api/v1/apps/", OktaGrant); r.created = http.StatusCreated; return r }(),
 }
 
 var jsonContentType = []string{"application/json"}
@@ -129,7 +137,8 @@ func lookup(path string) (route, bool) {
 }
 
 // Handler answers TokenPath with TokenResponse and every benchmarked API path with that
-// vendor's grant object (a fixed 200 whatever the method or body), everything else with 404.
+// vendor's grant object (a fixed 200 whatever the method or body, 201 to a POST where the
+// vendor's create answers so), everything else with 404.
 // The request body is read and discarded. Its answers are pre-encoded, so the server's own
 // work is small and the same for every client.
 func Handler() http.Handler {
@@ -143,6 +152,9 @@ func Handler() http.Handler {
 		h := w.Header()
 		h["Content-Type"] = jsonContentType
 		h["Content-Length"] = rt.length
+		if r.Method == http.MethodPost && rt.created != http.StatusOK {
+			w.WriteHeader(rt.created)
+		}
 		_, _ = io.WriteString(w, rt.body)
 	})
 }
@@ -211,6 +223,10 @@ func NewMemoryClient() *http.Client {
 		if !ok {
 			return httpfake.JSON(r, http.StatusNotFound, `{}`), nil
 		}
-		return httpfake.JSON(r, http.StatusOK, rt.body), nil
+		status := http.StatusOK
+		if r.Method == http.MethodPost {
+			status = rt.created
+		}
+		return httpfake.JSON(r, status, rt.body), nil
 	})
 }
