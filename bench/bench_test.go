@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -19,6 +20,7 @@ import (
 	"github.com/grantkit/grantkit/internal/testkit/benchkit"
 	"github.com/grantkit/grantkit/onelogin"
 	"github.com/grantkit/grantkit/option"
+	"github.com/grantkit/grantkit/ory"
 	"github.com/grantkit/grantkit/pingone"
 )
 
@@ -132,6 +134,30 @@ var updateCases = []updateCase{
 				var out benchkit.StdOneLoginScopeID
 				err := do(ctx, hc, http.MethodPut, baseURL+"/api/2/api_authorizations/1001/scopes/323005", bearer, in, &out)
 				return oneIf(out.ID == 323005), err
+			}
+		},
+	},
+	{
+		vendor: "ory",
+		grantkit: func(baseURL string, hc *http.Client) (benchkit.Call, error) {
+			c, err := ory.New("https://hydra.example.com", option.WithBaseURL(baseURL), option.WithToken(benchkit.Token), option.WithHTTPClient(hc))
+			if err != nil {
+				return nil, err
+			}
+			return func(ctx context.Context) (int, error) {
+				a, err := c.Clients.Update(ctx, "app", ory.OAuth2ClientUpdate{Scope: grantkit.Set(benchkit.Scopes...)})
+				if err != nil {
+					return 0, err
+				}
+				return len(a.Scope), nil
+			}, nil
+		},
+		raw: func(baseURL string, hc *http.Client) benchkit.Call {
+			in := []benchkit.StdJSONPatch{{Op: "replace", Path: "/scope", Value: strings.Join(benchkit.Scopes, " ")}}
+			return func(ctx context.Context) (int, error) {
+				var out benchkit.StdOryClient
+				err := do(ctx, hc, http.MethodPatch, baseURL+"/admin/clients/app", bearer, in, &out)
+				return len(strings.Fields(out.Scope)), err
 			}
 		},
 	},
