@@ -518,8 +518,11 @@ func fromOAS(a *oas.OAuth2Client) *OAuth2Client {
 	shown := *a
 	shown.ClientSecret = oas.OptNilString{}
 	shown.RegistrationAccessToken = oas.OptNilString{}
-	if raw, err := shown.MarshalJSON(); err == nil {
-		c.Raw = raw
-	}
+	// A pooled encoder and one copy of its bytes: the same JSON as shown.MarshalJSON, without
+	// growing a fresh buffer from nothing for every answer.
+	e := jx.GetEncoder()
+	shown.Encode(e)
+	c.Raw = slices.Clone(e.Bytes())
+	jx.PutEncoder(e)
 	return c
 }
