@@ -90,7 +90,9 @@ func (cc *callContext) Value(key any) any {
 	return cc.Context.Value(key)
 }
 
-func (cc *callContext) String() string { return fmt.Sprint(cc.Context) + ".WithValue(transport.callKey, call)" }
+func (cc *callContext) String() string {
+	return fmt.Sprint(cc.Context) + ".WithValue(transport.callKey, call)"
+}
 
 // Op returns the name of the operation in effect for a call of op begun in ctx (see Begin):
 // the outer call's, else the grantkit helper's, else op. Code that builds an error without a
