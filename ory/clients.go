@@ -416,7 +416,8 @@ func (p OAuth2ClientUpdate) operations() (oas.JsonPatchDocument, error) {
 		doc = append(doc, op)
 		return err
 	}
-	var errs []error
+	var buf [12]error // every field's two checks, without growing a slice
+	errs := buf[:0]
 	if v, ok, err := patch.Get("Scope", p.Scope); err != nil || ok {
 		if err == nil {
 			err = CheckScopes(v)
