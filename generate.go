@@ -8,6 +8,8 @@ package grantkit
 // <vendor>/<vendor>fake/internal/oas, which only the vendor's fake imports. The client half's
 // import of ogen's ogenerrors is then pointed at internal/ogenerrors (internal/tools/clientimports),
 // so that a user's program does not link ogen's OpenAPI parser and its logging and YAML libraries.
+// Then internal/tools/lazyprops makes the client half's decoders create an object's map of
+// unknown properties only when it has one (an empty map per decoded object otherwise).
 // specs/ory.yaml is itself derived from Ory Hydra's official document by specs/derive-ory,
 // which runs first.
 
@@ -19,6 +21,7 @@ package grantkit
 //go:generate go tool ogen --config specs/ogen.yml --target cpn/internal/oas --package oas --clean specs/cpn.yaml
 //go:generate go tool ogen --config specs/ogen.yml --target ory/internal/oas --package oas --clean specs/ory.yaml
 //go:generate go run ./internal/tools/clientimports auth0/internal/oas onelogin/internal/oas pingone/internal/oas cpn/internal/oas ory/internal/oas
+//go:generate go run ./internal/tools/lazyprops auth0/internal/oas onelogin/internal/oas pingone/internal/oas cpn/internal/oas ory/internal/oas
 
 //go:generate go tool ogen --config specs/ogen-server.yml --target auth0/auth0fake/internal/oas --package oas --clean specs/auth0.yaml
 //go:generate go tool ogen --config specs/ogen-server.yml --target onelogin/oneloginfake/internal/oas --package oas --clean specs/onelogin.yaml
