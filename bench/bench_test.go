@@ -231,6 +231,28 @@ func BenchmarkUpdate(b *testing.B) {
 	}
 }
 
+// BenchmarkUpdateWithDeadline is BenchmarkUpdate with a caller's context that ends in 10 s,
+// for both clients: sooner than the 30 s attempt timeout, so grantkit bounds each attempt by
+// the caller's deadline alone and makes no context of its own. The difference from
+// BenchmarkUpdate's grantkit rows is what the per-attempt deadline costs (BENCHMARKS.md).
+func BenchmarkUpdateWithDeadline(b *testing.B) {
+	for _, tc := range updateCases {
+		for _, n := range benchkit.Networks {
+			b.Run("vendor="+tc.vendor+"/net="+n.Name, func(b *testing.B) {
+				baseURL, hc := n.Client(b)
+				gk, err := tc.grantkit(baseURL, hc)
+				if err != nil {
+					b.Fatal(err)
+				}
+				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+				defer cancel()
+				b.Run("client=raw", func(b *testing.B) { benchkit.LoopContext(ctx, b, tc.raw(baseURL, hc)) })
+				b.Run("client=grantkit", func(b *testing.B) { benchkit.LoopContext(ctx, b, gk) })
+			})
+		}
+	}
+}
+
 // TestUpdateCasesSendTheSameRequest checks what the benchmark compares: for each vendor,
 // grantkit and the floor send the same method, path, token and JSON body, and both decode
 // the whole answer.
