@@ -4,6 +4,7 @@
 #
 #   go test -c -o /tmp/b/bench.test ./bench
 #   bench/icount.sh /tmp/b/bench.test auth0 memory raw        # prints: auth0 memory raw 119957
+#   BENCH=BenchmarkUpdateWithDeadline bench/icount.sh /tmp/b/bench.test onelogin memory grantkit
 #
 # It runs the case twice, 200 and 2200 calls, and divides the difference of the two totals by
 # 2000, so the process's start, the benchmark's warm-up call and the client's construction
@@ -11,11 +12,11 @@
 # takes the collector's timing out of the count (B/op stands for its cost), asyncpreemptoff
 # and cpu.rdtscp=off avoid the two things this valgrind cannot run (SIGURG preemption, RDTSCP).
 set -euo pipefail
-bin=$1 vendor=$2 net=$3 client=$4
+bin=$1 vendor=$2 net=$3 client=$4 bench=${BENCH:-BenchmarkUpdate}
 run() {
   GOMAXPROCS=1 GOGC=off GODEBUG=asyncpreemptoff=1,cpu.rdtscp=off \
     valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin" -test.run '^$' \
-    -test.bench "^BenchmarkUpdate\$/^vendor=$vendor\$/^net=$net\$/^client=$client\$" -test.benchtime "$1x" 2>&1 |
+    -test.bench "^$bench\$/^vendor=$vendor\$/^net=$net\$/^client=$client\$" -test.benchtime "$1x" 2>&1 |
     awk '/Collected/ {print $4}'
 }
 a=$(run 200)
