@@ -52,7 +52,7 @@ func generated(t *testing.T, dir string) (names, imports map[string]bool) {
 // the server half, generated with specs/ogen-server.yml, lives under each fake, where Go's
 // internal rule keeps every package but the fake from importing it.
 func TestUsersCompileTheClientHalfOnly(t *testing.T) {
-	for _, vendor := range []string{"auth0", "cpn", "onelogin", "pingone"} {
+	for _, vendor := range []string{"auth0", "cpn", "okta", "onelogin", "ory", "pingone"} {
 		t.Run(vendor, func(t *testing.T) {
 			client, clientImports := generated(t, filepath.Join(vendor, "internal", "oas"))
 			assert.True(t, client["NewClient"], "the client half is generated")
@@ -78,7 +78,7 @@ func TestUsersLinkNoParserLibraries(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go list")
 	}
-	pkgs := []string{"./auth0", "./cpn", "./onelogin", "./pingone", "./option", "."}
+	pkgs := []string{"./auth0", "./cpn", "./okta", "./onelogin", "./ory", "./pingone", "./option", "."}
 	out, err := exec.Command("go", append([]string{"list", "-deps"}, pkgs...)...).CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	for _, dep := range strings.Fields(string(out)) {

@@ -21,6 +21,7 @@ import (
 	"github.com/grantkit/grantkit"
 	"github.com/grantkit/grantkit/auth0"
 	"github.com/grantkit/grantkit/cpn"
+	"github.com/grantkit/grantkit/okta"
 	"github.com/grantkit/grantkit/onelogin"
 	"github.com/grantkit/grantkit/option"
 	"github.com/grantkit/grantkit/ory"
@@ -72,6 +73,10 @@ func vendorClients() []vendorClient {
 		}},
 		{"pingone", &pingone.Client{}, (*pingone.Client)(nil), func(t *testing.T, hc *http.Client) any {
 			c, err := pingone.New("env-1", opts(hc)...)
+			return must(t, c, err)
+		}},
+		{"okta", &okta.Client{}, (*okta.Client)(nil), func(t *testing.T, hc *http.Client) any {
+			c, err := okta.New("example.okta.com", opts(hc)...)
 			return must(t, c, err)
 		}},
 		{"ory", &ory.Client{}, (*ory.Client)(nil), func(t *testing.T, hc *http.Client) any {

@@ -18,6 +18,7 @@ import (
 	"github.com/grantkit/grantkit/auth0"
 	"github.com/grantkit/grantkit/cpn"
 	"github.com/grantkit/grantkit/internal/testkit/benchkit"
+	"github.com/grantkit/grantkit/okta"
 	"github.com/grantkit/grantkit/onelogin"
 	"github.com/grantkit/grantkit/option"
 	"github.com/grantkit/grantkit/ory"
@@ -138,6 +139,31 @@ var updateCases = []updateCase{
 		},
 	},
 	{
+		vendor: "okta",
+		want:   1,
+		grantkit: func(baseURL string, hc *http.Client) (benchkit.Call, error) {
+			c, err := okta.New("example.okta.com", option.WithBaseURL(baseURL), option.WithToken(benchkit.Token), option.WithHTTPClient(hc))
+			if err != nil {
+				return nil, err
+			}
+			return func(ctx context.Context) (int, error) {
+				g, err := c.ApplicationGrants.Create(ctx, "0oa1", okta.ApplicationGrantCreate{Issuer: "https://example.okta.com", ScopeID: "okta.users.read"})
+				if err != nil {
+					return 0, err
+				}
+				return oneIf(g.ScopeID == "okta.users.read"), nil
+			}, nil
+		},
+		raw: func(baseURL string, hc *http.Client) benchkit.Call {
+			in := benchkit.StdOktaGrantCreate{Issuer: "https://example.okta.com", ScopeID: "okta.users.read"}
+			return func(ctx context.Context) (int, error) {
+				var out benchkit.StdOktaGrant
+				err := do(ctx, hc, http.MethodPost, baseURL+"/api/v1/apps/0oa1/grants", bearer, in, &out)
+				return oneIf(out.ScopeID == "okta.users.read"), err
+			}
+		},
+	},
+	{
 		vendor: "ory",
 		grantkit: func(baseURL string, hc *http.Client) (benchkit.Call, error) {
 			c, err := ory.New("https://hydra.example.com", option.WithBaseURL(baseURL), option.WithToken(benchkit.Token), option.WithHTTPClient(hc))
@@ -201,7 +227,7 @@ func do(ctx context.Context, hc *http.Client, method, url string, token [2]strin
 		return err
 	}
 	defer func() { _ = resp.Body.Close() }()
-	if resp.StatusCode != http.StatusOK {
+	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusCreated {
 		return fmt.Errorf("status %d", resp.StatusCode)
 	}
 	data, err := io.ReadAll(resp.Body)

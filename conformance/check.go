@@ -220,7 +220,7 @@ func Check(docs []*Document, recs []Record) ([]Violation, Tally) {
 		}
 		var doc *Document
 		for _, d := range docs {
-			if strings.HasPrefix(ex.Path, d.BasePath+"/") {
+			if strings.HasPrefix(ex.Path, d.Under+"/") {
 				doc = d
 				break
 			}

@@ -26,6 +26,7 @@ var vendors = []struct {
 }{
 	{"auth0", "auth0-management-api-oas.json", "../specs/auth0.yaml", "./auth0/..."},
 	{"pingone", "pingone-management.yml", "../specs/pingone.yaml", "./pingone/..."},
+	{"okta", "okta-management-minimal.yaml", "../specs/okta.yaml", "./okta/..."},
 }
 
 var loaded struct {

@@ -28,6 +28,10 @@ type Document struct {
 	// BasePath is the path of the document's server URL ("/api/v2"): a fake serves the API
 	// under it.
 	BasePath string
+	// Under is the path every request of grantkit's spec starts with: BasePath, and where the
+	// spec's server URL goes deeper than the document's (Okta: the document's base is the
+	// org's root, the spec's /api/v1), that part too. Exchanges are assigned to documents by it.
+	Under string
 	// Operations are the operations of grantkit's spec, as "METHOD /path/{}" (parameter
 	// names blanked, since the two documents name them differently).
 	Operations []string
@@ -62,12 +66,23 @@ func LoadDocument(vendor, officialPath, oursPath string) (*Document, error) {
 		return nil, err
 	}
 	d := &Document{Vendor: vendor}
+	// Where grantkit's spec sits deeper than the official document's base (Okta's: the
+	// document's paths start at /api/v1, the spec's server URL ends there), the difference
+	// prefixes the spec's paths.
+	prefix := ""
+	if oursBase, err := basePath(ours); err == nil {
+		if officialBase, err := basePath(official); err == nil {
+			if rest, ok := strings.CutPrefix(oursBase, strings.TrimSuffix(officialBase, "/")); ok && rest != "/" {
+				prefix = rest
+			}
+		}
+	}
 	want := map[string]bool{}
 	for path, item := range pairs(mapping(ours, "paths")) {
-		want[normalize(path.Value)] = true
+		want[normalize(prefix+path.Value)] = true
 		for method := range pairs(item) {
 			if m := strings.ToUpper(method.Value); slices.Contains(httpMethods, m) {
-				d.Operations = append(d.Operations, m+" "+normalize(path.Value))
+				d.Operations = append(d.Operations, m+" "+normalize(prefix+path.Value))
 			}
 		}
 	}
@@ -105,9 +120,15 @@ func LoadDocument(vendor, officialPath, oursPath string) (*Document, error) {
 		// puts examples there, which the validator cannot compile. Dropping them changes nothing.
 		dropRefSiblings(official)
 	}
+	// Examples play no part in validation, and Okta's document refers to examples it does not
+	// define (#/components/examples/LogTargetChangeDetails, LogDeviceObject, the second from
+	// a schema's example), which the validator cannot resolve: they are dropped, from every
+	// document alike.
+	dropExamples(official, "")
 	if d.BasePath, err = basePath(official); err != nil {
 		return nil, fmt.Errorf("%s: %w", officialPath, err)
 	}
+	d.Under = d.BasePath + prefix
 
 	// Back to JSON: yaml.v3 would write a document read from JSON in flow style, with YAML
 	// escapes that the validator's JSON detection refuses.
@@ -313,6 +334,28 @@ func dropRefSiblings(n *yaml.Node) {
 	}
 }
 
+// dropExamples removes every "examples" and "example" member of n (a media type's, a
+// parameter's, a schema's, the components' own), except a property of that name in a schema's
+// properties.
+func dropExamples(n *yaml.Node, key string) {
+	if n.Kind == yaml.MappingNode && key != "properties" {
+		kept := n.Content[:0]
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if k := n.Content[i].Value; k != "examples" && k != "example" {
+				kept = append(kept, n.Content[i], n.Content[i+1])
+			}
+		}
+		n.Content = kept
+	}
+	for i, c := range n.Content {
+		k := ""
+		if n.Kind == yaml.MappingNode && i%2 == 1 {
+			k = n.Content[i-1].Value
+		}
+		dropExamples(c, k)
+	}
+}
+
 // basePath is the path of the first server URL, whose host is a template such as
 // https://{tenantDomain}/api/v2.
 func basePath(root *yaml.Node) (string, error) {
@@ -329,5 +372,5 @@ func basePath(root *yaml.Node) (string, error) {
 	if _, err := url.Parse("/" + path); err != nil {
 		return "", fmt.Errorf("server URL %q: %w", raw, err)
 	}
-	return "/" + strings.TrimSuffix(path, "/"), nil
+	return strings.TrimSuffix("/"+path, "/"), nil
 }

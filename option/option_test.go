@@ -22,6 +22,8 @@ import (
 	"github.com/grantkit/grantkit/auth0/auth0fake"
 	"github.com/grantkit/grantkit/cpn"
 	"github.com/grantkit/grantkit/cpn/cpnfake"
+	"github.com/grantkit/grantkit/okta"
+	"github.com/grantkit/grantkit/okta/oktafake"
 	"github.com/grantkit/grantkit/onelogin"
 	"github.com/grantkit/grantkit/onelogin/oneloginfake"
 	"github.com/grantkit/grantkit/option"
@@ -113,6 +115,21 @@ func vendors() []vendor {
 				}
 			},
 			doubled: []string{"/v1", "/" + pingonefake.EnvironmentID, "/" + pingonefake.EnvironmentID + "/as"},
+		},
+		{
+			name: "okta",
+			new:  func(opts ...option.Option) (any, error) { return okta.New(oktafake.Domain, opts...) },
+			own:  okta.WithPrivateKey(oktafake.ClientID, oktafake.ServiceAppKey(), "", "okta.appGrants.manage"),
+			fake: func() http.Handler { return oktafake.New() },
+			client: func(t *testing.T, opts ...option.Option) func(context.Context) error {
+				c, err := okta.New(oktafake.Domain, opts...)
+				require.NoError(t, err)
+				return func(ctx context.Context) error {
+					_, err := c.AuthorizationServers.ListPage(ctx, okta.AuthorizationServerListOptions{})
+					return err
+				}
+			},
+			doubled: []string{"/api", "/api/v1", "/proxy/api/v1", "/oauth2", "/oauth2/v1", "/oauth2/v1/token"},
 		},
 		{
 			name: "ory",

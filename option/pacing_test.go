@@ -71,6 +71,7 @@ var over429 = map[string]struct {
 	"cpn":      {"429.1", false},
 	"onelogin": {"Error", true},
 	"pingone":  {"REQUEST_LIMITED", true},
+	"okta":     {"E0000047", true},
 	"ory":      {"Too Many Requests", false},
 }
 

@@ -207,18 +207,26 @@ func (s *ClientsService) Get(ctx context.Context, id string) (*OAuth2Client, err
 }
 
 // Create creates a client and returns it with its secret (OAuth2Client.Secret), which Hydra
-// shows only in this answer. A create whose answer is lost is not resent (Hydra would answer
-// 409 for an ID it stored, or make a second client without one): the error says the client
-// may exist, how to find it (Clients.Get with the ID you set, Clients.List by Name or Owner)
-// and that its secret must then be set again (Clients.Patch), since only the lost answer held
-// it. A write Hydra refused for a concurrent transaction (400, nothing stored) is sent again.
+// shows only in this answer. A create whose answer is lost is never resent blindly. With an
+// ID, the client is looked up by it: found as asked with the Secret p set, it is returned;
+// found absent, the create is sent again (Hydra refuses a second client with one ID: 409).
+// Otherwise (no ID, for which Hydra would make a second client; a client found that differs;
+// a secret Hydra generated, shown only in the lost answer) the error says the client may
+// exist, how to find it (Clients.Get with the ID you set, Clients.List by Name or Owner) and,
+// when p sets no Secret, that the generated secret cannot be recovered and must be set again
+// (Clients.Patch). A write Hydra refused for a concurrent transaction (400, nothing stored) is
+// sent again.
 func (s *ClientsService) Create(ctx context.Context, p OAuth2ClientCreate) (*OAuth2Client, error) {
 	ctx, call, err := s.begin(ctx, "Clients.Create")
 	if err != nil {
 		return nil, err
 	}
-	call.Creates("the client may now exist; find it with Clients.Get (the ID you set) or Clients.List (Name, Owner). " +
-		"Its secret, shown only in this answer, was lost: set a new one with Clients.Patch (replace /client_secret)")
+	find := "the client may now exist; find it with Clients.Get (the ID you set) or Clients.List (Name, Owner)"
+	if p.Secret == "" {
+		find += ". Its secret, which Hydra generated and showed only in this answer, was lost and cannot be recovered: " +
+			"set a new one with Clients.Patch (replace /client_secret)"
+	}
+	call.Creates(find)
 	req, err := p.toOAS()
 	if err != nil {
 		return nil, call.Err(err)

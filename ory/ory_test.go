@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"iter"
 	"net/http"
 	"strconv"
 	"testing"
@@ -280,7 +281,7 @@ func ReliabilityEnv(t *testing.T, o reliabilitytest.Options, base string, fake r
 	cc := clientcredentials.Config{ClientID: oryfake.ClientID, ClientSecret: secret, TokenURL: base + oryfake.TokenPath, AuthStyle: oauth2.AuthStyleInHeader}
 	// Not cc.TokenSource, which keeps its token: grantkit's cache decides when to fetch.
 	fetch := tokenSource(func() (*oauth2.Token, error) { return cc.Token(ctx) })
-	c, err := ory.New(base, option.WithTokenSource(fetch), option.WithRetryPolicy(o.Retry), construct.WithSleep(o.Sleep))
+	c, err := ory.New(base, o.With(option.WithBaseURL(base), option.WithTokenSource(fetch))...)
 	require.NoError(t, err)
 	n := 0
 	return reliabilitytest.Env{
@@ -315,6 +316,16 @@ func ReliabilityEnv(t *testing.T, o reliabilitytest.Options, base string, fake r
 		LostSecret: true,
 		LostCreate: []string{"the client may now exist", "Clients.Get", "Clients.List", "secret", "was lost", "Clients.Patch", "cannot be recovered"},
 		Fake:       fake,
+		New: func(opts ...option.Option) error {
+			_, err := ory.New(base, opts...)
+			return err
+		},
+		List: func(ctx context.Context) iter.Seq2[string, error] {
+			_, err := seed.Clients.Create(context.Background(), ory.OAuth2ClientCreate{ID: "listed"})
+			require.NoError(t, err)
+			return reliabilitytest.IDs(c.Clients.List(ctx, ory.OAuth2ClientListOptions{PageSize: 1}), func(a *ory.OAuth2Client) string { return a.ID })
+		},
+		Token: fake.IssueToken,
 		BadInputs: map[string]func(ctx context.Context) error{
 			"empty id": func(ctx context.Context) error { _, err := c.Clients.Get(ctx, ""); return err },
 			"../ id":   func(ctx context.Context) error { _, err := c.Clients.Get(ctx, "../app"); return err },
@@ -367,6 +378,7 @@ type tokenSource func() (*oauth2.Token, error)
 func (f tokenSource) Token() (*oauth2.Token, error) { return f() }
 
 type reliabilityFake = interface {
+	IssueToken() grantkit.Secret
 	Fail(m oryfake.Match, faults ...oryfake.Fault)
 	FailNext(n int, f oryfake.Fault)
 	FailTokenRequests(n int, f oryfake.Fault)
@@ -413,4 +425,30 @@ func TestConcurrentTransactionIsResent(t *testing.T) {
 	srv.FailNext(1, oryfake.Fault{Status: 400})
 	_, err = c.Clients.Create(ctx, ory.OAuth2ClientCreate{ID: "other"})
 	require.Error(t, err, "another 400 is not resent")
+}
+
+// A create that set its own secret loses nothing with its answer: found by its ID, it is
+// returned with that secret; whatever the error says of a lost answer, it never calls the
+// secret lost. One that let Hydra generate it is told the secret cannot be recovered.
+func TestLostCreateAnswerAndTheSecret(t *testing.T) {
+	ctx := context.Background()
+	c, srv := setup(t, option.WithRetryPolicy(grantkit.RetryPolicy{}), construct.WithSleep(func(context.Context, time.Duration) error { return nil }))
+
+	srv.FailNext(1, oryfake.Fault{Status: 503, Apply: true})
+	cl, err := c.Clients.Create(ctx, ory.OAuth2ClientCreate{ID: "own", Secret: "own-secret-value"})
+	require.NoError(t, err, "found by its ID, as asked")
+	assert.Equal(t, grantkit.Secret("own-secret-value"), cl.Secret)
+
+	srv.FailNext(1, oryfake.Fault{Truncate: true})
+	_, err = c.Clients.Create(ctx, ory.OAuth2ClientCreate{ID: "own-2", Secret: "own-secret-value"})
+	var apiErr *grantkit.Error
+	require.ErrorAs(t, err, &apiErr)
+	assert.Contains(t, apiErr.Message, "the client may now exist")
+	assert.NotContains(t, apiErr.Message, "secret", "the caller holds the secret it set")
+
+	srv.FailNext(1, oryfake.Fault{Truncate: true})
+	_, err = c.Clients.Create(ctx, ory.OAuth2ClientCreate{ID: "generated"})
+	require.ErrorAs(t, err, &apiErr)
+	assert.Contains(t, apiErr.Message, "was lost and cannot be recovered")
+	assert.Contains(t, apiErr.Message, "Clients.Patch (replace /client_secret)")
 }

@@ -105,6 +105,7 @@ func startHydra(bin string) (stop func(), err error) {
 		return nil, err
 	}
 	cmd.Stdout, cmd.Stderr = log, log
+	cmd.SysProcAttr = hydraProcAttr()
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}

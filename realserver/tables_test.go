@@ -3,6 +3,7 @@ package realserver_test
 import (
 	"context"
 	"encoding/json"
+	"iter"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -15,7 +16,6 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/grantkit/grantkit"
-	"github.com/grantkit/grantkit/internal/construct"
 	"github.com/grantkit/grantkit/internal/testkit/fake"
 	"github.com/grantkit/grantkit/internal/testkit/grantstest"
 	"github.com/grantkit/grantkit/internal/testkit/reliabilitytest"
@@ -37,11 +37,16 @@ type target struct {
 }
 
 type server interface {
+	Fail(m fake.Match, faults ...fake.Fault)
 	FailNext(n int, f fake.Fault)
 	FailTokenRequests(n int, f fake.Fault)
 	Requests() []fake.Request
 	TokenRequests() int
+	IssueToken() grantkit.Secret
 	RevokeTokens()
+	SetRateLimit(rps float64, burst int)
+	WithholdRateLimitHeaders(retryAfter bool)
+	RateLimited() int
 }
 
 var targets = []target{
@@ -67,7 +72,9 @@ var targets = []target{
 // the shared fake scaffolding (internal/testkit/fake) with the proxy as its API. It also plays
 // an authenticating gateway: its token endpoint (/oauth2/token, oryfake's client credentials)
 // issues bearer tokens, and a request carrying one must carry a valid one (401 otherwise);
-// a request without one goes through, as Hydra's admin listener takes none.
+// a request without one goes through, as Hydra's admin listener takes none. A self-hosted
+// Hydra has no rate limit, so the front enforces the one a scenario sets (SetRateLimit), with
+// oryfake's 429: Ory's error body and no header (ory/oryfake/ratelimit.go).
 type frontServer struct {
 	*httptest.Server
 	srv *fake.Server
@@ -173,14 +180,14 @@ func reliabilityEnv(t *testing.T, tg target, o reliabilitytest.Options) reliabil
 		secret = o.WrongSecret
 	}
 	cc := clientcredentials.Config{ClientID: oryfake.ClientID, ClientSecret: secret, TokenURL: base + oryfake.TokenPath, AuthStyle: oauth2.AuthStyleInHeader}
+	// Not cc.TokenSource, which keeps its token: grantkit's cache decides when to fetch.
 	fetch := tokenSource(func() (*oauth2.Token, error) { return cc.Token(ctx) })
-	c, err := ory.New(admin, option.WithBaseURL(base), option.WithTokenSource(fetch), option.WithRetryPolicy(o.Retry), construct.WithSleep(o.Sleep))
+	c, err := ory.New(admin, o.With(option.WithBaseURL(base), option.WithTokenSource(fetch))...)
 	require.NoError(t, err)
-	n := 0
+	var created string // the ID of the latest Create
 	return reliabilitytest.Env{
 		Read: func(ctx context.Context) error { _, err := c.Clients.Get(ctx, app); return err },
 		Update: func(ctx context.Context) (func() bool, error) {
-			n++
 			want := newID("name")
 			_, err := c.Clients.Update(ctx, app, ory.OAuth2ClientUpdate{Name: grantkit.Value(want)})
 			return func() bool {
@@ -189,8 +196,15 @@ func reliabilityEnv(t *testing.T, tg target, o reliabilitytest.Options) reliabil
 			}, err
 		},
 		Create: func(ctx context.Context) error {
-			_, err := c.Clients.Create(ctx, ory.OAuth2ClientCreate{ID: newID("new")})
+			created = newID("new")
+			_, err := c.Clients.Create(ctx, ory.OAuth2ClientCreate{ID: created})
 			return err
+		},
+		Created: func() int {
+			if _, err := seed.Clients.Get(context.Background(), created); err != nil {
+				return 0
+			}
+			return 1
 		},
 		Delete: func() func(ctx context.Context) error {
 			id := newID("gone")
@@ -198,8 +212,23 @@ func reliabilityEnv(t *testing.T, tg target, o reliabilitytest.Options) reliabil
 			require.NoError(t, err)
 			return func(ctx context.Context) error { return c.Clients.Delete(ctx, id) }
 		},
-		LostCreate: []string{"the client may now exist", "Clients.Get", "Clients.List", "secret", "was lost", "Clients.Patch"},
+		LostSecret: true,
+		LostCreate: []string{"the client may now exist", "Clients.Get", "Clients.List", "secret", "was lost", "Clients.Patch", "cannot be recovered"},
 		Fake:       srv,
+		New: func(opts ...option.Option) error {
+			_, err := ory.New(admin, append([]option.Option{option.WithBaseURL(base)}, opts...)...)
+			return err
+		},
+		// The clients of an owner of their own: the Hydra is shared by every test of the run.
+		List: func(ctx context.Context) iter.Seq2[string, error] {
+			owner := newID("owner")
+			for range 3 {
+				_, err := seed.Clients.Create(context.Background(), ory.OAuth2ClientCreate{ID: newID("listed"), Owner: owner})
+				require.NoError(t, err)
+			}
+			return reliabilitytest.IDs(c.Clients.List(ctx, ory.OAuth2ClientListOptions{PageSize: 1, Owner: owner}), func(a *ory.OAuth2Client) string { return a.ID })
+		},
+		Token: srv.IssueToken,
 		BadInputs: map[string]func(ctx context.Context) error{
 			"empty id": func(ctx context.Context) error { _, err := c.Clients.Get(ctx, ""); return err },
 			"../ id":   func(ctx context.Context) error { _, err := c.Clients.Get(ctx, "../"+app); return err },

@@ -150,6 +150,10 @@ func (NoSecurity[Op, V]) Bearer(context.Context, Op) (V, error) { var v V; retur
 // CspAuthToken is the hook of CPN's spec.
 func (NoSecurity[Op, V]) CspAuthToken(context.Context, Op) (V, error) { var v V; return v, nil }
 
+// ApiToken is the hook of Okta's spec (derived from Okta's document, which names its
+// "Authorization: SSWS" scheme apiToken).
+func (NoSecurity[Op, V]) ApiToken(context.Context, Op) (V, error) { var v V; return v, nil }
+
 // WithSleep replaces the transport's sleep, so tests record retry waits instead of spending
 // them. It is for grantkit's own tests only (users cannot import this package).
 func WithSleep(sleep func(ctx context.Context, d time.Duration) error) func(*Settings) error {

@@ -113,7 +113,7 @@ func TestDeleteFindingNothingAfterALostAnswerIsSuccess(t *testing.T) {
 type thing struct{ name string }
 
 func TestCreateLooksUpBeforeSendingAgain(t *testing.T) {
-	run := func(t *testing.T, answers []func(http.ResponseWriter, *http.Request), lk func(n *int) Lookup[thing]) (*thing, error, *testServer, int) {
+	run := func(t *testing.T, answers []func(http.ResponseWriter, *http.Request), lk func(n *int) Lookup[thing]) (*thing, *testServer, int, error) {
 		srv := newServer(t, answers...)
 		c := newClient(t, &sleeper{}, nil, grantkit.RetryPolicy{})
 		c.hc = &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
@@ -128,7 +128,7 @@ func TestCreateLooksUpBeforeSendingAgain(t *testing.T) {
 			}
 			return &thing{"a"}, nil
 		}, lk(&lookups))
-		return v, err, srv, lookups
+		return v, srv, lookups, err
 	}
 	found := func(v *thing, differs string) func(n *int) Lookup[thing] {
 		return func(n *int) Lookup[thing] {
@@ -137,14 +137,14 @@ func TestCreateLooksUpBeforeSendingAgain(t *testing.T) {
 	}
 
 	t.Run("found after a lost answer: returned, not resent", func(t *testing.T) {
-		v, err, srv, lookups := run(t, []func(http.ResponseWriter, *http.Request){status(503), status(201)}, found(&thing{"a"}, ""))
+		v, srv, lookups, err := run(t, []func(http.ResponseWriter, *http.Request){status(503), status(201)}, found(&thing{"a"}, ""))
 		require.NoError(t, err)
 		assert.Equal(t, "a", v.name)
 		assert.EqualValues(t, 1, srv.calls.Load())
 		assert.Equal(t, 1, lookups)
 	})
 	t.Run("absent after a lost answer: resent once the lookup shows it absent", func(t *testing.T) {
-		v, err, srv, lookups := run(t, []func(http.ResponseWriter, *http.Request){dropAfterRead, status(201)}, found(nil, ""))
+		v, srv, lookups, err := run(t, []func(http.ResponseWriter, *http.Request){dropAfterRead, status(201)}, found(nil, ""))
 		require.NoError(t, err)
 		assert.Equal(t, "a", v.name)
 		assert.EqualValues(t, 2, srv.calls.Load())
@@ -162,14 +162,14 @@ func TestCreateLooksUpBeforeSendingAgain(t *testing.T) {
 				return &thing{"a"}, "", nil
 			}}
 		}
-		v, err, srv, lookups := run(t, []func(http.ResponseWriter, *http.Request){status(504), status(409)}, lk)
+		v, srv, lookups, err := run(t, []func(http.ResponseWriter, *http.Request){status(504), status(409)}, lk)
 		require.NoError(t, err)
 		assert.Equal(t, "a", v.name)
 		assert.EqualValues(t, 2, srv.calls.Load())
 		assert.Equal(t, 2, lookups)
 	})
 	t.Run("409 without a lost answer is the vendor's answer", func(t *testing.T) {
-		_, err, srv, lookups := run(t, []func(http.ResponseWriter, *http.Request){status(409)}, found(&thing{"a"}, ""))
+		_, srv, lookups, err := run(t, []func(http.ResponseWriter, *http.Request){status(409)}, found(&thing{"a"}, ""))
 		var ge *grantkit.Error
 		require.ErrorAs(t, err, &ge)
 		assert.Equal(t, 409, ge.StatusCode)
@@ -177,7 +177,7 @@ func TestCreateLooksUpBeforeSendingAgain(t *testing.T) {
 		assert.Zero(t, lookups)
 	})
 	t.Run("a different object under the key: an error saying it may exist", func(t *testing.T) {
-		_, err, srv, _ := run(t, []func(http.ResponseWriter, *http.Request){status(500)}, found(&thing{"b"}, "scopes [x], asked [a]"))
+		_, srv, _, err := run(t, []func(http.ResponseWriter, *http.Request){status(500)}, found(&thing{"b"}, "scopes [x], asked [a]"))
 		var ge *grantkit.Error
 		require.ErrorAs(t, err, &ge)
 		assert.Equal(t, 500, ge.StatusCode)
@@ -189,7 +189,7 @@ func TestCreateLooksUpBeforeSendingAgain(t *testing.T) {
 		lk := func(n *int) Lookup[thing] {
 			return Lookup[thing]{Find: func(context.Context) (*thing, string, error) { *n++; return nil, "", nil }}
 		}
-		_, err, srv, _ := run(t, []func(http.ResponseWriter, *http.Request){dropAfterRead, status(201)}, lk)
+		_, srv, _, err := run(t, []func(http.ResponseWriter, *http.Request){dropAfterRead, status(201)}, lk)
 		var ge *grantkit.Error
 		require.ErrorAs(t, err, &ge)
 		assert.Contains(t, ge.Message, "may have taken effect")
@@ -200,7 +200,7 @@ func TestCreateLooksUpBeforeSendingAgain(t *testing.T) {
 		lk := func(n *int) Lookup[thing] {
 			return Lookup[thing]{Unique: true, Find: func(context.Context) (*thing, string, error) { return nil, "", errors.New("list: 500") }}
 		}
-		_, err, srv, _ := run(t, []func(http.ResponseWriter, *http.Request){status(502)}, lk)
+		_, srv, _, err := run(t, []func(http.ResponseWriter, *http.Request){status(502)}, lk)
 		var ge *grantkit.Error
 		require.ErrorAs(t, err, &ge)
 		assert.Contains(t, ge.Message, "find it with Things.List")
@@ -208,7 +208,7 @@ func TestCreateLooksUpBeforeSendingAgain(t *testing.T) {
 		assert.EqualValues(t, 1, srv.calls.Load())
 	})
 	t.Run("resends stop with the policy's attempts", func(t *testing.T) {
-		_, err, srv, lookups := run(t, []func(http.ResponseWriter, *http.Request){status(503)}, found(nil, ""))
+		_, srv, lookups, err := run(t, []func(http.ResponseWriter, *http.Request){status(503)}, found(nil, ""))
 		var ge *grantkit.Error
 		require.ErrorAs(t, err, &ge)
 		assert.Equal(t, 503, ge.StatusCode)

@@ -137,7 +137,7 @@ func TestRetryAfterSetsTheLearnedRatesFloor(t *testing.T) {
 	tk, err := p.wait(context.Background(), "", time.Time{})
 	require.NoError(t, err)
 	// Nothing else was sent for two seconds: the rate sent is one request in that time.
-	clk.Sleep(context.Background(), 2*time.Second)
+	require.NoError(t, clk.Sleep(context.Background(), 2*time.Second))
 	clk.slept = nil
 	p.done(tk, http.Header{}, http.StatusTooManyRequests, 500*time.Millisecond)
 	l := &tk.b.learned

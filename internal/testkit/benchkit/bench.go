@@ -79,6 +79,10 @@ var (
 	// client, its scopes one space-separated string, with the fields Hydra v2.3.0 sends.
 	OryClient = `{"client_id":"app","client_name":"billing-service","owner":"team-a","scope":"` + strings.Join(Scopes, " ") +
 		`","audience":[],"grant_types":["client_credentials"],"response_types":["token"],"redirect_uris":[],"allowed_cors_origins":[],"contacts":null,"client_uri":"","logo_uri":"","policy_uri":"","tos_uri":"","subject_type":"public","token_endpoint_auth_method":"client_secret_post","userinfo_signed_response_alg":"none","client_secret_expires_at":0,"skip_consent":false,"skip_logout_consent":false,"metadata":{},"created_at":"2024-05-02T10:11:12Z","updated_at":"2024-05-02T10:11:13Z"}`
+	// OktaGrant is what Okta's seed call (grant consent to a scope) answers: one consent grant.
+	OktaGrant = `{"id":"oag3ih1zrm1cBFOiq0h6","clientId":"0oa1","issuer":"https://example.okta.com","scopeId":"okta.users.read","source":"ADMIN","status":"ACTIVE",` +
+		`"created":"2026-06-29T10:00:00.000Z","lastUpdated":"2026-06-29T10:00:00.000Z","createdBy":{"id":"0oa9","type":"Client"},` +
+		`"_links":{"app":{"href":"https://example.okta.com/api/v1/apps/0oa1"},"self":{"href":"https://example.okta.com/api/v1/apps/0oa1/grants/oag3ih1zrm1cBFOiq0h6"}}}`
 	// OneLoginScope is what OneLogin's seed call (update a scope) answers: only the id.
 	OneLoginScope = `{"id":323005}`
 	// OneLoginClientApp is OneLogin's grant object: a client app of an authorization server
@@ -106,10 +110,13 @@ type route struct {
 	prefix string
 	body   string
 	length []string // Content-Length, pre-formatted
+	// created is the status of an answer to a POST: 201 where the vendor's create answers
+	// it (Okta), 200 otherwise.
+	created int
 }
 
 func newRoute(prefix, body string) route {
-	return route{prefix, body, []string{strconv.Itoa(len(body))}}
+	return route{prefix, body, []string{strconv.Itoa(len(body))}, http.StatusOK}
 }
 
 // routes are the benchmarked API paths; a vendor is added here with its grant object.
@@ -120,6 +127,7 @@ var routes = []route{
 	newRoute("/cphub/api/auth/v2/orgs/", CPNApp),
 	newRoute("/api/2/api_authorizations/", OneLoginScope),
 	newRoute("/admin/clients/", OryClient),
+	func() route { r := newRoute("/api/v1/apps/", OktaGrant); r.created = http.StatusCreated; return r }(),
 }
 
 var jsonContentType = []string{"application/json"}
@@ -134,7 +142,8 @@ func lookup(path string) (route, bool) {
 }
 
 // Handler answers TokenPath with TokenResponse and every benchmarked API path with that
-// vendor's grant object (a fixed 200 whatever the method or body), everything else with 404.
+// vendor's grant object (a fixed 200 whatever the method or body, 201 to a POST where the
+// vendor's create answers so), everything else with 404.
 // The request body is read and discarded. Its answers are pre-encoded, so the server's own
 // work is small and the same for every client.
 func Handler() http.Handler {
@@ -148,6 +157,9 @@ func Handler() http.Handler {
 		h := w.Header()
 		h["Content-Type"] = jsonContentType
 		h["Content-Length"] = rt.length
+		if r.Method == http.MethodPost && rt.created != http.StatusOK {
+			w.WriteHeader(rt.created)
+		}
 		_, _ = io.WriteString(w, rt.body)
 	})
 }
@@ -216,6 +228,10 @@ func NewMemoryClient() *http.Client {
 		if !ok {
 			return httpfake.JSON(r, http.StatusNotFound, `{}`), nil
 		}
-		return httpfake.JSON(r, http.StatusOK, rt.body), nil
+		status := http.StatusOK
+		if r.Method == http.MethodPost {
+			status = rt.created
+		}
+		return httpfake.JSON(r, status, rt.body), nil
 	})
 }

@@ -55,6 +55,31 @@ type StdPingOneGrantUpdate struct {
 	Scopes   []StdIDRef `json:"scopes"`
 }
 
+// StdOktaGrantCreate is Okta's seed call's body: the issuer and the scope granted.
+type StdOktaGrantCreate struct {
+	Issuer  string `json:"issuer"`
+	ScopeID string `json:"scopeId"`
+}
+
+// StdOktaGrant is Okta's OAuth2ScopeConsentGrant.
+type StdOktaGrant struct {
+	ID          string `json:"id"`
+	ClientID    string `json:"clientId"`
+	Issuer      string `json:"issuer"`
+	ScopeID     string `json:"scopeId"`
+	Source      string `json:"source"`
+	Status      string `json:"status"`
+	Created     string `json:"created"`
+	LastUpdated string `json:"lastUpdated"`
+	CreatedBy   struct {
+		ID   string `json:"id"`
+		Type string `json:"type"`
+	} `json:"createdBy"`
+	Links map[string]struct {
+		Href string `json:"href"`
+	} `json:"_links"`
+}
+
 // StdCPNRole is a CPN role, named.
 type StdCPNRole struct {
 	Name string `json:"name"`

@@ -50,8 +50,15 @@ type Env struct {
 	// Refuse makes the vendor refuse (403) the next request of one of these HTTP methods:
 	// give it a Dropper's Refuse.
 	Refuse func(methods ...string)
+	// Writes are the HTTP methods a scope write sends; nil means PATCH and PUT. Okta grants
+	// and revokes one scope at a time (POST and DELETE).
+	Writes []string
+	// WritesPerScope says a write sends one request per scope added or removed (Okta), not
+	// one per grant.
+	WritesPerScope bool
 	// GrantNeedsScopes says a grant without scopes is no grant at the vendor (CPN, where a
-	// grant is an app's allowed scopes): Create without scopes is invalid input there.
+	// grant is an app's allowed scopes; Okta, where it is the scopes an app holds on an
+	// issuer): Create without scopes is invalid input there.
 	GrantNeedsScopes bool
 	// MaxScopeLen is the longest scope name the vendor accepts in a grant (0: no bound).
 	MaxScopeLen int
@@ -351,6 +358,9 @@ func Run(t *testing.T, newEnv func(t *testing.T) Env) {
 			}
 			key := e.Seed(t, "read:a")
 			writes := []string{http.MethodPatch, http.MethodPut}
+			if e.Writes != nil {
+				writes = e.Writes
+			}
 			for _, c := range []struct {
 				op      string
 				refuse  []string

@@ -19,7 +19,7 @@ func TestFakesAreCurrent(t *testing.T) {
 	require.NoError(t, err)
 	files, err := filepath.Glob(filepath.Join(root, "*", "*fake", output))
 	require.NoError(t, err)
-	require.Len(t, files, 5, "auth0fake, cpnfake, oneloginfake, oryfake, pingonefake")
+	require.Len(t, files, 6, "auth0fake, cpnfake, oktafake, oneloginfake, oryfake, pingonefake")
 	for _, file := range files {
 		dir := filepath.Dir(file)
 		want, err := generate(dir, filepath.Base(dir))
