@@ -10,7 +10,9 @@ package grantkit
 // so that a user's program does not link ogen's OpenAPI parser and its logging and YAML libraries.
 // specs/ory.yaml is itself derived from Ory Hydra's official document by specs/derive-ory, and
 // specs/okta.yaml from Okta's official document by specs/derive (with specs/okta-derive.yaml and
-// specs/okta-overlay.yaml); both run first.
+// specs/okta-overlay.yaml); both run first. After clientimports, internal/tools/lazyprops makes
+// the client half's decoders create an object's map of unknown properties only when it has one
+// (ogen makes an empty map for every decoded object).
 
 //go:generate go run ./specs/derive-ory
 //go:generate go run ./specs/derive -doc ../shared/vendor-specs/okta-management-minimal.yaml -config specs/okta-derive.yaml -overlay specs/okta-overlay.yaml -out specs/okta.yaml
@@ -22,6 +24,7 @@ package grantkit
 //go:generate go tool ogen --config specs/ogen.yml --target okta/internal/oas --package oas --clean specs/okta.yaml
 //go:generate go tool ogen --config specs/ogen.yml --target ory/internal/oas --package oas --clean specs/ory.yaml
 //go:generate go run ./internal/tools/clientimports auth0/internal/oas onelogin/internal/oas pingone/internal/oas cpn/internal/oas okta/internal/oas ory/internal/oas
+//go:generate go run ./internal/tools/lazyprops auth0/internal/oas onelogin/internal/oas pingone/internal/oas cpn/internal/oas okta/internal/oas ory/internal/oas
 
 //go:generate go tool ogen --config specs/ogen-server.yml --target auth0/auth0fake/internal/oas --package oas --clean specs/auth0.yaml
 //go:generate go tool ogen --config specs/ogen-server.yml --target onelogin/oneloginfake/internal/oas --package oas --clean specs/onelogin.yaml

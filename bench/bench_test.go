@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -20,6 +21,7 @@ import (
 	"github.com/grantkit/grantkit/okta"
 	"github.com/grantkit/grantkit/onelogin"
 	"github.com/grantkit/grantkit/option"
+	"github.com/grantkit/grantkit/ory"
 	"github.com/grantkit/grantkit/pingone"
 )
 
@@ -161,6 +163,30 @@ var updateCases = []updateCase{
 			}
 		},
 	},
+	{
+		vendor: "ory",
+		grantkit: func(baseURL string, hc *http.Client) (benchkit.Call, error) {
+			c, err := ory.New("https://hydra.example.com", option.WithBaseURL(baseURL), option.WithToken(benchkit.Token), option.WithHTTPClient(hc))
+			if err != nil {
+				return nil, err
+			}
+			return func(ctx context.Context) (int, error) {
+				a, err := c.Clients.Update(ctx, "app", ory.OAuth2ClientUpdate{Scope: grantkit.Set(benchkit.Scopes...)})
+				if err != nil {
+					return 0, err
+				}
+				return len(a.Scope), nil
+			}, nil
+		},
+		raw: func(baseURL string, hc *http.Client) benchkit.Call {
+			in := []benchkit.StdJSONPatch{{Op: "replace", Path: "/scope", Value: strings.Join(benchkit.Scopes, " ")}}
+			return func(ctx context.Context) (int, error) {
+				var out benchkit.StdOryClient
+				err := do(ctx, hc, http.MethodPatch, baseURL+"/admin/clients/app", bearer, in, &out)
+				return len(strings.Fields(out.Scope)), err
+			}
+		},
+	},
 }
 
 func oneIf(ok bool) int {
@@ -226,6 +252,28 @@ func BenchmarkUpdate(b *testing.B) {
 				// The floor first: `benchstat -col /client` takes the first as its baseline.
 				b.Run("client=raw", func(b *testing.B) { benchkit.Loop(b, tc.raw(baseURL, hc)) })
 				b.Run("client=grantkit", func(b *testing.B) { benchkit.Loop(b, gk) })
+			})
+		}
+	}
+}
+
+// BenchmarkUpdateWithDeadline is BenchmarkUpdate with a caller's context that ends in 10 s,
+// for both clients: sooner than the 30 s attempt timeout, so grantkit bounds each attempt by
+// the caller's deadline alone and makes no context of its own. The difference from
+// BenchmarkUpdate's grantkit rows is what the per-attempt deadline costs (BENCHMARKS.md).
+func BenchmarkUpdateWithDeadline(b *testing.B) {
+	for _, tc := range updateCases {
+		for _, n := range benchkit.Networks {
+			b.Run("vendor="+tc.vendor+"/net="+n.Name, func(b *testing.B) {
+				baseURL, hc := n.Client(b)
+				gk, err := tc.grantkit(baseURL, hc)
+				if err != nil {
+					b.Fatal(err)
+				}
+				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+				defer cancel()
+				b.Run("client=raw", func(b *testing.B) { benchkit.LoopContext(ctx, b, tc.raw(baseURL, hc)) })
+				b.Run("client=grantkit", func(b *testing.B) { benchkit.LoopContext(ctx, b, gk) })
 			})
 		}
 	}

@@ -175,8 +175,7 @@ const conflictResends = 5
 func resend[T any](ctx context.Context, c *Client, send func() (T, error)) (T, error) {
 	for i := 0; ; i++ {
 		v, err := send()
-		var apiErr *grantkit.Error
-		if i == conflictResends || !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest || apiErr.Code != conflict {
+		if err == nil || i == conflictResends || !isConflict(err) {
 			return v, err
 		}
 		wait := time.Duration(10<<i)*time.Millisecond + time.Duration(rand.Int64N(int64(10*time.Millisecond)))
@@ -184,6 +183,13 @@ func resend[T any](ctx context.Context, c *Client, send func() (T, error)) (T, e
 			return v, err
 		}
 	}
+}
+
+// isConflict reports whether err is Hydra's refusal of a concurrent write (its own function so
+// that a call that succeeds does not pay for errors.As's target).
+func isConflict(err error) bool {
+	var apiErr *grantkit.Error
+	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest && apiErr.Code == conflict
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

@@ -94,3 +94,22 @@ func mustField(t *testing.T, raw json.RawMessage, name string) json.RawMessage {
 	require.NoError(t, json.Unmarshal(raw, &m))
 	return m[name]
 }
+
+// Each client's Raw is its own copy: encoding it with a pooled encoder must not let a later
+// answer change an earlier one, and the secrets stay out of it.
+func TestRawIsOwnedByEachClient(t *testing.T) {
+	c, _ := setup(t)
+	ctx := context.Background()
+	a, err := c.Clients.Create(ctx, ory.OAuth2ClientCreate{ID: "raw-a", Name: "first", Secret: "secret-a", Scope: []string{"read:a"}})
+	require.NoError(t, err)
+	rawA := string(a.Raw)
+	assert.NotContains(t, rawA, "secret-a")
+	assert.NotContains(t, rawA, "registration_access_token")
+	b, err := c.Clients.Create(ctx, ory.OAuth2ClientCreate{ID: "raw-b", Name: "second-and-longer", Scope: []string{"write:b"}})
+	require.NoError(t, err)
+	_, err = c.Clients.Get(ctx, "raw-b")
+	require.NoError(t, err)
+	assert.Equal(t, rawA, string(a.Raw), "a later answer leaves an earlier Raw as it was")
+	assert.JSONEq(t, `"first"`, string(mustField(t, a.Raw, "client_name")))
+	assert.JSONEq(t, `"second-and-longer"`, string(mustField(t, b.Raw, "client_name")))
+}

@@ -30,7 +30,7 @@ func BenchmarkBulkApply(b *testing.B) {
 		}
 		b.Run(name, func(b *testing.B) {
 			srv := bulk.NewFake(b, bulk.Changes)
-			opts := []option.RequestOption{option.WithToken(srv.IssueToken()), option.WithBaseURL(srv.URL + "/api/v2"),
+			opts := []option.RequestOption{option.WithToken(srv.IssueToken().Reveal()), option.WithBaseURL(srv.URL + "/api/v2"),
 				option.WithHTTPClient(bulk.HTTPClient(b))}
 			if attempts > 0 {
 				opts = append(opts, option.WithMaxAttempts(attempts))

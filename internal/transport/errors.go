@@ -72,8 +72,26 @@ func Begin(ctx context.Context, vendor, op string, made bool) (context.Context, 
 	if !made {
 		return nil, nil, fmt.Errorf("%s: %s: %w", vendor, op, input.NotMade(vendor))
 	}
-	c := &Call{vendor: vendor, op: op}
-	return context.WithValue(ctx, callKey{}, c), c, nil
+	cc := &callContext{Context: ctx, call: Call{vendor: vendor, op: op}}
+	return cc, &cc.call, nil
+}
+
+// callContext is the context Begin returns: ctx carrying the call under callKey, as
+// context.WithValue would, with the Call in the same allocation (one per call, not two).
+type callContext struct {
+	context.Context
+	call Call
+}
+
+func (cc *callContext) Value(key any) any {
+	if key == (callKey{}) {
+		return &cc.call
+	}
+	return cc.Context.Value(key)
+}
+
+func (cc *callContext) String() string {
+	return fmt.Sprint(cc.Context) + ".WithValue(transport.callKey, call)"
 }
 
 // Op returns the name of the operation in effect for a call of op begun in ctx (see Begin):

@@ -277,7 +277,7 @@ func (s *ClientGrant) Decode(d *jx.Decoder) error {
 	if s == nil {
 		return errors.New("invalid: unable to decode ClientGrant to nil")
 	}
-	s.AdditionalProps = map[string]jx.Raw{}
+	s.AdditionalProps = nil
 
 	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
 		switch string(k) {
@@ -411,6 +411,9 @@ func (s *ClientGrant) Decode(d *jx.Decoder) error {
 				return nil
 			}(); err != nil {
 				return errors.Wrapf(err, "decode field %q", k)
+			}
+			if s.AdditionalProps == nil {
+				s.AdditionalProps = map[string]jx.Raw{}
 			}
 			s.AdditionalProps[string(k)] = elem
 		}
@@ -2807,7 +2810,7 @@ func (s *Organization) Decode(d *jx.Decoder) error {
 	if s == nil {
 		return errors.New("invalid: unable to decode Organization to nil")
 	}
-	s.AdditionalProps = map[string]jx.Raw{}
+	s.AdditionalProps = nil
 
 	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
 		switch string(k) {
@@ -2902,6 +2905,9 @@ func (s *Organization) Decode(d *jx.Decoder) error {
 				return nil
 			}(); err != nil {
 				return errors.Wrapf(err, "decode field %q", k)
+			}
+			if s.AdditionalProps == nil {
+				s.AdditionalProps = map[string]jx.Raw{}
 			}
 			s.AdditionalProps[string(k)] = elem
 		}

@@ -66,7 +66,7 @@ func (s *AllowedScopes) Decode(d *jx.Decoder) error {
 	if s == nil {
 		return errors.New("invalid: unable to decode AllowedScopes to nil")
 	}
-	s.AdditionalProps = map[string]jx.Raw{}
+	s.AdditionalProps = nil
 
 	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
 		switch string(k) {
@@ -127,6 +127,9 @@ func (s *AllowedScopes) Decode(d *jx.Decoder) error {
 				return nil
 			}(); err != nil {
 				return errors.Wrapf(err, "decode field %q", k)
+			}
+			if s.AdditionalProps == nil {
+				s.AdditionalProps = map[string]jx.Raw{}
 			}
 			s.AdditionalProps[string(k)] = elem
 		}
@@ -1642,7 +1645,7 @@ func (s *OrganizationScopes) Decode(d *jx.Decoder) error {
 	if s == nil {
 		return errors.New("invalid: unable to decode OrganizationScopes to nil")
 	}
-	s.AdditionalProps = map[string]jx.Raw{}
+	s.AdditionalProps = nil
 
 	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
 		switch string(k) {
@@ -1730,6 +1733,9 @@ func (s *OrganizationScopes) Decode(d *jx.Decoder) error {
 				return nil
 			}(); err != nil {
 				return errors.Wrapf(err, "decode field %q", k)
+			}
+			if s.AdditionalProps == nil {
+				s.AdditionalProps = map[string]jx.Raw{}
 			}
 			s.AdditionalProps[string(k)] = elem
 		}
@@ -1962,7 +1968,7 @@ func (s *Permission) Decode(d *jx.Decoder) error {
 	if s == nil {
 		return errors.New("invalid: unable to decode Permission to nil")
 	}
-	s.AdditionalProps = map[string]jx.Raw{}
+	s.AdditionalProps = nil
 
 	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
 		switch string(k) {
@@ -2006,6 +2012,9 @@ func (s *Permission) Decode(d *jx.Decoder) error {
 				return nil
 			}(); err != nil {
 				return errors.Wrapf(err, "decode field %q", k)
+			}
+			if s.AdditionalProps == nil {
+				s.AdditionalProps = map[string]jx.Raw{}
 			}
 			s.AdditionalProps[string(k)] = elem
 		}
@@ -2143,7 +2152,7 @@ func (s *ResponseAllowedScopes) Decode(d *jx.Decoder) error {
 	if s == nil {
 		return errors.New("invalid: unable to decode ResponseAllowedScopes to nil")
 	}
-	s.AdditionalProps = map[string]jx.Raw{}
+	s.AdditionalProps = nil
 
 	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
 		switch string(k) {
@@ -2204,6 +2213,9 @@ func (s *ResponseAllowedScopes) Decode(d *jx.Decoder) error {
 				return nil
 			}(); err != nil {
 				return errors.Wrapf(err, "decode field %q", k)
+			}
+			if s.AdditionalProps == nil {
+				s.AdditionalProps = map[string]jx.Raw{}
 			}
 			s.AdditionalProps[string(k)] = elem
 		}
@@ -2359,7 +2371,7 @@ func (s *ResponseOrganizationScopes) Decode(d *jx.Decoder) error {
 	if s == nil {
 		return errors.New("invalid: unable to decode ResponseOrganizationScopes to nil")
 	}
-	s.AdditionalProps = map[string]jx.Raw{}
+	s.AdditionalProps = nil
 
 	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
 		switch string(k) {
@@ -2447,6 +2459,9 @@ func (s *ResponseOrganizationScopes) Decode(d *jx.Decoder) error {
 				return nil
 			}(); err != nil {
 				return errors.Wrapf(err, "decode field %q", k)
+			}
+			if s.AdditionalProps == nil {
+				s.AdditionalProps = map[string]jx.Raw{}
 			}
 			s.AdditionalProps[string(k)] = elem
 		}
@@ -2573,7 +2588,7 @@ func (s *ResponsePermission) Decode(d *jx.Decoder) error {
 	if s == nil {
 		return errors.New("invalid: unable to decode ResponsePermission to nil")
 	}
-	s.AdditionalProps = map[string]jx.Raw{}
+	s.AdditionalProps = nil
 
 	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
 		switch string(k) {
@@ -2617,6 +2632,9 @@ func (s *ResponsePermission) Decode(d *jx.Decoder) error {
 				return nil
 			}(); err != nil {
 				return errors.Wrapf(err, "decode field %q", k)
+			}
+			if s.AdditionalProps == nil {
+				s.AdditionalProps = map[string]jx.Raw{}
 			}
 			s.AdditionalProps[string(k)] = elem
 		}
@@ -2739,7 +2757,7 @@ func (s *ResponseRole) Decode(d *jx.Decoder) error {
 	if s == nil {
 		return errors.New("invalid: unable to decode ResponseRole to nil")
 	}
-	s.AdditionalProps = map[string]jx.Raw{}
+	s.AdditionalProps = nil
 
 	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
 		switch string(k) {
@@ -2774,6 +2792,9 @@ func (s *ResponseRole) Decode(d *jx.Decoder) error {
 				return nil
 			}(); err != nil {
 				return errors.Wrapf(err, "decode field %q", k)
+			}
+			if s.AdditionalProps == nil {
+				s.AdditionalProps = map[string]jx.Raw{}
 			}
 			s.AdditionalProps[string(k)] = elem
 		}
@@ -2936,7 +2957,7 @@ func (s *ResponseServiceScopes) Decode(d *jx.Decoder) error {
 	if s == nil {
 		return errors.New("invalid: unable to decode ResponseServiceScopes to nil")
 	}
-	s.AdditionalProps = map[string]jx.Raw{}
+	s.AdditionalProps = nil
 
 	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
 		switch string(k) {
@@ -3034,6 +3055,9 @@ func (s *ResponseServiceScopes) Decode(d *jx.Decoder) error {
 				return nil
 			}(); err != nil {
 				return errors.Wrapf(err, "decode field %q", k)
+			}
+			if s.AdditionalProps == nil {
+				s.AdditionalProps = map[string]jx.Raw{}
 			}
 			s.AdditionalProps[string(k)] = elem
 		}
@@ -3155,7 +3179,7 @@ func (s *Role) Decode(d *jx.Decoder) error {
 		return errors.New("invalid: unable to decode Role to nil")
 	}
 	var requiredBitSet [1]uint8
-	s.AdditionalProps = map[string]jx.Raw{}
+	s.AdditionalProps = nil
 
 	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
 		switch string(k) {
@@ -3192,6 +3216,9 @@ func (s *Role) Decode(d *jx.Decoder) error {
 				return nil
 			}(); err != nil {
 				return errors.Wrapf(err, "decode field %q", k)
+			}
+			if s.AdditionalProps == nil {
+				s.AdditionalProps = map[string]jx.Raw{}
 			}
 			s.AdditionalProps[string(k)] = elem
 		}
@@ -3425,7 +3452,7 @@ func (s *ServiceScopes) Decode(d *jx.Decoder) error {
 		return errors.New("invalid: unable to decode ServiceScopes to nil")
 	}
 	var requiredBitSet [1]uint8
-	s.AdditionalProps = map[string]jx.Raw{}
+	s.AdditionalProps = nil
 
 	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
 		switch string(k) {
@@ -3525,6 +3552,9 @@ func (s *ServiceScopes) Decode(d *jx.Decoder) error {
 				return nil
 			}(); err != nil {
 				return errors.Wrapf(err, "decode field %q", k)
+			}
+			if s.AdditionalProps == nil {
+				s.AdditionalProps = map[string]jx.Raw{}
 			}
 			s.AdditionalProps[string(k)] = elem
 		}

@@ -75,6 +75,10 @@ var (
 		idObjects() + `],"createdAt":"2019-08-13T19:39:58.450Z","updatedAt":"2021-09-24T15:43:19.846Z"}`
 	CPNApp = `{"accessTokenTTL":1800,"allowedScopes":{"generalScopes":[` + quoted("") +
 		`],"organizationScopes":{"roles":[]},"servicesScopes":[]},"createdAt":1700000000000,"description":"d","displayName":"n","grantTypes":["client_credentials"],"id":"app","lastUpdatedAt":1700000000000,"ownerOnlySecretRotation":false,"secretRotationExpirationInSeconds":0}`
+	// OryClient is what Hydra answers to a client update (PATCH /admin/clients/{id}): the
+	// client, its scopes one space-separated string, with the fields Hydra v2.3.0 sends.
+	OryClient = `{"client_id":"app","client_name":"billing-service","owner":"team-a","scope":"` + strings.Join(Scopes, " ") +
+		`","audience":[],"grant_types":["client_credentials"],"response_types":["token"],"redirect_uris":[],"allowed_cors_origins":[],"contacts":null,"client_uri":"","logo_uri":"","policy_uri":"","tos_uri":"","subject_type":"public","token_endpoint_auth_method":"client_secret_post","userinfo_signed_response_alg":"none","client_secret_expires_at":0,"skip_consent":false,"skip_logout_consent":false,"metadata":{},"created_at":"2024-05-02T10:11:12Z","updated_at":"2024-05-02T10:11:13Z"}`
 	// OktaGrant is what Okta's seed call (grant consent to a scope) answers: one consent grant.
 	OktaGrant = `{"id":"oag3ih1zrm1cBFOiq0h6","clientId":"0oa1","issuer":"https://example.okta.com","scopeId":"okta.users.read","source":"ADMIN","status":"ACTIVE",` +
 		`"created":"2026-06-29T10:00:00.000Z","lastUpdated":"2026-06-29T10:00:00.000Z","createdBy":{"id":"0oa9","type":"Client"},` +
@@ -122,6 +126,7 @@ var routes = []route{
 	newRoute("/v1/environments/", PingOneGrant),
 	newRoute("/cphub/api/auth/v2/orgs/", CPNApp),
 	newRoute("/api/2/api_authorizations/", OneLoginScope),
+	newRoute("/admin/clients/", OryClient),
 	func() route { r := newRoute("/api/v1/apps/", OktaGrant); r.created = http.StatusCreated; return r }(),
 }
 

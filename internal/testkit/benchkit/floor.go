@@ -1,5 +1,10 @@
 package benchkit
 
+import (
+	"encoding/json"
+	"time"
+)
+
 // The hand-written encoding/json types of each vendor's grant objects and seed request bodies:
 // what a careful hand-written client would declare. The update benchmarks' floor sends and
 // decodes them, and each vendor's codec benchmark compares its generated type with them
@@ -139,4 +144,38 @@ type StdOneLoginScopeUpdate struct {
 // StdOneLoginScopeID is the seed update's answer.
 type StdOneLoginScopeID struct {
 	ID int64 `json:"id"`
+}
+
+// StdOryClient is Hydra's OAuth 2.0 client (the fields OryClient holds).
+type StdOryClient struct {
+	ClientID                  string          `json:"client_id"`
+	ClientName                string          `json:"client_name"`
+	Owner                     string          `json:"owner"`
+	Scope                     string          `json:"scope"`
+	Audience                  []string        `json:"audience"`
+	GrantTypes                []string        `json:"grant_types"`
+	ResponseTypes             []string        `json:"response_types"`
+	RedirectURIs              []string        `json:"redirect_uris"`
+	AllowedCORSOrigins        []string        `json:"allowed_cors_origins"`
+	Contacts                  []string        `json:"contacts"`
+	ClientURI                 string          `json:"client_uri"`
+	LogoURI                   string          `json:"logo_uri"`
+	PolicyURI                 string          `json:"policy_uri"`
+	TOSURI                    string          `json:"tos_uri"`
+	SubjectType               string          `json:"subject_type"`
+	TokenEndpointAuthMethod   string          `json:"token_endpoint_auth_method"`
+	UserinfoSignedResponseAlg string          `json:"userinfo_signed_response_alg"`
+	ClientSecretExpiresAt     int64           `json:"client_secret_expires_at"`
+	SkipConsent               bool            `json:"skip_consent"`
+	SkipLogoutConsent         bool            `json:"skip_logout_consent"`
+	Metadata                  json.RawMessage `json:"metadata"`
+	CreatedAt                 time.Time       `json:"created_at"`
+	UpdatedAt                 time.Time       `json:"updated_at"`
+}
+
+// StdJSONPatch is one JSON Patch operation, as Ory's client update sends it.
+type StdJSONPatch struct {
+	Op    string `json:"op"`
+	Path  string `json:"path"`
+	Value any    `json:"value"`
 }

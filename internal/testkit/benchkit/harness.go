@@ -36,8 +36,10 @@ var Networks = []struct {
 }
 
 // Loop benchmarks c: one call first to warm up (a connection, the token, pools), then b.Loop.
-func Loop(b *testing.B, c Call) {
-	ctx := context.Background()
+func Loop(b *testing.B, c Call) { LoopContext(context.Background(), b, c) }
+
+// LoopContext is Loop with every call made in ctx.
+func LoopContext(ctx context.Context, b *testing.B, c Call) {
 	if _, err := c(ctx); err != nil {
 		b.Fatal(err)
 	}

@@ -199,7 +199,7 @@ func (s *Application) Decode(d *jx.Decoder) error {
 	if s == nil {
 		return errors.New("invalid: unable to decode Application to nil")
 	}
-	s.AdditionalProps = map[string]jx.Raw{}
+	s.AdditionalProps = nil
 
 	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
 		switch string(k) {
@@ -274,6 +274,9 @@ func (s *Application) Decode(d *jx.Decoder) error {
 				return nil
 			}(); err != nil {
 				return errors.Wrapf(err, "decode field %q", k)
+			}
+			if s.AdditionalProps == nil {
+				s.AdditionalProps = map[string]jx.Raw{}
 			}
 			s.AdditionalProps[string(k)] = elem
 		}
@@ -713,7 +716,7 @@ func (s *AuthServerLinksClaims) Decode(d *jx.Decoder) error {
 	if s == nil {
 		return errors.New("invalid: unable to decode AuthServerLinksClaims to nil")
 	}
-	s.AdditionalProps = map[string]jx.Raw{}
+	s.AdditionalProps = nil
 
 	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
 		switch string(k) {
@@ -778,6 +781,9 @@ func (s *AuthServerLinksClaims) Decode(d *jx.Decoder) error {
 				return nil
 			}(); err != nil {
 				return errors.Wrapf(err, "decode field %q", k)
+			}
+			if s.AdditionalProps == nil {
+				s.AdditionalProps = map[string]jx.Raw{}
 			}
 			s.AdditionalProps[string(k)] = elem
 		}
@@ -921,7 +927,7 @@ func (s *AuthServerLinksPolicies) Decode(d *jx.Decoder) error {
 	if s == nil {
 		return errors.New("invalid: unable to decode AuthServerLinksPolicies to nil")
 	}
-	s.AdditionalProps = map[string]jx.Raw{}
+	s.AdditionalProps = nil
 
 	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
 		switch string(k) {
@@ -986,6 +992,9 @@ func (s *AuthServerLinksPolicies) Decode(d *jx.Decoder) error {
 				return nil
 			}(); err != nil {
 				return errors.Wrapf(err, "decode field %q", k)
+			}
+			if s.AdditionalProps == nil {
+				s.AdditionalProps = map[string]jx.Raw{}
 			}
 			s.AdditionalProps[string(k)] = elem
 		}
@@ -1129,7 +1138,7 @@ func (s *AuthServerLinksRotateKey) Decode(d *jx.Decoder) error {
 	if s == nil {
 		return errors.New("invalid: unable to decode AuthServerLinksRotateKey to nil")
 	}
-	s.AdditionalProps = map[string]jx.Raw{}
+	s.AdditionalProps = nil
 
 	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
 		switch string(k) {
@@ -1194,6 +1203,9 @@ func (s *AuthServerLinksRotateKey) Decode(d *jx.Decoder) error {
 				return nil
 			}(); err != nil {
 				return errors.Wrapf(err, "decode field %q", k)
+			}
+			if s.AdditionalProps == nil {
+				s.AdditionalProps = map[string]jx.Raw{}
 			}
 			s.AdditionalProps[string(k)] = elem
 		}
@@ -1337,7 +1349,7 @@ func (s *AuthServerLinksScopes) Decode(d *jx.Decoder) error {
 	if s == nil {
 		return errors.New("invalid: unable to decode AuthServerLinksScopes to nil")
 	}
-	s.AdditionalProps = map[string]jx.Raw{}
+	s.AdditionalProps = nil
 
 	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
 		switch string(k) {
@@ -1402,6 +1414,9 @@ func (s *AuthServerLinksScopes) Decode(d *jx.Decoder) error {
 				return nil
 			}(); err != nil {
 				return errors.Wrapf(err, "decode field %q", k)
+			}
+			if s.AdditionalProps == nil {
+				s.AdditionalProps = map[string]jx.Raw{}
 			}
 			s.AdditionalProps[string(k)] = elem
 		}
@@ -1612,7 +1627,7 @@ func (s *AuthorizationServer) Decode(d *jx.Decoder) error {
 	if s == nil {
 		return errors.New("invalid: unable to decode AuthorizationServer to nil")
 	}
-	s.AdditionalProps = map[string]jx.Raw{}
+	s.AdditionalProps = nil
 
 	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
 		switch string(k) {
@@ -1776,6 +1791,9 @@ func (s *AuthorizationServer) Decode(d *jx.Decoder) error {
 				return nil
 			}(); err != nil {
 				return errors.Wrapf(err, "decode field %q", k)
+			}
+			if s.AdditionalProps == nil {
+				s.AdditionalProps = map[string]jx.Raw{}
 			}
 			s.AdditionalProps[string(k)] = elem
 		}
@@ -2632,7 +2650,7 @@ func (s *HrefObject) Decode(d *jx.Decoder) error {
 	if s == nil {
 		return errors.New("invalid: unable to decode HrefObject to nil")
 	}
-	s.AdditionalProps = map[string]jx.Raw{}
+	s.AdditionalProps = nil
 
 	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
 		switch string(k) {
@@ -2697,6 +2715,9 @@ func (s *HrefObject) Decode(d *jx.Decoder) error {
 				return nil
 			}(); err != nil {
 				return errors.Wrapf(err, "decode field %q", k)
+			}
+			if s.AdditionalProps == nil {
+				s.AdditionalProps = map[string]jx.Raw{}
 			}
 			s.AdditionalProps[string(k)] = elem
 		}
@@ -2840,7 +2861,7 @@ func (s *HrefObjectDeactivateLink) Decode(d *jx.Decoder) error {
 	if s == nil {
 		return errors.New("invalid: unable to decode HrefObjectDeactivateLink to nil")
 	}
-	s.AdditionalProps = map[string]jx.Raw{}
+	s.AdditionalProps = nil
 
 	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
 		switch string(k) {
@@ -2905,6 +2926,9 @@ func (s *HrefObjectDeactivateLink) Decode(d *jx.Decoder) error {
 				return nil
 			}(); err != nil {
 				return errors.Wrapf(err, "decode field %q", k)
+			}
+			if s.AdditionalProps == nil {
+				s.AdditionalProps = map[string]jx.Raw{}
 			}
 			s.AdditionalProps[string(k)] = elem
 		}
@@ -3048,7 +3072,7 @@ func (s *HrefObjectSelfLink) Decode(d *jx.Decoder) error {
 	if s == nil {
 		return errors.New("invalid: unable to decode HrefObjectSelfLink to nil")
 	}
-	s.AdditionalProps = map[string]jx.Raw{}
+	s.AdditionalProps = nil
 
 	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
 		switch string(k) {
@@ -3113,6 +3137,9 @@ func (s *HrefObjectSelfLink) Decode(d *jx.Decoder) error {
 				return nil
 			}(); err != nil {
 				return errors.Wrapf(err, "decode field %q", k)
+			}
+			if s.AdditionalProps == nil {
+				s.AdditionalProps = map[string]jx.Raw{}
 			}
 			s.AdditionalProps[string(k)] = elem
 		}
@@ -3674,7 +3701,7 @@ func (s *OAuth2Scope) Decode(d *jx.Decoder) error {
 	if s == nil {
 		return errors.New("invalid: unable to decode OAuth2Scope to nil")
 	}
-	s.AdditionalProps = map[string]jx.Raw{}
+	s.AdditionalProps = nil
 
 	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
 		switch string(k) {
@@ -3789,6 +3816,9 @@ func (s *OAuth2Scope) Decode(d *jx.Decoder) error {
 				return nil
 			}(); err != nil {
 				return errors.Wrapf(err, "decode field %q", k)
+			}
+			if s.AdditionalProps == nil {
+				s.AdditionalProps = map[string]jx.Raw{}
 			}
 			s.AdditionalProps[string(k)] = elem
 		}
@@ -3981,7 +4011,7 @@ func (s *OAuth2ScopeConsentGrant) Decode(d *jx.Decoder) error {
 	if s == nil {
 		return errors.New("invalid: unable to decode OAuth2ScopeConsentGrant to nil")
 	}
-	s.AdditionalProps = map[string]jx.Raw{}
+	s.AdditionalProps = nil
 
 	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
 		switch string(k) {
@@ -4116,6 +4146,9 @@ func (s *OAuth2ScopeConsentGrant) Decode(d *jx.Decoder) error {
 				return nil
 			}(); err != nil {
 				return errors.Wrapf(err, "decode field %q", k)
+			}
+			if s.AdditionalProps == nil {
+				s.AdditionalProps = map[string]jx.Raw{}
 			}
 			s.AdditionalProps[string(k)] = elem
 		}

@@ -744,7 +744,7 @@ func (s *OAuth2Client) Decode(d *jx.Decoder) error {
 	if s == nil {
 		return errors.New("invalid: unable to decode OAuth2Client to nil")
 	}
-	s.AdditionalProps = map[string]jx.Raw{}
+	s.AdditionalProps = nil
 
 	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
 		switch string(k) {
@@ -1241,6 +1241,9 @@ func (s *OAuth2Client) Decode(d *jx.Decoder) error {
 				return nil
 			}(); err != nil {
 				return errors.Wrapf(err, "decode field %q", k)
+			}
+			if s.AdditionalProps == nil {
+				s.AdditionalProps = map[string]jx.Raw{}
 			}
 			s.AdditionalProps[string(k)] = elem
 		}

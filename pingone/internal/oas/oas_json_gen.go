@@ -416,7 +416,7 @@ func (s *ApplicationResourceGrant) Decode(d *jx.Decoder) error {
 	if s == nil {
 		return errors.New("invalid: unable to decode ApplicationResourceGrant to nil")
 	}
-	s.AdditionalProps = map[string]jx.Raw{}
+	s.AdditionalProps = nil
 
 	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
 		switch string(k) {
@@ -518,6 +518,9 @@ func (s *ApplicationResourceGrant) Decode(d *jx.Decoder) error {
 				return nil
 			}(); err != nil {
 				return errors.Wrapf(err, "decode field %q", k)
+			}
+			if s.AdditionalProps == nil {
+				s.AdditionalProps = map[string]jx.Raw{}
 			}
 			s.AdditionalProps[string(k)] = elem
 		}
@@ -641,7 +644,7 @@ func (s *ApplicationResourceGrantRequest) Decode(d *jx.Decoder) error {
 		return errors.New("invalid: unable to decode ApplicationResourceGrantRequest to nil")
 	}
 	var requiredBitSet [1]uint8
-	s.AdditionalProps = map[string]jx.Raw{}
+	s.AdditionalProps = nil
 
 	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
 		switch string(k) {
@@ -684,6 +687,9 @@ func (s *ApplicationResourceGrantRequest) Decode(d *jx.Decoder) error {
 				return nil
 			}(); err != nil {
 				return errors.Wrapf(err, "decode field %q", k)
+			}
+			if s.AdditionalProps == nil {
+				s.AdditionalProps = map[string]jx.Raw{}
 			}
 			s.AdditionalProps[string(k)] = elem
 		}
@@ -830,7 +836,7 @@ func (s *ApplicationResourceGrantRequestResource) Decode(d *jx.Decoder) error {
 		return errors.New("invalid: unable to decode ApplicationResourceGrantRequestResource to nil")
 	}
 	var requiredBitSet [1]uint8
-	s.AdditionalProps = map[string]jx.Raw{}
+	s.AdditionalProps = nil
 
 	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
 		switch string(k) {
@@ -857,6 +863,9 @@ func (s *ApplicationResourceGrantRequestResource) Decode(d *jx.Decoder) error {
 				return nil
 			}(); err != nil {
 				return errors.Wrapf(err, "decode field %q", k)
+			}
+			if s.AdditionalProps == nil {
+				s.AdditionalProps = map[string]jx.Raw{}
 			}
 			s.AdditionalProps[string(k)] = elem
 		}
@@ -1003,7 +1012,7 @@ func (s *ApplicationResourceGrantRequestScopesItem) Decode(d *jx.Decoder) error 
 		return errors.New("invalid: unable to decode ApplicationResourceGrantRequestScopesItem to nil")
 	}
 	var requiredBitSet [1]uint8
-	s.AdditionalProps = map[string]jx.Raw{}
+	s.AdditionalProps = nil
 
 	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
 		switch string(k) {
@@ -1030,6 +1039,9 @@ func (s *ApplicationResourceGrantRequestScopesItem) Decode(d *jx.Decoder) error 
 				return nil
 			}(); err != nil {
 				return errors.Wrapf(err, "decode field %q", k)
+			}
+			if s.AdditionalProps == nil {
+				s.AdditionalProps = map[string]jx.Raw{}
 			}
 			s.AdditionalProps[string(k)] = elem
 		}
@@ -1482,7 +1494,7 @@ func (s *ObjectID) Decode(d *jx.Decoder) error {
 	if s == nil {
 		return errors.New("invalid: unable to decode ObjectID to nil")
 	}
-	s.AdditionalProps = map[string]jx.Raw{}
+	s.AdditionalProps = nil
 
 	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
 		switch string(k) {
@@ -1507,6 +1519,9 @@ func (s *ObjectID) Decode(d *jx.Decoder) error {
 				return nil
 			}(); err != nil {
 				return errors.Wrapf(err, "decode field %q", k)
+			}
+			if s.AdditionalProps == nil {
+				s.AdditionalProps = map[string]jx.Raw{}
 			}
 			s.AdditionalProps[string(k)] = elem
 		}
@@ -2830,7 +2845,7 @@ func (s *ResourceScope) Decode(d *jx.Decoder) error {
 	if s == nil {
 		return errors.New("invalid: unable to decode ResourceScope to nil")
 	}
-	s.AdditionalProps = map[string]jx.Raw{}
+	s.AdditionalProps = nil
 
 	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
 		switch string(k) {
@@ -2963,6 +2978,9 @@ func (s *ResourceScope) Decode(d *jx.Decoder) error {
 				return nil
 			}(); err != nil {
 				return errors.Wrapf(err, "decode field %q", k)
+			}
+			if s.AdditionalProps == nil {
+				s.AdditionalProps = map[string]jx.Raw{}
 			}
 			s.AdditionalProps[string(k)] = elem
 		}
@@ -3294,7 +3312,7 @@ func (s *ResourceScopeRequest) Decode(d *jx.Decoder) error {
 		return errors.New("invalid: unable to decode ResourceScopeRequest to nil")
 	}
 	var requiredBitSet [1]uint8
-	s.AdditionalProps = map[string]jx.Raw{}
+	s.AdditionalProps = nil
 
 	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
 		switch string(k) {
@@ -3369,6 +3387,9 @@ func (s *ResourceScopeRequest) Decode(d *jx.Decoder) error {
 				return nil
 			}(); err != nil {
 				return errors.Wrapf(err, "decode field %q", k)
+			}
+			if s.AdditionalProps == nil {
+				s.AdditionalProps = map[string]jx.Raw{}
 			}
 			s.AdditionalProps[string(k)] = elem
 		}
