@@ -1,3 +1,5 @@
+//lint:file-ignore SA4006,SA4017,U1000 doc-comment snippets, copied verbatim to be compiled (TestSnippetsAreCompiled), never run: values a snippet shows but does not use are expected
+
 package docsnip_test
 
 import (
