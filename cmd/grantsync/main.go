@@ -322,7 +322,11 @@ func (c *cli) connect(ctx context.Context, o options, names []string) (map[strin
 	accounts := map[string]*account{}
 	for _, n := range names {
 		v := vendorNamed(n)
-		acct, err := v.connect(c.getenv, append(append(v.creds(c.getenv), userAgent), o.pacing(n)...))
+		creds, err := v.creds(c.getenv)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w: nothing was sent", n, err)
+		}
+		acct, err := v.connect(c.getenv, append(append(creds, userAgent), o.pacing(n)...))
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", n, err)
 		}
