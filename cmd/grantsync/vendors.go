@@ -280,9 +280,12 @@ var (
 	oktaDemoApps     = []string{"0oabilling", "0oalegacy", "0oareporting"}
 )
 
-// oktaDemoServer is the id of the demo org's custom authorization server; its issuer is
-// https://grantkit-fake.okta.com/oauth2/ausinvoices.
-const oktaDemoServer = "ausinvoices"
+// The demo org's custom authorization server: its id, and its issuer (the Resource of its
+// grants and scopes).
+const (
+	oktaDemoServer = "ausinvoices"
+	oktaDemoIssuer = oktafake.OrgIssuer + "/oauth2/" + oktaDemoServer
+)
 
 // oryDemoAdmin is the demo's Hydra admin URL, the Resource of its grants.
 const oryDemoAdmin = "https://ory.example"
