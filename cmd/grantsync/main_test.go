@@ -370,14 +370,14 @@ func TestPruneStaysInsideWhatTheFileManages(t *testing.T) {
 func TestLimitsRefuseALargePlan(t *testing.T) {
 	w := newWorld(t)
 	plan := filepath.Join(t.TempDir(), "plan.json")
-	code, _, errOut := w.demo(t, "-f", "desired.yaml", "-prune", "-max-changes", "17", "-out", plan)
+	code, _, errOut := w.demo(t, "-f", "desired.yaml", "-prune", "-max-changes", "23", "-out", plan)
 	assert.Equal(t, exitError, code)
-	assert.Contains(t, errOut, "the plan has 18 changes, more than -max-changes 17 allows")
+	assert.Contains(t, errOut, "the plan has 24 changes, more than -max-changes 23 allows")
 	assert.NoFileExists(t, plan)
 
 	code, _, errOut = w.demo(t, "-f", "desired.yaml", "-prune", "-max-deletes", "2", "-out", plan)
 	assert.Equal(t, exitError, code)
-	assert.Contains(t, errOut, "the plan revokes or removes 4, more than -max-deletes 2 allows")
+	assert.Contains(t, errOut, "the plan revokes or removes 6, more than -max-deletes 2 allows")
 	assert.NoFileExists(t, plan)
 
 	code, _, _ = w.demo(t, "-f", "desired.yaml", "-prune", "-out", plan)
@@ -497,7 +497,7 @@ func TestProgressOnlyOnATerminal(t *testing.T) {
 	var out strings.Builder
 	code = c.run([]string{"-demo", "-demo-state", w.dir, "-apply", plan}, &out, &progress)
 	require.Equal(t, exitOK, code)
-	assert.Contains(t, progress.String(), "\rDEMO applying: 14 of 14 changes made, 0 failed\n")
+	assert.Contains(t, progress.String(), "\rDEMO applying: 19 of 19 changes made, 0 failed\n")
 	assert.NotContains(t, out.String(), "applying:")
 }
 
