@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/grantkit/grantkit/auth0/auth0fake"
+	"github.com/grantkit/grantkit/okta/oktafake"
 	"github.com/grantkit/grantkit/onelogin/oneloginfake"
 )
 
@@ -40,6 +41,10 @@ func addTestClients(h http.Handler, n int) {
 		}
 		for i := range n {
 			f.AddClient(fmt.Sprintf("c%05d", i))
+		}
+	case *oktafake.Fake:
+		for i := range n {
+			f.AddAppWithID(fmt.Sprintf("0oa%05d", i), "app")
 		}
 	case *oneloginfake.Fake:
 		for i := range 80 {

@@ -1,5 +1,5 @@
 // Command grantsync reconciles OAuth grants and scope definitions across identity vendors
-// (Auth0, CPN, OneLogin, PingOne) with a desired-state file kept in your repository. It reads
+// (Auth0, CPN, Okta, OneLogin, Ory, PingOne) with a desired-state file kept in your repository. It reads
 // each vendor's state once, prints the plan, and changes nothing unless given a saved plan to
 // apply:
 //
@@ -12,7 +12,9 @@
 //
 // Credentials come from the environment, per vendor (all of a vendor's variables are needed
 // when the file names it): AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET; CPN_ORG_ID,
-// CPN_API_TOKEN; ONELOGIN_SUBDOMAIN, ONELOGIN_CLIENT_ID, ONELOGIN_CLIENT_SECRET;
+// CPN_API_TOKEN; OKTA_DOMAIN and either OKTA_API_TOKEN or OKTA_CLIENT_ID with
+// OKTA_PRIVATE_KEY_FILE (a PEM private key; optionally OKTA_KEY_ID, its kid); ONELOGIN_SUBDOMAIN,
+// ONELOGIN_CLIENT_ID, ONELOGIN_CLIENT_SECRET; ORY_ADMIN_URL (optionally ORY_API_KEY);
 // PINGONE_ENVIRONMENT_ID, PINGONE_CLIENT_ID, PINGONE_CLIENT_SECRET (and optionally
 // PINGONE_REGION, the top-level domain of the environment's hosts: com, eu, ca, asia, sg,
 // com.au; com when unset).
@@ -322,7 +324,11 @@ func (c *cli) connect(ctx context.Context, o options, names []string) (map[strin
 	accounts := map[string]*account{}
 	for _, n := range names {
 		v := vendorNamed(n)
-		acct, err := v.connect(c.getenv, append(append(v.creds(c.getenv), userAgent), o.pacing(n)...))
+		creds, err := v.creds(c.getenv)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w: nothing was sent", n, err)
+		}
+		acct, err := v.connect(c.getenv, append(append(creds, userAgent), o.pacing(n)...))
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", n, err)
 		}

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -19,6 +21,8 @@ import (
 	"github.com/grantkit/grantkit/auth0/auth0fake"
 	"github.com/grantkit/grantkit/cpn"
 	"github.com/grantkit/grantkit/cpn/cpnfake"
+	"github.com/grantkit/grantkit/okta"
+	"github.com/grantkit/grantkit/okta/oktafake"
 	"github.com/grantkit/grantkit/option"
 	"github.com/grantkit/grantkit/ory"
 	"github.com/grantkit/grantkit/ory/oryfake"
@@ -152,20 +156,23 @@ func TestTheDemoLoopAndSavedPlans(t *testing.T) {
 	plan := filepath.Join(t.TempDir(), "plan.json")
 	code, out, errOut := w.demo(t, "-f", "desired.yaml", "-prune", "-out", plan)
 	require.Equal(t, exitOK, code, errOut)
-	assert.Contains(t, out, "Plan: 6 to add, 8 to change, 4 to remove.")
+	assert.Contains(t, out, "Plan: 8 to add, 10 to change, 6 to remove.")
 	assert.Zero(t, w.writes(), "a plan writes nothing")
 	var doc Document
 	b, err := os.ReadFile(plan)
 	require.NoError(t, err)
 	require.NoError(t, json.Unmarshal(b, &doc))
-	assert.Len(t, doc.Changes, 18)
-	assert.Len(t, doc.Targets, 5)
+	assert.Len(t, doc.Changes, 24)
+	assert.Len(t, doc.Targets, 6)
+	assert.Contains(t, doc.Targets, Target{Vendor: "okta", Account: "org grantkit-fake.okta.com (demo fake)"})
+	assert.Contains(t, out, "- grant 0oalegacy on "+oktaDemoIssuer+": [invoices.export invoices.read]", "no scopes is no grant at Okta: a revoke")
+	assert.Contains(t, out, "+ grant 0oareporting on "+oktafake.OrgIssuer+": [okta.apps.read]", "Okta's own scopes are granted on the org issuer")
 	assert.Contains(t, doc.Targets, Target{Vendor: "pingone", Account: "environment abfba8f6-49eb-49f5-a5d9-80ad5c98f9f6 in region com (demo fake)"})
 
 	code, out, errOut = w.demo(t, "-apply", plan)
 	require.Equal(t, exitOK, code, errOut+out)
-	assert.Contains(t, out, "Applied 18 change(s).")
-	assert.Equal(t, 18, strings.Count(out, ": done\n"), "each change reports its own result")
+	assert.Contains(t, out, "Applied 24 change(s).")
+	assert.Equal(t, 24, strings.Count(out, ": done\n"), "each change reports its own result")
 
 	code, out, _ = w.demo(t, "-f", "desired.yaml", "-prune", "-detect-drift")
 	assert.Equal(t, exitOK, code, out)
@@ -204,6 +211,31 @@ func TestTheDemoLoopAndSavedPlans(t *testing.T) {
 	rep, err := o.Clients.Get(t.Context(), "reporting-worker")
 	require.NoError(t, err)
 	assert.Equal(t, []string{"invoices.read"}, rep.Scope)
+
+	// At Okta, 0oalegacy holds no consent on the custom server any more, and is still there;
+	// 0oabilling's grant on the org issuer, which the file leaves out and does not manage, stays.
+	ksrv := httptest.NewServer(w.fakes["okta"])
+	defer ksrv.Close()
+	k, err := okta.New(oktafake.Domain, option.WithBaseURL(ksrv.URL), okta.WithAPIToken(oktafake.APIToken))
+	require.NoError(t, err)
+	_, err = k.Grants().Get(t.Context(), grantkit.GrantKey{Resource: oktaDemoIssuer, ClientID: "0oalegacy"})
+	require.ErrorIs(t, err, grantkit.ErrGrantNotFound)
+	var apps []string
+	for a, err := range k.Applications.List(t.Context(), okta.ApplicationListOptions{}) {
+		require.NoError(t, err)
+		apps = append(apps, a.ID)
+	}
+	assert.Contains(t, apps, "0oalegacy")
+	kept, err := k.Grants().Get(t.Context(), grantkit.GrantKey{Resource: oktafake.OrgIssuer, ClientID: "0oabilling"})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"okta.apps.read"}, kept.Scopes)
+	ws, err := k.ScopeCatalog().ListScopes(t.Context(), oktaDemoIssuer)
+	require.NoError(t, err)
+	var names []string
+	for _, d := range ws {
+		names = append(names, d.Name)
+	}
+	assert.Equal(t, []string{"invoices.read", "invoices.write"}, names, "-prune removed invoices.export")
 }
 
 // Ory: ORY_ADMIN_URL names the admin API; ORY_API_KEY, when set, is sent as the bearer token
@@ -338,14 +370,14 @@ func TestPruneStaysInsideWhatTheFileManages(t *testing.T) {
 func TestLimitsRefuseALargePlan(t *testing.T) {
 	w := newWorld(t)
 	plan := filepath.Join(t.TempDir(), "plan.json")
-	code, _, errOut := w.demo(t, "-f", "desired.yaml", "-prune", "-max-changes", "17", "-out", plan)
+	code, _, errOut := w.demo(t, "-f", "desired.yaml", "-prune", "-max-changes", "23", "-out", plan)
 	assert.Equal(t, exitError, code)
-	assert.Contains(t, errOut, "the plan has 18 changes, more than -max-changes 17 allows")
+	assert.Contains(t, errOut, "the plan has 24 changes, more than -max-changes 23 allows")
 	assert.NoFileExists(t, plan)
 
 	code, _, errOut = w.demo(t, "-f", "desired.yaml", "-prune", "-max-deletes", "2", "-out", plan)
 	assert.Equal(t, exitError, code)
-	assert.Contains(t, errOut, "the plan revokes or removes 4, more than -max-deletes 2 allows")
+	assert.Contains(t, errOut, "the plan revokes or removes 6, more than -max-deletes 2 allows")
 	assert.NoFileExists(t, plan)
 
 	code, _, _ = w.demo(t, "-f", "desired.yaml", "-prune", "-out", plan)
@@ -465,7 +497,7 @@ func TestProgressOnlyOnATerminal(t *testing.T) {
 	var out strings.Builder
 	code = c.run([]string{"-demo", "-demo-state", w.dir, "-apply", plan}, &out, &progress)
 	require.Equal(t, exitOK, code)
-	assert.Contains(t, progress.String(), "\rDEMO applying: 14 of 14 changes made, 0 failed\n")
+	assert.Contains(t, progress.String(), "\rDEMO applying: 19 of 19 changes made, 0 failed\n")
 	assert.NotContains(t, out.String(), "applying:")
 }
 
@@ -527,4 +559,95 @@ func TestTheRealAdaptersCheckTheFile(t *testing.T) {
 	assert.Contains(t, err.Error(), `service-role:x`)
 	assert.Contains(t, err.Error(), `g.yaml:7: auth0: scope "with space" of https://api/: `)
 	assert.Contains(t, err.Error(), `g.yaml:9: auth0: grant c on https://api/: `)
+}
+
+// Okta: OKTA_DOMAIN names the org; the credential is OKTA_API_TOKEN (sent as SSWS), or the
+// service app's OKTA_CLIENT_ID with its key in OKTA_PRIVATE_KEY_FILE (and OKTA_KEY_ID as the
+// key's kid). A missing, doubled or unreadable credential is an error before anything is sent.
+func TestOktaCredentials(t *testing.T) {
+	file := writeFile(t, "okta.yaml", "okta:\n  grants: []\n")
+	der, err := x509.MarshalPKCS8PrivateKey(oktafake.ServiceAppKey())
+	require.NoError(t, err)
+	keyFile := writeFile(t, "key.pem", string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})))
+	for _, c := range []struct {
+		name string
+		env  map[string]string
+		says []string
+		not  string
+	}{
+		{"nothing", map[string]string{}, []string{"okta: no credentials", "OKTA_DOMAIN", "OKTA_API_TOKEN or OKTA_CLIENT_ID with OKTA_PRIVATE_KEY_FILE", "-demo"}, ""},
+		{"the domain alone", map[string]string{"OKTA_DOMAIN": "example.okta.com"},
+			[]string{"missing OKTA_API_TOKEN or OKTA_CLIENT_ID with OKTA_PRIVATE_KEY_FILE"}, "missing OKTA_DOMAIN"},
+		{"a client id without its key", map[string]string{"OKTA_DOMAIN": "example.okta.com", "OKTA_CLIENT_ID": oktafake.ClientID},
+			[]string{"missing OKTA_API_TOKEN or OKTA_PRIVATE_KEY_FILE"}, "OKTA_KEY_ID"},
+		{"both credentials", map[string]string{"OKTA_DOMAIN": "example.okta.com", "OKTA_API_TOKEN": "t", "OKTA_CLIENT_ID": oktafake.ClientID, "OKTA_PRIVATE_KEY_FILE": keyFile},
+			[]string{"okta: OKTA_API_TOKEN and OKTA_CLIENT_ID with OKTA_PRIVATE_KEY_FILE are both set", "nothing was sent"}, ""},
+		{"no key file", map[string]string{"OKTA_DOMAIN": "example.okta.com", "OKTA_CLIENT_ID": oktafake.ClientID, "OKTA_PRIVATE_KEY_FILE": filepath.Join(t.TempDir(), "absent.pem")},
+			[]string{"OKTA_PRIVATE_KEY_FILE", "absent.pem", "nothing was sent"}, ""},
+		{"a key file with no key", map[string]string{"OKTA_DOMAIN": "example.okta.com", "OKTA_CLIENT_ID": oktafake.ClientID, "OKTA_PRIVATE_KEY_FILE": file},
+			[]string{"OKTA_PRIVATE_KEY_FILE " + file, "no PEM block", "nothing was sent"}, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			w := newWorld(t)
+			w.env = c.env
+			code, out, errOut := w.run(t, "-f", file)
+			assert.Equal(t, exitError, code)
+			assert.Empty(t, out)
+			for _, s := range c.says {
+				assert.Contains(t, errOut, s)
+			}
+			if c.not != "" {
+				assert.NotContains(t, errOut, c.not)
+			}
+		})
+	}
+
+	// The options each credential gives reach the org as Okta wants them.
+	v := vendorNamed("okta")
+	for _, c := range []struct {
+		env  map[string]string
+		auth string
+	}{
+		{map[string]string{"OKTA_API_TOKEN": oktafake.APIToken}, "SSWS " + oktafake.APIToken},
+		{map[string]string{"OKTA_CLIENT_ID": oktafake.ClientID, "OKTA_PRIVATE_KEY_FILE": keyFile, "OKTA_KEY_ID": "k1"}, "Bearer "},
+	} {
+		f := oktafake.New()
+		f.AddAppWithID("0oa1", "one")
+		srv := httptest.NewServer(f)
+		defer srv.Close()
+		c.env["OKTA_DOMAIN"] = oktafake.Domain
+		get := func(k string) string { return c.env[k] }
+		require.NoError(t, missingCredentials(v, get))
+		creds, err := v.creds(get)
+		require.NoError(t, err)
+		acct, err := v.connect(get, append(creds, option.WithBaseURL(srv.URL)))
+		require.NoError(t, err)
+		assert.Equal(t, oktafake.OrgIssuer, acct.platform)
+		for _, err := range acct.grants.List(t.Context(), grantkit.GrantListOptions{}) {
+			require.NoError(t, err)
+		}
+		reqs := f.Requests()
+		last := reqs[len(reqs)-1]
+		assert.True(t, strings.HasPrefix(last.Header.Get("Authorization"), c.auth), last.Header.Get("Authorization"))
+		if c.auth == "Bearer " {
+			assert.Equal(t, 1, f.TokenRequests(), "the service app's key bought the token")
+		}
+	}
+}
+
+// Okta's own scopes are granted on the org issuer, which the catalog does not hold: the file
+// may grant them (checked by Okta, not against the catalog) and may not define them. An empty
+// scope list is no grant: nothing is created for an app that has none.
+func TestOktaOrgIssuerAndEmptyGrants(t *testing.T) {
+	w := newWorld(t)
+	code, out, errOut := w.demo(t, "-f", writeFile(t, "g.yaml", "okta:\n  grants:\n"+
+		"    - {resource: "+oktafake.OrgIssuer+", client: 0oareporting, scopes: [okta.users.read]}\n"+
+		"    - {resource: "+oktaDemoIssuer+", client: 0oareporting, scopes: []}\n"))
+	require.Equal(t, exitOK, code, errOut)
+	assert.Contains(t, out, "okta: org grantkit-fake.okta.com (demo fake)\n  + grant 0oareporting on "+oktafake.OrgIssuer+": [okta.users.read]\n\nPlan: 1 to add")
+
+	code, _, errOut = w.demo(t, "-f", writeFile(t, "d.yaml", "okta:\n  scopes:\n    "+oktafake.OrgIssuer+":\n      - name: okta.mine\n  grants: []\n"))
+	assert.Equal(t, exitError, code)
+	assert.Contains(t, errOut, "d.yaml:3: invalid input: okta: the scopes of "+oktafake.OrgIssuer+" are okta's own: grantsync grants them but cannot define them")
+	assert.Zero(t, w.writes())
 }

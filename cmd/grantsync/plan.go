@@ -121,6 +121,8 @@ type current struct {
 	grants []*grantkit.Grant
 	// resources holds every resource of the catalog; nil for a vendor without one.
 	resources map[string]bool
+	// platform is the account's resource whose scopes are the vendor's own (see account).
+	platform string
 	// scopes holds the definitions of the resources read (see read).
 	scopes map[string][]grantkit.ScopeDefinition
 	// fingerprint hashes what the plan was made from: the grants and definitions kept.
@@ -131,7 +133,7 @@ type current struct {
 // (all of them when vs is nil, for -export), so memory follows the file, not the vendor;
 // and with a catalog, its resources once and the scopes of each resource vs names.
 func read(ctx context.Context, acct *account, vs *VendorState) (*current, error) {
-	cur := &current{}
+	cur := &current{platform: acct.platform}
 	var named map[grantkit.GrantKey]bool
 	if vs != nil {
 		named = make(map[grantkit.GrantKey]bool, len(vs.Grants))
@@ -222,6 +224,9 @@ func planVendor(file string, v *vendor, vs *VendorState, cur *current, prune boo
 			}
 		}
 		for _, r := range sortedKeys(vs.Scopes) {
+			if cur.platform != "" && r == cur.platform {
+				return nil, nil, bad(vs.resourceLines[r], "the scopes of %s are %s's own: grantsync grants them but cannot define them", r, v.name)
+			}
 			if !cur.resources[r] {
 				return nil, nil, bad(vs.resourceLines[r], "there is no resource %q (grantsync defines scopes on resources, it does not create resources)", r)
 			}
@@ -269,7 +274,7 @@ func planVendor(file string, v *vendor, vs *VendorState, cur *current, prune boo
 		k := spec.key()
 		wanted[k] = true
 		scopes := grantkit.NormalizeScopes(spec.Scopes)
-		if cur.resources != nil {
+		if cur.resources != nil && (cur.platform == "" || k.Resource != cur.platform) {
 			if !cur.resources[k.Resource] {
 				return nil, nil, bad(spec.line, "there is no resource %q to grant %s on", k.Resource, k.ClientID)
 			}
@@ -286,7 +291,7 @@ func planVendor(file string, v *vendor, vs *VendorState, cur *current, prune boo
 		grant := Change{Kind: kindGrant, Resource: k.Resource, Client: k.ClientID, SubjectType: k.SubjectType, Scopes: scopes}
 		switch gs := have[k]; len(gs) {
 		case 0:
-			if len(scopes) == 0 && v.clientScopes {
+			if len(scopes) == 0 && v.noEmptyGrant {
 				break // a client without scopes is what the file asks
 			}
 			grant.Action = actCreate
@@ -294,7 +299,7 @@ func planVendor(file string, v *vendor, vs *VendorState, cur *current, prune boo
 		case 1:
 			if d := grantkit.Diff(gs[0].Scopes, scopes); !d.IsEmpty() {
 				grant.Action, grant.Add, grant.Remove = actUpdate, d.Add, d.Remove
-				if len(scopes) == 0 && v.clientScopes {
+				if len(scopes) == 0 && v.noEmptyGrant {
 					grant.Action, grant.Scopes, grant.Add, grant.Remove = actRevoke, gs[0].Scopes, nil, nil
 				}
 				changes = append(changes, change(grant))

@@ -85,6 +85,8 @@ func TestScale(t *testing.T) {
 					fmt.Fprintf(&b, "    - {resource: invoices-api, client: app%05d, scopes: [read:invoices]}\n", i)
 				case "ory":
 					fmt.Fprintf(&b, "    - {resource: %q, client: worker%05d, scopes: [invoices.read]}\n", oryDemoAdmin, i)
+				case "okta":
+					fmt.Fprintf(&b, "    - {resource: %q, client: 0oa%05d, scopes: [invoices.read]}\n", oktaDemoIssuer, i)
 				}
 			}
 			if v == "cpn" {
