@@ -71,6 +71,11 @@ func main() {
 	ovPath := flag.String("overlay", "", "corrections of the document's faults (YAML)")
 	out := flag.String("out", "", "the spec to write")
 	flag.Parse()
+	if keepCommitted(*docPath, *out) {
+		// A checkout without ../shared (a user running go generate) keeps the committed spec.
+		fmt.Fprintf(os.Stderr, "derive: %s not found; %s left as committed\n", *docPath, *out)
+		return
+	}
 	var doc m
 	var cfg config
 	var ov overlay
@@ -102,6 +107,14 @@ func main() {
 	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
 		log.Fatalf("derive: %v", err)
 	}
+}
+
+// keepCommitted reports whether the official document is missing while the spec derived from
+// it is already there: then there is nothing to derive from, and nothing to lose.
+func keepCommitted(doc, out string) bool {
+	_, docErr := os.Stat(doc)
+	_, outErr := os.Stat(out)
+	return os.IsNotExist(docErr) && outErr == nil
 }
 
 func load(path string, v any) {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/go-faster/yaml"
@@ -105,4 +107,16 @@ func TestOverlayFixesAPathAndSaysWhy(t *testing.T) {
 	require.NoError(t, apply(spec, "paths/~1a~1{b}/get/responses/200/headers", nil, true))
 	assert.Error(t, apply(spec, "paths/~1a~1{b}/get/responses/200/headers", nil, true), "nothing to remove")
 	assert.Error(t, apply(spec, "paths/~1nope/get", m{}, false))
+}
+
+// Without ../shared (a user's checkout), go generate keeps the committed spec instead of failing;
+// with neither the document nor a spec, the derivation runs and reports the missing document.
+func TestAMissingDocumentKeepsTheCommittedSpec(t *testing.T) {
+	dir := t.TempDir()
+	spec := filepath.Join(dir, "okta.yaml")
+	missing := filepath.Join(dir, "no-such-document.yaml")
+	assert.False(t, keepCommitted(missing, spec), "no spec yet: nothing to keep")
+	require.NoError(t, os.WriteFile(spec, []byte("openapi: 3.0.3\n"), 0o644))
+	assert.True(t, keepCommitted(missing, spec))
+	assert.False(t, keepCommitted(spec, spec), "the document is there: derive again")
 }
