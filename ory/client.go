@@ -116,7 +116,7 @@ func New(adminURL string, opts ...option.Option) (*Client, error) {
 	}
 	c := &Client{admin: admin, api: api, sleep: b.Sleep}
 	if c.sleep == nil {
-		c.sleep = sleep
+		c.sleep = transport.Sleep
 	}
 	c.Clients = &ClientsService{c}
 	return c, nil
@@ -190,17 +190,6 @@ func resend[T any](ctx context.Context, c *Client, send func() (T, error)) (T, e
 func isConflict(err error) bool {
 	var apiErr *grantkit.Error
 	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest && apiErr.Code == conflict
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // made reports whether New made c: a zero Client, or a nil one, has no API client, and a

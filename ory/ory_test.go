@@ -377,17 +377,10 @@ type tokenSource func() (*oauth2.Token, error)
 
 func (f tokenSource) Token() (*oauth2.Token, error) { return f() }
 
+// reliabilityFake is oryfake, or realserver's fault-injecting front before Hydra.
 type reliabilityFake = interface {
+	reliabilitytest.Fake
 	IssueToken() grantkit.Secret
-	Fail(m oryfake.Match, faults ...oryfake.Fault)
-	FailNext(n int, f oryfake.Fault)
-	FailTokenRequests(n int, f oryfake.Fault)
-	Requests() []oryfake.Request
-	TokenRequests() int
-	RevokeTokens()
-	SetRateLimit(rps float64, burst int)
-	WithholdRateLimitHeaders(retryAfter bool)
-	RateLimited() int
 }
 
 // Hydra refuses a write whose transaction met a concurrent one with a 400 (measured on

@@ -36,17 +36,11 @@ type target struct {
 	server func(t *testing.T, open bool) (admin, base string, f server, seed *ory.Client)
 }
 
+// server is oryfake or the fault-injecting front before Hydra: what the shared tables ask of a
+// fake, and a token it accepts.
 type server interface {
-	Fail(m fake.Match, faults ...fake.Fault)
-	FailNext(n int, f fake.Fault)
-	FailTokenRequests(n int, f fake.Fault)
-	Requests() []fake.Request
-	TokenRequests() int
+	reliabilitytest.Fake
 	IssueToken() grantkit.Secret
-	RevokeTokens()
-	SetRateLimit(rps float64, burst int)
-	WithholdRateLimitHeaders(retryAfter bool)
-	RateLimited() int
 }
 
 var targets = []target{

@@ -133,7 +133,7 @@ func New(cfg Config) *Client {
 		cfg.Tokens.SetRetrier(c.retryToken)
 	}
 	if c.cfg.Sleep == nil {
-		c.cfg.Sleep = sleep
+		c.cfg.Sleep = Sleep
 	}
 	if c.cfg.Now == nil {
 		c.cfg.Now = time.Now
@@ -475,7 +475,10 @@ func first(h http.Header, name string) string {
 	return ""
 }
 
-func sleep(ctx context.Context, d time.Duration) error {
+// Sleep waits d or until ctx ends, whichever comes first: the wait between attempts, and what a
+// vendor package uses for waits of its own (Ory's resends of a write Hydra refused as a
+// concurrent transaction).
+func Sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

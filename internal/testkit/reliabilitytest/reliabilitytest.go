@@ -27,6 +27,20 @@ import (
 	"github.com/grantkit/grantkit/option"
 )
 
+// Fake is what the scenarios ask of a vendor's fake (every fake's Server has it), or of
+// a fault-injecting front before a real server (realserver/).
+type Fake interface {
+	Fail(m fake.Match, faults ...fake.Fault)
+	FailNext(n int, f fake.Fault)
+	FailTokenRequests(n int, f fake.Fault)
+	Requests() []fake.Request
+	TokenRequests() int
+	RevokeTokens()
+	SetRateLimit(rps float64, burst int)
+	WithholdRateLimitHeaders(retryAfter bool)
+	RateLimited() int
+}
+
 // Options are what a scenario needs the vendor's client built with.
 type Options struct {
 	Retry grantkit.RetryPolicy
@@ -102,17 +116,7 @@ type Env struct {
 	// (LostCreate).
 	LostSecret bool
 
-	Fake interface {
-		Fail(m fake.Match, faults ...fake.Fault)
-		FailNext(n int, f fake.Fault)
-		FailTokenRequests(n int, f fake.Fault)
-		Requests() []fake.Request
-		TokenRequests() int
-		RevokeTokens()
-		SetRateLimit(rps float64, burst int)
-		WithholdRateLimitHeaders(retryAfter bool)
-		RateLimited() int
-	}
+	Fake Fake
 	// ResetFault, if the vendor has a rate-limit reset header, returns a 429 fault asking for
 	// a wait of d through that header only.
 	ResetFault func(d time.Duration) fake.Fault
